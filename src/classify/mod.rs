@@ -1,0 +1,276 @@
+//! Call classification: task type, complexity score and tier, with the reasons behind them.
+//!
+//! [`classify`] is pure and deterministic and allocates nothing: it runs once
+//! per call on rayon workers over millions of records. Prompt text is read
+//! through a bounded byte scan (see `text.rs`), the complexity score is a
+//! documented weighted sum (`score.rs`) and the task is the best of a set of
+//! cue scores (`task.rs`).
+
+mod reasons;
+mod score;
+mod task;
+mod text;
+
+use std::fmt;
+
+use crate::record::{CallRecord, CallText, estimate_tokens};
+
+pub use reasons::{Reason, Reasons};
+use score::{
+    HEAVY_REASONING_TOKENS, LONG_OUTPUT_TOKENS, LONG_PROMPT_TOKENS, MANY_TURNS, MULTI_CONSTRAINT,
+    SHORT_PROMPT_TOKENS, ScoreInputs,
+};
+use task::{CONTENT_MAX, TextCues};
+use text::TextSignals;
+
+/// Complexity scores at or above this are [`Tier::Simple`].
+pub const SIMPLE_THRESHOLD: f32 = 0.2;
+/// Complexity scores at or above this are [`Tier::Moderate`].
+pub const MODERATE_THRESHOLD: f32 = 0.4;
+/// Complexity scores at or above this are [`Tier::Complex`].
+pub const COMPLEX_THRESHOLD: f32 = 0.65;
+
+/// Complexity tier, ordered from easiest to hardest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    Trivial,
+    Simple,
+    Moderate,
+    Complex,
+}
+
+impl Tier {
+    /// Every tier, easiest first.
+    pub const ALL: [Tier; 4] = [Tier::Trivial, Tier::Simple, Tier::Moderate, Tier::Complex];
+
+    /// The lowercase name used in reports and policy files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Trivial => "trivial",
+            Tier::Simple => "simple",
+            Tier::Moderate => "moderate",
+            Tier::Complex => "complex",
+        }
+    }
+
+    /// Parses a name written by [`Tier::as_str`] (ASCII case-insensitive).
+    pub fn from_name(name: &str) -> Option<Tier> {
+        Tier::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// The tier of a complexity score; NaN counts as trivial.
+    pub fn from_complexity(score: f32) -> Tier {
+        if score >= COMPLEX_THRESHOLD {
+            Tier::Complex
+        } else if score >= MODERATE_THRESHOLD {
+            Tier::Moderate
+        } else if score >= SIMPLE_THRESHOLD {
+            Tier::Simple
+        } else {
+            Tier::Trivial
+        }
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What kind of work a call asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Task {
+    Extraction,
+    Classification,
+    Summarization,
+    Translation,
+    Chat,
+    /// Answering a question over a long supplied context.
+    RagQa,
+    Code,
+    Math,
+    Creative,
+    /// One step of a tool-using agent loop.
+    Agentic,
+    Other,
+}
+
+impl Task {
+    /// Every task, in declaration order (also the tie-break order).
+    pub const ALL: [Task; 11] = [
+        Task::Extraction,
+        Task::Classification,
+        Task::Summarization,
+        Task::Translation,
+        Task::Chat,
+        Task::RagQa,
+        Task::Code,
+        Task::Math,
+        Task::Creative,
+        Task::Agentic,
+        Task::Other,
+    ];
+
+    /// The snake_case name used in reports and policy files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Task::Extraction => "extraction",
+            Task::Classification => "classification",
+            Task::Summarization => "summarization",
+            Task::Translation => "translation",
+            Task::Chat => "chat",
+            Task::RagQa => "rag_qa",
+            Task::Code => "code",
+            Task::Math => "math",
+            Task::Creative => "creative",
+            Task::Agentic => "agentic",
+            Task::Other => "other",
+        }
+    }
+
+    /// Parses a name written by [`Task::as_str`] (ASCII case-insensitive).
+    pub fn from_name(name: &str) -> Option<Task> {
+        Task::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+impl fmt::Display for Task {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The verdict on one call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Classification {
+    /// Complexity score in [0, 1].
+    pub complexity: f32,
+    /// `Tier::from_complexity(complexity)`.
+    pub tier: Tier,
+    pub task: Task,
+    /// How much to trust `task`, in [0, 1]; at most 0.5 without prompt text.
+    pub confidence: f32,
+    pub reasons: Reasons,
+}
+
+/// Classifies one call from its tokens, request features and (if kept) prompt text.
+///
+/// Pure and deterministic; never panics, whatever the record holds.
+pub fn classify(record: &CallRecord) -> Classification {
+    let features = &record.features;
+    let tokens = &record.tokens;
+    let text = record.text.as_ref().filter(|t| has_text(t));
+
+    let signals = text.map(|t| {
+        let system = TextSignals::scan(&t.system);
+        let user = TextSignals::scan(&t.user);
+        let mut all = system;
+        all.merge(&user);
+        (system, user, all, t.user.trim_start().is_empty())
+    });
+
+    // Some logs carry text but no usage: estimate the prompt from its length.
+    let text_tokens = text.map_or(0, |t| {
+        let field_bytes = (t.system.len() as u64).saturating_add(t.user.len() as u64);
+        estimate_tokens(t.prompt_chars.max(field_bytes))
+    });
+    // Saturating sum: `TokenBuckets::prompt_total` would overflow on garbage counts.
+    let logged_prompt = [
+        tokens.cache_read,
+        tokens.cache_write_5m,
+        tokens.cache_write_1h,
+    ]
+    .into_iter()
+    .fold(tokens.input, u64::saturating_add);
+    let prompt_tokens = logged_prompt.max(text_tokens);
+
+    let picked = task::pick_task(
+        features,
+        signals.as_ref().map(|(system, user, all, user_empty)| {
+            let cues = TextCues {
+                system,
+                user,
+                user_empty: *user_empty,
+            };
+            (cues, all)
+        }),
+        prompt_tokens,
+    );
+
+    let (content, constraints) = signals.as_ref().map_or((0.0, 0), |(_, _, all, _)| {
+        let content = task::code_strength(all).max(task::math_strength(all)) / CONTENT_MAX;
+        let constraints = u32::from(all.numbered_items)
+            + u32::from(all.bullet_items) / 2
+            + u32::from(all.constraint_words);
+        (content, constraints)
+    });
+    let inputs = ScoreInputs {
+        prompt_tokens,
+        output_tokens: tokens.output,
+        reasoning_tokens: tokens.reasoning,
+        message_count: features.message_count,
+        tools_defined: features.tools_defined,
+        tool_calls: features.tool_calls,
+        tool_results: features.tool_results,
+        images: features.images,
+        content,
+        constraints,
+    };
+    let complexity = score::complexity(&inputs);
+
+    let mut reasons = picked.reasons;
+    let truncated = signals.as_ref().is_some_and(|(_, _, all, _)| all.truncated);
+    add_shape_reasons(&mut reasons, record, &inputs, truncated);
+
+    Classification {
+        complexity,
+        tier: Tier::from_complexity(complexity),
+        task: picked.task,
+        confidence: picked.confidence.clamp(0.0, 1.0),
+        reasons,
+    }
+}
+
+/// Whether a `CallText` holds anything to read.
+fn has_text(t: &CallText) -> bool {
+    !t.system.trim_start().is_empty() || !t.user.trim_start().is_empty()
+}
+
+/// Reasons from sizes and request features (the text-cue reasons come from the task rules).
+fn add_shape_reasons(r: &mut Reasons, record: &CallRecord, x: &ScoreInputs, truncated: bool) {
+    let f = &record.features;
+    r.insert_if(
+        x.prompt_tokens > 0 && x.prompt_tokens < SHORT_PROMPT_TOKENS,
+        Reason::ShortPrompt,
+    );
+    r.insert_if(x.prompt_tokens >= LONG_PROMPT_TOKENS, Reason::LongPrompt);
+    r.insert_if(x.output_tokens >= LONG_OUTPUT_TOKENS, Reason::LongOutput);
+    r.insert_if(x.reasoning_tokens > 0, Reason::ReasoningUsed);
+    r.insert_if(
+        x.reasoning_tokens >= HEAVY_REASONING_TOKENS,
+        Reason::HeavyReasoning,
+    );
+    r.insert_if(f.message_count >= MANY_TURNS, Reason::ManyTurns);
+    r.insert_if(f.tools_defined > 0, Reason::ToolsDefined);
+    r.insert_if(f.tool_calls > 0, Reason::ToolCalls);
+    r.insert_if(f.tool_results > 0, Reason::ToolResultsInContext);
+    r.insert_if(f.json_schema, Reason::JsonSchema);
+    r.insert_if(f.images > 0, Reason::Images);
+    r.insert_if(f.interactive, Reason::Interactive);
+    r.insert_if(x.constraints >= MULTI_CONSTRAINT, Reason::MultiConstraint);
+    r.insert_if(truncated, Reason::TextScanTruncated);
+    let cut_short = f.finish_reason.as_deref().is_some_and(|fr| {
+        ["length", "max_tokens", "max_output_tokens"]
+            .iter()
+            .any(|l| fr.eq_ignore_ascii_case(l))
+    });
+    r.insert_if(cut_short, Reason::TruncatedOutput);
+}
+
+#[cfg(test)]
+mod tests;

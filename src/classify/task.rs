@@ -1,0 +1,357 @@
+//! Task-type rules: every task gets a cue score, the highest wins.
+//!
+//! Scores are in rough "keyword units": one clear keyword is worth
+//! [`KEYWORD_BASE`]. Weak or generic cues (a question mark, a JSON schema)
+//! are worth less, so a clear keyword beats them; an agent loop is worth
+//! more, because the loop shapes the call more than the words in it do.
+
+use super::Task;
+use super::reasons::{Reason, Reasons};
+use super::text::TextSignals;
+use crate::record::Features;
+
+/// Score of a task with one keyword hit.
+const KEYWORD_BASE: f32 = 2.0;
+/// Extra score per further hit, up to [`KEYWORD_EXTRA_HITS`] of them.
+const KEYWORD_STEP: f32 = 0.25;
+const KEYWORD_EXTRA_HITS: u32 = 4;
+/// User-turn hits count this many times a system-prompt hit: the user turn
+/// carries the request, while system prompts list everything an app can do.
+const USER_HIT_WEIGHT: u32 = 2;
+/// A JSON schema asks for structured output, usually extraction, but a
+/// classifier returning `{"label": …}` uses one too, so it is below a keyword.
+const JSON_SCHEMA_EXTRACTION: f32 = 1.5;
+/// "json"/"schema" in the text, per hit (at most two count).
+const JSON_WORD: f32 = 0.25;
+/// Code or math cue strength needed to call the prompt code or math.
+pub(super) const CODE_CUE_MIN: f32 = 2.0;
+pub(super) const MATH_CUE_MIN: f32 = 1.5;
+/// Where code and math strength saturate (and their largest task score).
+pub(super) const CONTENT_MAX: f32 = 4.0;
+/// Tool results in context: the call is a step of an agent loop, whatever it says.
+const AGENT_TOOL_RESULTS: f32 = 4.5;
+const AGENT_MANY_TOOL_CALLS: f32 = 3.5;
+const AGENT_ONE_TOOL_CALL: f32 = 2.5;
+/// Tools offered but not used: a hint, never enough alone.
+const AGENT_TOOLS_DEFINED: f32 = 0.75;
+/// Prompt tokens above which a question over the prompt is retrieval QA.
+const RAG_MIN_PROMPT_TOKENS: u64 = 2_000;
+/// Chat is the fallback for conversation-shaped calls, capped below one keyword.
+const CHAT_MAX: f32 = 1.8;
+/// A task needs at least this score; below it the call is `Other`.
+const MIN_TASK_SCORE: f32 = 1.0;
+
+/// Confidence of an `Other` call with prompt text: the text matched nothing.
+const OTHER_CONFIDENCE: f32 = 0.3;
+/// Without prompt text, confidence stays at or below this.
+const NO_TEXT_CONFIDENCE_MAX: f32 = 0.5;
+const NO_TEXT_OTHER_CONFIDENCE: f32 = 0.2;
+
+/// The task decision and the reasons for it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct TaskPick {
+    pub task: Task,
+    pub confidence: f32,
+    pub reasons: Reasons,
+}
+
+/// Prompt text cues, split by field.
+pub(super) struct TextCues<'a> {
+    pub system: &'a TextSignals,
+    pub user: &'a TextSignals,
+    /// The user turn is empty (system-only prompts, completions-style logs).
+    pub user_empty: bool,
+}
+
+/// Strength of code cues, in [0, [`CONTENT_MAX`]].
+pub(super) fn code_strength(s: &TextSignals) -> f32 {
+    let raw = 1.0 * capped(s.code_words, 3)
+        + 1.5 * capped(s.fences, 2)
+        + 1.5 * capped(s.error_words, 2)
+        + 0.4 * capped(s.code_lines, 5)
+        + 0.25 * capped(s.code_ops, 4);
+    raw.min(CONTENT_MAX)
+}
+
+/// Strength of math cues, in [0, [`CONTENT_MAX`]].
+pub(super) fn math_strength(s: &TextSignals) -> f32 {
+    let raw = 1.25 * capped(s.math_words, 3)
+        + 2.5 * capped(s.proof_words, 1)
+        + 0.75 * capped(s.latex, 4)
+        + 0.75 * capped(s.math_ops, 4);
+    raw.min(CONTENT_MAX)
+}
+
+/// Picks the task. `all` is `system` and `user` merged; `text` is `None` when
+/// the log holds no prompt text.
+pub(super) fn pick_task(
+    features: &Features,
+    text: Option<(TextCues<'_>, &TextSignals)>,
+    prompt_tokens: u64,
+) -> TaskPick {
+    let mut scores = [0.0f32; Task::ALL.len()];
+    let mut reasons = Reasons::default();
+
+    let tool_calls = effective_tool_calls(features);
+    scores[Task::Agentic as usize] = if features.tool_results > 0 {
+        AGENT_TOOL_RESULTS
+    } else if tool_calls >= 2 {
+        AGENT_MANY_TOOL_CALLS
+    } else if tool_calls == 1 {
+        AGENT_ONE_TOOL_CALL
+    } else if features.tools_defined > 0 {
+        AGENT_TOOLS_DEFINED
+    } else {
+        0.0
+    };
+    if features.json_schema {
+        scores[Task::Extraction as usize] += JSON_SCHEMA_EXTRACTION;
+    }
+
+    let Some((cues, all)) = text else {
+        reasons.insert(Reason::NoPromptText);
+        let (task, best, _) = best_task(&scores);
+        let confidence = if task == Task::Other {
+            reasons.insert(Reason::WeakCues);
+            NO_TEXT_OTHER_CONFIDENCE
+        } else {
+            (0.2 + 0.3 * (best / AGENT_TOOL_RESULTS).min(1.0)).min(NO_TEXT_CONFIDENCE_MAX)
+        };
+        return TaskPick {
+            task,
+            confidence,
+            reasons,
+        };
+    };
+
+    let hits = |f: fn(&TextSignals) -> u16| -> u32 {
+        u32::from(f(cues.system)) + USER_HIT_WEIGHT * u32::from(f(cues.user))
+    };
+    let keyword_rules: [(Task, u32, Reason); 5] = [
+        (
+            Task::Translation,
+            hits(|s| s.translate),
+            Reason::TranslateKeyword,
+        ),
+        (
+            Task::Summarization,
+            hits(|s| s.summarize),
+            Reason::SummarizeKeyword,
+        ),
+        (
+            Task::Classification,
+            hits(|s| s.classify),
+            Reason::ClassifyKeyword,
+        ),
+        (
+            Task::Extraction,
+            hits(|s| s.extract),
+            Reason::ExtractKeyword,
+        ),
+        (
+            Task::Creative,
+            hits(|s| s.creative),
+            Reason::CreativeKeyword,
+        ),
+    ];
+    for (task, n, reason) in keyword_rules {
+        scores[task as usize] += keyword_score(n);
+        reasons.insert_if(n > 0, reason);
+    }
+    scores[Task::Extraction as usize] += JSON_WORD * capped(all.json_words, 2);
+    if all.creative > 0 && all.write_verb > 0 {
+        scores[Task::Creative as usize] += KEYWORD_STEP * 2.0;
+    }
+
+    let code = code_strength(all);
+    if code >= CODE_CUE_MIN {
+        scores[Task::Code as usize] = code;
+        reasons.insert(Reason::CodeInPrompt);
+    }
+    reasons.insert_if(all.error_words > 0, Reason::StackTrace);
+    let math = math_strength(all);
+    if math >= MATH_CUE_MIN {
+        scores[Task::Math as usize] = math;
+        reasons.insert(Reason::MathInPrompt);
+    }
+    reasons.insert_if(all.proof_words > 0, Reason::ProofKeyword);
+
+    // The question is judged on the user turn; system prompts often hold
+    // example questions. Fall back to all text when the user turn is empty.
+    let question = if cues.user_empty {
+        all.asks_question()
+    } else {
+        cues.user.asks_question()
+    };
+    reasons.insert_if(question, Reason::QuestionAsked);
+    reasons.insert_if(all.retrieval >= 2, Reason::RetrievalCue);
+    if question && prompt_tokens >= RAG_MIN_PROMPT_TOKENS && features.tool_results == 0 {
+        scores[Task::RagQa as usize] = KEYWORD_BASE + KEYWORD_STEP * capped(all.retrieval, 4);
+        reasons.insert(Reason::LongContextQuestion);
+    } else if question && all.retrieval >= 2 {
+        // Retrieval framing over a short context: below a keyword.
+        scores[Task::RagQa as usize] = 1.0 + KEYWORD_STEP * capped(all.retrieval, 3);
+    }
+
+    let mut chat = 0.0;
+    if question {
+        chat += 1.0;
+    }
+    if all.chatty > 0 {
+        chat += 0.4;
+        reasons.insert(Reason::Conversational);
+    }
+    if features.message_count >= 3 {
+        chat += 0.4;
+    }
+    if features.interactive {
+        chat += 0.3;
+    }
+    scores[Task::Chat as usize] = f32::min(chat, CHAT_MAX);
+
+    let (task, best, runner_up) = best_task(&scores);
+    let confidence = if task == Task::Other {
+        reasons.insert(Reason::WeakCues);
+        OTHER_CONFIDENCE
+    } else {
+        // Stronger winners and clearer margins over the runner-up earn more.
+        let strength = (best / CONTENT_MAX).min(1.0);
+        let margin = ((best - runner_up) / best).clamp(0.0, 1.0);
+        0.4 + 0.35 * strength + 0.2 * margin
+    };
+    if task == Task::Chat && !question {
+        // Chat chosen on conversation shape alone: a fallback, say so.
+        reasons.insert(Reason::WeakCues);
+    }
+    TaskPick {
+        task,
+        confidence,
+        reasons,
+    }
+}
+
+/// Tool calls in the response, counting a tool-use finish reason as one.
+fn effective_tool_calls(features: &Features) -> u32 {
+    let tool_finish = features.finish_reason.as_deref().is_some_and(|r| {
+        ["tool_use", "tool_calls", "function_call"]
+            .iter()
+            .any(|t| r.eq_ignore_ascii_case(t))
+    });
+    if tool_finish {
+        features.tool_calls.max(1)
+    } else {
+        features.tool_calls
+    }
+}
+
+/// The best task, its score and the runner-up's score. Ties go to the task
+/// listed first in [`Task::ALL`], so the result never depends on anything
+/// but the scores. Below [`MIN_TASK_SCORE`] the task is `Other`.
+fn best_task(scores: &[f32; Task::ALL.len()]) -> (Task, f32, f32) {
+    let mut best = (Task::Other, 0.0f32);
+    let mut runner_up = 0.0f32;
+    for task in Task::ALL {
+        let s = scores[task as usize];
+        if s > best.1 {
+            runner_up = best.1;
+            best = (task, s);
+        } else if s > runner_up {
+            runner_up = s;
+        }
+    }
+    if best.1 < MIN_TASK_SCORE {
+        (Task::Other, best.1, runner_up)
+    } else {
+        (best.0, best.1, runner_up)
+    }
+}
+
+fn keyword_score(hits: u32) -> f32 {
+    if hits == 0 {
+        0.0
+    } else {
+        KEYWORD_BASE + KEYWORD_STEP * (hits - 1).min(KEYWORD_EXTRA_HITS) as f32
+    }
+}
+
+fn capped(n: u16, cap: u16) -> f32 {
+    f32::from(n.min(cap))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pick(system: &str, user: &str, features: &Features, prompt_tokens: u64) -> TaskPick {
+        let sys = TextSignals::scan(system);
+        let usr = TextSignals::scan(user);
+        let mut all = sys;
+        all.merge(&usr);
+        let cues = TextCues {
+            system: &sys,
+            user: &usr,
+            user_empty: user.is_empty(),
+        };
+        pick_task(features, Some((cues, &all)), prompt_tokens)
+    }
+
+    #[test]
+    fn user_keyword_beats_system_menu() {
+        let p = pick(
+            "You can summarize, classify and extract.",
+            "Translate into French: good morning",
+            &Features::default(),
+            40,
+        );
+        assert_eq!(p.task, Task::Translation);
+        assert!(p.reasons.contains(Reason::TranslateKeyword));
+    }
+
+    #[test]
+    fn schema_alone_is_extraction_but_a_keyword_wins() {
+        let json = Features {
+            json_schema: true,
+            ..Features::default()
+        };
+        assert_eq!(
+            pick("", "Here is an invoice.", &json, 50).task,
+            Task::Extraction
+        );
+        assert_eq!(
+            pick("", "Classify the sentiment of this review.", &json, 50).task,
+            Task::Classification
+        );
+    }
+
+    #[test]
+    fn tool_finish_reason_counts_as_a_call() {
+        let f = Features {
+            finish_reason: Some("TOOL_CALLS".into()),
+            ..Features::default()
+        };
+        assert_eq!(effective_tool_calls(&f), 1);
+        assert_eq!(pick("", "ok", &f, 10).task, Task::Agentic);
+    }
+
+    #[test]
+    fn ties_and_empty_scores_are_deterministic() {
+        let mut scores = [0.0f32; Task::ALL.len()];
+        assert_eq!(best_task(&scores).0, Task::Other);
+        scores[Task::Code as usize] = 2.0;
+        scores[Task::Summarization as usize] = 2.0;
+        assert_eq!(best_task(&scores), (Task::Summarization, 2.0, 2.0));
+    }
+
+    #[test]
+    fn strengths_saturate() {
+        let s = TextSignals {
+            code_words: 100,
+            fences: 100,
+            proof_words: 9,
+            latex: 50,
+            ..TextSignals::default()
+        };
+        assert_eq!(code_strength(&s), CONTENT_MAX);
+        assert_eq!(math_strength(&s), CONTENT_MAX);
+    }
+}

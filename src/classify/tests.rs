@@ -1,0 +1,324 @@
+//! End-to-end cases for `classify`: one or more per task type, tier ordering and robustness.
+
+use super::*;
+use crate::record::{CallText, Features, TokenBuckets};
+
+/// A record with prompt text and token counts.
+fn call(system: &str, user: &str, prompt: u64, output: u64) -> CallRecord {
+    CallRecord {
+        tokens: TokenBuckets {
+            input: prompt,
+            output,
+            ..TokenBuckets::default()
+        },
+        features: Features {
+            message_count: if system.is_empty() { 1 } else { 2 },
+            ..Features::default()
+        },
+        text: Some(CallText {
+            system: system.to_owned(),
+            user: user.to_owned(),
+            prompt_chars: (system.len() + user.len()) as u64,
+        }),
+        ..CallRecord::default()
+    }
+}
+
+fn check(c: &Classification) {
+    assert!((0.0..=1.0).contains(&c.complexity), "{c:?}");
+    assert!((0.0..=1.0).contains(&c.confidence), "{c:?}");
+    assert_eq!(c.tier, Tier::from_complexity(c.complexity));
+}
+
+#[test]
+fn one_line_sentiment_label_is_trivial_classification() {
+    let c = classify(&call(
+        "",
+        "Classify the sentiment of this review as positive or negative: \"Arrived broken.\"",
+        25,
+        1,
+    ));
+    check(&c);
+    assert_eq!(c.task, Task::Classification);
+    assert!(c.tier <= Tier::Simple, "{c:?}");
+    assert!(c.confidence > 0.6);
+    assert!(c.reasons.contains(Reason::ClassifyKeyword));
+    assert!(c.reasons.contains(Reason::ShortPrompt));
+}
+
+#[test]
+fn long_agent_loop_with_reasoning_is_complex_agentic() {
+    let mut r = call(
+        "You are a coding agent. Use the tools to edit files and run tests.",
+        "The tests still fail, keep going.",
+        0,
+        2_500,
+    );
+    r.tokens = TokenBuckets {
+        input: 4_000,
+        cache_read: 56_000,
+        output: 2_500,
+        reasoning: 1_800,
+        ..TokenBuckets::default()
+    };
+    r.features = Features {
+        message_count: 48,
+        tools_defined: 12,
+        tool_calls: 1,
+        tool_results: 22,
+        interactive: true,
+        finish_reason: Some("tool_use".into()),
+        ..Features::default()
+    };
+    let c = classify(&r);
+    check(&c);
+    assert_eq!(c.task, Task::Agentic);
+    assert_eq!(c.tier, Tier::Complex, "{c:?}");
+    for reason in [
+        Reason::LongPrompt,
+        Reason::ReasoningUsed,
+        Reason::ToolResultsInContext,
+        Reason::ManyTurns,
+    ] {
+        assert!(c.reasons.contains(reason), "{reason:?}");
+    }
+}
+
+#[test]
+fn no_text_with_json_schema_is_low_confidence_extraction() {
+    let r = CallRecord {
+        tokens: TokenBuckets {
+            input: 900,
+            output: 120,
+            ..TokenBuckets::default()
+        },
+        features: Features {
+            json_schema: true,
+            message_count: 2,
+            ..Features::default()
+        },
+        ..CallRecord::default()
+    };
+    let c = classify(&r);
+    check(&c);
+    assert_eq!(c.task, Task::Extraction);
+    assert!(c.confidence <= 0.5);
+    assert!(c.reasons.contains(Reason::NoPromptText));
+    assert!(c.reasons.contains(Reason::JsonSchema));
+}
+
+#[test]
+fn no_text_features_decide_with_capped_confidence() {
+    let agent = CallRecord {
+        features: Features {
+            tool_results: 3,
+            tools_defined: 4,
+            ..Features::default()
+        },
+        ..CallRecord::default()
+    };
+    let c = classify(&agent);
+    assert_eq!(c.task, Task::Agentic);
+    assert!(c.confidence <= 0.5);
+
+    // Blank text counts as no text.
+    let blank = CallRecord {
+        text: Some(CallText {
+            system: "  ".into(),
+            user: "\n".into(),
+            prompt_chars: 3,
+        }),
+        ..CallRecord::default()
+    };
+    let c = classify(&blank);
+    assert_eq!(c.task, Task::Other);
+    assert!(c.confidence <= 0.5);
+    assert!(c.reasons.contains(Reason::NoPromptText));
+    assert_eq!(c.tier, Tier::Trivial);
+}
+
+#[test]
+fn short_translation_is_trivial() {
+    let c = classify(&call(
+        "You are a translator.",
+        "Translate to German: Where is the train station?",
+        30,
+        12,
+    ));
+    check(&c);
+    assert_eq!(c.task, Task::Translation);
+    assert!(c.tier <= Tier::Simple);
+}
+
+#[test]
+fn tldr_of_a_document_is_summarization() {
+    let doc = "The quarterly results were strong. ".repeat(200);
+    let c = classify(&call("", &format!("{doc}\n\nTL;DR"), 1_800, 150));
+    check(&c);
+    assert_eq!(c.task, Task::Summarization);
+    assert!(c.reasons.contains(Reason::SummarizeKeyword));
+}
+
+#[test]
+fn extract_fields_is_extraction() {
+    let c = classify(&call(
+        "Extract the invoice number, date and total as JSON.",
+        "Invoice #4411, dated 3 March, total due EUR 310.",
+        60,
+        40,
+    ));
+    check(&c);
+    assert_eq!(c.task, Task::Extraction);
+    assert!(c.tier <= Tier::Simple);
+}
+
+#[test]
+fn code_with_stack_trace_is_code() {
+    let user = "Why does this crash?\n```python\ndef load(p):\n    return open(p).read()\n```\n\
+                Traceback (most recent call last):\n  File \"x.py\", line 2\nFileNotFoundError: x";
+    let c = classify(&call("", user, 90, 400));
+    check(&c);
+    assert_eq!(c.task, Task::Code);
+    assert!(c.reasons.contains(Reason::CodeInPrompt));
+    assert!(c.reasons.contains(Reason::StackTrace));
+}
+
+#[test]
+fn reasoning_heavy_code_is_complex() {
+    let user = "Refactor this Rust function so it never allocates:\n```rust\nfn f(v: &[u8]) -> Vec<u8> {\n    v.to_vec()\n}\n```";
+    let mut r = call("", user, 1_500, 12_000);
+    r.tokens.reasoning = 10_000;
+    let c = classify(&r);
+    check(&c);
+    assert_eq!(c.task, Task::Code);
+    assert_eq!(c.tier, Tier::Complex, "{c:?}");
+}
+
+#[test]
+fn proofs_and_arithmetic_are_math() {
+    let mut r = call(
+        "",
+        "Prove that there are infinitely many primes.",
+        12,
+        14_000,
+    );
+    r.tokens.reasoning = 12_000;
+    let c = classify(&r);
+    check(&c);
+    assert_eq!(c.task, Task::Math);
+    assert!(c.reasons.contains(Reason::ProofKeyword));
+    assert_eq!(c.tier, Tier::Complex, "{c:?}");
+
+    let c = classify(&call("", "Compute 12 + 7 * 3 = ? Show steps.", 15, 60));
+    assert_eq!(c.task, Task::Math);
+}
+
+#[test]
+fn write_a_poem_is_creative() {
+    let c = classify(&call("", "Write a short poem about autumn rain.", 12, 90));
+    check(&c);
+    assert_eq!(c.task, Task::Creative);
+    assert!(c.reasons.contains(Reason::CreativeKeyword));
+}
+
+#[test]
+fn question_over_long_context_is_rag_qa() {
+    let passage =
+        "Context: the warranty covers parts for two years and labour for one. ".repeat(150);
+    let c = classify(&call(
+        "Answer using only the provided documents and cite sources.",
+        &format!("{passage}\nQuestion: how long is labour covered?"),
+        2_600,
+        40,
+    ));
+    check(&c);
+    assert_eq!(c.task, Task::RagQa);
+    assert!(c.reasons.contains(Reason::LongContextQuestion));
+}
+
+#[test]
+fn plain_question_is_chat_and_bare_statement_is_other() {
+    let c = classify(&call(
+        "You are a helpful assistant.",
+        "What's a good name for a cat?",
+        25,
+        30,
+    ));
+    check(&c);
+    assert_eq!(c.task, Task::Chat);
+    assert_eq!(c.tier, Tier::Trivial);
+
+    let c = classify(&call("", "Lorem ipsum dolor sit amet.", 10, 10));
+    check(&c);
+    assert_eq!(c.task, Task::Other);
+    assert!(c.reasons.contains(Reason::WeakCues));
+}
+
+#[test]
+fn more_reasoning_never_lowers_complexity() {
+    let mut r = call("", "Solve the equation x^2 - 5x + 6 = 0.", 20, 3_000);
+    let mut prev = classify(&r);
+    for reasoning in [10, 500, 2_000, 3_000, 50_000, u64::MAX] {
+        r.tokens.reasoning = reasoning;
+        let c = classify(&r);
+        assert!(c.complexity >= prev.complexity, "{reasoning}");
+        assert!(c.tier >= prev.tier);
+        assert_eq!(c.task, prev.task, "reasoning must not change the task");
+        prev = c;
+    }
+}
+
+#[test]
+fn tiers_are_ordered_and_thresholds_hold() {
+    assert!(Tier::Trivial < Tier::Simple && Tier::Simple < Tier::Moderate);
+    assert!(Tier::Moderate < Tier::Complex);
+    assert_eq!(Tier::from_complexity(0.0), Tier::Trivial);
+    assert_eq!(Tier::from_complexity(0.2), Tier::Simple);
+    assert_eq!(Tier::from_complexity(0.4), Tier::Moderate);
+    assert_eq!(Tier::from_complexity(0.65), Tier::Complex);
+    assert_eq!(Tier::from_complexity(f32::NAN), Tier::Trivial);
+    for t in Tier::ALL {
+        assert_eq!(Tier::from_name(t.as_str()), Some(t));
+    }
+    for t in Task::ALL {
+        assert_eq!(Task::from_name(&t.to_string()), Some(t));
+    }
+    assert_eq!(Task::RagQa.as_str(), "rag_qa");
+}
+
+#[test]
+fn hostile_inputs_do_not_panic_and_are_deterministic() {
+    let mut huge = call(
+        &"ß日本🚀".repeat(5_000),
+        &format!("{}?{}", "é".repeat(8_191), "```".repeat(4_000)),
+        u64::MAX,
+        u64::MAX,
+    );
+    huge.tokens.cache_read = u64::MAX;
+    huge.tokens.cache_write_1h = u64::MAX;
+    huge.tokens.reasoning = u64::MAX;
+    huge.features = Features {
+        message_count: u32::MAX,
+        tools_defined: u32::MAX,
+        tool_calls: u32::MAX,
+        tool_results: u32::MAX,
+        images: u32::MAX,
+        json_schema: true,
+        finish_reason: Some("längth".into()),
+        ..Features::default()
+    };
+    huge.text = huge.text.map(|t| CallText {
+        prompt_chars: u64::MAX,
+        ..t
+    });
+    let a = classify(&huge);
+    check(&a);
+    assert_eq!(a, classify(&huge));
+    assert!(a.reasons.contains(Reason::TextScanTruncated));
+
+    for text in ["", "?", "`", "\\", "1+", "tl;d", "\u{0}", "日本語だけ"] {
+        let c = classify(&call(text, text, 0, 0));
+        check(&c);
+    }
+    check(&classify(&CallRecord::default()));
+}

@@ -1,0 +1,533 @@
+//! Prompt-text features: one bounded, allocation-free pass over a text field.
+//!
+//! Only the start of a field (and the end of a long one) is read, so the
+//! cost per call is bounded. The scanner splits bytes into words and lines, lowercases each short word
+//! into a stack buffer and matches it against small keyword tables. Every
+//! keyword is ASCII, and ASCII bytes never occur inside a multi-byte UTF-8
+//! sequence, so working on bytes is safe for any text and never slices a
+//! `str` off a char boundary.
+
+/// Bytes of each text field that are scanned. Task cues sit at the start of a
+/// prompt (instructions, the question); past this the scan costs time on
+/// millions of calls and adds little.
+pub(super) const SCAN_LIMIT: usize = 8 * 1024;
+
+/// Bytes scanned at the end of a field longer than [`SCAN_LIMIT`]: prompts
+/// that paste a document put the question or "TL;DR" after it.
+pub(super) const TAIL_LIMIT: usize = 2 * 1024;
+
+/// Longest word compared against the keyword tables; no keyword is longer.
+const MAX_WORD: usize = 24;
+
+/// Counts of cues found in one text field. Counts saturate at `u16::MAX`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct TextSignals {
+    /// The field was too long to scan whole: its middle was skipped.
+    pub truncated: bool,
+    /// The first word is a question word ("what", "how", "can", …).
+    pub starts_with_question: bool,
+    pub translate: u16,
+    pub summarize: u16,
+    pub classify: u16,
+    pub extract: u16,
+    pub creative: u16,
+    /// "write", "compose", "draft": strengthens creative nouns.
+    pub write_verb: u16,
+    pub code_words: u16,
+    /// Named exceptions, "traceback", "stack trace".
+    pub error_words: u16,
+    pub math_words: u16,
+    pub proof_words: u16,
+    pub retrieval: u16,
+    /// Greetings and chat-assistant framing.
+    pub chatty: u16,
+    /// "must", "should", "never", "always", "ensure", …
+    pub constraint_words: u16,
+    pub json_words: u16,
+    /// Code fence markers (three backticks or tildes); a block has two.
+    pub fences: u16,
+    /// Lines ending in `;`, `{` or `}`.
+    pub code_lines: u16,
+    /// Two-byte code operators: `::`, `=>`, `->`, `==`, `!=`, `&&`, `||`.
+    pub code_ops: u16,
+    /// Arithmetic between digits, such as `3 + 4` or `x^2 = 9`.
+    pub math_ops: u16,
+    /// LaTeX commands (`\frac`, `\int`, …) and `$$` delimiters.
+    pub latex: u16,
+    /// Lines starting with `1.` / `2)` and the like.
+    pub numbered_items: u16,
+    /// Lines starting with `- ` or `* `.
+    pub bullet_items: u16,
+    pub question_marks: u16,
+}
+
+/// Which counter a keyword bumps.
+#[derive(Clone, Copy)]
+enum Cue {
+    Translate,
+    Summarize,
+    Classify,
+    Extract,
+    Creative,
+    WriteVerb,
+    Code,
+    Error,
+    Math,
+    Proof,
+    Retrieval,
+    Chatty,
+    Constraint,
+    Json,
+}
+
+impl TextSignals {
+    /// Scans the first [`SCAN_LIMIT`] bytes of `text` and, when it is longer,
+    /// its last [`TAIL_LIMIT`] bytes too.
+    pub fn scan(text: &str) -> TextSignals {
+        let all = text.as_bytes();
+        let mut s = TextSignals {
+            truncated: all.len() > SCAN_LIMIT + TAIL_LIMIT,
+            ..TextSignals::default()
+        };
+        let head_cut = all.get(SCAN_LIMIT).is_some_and(|b| is_word_byte(*b));
+        s.scan_part(&all[..all.len().min(SCAN_LIMIT)], true, head_cut);
+        if all.len() > SCAN_LIMIT {
+            let from = SCAN_LIMIT.max(all.len() - TAIL_LIMIT);
+            let tail = &all[from..];
+            // Start at a word boundary so a cut word ("un|classified") cannot match.
+            let start = if is_word_byte(all[from - 1]) {
+                tail.iter()
+                    .position(|b| !is_word_byte(*b))
+                    .unwrap_or(tail.len())
+            } else {
+                0
+            };
+            s.scan_part(&tail[start..], false, false);
+        }
+        s
+    }
+
+    /// Adds the cues of `bytes`. `at_start` marks the beginning of the text,
+    /// where the first word decides `starts_with_question`; `cut_end` says the
+    /// last word continues past `bytes`, so its fragment is not matched.
+    fn scan_part(&mut self, bytes: &[u8], at_start: bool, cut_end: bool) {
+        let s = self;
+        let mut word = [0u8; MAX_WORD];
+        let mut word_len = 0usize;
+        let mut word_overflow = false;
+        let mut word_after_backslash = false;
+        let mut prev_word_stack = false;
+        let mut seen_word = !at_start;
+        // Line state: still in leading whitespace, and the last non-space byte.
+        let mut line_start = at_start;
+        let mut last_on_line = if at_start { b'\n' } else { b' ' };
+        let mut prev_nonspace = b' ';
+
+        for (i, &b) in bytes.iter().enumerate() {
+            if is_word_byte(b) {
+                if word_len == 0 && !word_overflow {
+                    word_after_backslash = i > 0 && bytes[i - 1] == b'\\';
+                }
+                if word_len < MAX_WORD {
+                    word[word_len] = b.to_ascii_lowercase();
+                    word_len += 1;
+                } else {
+                    word_overflow = true;
+                }
+            } else if word_len > 0 || word_overflow {
+                if !word_overflow {
+                    let w = &word[..word_len];
+                    if !seen_word {
+                        s.starts_with_question = is_question_word(w);
+                    }
+                    s.count_word(w, word_after_backslash, prev_word_stack);
+                    prev_word_stack = w == b"stack";
+                } else {
+                    prev_word_stack = false;
+                }
+                seen_word = true;
+                word_len = 0;
+                word_overflow = false;
+            }
+
+            if line_start && !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+                line_start = false;
+                s.count_line_marker(&bytes[i..]);
+            }
+            match b {
+                b'\n' => {
+                    if matches!(last_on_line, b';' | b'{' | b'}') {
+                        bump(&mut s.code_lines);
+                    }
+                    line_start = true;
+                    last_on_line = b'\n';
+                }
+                b' ' | b'\t' | b'\r' => {}
+                _ => last_on_line = b,
+            }
+            s.count_punct(bytes, i, prev_nonspace);
+            if !b.is_ascii_whitespace() {
+                prev_nonspace = b;
+            }
+        }
+        if word_len > 0 && !word_overflow && !cut_end {
+            let w = &word[..word_len];
+            if !seen_word {
+                s.starts_with_question = is_question_word(w);
+            }
+            s.count_word(w, word_after_backslash, prev_word_stack);
+        }
+        if matches!(last_on_line, b';' | b'{' | b'}') {
+            bump(&mut s.code_lines);
+        }
+        s.summarize = s.summarize.saturating_add(count_tldr(bytes));
+    }
+
+    /// Adds `other`'s counts to `self` (flags are or-ed).
+    pub fn merge(&mut self, other: &TextSignals) {
+        self.truncated |= other.truncated;
+        self.starts_with_question |= other.starts_with_question;
+        let pairs = [
+            (&mut self.translate, other.translate),
+            (&mut self.summarize, other.summarize),
+            (&mut self.classify, other.classify),
+            (&mut self.extract, other.extract),
+            (&mut self.creative, other.creative),
+            (&mut self.write_verb, other.write_verb),
+            (&mut self.code_words, other.code_words),
+            (&mut self.error_words, other.error_words),
+            (&mut self.math_words, other.math_words),
+            (&mut self.proof_words, other.proof_words),
+            (&mut self.retrieval, other.retrieval),
+            (&mut self.chatty, other.chatty),
+            (&mut self.constraint_words, other.constraint_words),
+            (&mut self.json_words, other.json_words),
+            (&mut self.fences, other.fences),
+            (&mut self.code_lines, other.code_lines),
+            (&mut self.code_ops, other.code_ops),
+            (&mut self.math_ops, other.math_ops),
+            (&mut self.latex, other.latex),
+            (&mut self.numbered_items, other.numbered_items),
+            (&mut self.bullet_items, other.bullet_items),
+            (&mut self.question_marks, other.question_marks),
+        ];
+        for (mine, theirs) in pairs {
+            *mine = mine.saturating_add(theirs);
+        }
+    }
+
+    /// Whether the text asks a question.
+    pub fn asks_question(&self) -> bool {
+        self.question_marks > 0 || self.starts_with_question
+    }
+
+    fn count_word(&mut self, w: &[u8], after_backslash: bool, prev_word_stack: bool) {
+        if after_backslash && is_latex_command(w) {
+            bump(&mut self.latex);
+            return;
+        }
+        if prev_word_stack && w.starts_with(b"trace") {
+            bump(&mut self.error_words);
+            return;
+        }
+        let counter = match word_cue(w) {
+            Some(Cue::Translate) => &mut self.translate,
+            Some(Cue::Summarize) => &mut self.summarize,
+            Some(Cue::Classify) => &mut self.classify,
+            Some(Cue::Extract) => &mut self.extract,
+            Some(Cue::Creative) => &mut self.creative,
+            Some(Cue::WriteVerb) => &mut self.write_verb,
+            Some(Cue::Code) => &mut self.code_words,
+            Some(Cue::Error) => &mut self.error_words,
+            Some(Cue::Math) => &mut self.math_words,
+            Some(Cue::Proof) => &mut self.proof_words,
+            Some(Cue::Retrieval) => &mut self.retrieval,
+            Some(Cue::Chatty) => &mut self.chatty,
+            Some(Cue::Constraint) => &mut self.constraint_words,
+            Some(Cue::Json) => &mut self.json_words,
+            None => return,
+        };
+        bump(counter);
+    }
+
+    /// Looks at the first non-blank bytes of a line for list markers.
+    fn count_line_marker(&mut self, rest: &[u8]) {
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if (1..=3).contains(&digits)
+            && matches!(rest.get(digits), Some(b'.' | b')'))
+            && matches!(rest.get(digits + 1), Some(b' ' | b'\t'))
+        {
+            bump(&mut self.numbered_items);
+        } else if matches!(rest.first(), Some(b'-' | b'*')) && rest.get(1) == Some(&b' ') {
+            bump(&mut self.bullet_items);
+        }
+    }
+
+    /// Punctuation cues at byte `i`: fences, operators, question marks.
+    fn count_punct(&mut self, bytes: &[u8], i: usize, prev_nonspace: u8) {
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied().unwrap_or(b' ');
+        match b {
+            b'?' => bump(&mut self.question_marks),
+            b'`' | b'~' if next == b && bytes.get(i + 2) == Some(&b) => {
+                // Count only the first byte of a run so "````" is one marker.
+                if i == 0 || bytes[i - 1] != b {
+                    bump(&mut self.fences);
+                }
+            }
+            b'$' if next == b'$' => bump(&mut self.latex),
+            _ => {}
+        }
+        if matches!(
+            (b, next),
+            (b':', b':')
+                | (b'=', b'>')
+                | (b'-', b'>')
+                | (b'=', b'=')
+                | (b'!', b'=')
+                | (b'&', b'&')
+                | (b'|', b'|')
+        ) {
+            bump(&mut self.code_ops);
+        }
+        if matches!(b, b'+' | b'*' | b'^' | b'=')
+            && prev_nonspace.is_ascii_digit()
+            && next_nonspace(bytes, i + 1).is_some_and(|n| n.is_ascii_digit() || n == b'(')
+        {
+            bump(&mut self.math_ops);
+        }
+    }
+}
+
+/// Word bytes: ASCII letters, digits, `_`, and every non-ASCII byte, so words
+/// holding non-ASCII letters stay whole and match no keyword.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+fn bump(counter: &mut u16) {
+    *counter = counter.saturating_add(1);
+}
+
+/// The first non-space byte at or after `from`, looking at most a few bytes ahead.
+fn next_nonspace(bytes: &[u8], from: usize) -> Option<u8> {
+    bytes
+        .iter()
+        .skip(from)
+        .take(4)
+        .copied()
+        .find(|b| *b != b' ')
+}
+
+/// "tl;dr" splits into two words, so it is searched for as a phrase.
+fn count_tldr(bytes: &[u8]) -> u16 {
+    let hits = bytes
+        .windows(5)
+        .filter(|w| w.eq_ignore_ascii_case(b"tl;dr"))
+        .count();
+    u16::try_from(hits).unwrap_or(u16::MAX)
+}
+
+fn is_question_word(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"what"
+            | b"how"
+            | b"why"
+            | b"when"
+            | b"where"
+            | b"who"
+            | b"whom"
+            | b"whose"
+            | b"which"
+            | b"can"
+            | b"could"
+            | b"would"
+            | b"should"
+            | b"is"
+            | b"are"
+            | b"do"
+            | b"does"
+            | b"did"
+            | b"will"
+            | b"explain"
+    )
+}
+
+fn is_latex_command(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"frac"
+            | b"int"
+            | b"sum"
+            | b"prod"
+            | b"sqrt"
+            | b"cdot"
+            | b"times"
+            | b"infty"
+            | b"partial"
+            | b"lim"
+            | b"mathbb"
+            | b"alpha"
+            | b"beta"
+            | b"theta"
+            | b"pi"
+            | b"leq"
+            | b"geq"
+            | b"neq"
+    )
+}
+
+/// The keyword tables. Stems catch inflections ("summarise", "categories").
+fn word_cue(w: &[u8]) -> Option<Cue> {
+    const STEMS: [(&[u8], Cue); 7] = [
+        (b"translat", Cue::Translate),
+        (b"summar", Cue::Summarize),
+        (b"classif", Cue::Classify),
+        (b"categor", Cue::Classify),
+        (b"extract", Cue::Extract),
+        (b"mathemat", Cue::Math),
+        (b"equation", Cue::Math),
+    ];
+    if let Some((_, cue)) = STEMS.iter().find(|(stem, _)| w.starts_with(stem)) {
+        return Some(*cue);
+    }
+    // Exception and error type names: "TypeError", "NullPointerException".
+    if (w.len() > 5 && w.ends_with(b"error") && w != b"terror") || w.ends_with(b"exception") {
+        return Some(Cue::Error);
+    }
+    let cue = match w {
+        b"tldr" | b"recap" | b"condense" | b"synopsis" | b"gist" => Cue::Summarize,
+        b"label" | b"labels" | b"labeling" | b"labelling" | b"sentiment" | b"intent" => {
+            Cue::Classify
+        }
+        b"parse" | b"parsing" | b"entities" | b"ner" => Cue::Extract,
+        b"story" | b"stories" | b"poem" | b"poems" | b"poetry" | b"haiku" | b"limerick"
+        | b"sonnet" | b"lyrics" | b"song" | b"fiction" | b"fairytale" | b"screenplay"
+        | b"verse" | b"creative" => Cue::Creative,
+        b"write" | b"compose" | b"draft" => Cue::WriteVerb,
+        b"python" | b"javascript" | b"typescript" | b"rust" | b"golang" | b"java" | b"kotlin"
+        | b"ruby" | b"php" | b"cpp" | b"csharp" | b"sql" | b"html" | b"css" | b"bash"
+        | b"powershell" | b"function" | b"functions" | b"def" | b"fn" | b"impl" | b"struct"
+        | b"enum" | b"const" | b"var" | b"println" | b"printf" | b"console" | b"lambda"
+        | b"async" | b"await" | b"npm" | b"pip" | b"cargo" | b"compile" | b"compiler"
+        | b"debug" | b"debugging" | b"refactor" | b"bug" | b"bugs" | b"repo" | b"repository"
+        | b"git" | b"api" | b"endpoint" | b"variable" | b"variables" | b"method" | b"script"
+        | b"code" | b"coding" | b"programming" | b"algorithm" | b"regex" | b"undefined"
+        | b"boolean" | b"dockerfile" => Cue::Code,
+        b"traceback" | b"stacktrace" | b"panicked" | b"segfault" | b"errno" => Cue::Error,
+        b"math" | b"maths" | b"solve" | b"integral" | b"derivative" | b"calculus" | b"algebra"
+        | b"probability" | b"polynomial" | b"matrix" | b"eigenvalue" | b"factorial"
+        | b"arithmetic" | b"calculate" | b"sqrt" | b"geometry" | b"triangle" => Cue::Math,
+        b"prove" | b"proof" | b"proofs" | b"theorem" | b"lemma" | b"corollary" => Cue::Proof,
+        b"context" | b"document" | b"documents" | b"passage" | b"passages" | b"excerpt"
+        | b"excerpts" | b"sources" | b"retrieved" | b"snippet" | b"snippets" | b"cite"
+        | b"citation" | b"citations" | b"knowledge" => Cue::Retrieval,
+        b"hi" | b"hello" | b"hey" | b"thanks" | b"thank" | b"thx" | b"assistant" | b"chatbot"
+        | b"conversation" | b"chat" => Cue::Chatty,
+        b"must" | b"should" | b"never" | b"always" | b"ensure" | b"required" | b"mandatory"
+        | b"avoid" | b"exactly" => Cue::Constraint,
+        b"json" | b"schema" => Cue::Json,
+        _ => return None,
+    };
+    Some(cue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_are_case_insensitive_and_stemmed() {
+        let s = TextSignals::scan("Please SUMMARISE this. Translate it. Categorize: label it!");
+        assert_eq!(s.summarize, 1);
+        assert_eq!(s.translate, 1);
+        assert_eq!(s.classify, 2);
+        assert!(!s.asks_question());
+    }
+
+    #[test]
+    fn tldr_and_questions() {
+        let s = TextSignals::scan("How does this work? TL;DR please");
+        assert_eq!(s.summarize, 1);
+        assert!(s.starts_with_question);
+        assert_eq!(s.question_marks, 1);
+    }
+
+    #[test]
+    fn code_shapes() {
+        let text = "Fix this:\n```rust\nfn main() {\n    let x = a::b();\n}\n```\nstack trace: thread panicked";
+        let s = TextSignals::scan(text);
+        assert_eq!(s.fences, 2);
+        assert_eq!(s.code_lines, 3);
+        assert!(s.code_ops >= 1);
+        assert_eq!(s.error_words, 2);
+        assert!(s.code_words >= 2);
+    }
+
+    #[test]
+    fn math_shapes() {
+        let s = TextSignals::scan(r"Prove that 2 + 2 = 4 and compute \frac{1}{2} + 3*(4); $$x^2$$");
+        assert_eq!(s.proof_words, 1);
+        assert!(s.math_ops >= 3, "{s:?}");
+        assert!(s.latex >= 2, "{s:?}");
+    }
+
+    #[test]
+    fn list_markers_and_constraints() {
+        let s = TextSignals::scan(
+            "Rules:\n1. You must be brief.\n  2) Never lie.\n- always cite\n* ok\n2024 was a year",
+        );
+        assert_eq!(s.numbered_items, 2);
+        assert_eq!(s.bullet_items, 2);
+        assert_eq!(s.constraint_words, 3);
+    }
+
+    #[test]
+    fn non_ascii_and_long_text_do_not_panic() {
+        let s = TextSignals::scan("¿Qué tal? Übersetze das: 日本語のテキスト 🚀 translate");
+        assert_eq!(s.translate, 1);
+        assert_eq!(s.question_marks, 1);
+        // A multi-byte char straddling the scan limit must not be split.
+        let long = "é".repeat(SCAN_LIMIT);
+        let s = TextSignals::scan(&long);
+        assert!(s.truncated);
+        let words = "summarize ".repeat(5000);
+        assert!(TextSignals::scan(&words).truncated);
+        assert_eq!(TextSignals::scan(""), TextSignals::default());
+    }
+
+    #[test]
+    fn tail_of_a_long_field_is_scanned_from_a_word_boundary() {
+        let text = format!("{}unclassified x\nWhat now?", "a".repeat(SCAN_LIMIT + 10));
+        let s = TextSignals::scan(&text);
+        assert_eq!(s.question_marks, 1);
+        assert!(!s.starts_with_question);
+        assert!(!s.truncated);
+        // The tail starts inside "unclassified": the fragment must not count.
+        let rest = format!("classified {}", "x".repeat(TAIL_LIMIT - 11));
+        let cut = format!("{} un{rest}", "b".repeat(SCAN_LIMIT));
+        assert_eq!(TextSignals::scan(&cut).classify, 0);
+        let whole = format!("{} {rest}", "b".repeat(SCAN_LIMIT));
+        assert_eq!(TextSignals::scan(&whole).classify, 1);
+        // The head ends inside "code|c": the fragment "code" must not count.
+        let head = format!("{}codec", "x ".repeat(SCAN_LIMIT / 2 - 2));
+        assert_eq!(TextSignals::scan(&head).code_words, 0);
+    }
+
+    #[test]
+    fn merge_saturates() {
+        let mut a = TextSignals {
+            translate: u16::MAX,
+            ..TextSignals::default()
+        };
+        let b = TextSignals {
+            translate: 3,
+            starts_with_question: true,
+            ..TextSignals::default()
+        };
+        a.merge(&b);
+        assert_eq!(a.translate, u16::MAX);
+        assert!(a.starts_with_question);
+    }
+}

@@ -1,0 +1,78 @@
+//! Command-line arguments (clap derive). Raw arguments only: `commands` turns them into
+//! validated settings before any long work starts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
+
+use crate::export::ReportFormat;
+use crate::ingest::InputFormat;
+use crate::policy::BuiltinPolicy;
+
+/// Audit LLM spend from the logs you already have, and see what cheaper routing would save.
+///
+/// llm-audit prices every logged call by the provider's rules, classifies it, and replays it
+/// under routing policies (cheaper models for simple calls, prompt caching, batch), printing
+/// cost, latency and quality-risk side by side. Nothing leaves your machine.
+///
+/// Exit codes: 0 success; 1 a --fail-* gate tripped (reserved for CI gates); 2 error (bad
+/// arguments, unreadable input paths, invalid catalog).
+#[derive(Debug, Parser)]
+#[command(
+    name = "llm-audit",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Price, classify and replay every call in the given logs, and print the report.
+    Analyze(AnalyzeArgs),
+    /// Print a shell completion script (or write all of them to a folder).
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Log files or folders (walked recursively for .jsonl/.json/.ndjson/.log, optionally .gz
+    /// or .zst); `-` reads stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Read every input as this format instead of detecting it per file.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+
+    /// Report format on stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    /// Also write one CSV row per call (ids, tokens, cost, classification; never prompt text).
+    #[arg(long, value_name = "FILE")]
+    pub calls_csv: Option<PathBuf>,
+
+    /// Policies to replay besides the baseline (repeatable; default: all built-ins).
+    #[arg(long = "policy", value_enum, value_name = "NAME")]
+    pub policies: Vec<BuiltinPolicy>,
+
+    /// No progress bar (it is also hidden when stderr is not a terminal).
+    #[arg(long, alias = "quiet", short = 'q')]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print completions for.
+    #[arg(value_enum, required_unless_present = "dir")]
+    pub shell: Option<Shell>,
+
+    /// Write completions for every supported shell into this folder instead.
+    #[arg(long, value_name = "DIR", conflicts_with = "shell")]
+    pub dir: Option<PathBuf>,
+}

@@ -1,0 +1,123 @@
+//! `llm-audit analyze`: read the logs, price, classify and replay every call, print the report.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use crate::aggregate::Summary;
+use crate::cli::AnalyzeArgs;
+use crate::commands::ExitStatus;
+use crate::export::{CallsCsvWriter, Exporter, Report, ReportFormat, TableExporter};
+use crate::ingest::{InputSource, discover_sources};
+use crate::pipeline::{RunOptions, RunOutput, run as run_pipeline};
+use crate::policy::{BuiltinPolicy, PolicyOutcome, Priors, replay};
+use crate::pricing::PriceCatalog;
+
+/// Validated settings: inputs found, catalog and priors loaded, output files created. Building
+/// these fails in milliseconds on a bad path, before any long work.
+pub struct AnalyzeSettings {
+    pub sources: Vec<InputSource>,
+    pub catalog: PriceCatalog,
+    pub priors: Priors,
+    pub policies: Vec<BuiltinPolicy>,
+    pub format: ReportFormat,
+    pub calls_csv: Option<(PathBuf, BufWriter<File>)>,
+    pub options: RunOptions,
+}
+
+impl AnalyzeSettings {
+    pub fn from_args(args: AnalyzeArgs) -> anyhow::Result<AnalyzeSettings> {
+        let sources = discover_sources(&args.paths)?;
+        let catalog = PriceCatalog::embedded().context("loading the embedded price catalog")?;
+        let priors = Priors::embedded().map_err(anyhow::Error::msg)?;
+        let mut policies = vec![BuiltinPolicy::Baseline];
+        let chosen = if args.policies.is_empty() {
+            BuiltinPolicy::ALL.to_vec()
+        } else {
+            args.policies
+        };
+        for policy in chosen {
+            if !policies.contains(&policy) {
+                policies.push(policy);
+            }
+        }
+        let calls_csv = match args.calls_csv {
+            Some(path) => {
+                let file =
+                    File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+                Some((path, BufWriter::new(file)))
+            }
+            None => None,
+        };
+        let progress = !args.no_progress && std::io::stderr().is_terminal();
+        Ok(AnalyzeSettings {
+            sources,
+            catalog,
+            priors,
+            policies,
+            format: args.format,
+            calls_csv,
+            options: RunOptions {
+                forced_format: args.input_format,
+                progress,
+            },
+        })
+    }
+}
+
+/// Everything an analysis produced, for commands and tests that want more than the printout.
+pub struct Analysis {
+    pub run: RunOutput,
+    pub summary: Summary,
+    pub policies: Vec<PolicyOutcome>,
+    pub report: Report,
+}
+
+/// Runs the pipeline and the replays.
+pub fn analyze(settings: &AnalyzeSettings) -> Analysis {
+    let run = run_pipeline(&settings.sources, &settings.catalog, settings.options);
+    let summary = Summary::of(&run, &settings.catalog);
+    let policies: Vec<PolicyOutcome> = settings
+        .policies
+        .iter()
+        .map(|&policy| replay(policy, &run.rows, &settings.catalog, &settings.priors))
+        .collect();
+    let report = Report::build(&run, &summary, &settings.catalog, &policies);
+    Analysis {
+        run,
+        summary,
+        policies,
+        report,
+    }
+}
+
+pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitStatus> {
+    let mut settings = AnalyzeSettings::from_args(args)?;
+    let analysis = analyze(&settings);
+    if let Some((path, writer)) = settings.calls_csv.as_mut() {
+        CallsCsvWriter::write(&analysis.run, &settings.catalog, &mut *writer)
+            .and_then(|()| writer.flush())
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    for model in &analysis.report.unpriced_models {
+        eprintln!(
+            "warning: model `{}` is not in the price catalog: {} calls left unpriced",
+            model.key, model.calls
+        );
+    }
+    let stdout = std::io::stdout();
+    let exporter: Box<dyn Exporter> = match settings.format {
+        ReportFormat::Table => Box::new(TableExporter {
+            unicode: stdout.is_terminal(),
+        }),
+        other => other.exporter(),
+    };
+    let mut out = BufWriter::new(stdout.lock());
+    exporter
+        .write(&analysis.report, &mut out)
+        .and_then(|()| out.flush())
+        .context("writing the report")?;
+    Ok(ExitStatus::Success)
+}

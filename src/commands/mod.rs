@@ -1,0 +1,25 @@
+//! Subcommands, one file each, and the exit status they end with.
+
+pub mod analyze;
+pub mod completions;
+
+use crate::cli::{Cli, Command};
+
+/// The documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Everything ran; the report was written.
+    Success = 0,
+    /// A `--fail-*` gate tripped (reserved for CI gates).
+    GateTripped = 1,
+    /// Bad arguments, unreadable inputs or an invalid catalog.
+    Error = 2,
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        Command::Analyze(args) => analyze::run(args),
+        Command::Completions(args) => completions::run(args),
+    }
+}

@@ -1,0 +1,45 @@
+//! Exporters: one trait, one file per output format.
+
+mod calls_csv;
+mod csv_table;
+mod json;
+mod report;
+mod terminal;
+
+use std::io::{self, Write};
+
+pub use calls_csv::CallsCsvWriter;
+pub use csv_table::CsvExporter;
+pub use json::JsonExporter;
+pub use report::{
+    Baseline, ErrorReport, GroupReport, InputReport, PolicyReport, Report, RiskReport,
+    SCHEMA_VERSION,
+};
+pub use terminal::TableExporter;
+
+/// Writes a report in one format.
+pub trait Exporter {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The formats `--format` offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Tables for a terminal.
+    #[default]
+    Table,
+    /// The full report as JSON.
+    Json,
+    /// The policy table as CSV.
+    Csv,
+}
+
+impl ReportFormat {
+    pub fn exporter(self) -> Box<dyn Exporter> {
+        match self {
+            ReportFormat::Table => Box::new(TableExporter::default()),
+            ReportFormat::Json => Box::new(JsonExporter),
+            ReportFormat::Csv => Box::new(CsvExporter),
+        }
+    }
+}

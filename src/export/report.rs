@@ -1,0 +1,258 @@
+//! The report: one serialisable shape built from a run, which every exporter writes.
+//! Field names are stable (`schema_version` changes when they do).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::aggregate::{Breakdown, GroupStats, Summary, task_order, tier_order};
+use crate::pipeline::RunOutput;
+use crate::policy::PolicyOutcome;
+use crate::pricing::PriceCatalog;
+
+/// Version of the JSON report's field layout.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool_version: &'static str,
+    pub catalog_version: String,
+    pub inputs: Vec<InputReport>,
+    /// Non-empty lines read.
+    pub lines_read: u64,
+    pub calls: u64,
+    /// Reason → lines skipped for it.
+    pub skipped: BTreeMap<&'static str, u64>,
+    /// Lines that could not be read as calls.
+    pub errors: u64,
+    /// The first errors, with file and line.
+    pub error_samples: Vec<ErrorReport>,
+    pub baseline: Baseline,
+    pub unpriced_models: Vec<GroupReport>,
+    pub by_model: Vec<GroupReport>,
+    pub by_provider: Vec<GroupReport>,
+    pub by_tier: Vec<GroupReport>,
+    pub by_task: Vec<GroupReport>,
+    pub by_day: Vec<GroupReport>,
+    pub policies: Vec<PolicyReport>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct InputReport {
+    pub path: String,
+    /// The detected (or forced) format; `null` for an empty or unrecognised file.
+    pub format: Option<&'static str>,
+    pub lines_read: u64,
+    pub calls: u64,
+    pub skipped: u64,
+    pub errors: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ErrorReport {
+    pub file: String,
+    pub line: u64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Baseline {
+    /// What the priced calls cost, as logged.
+    pub cost_usd: f64,
+    /// The same amount as an exact decimal string.
+    pub cost_usd_exact: String,
+    pub priced_calls: u64,
+    /// Calls of models the catalog does not know: not in `cost_usd`, listed in `unpriced_models`.
+    pub unpriced_calls: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GroupReport {
+    pub key: String,
+    pub calls: u64,
+    pub unpriced_calls: u64,
+    pub input_tokens: u64,
+    pub cache_read_tokens: u64,
+    pub cache_write_5m_tokens: u64,
+    pub cache_write_1h_tokens: u64,
+    pub output_tokens: u64,
+    pub reasoning_tokens: u64,
+    pub cost_usd: f64,
+    /// Share of the priced baseline spend, in percent.
+    pub spend_share_pct: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RiskReport {
+    /// `prior` until calibrated on the user's own evaluations.
+    pub basis: &'static str,
+    pub calls_at_risk: u64,
+    pub expected_degraded_calls: f64,
+    /// The prior's range over the same calls (a plausible interval, not a confidence bound).
+    pub degraded_calls_low: f64,
+    pub degraded_calls_high: f64,
+    pub spend_share_at_risk_pct: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PolicyReport {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub cost_usd: f64,
+    pub savings_usd: f64,
+    pub savings_pct: f64,
+    /// Savings that change no answer: caching, batch.
+    pub risk_free_savings_usd: f64,
+    /// Savings from model changes, which can change answers.
+    pub risky_savings_usd: f64,
+    pub calls_changed: u64,
+    pub calls_blocked: u64,
+    pub latency_p50_ms: f64,
+    pub latency_p95_ms: f64,
+    pub risk: RiskReport,
+    pub assumptions: Vec<String>,
+}
+
+fn pct(part: f64, whole: f64) -> f64 {
+    if whole == 0.0 {
+        0.0
+    } else {
+        100.0 * part / whole
+    }
+}
+
+fn group(key: &str, stats: &GroupStats, total_cost: f64) -> GroupReport {
+    GroupReport {
+        key: key.to_string(),
+        calls: stats.calls,
+        unpriced_calls: stats.unpriced_calls,
+        input_tokens: stats.tokens.input,
+        cache_read_tokens: stats.tokens.cache_read,
+        cache_write_5m_tokens: stats.tokens.cache_write_5m,
+        cache_write_1h_tokens: stats.tokens.cache_write_1h,
+        output_tokens: stats.tokens.output,
+        reasoning_tokens: stats.tokens.reasoning,
+        cost_usd: stats.cost.usd(),
+        spend_share_pct: pct(stats.cost.usd(), total_cost),
+    }
+}
+
+/// Groups sorted by spend (largest first), then by name.
+fn by_spend(breakdown: &Breakdown, total_cost: f64) -> Vec<GroupReport> {
+    let mut groups: Vec<(&String, &GroupStats)> = breakdown.iter().collect();
+    groups.sort_by(|a, b| {
+        b.1.cost
+            .cmp(&a.1.cost)
+            .then(b.1.calls.cmp(&a.1.calls))
+            .then(a.0.cmp(b.0))
+    });
+    groups
+        .into_iter()
+        .map(|(key, stats)| group(key, stats, total_cost))
+        .collect()
+}
+
+/// Groups in a fixed order of keys (tiers, tasks), leaving out empty ones.
+fn in_order<'a>(
+    breakdown: &Breakdown,
+    order: impl Iterator<Item = &'a str>,
+    total_cost: f64,
+) -> Vec<GroupReport> {
+    order
+        .filter_map(|key| {
+            breakdown
+                .get(key)
+                .map(|stats| group(key, stats, total_cost))
+        })
+        .collect()
+}
+
+fn policy(outcome: &PolicyOutcome) -> PolicyReport {
+    PolicyReport {
+        name: outcome.name,
+        description: outcome.description,
+        cost_usd: outcome.cost.usd(),
+        savings_usd: outcome.savings().usd(),
+        savings_pct: outcome.savings_pct(),
+        risk_free_savings_usd: outcome.risk_free_savings.usd(),
+        risky_savings_usd: outcome.risky_savings.usd(),
+        calls_changed: outcome.calls_changed,
+        calls_blocked: outcome.calls_blocked,
+        latency_p50_ms: outcome.latency_p50_ms,
+        latency_p95_ms: outcome.latency_p95_ms,
+        risk: RiskReport {
+            basis: outcome.risk.basis,
+            calls_at_risk: outcome.risk.calls_at_risk,
+            expected_degraded_calls: outcome.risk.expected_degraded_calls,
+            degraded_calls_low: outcome.risk.degraded_calls_low,
+            degraded_calls_high: outcome.risk.degraded_calls_high,
+            spend_share_at_risk_pct: 100.0 * outcome.risk.spend_share_at_risk,
+        },
+        assumptions: outcome.assumptions.clone(),
+    }
+}
+
+impl Report {
+    /// Builds the report of a run.
+    pub fn build(
+        run: &RunOutput,
+        summary: &Summary,
+        catalog: &PriceCatalog,
+        policies: &[PolicyOutcome],
+    ) -> Report {
+        let total_cost = summary.total.cost.usd();
+        let accounting = &run.accounting;
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            catalog_version: catalog.version.clone(),
+            inputs: run
+                .sources
+                .iter()
+                .map(|source| InputReport {
+                    path: source.name.clone(),
+                    format: source.format.map(|f| f.name()),
+                    lines_read: source.accounting.lines_read,
+                    calls: source.accounting.calls,
+                    skipped: source.accounting.skipped_total(),
+                    errors: source.accounting.errors,
+                })
+                .collect(),
+            lines_read: accounting.lines_read,
+            calls: accounting.calls,
+            skipped: accounting
+                .skipped
+                .iter()
+                .map(|(reason, &count)| (reason.as_str(), count))
+                .collect(),
+            errors: accounting.errors,
+            error_samples: accounting
+                .error_samples
+                .iter()
+                .map(|error| ErrorReport {
+                    file: run.sources[error.source as usize].name.clone(),
+                    line: error.line,
+                    message: error.message.clone(),
+                })
+                .collect(),
+            baseline: Baseline {
+                cost_usd: total_cost,
+                cost_usd_exact: summary.total.cost.to_decimal_string(),
+                priced_calls: summary.total.calls - summary.total.unpriced_calls,
+                unpriced_calls: summary.total.unpriced_calls,
+            },
+            unpriced_models: by_spend(&summary.unpriced_models, total_cost),
+            by_model: by_spend(&summary.by_model, total_cost),
+            by_provider: by_spend(&summary.by_provider, total_cost),
+            by_tier: in_order(&summary.by_tier, tier_order(), total_cost),
+            by_task: in_order(&summary.by_task, task_order(), total_cost),
+            by_day: summary
+                .by_day
+                .iter()
+                .map(|(key, stats)| group(key, stats, total_cost))
+                .collect(),
+            policies: policies.iter().map(policy).collect(),
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! Terminal tables (comfy-table): totals, accounting, spend by model/tier/task, unpriced
+//! models and the policy comparison. Plain ASCII when the output is not a terminal.
+
+use std::io::{self, Write};
+
+use comfy_table::presets::{ASCII_FULL_CONDENSED, UTF8_FULL_CONDENSED};
+use comfy_table::{CellAlignment, ContentArrangement, Table};
+
+use crate::export::{Exporter, GroupReport, Report};
+
+/// Writes the human-readable report.
+#[derive(Debug, Default)]
+pub struct TableExporter {
+    /// Draw box characters (for a terminal) instead of ASCII.
+    pub unicode: bool,
+}
+
+/// Dollars with cents, or with more digits for amounts under a dollar.
+pub fn usd(amount: f64) -> String {
+    if amount.abs() >= 1.0 {
+        format!("${}", group_thousands(&format!("{amount:.2}")))
+    } else {
+        format!("${amount:.4}")
+    }
+}
+
+fn group_thousands(number: &str) -> String {
+    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |r| ("-", r));
+    let (whole, fraction) = rest.split_once('.').unwrap_or((rest, ""));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if fraction.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{fraction}")
+    }
+}
+
+fn count(n: u64) -> String {
+    group_thousands(&n.to_string())
+}
+
+fn ms(value: f64) -> String {
+    if value >= 3_600_000.0 {
+        format!("{:.1} h", value / 3_600_000.0)
+    } else if value >= 10_000.0 {
+        format!("{:.1} s", value / 1000.0)
+    } else {
+        format!("{value:.0} ms")
+    }
+}
+
+impl TableExporter {
+    fn table(&self, header: &[&str]) -> Table {
+        let mut table = Table::new();
+        table
+            .load_preset(if self.unicode {
+                UTF8_FULL_CONDENSED
+            } else {
+                ASCII_FULL_CONDENSED
+            })
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(header.to_vec());
+        for index in 1..header.len() {
+            if let Some(column) = table.column_mut(index) {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        table
+    }
+
+    fn groups(&self, title: &str, groups: &[GroupReport], out: &mut dyn Write) -> io::Result<()> {
+        let mut table = self.table(&[
+            title,
+            "calls",
+            "input",
+            "cache read",
+            "cache write",
+            "output",
+            "cost",
+            "share",
+        ]);
+        for g in groups {
+            let cost = if g.unpriced_calls == g.calls {
+                "unpriced".to_string()
+            } else {
+                usd(g.cost_usd)
+            };
+            table.add_row(vec![
+                g.key.clone(),
+                count(g.calls),
+                count(g.input_tokens),
+                count(g.cache_read_tokens),
+                count(g.cache_write_5m_tokens + g.cache_write_1h_tokens),
+                count(g.output_tokens),
+                cost,
+                format!("{:.1}%", g.spend_share_pct),
+            ]);
+        }
+        writeln!(out, "{table}\n")
+    }
+}
+
+impl Exporter for TableExporter {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let files = report.inputs.len();
+        writeln!(
+            out,
+            "llm-audit: {} calls from {} file{} — baseline spend {} ({} priced, {} unpriced)\n",
+            count(report.calls),
+            files,
+            if files == 1 { "" } else { "s" },
+            usd(report.baseline.cost_usd),
+            count(report.baseline.priced_calls),
+            count(report.baseline.unpriced_calls),
+        )?;
+
+        let mut accounting = self.table(&["lines", "count"]);
+        accounting.add_row(vec![
+            "read (non-empty)".to_string(),
+            count(report.lines_read),
+        ]);
+        accounting.add_row(vec!["calls".to_string(), count(report.calls)]);
+        for (reason, n) in &report.skipped {
+            accounting.add_row(vec![format!("skipped: {reason}"), count(*n)]);
+        }
+        accounting.add_row(vec!["errors".to_string(), count(report.errors)]);
+        writeln!(out, "{accounting}")?;
+        for error in &report.error_samples {
+            writeln!(
+                out,
+                "  error: {}:{}: {}",
+                error.file, error.line, error.message
+            )?;
+        }
+        if report.errors > report.error_samples.len() as u64 {
+            writeln!(
+                out,
+                "  … and {} more errors",
+                report.errors - report.error_samples.len() as u64
+            )?;
+        }
+        writeln!(out)?;
+
+        self.groups("model", &report.by_model, out)?;
+        self.groups("tier", &report.by_tier, out)?;
+        self.groups("task", &report.by_task, out)?;
+
+        if !report.unpriced_models.is_empty() {
+            writeln!(
+                out,
+                "UNPRICED MODELS — not in the price catalog, left out of every cost above:"
+            )?;
+            let mut table = self.table(&["model", "calls", "prompt tokens", "output tokens"]);
+            for g in &report.unpriced_models {
+                let prompt = g.input_tokens
+                    + g.cache_read_tokens
+                    + g.cache_write_5m_tokens
+                    + g.cache_write_1h_tokens;
+                table.add_row(vec![
+                    g.key.clone(),
+                    count(g.calls),
+                    count(prompt),
+                    count(g.output_tokens),
+                ]);
+            }
+            writeln!(out, "{table}\n")?;
+        }
+
+        let mut policies = self.table(&[
+            "policy",
+            "cost",
+            "savings",
+            "risk-free",
+            "with risk",
+            "changed",
+            "p50",
+            "p95",
+            "degraded calls (prior)",
+        ]);
+        for p in &report.policies {
+            let risk = if p.risk.calls_at_risk == 0 {
+                "none".to_string()
+            } else {
+                format!(
+                    "{:.1} ({:.1}–{:.1})",
+                    p.risk.expected_degraded_calls,
+                    p.risk.degraded_calls_low,
+                    p.risk.degraded_calls_high
+                )
+            };
+            policies.add_row(vec![
+                p.name.to_string(),
+                usd(p.cost_usd),
+                format!("{} ({:.1}%)", usd(p.savings_usd), p.savings_pct),
+                usd(p.risk_free_savings_usd),
+                usd(p.risky_savings_usd),
+                count(p.calls_changed),
+                ms(p.latency_p50_ms),
+                ms(p.latency_p95_ms),
+                risk,
+            ]);
+        }
+        writeln!(out, "{policies}")?;
+        writeln!(out, "Assumptions:")?;
+        for p in &report.policies {
+            for assumption in &p.assumptions {
+                writeln!(out, "  {}: {assumption}", p.name)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_money_counts_and_durations() {
+        assert_eq!(usd(1234567.891), "$1,234,567.89");
+        assert_eq!(usd(0.0027925), "$0.0028");
+        assert_eq!(usd(-12.5), "$-12.50");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(ms(86_400_000.0), "24.0 h");
+        assert_eq!(ms(850.0), "850 ms");
+    }
+}

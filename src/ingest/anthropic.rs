@@ -1,0 +1,241 @@
+//! Anthropic Messages API logs: `{request, response}` pairs (bodies bare or under `body`) and
+//! bare Message objects.
+//!
+//! Anthropic's `input_tokens` *excludes* cache reads and writes, so its buckets are already
+//! exclusive. Cache writes are split by TTL from `cache_creation`; older logs without that object
+//! wrote every cached token with the default 5-minute TTL.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::ingest::content::{PromptSummary, Role};
+use crate::ingest::wire::{Envelope, add_string_tags, array_len, is_present};
+use crate::ingest::{LineOutcome, SkipReason, json_error};
+use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
+
+#[derive(Deserialize, Default)]
+struct CacheCreation {
+    ephemeral_5m_input_tokens: Option<u64>,
+    ephemeral_1h_input_tokens: Option<u64>,
+}
+
+/// Anthropic usage, as the Messages API and Claude Code write it.
+#[derive(Deserialize, Default)]
+pub(crate) struct Usage {
+    input_tokens: Option<u64>,
+    output_tokens: Option<u64>,
+    cache_creation_input_tokens: Option<u64>,
+    cache_read_input_tokens: Option<u64>,
+    cache_creation: Option<CacheCreation>,
+}
+
+impl Usage {
+    pub(crate) fn buckets(&self) -> TokenBuckets {
+        let written = self.cache_creation_input_tokens.unwrap_or(0);
+        let (mut write_5m, write_1h) = match &self.cache_creation {
+            Some(split) => (
+                split.ephemeral_5m_input_tokens.unwrap_or(0),
+                split.ephemeral_1h_input_tokens.unwrap_or(0),
+            ),
+            None => (written, 0),
+        };
+        // Tokens the split does not account for were written with the default (5m) TTL.
+        write_5m += written.saturating_sub(write_5m + write_1h);
+        TokenBuckets {
+            input: self.input_tokens.unwrap_or(0),
+            cache_read: self.cache_read_input_tokens.unwrap_or(0),
+            cache_write_5m: write_5m,
+            cache_write_1h: write_1h,
+            output: self.output_tokens.unwrap_or(0),
+            // The API reports thinking inside output_tokens without a separate count.
+            reasoning: 0,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ContentBlock<'a> {
+    #[serde(rename = "type", borrow, default)]
+    pub kind: Cow<'a, str>,
+}
+
+/// A Message object, or a logger's `{status_code, body}` wrapper around one.
+#[derive(Deserialize)]
+struct Response<'a> {
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    model: Option<Cow<'a, str>>,
+    usage: Option<Usage>,
+    #[serde(borrow)]
+    stop_reason: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    content: Vec<ContentBlock<'a>>,
+    status_code: Option<u16>,
+    #[serde(borrow)]
+    body: Option<&'a RawValue>,
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Message<'a> {
+    #[serde(borrow, default)]
+    role: Cow<'a, str>,
+    #[serde(borrow)]
+    content: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct FormatSpec<'a> {
+    #[serde(rename = "type", borrow, default)]
+    kind: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct OutputConfig<'a> {
+    #[serde(borrow)]
+    format: Option<FormatSpec<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Request<'a> {
+    #[serde(borrow)]
+    model: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    messages: Vec<Message<'a>>,
+    #[serde(borrow)]
+    system: Option<&'a RawValue>,
+    #[serde(borrow)]
+    tools: Option<&'a RawValue>,
+    #[serde(borrow)]
+    output_config: Option<OutputConfig<'a>>,
+    #[serde(borrow)]
+    output_format: Option<FormatSpec<'a>>,
+    stream: Option<bool>,
+    #[serde(borrow)]
+    metadata: Option<&'a RawValue>,
+    #[serde(borrow)]
+    body: Option<&'a RawValue>,
+}
+
+/// Parses one line of an Anthropic Messages log.
+pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
+    let envelope: Envelope<'_> = match serde_json::from_slice(line) {
+        Ok(envelope) => envelope,
+        Err(err) => return json_error(err),
+    };
+    let response_json = match envelope.response {
+        Some(raw) => raw.get(),
+        None => match std::str::from_utf8(line) {
+            Ok(text) => text,
+            Err(_) => return LineOutcome::Error("line is not UTF-8".to_string()),
+        },
+    };
+    let mut response: Response<'_> = match serde_json::from_str(response_json) {
+        Ok(response) => response,
+        Err(err) => return json_error(err),
+    };
+    let status_code = response.status_code;
+    if let Some(body) = response.body {
+        response = match serde_json::from_str(body.get()) {
+            Ok(inner) => inner,
+            Err(err) => return json_error(err),
+        };
+    }
+    let Some(usage) = response.usage.as_ref() else {
+        if response.kind.as_deref() == Some("error")
+            || is_present(response.error)
+            || status_code.is_some_and(|code| code >= 400)
+        {
+            return LineOutcome::Skip(SkipReason::ProviderError);
+        }
+        if response.kind.is_none() && response.model.is_none() {
+            return LineOutcome::Error("not an Anthropic message: no type, model or usage".into());
+        }
+        return LineOutcome::Skip(SkipReason::NoUsage);
+    };
+    let mut record = CallRecord {
+        provider: Provider::Anthropic,
+        tokens: usage.buckets(),
+        response_id: response.id.as_deref().map(str::to_string),
+        ..CallRecord::default()
+    };
+    record.features.tool_calls = response
+        .content
+        .iter()
+        .filter(|b| b.kind == "tool_use")
+        .count() as u32;
+    record.features.finish_reason = response.stop_reason.as_deref().map(str::to_string);
+    record.status = match response.stop_reason.as_deref() {
+        Some("max_tokens" | "refusal") => CallStatus::Incomplete,
+        _ => CallStatus::Ok,
+    };
+    let request_model = match envelope.request {
+        Some(raw) => match apply_request(raw, &mut record) {
+            Ok(model) => model,
+            Err(message) => return LineOutcome::Error(message),
+        },
+        None => None,
+    };
+    record.model = match (response.model.as_deref(), request_model) {
+        (Some(model), _) => model.to_string(),
+        (None, Some(model)) => model,
+        (None, None) => return LineOutcome::Error("Anthropic message names no model".into()),
+    };
+    envelope.apply_to(&mut record);
+    LineOutcome::Call(Box::new(record))
+}
+
+fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<String>, String> {
+    let mut request: Request<'_> = serde_json::from_str(raw.get())
+        .map_err(|err| format!("invalid Anthropic request: {err}"))?;
+    if let Some(body) = request.body {
+        request = serde_json::from_str(body.get())
+            .map_err(|err| format!("invalid Anthropic request body: {err}"))?;
+    }
+    let mut prompt = PromptSummary::default();
+    if let Some(system) = request.system {
+        prompt.add_system_raw(system);
+    }
+    if let Some(tools) = request.tools {
+        prompt.add_tool_definitions(tools);
+    }
+    for message in &request.messages {
+        prompt.add_message(Role::from_name(&message.role), message.content);
+    }
+    let features = &mut record.features;
+    features.message_count = prompt.messages;
+    features.images = prompt.images;
+    features.tool_results = prompt.tool_results;
+    features.tools_defined = array_len(request.tools);
+    features.streamed = request.stream.unwrap_or(false);
+    let format = request
+        .output_config
+        .as_ref()
+        .and_then(|c| c.format.as_ref())
+        .or(request.output_format.as_ref());
+    features.json_schema = format.is_some_and(|f| f.kind == "json_schema");
+    if let Some(metadata) = request.metadata {
+        add_string_tags(metadata, &mut record.tags);
+    }
+    record.text = prompt.text();
+    record.prefix = prompt.prefix();
+    Ok(request.model.as_deref().map(str::to_string))
+}
+
+/// Whether a parsed JSON value looks like an Anthropic Message (used by detection).
+pub(crate) fn looks_like_message(value: &serde_json::Value) -> bool {
+    let value = value.get("body").unwrap_or(value);
+    let kind = value.get("type").and_then(|t| t.as_str());
+    let usage = value.get("usage");
+    kind == Some("message")
+        || (kind == Some("error") && value.get("error").is_some())
+        || usage.is_some_and(|u| {
+            u.get("cache_read_input_tokens").is_some() && u.get("input_tokens").is_some()
+        })
+}

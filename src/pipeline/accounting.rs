@@ -1,0 +1,97 @@
+//! Line accounting: every line read is a call, a skipped line with its reason, or an error with
+//! its file and line. Counts merge exactly, in any order.
+
+use std::collections::BTreeMap;
+
+use crate::ingest::SkipReason;
+
+/// How many errors are listed one by one; the rest are only counted.
+pub const ERROR_SAMPLES: usize = 20;
+
+/// A line that could not be read as a call.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineError {
+    pub source: u32,
+    pub line: u64,
+    pub message: String,
+}
+
+/// Counts for one source or for a whole run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accounting {
+    /// Non-empty lines read.
+    pub lines_read: u64,
+    /// Lines that became calls (after duplicates merged).
+    pub calls: u64,
+    pub skipped: BTreeMap<SkipReason, u64>,
+    pub errors: u64,
+    /// The first errors in input order.
+    pub error_samples: Vec<LineError>,
+}
+
+impl Accounting {
+    pub fn skip(&mut self, reason: SkipReason) {
+        *self.skipped.entry(reason).or_default() += 1;
+    }
+
+    pub fn error(&mut self, source: u32, line: u64, message: String) {
+        self.errors += 1;
+        if self.error_samples.len() < ERROR_SAMPLES {
+            self.error_samples.push(LineError {
+                source,
+                line,
+                message,
+            });
+        }
+    }
+
+    /// Adds another count. Merging in input order keeps the first errors first.
+    pub fn merge(&mut self, other: Accounting) {
+        self.lines_read += other.lines_read;
+        self.calls += other.calls;
+        for (reason, count) in other.skipped {
+            *self.skipped.entry(reason).or_default() += count;
+        }
+        self.errors += other.errors;
+        let room = ERROR_SAMPLES.saturating_sub(self.error_samples.len());
+        self.error_samples
+            .extend(other.error_samples.into_iter().take(room));
+    }
+
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+
+    /// Whether every line read is accounted for exactly once.
+    pub fn balances(&self) -> bool {
+        self.calls + self.skipped_total() + self.errors == self.lines_read
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_adds_counts_and_keeps_the_first_errors() {
+        let mut first = Accounting::default();
+        for line in 0..ERROR_SAMPLES as u64 - 1 {
+            first.lines_read += 1;
+            first.error(0, line, "bad".into());
+        }
+        let mut second = Accounting {
+            lines_read: 3,
+            calls: 1,
+            ..Default::default()
+        };
+        second.skip(SkipReason::UserMessage);
+        second.error(1, 7, "late".into());
+        second.error(1, 8, "later".into());
+        first.merge(second);
+        assert_eq!(first.lines_read, ERROR_SAMPLES as u64 + 2);
+        assert_eq!(first.errors, ERROR_SAMPLES as u64 + 1);
+        assert_eq!(first.error_samples.len(), ERROR_SAMPLES);
+        assert_eq!(first.error_samples.last().unwrap().line, 7);
+        assert!(first.balances());
+    }
+}

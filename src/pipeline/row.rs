@@ -1,0 +1,63 @@
+//! The compact per-call row kept after parsing: numbers and short ids only, never the raw JSON
+//! or prompt text.
+
+use crate::classify::Classification;
+use crate::money::Money;
+use crate::record::{CallRecord, CallStatus, PromptPrefix, Provider, TokenBuckets};
+
+/// Request traits that policies look at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallFlags {
+    pub streamed: bool,
+    pub interactive: bool,
+    pub batch: bool,
+    pub tools: bool,
+    pub json_schema: bool,
+    pub images: bool,
+    pub failed: bool,
+}
+
+impl CallFlags {
+    pub fn of(record: &CallRecord) -> CallFlags {
+        let f = &record.features;
+        CallFlags {
+            streamed: f.streamed,
+            interactive: f.interactive,
+            batch: f.batch,
+            tools: f.tools_defined > 0 || f.tool_calls > 0 || f.tool_results > 0,
+            json_schema: f.json_schema,
+            images: f.images > 0,
+            failed: record.status == CallStatus::Error,
+        }
+    }
+
+    /// Nobody was waiting on the answer: not streamed, not from an interactive tool, not a
+    /// step of a tool loop. Such a call could have gone through a Batch API.
+    pub fn no_latency_need(self) -> bool {
+        !(self.streamed || self.interactive || self.tools)
+    }
+}
+
+/// One priced, classified call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallRow {
+    pub source: u32,
+    pub line: u64,
+    pub timestamp_ms: Option<i64>,
+    /// Index into the run's model names (as the log wrote them).
+    pub model: u32,
+    pub provider: Provider,
+    /// Catalog entry that priced the call; `None` for an unknown model.
+    pub price: Option<u32>,
+    pub tokens: TokenBuckets,
+    /// `None` when the model is unknown: such calls are reported, never counted as $0.
+    pub cost: Option<Money>,
+    pub latency_ms: Option<f32>,
+    pub time_to_first_token_ms: Option<f32>,
+    pub classification: Classification,
+    pub flags: CallFlags,
+    pub prefix: Option<PromptPrefix>,
+    pub dedupe_key: Option<u64>,
+    /// The provider's response or message id, else its request id, else a stable hash.
+    pub call_id: Box<str>,
+}

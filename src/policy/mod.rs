@@ -1,0 +1,10 @@
+//! Routing policies and their replay: what the logged calls would have cost, how fast they
+//! would have been, and at what quality risk, had they been routed differently.
+
+mod builtin;
+mod priors;
+mod tally;
+
+pub use builtin::{BuiltinPolicy, replay};
+pub use priors::{LatencyPrior, Priors, RiskPrior};
+pub use tally::{PolicyOutcome, RiskEstimate};

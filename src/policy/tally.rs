@@ -1,0 +1,206 @@
+//! Sums one policy's replay: cost, savings split by whether they carry quality risk, latency
+//! percentiles and the expected number of degraded answers.
+
+use crate::money::Money;
+use crate::policy::RiskPrior;
+
+/// Expected quality cost of a policy, from priors (until calibrated on the user's evidence).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RiskEstimate {
+    /// `prior` (assumed rates) or `calibrated` (fitted on the user's labels).
+    pub basis: &'static str,
+    /// Calls whose answer could differ: moved to another model.
+    pub calls_at_risk: u64,
+    /// Σ P(degraded) over those calls.
+    pub expected_degraded_calls: f64,
+    /// Lower and upper ends: the prior's range applied to the same calls.
+    pub degraded_calls_low: f64,
+    pub degraded_calls_high: f64,
+    /// Share of baseline spend that sits on calls at risk.
+    pub spend_share_at_risk: f64,
+}
+
+/// One policy's replay, summed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyOutcome {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// Cost of the priced calls under this policy.
+    pub cost: Money,
+    /// Cost of the same calls as logged.
+    pub baseline_cost: Money,
+    /// Savings that change no answer (caching, batch).
+    pub risk_free_savings: Money,
+    /// Savings from changes that can change answers (model swaps).
+    pub risky_savings: Money,
+    /// Calls the policy changed in any way.
+    pub calls_changed: u64,
+    /// Calls the policy wanted to change but could not (e.g. the prompt does not fit the
+    /// target's context window).
+    pub calls_blocked: u64,
+    pub latency_p50_ms: f64,
+    pub latency_p95_ms: f64,
+    pub risk: RiskEstimate,
+    /// What the replay assumed, stated in the report.
+    pub assumptions: Vec<String>,
+}
+
+impl PolicyOutcome {
+    pub fn savings(&self) -> Money {
+        self.baseline_cost - self.cost
+    }
+
+    /// Savings as a percentage of the baseline (0 when nothing was priced).
+    pub fn savings_pct(&self) -> f64 {
+        if self.baseline_cost == Money::ZERO {
+            0.0
+        } else {
+            100.0 * self.savings().pico() as f64 / self.baseline_cost.pico() as f64
+        }
+    }
+}
+
+/// How one call fared under a policy.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallReplay {
+    /// Cost under the policy; `None` for calls the catalog cannot price (left out of totals).
+    pub cost: Option<Money>,
+    pub baseline_cost: Option<Money>,
+    pub latency_ms: f64,
+    pub changed: bool,
+    pub blocked: bool,
+    /// Set when the change can alter the answer.
+    pub risk: Option<RiskPrior>,
+}
+
+/// Accumulates call replays in input order.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    cost: Money,
+    baseline_cost: Money,
+    risk_free_savings: Money,
+    risky_savings: Money,
+    risky_baseline: Money,
+    calls_changed: u64,
+    calls_blocked: u64,
+    latencies: Vec<f64>,
+    risk: RiskEstimate,
+}
+
+impl Tally {
+    pub fn add(&mut self, call: CallReplay) {
+        self.latencies.push(call.latency_ms);
+        self.calls_changed += u64::from(call.changed);
+        self.calls_blocked += u64::from(call.blocked);
+        let (Some(cost), Some(baseline)) = (call.cost, call.baseline_cost) else {
+            return;
+        };
+        self.cost += cost;
+        self.baseline_cost += baseline;
+        match call.risk {
+            Some(prior) => {
+                self.risky_savings += baseline - cost;
+                self.risky_baseline += baseline;
+                self.risk.calls_at_risk += 1;
+                self.risk.expected_degraded_calls += prior.rate;
+                self.risk.degraded_calls_low += prior.low;
+                self.risk.degraded_calls_high += prior.high;
+            }
+            None => self.risk_free_savings += baseline - cost,
+        }
+    }
+
+    pub fn finish(
+        mut self,
+        name: &'static str,
+        description: &'static str,
+        assumptions: Vec<String>,
+    ) -> PolicyOutcome {
+        self.latencies.sort_by(f64::total_cmp);
+        self.risk.basis = "prior";
+        if self.baseline_cost != Money::ZERO {
+            self.risk.spend_share_at_risk =
+                self.risky_baseline.pico() as f64 / self.baseline_cost.pico() as f64;
+        }
+        PolicyOutcome {
+            name,
+            description,
+            cost: self.cost,
+            baseline_cost: self.baseline_cost,
+            risk_free_savings: self.risk_free_savings,
+            risky_savings: self.risky_savings,
+            calls_changed: self.calls_changed,
+            calls_blocked: self.calls_blocked,
+            latency_p50_ms: percentile(&self.latencies, 0.50),
+            latency_p95_ms: percentile(&self.latencies, 0.95),
+            risk: self.risk,
+            assumptions,
+        }
+    }
+}
+
+/// Nearest-rank percentile of sorted values (0 for none).
+pub(crate) fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let values: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&values, 0.5), 50.0);
+        assert_eq!(percentile(&values, 0.95), 95.0);
+        assert_eq!(percentile(&[7.0], 0.95), 7.0);
+        assert_eq!(percentile(&[], 0.5), 0.0);
+    }
+
+    #[test]
+    fn savings_are_split_by_risk() {
+        let mut tally = Tally::default();
+        let prior = RiskPrior {
+            rate: 0.1,
+            low: 0.05,
+            high: 0.2,
+        };
+        tally.add(CallReplay {
+            cost: Some(Money::from_pico(4)),
+            baseline_cost: Some(Money::from_pico(10)),
+            latency_ms: 1.0,
+            changed: true,
+            blocked: false,
+            risk: Some(prior),
+        });
+        tally.add(CallReplay {
+            cost: Some(Money::from_pico(5)),
+            baseline_cost: Some(Money::from_pico(10)),
+            latency_ms: 2.0,
+            changed: true,
+            blocked: false,
+            risk: None,
+        });
+        tally.add(CallReplay {
+            cost: None,
+            baseline_cost: None,
+            latency_ms: 3.0,
+            changed: false,
+            blocked: false,
+            risk: None,
+        });
+        let outcome = tally.finish("t", "t", vec![]);
+        assert_eq!(outcome.savings(), Money::from_pico(11));
+        assert_eq!(outcome.risky_savings, Money::from_pico(6));
+        assert_eq!(outcome.risk_free_savings, Money::from_pico(5));
+        assert_eq!(outcome.risk.calls_at_risk, 1);
+        assert!((outcome.risk.expected_degraded_calls - 0.1).abs() < 1e-12);
+        assert!((outcome.risk.spend_share_at_risk - 0.5).abs() < 1e-12);
+        assert_eq!(outcome.latency_p50_ms, 2.0);
+        assert!((outcome.savings_pct() - 55.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,9 @@
+//! Pricing: the embedded price catalog, model-name resolution and the billing rules.
+
+mod catalog;
+mod rules;
+
+pub use catalog::{
+    CatalogError, LongContext, ModelPrice, PriceCatalog, Rates, normalize_model_name,
+};
+pub use rules::{BillingMode, call_cost, rates_for};

@@ -1,0 +1,174 @@
+//! The canonical call record: the one shape every input adapter produces.
+//!
+//! Token counts live in exclusive buckets so that no adapter's counting
+//! convention (OpenAI's cached-inclusive `prompt_tokens`, Anthropic's
+//! cache-exclusive `input_tokens`) leaks into pricing.
+
+use std::fmt;
+
+/// Exclusive token buckets of one call. Reasoning is a subset of `output`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenBuckets {
+    /// Input tokens billed at the plain input rate (not read from or written to a cache).
+    pub input: u64,
+    /// Input tokens read from a prompt cache.
+    pub cache_read: u64,
+    /// Input tokens written to a 5-minute prompt cache.
+    pub cache_write_5m: u64,
+    /// Input tokens written to a 1-hour prompt cache.
+    pub cache_write_1h: u64,
+    /// Output tokens, reasoning included.
+    pub output: u64,
+    /// Reasoning ("thinking") tokens, already counted in `output`.
+    pub reasoning: u64,
+}
+
+impl TokenBuckets {
+    /// Every prompt token, cached or not: what long-context thresholds compare against.
+    pub fn prompt_total(&self) -> u64 {
+        self.input + self.cache_read + self.cache_write_5m + self.cache_write_1h
+    }
+
+    /// Prompt plus output tokens.
+    pub fn total(&self) -> u64 {
+        self.prompt_total() + self.output
+    }
+}
+
+/// The provider that served (or would serve) a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Provider {
+    OpenAi,
+    Anthropic,
+    Google,
+    DeepSeek,
+    #[default]
+    Unknown,
+}
+
+impl Provider {
+    /// The lowercase name used in catalogs and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::OpenAi => "openai",
+            Provider::Anthropic => "anthropic",
+            Provider::Google => "google",
+            Provider::DeepSeek => "deepseek",
+            Provider::Unknown => "unknown",
+        }
+    }
+
+    /// Parses a catalog provider name.
+    pub fn from_name(name: &str) -> Provider {
+        match name.to_ascii_lowercase().as_str() {
+            "openai" | "azure" | "azure_openai" => Provider::OpenAi,
+            "anthropic" => Provider::Anthropic,
+            "google" | "gemini" | "vertex_ai" => Provider::Google,
+            "deepseek" => Provider::DeepSeek,
+            _ => Provider::Unknown,
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the call ended, as far as the log says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CallStatus {
+    #[default]
+    Ok,
+    /// The provider returned an error (the call may still carry usage).
+    Error,
+    /// The response was cut short (output limit, content filter, cancelled).
+    Incomplete,
+}
+
+/// Request features that classification and feasibility checks look at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// Messages in the request (conversation turns sent).
+    pub message_count: u32,
+    /// Tool (function) definitions sent with the request.
+    pub tools_defined: u32,
+    /// Tool calls made in the response.
+    pub tool_calls: u32,
+    /// Tool results present in the request context (a sign of an agent loop).
+    pub tool_results: u32,
+    /// Structured output: a JSON schema or JSON mode was requested.
+    pub json_schema: bool,
+    /// Images or documents attached to the request.
+    pub images: u32,
+    /// The response was streamed (a person or a live system was waiting).
+    pub streamed: bool,
+    /// The call came from an interactive tool (a coding agent session, a chat UI).
+    pub interactive: bool,
+    /// Already sent through a Batch API.
+    pub batch: bool,
+    /// Finish reason as the provider wrote it (`stop`, `length`, `tool_use`, …).
+    pub finish_reason: Option<String>,
+}
+
+/// Prompt text kept just long enough to classify the call; never stored in rows or reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallText {
+    /// System prompt or instructions.
+    pub system: String,
+    /// The last user turn.
+    pub user: String,
+    /// Characters of every message in the request, system included.
+    pub prompt_chars: u64,
+}
+
+/// A repeated prompt prefix (system prompt and tool definitions) that a prompt cache could serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PromptPrefix {
+    /// Stable hash of the prefix content.
+    pub hash: u64,
+    /// Estimated tokens of the prefix.
+    pub tokens: u64,
+}
+
+/// One LLM call as every adapter reports it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallRecord {
+    /// Provider that served the call.
+    pub provider: Provider,
+    /// Model name as the log states it (the response's model where present).
+    pub model: String,
+    /// Start time, milliseconds since the Unix epoch (UTC).
+    pub timestamp_ms: Option<i64>,
+    /// End-to-end latency in milliseconds.
+    pub latency_ms: Option<f64>,
+    /// Time to first token in milliseconds.
+    pub time_to_first_token_ms: Option<f64>,
+    pub status: CallStatus,
+    /// The provider's response or message id.
+    pub response_id: Option<String>,
+    /// The provider's request id (or a batch custom id).
+    pub request_id: Option<String>,
+    /// Session, conversation or trace id.
+    pub session_id: Option<String>,
+    pub tokens: TokenBuckets,
+    /// Tags from the log: project, user, feature and other metadata keys.
+    pub tags: Vec<(String, String)>,
+    pub features: Features,
+    /// Cost the log itself states, in USD, if any.
+    pub stated_cost_usd: Option<f64>,
+    /// Service tier the provider reports having served (`default`, `flex`, `priority`, …).
+    pub service_tier: Option<String>,
+    /// Prompt text for classification, when the log holds it.
+    pub text: Option<CallText>,
+    /// Repeated-prefix hint for prompt-cache replay.
+    pub prefix: Option<PromptPrefix>,
+    /// Key under which duplicate lines of one call collapse (Claude Code content blocks).
+    pub dedupe_key: Option<u64>,
+}
+
+/// Roughly four characters per token for English text and code (OpenAI's published rule of thumb).
+pub fn estimate_tokens(chars: u64) -> u64 {
+    chars.div_ceil(4)
+}
