@@ -80,7 +80,7 @@ mod tests {
             first.error(0, line, "bad".into());
         }
         let mut second = Accounting {
-            lines_read: 3,
+            lines_read: 4,
             calls: 1,
             ..Default::default()
         };
@@ -88,7 +88,7 @@ mod tests {
         second.error(1, 7, "late".into());
         second.error(1, 8, "later".into());
         first.merge(second);
-        assert_eq!(first.lines_read, ERROR_SAMPLES as u64 + 2);
+        assert_eq!(first.lines_read, ERROR_SAMPLES as u64 + 3);
         assert_eq!(first.errors, ERROR_SAMPLES as u64 + 1);
         assert_eq!(first.error_samples.len(), ERROR_SAMPLES);
         assert_eq!(first.error_samples.last().unwrap().line, 7);

@@ -198,6 +198,7 @@ fn process(work: Work, catalog: &PriceCatalog) -> ChunkResult {
     let mut model_index: HashMap<String, u32> = HashMap::new();
     let mut rows = Vec::new();
     for (line_no, line) in chunk.lines() {
+        let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -206,6 +207,10 @@ fn process(work: Work, catalog: &PriceCatalog) -> ChunkResult {
             accounting.error(chunk.source, line_no, unknown_format_message());
             continue;
         };
+        if line.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            accounting.error(chunk.source, line_no, "not a JSON object".to_string());
+            continue;
+        }
         // Adapters do not panic on any input; this keeps one bad line from ending a long run
         // should a bug slip through.
         let outcome =

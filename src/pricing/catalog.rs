@@ -261,8 +261,9 @@ fn strip_snapshot_date(name: &str) -> Option<&str> {
     let bytes = name.as_bytes();
     let is_digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
     let n = bytes.len();
-    if n > 11 && bytes[n - 11] == b'-' && bytes[n - 8] == b'-' && bytes[n - 5] == b'-' {
-        let (y, m, d) = (&bytes[n - 10..n - 6], &bytes[n - 7..n - 5], &bytes[n - 4..]);
+    // `-YYYY-MM-DD`: dashes 11, 6 and 3 bytes from the end.
+    if n > 11 && bytes[n - 11] == b'-' && bytes[n - 6] == b'-' && bytes[n - 3] == b'-' {
+        let (y, m, d) = (&bytes[n - 10..n - 6], &bytes[n - 5..n - 3], &bytes[n - 2..]);
         if is_digits(y) && is_digits(m) && is_digits(d) {
             return Some(&name[..n - 11]);
         }

@@ -1,0 +1,61 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[llm-audit] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'llm-audit'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'llm-audit'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand analyze 'Price, classify and replay every call in the given logs, and print the report'
+            cand completions 'Print a shell completion script (or write all of them to a folder)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'llm-audit;analyze'= {
+            cand --input-format 'Read every input as this format instead of detecting it per file'
+            cand --format 'Report format on stdout'
+            cand --calls-csv 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)'
+            cand --policy 'Policies to replay besides the baseline (repeatable; default: all built-ins)'
+            cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
+            cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;completions'= {
+            cand --dir 'Write completions for every supported shell into this folder instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;help'= {
+            cand analyze 'Price, classify and replay every call in the given logs, and print the report'
+            cand completions 'Print a shell completion script (or write all of them to a folder)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'llm-audit;help;analyze'= {
+        }
+        &'llm-audit;help;completions'= {
+        }
+        &'llm-audit;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,52 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_llm_audit_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_llm_audit_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_llm_audit_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_llm_audit_using_subcommand
+    set -l cmd (__fish_llm_audit_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c llm-audit -n "__fish_llm_audit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c llm-audit -n "__fish_llm_audit_needs_command" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "analyze" -d 'Price, classify and replay every call in the given logs, and print the report'
+complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
+complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l input-format -d 'Read every input as this format instead of detecting it per file' -r -f -a "openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
+anthropic\t'Anthropic Messages API: request/response pairs or bare responses'
+claude-code\t'Claude Code session transcripts (`~/.claude/projects/**/*.jsonl`)'
+openai-batch\t'OpenAI Batch API output files (and input files, which hold no usage)'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l format -d 'Report format on stdout' -r -f -a "table\t'Tables for a terminal'
+json\t'The full report as JSON'
+csv\t'The policy table as CSV'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l calls-csv -d 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l policy -d 'Policies to replay besides the baseline (repeatable; default: all built-ins)' -r -f -a "baseline\t'What the logs record: every call on its own model, as billed'
+cheaper-for-simple\t'Trivial and simple calls go to the catalog\'s cheaper model of the same provider'
+prompt-cache\t'Repeated prompt prefixes (system prompt, tools) are served from a 5-minute prompt cache'
+batch\t'Calls with no latency need go through the provider\'s Batch API'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -l dir -d 'Write completions for every supported shell into this folder instead' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze completions help" -f -a "analyze" -d 'Price, classify and replay every call in the given logs, and print the report'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze completions help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,610 @@
+//! Integration tests: the real `llm-audit` binary on the files in `fixtures/`.
+//!
+//! Money tests compute each expected cost here from the provider's published per-million-token
+//! prices (as of the catalog's `checked` date) and the billing rule that applies, and compare it
+//! with the cost the binary wrote to `--calls-csv`, to 1e-9 USD.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_llm-audit"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path)
+}
+
+fn run(args: &[&str]) -> Output {
+    binary().args(args).output().expect("the binary runs")
+}
+
+/// Runs `analyze --format json` and parses the report.
+fn json_report(paths: &[&str], extra: &[&str]) -> Value {
+    let mut args = vec!["analyze", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(paths);
+    let output = run(&args);
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+/// Runs analyze with `--calls-csv` and returns the rows keyed by call id.
+fn call_rows(paths: &[&str]) -> BTreeMap<String, BTreeMap<String, String>> {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("calls.csv");
+    let mut args = vec![
+        "analyze",
+        "--format",
+        "json",
+        "--calls-csv",
+        csv_path.to_str().unwrap(),
+    ];
+    args.extend_from_slice(paths);
+    let output = run(&args);
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            let row: BTreeMap<String, String> = headers
+                .iter()
+                .zip(record.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect();
+            (row["call_id"].clone(), row)
+        })
+        .collect()
+}
+
+/// USD for `tokens` at `usd_per_million`.
+fn at(tokens: f64, usd_per_million: f64) -> f64 {
+    tokens * usd_per_million / 1e6
+}
+
+fn assert_cost(rows: &BTreeMap<String, BTreeMap<String, String>>, call_id: &str, expected: f64) {
+    let row = rows
+        .get(call_id)
+        .unwrap_or_else(|| panic!("no call {call_id}"));
+    let cost: f64 = row["cost_usd"]
+        .parse()
+        .unwrap_or_else(|_| panic!("{call_id} unpriced"));
+    assert!(
+        (cost - expected).abs() < 1e-9,
+        "{call_id}: cost {cost}, expected {expected}"
+    );
+}
+
+fn skipped(report: &Value) -> BTreeMap<String, u64> {
+    report["skipped"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+        .collect()
+}
+
+fn assert_balanced(report: &Value) {
+    let total: u64 = skipped(report).values().sum::<u64>()
+        + report["calls"].as_u64().unwrap()
+        + report["errors"].as_u64().unwrap();
+    assert_eq!(
+        total,
+        report["lines_read"].as_u64().unwrap(),
+        "every line accounted for"
+    );
+}
+
+// ---- accounting --------------------------------------------------------------------------
+
+#[test]
+fn accounts_for_every_line_of_each_format() {
+    // (fixture, lines_read, calls, skipped by reason, errors)
+    let cases: [(&str, u64, u64, &[(&str, u64)], u64); 5] = [
+        (
+            "logs/openai/chat_and_responses.jsonl",
+            9,
+            7,
+            &[
+                ("stream chunk without usage", 1),
+                ("provider error, no usage", 1),
+            ],
+            0,
+        ),
+        (
+            "logs/anthropic/messages.jsonl",
+            6,
+            5,
+            &[("provider error, no usage", 1)],
+            0,
+        ),
+        (
+            "logs/openai-batch/batch_output.jsonl",
+            3,
+            2,
+            &[("batch request failed, no usage", 1)],
+            0,
+        ),
+        (
+            "logs/openai-batch/batch_input.jsonl",
+            2,
+            0,
+            &[("batch input line, no usage", 2)],
+            0,
+        ),
+        (
+            // One API call written as three content-block lines, and a user line.
+            "logs/claude-code/projects/-home-wei-repo-claude-code/e9f146fa-3b20-48d0-9be4-d99ca901cae4.jsonl",
+            4,
+            1,
+            &[
+                ("duplicate content block", 2),
+                ("user message, no usage", 1),
+            ],
+            0,
+        ),
+    ];
+    for (path, lines, calls, skips, errors) in cases {
+        let report = json_report(&[fixture(path).to_str().unwrap()], &[]);
+        assert_eq!(report["lines_read"], lines, "{path}");
+        assert_eq!(report["calls"], calls, "{path}");
+        let expected: BTreeMap<String, u64> =
+            skips.iter().map(|(r, n)| (r.to_string(), *n)).collect();
+        assert_eq!(skipped(&report), expected, "{path}");
+        assert_eq!(report["errors"], errors, "{path}");
+        assert_balanced(&report);
+    }
+}
+
+#[test]
+fn claude_code_directory_merges_content_blocks_and_subagent_copies() {
+    let report = json_report(&[fixture("logs/claude-code").to_str().unwrap()], &[]);
+    // 3 transcripts, 11 lines: the opus call (2 block lines), the sidechain call (in the session
+    // and in the subagent's transcript), the progress-nested haiku call, the sonnet call (3 block
+    // lines); user lines and a synthetic error notice are skipped.
+    assert_eq!(report["lines_read"], 11);
+    assert_eq!(report["calls"], 4);
+    let expected: BTreeMap<String, u64> = [
+        ("duplicate content block", 4),
+        ("user message, no usage", 2),
+        ("synthetic message, not billed", 1),
+    ]
+    .into_iter()
+    .map(|(r, n)| (r.to_string(), n))
+    .collect();
+    assert_eq!(skipped(&report), expected);
+    assert_balanced(&report);
+    let formats: Vec<&str> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(formats, ["claude-code"; 3]);
+}
+
+#[test]
+fn malformed_truncated_empty_and_unknown_inputs_are_counted_never_fatal() {
+    let report = json_report(&[fixture("malformed").to_str().unwrap()], &[]);
+    let inputs = report["inputs"].as_array().unwrap();
+    let by_name = |suffix: &str| {
+        inputs
+            .iter()
+            .find(|i| i["path"].as_str().unwrap().ends_with(suffix))
+            .unwrap()
+    };
+
+    let empty = by_name("empty.jsonl");
+    assert_eq!(
+        (empty["lines_read"].as_u64(), empty["format"].is_null()),
+        (Some(0), true)
+    );
+
+    // 8 physical lines, 2 blank: two good calls, a half line, prose, an array, a response
+    // without usage.
+    let mixed = by_name("openai_mixed.jsonl");
+    assert_eq!(mixed["lines_read"], 6);
+    assert_eq!(mixed["calls"], 2);
+    assert_eq!(mixed["skipped"], 1);
+    assert_eq!(mixed["errors"], 3);
+
+    let truncated = by_name("truncated_claude_code.jsonl");
+    assert_eq!(
+        (truncated["calls"].as_u64(), truncated["errors"].as_u64()),
+        (Some(1), Some(1))
+    );
+
+    let unknown = by_name("unknown_format.jsonl");
+    assert_eq!(
+        (unknown["lines_read"].as_u64(), unknown["errors"].as_u64()),
+        (Some(2), Some(2))
+    );
+
+    let samples = report["error_samples"].as_array().unwrap();
+    let places: Vec<String> = samples
+        .iter()
+        .map(|e| {
+            let file = e["file"].as_str().unwrap();
+            format!(
+                "{}:{}",
+                Path::new(file).file_name().unwrap().to_str().unwrap(),
+                e["line"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "openai_mixed.jsonl:4",
+            "openai_mixed.jsonl:5",
+            "openai_mixed.jsonl:6",
+            "truncated_claude_code.jsonl:2",
+            "unknown_format.jsonl:1",
+            "unknown_format.jsonl:2",
+        ]
+    );
+    assert!(
+        samples[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("truncated JSON")
+    );
+    let unknown_message = samples[4]["message"].as_str().unwrap();
+    for format in ["openai", "anthropic", "claude-code", "openai-batch"] {
+        assert!(unknown_message.contains(format), "{unknown_message}");
+    }
+    assert_balanced(&report);
+}
+
+// ---- money -------------------------------------------------------------------------------
+
+#[test]
+fn openai_costs_follow_published_prices() {
+    let rows = call_rows(&[fixture("logs/openai/chat_and_responses.jsonl")
+        .to_str()
+        .unwrap()]);
+    // gpt-4o-2024-08-06: $2.50 in, $1.25 cached in, $10 out (OpenAI pricing). prompt_tokens
+    // 1117 include 1024 cached, so 93 are billed as plain input.
+    assert_cost(
+        &rows,
+        "chatcmpl-AB12cd34",
+        at(93.0, 2.5) + at(1024.0, 1.25) + at(12.0, 10.0),
+    );
+    let reasoning = &rows["chatcmpl-O3reason01"];
+    assert_eq!(
+        (
+            reasoning["output_tokens"].as_str(),
+            reasoning["reasoning_tokens"].as_str()
+        ),
+        ("1500", "1200")
+    );
+    // o3 after its 2025-06-10 price cut: $2 in, $8 out. The 1200 reasoning tokens are inside
+    // the 1500 completion tokens and billed once, as output.
+    assert_cost(
+        &rows,
+        "chatcmpl-O3reason01",
+        at(2000.0, 2.0) + at(1500.0, 8.0),
+    );
+    // Responses API, gpt-4o-mini: $0.15 in, $0.60 out.
+    assert_cost(
+        &rows,
+        "resp_689a0b2545288193",
+        at(14.0, 0.15) + at(50.0, 0.6),
+    );
+}
+
+#[test]
+fn anthropic_costs_follow_published_prices() {
+    let rows = call_rows(&[fixture("logs/anthropic/messages.jsonl").to_str().unwrap()]);
+    // claude-sonnet-4-5: $3 in, $0.30 cache read, $3.75 5-minute write (1.25x), $6 1-hour
+    // write (2x), $15 out (Anthropic pricing page).
+    assert_cost(
+        &rows,
+        "msg_CacheWrites01",
+        at(50.0, 3.0) + at(2000.0, 0.3) + at(1000.0, 3.75) + at(500.0, 6.0) + at(300.0, 15.0),
+    );
+    // Prompt 150,000 + 60,000 cached = 210,000 > 200,000: the whole request moves to the
+    // long-context rates, $6 in, $0.60 cache read, $22.50 out.
+    assert_cost(
+        &rows,
+        "msg_LongContext01",
+        at(150_000.0, 6.0) + at(60_000.0, 0.6) + at(2000.0, 22.5),
+    );
+    // Exactly 200,000 prompt tokens stays at the standard rates.
+    assert_cost(
+        &rows,
+        "msg_AtThreshold01",
+        at(140_000.0, 3.0) + at(60_000.0, 0.3) + at(2000.0, 15.0),
+    );
+    assert_eq!(
+        rows["msg_Unknown01"]["cost_usd"], "",
+        "an unknown model is never priced at $0"
+    );
+}
+
+#[test]
+fn claude_code_costs_keep_the_largest_usage_and_the_cache_ttl() {
+    let rows = call_rows(&[fixture("logs/claude-code").to_str().unwrap()]);
+    // Three block lines of one message report output 8, 8 and 167: the last is kept.
+    // claude-sonnet-4: $3 in, $0.30 read, $3.75 5m write, $15 out.
+    let sonnet = &rows["msg_01XRYesTStHeRHimXBZqriwU"];
+    assert_eq!(sonnet["output_tokens"], "167");
+    assert_cost(
+        &rows,
+        "msg_01XRYesTStHeRHimXBZqriwU",
+        at(11.0, 3.0) + at(16_788.0, 0.3) + at(1328.0, 3.75) + at(167.0, 15.0),
+    );
+    // claude-opus-4-7: $5 in, $0.50 read, $10 1-hour write (2x), $25 out; its 8,837 cache
+    // tokens were written with the 1-hour TTL.
+    assert_cost(
+        &rows,
+        "msg_01UwNtExampleAAAAAAAAAAAA",
+        at(6.0, 5.0) + at(16_410.0, 0.5) + at(8837.0, 10.0) + at(136.0, 25.0),
+    );
+}
+
+#[test]
+fn openai_batch_costs_are_half_price_cached_tokens_included() {
+    let rows = call_rows(&[fixture("logs/openai-batch/batch_output.jsonl")
+        .to_str()
+        .unwrap()]);
+    // Batch API: 50% off every token class. gpt-4o-mini $0.15/$0.60 → $0.075/$0.30.
+    assert_cost(&rows, "chatcmpl-9758Iw", at(24.0, 0.075) + at(15.0, 0.3));
+    // gpt-4o-2024-08-06 in batch: $1.25 in, $0.625 cached in, $5 out; 3000 prompt tokens
+    // include 2048 cached.
+    assert_cost(
+        &rows,
+        "chatcmpl-BatchCached",
+        at(952.0, 1.25) + at(2048.0, 0.625) + at(500.0, 5.0),
+    );
+}
+
+#[test]
+fn unknown_models_are_listed_and_left_out_of_totals() {
+    let output = run(&[
+        "analyze",
+        "--format",
+        "json",
+        fixture("logs/anthropic/messages.jsonl").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("acme-llm-9"), "warned on stderr: {stderr}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["baseline"]["unpriced_calls"], 1);
+    let unpriced = &report["unpriced_models"][0];
+    assert_eq!(
+        (unpriced["key"].as_str(), unpriced["calls"].as_u64()),
+        (Some("acme-llm-9"), Some(1))
+    );
+    assert_eq!(unpriced["input_tokens"], 1000);
+}
+
+// ---- report shape and determinism --------------------------------------------------------
+
+#[test]
+fn json_report_has_the_documented_keys() {
+    let report = json_report(&[fixture("logs").to_str().unwrap()], &[]);
+    for key in [
+        "calls",
+        "lines_read",
+        "skipped",
+        "errors",
+        "error_samples",
+        "baseline",
+        "policies",
+    ] {
+        assert!(report.get(key).is_some(), "missing {key}");
+    }
+    assert!(report["baseline"]["cost_usd"].as_f64().unwrap() > 0.0);
+    let names: Vec<&str> = report["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["baseline", "cheaper-for-simple", "prompt-cache", "batch"]
+    );
+    for policy in report["policies"].as_array().unwrap() {
+        for key in [
+            "cost_usd",
+            "savings_usd",
+            "savings_pct",
+            "latency_p50_ms",
+            "latency_p95_ms",
+            "risk",
+        ] {
+            assert!(policy.get(key).is_some(), "{} lacks {key}", policy["name"]);
+        }
+        let savings = policy["savings_usd"].as_f64().unwrap();
+        let split = policy["risk_free_savings_usd"].as_f64().unwrap()
+            + policy["risky_savings_usd"].as_f64().unwrap();
+        assert!((savings - split).abs() < 1e-9, "savings split adds up");
+    }
+    let cheaper = &report["policies"][1];
+    assert!(cheaper["risk"]["calls_at_risk"].as_u64().unwrap() > 0);
+    assert_eq!(cheaper["risk"]["basis"], "prior");
+    assert_eq!(
+        report["policies"][3]["risky_savings_usd"], 0.0,
+        "batch carries no quality risk"
+    );
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_and_thread_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for (i, threads) in [None, None, Some("1"), Some("2")].into_iter().enumerate() {
+        let csv_path = dir.path().join(format!("calls{i}.csv"));
+        let mut command = binary();
+        command.args([
+            "analyze",
+            "--format",
+            "json",
+            "--calls-csv",
+            csv_path.to_str().unwrap(),
+        ]);
+        command.args([fixture("logs"), fixture("malformed")]);
+        if let Some(threads) = threads {
+            command.env("RAYON_NUM_THREADS", threads);
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success());
+        outputs.push((output.stdout, std::fs::read(&csv_path).unwrap()));
+    }
+    for other in &outputs[1..] {
+        assert!(other == &outputs[0], "every run writes the same bytes");
+    }
+}
+
+#[test]
+fn reads_stdin_and_compressed_files_alike() {
+    let path = fixture("logs/openai/chat_and_responses.jsonl");
+    let plain = std::fs::read(&path).unwrap();
+    let mut child = binary()
+        .args(["analyze", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&plain).unwrap();
+    let from_stdin: Value =
+        serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("log.jsonl.gz");
+    let mut encoder =
+        flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), Default::default());
+    encoder.write_all(&plain).unwrap();
+    encoder.finish().unwrap();
+    let zst = dir.path().join("log.jsonl.zst");
+    std::fs::write(&zst, zstd::encode_all(&plain[..], 3).unwrap()).unwrap();
+
+    let from_file = json_report(&[path.to_str().unwrap()], &[]);
+    for report in [
+        from_stdin,
+        json_report(&[gz.to_str().unwrap()], &[]),
+        json_report(&[zst.to_str().unwrap()], &[]),
+    ] {
+        assert_eq!(report["calls"], from_file["calls"]);
+        assert_eq!(report["baseline"], from_file["baseline"]);
+        assert_eq!(report["policies"], from_file["policies"]);
+    }
+}
+
+#[test]
+fn forced_format_overrides_detection() {
+    let path = fixture("logs/openai/chat_and_responses.jsonl");
+    let report = json_report(&[path.to_str().unwrap()], &["--input-format", "anthropic"]);
+    assert_eq!(report["inputs"][0]["format"], "anthropic");
+    assert_balanced(&report);
+}
+
+#[test]
+fn csv_format_writes_the_policy_table() {
+    let output = run(&[
+        "analyze",
+        "--format",
+        "csv",
+        fixture("logs").to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("policy,cost_usd,savings_usd,savings_pct"));
+    assert_eq!(lines.len(), 5);
+    assert!(lines[1].starts_with("baseline,"));
+}
+
+#[test]
+fn table_report_shows_accounting_unpriced_models_and_policies() {
+    let output = run(&["analyze", fixture("logs").to_str().unwrap()]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    for needle in [
+        "skipped: duplicate content block",
+        "UNPRICED MODELS",
+        "acme-llm-9",
+        "cheaper-for-simple",
+        "Assumptions:",
+    ] {
+        assert!(text.contains(needle), "table report lacks {needle}");
+    }
+    assert!(
+        !text.contains("Policy clause"),
+        "prompt text never appears in reports"
+    );
+}
+
+#[test]
+fn calls_csv_never_holds_prompt_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("calls.csv");
+    let output = run(&[
+        "analyze",
+        "--calls-csv",
+        csv_path.to_str().unwrap(),
+        fixture("logs").to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    let text = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(text.starts_with("source,line,call_id,timestamp"));
+    for secret in ["Policy clause", "Green Tea", "router reboots"] {
+        assert!(!text.contains(secret));
+    }
+}
+
+// ---- CLI conventions ---------------------------------------------------------------------
+
+#[test]
+fn bad_paths_fail_fast_with_exit_code_2() {
+    let output = run(&["analyze", "no/such/file.jsonl"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no/such/file.jsonl") && stderr.contains("no such file"),
+        "{stderr}"
+    );
+    assert_eq!(
+        run(&["analyze", "--format", "yaml", "x"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn committed_completions_are_up_to_date() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "llm-audit.bash"),
+        ("zsh", "_llm-audit"),
+        ("fish", "llm-audit.fish"),
+        ("elvish", "llm-audit.elv"),
+        ("powershell", "_llm-audit.ps1"),
+    ] {
+        let generated = run(&["completions", shell]).stdout;
+        let committed = std::fs::read(dir.join(file)).unwrap_or_default();
+        assert!(
+            generated == committed,
+            "completions/{file} is stale: run `cargo run --release -- completions --dir completions`"
+        );
+    }
+}
