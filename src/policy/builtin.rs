@@ -271,3 +271,206 @@ fn prompt_cache(context: &Context<'_>) -> Vec<CallReplay> {
     }
     replays
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::{Classification, Reasons, Task};
+    use crate::record::{PromptPrefix, Provider};
+
+    /// Two Anthropic-shaped models: reads 0.1x, 5m writes 1.25x input; batch 50%.
+    const CATALOG: &str = r#"
+version = "test"
+[[model]]
+id = "big"
+provider = "anthropic"
+tier = "flagship"
+downgrade_to = "small"
+input = 3.0
+output = 15.0
+cache_read = 0.3
+cache_write_5m = 3.75
+cache_write_1h = 6.0
+batch_discount = 0.5
+context_window = 200000
+source = "test"
+checked = "2026-11-21"
+[[model]]
+id = "small"
+provider = "anthropic"
+tier = "small"
+input = 1.0
+output = 5.0
+cache_read = 0.1
+cache_write_5m = 1.25
+cache_write_1h = 2.0
+batch_discount = 0.5
+context_window = 3000
+source = "test"
+checked = "2026-11-21"
+"#;
+
+    fn catalog() -> PriceCatalog {
+        PriceCatalog::from_toml(CATALOG).unwrap()
+    }
+
+    fn row(catalog: &PriceCatalog, tier: Tier, tokens: TokenBuckets, at_ms: i64) -> CallRow {
+        let price = catalog.resolve("big", None).unwrap();
+        CallRow {
+            source: 0,
+            line: 1,
+            timestamp_ms: Some(at_ms),
+            model: 0,
+            provider: Provider::Anthropic,
+            price: Some(price),
+            tokens,
+            cost: Some(call_cost(
+                catalog.entry(price),
+                &tokens,
+                BillingMode::default(),
+            )),
+            latency_ms: Some(900.0),
+            time_to_first_token_ms: None,
+            classification: Classification {
+                complexity: 0.1,
+                tier,
+                task: Task::Extraction,
+                confidence: 0.9,
+                reasons: Reasons::default(),
+            },
+            flags: Default::default(),
+            prefix: None,
+            dedupe_key: None,
+            call_id: "c".into(),
+        }
+    }
+
+    fn tokens(input: u64, output: u64) -> TokenBuckets {
+        TokenBuckets {
+            input,
+            output,
+            ..TokenBuckets::default()
+        }
+    }
+
+    fn usd(pico: Money) -> f64 {
+        pico.usd()
+    }
+
+    #[test]
+    fn prompt_cache_writes_reads_and_rewrites_after_the_ttl_lapses() {
+        let catalog = catalog();
+        let priors = Priors::embedded().unwrap();
+        let minute = 60_000;
+        let prefix = PromptPrefix {
+            hash: 7,
+            tokens: 2000,
+        };
+        // Same prefix at 0, +1 min (warm), +3 min (warm: the TTL restarted at +1), +9 min
+        // (lapsed: 6 minutes since last use), and another prefix at +9 min (its first use).
+        let mut rows: Vec<CallRow> = [0, minute, 3 * minute, 9 * minute, 9 * minute]
+            .into_iter()
+            .map(|at| row(&catalog, Tier::Moderate, tokens(2500, 100), at))
+            .collect();
+        for row in &mut rows[..4] {
+            row.prefix = Some(prefix);
+        }
+        rows[4].prefix = Some(PromptPrefix {
+            hash: 8,
+            tokens: 2000,
+        });
+        let outcome = replay(BuiltinPolicy::PromptCache, &rows, &catalog, &priors);
+        // Baseline per call: 2500×$3 + 100×$15 per million = $0.009.
+        let baseline = 5.0 * 0.009;
+        // A write moves 2000 tokens from $3 to $3.75; a read from $3 to $0.30.
+        let write = 0.009 + 2000.0 * (3.75 - 3.0) / 1e6;
+        let read = 0.009 - 2000.0 * (3.0 - 0.3) / 1e6;
+        let expected = write + read + read + write + write;
+        assert!((usd(outcome.baseline_cost) - baseline).abs() < 1e-12);
+        assert!(
+            (usd(outcome.cost) - expected).abs() < 1e-12,
+            "{} vs {expected}",
+            usd(outcome.cost)
+        );
+        assert_eq!(outcome.calls_changed, 5);
+        assert_eq!(
+            outcome.risky_savings,
+            Money::ZERO,
+            "caching changes no answer"
+        );
+    }
+
+    #[test]
+    fn prompt_cache_ignores_prefixes_below_the_cacheable_minimum() {
+        let catalog = catalog();
+        let priors = Priors::embedded().unwrap();
+        let mut rows = vec![
+            row(&catalog, Tier::Simple, tokens(900, 10), 0),
+            row(&catalog, Tier::Simple, tokens(900, 10), 1),
+        ];
+        for row in &mut rows {
+            row.prefix = Some(PromptPrefix {
+                hash: 1,
+                tokens: 5000,
+            });
+        }
+        // Only 900 uncached input tokens: below the 1,024-token minimum, nothing to cache.
+        let outcome = replay(BuiltinPolicy::PromptCache, &rows, &catalog, &priors);
+        assert_eq!(outcome.cost, outcome.baseline_cost);
+        assert_eq!(outcome.calls_changed, 0);
+    }
+
+    #[test]
+    fn cheaper_for_simple_moves_only_simple_calls_that_fit() {
+        let catalog = catalog();
+        let priors = Priors::embedded().unwrap();
+        let rows = vec![
+            row(&catalog, Tier::Trivial, tokens(1000, 100), 0),
+            row(&catalog, Tier::Complex, tokens(1000, 100), 0),
+            // 2,900 prompt + 200 output tokens exceed the small model's 3,000-token window.
+            row(&catalog, Tier::Simple, tokens(2900, 200), 0),
+        ];
+        let outcome = replay(BuiltinPolicy::CheaperForSimple, &rows, &catalog, &priors);
+        // Moved: 1000×$1 + 100×$5 instead of 1000×$3 + 100×$15.
+        let moved_savings = (3000.0 + 1500.0 - 1000.0 - 500.0) / 1e6;
+        assert!((usd(outcome.savings()) - moved_savings).abs() < 1e-12);
+        assert_eq!((outcome.calls_changed, outcome.calls_blocked), (1, 1));
+        assert_eq!(outcome.risky_savings, outcome.savings());
+        let trivial = priors.risk(Tier::Trivial);
+        assert_eq!(outcome.risk.calls_at_risk, 1);
+        assert!((outcome.risk.expected_degraded_calls - trivial.rate).abs() < 1e-12);
+        assert!((outcome.risk.degraded_calls_high - trivial.high).abs() < 1e-12);
+    }
+
+    #[test]
+    fn batch_moves_only_calls_without_latency_need() {
+        let catalog = catalog();
+        let priors = Priors::embedded().unwrap();
+        let mut rows = vec![
+            row(&catalog, Tier::Complex, tokens(1000, 100), 0),
+            row(&catalog, Tier::Complex, tokens(1000, 100), 0),
+        ];
+        rows[1].flags.streamed = true;
+        let outcome = replay(BuiltinPolicy::Batch, &rows, &catalog, &priors);
+        // Half of the first call's $0.0045; the streamed call stays.
+        assert!((usd(outcome.savings()) - 0.00225).abs() < 1e-12);
+        assert_eq!(outcome.calls_changed, 1);
+        assert_eq!(outcome.risk_free_savings, outcome.savings());
+        assert_eq!(outcome.latency_p95_ms, priors.batch_window_ms);
+    }
+
+    #[test]
+    fn baseline_reproduces_the_priced_cost_call_for_call() {
+        let catalog = catalog();
+        let priors = Priors::embedded().unwrap();
+        let rows = vec![
+            row(&catalog, Tier::Simple, tokens(1234, 56), 0),
+            row(&catalog, Tier::Complex, tokens(7, 8), 0),
+        ];
+        let outcome = replay(BuiltinPolicy::Baseline, &rows, &catalog, &priors);
+        let logged: Money = rows.iter().filter_map(|r| r.cost).sum();
+        assert_eq!(outcome.cost, logged);
+        assert_eq!(outcome.savings(), Money::ZERO);
+        assert_eq!(outcome.latency_p50_ms, 900.0);
+    }
+}
