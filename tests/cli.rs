@@ -118,7 +118,8 @@ fn assert_balanced(report: &Value) {
 #[test]
 fn accounts_for_every_line_of_each_format() {
     // (fixture, lines_read, calls, skipped by reason, errors)
-    let cases: [(&str, u64, u64, &[(&str, u64)], u64); 5] = [
+    type Case = (&'static str, u64, u64, &'static [(&'static str, u64)], u64);
+    let cases: [Case; 5] = [
         (
             "logs/openai/chat_and_responses.jsonl",
             9,

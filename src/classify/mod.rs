@@ -2,10 +2,11 @@
 //!
 //! [`classify`] is pure and deterministic and allocates nothing: it runs once
 //! per call on rayon workers over millions of records. Prompt text is read
-//! through a bounded byte scan (see `text.rs`), the complexity score is a
-//! documented weighted sum (`score.rs`) and the task is the best of a set of
-//! cue scores (`task.rs`).
+//! through a bounded byte scan (`text.rs`, word lists in `keywords.rs`), the
+//! complexity score is a documented weighted sum (`score.rs`) and the task is
+//! the best of a set of cue scores (`task.rs`).
 
+mod keywords;
 mod reasons;
 mod score;
 mod task;
@@ -20,8 +21,8 @@ use score::{
     HEAVY_REASONING_TOKENS, LONG_OUTPUT_TOKENS, LONG_PROMPT_TOKENS, MANY_TURNS, MULTI_CONSTRAINT,
     SHORT_PROMPT_TOKENS, ScoreInputs,
 };
-use task::{CONTENT_MAX, TextCues};
-use text::TextSignals;
+use task::CONTENT_MAX;
+use text::PromptCues;
 
 /// Complexity scores at or above this are [`Tier::Simple`].
 pub const SIMPLE_THRESHOLD: f32 = 0.2;
@@ -166,13 +167,7 @@ pub fn classify(record: &CallRecord) -> Classification {
     let tokens = &record.tokens;
     let text = record.text.as_ref().filter(|t| has_text(t));
 
-    let signals = text.map(|t| {
-        let system = TextSignals::scan(&t.system);
-        let user = TextSignals::scan(&t.user);
-        let mut all = system;
-        all.merge(&user);
-        (system, user, all, t.user.trim_start().is_empty())
-    });
+    let cues = text.map(PromptCues::scan);
 
     // Some logs carry text but no usage: estimate the prompt from its length.
     let text_tokens = text.map_or(0, |t| {
@@ -189,20 +184,10 @@ pub fn classify(record: &CallRecord) -> Classification {
     .fold(tokens.input, u64::saturating_add);
     let prompt_tokens = logged_prompt.max(text_tokens);
 
-    let picked = task::pick_task(
-        features,
-        signals.as_ref().map(|(system, user, all, user_empty)| {
-            let cues = TextCues {
-                system,
-                user,
-                user_empty: *user_empty,
-            };
-            (cues, all)
-        }),
-        prompt_tokens,
-    );
+    let picked = task::pick_task(features, cues.as_ref(), prompt_tokens);
 
-    let (content, constraints) = signals.as_ref().map_or((0.0, 0), |(_, _, all, _)| {
+    let (content, constraints) = cues.as_ref().map_or((0.0, 0), |c| {
+        let all = &c.all;
         let content = task::code_strength(all).max(task::math_strength(all)) / CONTENT_MAX;
         let constraints = u32::from(all.numbered_items)
             + u32::from(all.bullet_items) / 2
@@ -224,7 +209,7 @@ pub fn classify(record: &CallRecord) -> Classification {
     let complexity = score::complexity(&inputs);
 
     let mut reasons = picked.reasons;
-    let truncated = signals.as_ref().is_some_and(|(_, _, all, _)| all.truncated);
+    let truncated = cues.as_ref().is_some_and(|c| c.all.truncated);
     add_shape_reasons(&mut reasons, record, &inputs, truncated);
 
     Classification {

@@ -7,17 +7,17 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Reason {
-    /// Prompt under [`super::score::SHORT_PROMPT_TOKENS`] tokens.
+    /// Prompt under 200 tokens.
     ShortPrompt,
-    /// Prompt at or over [`super::score::LONG_PROMPT_TOKENS`] tokens.
+    /// Prompt at or over 10k tokens.
     LongPrompt,
-    /// Output at or over [`super::score::LONG_OUTPUT_TOKENS`] tokens.
+    /// Output at or over 2k tokens.
     LongOutput,
     /// The model spent reasoning ("thinking") tokens.
     ReasoningUsed,
-    /// Reasoning at or over [`super::score::HEAVY_REASONING_TOKENS`] tokens.
+    /// Reasoning at or over 4k tokens.
     HeavyReasoning,
-    /// Many messages in the request (a long conversation or agent transcript).
+    /// 10 or more messages in the request (a long conversation or agent transcript).
     ManyTurns,
     /// Tool definitions were sent.
     ToolsDefined,
@@ -59,7 +59,7 @@ pub enum Reason {
     SummarizeKeyword,
     ClassifyKeyword,
     ExtractKeyword,
-    /// "Story", "poem", "haiku" and other creative-writing forms.
+    /// "Story", "poem", "haiku", or a write verb with "email", "essay" and other writing forms.
     CreativeKeyword,
     /// No cue was strong enough: the task is a fallback.
     WeakCues,

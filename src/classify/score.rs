@@ -6,6 +6,7 @@
 //! needs several strong signals at once, not all of them, to saturate at 1.
 
 /// Prompts under this many tokens count as short (a one-line instruction).
+/// The numbers are repeated in the docs of `Reason`; keep them in step.
 pub(super) const SHORT_PROMPT_TOKENS: u64 = 200;
 /// Prompts at or over this many tokens count as long.
 pub(super) const LONG_PROMPT_TOKENS: u64 = 10_000;
@@ -89,8 +90,11 @@ pub(super) fn complexity(x: &ScoreInputs) -> f32 {
     } else {
         REASONING_FLOOR.max(log_scale(x.reasoning_tokens, REASONING_RANGE))
     };
-    // `max` before `min` maps NaN to 0 (`clamp` would pass it through).
-    let content = x.content.max(0.0).min(1.0);
+    let content = if x.content.is_nan() {
+        0.0
+    } else {
+        x.content.clamp(0.0, 1.0)
+    };
     let score = W_PROMPT * log_scale(x.prompt_tokens, PROMPT_RANGE)
         + W_OUTPUT * log_scale(output, OUTPUT_RANGE)
         + W_REASONING * reasoning

@@ -7,7 +7,7 @@
 
 use super::Task;
 use super::reasons::{Reason, Reasons};
-use super::text::TextSignals;
+use super::text::{PromptCues, TextSignals};
 use crate::record::Features;
 
 /// Score of a task with one keyword hit.
@@ -25,7 +25,7 @@ const JSON_SCHEMA_EXTRACTION: f32 = 1.5;
 const JSON_WORD: f32 = 0.25;
 /// Code or math cue strength needed to call the prompt code or math.
 pub(super) const CODE_CUE_MIN: f32 = 2.0;
-pub(super) const MATH_CUE_MIN: f32 = 1.5;
+pub(super) const MATH_CUE_MIN: f32 = 1.25;
 /// Where code and math strength saturate (and their largest task score).
 pub(super) const CONTENT_MAX: f32 = 4.0;
 /// Tool results in context: the call is a step of an agent loop, whatever it says.
@@ -47,20 +47,15 @@ const OTHER_CONFIDENCE: f32 = 0.3;
 const NO_TEXT_CONFIDENCE_MAX: f32 = 0.5;
 const NO_TEXT_OTHER_CONFIDENCE: f32 = 0.2;
 
+/// One cue score per task, indexed by `Task as usize`.
+type Scores = [f32; Task::ALL.len()];
+
 /// The task decision and the reasons for it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct TaskPick {
     pub task: Task,
     pub confidence: f32,
     pub reasons: Reasons,
-}
-
-/// Prompt text cues, split by field.
-pub(super) struct TextCues<'a> {
-    pub system: &'a TextSignals,
-    pub user: &'a TextSignals,
-    /// The user turn is empty (system-only prompts, completions-style logs).
-    pub user_empty: bool,
 }
 
 /// Strength of code cues, in [0, [`CONTENT_MAX`]].
@@ -78,18 +73,18 @@ pub(super) fn math_strength(s: &TextSignals) -> f32 {
     let raw = 1.25 * capped(s.math_words, 3)
         + 2.5 * capped(s.proof_words, 1)
         + 0.75 * capped(s.latex, 4)
-        + 0.75 * capped(s.math_ops, 4);
+        // Arithmetic between digits ("17 * 23") is math even without words.
+        + 1.25 * capped(s.math_ops, 4);
     raw.min(CONTENT_MAX)
 }
 
-/// Picks the task. `all` is `system` and `user` merged; `text` is `None` when
-/// the log holds no prompt text.
+/// Picks the task. `text` is `None` when the log holds no prompt text.
 pub(super) fn pick_task(
     features: &Features,
-    text: Option<(TextCues<'_>, &TextSignals)>,
+    text: Option<&PromptCues>,
     prompt_tokens: u64,
 ) -> TaskPick {
-    let mut scores = [0.0f32; Task::ALL.len()];
+    let mut scores: Scores = [0.0; Task::ALL.len()];
     let mut reasons = Reasons::default();
 
     let tool_calls = effective_tool_calls(features);
@@ -108,14 +103,18 @@ pub(super) fn pick_task(
         scores[Task::Extraction as usize] += JSON_SCHEMA_EXTRACTION;
     }
 
-    let Some((cues, all)) = text else {
+    let Some(cues) = text else {
         reasons.insert(Reason::NoPromptText);
         let (task, best, _) = best_task(&scores);
         let confidence = if task == Task::Other {
             reasons.insert(Reason::WeakCues);
             NO_TEXT_OTHER_CONFIDENCE
         } else {
-            (0.2 + 0.3 * (best / AGENT_TOOL_RESULTS).min(1.0)).min(NO_TEXT_CONFIDENCE_MAX)
+            // From just above the `Other` level up to the cap, for the
+            // strongest feature cue (tool results in context).
+            let strength = (best / AGENT_TOOL_RESULTS).min(1.0);
+            NO_TEXT_OTHER_CONFIDENCE
+                + (NO_TEXT_CONFIDENCE_MAX - NO_TEXT_OTHER_CONFIDENCE) * strength
         };
         return TaskPick {
             task,
@@ -124,45 +123,69 @@ pub(super) fn pick_task(
         };
     };
 
-    let hits = |f: fn(&TextSignals) -> u16| -> u32 {
-        u32::from(f(cues.system)) + USER_HIT_WEIGHT * u32::from(f(cues.user))
+    score_keywords(&mut scores, &mut reasons, cues);
+    score_content(&mut scores, &mut reasons, &cues.all);
+    let question = score_questions(&mut scores, &mut reasons, cues, features, prompt_tokens);
+
+    let (task, best, runner_up) = best_task(&scores);
+    let confidence = if task == Task::Other {
+        reasons.insert(Reason::WeakCues);
+        OTHER_CONFIDENCE
+    } else {
+        // Stronger winners and clearer margins over the runner-up earn more.
+        let strength = (best / CONTENT_MAX).min(1.0);
+        let margin = ((best - runner_up) / best).clamp(0.0, 1.0);
+        0.4 + 0.35 * strength + 0.2 * margin
     };
-    let keyword_rules: [(Task, u32, Reason); 5] = [
-        (
-            Task::Translation,
-            hits(|s| s.translate),
-            Reason::TranslateKeyword,
-        ),
-        (
-            Task::Summarization,
-            hits(|s| s.summarize),
-            Reason::SummarizeKeyword,
-        ),
-        (
-            Task::Classification,
-            hits(|s| s.classify),
-            Reason::ClassifyKeyword,
-        ),
-        (
-            Task::Extraction,
-            hits(|s| s.extract),
-            Reason::ExtractKeyword,
-        ),
-        (
-            Task::Creative,
-            hits(|s| s.creative),
-            Reason::CreativeKeyword,
-        ),
+    if task == Task::Chat && !question && cues.user.chatty == 0 {
+        // Chat chosen on conversation shape alone: a fallback, say so.
+        reasons.insert(Reason::WeakCues);
+    }
+    TaskPick {
+        task,
+        confidence,
+        reasons,
+    }
+}
+
+/// Which counter of a [`TextSignals`] a keyword rule reads.
+type Counter = fn(&TextSignals) -> u16;
+
+/// Keyword tasks: translation, summarization, classification, extraction, creative.
+fn score_keywords(scores: &mut Scores, reasons: &mut Reasons, cues: &PromptCues) {
+    let all = &cues.all;
+    let rules: [(Task, Reason, Counter); 5] = [
+        (Task::Translation, Reason::TranslateKeyword, |s| s.translate),
+        (Task::Summarization, Reason::SummarizeKeyword, |s| {
+            s.summarize
+        }),
+        (Task::Classification, Reason::ClassifyKeyword, |s| {
+            s.classify
+        }),
+        (Task::Extraction, Reason::ExtractKeyword, |s| s.extract),
+        (Task::Creative, Reason::CreativeKeyword, |s| s.creative),
     ];
-    for (task, n, reason) in keyword_rules {
-        scores[task as usize] += keyword_score(n);
-        reasons.insert_if(n > 0, reason);
+    for (task, reason, counter) in rules {
+        let hits =
+            u32::from(counter(&cues.system)) + USER_HIT_WEIGHT * u32::from(counter(&cues.user));
+        scores[task as usize] += keyword_score(hits);
+        reasons.insert_if(hits > 0, reason);
     }
     scores[Task::Extraction as usize] += JSON_WORD * capped(all.json_words, 2);
-    if all.creative > 0 && all.write_verb > 0 {
-        scores[Task::Creative as usize] += KEYWORD_STEP * 2.0;
+    if all.write_verb > 0 {
+        // "Write a poem" is firmer than "poem"; "write an email" is writing
+        // work too, but "email" alone is not.
+        if all.creative > 0 {
+            scores[Task::Creative as usize] += KEYWORD_STEP * 2.0;
+        } else if all.prose > 0 {
+            scores[Task::Creative as usize] += KEYWORD_BASE;
+            reasons.insert(Reason::CreativeKeyword);
+        }
     }
+}
 
+/// Code and math, from vocabulary and the shape of the text.
+fn score_content(scores: &mut Scores, reasons: &mut Reasons, all: &TextSignals) {
     let code = code_strength(all);
     if code >= CODE_CUE_MIN {
         scores[Task::Code as usize] = code;
@@ -175,7 +198,18 @@ pub(super) fn pick_task(
         reasons.insert(Reason::MathInPrompt);
     }
     reasons.insert_if(all.proof_words > 0, Reason::ProofKeyword);
+}
 
+/// Retrieval QA and chat, both driven by whether the user asks something.
+/// Returns whether a question was asked.
+fn score_questions(
+    scores: &mut Scores,
+    reasons: &mut Reasons,
+    cues: &PromptCues,
+    features: &Features,
+    prompt_tokens: u64,
+) -> bool {
+    let all = &cues.all;
     // The question is judged on the user turn; system prompts often hold
     // example questions. Fall back to all text when the user turn is empty.
     let question = if cues.user_empty {
@@ -193,14 +227,19 @@ pub(super) fn pick_task(
         scores[Task::RagQa as usize] = 1.0 + KEYWORD_STEP * capped(all.retrieval, 3);
     }
 
+    // A question or a greeting in the user turn is a chat on its own; chat
+    // framing in the system prompt ("You are a helpful assistant") only helps.
     let mut chat = 0.0;
     if question {
         chat += 1.0;
     }
-    if all.chatty > 0 {
-        chat += 0.4;
-        reasons.insert(Reason::Conversational);
+    if cues.user.chatty > 0 {
+        chat += 1.0;
     }
+    if cues.system.chatty > 0 {
+        chat += 0.4;
+    }
+    reasons.insert_if(all.chatty > 0, Reason::Conversational);
     if features.message_count >= 3 {
         chat += 0.4;
     }
@@ -208,26 +247,7 @@ pub(super) fn pick_task(
         chat += 0.3;
     }
     scores[Task::Chat as usize] = f32::min(chat, CHAT_MAX);
-
-    let (task, best, runner_up) = best_task(&scores);
-    let confidence = if task == Task::Other {
-        reasons.insert(Reason::WeakCues);
-        OTHER_CONFIDENCE
-    } else {
-        // Stronger winners and clearer margins over the runner-up earn more.
-        let strength = (best / CONTENT_MAX).min(1.0);
-        let margin = ((best - runner_up) / best).clamp(0.0, 1.0);
-        0.4 + 0.35 * strength + 0.2 * margin
-    };
-    if task == Task::Chat && !question {
-        // Chat chosen on conversation shape alone: a fallback, say so.
-        reasons.insert(Reason::WeakCues);
-    }
-    TaskPick {
-        task,
-        confidence,
-        reasons,
-    }
+    question
 }
 
 /// Tool calls in the response, counting a tool-use finish reason as one.
@@ -247,7 +267,7 @@ fn effective_tool_calls(features: &Features) -> u32 {
 /// The best task, its score and the runner-up's score. Ties go to the task
 /// listed first in [`Task::ALL`], so the result never depends on anything
 /// but the scores. Below [`MIN_TASK_SCORE`] the task is `Other`.
-fn best_task(scores: &[f32; Task::ALL.len()]) -> (Task, f32, f32) {
+fn best_task(scores: &Scores) -> (Task, f32, f32) {
     let mut best = (Task::Other, 0.0f32);
     let mut runner_up = 0.0f32;
     for task in Task::ALL {
@@ -281,18 +301,15 @@ fn capped(n: u16, cap: u16) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::CallText;
 
     fn pick(system: &str, user: &str, features: &Features, prompt_tokens: u64) -> TaskPick {
-        let sys = TextSignals::scan(system);
-        let usr = TextSignals::scan(user);
-        let mut all = sys;
-        all.merge(&usr);
-        let cues = TextCues {
-            system: &sys,
-            user: &usr,
-            user_empty: user.is_empty(),
+        let text = CallText {
+            system: system.to_owned(),
+            user: user.to_owned(),
+            prompt_chars: 0,
         };
-        pick_task(features, Some((cues, &all)), prompt_tokens)
+        pick_task(features, Some(&PromptCues::scan(&text)), prompt_tokens)
     }
 
     #[test]
@@ -335,7 +352,7 @@ mod tests {
 
     #[test]
     fn ties_and_empty_scores_are_deterministic() {
-        let mut scores = [0.0f32; Task::ALL.len()];
+        let mut scores: Scores = [0.0; Task::ALL.len()];
         assert_eq!(best_task(&scores).0, Task::Other);
         scores[Task::Code as usize] = 2.0;
         scores[Task::Summarization as usize] = 2.0;

@@ -248,6 +248,10 @@ fn plain_question_is_chat_and_bare_statement_is_other() {
     assert_eq!(c.task, Task::Chat);
     assert_eq!(c.tier, Tier::Trivial);
 
+    let c = classify(&call("", "hello there!", 5, 8));
+    assert_eq!(c.task, Task::Chat);
+    assert!(c.reasons.contains(Reason::Conversational));
+
     let c = classify(&call("", "Lorem ipsum dolor sit amet.", 10, 10));
     check(&c);
     assert_eq!(c.task, Task::Other);
@@ -280,7 +284,9 @@ fn tiers_are_ordered_and_thresholds_hold() {
     for t in Tier::ALL {
         assert_eq!(Tier::from_name(t.as_str()), Some(t));
     }
-    for t in Task::ALL {
+    // The task rules index score arrays by `Task as usize`.
+    for (i, t) in Task::ALL.into_iter().enumerate() {
+        assert_eq!(t as usize, i);
         assert_eq!(Task::from_name(&t.to_string()), Some(t));
     }
     assert_eq!(Task::RagQa.as_str(), "rag_qa");

@@ -1,11 +1,14 @@
 //! Prompt-text features: one bounded, allocation-free pass over a text field.
 //!
 //! Only the start of a field (and the end of a long one) is read, so the
-//! cost per call is bounded. The scanner splits bytes into words and lines, lowercases each short word
-//! into a stack buffer and matches it against small keyword tables. Every
-//! keyword is ASCII, and ASCII bytes never occur inside a multi-byte UTF-8
+//! cost per call is bounded. The scanner splits bytes into words and lines,
+//! lowercases each short word into a stack buffer and matches it against
+//! small keyword tables (`keywords.rs`). Every keyword is ASCII, and ASCII bytes never occur inside a multi-byte UTF-8
 //! sequence, so working on bytes is safe for any text and never slices a
 //! `str` off a char boundary.
+
+use super::keywords::{Cue, is_latex_command, is_question_word, word_cue};
+use crate::record::CallText;
 
 /// Bytes of each text field that are scanned. Task cues sit at the start of a
 /// prompt (instructions, the question); past this the scan costs time on
@@ -16,8 +19,9 @@ pub(super) const SCAN_LIMIT: usize = 8 * 1024;
 /// that paste a document put the question or "TL;DR" after it.
 pub(super) const TAIL_LIMIT: usize = 2 * 1024;
 
-/// Longest word compared against the keyword tables; no keyword is longer.
-const MAX_WORD: usize = 24;
+/// Longest word compared against the keyword tables: room for exception
+/// names ("IndexOutOfBoundsException"); plain keywords are much shorter.
+pub(super) const MAX_WORD: usize = 32;
 
 /// Counts of cues found in one text field. Counts saturate at `u16::MAX`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -44,6 +48,8 @@ pub(super) struct TextSignals {
     /// "must", "should", "never", "always", "ensure", …
     pub constraint_words: u16,
     pub json_words: u16,
+    /// "email", "essay", "blog", …: writing forms, creative with a write verb.
+    pub prose: u16,
     /// Code fence markers (three backticks or tildes); a block has two.
     pub fences: u16,
     /// Lines ending in `;`, `{` or `}`.
@@ -59,25 +65,6 @@ pub(super) struct TextSignals {
     /// Lines starting with `- ` or `* `.
     pub bullet_items: u16,
     pub question_marks: u16,
-}
-
-/// Which counter a keyword bumps.
-#[derive(Clone, Copy)]
-enum Cue {
-    Translate,
-    Summarize,
-    Classify,
-    Extract,
-    Creative,
-    WriteVerb,
-    Code,
-    Error,
-    Math,
-    Proof,
-    Retrieval,
-    Chatty,
-    Constraint,
-    Json,
 }
 
 impl TextSignals {
@@ -110,54 +97,64 @@ impl TextSignals {
     /// Adds the cues of `bytes`. `at_start` marks the beginning of the text,
     /// where the first word decides `starts_with_question`; `cut_end` says the
     /// last word continues past `bytes`, so its fragment is not matched.
+    ///
+    /// Words are consumed whole by a tight inner loop; only the bytes between
+    /// words go through the punctuation checks, which keeps the scan fast.
     fn scan_part(&mut self, bytes: &[u8], at_start: bool, cut_end: bool) {
-        let s = self;
-        let mut word = [0u8; MAX_WORD];
-        let mut word_len = 0usize;
-        let mut word_overflow = false;
-        let mut word_after_backslash = false;
         let mut prev_word_stack = false;
         let mut seen_word = !at_start;
         // Line state: still in leading whitespace, and the last non-space byte.
         let mut line_start = at_start;
         let mut last_on_line = if at_start { b'\n' } else { b' ' };
         let mut prev_nonspace = b' ';
-
-        for (i, &b) in bytes.iter().enumerate() {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if line_start && !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+                line_start = false;
+                self.count_line_marker(&bytes[i..]);
+            }
             if is_word_byte(b) {
-                if word_len == 0 && !word_overflow {
-                    word_after_backslash = i > 0 && bytes[i - 1] == b'\\';
+                let start = i;
+                while i < bytes.len() && is_word_byte(bytes[i]) {
+                    i += 1;
                 }
-                if word_len < MAX_WORD {
-                    word[word_len] = b.to_ascii_lowercase();
-                    word_len += 1;
-                } else {
-                    word_overflow = true;
-                }
-            } else if word_len > 0 || word_overflow {
-                if !word_overflow {
-                    let w = &word[..word_len];
-                    if !seen_word {
-                        s.starts_with_question = is_question_word(w);
+                let raw = &bytes[start..i];
+                let mut buf = [0u8; MAX_WORD];
+                let cut = cut_end && i == bytes.len();
+                if raw.len() <= MAX_WORD && !cut {
+                    // Lowercase while copying: cheaper than a copy and a second pass.
+                    for (d, s) in buf.iter_mut().zip(raw) {
+                        *d = s.to_ascii_lowercase();
                     }
-                    s.count_word(w, word_after_backslash, prev_word_stack);
+                    let w = &buf[..raw.len()];
+                    if !seen_word {
+                        self.starts_with_question = is_question_word(w);
+                    }
+                    let after_backslash = start > 0 && bytes[start - 1] == b'\\';
+                    self.count_word(w, after_backslash, prev_word_stack);
+                    // "tl;dr" splits into two words; catch it at the first.
+                    if w == b"tl"
+                        && bytes
+                            .get(i..i + 3)
+                            .is_some_and(|r| r.eq_ignore_ascii_case(b";dr"))
+                    {
+                        bump(&mut self.summarize);
+                    }
                     prev_word_stack = w == b"stack";
                 } else {
                     prev_word_stack = false;
                 }
                 seen_word = true;
-                word_len = 0;
-                word_overflow = false;
-            }
-
-            if line_start && !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
-                line_start = false;
-                s.count_line_marker(&bytes[i..]);
+                // A word ends the line so far, and is the last non-space byte.
+                last_on_line = bytes[i - 1];
+                prev_nonspace = bytes[i - 1];
+                continue;
             }
             match b {
                 b'\n' => {
                     if matches!(last_on_line, b';' | b'{' | b'}') {
-                        bump(&mut s.code_lines);
+                        bump(&mut self.code_lines);
                     }
                     line_start = true;
                     last_on_line = b'\n';
@@ -165,22 +162,15 @@ impl TextSignals {
                 b' ' | b'\t' | b'\r' => {}
                 _ => last_on_line = b,
             }
-            s.count_punct(bytes, i, prev_nonspace);
+            self.count_punct(bytes, i, prev_nonspace);
             if !b.is_ascii_whitespace() {
                 prev_nonspace = b;
             }
-        }
-        if word_len > 0 && !word_overflow && !cut_end {
-            let w = &word[..word_len];
-            if !seen_word {
-                s.starts_with_question = is_question_word(w);
-            }
-            s.count_word(w, word_after_backslash, prev_word_stack);
+            i += 1;
         }
         if matches!(last_on_line, b';' | b'{' | b'}') {
-            bump(&mut s.code_lines);
+            bump(&mut self.code_lines);
         }
-        s.summarize = s.summarize.saturating_add(count_tldr(bytes));
     }
 
     /// Adds `other`'s counts to `self` (flags are or-ed).
@@ -202,6 +192,7 @@ impl TextSignals {
             (&mut self.chatty, other.chatty),
             (&mut self.constraint_words, other.constraint_words),
             (&mut self.json_words, other.json_words),
+            (&mut self.prose, other.prose),
             (&mut self.fences, other.fences),
             (&mut self.code_lines, other.code_lines),
             (&mut self.code_ops, other.code_ops),
@@ -245,6 +236,7 @@ impl TextSignals {
             Some(Cue::Chatty) => &mut self.chatty,
             Some(Cue::Constraint) => &mut self.constraint_words,
             Some(Cue::Json) => &mut self.json_words,
+            Some(Cue::Prose) => &mut self.prose,
             None => return,
         };
         bump(counter);
@@ -269,11 +261,11 @@ impl TextSignals {
         let next = bytes.get(i + 1).copied().unwrap_or(b' ');
         match b {
             b'?' => bump(&mut self.question_marks),
-            b'`' | b'~' if next == b && bytes.get(i + 2) == Some(&b) => {
-                // Count only the first byte of a run so "````" is one marker.
-                if i == 0 || bytes[i - 1] != b {
-                    bump(&mut self.fences);
-                }
+            // Count only the first byte of a run, so "````" is one marker.
+            b'`' | b'~'
+                if next == b && bytes.get(i + 2) == Some(&b) && (i == 0 || bytes[i - 1] != b) =>
+            {
+                bump(&mut self.fences);
             }
             b'$' if next == b'$' => bump(&mut self.latex),
             _ => {}
@@ -299,6 +291,33 @@ impl TextSignals {
     }
 }
 
+/// The cues of a call's prompt text, per field and merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct PromptCues {
+    pub system: TextSignals,
+    pub user: TextSignals,
+    /// `system` and `user` merged.
+    pub all: TextSignals,
+    /// The user turn is blank (system-only prompts, completions-style logs).
+    pub user_empty: bool,
+}
+
+impl PromptCues {
+    /// Scans both text fields.
+    pub fn scan(text: &CallText) -> PromptCues {
+        let system = TextSignals::scan(&text.system);
+        let user = TextSignals::scan(&text.user);
+        let mut all = system;
+        all.merge(&user);
+        PromptCues {
+            system,
+            user,
+            all,
+            user_empty: text.user.trim_start().is_empty(),
+        }
+    }
+}
+
 /// Word bytes: ASCII letters, digits, `_`, and every non-ASCII byte, so words
 /// holding non-ASCII letters stay whole and match no keyword.
 fn is_word_byte(b: u8) -> bool {
@@ -317,120 +336,6 @@ fn next_nonspace(bytes: &[u8], from: usize) -> Option<u8> {
         .take(4)
         .copied()
         .find(|b| *b != b' ')
-}
-
-/// "tl;dr" splits into two words, so it is searched for as a phrase.
-fn count_tldr(bytes: &[u8]) -> u16 {
-    let hits = bytes
-        .windows(5)
-        .filter(|w| w.eq_ignore_ascii_case(b"tl;dr"))
-        .count();
-    u16::try_from(hits).unwrap_or(u16::MAX)
-}
-
-fn is_question_word(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"what"
-            | b"how"
-            | b"why"
-            | b"when"
-            | b"where"
-            | b"who"
-            | b"whom"
-            | b"whose"
-            | b"which"
-            | b"can"
-            | b"could"
-            | b"would"
-            | b"should"
-            | b"is"
-            | b"are"
-            | b"do"
-            | b"does"
-            | b"did"
-            | b"will"
-            | b"explain"
-    )
-}
-
-fn is_latex_command(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"frac"
-            | b"int"
-            | b"sum"
-            | b"prod"
-            | b"sqrt"
-            | b"cdot"
-            | b"times"
-            | b"infty"
-            | b"partial"
-            | b"lim"
-            | b"mathbb"
-            | b"alpha"
-            | b"beta"
-            | b"theta"
-            | b"pi"
-            | b"leq"
-            | b"geq"
-            | b"neq"
-    )
-}
-
-/// The keyword tables. Stems catch inflections ("summarise", "categories").
-fn word_cue(w: &[u8]) -> Option<Cue> {
-    const STEMS: [(&[u8], Cue); 7] = [
-        (b"translat", Cue::Translate),
-        (b"summar", Cue::Summarize),
-        (b"classif", Cue::Classify),
-        (b"categor", Cue::Classify),
-        (b"extract", Cue::Extract),
-        (b"mathemat", Cue::Math),
-        (b"equation", Cue::Math),
-    ];
-    if let Some((_, cue)) = STEMS.iter().find(|(stem, _)| w.starts_with(stem)) {
-        return Some(*cue);
-    }
-    // Exception and error type names: "TypeError", "NullPointerException".
-    if (w.len() > 5 && w.ends_with(b"error") && w != b"terror") || w.ends_with(b"exception") {
-        return Some(Cue::Error);
-    }
-    let cue = match w {
-        b"tldr" | b"recap" | b"condense" | b"synopsis" | b"gist" => Cue::Summarize,
-        b"label" | b"labels" | b"labeling" | b"labelling" | b"sentiment" | b"intent" => {
-            Cue::Classify
-        }
-        b"parse" | b"parsing" | b"entities" | b"ner" => Cue::Extract,
-        b"story" | b"stories" | b"poem" | b"poems" | b"poetry" | b"haiku" | b"limerick"
-        | b"sonnet" | b"lyrics" | b"song" | b"fiction" | b"fairytale" | b"screenplay"
-        | b"verse" | b"creative" => Cue::Creative,
-        b"write" | b"compose" | b"draft" => Cue::WriteVerb,
-        b"python" | b"javascript" | b"typescript" | b"rust" | b"golang" | b"java" | b"kotlin"
-        | b"ruby" | b"php" | b"cpp" | b"csharp" | b"sql" | b"html" | b"css" | b"bash"
-        | b"powershell" | b"function" | b"functions" | b"def" | b"fn" | b"impl" | b"struct"
-        | b"enum" | b"const" | b"var" | b"println" | b"printf" | b"console" | b"lambda"
-        | b"async" | b"await" | b"npm" | b"pip" | b"cargo" | b"compile" | b"compiler"
-        | b"debug" | b"debugging" | b"refactor" | b"bug" | b"bugs" | b"repo" | b"repository"
-        | b"git" | b"api" | b"endpoint" | b"variable" | b"variables" | b"method" | b"script"
-        | b"code" | b"coding" | b"programming" | b"algorithm" | b"regex" | b"undefined"
-        | b"boolean" | b"dockerfile" => Cue::Code,
-        b"traceback" | b"stacktrace" | b"panicked" | b"segfault" | b"errno" => Cue::Error,
-        b"math" | b"maths" | b"solve" | b"integral" | b"derivative" | b"calculus" | b"algebra"
-        | b"probability" | b"polynomial" | b"matrix" | b"eigenvalue" | b"factorial"
-        | b"arithmetic" | b"calculate" | b"sqrt" | b"geometry" | b"triangle" => Cue::Math,
-        b"prove" | b"proof" | b"proofs" | b"theorem" | b"lemma" | b"corollary" => Cue::Proof,
-        b"context" | b"document" | b"documents" | b"passage" | b"passages" | b"excerpt"
-        | b"excerpts" | b"sources" | b"retrieved" | b"snippet" | b"snippets" | b"cite"
-        | b"citation" | b"citations" | b"knowledge" => Cue::Retrieval,
-        b"hi" | b"hello" | b"hey" | b"thanks" | b"thank" | b"thx" | b"assistant" | b"chatbot"
-        | b"conversation" | b"chat" => Cue::Chatty,
-        b"must" | b"should" | b"never" | b"always" | b"ensure" | b"required" | b"mandatory"
-        | b"avoid" | b"exactly" => Cue::Constraint,
-        b"json" | b"schema" => Cue::Json,
-        _ => return None,
-    };
-    Some(cue)
 }
 
 #[cfg(test)]
