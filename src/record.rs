@@ -24,14 +24,28 @@ pub struct TokenBuckets {
 }
 
 impl TokenBuckets {
+    /// Adds another call's buckets, saturating on absurd counts.
+    pub fn add(&mut self, other: &TokenBuckets) {
+        self.input = self.input.saturating_add(other.input);
+        self.cache_read = self.cache_read.saturating_add(other.cache_read);
+        self.cache_write_5m = self.cache_write_5m.saturating_add(other.cache_write_5m);
+        self.cache_write_1h = self.cache_write_1h.saturating_add(other.cache_write_1h);
+        self.output = self.output.saturating_add(other.output);
+        self.reasoning = self.reasoning.saturating_add(other.reasoning);
+    }
+
     /// Every prompt token, cached or not: what long-context thresholds compare against.
+    /// Saturates rather than overflowing on absurd counts from a corrupt log.
     pub fn prompt_total(&self) -> u64 {
-        self.input + self.cache_read + self.cache_write_5m + self.cache_write_1h
+        self.input
+            .saturating_add(self.cache_read)
+            .saturating_add(self.cache_write_5m)
+            .saturating_add(self.cache_write_1h)
     }
 
     /// Prompt plus output tokens.
     pub fn total(&self) -> u64 {
-        self.prompt_total() + self.output
+        self.prompt_total().saturating_add(self.output)
     }
 }
 
@@ -171,4 +185,24 @@ pub struct CallRecord {
 /// Roughly four characters per token for English text and code (OpenAI's published rule of thumb).
 pub fn estimate_tokens(chars: u64) -> u64 {
     chars.div_ceil(4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_saturate_on_corrupt_counts() {
+        let tokens = TokenBuckets {
+            input: u64::MAX,
+            cache_read: 5,
+            output: 7,
+            ..TokenBuckets::default()
+        };
+        assert_eq!(tokens.prompt_total(), u64::MAX);
+        assert_eq!(tokens.total(), u64::MAX);
+        let mut sum = tokens;
+        sum.add(&tokens);
+        assert_eq!((sum.input, sum.cache_read, sum.output), (u64::MAX, 10, 14));
+    }
 }

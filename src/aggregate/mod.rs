@@ -22,13 +22,7 @@ pub struct GroupStats {
 impl GroupStats {
     fn add(&mut self, row: &CallRow) {
         self.calls += 1;
-        let t = &mut self.tokens;
-        t.input += row.tokens.input;
-        t.cache_read += row.tokens.cache_read;
-        t.cache_write_5m += row.tokens.cache_write_5m;
-        t.cache_write_1h += row.tokens.cache_write_1h;
-        t.output += row.tokens.output;
-        t.reasoning += row.tokens.reasoning;
+        self.tokens.add(&row.tokens);
         match row.cost {
             Some(cost) => self.cost += cost,
             None => self.unpriced_calls += 1,
@@ -39,13 +33,7 @@ impl GroupStats {
     pub fn merge(&mut self, other: &GroupStats) {
         self.calls += other.calls;
         self.unpriced_calls += other.unpriced_calls;
-        let (t, o) = (&mut self.tokens, &other.tokens);
-        t.input += o.input;
-        t.cache_read += o.cache_read;
-        t.cache_write_5m += o.cache_write_5m;
-        t.cache_write_1h += o.cache_write_1h;
-        t.output += o.output;
-        t.reasoning += o.reasoning;
+        self.tokens.add(&other.tokens);
         self.cost += other.cost;
     }
 }
