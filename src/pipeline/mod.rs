@@ -233,7 +233,7 @@ fn process(work: Work, catalog: &PriceCatalog) -> ChunkResult {
     ChunkResult {
         source: chunk.source,
         seq: chunk.seq,
-        format: Some(format).flatten(),
+        format,
         accounting,
         models,
         rows,
