@@ -129,12 +129,9 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
         Ok(envelope) => envelope,
         Err(err) => return json_error(err),
     };
-    let response_json = match envelope.response {
-        Some(raw) => raw.get(),
-        None => match std::str::from_utf8(line) {
-            Ok(text) => text,
-            Err(_) => return LineOutcome::Error("line is not UTF-8".to_string()),
-        },
+    let response_json = match envelope.response_json(line) {
+        Ok(text) => text,
+        Err(outcome) => return outcome,
     };
     let mut response: Response<'_> = match serde_json::from_str(response_json) {
         Ok(response) => response,

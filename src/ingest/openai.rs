@@ -164,13 +164,9 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
         Ok(envelope) => envelope,
         Err(err) => return json_error(err),
     };
-    let response_json = match envelope.response {
-        Some(raw) => raw.get(),
-        // A bare response object: the line is the response.
-        None => match std::str::from_utf8(line) {
-            Ok(text) => text,
-            Err(_) => return LineOutcome::Error("line is not UTF-8".to_string()),
-        },
+    let response_json = match envelope.response_json(line) {
+        Ok(text) => text,
+        Err(outcome) => return outcome,
     };
     let mut outcome = parse_response(response_json, envelope.request);
     if let LineOutcome::Call(record) = &mut outcome {

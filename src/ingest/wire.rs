@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::ingest::LineOutcome;
 use crate::record::CallRecord;
 
 /// Fields a logger may put around a request/response pair (or beside a bare response).
@@ -36,7 +37,17 @@ pub(crate) struct Envelope<'a> {
     pub cost_usd: Option<f64>,
 }
 
-impl Envelope<'_> {
+impl<'a> Envelope<'a> {
+    /// The response's JSON: the `response` member of a pair, or the whole line when it is a
+    /// bare response object.
+    pub fn response_json(&self, line: &'a [u8]) -> Result<&'a str, LineOutcome> {
+        match self.response {
+            Some(raw) => Ok(raw.get()),
+            None => std::str::from_utf8(line)
+                .map_err(|_| LineOutcome::Error("line is not UTF-8".to_string())),
+        }
+    }
+
     /// Copies what the envelope says about timing, session, tags and stated cost into a record
     /// the adapter built from the request and response.
     pub fn apply_to(&self, record: &mut CallRecord) {
