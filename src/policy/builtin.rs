@@ -353,10 +353,6 @@ checked = "2026-11-21"
         }
     }
 
-    fn usd(pico: Money) -> f64 {
-        pico.usd()
-    }
-
     #[test]
     fn prompt_cache_writes_reads_and_rewrites_after_the_ttl_lapses() {
         let catalog = catalog();
@@ -386,11 +382,11 @@ checked = "2026-11-21"
         let write = 0.009 + 2000.0 * (3.75 - 3.0) / 1e6;
         let read = 0.009 - 2000.0 * (3.0 - 0.3) / 1e6;
         let expected = write + read + read + write + write;
-        assert!((usd(outcome.baseline_cost) - baseline).abs() < 1e-12);
+        assert!((outcome.baseline_cost.usd() - baseline).abs() < 1e-12);
         assert!(
-            (usd(outcome.cost) - expected).abs() < 1e-12,
+            (outcome.cost.usd() - expected).abs() < 1e-12,
             "{} vs {expected}",
-            usd(outcome.cost)
+            outcome.cost.usd()
         );
         assert_eq!(outcome.calls_changed, 5);
         assert_eq!(
@@ -433,7 +429,7 @@ checked = "2026-11-21"
         let outcome = replay(BuiltinPolicy::CheaperForSimple, &rows, &catalog, &priors);
         // Moved: 1000×$1 + 100×$5 instead of 1000×$3 + 100×$15.
         let moved_savings = (3000.0 + 1500.0 - 1000.0 - 500.0) / 1e6;
-        assert!((usd(outcome.savings()) - moved_savings).abs() < 1e-12);
+        assert!((outcome.savings().usd() - moved_savings).abs() < 1e-12);
         assert_eq!((outcome.calls_changed, outcome.calls_blocked), (1, 1));
         assert_eq!(outcome.risky_savings, outcome.savings());
         let trivial = priors.risk(Tier::Trivial);
@@ -453,7 +449,7 @@ checked = "2026-11-21"
         rows[1].flags.streamed = true;
         let outcome = replay(BuiltinPolicy::Batch, &rows, &catalog, &priors);
         // Half of the first call's $0.0045; the streamed call stays.
-        assert!((usd(outcome.savings()) - 0.00225).abs() < 1e-12);
+        assert!((outcome.savings().usd() - 0.00225).abs() < 1e-12);
         assert_eq!(outcome.calls_changed, 1);
         assert_eq!(outcome.risk_free_savings, outcome.savings());
         assert_eq!(outcome.latency_p95_ms, priors.batch_window_ms);

@@ -81,10 +81,6 @@ mod tests {
         }
     }
 
-    fn usd(cost: Money) -> f64 {
-        cost.usd()
-    }
-
     #[test]
     fn every_bucket_has_its_own_rate() {
         let tokens = TokenBuckets {
@@ -98,7 +94,7 @@ mod tests {
         // 1000×3 + 10000×0.3 + 2000×3.75 + 3000×6 + 500×15, per million; reasoning is inside output.
         let expected = (3_000.0 + 3_000.0 + 7_500.0 + 18_000.0 + 7_500.0) / 1e6;
         let cost = call_cost(&sonnet_like(), &tokens, BillingMode::default());
-        assert!((usd(cost) - expected).abs() < 1e-12);
+        assert!((cost.usd() - expected).abs() < 1e-12);
     }
 
     #[test]
@@ -111,7 +107,7 @@ mod tests {
         };
         // Exactly 200k prompt tokens: lower tier. 100k×3 + 100k×0.3 + 1000×15.
         let at_cost = call_cost(&sonnet_like(), &at, BillingMode::default());
-        assert!((usd(at_cost) - (300_000.0 + 30_000.0 + 15_000.0) / 1e6).abs() < 1e-12);
+        assert!((at_cost.usd() - (300_000.0 + 30_000.0 + 15_000.0) / 1e6).abs() < 1e-12);
         // One more cached token tips the whole request, output too, into the higher tier.
         let above = TokenBuckets {
             cache_read: 100_001,
@@ -119,7 +115,7 @@ mod tests {
         };
         let above_cost = call_cost(&sonnet_like(), &above, BillingMode::default());
         let expected = (100_000.0 * 6.0 + 100_001.0 * 0.6 + 1_000.0 * 22.5) / 1e6;
-        assert!((usd(above_cost) - expected).abs() < 1e-12);
+        assert!((above_cost.usd() - expected).abs() < 1e-12);
     }
 
     #[test]
