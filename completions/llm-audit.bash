@@ -62,7 +62,7 @@ _llm__audit() {
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai anthropic claude-code openai-batch" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai anthropic claude-code openai-batch otel openinference langfuse helicone langsmith litellm litellm-payload gemini gemini-cli bedrock codex openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter" -- "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -43,6 +43,65 @@ impl Money {
         format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
     }
 
+    /// Parses a decimal amount of dollars as exports write it (`"12.3456"`, `"-0.5"`, `"1e-3"`,
+    /// `"1,234.50"` is refused). Digits past the pico-dollar are rounded half away from zero.
+    /// Returns `None` for anything that is not a plain decimal number.
+    pub fn parse_usd(text: &str) -> Option<Money> {
+        Money::parse_scaled(text, 0)
+    }
+
+    /// Parses a decimal amount of US cents (Anthropic's cost report) exactly.
+    pub fn parse_cents(text: &str) -> Option<Money> {
+        Money::parse_scaled(text, -2)
+    }
+
+    /// Parses `text` as a decimal number times 10^`exp10` dollars.
+    fn parse_scaled(text: &str, exp10: i32) -> Option<Money> {
+        let text = text.trim();
+        let (mantissa, exponent) = match text.find(['e', 'E']) {
+            Some(at) => (&text[..at], text[at + 1..].parse::<i32>().ok()?),
+            None => (text, 0),
+        };
+        let (negative, digits) = match mantissa.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        if whole.is_empty() && fraction.is_empty()
+            || !whole
+                .bytes()
+                .chain(fraction.bytes())
+                .all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        // value = all_digits × 10^(exponent − fraction digits) dollars × 10^exp10;
+        // in pico-dollars that is one more factor of 10^12.
+        let all_digits = format!("{whole}{fraction}");
+        let all_digits = all_digits.trim_start_matches('0');
+        if all_digits.len() > 30 {
+            return None;
+        }
+        let mut value: i128 = if all_digits.is_empty() {
+            0
+        } else {
+            all_digits.parse().ok()?
+        };
+        let shift = exponent
+            .checked_sub(fraction.len() as i32)?
+            .checked_add(exp10)?
+            .checked_add(12)?;
+        if shift >= 0 {
+            value = value.checked_mul(10i128.checked_pow(shift as u32)?)?;
+        } else if value != 0 {
+            let divisor = 10i128
+                .checked_pow(shift.unsigned_abs())
+                .unwrap_or(i128::MAX);
+            value = (value + divisor / 2) / divisor;
+        }
+        Some(Money(if negative { -value } else { value }))
+    }
+
     /// `tokens` tokens at `rate` pico-dollars per token.
     pub fn tokens_at(tokens: u64, rate: Rate) -> Money {
         Money(tokens as i128 * rate.0 as i128)
@@ -132,5 +191,21 @@ mod tests {
             "-3"
         );
         assert_eq!(Money::from_pico(1).to_decimal_string(), "0.000000000001");
+    }
+
+    #[test]
+    fn parses_export_amounts_exactly() {
+        let usd = |text| Money::parse_usd(text).map(Money::to_decimal_string);
+        assert_eq!(usd("12.3456").as_deref(), Some("12.3456"));
+        assert_eq!(usd("-0.5").as_deref(), Some("-0.5"));
+        assert_eq!(usd("1.5e-3").as_deref(), Some("0.0015"));
+        assert_eq!(usd("0.0000000000014").as_deref(), Some("0.000000000001"));
+        assert_eq!(usd(" 7 ").as_deref(), Some("7"));
+        for bad in ["", ".", "1,234.50", "abc", "--1", "1e"] {
+            assert_eq!(usd(bad), None, "{bad:?}");
+        }
+        // Anthropic's cost report states cents: "123.45" cents is $1.2345.
+        let cents = Money::parse_cents("123.45").unwrap();
+        assert_eq!(cents.to_decimal_string(), "1.2345");
     }
 }

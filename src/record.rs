@@ -182,6 +182,34 @@ pub struct CallRecord {
     pub dedupe_key: Option<u64>,
 }
 
+/// One line of a billing export: usage and/or billed cost of a model over a period. Buckets are
+/// aggregates, kept apart from per-call records and never counted as calls.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UsageBucket {
+    /// Provider the bill is for (the model's maker when the export is a cloud's, e.g. Bedrock).
+    pub provider: Provider,
+    /// Model as the export names it; `None` when the export does not break usage down by model.
+    pub model: Option<String>,
+    /// Start of the period, milliseconds since the Unix epoch (UTC).
+    pub start_ms: i64,
+    /// End of the period (exclusive), when the export states it.
+    pub end_ms: Option<i64>,
+    /// Tokens used in the period, by exclusive bucket (zero where the export does not say).
+    pub tokens: TokenBuckets,
+    /// Requests in the period, when the export counts them.
+    pub requests: Option<u64>,
+    /// What the provider billed for this line, in `currency` (USD unless stated).
+    pub billed: Option<crate::money::Money>,
+    /// ISO currency code of `billed` when it is not USD (Azure exports bill in local currency).
+    pub currency: Option<String>,
+    /// Billed through a Batch API (half price).
+    pub batch: bool,
+    /// Project, workspace, account or API key the export groups by.
+    pub project: Option<String>,
+    /// The export's own name for the line (SKU, usage type, line item, token type).
+    pub line_item: Option<String>,
+}
+
 /// Roughly four characters per token for English text and code (OpenAI's published rule of thumb).
 pub fn estimate_tokens(chars: u64) -> u64 {
     chars.div_ceil(4)

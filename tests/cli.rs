@@ -108,7 +108,7 @@ fn assert_balanced(report: &Value) {
         + report["errors"].as_u64().unwrap();
     assert_eq!(
         total,
-        report["lines_read"].as_u64().unwrap(),
+        report["records"].as_u64().unwrap(),
         "every line accounted for"
     );
 }
@@ -117,7 +117,7 @@ fn assert_balanced(report: &Value) {
 
 #[test]
 fn accounts_for_every_line_of_each_format() {
-    // (fixture, lines_read, calls, skipped by reason, errors)
+    // (fixture, records, calls, skipped by reason, errors)
     type Case = (&'static str, u64, u64, &'static [(&'static str, u64)], u64);
     let cases: [Case; 5] = [
         (
@@ -165,7 +165,7 @@ fn accounts_for_every_line_of_each_format() {
     ];
     for (path, lines, calls, skips, errors) in cases {
         let report = json_report(&[fixture(path).to_str().unwrap()], &[]);
-        assert_eq!(report["lines_read"], lines, "{path}");
+        assert_eq!(report["records"], lines, "{path}");
         assert_eq!(report["calls"], calls, "{path}");
         let expected: BTreeMap<String, u64> =
             skips.iter().map(|(r, n)| (r.to_string(), *n)).collect();
@@ -181,7 +181,7 @@ fn claude_code_directory_merges_content_blocks_and_subagent_copies() {
     // 3 transcripts, 11 lines: the opus call (2 block lines), the sidechain call (in the session
     // and in the subagent's transcript), the progress-nested haiku call, the sonnet call (3 block
     // lines); user lines and a synthetic error notice are skipped.
-    assert_eq!(report["lines_read"], 11);
+    assert_eq!(report["records"], 11);
     assert_eq!(report["calls"], 4);
     let expected: BTreeMap<String, u64> = [
         ("duplicate content block", 4),
@@ -215,14 +215,14 @@ fn malformed_truncated_empty_and_unknown_inputs_are_counted_never_fatal() {
 
     let empty = by_name("empty.jsonl");
     assert_eq!(
-        (empty["lines_read"].as_u64(), empty["format"].is_null()),
+        (empty["records"].as_u64(), empty["format"].is_null()),
         (Some(0), true)
     );
 
     // 8 physical lines, 2 blank: two good calls, a half line, prose, an array, a response
     // without usage.
     let mixed = by_name("openai_mixed.jsonl");
-    assert_eq!(mixed["lines_read"], 6);
+    assert_eq!(mixed["records"], 6);
     assert_eq!(mixed["calls"], 2);
     assert_eq!(mixed["skipped"], 1);
     assert_eq!(mixed["errors"], 3);
@@ -235,7 +235,7 @@ fn malformed_truncated_empty_and_unknown_inputs_are_counted_never_fatal() {
 
     let unknown = by_name("unknown_format.jsonl");
     assert_eq!(
-        (unknown["lines_read"].as_u64(), unknown["errors"].as_u64()),
+        (unknown["records"].as_u64(), unknown["errors"].as_u64()),
         (Some(2), Some(2))
     );
 
@@ -405,7 +405,7 @@ fn json_report_has_the_documented_keys() {
     let report = json_report(&[fixture("logs").to_str().unwrap()], &[]);
     for key in [
         "calls",
-        "lines_read",
+        "records",
         "skipped",
         "errors",
         "error_samples",

@@ -11,7 +11,7 @@ use crate::policy::PolicyOutcome;
 use crate::pricing::PriceCatalog;
 
 /// Version of the JSON report's field layout.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
@@ -19,12 +19,14 @@ pub struct Report {
     pub tool_version: &'static str,
     pub catalog_version: String,
     pub inputs: Vec<InputReport>,
-    /// Non-empty lines read.
-    pub lines_read: u64,
+    /// Records read: non-empty lines, CSV rows, spans of a batch, lines of a bill.
+    pub records: u64,
     pub calls: u64,
-    /// Reason → lines skipped for it.
+    /// Billing-export lines read as usage buckets.
+    pub buckets: u64,
+    /// Reason → records skipped for it.
     pub skipped: BTreeMap<&'static str, u64>,
-    /// Lines that could not be read as calls.
+    /// Records that could not be read.
     pub errors: u64,
     /// The first errors, with file and line.
     pub error_samples: Vec<ErrorReport>,
@@ -43,8 +45,9 @@ pub struct InputReport {
     pub path: String,
     /// The detected (or forced) format; `null` for an empty or unrecognised file.
     pub format: Option<&'static str>,
-    pub lines_read: u64,
+    pub records: u64,
     pub calls: u64,
+    pub buckets: u64,
     pub skipped: u64,
     pub errors: u64,
 }
@@ -213,14 +216,16 @@ impl Report {
                 .map(|source| InputReport {
                     path: source.name.clone(),
                     format: source.format.map(|f| f.name()),
-                    lines_read: source.accounting.lines_read,
+                    records: source.accounting.records,
                     calls: source.accounting.calls,
+                    buckets: source.accounting.buckets,
                     skipped: source.accounting.skipped_total(),
                     errors: source.accounting.errors,
                 })
                 .collect(),
-            lines_read: accounting.lines_read,
+            records: accounting.records,
             calls: accounting.calls,
+            buckets: accounting.buckets,
             skipped: accounting
                 .skipped
                 .iter()

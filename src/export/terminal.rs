@@ -120,12 +120,12 @@ impl Exporter for TableExporter {
             count(report.baseline.unpriced_calls),
         )?;
 
-        let mut accounting = self.table(&["lines", "count"]);
-        accounting.add_row(vec![
-            "read (non-empty)".to_string(),
-            count(report.lines_read),
-        ]);
+        let mut accounting = self.table(&["records", "count"]);
+        accounting.add_row(vec!["read".to_string(), count(report.records)]);
         accounting.add_row(vec!["calls".to_string(), count(report.calls)]);
+        if report.buckets > 0 {
+            accounting.add_row(vec!["billing lines".to_string(), count(report.buckets)]);
+        }
         for (reason, n) in &report.skipped {
             accounting.add_row(vec![format!("skipped: {reason}"), count(*n)]);
         }

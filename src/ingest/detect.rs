@@ -1,38 +1,133 @@
-//! Format detection: look at the first lines of a file and name the adapter that reads it.
+//! Format detection: look at the start of a file, tell how it is laid out (JSON Lines, one JSON
+//! document, CSV), and name the adapter that reads it.
 
-use crate::ingest::{InputFormat, anthropic, claude_code, openai, openai_batch};
+use serde_json::Value;
+
+use crate::ingest::{
+    CsvHeaders, InputFormat, anthropic, bedrock, billing, claude_code, codex, gemini, gemini_cli,
+    helicone, langfuse, langsmith, litellm, openai, openai_batch, openinference, otel,
+};
 
 /// How many non-empty lines detection looks at before giving up.
 const SNIFF_LINES: usize = 32;
 
-/// Names the format of a file from its first bytes, or `None` when no adapter recognises any
-/// of the first lines.
+/// How a file lays out its records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    /// One JSON object per line.
+    JsonLines,
+    /// One JSON document (an object, or an array of records), possibly pretty-printed.
+    JsonDocument,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Nothing but whitespace.
+    Empty,
+}
+
+/// Tells the layout of a file from its first bytes.
+pub fn sniff_container(head: &[u8]) -> Container {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let Some(start) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Container::Empty;
+    };
+    let rest = &head[start..];
+    match rest[0] {
+        b'[' => Container::JsonDocument,
+        b'{' => {
+            let first = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+            let first = first.trim_ascii();
+            // A pretty-printed document opens with a line that cannot stand alone: `{`, or a
+            // first member followed by a comma or an opening bracket.
+            let opens_document = serde_json::from_slice::<serde::de::IgnoredAny>(first).is_err()
+                && matches!(first.last(), Some(b'{' | b'[' | b','));
+            if opens_document {
+                Container::JsonDocument
+            } else {
+                Container::JsonLines
+            }
+        }
+        _ => Container::Csv,
+    }
+}
+
+/// Names the format of a JSON Lines file from its first bytes, or `None` when no adapter
+/// recognises any of the first lines.
 pub fn detect_format(head: &[u8]) -> Option<InputFormat> {
     head.split(|&b| b == b'\n')
         .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
         .take(SNIFF_LINES)
-        .find_map(detect_line)
+        .find_map(|line| {
+            let value: Value = serde_json::from_slice(line).ok()?;
+            detect_value(&value)
+        })
 }
 
-fn detect_line(line: &[u8]) -> Option<InputFormat> {
-    let value: serde_json::Value = serde_json::from_slice(line).ok()?;
+/// Names the format of a JSON document: of the object itself, or of the first records of an
+/// array.
+pub fn detect_document(document: &Value) -> Option<InputFormat> {
+    match document {
+        Value::Array(items) => items.iter().take(SNIFF_LINES).find_map(detect_value),
+        other => detect_value(other),
+    }
+}
+
+/// Names the format of one JSON record, trying the specific shapes before the bare provider
+/// responses that other loggers embed.
+pub fn detect_value(value: &Value) -> Option<InputFormat> {
     if !value.is_object() {
         return None;
     }
-    if openai_batch::looks_like_line(&value) {
-        return Some(InputFormat::OpenaiBatch);
+    InputFormat::ALL
+        .into_iter()
+        .find(|&format| looks_like(format, value))
+}
+
+fn looks_like(format: InputFormat, value: &Value) -> bool {
+    match format {
+        InputFormat::OpenaiBatch => openai_batch::looks_like_line(value),
+        InputFormat::ClaudeCode => claude_code::looks_like_line(value),
+        InputFormat::Openai => openai::looks_like_response(value.get("response").unwrap_or(value)),
+        InputFormat::Anthropic => {
+            anthropic::looks_like_message(value.get("response").unwrap_or(value))
+        }
+        InputFormat::Otel => otel::looks_like(value),
+        InputFormat::Openinference => openinference::looks_like(value),
+        InputFormat::Langfuse => langfuse::looks_like(value),
+        InputFormat::Helicone => helicone::looks_like(value),
+        InputFormat::Langsmith => langsmith::looks_like(value),
+        InputFormat::Litellm => litellm::looks_like_spend_log(value),
+        InputFormat::LitellmPayload => litellm::looks_like_payload(value),
+        InputFormat::Gemini => gemini::looks_like(value),
+        InputFormat::GeminiCli => gemini_cli::looks_like(value),
+        InputFormat::Bedrock => bedrock::looks_like(value),
+        InputFormat::Codex => codex::looks_like(value),
+        InputFormat::OpenaiUsage => billing::openai_usage::looks_like(value),
+        InputFormat::OpenaiCosts => billing::openai_costs::looks_like(value),
+        InputFormat::AnthropicUsage => billing::anthropic::looks_like_usage(value),
+        InputFormat::AnthropicCost => billing::anthropic::looks_like_cost(value),
+        InputFormat::GcpBilling => billing::gcp::looks_like(value),
+        InputFormat::AwsCur | InputFormat::AzureCost | InputFormat::Openrouter => false,
     }
-    if claude_code::looks_like_line(&value) {
-        return Some(InputFormat::ClaudeCode);
+}
+
+/// Names the format of a CSV file from its header row.
+pub fn detect_csv(headers: &CsvHeaders) -> Option<InputFormat> {
+    InputFormat::ALL
+        .into_iter()
+        .find(|&format| looks_like_header(format, headers))
+}
+
+fn looks_like_header(format: InputFormat, headers: &CsvHeaders) -> bool {
+    match format {
+        InputFormat::Helicone => helicone::looks_like_header(headers),
+        InputFormat::Litellm => litellm::looks_like_header(headers),
+        InputFormat::OpenaiUsage => billing::openai_usage::looks_like_header(headers),
+        InputFormat::AwsCur => billing::aws_cur::looks_like_header(headers),
+        InputFormat::GcpBilling => billing::gcp::looks_like_header(headers),
+        InputFormat::AzureCost => billing::azure::looks_like_header(headers),
+        InputFormat::Openrouter => billing::openrouter::looks_like_header(headers),
+        _ => false,
     }
-    let response = value.get("response").unwrap_or(&value);
-    if openai::looks_like_response(response) {
-        return Some(InputFormat::Openai);
-    }
-    if anthropic::looks_like_message(response) {
-        return Some(InputFormat::Anthropic);
-    }
-    None
 }
 
 #[cfg(test)]
@@ -78,5 +173,29 @@ mod tests {
         assert_eq!(detect_format(head), Some(InputFormat::Openai));
         assert_eq!(detect_format(b"not json\n[1,2]\n"), None);
         assert_eq!(detect_format(b""), None);
+    }
+
+    #[test]
+    fn tells_lines_from_documents_and_csv() {
+        assert_eq!(
+            sniff_container(b"\n  {\"a\":1}\n{\"a\":2}\n"),
+            Container::JsonLines
+        );
+        assert_eq!(
+            sniff_container(b"{\n  \"data\": [\n"),
+            Container::JsonDocument
+        );
+        assert_eq!(
+            sniff_container(b"{\"data\": [\n  {\"a\": 1}\n]}"),
+            Container::JsonDocument
+        );
+        assert_eq!(sniff_container(b"[{\"a\":1}]"), Container::JsonDocument);
+        assert_eq!(sniff_container(b"a,b,c\n1,2,3\n"), Container::Csv);
+        assert_eq!(sniff_container(b"\xef\xbb\xbf \n\t"), Container::Empty);
+        // A truncated first record is still JSON Lines: it is reported as a line error.
+        assert_eq!(
+            sniff_container(b"{\"a\": \"cut\n{\"a\":2}\n"),
+            Container::JsonLines
+        );
     }
 }

@@ -2,22 +2,37 @@
 //! each line into a canonical [`CallRecord`] — or a counted skip, or a counted error.
 
 mod anthropic;
+mod bedrock;
+mod billing;
 mod claude_code;
+mod codex;
 mod content;
+mod csv_row;
 mod detect;
+mod gemini;
+mod gemini_cli;
+mod helicone;
+mod langfuse;
+mod langsmith;
+mod litellm;
 mod openai;
 mod openai_batch;
+mod openinference;
+mod otel;
 mod source;
 mod wire;
 
 use std::fmt;
 
-pub use detect::detect_format;
+pub use csv_row::{CsvHeaders, CsvRow};
+pub use detect::{
+    Container, detect_csv, detect_document, detect_format, detect_value, sniff_container,
+};
 pub use source::{InputSource, SourceError, discover_sources, open_source};
 
-use crate::record::CallRecord;
+use crate::record::{CallRecord, UsageBucket};
 
-/// The log formats `analyze` reads.
+/// The formats `analyze` reads: per-call traces and logs, and billing exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum InputFormat {
     /// OpenAI Chat Completions and Responses API: request/response pairs or bare responses.
@@ -28,13 +43,71 @@ pub enum InputFormat {
     ClaudeCode,
     /// OpenAI Batch API output files (and input files, which hold no usage).
     OpenaiBatch,
+    /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
+    Otel,
+    /// OpenInference (Arize Phoenix) LLM spans.
+    Openinference,
+    /// Langfuse observations export.
+    Langfuse,
+    /// Helicone request export (JSONL or CSV).
+    Helicone,
+    /// LangSmith runs export.
+    Langsmith,
+    /// LiteLLM proxy spend logs (JSONL or CSV of the SpendLogs table).
+    Litellm,
+    /// LiteLLM StandardLoggingPayload, as its logging callbacks write it.
+    LitellmPayload,
+    /// Google Gemini generateContent responses (streamed chunks included).
+    Gemini,
+    /// Gemini CLI session files.
+    GeminiCli,
+    /// AWS Bedrock model invocation logs.
+    Bedrock,
+    /// Codex CLI rollout files (`~/.codex/sessions/**/rollout-*.jsonl`).
+    Codex,
+    /// OpenAI Usage API (completions) JSON or the dashboard usage CSV.
+    OpenaiUsage,
+    /// OpenAI Costs API JSON.
+    OpenaiCosts,
+    /// Anthropic Admin API usage_report (messages) JSON.
+    AnthropicUsage,
+    /// Anthropic Admin API cost_report JSON.
+    AnthropicCost,
+    /// AWS Cost and Usage Report 2.0 line items (Bedrock), CSV.
+    AwsCur,
+    /// Google Cloud billing export (BigQuery table as CSV or JSONL).
+    GcpBilling,
+    /// Azure Cost Management cost and usage details export, CSV.
+    AzureCost,
+    /// OpenRouter activity export, CSV.
+    Openrouter,
 }
 
 impl InputFormat {
-    /// Every format, in the order detection tries them.
-    pub const ALL: [InputFormat; 4] = [
+    /// Every format, in the order detection tries them: the specific shapes first, the bare
+    /// provider responses (which other loggers embed) last.
+    pub const ALL: [InputFormat; 23] = [
         InputFormat::OpenaiBatch,
         InputFormat::ClaudeCode,
+        InputFormat::Codex,
+        InputFormat::GeminiCli,
+        InputFormat::Otel,
+        InputFormat::Openinference,
+        InputFormat::Langfuse,
+        InputFormat::Langsmith,
+        InputFormat::Helicone,
+        InputFormat::LitellmPayload,
+        InputFormat::Litellm,
+        InputFormat::Bedrock,
+        InputFormat::OpenaiUsage,
+        InputFormat::OpenaiCosts,
+        InputFormat::AnthropicUsage,
+        InputFormat::AnthropicCost,
+        InputFormat::AwsCur,
+        InputFormat::GcpBilling,
+        InputFormat::AzureCost,
+        InputFormat::Openrouter,
+        InputFormat::Gemini,
         InputFormat::Openai,
         InputFormat::Anthropic,
     ];
@@ -46,7 +119,65 @@ impl InputFormat {
             InputFormat::Anthropic => "anthropic",
             InputFormat::ClaudeCode => "claude-code",
             InputFormat::OpenaiBatch => "openai-batch",
+            InputFormat::Otel => "otel",
+            InputFormat::Openinference => "openinference",
+            InputFormat::Langfuse => "langfuse",
+            InputFormat::Helicone => "helicone",
+            InputFormat::Langsmith => "langsmith",
+            InputFormat::Litellm => "litellm",
+            InputFormat::LitellmPayload => "litellm-payload",
+            InputFormat::Gemini => "gemini",
+            InputFormat::GeminiCli => "gemini-cli",
+            InputFormat::Bedrock => "bedrock",
+            InputFormat::Codex => "codex",
+            InputFormat::OpenaiUsage => "openai-usage",
+            InputFormat::OpenaiCosts => "openai-costs",
+            InputFormat::AnthropicUsage => "anthropic-usage",
+            InputFormat::AnthropicCost => "anthropic-cost",
+            InputFormat::AwsCur => "aws-cur",
+            InputFormat::GcpBilling => "gcp-billing",
+            InputFormat::AzureCost => "azure-cost",
+            InputFormat::Openrouter => "openrouter",
         }
+    }
+
+    /// Billing exports hold aggregates (usage buckets), not calls.
+    pub fn is_billing(self) -> bool {
+        matches!(
+            self,
+            InputFormat::OpenaiUsage
+                | InputFormat::OpenaiCosts
+                | InputFormat::AnthropicUsage
+                | InputFormat::AnthropicCost
+                | InputFormat::AwsCur
+                | InputFormat::GcpBilling
+                | InputFormat::AzureCost
+                | InputFormat::Openrouter
+        )
+    }
+
+    /// Whether files of this format may be CSV.
+    pub fn reads_csv(self) -> bool {
+        matches!(
+            self,
+            InputFormat::Helicone
+                | InputFormat::Litellm
+                | InputFormat::OpenaiUsage
+                | InputFormat::AwsCur
+                | InputFormat::GcpBilling
+                | InputFormat::AzureCost
+                | InputFormat::Openrouter
+        )
+    }
+
+    /// Whether each line stands alone, so one file's chunks may be parsed on several cores.
+    /// Formats whose lines depend on earlier ones (cumulative counters, stream chunks, parent
+    /// spans) are read one file per core, in order.
+    pub fn line_independent(self) -> bool {
+        !matches!(
+            self,
+            InputFormat::Otel | InputFormat::Gemini | InputFormat::GeminiCli | InputFormat::Codex
+        ) && !self.is_billing()
     }
 }
 
@@ -56,7 +187,7 @@ impl fmt::Display for InputFormat {
     }
 }
 
-/// Why a line that parsed fine is not a billable call. Each is a stable report key.
+/// Why a record that parsed fine is not a billable call. Each is a stable report key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SkipReason {
     UserMessage,
@@ -68,6 +199,22 @@ pub enum SkipReason {
     BatchRequestFailed,
     BatchInputLine,
     StreamChunkWithoutUsage,
+    /// A later chunk of the same streamed response repeats (and grows) this chunk's usage.
+    StreamChunkSuperseded,
+    /// A parent span whose usage is the sum of child model-call spans already counted.
+    RollupSpan,
+    /// A cumulative usage counter that did not move since the last one.
+    RepeatedCounter,
+    /// Session or turn metadata (model, settings) that carries no usage.
+    SessionMetadata,
+    /// A gateway served the response from its own cache; the provider was not called.
+    GatewayCacheHit,
+    /// The same call, already read from another source (matching response or request id).
+    DuplicateAcrossSources,
+    /// A billing line for something other than model tokens (storage, seats, fine-tuning…).
+    NotTokenUsage,
+    /// A billing line with neither usage nor cost.
+    EmptyBucket,
 }
 
 impl SkipReason {
@@ -83,27 +230,115 @@ impl SkipReason {
             SkipReason::BatchRequestFailed => "batch request failed, no usage",
             SkipReason::BatchInputLine => "batch input line, no usage",
             SkipReason::StreamChunkWithoutUsage => "stream chunk without usage",
+            SkipReason::StreamChunkSuperseded => "stream chunk superseded by a later one",
+            SkipReason::RollupSpan => "parent span rolling up its children",
+            SkipReason::RepeatedCounter => "repeated cumulative usage counter",
+            SkipReason::SessionMetadata => "session metadata, no usage",
+            SkipReason::GatewayCacheHit => "gateway cache hit, provider not called",
+            SkipReason::DuplicateAcrossSources => "same call in another source",
+            SkipReason::NotTokenUsage => "billing line not for model tokens",
+            SkipReason::EmptyBucket => "billing line without usage or cost",
         }
     }
 }
 
-/// What one input line turned out to be.
+/// What one input record (a line, a CSV row, a span, a billing line) turned out to be.
 #[derive(Debug)]
 pub enum LineOutcome {
     Call(Box<CallRecord>),
+    /// A billing-export line: aggregate usage and cost, never a call.
+    Bucket(Box<UsageBucket>),
     Skip(SkipReason),
-    /// The line is malformed or not of the file's format; the message says how.
+    /// The record is malformed or not of the file's format; the message says how.
     Error(String),
 }
 
-/// Parses one line (without its newline) of a file in `format`.
-pub fn parse_line(format: InputFormat, line: &[u8]) -> LineOutcome {
-    match format {
-        InputFormat::Openai => openai::parse_line(line),
-        InputFormat::Anthropic => anthropic::parse_line(line),
-        InputFormat::ClaudeCode => claude_code::parse_line(line),
-        InputFormat::OpenaiBatch => openai_batch::parse_line(line),
+/// An outcome with the 1-based line of the file it came from.
+#[derive(Debug)]
+pub struct Parsed {
+    pub line: u64,
+    pub outcome: LineOutcome,
+}
+
+/// Reads the JSON records of one file. A line may hold several records (an OTLP batch of
+/// spans, a billing page of buckets); a whole pretty-printed JSON document is handed over as
+/// one "line" whose number is the line it starts on.
+pub trait LineParser: Send {
+    /// Parses one line (already known to start with `{`) and pushes its outcomes.
+    fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>);
+
+    /// Called after the file's last line, for parsers that hold records back (stream chunks
+    /// that a later chunk may supersede, spans waiting for their children).
+    fn finish(&mut self, _out: &mut Vec<Parsed>) {}
+}
+
+/// A stateless parser that turns every line into exactly one outcome.
+pub(crate) struct OneEach(pub(crate) fn(&[u8]) -> LineOutcome);
+
+impl LineParser for OneEach {
+    fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
+        out.push(Parsed {
+            line: line_no,
+            outcome: (self.0)(line),
+        });
     }
+}
+
+/// A fresh parser for the JSON records of a file in `format`.
+pub fn line_parser(format: InputFormat) -> Box<dyn LineParser> {
+    match format {
+        InputFormat::Openai => Box::new(OneEach(openai::parse_line)),
+        InputFormat::Anthropic => Box::new(OneEach(anthropic::parse_line)),
+        InputFormat::ClaudeCode => Box::new(OneEach(claude_code::parse_line)),
+        InputFormat::OpenaiBatch => Box::new(OneEach(openai_batch::parse_line)),
+        InputFormat::Otel => otel::parser(),
+        InputFormat::Openinference => openinference::parser(),
+        InputFormat::Langfuse => langfuse::parser(),
+        InputFormat::Helicone => helicone::parser(),
+        InputFormat::Langsmith => langsmith::parser(),
+        InputFormat::Litellm => litellm::spend_log_parser(),
+        InputFormat::LitellmPayload => litellm::payload_parser(),
+        InputFormat::Gemini => gemini::parser(),
+        InputFormat::GeminiCli => gemini_cli::parser(),
+        InputFormat::Bedrock => bedrock::parser(),
+        InputFormat::Codex => codex::parser(),
+        InputFormat::OpenaiUsage => billing::openai_usage::parser(),
+        InputFormat::OpenaiCosts => billing::openai_costs::parser(),
+        InputFormat::AnthropicUsage => billing::anthropic::usage_parser(),
+        InputFormat::AnthropicCost => billing::anthropic::cost_parser(),
+        InputFormat::GcpBilling => billing::gcp::parser(),
+        InputFormat::AwsCur | InputFormat::AzureCost | InputFormat::Openrouter => {
+            Box::new(OneEach(|_| {
+                LineOutcome::Error("this format is read as CSV, not JSON".into())
+            }))
+        }
+    }
+}
+
+/// Parses one data row of a CSV file in `format`.
+pub fn parse_csv_row(format: InputFormat, row: &CsvRow<'_>) -> LineOutcome {
+    match format {
+        InputFormat::Helicone => helicone::parse_row(row),
+        InputFormat::Litellm => litellm::parse_row(row),
+        InputFormat::OpenaiUsage => billing::openai_usage::parse_row(row),
+        InputFormat::AwsCur => billing::aws_cur::parse_row(row),
+        InputFormat::GcpBilling => billing::gcp::parse_row(row),
+        InputFormat::AzureCost => billing::azure::parse_row(row),
+        InputFormat::Openrouter => billing::openrouter::parse_row(row),
+        other => LineOutcome::Error(format!("{other} is not read from CSV")),
+    }
+}
+
+/// Reads `lines` (numbered from 1) of a file in `format` with one parser, as the pipeline
+/// does for a whole file, `finish` included. For tests and small inputs.
+pub fn parse_lines(format: InputFormat, lines: &[&[u8]]) -> Vec<Parsed> {
+    let mut parser = line_parser(format);
+    let mut out = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        parser.line(index as u64 + 1, line, &mut out);
+    }
+    parser.finish(&mut out);
+    out
 }
 
 /// Turns a serde_json error into a line error message.

@@ -43,7 +43,7 @@ pub enum SourceError {
     StdinTwice,
 }
 
-/// File names read when walking a directory: JSON Lines, possibly compressed.
+/// File names read when walking a directory: JSON Lines, JSON and CSV, possibly compressed.
 fn is_log_file(path: &Path) -> bool {
     let name = path
         .file_name()
@@ -53,7 +53,7 @@ fn is_log_file(path: &Path) -> bool {
         .strip_suffix(".gz")
         .or_else(|| name.strip_suffix(".zst"))
         .unwrap_or(name);
-    [".jsonl", ".ndjson", ".json", ".log"]
+    [".jsonl", ".ndjson", ".json", ".log", ".csv"]
         .iter()
         .any(|ext| name.ends_with(ext))
 }

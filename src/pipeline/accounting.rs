@@ -1,5 +1,6 @@
-//! Line accounting: every line read is a call, a skipped line with its reason, or an error with
-//! its file and line. Counts merge exactly, in any order.
+//! Record accounting: every record read (a line of JSON Lines, a row of CSV, a span of an OTLP
+//! batch, a line of a billing export) is a call, a usage bucket, a skip with its reason, or an
+//! error with its file and line. Counts merge exactly, in any order.
 
 use std::collections::BTreeMap;
 
@@ -19,10 +20,12 @@ pub struct LineError {
 /// Counts for one source or for a whole run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Accounting {
-    /// Non-empty lines read.
-    pub lines_read: u64,
-    /// Lines that became calls (after duplicates merged).
+    /// Records read: non-empty lines, CSV rows, spans of a batch, lines of a bill.
+    pub records: u64,
+    /// Records that became calls (after duplicates merged).
     pub calls: u64,
+    /// Billing-export lines read as usage buckets.
+    pub buckets: u64,
     pub skipped: BTreeMap<SkipReason, u64>,
     pub errors: u64,
     /// The first errors in input order.
@@ -47,8 +50,9 @@ impl Accounting {
 
     /// Adds another count. Merging in input order keeps the first errors first.
     pub fn merge(&mut self, other: Accounting) {
-        self.lines_read += other.lines_read;
+        self.records += other.records;
         self.calls += other.calls;
+        self.buckets += other.buckets;
         for (reason, count) in other.skipped {
             *self.skipped.entry(reason).or_default() += count;
         }
@@ -62,9 +66,9 @@ impl Accounting {
         self.skipped.values().sum()
     }
 
-    /// Whether every line read is accounted for exactly once.
+    /// Whether every record read is accounted for exactly once.
     pub fn balances(&self) -> bool {
-        self.calls + self.skipped_total() + self.errors == self.lines_read
+        self.calls + self.buckets + self.skipped_total() + self.errors == self.records
     }
 }
 
@@ -76,11 +80,11 @@ mod tests {
     fn merge_adds_counts_and_keeps_the_first_errors() {
         let mut first = Accounting::default();
         for line in 0..ERROR_SAMPLES as u64 - 1 {
-            first.lines_read += 1;
+            first.records += 1;
             first.error(0, line, "bad".into());
         }
         let mut second = Accounting {
-            lines_read: 4,
+            records: 4,
             calls: 1,
             ..Default::default()
         };
@@ -88,7 +92,7 @@ mod tests {
         second.error(1, 7, "late".into());
         second.error(1, 8, "later".into());
         first.merge(second);
-        assert_eq!(first.lines_read, ERROR_SAMPLES as u64 + 3);
+        assert_eq!(first.records, ERROR_SAMPLES as u64 + 3);
         assert_eq!(first.errors, ERROR_SAMPLES as u64 + 1);
         assert_eq!(first.error_samples.len(), ERROR_SAMPLES);
         assert_eq!(first.error_samples.last().unwrap().line, 7);

@@ -58,6 +58,11 @@ impl<R: Read> ChunkReader<R> {
         self.next_line
     }
 
+    /// The rest of the stream, from the first byte no chunk has handed out yet.
+    pub fn into_rest(self) -> io::Chain<io::Cursor<Vec<u8>>, R> {
+        io::Cursor::new(self.carry).chain(self.reader)
+    }
+
     /// The next chunk, `Ok(None)` at the end of the stream.
     pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
         if self.done && self.carry.is_empty() {

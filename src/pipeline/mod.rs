@@ -7,11 +7,13 @@ mod chunks;
 mod row;
 
 use std::collections::HashMap;
+use std::io::{self, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::iter::{ParallelBridge, ParallelIterator};
+use serde_json::value::RawValue;
 
 pub use accounting::{Accounting, ERROR_SAMPLES, LineError};
 pub use chunks::{CHUNK_BYTES, Chunk, ChunkReader};
@@ -20,10 +22,12 @@ pub use row::{CallFlags, CallRow};
 use crate::classify::classify;
 use crate::ingest::wire_hash;
 use crate::ingest::{
-    InputFormat, InputSource, LineOutcome, SkipReason, detect_format, open_source, parse_line,
+    Container, CsvHeaders, CsvRow, InputFormat, InputSource, LineOutcome, LineParser, Parsed,
+    SkipReason, detect_csv, detect_document, detect_format, detect_value, line_parser, open_source,
+    parse_csv_row, sniff_container,
 };
 use crate::pricing::{BillingMode, PriceCatalog, call_cost};
-use crate::record::CallRecord;
+use crate::record::{CallRecord, UsageBucket};
 
 /// What the pipeline needs besides its inputs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -43,6 +47,14 @@ pub struct SourceSummary {
     pub accounting: Accounting,
 }
 
+/// A billing-export line, with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BucketRow {
+    pub source: u32,
+    pub line: u64,
+    pub bucket: UsageBucket,
+}
+
 /// Everything the pipeline produced, in input order.
 #[derive(Debug, Default)]
 pub struct RunOutput {
@@ -51,10 +63,29 @@ pub struct RunOutput {
     /// Model names as the logs wrote them; rows refer to them by index.
     pub models: Vec<String>,
     pub rows: Vec<CallRow>,
+    /// Billing-export lines, apart from the calls.
+    pub buckets: Vec<BucketRow>,
 }
 
+type Stream = Box<dyn Read + Send>;
+
 enum Work {
-    Chunk(Chunk, Option<InputFormat>),
+    /// Whole lines of a file whose lines stand alone: parsed on any core. Without a format
+    /// (no adapter recognised the file), every line is an error.
+    Chunk(Chunk, Option<InputFormat>, Container),
+    /// A whole file read in order by one core: lines that depend on earlier ones, or CSV.
+    Stream {
+        first: Chunk,
+        rest: ChunkReader<Stream>,
+        format: InputFormat,
+        container: Container,
+    },
+    /// A whole JSON document, read into memory.
+    Document {
+        source: u32,
+        bytes: Vec<u8>,
+        format: Option<InputFormat>,
+    },
     ReadError {
         source: u32,
         line: u64,
@@ -69,18 +100,28 @@ struct ChunkResult {
     accounting: Accounting,
     models: Vec<String>,
     rows: Vec<CallRow>,
+    buckets: Vec<BucketRow>,
 }
 
-/// The message for lines of a file no adapter recognised.
-fn unknown_format_message() -> String {
-    let tried: Vec<&str> = InputFormat::ALL.iter().map(|f| f.name()).collect();
+/// The message for records of a file no adapter recognised.
+fn unknown_format_message(container: Container) -> String {
+    let tried: Vec<&str> = InputFormat::ALL
+        .iter()
+        .filter(|f| container != Container::Csv || f.reads_csv())
+        .map(|f| f.name())
+        .collect();
+    let layout = match container {
+        Container::Csv => "CSV header",
+        Container::JsonDocument => "JSON document",
+        _ => "log format",
+    };
     format!(
-        "unrecognised log format (tried {}); pass --input-format to force one",
+        "unrecognised {layout} (tried {}); pass --input-format to force one",
         tried.join(", ")
     )
 }
 
-/// Reads, parses, prices and classifies every line of `sources`.
+/// Reads, parses, prices and classifies every record of `sources`.
 pub fn run(sources: &[InputSource], catalog: &PriceCatalog, options: RunOptions) -> RunOutput {
     let bar = options.progress.then(|| progress_bar(sources));
     let queue_depth = 2 * rayon::current_num_threads();
@@ -124,119 +165,456 @@ fn progress_bar(sources: &[InputSource]) -> ProgressBar {
     bar
 }
 
-/// Sends one source's chunks; returns false when the workers have gone away.
+/// Detects the layout and format of a source from its first chunk and sends its work; returns
+/// false when the workers have gone away.
 fn read_source(
     index: u32,
     source: &InputSource,
     forced: Option<InputFormat>,
     bar: Option<&ProgressBar>,
-    sender: &std::sync::mpsc::SyncSender<Work>,
+    sender: &SyncSender<Work>,
 ) -> bool {
+    let read_error = |line: u64, message: String| Work::ReadError {
+        source: index,
+        line,
+        message,
+    };
     let stream = match open_source(source, bar) {
         Ok(stream) => stream,
         Err(err) => {
-            let message = format!("cannot read: {err}");
             return sender
-                .send(Work::ReadError {
-                    source: index,
-                    line: 0,
-                    message,
-                })
+                .send(read_error(0, format!("cannot read: {err}")))
                 .is_ok();
         }
     };
     let mut reader = ChunkReader::new(stream, index);
-    let mut format = forced;
-    loop {
-        match reader.next_chunk() {
-            Ok(Some(chunk)) => {
-                if chunk.seq == 0 && format.is_none() {
-                    format = detect_format(&chunk.bytes);
-                }
-                if sender.send(Work::Chunk(chunk, format)).is_err() {
-                    return false;
-                }
-            }
-            Ok(None) => return true,
-            Err(err) => {
-                let line = reader.next_line();
-                let message = format!("read error: {err}");
+    let first = match reader.next_chunk() {
+        Ok(Some(chunk)) => chunk,
+        Ok(None) => return true,
+        Err(err) => {
+            let line = reader.next_line();
+            return sender
+                .send(read_error(line, format!("read error: {err}")))
+                .is_ok();
+        }
+    };
+    let container = sniff_container(&first.bytes);
+    match container {
+        Container::JsonDocument => {
+            let mut bytes = first.bytes;
+            if let Err(err) = reader.into_rest().read_to_end(&mut bytes) {
                 return sender
-                    .send(Work::ReadError {
-                        source: index,
-                        line,
-                        message,
-                    })
+                    .send(read_error(0, format!("read error: {err}")))
                     .is_ok();
             }
+            let work = Work::Document {
+                source: index,
+                bytes,
+                format: forced,
+            };
+            return sender.send(work).is_ok();
+        }
+        Container::Csv => {
+            let format = forced.or_else(|| csv_format(&first.bytes));
+            if let Some(format) = format.filter(|f| f.reads_csv()) {
+                let work = Work::Stream {
+                    first,
+                    rest: reader,
+                    format,
+                    container,
+                };
+                return sender.send(work).is_ok();
+            }
+        }
+        Container::JsonLines | Container::Empty => {
+            let format = forced.or_else(|| detect_format(&first.bytes));
+            if let Some(format) = format.filter(|f| !f.line_independent()) {
+                let work = Work::Stream {
+                    first,
+                    rest: reader,
+                    format,
+                    container,
+                };
+                return sender.send(work).is_ok();
+            }
+        }
+    }
+    // Lines that stand alone (or a file no adapter recognises: each line is an error).
+    let format = match container {
+        Container::Csv => None,
+        _ => forced.or_else(|| detect_format(&first.bytes)),
+    };
+    let mut next = Some(first);
+    loop {
+        let chunk = match next.take() {
+            Some(chunk) => chunk,
+            None => match reader.next_chunk() {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => return true,
+                Err(err) => {
+                    let line = reader.next_line();
+                    return sender
+                        .send(read_error(line, format!("read error: {err}")))
+                        .is_ok();
+                }
+            },
+        };
+        if sender.send(Work::Chunk(chunk, format, container)).is_err() {
+            return false;
+        }
+    }
+}
+
+/// The format of a CSV file, from its header row.
+fn csv_format(head: &[u8]) -> Option<InputFormat> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(head);
+    let header = reader.records().next()?.ok()?;
+    detect_csv(&CsvHeaders::new(header.iter()))
+}
+
+/// Turns parsed outcomes into priced rows, buckets and counts for one piece of work.
+struct Collector<'c> {
+    catalog: &'c PriceCatalog,
+    source: u32,
+    accounting: Accounting,
+    models: Vec<String>,
+    model_index: HashMap<String, u32>,
+    rows: Vec<CallRow>,
+    buckets: Vec<BucketRow>,
+    parsed: Vec<Parsed>,
+}
+
+impl<'c> Collector<'c> {
+    fn new(catalog: &'c PriceCatalog, source: u32) -> Collector<'c> {
+        Collector {
+            catalog,
+            source,
+            accounting: Accounting::default(),
+            models: Vec::new(),
+            model_index: HashMap::new(),
+            rows: Vec::new(),
+            buckets: Vec::new(),
+            parsed: Vec::new(),
+        }
+    }
+
+    /// Feeds one line to the parser, after the checks every JSON format shares.
+    fn line(&mut self, parser: &mut dyn LineParser, line_no: u64, line: &[u8]) {
+        let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        if line.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            self.error(line_no, "not a JSON object".to_string());
+            return;
+        }
+        let mut parsed = std::mem::take(&mut self.parsed);
+        // Adapters do not panic on any input; this keeps one bad line from ending a long run
+        // should a bug slip through.
+        let guarded = catch_unwind(AssertUnwindSafe(|| {
+            parser.line(line_no, line, &mut parsed);
+        }));
+        if guarded.is_err() {
+            parsed.clear();
+            parsed.push(Parsed {
+                line: line_no,
+                outcome: LineOutcome::Error("internal error while parsing this line".into()),
+            });
+        }
+        self.take(&mut parsed);
+        self.parsed = parsed;
+    }
+
+    fn finish(&mut self, parser: &mut dyn LineParser) {
+        let mut parsed = Vec::new();
+        if catch_unwind(AssertUnwindSafe(|| parser.finish(&mut parsed))).is_err() {
+            parsed.clear();
+            self.error(0, "internal error at the end of the file".into());
+        }
+        self.take(&mut parsed);
+    }
+
+    fn error(&mut self, line: u64, message: String) {
+        self.accounting.records += 1;
+        self.accounting.error(self.source, line, message);
+    }
+
+    /// Counts and keeps parsed outcomes, emptying `parsed`.
+    fn take(&mut self, parsed: &mut Vec<Parsed>) {
+        for Parsed { line, outcome } in parsed.drain(..) {
+            self.accounting.records += 1;
+            match outcome {
+                LineOutcome::Call(record) => {
+                    self.accounting.calls += 1;
+                    let model = match self.model_index.get(&record.model) {
+                        Some(&model) => model,
+                        None => {
+                            self.models.push(record.model.clone());
+                            let model = self.models.len() as u32 - 1;
+                            self.model_index.insert(record.model.clone(), model);
+                            model
+                        }
+                    };
+                    let row = build_row(&record, self.source, line, model, self.catalog);
+                    self.rows.push(row);
+                }
+                LineOutcome::Bucket(bucket) => {
+                    self.accounting.buckets += 1;
+                    self.buckets.push(BucketRow {
+                        source: self.source,
+                        line,
+                        bucket: *bucket,
+                    });
+                }
+                LineOutcome::Skip(reason) => self.accounting.skip(reason),
+                LineOutcome::Error(message) => self.accounting.error(self.source, line, message),
+            }
+        }
+    }
+
+    fn into_result(self, seq: u32, format: Option<InputFormat>) -> ChunkResult {
+        ChunkResult {
+            source: self.source,
+            seq,
+            format,
+            accounting: self.accounting,
+            models: self.models,
+            rows: self.rows,
+            buckets: self.buckets,
         }
     }
 }
 
 fn process(work: Work, catalog: &PriceCatalog) -> ChunkResult {
-    let (chunk, format) = match work {
-        Work::Chunk(chunk, format) => (chunk, format),
+    match work {
+        Work::Chunk(chunk, format, container) => {
+            let mut collector = Collector::new(catalog, chunk.source);
+            match format {
+                Some(format) => {
+                    let mut parser = line_parser(format);
+                    for (line_no, line) in chunk.lines() {
+                        collector.line(parser.as_mut(), line_no, line);
+                    }
+                    collector.finish(parser.as_mut());
+                }
+                None => {
+                    for (line_no, line) in chunk.lines() {
+                        if !line.iter().all(u8::is_ascii_whitespace) {
+                            collector.error(line_no, unknown_format_message(container));
+                        }
+                    }
+                }
+            }
+            collector.into_result(chunk.seq, format)
+        }
+        Work::Stream {
+            first,
+            rest,
+            format,
+            container,
+        } => {
+            let source = first.source;
+            let mut collector = Collector::new(catalog, source);
+            if container == Container::Csv {
+                read_csv(&mut collector, format, first, rest);
+            } else {
+                read_lines_in_order(&mut collector, format, first, rest);
+            }
+            collector.into_result(0, Some(format))
+        }
+        Work::Document {
+            source,
+            bytes,
+            format,
+        } => {
+            let mut collector = Collector::new(catalog, source);
+            let format = read_document(&mut collector, format, &bytes);
+            collector.into_result(0, format)
+        }
         Work::ReadError {
             source,
             line,
             message,
         } => {
-            let mut accounting = Accounting::default();
-            accounting.error(source, line, message);
-            return ChunkResult {
-                source,
-                seq: u32::MAX,
-                format: None,
-                accounting,
-                models: Vec::new(),
-                rows: Vec::new(),
-            };
-        }
-    };
-    let mut accounting = Accounting::default();
-    let mut models: Vec<String> = Vec::new();
-    let mut model_index: HashMap<String, u32> = HashMap::new();
-    let mut rows = Vec::new();
-    for (line_no, line) in chunk.lines() {
-        let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        accounting.lines_read += 1;
-        let Some(format) = format else {
-            accounting.error(chunk.source, line_no, unknown_format_message());
-            continue;
-        };
-        if line.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-            accounting.error(chunk.source, line_no, "not a JSON object".to_string());
-            continue;
-        }
-        // Adapters do not panic on any input; this keeps one bad line from ending a long run
-        // should a bug slip through.
-        let outcome =
-            catch_unwind(AssertUnwindSafe(|| parse_line(format, line))).unwrap_or_else(|_| {
-                LineOutcome::Error("internal error while parsing this line".into())
-            });
-        match outcome {
-            LineOutcome::Call(record) => {
-                accounting.calls += 1;
-                let model = *model_index.entry(record.model.clone()).or_insert_with(|| {
-                    models.push(record.model.clone());
-                    models.len() as u32 - 1
-                });
-                rows.push(build_row(&record, chunk.source, line_no, model, catalog));
-            }
-            LineOutcome::Skip(reason) => accounting.skip(reason),
-            LineOutcome::Error(message) => accounting.error(chunk.source, line_no, message),
+            let mut collector = Collector::new(catalog, source);
+            collector.accounting.error(source, line, message);
+            collector.into_result(u32::MAX, None)
         }
     }
-    ChunkResult {
-        source: chunk.source,
-        seq: chunk.seq,
-        format,
-        accounting,
-        models,
-        rows,
+}
+
+/// Reads a JSON Lines file on one core, in order, with one parser for the whole file.
+fn read_lines_in_order(
+    collector: &mut Collector<'_>,
+    format: InputFormat,
+    first: Chunk,
+    mut rest: ChunkReader<Stream>,
+) {
+    let mut parser = line_parser(format);
+    let mut next = Some(first);
+    loop {
+        let chunk = match next.take() {
+            Some(chunk) => chunk,
+            None => match rest.next_chunk() {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(err) => {
+                    collector.accounting.error(
+                        collector.source,
+                        rest.next_line(),
+                        format!("read error: {err}"),
+                    );
+                    break;
+                }
+            },
+        };
+        for (line_no, line) in chunk.lines() {
+            collector.line(parser.as_mut(), line_no, line);
+        }
+    }
+    collector.finish(parser.as_mut());
+}
+
+/// Reads a CSV file on one core: quoted fields may hold newlines, so it cannot be cut by line.
+fn read_csv(
+    collector: &mut Collector<'_>,
+    format: InputFormat,
+    first: Chunk,
+    rest: ChunkReader<Stream>,
+) {
+    let stream = io::Cursor::new(first.bytes).chain(rest.into_rest());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(stream);
+    let mut headers: Option<CsvHeaders> = None;
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(err) => {
+                let line = err.position().map_or(line, csv::Position::line);
+                collector.error(line, format!("bad CSV: {err}"));
+                if matches!(err.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = record.position().map_or(line, csv::Position::line);
+        if record.iter().all(|field| field.trim().is_empty()) {
+            continue;
+        }
+        let Some(headers) = headers.as_ref() else {
+            headers = Some(CsvHeaders::new(record.iter()));
+            continue;
+        };
+        let row = CsvRow::new(headers, &record);
+        let outcome = catch_unwind(AssertUnwindSafe(|| parse_csv_row(format, &row)))
+            .unwrap_or_else(|_| LineOutcome::Error("internal error while parsing this row".into()));
+        collector.take(&mut vec![Parsed { line, outcome }]);
+    }
+}
+
+/// Reads a whole JSON document: an array of records (each read as a line would be) or one
+/// object (a billing page, a saved API response). Returns the format it was read as.
+fn read_document(
+    collector: &mut Collector<'_>,
+    forced: Option<InputFormat>,
+    bytes: &[u8],
+) -> Option<InputFormat> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let line_of = LineCounter::new(bytes);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    if bytes.get(start) == Some(&b'[') {
+        let items: Vec<&RawValue> = match serde_json::from_slice(bytes) {
+            Ok(items) => items,
+            Err(err) => {
+                collector.error(err.line() as u64, format!("invalid JSON document: {err}"));
+                return forced;
+            }
+        };
+        let format = forced.or_else(|| {
+            items
+                .iter()
+                .take(32)
+                .find_map(|item| detect_value(&serde_json::from_str(item.get()).ok()?))
+        });
+        let mut parser = format.map(line_parser);
+        let mut lines = line_of;
+        for item in items {
+            let line = lines.line_at(item.get().as_ptr());
+            match parser.as_mut() {
+                Some(parser) => collector.line(parser.as_mut(), line, item.get().as_bytes()),
+                None => collector.error(line, unknown_format_message(Container::JsonDocument)),
+            }
+        }
+        if let Some(parser) = parser.as_mut() {
+            collector.finish(parser.as_mut());
+        }
+        return format;
+    }
+    let first_line = line_of.clone().line_at(bytes[start..].as_ptr());
+    let format = match forced {
+        Some(format) => Some(format),
+        None => match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(value) => detect_document(&value),
+            Err(err) => {
+                collector.error(err.line() as u64, format!("invalid JSON document: {err}"));
+                return None;
+            }
+        },
+    };
+    match format {
+        Some(format) => {
+            let mut parser = line_parser(format);
+            collector.line(parser.as_mut(), first_line, &bytes[start..]);
+            collector.finish(parser.as_mut());
+        }
+        None => collector.error(first_line, unknown_format_message(Container::JsonDocument)),
+    }
+    format
+}
+
+/// Line numbers of positions in a buffer, for positions visited in increasing order.
+#[derive(Clone)]
+struct LineCounter<'b> {
+    bytes: &'b [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'b> LineCounter<'b> {
+    fn new(bytes: &'b [u8]) -> LineCounter<'b> {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the byte at `at`, which points into the buffer.
+    fn line_at(&mut self, at: *const u8) -> u64 {
+        let target = (at as usize)
+            .saturating_sub(self.bytes.as_ptr() as usize)
+            .min(self.bytes.len());
+        if target > self.offset {
+            let newlines = self.bytes[self.offset..target]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.line += newlines as u64;
+            self.offset = target;
+        }
+        self.line
     }
 }
 
@@ -338,6 +716,7 @@ fn assemble(sources: &[InputSource], results: Vec<ChunkResult>) -> RunOutput {
             row.model = remap[row.model as usize];
             row
         }));
+        output.buckets.extend(result.buckets);
     }
     merge_duplicates(&mut output);
     let mut total = Accounting::default();

@@ -1,0 +1,13 @@
+//! AWS CUR 2.0 Bedrock line items.
+//!
+//! Not implemented yet: detection says no and every record is an error.
+
+use crate::ingest::{CsvHeaders, CsvRow, LineOutcome};
+
+pub(crate) fn looks_like_header(_headers: &CsvHeaders) -> bool {
+    false
+}
+
+pub(crate) fn parse_row(_row: &CsvRow<'_>) -> LineOutcome {
+    LineOutcome::Error("aws_cur: not implemented yet".into())
+}
