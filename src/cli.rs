@@ -64,6 +64,11 @@ pub struct AnalyzeArgs {
     /// No progress bar (it is also hidden when stderr is not a terminal).
     #[arg(long, alias = "quiet", short = 'q')]
     pub no_progress: bool,
+
+    /// Count every record, even when two sources show the same call (same response or
+    /// request id); by default such calls are counted once.
+    #[arg(long)]
+    pub no_dedupe: bool,
 }
 
 #[derive(Debug, Args)]

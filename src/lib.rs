@@ -16,4 +16,5 @@ pub mod money;
 pub mod pipeline;
 pub mod policy;
 pub mod pricing;
+pub mod reconcile;
 pub mod record;

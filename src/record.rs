@@ -204,6 +204,8 @@ pub struct UsageBucket {
     pub currency: Option<String>,
     /// Billed through a Batch API (half price).
     pub batch: bool,
+    /// Billed at the long-context tier (the export says so, e.g. Anthropic's `200k-1M`).
+    pub long_context: bool,
     /// Project, workspace, account or API key the export groups by.
     pub project: Option<String>,
     /// The export's own name for the line (SKU, usage type, line item, token type).

@@ -62,6 +62,7 @@ impl AnalyzeSettings {
             options: RunOptions {
                 forced_format: args.input_format,
                 progress,
+                keep_duplicates: args.no_dedupe,
             },
         })
     }

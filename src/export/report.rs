@@ -50,6 +50,11 @@ pub struct InputReport {
     pub buckets: u64,
     pub skipped: u64,
     pub errors: u64,
+    /// What this file's own records say its calls cost (`null` when none says). Never summed
+    /// across files: two loggers of the same calls would count them twice.
+    pub stated_cost_usd: Option<f64>,
+    /// Records of this file that stated a cost.
+    pub stated_cost_calls: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -221,6 +226,9 @@ impl Report {
                     buckets: source.accounting.buckets,
                     skipped: source.accounting.skipped_total(),
                     errors: source.accounting.errors,
+                    stated_cost_usd: (source.stated_cost_calls > 0)
+                        .then(|| source.stated_cost.usd()),
+                    stated_cost_calls: source.stated_cost_calls,
                 })
                 .collect(),
             records: accounting.records,

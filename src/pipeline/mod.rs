@@ -26,6 +26,7 @@ use crate::ingest::{
     SkipReason, detect_csv, detect_document, detect_format, detect_value, line_parser, open_source,
     parse_csv_row, sniff_container,
 };
+use crate::money::Money;
 use crate::pricing::{BillingMode, PriceCatalog, call_cost};
 use crate::record::{CallRecord, UsageBucket};
 
@@ -36,6 +37,9 @@ pub struct RunOptions {
     pub forced_format: Option<InputFormat>,
     /// Draw a progress bar on stderr (it hides itself when stderr is not a terminal).
     pub progress: bool,
+    /// Keep calls that another source already showed (same response or request id) instead
+    /// of counting them once.
+    pub keep_duplicates: bool,
 }
 
 /// What one source contributed.
@@ -45,6 +49,11 @@ pub struct SourceSummary {
     /// `None` when the file was empty or no adapter recognised it.
     pub format: Option<InputFormat>,
     pub accounting: Accounting,
+    /// What the source's own records say the calls cost, summed over the records that say it.
+    /// Kept per source: two loggers of the same calls would otherwise count them twice.
+    pub stated_cost: Money,
+    /// Records that stated a cost.
+    pub stated_cost_calls: u64,
 }
 
 /// A billing-export line, with where it came from.
@@ -101,6 +110,8 @@ struct ChunkResult {
     models: Vec<String>,
     rows: Vec<CallRow>,
     buckets: Vec<BucketRow>,
+    stated_cost: Money,
+    stated_cost_calls: u64,
 }
 
 /// The message for records of a file no adapter recognised.
@@ -152,7 +163,7 @@ pub fn run(sources: &[InputSource], catalog: &PriceCatalog, options: RunOptions)
         bar.finish_and_clear();
     }
     results.sort_by_key(|r| (r.source, r.seq));
-    assemble(sources, results)
+    assemble(sources, results, options.keep_duplicates)
 }
 
 fn progress_bar(sources: &[InputSource]) -> ProgressBar {
@@ -285,6 +296,8 @@ struct Collector<'c> {
     rows: Vec<CallRow>,
     buckets: Vec<BucketRow>,
     parsed: Vec<Parsed>,
+    stated_cost: Money,
+    stated_cost_calls: u64,
 }
 
 impl<'c> Collector<'c> {
@@ -298,6 +311,8 @@ impl<'c> Collector<'c> {
             rows: Vec::new(),
             buckets: Vec::new(),
             parsed: Vec::new(),
+            stated_cost: Money::ZERO,
+            stated_cost_calls: 0,
         }
     }
 
@@ -349,6 +364,15 @@ impl<'c> Collector<'c> {
             match outcome {
                 LineOutcome::Call(record) => {
                     self.accounting.calls += 1;
+                    // The shortest decimal that reads back as the same f64 is what the log wrote.
+                    if let Some(stated) = record
+                        .stated_cost_usd
+                        .filter(|v| v.is_finite())
+                        .and_then(|v| Money::parse_usd(&v.to_string()))
+                    {
+                        self.stated_cost += stated;
+                        self.stated_cost_calls += 1;
+                    }
                     let model = match self.model_index.get(&record.model) {
                         Some(&model) => model,
                         None => {
@@ -384,6 +408,8 @@ impl<'c> Collector<'c> {
             models: self.models,
             rows: self.rows,
             buckets: self.buckets,
+            stated_cost: self.stated_cost,
+            stated_cost_calls: self.stated_cost_calls,
         }
     }
 }
@@ -633,6 +659,7 @@ pub fn build_row(
         call_cost(catalog.entry(index), &record.tokens, mode)
     });
     let provider = price.map_or(record.provider, |index| catalog.entry(index).provider);
+    let logged_id = record.response_id.is_some() || record.request_id.is_some();
     let call_id = record
         .response_id
         .as_deref()
@@ -654,6 +681,7 @@ pub fn build_row(
         prefix: record.prefix,
         dedupe_key: record.dedupe_key,
         call_id: call_id.into_boxed_str(),
+        logged_id,
     }
 }
 
@@ -683,7 +711,11 @@ fn record_hash(record: &CallRecord) -> String {
 }
 
 /// Puts chunk results together in input order, interns model names and merges duplicate lines.
-fn assemble(sources: &[InputSource], results: Vec<ChunkResult>) -> RunOutput {
+fn assemble(
+    sources: &[InputSource],
+    results: Vec<ChunkResult>,
+    keep_duplicates: bool,
+) -> RunOutput {
     let mut output = RunOutput {
         sources: sources
             .iter()
@@ -701,6 +733,8 @@ fn assemble(sources: &[InputSource], results: Vec<ChunkResult>) -> RunOutput {
             summary.format = result.format;
         }
         summary.accounting.merge(result.accounting);
+        summary.stated_cost += result.stated_cost;
+        summary.stated_cost_calls += result.stated_cost_calls;
         let remap: Vec<u32> = result
             .models
             .into_iter()
@@ -719,6 +753,9 @@ fn assemble(sources: &[InputSource], results: Vec<ChunkResult>) -> RunOutput {
         output.buckets.extend(result.buckets);
     }
     merge_duplicates(&mut output);
+    if !keep_duplicates {
+        merge_across_sources(&mut output);
+    }
     let mut total = Accounting::default();
     for summary in &output.sources {
         total.merge(summary.accounting.clone());
@@ -728,23 +765,39 @@ fn assemble(sources: &[InputSource], results: Vec<ChunkResult>) -> RunOutput {
 }
 
 /// Collapses rows that share a dedupe key (one Claude Code message written as several content
-/// blocks, or seen again in a subagent transcript) into the one with the largest usage; the
-/// others are counted as skipped duplicates of their own source.
+/// blocks, or seen again in a subagent transcript) into the one with the largest usage.
 fn merge_duplicates(output: &mut RunOutput) {
-    let mut keeper: HashMap<u64, usize> = HashMap::new();
-    let mut dropped = vec![false; output.rows.len()];
-    for index in 0..output.rows.len() {
-        let Some(key) = output.rows[index].dedupe_key else {
+    let dropped = losers(&output.rows, |row| row.dedupe_key);
+    drop_rows(output, dropped, SkipReason::DuplicateContentBlock);
+}
+
+/// Counts once a call that several sources show (LiteLLM and Langfuse logging the same request,
+/// say): rows with the same logged id collapse into one.
+fn merge_across_sources(output: &mut RunOutput) {
+    let dropped = losers(&output.rows, |row| row.logged_id.then_some(&*row.call_id));
+    drop_rows(output, dropped, SkipReason::DuplicateAcrossSources);
+}
+
+/// Marks, among rows that share a key, all but the one with the most tokens (the first in
+/// input order on a tie).
+fn losers<'r, K: std::hash::Hash + Eq>(
+    rows: &'r [CallRow],
+    key: impl Fn(&'r CallRow) -> Option<K>,
+) -> Vec<bool> {
+    let mut keeper: HashMap<K, usize> = HashMap::new();
+    let mut dropped = vec![false; rows.len()];
+    for (index, row) in rows.iter().enumerate() {
+        let Some(key) = key(row) else {
             continue;
         };
-        match keeper.get(&key).copied() {
-            None => {
-                keeper.insert(key, index);
+        match keeper.entry(key) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
             }
-            Some(kept) => {
-                let loser = if output.rows[index].tokens.total() > output.rows[kept].tokens.total()
-                {
-                    keeper.insert(key, index);
+            std::collections::hash_map::Entry::Occupied(mut slot) => {
+                let kept = *slot.get();
+                let loser = if row.tokens.total() > rows[kept].tokens.total() {
+                    slot.insert(index);
                     kept
                 } else {
                     index
@@ -753,11 +806,16 @@ fn merge_duplicates(output: &mut RunOutput) {
             }
         }
     }
+    dropped
+}
+
+/// Removes the marked rows, counting each as skipped for `reason` in its own source.
+fn drop_rows(output: &mut RunOutput, dropped: Vec<bool>, reason: SkipReason) {
     for (row, &drop) in output.rows.iter().zip(&dropped) {
         if drop {
             let accounting = &mut output.sources[row.source as usize].accounting;
             accounting.calls -= 1;
-            accounting.skip(SkipReason::DuplicateContentBlock);
+            accounting.skip(reason);
         }
     }
     let mut flags = dropped.into_iter();

@@ -60,4 +60,7 @@ pub struct CallRow {
     pub dedupe_key: Option<u64>,
     /// The provider's response or message id, else its request id, else a stable hash.
     pub call_id: Box<str>,
+    /// `call_id` is an id the log wrote (not a derived hash), so two sources that show the same
+    /// id show the same call.
+    pub logged_id: bool,
 }

@@ -342,6 +342,7 @@ checked = "2026-11-21"
             prefix: None,
             dedupe_key: None,
             call_id: "c".into(),
+            logged_id: false,
         }
     }
 

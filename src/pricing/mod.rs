@@ -6,4 +6,4 @@ mod rules;
 pub use catalog::{
     CatalogError, LongContext, ModelPrice, PriceCatalog, Rates, normalize_model_name,
 };
-pub use rules::{BillingMode, call_cost, rates_for};
+pub use rules::{BillingMode, call_cost, rates_for, usage_cost};

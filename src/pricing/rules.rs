@@ -19,11 +19,20 @@ pub struct BillingMode {
 /// then apply to every token class, cached ones included (OpenAI and Anthropic batch docs).
 /// A model without a batch price is billed at its standard rates.
 pub fn rates_for(price: &ModelPrice, tokens: &TokenBuckets, mode: BillingMode) -> Rates {
+    let long = price
+        .long_context
+        .as_ref()
+        .is_some_and(|tier| tokens.prompt_total() > tier.threshold);
+    tier_rates(price, long, mode.batch)
+}
+
+/// Standard or long-context rates, batch-discounted when `batch`.
+fn tier_rates(price: &ModelPrice, long_context: bool, batch: bool) -> Rates {
     let base = match &price.long_context {
-        Some(tier) if tokens.prompt_total() > tier.threshold => tier.rates,
+        Some(tier) if long_context => tier.rates,
         _ => price.rates,
     };
-    match (mode.batch, price.batch_discount) {
+    match (batch, price.batch_discount) {
         (true, Some(discount)) => base.scaled(discount),
         _ => base,
     }
@@ -32,7 +41,22 @@ pub fn rates_for(price: &ModelPrice, tokens: &TokenBuckets, mode: BillingMode) -
 /// The cost of one call: each exclusive bucket at its rate. Reasoning tokens are part of
 /// `output` and billed there, never a second time.
 pub fn call_cost(price: &ModelPrice, tokens: &TokenBuckets, mode: BillingMode) -> Money {
-    let rates = rates_for(price, tokens, mode);
+    bucket_cost(&rates_for(price, tokens, mode), tokens)
+}
+
+/// Our price of a billing export's line: its tokens summed over many requests, so the prompt
+/// size says nothing about the context tier; the line itself says (`long_context`).
+pub fn usage_cost(
+    price: &ModelPrice,
+    tokens: &TokenBuckets,
+    batch: bool,
+    long_context: bool,
+) -> Money {
+    bucket_cost(&tier_rates(price, long_context, batch), tokens)
+}
+
+/// Each exclusive bucket at its rate.
+fn bucket_cost(rates: &Rates, tokens: &TokenBuckets) -> Money {
     Money::tokens_at(tokens.input, rates.input)
         + Money::tokens_at(tokens.cache_read, rates.cache_read)
         + Money::tokens_at(tokens.cache_write_5m, rates.cache_write_5m)
@@ -129,5 +153,23 @@ mod tests {
         let standard = call_cost(&sonnet_like(), &tokens, BillingMode::default());
         let batch = call_cost(&sonnet_like(), &tokens, BillingMode { batch: true });
         assert_eq!(batch.pico() * 2, standard.pico());
+    }
+
+    #[test]
+    fn bill_lines_take_their_tier_from_the_export_not_from_their_size() {
+        // A day of usage: 10M prompt tokens summed over many requests, each under 200k.
+        let day = TokenBuckets {
+            input: 10_000_000,
+            output: 1_000_000,
+            ..Default::default()
+        };
+        // Standard tier: 10M × $3/M + 1M × $15/M = $45.
+        let standard = usage_cost(&sonnet_like(), &day, false, false);
+        assert_eq!(standard.to_decimal_string(), "45");
+        // Billed as long context: 10M × $6/M + 1M × $22.50/M = $82.50; batch halves it.
+        let long = usage_cost(&sonnet_like(), &day, false, true);
+        assert_eq!(long.to_decimal_string(), "82.5");
+        let long_batch = usage_cost(&sonnet_like(), &day, true, true);
+        assert_eq!(long_batch.to_decimal_string(), "41.25");
     }
 }
