@@ -26,6 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('analyze', 'analyze', [CompletionResultType]::ParameterValue, 'Price, classify and replay every call in the given logs, and print the report')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a folder)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -35,6 +36,20 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format on stdout')
             [CompletionResult]::new('--calls-csv', '--calls-csv', [CompletionResultType]::ParameterName, 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Policies to replay besides the baseline (repeatable; default: all built-ins)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--no-dedupe', '--no-dedupe', [CompletionResultType]::ParameterName, 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'llm-audit;reconcile' {
+            [CompletionResult]::new('--billing', '--billing', [CompletionResultType]::ParameterName, 'Billing exports (files or folders; repeatable)')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every trace file as this format instead of detecting it per file')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format on stdout (`csv`: one row per provider, model and day)')
+            [CompletionResult]::new('--no-dedupe', '--no-dedupe', [CompletionResultType]::ParameterName, 'Count every trace record, even when two sources show the same call')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -53,11 +68,15 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
         }
         'llm-audit;help' {
             [CompletionResult]::new('analyze', 'analyze', [CompletionResultType]::ParameterValue, 'Price, classify and replay every call in the given logs, and print the report')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a folder)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'llm-audit;help;analyze' {
+            break
+        }
+        'llm-audit;help;reconcile' {
             break
         }
         'llm-audit;help;completions' {

@@ -25,6 +25,9 @@ _llm__audit() {
             llm__audit,help)
                 cmd="llm__audit__subcmd__help"
                 ;;
+            llm__audit,reconcile)
+                cmd="llm__audit__subcmd__reconcile"
+                ;;
             llm__audit__subcmd__help,analyze)
                 cmd="llm__audit__subcmd__help__subcmd__analyze"
                 ;;
@@ -34,6 +37,9 @@ _llm__audit() {
             llm__audit__subcmd__help,help)
                 cmd="llm__audit__subcmd__help__subcmd__help"
                 ;;
+            llm__audit__subcmd__help,reconcile)
+                cmd="llm__audit__subcmd__help__subcmd__reconcile"
+                ;;
             *)
                 ;;
         esac
@@ -41,7 +47,7 @@ _llm__audit() {
 
     case "${cmd}" in
         llm__audit)
-            opts="-h -V --help --version analyze completions help"
+            opts="-h -V --help --version analyze reconcile completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -55,7 +61,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__analyze)
-            opts="-q -h -V --input-format --format --calls-csv --policy --no-progress --help --version"
+            opts="-q -h -V --input-format --format --calls-csv --policy --no-progress --no-dedupe --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -103,7 +109,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__help)
-            opts="analyze completions help"
+            opts="analyze reconcile completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -151,6 +157,46 @@ _llm__audit() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__help__subcmd__reconcile)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__reconcile)
+            opts="-q -h -V --billing --input-format --format --no-dedupe --no-progress --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --billing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-format)
+                    COMPREPLY=($(compgen -W "openai anthropic claude-code openai-batch otel openinference langfuse helicone langsmith litellm litellm-payload gemini gemini-cli bedrock codex openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -23,6 +23,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand analyze 'Price, classify and replay every call in the given logs, and print the report'
+            cand reconcile 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
             cand completions 'Print a shell completion script (or write all of them to a folder)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -31,6 +32,19 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --format 'Report format on stdout'
             cand --calls-csv 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)'
             cand --policy 'Policies to replay besides the baseline (repeatable; default: all built-ins)'
+            cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
+            cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
+            cand --no-dedupe 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;reconcile'= {
+            cand --billing 'Billing exports (files or folders; repeatable)'
+            cand --input-format 'Read every trace file as this format instead of detecting it per file'
+            cand --format 'Report format on stdout (`csv`: one row per provider, model and day)'
+            cand --no-dedupe 'Count every trace record, even when two sources show the same call'
             cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand -h 'Print help (see more with ''--help'')'
@@ -47,10 +61,13 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         }
         &'llm-audit;help'= {
             cand analyze 'Price, classify and replay every call in the given logs, and print the report'
+            cand reconcile 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
             cand completions 'Print a shell completion script (or write all of them to a folder)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'llm-audit;help;analyze'= {
+        }
+        &'llm-audit;help;reconcile'= {
         }
         &'llm-audit;help;completions'= {
         }

@@ -34,6 +34,9 @@ pub struct Cli {
 pub enum Command {
     /// Price, classify and replay every call in the given logs, and print the report.
     Analyze(AnalyzeArgs),
+    /// Compare traces with billing exports: how much of the bill the traces explain, per
+    /// provider, model and day.
+    Reconcile(ReconcileArgs),
     /// Print a shell completion script (or write all of them to a folder).
     Completions(CompletionsArgs),
 }
@@ -69,6 +72,33 @@ pub struct AnalyzeArgs {
     /// request id); by default such calls are counted once.
     #[arg(long)]
     pub no_dedupe: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// Trace or log files or folders, as for `analyze`; `-` reads stdin.
+    #[arg(required = true, value_name = "TRACES")]
+    pub traces: Vec<PathBuf>,
+
+    /// Billing exports (files or folders; repeatable).
+    #[arg(long, required = true, num_args = 1.., value_name = "EXPORT")]
+    pub billing: Vec<PathBuf>,
+
+    /// Read every trace file as this format instead of detecting it per file.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+
+    /// Report format on stdout (`csv`: one row per provider, model and day).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    /// Count every trace record, even when two sources show the same call.
+    #[arg(long)]
+    pub no_dedupe: bool,
+
+    /// No progress bar (it is also hidden when stderr is not a terminal).
+    #[arg(long, alias = "quiet", short = 'q')]
+    pub no_progress: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod completions;
+pub mod reconcile;
 
 use crate::cli::{Cli, Command};
 
@@ -20,6 +21,7 @@ pub enum ExitStatus {
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Reconcile(args) => reconcile::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }

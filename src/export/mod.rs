@@ -3,6 +3,7 @@
 mod calls_csv;
 mod csv_table;
 mod json;
+mod reconcile;
 mod report;
 mod terminal;
 
@@ -11,9 +12,10 @@ use std::io::{self, Write};
 pub use calls_csv::CallsCsvWriter;
 pub use csv_table::CsvExporter;
 pub use json::JsonExporter;
+pub use reconcile::{ReconcileReport, write_reconcile};
 pub use report::{
-    Baseline, ErrorReport, GroupReport, InputReport, PolicyReport, Report, RiskReport,
-    SCHEMA_VERSION,
+    Baseline, BillingLineReport, ErrorReport, GroupReport, InputReport, PolicyReport, Report,
+    RiskReport, SCHEMA_VERSION,
 };
 pub use terminal::TableExporter;
 

@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::aggregate::{Breakdown, GroupStats, Summary, task_order, tier_order};
+use crate::money::Money;
 use crate::pipeline::RunOutput;
 use crate::policy::PolicyOutcome;
 use crate::pricing::PriceCatalog;
+use crate::reconcile::{BillSide, Key, bill_lines};
 
 /// Version of the JSON report's field layout.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -38,6 +40,54 @@ pub struct Report {
     pub by_task: Vec<GroupReport>,
     pub by_day: Vec<GroupReport>,
     pub policies: Vec<PolicyReport>,
+    /// Billing-export lines, per provider, model and day: what was billed beside our price of
+    /// the tokens they report. Empty when no billing export was read.
+    pub billing: Vec<BillingLineReport>,
+}
+
+/// One provider, model and day of billing exports.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BillingLineReport {
+    pub provider: &'static str,
+    pub model: String,
+    pub day: String,
+    pub lines: u64,
+    pub requests: u64,
+    pub input_tokens: u64,
+    pub cache_read_tokens: u64,
+    pub cache_write_tokens: u64,
+    pub output_tokens: u64,
+    /// What the export states was billed, in USD (`null` when it states no USD amount).
+    pub billed_usd: Option<f64>,
+    /// Our price of the tokens the export reports (`null` when it reports none or the model
+    /// is unknown to the catalog).
+    pub computed_usd: Option<f64>,
+    /// Lines with tokens of a model the catalog does not know.
+    pub unpriced_lines: u64,
+    /// Lines billed in a currency other than USD (not in `billed_usd`).
+    pub foreign_currency_lines: u64,
+}
+
+impl BillingLineReport {
+    pub fn of(key: &Key, bill: &BillSide) -> BillingLineReport {
+        let priced =
+            bill.tokens.total() > 0 && (bill.priced != Money::ZERO || bill.unpriced_lines == 0);
+        BillingLineReport {
+            provider: key.provider.as_str(),
+            model: key.model.clone(),
+            day: key.day.clone(),
+            lines: bill.lines,
+            requests: bill.requests,
+            input_tokens: bill.tokens.input,
+            cache_read_tokens: bill.tokens.cache_read,
+            cache_write_tokens: bill.tokens.cache_write_5m + bill.tokens.cache_write_1h,
+            output_tokens: bill.tokens.output,
+            billed_usd: (bill.billed_lines > 0).then(|| bill.billed.usd()),
+            computed_usd: priced.then(|| bill.priced.usd()),
+            unpriced_lines: bill.unpriced_lines,
+            foreign_currency_lines: bill.foreign_currency_lines,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -120,6 +170,37 @@ pub struct PolicyReport {
     pub latency_p95_ms: f64,
     pub risk: RiskReport,
     pub assumptions: Vec<String>,
+}
+
+/// What each input file contributed.
+pub fn inputs_of(run: &RunOutput) -> Vec<InputReport> {
+    run.sources
+        .iter()
+        .map(|source| InputReport {
+            path: source.name.clone(),
+            format: source.format.map(|f| f.name()),
+            records: source.accounting.records,
+            calls: source.accounting.calls,
+            buckets: source.accounting.buckets,
+            skipped: source.accounting.skipped_total(),
+            errors: source.accounting.errors,
+            stated_cost_usd: (source.stated_cost_calls > 0).then(|| source.stated_cost.usd()),
+            stated_cost_calls: source.stated_cost_calls,
+        })
+        .collect()
+}
+
+/// The first errors of a run, with file names.
+pub fn error_samples_of(run: &RunOutput) -> Vec<ErrorReport> {
+    run.accounting
+        .error_samples
+        .iter()
+        .map(|error| ErrorReport {
+            file: run.sources[error.source as usize].name.clone(),
+            line: error.line,
+            message: error.message.clone(),
+        })
+        .collect()
 }
 
 fn pct(part: f64, whole: f64) -> f64 {
@@ -215,22 +296,7 @@ impl Report {
             schema_version: SCHEMA_VERSION,
             tool_version: env!("CARGO_PKG_VERSION"),
             catalog_version: catalog.version.clone(),
-            inputs: run
-                .sources
-                .iter()
-                .map(|source| InputReport {
-                    path: source.name.clone(),
-                    format: source.format.map(|f| f.name()),
-                    records: source.accounting.records,
-                    calls: source.accounting.calls,
-                    buckets: source.accounting.buckets,
-                    skipped: source.accounting.skipped_total(),
-                    errors: source.accounting.errors,
-                    stated_cost_usd: (source.stated_cost_calls > 0)
-                        .then(|| source.stated_cost.usd()),
-                    stated_cost_calls: source.stated_cost_calls,
-                })
-                .collect(),
+            inputs: inputs_of(run),
             records: accounting.records,
             calls: accounting.calls,
             buckets: accounting.buckets,
@@ -240,15 +306,7 @@ impl Report {
                 .map(|(reason, &count)| (reason.as_str(), count))
                 .collect(),
             errors: accounting.errors,
-            error_samples: accounting
-                .error_samples
-                .iter()
-                .map(|error| ErrorReport {
-                    file: run.sources[error.source as usize].name.clone(),
-                    line: error.line,
-                    message: error.message.clone(),
-                })
-                .collect(),
+            error_samples: error_samples_of(run),
             baseline: Baseline {
                 cost_usd: total_cost,
                 cost_usd_exact: summary.total.cost.to_decimal_string(),
@@ -266,6 +324,10 @@ impl Report {
                 .map(|(key, stats)| group(key, stats, total_cost))
                 .collect(),
             policies: policies.iter().map(policy).collect(),
+            billing: bill_lines(&run.buckets, catalog)
+                .iter()
+                .map(|(key, bill)| BillingLineReport::of(key, bill))
+                .collect(),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use comfy_table::presets::{ASCII_FULL_CONDENSED, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
-use crate::export::{Exporter, GroupReport, Report};
+use crate::export::{BillingLineReport, Exporter, GroupReport, Report};
 
 /// Writes the human-readable report.
 #[derive(Debug, Default)]
@@ -41,7 +41,7 @@ fn group_thousands(number: &str) -> String {
     }
 }
 
-fn count(n: u64) -> String {
+pub(crate) fn count(n: u64) -> String {
     group_thousands(&n.to_string())
 }
 
@@ -55,23 +55,28 @@ fn ms(value: f64) -> String {
     }
 }
 
+/// A table with `header`, numbers right-aligned; box characters only for a terminal.
+pub(crate) fn new_table(unicode: bool, header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(if unicode {
+            UTF8_FULL_CONDENSED
+        } else {
+            ASCII_FULL_CONDENSED
+        })
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.to_vec());
+    for index in 1..header.len() {
+        if let Some(column) = table.column_mut(index) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table
+}
+
 impl TableExporter {
     fn table(&self, header: &[&str]) -> Table {
-        let mut table = Table::new();
-        table
-            .load_preset(if self.unicode {
-                UTF8_FULL_CONDENSED
-            } else {
-                ASCII_FULL_CONDENSED
-            })
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(header.to_vec());
-        for index in 1..header.len() {
-            if let Some(column) = table.column_mut(index) {
-                column.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-        table
+        new_table(self.unicode, header)
     }
 
     fn groups(&self, title: &str, groups: &[GroupReport], out: &mut dyn Write) -> io::Result<()> {
@@ -100,6 +105,36 @@ impl TableExporter {
                 count(g.output_tokens),
                 cost,
                 format!("{:.1}%", g.spend_share_pct),
+            ]);
+        }
+        writeln!(out, "{table}\n")
+    }
+}
+
+impl TableExporter {
+    /// Billing-export lines: billed beside computed, per provider, model and day.
+    pub fn billing(&self, lines: &[BillingLineReport], out: &mut dyn Write) -> io::Result<()> {
+        let mut table = self.table(&[
+            "billed (provider, model, day)",
+            "requests",
+            "input",
+            "cache read",
+            "cache write",
+            "output",
+            "billed",
+            "our price",
+        ]);
+        let money = |value: Option<f64>| value.map_or_else(|| "-".to_string(), usd);
+        for line in lines {
+            table.add_row(vec![
+                format!("{} {} {}", line.provider, line.model, line.day),
+                count(line.requests),
+                count(line.input_tokens),
+                count(line.cache_read_tokens),
+                count(line.cache_write_tokens),
+                count(line.output_tokens),
+                money(line.billed_usd),
+                money(line.computed_usd),
             ]);
         }
         writeln!(out, "{table}\n")
@@ -146,6 +181,17 @@ impl Exporter for TableExporter {
             )?;
         }
         writeln!(out)?;
+
+        if !report.billing.is_empty() {
+            writeln!(
+                out,
+                "BILLING EXPORTS — what was billed, beside our price of the tokens billed:"
+            )?;
+            self.billing(&report.billing, out)?;
+            if report.calls == 0 {
+                return Ok(());
+            }
+        }
 
         self.groups("model", &report.by_model, out)?;
         self.groups("tier", &report.by_tier, out)?;

@@ -240,7 +240,7 @@ pub struct Line {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reconciliation {
     pub providers: Vec<ProviderCoverage>,
-    /// Every key either side has, in key order.
+    /// Every key either side has, for the providers the bills cover, in key order.
     pub lines: Vec<Line>,
     /// (provider, model) the traces show and the bill never names: usually a name the two
     /// spell differently, or usage billed elsewhere.
@@ -311,7 +311,13 @@ pub fn reconcile(
         })
         .collect();
 
-    let keys: BTreeSet<&Key> = bill.keys().chain(traces.keys()).collect();
+    let billed_providers: BTreeSet<Provider> = bill.keys().map(|k| k.provider).collect();
+    // Traces of providers the bills do not cover have nothing to be compared with.
+    let keys: BTreeSet<&Key> = bill
+        .keys()
+        .chain(traces.keys())
+        .filter(|k| billed_providers.contains(&k.provider))
+        .collect();
     let lines = keys
         .into_iter()
         .map(|key| Line {
@@ -320,7 +326,6 @@ pub fn reconcile(
             traces: traces.get(key).cloned(),
         })
         .collect();
-    let billed_providers: BTreeSet<Provider> = bill.keys().map(|k| k.provider).collect();
     Reconciliation {
         providers,
         lines,

@@ -1,0 +1,64 @@
+//! `llm-audit reconcile`: traces against billing exports.
+
+use std::io::{BufWriter, IsTerminal, Write};
+
+use anyhow::Context;
+
+use crate::cli::ReconcileArgs;
+use crate::commands::ExitStatus;
+use crate::export::{ReconcileReport, write_reconcile};
+use crate::ingest::discover_sources;
+use crate::pipeline::{RunOptions, run as run_pipeline};
+use crate::pricing::PriceCatalog;
+use crate::reconcile::reconcile;
+
+pub fn run(args: ReconcileArgs) -> anyhow::Result<ExitStatus> {
+    let traces = discover_sources(&args.traces)?;
+    let billing = discover_sources(&args.billing)?;
+    let catalog = PriceCatalog::embedded().context("loading the embedded price catalog")?;
+    let progress = !args.no_progress && std::io::stderr().is_terminal();
+    let trace_run = run_pipeline(
+        &traces,
+        &catalog,
+        RunOptions {
+            forced_format: args.input_format,
+            progress,
+            keep_duplicates: args.no_dedupe,
+        },
+    );
+    let bill_run = run_pipeline(
+        &billing,
+        &catalog,
+        RunOptions {
+            forced_format: None,
+            progress,
+            keep_duplicates: true,
+        },
+    );
+    if !trace_run.buckets.is_empty() {
+        eprintln!(
+            "warning: {} billing lines among the traces are left out; pass billing exports with --billing",
+            trace_run.buckets.len()
+        );
+    }
+    if !bill_run.rows.is_empty() {
+        eprintln!(
+            "warning: {} calls among the billing exports are left out; pass traces before --billing",
+            bill_run.rows.len()
+        );
+    }
+    let result = reconcile(
+        &trace_run.rows,
+        &trace_run.models,
+        &bill_run.buckets,
+        &catalog,
+    );
+    let report = ReconcileReport::build(&trace_run, &bill_run, &result);
+    let stdout = std::io::stdout();
+    let unicode = stdout.is_terminal();
+    let mut out = BufWriter::new(stdout.lock());
+    write_reconcile(&report, args.format, unicode, &mut out)
+        .and_then(|()| out.flush())
+        .context("writing the report")?;
+    Ok(ExitStatus::Success)
+}
