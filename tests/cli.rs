@@ -105,6 +105,7 @@ fn skipped(report: &Value) -> BTreeMap<String, u64> {
 fn assert_balanced(report: &Value) {
     let total: u64 = skipped(report).values().sum::<u64>()
         + report["calls"].as_u64().unwrap()
+        + report["buckets"].as_u64().unwrap()
         + report["errors"].as_u64().unwrap();
     assert_eq!(
         total,
@@ -114,6 +115,59 @@ fn assert_balanced(report: &Value) {
 }
 
 // ---- accounting --------------------------------------------------------------------------
+
+/// Every file under `fixtures/logs/<format>/` and `fixtures/billing/<format>/`, by the format its
+/// folder is named after.
+fn fixture_files() -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    for kind in ["logs", "billing"] {
+        let Ok(folders) = std::fs::read_dir(fixture(kind)) else {
+            continue;
+        };
+        for folder in folders {
+            let folder = folder.unwrap().path();
+            let format = folder.file_name().unwrap().to_str().unwrap().to_string();
+            let mut stack = vec![folder];
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else {
+                        files.push((format.clone(), path));
+                    }
+                }
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_fixture_is_detected_as_its_format_and_read_without_errors() {
+    let files = fixture_files();
+    assert!(files.len() >= 20, "fixtures found: {}", files.len());
+    for (format, path) in files {
+        let report = json_report(&[path.to_str().unwrap()], &[]);
+        let input = &report["inputs"][0];
+        assert_eq!(input["format"], format.as_str(), "{}", path.display());
+        assert_eq!(
+            report["errors"],
+            0,
+            "{}: {:?}",
+            path.display(),
+            report["error_samples"]
+        );
+        assert_balanced(&report);
+        let records = report["calls"].as_u64().unwrap() + report["buckets"].as_u64().unwrap();
+        assert!(
+            records > 0,
+            "{}: no call and no billing line",
+            path.display()
+        );
+    }
+}
 
 #[test]
 fn accounts_for_every_line_of_each_format() {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::aggregate::{Breakdown, GroupStats, Summary, task_order, tier_order};
 use crate::money::Money;
-use crate::pipeline::RunOutput;
+use crate::pipeline::{RetryStats, RunOutput};
 use crate::policy::PolicyOutcome;
 use crate::pricing::PriceCatalog;
 use crate::reconcile::{BillSide, Key, bill_lines};
@@ -43,6 +43,19 @@ pub struct Report {
     /// Billing-export lines, per provider, model and day: what was billed beside our price of
     /// the tokens they report. Empty when no billing export was read.
     pub billing: Vec<BillingLineReport>,
+    /// Requests that took more than one attempt (retries, fallbacks).
+    pub retries: RetryReport,
+}
+
+/// Attempts grouped by logical request: a logged trace id, or the same prompt sent again
+/// within a minute of a failure.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RetryReport {
+    pub groups: u64,
+    pub attempts: u64,
+    pub failed_attempts: u64,
+    /// What the failed attempts cost (priced ones only).
+    pub failed_attempt_cost_usd: f64,
 }
 
 /// One provider, model and day of billing exports.
@@ -328,6 +341,15 @@ impl Report {
                 .iter()
                 .map(|(key, bill)| BillingLineReport::of(key, bill))
                 .collect(),
+            retries: {
+                let stats = RetryStats::of(&run.rows);
+                RetryReport {
+                    groups: stats.groups,
+                    attempts: stats.attempts,
+                    failed_attempts: stats.failed_attempts,
+                    failed_attempt_cost_usd: stats.failed_cost.usd(),
+                }
+            },
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod accounting;
 mod chunks;
+mod retries;
 mod row;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use serde_json::value::RawValue;
 
 pub use accounting::{Accounting, ERROR_SAMPLES, LineError};
 pub use chunks::{CHUNK_BYTES, Chunk, ChunkReader};
+pub use retries::{RetryStats, group_retries};
 pub use row::{CallFlags, CallRow};
 
 use crate::classify::classify;
@@ -682,6 +684,8 @@ pub fn build_row(
         dedupe_key: record.dedupe_key,
         call_id: call_id.into_boxed_str(),
         logged_id,
+        attempt_group: retries::logged_group(record),
+        request_hash: retries::request_hash(record),
     }
 }
 
@@ -756,6 +760,7 @@ fn assemble(
     if !keep_duplicates {
         merge_across_sources(&mut output);
     }
+    group_retries(&mut output.rows);
     let mut total = Accounting::default();
     for summary in &output.sources {
         total.merge(summary.accounting.clone());

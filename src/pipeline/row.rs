@@ -63,4 +63,8 @@ pub struct CallRow {
     /// `call_id` is an id the log wrote (not a derived hash), so two sources that show the same
     /// id show the same call.
     pub logged_id: bool,
+    /// Attempts at one logical request (retries, fallbacks) share this key.
+    pub attempt_group: Option<u64>,
+    /// Fingerprint of the request's prompt, when the log holds it.
+    pub request_hash: Option<u64>,
 }

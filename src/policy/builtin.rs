@@ -343,6 +343,8 @@ checked = "2026-11-21"
             dedupe_key: None,
             call_id: "c".into(),
             logged_id: false,
+            attempt_group: None,
+            request_hash: None,
         }
     }
 

@@ -1,0 +1,170 @@
+//! Retries and fallbacks: attempts at one logical request, grouped so that reports can price the
+//! attempts that failed. Two signs group attempts: an id the logger gives every attempt of one
+//! request (LiteLLM's trace id), and the same request sent again soon after a failed attempt.
+
+use std::collections::HashMap;
+
+use crate::ingest::wire_hash;
+use crate::pipeline::CallRow;
+use crate::record::CallRecord;
+
+/// Tags whose value names the request that every attempt belongs to.
+pub const ATTEMPT_GROUP_TAGS: [&str; 2] = ["attempt_group", "litellm_trace_id"];
+
+/// How long after a failed attempt the same request counts as its retry.
+pub const RETRY_WINDOW_MS: i64 = 60_000;
+
+/// The attempt group a record names through its tags, hashed.
+pub fn logged_group(record: &CallRecord) -> Option<u64> {
+    ATTEMPT_GROUP_TAGS.iter().find_map(|tag| {
+        let (_, value) = record.tags.iter().find(|(key, _)| key == tag)?;
+        Some(wire_hash(&[b"group", value.as_bytes()]))
+    })
+}
+
+/// A fingerprint of what was asked (model, system prompt, last user turn, prompt size), when the
+/// log holds the prompt.
+pub fn request_hash(record: &CallRecord) -> Option<u64> {
+    let text = record.text.as_ref()?;
+    Some(wire_hash(&[
+        record.model.as_bytes(),
+        text.system.as_bytes(),
+        text.user.as_bytes(),
+        &text.prompt_chars.to_le_bytes(),
+    ]))
+}
+
+/// Gives rows that repeat a failed request within [`RETRY_WINDOW_MS`] one attempt group (rows
+/// that already carry a logged group keep it).
+pub fn group_retries(rows: &mut [CallRow]) {
+    let mut order: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].attempt_group.is_none() && rows[i].request_hash.is_some())
+        .filter(|&i| rows[i].timestamp_ms.is_some())
+        .collect();
+    order.sort_by_key(|&i| (rows[i].request_hash, rows[i].timestamp_ms, i));
+    for pair in 1..order.len() {
+        let (before, after) = (order[pair - 1], order[pair]);
+        let (a, b) = (&rows[before], &rows[after]);
+        let same_request = a.request_hash == b.request_hash;
+        let gap = b.timestamp_ms.unwrap_or(0) - a.timestamp_ms.unwrap_or(0);
+        if same_request && a.flags.failed && gap <= RETRY_WINDOW_MS {
+            let group = a.attempt_group.unwrap_or_else(|| {
+                wire_hash(&[
+                    b"retry",
+                    &a.request_hash.unwrap_or(0).to_le_bytes(),
+                    &a.timestamp_ms.unwrap_or(0).to_le_bytes(),
+                ])
+            });
+            rows[before].attempt_group = Some(group);
+            rows[after].attempt_group = Some(group);
+        }
+    }
+}
+
+/// Totals over attempt groups of more than one attempt.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetryStats {
+    /// Logical requests that took more than one attempt.
+    pub groups: u64,
+    /// Attempts in those groups.
+    pub attempts: u64,
+    /// Attempts that failed.
+    pub failed_attempts: u64,
+    /// What the failed attempts cost (the retry waste), for the priced ones.
+    pub failed_cost: crate::money::Money,
+}
+
+impl RetryStats {
+    pub fn of(rows: &[CallRow]) -> RetryStats {
+        let mut sizes: HashMap<u64, u64> = HashMap::new();
+        for group in rows.iter().filter_map(|r| r.attempt_group) {
+            *sizes.entry(group).or_default() += 1;
+        }
+        let mut stats = RetryStats {
+            groups: sizes.values().filter(|&&n| n > 1).count() as u64,
+            ..RetryStats::default()
+        };
+        for row in rows {
+            if row.attempt_group.is_some_and(|g| sizes[&g] > 1) {
+                stats.attempts += 1;
+                if row.flags.failed {
+                    stats.failed_attempts += 1;
+                    stats.failed_cost += row.cost.unwrap_or_default();
+                }
+            }
+        }
+        stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::build_row;
+    use crate::pricing::PriceCatalog;
+    use crate::record::{CallStatus, CallText, TokenBuckets};
+
+    fn attempt(at_ms: i64, status: CallStatus, user: &str) -> CallRecord {
+        CallRecord {
+            model: "gpt-4o-mini".into(),
+            timestamp_ms: Some(at_ms),
+            status,
+            tokens: TokenBuckets {
+                input: 1_000,
+                ..TokenBuckets::default()
+            },
+            text: Some(CallText {
+                user: user.into(),
+                prompt_chars: user.len() as u64,
+                ..CallText::default()
+            }),
+            ..CallRecord::default()
+        }
+    }
+
+    #[test]
+    fn groups_a_request_repeated_soon_after_a_failure_and_prices_the_waste() {
+        let catalog = PriceCatalog::embedded().unwrap();
+        let records = [
+            attempt(0, CallStatus::Error, "hello"),
+            attempt(5_000, CallStatus::Ok, "hello"),
+            // The same request long after a success, and another after a failure but too late.
+            attempt(600_000, CallStatus::Error, "hello"),
+            attempt(600_000 + RETRY_WINDOW_MS + 1, CallStatus::Ok, "hello"),
+            attempt(10, CallStatus::Ok, "other"),
+        ];
+        let mut rows: Vec<CallRow> = records
+            .iter()
+            .map(|r| build_row(r, 0, 1, 0, &catalog))
+            .collect();
+        group_retries(&mut rows);
+        assert!(rows[0].attempt_group.is_some());
+        assert_eq!(rows[0].attempt_group, rows[1].attempt_group);
+        assert!(rows[2..].iter().all(|r| r.attempt_group.is_none()));
+        let stats = RetryStats::of(&rows);
+        // One failed attempt of 1,000 input tokens at gpt-4o-mini's $0.15/M: $0.00015.
+        assert_eq!(
+            (stats.groups, stats.attempts, stats.failed_attempts),
+            (1, 2, 1)
+        );
+        assert_eq!(stats.failed_cost.to_decimal_string(), "0.00015");
+    }
+
+    #[test]
+    fn a_logged_trace_id_groups_attempts_whatever_their_timing() {
+        let catalog = PriceCatalog::embedded().unwrap();
+        let mut first = attempt(0, CallStatus::Error, "a");
+        first.tags.push(("litellm_trace_id".into(), "t-1".into()));
+        let mut fallback = attempt(900_000, CallStatus::Ok, "b");
+        fallback
+            .tags
+            .push(("litellm_trace_id".into(), "t-1".into()));
+        let rows: Vec<CallRow> = [first, fallback]
+            .iter()
+            .map(|r| build_row(r, 0, 1, 0, &catalog))
+            .collect();
+        assert_eq!(rows[0].attempt_group, rows[1].attempt_group);
+        assert!(rows[0].attempt_group.is_some());
+        assert_eq!(RetryStats::of(&rows).groups, 1);
+    }
+}
