@@ -576,7 +576,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
     use crate::pricing::{BillingMode, PriceCatalog, call_cost};
