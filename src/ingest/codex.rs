@@ -606,7 +606,11 @@ mod tests {
             record.session_id.as_deref(),
             Some("0199a2c3-0000-7000-8000-00000000c0de")
         );
-        assert!(record.tags.contains(&("agent".to_string(), "subagent".to_string())));
+        assert!(
+            record
+                .tags
+                .contains(&("agent".to_string(), "subagent".to_string()))
+        );
         // gpt-5.2-codex: 1,000 × $1.75/M + 5,000 × $0.175/M + 300 × $14/M
         //   = $0.00175 + $0.000875 + $0.0042 = $0.006825
         assert_eq!(cost(record).to_decimal_string(), "0.006825");
@@ -687,7 +691,7 @@ mod tests {
             let mut money = crate::money::Money::ZERO;
             for record in calls(&parsed) {
                 total.add(&record.tokens);
-                money = money + cost(record);
+                money += cost(record);
             }
             assert_eq!(total, buckets(91_380, 2_920, 691, 296));
             assert_eq!(money.to_decimal_string(), "0.1701");

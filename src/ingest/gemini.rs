@@ -587,10 +587,13 @@ pub(crate) mod tests {
     /// a worktree); tests that read them do nothing where they are absent.
     pub(crate) fn reference_dir() -> Option<std::path::PathBuf> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        ["../shared/reference/formats", "../../shared/reference/formats"]
-            .iter()
-            .map(|rel| root.join(rel))
-            .find(|dir| dir.is_dir())
+        [
+            "../shared/reference/formats",
+            "../../shared/reference/formats",
+        ]
+        .iter()
+        .map(|rel| root.join(rel))
+        .find(|dir| dir.is_dir())
     }
 
     pub(crate) fn reference(name: &str) -> Option<String> {
@@ -709,7 +712,12 @@ pub(crate) mod tests {
             vec![("project".to_string(), "search-demo".to_string())]
         );
         assert_eq!(record.timestamp_ms, Some(1_790_932_500_000));
-        assert!(record.text.as_ref().is_some_and(|t| t.user.contains("factorial")));
+        assert!(
+            record
+                .text
+                .as_ref()
+                .is_some_and(|t| t.user.contains("factorial"))
+        );
     }
 
     #[test]
@@ -810,7 +818,11 @@ pub(crate) mod tests {
 {"usageMetadata":{"promptTokenCount":"many"},"modelVersion":"gemini-2.5-flash"}"#;
         let seen = by_line(&parse(text));
         assert_eq!(seen.len(), 4);
-        assert!(seen[0].1.starts_with("error Gemini response names no model"));
+        assert!(
+            seen[0]
+                .1
+                .starts_with("error Gemini response names no model")
+        );
         assert!(seen[1].1.starts_with("error truncated JSON"));
         assert!(seen[2].1.starts_with("error not a Gemini response"));
         assert!(seen[3].1.starts_with("error invalid JSON"));
@@ -826,7 +838,11 @@ pub(crate) mod tests {
         // Line 1 (gemini-cli's recorded stream) names no model anywhere: its last chunk cannot
         // be priced and is reported as an error; its first chunk is superseded.
         assert_eq!(seen.len(), 3);
-        assert!(seen[0].1.starts_with("error Gemini response names no model"));
+        assert!(
+            seen[0]
+                .1
+                .starts_with("error Gemini response names no model")
+        );
         assert_eq!(seen[1].1, "skip stream chunk superseded by a later one");
         let record = call_at(&parsed, 2);
         // 34 prompt; 418 candidates + 438 thoughts of output.

@@ -523,7 +523,11 @@ mod tests {
             .collect();
         assert_eq!(calls[0].tokens, buckets(100, 0, 15, 5));
         assert_eq!(calls[1].tokens, buckets(66, 64, 4, 0));
-        assert!(calls[0].tags.contains(&("agent".to_string(), "subagent".to_string())));
+        assert!(
+            calls[0]
+                .tags
+                .contains(&("agent".to_string(), "subagent".to_string()))
+        );
         // The migrated copy of the same session in a .jsonl file collapses with it.
         assert!(calls[0].dedupe_key.is_some());
         assert_ne!(calls[0].dedupe_key, calls[1].dedupe_key);
@@ -539,11 +543,19 @@ mod tests {
 {"$set":{"messages":"nope"}}"#;
         let seen = by_line(&parse(text));
         assert_eq!(seen.len(), 6);
-        assert!(seen[1].1.starts_with("error Gemini CLI message with usage names no model"));
+        assert!(
+            seen[1]
+                .1
+                .starts_with("error Gemini CLI message with usage names no model")
+        );
         assert!(seen[2].1.starts_with("error invalid Gemini CLI message"));
         assert!(seen[3].1.starts_with("error truncated JSON"));
         assert!(seen[4].1.starts_with("error not a Gemini CLI session line"));
-        assert!(seen[5].1.starts_with("error invalid Gemini CLI messages list"));
+        assert!(
+            seen[5]
+                .1
+                .starts_with("error invalid Gemini CLI messages list")
+        );
     }
 
     #[test]
@@ -571,7 +583,10 @@ mod tests {
 
     #[test]
     fn detects_the_fixture_and_no_other_reference_sample() {
-        assert_eq!(detect_format(FIXTURE.as_bytes()), Some(InputFormat::GeminiCli));
+        assert_eq!(
+            detect_format(FIXTURE.as_bytes()),
+            Some(InputFormat::GeminiCli)
+        );
         let Some(dir) = crate::ingest::gemini::tests::reference_dir() else {
             return;
         };
