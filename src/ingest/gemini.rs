@@ -35,9 +35,9 @@ use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
 /// `usageMetadata`, in the REST spelling (camelCase) or the Python SDK's (snake_case).
-#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(rename_all = "camelCase")]
-struct Usage {
+struct Usage<'a> {
     #[serde(alias = "prompt_token_count")]
     prompt_token_count: Option<u64>,
     #[serde(alias = "cached_content_token_count")]
@@ -50,9 +50,13 @@ struct Usage {
     tool_use_prompt_token_count: Option<u64>,
     #[serde(alias = "total_token_count")]
     total_token_count: Option<u64>,
+    /// Vertex AI's `ON_DEMAND` or `PROVISIONED_THROUGHPUT`: provisioned-throughput traffic is
+    /// not billed per token, so it is kept as the call's service tier.
+    #[serde(alias = "traffic_type", borrow)]
+    traffic_type: Option<Cow<'a, str>>,
 }
 
-impl Usage {
+impl Usage<'_> {
     /// Exclusive buckets: cached tokens come out of the prompt, tool-use prompt tokens are added
     /// to the uncached input, thoughts are added to the candidates as output.
     fn buckets(&self) -> TokenBuckets {
@@ -68,11 +72,6 @@ impl Usage {
             reasoning: thoughts,
             ..TokenBuckets::default()
         }
-    }
-
-    /// Whether the metadata counts anything at all (a chunk may carry an empty object).
-    fn is_empty(&self) -> bool {
-        *self == Usage::default()
     }
 }
 
@@ -107,8 +106,8 @@ struct PromptFeedback<'a> {
 struct Response<'a> {
     #[serde(borrow, default)]
     candidates: Option<Vec<Candidate<'a>>>,
-    #[serde(alias = "usage_metadata")]
-    usage_metadata: Option<Usage>,
+    #[serde(alias = "usage_metadata", borrow)]
+    usage_metadata: Option<Usage<'a>>,
     #[serde(alias = "model_version", borrow)]
     model_version: Option<Cow<'a, str>>,
     #[serde(alias = "response_id", borrow)]
@@ -149,20 +148,6 @@ impl Response<'_> {
     }
 }
 
-/// `usageMetadata.trafficType` sits beside the counts on Vertex AI; provisioned-throughput
-/// traffic is not billed per token, so it is kept as the call's service tier.
-#[derive(Deserialize)]
-struct Traffic<'a> {
-    #[serde(rename = "trafficType", alias = "traffic_type", borrow)]
-    traffic_type: Option<Cow<'a, str>>,
-}
-
-#[derive(Deserialize)]
-struct TrafficHolder<'a> {
-    #[serde(rename = "usageMetadata", alias = "usage_metadata", borrow)]
-    usage_metadata: Option<Traffic<'a>>,
-}
-
 /// Members a logger may put beside the request/response pair that [`Envelope`] does not read.
 #[derive(Deserialize, Default)]
 struct Extras<'a> {
@@ -173,6 +158,9 @@ struct Extras<'a> {
     #[serde(borrow)]
     url: Option<Cow<'a, str>>,
     stream: Option<bool>,
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+    status_code: Option<u16>,
 }
 
 impl Extras<'_> {
@@ -277,6 +265,16 @@ impl LineParser for GeminiParser {
             Err(err) => return push(out, line_no, json_error(err)),
         };
         let extras: Extras<'_> = serde_json::from_slice(line).unwrap_or_default();
+        if envelope.response.is_some_and(|r| r.get().trim() == "null") {
+            // A logged request whose call failed or was never answered.
+            let reason = if is_present(extras.error) || extras.status_code.is_some_and(|c| c >= 400)
+            {
+                SkipReason::ProviderError
+            } else {
+                SkipReason::NoUsage
+            };
+            return push(out, line_no, LineOutcome::Skip(reason));
+        }
         let response_json = match envelope.response_json(line) {
             Ok(text) => text,
             Err(outcome) => return push(out, line_no, outcome),
@@ -367,7 +365,10 @@ impl GeminiParser {
                 ),
             );
         }
-        let usage = response.usage_metadata.filter(|u| !u.is_empty());
+        let usage = response
+            .usage_metadata
+            .as_ref()
+            .filter(|u| u.buckets().total() > 0);
         let response_id = response.response_id.as_deref();
         let same = continues
             || (self.group.open
@@ -423,10 +424,7 @@ impl GeminiParser {
         record.tokens = usage.buckets();
         record.response_id = response_id.map(str::to_string);
         record.timestamp_ms = response.create_time.and_then(parse_timestamp);
-        record.service_tier = serde_json::from_str::<TrafficHolder<'_>>(json)
-            .ok()
-            .and_then(|h| h.usage_metadata?.traffic_type)
-            .map(|t| t.into_owned());
+        record.service_tier = usage.traffic_type.as_deref().map(str::to_string);
         context.envelope.apply_to(&mut record);
         if let Some((held_line, _)) = group.held.replace((line_no, record)) {
             push(
@@ -808,6 +806,19 @@ pub(crate) mod tests {
         let parsed = parse(text);
         assert_eq!(call_at(&parsed, 1).tokens, buckets(30, 10, 8, 3));
         assert_eq!(detect_format(text.as_bytes()), Some(InputFormat::Gemini));
+    }
+
+    #[test]
+    fn logged_requests_without_a_response_are_skipped() {
+        let text = r#"{"request":{"contents":[{"role":"user","parts":[{"text":"hi"}]}]},"response":null,"error":{"code":503,"status":"UNAVAILABLE"}}
+{"request":{"contents":[{"role":"user","parts":[{"text":"hi"}]}]},"response":null}"#;
+        assert_eq!(
+            by_line(&parse(text)),
+            vec![
+                (1, "skip provider error, no usage".to_string()),
+                (2, "skip response without usage".to_string())
+            ]
+        );
     }
 
     #[test]
