@@ -48,8 +48,6 @@ struct Usage<'a> {
     thoughts_token_count: Option<u64>,
     #[serde(alias = "tool_use_prompt_token_count")]
     tool_use_prompt_token_count: Option<u64>,
-    #[serde(alias = "total_token_count")]
-    total_token_count: Option<u64>,
     /// Vertex AI's `ON_DEMAND` or `PROVISIONED_THROUGHPUT`: provisioned-throughput traffic is
     /// not billed per token, so it is kept as the call's service tier.
     #[serde(alias = "traffic_type", borrow)]
@@ -265,7 +263,7 @@ impl LineParser for GeminiParser {
             Err(err) => return push(out, line_no, json_error(err)),
         };
         let extras: Extras<'_> = serde_json::from_slice(line).unwrap_or_default();
-        if envelope.response.is_some_and(|r| r.get().trim() == "null") {
+        if envelope.request.is_some() && envelope.response.is_none() {
             // A logged request whose call failed or was never answered.
             let reason = if is_present(extras.error) || extras.status_code.is_some_and(|c| c >= 400)
             {
