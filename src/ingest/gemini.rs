@@ -424,6 +424,10 @@ impl GeminiParser {
         record.timestamp_ms = response.create_time.and_then(parse_timestamp);
         record.service_tier = usage.traffic_type.as_deref().map(str::to_string);
         context.envelope.apply_to(&mut record);
+        if let Some((_, earlier)) = &group.held {
+            // The call started with its first chunk.
+            record.timestamp_ms = earlier.timestamp_ms.or(record.timestamp_ms);
+        }
         if let Some((held_line, _)) = group.held.replace((line_no, record)) {
             push(
                 out,
@@ -774,6 +778,16 @@ pub(crate) mod tests {
         assert_eq!(call_at(&parsed, 2).tokens.output, 7);
         assert_eq!(call_at(&parsed, 3).tokens.output, 5);
         assert_eq!(call_at(&parsed, 4).tokens.input, 300);
+    }
+
+    #[test]
+    fn a_streamed_call_starts_at_its_first_chunk() {
+        let text = r#"{"timestamp":"2026-10-02T09:00:00Z","response":{"candidates":[{"content":{"parts":[{"text":"a"}]}}],"usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":1},"modelVersion":"gemini-2.5-flash","responseId":"t-1"}}
+{"timestamp":"2026-10-02T09:00:03Z","response":{"candidates":[{"content":{"parts":[{"text":"b"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":9},"modelVersion":"gemini-2.5-flash","responseId":"t-1"}}"#;
+        let parsed = parse(text);
+        let record = call_at(&parsed, 2);
+        assert_eq!(record.timestamp_ms, Some(1_790_931_600_000));
+        assert_eq!(record.tokens.output, 9);
     }
 
     #[test]
