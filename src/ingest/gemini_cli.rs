@@ -1,15 +1,606 @@
-//! Gemini CLI session files.
+//! Gemini CLI session files (`~/.gemini/tmp/<project hash>/chats/session-*.jsonl`, subagent
+//! sessions in a folder named after the parent session; older versions wrote one JSON document
+//! `session-*.json` with a `messages` array).
 //!
-//! Not implemented yet: detection says no and every record is an error.
+//! Layout (google-gemini/gemini-cli `packages/core/src/services/chatRecordingService.ts` and
+//! `chatRecordingTypes.ts`): a header line `{sessionId, projectHash, startTime, lastUpdated,
+//! kind}`; `{"$set": {...}}` metadata updates (a `$set` of `messages` is a checkpoint that
+//! restates the whole conversation); `{"$rewindTo": id}`; and message lines `{id, timestamp,
+//! type: "user"|"gemini"|"info"|"error"|"warning", content, ...}`. The service appends the
+//! *whole* message again each time it changes it (usage attached, tool calls added), so one id
+//! may appear on several lines; only its first version with usage is a call.
+//!
+//! Token convention: `recordMessageTokens` copies one API response's `usageMetadata`:
+//! `input` = `promptTokenCount` (INCLUDES `cached`), `output` = `candidatesTokenCount`
+//! (EXCLUDES `thoughts`), `cached` = `cachedContentTokenCount`, `thoughts` =
+//! `thoughtsTokenCount`, `tool` = `toolUsePromptTokenCount` (outside `input`, billed as input),
+//! `total` = `totalTokenCount`. So: input bucket = input − cached + tool, cache read = cached,
+//! output = output + thoughts, reasoning = thoughts. Versions that did not record `thoughts`
+//! still recorded `total`; the part of it that input, output and tool do not explain is
+//! taken as thoughts. Usage is recorded for the successful attempt of each streamed call only,
+//! so retried attempts Gemini CLI threw away are not in the file.
 
-use crate::ingest::{LineOutcome, LineParser, OneEach};
+use std::borrow::Cow;
+use std::collections::HashSet;
 
-pub(crate) fn looks_like(_value: &serde_json::Value) -> bool {
-    false
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
+
+use crate::ingest::wire::{parse_timestamp, stable_hash};
+use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
+use crate::record::{CallRecord, Provider, TokenBuckets};
+
+/// `TokensSummary` of a `gemini` message.
+#[derive(Deserialize, Default, Clone, Copy)]
+struct Tokens {
+    input: Option<u64>,
+    output: Option<u64>,
+    cached: Option<u64>,
+    thoughts: Option<u64>,
+    tool: Option<u64>,
+    total: Option<u64>,
+}
+
+impl Tokens {
+    fn buckets(&self) -> TokenBuckets {
+        let input = self.input.unwrap_or(0);
+        let cached = self.cached.unwrap_or(0).min(input);
+        let tool = self.tool.unwrap_or(0);
+        let candidates = self.output.unwrap_or(0);
+        let thoughts = self.thoughts.unwrap_or_else(|| {
+            self.total.map_or(0, |total| {
+                total.saturating_sub(input.saturating_add(candidates).saturating_add(tool))
+            })
+        });
+        TokenBuckets {
+            input: (input - cached).saturating_add(tool),
+            cache_read: cached,
+            output: candidates.saturating_add(thoughts),
+            reasoning: thoughts,
+            ..TokenBuckets::default()
+        }
+    }
+}
+
+/// A message record (`MessageRecord`).
+#[derive(Deserialize)]
+struct Message<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    timestamp: Option<&'a RawValue>,
+    #[serde(borrow)]
+    model: Option<Cow<'a, str>>,
+    tokens: Option<Tokens>,
+    #[serde(rename = "toolCalls")]
+    tool_calls: Option<Vec<IgnoredAny>>,
+}
+
+/// Any line of a session file; which members are present says what it is.
+#[derive(Deserialize)]
+struct Line<'a> {
+    #[serde(borrow)]
+    id: Option<&'a RawValue>,
+    #[serde(rename = "sessionId", borrow)]
+    session_id: Option<Cow<'a, str>>,
+    #[serde(rename = "projectHash", borrow)]
+    project_hash: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    messages: Option<&'a RawValue>,
+    #[serde(rename = "$set", borrow)]
+    set: Option<&'a RawValue>,
+    #[serde(rename = "$rewindTo", borrow)]
+    rewind_to: Option<&'a RawValue>,
+}
+
+/// A `$set` update: metadata members, and possibly a whole-conversation checkpoint.
+#[derive(Deserialize)]
+struct SetUpdate<'a> {
+    #[serde(rename = "sessionId", borrow)]
+    session_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    messages: Option<&'a RawValue>,
+}
+
+/// The usage-bearing message read last, held so that its rewrites (tool calls added) can still
+/// fill it in before it is emitted.
+struct Held {
+    line: u64,
+    id: String,
+    record: Box<CallRecord>,
+}
+
+/// Reads one session file in order.
+#[derive(Default)]
+struct GeminiCliParser {
+    session_id: Option<String>,
+    project_hash: Option<String>,
+    subagent: bool,
+    /// The model of the last `gemini` message that named one: synthetic messages carry usage
+    /// without a model.
+    last_model: Option<String>,
+    /// Ids of messages whose usage was already counted.
+    counted: HashSet<String>,
+    held: Option<Held>,
 }
 
 pub(crate) fn parser() -> Box<dyn LineParser> {
-    Box::new(OneEach(|_| {
-        LineOutcome::Error("gemini_cli: not implemented yet".into())
-    }))
+    Box::<GeminiCliParser>::default()
+}
+
+impl LineParser for GeminiCliParser {
+    fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
+        let parsed: Line<'_> = match serde_json::from_slice(line) {
+            Ok(parsed) => parsed,
+            Err(err) => return push(out, line_no, json_error(err)),
+        };
+        if parsed.id.is_some() {
+            let outcome = match serde_json::from_slice::<Message<'_>>(line) {
+                Ok(message) => self.message(line_no, &message, out),
+                Err(err) => Some(LineOutcome::Error(format!(
+                    "invalid Gemini CLI message: {err}"
+                ))),
+            };
+            if let Some(outcome) = outcome {
+                push(out, line_no, outcome);
+            }
+            return;
+        }
+        if let Some(set) = parsed.set {
+            let update: SetUpdate<'_> = match serde_json::from_str(set.get()) {
+                Ok(update) => update,
+                Err(err) => {
+                    return push(
+                        out,
+                        line_no,
+                        LineOutcome::Error(format!("invalid Gemini CLI $set update: {err}")),
+                    );
+                }
+            };
+            if let Some(session) = update.session_id {
+                self.session_id = Some(session.into_owned());
+            }
+            return self.message_list(line_no, update.messages, out);
+        }
+        if parsed.rewind_to.is_some() {
+            // Rewound messages were still billed: their counted usage stays counted.
+            return push(out, line_no, LineOutcome::Skip(SkipReason::SessionMetadata));
+        }
+        if parsed.session_id.is_some() || parsed.project_hash.is_some() {
+            if let Some(session) = parsed.session_id {
+                self.session_id = Some(session.into_owned());
+            }
+            if let Some(hash) = parsed.project_hash {
+                self.project_hash = Some(hash.into_owned());
+            }
+            self.subagent = parsed.kind.as_deref() == Some("subagent");
+            return self.message_list(line_no, parsed.messages, out);
+        }
+        push(
+            out,
+            line_no,
+            LineOutcome::Error(
+                "not a Gemini CLI session line: no id, sessionId, $set or $rewindTo".into(),
+            ),
+        );
+    }
+
+    fn finish(&mut self, out: &mut Vec<Parsed>) {
+        self.flush(out);
+    }
+}
+
+impl GeminiCliParser {
+    /// Reads one message line. Returns the line's outcome, or `None` when the line's call is
+    /// held back (it is pushed later, with this line's number).
+    fn message(
+        &mut self,
+        line_no: u64,
+        message: &Message<'_>,
+        out: &mut Vec<Parsed>,
+    ) -> Option<LineOutcome> {
+        match message.kind.as_deref() {
+            Some("gemini") => {}
+            Some("user") => return Some(LineOutcome::Skip(SkipReason::UserMessage)),
+            _ => return Some(LineOutcome::Skip(SkipReason::NotAModelCall)),
+        }
+        let model = message.model.as_deref().filter(|m| !m.is_empty());
+        if let Some(model) = model {
+            self.last_model = Some(model.to_string());
+        }
+        if let Some(held) = self.held.as_mut().filter(|h| h.id == message.id) {
+            // The same message written again: it may now list tool calls or name its model.
+            let calls = message.tool_calls.as_ref().map_or(0, Vec::len) as u32;
+            held.record.features.tool_calls = held.record.features.tool_calls.max(calls);
+            if held.record.model.is_empty()
+                && let Some(model) = model
+            {
+                held.record.model = model.to_string();
+            }
+            return Some(LineOutcome::Skip(SkipReason::DuplicateContentBlock));
+        }
+        if self.counted.contains(message.id.as_ref()) {
+            return Some(LineOutcome::Skip(SkipReason::DuplicateContentBlock));
+        }
+        let Some(tokens) = message.tokens else {
+            return Some(LineOutcome::Skip(SkipReason::NoUsage));
+        };
+        let buckets = tokens.buckets();
+        if buckets.total() == 0 {
+            return Some(LineOutcome::Skip(SkipReason::NoUsage));
+        }
+        self.flush(out);
+        self.counted.insert(message.id.to_string());
+        let record = self.record(message, buckets);
+        self.held = Some(Held {
+            line: line_no,
+            id: message.id.to_string(),
+            record,
+        });
+        None
+    }
+
+    /// Reads the messages of a header or a `$set` checkpoint: messages seen before are
+    /// restatements; new ones with usage are calls. A line that adds no call is metadata.
+    fn message_list(&mut self, line_no: u64, messages: Option<&RawValue>, out: &mut Vec<Parsed>) {
+        let before = out.len();
+        if let Some(raw) = messages {
+            let list: Vec<&RawValue> = match serde_json::from_str(raw.get()) {
+                Ok(list) => list,
+                Err(err) => {
+                    return push(
+                        out,
+                        line_no,
+                        LineOutcome::Error(format!("invalid Gemini CLI messages list: {err}")),
+                    );
+                }
+            };
+            for item in list {
+                let Ok(message) = serde_json::from_str::<Message<'_>>(item.get()) else {
+                    continue;
+                };
+                let fresh = message.kind.as_deref() == Some("gemini")
+                    && message.tokens.is_some()
+                    && !self.counted.contains(message.id.as_ref())
+                    && self.held.as_ref().is_none_or(|h| h.id != message.id);
+                if fresh && self.message(line_no, &message, out).is_none() {
+                    // Emit at once: a restated list is never rewritten line by line.
+                    self.flush(out);
+                }
+            }
+        }
+        if out.len() == before {
+            push(out, line_no, LineOutcome::Skip(SkipReason::SessionMetadata));
+        }
+    }
+
+    fn record(&self, message: &Message<'_>, tokens: TokenBuckets) -> Box<CallRecord> {
+        let model = message
+            .model
+            .as_deref()
+            .filter(|m| !m.is_empty())
+            .map(str::to_string)
+            .or_else(|| self.last_model.clone())
+            .unwrap_or_default();
+        let mut record = Box::new(CallRecord {
+            provider: Provider::Google,
+            model,
+            tokens,
+            timestamp_ms: message.timestamp.and_then(parse_timestamp),
+            request_id: Some(message.id.to_string()),
+            session_id: self.session_id.clone(),
+            dedupe_key: Some(stable_hash(&[
+                b"gemini-cli",
+                self.session_id.as_deref().unwrap_or_default().as_bytes(),
+                message.id.as_bytes(),
+            ])),
+            ..CallRecord::default()
+        });
+        record.features.interactive = true;
+        // Gemini CLI calls generateContentStream for every turn.
+        record.features.streamed = true;
+        record.features.tool_calls = message.tool_calls.as_ref().map_or(0, Vec::len) as u32;
+        if let Some(hash) = &self.project_hash {
+            record
+                .tags
+                .push(("project_hash".to_string(), hash.to_string()));
+        }
+        if self.subagent {
+            record
+                .tags
+                .push(("agent".to_string(), "subagent".to_string()));
+        }
+        record
+    }
+
+    /// Emits the held call.
+    fn flush(&mut self, out: &mut Vec<Parsed>) {
+        let Some(held) = self.held.take() else {
+            return;
+        };
+        let outcome = if held.record.model.is_empty() {
+            LineOutcome::Error("Gemini CLI message with usage names no model".into())
+        } else {
+            LineOutcome::Call(held.record)
+        };
+        push(out, held.line, outcome);
+    }
+}
+
+fn push(out: &mut Vec<Parsed>, line: u64, outcome: LineOutcome) {
+    out.push(Parsed { line, outcome });
+}
+
+/// Whether a parsed JSON value looks like a line of a Gemini CLI session file (used by
+/// detection): the header, a `$set` / `$rewindTo` record, or a `gemini` message.
+pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
+    let Some(object) = value.as_object() else {
+        return false;
+    };
+    let header = object.get("sessionId").is_some_and(|v| v.is_string())
+        && object.get("projectHash").is_some_and(|v| v.is_string());
+    let update = object.get("$set").is_some_and(|v| v.is_object())
+        || object.get("$rewindTo").is_some_and(|v| v.is_string());
+    let gemini_message = object.get("type").and_then(|t| t.as_str()) == Some("gemini")
+        && object.get("id").is_some_and(|v| v.is_string())
+        && (object.contains_key("tokens") || object.contains_key("thoughts"));
+    header || update || gemini_message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
+    use crate::pricing::{BillingMode, PriceCatalog, call_cost};
+
+    const FIXTURE: &str = include_str!("../../fixtures/logs/gemini-cli/session.jsonl");
+
+    fn parse(text: &str) -> Vec<Parsed> {
+        let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
+        parse_lines(InputFormat::GeminiCli, &lines)
+    }
+
+    fn by_line(parsed: &[Parsed]) -> Vec<(u64, String)> {
+        let mut rows: Vec<(u64, String)> = parsed
+            .iter()
+            .map(|p| {
+                let what = match &p.outcome {
+                    LineOutcome::Call(record) => format!("call {}", record.model),
+                    LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
+                    LineOutcome::Error(message) => format!("error {message}"),
+                    LineOutcome::Bucket(_) => "bucket".to_string(),
+                };
+                (p.line, what)
+            })
+            .collect();
+        rows.sort();
+        rows
+    }
+
+    fn call_at(parsed: &[Parsed], line: u64) -> &CallRecord {
+        parsed
+            .iter()
+            .find_map(|p| match &p.outcome {
+                LineOutcome::Call(record) if p.line == line => Some(record.as_ref()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no call at line {line}"))
+    }
+
+    fn cost(record: &CallRecord) -> String {
+        let catalog = PriceCatalog::embedded().unwrap();
+        let index = catalog.resolve(&record.model, record.timestamp_ms).unwrap();
+        call_cost(
+            catalog.entry(index),
+            &record.tokens,
+            BillingMode { batch: false },
+        )
+        .to_decimal_string()
+    }
+
+    fn buckets(input: u64, cache_read: u64, output: u64, reasoning: u64) -> TokenBuckets {
+        TokenBuckets {
+            input,
+            cache_read,
+            output,
+            reasoning,
+            ..TokenBuckets::default()
+        }
+    }
+
+    #[test]
+    fn fixture_accounts_for_every_line() {
+        let seen = by_line(&parse(FIXTURE));
+        let expected: Vec<(u64, String)> = [
+            (1, "skip session metadata, no usage"),
+            (2, "skip user message, no usage"),
+            (3, "skip session metadata, no usage"),
+            (4, "call gemini-3-flash-preview"),
+            (5, "skip session metadata, no usage"),
+            (6, "skip duplicate content block"),
+            (7, "skip not a model call"),
+            (8, "call gemini-2.5-pro"),
+            (9, "call gemini-2.5-pro"),
+            (10, "skip session metadata, no usage"),
+            (11, "skip session metadata, no usage"),
+            (12, "call gemini-2.5-flash"),
+            (13, "skip not a model call"),
+        ]
+        .into_iter()
+        .map(|(line, what)| (line, what.to_string()))
+        .collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn rewritten_message_counts_once_with_its_tool_calls() {
+        let parsed = parse(FIXTURE);
+        let record = call_at(&parsed, 4);
+        // input 13,906 (none cached); output 185 candidates + 306 thoughts.
+        assert_eq!(record.tokens, buckets(13_906, 0, 491, 306));
+        // Line 6 rewrote the message with the tool call it made.
+        assert_eq!(record.features.tool_calls, 1);
+        assert!(record.features.interactive);
+        assert_eq!(record.request_id.as_deref(), Some("g-0001"));
+        assert_eq!(
+            record.session_id.as_deref(),
+            Some("7d1c2a90-3b4e-4f61-9a2d-0c5e8b7f1a23")
+        );
+        assert_eq!(record.tags[0].0, "project_hash");
+        // gemini-3-flash-preview: 13,906 × $0.50/M + 491 × $3.00/M
+        //   = $0.006953 + $0.001473 = $0.008426
+        assert_eq!(cost(record), "0.008426");
+    }
+
+    #[test]
+    fn cached_input_and_thoughts_split_into_exclusive_buckets() {
+        let parsed = parse(FIXTURE);
+        let record = call_at(&parsed, 8);
+        // input 48,210 includes the 40,960 cached; output 512 + 1,024 thoughts.
+        assert_eq!(record.tokens, buckets(7_250, 40_960, 1_536, 1_024));
+        // gemini-2.5-pro (prompt under 200k): 7,250 × $1.25/M + 40,960 × $0.125/M
+        //   + 1,536 × $10/M = $0.0090625 + $0.00512 + $0.01536 = $0.0295425
+        assert_eq!(cost(record), "0.0295425");
+    }
+
+    #[test]
+    fn a_message_without_model_takes_the_last_model_named() {
+        let parsed = parse(FIXTURE);
+        let record = call_at(&parsed, 9);
+        assert_eq!(record.model, "gemini-2.5-pro");
+        assert_eq!(record.tokens, buckets(1_900, 48_000, 40, 0));
+        // gemini-2.5-pro: 1,900 × $1.25/M + 48,000 × $0.125/M + 40 × $10/M
+        //   = $0.002375 + $0.006 + $0.0004 = $0.008775
+        assert_eq!(cost(record), "0.008775");
+    }
+
+    #[test]
+    fn thoughts_missing_from_old_versions_come_from_the_total() {
+        let parsed = parse(FIXTURE);
+        let record = call_at(&parsed, 12);
+        // total 1,500 − input 1,200 − output 80 = 220 thinking tokens, billed as output.
+        assert_eq!(record.tokens, buckets(1_200, 0, 300, 220));
+        // gemini-2.5-flash: 1,200 × $0.30/M + 300 × $2.50/M = $0.00036 + $0.00075 = $0.00111
+        assert_eq!(cost(record), "0.00111");
+    }
+
+    #[test]
+    fn tool_use_prompt_tokens_are_input() {
+        let text = r#"{"sessionId":"s","projectHash":"p","startTime":"2026-10-03T08:00:00Z"}
+{"id":"m1","timestamp":"2026-10-03T08:00:01Z","type":"gemini","model":"gemini-2.5-flash","tokens":{"input":22,"output":212,"cached":16,"thoughts":114,"tool":303,"total":651}}"#;
+        let parsed = parse(text);
+        assert_eq!(call_at(&parsed, 2).tokens, buckets(309, 16, 326, 114));
+    }
+
+    #[test]
+    fn legacy_single_document_and_subagent_sessions() {
+        let document = r#"{"sessionId":"old","projectHash":"p","startTime":"2025-08-01T10:00:00Z","lastUpdated":"2025-08-01T10:05:00Z","kind":"subagent","messages":[
+ {"id":"a","timestamp":"2025-08-01T10:00:01Z","type":"user","content":"hi"},
+ {"id":"b","timestamp":"2025-08-01T10:00:03Z","type":"gemini","content":"hello","model":"gemini-2.5-flash","tokens":{"input":100,"output":10,"cached":0,"thoughts":5,"total":115}},
+ {"id":"c","timestamp":"2025-08-01T10:00:09Z","type":"gemini","content":"bye","model":"gemini-2.5-flash","tokens":{"input":130,"output":4,"cached":64,"thoughts":0,"total":134}}]}"#;
+        let value: serde_json::Value = serde_json::from_str(document).unwrap();
+        assert_eq!(detect_document(&value), Some(InputFormat::GeminiCli));
+        let parsed = parse_lines(InputFormat::GeminiCli, &[document.as_bytes()]);
+        let seen = by_line(&parsed);
+        assert_eq!(
+            seen,
+            vec![
+                (1, "call gemini-2.5-flash".to_string()),
+                (1, "call gemini-2.5-flash".to_string())
+            ]
+        );
+        let calls: Vec<&CallRecord> = parsed
+            .iter()
+            .filter_map(|p| match &p.outcome {
+                LineOutcome::Call(record) => Some(record.as_ref()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(calls[0].tokens, buckets(100, 0, 15, 5));
+        assert_eq!(calls[1].tokens, buckets(66, 64, 4, 0));
+        assert!(
+            calls[0]
+                .tags
+                .contains(&("agent".to_string(), "subagent".to_string()))
+        );
+        // The migrated copy of the same session in a .jsonl file collapses with it.
+        assert!(calls[0].dedupe_key.is_some());
+        assert_ne!(calls[0].dedupe_key, calls[1].dedupe_key);
+    }
+
+    #[test]
+    fn usage_without_any_model_and_malformed_lines_are_errors() {
+        let text = r#"{"sessionId":"s","projectHash":"p"}
+{"id":"m1","type":"gemini","tokens":{"input":10,"output":1,"cached":0,"total":11}}
+{"id":"m2","type":"gemini","tokens":{"input":"ten"}}
+{"id":
+{"what":"else"}
+{"$set":{"messages":"nope"}}"#;
+        let seen = by_line(&parse(text));
+        assert_eq!(seen.len(), 6);
+        assert!(
+            seen[1]
+                .1
+                .starts_with("error Gemini CLI message with usage names no model")
+        );
+        assert!(seen[2].1.starts_with("error invalid Gemini CLI message"));
+        assert!(seen[3].1.starts_with("error truncated JSON"));
+        assert!(seen[4].1.starts_with("error not a Gemini CLI session line"));
+        assert!(
+            seen[5]
+                .1
+                .starts_with("error invalid Gemini CLI messages list")
+        );
+    }
+
+    #[test]
+    fn reference_sample_counts_its_one_call_once() {
+        let Some(text) = crate::ingest::gemini::tests::reference("gemini_cli_session.jsonl") else {
+            return;
+        };
+        let parsed = parse(&text);
+        let seen = by_line(&parsed);
+        assert_eq!(
+            seen.iter().map(|s| s.1.as_str()).collect::<Vec<_>>(),
+            vec![
+                "skip session metadata, no usage",
+                "skip session metadata, no usage",
+                "call gemini-3-flash-preview",
+                "skip session metadata, no usage",
+                "skip duplicate content block",
+            ]
+        );
+        let record = call_at(&parsed, 3);
+        assert_eq!(record.tokens, buckets(13_906, 0, 491, 306));
+        // Line 5 restates the message with its five tool calls (update_topic, 4 × read_file).
+        assert_eq!(record.features.tool_calls, 5);
+    }
+
+    #[test]
+    fn detects_the_fixture_and_no_other_reference_sample() {
+        assert_eq!(
+            detect_format(FIXTURE.as_bytes()),
+            Some(InputFormat::GeminiCli)
+        );
+        let Some(dir) = crate::ingest::gemini::tests::reference_dir() else {
+            return;
+        };
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if !name.ends_with(".jsonl") || name.starts_with("gemini_cli") {
+                continue;
+            }
+            for line in std::fs::read_to_string(&path).unwrap().lines() {
+                if let Ok(value) = serde_json::from_str::<serde_json::Value>(line) {
+                    assert!(!looks_like(&value), "{name}: {line}");
+                }
+            }
+        }
+    }
 }
