@@ -9,13 +9,15 @@
 //! Whether `prompt_tokens` includes the cache depends on the LiteLLM version. Its Anthropic
 //! transformation (`AnthropicConfig.calculate_usage` in
 //! `litellm/llms/anthropic/chat/transformation.py`) adds both `cache_read_input_tokens` and
-//! `cache_creation_input_tokens` to `input_tokens` in the 2024 releases and again in the current
-//! ones (a v1.80.11 spend log in BerriAI/litellm issue #11364: prompt 98,805 = 10 + 66,360 read
-//! + 32,435 written), but some 2025 releases added only the cache reads (BerriAI/litellm issue
-//! #9812 and the `calculate_usage` of that period). Bedrock and Vertex routes follow the same
-//! OpenAI-style convention. The counts themselves tell the conventions apart well enough:
-//! a prompt smaller than its cache reads cannot include them, one smaller than reads plus writes
-//! cannot include the writes. See [`UsageParts::buckets`].
+//! `cache_creation_input_tokens` to `input_tokens` in current releases (a v1.80.11 spend log in
+//! BerriAI/litellm issue #11364 has a prompt of 98,805 tokens: 10 plain, 66,360 read and 32,435
+//! written), but other releases added only the cache reads (`calculate_usage` at
+//! BerriAI/litellm commit 005e5efa), and a proposed change for the `anthropic_messages`
+//! pass-through (BerriAI/litellm PR #23342) reports the prompt the Anthropic way, without the
+//! cache. Bedrock and Vertex routes follow the OpenAI-style convention. The counts themselves
+//! tell the conventions apart well enough: a prompt smaller than its cache reads cannot include
+//! them, one smaller than reads plus writes cannot include the writes. See
+//! [`UsageParts::buckets`].
 
 use serde::{Deserialize, Deserializer};
 
