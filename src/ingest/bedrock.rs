@@ -174,12 +174,14 @@ struct Block<'a> {
     tool_use: Option<&'a RawValue>,
 }
 
+/// The assistant message of a Converse response.
 #[derive(Deserialize)]
 struct ConverseMessage<'a> {
     #[serde(borrow, default)]
     content: Vec<Block<'a>>,
 }
 
+/// `output` of a Converse response.
 #[derive(Deserialize)]
 struct ConverseOutput<'a> {
     #[serde(borrow)]
@@ -332,6 +334,7 @@ impl BodyFacts {
         }
     }
 
+    /// Folds one usage object in, with its cache-write TTL split when it has one.
     fn add_usage(&mut self, usage: &BodyUsage<'_>) {
         self.input = self.input.or(usage.input);
         self.output = self.output.max(usage.output);
@@ -391,12 +394,14 @@ struct RequestBody<'a> {
     tool_config: Option<ToolConfig<'a>>,
 }
 
+/// Converse `toolConfig`.
 #[derive(Deserialize)]
 struct ToolConfig<'a> {
     #[serde(borrow)]
     tools: Option<&'a RawValue>,
 }
 
+/// One request message of either API.
 #[derive(Deserialize)]
 struct RequestMessage<'a> {
     #[serde(borrow, default)]

@@ -487,10 +487,12 @@ fn status_of(failed: bool, finish_reason: Option<&str>) -> CallStatus {
 struct Text<'a>(Option<Cow<'a, str>>);
 
 impl<'a> Text<'a> {
+    /// The text, if any.
     fn get(&self) -> Option<&str> {
         self.0.as_deref()
     }
 
+    /// The text, if any, keeping its borrow.
     fn into_inner(self) -> Option<Cow<'a, str>> {
         self.0
     }

@@ -51,6 +51,7 @@ struct CacheCreationDetails {
     ephemeral_1h_input_tokens: Option<u64>,
 }
 
+/// `prompt_tokens_details`: OpenAI's cached tokens and LiteLLM's Anthropic cache writes.
 #[derive(Deserialize, Default)]
 struct PromptDetails {
     #[serde(default, deserialize_with = "count")]
@@ -61,6 +62,7 @@ struct PromptDetails {
     cache_creation_token_details: Option<CacheCreationDetails>,
 }
 
+/// `completion_tokens_details`: the reasoning share of the completion.
 #[derive(Deserialize, Default)]
 struct CompletionDetails {
     #[serde(default, deserialize_with = "count")]
