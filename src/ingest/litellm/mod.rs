@@ -276,6 +276,7 @@ fn is_not_a_model_call(call_type: &str) -> bool {
         || lower.contains("guardrail")
         || lower.contains("cancel")
         || lower.contains("list_")
+        || lower.contains("create_batch")
 }
 
 /// Whether an id is LiteLLM's own call id (a bare UUID) rather than a response id.
@@ -343,6 +344,9 @@ impl ResponseFacts {
             service_tier: Option<Cow<'a, str>>,
             #[serde(borrow)]
             choices: Option<Vec<Choice<'a>>>,
+            /// An Anthropic Messages response (the `/v1/messages` pass-through).
+            #[serde(borrow)]
+            stop_reason: Option<Cow<'a, str>>,
             #[serde(borrow)]
             usage: Option<&'a RawValue>,
         }
@@ -360,6 +364,7 @@ impl ResponseFacts {
             finish_reason: choices
                 .first()
                 .and_then(|c| c.finish_reason.as_deref())
+                .or(response.stop_reason.as_deref())
                 .map(str::to_string),
             tool_calls: choices
                 .iter()

@@ -623,3 +623,34 @@ fn reference_dir() -> Option<std::path::PathBuf> {
 fn reference(path: &str) -> Option<String> {
     std::fs::read_to_string(reference_dir()?.join(path)).ok()
 }
+
+#[test]
+fn payload_of_the_anthropic_messages_pass_through() {
+    // The response is Anthropic's own Message: its id, stop reason and TTL split are used.
+    let line = br#"{"id":"msg_01XyZ","trace_id":"t-am","call_type":"anthropic_messages","response_cost":0.031536,"status":"success","custom_llm_provider":"anthropic","prompt_tokens":5012,"completion_tokens":100,"total_tokens":5112,"startTime":1760000500.0,"endTime":1760000502.0,"model":"claude-sonnet-4-5-20250929","hidden_params":{},"response":{"id":"msg_01XyZ","type":"message","model":"claude-sonnet-4-5-20250929","stop_reason":"max_tokens","usage":{"input_tokens":12,"cache_read_input_tokens":0,"cache_creation_input_tokens":5000,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":5000},"output_tokens":100}}}"#;
+    let outcome = payload::parse_line(line);
+    let record = as_call(&outcome);
+    assert_eq!(record.response_id.as_deref(), Some("msg_01XyZ"));
+    assert_eq!(record.status, CallStatus::Incomplete);
+    assert_eq!(record.features.finish_reason.as_deref(), Some("max_tokens"));
+    // prompt 5,012 = 12 plain + 5,000 written with the 1-hour TTL.
+    assert_eq!(record.tokens, buckets(12, 0, 0, 5000, 100, 0));
+    // Sonnet 4.5: 12 × $3/M + 5,000 × $6/M + 100 × $15/M = 0.000036 + 0.03 + 0.0015
+    // = $0.031536.
+    assert_eq!(cost(record), "0.031536");
+}
+
+#[test]
+fn responses_api_usage_details_are_read() {
+    let usage = usage::Usage::parse(
+        r#"{"input_tokens":900,"output_tokens":300,"input_tokens_details":{"cached_tokens":512},"output_tokens_details":{"reasoning_tokens":256}}"#,
+    )
+    .unwrap();
+    let mut parts = usage::UsageParts {
+        prompt: Some(900),
+        completion: Some(300),
+        ..usage::UsageParts::default()
+    };
+    parts.add(&usage);
+    assert_eq!(parts.buckets(), buckets(388, 512, 0, 0, 300, 256));
+}

@@ -85,9 +85,11 @@ pub(super) struct Usage {
     cache_creation_input_tokens: Option<u64>,
     #[serde(default, deserialize_with = "count")]
     reasoning_tokens: Option<u64>,
-    #[serde(default)]
+    /// Also the Responses API's `input_tokens_details` (cached tokens inside the input).
+    #[serde(default, alias = "input_tokens_details")]
     prompt_tokens_details: Option<PromptDetails>,
-    #[serde(default)]
+    /// Also the Responses API's `output_tokens_details` (reasoning inside the output).
+    #[serde(default, alias = "output_tokens_details")]
     completion_tokens_details: Option<CompletionDetails>,
     /// Anthropic's own spelling, when a usage object was passed through untranslated.
     #[serde(default)]
