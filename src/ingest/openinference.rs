@@ -149,18 +149,14 @@ impl<'s> Oi<'s> {
 
     /// Flattened list attributes: messages, tool calls, tools, metadata members.
     fn read_indexed(&mut self, key: &'s str, value: &'s Value<'s>) {
-        if let Some((index, rest)) = key
-            .strip_prefix("llm.input_messages.")
-            .and_then(indexed)
-        {
+        if let Some((index, rest)) = key.strip_prefix("llm.input_messages.").and_then(indexed) {
             let message = self.input_messages.entry(index).or_default();
             match rest {
                 "message.role" => message.role = value.as_str(),
                 "message.content" => message.content = value.as_str(),
                 _ => {
-                    if let Some((part, field)) = rest
-                        .strip_prefix("message.contents.")
-                        .and_then(indexed)
+                    if let Some((part, field)) =
+                        rest.strip_prefix("message.contents.").and_then(indexed)
                     {
                         let slot = message.parts.entry(part).or_default();
                         match field {
@@ -171,14 +167,10 @@ impl<'s> Oi<'s> {
                     }
                 }
             }
-        } else if let Some((index, rest)) = key
-            .strip_prefix("llm.output_messages.")
-            .and_then(indexed)
+        } else if let Some((index, rest)) =
+            key.strip_prefix("llm.output_messages.").and_then(indexed)
         {
-            if let Some((call, _)) = rest
-                .strip_prefix("message.tool_calls.")
-                .and_then(indexed)
-            {
+            if let Some((call, _)) = rest.strip_prefix("message.tool_calls.").and_then(indexed) {
                 self.output_tool_calls.insert((index, call));
             }
         } else if let Some((index, _)) = key.strip_prefix("llm.tools.").and_then(indexed) {
@@ -245,7 +237,10 @@ pub(crate) fn span_result(span: &Span<'_>, resource: &[Attr<'_>]) -> SpanResult 
         outcome: LineOutcome::Skip(reason),
         counts_tokens: false,
     };
-    if !oi.kind.is_some_and(|kind| kind.trim().eq_ignore_ascii_case("LLM")) {
+    if !oi
+        .kind
+        .is_some_and(|kind| kind.trim().eq_ignore_ascii_case("LLM"))
+    {
         return skip(SkipReason::NotAModelCall);
     }
     if !oi.has_usage() {
@@ -733,4 +728,311 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 /// A fresh parser for OpenInference records.
 pub(crate) fn parser() -> Box<dyn LineParser> {
     Box::new(OpenInferenceParser)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use super::*;
+    use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
+    use crate::money::Money;
+    use crate::pricing::{BillingMode, PriceCatalog, call_cost};
+    use crate::record::Provider;
+
+    const OTLP: &str = include_str!("../../fixtures/logs/openinference/otlp_spans.jsonl");
+    const PHOENIX: &str = include_str!("../../fixtures/logs/openinference/phoenix_spans.jsonl");
+    const PAGE: &str = include_str!("../../fixtures/logs/openinference/phoenix_rest_page.json");
+
+    fn catalog() -> &'static PriceCatalog {
+        static CATALOG: OnceLock<PriceCatalog> = OnceLock::new();
+        CATALOG.get_or_init(|| PriceCatalog::embedded().unwrap())
+    }
+
+    fn cost(record: &CallRecord) -> Option<Money> {
+        let index = catalog().resolve(&record.model, record.timestamp_ms)?;
+        Some(call_cost(
+            catalog().entry(index),
+            &record.tokens,
+            BillingMode { batch: false },
+        ))
+    }
+
+    fn usd(text: &str) -> Money {
+        Money::parse_usd(text).unwrap()
+    }
+
+    fn parse(text: &str) -> Vec<Parsed> {
+        let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
+        parse_lines(InputFormat::Openinference, &lines)
+    }
+
+    fn calls(parsed: &[Parsed]) -> Vec<&CallRecord> {
+        parsed
+            .iter()
+            .filter_map(|p| match &p.outcome {
+                LineOutcome::Call(record) => Some(record.as_ref()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn call_of<'p>(parsed: &'p [Parsed], model: &str) -> &'p CallRecord {
+        calls(parsed)
+            .into_iter()
+            .find(|r| r.model == model)
+            .unwrap_or_else(|| panic!("no call of {model}"))
+    }
+
+    fn skips(parsed: &[Parsed]) -> Vec<(u64, SkipReason)> {
+        let mut skips: Vec<(u64, SkipReason)> = parsed
+            .iter()
+            .filter_map(|p| match p.outcome {
+                LineOutcome::Skip(reason) => Some((p.line, reason)),
+                _ => None,
+            })
+            .collect();
+        skips.sort();
+        skips
+    }
+
+    fn tokens(input: u64, read: u64, write: u64, output: u64, reasoning: u64) -> TokenBuckets {
+        TokenBuckets {
+            input,
+            cache_read: read,
+            cache_write_5m: write,
+            cache_write_1h: 0,
+            output,
+            reasoning,
+        }
+    }
+
+    fn has_tag(record: &CallRecord, key: &str, value: &str) -> bool {
+        record.tags.iter().any(|(k, v)| k == key && v == value)
+    }
+
+    fn error_of(line: &str) -> String {
+        let parsed = parse_lines(InputFormat::Openinference, &[line.as_bytes()]);
+        assert_eq!(parsed.len(), 1, "{line}");
+        match &parsed[0].outcome {
+            LineOutcome::Error(message) => message.clone(),
+            other => panic!("{other:?} for {line}"),
+        }
+    }
+
+    #[test]
+    fn otlp_lines_only_llm_spans_are_calls() {
+        let parsed = parse(OTLP);
+        assert_eq!(parsed.len(), 10);
+        assert_eq!(calls(&parsed).len(), 3);
+        assert_eq!(
+            skips(&parsed),
+            vec![
+                (1, SkipReason::NotAModelCall), // AGENT
+                (1, SkipReason::NotAModelCall), // TOOL
+                (2, SkipReason::NotAModelCall), // CHAIN
+                (2, SkipReason::NotAModelCall), // EMBEDDING (token counts, not an LLM span)
+                (2, SkipReason::NotAModelCall), // RETRIEVER
+                (2, SkipReason::RollupSpan),    // LangChain's LLM span around the SDK's
+                (3, SkipReason::ProviderError), // LLM span with status ERROR, no counts
+            ]
+        );
+    }
+
+    #[test]
+    fn anthropic_llm_span_with_cache_reads_and_writes() {
+        let parsed = parse(OTLP);
+        let call = call_of(&parsed, "claude-sonnet-4-5-20250929");
+        // llm.token_count.prompt 2,406 includes 1,800 cache reads and 200 cache writes.
+        assert_eq!(call.tokens, tokens(406, 1800, 200, 50, 0));
+        // claude-sonnet-4-5: 406 × $3/M + 1,800 × $0.30/M + 200 × $3.75/M + 50 × $15/M
+        // = 0.001218 + 0.00054 + 0.00075 + 0.00075 = $0.003258
+        assert_eq!(cost(call), Some(usd("0.003258")));
+        assert_eq!(call.provider, Provider::Anthropic);
+        assert_eq!(
+            call.response_id.as_deref(),
+            Some("msg_01FixtureOpenInference01")
+        );
+        assert_eq!(call.request_id.as_deref(), Some("01fa961201b84358"));
+        assert_eq!(
+            call.session_id.as_deref(),
+            Some("26bcd3d2-0000-4000-8000-fixture00001")
+        );
+        assert_eq!(call.timestamp_ms, Some(1_761_766_343_238));
+        assert_eq!(call.latency_ms, Some(535.0));
+        assert_eq!(call.features.message_count, 2);
+        assert_eq!(call.features.tools_defined, 1);
+        assert_eq!(
+            call.text.as_ref().unwrap().system,
+            "Extract the order as JSON."
+        );
+        for (key, value) in [
+            ("service", "checkout-api"),
+            ("environment", "prod"),
+            ("project", "checkout"),
+            ("user", "user-42"),
+            ("feature", "order-extract"),
+            ("tag", "checkout"),
+            ("tag", "prod"),
+        ] {
+            assert!(
+                has_tag(call, key, value),
+                "{key}={value} in {:?}",
+                call.tags
+            );
+        }
+    }
+
+    #[test]
+    fn openai_llm_span_with_cache_and_reasoning() {
+        let parsed = parse(OTLP);
+        let call = call_of(&parsed, "gpt-5-mini-2025-08-07");
+        // 1,500 prompt including 1,024 cached; 400 completion including 256 reasoning.
+        assert_eq!(call.tokens, tokens(476, 1024, 0, 400, 256));
+        // gpt-5-mini: 476 × $0.25/M + 1,024 × $0.025/M + 400 × $2/M
+        // = 0.000119 + 0.0000256 + 0.0008 = $0.0009446
+        assert_eq!(cost(call), Some(usd("0.0009446")));
+        assert_eq!(
+            call.response_id.as_deref(),
+            Some("chatcmpl-FixtureOpenInference02")
+        );
+        assert_eq!(call.service_tier.as_deref(), Some("default"));
+        let features = &call.features;
+        assert!(features.streamed && features.json_schema);
+        assert_eq!((features.images, features.tool_calls), (1, 1));
+        assert_eq!(call.text.as_ref().unwrap().user, "Is this receipt valid?");
+        assert!(has_tag(call, "project", "support"));
+    }
+
+    #[test]
+    fn prompt_count_that_excludes_the_cache_is_taken_as_uncached_input() {
+        let parsed = parse(OTLP);
+        let call = call_of(&parsed, "claude-haiku-4-5");
+        // Before openinference abd36c45 the Anthropic prompt count was input_tokens alone.
+        assert_eq!(call.tokens, tokens(12, 3000, 500, 80, 0));
+        // claude-haiku-4-5: 12 × $1/M + 3,000 × $0.10/M + 500 × $1.25/M + 80 × $5/M
+        // = 0.000012 + 0.0003 + 0.000625 + 0.0004 = $0.001337
+        assert_eq!(cost(call), Some(usd("0.001337")));
+        assert_eq!(call.status, CallStatus::Incomplete);
+    }
+
+    #[test]
+    fn phoenix_span_json_nested_and_flat() {
+        let parsed = parse(PHOENIX);
+        assert_eq!(parsed.len(), 3);
+        assert_eq!(skips(&parsed), vec![(2, SkipReason::NotAModelCall)]);
+        // Nested attributes: {"llm": {"token_count": {...}}}.
+        let gemini = call_of(&parsed, "gemini-2.5-flash");
+        assert_eq!(gemini.tokens, tokens(1000, 1200, 0, 500, 350));
+        // gemini-2.5-flash: 1,000 × $0.30/M + 1,200 × $0.03/M + 500 × $2.50/M
+        // = 0.0003 + 0.000036 + 0.00125 = $0.001586
+        assert_eq!(cost(gemini), Some(usd("0.001586")));
+        assert_eq!(gemini.provider, Provider::Google);
+        // 2025-10-29T19:40:00.125Z
+        assert_eq!(gemini.timestamp_ms, Some(1_761_766_800_125));
+        assert_eq!(gemini.latency_ms, Some(2500.0));
+        assert_eq!(gemini.session_id.as_deref(), Some("phoenix-session-1"));
+        assert!(has_tag(gemini, "feature", "summarize"));
+        assert_eq!(gemini.text.as_ref().unwrap().user, "Summarise this thread.");
+        // The spec's example shape: dotted keys, lists of message objects, an OTel span kind.
+        let openai = call_of(&parsed, "gpt-4o-mini-2024-07-18");
+        assert_eq!(openai.tokens, tokens(229, 0, 0, 21, 0));
+        // gpt-4o-mini: 229 × $0.15/M + 21 × $0.60/M = 0.00003435 + 0.0000126 = $0.00004695
+        assert_eq!(cost(openai), Some(usd("0.00004695")));
+        assert_eq!(openai.features.message_count, 2);
+        assert_eq!(openai.features.tool_calls, 1);
+        assert_eq!(openai.latency_ms, Some(534.781));
+        assert_eq!(openai.provider, Provider::OpenAi);
+    }
+
+    #[test]
+    fn phoenix_rest_page_of_both_span_shapes() {
+        let value: serde_json::Value = serde_json::from_str(PAGE).unwrap();
+        assert_eq!(detect_document(&value), Some(InputFormat::Openinference));
+        let parsed = parse_lines(InputFormat::Openinference, &[PAGE.as_bytes()]);
+        assert_eq!(parsed.len(), 2);
+        let deepseek = call_of(&parsed, "deepseek-chat");
+        assert_eq!(deepseek.tokens, tokens(440, 2560, 0, 300, 0));
+        // deepseek-chat from 2025-09-29: 440 × $0.28/M + 2,560 × $0.028/M + 300 × $0.42/M
+        // = 0.0001232 + 0.00007168 + 0.000126 = $0.00032088
+        assert_eq!(cost(deepseek), Some(usd("0.00032088")));
+        assert_eq!(deepseek.stated_cost_usd, Some(0.00032088));
+        assert_eq!(deepseek.provider, Provider::DeepSeek);
+        assert!(has_tag(deepseek, "user", "user-7"));
+        // Snake-case OTLP span of /spans/otlpv1, integers as JSON numbers.
+        let haiku = call_of(&parsed, "claude-haiku-4-5-20251001");
+        assert_eq!(haiku.tokens, tokens(1000, 0, 0, 100, 0));
+        // claude-haiku-4-5: 1,000 × $1/M + 100 × $5/M = $0.0015
+        assert_eq!(cost(haiku), Some(usd("0.0015")));
+        assert_eq!(haiku.latency_ms, Some(1200.0));
+    }
+
+    #[test]
+    fn detects_the_fixtures_and_not_genai_spans() {
+        assert_eq!(
+            detect_format(OTLP.as_bytes()),
+            Some(InputFormat::Openinference)
+        );
+        assert_eq!(
+            detect_format(PHOENIX.as_bytes()),
+            Some(InputFormat::Openinference)
+        );
+        let genai = include_str!("../../fixtures/logs/otel/genai_spans.jsonl");
+        for line in genai.lines() {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert!(!looks_like(&value));
+        }
+        assert!(!looks_like(
+            &serde_json::json!({"data": [{"id": "x", "object": "bucket"}]})
+        ));
+        assert!(!looks_like(
+            &serde_json::json!({"context": {"span_id": "a"}})
+        ));
+    }
+
+    #[test]
+    fn nested_and_flat_attributes_read_alike() {
+        let nested = r#"{"name":"n","context":{"trace_id":"t","span_id":"s"},"span_kind":"LLM","attributes":{"llm":{"model_name":"gpt-4o-mini","token_count":{"prompt":100,"completion":10,"prompt_details":{"cache_read":40}}}}}"#;
+        let flat = r#"{"name":"n","context":{"trace_id":"t","span_id":"s"},"span_kind":"LLM","attributes":{"llm.model_name":"gpt-4o-mini","llm.token_count.prompt":100,"llm.token_count.completion":10,"llm.token_count.prompt_details.cache_read":40}}"#;
+        let mixed = r#"{"name":"n","context":{"trace_id":"t","span_id":"s"},"span_kind":"LLM","attributes":{"llm":{"model_name":"gpt-4o-mini","token_count.prompt":"100","token_count":{"completion":10.0,"prompt_details.cache_read":40}}}}"#;
+        for line in [nested, flat, mixed] {
+            let parsed = parse_lines(InputFormat::Openinference, &[line.as_bytes()]);
+            assert_eq!(calls(&parsed)[0].tokens, tokens(60, 40, 0, 10, 0), "{line}");
+        }
+    }
+
+    #[test]
+    fn llm_span_nested_in_llm_span_of_the_same_page() {
+        let page = r#"{"data":[
+            {"name":"outer","context":{"trace_id":"t","span_id":"p"},"span_kind":"LLM","attributes":{"llm.model_name":"gpt-4o-mini","llm.token_count.prompt":100,"llm.token_count.completion":10}},
+            {"name":"inner","context":{"trace_id":"t","span_id":"c"},"parent_id":"p","span_kind":"LLM","attributes":{"llm.model_name":"gpt-4o-mini","llm.token_count.prompt":100,"llm.token_count.completion":10}}]}"#;
+        let parsed = parse_lines(InputFormat::Openinference, &[page.as_bytes()]);
+        assert_eq!(calls(&parsed).len(), 1);
+        assert_eq!(skips(&parsed), vec![(1, SkipReason::RollupSpan)]);
+    }
+
+    #[test]
+    fn malformed_records_are_errors() {
+        assert!(error_of(r#"{"hello":1}"#).contains("not an OpenInference span"));
+        assert!(error_of(r#"{"context":{"span_id":"s"},"attributes":"#).contains("truncated"));
+        assert!(error_of(r#"{"context":{},"attributes":[1,2]}"#).contains("must be a JSON object"));
+        assert!(error_of(r#"{"data":5}"#).contains("unexpected shape"));
+        assert!(error_of(r#"{"data":[7]}"#).contains("span objects"));
+        let total_only = r#"{"name":"n","context":{"trace_id":"t","span_id":"s"},"span_kind":"LLM","attributes":{"llm.model_name":"gpt-4o-mini","llm.token_count.total":50}}"#;
+        assert!(error_of(total_only).contains("only llm.token_count.total"));
+        let no_model = r#"{"name":"n","context":{"trace_id":"t","span_id":"s"},"span_kind":"LLM","attributes":{"llm.token_count.prompt":5}}"#;
+        assert!(error_of(no_model).contains("no llm.model_name"));
+        let odd = r#"{"name":5,"context":{"trace_id":[],"span_id":{}},"span_kind":"LLM","start_time":"yesterday","attributes":{"llm.model_name":"gpt-4o-mini","llm.token_count.prompt":-3,"llm.token_count.completion":1e300,"llm.invocation_parameters":"{not json","output.mime_type":"application/json","output.value":"[","metadata":"{\"a\":"}}"#;
+        let parsed = parse_lines(InputFormat::Openinference, &[odd.as_bytes()]);
+        assert_eq!(parsed.len(), 1);
+    }
+
+    #[test]
+    fn model_from_invocation_parameters_when_the_span_names_none() {
+        let line = r#"{"name":"n","context":{"trace_id":"t","span_id":"s"},"span_kind":"LLM","status_code":"ERROR","attributes":{"llm.invocation_parameters":"{\"model\": \"gpt-4o-mini\"}","llm.token_count.prompt":5,"llm.token_count.completion":1}}"#;
+        let parsed = parse_lines(InputFormat::Openinference, &[line.as_bytes()]);
+        let call = calls(&parsed)[0];
+        assert_eq!(call.model, "gpt-4o-mini");
+        assert_eq!(call.status, CallStatus::Error);
+    }
 }

@@ -726,12 +726,7 @@ pub(crate) fn output_buckets(output: u64, reasoning: u64) -> TokenBuckets {
 fn is_model_operation(operation: &str) -> bool {
     matches!(
         operation,
-        "chat"
-            | "text_completion"
-            | "generate_content"
-            | "embeddings"
-            | "completion"
-            | "embedding"
+        "chat" | "text_completion" | "generate_content" | "embeddings" | "completion" | "embedding"
     )
 }
 
@@ -909,7 +904,10 @@ fn add_genai_messages(messages: &serde_json::Value, prompt: &mut PromptSummary) 
         return;
     };
     for message in messages {
-        let role_name = message.get("role").and_then(|r| r.as_str()).unwrap_or("user");
+        let role_name = message
+            .get("role")
+            .and_then(|r| r.as_str())
+            .unwrap_or("user");
         let role = Role::from_name(role_name);
         let mut parts = Vec::new();
         for part in message
@@ -1161,8 +1159,9 @@ impl OtelParser {
         }
         if self.arrival.len() > 2 * self.traces.len() + 1024 {
             let traces = &self.traces;
-            self.arrival
-                .retain(|(key, generation)| traces.get(key).is_some_and(|b| b.generation == *generation));
+            self.arrival.retain(|(key, generation)| {
+                traces.get(key).is_some_and(|b| b.generation == *generation)
+            });
         }
     }
 }
@@ -1306,19 +1305,23 @@ mod tests {
         let parsed = parse(SPANS);
         // 2 + 3 + 2 + 7 + 1 + 1 spans on six lines.
         assert_eq!(parsed.len(), 16);
-        assert!(parsed.iter().all(|p| !matches!(p.outcome, LineOutcome::Error(_))));
+        assert!(
+            parsed
+                .iter()
+                .all(|p| !matches!(p.outcome, LineOutcome::Error(_)))
+        );
         assert_eq!(calls(&parsed).len(), 8);
         assert_eq!(
             skips(&parsed),
             vec![
-                (1, SkipReason::NotAModelCall),   // the HTTP server span
-                (2, SkipReason::NotAModelCall),   // execute_tool
-                (3, SkipReason::RollupSpan),      // invoke_agent summing its two chats
-                (4, SkipReason::NotAModelCall),   // create_agent
-                (4, SkipReason::NotAModelCall),   // the job's root span, no gen_ai attributes
-                (4, SkipReason::NoUsage),         // chat without usage
-                (4, SkipReason::ProviderError),   // status ERROR, error.type 429, no usage
-                (5, SkipReason::RollupSpan),      // framework span wrapping the SDK's span
+                (1, SkipReason::NotAModelCall), // the HTTP server span
+                (2, SkipReason::NotAModelCall), // execute_tool
+                (3, SkipReason::RollupSpan),    // invoke_agent summing its two chats
+                (4, SkipReason::NotAModelCall), // create_agent
+                (4, SkipReason::NotAModelCall), // the job's root span, no gen_ai attributes
+                (4, SkipReason::NoUsage),       // chat without usage
+                (4, SkipReason::ProviderError), // status ERROR, error.type 429, no usage
+                (5, SkipReason::RollupSpan),    // framework span wrapping the SDK's span
             ]
         );
     }
@@ -1353,7 +1356,11 @@ mod tests {
             ("feature", "order-extract"),
             ("trace_id", "5b8efff798038103d269b633813fc60c"),
         ] {
-            assert!(has_tag(call, key, value), "{key}={value} in {:?}", call.tags);
+            assert!(
+                has_tag(call, key, value),
+                "{key}={value} in {:?}",
+                call.tags
+            );
         }
     }
 
@@ -1496,7 +1503,9 @@ mod tests {
             let value: serde_json::Value = serde_json::from_str(line).unwrap();
             assert!(!looks_like(&value));
         }
-        assert!(!looks_like(&serde_json::json!({"object": "chat.completion"})));
+        assert!(!looks_like(
+            &serde_json::json!({"object": "chat.completion"})
+        ));
     }
 
     /// One span as an OTLP line.
@@ -1572,7 +1581,11 @@ mod tests {
         }
         assert!(calls(&out).is_empty());
         parser.line(GRACE_LINES + 1, filler.as_bytes(), &mut out);
-        assert_eq!(calls(&out).len(), 1, "decided {GRACE_LINES} lines after the root");
+        assert_eq!(
+            calls(&out).len(),
+            1,
+            "decided {GRACE_LINES} lines after the root"
+        );
         // A child arriving later is judged alone: the documented limit of the window.
         let late = export_line("t1", "c1", "p1", &usage_attrs(100, 10));
         parser.line(GRACE_LINES + 2, late.as_bytes(), &mut out);
@@ -1607,7 +1620,10 @@ mod tests {
     #[test]
     fn malformed_records_are_errors() {
         let cases: [(&str, &str); 5] = [
-            (r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"#, "truncated"),
+            (
+                r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"#,
+                "truncated",
+            ),
             (r#"{"hello":"world"}"#, "no resourceSpans"),
             (r#"{"resourceSpans":5}"#, "unexpected shape"),
             (
@@ -1662,11 +1678,23 @@ mod tests {
     fn provider_names_and_model_makers() {
         let cases = [
             (Some("azure.ai.openai"), "my-deployment", Provider::OpenAi),
-            (Some("gcp.vertex_ai"), "claude-sonnet-4-5@20250929", Provider::Anthropic),
+            (
+                Some("gcp.vertex_ai"),
+                "claude-sonnet-4-5@20250929",
+                Provider::Anthropic,
+            ),
             (Some("gcp.vertex_ai"), "gemini-2.5-pro", Provider::Google),
-            (Some("aws.bedrock"), "us.anthropic.claude-3-5-sonnet-20240620-v1:0", Provider::Anthropic),
+            (
+                Some("aws.bedrock"),
+                "us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+                Provider::Anthropic,
+            ),
             (Some("aws.bedrock"), "deepseek.r1-v1:0", Provider::DeepSeek),
-            (Some("aws.bedrock"), "amazon.nova-pro-v1:0", Provider::Unknown),
+            (
+                Some("aws.bedrock"),
+                "amazon.nova-pro-v1:0",
+                Provider::Unknown,
+            ),
             (Some("deepseek"), "deepseek-chat", Provider::DeepSeek),
             (Some("openai"), "o4-mini", Provider::OpenAi),
             (None, "o3", Provider::OpenAi),
