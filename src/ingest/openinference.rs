@@ -104,8 +104,12 @@ struct Oi<'s> {
     output_value: Option<&'s str>,
     output_mime: Option<&'s str>,
     input_messages: BTreeMap<usize, Message<'s>>,
+    /// (message, call) indexes of `llm.output_messages.<m>.message.tool_calls.<c>.*`.
     output_tool_calls: BTreeSet<(usize, usize)>,
+    /// Indexes of `llm.tools.<n>.*`.
     tools: BTreeSet<usize>,
+    /// `llm.tools.<n>.tool.json_schema`: part of the prefix a prompt cache could serve.
+    tool_schemas: Vec<&'s str>,
 }
 
 /// Splits `<index>.<rest>`.
@@ -115,6 +119,7 @@ fn indexed(text: &str) -> Option<(usize, &str)> {
 }
 
 impl<'s> Oi<'s> {
+    /// Gathers the attributes of one span (flat dotted keys).
     fn read(attrs: &'s [Attr<'s>]) -> Oi<'s> {
         let mut oi = Oi::default();
         for attr in attrs {
@@ -173,8 +178,13 @@ impl<'s> Oi<'s> {
             if let Some((call, _)) = rest.strip_prefix("message.tool_calls.").and_then(indexed) {
                 self.output_tool_calls.insert((index, call));
             }
-        } else if let Some((index, _)) = key.strip_prefix("llm.tools.").and_then(indexed) {
+        } else if let Some((index, field)) = key.strip_prefix("llm.tools.").and_then(indexed) {
             self.tools.insert(index);
+            if field == "tool.json_schema"
+                && let Some(schema) = value.as_str()
+            {
+                self.tool_schemas.push(schema);
+            }
         } else if let Some(member) = key.strip_prefix("metadata.")
             && let Some(text) = value.as_str()
         {
@@ -182,6 +192,7 @@ impl<'s> Oi<'s> {
         }
     }
 
+    /// Whether the span states a prompt, completion or cache count (zero included).
     fn has_usage(&self) -> bool {
         self.prompt.is_some()
             || self.completion.is_some()
@@ -189,6 +200,7 @@ impl<'s> Oi<'s> {
             || self.cache_write.is_some()
     }
 
+    /// Exclusive buckets from the inclusive counts (see the module notes).
     fn buckets(&self) -> TokenBuckets {
         let cache_read = self.cache_read.unwrap_or(0);
         let cache_write = self.cache_write.unwrap_or(0);
@@ -205,13 +217,16 @@ impl<'s> Oi<'s> {
 /// `llm.invocation_parameters`: the request's parameters as a JSON string.
 #[derive(Deserialize, Default)]
 struct Invocation<'a> {
+    /// The requested model: a fallback when the span names none.
     #[serde(borrow)]
     model: Option<Cow<'a, str>>,
     #[serde(borrow)]
     model_name: Option<Cow<'a, str>>,
     stream: Option<bool>,
+    /// `{"type": "json_schema" | "json_object" | "text", …}`.
     #[serde(borrow)]
     response_format: Option<&'a RawValue>,
+    /// The requested tier: used when the response does not say which one served.
     #[serde(borrow)]
     service_tier: Option<Cow<'a, str>>,
 }
@@ -337,6 +352,11 @@ fn response_body<'s>(oi: &Oi<'s>) -> Option<ResponseBody<'s>> {
 /// Messages, tools, streaming, structured output, finish reason and prompt text.
 fn apply_features(oi: &Oi<'_>, invocation: &Invocation<'_>, record: &mut CallRecord) {
     let mut prompt = PromptSummary::default();
+    for schema in &oi.tool_schemas {
+        if let Ok(raw) = RawValue::from_string(schema.to_string()) {
+            prompt.add_tool_definitions(&raw);
+        }
+    }
     for message in oi.input_messages.values() {
         let role = Role::from_name(message.role.unwrap_or("user"));
         let content = if message.parts.is_empty() {
@@ -538,12 +558,14 @@ struct Record {
 }
 
 impl Record {
+    /// Reads `span` and keeps its outcome and link.
     fn add(&mut self, line_no: u64, span: &Span<'_>, resource: &[Attr<'_>]) {
         link(&mut self.parents, span);
         let result = crate::ingest::otel::span_result(span, resource);
         self.held.push(Held::new(line_no, span, result));
     }
 
+    /// Keeps an error for a span that could not be read.
     fn error(&mut self, line_no: u64, message: String) {
         self.held.push(Held {
             line: line_no,
@@ -616,6 +638,7 @@ fn parse_record(line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
     settle(record.held, &record.parents, out);
 }
 
+/// Reads one Phoenix span JSON object into the record.
 fn add_phoenix(record: &mut Record, line_no: u64, value: &serde_json::Value) {
     match phoenix_span(value) {
         Ok(span) => record.add(line_no, &span, &[]),

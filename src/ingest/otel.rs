@@ -307,6 +307,7 @@ fn unquote(raw: &RawValue) -> &str {
         .unwrap_or(text)
 }
 
+/// Converts OTLP key/value pairs (a missing value becomes [`Value::Empty`]).
 fn attrs_from_wire(list: Vec<KeyValue<'_>>) -> Vec<Attr<'_>> {
     list.into_iter()
         .map(|kv| Attr {
@@ -398,6 +399,7 @@ fn id_key(id: &str) -> Option<u64> {
 
 /// One `resourceSpans` entry: the resource's attributes and its spans.
 pub(crate) struct Batch<'a> {
+    /// Attributes of the process that emitted the spans (`service.name`, …).
     pub resource: Vec<Attr<'a>>,
     pub spans: Vec<Span<'a>>,
 }
@@ -446,6 +448,7 @@ pub(crate) struct SpanResult {
 }
 
 impl SpanResult {
+    /// A span that is no call, and reports no tokens.
     fn skip(reason: SkipReason) -> SpanResult {
         SpanResult {
             outcome: LineOutcome::Skip(reason),
@@ -511,14 +514,19 @@ pub(crate) fn settle(pending: Vec<Held>, parents: &HashMap<u64, u64>, out: &mut 
 
 /// A span whose outcome waits on its descendants.
 pub(crate) struct Held {
+    /// The line the span was read on.
     pub line: u64,
+    /// Key of the span's id (`None` when it has none).
     pub span: Option<u64>,
+    /// Key of the parent's id (`None` for a root span).
     pub parent: Option<u64>,
+    /// See [`SpanResult::counts_tokens`].
     pub counts_tokens: bool,
     pub outcome: LineOutcome,
 }
 
 impl Held {
+    /// Holds `result` of `span`, read on `line`, with the span's links.
     pub(crate) fn new(line: u64, span: &Span<'_>, result: SpanResult) -> Held {
         Held {
             line,
@@ -590,6 +598,8 @@ struct GenAi<'s> {
 }
 
 impl<'s> GenAi<'s> {
+    /// Gathers the attributes of one span; when old and new names are both present the new
+    /// one wins.
     fn read(attrs: &'s [Attr<'s>]) -> GenAi<'s> {
         let mut g = GenAi::default();
         for attr in attrs {
@@ -663,6 +673,7 @@ impl<'s> GenAi<'s> {
         g
     }
 
+    /// Whether the span states any token count at all (zero included).
     fn has_usage(&self) -> bool {
         self.input.is_some()
             || self.prompt_legacy.is_some()
@@ -866,6 +877,8 @@ pub(crate) fn is_cut_short(reason: Option<&str>) -> bool {
     )
 }
 
+/// Adds `gen_ai.tool.definitions` (a JSON string or a structured value) to the repeated
+/// prefix a prompt cache could serve.
 fn add_tool_definitions(definitions: &Value<'_>, prompt: &mut PromptSummary) {
     let text = match definitions {
         Value::Str(text) => text.to_string(),
@@ -1061,6 +1074,7 @@ fn provider_from_model(model: &str) -> Provider {
 
 /// Spans of one undecided trace.
 struct TraceBuffer {
+    /// Which buffer of this trace id this is (see [`OtelParser::generation`]).
     generation: u64,
     /// Child → parent links of every span read in this trace.
     parents: HashMap<u64, u64>,
@@ -1071,13 +1085,17 @@ struct TraceBuffer {
 /// Reads an OTLP file in order, holding spans with usage until their trace is decided.
 #[derive(Default)]
 struct OtelParser {
+    /// Undecided traces by key of their trace id.
     traces: HashMap<u64, TraceBuffer>,
     /// Undecided traces, oldest first (entries of decided traces are dropped lazily).
     arrival: VecDeque<(u64, u64)>,
     /// Traces whose root span was read: (line of the root, trace key, generation).
     ready: VecDeque<(u64, u64, u64)>,
+    /// Counter that tells a trace decided and read again apart from its first buffer.
     generation: u64,
+    /// Links held across all traces.
     links: usize,
+    /// Spans held across all traces.
     pending: usize,
 }
 
@@ -1119,7 +1137,7 @@ impl OtelParser {
                 outcome: held.outcome,
             });
         }
-        if span.parent_id.trim().is_empty() {
+        if span.parent_key().is_none() {
             self.ready.push_back((line_no, key, buffer.generation));
         }
     }
