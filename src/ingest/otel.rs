@@ -588,6 +588,7 @@ struct GenAi<'s> {
     error_type: Option<&'s str>,
     aws_request_id: Option<&'s str>,
     agent_name: Option<&'s str>,
+    /// `gen_ai.usage.cost`: USD the instrumentation computed itself (OpenLIT writes it).
     stated_cost: Option<f64>,
     input_messages: Option<&'s Value<'s>>,
     output_messages: Option<&'s Value<'s>>,
@@ -598,8 +599,9 @@ struct GenAi<'s> {
 }
 
 impl<'s> GenAi<'s> {
-    /// Gathers the attributes of one span; when old and new names are both present the new
-    /// one wins.
+    /// Gathers the attributes of one span. Old and new names of the same count are kept
+    /// apart and combined new-first; of the cache and reasoning spellings, the first present
+    /// is read.
     fn read(attrs: &'s [Attr<'s>]) -> GenAi<'s> {
         let mut g = GenAi::default();
         for attr in attrs {
