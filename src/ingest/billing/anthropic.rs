@@ -77,21 +77,19 @@ fn read_report(
     let buckets = match node.data.take() {
         Some(items) => items
             .into_iter()
-            .filter_map(
-                |item| match serde_json::from_str::<Node<'_>>(item.get()) {
-                    Ok(bucket) if bucket.results.is_some() => Some(bucket),
-                    Ok(_) => {
-                        push(LineOutcome::Error(
-                            "report item is not a bucket: no results".into(),
-                        ));
-                        None
-                    }
-                    Err(err) => {
-                        push(LineOutcome::Error(format!("invalid bucket: {err}")));
-                        None
-                    }
-                },
-            )
+            .filter_map(|item| match serde_json::from_str::<Node<'_>>(item.get()) {
+                Ok(bucket) if bucket.results.is_some() => Some(bucket),
+                Ok(_) => {
+                    push(LineOutcome::Error(
+                        "report item is not a bucket: no results".into(),
+                    ));
+                    None
+                }
+                Err(err) => {
+                    push(LineOutcome::Error(format!("invalid bucket: {err}")));
+                    None
+                }
+            })
             .collect(),
         None if has_results => vec![node],
         None => {
@@ -101,10 +99,13 @@ fn read_report(
         }
     };
     for bucket in buckets {
-        let period = bucket.starting_at.and_then(json_time).map(|start_ms| Period {
-            start_ms,
-            end_ms: bucket.ending_at.and_then(json_time),
-        });
+        let period = bucket
+            .starting_at
+            .and_then(json_time)
+            .map(|start_ms| Period {
+                start_ms,
+                end_ms: bucket.ending_at.and_then(json_time),
+            });
         for result in bucket.results.unwrap_or_default() {
             push(match period {
                 Some(period) => read_result(result.get(), period),
@@ -311,9 +312,13 @@ fn report_results(value: &serde_json::Value) -> Vec<&serde_json::Value> {
 }
 
 fn is_usage_result(result: &serde_json::Value) -> bool {
-    ["uncached_input_tokens", "cache_read_input_tokens", "cache_creation"]
-        .iter()
-        .any(|key| result.get(key).is_some())
+    [
+        "uncached_input_tokens",
+        "cache_read_input_tokens",
+        "cache_creation",
+    ]
+    .iter()
+    .any(|key| result.get(key).is_some())
 }
 
 fn is_cost_result(result: &serde_json::Value) -> bool {
@@ -507,7 +512,13 @@ mod tests {
         for (format, case) in cases {
             let parsed = parse_lines(format, &[case]);
             assert!(
-                matches!(parsed[..], [Parsed { outcome: LineOutcome::Error(_), .. }]),
+                matches!(
+                    parsed[..],
+                    [Parsed {
+                        outcome: LineOutcome::Error(_),
+                        ..
+                    }]
+                ),
                 "{}",
                 String::from_utf8_lossy(case)
             );

@@ -120,7 +120,15 @@ fn usage_type_model(part: &str) -> (Provider, String) {
 fn product_model(product: &str) -> String {
     let name = product.split('(').next().unwrap_or(product).trim();
     let words = name_words(name, false);
-    let vendors = ["openai", "anthropic", "meta", "amazon", "mistral", "deepseek", "cohere"];
+    let vendors = [
+        "openai",
+        "anthropic",
+        "meta",
+        "amazon",
+        "mistral",
+        "deepseek",
+        "cohere",
+    ];
     let words: Vec<&str> = words
         .iter()
         .map(String::as_str)
@@ -319,13 +327,19 @@ mod tests {
         assert_eq!(price(&found[0]), "0.069");
         // 14,267 output × $15/M = $0.214005.
         assert_eq!(found[1].tokens.output, 14_267);
-        assert_eq!((billed(&found[1]), price(&found[1])), ("0.214005".into(), "0.214005".into()));
+        assert_eq!(
+            (billed(&found[1]), price(&found[1])),
+            ("0.214005".into(), "0.214005".into())
+        );
         // 500,000 cache reads × $0.30/M = $0.15.
         assert_eq!(found[2].tokens.cache_read, 500_000);
         assert_eq!(price(&found[2]), "0.15");
         // 40,000 cache writes × $3.75/M = $0.15.
         assert_eq!(found[3].tokens.cache_write_5m, 40_000);
-        assert_eq!((billed(&found[3]), price(&found[3])), ("0.15".into(), "0.15".into()));
+        assert_eq!(
+            (billed(&found[3]), price(&found[3])),
+            ("0.15".into(), "0.15".into())
+        );
 
         // Pricing unit "1K tokens": 120.5 units are 120,500 tokens; batch halves $1/M:
         // 120,500 × $0.50/M = $0.06025.
@@ -333,7 +347,10 @@ mod tests {
         assert_eq!(haiku.model.as_deref(), Some("claude-haiku-4-5"));
         assert!(haiku.batch);
         assert_eq!(haiku.tokens.input, 120_500);
-        assert_eq!((billed(haiku), price(haiku)), ("0.06025".into(), "0.06025".into()));
+        assert_eq!(
+            (billed(haiku), price(haiku)),
+            ("0.06025".into(), "0.06025".into())
+        );
 
         // Marketplace line: the model is in the product name; "Units" count no tokens, so the
         // cost is kept with zero tokens.

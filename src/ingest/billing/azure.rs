@@ -95,7 +95,10 @@ fn parse_meter(name: &str) -> Meter {
             other => model.push(other),
         }
     }
-    if model.first().is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())) {
+    if model
+        .first()
+        .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+    {
         model.insert(0, "gpt");
     }
     let mut joined = model.join("-");
@@ -298,17 +301,26 @@ mod tests {
         // Unit "1K" but 13,823 × $0.00015 = $2.07 ≠ $0.00207345: the quantity is plain tokens.
         // 13,823 × $0.15/M = $0.00207345.
         assert_eq!(trap.tokens.input, 13_823);
-        assert_eq!((billed(trap), price(trap)), ("0.00207345".into(), "0.00207345".into()));
+        assert_eq!(
+            (billed(trap), price(trap)),
+            ("0.00207345".into(), "0.00207345".into())
+        );
 
         // 2.5 thousand output tokens: 2,500 × $0.60/M = $0.0015.
         let output = &found[1];
         assert_eq!(output.tokens.output, 2_500);
-        assert_eq!((billed(output), price(output)), ("0.0015".into(), "0.0015".into()));
+        assert_eq!(
+            (billed(output), price(output)),
+            ("0.0015".into(), "0.0015".into())
+        );
 
         // Cached input: 40,000 × $0.075/M = $0.003.
         let cached = &found[2];
         assert_eq!(cached.tokens.cache_read, 40_000);
-        assert_eq!((billed(cached), price(cached)), ("0.003".into(), "0.003".into()));
+        assert_eq!(
+            (billed(cached), price(cached)),
+            ("0.003".into(), "0.003".into())
+        );
 
         // "1M" unit: 0.12 million output tokens of gpt-5: 120,000 × $10/M = $1.20.
         let gpt5 = &found[3];
@@ -320,7 +332,10 @@ mod tests {
         let batch = &found[4];
         assert!(batch.batch);
         assert_eq!(batch.tokens.input, 100_000);
-        assert_eq!((billed(batch), price(batch)), ("0.0075".into(), "0.0075".into()));
+        assert_eq!(
+            (billed(batch), price(batch)),
+            ("0.0075".into(), "0.0075".into())
+        );
 
         // Billed in euros with the US-dollar cost stated: billed in dollars.
         // 500,000 gpt-4.1-mini input × $0.40/M = $0.20.
@@ -349,10 +364,22 @@ mod tests {
             meter("o4-mini 0416 Inp Data Zone Tokens"),
             ("o4-mini-2025-04-16".into(), Some(Input))
         );
-        assert_eq!(meter("gpt 4.1 mini Inp glbl Tokens"), ("gpt-4.1-mini".into(), Some(Input)));
-        assert_eq!(meter("GPT 5 Nano Inpt Glbl 1M Tokens"), ("gpt-5-nano".into(), Some(Input)));
-        assert_eq!(meter("5.4 nano Inp Gl 1M Tokens"), ("gpt-5.4-nano".into(), Some(Input)));
-        assert_eq!(meter("5.4 opt Dz 1M Tokens"), ("gpt-5.4".into(), Some(Output)));
+        assert_eq!(
+            meter("gpt 4.1 mini Inp glbl Tokens"),
+            ("gpt-4.1-mini".into(), Some(Input))
+        );
+        assert_eq!(
+            meter("GPT 5 Nano Inpt Glbl 1M Tokens"),
+            ("gpt-5-nano".into(), Some(Input))
+        );
+        assert_eq!(
+            meter("5.4 nano Inp Gl 1M Tokens"),
+            ("gpt-5.4-nano".into(), Some(Input))
+        );
+        assert_eq!(
+            meter("5.4 opt Dz 1M Tokens"),
+            ("gpt-5.4".into(), Some(Output))
+        );
         assert_eq!(
             meter("gpt-4o-0806-Outp-regnl Tokens"),
             ("gpt-4o-2024-08-06".into(), Some(Output))
@@ -361,9 +388,15 @@ mod tests {
             meter("gpt-35-turbo-0125-Inp-regnl Tokens"),
             ("gpt-3.5-turbo-2024-01-25".into(), Some(Input))
         );
-        assert_eq!(meter("gpt-5-codex-inp-glbl"), ("gpt-5-codex".into(), Some(Input)));
+        assert_eq!(
+            meter("gpt-5-codex-inp-glbl"),
+            ("gpt-5-codex".into(), Some(Input))
+        );
         assert!(!parse_meter("gpt-4o-mini-tts-aud-out-glbl").text);
-        assert_eq!(parse_meter("GPT 5 Nano Inpt Glbl 1M Tokens").unit, Some(1_000_000));
+        assert_eq!(
+            parse_meter("GPT 5 Nano Inpt Glbl 1M Tokens").unit,
+            Some(1_000_000)
+        );
         assert_eq!(meter("Llama 3.3 70B Inp glbl Tokens").0, "llama-3.3-70b");
     }
 

@@ -36,8 +36,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{
-    claude_model, csv_money, json_money, name_words, outcome, parse_time, provider_of,
-    scalar_text, scaled_count,
+    claude_model, csv_money, json_money, name_words, outcome, parse_time, provider_of, scalar_text,
+    scaled_count,
 };
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipReason, json_error};
 use crate::money::Money;
@@ -144,7 +144,11 @@ fn unit_factor(unit: &str) -> Option<u64> {
         "count" | "requests" | "request" | "tokens" | "token" | "1"
     ) {
         Some(1)
-    } else if ["1000000", "million", "1m "].iter().any(|m| unit.contains(m)) || unit == "1m" {
+    } else if ["1000000", "million", "1m "]
+        .iter()
+        .any(|m| unit.contains(m))
+        || unit == "1m"
+    {
         Some(1_000_000)
     } else if ["1000", "thousand", "1k"].iter().any(|m| unit.contains(m)) {
         Some(1_000)
@@ -152,6 +156,9 @@ fn unit_factor(unit: &str) -> Option<u64> {
         None
     }
 }
+
+/// A quantity as written, with the unit it is counted in.
+type Quantity<'a> = (Option<Cow<'a, str>>, Option<Cow<'a, str>>);
 
 /// A billing row, whichever layout it came in.
 #[derive(Default)]
@@ -164,7 +171,7 @@ struct Fields<'a> {
     credits: Money,
     currency: Option<Cow<'a, str>>,
     /// Quantity text with its unit, first the usage unit then the pricing unit.
-    amounts: [(Option<Cow<'a, str>>, Option<Cow<'a, str>>); 2],
+    amounts: [Quantity<'a>; 2],
     cost_type: Option<Cow<'a, str>>,
 }
 
@@ -197,7 +204,9 @@ impl Fields<'_> {
                     count = tokens;
                     break;
                 }
-                None => return LineOutcome::Error(format!("usage amount is not a count: {amount:?}")),
+                None => {
+                    return LineOutcome::Error(format!("usage amount is not a count: {amount:?}"));
+                }
             }
         }
         let mut tokens = TokenBuckets::default();
@@ -377,7 +386,12 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
             credits += json_money(credit.amount, "credits.amount")?.unwrap_or_default();
         }
     } else {
-        let total = row.get(&["credits", "credits.amount", "credits_amount", "total_credits"]);
+        let total = row.get(&[
+            "credits",
+            "credits.amount",
+            "credits_amount",
+            "total_credits",
+        ]);
         credits += csv_money(total, "credits")?.unwrap_or_default();
     }
     Ok(Fields {
@@ -463,7 +477,10 @@ mod tests {
         // Cached input (the SKU starts with a space): 2,000,000 × $0.03/M = $0.06.
         let cached = &found[2];
         assert_eq!(cached.tokens.cache_read, 2_000_000);
-        assert_eq!((billed(cached), price(cached)), ("0.06".into(), "0.06".into()));
+        assert_eq!(
+            (billed(cached), price(cached)),
+            ("0.06".into(), "0.06".into())
+        );
 
         // Gemini API SKU, BigQuery timestamps and numbers as strings: Flash Lite is its own
         // model; 400,000 × $0.10/M = $0.04.
@@ -493,7 +510,10 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].tokens.input, 1_000_000);
         assert_eq!(found[0].start_ms, 1_795_082_400_000);
-        assert_eq!((billed(&found[0]), price(&found[0])), ("0.3".into(), "0.3".into()));
+        assert_eq!(
+            (billed(&found[0]), price(&found[0])),
+            ("0.3".into(), "0.3".into())
+        );
         // $0.625 cost minus a $0.125 promotion credit; 250,000 output × $2.50/M = $0.625.
         assert_eq!(found[1].tokens.output, 250_000);
         assert_eq!(price(&found[1]), "0.625");
@@ -509,7 +529,9 @@ mod tests {
             Some(("gemini-2.5-flash".into(), Output, true, false))
         );
         assert_eq!(
-            sku("Generate content output token count gemini 2.5 flash lite short output text non-thinking"),
+            sku(
+                "Generate content output token count gemini 2.5 flash lite short output text non-thinking"
+            ),
             Some(("gemini-2.5-flash-lite".into(), Output, true, false))
         );
         assert_eq!(
@@ -566,7 +588,13 @@ mod tests {
         for case in cases {
             let parsed = parse_lines(InputFormat::GcpBilling, &[case]);
             assert!(
-                matches!(parsed[..], [Parsed { outcome: LineOutcome::Error(_), .. }]),
+                matches!(
+                    parsed[..],
+                    [Parsed {
+                        outcome: LineOutcome::Error(_),
+                        ..
+                    }]
+                ),
                 "{}",
                 String::from_utf8_lossy(case)
             );

@@ -132,7 +132,11 @@ pub(crate) fn parse_time(text: &str) -> Option<i64> {
         .strip_suffix(" UTC")
         .or_else(|| text.strip_suffix('Z'))
         .unwrap_or(text);
-    for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
+    for format in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(parsed) = NaiveDateTime::parse_from_str(naive, format) {
             return Some(parsed.and_utc().timestamp_millis());
         }
@@ -210,7 +214,11 @@ pub(crate) fn claude_model(words: &[&str]) -> Option<String> {
             && w.bytes().all(|b| b.is_ascii_digit() || b == b'.')
             && w.bytes().filter(u8::is_ascii_digit).count() <= 4
     };
-    let before: Vec<&str> = words[..family_at].iter().filter(is_version).copied().collect();
+    let before: Vec<&str> = words[..family_at]
+        .iter()
+        .filter(is_version)
+        .copied()
+        .collect();
     let after: Vec<&str> = words[family_at + 1..]
         .iter()
         .take_while(|w| is_version(w))
@@ -409,21 +417,36 @@ pub(crate) mod tests {
             let rest: Vec<&str> = words[at + 1..].iter().map(String::as_str).collect();
             claude_model(&rest)
         };
-        assert_eq!(claude("Claude4.6Sonnet").as_deref(), Some("claude-sonnet-4-6"));
+        assert_eq!(
+            claude("Claude4.6Sonnet").as_deref(),
+            Some("claude-sonnet-4-6")
+        );
         assert_eq!(claude("Claude4Sonnet").as_deref(), Some("claude-sonnet-4"));
-        assert_eq!(claude("Claude4.5Haiku").as_deref(), Some("claude-haiku-4-5"));
-        assert_eq!(claude("Claude3.5SonnetV2").as_deref(), Some("claude-3-5-sonnet"));
+        assert_eq!(
+            claude("Claude4.5Haiku").as_deref(),
+            Some("claude-haiku-4-5")
+        );
+        assert_eq!(
+            claude("Claude3.5SonnetV2").as_deref(),
+            Some("claude-3-5-sonnet")
+        );
         assert_eq!(claude("Claude3Haiku").as_deref(), Some("claude-3-haiku"));
         assert_eq!(
             claude("claude-4.5-sonnet-20250929").as_deref(),
             Some("claude-sonnet-4-5-20250929")
         );
-        assert_eq!(claude("claude-sonnet-4.5").as_deref(), Some("claude-sonnet-4-5"));
+        assert_eq!(
+            claude("claude-sonnet-4.5").as_deref(),
+            Some("claude-sonnet-4-5")
+        );
         assert_eq!(
             claude("claude-3-5-haiku-20241022").as_deref(),
             Some("claude-3-5-haiku-20241022")
         );
-        assert_eq!(claude("Claude Opus 4.1").as_deref(), Some("claude-opus-4-1"));
+        assert_eq!(
+            claude("Claude Opus 4.1").as_deref(),
+            Some("claude-opus-4-1")
+        );
         assert_eq!(claude("Claude unknown"), None);
     }
 

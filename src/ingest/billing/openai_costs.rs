@@ -309,8 +309,17 @@ mod tests {
             Some(TokenClass::CacheWrite)
         );
         assert!(!item("gpt-audio-mini-2025-12-15 audio, input").unwrap().text);
-        assert!(item("gpt-image-2.5-sunburst text, cached input").unwrap().text);
-        for other in ["web search tool calls", "whisper-1, audio", "Vector storage", ""] {
+        assert!(
+            item("gpt-image-2.5-sunburst text, cached input")
+                .unwrap()
+                .text
+        );
+        for other in [
+            "web search tool calls",
+            "whisper-1, audio",
+            "Vector storage",
+            "",
+        ] {
             assert_eq!(item(other), None, "{other}");
         }
     }
@@ -330,7 +339,13 @@ mod tests {
         for case in cases {
             let parsed = parse_lines(InputFormat::OpenaiCosts, &[case]);
             assert!(
-                matches!(parsed[..], [Parsed { outcome: LineOutcome::Error(_), .. }]),
+                matches!(
+                    parsed[..],
+                    [Parsed {
+                        outcome: LineOutcome::Error(_),
+                        ..
+                    }]
+                ),
                 "{}",
                 String::from_utf8_lossy(case)
             );

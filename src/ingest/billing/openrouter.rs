@@ -169,7 +169,10 @@ mod tests {
         );
         // 2,389 × $3/M + 8,000 × $0.30/M + 137 × $15/M = $0.007167 + $0.0024 + $0.002055
         // = $0.011622, which is what OpenRouter charged (the negative cost_cache is inside).
-        assert_eq!((billed(sonnet), price(sonnet)), ("0.011622".into(), "0.011622".into()));
+        assert_eq!(
+            (billed(sonnet), price(sonnet)),
+            ("0.011622".into(), "0.011622".into())
+        );
 
         // A free variant: billed nothing, usage kept; the model is not in the catalog.
         let free = &found[1];
@@ -185,30 +188,51 @@ mod tests {
         // 1,200 × $0.15/M + 300 × $0.60/M = $0.00018 + $0.00018 = $0.00036.
         let mini = &found[2];
         assert_eq!(mini.model.as_deref(), Some("openai/gpt-4o-mini-2024-07-18"));
-        assert_eq!((billed(mini), price(mini)), ("0.00036".into(), "0.00036".into()));
+        assert_eq!(
+            (billed(mini), price(mini)),
+            ("0.00036".into(), "0.00036".into())
+        );
 
         // Gemini thinking is inside completion: 2,000 × $0.30/M + 1,500 × $2.50/M
         // = $0.0006 + $0.00375 = $0.00435.
         let flash = &found[3];
         assert_eq!(flash.tokens.output, 1_500);
         assert_eq!(flash.tokens.reasoning, 1_200);
-        assert_eq!((billed(flash), price(flash)), ("0.00435".into(), "0.00435".into()));
+        assert_eq!(
+            (billed(flash), price(flash)),
+            ("0.00435".into(), "0.00435".into())
+        );
 
         // The dotted slug of the reference sample: 500 × $3/M + 100 × $15/M = $0.003.
         let dotted = &found[4];
         assert_eq!(dotted.model.as_deref(), Some("anthropic/claude-sonnet-4-5"));
         assert_eq!(dotted.project.as_deref(), Some("my-app"));
-        assert_eq!((billed(dotted), price(dotted)), ("0.003".into(), "0.003".into()));
+        assert_eq!(
+            (billed(dotted), price(dotted)),
+            ("0.003".into(), "0.003".into())
+        );
     }
 
     #[test]
     fn maps_permaslugs() {
         let name = |slug: &str| model_name(slug).1;
-        assert_eq!(name("anthropic/claude-4.5-opus-20251124"), "anthropic/claude-opus-4-5-20251124");
-        assert_eq!(name("anthropic/claude-3.7-sonnet-20250219"), "anthropic/claude-3-7-sonnet-20250219");
-        assert_eq!(name("anthropic/claude-3.5-sonnet:beta"), "anthropic/claude-3-5-sonnet");
+        assert_eq!(
+            name("anthropic/claude-4.5-opus-20251124"),
+            "anthropic/claude-opus-4-5-20251124"
+        );
+        assert_eq!(
+            name("anthropic/claude-3.7-sonnet-20250219"),
+            "anthropic/claude-3-7-sonnet-20250219"
+        );
+        assert_eq!(
+            name("anthropic/claude-3.5-sonnet:beta"),
+            "anthropic/claude-3-5-sonnet"
+        );
         assert_eq!(name("google/gemini-2.5-flash"), "google/gemini-2.5-flash");
-        assert_eq!(name("meta-llama/llama-3.3-70b-instruct:free"), "meta-llama/llama-3.3-70b-instruct");
+        assert_eq!(
+            name("meta-llama/llama-3.3-70b-instruct:free"),
+            "meta-llama/llama-3.3-70b-instruct"
+        );
         assert_eq!(model_name("x-ai/grok-4").0, Provider::Unknown);
     }
 
