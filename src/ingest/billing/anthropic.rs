@@ -164,6 +164,7 @@ struct UsageResult<'a> {
     speed: Option<Cow<'a, str>>,
 }
 
+/// One usage_report result as a bucket of exclusive token counts.
 fn read_usage(json: &str, period: Period) -> LineOutcome {
     let result: UsageResult<'_> = match serde_json::from_str(json) {
         Ok(result) => result,
@@ -226,6 +227,7 @@ struct CostResult<'a> {
     workspace_id: Option<Cow<'a, str>>,
 }
 
+/// One cost_report result as a cost-only bucket, or a skip for non-token costs.
 fn read_cost(json: &str, period: Period) -> LineOutcome {
     let result: CostResult<'_> = match serde_json::from_str(json) {
         Ok(result) => result,
@@ -303,6 +305,7 @@ fn report_buckets(value: &serde_json::Value) -> Vec<&serde_json::Value> {
     }
 }
 
+/// Every result of a report page or bucket, for detection.
 fn report_results(value: &serde_json::Value) -> Vec<&serde_json::Value> {
     report_buckets(value)
         .into_iter()
@@ -311,6 +314,7 @@ fn report_results(value: &serde_json::Value) -> Vec<&serde_json::Value> {
         .collect()
 }
 
+/// Whether a result carries usage_report token counts.
 fn is_usage_result(result: &serde_json::Value) -> bool {
     [
         "uncached_input_tokens",
@@ -321,6 +325,7 @@ fn is_usage_result(result: &serde_json::Value) -> bool {
     .any(|key| result.get(key).is_some())
 }
 
+/// Whether a result is a cost_report amount.
 fn is_cost_result(result: &serde_json::Value) -> bool {
     result.get("amount").is_some()
         && ["currency", "cost_type", "token_type", "description"]

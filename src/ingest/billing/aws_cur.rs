@@ -188,6 +188,7 @@ pub(crate) fn parse_row(row: &CsvRow<'_>) -> LineOutcome {
     }
 }
 
+/// A line item as a bucket or a skip; an error message for a malformed cell.
 fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
     let line_type = row.get(&["line_item_line_item_type", "lineItem/LineItemType"]);
     if line_type.is_some_and(|t| !t.to_ascii_lowercase().contains("usage")) {

@@ -138,8 +138,21 @@ fn unit_factor(unit: &str) -> Option<u64> {
     }
 }
 
-/// Whether a row is Azure AI model usage rather than another service.
+/// Whether a row is Azure AI model usage rather than another service. An export trimmed of
+/// every service column is taken at its meter's word.
 fn is_ai_service(row: &CsvRow<'_>) -> bool {
+    let service_columns = [
+        "MeterCategory",
+        "MeterSubCategory",
+        "ProductName",
+        "ConsumedService",
+    ];
+    if service_columns
+        .iter()
+        .all(|name| row.get(&[name]).is_none())
+    {
+        return true;
+    }
     let matches = |names: &[&str], needles: &[&str]| {
         row.get(names).is_some_and(|value| {
             let value = value.to_ascii_lowercase();
@@ -195,6 +208,7 @@ pub(crate) fn parse_row(row: &CsvRow<'_>) -> LineOutcome {
     }
 }
 
+/// A row as a bucket or a skip; an error message for a malformed cell.
 fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
     if row
         .get(&["ChargeType"])
@@ -256,7 +270,7 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
         provider,
         model: Some(meter.model),
         start_ms,
-        end_ms: Some(start_ms + DAY_MS),
+        end_ms: Some(start_ms.saturating_add(DAY_MS)),
         tokens,
         requests: None,
         billed,

@@ -36,8 +36,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{
-    claude_model, csv_money, json_money, name_words, outcome, parse_time, provider_of, scalar_text,
-    scaled_count,
+    checked_sum, claude_model, csv_money, json_money, name_words, outcome, parse_time, provider_of,
+    scalar_text, scaled_count,
 };
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipReason, json_error};
 use crate::money::Money;
@@ -176,6 +176,7 @@ struct Fields<'a> {
 }
 
 impl Fields<'_> {
+    /// The row as a bucket, or a skip for non-token rows.
     fn into_outcome(self) -> LineOutcome {
         if self
             .cost_type
@@ -222,6 +223,11 @@ impl Fields<'_> {
             Provider::Unknown => Provider::Google,
             maker => maker,
         };
+        let billed = match self.cost.map(|cost| checked_sum(cost, self.credits)) {
+            Some(None) => return LineOutcome::Error("cost plus credits out of range".into()),
+            Some(Some(net)) => Some(net),
+            None => None,
+        };
         outcome(UsageBucket {
             provider,
             model: Some(sku.model),
@@ -229,7 +235,7 @@ impl Fields<'_> {
             end_ms: self.end,
             tokens,
             requests: None,
-            billed: self.cost.map(|cost| cost + self.credits),
+            billed,
             currency: self
                 .currency
                 .as_deref()
@@ -310,9 +316,13 @@ fn parse_line(line: &[u8]) -> LineOutcome {
     };
     let mut credits = Money::ZERO;
     for credit in row.credits.iter().flatten() {
-        match json_money(credit.amount, "credits.amount") {
-            Ok(amount) => credits += amount.unwrap_or_default(),
+        let amount = match json_money(credit.amount, "credits.amount") {
+            Ok(amount) => amount.unwrap_or_default(),
             Err(message) => return LineOutcome::Error(message),
+        };
+        match checked_sum(credits, amount) {
+            Some(sum) => credits = sum,
+            None => return LineOutcome::Error("credits out of range".into()),
         }
     }
     let time = |raw: Option<&RawValue>| raw.and_then(scalar_text).and_then(|t| parse_time(&t));
@@ -370,6 +380,7 @@ pub(crate) fn parse_row(row: &CsvRow<'_>) -> LineOutcome {
     }
 }
 
+/// A CSV row as a bucket or a skip; an error message for a malformed cell.
 fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
     let text = |names: &[&str]| row.get(names).map(Cow::Borrowed);
     let time = |name: &str| -> Result<Option<i64>, String> {
@@ -383,7 +394,8 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
         let list: Vec<Credit<'_>> =
             serde_json::from_str(list).map_err(|err| format!("credits is not a list: {err}"))?;
         for credit in list {
-            credits += json_money(credit.amount, "credits.amount")?.unwrap_or_default();
+            let amount = json_money(credit.amount, "credits.amount")?.unwrap_or_default();
+            credits = checked_sum(credits, amount).ok_or("credits out of range")?;
         }
     } else {
         let total = row.get(&[
@@ -392,7 +404,7 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
             "credits_amount",
             "total_credits",
         ]);
-        credits += csv_money(total, "credits")?.unwrap_or_default();
+        credits = csv_money(total, "credits")?.unwrap_or_default();
     }
     Ok(Fields {
         sku: text(&["sku.description", "sku_description"]),

@@ -84,6 +84,12 @@ pub(crate) fn csv_money(text: Option<&str>, field: &str) -> Result<Option<Money>
     }
 }
 
+/// The sum of two amounts read from an export; `None` when it leaves the range of [`Money`]
+/// (only corrupt, absurd amounts do), so a bad line is an error rather than an overflow.
+pub(crate) fn checked_sum(a: Money, b: Money) -> Option<Money> {
+    a.pico().checked_add(b.pico()).map(Money::from_pico)
+}
+
 /// A whole count from a CSV cell (`"7162"`, `"7162.0"`); `Ok(None)` when the column is missing
 /// or empty, an error naming the column when the cell is not a non-negative number.
 pub(crate) fn csv_count(row: &CsvRow<'_>, names: &[&str]) -> Result<Option<u64>, String> {
@@ -116,7 +122,7 @@ pub(crate) fn scaled_count(text: &str, factor: u64) -> Option<u64> {
         return None;
     }
     let scaled = units.checked_mul(i128::from(factor))?;
-    let whole = (scaled + PICO_PER_USD / 2) / PICO_PER_USD;
+    let whole = scaled.checked_add(PICO_PER_USD / 2)? / PICO_PER_USD;
     u64::try_from(whole).ok()
 }
 
@@ -479,6 +485,49 @@ pub(crate) mod tests {
             ..empty
         };
         assert!(matches!(outcome(requests), LineOutcome::Bucket(_)));
+    }
+
+    #[test]
+    fn absurd_numbers_and_cut_documents_are_errors_never_panics() {
+        assert_eq!(scaled_count("1e37", 1_000_000), None);
+        assert_eq!(scaled_count("9e37", 1), None);
+        let huge = Money::parse_usd("9e25").unwrap();
+        assert_eq!(checked_sum(huge, huge), None);
+        let overflow = br#"{"sku":{"description":"Gemini 2.5 Flash GA Text Input"},"usage_start_time":"2026-11-19T10:00:00Z","cost":9e25,"credits":[{"amount":9e25}],"usage":{"amount":1,"unit":"count"}}"#;
+        let parsed = crate::ingest::parse_lines(InputFormat::GcpBilling, &[overflow]);
+        assert!(matches!(parsed[0].outcome, LineOutcome::Error(_)));
+        let documents = [
+            (
+                InputFormat::OpenaiUsage,
+                include_str!("../../../fixtures/billing/openai-usage/completions_page.json"),
+            ),
+            (
+                InputFormat::OpenaiCosts,
+                include_str!("../../../fixtures/billing/openai-costs/costs_page.json"),
+            ),
+            (
+                InputFormat::AnthropicUsage,
+                include_str!(
+                    "../../../fixtures/billing/anthropic-usage/usage_report_messages.json"
+                ),
+            ),
+            (
+                InputFormat::AnthropicCost,
+                include_str!("../../../fixtures/billing/anthropic-cost/cost_report.json"),
+            ),
+            (
+                InputFormat::GcpBilling,
+                include_str!("../../../fixtures/billing/gcp-billing/vertex_export.jsonl"),
+            ),
+        ];
+        for (format, text) in documents {
+            let bytes = text.as_bytes();
+            for cut in (1..bytes.len()).step_by(13) {
+                // Every cut document is read without a panic and accounted for.
+                let parsed = crate::ingest::parse_lines(format, &[&bytes[..cut]]);
+                assert!(!parsed.is_empty(), "{format} cut at {cut}");
+            }
+        }
     }
 
     #[test]

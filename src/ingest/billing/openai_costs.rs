@@ -106,6 +106,7 @@ fn parse_line_item(text: &str) -> Option<LineItem<'_>> {
     })
 }
 
+/// One Costs API result as a cost bucket, or a skip for lines that are not model tokens.
 fn read_result(json: &str, period: Period) -> LineOutcome {
     let result: CostResult<'_> = match serde_json::from_str(json) {
         Ok(result) => result,

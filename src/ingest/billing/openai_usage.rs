@@ -15,6 +15,13 @@
 //! (`input_text_tokens`, `input_audio_tokens`, …) split the same totals and are not added again.
 //! `output_tokens` includes reasoning tokens, which the Usage API does not count separately.
 //!
+//! Other fields: `num_model_requests` → `requests`; `batch` → `batch`; the project is
+//! `project_id`, else `api_key_id`, else `user_id` (whichever the query grouped by); the service
+//! tier, which sets the price (flex half, priority double), is kept as
+//! `line_item = "service_tier=<tier>"`; `model` is null when not grouped by model. Results of
+//! other Usage endpoints saved alongside: embeddings bill input tokens; images, audio,
+//! moderations, vector stores and code interpreter sessions are not token usage.
+//!
 //! The dashboard's "Export" CSV (`completions_usage_<from>_<to>.csv`) has the same columns,
 //! with `batch` written `True`/`False`; its columns are read by name and may be missing.
 
@@ -103,6 +110,7 @@ pub(super) fn read_pages(
     }
 }
 
+/// The period a bucket (or a flattened result) states; `None` without a valid start.
 fn period_of(node: &Node<'_>) -> Option<Period> {
     let start_ms = json_time(node.start_time?)?;
     let end_ms = node.end_time.and_then(json_time);
@@ -156,6 +164,7 @@ impl UsageResult<'_> {
         }
     }
 
+    /// The result as a bucket of the given period, or a skip for other endpoints' results.
     fn into_outcome(self, period: Period) -> LineOutcome {
         let tokens = match self.object.as_deref() {
             None | Some("organization.usage.completions.result") => self.tokens(),
@@ -193,6 +202,7 @@ impl UsageResult<'_> {
     }
 }
 
+/// One Usage API result as a bucket.
 fn read_result(json: &str, period: Period) -> LineOutcome {
     match serde_json::from_str::<UsageResult<'_>>(json) {
         Ok(result) => result.into_outcome(period),
@@ -277,6 +287,7 @@ pub(crate) fn parse_row(row: &CsvRow<'_>) -> LineOutcome {
     }
 }
 
+/// A dashboard CSV row as a bucket; an error message for a malformed cell.
 fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
     let time = |names: &[&str]| {
         names

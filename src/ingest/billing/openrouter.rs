@@ -69,6 +69,7 @@ pub(crate) fn parse_row(row: &CsvRow<'_>) -> LineOutcome {
     }
 }
 
+/// A generation as a one-request bucket; an error message for a malformed cell.
 fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
     let created = row
         .get(&["created_at", "created"])
