@@ -339,7 +339,14 @@ pub(crate) fn looks_like_usage(value: &serde_json::Value) -> bool {
     let buckets = report_buckets(value);
     let results = report_results(value);
     if results.is_empty() {
-        return !buckets.is_empty();
+        // Empty buckets, or a page of no buckets (`{"data": [], "has_more": false}`).
+        let empty_page = value.get("object").is_none()
+            && value.get("has_more").is_some()
+            && value
+                .get("data")
+                .and_then(|d| d.as_array())
+                .is_some_and(Vec::is_empty);
+        return !buckets.is_empty() || empty_page;
     }
     results.into_iter().any(is_usage_result)
 }
@@ -491,6 +498,12 @@ mod tests {
             Some(InputFormat::AnthropicUsage)
         );
         assert!(parse_lines(InputFormat::AnthropicUsage, &[empty]).is_empty());
+        let no_buckets: serde_json::Value =
+            serde_json::from_str(r#"{"data":[],"has_more":false,"next_page":null}"#).unwrap();
+        assert_eq!(
+            crate::ingest::detect_value(&no_buckets),
+            Some(InputFormat::AnthropicUsage)
+        );
     }
 
     #[test]
