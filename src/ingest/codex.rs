@@ -23,7 +23,7 @@
 //! original timestamps or re-stamped to the fork instant (ccusage issues #1370, #1501; codeburn
 //! #1383). Those events were counted in the parent's file: the leading `token_count` events of
 //! such a file dated no later than a second after the session started, or within a second of
-//! the previous replayed one, are skipped as [`SkipReason::DuplicateAcrossSources`], and the
+//! the previous replayed one, are skipped as [`SkipReason::ReplayedHistory`], and the
 //! cumulative baseline moves to the last of them.
 
 use std::borrow::Cow;
@@ -310,7 +310,7 @@ impl CodexParser {
                 if total.is_some() {
                     self.previous_total = total;
                 }
-                return LineOutcome::Skip(SkipReason::DuplicateAcrossSources);
+                return LineOutcome::Skip(SkipReason::ReplayedHistory);
             }
             self.replaying = false;
         }
@@ -593,8 +593,8 @@ mod tests {
                 "skip session metadata, no usage",
                 "skip session metadata, no usage",
                 "skip session metadata, no usage",
-                "skip same call in another source",
-                "skip same call in another source",
+                "skip history replayed from a parent session",
+                "skip history replayed from a parent session",
                 "skip session metadata, no usage",
                 "skip user message, no usage",
                 "call gpt-5.2-codex",
@@ -627,8 +627,8 @@ mod tests {
         assert_eq!(
             outcomes(&parsed)[2..],
             [
-                "skip same call in another source",
-                "skip same call in another source",
+                "skip history replayed from a parent session",
+                "skip history replayed from a parent session",
                 "call gpt-5.2-codex"
             ]
         );

@@ -211,6 +211,9 @@ pub enum SkipReason {
     GatewayCacheHit,
     /// The same call, already read from another source (matching response or request id).
     DuplicateAcrossSources,
+    /// History a forked or spawned agent session replays from its parent; counted in the
+    /// parent's file.
+    ReplayedHistory,
     /// A billing line for something other than model tokens (storage, seats, fine-tuning…).
     NotTokenUsage,
     /// A billing line with neither usage nor cost.
@@ -236,6 +239,7 @@ impl SkipReason {
             SkipReason::SessionMetadata => "session metadata, no usage",
             SkipReason::GatewayCacheHit => "gateway cache hit, provider not called",
             SkipReason::DuplicateAcrossSources => "same call in another source",
+            SkipReason::ReplayedHistory => "history replayed from a parent session",
             SkipReason::NotTokenUsage => "billing line not for model tokens",
             SkipReason::EmptyBucket => "billing line without usage or cost",
         }

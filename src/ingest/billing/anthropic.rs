@@ -195,6 +195,7 @@ fn read_usage(json: &str, period: Period) -> LineOutcome {
         billed: None,
         currency: None,
         batch: result.service_tier.as_deref() == Some("batch"),
+        long_context: result.context_window.as_deref().is_some_and(is_long_context),
         project: text(&result.workspace_id).or_else(|| text(&result.api_key_id)),
         line_item: pricing_notes(&[
             ("service_tier", &result.service_tier),
@@ -203,6 +204,12 @@ fn read_usage(json: &str, period: Period) -> LineOutcome {
             ("speed", &result.speed),
         ]),
     })
+}
+
+/// Whether a `context_window` value names the long-context tier (`200k-1M`), which is billed at
+/// its own rates; `0-200k` is the standard tier.
+fn is_long_context(window: &str) -> bool {
+    window != "0-200k"
 }
 
 #[derive(Deserialize)]
@@ -253,7 +260,7 @@ fn read_cost(json: &str, period: Period) -> LineOutcome {
     let context = result
         .context_window
         .as_deref()
-        .filter(|window| *window != "0-200k");
+        .filter(|window| is_long_context(window));
     let line_item = match (text(&result.token_type), context) {
         (Some(token_type), Some(window)) => Some(format!("{token_type}, context_window={window}")),
         (Some(token_type), None) => Some(token_type),
@@ -271,6 +278,7 @@ fn read_cost(json: &str, period: Period) -> LineOutcome {
             .filter(|c| !c.eq_ignore_ascii_case("usd"))
             .map(|c| c.to_ascii_uppercase()),
         batch: result.service_tier.as_deref() == Some("batch"),
+        long_context: result.context_window.as_deref().is_some_and(is_long_context),
         project: text(&result.workspace_id),
         line_item,
     })

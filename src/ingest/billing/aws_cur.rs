@@ -280,6 +280,7 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
         billed,
         currency,
         batch,
+        long_context: false,
         project,
         line_item: Some(usage_type.to_string()),
     }))

@@ -276,6 +276,7 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
         billed,
         currency,
         batch: meter.batch,
+        long_context: false,
         project,
         line_item: Some(meter_name.to_string()),
     }))

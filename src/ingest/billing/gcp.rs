@@ -243,6 +243,7 @@ impl Fields<'_> {
                 .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("usd"))
                 .map(str::to_ascii_uppercase),
             batch: sku.batch,
+            long_context: false,
             project: self.project.map(Cow::into_owned),
             line_item: Some(sku_text.to_string()),
         })

@@ -67,6 +67,8 @@ struct LineItem<'a> {
     /// Text tokens (or no modality named); image and audio tokens are priced apart.
     text: bool,
     batch: bool,
+    /// Billed at the long-context tier (`, long context`).
+    long_context: bool,
 }
 
 /// Parses a line item such as `"priority | gpt-5.6-sol, output, long context"`. `None` for a
@@ -82,6 +84,7 @@ fn parse_line_item(text: &str) -> Option<LineItem<'_>> {
     let modality = head.next();
     let mut class = None;
     let mut batch = tier.to_ascii_lowercase().contains("batch");
+    let mut long_context = false;
     for part in parts {
         let part = part.to_ascii_lowercase();
         let this = match part.as_str() {
@@ -93,6 +96,7 @@ fn parse_line_item(text: &str) -> Option<LineItem<'_>> {
             "output" => Some(TokenClass::Output),
             other => {
                 batch |= other.contains("batch");
+                long_context |= other == "long context";
                 None
             }
         };
@@ -103,6 +107,7 @@ fn parse_line_item(text: &str) -> Option<LineItem<'_>> {
         class: class?,
         text: modality.is_none_or(|m| m.eq_ignore_ascii_case("text")),
         batch,
+        long_context,
     })
 }
 
@@ -163,6 +168,7 @@ fn read_result(json: &str, period: Period) -> LineOutcome {
     };
     bucket.model = Some(item.model.to_string());
     bucket.batch = item.batch;
+    bucket.long_context = item.long_context;
     let quantity = match result.quantity.and_then(scalar_text) {
         Some(q) => match scaled_count(&q, 1) {
             Some(count) => Some(count),

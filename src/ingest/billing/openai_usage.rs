@@ -193,6 +193,7 @@ impl UsageResult<'_> {
             billed: None,
             currency: None,
             batch: self.batch.unwrap_or(false),
+            long_context: false,
             project: text(&self.project_id)
                 .or_else(|| text(&self.api_key_id))
                 .or_else(|| text(&self.user_id)),

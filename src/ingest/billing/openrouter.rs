@@ -122,6 +122,7 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
         billed,
         currency: None,
         batch: false,
+        long_context: false,
         project: row
             .get(&["api_key_name", "app_name", "user"])
             .map(str::to_string),
