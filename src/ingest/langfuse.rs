@@ -731,24 +731,29 @@ pub(crate) fn scalar_text(raw: &RawValue) -> Option<String> {
 /// time as UTC), or Unix seconds or milliseconds. Returns milliseconds since the epoch.
 pub(crate) fn timestamp_ms(raw: &RawValue) -> Option<i64> {
     let text = raw.get().trim();
-    let Some(quoted) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
-        return text.parse::<f64>().ok().and_then(unix_to_ms);
-    };
-    let quoted = quoted.trim();
-    if let Ok(parsed) = chrono::DateTime::parse_from_rfc3339(quoted) {
+    match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(quoted) => timestamp_text(quoted),
+        None => text.parse::<f64>().ok().and_then(unix_to_ms),
+    }
+}
+
+/// [`timestamp_ms`] for text that is not JSON (a CSV cell).
+pub(crate) fn timestamp_text(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if let Ok(parsed) = chrono::DateTime::parse_from_rfc3339(text) {
         return Some(parsed.timestamp_millis());
     }
     for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
-        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(quoted, format) {
+        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(text, format) {
             return Some(naive.and_utc().timestamp_millis());
         }
     }
     for format in ["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%.f%#z"] {
-        if let Ok(parsed) = chrono::DateTime::parse_from_str(quoted, format) {
+        if let Ok(parsed) = chrono::DateTime::parse_from_str(text, format) {
             return Some(parsed.timestamp_millis());
         }
     }
-    quoted.parse::<f64>().ok().and_then(unix_to_ms)
+    text.parse::<f64>().ok().and_then(unix_to_ms)
 }
 
 /// The provider a model name points to, for logs that do not name the provider.

@@ -723,7 +723,7 @@ fn stated_cost(run: &Run<'_>) -> Option<f64> {
 
 /// LangChain's provider names (`ls_provider`: `openai`, `azure`, `anthropic`, `google_genai`,
 /// `google_vertexai`, `bedrock`, …) and chat-model types (`openai-chat`, `anthropic-chat`).
-fn provider_from_name(name: &str, model: &str) -> Provider {
+pub(crate) fn provider_from_name(name: &str, model: &str) -> Provider {
     let lower = name.to_ascii_lowercase();
     if lower.contains("anthropic") {
         Provider::Anthropic
