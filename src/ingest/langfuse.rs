@@ -584,15 +584,15 @@ fn usage_from_map(raw: &RawValue) -> Option<TokenBuckets> {
 /// The cost Langfuse states: `costDetails.total`, else the sum of the cost details, else the
 /// flat total of the v2 (`totalCost`) or v1 (`calculatedTotalCost`) API.
 fn stated_cost(obs: &Observation<'_>) -> Option<f64> {
-    if let Some(details) = obs.cost_details {
-        if let Ok(map) = serde_json::from_str::<BTreeMap<Cow<'_, str>, &RawValue>>(details.get()) {
-            if let Some(total) = map.get("total").and_then(|v| number(v)) {
-                return Some(total);
-            }
-            let parts: Vec<f64> = map.values().filter_map(|v| number(v)).collect();
-            if !parts.is_empty() {
-                return Some(parts.iter().sum());
-            }
+    if let Some(details) = obs.cost_details
+        && let Ok(map) = serde_json::from_str::<BTreeMap<Cow<'_, str>, &RawValue>>(details.get())
+    {
+        if let Some(total) = map.get("total").and_then(|v| number(v)) {
+            return Some(total);
+        }
+        let parts: Vec<f64> = map.values().filter_map(|v| number(v)).collect();
+        if !parts.is_empty() {
+            return Some(parts.iter().sum());
         }
     }
     [obs.total_cost, obs.calculated_total_cost]
@@ -626,10 +626,11 @@ fn apply_model_parameters(raw: &RawValue, record: &mut CallRecord) {
     let Ok(params) = serde_json::from_str::<Params<'_>>(raw.get()) else {
         return;
     };
-    if let Some(tier) = params.service_tier.and_then(json_text) {
-        if !tier.is_empty() && tier != "auto" {
-            record.service_tier = Some(tier.into_owned());
-        }
+    if let Some(tier) = params.service_tier.and_then(json_text)
+        && !tier.is_empty()
+        && tier != "auto"
+    {
+        record.service_tier = Some(tier.into_owned());
     }
     if let Some(format) = params.response_format {
         let text = format.get();
@@ -660,11 +661,11 @@ fn add_tags(obs: &Observation<'_>, tags: &mut Vec<(String, String)>) {
     push("prompt_name", obs.prompt_name.as_deref());
     let version = obs.prompt_version.and_then(scalar_text);
     push("prompt_version", version.as_deref());
-    if let Some(list) = obs.tags {
-        if let Ok(items) = serde_json::from_str::<Vec<Cow<'_, str>>>(list.get()) {
-            for item in items {
-                tags.push(("tag".to_string(), item.into_owned()));
-            }
+    if let Some(list) = obs.tags
+        && let Ok(items) = serde_json::from_str::<Vec<Cow<'_, str>>>(list.get())
+    {
+        for item in items {
+            tags.push(("tag".to_string(), item.into_owned()));
         }
     }
     if let Some(metadata) = obs.metadata {
@@ -804,10 +805,11 @@ pub(crate) fn add_short_string_tags(raw: &RawValue, tags: &mut Vec<(String, Stri
         return;
     };
     for (key, value) in map {
-        if let Some(text) = json_text(value) {
-            if !text.is_empty() && text.chars().count() <= MAX_TAG_VALUE_CHARS {
-                tags.push((key.into_owned(), text.into_owned()));
-            }
+        if let Some(text) = json_text(value)
+            && !text.is_empty()
+            && text.chars().count() <= MAX_TAG_VALUE_CHARS
+        {
+            tags.push((key.into_owned(), text.into_owned()));
         }
     }
 }

@@ -441,14 +441,13 @@ fn read_outputs(raw: &RawValue) -> Found {
     }
     let mut response_model = None;
     if let Some(message) = outputs.generations.and_then(first_message) {
-        if found.tokens.is_none() {
-            if let Some(usage) = message
+        if found.tokens.is_none()
+            && let Some(usage) = message
                 .usage_metadata
                 .and_then(|raw| serde_json::from_str::<LcUsage<'_>>(raw.get()).ok())
-            {
-                found.usage_cost = usage.total_cost.and_then(number);
-                found.tokens = usage.buckets();
-            }
+        {
+            found.usage_cost = usage.total_cost.and_then(number);
+            found.tokens = usage.buckets();
         }
         found.tool_calls = member_count(message.tool_calls);
         if let Some(meta) = &message.response_metadata {
@@ -783,10 +782,10 @@ fn summarize_inputs(raw: &RawValue, prompt: &mut PromptSummary) {
     let Ok(inputs) = serde_json::from_str::<Inputs<'_>>(raw.get()) else {
         return;
     };
-    if let Some(text) = inputs.prompts.as_ref().and_then(|prompts| prompts.first()) {
-        if let Ok(raw) = serde_json::value::to_raw_value(text) {
-            prompt.add_message(Role::User, Some(&raw));
-        }
+    if let Some(text) = inputs.prompts.as_ref().and_then(|prompts| prompts.first())
+        && let Ok(raw) = serde_json::value::to_raw_value(text)
+    {
+        prompt.add_message(Role::User, Some(&raw));
     }
     let Some(messages) = inputs.messages else {
         return;
@@ -829,11 +828,11 @@ fn add_tags(run: &Run<'_>, metadata: Option<&RawValue>, tags: &mut Vec<(String, 
     push("run_name", run.name.as_deref());
     push("project_id", run.session_id.as_deref());
     push("thread_id", run.thread_id.as_deref());
-    if let Some(list) = run.tags {
-        if let Ok(items) = serde_json::from_str::<Vec<Cow<'_, str>>>(list.get()) {
-            for item in items {
-                tags.push(("tag".to_string(), item.into_owned()));
-            }
+    if let Some(list) = run.tags
+        && let Ok(items) = serde_json::from_str::<Vec<Cow<'_, str>>>(list.get())
+    {
+        for item in items {
+            tags.push(("tag".to_string(), item.into_owned()));
         }
     }
     if let Some(metadata) = metadata {
