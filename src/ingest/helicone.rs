@@ -170,6 +170,7 @@ pub(crate) fn looks_like_header(headers: &CsvHeaders) -> bool {
         && (headers.has("prompt_tokens") || headers.has("model"))
 }
 
+/// Parses one JSON record.
 fn parse_line(line: &[u8]) -> LineOutcome {
     let row: Row<'_> = match serde_json::from_slice(line) {
         Ok(row) => row,
@@ -321,6 +322,7 @@ fn add_properties(raw: &RawValue, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// OpenAI's usage details.
 #[derive(Deserialize, Default)]
 struct Details<'a> {
     #[serde(borrow)]
@@ -329,6 +331,7 @@ struct Details<'a> {
     reasoning_tokens: Option<&'a RawValue>,
 }
 
+/// Anthropic's cache writes by TTL.
 #[derive(Deserialize, Default)]
 struct CacheCreation<'a> {
     #[serde(borrow)]
@@ -358,12 +361,14 @@ struct BodyUsage<'a> {
     cache_creation: Option<CacheCreation<'a>>,
 }
 
+/// A Chat Completions choice, for its finish reason.
 #[derive(Deserialize)]
 struct Choice<'a> {
     #[serde(borrow)]
     finish_reason: Option<Cow<'a, str>>,
 }
 
+/// A logged provider response (OpenAI or Anthropic shape).
 #[derive(Deserialize, Default)]
 struct ResponseBody<'a> {
     #[serde(borrow)]
@@ -380,12 +385,14 @@ struct ResponseBody<'a> {
     service_tier: Option<Cow<'a, str>>,
 }
 
+/// The Responses API `text` option, for its output format.
 #[derive(Deserialize)]
 struct TextSpec<'a> {
     #[serde(borrow)]
     format: Option<&'a RawValue>,
 }
 
+/// A logged request body, or a Helicone custom event (`_type`: tool, vector_db, data).
 #[derive(Deserialize, Default)]
 struct RequestBody<'a> {
     #[serde(rename = "_type", borrow)]
@@ -817,6 +824,32 @@ mod tests {
         assert_eq!(record.latency_ms, Some(5100.0));
         assert_eq!(skip(&out[2]), SkipReason::ProviderError);
         assert!(matches!(out[3], LineOutcome::Error(_)));
+    }
+
+    #[test]
+    fn other_loggers_records_are_not_claimed() {
+        // Top-level shapes of the other formats' samples (LiteLLM spend log and payload,
+        // Bedrock invocation log, Codex rollout, Gemini CLI session, an OpenAI response).
+        let others = [
+            r#"{"request_id":"r","call_type":"acompletion","startTime":"2025-01-01T00:00:00Z","endTime":"2025-01-01T00:00:01Z","model":"gpt-4o","spend":0.1,"prompt_tokens":5,"completion_tokens":1,"cache_hit":"False","session_id":"s"}"#,
+            r#"{"id":"x","trace_id":"t","call_type":"completion","startTime":1.0,"endTime":2.0,"model":"gpt-4o","status":"success","response_cost":0.1,"prompt_tokens":5}"#,
+            r#"{"schemaType":"ModelInvocationLog","timestamp":"2025-01-01T00:00:00Z","requestId":"r","modelId":"anthropic.claude","input":{},"output":{}}"#,
+            r#"{"timestamp":"2025-01-01T00:00:00Z","type":"event_msg","payload":{}}"#,
+            r#"{"sessionId":"s","projectHash":"h","startTime":"2025-01-01T00:00:00Z","lastUpdated":"x","kind":"main"}"#,
+            r#"{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o","usage":{"prompt_tokens":5}}"#,
+        ];
+        for line in others {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert!(!looks_like(&value), "helicone claimed {line}");
+            assert!(
+                !crate::ingest::langfuse::looks_like(&value),
+                "langfuse claimed {line}"
+            );
+            assert!(
+                !crate::ingest::langsmith::looks_like(&value),
+                "langsmith claimed {line}"
+            );
+        }
     }
 
     #[test]

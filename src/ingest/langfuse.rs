@@ -161,6 +161,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
     is_observation(value)
 }
 
+/// Whether one JSON object has an observation's type, trace id and start time.
 fn is_observation(value: &serde_json::Value) -> bool {
     let field = |camel: &str, snake: &str| value.get(camel).or_else(|| value.get(snake));
     let kind = value.get("type").and_then(|t| t.as_str());
@@ -174,6 +175,7 @@ pub(crate) fn parser() -> Box<dyn LineParser> {
     Box::new(ObservationParser)
 }
 
+/// Reads observations; holds no state, so chunks of one file may be read in parallel.
 struct ObservationParser;
 
 impl LineParser for ObservationParser {
@@ -356,12 +358,14 @@ enum Key {
     Ignored,
 }
 
+/// Whether a cache or reasoning key counts beside `input`/`output` or inside them.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Style {
     Separate,
     Subset,
 }
 
+/// Where a usage key belongs, by its spelling.
 fn classify(key: &str) -> Key {
     use Style::{Separate, Subset};
     match key {
@@ -826,6 +830,7 @@ pub(crate) fn member_count(raw: Option<&RawValue>) -> u32 {
         .map_or(0, |members| members.len() as u32)
 }
 
+/// A chat message or a Responses API input item.
 #[derive(Deserialize)]
 struct ChatItem<'a> {
     #[serde(rename = "type", borrow)]
@@ -838,6 +843,7 @@ struct ChatItem<'a> {
     output: Option<&'a RawValue>,
 }
 
+/// A request-shaped prompt: `messages`, and Anthropic's `system`.
 #[derive(Deserialize)]
 struct WithMessages<'a> {
     #[serde(borrow)]

@@ -94,6 +94,7 @@ struct Run<'a> {
     runs: Option<&'a RawValue>,
 }
 
+/// `extra`: the chat model's invocation parameters and the run's metadata.
 #[derive(Deserialize, Default)]
 struct Extra<'a> {
     #[serde(borrow)]
@@ -102,6 +103,7 @@ struct Extra<'a> {
     metadata: Option<&'a RawValue>,
 }
 
+/// The parameters LangChain called the model with.
 #[derive(Deserialize, Default)]
 struct InvocationParams<'a> {
     #[serde(borrow)]
@@ -122,6 +124,7 @@ struct InvocationParams<'a> {
     response_format: Option<&'a RawValue>,
 }
 
+/// LangChain's `ls_*` model metadata, and usage logged by `@traceable` code.
 #[derive(Deserialize, Default)]
 struct Metadata<'a> {
     #[serde(borrow)]
@@ -134,6 +137,7 @@ struct Metadata<'a> {
     usage_metadata: Option<&'a RawValue>,
 }
 
+/// A chat model run's outputs (an `LLMResult`), or a wrapped provider response.
 #[derive(Deserialize, Default)]
 struct Outputs<'a> {
     #[serde(borrow)]
@@ -153,6 +157,7 @@ struct Outputs<'a> {
     service_tier: Option<Cow<'a, str>>,
 }
 
+/// `llm_output`: the provider's raw usage and model, as older LangChain versions kept them.
 #[derive(Deserialize, Default)]
 struct LlmOutput<'a> {
     #[serde(borrow)]
@@ -167,6 +172,7 @@ struct LlmOutput<'a> {
     id: Option<&'a RawValue>,
 }
 
+/// One generation of an `LLMResult`.
 #[derive(Deserialize)]
 struct Generation<'a> {
     #[serde(borrow)]
@@ -175,6 +181,7 @@ struct Generation<'a> {
     message: Option<&'a RawValue>,
 }
 
+/// `generation_info`: the provider's finish reason.
 #[derive(Deserialize)]
 struct GenerationInfo<'a> {
     #[serde(borrow)]
@@ -184,7 +191,7 @@ struct GenerationInfo<'a> {
 /// An AI message, serialized (`{lc, type, id: [...], kwargs: {...}}`) or plain.
 #[derive(Deserialize, Default)]
 struct Message<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, alias = "data")]
     kwargs: Option<&'a RawValue>,
     #[serde(borrow)]
     usage_metadata: Option<&'a RawValue>,
@@ -196,6 +203,7 @@ struct Message<'a> {
     id: Option<&'a RawValue>,
 }
 
+/// `response_metadata` of an AI message: the provider's response id, model and stop reason.
 #[derive(Deserialize, Default)]
 struct ResponseMetadata<'a> {
     #[serde(borrow)]
@@ -220,6 +228,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
     is_run(value)
 }
 
+/// Whether one JSON object has a run's type and its start time or trace position.
 fn is_run(value: &serde_json::Value) -> bool {
     value.get("run_type").is_some_and(|t| t.is_string())
         && ["start_time", "trace_id", "dotted_order"]
@@ -232,6 +241,7 @@ pub(crate) fn parser() -> Box<dyn LineParser> {
     Box::new(RunParser)
 }
 
+/// Reads runs; holds no state, so chunks of one file may be read in parallel.
 struct RunParser;
 
 impl LineParser for RunParser {
@@ -288,6 +298,7 @@ struct Found {
     tool_calls: u32,
 }
 
+/// Turns one run into a call or a skip.
 fn parse_run(run: &Run<'_>) -> LineOutcome {
     let Some(run_type) = run.run_type.as_deref() else {
         return LineOutcome::Error("not a LangSmith run: no `run_type`".into());
@@ -509,6 +520,7 @@ fn first_message(raw: &RawValue) -> Option<Message<'_>> {
     }
 }
 
+/// The first generation of the first prompt.
 fn first_generation(raw: &RawValue) -> Option<Generation<'_>> {
     if let Ok(nested) = serde_json::from_str::<Vec<Vec<Generation<'_>>>>(raw.get()) {
         return nested.into_iter().flatten().next();
@@ -519,6 +531,7 @@ fn first_generation(raw: &RawValue) -> Option<Generation<'_>> {
         .next()
 }
 
+/// The first generation's finish reason, when it has generation info.
 fn first_generation_info(raw: &RawValue) -> Option<Option<String>> {
     let info = first_generation(raw)?.generation_info?;
     Some(info.finish_reason.map(Cow::into_owned))
@@ -741,6 +754,7 @@ pub(crate) fn provider_from_name(name: &str, model: &str) -> Provider {
     }
 }
 
+/// A chat model's `messages` or a completion model's `prompts`.
 #[derive(Deserialize)]
 struct Inputs<'a> {
     #[serde(borrow)]
@@ -1052,6 +1066,19 @@ mod tests {
         let out = parse_lines(InputFormat::Langsmith, &[page.as_bytes()]);
         assert_eq!(out.len(), 2);
         assert_eq!(call(&out[1].outcome).tokens.cache_write_1h, 500);
+    }
+
+    #[test]
+    fn messages_serialized_as_type_and_data() {
+        let line = br#"{"id":"r","run_type":"llm","start_time":"2026-01-05T16:46:02Z","outputs":{"generations":[[{"message":{"type":"ai","data":{"content":"ok","id":"msg_01Data","usage_metadata":{"input_tokens":1300,"output_tokens":20,"input_token_details":{"cache_read":1200}},"response_metadata":{"id":"msg_01Data","model":"claude-haiku-4-5-20251001","stop_reason":"end_turn"}}}}]]},"extra":{"metadata":{"ls_provider":"anthropic"}}}"#;
+        let out = parse_lines(InputFormat::Langsmith, &[line]);
+        let record = call(&out[0].outcome);
+        assert_eq!(record.tokens, tokens(100, 1200, 0, 0, 20, 0));
+        assert_eq!(record.model, "claude-haiku-4-5-20251001");
+        assert_eq!(record.response_id.as_deref(), Some("msg_01Data"));
+        // claude-haiku-4-5: 100 × $1/M + 1,200 × $0.10/M + 20 × $5/M
+        //                 = $0.0001 + $0.00012 + $0.0001 = $0.00032
+        assert_eq!(cost(record), "0.00032");
     }
 
     #[test]
