@@ -44,8 +44,8 @@ use serde_json::value::RawValue;
 
 use crate::ingest::content::PromptSummary;
 use crate::ingest::langfuse::{
-    count, is_provider_response_id, json_text, member_count, number, provider_from_model,
-    summarize_messages, timestamp_ms, timestamp_text,
+    count, elapsed_ms, is_provider_response_id, json_text, member_count, number,
+    provider_from_model, summarize_messages, timestamp_ms, timestamp_text,
 };
 use crate::ingest::langsmith::provider_from_name;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipReason, json_error};
@@ -505,7 +505,7 @@ fn build(fields: Fields<'_>) -> LineOutcome {
     };
     record.latency_ms = fields.delay_ms.filter(|d| *d >= 0.0).or_else(|| {
         let (start, end) = (fields.created_ms?, fields.responded_ms?);
-        (end >= start).then(|| (end - start) as f64)
+        elapsed_ms(start, end)
     });
     record.time_to_first_token_ms = fields.ttft_ms.filter(|t| *t > 0.0);
     let features = &mut record.features;

@@ -271,10 +271,10 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
     let first_token = obs.completion_start_time.and_then(timestamp_ms);
     record.timestamp_ms = start;
     if let (Some(start), Some(end)) = (start, end) {
-        record.latency_ms = (end >= start).then(|| (end - start) as f64);
+        record.latency_ms = elapsed_ms(start, end);
     }
     if let (Some(start), Some(first)) = (start, first_token) {
-        record.time_to_first_token_ms = (first >= start).then(|| (first - start) as f64);
+        record.time_to_first_token_ms = elapsed_ms(start, first);
         // Integrations set the completion start time from the first streamed chunk.
         record.features.streamed = end.is_none_or(|end| first < end);
     }
@@ -516,10 +516,14 @@ impl UsageSums {
             .reasoning
             .saturating_add(self.reasoning_subset)
             .saturating_add(self.openai_reasoning);
-        let subset_cache = self.cache_read_subset + self.write_subset + self.openai_cached;
-        let separate_cache = self.cache_read + self.write.max(split);
+        let subset_cache = self
+            .cache_read_subset
+            .saturating_add(self.write_subset)
+            .saturating_add(self.openai_cached);
+        let separate_cache = self.cache_read.saturating_add(self.write.max(split));
         let mut cache_inside = subset_cache > separate_cache;
-        let mut reasoning_inside = self.reasoning_subset + self.openai_reasoning > self.reasoning;
+        let mut reasoning_inside =
+            self.reasoning_subset.saturating_add(self.openai_reasoning) > self.reasoning;
         if let Some(total) = self.total {
             let sum = |cache_in: bool, reasoning_in: bool| {
                 base_in
@@ -759,6 +763,11 @@ pub(crate) fn timestamp_text(text: &str) -> Option<i64> {
         }
     }
     text.parse::<f64>().ok().and_then(unix_to_ms)
+}
+
+/// Milliseconds from `start` to `end`, when `end` is not earlier (and the span is representable).
+pub(crate) fn elapsed_ms(start: i64, end: i64) -> Option<f64> {
+    end.checked_sub(start).filter(|d| *d >= 0).map(|d| d as f64)
 }
 
 /// The provider a model name points to, for logs that do not name the provider.
@@ -1144,6 +1153,32 @@ mod tests {
         let record = call(&out[0].outcome);
         assert_eq!(record.tokens, tokens(0, 0, 0, 0, 7, 0));
         assert_eq!(record.timestamp_ms, None);
+    }
+
+    #[test]
+    fn huge_counts_saturate_instead_of_overflowing() {
+        let mut keys: Vec<String> = (0..3000)
+            .map(|i| format!("\"prompt_details.cache_read_{i}\":8000000000000000"))
+            .collect();
+        keys.extend((0..3000).map(|i| format!("\"input_cached_tokens{i}\":8000000000000000")));
+        keys.extend((0..3000).map(|i| format!("\"output_x{i}\":8000000000000000")));
+        let line = format!(
+            "{{\"type\":\"GENERATION\",\"traceId\":\"t\",\"startTime\":\"2025-01-01T00:00:00Z\",\"model\":\"gpt-4o\",\"usageDetails\":{{\"input\":1,\"input_cache_creation\":5,\"prompt_details.cache_read\":8000000000000000,\"total\":5,{}}}}}",
+            keys.join(",")
+        );
+        let out = parse_lines(InputFormat::Langfuse, &[line.as_bytes()]);
+        let record = call(&out[0].outcome);
+        assert_eq!(record.tokens.cache_read, u64::MAX);
+        assert_eq!(record.tokens.output, u64::MAX);
+    }
+
+    #[test]
+    fn absurd_times_give_no_latency() {
+        let line = br#"{"type":"GENERATION","traceId":"t","startTime":"0001-01-01T00:00:00Z","endTime":1e300,"completionStartTime":"1969-01-01T00:00:00Z","model":"gpt-4o","usageDetails":{"input":1}}"#;
+        let out = parse_lines(InputFormat::Langfuse, &[line]);
+        let record = call(&out[0].outcome);
+        assert_eq!(record.latency_ms, None);
+        assert_eq!(record.time_to_first_token_ms, Some(62_104_060_800_000.0));
     }
 
     #[test]

@@ -34,8 +34,8 @@ use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::langfuse::{
-    add_short_string_tags, count, is_provider_response_id, json_text, member_count, number,
-    provider_from_model, timestamp_ms,
+    add_short_string_tags, count, elapsed_ms, is_provider_response_id, json_text, member_count,
+    number, provider_from_model, timestamp_ms,
 };
 use crate::ingest::wire::is_present;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
@@ -402,10 +402,10 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
     let first = run.first_token_time.and_then(timestamp_ms);
     record.timestamp_ms = start;
     if let (Some(start), Some(end)) = (start, end) {
-        record.latency_ms = (end >= start).then(|| (end - start) as f64);
+        record.latency_ms = elapsed_ms(start, end);
     }
     if let (Some(start), Some(first)) = (start, first) {
-        record.time_to_first_token_ms = (first >= start).then(|| (first - start) as f64);
+        record.time_to_first_token_ms = elapsed_ms(start, first);
     }
     let features = &mut record.features;
     features.finish_reason = found.finish_reason;
