@@ -552,7 +552,14 @@ fn build(fields: Fields<'_>) -> LineOutcome {
     };
     push("user", fields.user.as_deref());
     push("prompt_id", fields.prompt_id.as_deref());
-    push("path", fields.path.as_deref());
+    // The query string may carry an API key (Gemini's `?key=`): only the path is kept.
+    push(
+        "path",
+        fields
+            .path
+            .as_deref()
+            .and_then(|path| path.split(['?', '#']).next()),
+    );
     LineOutcome::Call(Box::new(record))
 }
 
@@ -786,6 +793,15 @@ mod tests {
         assert_eq!(record.response_id.as_deref(), Some("msg_01HeliconeFixture"));
         assert_eq!(record.features.finish_reason.as_deref(), Some("end_turn"));
         assert_eq!(record.features.tools_defined, 1);
+        assert_eq!(
+            tag(record, "path"),
+            Some("https://api.anthropic.com/v1/messages")
+        );
+        let line = br#"{"request_id":"r","request_created_at":"2025-10-02T14:03:11Z","request_path":"https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent?key=SECRET","provider":"GOOGLE","model":"gemini-2.5-flash","prompt_tokens":5,"completion_tokens":1}"#;
+        let out = parse_lines(InputFormat::Helicone, &[line]);
+        let record = call(&out[0].outcome);
+        assert!(record.tags.iter().all(|(_, v)| !v.contains("SECRET")));
+        assert_eq!(record.provider, Provider::Google);
     }
 
     #[test]

@@ -288,8 +288,12 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
     record.features.tools_defined = member_count(obs.tool_definitions);
     record.features.tool_calls = member_count(obs.tool_calls);
     if let Some(input) = obs.input {
+        // The v2 API may return the input as JSON text rather than JSON.
+        let decoded = json_text(input)
+            .filter(|text| text.trim_start().starts_with(['[', '{']))
+            .and_then(|text| serde_json::from_str::<Box<RawValue>>(&text).ok());
         let mut prompt = PromptSummary::default();
-        summarize_messages(input, &mut prompt);
+        summarize_messages(decoded.as_deref().unwrap_or(input), &mut prompt);
         record.features.message_count = prompt.messages;
         record.features.images = prompt.images;
         record.features.tool_results = prompt.tool_results;
@@ -1179,6 +1183,15 @@ mod tests {
         let record = call(&out[0].outcome);
         assert_eq!(record.latency_ms, None);
         assert_eq!(record.time_to_first_token_ms, Some(62_104_060_800_000.0));
+    }
+
+    #[test]
+    fn input_logged_as_json_text() {
+        let line = br#"{"type":"GENERATION","traceId":"t","startTime":"2025-01-01T00:00:00Z","model":"gpt-4o","usageDetails":{"input":1},"input":"[{\"role\":\"user\",\"content\":\"Hello there\"}]"}"#;
+        let out = parse_lines(InputFormat::Langfuse, &[line]);
+        let record = call(&out[0].outcome);
+        assert_eq!(record.text.as_ref().unwrap().user, "Hello there");
+        assert_eq!(record.features.message_count, 1);
     }
 
     #[test]
