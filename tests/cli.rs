@@ -292,6 +292,42 @@ fn malformed_truncated_empty_and_unknown_inputs_are_counted_never_fatal() {
         (Some(2), Some(2))
     );
 
+    // A CSV row without an id, a CSV of unknown columns (its header and row are both errors:
+    // nothing says which is which), and a JSON document of no known shape.
+    let helicone = by_name("helicone_row_without_id.csv");
+    assert_eq!(helicone["format"], "helicone");
+    assert_eq!(
+        (helicone["records"].as_u64(), helicone["errors"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let columns = by_name("unknown_columns.csv");
+    assert_eq!(
+        (columns["records"].as_u64(), columns["errors"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let document = by_name("unknown_document.json");
+    assert_eq!(
+        (document["records"].as_u64(), document["errors"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let message = |file: &str| {
+        report["error_samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["file"].as_str().unwrap().ends_with(file))
+            .map(|e| e["message"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert!(
+        message("unknown_columns.csv")
+            .starts_with("unrecognised CSV header (tried helicone, litellm, ")
+    );
+    assert!(
+        message("unknown_document.json")
+            .starts_with("unrecognised JSON document (tried openai-batch, ")
+    );
+
     let samples = report["error_samples"].as_array().unwrap();
     let places: Vec<String> = samples
         .iter()
@@ -307,21 +343,25 @@ fn malformed_truncated_empty_and_unknown_inputs_are_counted_never_fatal() {
     assert_eq!(
         places,
         [
+            "helicone_row_without_id.csv:2",
             "openai_mixed.jsonl:4",
             "openai_mixed.jsonl:5",
             "openai_mixed.jsonl:6",
             "truncated_claude_code.jsonl:2",
+            "unknown_columns.csv:1",
+            "unknown_columns.csv:2",
+            "unknown_document.json:1",
             "unknown_format.jsonl:1",
             "unknown_format.jsonl:2",
         ]
     );
     assert!(
-        samples[0]["message"]
+        samples[1]["message"]
             .as_str()
             .unwrap()
             .contains("truncated JSON")
     );
-    let unknown_message = samples[4]["message"].as_str().unwrap();
+    let unknown_message = samples[8]["message"].as_str().unwrap();
     for format in ["openai", "anthropic", "claude-code", "openai-batch"] {
         assert!(unknown_message.contains(format), "{unknown_message}");
     }
@@ -693,7 +733,10 @@ fn reconcile_states_the_exact_share_of_the_bill_the_traces_explain() {
         panic!("one provider expected: {}", report["providers"]);
     };
     assert_eq!(anthropic["provider"], "anthropic");
-    assert_eq!(anthropic["bill_cost_basis"], "priced from the bill's tokens");
+    assert_eq!(
+        anthropic["bill_cost_basis"],
+        "priced from the bill's tokens"
+    );
     assert_eq!(anthropic["bill_cost_usd_exact"], "0.315");
     assert_eq!(anthropic["traced_cost_usd_exact"], "0.105");
     assert_eq!(anthropic["cost_coverage"].as_f64(), Some(1.0 / 3.0));

@@ -647,6 +647,7 @@ mod tests {
 
     const JSONL: &str = include_str!("../../fixtures/logs/helicone/requests.jsonl");
     const CSV: &str = include_str!("../../fixtures/logs/helicone/export.csv");
+    const BAD_CSV: &str = include_str!("../../fixtures/malformed/helicone_row_without_id.csv");
 
     fn outcomes() -> Vec<LineOutcome> {
         let lines: Vec<&[u8]> = JSONL.lines().map(str::as_bytes).collect();
@@ -817,7 +818,7 @@ mod tests {
     #[test]
     fn csv_export_rows() {
         let (_, out) = csv_outcomes(CSV);
-        assert_eq!(out.len(), 4);
+        assert_eq!(out.len(), 3);
         let record = call(&out[0]);
         // No cache columns in this export: every prompt token is billed as input.
         assert_eq!(record.tokens, tokens(1117, 0, 0, 0, 12, 0));
@@ -839,7 +840,8 @@ mod tests {
         assert_eq!(record.stated_cost_usd, Some(0.01245));
         assert_eq!(record.latency_ms, Some(5100.0));
         assert_eq!(skip(&out[2]), SkipReason::ProviderError);
-        assert!(matches!(out[3], LineOutcome::Error(_)));
+        let (_, bad) = csv_outcomes(BAD_CSV);
+        assert!(matches!(bad.as_slice(), [LineOutcome::Error(_)]));
     }
 
     #[test]

@@ -195,7 +195,10 @@ fn read_usage(json: &str, period: Period) -> LineOutcome {
         billed: None,
         currency: None,
         batch: result.service_tier.as_deref() == Some("batch"),
-        long_context: result.context_window.as_deref().is_some_and(is_long_context),
+        long_context: result
+            .context_window
+            .as_deref()
+            .is_some_and(is_long_context),
         project: text(&result.workspace_id).or_else(|| text(&result.api_key_id)),
         line_item: pricing_notes(&[
             ("service_tier", &result.service_tier),
@@ -278,7 +281,10 @@ fn read_cost(json: &str, period: Period) -> LineOutcome {
             .filter(|c| !c.eq_ignore_ascii_case("usd"))
             .map(|c| c.to_ascii_uppercase()),
         batch: result.service_tier.as_deref() == Some("batch"),
-        long_context: result.context_window.as_deref().is_some_and(is_long_context),
+        long_context: result
+            .context_window
+            .as_deref()
+            .is_some_and(is_long_context),
         project: text(&result.workspace_id),
         line_item,
     })

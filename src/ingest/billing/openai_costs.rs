@@ -300,13 +300,14 @@ mod tests {
                 model: "gpt-4o-mini-2024-07-18",
                 class: TokenClass::CachedInput,
                 text: true,
-                batch: false
+                batch: false,
+                long_context: false,
             })
         );
         let priority = item("priority | gpt-5.6-sol, output, long context").unwrap();
         assert_eq!(
-            (priority.model, priority.class),
-            ("gpt-5.6-sol", TokenClass::Output)
+            (priority.model, priority.class, priority.long_context),
+            ("gpt-5.6-sol", TokenClass::Output, true)
         );
         let batch = item("gpt-4o-mini-2024-07-18, input, batch").unwrap();
         assert!(batch.batch);
