@@ -630,8 +630,9 @@ pub(crate) fn maker_provider(model: &str) -> Provider {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::test_support::cost;
     use crate::ingest::{InputFormat, Parsed, detect_format, parse_lines};
-    use crate::pricing::{BillingMode, PriceCatalog, call_cost};
+    use crate::pricing::PriceCatalog;
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/bedrock/invocations.jsonl");
 
@@ -648,19 +649,6 @@ mod tests {
     }
 
     /// The exact catalog cost of a call, as a decimal string of dollars.
-    fn cost(record: &CallRecord) -> String {
-        let catalog = PriceCatalog::embedded().unwrap();
-        let index = catalog
-            .resolve(&record.model, record.timestamp_ms)
-            .unwrap_or_else(|| panic!("{} is not in the catalog", record.model));
-        call_cost(
-            catalog.entry(index),
-            &record.tokens,
-            BillingMode { batch: false },
-        )
-        .to_decimal_string()
-    }
-
     fn buckets(input: u64, read: u64, w5m: u64, w1h: u64, output: u64) -> TokenBuckets {
         TokenBuckets {
             input,

@@ -454,8 +454,8 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::gemini::tests::reference;
+    use crate::ingest::test_support::priced;
     use crate::ingest::{InputFormat, detect_format, parse_lines};
-    use crate::pricing::{BillingMode, PriceCatalog, call_cost};
 
     const ROLLOUT: &str =
         include_str!("../../fixtures/logs/codex/rollout-2026-10-04T09-00-00-0199a1b2.jsonl");
@@ -493,13 +493,7 @@ mod tests {
     }
 
     fn cost(record: &CallRecord) -> crate::money::Money {
-        let catalog = PriceCatalog::embedded().unwrap();
-        let index = catalog.resolve(&record.model, record.timestamp_ms).unwrap();
-        call_cost(
-            catalog.entry(index),
-            &record.tokens,
-            BillingMode { batch: false },
-        )
+        priced(record).expect("a model the catalog knows")
     }
 
     fn buckets(input: u64, cache_read: u64, output: u64, reasoning: u64) -> TokenBuckets {

@@ -578,8 +578,8 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::ingest::test_support::cost;
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
-    use crate::pricing::{BillingMode, PriceCatalog, call_cost};
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/gemini/generate_content.jsonl");
 
@@ -631,17 +631,6 @@ pub(crate) mod tests {
                 _ => None,
             })
             .unwrap_or_else(|| panic!("no call at line {line}"))
-    }
-
-    fn cost(record: &CallRecord) -> String {
-        let catalog = PriceCatalog::embedded().unwrap();
-        let index = catalog.resolve(&record.model, record.timestamp_ms).unwrap();
-        call_cost(
-            catalog.entry(index),
-            &record.tokens,
-            BillingMode { batch: false },
-        )
-        .to_decimal_string()
     }
 
     fn buckets(input: u64, cache_read: u64, output: u64, reasoning: u64) -> TokenBuckets {

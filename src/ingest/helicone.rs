@@ -642,8 +642,8 @@ fn cache_write_split(written: u64, fields: &Fields<'_>) -> (u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::test_support::{call, cost, skip, tag, tokens};
     use crate::ingest::{InputFormat, detect_csv, detect_format, parse_csv_row, parse_lines};
-    use crate::pricing::{BillingMode, PriceCatalog, call_cost};
 
     const JSONL: &str = include_str!("../../fixtures/logs/helicone/requests.jsonl");
     const CSV: &str = include_str!("../../fixtures/logs/helicone/export.csv");
@@ -670,57 +670,6 @@ mod tests {
             .map(|record| parse_csv_row(InputFormat::Helicone, &CsvRow::new(&headers, record)))
             .collect();
         (headers, out)
-    }
-
-    fn call(outcome: &LineOutcome) -> &CallRecord {
-        match outcome {
-            LineOutcome::Call(record) => record,
-            other => panic!("expected a call, got {other:?}"),
-        }
-    }
-
-    fn cost(record: &CallRecord) -> String {
-        let catalog = PriceCatalog::embedded().unwrap();
-        let index = catalog.resolve(&record.model, record.timestamp_ms).unwrap();
-        call_cost(
-            catalog.entry(index),
-            &record.tokens,
-            BillingMode { batch: false },
-        )
-        .to_decimal_string()
-    }
-
-    fn tokens(
-        input: u64,
-        read: u64,
-        w5: u64,
-        w1h: u64,
-        output: u64,
-        reasoning: u64,
-    ) -> TokenBuckets {
-        TokenBuckets {
-            input,
-            cache_read: read,
-            cache_write_5m: w5,
-            cache_write_1h: w1h,
-            output,
-            reasoning,
-        }
-    }
-
-    fn tag<'r>(record: &'r CallRecord, key: &str) -> Option<&'r str> {
-        record
-            .tags
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn skip(outcome: &LineOutcome) -> SkipReason {
-        match outcome {
-            LineOutcome::Skip(reason) => *reason,
-            other => panic!("expected a skip, got {other:?}"),
-        }
     }
 
     #[test]

@@ -864,58 +864,14 @@ fn add_tags(run: &Run<'_>, metadata: Option<&RawValue>, tags: &mut Vec<(String, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::test_support::{call, cost, tag, tokens};
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
-    use crate::pricing::{BillingMode, PriceCatalog, call_cost};
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/langsmith/runs.jsonl");
 
     fn outcomes() -> Vec<Parsed> {
         let lines: Vec<&[u8]> = FIXTURE.lines().map(str::as_bytes).collect();
         parse_lines(InputFormat::Langsmith, &lines)
-    }
-
-    fn call(outcome: &LineOutcome) -> &CallRecord {
-        match outcome {
-            LineOutcome::Call(record) => record,
-            other => panic!("expected a call, got {other:?}"),
-        }
-    }
-
-    fn cost(record: &CallRecord) -> String {
-        let catalog = PriceCatalog::embedded().unwrap();
-        let index = catalog.resolve(&record.model, record.timestamp_ms).unwrap();
-        call_cost(
-            catalog.entry(index),
-            &record.tokens,
-            BillingMode { batch: false },
-        )
-        .to_decimal_string()
-    }
-
-    fn tokens(
-        input: u64,
-        read: u64,
-        w5: u64,
-        w1h: u64,
-        output: u64,
-        reasoning: u64,
-    ) -> TokenBuckets {
-        TokenBuckets {
-            input,
-            cache_read: read,
-            cache_write_5m: w5,
-            cache_write_1h: w1h,
-            output,
-            reasoning,
-        }
-    }
-
-    fn tag<'r>(record: &'r CallRecord, key: &str) -> Option<&'r str> {
-        record
-            .tags
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
     }
 
     #[test]

@@ -20,6 +20,8 @@ mod openai_batch;
 mod openinference;
 mod otel;
 mod source;
+#[cfg(test)]
+mod test_support;
 mod wire;
 
 use std::fmt;

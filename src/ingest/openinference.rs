@@ -755,31 +755,16 @@ pub(crate) fn parser() -> Box<dyn LineParser> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::OnceLock;
 
     use super::*;
+    use crate::ingest::test_support::priced as cost;
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
     use crate::money::Money;
-    use crate::pricing::{BillingMode, PriceCatalog, call_cost};
     use crate::record::Provider;
 
     const OTLP: &str = include_str!("../../fixtures/logs/openinference/otlp_spans.jsonl");
     const PHOENIX: &str = include_str!("../../fixtures/logs/openinference/phoenix_spans.jsonl");
     const PAGE: &str = include_str!("../../fixtures/logs/openinference/phoenix_rest_page.json");
-
-    fn catalog() -> &'static PriceCatalog {
-        static CATALOG: OnceLock<PriceCatalog> = OnceLock::new();
-        CATALOG.get_or_init(|| PriceCatalog::embedded().unwrap())
-    }
-
-    fn cost(record: &CallRecord) -> Option<Money> {
-        let index = catalog().resolve(&record.model, record.timestamp_ms)?;
-        Some(call_cost(
-            catalog().entry(index),
-            &record.tokens,
-            BillingMode { batch: false },
-        ))
-    }
 
     fn usd(text: &str) -> Money {
         Money::parse_usd(text).unwrap()

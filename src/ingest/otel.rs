@@ -1241,30 +1241,14 @@ pub(crate) fn parser() -> Box<dyn LineParser> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::OnceLock;
 
     use super::*;
+    use crate::ingest::test_support::priced as cost;
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
     use crate::money::Money;
-    use crate::pricing::{BillingMode, PriceCatalog, call_cost};
 
     const SPANS: &str = include_str!("../../fixtures/logs/otel/genai_spans.jsonl");
     const DOCUMENT: &str = include_str!("../../fixtures/logs/otel/otlp_export.json");
-
-    fn catalog() -> &'static PriceCatalog {
-        static CATALOG: OnceLock<PriceCatalog> = OnceLock::new();
-        CATALOG.get_or_init(|| PriceCatalog::embedded().unwrap())
-    }
-
-    /// The catalog's price of a call, `None` for a model it does not know.
-    fn cost(record: &CallRecord) -> Option<Money> {
-        let index = catalog().resolve(&record.model, record.timestamp_ms)?;
-        Some(call_cost(
-            catalog().entry(index),
-            &record.tokens,
-            BillingMode { batch: false },
-        ))
-    }
 
     fn usd(text: &str) -> Money {
         Money::parse_usd(text).unwrap()

@@ -1,0 +1,71 @@
+//! Helpers the adapters' tests share: take the call or the skip out of an outcome, build token
+//! buckets, read a tag, and price a record with the embedded catalog.
+
+use std::sync::OnceLock;
+
+use crate::ingest::{LineOutcome, SkipReason};
+use crate::money::Money;
+use crate::pricing::{BillingMode, PriceCatalog, call_cost};
+use crate::record::{CallRecord, TokenBuckets};
+
+fn catalog() -> &'static PriceCatalog {
+    static CATALOG: OnceLock<PriceCatalog> = OnceLock::new();
+    CATALOG.get_or_init(|| PriceCatalog::embedded().expect("the embedded catalog is valid"))
+}
+
+/// The record's cost at standard (non-batch) rates; `None` for a model the catalog lacks.
+pub fn priced(record: &CallRecord) -> Option<Money> {
+    let index = catalog().resolve(&record.model, record.timestamp_ms)?;
+    Some(call_cost(
+        catalog().entry(index),
+        &record.tokens,
+        BillingMode { batch: false },
+    ))
+}
+
+/// The record's cost as an exact decimal string of dollars; panics for an unknown model.
+pub fn cost(record: &CallRecord) -> String {
+    priced(record)
+        .unwrap_or_else(|| panic!("{} is not in the catalog", record.model))
+        .to_decimal_string()
+}
+
+pub fn call(outcome: &LineOutcome) -> &CallRecord {
+    match outcome {
+        LineOutcome::Call(record) => record,
+        other => panic!("expected a call, got {other:?}"),
+    }
+}
+
+pub fn skip(outcome: &LineOutcome) -> SkipReason {
+    match outcome {
+        LineOutcome::Skip(reason) => *reason,
+        other => panic!("expected a skip, got {other:?}"),
+    }
+}
+
+pub fn tokens(
+    input: u64,
+    cache_read: u64,
+    cache_write_5m: u64,
+    cache_write_1h: u64,
+    output: u64,
+    reasoning: u64,
+) -> TokenBuckets {
+    TokenBuckets {
+        input,
+        cache_read,
+        cache_write_5m,
+        cache_write_1h,
+        output,
+        reasoning,
+    }
+}
+
+pub fn tag<'r>(record: &'r CallRecord, key: &str) -> Option<&'r str> {
+    record
+        .tags
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
