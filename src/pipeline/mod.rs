@@ -212,7 +212,7 @@ fn read_source(
         }
     };
     let container = sniff_container(&first.bytes);
-    match container {
+    let format = match container {
         Container::JsonDocument => {
             let mut bytes = first.bytes;
             if let Err(err) = reader.into_rest().read_to_end(&mut bytes) {
@@ -227,36 +227,23 @@ fn read_source(
             };
             return sender.send(work).is_ok();
         }
-        Container::Csv => {
-            let format = forced.or_else(|| csv_format(&first.bytes));
-            if let Some(format) = format.filter(|f| f.reads_csv()) {
-                let work = Work::Stream {
-                    first,
-                    rest: reader,
-                    format,
-                    container,
-                };
-                return sender.send(work).is_ok();
-            }
-        }
-        Container::JsonLines | Container::Empty => {
-            let format = forced.or_else(|| detect_format(&first.bytes));
-            if let Some(format) = format.filter(|f| !f.line_independent()) {
-                let work = Work::Stream {
-                    first,
-                    rest: reader,
-                    format,
-                    container,
-                };
-                return sender.send(work).is_ok();
-            }
-        }
-    }
-    // Lines that stand alone (or a file no adapter recognises: each line is an error).
-    let format = match container {
-        Container::Csv => None,
-        _ => forced.or_else(|| detect_format(&first.bytes)),
+        Container::Csv => forced
+            .or_else(|| csv_format(&first.bytes))
+            .filter(|f| f.reads_csv()),
+        Container::JsonLines | Container::Empty => forced.or_else(|| detect_format(&first.bytes)),
     };
+    // CSV (quoted fields may span lines) and lines that depend on earlier ones are read in
+    // order by one worker; lines that stand alone, or a file no adapter recognises (each line
+    // then an error), go out in chunks.
+    if let Some(format) = format.filter(|f| container == Container::Csv || !f.line_independent()) {
+        let work = Work::Stream {
+            first,
+            rest: reader,
+            format,
+            container,
+        };
+        return sender.send(work).is_ok();
+    }
     let mut next = Some(first);
     loop {
         let chunk = match next.take() {
