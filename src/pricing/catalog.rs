@@ -9,8 +9,23 @@ use serde::Deserialize;
 use crate::money::Rate;
 use crate::record::Provider;
 
-/// The catalog shipped inside the binary.
-const EMBEDDED_CATALOG: &str = include_str!("../../data/prices.toml");
+/// The catalog shipped inside the binary: one file per model maker (`data/prices/README.md`
+/// documents the schema).
+const EMBEDDED_FILES: [(&str, &str); 4] = [
+    ("openai.toml", include_str!("../../data/prices/openai.toml")),
+    (
+        "anthropic.toml",
+        include_str!("../../data/prices/anthropic.toml"),
+    ),
+    ("google.toml", include_str!("../../data/prices/google.toml")),
+    (
+        "deepseek.toml",
+        include_str!("../../data/prices/deepseek.toml"),
+    ),
+];
+
+/// The date the embedded catalog's prices were last checked as a whole.
+pub const EMBEDDED_VERSION: &str = "2026-11-21";
 
 /// Errors in a catalog file.
 #[derive(Debug, thiserror::Error)]
@@ -86,7 +101,7 @@ pub struct PriceCatalog {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogFile {
-    version: String,
+    version: Option<String>,
     #[serde(default)]
     model: Vec<ModelFile>,
 }
@@ -277,14 +292,23 @@ fn strip_snapshot_date(name: &str) -> Option<&str> {
 impl PriceCatalog {
     /// The catalog embedded in the binary.
     pub fn embedded() -> Result<PriceCatalog, CatalogError> {
-        PriceCatalog::from_toml(EMBEDDED_CATALOG)
+        let mut models = Vec::new();
+        for (_, text) in EMBEDDED_FILES {
+            let file: CatalogFile = toml::from_str(text)?;
+            models.extend(file.model);
+        }
+        PriceCatalog::build(EMBEDDED_VERSION.to_string(), models)
     }
 
     /// Parses and validates a catalog in llm-audit's TOML schema.
     pub fn from_toml(text: &str) -> Result<PriceCatalog, CatalogError> {
         let file: CatalogFile = toml::from_str(text)?;
-        let entries = file
-            .model
+        let version = file.version.unwrap_or_default();
+        PriceCatalog::build(version, file.model)
+    }
+
+    fn build(version: String, models: Vec<ModelFile>) -> Result<PriceCatalog, CatalogError> {
+        let entries = models
             .into_iter()
             .map(ModelFile::into_price)
             .collect::<Result<Vec<_>, _>>()?;
@@ -338,7 +362,7 @@ impl PriceCatalog {
             by_name.insert(alias, periods);
         }
         let catalog = PriceCatalog {
-            version: file.version,
+            version,
             entries,
             by_name,
         };
