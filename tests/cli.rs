@@ -770,3 +770,113 @@ fn the_same_call_in_two_sources_is_counted_once_unless_asked() {
     let kept = json_report(&[traces, traces], &["--no-dedupe"]);
     assert_eq!(kept["calls"], 4);
 }
+
+#[test]
+fn pricing_overrides_price_unknown_models_and_are_counted() {
+    let log = "logs/anthropic/messages.jsonl";
+    let path = fixture(log);
+    let plain = json_report(&[path.to_str().unwrap()], &[]);
+    let unpriced: Vec<&str> = plain["unpriced_models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap())
+        .collect();
+    assert!(unpriced.contains(&"acme-llm-9"), "{unpriced:?}");
+    assert_eq!(plain["pricing"]["calls_priced_by_override"], 0);
+
+    let overrides = fixture("pricing/team_overrides.toml");
+    let priced = json_report(
+        &[path.to_str().unwrap()],
+        &["--pricing", overrides.to_str().unwrap()],
+    );
+    // acme-llm-9 at the contract's $2/M in and $8/M out: 1,000 × $2/M + 100 × $8/M = $0.0028.
+    let cost = |report: &Value| -> f64 { report["baseline"]["cost_usd"].as_f64().unwrap() };
+    assert!((cost(&priced) - cost(&plain) - 0.0028).abs() < 1e-9);
+    assert_eq!(priced["pricing"]["calls_priced_by_override"], 1);
+    assert_eq!(
+        priced["pricing"]["override_files"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("team_overrides.toml"),
+        true
+    );
+    assert!(
+        priced["pricing"]["catalog_version"]
+            .as_str()
+            .unwrap()
+            .contains("team-2026-11")
+    );
+}
+
+#[test]
+fn pricing_show_resolves_cloud_names_and_check_validates_overrides() {
+    let shown = run(&[
+        "pricing",
+        "show",
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "--format",
+        "json",
+    ]);
+    assert!(shown.status.success());
+    let periods: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(periods[0]["id"], "claude-sonnet-4-5");
+    assert_eq!(periods[0]["provider"], "anthropic");
+
+    let unknown = run(&["pricing", "show", "acme-llm-9"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("not in the price catalog"));
+
+    let overrides = fixture("pricing/team_overrides.toml");
+    let check = run(&["pricing", "check", "--pricing", overrides.to_str().unwrap()]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let mapped = run(&[
+        "pricing",
+        "show",
+        "prod-eastus-gpt4o-mini",
+        "--pricing",
+        overrides.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let periods: Value = serde_json::from_slice(&mapped.stdout).unwrap();
+    assert_eq!(periods[0]["id"], "gpt-4o-mini");
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[model]]\nid = \"gpt-4o\"\nprovider = \"openai\"\ninput = -1.0\noutput = 10.0\n",
+    )
+    .unwrap();
+    let refused = run(&["pricing", "check", "--pricing", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("bad.toml") && message.contains("input -1"),
+        "{message}"
+    );
+}
+
+#[test]
+fn pricing_list_filters_by_provider() {
+    let listed = run(&[
+        "pricing",
+        "list",
+        "--provider",
+        "deepseek",
+        "--format",
+        "json",
+    ]);
+    assert!(listed.status.success());
+    let models: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let models = models.as_array().unwrap();
+    assert!(!models.is_empty());
+    assert!(models.iter().all(|m| m["provider"] == "deepseek"));
+    let nobody = run(&["pricing", "list", "--provider", "acme"]);
+    assert_eq!(nobody.status.code(), Some(2));
+}

@@ -1,6 +1,7 @@
 //! Pricing: the embedded price catalog, model-name resolution and the billing rules.
 
 mod catalog;
+mod check;
 mod rules;
 
 pub use crate::record::{Residency, ServiceTier};
@@ -9,6 +10,7 @@ pub use catalog::{
     OffPeak, Origin, PriceCatalog, Rates, Regional, Resolution, TierFile, TierPrice,
     name_residency, normalize_model_name,
 };
+pub use check::{Problem, check_catalog};
 pub use rules::{
     BillingMode, batch_rates, call_cost, context_rates, long_context_applies, off_peak_rates,
     rates_for, regional_rates, service_tier_rates, tier_is_priced, token_cost, tool_fees,
