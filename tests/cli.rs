@@ -879,3 +879,15 @@ fn pricing_list_filters_by_provider() {
     let nobody = run(&["pricing", "list", "--provider", "acme"]);
     assert_eq!(nobody.status.code(), Some(2));
 }
+
+#[test]
+fn a_call_is_priced_at_the_price_in_force_on_its_day() {
+    // OpenAI cut o3 by 80% on 2025-06-10: $10/$40 per million before, $2/$8 from that day.
+    // Both calls name the same snapshot, o3-2025-04-16, with 1,000 input and 1,000 output
+    // tokens (600 of them reasoning, billed inside output).
+    let rows = call_rows(&[fixture("pricing/o3_price_cut.jsonl").to_str().unwrap()]);
+    // 2025-06-09: 1,000 × $10/M + 1,000 × $40/M = $0.05.
+    assert_cost(&rows, "resp_before_cut", 0.05);
+    // 2025-06-11: 1,000 × $2/M + 1,000 × $8/M = $0.01.
+    assert_cost(&rows, "resp_after_cut", 0.01);
+}
