@@ -4,6 +4,9 @@ mod catalog;
 mod litellm;
 mod rules;
 
+#[cfg(test)]
+mod crosscheck;
+
 pub use catalog::{
     CatalogError, LongContext, ModelPrice, PriceCatalog, Rates, normalize_model_name,
 };
