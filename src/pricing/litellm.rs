@@ -54,35 +54,59 @@ const TEXT_MODES: [&str; 3] = ["chat", "responses", "completion"];
 /// (`litellm-1.109.1`); every entry's `source` becomes `litellm:<source_name>`.
 ///
 /// Entries are read in file order. Those that are not text-generation models, whose maker or
-/// host our schema has no name for, whose prices are not non-negative numbers, or whose name
-/// collides with an earlier entry after name normalization are skipped with a reason.
+/// host our schema has no name for, or whose prices are not non-negative numbers are skipped
+/// with a reason. Two entries whose names meet after name normalization (`azure_ai/gpt-5.4`
+/// and `gpt-5.4`) cannot both be loaded: the maker's own entry is kept over a host's (a name
+/// a log writes bare is the maker's API), otherwise the first in the file, and the other is
+/// skipped with a reason.
 pub fn import_litellm(text: &str, source_name: &str) -> Result<LiteLlmImport, LiteLlmError> {
     let OrderedEntries(entries) = serde_json::from_str(text)?;
     let source = format!("litellm:{source_name}");
     let mut skipped = Vec::new();
-    let mut notes = Vec::new();
-    let mut models: Vec<(String, Map<String, Value>)> = Vec::new();
-    // Normalized id → the LiteLLM name that claimed it first.
-    let mut claimed: HashMap<String, String> = HashMap::new();
+    // Kept entries: LiteLLM name, converted model, notes; `None` once displaced.
+    let mut kept: Vec<Option<(String, Map<String, Value>, Vec<String>)>> = Vec::new();
+    // Normalized id → index in `kept` of the entry holding it.
+    let mut holder: HashMap<String, usize> = HashMap::new();
     for (name, entry) in entries {
         let mut entry_notes = Vec::new();
-        match convert_entry(&name, &entry, &source, &mut entry_notes) {
-            Ok(model) => {
-                let id = model.get("id").and_then(Value::as_str).unwrap_or_default();
-                let key = normalize_model_name(id);
-                if let Some(first) = claimed.get(&key) {
-                    skipped.push((
-                        name,
-                        format!("its name `{key}` is already taken by `{first}` (first kept)"),
-                    ));
-                    continue;
-                }
-                claimed.insert(key, name.clone());
-                notes.extend(entry_notes.into_iter().map(|note| (name.clone(), note)));
-                models.push((name, model));
+        let model = match convert_entry(&name, &entry, &source, &mut entry_notes) {
+            Ok(model) => model,
+            Err(reason) => {
+                skipped.push((name, reason));
+                continue;
             }
-            Err(reason) => skipped.push((name, reason)),
+        };
+        let key = normalize_model_name(model.get("id").and_then(Value::as_str).unwrap_or_default());
+        let Some(&index) = holder.get(&key) else {
+            holder.insert(key, kept.len());
+            kept.push(Some((name, model, entry_notes)));
+            continue;
+        };
+        let hosted = |m: &Map<String, Value>| m.contains_key("host");
+        let displaces = match &kept[index] {
+            Some((_, held, _)) => hosted(held) && !hosted(&model),
+            None => false,
+        };
+        if displaces && let Some((held_name, _, _)) = kept[index].take() {
+            skipped.push((
+                held_name,
+                format!("its name `{key}` is the maker's own entry `{name}`, which is kept"),
+            ));
+            holder.insert(key, kept.len());
+            kept.push(Some((name, model, entry_notes)));
+        } else {
+            let first = kept[index].as_ref().map_or("", |(n, _, _)| n.as_str());
+            skipped.push((
+                name.clone(),
+                format!("its name `{key}` is already taken by `{first}`"),
+            ));
         }
+    }
+    let mut notes = Vec::new();
+    let mut models = Vec::new();
+    for (name, model, entry_notes) in kept.into_iter().flatten() {
+        notes.extend(entry_notes.into_iter().map(|note| (name.clone(), note)));
+        models.push((name, model));
     }
     let catalog = load_models(source_name, &mut models, &mut skipped)?;
     Ok(LiteLlmImport {
@@ -1169,6 +1193,29 @@ mod tests {
             .entry(imported.catalog.resolve("gemini-9-pro", None).expect("kept"));
         assert_eq!(entry.rates.input, Rate::per_million_usd(1.0));
         assert_eq!(entry.source, "litellm:test");
+    }
+
+    #[test]
+    fn the_makers_own_entry_wins_a_name_over_a_hosts() {
+        let imported = import(
+            r#"{
+              "azure_ai/gpt-9": {"litellm_provider": "azure_ai", "mode": "chat",
+                                 "input_cost_per_token": 3e-06, "output_cost_per_token": 2e-05},
+              "gpt-9": {"litellm_provider": "openai", "mode": "chat",
+                        "input_cost_per_token": 2.5e-06, "output_cost_per_token": 1.5e-05},
+              "azure/gpt-9": {"litellm_provider": "azure", "mode": "chat",
+                              "input_cost_per_token": 3e-06, "output_cost_per_token": 2e-05}
+            }"#,
+        );
+        assert_eq!(imported.imported, 1);
+        let reason = skip_reason(&imported, "azure_ai/gpt-9").unwrap_or_default();
+        assert!(reason.contains("maker's own entry `gpt-9`"), "{reason}");
+        let reason = skip_reason(&imported, "azure/gpt-9").unwrap_or_default();
+        assert!(reason.contains("taken by `gpt-9`"), "{reason}");
+        let entry = imported
+            .catalog
+            .entry(imported.catalog.resolve("gpt-9", None).expect("kept"));
+        assert_eq!(entry.rates.input, Rate::per_million_usd(2.5));
     }
 
     #[test]
