@@ -227,7 +227,11 @@ struct ListedFile {
 /// A cost rounded half up to the micro-dollar, written as dollars with six decimals.
 fn micro_usd(cost: Money) -> String {
     let micro = (cost.pico() + 500_000).div_euclid(1_000_000);
-    format!("{}.{:06}", micro.div_euclid(1_000_000), micro.rem_euclid(1_000_000))
+    format!(
+        "{}.{:06}",
+        micro.div_euclid(1_000_000),
+        micro.rem_euclid(1_000_000)
+    )
 }
 
 /// The embedded catalog and the imported fixture, or the test fails saying why.

@@ -63,50 +63,56 @@ pub fn import_litellm(text: &str, source_name: &str) -> Result<LiteLlmImport, Li
     let OrderedEntries(entries) = serde_json::from_str(text)?;
     let source = format!("litellm:{source_name}");
     let mut skipped = Vec::new();
-    // Kept entries: LiteLLM name, converted model, notes; `None` once displaced.
-    let mut kept: Vec<Option<(String, Map<String, Value>, Vec<String>)>> = Vec::new();
+    // Kept entries, `None` once displaced by the maker's own entry.
+    let mut kept: Vec<Option<Converted>> = Vec::new();
     // Normalized id → index in `kept` of the entry holding it.
     let mut holder: HashMap<String, usize> = HashMap::new();
     for (name, entry) in entries {
-        let mut entry_notes = Vec::new();
-        let model = match convert_entry(&name, &entry, &source, &mut entry_notes) {
+        let mut notes = Vec::new();
+        let model = match convert_entry(&name, &entry, &source, &mut notes) {
             Ok(model) => model,
             Err(reason) => {
                 skipped.push((name, reason));
                 continue;
             }
         };
-        let key = normalize_model_name(model.get("id").and_then(Value::as_str).unwrap_or_default());
-        let Some(&index) = holder.get(&key) else {
-            holder.insert(key, kept.len());
-            kept.push(Some((name, model, entry_notes)));
-            continue;
-        };
-        let hosted = |m: &Map<String, Value>| m.contains_key("host");
-        let displaces = match &kept[index] {
-            Some((_, held, _)) => hosted(held) && !hosted(&model),
-            None => false,
-        };
-        if displaces && let Some((held_name, _, _)) = kept[index].take() {
-            skipped.push((
-                held_name,
-                format!("its name `{key}` is the maker's own entry `{name}`, which is kept"),
-            ));
-            holder.insert(key, kept.len());
-            kept.push(Some((name, model, entry_notes)));
-        } else {
-            let first = kept[index].as_ref().map_or("", |(n, _, _)| n.as_str());
-            skipped.push((
-                name.clone(),
-                format!("its name `{key}` is already taken by `{first}`"),
-            ));
+        let converted = Converted { name, model, notes };
+        let key = normalize_model_name(converted.id());
+        let held = holder.get(&key).and_then(|&index| kept.get_mut(index));
+        match held {
+            None => {
+                holder.insert(key, kept.len());
+                kept.push(Some(converted));
+            }
+            Some(slot) => match slot.take() {
+                Some(first) if first.hosted() && !converted.hosted() => {
+                    skipped.push((
+                        first.name,
+                        format!(
+                            "its name `{key}` is the maker's own entry `{}`, which is kept",
+                            converted.name
+                        ),
+                    ));
+                    holder.insert(key, kept.len());
+                    kept.push(Some(converted));
+                }
+                first => {
+                    let first_name = first.as_ref().map_or("", |f| f.name.as_str());
+                    skipped.push((
+                        converted.name,
+                        format!("its name `{key}` is already taken by `{first_name}`"),
+                    ));
+                    *slot = first;
+                }
+            },
         }
     }
     let mut notes = Vec::new();
     let mut models = Vec::new();
-    for (name, model, entry_notes) in kept.into_iter().flatten() {
-        notes.extend(entry_notes.into_iter().map(|note| (name.clone(), note)));
-        models.push((name, model));
+    for converted in kept.into_iter().flatten() {
+        let name = converted.name;
+        notes.extend(converted.notes.into_iter().map(|note| (name.clone(), note)));
+        models.push((name, converted.model));
     }
     let catalog = load_models(source_name, &mut models, &mut skipped)?;
     Ok(LiteLlmImport {
@@ -115,6 +121,31 @@ pub fn import_litellm(text: &str, source_name: &str) -> Result<LiteLlmImport, Li
         skipped,
         notes,
     })
+}
+
+/// One entry converted to our schema, with what it left out.
+struct Converted {
+    /// LiteLLM's name for it.
+    name: String,
+    /// The `[[model]]` table.
+    model: Map<String, Value>,
+    /// What was imported only in part.
+    notes: Vec<String>,
+}
+
+impl Converted {
+    /// The model id it was given.
+    fn id(&self) -> &str {
+        self.model
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// Whether it is served by a host rather than the maker's own API.
+    fn hosted(&self) -> bool {
+        self.model.contains_key("host")
+    }
 }
 
 /// Loads the converted models. Should the loader still refuse one entry (a rule of the loader
@@ -390,7 +421,10 @@ fn strip_routing_prefix(name: &str) -> &str {
 }
 
 /// Our maker, host and model id for an entry, or why the entry cannot have them.
-fn identify(name: &str, provider: &str) -> Result<(&'static str, Option<&'static str>, String), String> {
+fn identify(
+    name: &str,
+    provider: &str,
+) -> Result<(&'static str, Option<&'static str>, String), String> {
     let rule = provider_rule(provider).ok_or_else(|| {
         format!("LiteLLM provider `{provider}` is not a maker or host our schema knows")
     })?;
@@ -538,9 +572,7 @@ fn convert_entry(
             return Err("priced only by `tiered_pricing`, which is not imported".to_string());
         }
         _ => {
-            return Err(
-                "no `input_cost_per_token` and `output_cost_per_token` pair".to_string(),
-            );
+            return Err("no `input_cost_per_token` and `output_cost_per_token` pair".to_string());
         }
     };
     let (maker, host, id) = identify(name, provider)?;
@@ -619,9 +651,7 @@ struct BaseRates {
 /// never a price.
 fn tier_from_name(id: &str) -> &'static str {
     let lower = id.to_ascii_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .collect();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).collect();
     let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
     if has(&["mini", "nano", "haiku", "lite", "small", "tiny", "micro"]) {
         "small"
@@ -756,7 +786,11 @@ fn long_context(
     long.insert("threshold".into(), json!(lowest * 1000));
     long.insert("input".into(), json!(input));
     long.insert("output".into(), json!(output));
-    put(&mut long, "cache_read", base.cache_read.and(cache_read.or(base.cache_read)));
+    put(
+        &mut long,
+        "cache_read",
+        base.cache_read.and(cache_read.or(base.cache_read)),
+    );
     // A write price for the tier only where the model bills writes apart at all.
     put(
         &mut long,
@@ -789,7 +823,11 @@ fn service_tiers(
                 let mut rates = Map::new();
                 rates.insert("input".into(), json!(input));
                 rates.insert("output".into(), json!(output));
-                put(&mut rates, "cache_read", cache_read.and(tier_read.or(cache_read)));
+                put(
+                    &mut rates,
+                    "cache_read",
+                    cache_read.and(tier_read.or(cache_read)),
+                );
                 tiers.insert(tier.into(), Value::Object(rates));
             }
             _ => notes.push(format!(
@@ -906,12 +944,25 @@ mod tests {
             }"#,
         );
         assert_eq!(imported.imported, 4);
-        assert!(skip_reason(&imported, "text-embedding-9").is_some_and(|r| r.contains("embedding")));
-        assert!(skip_reason(&imported, "gpt-image-9").is_some_and(|r| r.contains("image_generation")));
-        assert!(skip_reason(&imported, "gpt-nocost").is_some_and(|r| r.contains("input_cost_per_token")));
+        assert!(
+            skip_reason(&imported, "text-embedding-9").is_some_and(|r| r.contains("embedding"))
+        );
+        assert!(
+            skip_reason(&imported, "gpt-image-9").is_some_and(|r| r.contains("image_generation"))
+        );
+        assert!(
+            skip_reason(&imported, "gpt-nocost")
+                .is_some_and(|r| r.contains("input_cost_per_token"))
+        );
         // `chat-model` has no maker in its name, but OpenAI's own API serves only OpenAI models.
-        let index = imported.catalog.resolve("chat-model", None).expect("imported");
-        assert_eq!(imported.catalog.entry(index).rates.input, Rate::per_million_usd(1.0));
+        let index = imported
+            .catalog
+            .resolve("chat-model", None)
+            .expect("imported");
+        assert_eq!(
+            imported.catalog.entry(index).rates.input,
+            Rate::per_million_usd(1.0)
+        );
     }
 
     #[test]
@@ -919,20 +970,98 @@ mod tests {
         let cases = [
             ("gpt-5", "openai", "gpt-5", "openai", None),
             ("azure/gpt-5", "azure", "gpt-5", "openai", Some("azure")),
-            ("azure/mistral-large-latest", "azure", "mistral-large-latest", "mistral", Some("azure")),
-            ("claude-opus-4-6", "anthropic", "claude-opus-4-6", "anthropic", None),
-            ("anthropic.claude-opus-4-6-v1", "bedrock_converse", "anthropic.claude-opus-4-6-v1", "anthropic", Some("bedrock")),
-            ("us.meta.llama3-3-70b-instruct-v1:0", "bedrock", "us.meta.llama3-3-70b-instruct-v1:0", "meta", Some("bedrock")),
-            ("vertex_ai/claude-opus-4-5@20251101", "vertex_ai-anthropic_models", "claude-opus-4-5@20251101", "anthropic", Some("vertex")),
-            ("gemini-2.5-pro", "vertex_ai-language-models", "gemini-2.5-pro", "google", Some("vertex")),
-            ("vertex_ai/meta/llama-3.3-70b-instruct-maas", "vertex_ai-llama_models", "meta/llama-3.3-70b-instruct-maas", "meta", Some("vertex")),
-            ("gemini/gemini-2.5-pro", "gemini", "gemini-2.5-pro", "google", None),
-            ("deepseek/deepseek-chat", "deepseek", "deepseek-chat", "deepseek", None),
-            ("mistral/mistral-large-latest", "mistral", "mistral-large-latest", "mistral", None),
+            (
+                "azure/mistral-large-latest",
+                "azure",
+                "mistral-large-latest",
+                "mistral",
+                Some("azure"),
+            ),
+            (
+                "claude-opus-4-6",
+                "anthropic",
+                "claude-opus-4-6",
+                "anthropic",
+                None,
+            ),
+            (
+                "anthropic.claude-opus-4-6-v1",
+                "bedrock_converse",
+                "anthropic.claude-opus-4-6-v1",
+                "anthropic",
+                Some("bedrock"),
+            ),
+            (
+                "us.meta.llama3-3-70b-instruct-v1:0",
+                "bedrock",
+                "us.meta.llama3-3-70b-instruct-v1:0",
+                "meta",
+                Some("bedrock"),
+            ),
+            (
+                "vertex_ai/claude-opus-4-5@20251101",
+                "vertex_ai-anthropic_models",
+                "claude-opus-4-5@20251101",
+                "anthropic",
+                Some("vertex"),
+            ),
+            (
+                "gemini-2.5-pro",
+                "vertex_ai-language-models",
+                "gemini-2.5-pro",
+                "google",
+                Some("vertex"),
+            ),
+            (
+                "vertex_ai/meta/llama-3.3-70b-instruct-maas",
+                "vertex_ai-llama_models",
+                "meta/llama-3.3-70b-instruct-maas",
+                "meta",
+                Some("vertex"),
+            ),
+            (
+                "gemini/gemini-2.5-pro",
+                "gemini",
+                "gemini-2.5-pro",
+                "google",
+                None,
+            ),
+            (
+                "deepseek/deepseek-chat",
+                "deepseek",
+                "deepseek-chat",
+                "deepseek",
+                None,
+            ),
+            (
+                "mistral/mistral-large-latest",
+                "mistral",
+                "mistral-large-latest",
+                "mistral",
+                None,
+            ),
             ("xai/grok-4", "xai", "grok-4", "xai", None),
-            ("groq/llama-3.3-70b-versatile", "groq", "llama-3.3-70b-versatile", "meta", Some("groq")),
-            ("together_ai/Qwen/Qwen3-235B", "together_ai", "Qwen/Qwen3-235B", "qwen", Some("together")),
-            ("fireworks_ai/accounts/fireworks/models/deepseek-v3p1", "fireworks_ai", "accounts/fireworks/models/deepseek-v3p1", "deepseek", Some("fireworks")),
+            (
+                "groq/llama-3.3-70b-versatile",
+                "groq",
+                "llama-3.3-70b-versatile",
+                "meta",
+                Some("groq"),
+            ),
+            (
+                "together_ai/Qwen/Qwen3-235B",
+                "together_ai",
+                "Qwen/Qwen3-235B",
+                "qwen",
+                Some("together"),
+            ),
+            (
+                "fireworks_ai/accounts/fireworks/models/deepseek-v3p1",
+                "fireworks_ai",
+                "accounts/fireworks/models/deepseek-v3p1",
+                "deepseek",
+                Some("fireworks"),
+            ),
             ("o3-mini", "openai", "o3-mini", "openai", None),
         ];
         for (name, provider, id, maker, host) in cases {
@@ -950,11 +1079,23 @@ mod tests {
             ("cohere.command-r-v1:0", "bedrock", "cohere"),
             ("together_ai/zai-org/GLM-5.1", "together_ai", "zai"),
             ("groq/some-model", "groq", "not one our schema knows"),
-            ("deepinfra/meta-llama/Llama-3.3-70B", "deepinfra", "`deepinfra`"),
-            ("bedrock/us-east-1/anthropic.claude-3-haiku", "bedrock", "`us-east-1/`"),
+            (
+                "deepinfra/meta-llama/Llama-3.3-70B",
+                "deepinfra",
+                "`deepinfra`",
+            ),
+            (
+                "bedrock/us-east-1/anthropic.claude-3-haiku",
+                "bedrock",
+                "`us-east-1/`",
+            ),
             ("azure/eu/gpt-5", "azure", "`eu/`"),
             ("mistral/zai-glm-5-2", "mistral", "zai"),
-            ("openai/claude-imposter", "openai", "`anthropic` model served by `openai`"),
+            (
+                "openai/claude-imposter",
+                "openai",
+                "`anthropic` model served by `openai`",
+            ),
         ];
         for (name, provider, reason_part) in refused {
             match identify(name, provider) {
@@ -1022,7 +1163,10 @@ mod tests {
             Err(reason) => panic!("{reason}"),
         };
         assert!(!model.contains_key("long_context"));
-        assert!(notes.iter().any(|n| n.contains("no output price")), "{notes:?}");
+        assert!(
+            notes.iter().any(|n| n.contains("no output price")),
+            "{notes:?}"
+        );
     }
 
     #[test]
@@ -1049,7 +1193,12 @@ mod tests {
             Err(reason) => panic!("{reason}"),
         };
         assert!(!model.contains_key("batch_discount"));
-        assert!(notes.iter().any(|n| n.contains("0.5000x") && n.contains("1.0000x")), "{notes:?}");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("0.5000x") && n.contains("1.0000x")),
+            "{notes:?}"
+        );
 
         // A batch cache read that is not the discounted cache read is kept as stated.
         let mut entry = base(1.25e-06, 7.5e-06);
@@ -1148,7 +1297,11 @@ mod tests {
             }"#,
         );
         assert_eq!(imported.imported, 1, "{:?}", imported.skipped);
-        let reason = |name| skip_reason(&imported, name).unwrap_or("NOT SKIPPED").to_string();
+        let reason = |name| {
+            skip_reason(&imported, name)
+                .unwrap_or("NOT SKIPPED")
+                .to_string()
+        };
         assert!(reason("gpt-string").contains("not a number"));
         assert!(reason("gpt-negative").contains("negative"));
         assert!(reason("gpt-huge").contains("implausibly high"));
@@ -1157,15 +1310,26 @@ mod tests {
         assert!(reason("gpt-provider").contains("`litellm_provider`"));
         assert!(reason("gpt-search").contains("search_context_cost_per_query"));
         assert!(reason("gpt-array").contains("not a JSON object"));
-        let ok = imported.catalog.entry(imported.catalog.resolve("gpt-ok", None).expect("gpt-ok"));
+        let ok = imported
+            .catalog
+            .entry(imported.catalog.resolve("gpt-ok", None).expect("gpt-ok"));
         assert_eq!(ok.max_output, Some(128_000));
     }
 
     #[test]
     fn malformed_tables_are_errors_not_panics() {
-        assert!(matches!(import_litellm("", "t"), Err(LiteLlmError::Json(_))));
-        assert!(matches!(import_litellm("[1, 2]", "t"), Err(LiteLlmError::Json(_))));
-        assert!(matches!(import_litellm("{\"a\": ", "t"), Err(LiteLlmError::Json(_))));
+        assert!(matches!(
+            import_litellm("", "t"),
+            Err(LiteLlmError::Json(_))
+        ));
+        assert!(matches!(
+            import_litellm("[1, 2]", "t"),
+            Err(LiteLlmError::Json(_))
+        ));
+        assert!(matches!(
+            import_litellm("{\"a\": ", "t"),
+            Err(LiteLlmError::Json(_))
+        ));
         let empty = import("{}");
         assert_eq!(empty.imported, 0);
         assert!(empty.catalog.entries().is_empty());
@@ -1188,9 +1352,12 @@ mod tests {
         assert_eq!(imported.skipped.len(), 2);
         let reason = skip_reason(&imported, "gemini-9-pro").unwrap_or_default();
         assert!(reason.contains("gemini/gemini-9-pro"), "{reason}");
-        let entry = imported
-            .catalog
-            .entry(imported.catalog.resolve("gemini-9-pro", None).expect("kept"));
+        let entry = imported.catalog.entry(
+            imported
+                .catalog
+                .resolve("gemini-9-pro", None)
+                .expect("kept"),
+        );
         assert_eq!(entry.rates.input, Rate::per_million_usd(1.0));
         assert_eq!(entry.source, "litellm:test");
     }
