@@ -522,8 +522,8 @@ fn put(model: &mut Map<String, Value>, key: &str, value: Option<f64>) {
     }
 }
 
-/// The prices of one long-context threshold: `input_cost_per_token_above_<N>k_tokens` and
-/// its siblings.
+/// The long-context thresholds an entry prices, in thousands of tokens, lowest first: the `N`
+/// of every `input_cost_per_token_above_<N>k_tokens`.
 fn long_context_thresholds(entry: &Map<String, Value>) -> Vec<u64> {
     let mut thresholds: Vec<u64> = entry
         .keys()
