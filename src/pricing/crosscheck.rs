@@ -264,6 +264,8 @@ fn disagreements() -> BTreeMap<(String, String), (String, String, String)> {
         for vector in vectors() {
             let mode = BillingMode {
                 batch: vector.batch,
+                at_ms: Some(TODAY_MS),
+                ..BillingMode::default()
             };
             let our_cost = micro_usd(call_cost(our_entry, &vector.tokens, mode));
             let their_cost = micro_usd(call_cost(their_entry, &vector.tokens, mode));

@@ -36,9 +36,9 @@ pub enum LiteLlmError {
     /// The text is not JSON, or not an object of model name → entry.
     #[error("LiteLLM price table is not a JSON object of model name to entry: {0}")]
     Json(#[from] serde_json::Error),
-    /// The converted document could not be written as TOML.
+    /// The converted document could not be written out for the catalog loader.
     #[error("could not write the converted LiteLLM table as a catalog: {0}")]
-    Serialize(#[from] toml::ser::Error),
+    Serialize(serde_json::Error),
     /// The catalog loader refused the converted document for a reason no single entry explains.
     #[error("the converted LiteLLM table is not a valid catalog: {0}")]
     Catalog(#[from] CatalogError),
@@ -178,10 +178,12 @@ fn load_models(
     }
 }
 
-/// The converted document, loaded as a catalog. The one place that knows the document goes
-/// through TOML, so a direct JSON entry point can replace it.
+/// The converted document, loaded as a catalog. The one place that knows how the document
+/// reaches the loader (as JSON text, which `PriceCatalog::from_toml` reads like TOML), so a
+/// direct entry point can replace it.
 fn load_document(doc: &Value) -> Result<PriceCatalog, LiteLlmError> {
-    Ok(PriceCatalog::from_toml(&toml::to_string(doc)?)?)
+    let text = serde_json::to_string(doc).map_err(LiteLlmError::Serialize)?;
+    Ok(PriceCatalog::from_toml(&text)?)
 }
 
 /// Indices of the models a loader error names: all but the first of those sharing the
@@ -627,7 +629,7 @@ fn convert_entry(
     if let Some(long) = long_context(entry, &base, notes)? {
         model.insert("long_context".into(), Value::Object(long));
     }
-    let tiers = service_tiers(entry, cache_read, notes)?;
+    let tiers = service_tiers(entry, &base, notes)?;
     if !tiers.is_empty() {
         model.insert("service_tiers".into(), Value::Object(tiers));
     }
@@ -639,7 +641,8 @@ fn convert_entry(
     Ok(model)
 }
 
-/// The standard cache prices a long-context tier falls back to where LiteLLM states none.
+/// The standard cache prices a long-context or service tier falls back to where LiteLLM states
+/// none.
 struct BaseRates {
     cache_read: Option<f64>,
     cache_write_5m: Option<f64>,
@@ -805,28 +808,40 @@ fn long_context(
     Ok(Some(long))
 }
 
-/// `*_flex` and `*_priority` prices as explicit-rate service tiers. A tier's missing
-/// cache-read price is the standard one (LiteLLM's fallback for a missing key).
+/// `*_flex` and `*_priority` prices as explicit-rate service tiers. A cache price the tier
+/// does not state is the standard one (LiteLLM's fallback for a missing key), written out so
+/// that our loader does not scale it.
 fn service_tiers(
     entry: &Map<String, Value>,
-    cache_read: Option<f64>,
+    base: &BaseRates,
     notes: &mut Vec<String>,
 ) -> Result<Map<String, Value>, String> {
     let mut tiers = Map::new();
     for tier in ["flex", "priority"] {
         let input = price(entry, &format!("input_cost_per_token_{tier}"))?;
         let output = price(entry, &format!("output_cost_per_token_{tier}"))?;
-        let tier_read = price(entry, &format!("cache_read_input_token_cost_{tier}"))?;
+        let read = price(entry, &format!("cache_read_input_token_cost_{tier}"))?;
+        let write_5m = price(entry, &format!("cache_creation_input_token_cost_{tier}"))?;
+        let write_1h = price(
+            entry,
+            &format!("cache_creation_input_token_cost_above_1hr_{tier}"),
+        )?;
         match (input, output) {
             (None, None) => {}
             (Some(input), Some(output)) => {
                 let mut rates = Map::new();
                 rates.insert("input".into(), json!(input));
                 rates.insert("output".into(), json!(output));
+                put(&mut rates, "cache_read", base.cache_read.and(read.or(base.cache_read)));
                 put(
                     &mut rates,
-                    "cache_read",
-                    cache_read.and(tier_read.or(cache_read)),
+                    "cache_write_5m",
+                    base.cache_write_5m.and(write_5m.or(base.cache_write_5m)),
+                );
+                put(
+                    &mut rates,
+                    "cache_write_1h",
+                    base.cache_write_1h.and(write_1h.or(base.cache_write_1h)),
                 );
                 tiers.insert(tier.into(), Value::Object(rates));
             }
@@ -1215,19 +1230,53 @@ mod tests {
             "input_cost_per_token": 2.5e-06,
             "output_cost_per_token": 1.5e-05,
             "cache_read_input_token_cost": 2.5e-07,
+            "cache_creation_input_token_cost": 3.125e-06,
             "input_cost_per_token_flex": 1.25e-06,
             "output_cost_per_token_flex": 7.5e-06,
             "cache_read_input_token_cost_flex": 1.3e-07,
             "input_cost_per_token_priority": 5e-06,
-            "output_cost_per_token_priority": 3e-05
+            "output_cost_per_token_priority": 3e-05,
+            "cache_creation_input_token_cost_priority": 6.25e-06
         }));
         assert_eq!(
             model["service_tiers"],
             json!({
-                "flex": {"input": 1.25, "output": 7.5, "cache_read": 0.13},
-                "priority": {"input": 5.0, "output": 30.0, "cache_read": 0.25}
+                "flex": {"input": 1.25, "output": 7.5, "cache_read": 0.13,
+                         "cache_write_5m": 3.125},
+                "priority": {"input": 5.0, "output": 30.0, "cache_read": 0.25,
+                             "cache_write_5m": 6.25}
             })
         );
+    }
+
+    #[test]
+    fn tier_and_long_context_cache_prices_are_not_scaled_by_the_loader() {
+        // LiteLLM states no priority or long-context cache-read price: it bills the standard
+        // $0.25, where our loader would scale it with input (to $0.50).
+        let imported = import(
+            r#"{"gpt-x": {
+                "litellm_provider": "openai", "mode": "chat",
+                "input_cost_per_token": 2.5e-06, "output_cost_per_token": 1.5e-05,
+                "cache_read_input_token_cost": 2.5e-07,
+                "input_cost_per_token_priority": 5e-06, "output_cost_per_token_priority": 3e-05,
+                "input_cost_per_token_above_272k_tokens": 5e-06,
+                "output_cost_per_token_above_272k_tokens": 2.25e-05}}"#,
+        );
+        let catalog = &imported.catalog;
+        let entry = catalog.entry(catalog.resolve("gpt-x", None).expect("imported"));
+        let quarter = Rate::per_million_usd(0.25);
+        assert_eq!(
+            entry.long_context.map(|long| long.rates.cache_read),
+            Some(quarter)
+        );
+        let priority = entry.tier_price(crate::pricing::ServiceTier::Priority);
+        match priority {
+            Some(crate::pricing::TierPrice::Rates(rates)) => {
+                assert_eq!(rates.cache_read, quarter);
+                assert_eq!(rates.input, Rate::per_million_usd(5.0));
+            }
+            other => panic!("priority tier imported as {other:?}"),
+        }
     }
 
     #[test]
@@ -1412,7 +1461,11 @@ mod tests {
         // 1000×$5 + 10000×$0.50 + 2000×$6.25 + 3000×$10 + 500×$25, per million = $0.065.
         let standard = call_cost(entry, &tokens, BillingMode::default());
         assert_eq!(standard.to_decimal_string(), "0.065");
-        let batch = call_cost(entry, &tokens, BillingMode { batch: true });
+        let batch_mode = BillingMode {
+            batch: true,
+            ..BillingMode::default()
+        };
+        let batch = call_cost(entry, &tokens, batch_mode);
         assert_eq!(batch.to_decimal_string(), "0.0325");
     }
 
