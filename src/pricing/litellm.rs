@@ -832,7 +832,11 @@ fn service_tiers(
                 let mut rates = Map::new();
                 rates.insert("input".into(), json!(input));
                 rates.insert("output".into(), json!(output));
-                put(&mut rates, "cache_read", base.cache_read.and(read.or(base.cache_read)));
+                put(
+                    &mut rates,
+                    "cache_read",
+                    base.cache_read.and(read.or(base.cache_read)),
+                );
                 put(
                     &mut rates,
                     "cache_write_5m",
