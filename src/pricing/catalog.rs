@@ -556,7 +556,7 @@ impl ModelFile {
             if matches!(kind, ServiceTier::Standard | ServiceTier::Other) {
                 return Err(CatalogError::invalid(
                     &id,
-                    format!("service tier `{name}` is not one of flex, priority, fast"),
+                    format!("service tier `{name}` is not one of flex, priority, fast, ultrafast"),
                 ));
             }
             let price = match tier.multiplier {
