@@ -2,7 +2,11 @@
 
 mod catalog;
 mod check;
+mod litellm;
 mod rules;
+
+#[cfg(test)]
+mod crosscheck;
 
 pub use crate::record::{Residency, ServiceTier};
 pub use catalog::{
@@ -11,6 +15,7 @@ pub use catalog::{
     name_residency, normalize_model_name,
 };
 pub use check::{Problem, check_catalog};
+pub use litellm::{LiteLlmError, LiteLlmImport, import_litellm};
 pub use rules::{
     BillingMode, batch_rates, call_cost, context_rates, long_context_applies, off_peak_rates,
     rates_for, regional_rates, service_tier_rates, tier_is_priced, token_cost, tool_fees,
