@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('--calls-csv', '--calls-csv', [CompletionResultType]::ParameterName, 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Policies to replay besides the baseline (repeatable; default: all built-ins)')
             [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
             [CompletionResult]::new('--no-dedupe', '--no-dedupe', [CompletionResultType]::ParameterName, 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once')
@@ -52,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every trace file as this format instead of detecting it per file')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format on stdout (`csv`: one row per provider, model and day)')
             [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
             [CompletionResult]::new('--no-dedupe', '--no-dedupe', [CompletionResultType]::ParameterName, 'Count every trace record, even when two sources show the same call')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
@@ -63,6 +65,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
         }
         'llm-audit;pricing' {
             [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -77,6 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only this provider''s models (openai, anthropic, google, deepseek, mistral, xai, meta, qwen)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -86,6 +90,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
         'llm-audit;pricing;show' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (`table` or `json`)')
             [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -94,6 +99,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
         }
         'llm-audit;pricing;check' {
             [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

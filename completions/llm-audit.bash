@@ -100,7 +100,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__analyze)
-            opts="-q -h -V --input-format --format --calls-csv --policy --no-progress --no-dedupe --pricing --help --version"
+            opts="-q -h -V --input-format --format --calls-csv --policy --no-progress --no-dedupe --pricing --pricing-litellm --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -123,6 +123,10 @@ _llm__audit() {
                     return 0
                     ;;
                 --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing-litellm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -278,13 +282,17 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__pricing)
-            opts="-h -V --pricing --help --version list show check help"
+            opts="-h -V --pricing --pricing-litellm --help --version list show check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing-litellm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -296,13 +304,17 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__pricing__subcmd__check)
-            opts="-h -V --pricing --help --version"
+            opts="-h -V --pricing --pricing-litellm --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing-litellm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -384,7 +396,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__pricing__subcmd__list)
-            opts="-h -V --provider --format --pricing --help --version"
+            opts="-h -V --provider --format --pricing --pricing-litellm --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,6 +414,10 @@ _llm__audit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pricing-litellm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -410,7 +426,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__pricing__subcmd__show)
-            opts="-h -V --format --pricing --help --version"
+            opts="-h -V --format --pricing --pricing-litellm --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -424,6 +440,10 @@ _llm__audit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pricing-litellm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -432,7 +452,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__reconcile)
-            opts="-q -h -V --billing --input-format --format --no-dedupe --no-progress --pricing --help --version"
+            opts="-q -h -V --billing --input-format --format --no-dedupe --no-progress --pricing --pricing-litellm --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -451,6 +471,10 @@ _llm__audit() {
                     return 0
                     ;;
                 --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing-litellm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -34,6 +34,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --calls-csv 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)'
             cand --policy 'Policies to replay besides the baseline (repeatable; default: all built-ins)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
             cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand --no-dedupe 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
@@ -47,6 +48,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --input-format 'Read every trace file as this format instead of detecting it per file'
             cand --format 'Report format on stdout (`csv`: one row per provider, model and day)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
             cand --no-dedupe 'Count every trace record, even when two sources show the same call'
             cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
@@ -57,6 +59,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         }
         &'llm-audit;pricing'= {
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -70,6 +73,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --provider 'Only this provider''s models (openai, anthropic, google, deepseek, mistral, xai, meta, qwen)'
             cand --format 'Output format'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -78,6 +82,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;pricing;show'= {
             cand --format 'Output format (`table` or `json`)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -85,6 +90,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         }
         &'llm-audit;pricing;check'= {
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

@@ -63,6 +63,7 @@ cheaper-for-simple\t'Trivial and simple calls go to the catalog\'s cheaper model
 prompt-cache\t'Repeated prompt prefixes (system prompt, tools) are served from a 5-minute prompt cache'
 batch\t'Calls with no latency need go through the provider\'s Batch API'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l no-dedupe -d 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -95,11 +96,13 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -l format
 json\t'The full report as JSON'
 csv\t'The policy table as CSV'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -l no-dedupe -d 'Count every trace record, even when two sources show the same call'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -s V -l version -d 'Print version'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and not __fish_seen_subcommand_from list show check help" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and not __fish_seen_subcommand_from list show check help" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and not __fish_seen_subcommand_from list show check help" -s h -l help -d 'Print help'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and not __fish_seen_subcommand_from list show check help" -s V -l version -d 'Print version'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and not __fish_seen_subcommand_from list show check help" -f -a "list" -d 'One line per model: current prices, tier and source'
@@ -111,15 +114,18 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_
 json\t'The full report as JSON'
 csv\t'The policy table as CSV'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from list" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from list" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from show" -l format -d 'Output format (`table` or `json`)' -r -f -a "table\t'Tables for a terminal'
 json\t'The full report as JSON'
 csv\t'The policy table as CSV'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from show" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from show" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from check" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from check" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from help" -f -a "list" -d 'One line per model: current prices, tier and source'

@@ -86,6 +86,11 @@ pub struct PricingArgs {
     /// also maps Azure deployment names (`[deployments]`). Repeatable; later files win.
     #[arg(long = "pricing", value_name = "FILE", global = true)]
     pub files: Vec<PathBuf>,
+
+    /// Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the
+    /// table many teams already maintain). Applied before `--pricing` files.
+    #[arg(long = "pricing-litellm", value_name = "FILE", global = true)]
+    pub litellm: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

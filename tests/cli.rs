@@ -891,3 +891,43 @@ fn a_call_is_priced_at_the_price_in_force_on_its_day() {
     // 2025-06-11: 1,000 × $2/M + 1,000 × $8/M = $0.01.
     assert_cost(&rows, "resp_after_cut", 0.01);
 }
+
+#[test]
+fn a_litellm_table_overrides_the_catalog() {
+    // fixtures/pricing/litellm_crosscheck.json holds LiteLLM's own entries, e.g. deepseek-chat
+    // at $0.28/M input, $0.42/M output, $0.028/M cache hits (its V3.2 price).
+    let table = fixture("pricing/litellm_crosscheck.json");
+    let shown = run(&[
+        "pricing",
+        "show",
+        "deepseek-chat",
+        "--pricing-litellm",
+        table.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    let periods: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let periods = periods.as_array().unwrap();
+    assert_eq!(
+        periods.len(),
+        1,
+        "the import replaces every embedded period"
+    );
+    let period = &periods[0];
+    assert_eq!(period["rates"]["input"], 0.28);
+    assert_eq!(period["rates"]["output"], 0.42);
+    assert_eq!(period["rates"]["cache_read"], 0.028);
+    assert!(period["source"].as_str().unwrap().starts_with("litellm:"));
+    assert!(
+        period["origin"]
+            .as_str()
+            .unwrap()
+            .ends_with("litellm_crosscheck.json")
+    );
+    assert!(String::from_utf8_lossy(&shown.stderr).contains("LiteLLM entries imported"));
+}

@@ -9,11 +9,26 @@ use anyhow::{Context, bail};
 use crate::cli::{PricingAction, PricingArgs, PricingCommand};
 use crate::commands::ExitStatus;
 use crate::export::{PeriodView, current_prices, write_model_detail, write_price_list};
-use crate::pricing::{CatalogFile, PriceCatalog, Resolution, check_catalog};
+use crate::pricing::{CatalogFile, PriceCatalog, Resolution, check_catalog, import_litellm};
 
-/// The embedded catalog with the `--pricing` files laid over it, in order.
+/// The embedded catalog with the `--pricing-litellm` files, then the `--pricing` files, laid
+/// over it in order.
 pub fn load_catalog(args: &PricingArgs) -> anyhow::Result<PriceCatalog> {
     let mut catalog = PriceCatalog::embedded().context("loading the embedded price catalog")?;
+    for path in &args.litellm {
+        let name = path.display().to_string();
+        let import = import_litellm(&read(path)?, &name)
+            .with_context(|| format!("importing LiteLLM prices from {name}"))?;
+        eprintln!(
+            "note: {name}: {} LiteLLM entries imported, {} left out (not text models, makers \
+             llm-audit has no name for, or invalid prices)",
+            import.imported,
+            import.skipped.len()
+        );
+        catalog = catalog
+            .with_overrides(import.file, &name)
+            .with_context(|| format!("applying {name}"))?;
+    }
     for path in &args.files {
         let text = read(path)?;
         let file = CatalogFile::parse(&text)

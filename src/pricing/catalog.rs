@@ -283,7 +283,7 @@ pub struct PriceCatalog {
 }
 
 /// A catalog file: the embedded ones, or a user's `--pricing` file (TOML or JSON).
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogFile {
     pub version: Option<String>,
@@ -646,6 +646,12 @@ impl ModelFile {
     }
 }
 
+/// Whether an inherited alias is a name the override file gives to another of its models.
+fn claimed_elsewhere(claimed: &HashSet<String>, alias: &str, id: &str) -> bool {
+    let alias = normalize_model_name(alias);
+    alias != id && claimed.contains(&alias)
+}
+
 /// Routing prefixes gateways and SDKs put before a model name.
 const ROUTING_PREFIXES: [&str; 21] = [
     "openai/",
@@ -818,65 +824,69 @@ impl PriceCatalog {
 
     /// Parses and validates a whole catalog in llm-audit's schema (TOML or JSON).
     pub fn from_toml(text: &str) -> Result<PriceCatalog, CatalogError> {
-        let file = CatalogFile::parse(text)?;
+        PriceCatalog::from_file(CatalogFile::parse(text)?)
+    }
+
+    /// Validates a whole catalog already parsed.
+    pub fn from_file(file: CatalogFile) -> Result<PriceCatalog, CatalogError> {
         let version = file.version.unwrap_or_default();
         PriceCatalog::build(version, file.model, &Origin::Embedded, file.deployments)
     }
 
     /// This catalog with a user file's entries laid over it. An entry whose id the catalog has
     /// replaces every period of that id (list several entries with `effective_from` to give a
-    /// history), inheriting the replaced entries' aliases and, where it leaves them out, their
-    /// tier and downgrade target. Other entries are added.
+    /// history) and inherits the replaced entries' aliases. An entry whose id is another
+    /// model's alias takes that name over. Where an entry leaves out its tier or downgrade
+    /// target, it inherits those of the model its id resolved to; a new model defaults to `mid`.
     pub fn with_overrides(
         &self,
         file: CatalogFile,
         file_name: &str,
     ) -> Result<PriceCatalog, CatalogError> {
         let origin = Origin::Override(file_name.to_string());
-        let replaced: HashSet<String> = file
+        let claimed: HashSet<String> = file
             .model
             .iter()
-            .map(|model| normalize_model_name(&model.id))
+            .flat_map(|model| std::iter::once(&model.id).chain(&model.aliases))
+            .map(|name| normalize_model_name(name))
             .collect();
-        let mut models: Vec<ModelFile> = Vec::new();
-        let mut inherited: HashMap<String, (Vec<String>, String, Option<String>)> = HashMap::new();
+        let mut replaced_aliases: HashMap<String, Vec<String>> = HashMap::new();
+        let mut keep: Vec<ModelPrice> = Vec::new();
         for entry in &self.entries {
             let id = normalize_model_name(&entry.id);
-            if replaced.contains(&id) {
-                let slot = inherited.entry(id).or_insert_with(|| {
-                    (Vec::new(), entry.tier.clone(), entry.downgrade_to.clone())
-                });
-                slot.0.extend(entry.aliases.iter().cloned());
+            if claimed.contains(&id) {
+                replaced_aliases
+                    .entry(id)
+                    .or_default()
+                    .extend(entry.aliases.iter().cloned());
+                continue;
             }
+            let mut entry = entry.clone();
+            entry
+                .aliases
+                .retain(|alias| !claimed.contains(&normalize_model_name(alias)));
+            keep.push(entry);
         }
-        let mut keep: Vec<ModelPrice> = self
-            .entries
-            .iter()
-            .filter(|entry| !replaced.contains(&normalize_model_name(&entry.id)))
-            .cloned()
-            .collect();
+        let mut added = Vec::new();
         for mut model in file.model {
-            if let Some((aliases, tier, downgrade)) =
-                inherited.get(&normalize_model_name(&model.id))
-            {
+            let id = normalize_model_name(&model.id);
+            if let Some(aliases) = replaced_aliases.get(&id) {
                 for alias in aliases {
-                    if !model.aliases.contains(alias) {
+                    if !model.aliases.contains(alias) && !claimed_elsewhere(&claimed, alias, &id) {
                         model.aliases.push(alias.clone());
                     }
                 }
-                model.tier.get_or_insert_with(|| tier.clone());
-                if model.downgrade_to.is_none() {
-                    model.downgrade_to = downgrade.clone();
-                }
             }
-            model.tier.get_or_insert_with(|| "mid".to_string());
+            let base = self.resolve(&model.id, None).map(|index| self.entry(index));
+            if model.tier.is_none() {
+                model.tier = Some(base.map_or_else(|| "mid".to_string(), |b| b.tier.clone()));
+            }
+            if model.downgrade_to.is_none() {
+                model.downgrade_to = base.and_then(|b| b.downgrade_to.clone());
+            }
             model.source.get_or_insert_with(|| file_name.to_string());
-            models.push(model);
+            added.push(model.into_price(&origin)?);
         }
-        let mut added = models
-            .into_iter()
-            .map(|model| model.into_price(&origin))
-            .collect::<Result<Vec<_>, _>>()?;
         keep.append(&mut added);
         let mut deployments: BTreeMap<String, String> = self
             .deployments
@@ -885,8 +895,10 @@ impl PriceCatalog {
             .collect();
         deployments.extend(file.deployments);
         let version = match &file.version {
-            Some(version) => format!("{} + {file_name} {version}", self.version),
-            None => format!("{} + {file_name}", self.version),
+            Some(version) if version != file_name => {
+                format!("{} + {file_name} {version}", self.version)
+            }
+            _ => format!("{} + {file_name}", self.version),
         };
         let mut catalog = PriceCatalog::index(version, keep, deployments)?;
         catalog.overrides = self.overrides.clone();
@@ -1325,6 +1337,27 @@ checked = "2026-01-01"
         let mini = merged.entry(merged.resolve("alpha-mini", None).unwrap());
         assert_eq!(mini.origin, Origin::Embedded);
         assert_eq!(merged.overrides, ["team.json"]);
+    }
+
+    #[test]
+    fn an_override_named_like_an_alias_takes_that_name_over() {
+        // LiteLLM tables list dated snapshots as models of their own; ours lists them as
+        // aliases. The override's entry wins the name; the undated model keeps its prices.
+        let catalog = PriceCatalog::from_toml(SMALL).unwrap();
+        let file = CatalogFile::parse(
+            r#"{"model": [{"id": "alpha-2024-01-01", "provider": "openai", "input": 7.0, "output": 7.0}]}"#,
+        )
+        .unwrap();
+        let merged = catalog.with_overrides(file, "litellm.json").unwrap();
+        let snapshot = merged.entry(merged.resolve("alpha-2024-01-01", None).unwrap());
+        assert_eq!(snapshot.rates.input, Rate::per_million_usd(7.0));
+        assert_eq!(
+            snapshot.tier, "flagship",
+            "tier of the model the name resolved to"
+        );
+        let alpha = merged.entry(merged.resolve("alpha", None).unwrap());
+        assert_eq!(alpha.rates.input, Rate::per_million_usd(2.5));
+        assert!(alpha.aliases.is_empty());
     }
 
     #[test]

@@ -14,13 +14,15 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 use serde_json::{Map, Value, json};
 
-use crate::pricing::{CatalogError, PriceCatalog, normalize_model_name};
+use crate::pricing::{CatalogError, CatalogFile, PriceCatalog, normalize_model_name};
 
 /// The result of an import: the catalog and an account of every entry left out.
 #[derive(Debug, Clone)]
 pub struct LiteLlmImport {
     /// The imported entries, loaded as a catalog.
     pub catalog: PriceCatalog,
+    /// The same entries as a catalog file, to lay over another catalog (`--pricing-litellm`).
+    pub file: CatalogFile,
     /// How many entries made it into `catalog`.
     pub imported: usize,
     /// Entries left out: LiteLLM name and the reason.
@@ -114,10 +116,11 @@ pub fn import_litellm(text: &str, source_name: &str) -> Result<LiteLlmImport, Li
         notes.extend(converted.notes.into_iter().map(|note| (name.clone(), note)));
         models.push((name, converted.model));
     }
-    let catalog = load_models(source_name, &mut models, &mut skipped)?;
+    let (catalog, file) = load_models(source_name, &mut models, &mut skipped)?;
     Ok(LiteLlmImport {
         imported: models.len(),
         catalog,
+        file,
         skipped,
         notes,
     })
@@ -155,14 +158,14 @@ fn load_models(
     version: &str,
     models: &mut Vec<(String, Map<String, Value>)>,
     skipped: &mut Vec<(String, String)>,
-) -> Result<PriceCatalog, LiteLlmError> {
+) -> Result<(PriceCatalog, CatalogFile), LiteLlmError> {
     loop {
         let doc = json!({
             "version": version,
             "model": models.iter().map(|(_, m)| Value::Object(m.clone())).collect::<Vec<_>>(),
         });
         match load_document(&doc) {
-            Ok(catalog) => return Ok(catalog),
+            Ok(loaded) => return Ok(loaded),
             Err(LiteLlmError::Catalog(CatalogError::Invalid { model, problem })) => {
                 let culprits = culprits(models, &model);
                 if culprits.is_empty() {
@@ -178,12 +181,10 @@ fn load_models(
     }
 }
 
-/// The converted document, loaded as a catalog. The one place that knows how the document
-/// reaches the loader (as JSON text, which `PriceCatalog::from_toml` reads like TOML), so a
-/// direct entry point can replace it.
-fn load_document(doc: &Value) -> Result<PriceCatalog, LiteLlmError> {
-    let text = serde_json::to_string(doc).map_err(LiteLlmError::Serialize)?;
-    Ok(PriceCatalog::from_toml(&text)?)
+/// The converted document as a catalog file, and loaded as a catalog.
+fn load_document(doc: &Value) -> Result<(PriceCatalog, CatalogFile), LiteLlmError> {
+    let file: CatalogFile = serde_json::from_value(doc.clone()).map_err(LiteLlmError::Serialize)?;
+    Ok((PriceCatalog::from_file(file.clone())?, file))
 }
 
 /// Indices of the models a loader error names: all but the first of those sharing the
