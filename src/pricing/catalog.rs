@@ -691,7 +691,8 @@ pub fn normalize_model_name(name: &str) -> String {
     if rest.starts_with("arn:") {
         rest = rest.rsplit('/').next().unwrap_or(rest);
     }
-    if let Some(at) = rest.find("/publishers/")
+    if rest.contains('/')
+        && let Some(at) = rest.find("/publishers/")
         && let Some(models) = rest[at..].find("/models/")
     {
         rest = &rest[at + models + "/models/".len()..];
@@ -708,6 +709,9 @@ pub fn normalize_model_name(name: &str) -> String {
 /// Where a model name says its request ran: a Bedrock geographic profile (`us.anthropic.…`) or
 /// a Vertex resource path in a region other than `global`.
 pub fn name_residency(name: &str) -> Option<Residency> {
+    if !name.contains(['/', '.']) {
+        return None;
+    }
     let lower = name.trim().to_ascii_lowercase();
     if let Some(location) = lower
         .split_once("/locations/")
