@@ -102,6 +102,17 @@ impl Money {
         Some(Money(if negative { -value } else { value }))
     }
 
+    /// The fee of one request, from a published fee in USD per thousand requests
+    /// (`$10 / 1k searches` is $0.01 each), to the pico-dollar.
+    pub fn per_thousand_usd(usd_per_thousand: f64) -> Money {
+        Money((usd_per_thousand * 1e9).round() as i128)
+    }
+
+    /// `count` requests at `fee` each.
+    pub fn times(self, count: u64) -> Money {
+        Money(self.0 * count as i128)
+    }
+
     /// `tokens` tokens at `rate` pico-dollars per token.
     pub fn tokens_at(tokens: u64, rate: Rate) -> Money {
         Money(tokens as i128 * rate.0 as i128)

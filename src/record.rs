@@ -56,6 +56,10 @@ pub enum Provider {
     Anthropic,
     Google,
     DeepSeek,
+    Mistral,
+    XAi,
+    Meta,
+    Qwen,
     #[default]
     Unknown,
 }
@@ -68,6 +72,10 @@ impl Provider {
             Provider::Anthropic => "anthropic",
             Provider::Google => "google",
             Provider::DeepSeek => "deepseek",
+            Provider::Mistral => "mistral",
+            Provider::XAi => "xai",
+            Provider::Meta => "meta",
+            Provider::Qwen => "qwen",
             Provider::Unknown => "unknown",
         }
     }
@@ -79,6 +87,10 @@ impl Provider {
             "anthropic" => Provider::Anthropic,
             "google" | "gemini" | "vertex_ai" => Provider::Google,
             "deepseek" => Provider::DeepSeek,
+            "mistral" | "mistralai" => Provider::Mistral,
+            "xai" | "x-ai" | "grok" => Provider::XAi,
+            "meta" | "meta-llama" | "llama" => Provider::Meta,
+            "qwen" | "alibaba" | "dashscope" => Provider::Qwen,
             _ => Provider::Unknown,
         }
     }
@@ -87,6 +99,73 @@ impl Provider {
 impl fmt::Display for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// A service tier the provider bills apart from standard, by the name it reports as served.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ServiceTier {
+    #[default]
+    Standard,
+    /// Slower, cheaper processing (OpenAI Flex, Bedrock Flex).
+    Flex,
+    /// Faster, dearer processing (OpenAI and Bedrock Priority).
+    Priority,
+    /// Anthropic fast mode (`speed: "fast"`).
+    Fast,
+    /// A tier the log names that llm-audit has no price rule for (OpenAI `scale`, …): billed at
+    /// standard rates and counted in the report.
+    Other,
+}
+
+impl ServiceTier {
+    /// The tier a log reports as served. Standard's spellings and batch (priced by the batch
+    /// flag) are `Standard`.
+    pub fn from_reported(name: &str) -> ServiceTier {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "" | "default" | "standard" | "auto" | "on_demand" | "on-demand" | "batch" => {
+                ServiceTier::Standard
+            }
+            "flex" => ServiceTier::Flex,
+            "priority" => ServiceTier::Priority,
+            "fast" => ServiceTier::Fast,
+            _ => ServiceTier::Other,
+        }
+    }
+
+    /// The catalog key of a priced tier.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceTier::Standard => "standard",
+            ServiceTier::Flex => "flex",
+            ServiceTier::Priority => "priority",
+            ServiceTier::Fast => "fast",
+            ServiceTier::Other => "other",
+        }
+    }
+}
+
+/// Where a request ran, when the provider charges more for it than for global processing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Residency {
+    /// Anthropic API `inference_geo: "us"`.
+    InferenceGeoUs,
+    /// A Bedrock geographic cross-region inference profile (`us.`, `eu.`, …), not `global.`.
+    BedrockGeo,
+    /// A Vertex AI regional endpoint rather than `global`.
+    VertexRegional,
+    /// An OpenAI data-residency (regional processing) project.
+    DataResidency,
+}
+
+impl Residency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Residency::InferenceGeoUs => "inference_geo_us",
+            Residency::BedrockGeo => "bedrock_geo",
+            Residency::VertexRegional => "vertex_regional",
+            Residency::DataResidency => "data_residency",
+        }
     }
 }
 
@@ -172,8 +251,14 @@ pub struct CallRecord {
     pub features: Features,
     /// Cost the log itself states, in USD, if any.
     pub stated_cost_usd: Option<f64>,
-    /// Service tier the provider reports having served (`default`, `flex`, `priority`, …).
+    /// Service tier the provider reports having served (`default`, `flex`, `priority`, …;
+    /// `fast` for Anthropic fast mode).
     pub service_tier: Option<String>,
+    /// Where the request ran, when the log says and it is billed apart from global processing
+    /// (Anthropic `inference_geo: "us"`, a Bedrock geographic profile).
+    pub residency: Option<Residency>,
+    /// Server-side web-search requests the call made, billed per request.
+    pub web_search_requests: u32,
     /// Prompt text for classification, when the log holds it.
     pub text: Option<CallText>,
     /// Repeated-prefix hint for prompt-cache replay.

@@ -88,6 +88,10 @@ fn display_name(provider: Provider) -> &'static str {
         Provider::Anthropic => "Anthropic",
         Provider::Google => "Google",
         Provider::DeepSeek => "DeepSeek",
+        Provider::Mistral => "Mistral",
+        Provider::XAi => "xAI",
+        Provider::Meta => "Meta",
+        Provider::Qwen => "Qwen",
         Provider::Unknown => "unattributed",
     }
 }

@@ -19,7 +19,7 @@ pub fn priced(record: &CallRecord) -> Option<Money> {
     Some(call_cost(
         catalog().entry(index),
         &record.tokens,
-        BillingMode { batch: false },
+        BillingMode::default(),
     ))
 }
 

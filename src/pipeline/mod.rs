@@ -29,7 +29,7 @@ use crate::ingest::{
     parse_csv_row, sniff_container,
 };
 use crate::money::Money;
-use crate::pricing::{BillingMode, PriceCatalog, call_cost};
+use crate::pricing::{PriceCatalog, call_cost};
 use crate::record::{CallRecord, UsageBucket};
 
 /// What the pipeline needs besides its inputs.
@@ -644,8 +644,11 @@ pub fn build_row(
     let price = catalog.resolve(&record.model, record.timestamp_ms);
     let flags = CallFlags::of(record);
     let cost = price.map(|index| {
-        let mode = BillingMode { batch: flags.batch };
-        call_cost(catalog.entry(index), &record.tokens, mode)
+        call_cost(
+            catalog.entry(index),
+            &record.tokens,
+            flags.billing(record.timestamp_ms),
+        )
     });
     let provider = price.map_or(record.provider, |index| catalog.entry(index).provider);
     let logged_id = record.response_id.is_some() || record.request_id.is_some();

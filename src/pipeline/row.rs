@@ -3,7 +3,10 @@
 
 use crate::classify::Classification;
 use crate::money::Money;
-use crate::record::{CallRecord, CallStatus, PromptPrefix, Provider, TokenBuckets};
+use crate::pricing::{BillingMode, name_residency};
+use crate::record::{
+    CallRecord, CallStatus, PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets,
+};
 
 /// Request traits that policies look at.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -15,6 +18,12 @@ pub struct CallFlags {
     pub json_schema: bool,
     pub images: bool,
     pub failed: bool,
+    /// Service tier served.
+    pub tier: ServiceTier,
+    /// Where the request ran, when that is billed apart from global processing.
+    pub residency: Option<Residency>,
+    /// Server-side web-search requests made.
+    pub web_searches: u32,
 }
 
 impl CallFlags {
@@ -28,6 +37,23 @@ impl CallFlags {
             json_schema: f.json_schema,
             images: f.images > 0,
             failed: record.status == CallStatus::Error,
+            tier: record
+                .service_tier
+                .as_deref()
+                .map_or(ServiceTier::Standard, ServiceTier::from_reported),
+            residency: record.residency.or_else(|| name_residency(&record.model)),
+            web_searches: record.web_search_requests,
+        }
+    }
+
+    /// How the call was billed, for pricing it (or a replay of it) at `at_ms`.
+    pub fn billing(self, at_ms: Option<i64>) -> BillingMode {
+        BillingMode {
+            batch: self.batch,
+            tier: self.tier,
+            residency: self.residency,
+            at_ms,
+            web_searches: self.web_searches,
         }
     }
 

@@ -181,10 +181,7 @@ fn cheaper_for_simple(context: &Context<'_>, row: &CallRow) -> CallReplay {
             ..unchanged
         };
     }
-    let mode = BillingMode {
-        batch: row.flags.batch,
-    };
-    let cost = context.repriced(target, &row.tokens, mode);
+    let cost = context.repriced(target, &row.tokens, row.flags.billing(row.timestamp_ms));
     if cost >= baseline {
         return unchanged;
     }
@@ -209,7 +206,14 @@ fn batch(context: &Context<'_>, row: &CallRow) -> CallReplay {
         return unchanged;
     }
     CallReplay {
-        cost: Some(context.repriced(price, &row.tokens, BillingMode { batch: true })),
+        cost: Some(context.repriced(
+            price,
+            &row.tokens,
+            BillingMode {
+                batch: true,
+                ..row.flags.billing(row.timestamp_ms)
+            },
+        )),
         latency_ms: context.priors.batch_window_ms,
         changed: true,
         ..unchanged
@@ -256,13 +260,7 @@ fn prompt_cache(context: &Context<'_>) -> Vec<CallReplay> {
         } else {
             tokens.cache_write_5m += cacheable;
         }
-        let cost = context.repriced(
-            price,
-            &tokens,
-            BillingMode {
-                batch: row.flags.batch,
-            },
-        );
+        let cost = context.repriced(price, &tokens, row.flags.billing(row.timestamp_ms));
         replays[index] = CallReplay {
             cost: Some(cost),
             changed: true,

@@ -1,13 +1,13 @@
 //! The price catalog: a TOML data file embedded in the binary, loaded once and queried by model
 //! name and call time.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::money::Rate;
-use crate::record::Provider;
+use crate::money::{Money, Rate};
+use crate::record::{Provider, Residency, ServiceTier};
 
 /// The catalog shipped inside the binary: one file per model maker (`data/prices/README.md`
 /// documents the schema).
@@ -32,8 +32,19 @@ pub const EMBEDDED_VERSION: &str = "2026-11-21";
 pub enum CatalogError {
     #[error("price catalog is not valid TOML: {0}")]
     Parse(#[from] toml::de::Error),
+    #[error("price catalog is not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
     #[error("model `{model}`: {problem}")]
     Invalid { model: String, problem: String },
+}
+
+impl CatalogError {
+    fn invalid(model: &str, problem: impl Into<String>) -> CatalogError {
+        CatalogError::Invalid {
+            model: model.to_string(),
+            problem: problem.into(),
+        }
+    }
 }
 
 /// Per-token rates of one price period.
@@ -44,10 +55,14 @@ pub struct Rates {
     pub cache_read: Rate,
     pub cache_write_5m: Rate,
     pub cache_write_1h: Rate,
+    /// Output rate of a call that used reasoning: `output` except for the few models with a
+    /// thinking-mode price.
+    pub reasoning_output: Rate,
 }
 
 impl Rates {
-    /// Every rate multiplied by `factor` (batch discounts apply to all token classes).
+    /// Every rate multiplied by `factor` (batch discounts, tier multipliers and regional uplifts
+    /// apply to every token class).
     pub fn scaled(&self, factor: f64) -> Rates {
         Rates {
             input: self.input.scaled(factor),
@@ -55,6 +70,7 @@ impl Rates {
             cache_read: self.cache_read.scaled(factor),
             cache_write_5m: self.cache_write_5m.scaled(factor),
             cache_write_1h: self.cache_write_1h.scaled(factor),
+            reasoning_output: self.reasoning_output.scaled(factor),
         }
     }
 }
@@ -66,27 +82,182 @@ pub struct LongContext {
     pub rates: Rates,
 }
 
+/// How a service tier's price is stated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TierPrice {
+    /// A multiple of the standard (or long-context) rates.
+    Multiplier(f64),
+    /// Explicit standard-context rates.
+    Rates(Rates),
+}
+
+/// Regional uplifts of one model: a multiplier of every token rate, by where the request ran.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regional {
+    pub inference_geo_us: Option<f64>,
+    pub bedrock_geo: Option<f64>,
+    pub vertex_regional: Option<f64>,
+    pub data_residency: Option<f64>,
+}
+
+impl Regional {
+    /// The uplift for requests that ran at `residency`, if the model has one there.
+    pub fn uplift(&self, residency: Residency) -> Option<f64> {
+        match residency {
+            Residency::InferenceGeoUs => self.inference_geo_us,
+            Residency::BedrockGeo => self.bedrock_geo,
+            Residency::VertexRegional => self.vertex_regional,
+            Residency::DataResidency => self.data_residency,
+        }
+    }
+
+    fn entries(&self) -> [(&'static str, Option<f64>); 4] {
+        [
+            ("inference_geo_us", self.inference_geo_us),
+            ("bedrock_geo", self.bedrock_geo),
+            ("vertex_regional", self.vertex_regional),
+            ("data_residency", self.data_residency),
+        ]
+    }
+}
+
+/// Discounted hours: UTC minute-of-day windows `[start, end)` (wrapping midnight when
+/// `start > end`) where every rate is multiplied by `multiplier`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OffPeak {
+    pub windows: Vec<(u16, u16)>,
+    pub multiplier: f64,
+}
+
+impl OffPeak {
+    /// Whether a call at `at_ms` falls in a discount window.
+    pub fn covers(&self, at_ms: i64) -> bool {
+        let minute = (at_ms.rem_euclid(86_400_000) / 60_000) as u16;
+        self.windows.iter().any(|&(start, end)| {
+            if start <= end {
+                (start..end).contains(&minute)
+            } else {
+                minute >= start || minute < end
+            }
+        })
+    }
+}
+
+/// What a model can do, for feasibility checks of a routing change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    pub tools: bool,
+    pub vision: bool,
+    pub json_schema: bool,
+    pub reasoning: bool,
+    pub web_search: bool,
+}
+
+impl Capabilities {
+    const NAMES: [&'static str; 5] = ["tools", "vision", "json_schema", "reasoning", "web_search"];
+
+    fn parse(model: &str, names: &[String]) -> Result<Capabilities, CatalogError> {
+        let mut caps = Capabilities::default();
+        for name in names {
+            let flag = match name.as_str() {
+                "tools" => &mut caps.tools,
+                "vision" => &mut caps.vision,
+                "json_schema" => &mut caps.json_schema,
+                "reasoning" => &mut caps.reasoning,
+                "web_search" => &mut caps.web_search,
+                other => {
+                    return Err(CatalogError::invalid(
+                        model,
+                        format!(
+                            "unknown capability `{other}` (known: {})",
+                            Capabilities::NAMES.join(", ")
+                        ),
+                    ));
+                }
+            };
+            *flag = true;
+        }
+        Ok(caps)
+    }
+
+    /// The names of the capabilities the model has.
+    pub fn names(&self) -> Vec<&'static str> {
+        let flags = [
+            self.tools,
+            self.vision,
+            self.json_schema,
+            self.reasoning,
+            self.web_search,
+        ];
+        Capabilities::NAMES
+            .iter()
+            .zip(flags)
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| *name)
+            .collect()
+    }
+}
+
+/// Where a catalog entry came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The catalog embedded in the binary.
+    Embedded,
+    /// A user file given with `--pricing` or `--pricing-litellm`.
+    Override(String),
+}
+
 /// One model's prices for one effective period, with what policies need to know about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelPrice {
     pub id: String,
     pub provider: Provider,
+    /// Who serves and bills the model when that is not its maker's own API.
+    pub host: Option<String>,
     pub aliases: Vec<String>,
     /// Capability tier: `flagship`, `mid` or `small`.
     pub tier: String,
     /// The cheaper same-provider model that simple calls can move to.
     pub downgrade_to: Option<String>,
+    pub capabilities: Capabilities,
     pub rates: Rates,
     /// Whether the model serves prompt-cache reads at all.
     pub caches_prompts: bool,
     pub batch_discount: Option<f64>,
+    /// Cache-read rate inside a batch when it is not the standard one times the discount.
+    pub batch_cache_read: Option<Rate>,
     pub long_context: Option<LongContext>,
+    /// Priced service tiers other than standard.
+    pub service_tiers: Vec<(ServiceTier, TierPrice)>,
+    pub regional: Regional,
+    pub off_peak: Option<OffPeak>,
+    /// Fee per server-side web-search request.
+    pub web_search_fee: Option<Money>,
     pub context_window: Option<u64>,
     pub max_output: Option<u64>,
     /// Start of this price period, milliseconds since the epoch (UTC midnight).
     pub effective_from_ms: Option<i64>,
     pub source: String,
     pub checked: String,
+    pub origin: Origin,
+}
+
+impl ModelPrice {
+    /// The price of `tier` when the model bills it apart from standard.
+    pub fn tier_price(&self, tier: ServiceTier) -> Option<TierPrice> {
+        self.service_tiers
+            .iter()
+            .find(|(name, _)| *name == tier)
+            .map(|(_, price)| *price)
+    }
+
+    /// The date this period starts, `YYYY-MM-DD`, if it is not the model's first.
+    pub fn effective_from(&self) -> Option<String> {
+        self.effective_from_ms
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .map(|at| at.format("%Y-%m-%d").to_string())
+    }
 }
 
 /// The loaded catalog with its name index.
@@ -96,179 +267,446 @@ pub struct PriceCatalog {
     entries: Vec<ModelPrice>,
     /// Normalized name (id or alias) → indices of the entries for it, oldest period first.
     by_name: HashMap<String, Vec<u32>>,
+    /// Separator-insensitive name → the normalized ids it could mean.
+    loose: HashMap<String, Vec<String>>,
+    /// User deployment names (Azure) → the model they serve.
+    deployments: HashMap<String, String>,
+    /// Files whose entries override or extend the embedded ones.
+    pub overrides: Vec<String>,
 }
 
-#[derive(Deserialize)]
+/// A catalog file: the embedded ones, or a user's `--pricing` file (TOML or JSON).
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct CatalogFile {
-    version: Option<String>,
+pub struct CatalogFile {
+    pub version: Option<String>,
     #[serde(default)]
-    model: Vec<ModelFile>,
-}
-
-/// The five prices of a period as the file states them, in USD per million tokens.
-struct RatesFile {
-    input: f64,
-    output: f64,
-    cache_read: Option<f64>,
-    cache_write_5m: Option<f64>,
-    cache_write_1h: Option<f64>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LongContextFile {
-    threshold: u64,
-    input: f64,
-    output: f64,
-    cache_read: Option<f64>,
-    cache_write_5m: Option<f64>,
-    cache_write_1h: Option<f64>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ModelFile {
-    id: String,
-    provider: String,
+    pub model: Vec<ModelFile>,
+    /// Deployment names (Azure) → the catalog model each one serves.
     #[serde(default)]
-    aliases: Vec<String>,
-    tier: String,
-    downgrade_to: Option<String>,
-    input: f64,
-    output: f64,
-    cache_read: Option<f64>,
-    cache_write_5m: Option<f64>,
-    cache_write_1h: Option<f64>,
-    batch_discount: Option<f64>,
-    context_window: Option<u64>,
-    max_output: Option<u64>,
-    effective_from: Option<String>,
-    source: String,
-    checked: String,
-    long_context: Option<LongContextFile>,
+    pub deployments: BTreeMap<String, String>,
 }
 
-impl RatesFile {
-    /// Converts to per-token rates. Cache writes the provider does not bill separately cost plain
-    /// input; a model without cache reads has them priced as plain input too.
-    fn to_rates(&self, model: &str) -> Result<Rates, CatalogError> {
-        let prices = [
-            ("input", Some(self.input)),
-            ("output", Some(self.output)),
-            ("cache_read", self.cache_read),
-            ("cache_write_5m", self.cache_write_5m),
-            ("cache_write_1h", self.cache_write_1h),
-        ];
-        for (name, price) in prices {
-            if let Some(price) = price
-                && !(price.is_finite() && price >= 0.0)
-            {
-                return Err(CatalogError::Invalid {
-                    model: model.to_string(),
-                    problem: format!("{name} price {price} is not a non-negative number"),
-                });
-            }
+impl CatalogFile {
+    /// Parses a catalog file in llm-audit's schema, as TOML or, when it starts with `{`, JSON.
+    pub fn parse(text: &str) -> Result<CatalogFile, CatalogError> {
+        if text.trim_start().starts_with('{') {
+            Ok(serde_json::from_str(text)?)
+        } else {
+            Ok(toml::from_str(text)?)
         }
-        let input = Rate::per_million_usd(self.input);
-        let rate_or_input = |price: Option<f64>| price.map_or(input, Rate::per_million_usd);
-        Ok(Rates {
-            input,
-            output: Rate::per_million_usd(self.output),
-            cache_read: rate_or_input(self.cache_read),
-            cache_write_5m: rate_or_input(self.cache_write_5m),
-            cache_write_1h: rate_or_input(self.cache_write_1h),
-        })
     }
 }
 
+/// Rates as a file states them, in USD per million tokens.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiplier: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_read: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_5m: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_1h: Option<f64>,
+}
+
+/// Discount windows as a file states them.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OffPeakFile {
+    pub windows_utc: Vec<String>,
+    pub multiplier: f64,
+}
+
+/// One `[[model]]` of a catalog file; `data/prices/README.md` documents each key.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    pub id: String,
+    pub provider: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Required in the embedded catalog; an override inherits it from the entry it replaces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downgrade_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capabilities: Vec<String>,
+    pub input: f64,
+    pub output: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_read: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_5m: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_1h: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_discount: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_cache_read: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_search_per_1k: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context_window: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_output: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<String>,
+    /// Required in the embedded catalog; an override defaults to its file's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub long_context: Option<TierFile>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_tiers: BTreeMap<String, TierFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regional: Option<Regional>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub off_peak: Option<OffPeakFile>,
+}
+
+/// Checks that a price or multiplier is a finite non-negative number.
+fn check_price(model: &str, name: &str, price: Option<f64>) -> Result<(), CatalogError> {
+    match price {
+        Some(price) if !(price.is_finite() && price >= 0.0) => Err(CatalogError::invalid(
+            model,
+            format!("{name} {price} is not a non-negative number"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Standard rates from a file's five prices. Cache writes the provider does not bill apart cost
+/// plain input; a model without cache reads has them priced as plain input too.
+fn standard_rates(model: &str, file: &ModelFile) -> Result<Rates, CatalogError> {
+    for (name, price) in [
+        ("input", Some(file.input)),
+        ("output", Some(file.output)),
+        ("cache_read", file.cache_read),
+        ("cache_write_5m", file.cache_write_5m),
+        ("cache_write_1h", file.cache_write_1h),
+        ("reasoning", file.reasoning),
+    ] {
+        check_price(model, name, price)?;
+    }
+    let input = Rate::per_million_usd(file.input);
+    let output = Rate::per_million_usd(file.output);
+    let or_input = |price: Option<f64>| price.map_or(input, Rate::per_million_usd);
+    Ok(Rates {
+        input,
+        output,
+        cache_read: or_input(file.cache_read),
+        cache_write_5m: or_input(file.cache_write_5m),
+        cache_write_1h: or_input(file.cache_write_1h),
+        reasoning_output: file.reasoning.map_or(output, Rate::per_million_usd),
+    })
+}
+
+/// Rates of a tier stated explicitly (long context, a service tier). Classes it leaves out
+/// follow its input (cache classes) or output (reasoning) by the standard ratio.
+fn explicit_rates(
+    model: &str,
+    what: &str,
+    tier: &TierFile,
+    standard: &Rates,
+) -> Result<Rates, CatalogError> {
+    let (Some(input), Some(output)) = (tier.input, tier.output) else {
+        return Err(CatalogError::invalid(
+            model,
+            format!("{what} needs `input` and `output` (or a `multiplier`)"),
+        ));
+    };
+    for (name, price) in [
+        ("input", Some(input)),
+        ("output", Some(output)),
+        ("cache_read", tier.cache_read),
+        ("cache_write_5m", tier.cache_write_5m),
+        ("cache_write_1h", tier.cache_write_1h),
+    ] {
+        check_price(model, &format!("{what} {name}"), price)?;
+    }
+    let input = Rate::per_million_usd(input);
+    let output = Rate::per_million_usd(output);
+    let follow = |price: Option<f64>, base: Rate, from: Rate, to: Rate| match price {
+        Some(price) => Rate::per_million_usd(price),
+        None => scale_like(base, from, to),
+    };
+    Ok(Rates {
+        input,
+        output,
+        cache_read: follow(tier.cache_read, standard.cache_read, standard.input, input),
+        cache_write_5m: follow(
+            tier.cache_write_5m,
+            standard.cache_write_5m,
+            standard.input,
+            input,
+        ),
+        cache_write_1h: follow(
+            tier.cache_write_1h,
+            standard.cache_write_1h,
+            standard.input,
+            input,
+        ),
+        reasoning_output: scale_like(standard.reasoning_output, standard.output, output),
+    })
+}
+
+/// `rate` scaled by the ratio `to / from` (a class that follows another's change).
+pub(crate) fn scale_like(rate: Rate, from: Rate, to: Rate) -> Rate {
+    if from == to || from.pico_per_token() == 0 {
+        return if from == to { rate } else { to };
+    }
+    rate.scaled(to.pico_per_token() as f64 / from.pico_per_token() as f64)
+}
+
 fn date_to_ms(model: &str, date: &str) -> Result<i64, CatalogError> {
-    let parsed =
-        NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|err| CatalogError::Invalid {
-            model: model.to_string(),
-            problem: format!("effective_from `{date}` is not a YYYY-MM-DD date: {err}"),
-        })?;
+    let parsed = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|err| {
+        CatalogError::invalid(
+            model,
+            format!("effective_from `{date}` is not a YYYY-MM-DD date: {err}"),
+        )
+    })?;
     Ok(parsed
         .and_hms_opt(0, 0, 0)
         .map(|dt| dt.and_utc().timestamp_millis())
         .unwrap_or_default())
 }
 
+/// Minutes since midnight of `HH:MM`.
+fn minute_of_day(model: &str, text: &str) -> Result<u16, CatalogError> {
+    let bad = || CatalogError::invalid(model, format!("off-peak time `{text}` is not HH:MM"));
+    let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
+    let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if h > 24 || m > 59 || (h == 24 && m > 0) {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
+}
+
+fn parse_off_peak(model: &str, file: &OffPeakFile) -> Result<OffPeak, CatalogError> {
+    check_price(model, "off_peak multiplier", Some(file.multiplier))?;
+    let windows = file
+        .windows_utc
+        .iter()
+        .map(|window| {
+            let (start, end) = window.split_once('-').ok_or_else(|| {
+                CatalogError::invalid(
+                    model,
+                    format!("off-peak window `{window}` is not HH:MM-HH:MM"),
+                )
+            })?;
+            Ok((minute_of_day(model, start)?, minute_of_day(model, end)?))
+        })
+        .collect::<Result<Vec<_>, CatalogError>>()?;
+    if windows.is_empty() {
+        return Err(CatalogError::invalid(model, "off_peak has no windows_utc"));
+    }
+    Ok(OffPeak {
+        windows,
+        multiplier: file.multiplier,
+    })
+}
+
 impl ModelFile {
-    fn into_price(self) -> Result<ModelPrice, CatalogError> {
-        let base = RatesFile {
-            input: self.input,
-            output: self.output,
-            cache_read: self.cache_read,
-            cache_write_5m: self.cache_write_5m,
-            cache_write_1h: self.cache_write_1h,
-        };
-        let rates = base.to_rates(&self.id)?;
+    /// Validates the entry and converts it. `origin` says whose file it is; entries of the
+    /// embedded catalog must state tier, source and checked date.
+    fn into_price(self, origin: &Origin) -> Result<ModelPrice, CatalogError> {
+        let id = self.id.clone();
+        if id.trim().is_empty() {
+            return Err(CatalogError::invalid("(no id)", "a model needs an `id`"));
+        }
+        let rates = standard_rates(&id, &self)?;
         let long_context = match &self.long_context {
-            Some(lc) => {
-                let tier = RatesFile {
-                    input: lc.input,
-                    output: lc.output,
-                    cache_read: lc.cache_read,
-                    cache_write_5m: lc.cache_write_5m,
-                    cache_write_1h: lc.cache_write_1h,
+            Some(tier) => {
+                let Some(threshold) = tier.threshold else {
+                    return Err(CatalogError::invalid(
+                        &id,
+                        "long_context needs a `threshold`",
+                    ));
                 };
-                Some(LongContext {
-                    threshold: lc.threshold,
-                    rates: tier.to_rates(&self.id)?,
-                })
+                let rates = match tier.multiplier {
+                    Some(factor) => {
+                        check_price(&id, "long_context multiplier", Some(factor))?;
+                        rates.scaled(factor)
+                    }
+                    None => explicit_rates(&id, "long_context", tier, &rates)?,
+                };
+                Some(LongContext { threshold, rates })
             }
             None => None,
         };
+        let mut service_tiers = Vec::new();
+        for (name, tier) in &self.service_tiers {
+            let kind = ServiceTier::from_reported(name);
+            if matches!(kind, ServiceTier::Standard | ServiceTier::Other) {
+                return Err(CatalogError::invalid(
+                    &id,
+                    format!("service tier `{name}` is not one of flex, priority, fast"),
+                ));
+            }
+            let price = match tier.multiplier {
+                Some(factor) => {
+                    check_price(&id, &format!("{name} multiplier"), Some(factor))?;
+                    TierPrice::Multiplier(factor)
+                }
+                None => TierPrice::Rates(explicit_rates(&id, name, tier, &rates)?),
+            };
+            service_tiers.push((kind, price));
+        }
         if let Some(discount) = self.batch_discount
             && !(discount > 0.0 && discount <= 1.0)
         {
-            return Err(CatalogError::Invalid {
-                model: self.id,
-                problem: format!("batch_discount {discount} is not in (0, 1]"),
-            });
+            return Err(CatalogError::invalid(
+                &id,
+                format!("batch_discount {discount} is not in (0, 1]"),
+            ));
         }
-        let effective_from_ms = match &self.effective_from {
-            Some(date) => Some(date_to_ms(&self.id, date)?),
+        check_price(&id, "batch_cache_read", self.batch_cache_read)?;
+        check_price(&id, "web_search_per_1k", self.web_search_per_1k)?;
+        let regional = self.regional.unwrap_or_default();
+        for (name, uplift) in regional.entries() {
+            check_price(&id, name, uplift)?;
+        }
+        let off_peak = match &self.off_peak {
+            Some(file) => Some(parse_off_peak(&id, file)?),
             None => None,
         };
+        let effective_from_ms = match &self.effective_from {
+            Some(date) => Some(date_to_ms(&id, date)?),
+            None => None,
+        };
+        let provider = Provider::from_name(&self.provider);
+        if provider == Provider::Unknown {
+            return Err(CatalogError::invalid(
+                &id,
+                format!("unknown provider `{}`", self.provider),
+            ));
+        }
+        let embedded = *origin == Origin::Embedded;
+        let required = |value: Option<String>, key: &str| match value {
+            Some(value) => Ok(value),
+            None if embedded => Err(CatalogError::invalid(&id, format!("`{key}` is missing"))),
+            None => Ok(String::new()),
+        };
+        let tier = required(self.tier, "tier")?;
+        if !tier.is_empty() && !matches!(tier.as_str(), "flagship" | "mid" | "small") {
+            return Err(CatalogError::invalid(
+                &id,
+                format!("tier `{tier}` is not flagship, mid or small"),
+            ));
+        }
+        let source = required(self.source, "source")?;
+        let checked = required(self.checked, "checked")?;
         Ok(ModelPrice {
-            provider: Provider::from_name(&self.provider),
+            provider,
+            host: self.host,
             aliases: self.aliases,
-            tier: self.tier,
+            tier,
             downgrade_to: self.downgrade_to,
+            capabilities: Capabilities::parse(&id, &self.capabilities)?,
             caches_prompts: self.cache_read.is_some(),
             rates,
             batch_discount: self.batch_discount,
+            batch_cache_read: self.batch_cache_read.map(Rate::per_million_usd),
             long_context,
+            service_tiers,
+            regional,
+            off_peak,
+            web_search_fee: self.web_search_per_1k.map(Money::per_thousand_usd),
             context_window: self.context_window,
             max_output: self.max_output,
             effective_from_ms,
-            source: self.source,
-            checked: self.checked,
-            id: self.id,
+            source,
+            checked,
+            origin: origin.clone(),
+            id,
         })
     }
 }
 
-/// Lowercases a model name and strips the routing prefixes loggers and gateways add
-/// (`openai/`, `models/`, …), so `OpenAI/GPT-4o` and `gpt-4o` meet in the index.
+/// Routing prefixes gateways and SDKs put before a model name.
+const ROUTING_PREFIXES: [&str; 21] = [
+    "openai/",
+    "anthropic/",
+    "google/",
+    "gemini/",
+    "models/",
+    "deepseek/",
+    "vertex_ai/",
+    "vertex_ai_beta/",
+    "vertex/",
+    "bedrock/",
+    "bedrock_converse/",
+    "converse/",
+    "azure/",
+    "azure_ai/",
+    "openrouter/",
+    "mistral/",
+    "xai/",
+    "groq/",
+    "together_ai/",
+    "fireworks_ai/",
+    "dashscope/",
+];
+
+/// Bedrock geographic inference-profile prefixes; `global.` carries no uplift.
+const GEO_PROFILES: [&str; 8] = [
+    "us.", "eu.", "apac.", "au.", "jp.", "ca.", "us-gov.", "global.",
+];
+
+/// Lowercases a model name and strips what routers and clouds wrap it in: routing prefixes
+/// (`openai/`, `models/`, …), a Vertex resource path, a Bedrock ARN. `OpenAI/GPT-4o` and
+/// `gpt-4o` meet in the index.
 pub fn normalize_model_name(name: &str) -> String {
     let lower = name.trim().to_ascii_lowercase();
     let mut rest = lower.as_str();
-    for prefix in [
-        "openai/",
-        "anthropic/",
-        "google/",
-        "gemini/",
-        "models/",
-        "deepseek/",
-    ] {
-        if let Some(stripped) = rest.strip_prefix(prefix) {
-            rest = stripped;
-        }
+    if rest.starts_with("arn:") {
+        rest = rest.rsplit('/').next().unwrap_or(rest);
+    }
+    if let Some(at) = rest.find("/publishers/")
+        && let Some(models) = rest[at..].find("/models/")
+    {
+        rest = &rest[at + models + "/models/".len()..];
+    }
+    while let Some(stripped) = ROUTING_PREFIXES
+        .iter()
+        .find_map(|prefix| rest.strip_prefix(prefix))
+    {
+        rest = stripped;
     }
     rest.to_string()
+}
+
+/// Where a model name says its request ran: a Bedrock geographic profile (`us.anthropic.…`) or
+/// a Vertex resource path in a region other than `global`.
+pub fn name_residency(name: &str) -> Option<Residency> {
+    let lower = name.trim().to_ascii_lowercase();
+    if let Some(location) = lower
+        .split_once("/locations/")
+        .and_then(|(_, rest)| rest.split('/').next())
+    {
+        return (location != "global").then_some(Residency::VertexRegional);
+    }
+    let base = lower.rsplit('/').next().unwrap_or(&lower);
+    GEO_PROFILES
+        .iter()
+        .find(|prefix| base.starts_with(*prefix) && base[prefix.len()..].contains('.'))
+        .and_then(|prefix| (*prefix != "global.").then_some(Residency::BedrockGeo))
 }
 
 /// Strips a trailing snapshot date (`-2024-08-06` or `-20250514`), if there is one.
@@ -289,29 +727,187 @@ fn strip_snapshot_date(name: &str) -> Option<&str> {
     None
 }
 
+/// Strips a Bedrock geographic profile (`us.`), then a maker prefix (`anthropic.`).
+fn strip_bedrock_prefixes(name: &str) -> Option<&str> {
+    let mut rest = name;
+    if let Some(stripped) = GEO_PROFILES.iter().find_map(|p| rest.strip_prefix(p))
+        && stripped.contains('.')
+    {
+        rest = stripped;
+    }
+    for maker in [
+        "anthropic.",
+        "meta.",
+        "mistral.",
+        "deepseek.",
+        "openai.",
+        "qwen.",
+        "amazon.",
+        "google.",
+        "xai.",
+    ] {
+        if let Some(stripped) = rest.strip_prefix(maker) {
+            return Some(stripped);
+        }
+    }
+    (rest != name).then_some(rest)
+}
+
+/// Strips a Bedrock version suffix (`-v1:0`, `-v2`, `:0`) or a Vertex version (`@20240620`,
+/// `@default`).
+fn strip_version_suffix(name: &str) -> Option<&str> {
+    if let Some((base, _)) = name.rsplit_once('@') {
+        return Some(base);
+    }
+    let mut rest = name;
+    if let Some((base, minor)) = rest.rsplit_once(':')
+        && minor.bytes().all(|b| b.is_ascii_digit())
+    {
+        rest = base;
+    }
+    if let Some((base, version)) = rest.rsplit_once("-v")
+        && !version.is_empty()
+        && version.bytes().all(|b| b.is_ascii_digit())
+    {
+        rest = base;
+    }
+    (rest != name).then_some(rest)
+}
+
+/// A name with every separator (`.`, `_`, space) spelled `-`.
+fn loose_name(name: &str) -> String {
+    name.chars()
+        .map(|c| if matches!(c, '.' | '_' | ' ') { '-' } else { c })
+        .collect()
+}
+
+/// What a model name resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// The catalog entry in force at the call's time.
+    Priced(u32),
+    /// The name could be any of these models: reported, not priced.
+    Ambiguous(Vec<String>),
+    Unknown,
+}
+
 impl PriceCatalog {
     /// The catalog embedded in the binary.
     pub fn embedded() -> Result<PriceCatalog, CatalogError> {
         let mut models = Vec::new();
-        for (_, text) in EMBEDDED_FILES {
-            let file: CatalogFile = toml::from_str(text)?;
+        for (name, text) in EMBEDDED_FILES {
+            let file: CatalogFile = toml::from_str(text).map_err(|err| {
+                CatalogError::invalid(name, format!("embedded catalog file: {err}"))
+            })?;
             models.extend(file.model);
         }
-        PriceCatalog::build(EMBEDDED_VERSION.to_string(), models)
+        PriceCatalog::build(
+            EMBEDDED_VERSION.to_string(),
+            models,
+            &Origin::Embedded,
+            BTreeMap::new(),
+        )
     }
 
-    /// Parses and validates a catalog in llm-audit's TOML schema.
+    /// Parses and validates a whole catalog in llm-audit's schema (TOML or JSON).
     pub fn from_toml(text: &str) -> Result<PriceCatalog, CatalogError> {
-        let file: CatalogFile = toml::from_str(text)?;
+        let file = CatalogFile::parse(text)?;
         let version = file.version.unwrap_or_default();
-        PriceCatalog::build(version, file.model)
+        PriceCatalog::build(version, file.model, &Origin::Embedded, file.deployments)
     }
 
-    fn build(version: String, models: Vec<ModelFile>) -> Result<PriceCatalog, CatalogError> {
+    /// This catalog with a user file's entries laid over it. An entry whose id the catalog has
+    /// replaces every period of that id (list several entries with `effective_from` to give a
+    /// history), inheriting the replaced entries' aliases and, where it leaves them out, their
+    /// tier and downgrade target. Other entries are added.
+    pub fn with_overrides(
+        &self,
+        file: CatalogFile,
+        file_name: &str,
+    ) -> Result<PriceCatalog, CatalogError> {
+        let origin = Origin::Override(file_name.to_string());
+        let replaced: HashSet<String> = file
+            .model
+            .iter()
+            .map(|model| normalize_model_name(&model.id))
+            .collect();
+        let mut models: Vec<ModelFile> = Vec::new();
+        let mut inherited: HashMap<String, (Vec<String>, String, Option<String>)> = HashMap::new();
+        for entry in &self.entries {
+            let id = normalize_model_name(&entry.id);
+            if replaced.contains(&id) {
+                let slot = inherited.entry(id).or_insert_with(|| {
+                    (Vec::new(), entry.tier.clone(), entry.downgrade_to.clone())
+                });
+                slot.0.extend(entry.aliases.iter().cloned());
+            }
+        }
+        let mut keep: Vec<ModelPrice> = self
+            .entries
+            .iter()
+            .filter(|entry| !replaced.contains(&normalize_model_name(&entry.id)))
+            .cloned()
+            .collect();
+        for mut model in file.model {
+            if let Some((aliases, tier, downgrade)) =
+                inherited.get(&normalize_model_name(&model.id))
+            {
+                for alias in aliases {
+                    if !model.aliases.contains(alias) {
+                        model.aliases.push(alias.clone());
+                    }
+                }
+                model.tier.get_or_insert_with(|| tier.clone());
+                if model.downgrade_to.is_none() {
+                    model.downgrade_to = downgrade.clone();
+                }
+            }
+            model.tier.get_or_insert_with(|| "mid".to_string());
+            model.source.get_or_insert_with(|| file_name.to_string());
+            models.push(model);
+        }
+        let mut added = models
+            .into_iter()
+            .map(|model| model.into_price(&origin))
+            .collect::<Result<Vec<_>, _>>()?;
+        keep.append(&mut added);
+        let mut deployments: BTreeMap<String, String> = self
+            .deployments
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        deployments.extend(file.deployments);
+        let version = match &file.version {
+            Some(version) => format!("{} + {file_name} {version}", self.version),
+            None => format!("{} + {file_name}", self.version),
+        };
+        let mut catalog = PriceCatalog::index(version, keep, deployments)?;
+        catalog.overrides = self.overrides.clone();
+        catalog.overrides.push(file_name.to_string());
+        Ok(catalog)
+    }
+
+    fn build(
+        version: String,
+        models: Vec<ModelFile>,
+        origin: &Origin,
+        deployments: BTreeMap<String, String>,
+    ) -> Result<PriceCatalog, CatalogError> {
         let entries = models
             .into_iter()
-            .map(ModelFile::into_price)
+            .map(|model| model.into_price(origin))
             .collect::<Result<Vec<_>, _>>()?;
+        PriceCatalog::index(version, entries, deployments)
+    }
+
+    /// Indexes validated entries by every name and checks the catalog as a whole: no alias
+    /// claimed twice or shadowing an id, no two periods of a model starting the same day, every
+    /// downgrade target and deployment resolving.
+    fn index(
+        version: String,
+        entries: Vec<ModelPrice>,
+        deployments: BTreeMap<String, String>,
+    ) -> Result<PriceCatalog, CatalogError> {
         // Every period of a model shares its id; an alias may be written on any one of them and
         // names the model, whose period is then chosen by the call's date.
         let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
@@ -329,18 +925,18 @@ impl PriceCatalog {
                     continue;
                 }
                 if by_name.contains_key(&alias) {
-                    return Err(CatalogError::Invalid {
-                        model: entry.id.clone(),
-                        problem: format!("alias `{alias}` is also a model id"),
-                    });
+                    return Err(CatalogError::invalid(
+                        &entry.id,
+                        format!("alias `{alias}` is also a model id"),
+                    ));
                 }
                 if let Some(other) = alias_of.insert(alias.clone(), id.clone())
                     && other != id
                 {
-                    return Err(CatalogError::Invalid {
-                        model: entry.id.clone(),
-                        problem: format!("alias `{alias}` is also claimed by `{other}`"),
-                    });
+                    return Err(CatalogError::invalid(
+                        &entry.id,
+                        format!("alias `{alias}` is also claimed by `{other}`"),
+                    ));
                 }
             }
         }
@@ -351,29 +947,66 @@ impl PriceCatalog {
                 .map(|&i| entries[i as usize].effective_from_ms)
                 .collect();
             if starts.windows(2).any(|pair| pair[0] == pair[1]) {
-                return Err(CatalogError::Invalid {
-                    model: name.clone(),
-                    problem: "two price periods start on the same date".to_string(),
-                });
+                return Err(CatalogError::invalid(
+                    name,
+                    "two price periods start on the same date",
+                ));
+            }
+            let providers: HashSet<Provider> = indices
+                .iter()
+                .map(|&i| entries[i as usize].provider)
+                .collect();
+            if providers.len() > 1 {
+                return Err(CatalogError::invalid(
+                    name,
+                    "its price periods name different providers",
+                ));
             }
         }
+        let mut loose: HashMap<String, Vec<String>> = HashMap::new();
         for (alias, id) in alias_of {
             let periods = by_name[&id].clone();
             by_name.insert(alias, periods);
+        }
+        for name in by_name.keys() {
+            let id = normalize_model_name(&entries[by_name[name][0] as usize].id);
+            let ids = loose.entry(loose_name(name)).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        for ids in loose.values_mut() {
+            ids.sort();
         }
         let catalog = PriceCatalog {
             version,
             entries,
             by_name,
+            loose,
+            deployments: deployments
+                .into_iter()
+                .map(|(name, model)| (normalize_model_name(&name), model))
+                .collect(),
+            overrides: Vec::new(),
         };
         for entry in &catalog.entries {
             if let Some(target) = &entry.downgrade_to
-                && catalog.lookup(target, None).is_none()
+                && catalog
+                    .lookup(&normalize_model_name(target), None)
+                    .is_none()
             {
-                return Err(CatalogError::Invalid {
-                    model: entry.id.clone(),
-                    problem: format!("downgrade_to `{target}` is not in the catalog"),
-                });
+                return Err(CatalogError::invalid(
+                    &entry.id,
+                    format!("downgrade_to `{target}` is not in the catalog"),
+                ));
+            }
+        }
+        for (name, model) in &catalog.deployments {
+            if !matches!(catalog.resolve_name(model, None), Resolution::Priced(_)) {
+                return Err(CatalogError::invalid(
+                    name,
+                    format!("deployment maps to `{model}`, which the catalog does not know"),
+                ));
             }
         }
         Ok(catalog)
@@ -389,13 +1022,63 @@ impl PriceCatalog {
         &self.entries[index as usize]
     }
 
+    /// Every period of the model a name resolves to, oldest first.
+    pub fn history(&self, name: &str) -> Vec<u32> {
+        match self.resolve_name(name, None) {
+            Resolution::Priced(index) => {
+                self.by_name[&normalize_model_name(&self.entry(index).id)].clone()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Resolves a model name as a log writes it to the catalog entry in force at `at_ms`
-    /// (the newest period when the call time is unknown). Dated snapshots that the catalog does
-    /// not list fall back to their undated model. `None` means unknown: never priced at $0.
+    /// (the newest period when the call time is unknown). `None` means unknown or ambiguous:
+    /// never priced at $0.
     pub fn resolve(&self, name: &str, at_ms: Option<i64>) -> Option<u32> {
+        match self.resolve_name(name, at_ms) {
+            Resolution::Priced(index) => Some(index),
+            _ => None,
+        }
+    }
+
+    /// Resolves a model name, saying when it is ambiguous. Tries, in order: the name as
+    /// normalized (or the model a user deployment maps it to); without Bedrock profile and
+    /// maker prefixes; without a Bedrock or Vertex version suffix; without a snapshot date; and
+    /// last with separators (`.`, `_`, space) read as `-`, where two models may match.
+    pub fn resolve_name(&self, name: &str, at_ms: Option<i64>) -> Resolution {
         let normalized = normalize_model_name(name);
-        self.lookup(&normalized, at_ms)
-            .or_else(|| strip_snapshot_date(&normalized).and_then(|base| self.lookup(base, at_ms)))
+        if let Some(model) = self.deployments.get(&normalized) {
+            return self.resolve_name(model, at_ms);
+        }
+        let mut candidate = normalized.as_str();
+        if let Some(found) = self.lookup(candidate, at_ms) {
+            return Resolution::Priced(found);
+        }
+        for strip in [
+            strip_bedrock_prefixes as fn(&str) -> Option<&str>,
+            strip_version_suffix,
+            strip_snapshot_date,
+        ] {
+            if let Some(stripped) = strip(candidate) {
+                candidate = stripped;
+                if let Some(found) = self.lookup(candidate, at_ms) {
+                    return Resolution::Priced(found);
+                }
+            }
+        }
+        for name in [normalized.as_str(), candidate] {
+            match self.loose.get(&loose_name(name)).map(Vec::as_slice) {
+                Some([id]) => {
+                    if let Some(found) = self.lookup(id, at_ms) {
+                        return Resolution::Priced(found);
+                    }
+                }
+                Some(ids) if ids.len() > 1 => return Resolution::Ambiguous(ids.to_vec()),
+                _ => {}
+            }
+        }
+        Resolution::Unknown
     }
 
     fn lookup(&self, normalized: &str, at_ms: Option<i64>) -> Option<u32> {
@@ -491,6 +1174,203 @@ checked = "2026-01-01"
         assert_eq!(mini.rates.cache_read, mini.rates.input);
         assert_eq!(mini.rates.cache_write_1h, mini.rates.input);
         assert!(!mini.caches_prompts);
+    }
+
+    /// Models with the names clouds and gateways give them.
+    const CLOUD: &str = r#"
+version = "test"
+[[model]]
+id = "claude-sonnet-4-5"
+provider = "anthropic"
+aliases = ["claude-sonnet-4-5-20250929"]
+tier = "mid"
+input = 3.0
+output = 15.0
+source = "test"
+checked = "2026-01-01"
+[[model]]
+id = "gpt-4.1"
+provider = "openai"
+tier = "flagship"
+input = 2.0
+output = 8.0
+source = "test"
+checked = "2026-01-01"
+[[model]]
+id = "gpt-41"
+provider = "openai"
+tier = "flagship"
+input = 9.0
+output = 9.0
+source = "test"
+checked = "2026-01-01"
+[[model]]
+id = "gpt-4-1"
+provider = "openai"
+tier = "flagship"
+input = 9.0
+output = 9.0
+source = "test"
+checked = "2026-01-01"
+[[model]]
+id = "gemini-2.0-flash"
+provider = "google"
+tier = "small"
+input = 0.1
+output = 0.4
+source = "test"
+checked = "2026-01-01"
+[deployments]
+"Prod-EastUS-Sonnet" = "claude-sonnet-4-5"
+"#;
+
+    fn id_of(catalog: &PriceCatalog, name: &str) -> Option<String> {
+        match catalog.resolve_name(name, None) {
+            Resolution::Priced(index) => Some(catalog.entry(index).id.clone()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn resolves_bedrock_vertex_and_gateway_names() {
+        let catalog = PriceCatalog::from_toml(CLOUD).unwrap();
+        let sonnet = Some("claude-sonnet-4-5".to_string());
+        for name in [
+            "anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "arn:aws:bedrock:us-east-1:123456789012:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "bedrock/converse/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "claude-sonnet-4-5@20250929",
+            "vertex_ai/claude-sonnet-4-5@default",
+            "projects/p/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929",
+            "Claude-Sonnet-4.5",
+            "claude_sonnet_4_5",
+            "prod-eastus-sonnet",
+        ] {
+            assert_eq!(id_of(&catalog, name), sonnet, "{name}");
+        }
+        assert_eq!(
+            id_of(&catalog, "gemini-2-0-flash").as_deref(),
+            Some("gemini-2.0-flash")
+        );
+        assert_eq!(
+            id_of(&catalog, "models/gemini-2.0-flash").as_deref(),
+            Some("gemini-2.0-flash")
+        );
+    }
+
+    #[test]
+    fn ambiguous_and_unknown_names_are_not_priced() {
+        let catalog = PriceCatalog::from_toml(CLOUD).unwrap();
+        // `gpt_4_1` could be gpt-4.1 or gpt-4-1 (separators read as `-`): reported, not guessed.
+        // `gpt-41` is an exact id of its own.
+        assert_eq!(id_of(&catalog, "gpt-41").as_deref(), Some("gpt-41"));
+        assert_eq!(id_of(&catalog, "gpt-4.1").as_deref(), Some("gpt-4.1"));
+        match catalog.resolve_name("gpt_4_1", None) {
+            Resolution::Ambiguous(ids) => assert_eq!(ids, ["gpt-4-1", "gpt-4.1"]),
+            other => panic!("expected ambiguous, got {other:?}"),
+        }
+        assert_eq!(catalog.resolve("gpt_4_1", None), None);
+        assert_eq!(catalog.resolve_name("llama-9", None), Resolution::Unknown);
+    }
+
+    #[test]
+    fn names_say_where_a_request_ran() {
+        assert_eq!(
+            name_residency("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+            Some(Residency::BedrockGeo)
+        );
+        assert_eq!(
+            name_residency("global.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+            None
+        );
+        assert_eq!(
+            name_residency("projects/p/locations/europe-west1/publishers/google/models/x"),
+            Some(Residency::VertexRegional)
+        );
+        assert_eq!(
+            name_residency("projects/p/locations/global/publishers/google/models/x"),
+            None
+        );
+        assert_eq!(name_residency("claude-sonnet-4-5"), None);
+        assert_eq!(name_residency("us.gpt-4o"), None);
+    }
+
+    #[test]
+    fn an_override_replaces_a_model_and_keeps_its_names() {
+        let catalog = PriceCatalog::from_toml(SMALL).unwrap();
+        let file = CatalogFile::parse(
+            r#"{"model": [{"id": "alpha", "provider": "openai", "input": 1.0, "output": 2.0}],
+                "deployments": {"my-alpha": "alpha"}}"#,
+        )
+        .unwrap();
+        let merged = catalog.with_overrides(file, "team.json").unwrap();
+        // Both embedded periods of `alpha` are replaced by the one override period.
+        let index = merged.resolve("alpha-2024-01-01", Some(0)).unwrap();
+        let entry = merged.entry(index);
+        assert_eq!(entry.rates.input, Rate::per_million_usd(1.0));
+        assert_eq!(entry.origin, Origin::Override("team.json".into()));
+        assert_eq!(entry.tier, "flagship", "tier is inherited");
+        assert_eq!(entry.downgrade_to.as_deref(), Some("alpha-mini"));
+        assert_eq!(merged.resolve("my-alpha", None), Some(index));
+        assert_eq!(merged.history("alpha").len(), 1);
+        let mini = merged.entry(merged.resolve("alpha-mini", None).unwrap());
+        assert_eq!(mini.origin, Origin::Embedded);
+        assert_eq!(merged.overrides, ["team.json"]);
+    }
+
+    #[test]
+    fn rejects_what_pricing_check_must_catch() {
+        let bad = [
+            (
+                SMALL.replace("input = 0.15", "input = -0.15"),
+                "negative price",
+            ),
+            (
+                SMALL.replace("downgrade_to = \"alpha-mini\"", "downgrade_to = \"nope\""),
+                "dangling downgrade",
+            ),
+            (
+                SMALL.replace(
+                    "effective_from = \"2024-10-01\"",
+                    "effective_from = \"2024-13-01\"",
+                ),
+                "bad date",
+            ),
+            (SMALL.replace("source = \"test\"\n", ""), "missing source"),
+            (
+                SMALL.replace("provider = \"openai\"", "provider = \"acme\""),
+                "unknown provider",
+            ),
+            (
+                SMALL.replace(
+                    "aliases = [\"alpha-2024-01-01\"]",
+                    "aliases = [\"alpha-mini\"]",
+                ),
+                "alias shadowing an id",
+            ),
+            (
+                format!("{SMALL}\n[model.service_tiers.turbo]\nmultiplier = 2.0\n"),
+                "unknown tier",
+            ),
+            (
+                format!(
+                    "{SMALL}\n[model.off_peak]\nwindows_utc = [\"25:00-01:00\"]\nmultiplier = 0.5\n"
+                ),
+                "bad off-peak window",
+            ),
+            (
+                format!("{SMALL}\n[deployments]\nx = \"nope\"\n"),
+                "dangling deployment",
+            ),
+        ];
+        for (text, what) in bad {
+            assert!(
+                PriceCatalog::from_toml(&text).is_err(),
+                "{what} was accepted"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,14 @@
 mod catalog;
 mod rules;
 
+pub use crate::record::{Residency, ServiceTier};
 pub use catalog::{
-    CatalogError, LongContext, ModelPrice, PriceCatalog, Rates, normalize_model_name,
+    Capabilities, CatalogError, CatalogFile, EMBEDDED_VERSION, LongContext, ModelFile, ModelPrice,
+    OffPeak, Origin, PriceCatalog, Rates, Regional, Resolution, TierFile, TierPrice,
+    name_residency, normalize_model_name,
 };
-pub use rules::{BillingMode, call_cost, rates_for, usage_cost};
+pub use rules::{
+    BillingMode, batch_rates, call_cost, context_rates, long_context_applies, off_peak_rates,
+    rates_for, regional_rates, service_tier_rates, tier_is_priced, token_cost, tool_fees,
+    usage_cost,
+};

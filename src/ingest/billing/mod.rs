@@ -335,9 +335,7 @@ pub(crate) mod tests {
         let index = catalog
             .resolve(model, Some(bucket.start_ms))
             .unwrap_or_else(|| panic!("{model} is in the catalog"));
-        let mode = BillingMode {
-            batch: bucket.batch,
-        };
+        let mode = BillingMode::batch(bucket.batch);
         call_cost(catalog.entry(index), &bucket.tokens, mode).to_decimal_string()
     }
 

@@ -59,12 +59,7 @@ fn cost(record: &CallRecord) -> String {
     let index = catalog
         .resolve(&record.model, record.timestamp_ms)
         .unwrap_or_else(|| panic!("{} is not in the catalog", record.model));
-    call_cost(
-        catalog.entry(index),
-        &record.tokens,
-        BillingMode { batch: false },
-    )
-    .to_decimal_string()
+    call_cost(catalog.entry(index), &record.tokens, BillingMode::default()).to_decimal_string()
 }
 
 fn buckets(input: u64, read: u64, w5m: u64, w1h: u64, output: u64, reasoning: u64) -> TokenBuckets {
