@@ -24,6 +24,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --version 'Print version'
             cand analyze 'Price, classify and replay every call in the given logs, and print the report'
             cand reconcile 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
+            cand pricing 'Inspect and validate the price catalog (and any override files)'
             cand completions 'Print a shell completion script (or write all of them to a folder)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -32,6 +33,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --format 'Report format on stdout'
             cand --calls-csv 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)'
             cand --policy 'Policies to replay besides the baseline (repeatable; default: all built-ins)'
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
             cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand --no-dedupe 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
@@ -44,6 +46,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --billing 'Billing exports (files or folders; repeatable)'
             cand --input-format 'Read every trace file as this format instead of detecting it per file'
             cand --format 'Report format on stdout (`csv`: one row per provider, model and day)'
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
             cand --no-dedupe 'Count every trace record, even when two sources show the same call'
             cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
@@ -51,6 +54,55 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'llm-audit;pricing'= {
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'One line per model: current prices, tier and source'
+            cand show 'Everything the catalog knows about a model: every price, its history, source and capabilities. Accepts any name a log may use (alias, Bedrock or Vertex name)'
+            cand check 'Validate the catalog and any override files: prices, price periods, aliases, downgrade targets. Exits 2 on a problem'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'llm-audit;pricing;list'= {
+            cand --provider 'Only this provider''s models (openai, anthropic, google, deepseek, mistral, xai, meta, qwen)'
+            cand --format 'Output format'
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;pricing;show'= {
+            cand --format 'Output format (`table` or `json`)'
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;pricing;check'= {
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;pricing;help'= {
+            cand list 'One line per model: current prices, tier and source'
+            cand show 'Everything the catalog knows about a model: every price, its history, source and capabilities. Accepts any name a log may use (alias, Bedrock or Vertex name)'
+            cand check 'Validate the catalog and any override files: prices, price periods, aliases, downgrade targets. Exits 2 on a problem'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'llm-audit;pricing;help;list'= {
+        }
+        &'llm-audit;pricing;help;show'= {
+        }
+        &'llm-audit;pricing;help;check'= {
+        }
+        &'llm-audit;pricing;help;help'= {
         }
         &'llm-audit;completions'= {
             cand --dir 'Write completions for every supported shell into this folder instead'
@@ -62,12 +114,24 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;help'= {
             cand analyze 'Price, classify and replay every call in the given logs, and print the report'
             cand reconcile 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
+            cand pricing 'Inspect and validate the price catalog (and any override files)'
             cand completions 'Print a shell completion script (or write all of them to a folder)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'llm-audit;help;analyze'= {
         }
         &'llm-audit;help;reconcile'= {
+        }
+        &'llm-audit;help;pricing'= {
+            cand list 'One line per model: current prices, tier and source'
+            cand show 'Everything the catalog knows about a model: every price, its history, source and capabilities. Accepts any name a log may use (alias, Bedrock or Vertex name)'
+            cand check 'Validate the catalog and any override files: prices, price periods, aliases, downgrade targets. Exits 2 on a problem'
+        }
+        &'llm-audit;help;pricing;list'= {
+        }
+        &'llm-audit;help;pricing;show'= {
+        }
+        &'llm-audit;help;pricing;check'= {
         }
         &'llm-audit;help;completions'= {
         }

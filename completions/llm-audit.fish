@@ -28,6 +28,7 @@ complete -c llm-audit -n "__fish_llm_audit_needs_command" -s h -l help -d 'Print
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -s V -l version -d 'Print version'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "analyze" -d 'Price, classify and replay every call in the given logs, and print the report'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "reconcile" -d 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
+complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "pricing" -d 'Inspect and validate the price catalog (and any override files)'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l input-format -d 'Read every input as this format instead of detecting it per file' -r -f -a "openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
@@ -61,6 +62,7 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l policy -
 cheaper-for-simple\t'Trivial and simple calls go to the catalog\'s cheaper model of the same provider'
 prompt-cache\t'Repeated prompt prefixes (system prompt, tools) are served from a 5-minute prompt cache'
 batch\t'Calls with no latency need go through the provider\'s Batch API'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l no-dedupe -d 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -92,14 +94,46 @@ openrouter\t'OpenRouter activity export, CSV'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -l format -d 'Report format on stdout (`csv`: one row per provider, model and day)' -r -f -a "table\t'Tables for a terminal'
 json\t'The full report as JSON'
 csv\t'The policy table as CSV'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -l no-dedupe -d 'Count every trace record, even when two sources show the same call'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and not __fish_seen_subcommand_from list show check help" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and not __fish_seen_subcommand_from list show check help" -s h -l help -d 'Print help'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and not __fish_seen_subcommand_from list show check help" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and not __fish_seen_subcommand_from list show check help" -f -a "list" -d 'One line per model: current prices, tier and source'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and not __fish_seen_subcommand_from list show check help" -f -a "show" -d 'Everything the catalog knows about a model: every price, its history, source and capabilities. Accepts any name a log may use (alias, Bedrock or Vertex name)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and not __fish_seen_subcommand_from list show check help" -f -a "check" -d 'Validate the catalog and any override files: prices, price periods, aliases, downgrade targets. Exits 2 on a problem'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and not __fish_seen_subcommand_from list show check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from list" -l provider -d 'Only this provider\'s models (openai, anthropic, google, deepseek, mistral, xai, meta, qwen)' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t'Tables for a terminal'
+json\t'The full report as JSON'
+csv\t'The policy table as CSV'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from list" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from show" -l format -d 'Output format (`table` or `json`)' -r -f -a "table\t'Tables for a terminal'
+json\t'The full report as JSON'
+csv\t'The policy table as CSV'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from show" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from check" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from help" -f -a "list" -d 'One line per model: current prices, tier and source'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from help" -f -a "show" -d 'Everything the catalog knows about a model: every price, its history, source and capabilities. Accepts any name a log may use (alias, Bedrock or Vertex name)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the catalog and any override files: prices, price periods, aliases, downgrade targets. Exits 2 on a problem'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -l dir -d 'Write completions for every supported shell into this folder instead' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze reconcile completions help" -f -a "analyze" -d 'Price, classify and replay every call in the given logs, and print the report'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze reconcile completions help" -f -a "reconcile" -d 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze reconcile completions help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze reconcile completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze reconcile pricing completions help" -f -a "analyze" -d 'Price, classify and replay every call in the given logs, and print the report'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze reconcile pricing completions help" -f -a "reconcile" -d 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze reconcile pricing completions help" -f -a "pricing" -d 'Inspect and validate the price catalog (and any override files)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze reconcile pricing completions help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze reconcile pricing completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from pricing" -f -a "list" -d 'One line per model: current prices, tier and source'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from pricing" -f -a "show" -d 'Everything the catalog knows about a model: every price, its history, source and capabilities. Accepts any name a log may use (alias, Bedrock or Vertex name)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from pricing" -f -a "check" -d 'Validate the catalog and any override files: prices, price periods, aliases, downgrade targets. Exits 2 on a problem'

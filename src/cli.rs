@@ -37,6 +37,8 @@ pub enum Command {
     /// Compare traces with billing exports: how much of the bill the traces explain, per
     /// provider, model and day.
     Reconcile(ReconcileArgs),
+    /// Inspect and validate the price catalog (and any override files).
+    Pricing(PricingCommand),
     /// Print a shell completion script (or write all of them to a folder).
     Completions(CompletionsArgs),
 }
@@ -72,6 +74,53 @@ pub struct AnalyzeArgs {
     /// request id); by default such calls are counted once.
     #[arg(long)]
     pub no_dedupe: bool,
+
+    #[command(flatten)]
+    pub pricing: PricingArgs,
+}
+
+/// Price catalog overrides, shared by every command that prices.
+#[derive(Debug, Args, Default)]
+pub struct PricingArgs {
+    /// Override or add catalog entries from a file in llm-audit's schema (TOML, or JSON);
+    /// also maps Azure deployment names (`[deployments]`). Repeatable; later files win.
+    #[arg(long = "pricing", value_name = "FILE", global = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PricingCommand {
+    #[command(subcommand)]
+    pub action: PricingAction,
+
+    #[command(flatten)]
+    pub pricing: PricingArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PricingAction {
+    /// One line per model: current prices, tier and source.
+    List {
+        /// Only this provider's models (openai, anthropic, google, deepseek, mistral, xai,
+        /// meta, qwen).
+        #[arg(long, value_name = "PROVIDER")]
+        provider: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+    /// Everything the catalog knows about a model: every price, its history, source and
+    /// capabilities. Accepts any name a log may use (alias, Bedrock or Vertex name).
+    Show {
+        /// Model name.
+        model: String,
+        /// Output format (`table` or `json`).
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+    /// Validate the catalog and any override files: prices, price periods, aliases,
+    /// downgrade targets. Exits 2 on a problem.
+    Check,
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +148,9 @@ pub struct ReconcileArgs {
     /// No progress bar (it is also hidden when stderr is not a terminal).
     #[arg(long, alias = "quiet", short = 'q')]
     pub no_progress: bool,
+
+    #[command(flatten)]
+    pub pricing: PricingArgs,
 }
 
 #[derive(Debug, Args)]

@@ -113,6 +113,8 @@ pub enum ServiceTier {
     Priority,
     /// Anthropic fast mode (`speed: "fast"`).
     Fast,
+    /// OpenAI Ultrafast processing.
+    Ultrafast,
     /// A tier the log names that llm-audit has no price rule for (OpenAI `scale`, …): billed at
     /// standard rates and counted in the report.
     Other,
@@ -129,6 +131,7 @@ impl ServiceTier {
             "flex" => ServiceTier::Flex,
             "priority" => ServiceTier::Priority,
             "fast" => ServiceTier::Fast,
+            "ultrafast" => ServiceTier::Ultrafast,
             _ => ServiceTier::Other,
         }
     }
@@ -140,6 +143,7 @@ impl ServiceTier {
             ServiceTier::Flex => "flex",
             ServiceTier::Priority => "priority",
             ServiceTier::Fast => "fast",
+            ServiceTier::Ultrafast => "ultrafast",
             ServiceTier::Other => "other",
         }
     }

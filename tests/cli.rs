@@ -770,3 +770,124 @@ fn the_same_call_in_two_sources_is_counted_once_unless_asked() {
     let kept = json_report(&[traces, traces], &["--no-dedupe"]);
     assert_eq!(kept["calls"], 4);
 }
+
+#[test]
+fn pricing_overrides_price_unknown_models_and_are_counted() {
+    let log = "logs/anthropic/messages.jsonl";
+    let path = fixture(log);
+    let plain = json_report(&[path.to_str().unwrap()], &[]);
+    let unpriced: Vec<&str> = plain["unpriced_models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap())
+        .collect();
+    assert!(unpriced.contains(&"acme-llm-9"), "{unpriced:?}");
+    assert_eq!(plain["pricing"]["calls_priced_by_override"], 0);
+
+    let overrides = fixture("pricing/team_overrides.toml");
+    let priced = json_report(
+        &[path.to_str().unwrap()],
+        &["--pricing", overrides.to_str().unwrap()],
+    );
+    // acme-llm-9 at the contract's $2/M in and $8/M out: 1,000 × $2/M + 100 × $8/M = $0.0028.
+    let cost = |report: &Value| -> f64 { report["baseline"]["cost_usd"].as_f64().unwrap() };
+    assert!((cost(&priced) - cost(&plain) - 0.0028).abs() < 1e-9);
+    assert_eq!(priced["pricing"]["calls_priced_by_override"], 1);
+    assert!(
+        priced["pricing"]["override_files"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("team_overrides.toml")
+    );
+    assert!(
+        priced["pricing"]["catalog_version"]
+            .as_str()
+            .unwrap()
+            .contains("team-2026-11")
+    );
+}
+
+#[test]
+fn pricing_show_resolves_cloud_names_and_check_validates_overrides() {
+    let shown = run(&[
+        "pricing",
+        "show",
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "--format",
+        "json",
+    ]);
+    assert!(shown.status.success());
+    let periods: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(periods[0]["id"], "claude-sonnet-4-5");
+    assert_eq!(periods[0]["provider"], "anthropic");
+
+    let unknown = run(&["pricing", "show", "acme-llm-9"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("not in the price catalog"));
+
+    let overrides = fixture("pricing/team_overrides.toml");
+    let check = run(&["pricing", "check", "--pricing", overrides.to_str().unwrap()]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let mapped = run(&[
+        "pricing",
+        "show",
+        "prod-eastus-gpt4o-mini",
+        "--pricing",
+        overrides.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let periods: Value = serde_json::from_slice(&mapped.stdout).unwrap();
+    assert_eq!(periods[0]["id"], "gpt-4o-mini");
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[model]]\nid = \"gpt-4o\"\nprovider = \"openai\"\ninput = -1.0\noutput = 10.0\n",
+    )
+    .unwrap();
+    let refused = run(&["pricing", "check", "--pricing", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("bad.toml") && message.contains("input -1"),
+        "{message}"
+    );
+}
+
+#[test]
+fn pricing_list_filters_by_provider() {
+    let listed = run(&[
+        "pricing",
+        "list",
+        "--provider",
+        "deepseek",
+        "--format",
+        "json",
+    ]);
+    assert!(listed.status.success());
+    let models: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let models = models.as_array().unwrap();
+    assert!(!models.is_empty());
+    assert!(models.iter().all(|m| m["provider"] == "deepseek"));
+    let nobody = run(&["pricing", "list", "--provider", "acme"]);
+    assert_eq!(nobody.status.code(), Some(2));
+}
+
+#[test]
+fn a_call_is_priced_at_the_price_in_force_on_its_day() {
+    // OpenAI cut o3 by 80% on 2025-06-10: $10/$40 per million before, $2/$8 from that day.
+    // Both calls name the same snapshot, o3-2025-04-16, with 1,000 input and 1,000 output
+    // tokens (600 of them reasoning, billed inside output).
+    let rows = call_rows(&[fixture("pricing/o3_price_cut.jsonl").to_str().unwrap()]);
+    // 2025-06-09: 1,000 × $10/M + 1,000 × $40/M = $0.05.
+    assert_cost(&rows, "resp_before_cut", 0.05);
+    // 2025-06-11: 1,000 × $2/M + 1,000 × $8/M = $0.01.
+    assert_cost(&rows, "resp_after_cut", 0.01);
+}

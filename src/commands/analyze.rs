@@ -9,6 +9,7 @@ use anyhow::Context;
 use crate::aggregate::Summary;
 use crate::cli::AnalyzeArgs;
 use crate::commands::ExitStatus;
+use crate::commands::pricing::load_catalog;
 use crate::export::{CallsCsvWriter, Exporter, Report, ReportFormat, TableExporter};
 use crate::ingest::{InputSource, discover_sources};
 use crate::pipeline::{RunOptions, RunOutput, run as run_pipeline};
@@ -30,7 +31,7 @@ pub struct AnalyzeSettings {
 impl AnalyzeSettings {
     pub fn from_args(args: AnalyzeArgs) -> anyhow::Result<AnalyzeSettings> {
         let sources = discover_sources(&args.paths)?;
-        let catalog = PriceCatalog::embedded().context("loading the embedded price catalog")?;
+        let catalog = load_catalog(&args.pricing)?;
         let priors = Priors::embedded().map_err(anyhow::Error::msg)?;
         let mut policies = vec![BuiltinPolicy::Baseline];
         let chosen = if args.policies.is_empty() {

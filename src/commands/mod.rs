@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod completions;
+pub mod pricing;
 pub mod reconcile;
 
 use crate::cli::{Cli, Command};
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Reconcile(args) => reconcile::run(args),
+        Command::Pricing(args) => pricing::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -6,16 +6,16 @@ use anyhow::Context;
 
 use crate::cli::ReconcileArgs;
 use crate::commands::ExitStatus;
+use crate::commands::pricing::load_catalog;
 use crate::export::{ReconcileReport, write_reconcile};
 use crate::ingest::discover_sources;
 use crate::pipeline::{RunOptions, run as run_pipeline};
-use crate::pricing::PriceCatalog;
 use crate::reconcile::reconcile;
 
 pub fn run(args: ReconcileArgs) -> anyhow::Result<ExitStatus> {
     let traces = discover_sources(&args.traces)?;
     let billing = discover_sources(&args.billing)?;
-    let catalog = PriceCatalog::embedded().context("loading the embedded price catalog")?;
+    let catalog = load_catalog(&args.pricing)?;
     let progress = !args.no_progress && std::io::stderr().is_terminal();
     let trace_run = run_pipeline(
         &traces,

@@ -3,6 +3,7 @@
 mod calls_csv;
 mod csv_table;
 mod json;
+mod pricing;
 mod reconcile;
 mod report;
 mod terminal;
@@ -12,10 +13,11 @@ use std::io::{self, Write};
 pub use calls_csv::CallsCsvWriter;
 pub use csv_table::CsvExporter;
 pub use json::JsonExporter;
+pub use pricing::{PeriodView, current_prices, write_model_detail, write_price_list};
 pub use reconcile::{ReconcileReport, write_reconcile};
 pub use report::{
-    Baseline, BillingLineReport, ErrorReport, GroupReport, InputReport, PolicyReport, Report,
-    RiskReport, SCHEMA_VERSION,
+    AmbiguousModel, Baseline, BillingLineReport, ErrorReport, GroupReport, InputReport,
+    PolicyReport, PricingReport, Report, RiskReport, SCHEMA_VERSION,
 };
 pub use terminal::TableExporter;
 

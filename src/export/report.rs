@@ -9,7 +9,7 @@ use crate::aggregate::{Breakdown, GroupStats, Summary, task_order, tier_order};
 use crate::money::Money;
 use crate::pipeline::{RetryStats, RunOutput};
 use crate::policy::PolicyOutcome;
-use crate::pricing::PriceCatalog;
+use crate::pricing::{Origin, PriceCatalog, Resolution, ServiceTier, tier_is_priced};
 use crate::reconcile::{BillSide, Key, bill_lines};
 
 /// Version of the JSON report's field layout.
@@ -45,6 +45,78 @@ pub struct Report {
     pub billing: Vec<BillingLineReport>,
     /// Requests that took more than one attempt (retries, fallbacks).
     pub retries: RetryReport,
+    /// Where the prices came from and which billing rules applied.
+    pub pricing: PricingReport,
+}
+
+/// Where the prices came from and which billing rules beyond tokens applied.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct PricingReport {
+    pub catalog_version: String,
+    /// `--pricing` files laid over the embedded catalog, in order.
+    pub override_files: Vec<String>,
+    /// Calls priced by an entry from an override file.
+    pub calls_priced_by_override: u64,
+    /// Service tier served → priced calls, for tiers other than standard.
+    pub service_tiers: BTreeMap<&'static str, u64>,
+    /// Calls served at a tier the catalog has no price for, billed at standard rates.
+    pub calls_at_unpriced_tier: u64,
+    /// Where the request ran → priced calls, when billed apart from global processing.
+    pub residency: BTreeMap<&'static str, u64>,
+    /// Server-side web-search requests of priced calls, billed per request.
+    pub web_search_requests: u64,
+    /// Unpriced model names that could be several catalog models.
+    pub ambiguous_models: Vec<AmbiguousModel>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AmbiguousModel {
+    pub name: String,
+    pub candidates: Vec<String>,
+}
+
+impl PricingReport {
+    /// What the priced calls of a run show about their prices.
+    pub fn of(run: &RunOutput, catalog: &PriceCatalog) -> PricingReport {
+        let mut report = PricingReport {
+            catalog_version: catalog.version.clone(),
+            override_files: catalog.overrides.clone(),
+            ..PricingReport::default()
+        };
+        for row in &run.rows {
+            let Some(index) = row.price else {
+                continue;
+            };
+            let entry = catalog.entry(index);
+            if matches!(entry.origin, Origin::Override(_)) {
+                report.calls_priced_by_override += 1;
+            }
+            let tier = row.flags.tier;
+            if tier != ServiceTier::Standard {
+                *report.service_tiers.entry(tier.as_str()).or_default() += 1;
+                if !tier_is_priced(entry, tier) {
+                    report.calls_at_unpriced_tier += 1;
+                }
+            }
+            if let Some(residency) = row.flags.residency
+                && entry.regional.uplift(residency).is_some()
+            {
+                *report.residency.entry(residency.as_str()).or_default() += 1;
+            }
+            report.web_search_requests += u64::from(row.flags.web_searches);
+        }
+        for name in &run.models {
+            if let Resolution::Ambiguous(candidates) = catalog.resolve_name(name, None) {
+                report.ambiguous_models.push(AmbiguousModel {
+                    name: name.clone(),
+                    candidates,
+                });
+            }
+        }
+        report.ambiguous_models.sort_by(|a, b| a.name.cmp(&b.name));
+        report.ambiguous_models.dedup();
+        report
+    }
 }
 
 /// Attempts grouped by logical request: a logged trace id, or the same prompt sent again
@@ -350,6 +422,7 @@ impl Report {
                     failed_attempt_cost_usd: stats.failed_cost.usd(),
                 }
             },
+            pricing: PricingReport::of(run, catalog),
         }
     }
 }

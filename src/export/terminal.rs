@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use comfy_table::presets::{ASCII_FULL_CONDENSED, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
-use crate::export::{BillingLineReport, Exporter, GroupReport, Report};
+use crate::export::{BillingLineReport, Exporter, GroupReport, PricingReport, Report};
 
 /// Writes the human-readable report.
 #[derive(Debug, Default)]
@@ -141,6 +141,39 @@ impl TableExporter {
     }
 }
 
+/// Where the prices came from, and the billing rules beyond tokens that applied.
+fn write_pricing_notes(pricing: &PricingReport, out: &mut dyn Write) -> io::Result<()> {
+    let mut catalog = format!("Prices: catalog {}", pricing.catalog_version);
+    if !pricing.override_files.is_empty() {
+        catalog.push_str(&format!(
+            "; {} calls priced by an override file",
+            count(pricing.calls_priced_by_override)
+        ));
+    }
+    writeln!(out, "{catalog}.")?;
+    for (tier, calls) in &pricing.service_tiers {
+        writeln!(out, "  {} calls served at the {tier} tier", count(*calls))?;
+    }
+    if pricing.calls_at_unpriced_tier > 0 {
+        writeln!(
+            out,
+            "  {} calls at a tier the catalog has no price for, billed at standard rates",
+            count(pricing.calls_at_unpriced_tier)
+        )?;
+    }
+    for (place, calls) in &pricing.residency {
+        writeln!(out, "  {} calls with a {place} uplift", count(*calls))?;
+    }
+    if pricing.web_search_requests > 0 {
+        writeln!(
+            out,
+            "  {} web-search requests billed per request",
+            count(pricing.web_search_requests)
+        )?;
+    }
+    writeln!(out)
+}
+
 impl Exporter for TableExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let files = report.inputs.len();
@@ -208,15 +241,33 @@ impl Exporter for TableExporter {
                     + g.cache_read_tokens
                     + g.cache_write_5m_tokens
                     + g.cache_write_1h_tokens;
+                let name = match report
+                    .pricing
+                    .ambiguous_models
+                    .iter()
+                    .find(|a| a.name == g.key)
+                {
+                    Some(ambiguous) => format!(
+                        "{} (ambiguous: {})",
+                        g.key,
+                        ambiguous.candidates.join(" or ")
+                    ),
+                    None => g.key.clone(),
+                };
                 table.add_row(vec![
-                    g.key.clone(),
+                    name,
                     count(g.calls),
                     count(prompt),
                     count(g.output_tokens),
                 ]);
             }
-            writeln!(out, "{table}\n")?;
+            writeln!(out, "{table}")?;
+            writeln!(
+                out,
+                "Add them with --pricing FILE (schema: data/prices/README.md).\n"
+            )?;
         }
+        write_pricing_notes(&report.pricing, out)?;
 
         let mut policies = self.table(&[
             "policy",

@@ -13,12 +13,18 @@ use serde_json::value::RawValue;
 use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::wire::{Envelope, add_string_tags, array_len, is_present};
 use crate::ingest::{LineOutcome, SkipReason, json_error};
-use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
+use crate::record::{CallRecord, CallStatus, Provider, Residency, TokenBuckets};
 
 #[derive(Deserialize, Default)]
 struct CacheCreation {
     ephemeral_5m_input_tokens: Option<u64>,
     ephemeral_1h_input_tokens: Option<u64>,
+}
+
+/// Server tools the request used, billed per use.
+#[derive(Deserialize, Default)]
+struct ServerToolUse {
+    web_search_requests: Option<u64>,
 }
 
 /// Anthropic usage, as the Messages API and Claude Code write it.
@@ -29,9 +35,34 @@ pub(crate) struct Usage {
     cache_creation_input_tokens: Option<u64>,
     cache_read_input_tokens: Option<u64>,
     cache_creation: Option<CacheCreation>,
+    /// `standard`, `priority` or `batch`.
+    service_tier: Option<String>,
+    /// `fast` when fast mode served the request.
+    speed: Option<String>,
+    /// Where inference ran: `us` for US-only inference, `global`, or `not_available`.
+    inference_geo: Option<String>,
+    server_tool_use: Option<ServerToolUse>,
 }
 
 impl Usage {
+    /// Copies what decides the price beyond tokens into the record: the tier served (fast mode
+    /// is billed as its own tier), US-only inference, and web searches.
+    pub(crate) fn apply_billing(&self, record: &mut CallRecord) {
+        record.service_tier = if self.speed.as_deref() == Some("fast") {
+            Some("fast".to_string())
+        } else {
+            self.service_tier.clone()
+        };
+        if self.inference_geo.as_deref() == Some("us") {
+            record.residency = Some(Residency::InferenceGeoUs);
+        }
+        record.web_search_requests = self
+            .server_tool_use
+            .as_ref()
+            .and_then(|tools| tools.web_search_requests)
+            .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
+    }
+
     pub(crate) fn buckets(&self) -> TokenBuckets {
         let written = self.cache_creation_input_tokens.unwrap_or(0);
         let (mut write_5m, write_1h) = match &self.cache_creation {
@@ -162,6 +193,7 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
         response_id: response.id.as_deref().map(str::to_string),
         ..CallRecord::default()
     };
+    usage.apply_billing(&mut record);
     record.features.tool_calls = response
         .content
         .iter()
@@ -235,4 +267,44 @@ pub(crate) fn looks_like_message(value: &serde_json::Value) -> bool {
         || usage.is_some_and(|u| {
             u.get("cache_read_input_tokens").is_some() && u.get("input_tokens").is_some()
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::test_support::call;
+
+    fn message(usage: &str) -> String {
+        format!(
+            r#"{{"id":"msg_1","type":"message","model":"claude-opus-4-6","stop_reason":"end_turn","content":[],"usage":{usage}}}"#
+        )
+    }
+
+    #[test]
+    fn usage_says_how_the_call_was_billed_beyond_tokens() {
+        // Fast mode, US-only inference and two web searches, as the Messages API reports them.
+        let line = message(
+            r#"{"input_tokens":10,"output_tokens":5,"service_tier":"standard","speed":"fast",
+                "inference_geo":"us","server_tool_use":{"web_search_requests":2}}"#,
+        );
+        let outcome = parse_line(line.as_bytes());
+        let record = call(&outcome);
+        assert_eq!(record.service_tier.as_deref(), Some("fast"));
+        assert_eq!(record.residency, Some(Residency::InferenceGeoUs));
+        assert_eq!(record.web_search_requests, 2);
+    }
+
+    #[test]
+    fn global_and_unreported_geography_carry_no_uplift() {
+        for geo in ["global", "not_available"] {
+            let line = message(&format!(
+                r#"{{"input_tokens":10,"output_tokens":5,"service_tier":"standard","inference_geo":"{geo}"}}"#
+            ));
+            let outcome = parse_line(line.as_bytes());
+            let record = call(&outcome);
+            assert_eq!(record.residency, None);
+            assert_eq!(record.service_tier.as_deref(), Some("standard"));
+            assert_eq!(record.web_search_requests, 0);
+        }
+    }
 }

@@ -786,11 +786,6 @@ mod tests {
                 "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6",
                 buckets(300, 0, 0, 0, 80),
             ),
-            (
-                6,
-                "meta.llama3-1-70b-instruct-v1:0",
-                buckets(640, 0, 0, 0, 90),
-            ),
             (7, "amazon.nova-pro-v1:0", buckets(40, 2100, 0, 0, 55)),
         ];
         for (line, model, tokens) in expected {
@@ -804,6 +799,17 @@ mod tests {
                     .is_none()
             );
         }
+    }
+
+    #[test]
+    fn llama_on_bedrock_is_priced_at_the_bedrock_price() {
+        let parsed = parse_fixture();
+        let record = call(&parsed, 6);
+        assert_eq!(record.model, "meta.llama3-1-70b-instruct-v1:0");
+        assert_eq!(record.tokens, buckets(640, 0, 0, 0, 90));
+        // Bedrock Llama 3.1 70B Instruct: $0.72/M in and out (data/prices/meta.toml).
+        // 640 × $0.72/M + 90 × $0.72/M = $0.0005256.
+        assert_eq!(cost(record), "0.0005256");
     }
 
     #[test]

@@ -137,6 +137,7 @@ fn assistant_call(line: &Line<'_>, outer: Option<&Line<'_>>) -> LineOutcome {
         stated_cost_usd: line.cost_usd,
         ..CallRecord::default()
     };
+    usage.apply_billing(&mut record);
     record.dedupe_key = match (message.id.as_deref(), line.request_id.as_deref()) {
         (None, None) => None,
         (id, request) => Some(stable_hash(&[

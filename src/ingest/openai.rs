@@ -226,10 +226,10 @@ pub(crate) fn parse_response(response_json: &str, request: Option<&RawValue>) ->
             .map(str::to_string);
     }
     if let Some(output) = &response.output {
-        record.features.tool_calls = output
-            .iter()
-            .filter(|item| item.kind == "function_call")
-            .count() as u32;
+        let count = |kind: &str| output.iter().filter(|item| item.kind == kind).count() as u32;
+        record.features.tool_calls = count("function_call");
+        // Each built-in web search the Responses API ran is billed per call.
+        record.web_search_requests = count("web_search_call");
     }
     record.status = match (
         response.status.as_deref(),

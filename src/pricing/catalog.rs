@@ -11,7 +11,7 @@ use crate::record::{Provider, Residency, ServiceTier};
 
 /// The catalog shipped inside the binary: one file per model maker (`data/prices/README.md`
 /// documents the schema).
-const EMBEDDED_FILES: [(&str, &str); 4] = [
+const EMBEDDED_FILES: [(&str, &str); 8] = [
     ("openai.toml", include_str!("../../data/prices/openai.toml")),
     (
         "anthropic.toml",
@@ -22,6 +22,13 @@ const EMBEDDED_FILES: [(&str, &str); 4] = [
         "deepseek.toml",
         include_str!("../../data/prices/deepseek.toml"),
     ),
+    (
+        "mistral.toml",
+        include_str!("../../data/prices/mistral.toml"),
+    ),
+    ("xai.toml", include_str!("../../data/prices/xai.toml")),
+    ("meta.toml", include_str!("../../data/prices/meta.toml")),
+    ("qwen.toml", include_str!("../../data/prices/qwen.toml")),
 ];
 
 /// The date the embedded catalog's prices were last checked as a whole.
@@ -556,7 +563,7 @@ impl ModelFile {
             if matches!(kind, ServiceTier::Standard | ServiceTier::Other) {
                 return Err(CatalogError::invalid(
                     &id,
-                    format!("service tier `{name}` is not one of flex, priority, fast"),
+                    format!("service tier `{name}` is not one of flex, priority, fast, ultrafast"),
                 ));
             }
             let price = match tier.multiplier {
