@@ -456,18 +456,19 @@ fn claude_code_costs_keep_the_largest_usage_and_the_cache_ttl() {
 }
 
 #[test]
-fn openai_batch_costs_are_half_price_cached_tokens_included() {
+fn openai_batch_costs_are_half_price_without_a_cache_discount_before_gpt_5() {
     let rows = call_rows(&[fixture("logs/openai-batch/batch_output.jsonl")
         .to_str()
         .unwrap()]);
     // Batch API: 50% off every token class. gpt-4o-mini $0.15/$0.60 → $0.075/$0.30.
     assert_cost(&rows, "chatcmpl-9758Iw", at(24.0, 0.075) + at(15.0, 0.3));
-    // gpt-4o-2024-08-06 in batch: $1.25 in, $0.625 cached in, $5 out; 3000 prompt tokens
-    // include 2048 cached.
+    // gpt-4o-2024-08-06 in batch: $1.25 in, $5 out. OpenAI's Batch price table lists no
+    // cached-input price for models before GPT-5 ("-"), so the 2048 cached tokens of the 3000
+    // prompt tokens cost the batch input rate too: 3000 × $1.25/M + 500 × $5/M = $0.00625.
     assert_cost(
         &rows,
         "chatcmpl-BatchCached",
-        at(952.0, 1.25) + at(2048.0, 0.625) + at(500.0, 5.0),
+        at(952.0, 1.25) + at(2048.0, 1.25) + at(500.0, 5.0),
     );
 }
 
