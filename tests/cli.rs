@@ -932,3 +932,39 @@ fn a_litellm_table_overrides_the_catalog() {
     );
     assert!(String::from_utf8_lossy(&shown.stderr).contains("LiteLLM entries imported"));
 }
+
+#[test]
+fn service_tiers_regions_and_web_searches_are_billed_as_served() {
+    let rows = call_rows(&[
+        fixture("pricing/tiers_and_regions.jsonl").to_str().unwrap(),
+        fixture("pricing/openai_tiers.jsonl").to_str().unwrap(),
+    ]);
+    // Claude Opus 4.6 (flat pricing since 2026-03-13): $5 in, $0.50 cache hits, $25 out.
+    // Standard, global: 1,000 × $5/M + 2,000 × $0.50/M + 500 × $25/M = $0.0185.
+    assert_cost(&rows, "msg_standard_global", 0.0185);
+    // Fast mode is 6x on Opus 4.6 and US-only inference 1.1x on every class, stacking to 6.6x:
+    // $0.0185 × 6.6 = $0.1221; two web searches at $10 per 1,000 add $0.02.
+    assert_cost(&rows, "msg_fast_us", 0.1421);
+    // GPT-6 Astra at the Ultrafast tier, 6x $10/$50: 1,000 × $60/M + 100 × $300/M = $0.09.
+    assert_cost(&rows, "resp_ultrafast", 0.09);
+    // GPT-5 at Flex, half of $1.25/$10: 1,000 × $0.625/M + 1,000 × $5/M = $0.005625, plus one
+    // web search call at $10 per 1,000.
+    assert_cost(&rows, "resp_flex", 0.015625);
+    // `scale` has no per-token price: standard $1.25/$10 → $0.01125, and the report says so.
+    assert_cost(&rows, "resp_scale", 0.01125);
+
+    let report = json_report(
+        &[
+            fixture("pricing/tiers_and_regions.jsonl").to_str().unwrap(),
+            fixture("pricing/openai_tiers.jsonl").to_str().unwrap(),
+        ],
+        &[],
+    );
+    let pricing = &report["pricing"];
+    assert_eq!(pricing["calls_at_unpriced_tier"], 1);
+    assert_eq!(pricing["service_tiers"]["fast"], 1);
+    assert_eq!(pricing["service_tiers"]["flex"], 1);
+    assert_eq!(pricing["service_tiers"]["ultrafast"], 1);
+    assert_eq!(pricing["residency"]["inference_geo_us"], 1);
+    assert_eq!(pricing["web_search_requests"], 3);
+}
