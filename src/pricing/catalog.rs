@@ -770,11 +770,18 @@ fn strip_bedrock_prefixes(name: &str) -> Option<&str> {
     (rest != name).then_some(rest)
 }
 
-/// Strips a Bedrock version suffix (`-v1:0`, `-v2`, `:0`) or a Vertex version (`@20240620`,
-/// `@default`).
+/// Strips a Bedrock version suffix (`-v1:0`, `-v2`, `:0`), a Vertex version (`@20240620`,
+/// `@default`) or a Claude Code context marker (`[1m]`).
 fn strip_version_suffix(name: &str) -> Option<&str> {
     if let Some((base, _)) = name.rsplit_once('@') {
         return Some(base);
+    }
+    // Claude Code's context-window marker: `claude-opus-4-6[1m]`.
+    if let Some(base) = name
+        .strip_suffix(']')
+        .and_then(|rest| rest.rsplit_once('['))
+    {
+        return Some(base.0);
     }
     let mut rest = name;
     if let Some((base, minor)) = rest.rsplit_once(':')
@@ -1269,6 +1276,7 @@ checked = "2026-01-01"
             "projects/p/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929",
             "Claude-Sonnet-4.5",
             "claude_sonnet_4_5",
+            "claude-sonnet-4-5[1m]",
             "prod-eastus-sonnet",
         ] {
             assert_eq!(id_of(&catalog, name), sonnet, "{name}");

@@ -466,6 +466,14 @@ checked = "2026-11-21"
             ..us
         };
         assert_eq!(cost("opus-4-6", &call, fast_us), "0.2013");
+        // Bedrock geographic profiles and Vertex regional endpoints: the same 1.1x.
+        for place in [Residency::BedrockGeo, Residency::VertexRegional] {
+            let regional = BillingMode {
+                residency: Some(place),
+                ..BillingMode::default()
+            };
+            assert_eq!(cost("opus-4-6", &call, regional), "0.03355");
+        }
         // A model without an uplift there bills standard.
         let vertex = BillingMode {
             residency: Some(Residency::VertexRegional),
