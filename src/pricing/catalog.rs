@@ -770,9 +770,9 @@ fn strip_bedrock_prefixes(name: &str) -> Option<&str> {
     (rest != name).then_some(rest)
 }
 
-/// Strips a Bedrock version suffix (`-v1:0`, `-v2`, `:0`), a Vertex version (`@20240620`,
-/// `@default`) or a Claude Code context marker (`[1m]`).
-fn strip_version_suffix(name: &str) -> Option<&str> {
+/// Strips a Bedrock version suffix (`-v1:0`, `:0`, or `-v2` on a name that had a Bedrock
+/// prefix), a Vertex version (`@20240620`, `@default`) or a Claude Code context marker (`[1m]`).
+fn strip_version_suffix(name: &str, bedrock: bool) -> Option<&str> {
     if let Some((base, _)) = name.rsplit_once('@') {
         return Some(base);
     }
@@ -784,12 +784,16 @@ fn strip_version_suffix(name: &str) -> Option<&str> {
         return Some(base.0);
     }
     let mut rest = name;
+    let mut versioned = bedrock;
     if let Some((base, minor)) = rest.rsplit_once(':')
         && minor.bytes().all(|b| b.is_ascii_digit())
     {
         rest = base;
+        versioned = true;
     }
-    if let Some((base, version)) = rest.rsplit_once("-v")
+    // A bare `-v3` is part of many names (`deepseek-v3`): only a Bedrock id's is a version.
+    if versioned
+        && let Some((base, version)) = rest.rsplit_once("-v")
         && !version.is_empty()
         && version.bytes().all(|b| b.is_ascii_digit())
     {
@@ -1085,16 +1089,22 @@ impl PriceCatalog {
         if let Some(found) = self.lookup(candidate, at_ms) {
             return Resolution::Priced(found);
         }
-        for strip in [
-            strip_bedrock_prefixes as fn(&str) -> Option<&str>,
-            strip_version_suffix,
-            strip_snapshot_date,
+        let bedrock = strip_bedrock_prefixes(candidate);
+        for stripped in [
+            bedrock,
+            strip_version_suffix(bedrock.unwrap_or(candidate), bedrock.is_some()),
         ] {
-            if let Some(stripped) = strip(candidate) {
+            if let Some(stripped) = stripped {
                 candidate = stripped;
                 if let Some(found) = self.lookup(candidate, at_ms) {
                     return Resolution::Priced(found);
                 }
+            }
+        }
+        if let Some(stripped) = strip_snapshot_date(candidate) {
+            candidate = stripped;
+            if let Some(found) = self.lookup(candidate, at_ms) {
+                return Resolution::Priced(found);
             }
         }
         for name in [normalized.as_str(), candidate] {
@@ -1304,6 +1314,11 @@ checked = "2026-01-01"
         }
         assert_eq!(catalog.resolve("gpt_4_1", None), None);
         assert_eq!(catalog.resolve_name("llama-9", None), Resolution::Unknown);
+        // `-v2` is a version only on a Bedrock id: `gemini-2.0-flash-v2` is another model.
+        assert_eq!(
+            catalog.resolve_name("gemini-2.0-flash-v2", None),
+            Resolution::Unknown
+        );
     }
 
     #[test]
