@@ -1090,15 +1090,11 @@ impl PriceCatalog {
             return Resolution::Priced(found);
         }
         let bedrock = strip_bedrock_prefixes(candidate);
-        for stripped in [
-            bedrock,
-            strip_version_suffix(bedrock.unwrap_or(candidate), bedrock.is_some()),
-        ] {
-            if let Some(stripped) = stripped {
-                candidate = stripped;
-                if let Some(found) = self.lookup(candidate, at_ms) {
-                    return Resolution::Priced(found);
-                }
+        let unversioned = strip_version_suffix(bedrock.unwrap_or(candidate), bedrock.is_some());
+        for stripped in [bedrock, unversioned].into_iter().flatten() {
+            candidate = stripped;
+            if let Some(found) = self.lookup(candidate, at_ms) {
+                return Resolution::Priced(found);
             }
         }
         if let Some(stripped) = strip_snapshot_date(candidate) {
