@@ -61,7 +61,7 @@ pub fn run(command: PricingCommand) -> anyhow::Result<ExitStatus> {
         }
         PricingAction::Show { model, format } => {
             let periods = match catalog.resolve_name(&model, None) {
-                Resolution::Priced(_) => catalog.history(&model),
+                Resolution::Priced(index) => catalog.periods(index),
                 Resolution::Ambiguous(ids) => {
                     bail!("`{model}` is ambiguous: it could be {}", ids.join(" or "))
                 }

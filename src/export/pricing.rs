@@ -94,15 +94,12 @@ impl PeriodView {
                 (tier.as_str().to_string(), text)
             })
             .collect();
-        let regional = [
-            ("inference_geo_us", entry.regional.inference_geo_us),
-            ("bedrock_geo", entry.regional.bedrock_geo),
-            ("vertex_regional", entry.regional.vertex_regional),
-            ("data_residency", entry.regional.data_residency),
-        ]
-        .into_iter()
-        .filter_map(|(name, uplift)| uplift.map(|uplift| (name, uplift)))
-        .collect();
+        let regional = entry
+            .regional
+            .entries()
+            .into_iter()
+            .filter_map(|(name, uplift)| uplift.map(|uplift| (name, uplift)))
+            .collect();
         let off_peak = entry.off_peak.as_ref().map(|off_peak| {
             let windows: Vec<String> = off_peak
                 .windows
@@ -152,16 +149,17 @@ impl PeriodView {
 
 /// The newest period of every model, optionally one provider's, in catalog order.
 pub fn current_prices(catalog: &PriceCatalog, provider: Option<&str>) -> Vec<PeriodView> {
-    let mut seen = std::collections::HashSet::new();
     let mut views = Vec::new();
-    for entry in catalog.entries() {
+    for (index, entry) in (0u32..).zip(catalog.entries()) {
         if provider.is_some_and(|p| !p.eq_ignore_ascii_case(entry.provider.as_str())) {
             continue;
         }
-        if !seen.insert(entry.id.to_ascii_lowercase()) {
+        // Each model once, where its first period stands in the file.
+        let periods = catalog.periods(index);
+        if periods.iter().min() != Some(&index) {
             continue;
         }
-        if let Some(&newest) = catalog.history(&entry.id).last() {
+        if let Some(&newest) = periods.last() {
             views.push(PeriodView::of(catalog.entry(newest)));
         }
     }

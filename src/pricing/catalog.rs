@@ -119,7 +119,8 @@ impl Regional {
         }
     }
 
-    fn entries(&self) -> [(&'static str, Option<f64>); 4] {
+    /// Each place by its catalog key, with the model's uplift there if it has one.
+    pub fn entries(&self) -> [(&'static str, Option<f64>); 4] {
         [
             ("inference_geo_us", self.inference_geo_us),
             ("bedrock_geo", self.bedrock_geo),
@@ -1059,11 +1060,14 @@ impl PriceCatalog {
     /// Every period of the model a name resolves to, oldest first.
     pub fn history(&self, name: &str) -> Vec<u32> {
         match self.resolve_name(name, None) {
-            Resolution::Priced(index) => {
-                self.by_name[&normalize_model_name(&self.entry(index).id)].clone()
-            }
+            Resolution::Priced(index) => self.periods(index).to_vec(),
             _ => Vec::new(),
         }
+    }
+
+    /// Every period of the model whose entry is at `index`, oldest first.
+    pub fn periods(&self, index: u32) -> &[u32] {
+        &self.by_name[&normalize_model_name(&self.entry(index).id)]
     }
 
     /// Resolves a model name as a log writes it to the catalog entry in force at `at_ms`
