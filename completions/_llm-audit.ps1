@@ -26,6 +26,8 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('analyze', 'analyze', [CompletionResultType]::ParameterValue, 'Price, classify and replay every call in the given logs, and print the report')
+            [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Replay the logs under several routing policies and print them side by side: cost, savings (risk-free and with risk), latency, calls routed and blocked, quality risk, and which policies are dominated on cost and risk')
+            [CompletionResult]::new('policies', 'policies', [CompletionResultType]::ParameterValue, 'List the built-in routing policies, show one, or validate policy files')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend')
             [CompletionResult]::new('calibrate', 'calibrate', [CompletionResultType]::ParameterValue, 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`')
             [CompletionResult]::new('risk', 'risk', [CompletionResultType]::ParameterValue, 'Inspect the quality-risk model')
@@ -42,7 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format on stdout')
             [CompletionResult]::new('--calls-csv', '--calls-csv', [CompletionResultType]::ParameterName, 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)')
-            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Policies to replay besides the baseline (repeatable; default: all built-ins)')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in')
             [CompletionResult]::new('--risk-calibration', '--risk-calibration', [CompletionResultType]::ParameterName, 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
@@ -51,6 +53,82 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'llm-audit;compare' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every input as this format instead of detecting it per file')
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)')
+            [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Comparison format on stdout')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in')
+            [CompletionResult]::new('--risk-calibration', '--risk-calibration', [CompletionResultType]::ParameterName, 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--no-dedupe', '--no-dedupe', [CompletionResultType]::ParameterName, 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'llm-audit;policies' {
+            [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The built-in policies with their rules (the default)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a built-in policy''s file, to start your own from')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate policy files: syntax, match conditions, actions and model names against the catalog. Errors give the line; exits 2 on the first bad file')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'llm-audit;policies;list' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (`table` or `json`)')
+            [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'llm-audit;policies;show' {
+            [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'llm-audit;policies;check' {
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'llm-audit;policies;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The built-in policies with their rules (the default)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a built-in policy''s file, to start your own from')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate policy files: syntax, match conditions, actions and model names against the catalog. Errors give the line; exits 2 on the first bad file')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'llm-audit;policies;help;list' {
+            break
+        }
+        'llm-audit;policies;help;show' {
+            break
+        }
+        'llm-audit;policies;help;check' {
+            break
+        }
+        'llm-audit;policies;help;help' {
             break
         }
         'llm-audit;classify' {
@@ -202,6 +280,8 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
         }
         'llm-audit;help' {
             [CompletionResult]::new('analyze', 'analyze', [CompletionResultType]::ParameterValue, 'Price, classify and replay every call in the given logs, and print the report')
+            [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Replay the logs under several routing policies and print them side by side: cost, savings (risk-free and with risk), latency, calls routed and blocked, quality risk, and which policies are dominated on cost and risk')
+            [CompletionResult]::new('policies', 'policies', [CompletionResultType]::ParameterValue, 'List the built-in routing policies, show one, or validate policy files')
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend')
             [CompletionResult]::new('calibrate', 'calibrate', [CompletionResultType]::ParameterValue, 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`')
             [CompletionResult]::new('risk', 'risk', [CompletionResultType]::ParameterValue, 'Inspect the quality-risk model')
@@ -212,6 +292,24 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             break
         }
         'llm-audit;help;analyze' {
+            break
+        }
+        'llm-audit;help;compare' {
+            break
+        }
+        'llm-audit;help;policies' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The built-in policies with their rules (the default)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a built-in policy''s file, to start your own from')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate policy files: syntax, match conditions, actions and model names against the catalog. Errors give the line; exits 2 on the first bad file')
+            break
+        }
+        'llm-audit;help;policies;list' {
+            break
+        }
+        'llm-audit;help;policies;show' {
+            break
+        }
+        'llm-audit;help;policies;check' {
             break
         }
         'llm-audit;help;classify' {

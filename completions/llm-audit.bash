@@ -25,11 +25,17 @@ _llm__audit() {
             llm__audit,classify)
                 cmd="llm__audit__subcmd__classify"
                 ;;
+            llm__audit,compare)
+                cmd="llm__audit__subcmd__compare"
+                ;;
             llm__audit,completions)
                 cmd="llm__audit__subcmd__completions"
                 ;;
             llm__audit,help)
                 cmd="llm__audit__subcmd__help"
+                ;;
+            llm__audit,policies)
+                cmd="llm__audit__subcmd__policies"
                 ;;
             llm__audit,pricing)
                 cmd="llm__audit__subcmd__pricing"
@@ -49,11 +55,17 @@ _llm__audit() {
             llm__audit__subcmd__help,classify)
                 cmd="llm__audit__subcmd__help__subcmd__classify"
                 ;;
+            llm__audit__subcmd__help,compare)
+                cmd="llm__audit__subcmd__help__subcmd__compare"
+                ;;
             llm__audit__subcmd__help,completions)
                 cmd="llm__audit__subcmd__help__subcmd__completions"
                 ;;
             llm__audit__subcmd__help,help)
                 cmd="llm__audit__subcmd__help__subcmd__help"
+                ;;
+            llm__audit__subcmd__help,policies)
+                cmd="llm__audit__subcmd__help__subcmd__policies"
                 ;;
             llm__audit__subcmd__help,pricing)
                 cmd="llm__audit__subcmd__help__subcmd__pricing"
@@ -63,6 +75,15 @@ _llm__audit() {
                 ;;
             llm__audit__subcmd__help,risk)
                 cmd="llm__audit__subcmd__help__subcmd__risk"
+                ;;
+            llm__audit__subcmd__help__subcmd__policies,check)
+                cmd="llm__audit__subcmd__help__subcmd__policies__subcmd__check"
+                ;;
+            llm__audit__subcmd__help__subcmd__policies,list)
+                cmd="llm__audit__subcmd__help__subcmd__policies__subcmd__list"
+                ;;
+            llm__audit__subcmd__help__subcmd__policies,show)
+                cmd="llm__audit__subcmd__help__subcmd__policies__subcmd__show"
                 ;;
             llm__audit__subcmd__help__subcmd__pricing,check)
                 cmd="llm__audit__subcmd__help__subcmd__pricing__subcmd__check"
@@ -75,6 +96,30 @@ _llm__audit() {
                 ;;
             llm__audit__subcmd__help__subcmd__risk,priors)
                 cmd="llm__audit__subcmd__help__subcmd__risk__subcmd__priors"
+                ;;
+            llm__audit__subcmd__policies,check)
+                cmd="llm__audit__subcmd__policies__subcmd__check"
+                ;;
+            llm__audit__subcmd__policies,help)
+                cmd="llm__audit__subcmd__policies__subcmd__help"
+                ;;
+            llm__audit__subcmd__policies,list)
+                cmd="llm__audit__subcmd__policies__subcmd__list"
+                ;;
+            llm__audit__subcmd__policies,show)
+                cmd="llm__audit__subcmd__policies__subcmd__show"
+                ;;
+            llm__audit__subcmd__policies__subcmd__help,check)
+                cmd="llm__audit__subcmd__policies__subcmd__help__subcmd__check"
+                ;;
+            llm__audit__subcmd__policies__subcmd__help,help)
+                cmd="llm__audit__subcmd__policies__subcmd__help__subcmd__help"
+                ;;
+            llm__audit__subcmd__policies__subcmd__help,list)
+                cmd="llm__audit__subcmd__policies__subcmd__help__subcmd__list"
+                ;;
+            llm__audit__subcmd__policies__subcmd__help,show)
+                cmd="llm__audit__subcmd__policies__subcmd__help__subcmd__show"
                 ;;
             llm__audit__subcmd__pricing,check)
                 cmd="llm__audit__subcmd__pricing__subcmd__check"
@@ -119,7 +164,7 @@ _llm__audit() {
 
     case "${cmd}" in
         llm__audit)
-            opts="-h -V --help --version analyze classify calibrate risk reconcile pricing completions help"
+            opts="-h -V --help --version analyze compare policies classify calibrate risk reconcile pricing completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,7 +209,7 @@ _llm__audit() {
                     return 0
                     ;;
                 --policy)
-                    COMPREPLY=($(compgen -W "baseline cheaper-for-simple cascade-verifiable prompt-cache batch" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --risk-calibration)
@@ -262,6 +307,48 @@ _llm__audit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        llm__subcmd__audit__subcmd__compare)
+            opts="-q -h -V --input-format --no-progress --no-dedupe --rules --pricing --pricing-litellm --format --policy --risk-calibration --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "openai anthropic claude-code openai-batch otel openinference langfuse helicone langsmith litellm litellm-payload gemini gemini-cli bedrock codex openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter" -- "${cur}"))
+                    return 0
+                    ;;
+                --rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing-litellm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --risk-calibration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         llm__subcmd__audit__subcmd__completions)
             opts="-h -V --dir --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -281,7 +368,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__help)
-            opts="analyze classify calibrate risk reconcile pricing completions help"
+            opts="analyze compare policies classify calibrate risk reconcile pricing completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +423,20 @@ _llm__audit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        llm__subcmd__audit__subcmd__help__subcmd__compare)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         llm__subcmd__audit__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -353,6 +454,62 @@ _llm__audit() {
         llm__subcmd__audit__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__help__subcmd__policies)
+            opts="list show check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__help__subcmd__policies__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__help__subcmd__policies__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__help__subcmd__policies__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -455,6 +612,164 @@ _llm__audit() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__policies)
+            opts="-h -V --pricing --pricing-litellm --help --version list show check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing-litellm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__policies__subcmd__check)
+            opts="-h -V --pricing-litellm --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pricing-litellm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__policies__subcmd__help)
+            opts="list show check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__policies__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__policies__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__policies__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__policies__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__policies__subcmd__list)
+            opts="-h -V --format --pricing --pricing-litellm --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing-litellm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__policies__subcmd__show)
+            opts="-h -V --pricing --pricing-litellm --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing-litellm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -23,6 +23,8 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand analyze 'Price, classify and replay every call in the given logs, and print the report'
+            cand compare 'Replay the logs under several routing policies and print them side by side: cost, savings (risk-free and with risk), latency, calls routed and blocked, quality risk, and which policies are dominated on cost and risk'
+            cand policies 'List the built-in routing policies, show one, or validate policy files'
             cand classify 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend'
             cand calibrate 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`'
             cand risk 'Inspect the quality-risk model'
@@ -38,7 +40,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
             cand --format 'Report format on stdout'
             cand --calls-csv 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)'
-            cand --policy 'Policies to replay besides the baseline (repeatable; default: all built-ins)'
+            cand --policy 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in'
             cand --risk-calibration 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone'
             cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
@@ -47,6 +49,72 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'llm-audit;compare'= {
+            cand --input-format 'Read every input as this format instead of detecting it per file'
+            cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
+            cand --format 'Comparison format on stdout'
+            cand --policy 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in'
+            cand --risk-calibration 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone'
+            cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
+            cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
+            cand --no-dedupe 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;policies'= {
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'The built-in policies with their rules (the default)'
+            cand show 'Print a built-in policy''s file, to start your own from'
+            cand check 'Validate policy files: syntax, match conditions, actions and model names against the catalog. Errors give the line; exits 2 on the first bad file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'llm-audit;policies;list'= {
+            cand --format 'Output format (`table` or `json`)'
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;policies;show'= {
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;policies;check'= {
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;policies;help'= {
+            cand list 'The built-in policies with their rules (the default)'
+            cand show 'Print a built-in policy''s file, to start your own from'
+            cand check 'Validate policy files: syntax, match conditions, actions and model names against the catalog. Errors give the line; exits 2 on the first bad file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'llm-audit;policies;help;list'= {
+        }
+        &'llm-audit;policies;help;show'= {
+        }
+        &'llm-audit;policies;help;check'= {
+        }
+        &'llm-audit;policies;help;help'= {
         }
         &'llm-audit;classify'= {
             cand --input-format 'Read every input as this format instead of detecting it per file'
@@ -179,6 +247,8 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         }
         &'llm-audit;help'= {
             cand analyze 'Price, classify and replay every call in the given logs, and print the report'
+            cand compare 'Replay the logs under several routing policies and print them side by side: cost, savings (risk-free and with risk), latency, calls routed and blocked, quality risk, and which policies are dominated on cost and risk'
+            cand policies 'List the built-in routing policies, show one, or validate policy files'
             cand classify 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend'
             cand calibrate 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`'
             cand risk 'Inspect the quality-risk model'
@@ -188,6 +258,19 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'llm-audit;help;analyze'= {
+        }
+        &'llm-audit;help;compare'= {
+        }
+        &'llm-audit;help;policies'= {
+            cand list 'The built-in policies with their rules (the default)'
+            cand show 'Print a built-in policy''s file, to start your own from'
+            cand check 'Validate policy files: syntax, match conditions, actions and model names against the catalog. Errors give the line; exits 2 on the first bad file'
+        }
+        &'llm-audit;help;policies;list'= {
+        }
+        &'llm-audit;help;policies;show'= {
+        }
+        &'llm-audit;help;policies;check'= {
         }
         &'llm-audit;help;classify'= {
         }

@@ -27,6 +27,8 @@ end
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -s V -l version -d 'Print version'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "analyze" -d 'Price, classify and replay every call in the given logs, and print the report'
+complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "compare" -d 'Replay the logs under several routing policies and print them side by side: cost, savings (risk-free and with risk), latency, calls routed and blocked, quality risk, and which policies are dominated on cost and risk'
+complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "policies" -d 'List the built-in routing policies, show one, or validate policy files'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "classify" -d 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "calibrate" -d 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "risk" -d 'Inspect the quality-risk model'
@@ -64,16 +66,73 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l format -
 json\t'The full report as JSON'
 csv\t'The policy table as CSV'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l calls-csv -d 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)' -r -F
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l policy -d 'Policies to replay besides the baseline (repeatable; default: all built-ins)' -r -f -a "baseline\t'What the logs record: every call on its own model, as billed'
-cheaper-for-simple\t'Trivial and simple calls go to the catalog\'s cheaper model of the same provider'
-cascade-verifiable\t'Verifiable calls up to moderate try the cheaper model first and escalate to the original when the check (schema, tool arguments, code) catches a failure'
-prompt-cache\t'Repeated prompt prefixes (system prompt, tools) are served from a 5-minute prompt cache'
-batch\t'Calls with no latency need go through the provider\'s Batch API'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l policy -d 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l risk-calibration -d 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l no-dedupe -d 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l input-format -d 'Read every input as this format instead of detecting it per file' -r -f -a "openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
+anthropic\t'Anthropic Messages API: request/response pairs or bare responses'
+claude-code\t'Claude Code session transcripts (`~/.claude/projects/**/*.jsonl`)'
+openai-batch\t'OpenAI Batch API output files (and input files, which hold no usage)'
+otel\t'OpenTelemetry GenAI spans as OTLP JSON (the collector\'s file exporter)'
+openinference\t'OpenInference (Arize Phoenix) LLM spans'
+langfuse\t'Langfuse observations export'
+helicone\t'Helicone request export (JSONL or CSV)'
+langsmith\t'LangSmith runs export'
+litellm\t'LiteLLM proxy spend logs (JSONL or CSV of the SpendLogs table)'
+litellm-payload\t'LiteLLM StandardLoggingPayload, as its logging callbacks write it'
+gemini\t'Google Gemini generateContent responses (streamed chunks included)'
+gemini-cli\t'Gemini CLI session files'
+bedrock\t'AWS Bedrock model invocation logs'
+codex\t'Codex CLI rollout files (`~/.codex/sessions/**/rollout-*.jsonl`)'
+openai-usage\t'OpenAI Usage API (completions) JSON or the dashboard usage CSV'
+openai-costs\t'OpenAI Costs API JSON'
+anthropic-usage\t'Anthropic Admin API usage_report (messages) JSON'
+anthropic-cost\t'Anthropic Admin API cost_report JSON'
+aws-cur\t'AWS Cost and Usage Report 2.0 line items (Bedrock), CSV'
+gcp-billing\t'Google Cloud billing export (BigQuery table as CSV or JSONL)'
+azure-cost\t'Azure Cost Management cost and usage details export, CSV'
+openrouter\t'OpenRouter activity export, CSV'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l format -d 'Comparison format on stdout' -r -f -a "table\t'Tables for a terminal'
+json\t'The full report as JSON'
+csv\t'The policy table as CSV'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l policy -d 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l risk-calibration -d 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l no-dedupe -d 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and not __fish_seen_subcommand_from list show check help" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and not __fish_seen_subcommand_from list show check help" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and not __fish_seen_subcommand_from list show check help" -s h -l help -d 'Print help'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and not __fish_seen_subcommand_from list show check help" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and not __fish_seen_subcommand_from list show check help" -f -a "list" -d 'The built-in policies with their rules (the default)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and not __fish_seen_subcommand_from list show check help" -f -a "show" -d 'Print a built-in policy\'s file, to start your own from'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and not __fish_seen_subcommand_from list show check help" -f -a "check" -d 'Validate policy files: syntax, match conditions, actions and model names against the catalog. Errors give the line; exits 2 on the first bad file'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and not __fish_seen_subcommand_from list show check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from list" -l format -d 'Output format (`table` or `json`)' -r -f -a "table\t'Tables for a terminal'
+json\t'The full report as JSON'
+csv\t'The policy table as CSV'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from list" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from list" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from show" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from show" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from check" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from help" -f -a "list" -d 'The built-in policies with their rules (the default)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a built-in policy\'s file, to start your own from'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate policy files: syntax, match conditions, actions and model names against the catalog. Errors give the line; exits 2 on the first bad file'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l input-format -d 'Read every input as this format instead of detecting it per file' -r -f -a "openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
 anthropic\t'Anthropic Messages API: request/response pairs or bare responses'
 claude-code\t'Claude Code session transcripts (`~/.claude/projects/**/*.jsonl`)'
@@ -219,14 +278,19 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -l dir -d 'Write completions for every supported shell into this folder instead' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze classify calibrate risk reconcile pricing completions help" -f -a "analyze" -d 'Price, classify and replay every call in the given logs, and print the report'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze classify calibrate risk reconcile pricing completions help" -f -a "classify" -d 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze classify calibrate risk reconcile pricing completions help" -f -a "calibrate" -d 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze classify calibrate risk reconcile pricing completions help" -f -a "risk" -d 'Inspect the quality-risk model'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze classify calibrate risk reconcile pricing completions help" -f -a "reconcile" -d 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze classify calibrate risk reconcile pricing completions help" -f -a "pricing" -d 'Inspect and validate the price catalog (and any override files)'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze classify calibrate risk reconcile pricing completions help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze classify calibrate risk reconcile pricing completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "analyze" -d 'Price, classify and replay every call in the given logs, and print the report'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "compare" -d 'Replay the logs under several routing policies and print them side by side: cost, savings (risk-free and with risk), latency, calls routed and blocked, quality risk, and which policies are dominated on cost and risk'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "policies" -d 'List the built-in routing policies, show one, or validate policy files'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "classify" -d 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "calibrate" -d 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "risk" -d 'Inspect the quality-risk model'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "reconcile" -d 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "pricing" -d 'Inspect and validate the price catalog (and any override files)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from policies" -f -a "list" -d 'The built-in policies with their rules (the default)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from policies" -f -a "show" -d 'Print a built-in policy\'s file, to start your own from'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from policies" -f -a "check" -d 'Validate policy files: syntax, match conditions, actions and model names against the catalog. Errors give the line; exits 2 on the first bad file'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from risk" -f -a "priors" -d 'The prior degradation rates by tier, task type and capability gap, the checks\' catch rates, and the public sources each rests on'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from pricing" -f -a "list" -d 'One line per model: current prices, tier and source'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from pricing" -f -a "show" -d 'Everything the catalog knows about a model: every price, its history, source and capabilities. Accepts any name a log may use (alias, Bedrock or Vertex name)'

@@ -8,7 +8,6 @@ use clap_complete::Shell;
 
 use crate::export::ReportFormat;
 use crate::ingest::InputFormat;
-use crate::policy::BuiltinPolicy;
 
 /// Audit LLM spend from the logs you already have, and see what cheaper routing would save.
 ///
@@ -34,6 +33,12 @@ pub struct Cli {
 pub enum Command {
     /// Price, classify and replay every call in the given logs, and print the report.
     Analyze(AnalyzeArgs),
+    /// Replay the logs under several routing policies and print them side by side: cost,
+    /// savings (risk-free and with risk), latency, calls routed and blocked, quality risk, and
+    /// which policies are dominated on cost and risk.
+    Compare(CompareArgs),
+    /// List the built-in routing policies, show one, or validate policy files.
+    Policies(PoliciesCommand),
     /// Classify every call (task, tier, verifiability) and print the distribution by tier and
     /// task, as shares of calls and of spend.
     Classify(ClassifyArgs),
@@ -95,14 +100,66 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "FILE")]
     pub calls_csv: Option<PathBuf>,
 
-    /// Policies to replay besides the baseline (repeatable; default: all built-ins).
-    #[arg(long = "policy", value_enum, value_name = "NAME")]
-    pub policies: Vec<BuiltinPolicy>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// The policies to replay and how to rate their risk; shared by `analyze` and `compare`.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or
+    /// a policy file (TOML). Repeatable; default: every single-idea built-in.
+    #[arg(long = "policy", value_name = "NAME|FILE")]
+    pub policies: Vec<String>,
 
     /// Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels)
     /// instead of the priors alone.
     #[arg(long, value_name = "FILE")]
     pub risk_calibration: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Comparison format on stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PoliciesCommand {
+    #[command(subcommand)]
+    pub action: Option<PoliciesAction>,
+
+    #[command(flatten)]
+    pub pricing: PricingArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PoliciesAction {
+    /// The built-in policies with their rules (the default).
+    List {
+        /// Output format (`table` or `json`).
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+    /// Print a built-in policy's file, to start your own from.
+    Show {
+        /// Built-in policy name.
+        name: String,
+    },
+    /// Validate policy files: syntax, match conditions, actions and model names against the
+    /// catalog. Errors give the line; exits 2 on the first bad file.
+    Check {
+        /// Policy files (TOML).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

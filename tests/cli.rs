@@ -522,6 +522,7 @@ fn json_report_has_the_documented_keys() {
             "cheaper-for-simple",
             "cascade-verifiable",
             "prompt-cache",
+            "response-cache",
             "batch"
         ]
     );
@@ -632,7 +633,8 @@ fn csv_format_writes_the_policy_table() {
     let text = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("policy,cost_usd,savings_usd,savings_pct"));
-    assert_eq!(lines.len(), 6);
+    // The header, then the baseline and the five other single-idea built-ins.
+    assert_eq!(lines.len(), 7);
     assert!(lines[1].starts_with("baseline,"));
 }
 

@@ -8,7 +8,7 @@
 
 mod keywords;
 mod reasons;
-mod rules;
+pub(crate) mod rules;
 mod score;
 mod task;
 mod text;

@@ -197,7 +197,7 @@ fn band_middle(tier: Tier) -> f32 {
     }
 }
 
-fn glob(pattern: &str) -> anyhow::Result<GlobMatcher> {
+pub(crate) fn glob(pattern: &str) -> anyhow::Result<GlobMatcher> {
     Ok(GlobBuilder::new(pattern)
         .case_insensitive(true)
         .literal_separator(false)
@@ -206,14 +206,14 @@ fn glob(pattern: &str) -> anyhow::Result<GlobMatcher> {
         .compile_matcher())
 }
 
-fn task(name: &str) -> anyhow::Result<Task> {
+pub(crate) fn task(name: &str) -> anyhow::Result<Task> {
     Task::from_name(name).with_context(|| {
         let names: Vec<&str> = Task::ALL.iter().map(|t| t.as_str()).collect();
         format!("unknown task `{name}` (one of {})", names.join(", "))
     })
 }
 
-fn tier(name: &str) -> anyhow::Result<Tier> {
+pub(crate) fn tier(name: &str) -> anyhow::Result<Tier> {
     Tier::from_name(name)
         .with_context(|| format!("unknown tier `{name}` (trivial, simple, moderate, complex)"))
 }

@@ -8,13 +8,15 @@ use anyhow::Context;
 
 use crate::aggregate::Summary;
 use crate::classify::ClassifyRules;
-use crate::cli::{AnalyzeArgs, InputArgs};
+use crate::cli::{AnalyzeArgs, InputArgs, PolicyArgs};
 use crate::commands::ExitStatus;
 use crate::commands::pricing::load_catalog;
 use crate::export::{CallsCsvWriter, Exporter, Report, ReportFormat, TableExporter};
 use crate::ingest::{InputSource, discover_sources};
 use crate::pipeline::{RowContext, RunOptions, RunOutput, run as run_pipeline};
-use crate::policy::{BuiltinPolicy, PolicyOutcome, Priors, replay};
+use crate::policy::{
+    DEFAULT_POLICIES, Policy, PolicyOutcome, Priors, ReplayInput, load_policy, replay,
+};
 use crate::pricing::PriceCatalog;
 use crate::risk::{CalibrationFile, RiskModel, RiskPriors};
 
@@ -25,6 +27,8 @@ pub struct InputSettings {
     pub catalog: PriceCatalog,
     pub rules: ClassifyRules,
     pub options: RunOptions,
+    /// Tag keys rows keep: those the policies match on.
+    pub tag_keys: Vec<String>,
 }
 
 impl InputSettings {
@@ -45,6 +49,7 @@ impl InputSettings {
                 progress,
                 keep_duplicates: args.no_dedupe,
             },
+            tag_keys: Vec::new(),
         })
     }
 
@@ -53,6 +58,7 @@ impl InputSettings {
         let context = RowContext {
             catalog: &self.catalog,
             rules: &self.rules,
+            tag_keys: &self.tag_keys,
         };
         run_pipeline(&self.sources, context, self.options)
     }
@@ -70,37 +76,82 @@ pub fn create_output(path: Option<PathBuf>) -> anyhow::Result<Option<(PathBuf, B
     }
 }
 
+/// The policies to replay, loaded and checked, and what rating them needs.
+pub struct PolicySettings {
+    /// The baseline first, then each named policy once.
+    pub policies: Vec<Policy>,
+    pub priors: Priors,
+    pub risk: RiskModel,
+}
+
+impl PolicySettings {
+    /// Loads the named policies (the single-idea built-ins when none is named) against the
+    /// catalog, so a bad policy file fails before any log is read. Rows will keep the tags the
+    /// policies match on.
+    pub fn from_args(
+        args: PolicyArgs,
+        input: &mut InputSettings,
+    ) -> anyhow::Result<PolicySettings> {
+        let priors = Priors::embedded().map_err(anyhow::Error::msg)?;
+        let risk = load_risk_model(args.risk_calibration.as_deref())?;
+        let named: Vec<String> = if args.policies.is_empty() {
+            DEFAULT_POLICIES
+                .iter()
+                .map(|name| name.to_string())
+                .collect()
+        } else {
+            args.policies
+        };
+        let mut policies: Vec<Policy> = vec![load_policy("baseline", &input.catalog)?];
+        for spec in &named {
+            let policy = load_policy(spec, &input.catalog)?;
+            if policies.iter().any(|p| p.name == policy.name) {
+                continue;
+            }
+            policies.push(policy);
+        }
+        for key in policies.iter().flat_map(Policy::tag_keys) {
+            if !input.tag_keys.iter().any(|k| k == key) {
+                input.tag_keys.push(key.to_string());
+            }
+        }
+        Ok(PolicySettings {
+            policies,
+            priors,
+            risk,
+        })
+    }
+
+    /// Replays the run under every policy.
+    pub fn replay(&self, run: &RunOutput, catalog: &PriceCatalog) -> Vec<PolicyOutcome> {
+        let input = ReplayInput {
+            run,
+            catalog,
+            priors: &self.priors,
+            risk: &self.risk,
+        };
+        self.policies
+            .iter()
+            .map(|policy| replay(policy, &input))
+            .collect()
+    }
+}
+
 /// Validated settings of `analyze`.
 pub struct AnalyzeSettings {
     pub input: InputSettings,
-    pub priors: Priors,
-    pub risk: RiskModel,
-    pub policies: Vec<BuiltinPolicy>,
+    pub policy: PolicySettings,
     pub format: ReportFormat,
     pub calls_csv: Option<(PathBuf, BufWriter<File>)>,
 }
 
 impl AnalyzeSettings {
     pub fn from_args(args: AnalyzeArgs) -> anyhow::Result<AnalyzeSettings> {
-        let input = InputSettings::from_args(args.input)?;
-        let priors = Priors::embedded().map_err(anyhow::Error::msg)?;
-        let risk = load_risk_model(args.risk_calibration.as_deref())?;
-        let mut policies = vec![BuiltinPolicy::Baseline];
-        let chosen = if args.policies.is_empty() {
-            BuiltinPolicy::ALL.to_vec()
-        } else {
-            args.policies
-        };
-        for policy in chosen {
-            if !policies.contains(&policy) {
-                policies.push(policy);
-            }
-        }
+        let mut input = InputSettings::from_args(args.input)?;
+        let policy = PolicySettings::from_args(args.policy, &mut input)?;
         Ok(AnalyzeSettings {
             input,
-            priors,
-            risk,
-            policies,
+            policy,
             format: args.format,
             calls_csv: create_output(args.calls_csv)?,
         })
@@ -133,11 +184,7 @@ pub fn analyze(settings: &AnalyzeSettings) -> Analysis {
     let run = settings.input.run();
     let catalog = &settings.input.catalog;
     let summary = Summary::of(&run, catalog);
-    let policies: Vec<PolicyOutcome> = settings
-        .policies
-        .iter()
-        .map(|&policy| replay(policy, &run.rows, catalog, &settings.priors, &settings.risk))
-        .collect();
+    let policies = settings.policy.replay(&run, catalog);
     let report = Report::build(&run, &summary, catalog, &policies);
     Analysis {
         run,

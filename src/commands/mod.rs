@@ -3,7 +3,9 @@
 pub mod analyze;
 pub mod calibrate;
 pub mod classify;
+pub mod compare;
 pub mod completions;
+pub mod policies;
 pub mod pricing;
 pub mod reconcile;
 pub mod risk;
@@ -25,6 +27,8 @@ pub enum ExitStatus {
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Policies(command) => policies::run(command),
         Command::Classify(args) => classify::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Risk(command) => risk::run(command),

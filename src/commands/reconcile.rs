@@ -22,6 +22,7 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<ExitStatus> {
     let context = RowContext {
         catalog: &catalog,
         rules: &rules,
+        tag_keys: &[],
     };
     let trace_run = run_pipeline(
         &traces,

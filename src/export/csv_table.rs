@@ -6,7 +6,7 @@ use crate::export::{Exporter, Report};
 
 pub struct CsvExporter;
 
-const HEADER: [&str; 17] = [
+const HEADER: [&str; 18] = [
     "policy",
     "cost_usd",
     "savings_usd",
@@ -24,6 +24,7 @@ const HEADER: [&str; 17] = [
     "calls_routed",
     "expected_escalations",
     "spend_share_at_risk_pct",
+    "dominated_by",
 ];
 
 impl Exporter for CsvExporter {
@@ -46,9 +47,10 @@ impl Exporter for CsvExporter {
                 policy.risk.expected_degraded_calls.to_string(),
                 policy.risk.degraded_calls_low.to_string(),
                 policy.risk.degraded_calls_high.to_string(),
-                policy.risk.calls_at_risk.to_string(),
+                policy.actions.routed.to_string(),
                 policy.risk.expected_escalations.to_string(),
                 policy.risk.spend_share_at_risk_pct.to_string(),
+                policy.dominated_by.clone().unwrap_or_default(),
             ])?;
         }
         writer.flush()

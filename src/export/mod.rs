@@ -19,11 +19,12 @@ pub use json::JsonExporter;
 pub use pricing::{PeriodView, current_prices, write_model_detail, write_price_list};
 pub use reconcile::{ReconcileReport, write_reconcile};
 pub use report::{
-    AmbiguousModel, Baseline, BillingLineReport, BlockedReport, ErrorReport, GroupReport,
-    InputReport, PolicyReport, PricingReport, Report, RiskReport, SCHEMA_VERSION, TierRiskReport,
+    ActionsReport, AmbiguousModel, Baseline, BillingLineReport, BlockedReport, ErrorReport,
+    GroupReport, InputReport, PolicyReport, PricingReport, Report, RiskReport, SCHEMA_VERSION,
+    TierRiskReport,
 };
 pub use risk::write_risk_priors;
-pub use terminal::TableExporter;
+pub use terminal::{TableExporter, new_table, write_comparison};
 
 /// Writes a report in one format.
 pub trait Exporter {

@@ -13,7 +13,7 @@ use crate::pricing::{Origin, PriceCatalog, Resolution, ServiceTier, tier_is_pric
 use crate::reconcile::{BillSide, Key, bill_lines};
 
 /// Version of the JSON report's field layout.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
@@ -265,23 +265,46 @@ pub struct BlockedReport {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PolicyReport {
-    pub name: &'static str,
-    pub description: &'static str,
+    pub name: String,
+    pub description: String,
     pub cost_usd: f64,
     pub savings_usd: f64,
     pub savings_pct: f64,
     /// Savings that change no answer: caching, batch.
     pub risk_free_savings_usd: f64,
-    /// Savings from model changes, which can change answers.
+    /// Savings from model changes and caps, which can change answers (on top of the
+    /// risk-free ones).
     pub risky_savings_usd: f64,
     pub calls_changed: u64,
+    /// Calls each action changed.
+    pub actions: ActionsReport,
     /// Calls the policy would have moved but a feasibility gate kept on their model.
     pub calls_blocked: u64,
     pub blocked_by: Vec<BlockedReport>,
     pub latency_p50_ms: f64,
     pub latency_p95_ms: f64,
     pub risk: RiskReport,
+    /// A policy that costs no more and risks no more degraded answers (expected), one of the
+    /// two strictly less; `None`: the policy is on the cost/risk frontier.
+    pub dominated_by: Option<String>,
     pub assumptions: Vec<String>,
+}
+
+/// Calls each of a policy's actions changed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ActionsReport {
+    /// Calls sent to another model (a route, or a cascade's first attempt).
+    pub routed: u64,
+    /// Of those, calls in a cascade.
+    pub cascaded: u64,
+    /// Expected cascade escalations (Σ of each call's escalation rate).
+    pub expected_escalations: f64,
+    pub batched: u64,
+    pub prompt_cache_writes: u64,
+    pub prompt_cache_reads: u64,
+    pub response_cache_hits: u64,
+    pub reasoning_capped: u64,
+    pub output_capped: u64,
 }
 
 /// What each input file contributed.
@@ -371,14 +394,25 @@ fn in_order<'a>(
 
 fn policy(outcome: &PolicyOutcome) -> PolicyReport {
     PolicyReport {
-        name: outcome.name,
-        description: outcome.description,
+        name: outcome.name.clone(),
+        description: outcome.description.clone(),
         cost_usd: outcome.cost.usd(),
         savings_usd: outcome.savings().usd(),
         savings_pct: outcome.savings_pct(),
         risk_free_savings_usd: outcome.risk_free_savings.usd(),
         risky_savings_usd: outcome.risky_savings.usd(),
         calls_changed: outcome.calls_changed,
+        actions: ActionsReport {
+            routed: outcome.actions.routed,
+            cascaded: outcome.actions.cascaded,
+            expected_escalations: outcome.actions.expected_escalations,
+            batched: outcome.actions.batched,
+            prompt_cache_writes: outcome.actions.prompt_cache_writes,
+            prompt_cache_reads: outcome.actions.prompt_cache_reads,
+            response_cache_hits: outcome.actions.response_cache_hits,
+            reasoning_capped: outcome.actions.reasoning_capped,
+            output_capped: outcome.actions.output_capped,
+        },
         calls_blocked: outcome.calls_blocked,
         blocked_by: outcome
             .blocked_by
@@ -412,7 +446,25 @@ fn policy(outcome: &PolicyOutcome) -> PolicyReport {
                 })
                 .collect(),
         },
+        dominated_by: None,
         assumptions: outcome.assumptions.clone(),
+    }
+}
+
+/// Marks each policy that another beats on both cost and expected degraded calls; the rest
+/// form the cost/risk frontier. The dominating policy named is the cheapest one.
+pub fn mark_dominated(policies: &mut [PolicyReport]) {
+    let points: Vec<(f64, f64, String)> = policies
+        .iter()
+        .map(|p| (p.cost_usd, p.risk.expected_degraded_calls, p.name.clone()))
+        .collect();
+    for policy in policies.iter_mut() {
+        let (cost, risk) = (policy.cost_usd, policy.risk.expected_degraded_calls);
+        policy.dominated_by = points
+            .iter()
+            .filter(|(c, r, _)| *c <= cost && *r <= risk && (*c < cost || *r < risk))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, _, name)| name.clone());
     }
 }
 
@@ -457,7 +509,11 @@ impl Report {
                 .iter()
                 .map(|(key, stats)| group(key, stats, total_cost))
                 .collect(),
-            policies: policies.iter().map(policy).collect(),
+            policies: {
+                let mut reports: Vec<PolicyReport> = policies.iter().map(policy).collect();
+                mark_dominated(&mut reports);
+                reports
+            },
             billing: bill_lines(&run.buckets, catalog)
                 .iter()
                 .map(|(key, bill)| BillingLineReport::of(key, bill))

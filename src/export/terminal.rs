@@ -58,7 +58,7 @@ fn ms(value: f64) -> String {
 }
 
 /// A table with `header`, numbers right-aligned; box characters only for a terminal.
-pub(crate) fn new_table(unicode: bool, header: &[&str]) -> Table {
+pub fn new_table(unicode: bool, header: &[&str]) -> Table {
     let mut table = Table::new();
     table
         .load_preset(if unicode {
@@ -304,7 +304,7 @@ impl Exporter for TableExporter {
                 usd(p.risk_free_savings_usd),
                 usd(p.risky_savings_usd),
                 count(p.calls_changed),
-                count(p.risk.calls_at_risk),
+                count(p.actions.routed),
                 count(p.calls_blocked),
                 ms(p.latency_p50_ms),
                 ms(p.latency_p95_ms),
@@ -322,6 +322,85 @@ impl Exporter for TableExporter {
         }
         Ok(())
     }
+}
+
+/// The policies side by side, one column each (`llm-audit compare`), then the cost/risk
+/// frontier and each policy's assumptions.
+pub fn write_comparison(report: &Report, unicode: bool, out: &mut dyn Write) -> io::Result<()> {
+    let policies = &report.policies;
+    let mut header = vec![""];
+    header.extend(policies.iter().map(|p| p.name.as_str()));
+    let mut table = new_table(unicode, &header);
+    let row = |label: &str, cell: &dyn Fn(&PolicyReport) -> String| {
+        let mut cells = vec![label.to_string()];
+        cells.extend(policies.iter().map(cell));
+        cells
+    };
+    table.add_row(row("cost", &|p| usd(p.cost_usd)));
+    table.add_row(row("savings", &|p| {
+        format!("{} ({:.1}%)", usd(p.savings_usd), p.savings_pct)
+    }));
+    table.add_row(row("  risk-free", &|p| usd(p.risk_free_savings_usd)));
+    table.add_row(row("  with risk", &|p| usd(p.risky_savings_usd)));
+    table.add_row(row("latency p50", &|p| ms(p.latency_p50_ms)));
+    table.add_row(row("latency p95", &|p| ms(p.latency_p95_ms)));
+    table.add_row(row("calls changed", &|p| count(p.calls_changed)));
+    table.add_row(row("calls routed", &|p| count(p.actions.routed)));
+    table.add_row(row("calls blocked", &|p| count(p.calls_blocked)));
+    table.add_row(row("cache hits", &|p| {
+        count(p.actions.prompt_cache_reads + p.actions.response_cache_hits)
+    }));
+    table.add_row(row("batched", &|p| count(p.actions.batched)));
+    table.add_row(row("degraded calls", &|p| {
+        if p.risk.calls_at_risk == 0 {
+            "none".to_string()
+        } else {
+            format!("{:.1}", p.risk.expected_degraded_calls)
+        }
+    }));
+    table.add_row(row("  95% interval", &|p| {
+        format!(
+            "{:.1}–{:.1}",
+            p.risk.degraded_calls_low, p.risk.degraded_calls_high
+        )
+    }));
+    table.add_row(row("  basis", &|p| {
+        if p.risk.calls_at_risk == 0 {
+            "-".to_string()
+        } else {
+            p.risk.basis.to_string()
+        }
+    }));
+    table.add_row(row("frontier", &|p| match &p.dominated_by {
+        None => "yes".to_string(),
+        Some(by) => format!("dominated by {by}"),
+    }));
+    writeln!(
+        out,
+        "{} calls, {} priced as logged ({} unpriced).",
+        count(report.calls),
+        usd(report.baseline.cost_usd),
+        count(report.baseline.unpriced_calls)
+    )?;
+    writeln!(out, "{table}")?;
+    let frontier: Vec<&str> = policies
+        .iter()
+        .filter(|p| p.dominated_by.is_none())
+        .map(|p| p.name.as_str())
+        .collect();
+    writeln!(
+        out,
+        "Cost/risk frontier (no other policy is both cheaper and less risky): {}",
+        frontier.join(", ")
+    )?;
+    write_risk_details(policies, out)?;
+    writeln!(out, "Assumptions:")?;
+    for p in policies {
+        for assumption in &p.assumptions {
+            writeln!(out, "  {}: {assumption}", p.name)?;
+        }
+    }
+    Ok(())
 }
 
 /// Per policy that routes calls: blocked calls by gate, risk by tier, cascade escalations.

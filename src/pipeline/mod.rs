@@ -73,6 +73,8 @@ pub struct RunOutput {
     pub accounting: Accounting,
     /// Model names as the logs wrote them; rows refer to them by index.
     pub models: Vec<String>,
+    /// Kept tag sets; rows refer to them by index, and index 0 is the empty set.
+    pub tag_sets: Vec<TagSet>,
     pub rows: Vec<CallRow>,
     /// Billing-export lines, apart from the calls.
     pub buckets: Vec<BucketRow>,
@@ -110,6 +112,7 @@ struct ChunkResult {
     format: Option<InputFormat>,
     accounting: Accounting,
     models: Vec<String>,
+    tag_sets: Vec<TagSet>,
     rows: Vec<CallRow>,
     buckets: Vec<BucketRow>,
     stated_cost: Money,
@@ -139,7 +142,13 @@ fn unknown_format_message(container: Container) -> String {
 pub struct RowContext<'c> {
     pub catalog: &'c PriceCatalog,
     pub rules: &'c ClassifyRules,
+    /// Tag keys kept on rows (what policies match on and reports group by); other tags, which
+    /// may carry a value per call (trace ids), are dropped to keep rows small.
+    pub tag_keys: &'c [String],
 }
+
+/// A call's kept tags, sorted by key: `(key, value)` pairs.
+pub type TagSet = Vec<(String, String)>;
 
 /// Reads, parses, prices and classifies every record of `sources`.
 pub fn run(sources: &[InputSource], context: RowContext<'_>, options: RunOptions) -> RunOutput {
@@ -289,6 +298,9 @@ struct Collector<'c> {
     accounting: Accounting,
     models: Vec<String>,
     model_index: HashMap<String, u32>,
+    /// Kept tag sets of this piece of work; index 0 is the empty set.
+    tag_sets: Vec<TagSet>,
+    tag_index: HashMap<TagSet, u32>,
     rows: Vec<CallRow>,
     buckets: Vec<BucketRow>,
     parsed: Vec<Parsed>,
@@ -304,6 +316,8 @@ impl<'c> Collector<'c> {
             accounting: Accounting::default(),
             models: Vec::new(),
             model_index: HashMap::new(),
+            tag_sets: vec![TagSet::new()],
+            tag_index: HashMap::new(),
             rows: Vec::new(),
             buckets: Vec::new(),
             parsed: Vec::new(),
@@ -380,6 +394,7 @@ impl<'c> Collector<'c> {
                     };
                     let mut row =
                         build_row(&record, self.source, line, model, self.context.catalog);
+                    row.tags = self.tag_set(&record.tags);
                     self.context.rules.apply(&record, &mut row.classification);
                     self.rows.push(row);
                 }
@@ -397,6 +412,31 @@ impl<'c> Collector<'c> {
         }
     }
 
+    /// Interns the record's kept tags (0 when it has none of the kept keys).
+    fn tag_set(&mut self, tags: &[(String, String)]) -> u32 {
+        let keys = self.context.tag_keys;
+        if keys.is_empty() {
+            return 0;
+        }
+        let mut kept: TagSet = tags
+            .iter()
+            .filter(|(key, _)| keys.contains(key))
+            .cloned()
+            .collect();
+        if kept.is_empty() {
+            return 0;
+        }
+        kept.sort();
+        kept.dedup_by(|a, b| a.0 == b.0);
+        if let Some(&index) = self.tag_index.get(&kept) {
+            return index;
+        }
+        let index = self.tag_sets.len() as u32;
+        self.tag_sets.push(kept.clone());
+        self.tag_index.insert(kept, index);
+        index
+    }
+
     fn into_result(self, seq: u32, format: Option<InputFormat>) -> ChunkResult {
         ChunkResult {
             source: self.source,
@@ -404,6 +444,7 @@ impl<'c> Collector<'c> {
             format,
             accounting: self.accounting,
             models: self.models,
+            tag_sets: self.tag_sets,
             rows: self.rows,
             buckets: self.buckets,
             stated_cost: self.stated_cost,
@@ -685,6 +726,7 @@ pub fn build_row(
         logged_id,
         attempt_group: retries::logged_group(record),
         request_hash: retries::request_hash(record),
+        tags: 0,
     }
 }
 
@@ -730,6 +772,8 @@ fn assemble(
         ..RunOutput::default()
     };
     let mut model_ids: HashMap<String, u32> = HashMap::new();
+    output.tag_sets = vec![TagSet::new()];
+    let mut tag_ids: HashMap<TagSet, u32> = HashMap::new();
     for result in results {
         let summary = &mut output.sources[result.source as usize];
         if summary.format.is_none() {
@@ -749,8 +793,24 @@ fn assemble(
                 })
             })
             .collect();
+        let tag_remap: Vec<u32> = result
+            .tag_sets
+            .into_iter()
+            .enumerate()
+            .map(|(index, set)| {
+                if index == 0 {
+                    return 0;
+                }
+                let next = output.tag_sets.len() as u32;
+                *tag_ids.entry(set.clone()).or_insert_with(|| {
+                    output.tag_sets.push(set);
+                    next
+                })
+            })
+            .collect();
         output.rows.extend(result.rows.into_iter().map(|mut row| {
             row.model = remap[row.model as usize];
+            row.tags = tag_remap[row.tags as usize];
             row
         }));
         output.buckets.extend(result.buckets);

@@ -93,4 +93,6 @@ pub struct CallRow {
     pub attempt_group: Option<u64>,
     /// Fingerprint of the request's prompt, when the log holds it.
     pub request_hash: Option<u64>,
+    /// Index into the run's kept tag sets (`RunOutput::tag_sets`; 0 for none).
+    pub tags: u32,
 }

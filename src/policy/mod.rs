@@ -1,10 +1,17 @@
 //! Routing policies and their replay: what the logged calls would have cost, how fast they
-//! would have been, and at what quality risk, had they been routed differently.
+//! would have been, and at what quality risk, had they been routed differently. A policy is a
+//! file of rules (`file.rs`); the built-in ones are such files, embedded (`builtin.rs`).
 
 mod builtin;
+mod file;
 mod priors;
+mod replay;
 mod tally;
 
-pub use builtin::{BuiltinPolicy, replay};
+pub use builtin::{BUILTIN_POLICIES, DEFAULT_POLICIES, builtin, load_policy};
+pub use file::{
+    Actions, CHEAPER, CacheTtl, Cascade, LatencyNeed, MatchInput, Policy, PolicyRule, Target,
+};
 pub use priors::{LatencyPrior, Priors};
-pub use tally::PolicyOutcome;
+pub use replay::{RESPONSE_CACHE_HIT_MS, ReplayInput, replay};
+pub use tally::{ActionTotals, PolicyOutcome};

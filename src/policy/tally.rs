@@ -10,8 +10,8 @@ use crate::risk::{Block, RiskCell, RiskEstimate, RiskModel, summarize};
 /// One policy's replay, summed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyOutcome {
-    pub name: &'static str,
-    pub description: &'static str,
+    pub name: String,
+    pub description: String,
     /// Cost of the priced calls under this policy.
     pub cost: Money,
     /// Cost of the same calls as logged.
@@ -22,6 +22,8 @@ pub struct PolicyOutcome {
     pub risky_savings: Money,
     /// Calls the policy changed in any way.
     pub calls_changed: u64,
+    /// Calls each action changed.
+    pub actions: ActionTotals,
     /// Calls the policy wanted to change but could not (e.g. the prompt does not fit the
     /// target's context window).
     pub calls_blocked: u64,
@@ -49,14 +51,63 @@ impl PolicyOutcome {
     }
 }
 
+/// Calls each action changed, summed over a policy's replay.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ActionTotals {
+    /// Calls sent to another model (by a route or a cascade's first attempt).
+    pub routed: u64,
+    /// Of those, calls in a cascade.
+    pub cascaded: u64,
+    /// Expected calls a cascade escalates (Σ escalation rates).
+    pub expected_escalations: f64,
+    pub batched: u64,
+    pub prompt_cache_writes: u64,
+    pub prompt_cache_reads: u64,
+    pub response_cache_hits: u64,
+    pub reasoning_capped: u64,
+    pub output_capped: u64,
+}
+
+/// Which actions changed one call.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ActionCounts {
+    pub routed: bool,
+    pub cascaded: bool,
+    pub batched: bool,
+    pub prompt_cache_writes: bool,
+    pub prompt_cache_reads: bool,
+    pub response_cache_hits: bool,
+    pub reasoning_capped: bool,
+    pub output_capped: bool,
+}
+
+impl ActionTotals {
+    fn add(&mut self, call: &ActionCounts, escalation_rate: f64) {
+        self.routed += u64::from(call.routed);
+        self.cascaded += u64::from(call.cascaded);
+        self.expected_escalations += escalation_rate;
+        self.batched += u64::from(call.batched);
+        self.prompt_cache_writes += u64::from(call.prompt_cache_writes);
+        self.prompt_cache_reads += u64::from(call.prompt_cache_reads);
+        self.response_cache_hits += u64::from(call.response_cache_hits);
+        self.reasoning_capped += u64::from(call.reasoning_capped);
+        self.output_capped += u64::from(call.output_capped);
+    }
+}
+
 /// How one call fared under a policy.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct CallReplay {
     /// Cost under the policy; `None` for calls the catalog cannot price (left out of totals).
     pub cost: Option<Money>,
+    /// Cost with the policy's risk-free actions only (caching, batch) on the call's own model.
+    pub risk_free_cost: Option<Money>,
     pub baseline_cost: Option<Money>,
     pub latency_ms: f64,
     pub changed: bool,
+    pub counts: ActionCounts,
+    /// For a cascaded call: the probability it escalates.
+    pub escalation_rate: f64,
     /// The gate that kept the call on its model.
     pub blocked: Option<Block>,
     /// Set when the change can alter the answer: the cell whose rate applies.
@@ -72,6 +123,7 @@ pub(crate) struct Tally {
     risky_savings: Money,
     risky_baseline: Money,
     calls_changed: u64,
+    actions: ActionTotals,
     blocked_by: BTreeMap<Block, u64>,
     latencies: Vec<f64>,
     risk_cells: BTreeMap<RiskCell, u64>,
@@ -81,34 +133,37 @@ impl Tally {
     pub fn add(&mut self, call: CallReplay) {
         self.latencies.push(call.latency_ms);
         self.calls_changed += u64::from(call.changed);
+        self.actions.add(&call.counts, call.escalation_rate);
         if let Some(block) = call.blocked {
             *self.blocked_by.entry(block).or_default() += 1;
         }
-        let (Some(cost), Some(baseline)) = (call.cost, call.baseline_cost) else {
+        let (Some(cost), Some(risk_free), Some(baseline)) =
+            (call.cost, call.risk_free_cost, call.baseline_cost)
+        else {
             return;
         };
         self.cost += cost;
         self.baseline_cost += baseline;
-        match call.risk {
-            Some(cell) => {
-                self.risky_savings += baseline - cost;
-                self.risky_baseline += baseline;
-                *self.risk_cells.entry(cell).or_default() += 1;
-            }
-            None => self.risk_free_savings += baseline - cost,
+        self.risk_free_savings += baseline - risk_free;
+        self.risky_savings += risk_free - cost;
+        if let Some(cell) = call.risk {
+            self.risky_baseline += baseline;
+            *self.risk_cells.entry(cell).or_default() += 1;
         }
     }
 
     pub fn finish(
         mut self,
-        name: &'static str,
-        description: &'static str,
+        name: String,
+        description: String,
         assumptions: Vec<String>,
         risk_model: &RiskModel,
         catalog: &PriceCatalog,
     ) -> PolicyOutcome {
         self.latencies.sort_by(f64::total_cmp);
         let mut risk = summarize(&self.risk_cells, risk_model, catalog);
+        // The escalations priced: a policy may state its cascade's rate.
+        risk.expected_escalations = self.actions.expected_escalations;
         if self.baseline_cost != Money::ZERO {
             risk.spend_share_at_risk =
                 self.risky_baseline.pico() as f64 / self.baseline_cost.pico() as f64;
@@ -121,6 +176,7 @@ impl Tally {
             risk_free_savings: self.risk_free_savings,
             risky_savings: self.risky_savings,
             calls_changed: self.calls_changed,
+            actions: self.actions,
             calls_blocked: self.blocked_by.values().sum(),
             blocked_by: self.blocked_by.into_iter().collect(),
             latency_p50_ms: percentile(&self.latencies, 0.50),
@@ -177,6 +233,7 @@ checked = "2026-11-21"
         let mut tally = Tally::default();
         tally.add(CallReplay {
             cost: Some(Money::from_pico(4)),
+            risk_free_cost: Some(Money::from_pico(10)),
             baseline_cost: Some(Money::from_pico(10)),
             latency_ms: 1.0,
             changed: true,
@@ -185,17 +242,22 @@ checked = "2026-11-21"
                 target: 0,
                 task: Task::Other,
                 tier: Tier::Simple,
-                gap: Gap::OneStep,
+                gap: Some(Gap::OneStep),
                 escalated_on: None,
+                reasoning_cap: false,
+                output_cap: false,
             }),
+            ..CallReplay::default()
         });
         tally.add(CallReplay {
             cost: Some(Money::from_pico(5)),
+            risk_free_cost: Some(Money::from_pico(5)),
             baseline_cost: Some(Money::from_pico(10)),
             latency_ms: 2.0,
             changed: true,
             blocked: None,
             risk: None,
+            ..CallReplay::default()
         });
         tally.add(CallReplay {
             cost: None,
@@ -204,8 +266,9 @@ checked = "2026-11-21"
             changed: false,
             blocked: Some(Block::Vision),
             risk: None,
+            ..CallReplay::default()
         });
-        let outcome = tally.finish("t", "t", vec![], &model, &catalog);
+        let outcome = tally.finish("t".into(), "t".into(), vec![], &model, &catalog);
         assert_eq!(outcome.savings(), Money::from_pico(11));
         assert_eq!(outcome.risky_savings, Money::from_pico(6));
         assert_eq!(outcome.risk_free_savings, Money::from_pico(5));

@@ -440,8 +440,10 @@ checked = "2026-11-21"
                 target,
                 task: call.task,
                 tier: call.tier,
-                gap: Gap::OneStep,
+                gap: Some(Gap::OneStep),
                 escalated_on: None,
+                reasoning_cap: false,
+                output_cap: false,
             };
             *counts.entry(cell).or_default() += 1;
         }

@@ -5,24 +5,30 @@ use std::collections::BTreeMap;
 
 use crate::classify::{Task, Tier, Verifiable};
 use crate::pricing::PriceCatalog;
+use crate::risk::beta::BetaRate;
 use crate::risk::calibration::{Basis, RiskModel};
 use crate::risk::priors::Gap;
 
 /// z of a two-sided 95% normal interval.
 const Z95: f64 = 1.959_963_984_540_054;
 
-/// Calls that share a degradation rate: the same target model, task, tier and gap, and the
-/// same check (when a cascade escalates failures the check catches).
+/// Calls that share a degradation rate: the same model, task, tier, gap and caps, and the same
+/// check (when a cascade escalates failures the check catches).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RiskCell {
-    /// Catalog entry the call moved to.
+    /// Catalog entry the call runs on under the policy (its own, when only capped).
     pub target: u32,
     pub task: Task,
     pub tier: Tier,
-    pub gap: Gap,
+    /// How far the call moved down; `None` when it stayed on its model.
+    pub gap: Option<Gap>,
     /// Set when a failed check escalates the call back to the original model: only the
     /// failures the check misses remain.
     pub escalated_on: Option<Verifiable>,
+    /// Its reasoning effort was lowered.
+    pub reasoning_cap: bool,
+    /// Its output budget was cut.
+    pub output_cap: bool,
 }
 
 /// One tier's share of a policy's risk.
@@ -76,8 +82,7 @@ pub fn summarize(
     let mut total = Sums::default();
     let mut bases = (false, false);
     for (cell, &calls) in cells {
-        let candidate = &catalog.entry(cell.target).id;
-        let (rate, basis) = model.rate(candidate, cell.task, cell.tier, cell.gap);
+        let (rate, basis) = cell_rate(cell, model, catalog);
         let caught = cell
             .escalated_on
             .map_or(0.0, |check| model.priors.catch(check).catch_rate);
@@ -136,6 +141,35 @@ pub fn summarize(
         })
         .collect();
     estimate
+}
+
+/// A cell's degradation rate. A model change and each cap are taken as independent ways to
+/// degrade the answer: P = 1 − Π(1 − pᵢ), as a Beta with the weakest part's concentration
+/// (the least certain part bounds what is known of the whole). The basis is the weakest
+/// part's too.
+pub fn cell_rate(cell: &RiskCell, model: &RiskModel, catalog: &PriceCatalog) -> (BetaRate, Basis) {
+    let mut parts: Vec<(BetaRate, Basis)> = Vec::with_capacity(3);
+    if let Some(gap) = cell.gap {
+        let candidate = &catalog.entry(cell.target).id;
+        parts.push(model.rate(candidate, cell.task, cell.tier, gap));
+    }
+    match parts.as_slice() {
+        [] => (BetaRate::with_mean(0.0, 1.0), Basis::Prior),
+        [one] => *one,
+        _ => {
+            let kept: f64 = parts.iter().map(|(rate, _)| 1.0 - rate.mean()).product();
+            let concentration = parts
+                .iter()
+                .map(|(rate, _)| rate.alpha + rate.beta)
+                .fold(f64::INFINITY, f64::min);
+            let basis = parts
+                .iter()
+                .map(|&(_, basis)| basis)
+                .min()
+                .unwrap_or(Basis::Prior);
+            (BetaRate::with_mean(1.0 - kept, concentration), basis)
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy)]

@@ -48,5 +48,6 @@ pub(crate) fn test_row() -> crate::pipeline::CallRow {
         logged_id: false,
         attempt_group: None,
         request_hash: None,
+        tags: 0,
     }
 }

@@ -1,0 +1,37 @@
+//! `llm-audit compare`: the logs replayed under several policies, side by side.
+
+use std::io::{BufWriter, IsTerminal, Write};
+
+use anyhow::Context;
+
+use crate::aggregate::Summary;
+use crate::cli::CompareArgs;
+use crate::commands::ExitStatus;
+use crate::commands::analyze::{InputSettings, PolicySettings};
+use crate::export::{Report, ReportFormat, write_comparison};
+
+pub fn run(args: CompareArgs) -> anyhow::Result<ExitStatus> {
+    let mut input = InputSettings::from_args(args.input)?;
+    let policy = PolicySettings::from_args(args.policy, &mut input)?;
+    let run = input.run();
+    let catalog = &input.catalog;
+    let summary = Summary::of(&run, catalog);
+    let outcomes = policy.replay(&run, catalog);
+    let report = Report::build(&run, &summary, catalog, &outcomes);
+    for model in &report.unpriced_models {
+        eprintln!(
+            "warning: model `{}` is not in the price catalog: {} calls left unpriced",
+            model.key, model.calls
+        );
+    }
+    let stdout = std::io::stdout();
+    let unicode = stdout.is_terminal();
+    let mut out = BufWriter::new(stdout.lock());
+    match args.format {
+        ReportFormat::Table => write_comparison(&report, unicode, &mut out),
+        other => other.exporter().write(&report, &mut out),
+    }
+    .and_then(|()| out.flush())
+    .context("writing the comparison")?;
+    Ok(ExitStatus::Success)
+}

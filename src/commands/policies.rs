@@ -1,0 +1,115 @@
+//! `llm-audit policies`: the built-in routing policies, and a validator for policy files.
+
+use std::io::{BufWriter, IsTerminal, Write};
+
+use anyhow::{Context, bail};
+use serde::Serialize;
+
+use crate::cli::{PoliciesAction, PoliciesCommand};
+use crate::commands::ExitStatus;
+use crate::commands::pricing::load_catalog;
+use crate::export::{ReportFormat, new_table};
+use crate::policy::{BUILTIN_POLICIES, Policy, builtin};
+use crate::pricing::PriceCatalog;
+
+/// One policy as `policies list --format json` shows it.
+#[derive(Debug, Serialize)]
+struct PolicyListing {
+    name: String,
+    description: String,
+    rules: Vec<RuleListing>,
+}
+
+#[derive(Debug, Serialize)]
+struct RuleListing {
+    name: String,
+    line: usize,
+    actions: Vec<String>,
+    continues: bool,
+}
+
+pub fn run(command: PoliciesCommand) -> anyhow::Result<ExitStatus> {
+    let catalog = load_catalog(&command.pricing)?;
+    let stdout = std::io::stdout();
+    let unicode = stdout.is_terminal();
+    let mut out = BufWriter::new(stdout.lock());
+    match command.action.unwrap_or(PoliciesAction::List {
+        format: ReportFormat::Table,
+    }) {
+        PoliciesAction::List { format } => list(&catalog, format, unicode, &mut out)?,
+        PoliciesAction::Show { name } => {
+            let Some((_, text)) = BUILTIN_POLICIES.iter().find(|(n, _)| *n == name) else {
+                let names: Vec<&str> = BUILTIN_POLICIES.iter().map(|(n, _)| *n).collect();
+                bail!("no built-in policy `{name}` (one of {})", names.join(", "));
+            };
+            out.write_all(text.as_bytes())?;
+        }
+        PoliciesAction::Check { files } => {
+            for path in &files {
+                let policy = Policy::from_file(path, &catalog)?;
+                writeln!(
+                    out,
+                    "{}: ok, policy `{}` with {} rules",
+                    path.display(),
+                    policy.name,
+                    policy.rules.len()
+                )?;
+            }
+        }
+    }
+    out.flush().context("writing the policies")?;
+    Ok(ExitStatus::Success)
+}
+
+fn list(
+    catalog: &PriceCatalog,
+    format: ReportFormat,
+    unicode: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut listings = Vec::new();
+    for (name, _) in BUILTIN_POLICIES {
+        let policy = builtin(name, catalog).context("a built-in policy")??;
+        listings.push(PolicyListing {
+            rules: policy
+                .rules
+                .iter()
+                .map(|rule| RuleListing {
+                    name: rule.name.clone(),
+                    line: rule.line,
+                    actions: rule.actions.describe(),
+                    continues: rule.continues,
+                })
+                .collect(),
+            name: policy.name,
+            description: policy.description,
+        });
+    }
+    match format {
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &listings)?;
+            writeln!(out)?;
+        }
+        _ => {
+            let mut table = new_table(unicode, &["policy", "what it does", "rules"]);
+            for listing in &listings {
+                let rules: Vec<String> = listing
+                    .rules
+                    .iter()
+                    .map(|r| format!("{}: {}", r.name, r.actions.join(", ")))
+                    .collect();
+                table.add_row(vec![
+                    listing.name.clone(),
+                    listing.description.clone(),
+                    rules.join("\n"),
+                ]);
+            }
+            writeln!(out, "{table}")?;
+            writeln!(
+                out,
+                "Use one with --policy NAME; `llm-audit policies show NAME` prints its file, a start for your own."
+            )?;
+        }
+    }
+    Ok(())
+}

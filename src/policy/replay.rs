@@ -1,0 +1,765 @@
+//! Replays the logged calls under a policy: each call is planned on its own (in parallel), then
+//! the caches run over all calls in time order, then every call is priced and summed.
+//!
+//! Savings are split so they never add up blindly. For each call:
+//! - `baseline`: the call as logged;
+//! - `risk_free`: the call on its own model, with the policy's caching and batch only;
+//! - `cost`: the call as the policy would have run it, every action composed (a cached call on
+//!   a cheaper model pays the cheaper model's cache prices).
+//!
+//! `baseline − risk_free` is what caching and batch save without changing an answer;
+//! `risk_free − cost` is what the model changes and caps save on top, at a quality risk.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::classify::Verifiable;
+use crate::ingest::MIN_CACHEABLE_PREFIX_TOKENS;
+use crate::money::Money;
+use crate::pipeline::{CallRow, RunOutput};
+use crate::policy::file::{Actions, CacheTtl, Cascade, MatchInput, Policy, Target};
+use crate::policy::tally::{CallReplay, Tally};
+use crate::policy::{PolicyOutcome, Priors};
+use crate::pricing::{BillingMode, PriceCatalog, call_cost};
+use crate::record::TokenBuckets;
+use crate::risk::{Block, Gap, RiskCell, RiskModel, feasibility};
+
+/// Latency of a call served from a response cache: a lookup, not a model call (assumed).
+pub const RESPONSE_CACHE_HIT_MS: f64 = 50.0;
+
+/// What a replay reads.
+#[derive(Clone, Copy)]
+pub struct ReplayInput<'a> {
+    pub run: &'a RunOutput,
+    pub catalog: &'a PriceCatalog,
+    pub priors: &'a Priors,
+    pub risk: &'a RiskModel,
+}
+
+impl ReplayInput<'_> {
+    fn match_input(&self) -> MatchInput<'_> {
+        MatchInput {
+            models: &self.run.models,
+            tag_sets: &self.run.tag_sets,
+            catalog: self.catalog,
+        }
+    }
+
+    /// Latency of `output_tokens` on catalog entry `price` when the log cannot tell.
+    fn model_latency(&self, price: Option<u32>, output_tokens: u64) -> f64 {
+        let tier = price.map_or("flagship", |index| self.catalog.entry(index).tier.as_str());
+        self.priors.latency(tier).latency_ms(output_tokens)
+    }
+
+    /// The call's latency as logged, else its model's.
+    fn logged_latency(&self, row: &CallRow) -> f64 {
+        row.latency_ms.map_or_else(
+            || self.model_latency(row.price, row.tokens.output),
+            f64::from,
+        )
+    }
+
+    fn cost(&self, price: u32, tokens: &TokenBuckets, mode: BillingMode) -> Money {
+        call_cost(self.catalog.entry(price), tokens, mode)
+    }
+}
+
+/// A call's move to another model.
+#[derive(Debug, Clone, Copy)]
+struct Move {
+    target: u32,
+    gap: Gap,
+    /// For a cascade: where failures escalate, and how often.
+    escalation: Option<Escalation>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Escalation {
+    to: u32,
+    rate: f64,
+    check: Verifiable,
+}
+
+/// What the policy does to one call, before the caches run.
+#[derive(Debug, Clone, Copy, Default)]
+struct Plan {
+    moved: Option<Move>,
+    blocked: Option<Block>,
+    /// Tokens on the model the call runs on (after caps).
+    tokens: TokenBuckets,
+    reasoning_capped: bool,
+    output_capped: bool,
+    batch: bool,
+    prompt_cache: Option<CacheTtl>,
+    response_cache: Option<i64>,
+}
+
+/// What the caches did for one call, on its own model (`risk_free`) and on the policy's.
+#[derive(Debug, Clone, Copy, Default)]
+struct CacheOutcome {
+    response_hit: bool,
+    risk_free: Option<PromptCacheUse>,
+    policy: Option<PromptCacheUse>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PromptCacheUse {
+    Write(u64, CacheTtl),
+    Read(u64),
+}
+
+impl PromptCacheUse {
+    /// Moves the cached tokens from uncached input to a cache bucket.
+    fn apply(self, mut tokens: TokenBuckets) -> TokenBuckets {
+        match self {
+            PromptCacheUse::Read(n) => {
+                tokens.input -= n;
+                tokens.cache_read += n;
+            }
+            PromptCacheUse::Write(n, CacheTtl::FiveMinutes) => {
+                tokens.input -= n;
+                tokens.cache_write_5m += n;
+            }
+            PromptCacheUse::Write(n, CacheTtl::OneHour) => {
+                tokens.input -= n;
+                tokens.cache_write_1h += n;
+            }
+        }
+        tokens
+    }
+}
+
+/// Replays every row of the run under `policy`.
+pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
+    let rows = &input.run.rows;
+    let matcher = input.match_input();
+    let plans: Vec<Plan> = rows
+        .par_iter()
+        .map(|row| match policy.actions_for(row, &matcher) {
+            Some((_, actions)) => plan(row, &actions, input),
+            None => Plan {
+                tokens: row.tokens,
+                ..Plan::default()
+            },
+        })
+        .collect();
+    let caches = run_caches(rows, &plans, input);
+    let mut tally = Tally::default();
+    for ((row, plan), cache) in rows.iter().zip(&plans).zip(&caches) {
+        tally.add(price(row, plan, cache, input));
+    }
+    tally.finish(
+        policy.name.clone(),
+        policy.description.clone(),
+        assumptions(policy, input),
+        input.risk,
+        input.catalog,
+    )
+}
+
+/// Decides a call's model, tokens and billing under `actions`.
+fn plan(row: &CallRow, actions: &Actions, input: &ReplayInput<'_>) -> Plan {
+    let mut plan = Plan {
+        tokens: row.tokens,
+        prompt_cache: actions.prompt_cache,
+        response_cache: actions.response_cache,
+        ..Plan::default()
+    };
+    let Some(price) = row.price else {
+        // An unpriced call stays as logged: it is reported, never replayed at $0.
+        return plan;
+    };
+    let entry = input.catalog.entry(price);
+    plan.batch = actions.batch == Some(true)
+        && !row.flags.batch
+        && row.flags.no_latency_need()
+        && entry.batch_discount.is_some();
+    if let Some(route) = &actions.route {
+        match choose(row, route, input) {
+            Ok(Some(target)) => {
+                plan.moved = Some(Move {
+                    target,
+                    gap: Gap::between(&entry.tier, &input.catalog.entry(target).tier),
+                    escalation: None,
+                });
+            }
+            Ok(None) => {}
+            Err(block) => plan.blocked = Some(block),
+        }
+    } else if let Some(cascade) = &actions.cascade {
+        match cascade_move(row, cascade, input) {
+            Ok(moved) => plan.moved = moved,
+            Err(block) => plan.blocked = Some(block),
+        }
+    }
+    if let Some(cap) = actions.cap_reasoning
+        && plan.tokens.reasoning > 0
+    {
+        let reduction = cap.reduction.unwrap_or(DEFAULT_REASONING_REDUCTION);
+        let removed = (plan.tokens.reasoning as f64 * reduction).round() as u64;
+        plan.tokens.reasoning -= removed;
+        plan.tokens.output -= removed;
+        plan.reasoning_capped = removed > 0;
+    }
+    if let Some(cap) = actions.cap_output {
+        let visible = plan.tokens.output - plan.tokens.reasoning;
+        let reduction = cap.reduction.unwrap_or(DEFAULT_OUTPUT_REDUCTION);
+        let removed = (visible as f64 * reduction).round() as u64;
+        plan.tokens.output -= removed;
+        plan.output_capped = removed > 0;
+    }
+    plan
+}
+
+// Placeholders until the risk priors carry the caps' default reductions.
+const DEFAULT_REASONING_REDUCTION: f64 = 0.5;
+const DEFAULT_OUTPUT_REDUCTION: f64 = 0.3;
+
+/// Resolves a target for a call: a catalog id at the call's date, or its model's sibling.
+fn resolve_target(row: &CallRow, target: &Target, input: &ReplayInput<'_>) -> Option<u32> {
+    let catalog = input.catalog;
+    let name = match target {
+        Target::Cheaper => catalog.entry(row.price?).downgrade_to.as_deref()?,
+        Target::Model(id) => id.as_str(),
+    };
+    catalog
+        .resolve(name, row.timestamp_ms)
+        .or_else(|| catalog.resolve(name, None))
+}
+
+/// The first target that can serve the call: `Ok(None)` when it is the call's own model or
+/// there is no target (no cheaper sibling), `Err` with the first gate when none can.
+fn choose(
+    row: &CallRow,
+    targets: &[Target],
+    input: &ReplayInput<'_>,
+) -> Result<Option<u32>, Block> {
+    let mut first_block = None;
+    for target in targets {
+        let Some(index) = resolve_target(row, target, input) else {
+            continue;
+        };
+        if Some(index) == row.price {
+            return Ok(None);
+        }
+        let entry = input.catalog.entry(index);
+        if let Some(block) = feasibility(row, entry) {
+            first_block.get_or_insert(block);
+            continue;
+        }
+        // The catalog's sibling is only worth it when it is cheaper for this very call
+        // (it may not be, e.g. past a long-context threshold).
+        if *target == Target::Cheaper
+            && row.cost.is_some_and(|baseline| {
+                input.cost(index, &row.tokens, row.flags.billing(row.timestamp_ms)) >= baseline
+            })
+        {
+            return Ok(None);
+        }
+        return Ok(Some(index));
+    }
+    first_block.map_or(Ok(None), Err)
+}
+
+/// A cascade's first attempt and its escalation, for a verifiable call.
+fn cascade_move(
+    row: &CallRow,
+    cascade: &Cascade,
+    input: &ReplayInput<'_>,
+) -> Result<Option<Move>, Block> {
+    let (Some(check), Some(price)) = (row.classification.verifiable, row.price) else {
+        // Without a check on the output nobody could tell the cheap answer failed.
+        return Ok(None);
+    };
+    let Some(target) = choose(row, &cascade.first, input)? else {
+        return Ok(None);
+    };
+    let to = match &cascade.escalate_to {
+        None => price,
+        Some(id) => match resolve_target(row, &Target::Model(id.clone()), input) {
+            Some(index) => index,
+            None => return Ok(None),
+        },
+    };
+    let entry = input.catalog.entry(price);
+    let target_entry = input.catalog.entry(target);
+    let gap = Gap::between(&entry.tier, &target_entry.tier);
+    let c = &row.classification;
+    let rate = cascade.escalation_rate.unwrap_or_else(|| {
+        let (rate, _) = input.risk.rate(&target_entry.id, c.task, c.tier, gap);
+        rate.mean() * input.risk.priors.catch(check).catch_rate
+    });
+    Ok(Some(Move {
+        target,
+        gap,
+        escalation: Some(Escalation { to, rate, check }),
+    }))
+}
+
+/// Runs the response cache and the prompt cache over the calls in time order.
+fn run_caches(rows: &[CallRow], plans: &[Plan], input: &ReplayInput<'_>) -> Vec<CacheOutcome> {
+    let mut outcomes = vec![CacheOutcome::default(); rows.len()];
+    let mut order: Vec<usize> = (0..rows.len())
+        .filter(|&i| {
+            let plan = &plans[i];
+            rows[i].timestamp_ms.is_some()
+                && rows[i].price.is_some()
+                && (plan.prompt_cache.is_some() || plan.response_cache.is_some())
+        })
+        .collect();
+    // Stable: calls at the same millisecond keep their input order.
+    order.sort_by_key(|&i| rows[i].timestamp_ms);
+    // Response cache: request → when its stored answer expires.
+    let mut responses: HashMap<u64, i64> = HashMap::new();
+    // Prompt cache: (model, prefix) → when the entry lapses; one map per side.
+    let mut risk_free: HashMap<(u32, u64), i64> = HashMap::new();
+    let mut policy: HashMap<(u32, u64), i64> = HashMap::new();
+    for index in order {
+        let (row, plan) = (&rows[index], &plans[index]);
+        let (Some(now), Some(price)) = (row.timestamp_ms, row.price) else {
+            continue;
+        };
+        let outcome = &mut outcomes[index];
+        if let (Some(window), Some(request)) = (plan.response_cache, row.request_hash) {
+            match responses.get(&request) {
+                Some(&expires) if now <= expires => {
+                    outcome.response_hit = true;
+                    continue;
+                }
+                _ if !row.flags.failed => {
+                    responses.insert(request, now + window);
+                }
+                _ => {}
+            }
+        }
+        let (Some(ttl), Some(prefix)) = (plan.prompt_cache, row.prefix) else {
+            continue;
+        };
+        let use_cache = |cache: &mut HashMap<(u32, u64), i64>, model: u32, uncached: u64| {
+            let entry = input.catalog.entry(model);
+            let tokens = prefix.tokens.min(uncached);
+            if !entry.caches_prompts || tokens < MIN_CACHEABLE_PREFIX_TOKENS {
+                return None;
+            }
+            let key = (model, prefix.hash);
+            let warm = cache.get(&key).is_some_and(|&lapses| now <= lapses);
+            // Each use refreshes the entry's lifetime.
+            cache.insert(key, now + ttl.millis());
+            Some(if warm {
+                PromptCacheUse::Read(tokens)
+            } else {
+                PromptCacheUse::Write(tokens, ttl)
+            })
+        };
+        outcome.risk_free = use_cache(&mut risk_free, price, row.tokens.input);
+        let target = plan.moved.map_or(price, |m| m.target);
+        outcome.policy = use_cache(&mut policy, target, plan.tokens.input);
+    }
+    outcomes
+}
+
+/// Prices one call under its plan and what the caches did.
+fn price(row: &CallRow, plan: &Plan, cache: &CacheOutcome, input: &ReplayInput<'_>) -> CallReplay {
+    let logged_latency = input.logged_latency(row);
+    let mut replay = CallReplay {
+        cost: row.cost,
+        risk_free_cost: row.cost,
+        baseline_cost: row.cost,
+        latency_ms: logged_latency,
+        blocked: plan.blocked,
+        ..CallReplay::default()
+    };
+    let (Some(price), Some(_)) = (row.price, row.cost) else {
+        return replay;
+    };
+    let mode = BillingMode {
+        batch: row.flags.batch || plan.batch,
+        ..row.flags.billing(row.timestamp_ms)
+    };
+    let counts = &mut replay.counts;
+    counts.batched = plan.batch;
+    counts.routed = plan.moved.is_some();
+    counts.cascaded = plan.moved.is_some_and(|m| m.escalation.is_some());
+    counts.reasoning_capped = plan.reasoning_capped;
+    counts.output_capped = plan.output_capped;
+    let risky = plan.moved.is_some() || plan.reasoning_capped || plan.output_capped;
+    if risky {
+        let c = &row.classification;
+        replay.risk = Some(RiskCell {
+            target: plan.moved.map_or(price, |m| m.target),
+            task: c.task,
+            tier: c.tier,
+            gap: plan.moved.map(|m| m.gap),
+            escalated_on: plan.moved.and_then(|m| m.escalation).map(|e| e.check),
+            reasoning_cap: plan.reasoning_capped,
+            output_cap: plan.output_capped,
+        });
+    }
+    if cache.response_hit {
+        counts.response_cache_hits = true;
+        replay.cost = Some(Money::ZERO);
+        replay.risk_free_cost = Some(Money::ZERO);
+        replay.latency_ms = RESPONSE_CACHE_HIT_MS;
+        replay.changed = true;
+        return replay;
+    }
+    match cache.policy {
+        Some(PromptCacheUse::Read(_)) => counts.prompt_cache_reads = true,
+        Some(PromptCacheUse::Write(..)) => counts.prompt_cache_writes = true,
+        None => {}
+    }
+    let cached = |side: Option<PromptCacheUse>, tokens: TokenBuckets| {
+        side.map_or(tokens, |used| used.apply(tokens))
+    };
+    replay.risk_free_cost = Some(input.cost(price, &cached(cache.risk_free, row.tokens), mode));
+    let runs_on = plan.moved.map_or(price, |m| m.target);
+    let mut cost = input.cost(runs_on, &cached(cache.policy, plan.tokens), mode);
+    let mut latency = if plan.moved.is_some() {
+        input.model_latency(Some(runs_on), plan.tokens.output)
+    } else {
+        // A cap on the call's own model saves the decode time of the tokens it no longer
+        // writes.
+        let removed = row.tokens.output - plan.tokens.output;
+        let decode =
+            input.model_latency(Some(price), removed) - input.model_latency(Some(price), 0);
+        (logged_latency - decode).max(0.0)
+    };
+    if let Some(escalation) = plan.moved.and_then(|m| m.escalation) {
+        // Escalations pay the stronger model for the call as logged.
+        cost += input
+            .cost(escalation.to, &row.tokens, mode)
+            .scaled(escalation.rate);
+        latency += escalation.rate * logged_latency;
+        replay.escalation_rate = escalation.rate;
+    }
+    if plan.batch {
+        latency = input.priors.batch_window_ms;
+    }
+    replay.cost = Some(cost);
+    replay.latency_ms = latency;
+    replay.changed = risky || plan.batch || cache.policy.is_some() || cache.risk_free.is_some();
+    replay
+}
+
+/// What a replay under `policy` assumed, for the report: only the actions the policy uses.
+fn assumptions(policy: &Policy, input: &ReplayInput<'_>) -> Vec<String> {
+    let used = |test: fn(&Actions) -> bool| policy.rules.iter().any(|r| test(&r.actions));
+    let mut lines =
+        vec!["latency of calls whose log records none: prior of the model's tier".to_string()];
+    if used(|a| a.route.is_some() || a.cascade.is_some()) {
+        lines.extend([
+            "moved calls keep their token counts and their logged cache reads and writes".to_string(),
+            "calls the target cannot serve (context window, output limit, tools, vision, JSON schema) stay and are counted as blocked".to_string(),
+            "latency of moved calls: prior of the target model's tier".to_string(),
+        ]);
+    }
+    if used(|a| a.cascade.is_some()) {
+        lines.extend([
+            "a cascade tries the cheaper model on every verifiable call and pays the stronger model on escalations; calls without a check stay".to_string(),
+            "escalation rate, unless the policy states one: P(degraded) × the check's catch rate; the residual risk is the failures the check misses".to_string(),
+        ]);
+    }
+    if used(|a| a.prompt_cache.is_some()) {
+        lines.push(format!(
+            "prompt cache per model and repeated prefix (system prompt, tools) of at least {MIN_CACHEABLE_PREFIX_TOKENS} tokens; each use refreshes the entry; first uses and lapsed entries pay the cache-write price of the TTL"
+        ));
+    }
+    if used(|a| a.response_cache.is_some()) {
+        lines.push(format!(
+            "response cache: an exact repeat (same model, system prompt, last user turn and prompt size) within the window of a successful call is served at no cost in {RESPONSE_CACHE_HIT_MS} ms"
+        ));
+    }
+    if used(|a| a.batch == Some(true)) {
+        lines.extend([
+            "calls not streamed, not from an interactive tool and not in a tool loop have no latency need".to_string(),
+            format!(
+                "batched calls take the full completion window ({} h) as latency",
+                input.priors.batch_window_ms / 3_600_000.0
+            ),
+        ]);
+    }
+    for (name, test, default) in [
+        (
+            "reasoning",
+            (|a: &Actions| a.cap_reasoning.map(|c| c.reduction))
+                as fn(&Actions) -> Option<Option<f64>>,
+            DEFAULT_REASONING_REDUCTION,
+        ),
+        (
+            "output",
+            |a: &Actions| a.cap_output.map(|c| c.reduction),
+            DEFAULT_OUTPUT_REDUCTION,
+        ),
+    ] {
+        for rule in &policy.rules {
+            if let Some(reduction) = test(&rule.actions) {
+                lines.push(format!(
+                    "rule `{}`: a lower {name} budget removes {:.0}% of the call's {name} tokens",
+                    rule.name,
+                    100.0 * reduction.unwrap_or(default)
+                ));
+            }
+        }
+    }
+    if used(|a| {
+        a.route.is_some()
+            || a.cascade.is_some()
+            || a.cap_reasoning.is_some()
+            || a.cap_output.is_some()
+    }) {
+        lines.push(risk_assumption(input.risk));
+    }
+    lines
+}
+
+/// Where the quality-risk figures come from, for the report's assumptions.
+fn risk_assumption(risk: &RiskModel) -> String {
+    match &risk.calibration {
+        None => format!(
+            "quality risk: prior degradation rates by task, tier and capability gap (risk priors {}), not calibrated on your labels",
+            risk.priors.version
+        ),
+        Some(file) => format!(
+            "quality risk: degradation rates calibrated on {} labelled calls, pooled toward the priors where labels are few",
+            file.matched
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::{Classification, Reasons, Task, Tier};
+    use crate::policy::builtin;
+    use crate::record::{PromptPrefix, Provider};
+    use crate::risk::RiskPriors;
+
+    /// Two Anthropic-shaped models: reads 0.1x, 5m writes 1.25x input; batch 50%.
+    const CATALOG: &str = r#"
+version = "test"
+[[model]]
+id = "big"
+provider = "anthropic"
+tier = "flagship"
+downgrade_to = "small"
+input = 3.0
+output = 15.0
+cache_read = 0.3
+cache_write_5m = 3.75
+cache_write_1h = 6.0
+batch_discount = 0.5
+context_window = 200000
+source = "test"
+checked = "2026-11-21"
+[[model]]
+id = "small"
+provider = "anthropic"
+tier = "small"
+input = 1.0
+output = 5.0
+cache_read = 0.1
+cache_write_5m = 1.25
+cache_write_1h = 2.0
+batch_discount = 0.5
+context_window = 3000
+source = "test"
+checked = "2026-11-21"
+"#;
+
+    fn catalog() -> PriceCatalog {
+        PriceCatalog::from_toml(CATALOG).unwrap()
+    }
+
+    fn risk() -> RiskModel {
+        RiskModel::prior(RiskPriors::embedded().unwrap())
+    }
+
+    fn row(catalog: &PriceCatalog, tier: Tier, tokens: TokenBuckets, at_ms: i64) -> CallRow {
+        let price = catalog.resolve("big", None).unwrap();
+        CallRow {
+            source: 0,
+            line: 1,
+            timestamp_ms: Some(at_ms),
+            model: 0,
+            provider: Provider::Anthropic,
+            price: Some(price),
+            tokens,
+            cost: Some(call_cost(
+                catalog.entry(price),
+                &tokens,
+                BillingMode::default(),
+            )),
+            latency_ms: Some(900.0),
+            time_to_first_token_ms: None,
+            classification: Classification {
+                complexity: 0.1,
+                tier,
+                task: Task::Extraction,
+                confidence: 0.9,
+                reasons: Reasons::default(),
+                verifiable: None,
+                rule: None,
+            },
+            flags: Default::default(),
+            prefix: None,
+            dedupe_key: None,
+            call_id: "c".into(),
+            logged_id: false,
+            attempt_group: None,
+            request_hash: None,
+            tags: 0,
+        }
+    }
+
+    /// Replays `rows` under a built-in policy with the embedded priors.
+    fn run_builtin(name: &str, rows: Vec<CallRow>, catalog: &PriceCatalog) -> PolicyOutcome {
+        let policy = builtin(name, catalog).unwrap().unwrap();
+        run_policy(&policy, rows, catalog)
+    }
+
+    fn run_policy(policy: &Policy, rows: Vec<CallRow>, catalog: &PriceCatalog) -> PolicyOutcome {
+        let run = RunOutput {
+            models: vec!["big".into()],
+            tag_sets: vec![Vec::new()],
+            rows,
+            ..RunOutput::default()
+        };
+        let priors = Priors::embedded().unwrap();
+        let risk = risk();
+        let input = ReplayInput {
+            run: &run,
+            catalog,
+            priors: &priors,
+            risk: &risk,
+        };
+        replay(policy, &input)
+    }
+
+    fn tokens(input: u64, output: u64) -> TokenBuckets {
+        TokenBuckets {
+            input,
+            output,
+            ..TokenBuckets::default()
+        }
+    }
+
+    #[test]
+    fn prompt_cache_writes_reads_and_rewrites_after_the_ttl_lapses() {
+        let catalog = catalog();
+        let minute = 60_000;
+        let prefix = PromptPrefix {
+            hash: 7,
+            tokens: 2000,
+        };
+        // Same prefix at 0, +1 min (warm), +3 min (warm: the TTL restarted at +1), +9 min
+        // (lapsed: 6 minutes since last use), and another prefix at +9 min (its first use).
+        let mut rows: Vec<CallRow> = [0, minute, 3 * minute, 9 * minute, 9 * minute]
+            .into_iter()
+            .map(|at| row(&catalog, Tier::Moderate, tokens(2500, 100), at))
+            .collect();
+        for row in &mut rows[..4] {
+            row.prefix = Some(prefix);
+        }
+        rows[4].prefix = Some(PromptPrefix {
+            hash: 8,
+            tokens: 2000,
+        });
+        let outcome = run_builtin("prompt-cache", rows.clone(), &catalog);
+        // Baseline per call: 2500×$3 + 100×$15 per million = $0.009.
+        let baseline = 5.0 * 0.009;
+        // A write moves 2000 tokens from $3 to $3.75; a read from $3 to $0.30.
+        let write = 0.009 + 2000.0 * (3.75 - 3.0) / 1e6;
+        let read = 0.009 - 2000.0 * (3.0 - 0.3) / 1e6;
+        let expected = write + read + read + write + write;
+        assert!((outcome.baseline_cost.usd() - baseline).abs() < 1e-12);
+        assert!(
+            (outcome.cost.usd() - expected).abs() < 1e-12,
+            "{} vs {expected}",
+            outcome.cost.usd()
+        );
+        assert_eq!(outcome.calls_changed, 5);
+        assert_eq!(
+            outcome.risky_savings,
+            Money::ZERO,
+            "caching changes no answer"
+        );
+    }
+
+    #[test]
+    fn prompt_cache_ignores_prefixes_below_the_cacheable_minimum() {
+        let catalog = catalog();
+        let mut rows = vec![
+            row(&catalog, Tier::Simple, tokens(900, 10), 0),
+            row(&catalog, Tier::Simple, tokens(900, 10), 1),
+        ];
+        for row in &mut rows {
+            row.prefix = Some(PromptPrefix {
+                hash: 1,
+                tokens: 5000,
+            });
+        }
+        // Only 900 uncached input tokens: below the 1,024-token minimum, nothing to cache.
+        let outcome = run_builtin("prompt-cache", rows.clone(), &catalog);
+        assert_eq!(outcome.cost, outcome.baseline_cost);
+        assert_eq!(outcome.calls_changed, 0);
+    }
+
+    #[test]
+    fn cheaper_for_simple_moves_only_simple_calls_that_fit() {
+        let catalog = catalog();
+        let rows = vec![
+            row(&catalog, Tier::Trivial, tokens(1000, 100), 0),
+            row(&catalog, Tier::Complex, tokens(1000, 100), 0),
+            // 2,900 prompt + 200 output tokens exceed the small model's 3,000-token window.
+            row(&catalog, Tier::Simple, tokens(2900, 200), 0),
+        ];
+        let outcome = run_builtin("cheaper-for-simple", rows.clone(), &catalog);
+        // Moved: 1000×$1 + 100×$5 instead of 1000×$3 + 100×$15.
+        let moved_savings = (3000.0 + 1500.0 - 1000.0 - 500.0) / 1e6;
+        assert!((outcome.savings().usd() - moved_savings).abs() < 1e-12);
+        assert_eq!((outcome.calls_changed, outcome.calls_blocked), (1, 1));
+        assert_eq!(outcome.blocked_by, vec![(Block::ContextWindow, 1)]);
+        assert_eq!(outcome.risky_savings, outcome.savings());
+        // The moved call is a trivial extraction, flagship → small: two capability steps.
+        let rate = risk()
+            .priors
+            .cell(Task::Extraction, Tier::Trivial, Gap::TwoSteps);
+        assert_eq!(outcome.risk.calls_at_risk, 1);
+        assert_eq!(outcome.risk.basis, "prior");
+        assert!((outcome.risk.expected_degraded_calls - rate.mean()).abs() < 1e-12);
+        assert_eq!(outcome.risk.by_tier.len(), 1);
+        assert_eq!(outcome.risk.by_tier[0].tier, Tier::Trivial);
+    }
+
+    #[test]
+    fn batch_moves_only_calls_without_latency_need() {
+        let catalog = catalog();
+        let priors = Priors::embedded().unwrap();
+        let mut rows = vec![
+            row(&catalog, Tier::Complex, tokens(1000, 100), 0),
+            row(&catalog, Tier::Complex, tokens(1000, 100), 0),
+        ];
+        rows[1].flags.streamed = true;
+        let outcome = run_builtin("batch", rows.clone(), &catalog);
+        // Half of the first call's $0.0045; the streamed call stays.
+        assert!((outcome.savings().usd() - 0.00225).abs() < 1e-12);
+        assert_eq!(outcome.calls_changed, 1);
+        assert_eq!(outcome.risk_free_savings, outcome.savings());
+        assert_eq!(outcome.latency_p95_ms, priors.batch_window_ms);
+    }
+
+    #[test]
+    fn baseline_reproduces_the_priced_cost_call_for_call() {
+        let catalog = catalog();
+        let rows = vec![
+            row(&catalog, Tier::Simple, tokens(1234, 56), 0),
+            row(&catalog, Tier::Complex, tokens(7, 8), 0),
+        ];
+        let outcome = run_builtin("baseline", rows.clone(), &catalog);
+        let logged: Money = rows.iter().filter_map(|r| r.cost).sum();
+        assert_eq!(outcome.cost, logged);
+        assert_eq!(outcome.savings(), Money::ZERO);
+        assert_eq!(outcome.latency_p50_ms, 900.0);
+    }
+}
