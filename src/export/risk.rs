@@ -254,10 +254,19 @@ mod tests {
             .lines()
             .find(|l| l.contains("reasoning_cap") && l.contains("complex"))
             .unwrap();
-        assert!(line.contains("7.0%") && line.contains("2.0–18.0%"), "{line}");
+        assert!(
+            line.contains("7.0%") && line.contains("2.0–18.0%"),
+            "{line}"
+        );
         assert!(table.contains("- output_cap default_reduction: "));
         let csv = render(ReportFormat::Csv);
-        assert!(csv.lines().any(|l| l.starts_with("output_cap,moderate,0.07,0.02,0.18,")));
-        assert!(csv.lines().any(|l| l.starts_with("reasoning_cap,default_reduction,0.5,,,")));
+        assert!(
+            csv.lines()
+                .any(|l| l.starts_with("output_cap,moderate,0.07,0.02,0.18,"))
+        );
+        assert!(
+            csv.lines()
+                .any(|l| l.starts_with("reasoning_cap,default_reduction,0.5,,,"))
+        );
     }
 }

@@ -476,7 +476,10 @@ mod tests {
         let mut whole: toml::Table = toml::from_str(EMBEDDED).unwrap();
         whole["cap"]["reasoning"]["default_reduction"] = toml::Value::Float(1.0);
         let err = RiskPriors::from_toml(&toml::to_string(&whole).unwrap()).unwrap_err();
-        assert!(err.contains("default_reduction of cap `reasoning`"), "{err}");
+        assert!(
+            err.contains("default_reduction of cap `reasoning`"),
+            "{err}"
+        );
         let without: String = EMBEDDED
             .split("\n[cap.")
             .next()
