@@ -7,14 +7,16 @@ use serde::Serialize;
 use crate::classify::{Task, Tier, Verifiable};
 use crate::export::ReportFormat;
 use crate::export::terminal::new_table;
-use crate::risk::{Gap, RiskPriors};
+use crate::risk::{Cap, Gap, RiskPriors};
 
-/// One line of the priors: a tier's rate, or a task's or gap's factor, or a check's catch rate.
+/// One line of the priors: a tier's rate, a task's or gap's factor, a check's catch rate, a
+/// cap's rate for one tier, or a cap's assumed token reduction.
 #[derive(Debug, Serialize)]
 struct PriorRow<'a> {
     kind: &'static str,
     name: &'static str,
-    /// Rate (tier), multiplier (task, gap) or share caught (check).
+    /// Rate (tier, cap tier), multiplier (task, gap), share caught (check) or share of tokens
+    /// removed (cap reduction).
     value: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     low: Option<f64>,
@@ -35,7 +37,9 @@ struct PriorsView<'a> {
 }
 
 const RULE: &str = "P(degraded) = tier rate × task factor × gap factor; 95% range scaled alike; \
-                    a check catches its share of degraded answers when a cascade escalates";
+                    a check catches its share of degraded answers when a cascade escalates; \
+                    a cap (one step less reasoning, or a ~30% shorter answer) has its own rate per tier \
+                    and removes its default_reduction share of reasoning or output tokens";
 
 pub fn write_risk_priors(
     priors: &RiskPriors,
@@ -86,6 +90,33 @@ pub fn write_risk_priors(
             sources: &catch.sources,
         });
     }
+    for cap in Cap::ALL {
+        let kind = cap_kind(cap);
+        for tier in Tier::ALL {
+            let anchor = priors.cap_anchor(cap, tier);
+            rows.push(PriorRow {
+                kind,
+                name: tier.as_str(),
+                value: anchor.rate,
+                low: Some(anchor.low),
+                high: Some(anchor.high),
+                worth_calls: Some(priors.cap_concentration(cap, tier)),
+                evidence: &anchor.evidence,
+                sources: &anchor.sources,
+            });
+        }
+        let reduction = priors.cap_reduction(cap);
+        rows.push(PriorRow {
+            kind,
+            name: "default_reduction",
+            value: reduction.default_reduction,
+            low: None,
+            high: None,
+            worth_calls: None,
+            evidence: &reduction.evidence,
+            sources: &reduction.sources,
+        });
+    }
     match format {
         ReportFormat::Json => {
             let view = PriorsView {
@@ -134,7 +165,9 @@ pub fn write_risk_priors(
                     _ => String::new(),
                 };
                 let value = match row.kind {
-                    "tier" | "check" => format!("{:.1}%", 100.0 * row.value),
+                    "tier" | "check" | "reasoning_cap" | "output_cap" => {
+                        format!("{:.1}%", 100.0 * row.value)
+                    }
                     _ => format!("×{}", row.value),
                 };
                 table.add_row(vec![
@@ -164,4 +197,76 @@ pub fn write_risk_priors(
         }
     }
     Ok(())
+}
+
+/// The row kind of a cap's priors in every format (`reasoning_cap`, `output_cap`).
+fn cap_kind(cap: Cap) -> &'static str {
+    match cap {
+        Cap::Reasoning => "reasoning_cap",
+        Cap::Output => "output_cap",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(format: ReportFormat) -> String {
+        let priors = RiskPriors::embedded().unwrap();
+        let mut out = Vec::new();
+        write_risk_priors(&priors, format, false, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_lists_every_cap_tier_and_its_reduction() {
+        let view: serde_json::Value = serde_json::from_str(&render(ReportFormat::Json)).unwrap();
+        let rows = view["rows"].as_array().unwrap();
+        for kind in ["reasoning_cap", "output_cap"] {
+            let caps: Vec<_> = rows.iter().filter(|r| r["kind"] == kind).collect();
+            // Four tiers and one reduction row per cap.
+            assert_eq!(caps.len(), 5, "{kind}");
+            for row in caps.iter().filter(|r| r["name"] != "default_reduction") {
+                assert!(row["low"].as_f64() <= row["value"].as_f64(), "{row}");
+                assert!(row["value"].as_f64() <= row["high"].as_f64(), "{row}");
+                assert!(row["worth_calls"].as_f64().unwrap() > 1.0, "{row}");
+            }
+        }
+        let reduction = |kind: &str| {
+            rows.iter()
+                .find(|r| r["kind"] == kind && r["name"] == "default_reduction")
+                .and_then(|r| r["value"].as_f64())
+        };
+        assert_eq!(reduction("reasoning_cap"), Some(0.5));
+        assert_eq!(reduction("output_cap"), Some(0.3));
+        let complex = rows
+            .iter()
+            .find(|r| r["kind"] == "reasoning_cap" && r["name"] == "complex")
+            .unwrap();
+        assert_eq!(complex["value"].as_f64(), Some(0.07));
+    }
+
+    #[test]
+    fn table_and_csv_show_the_caps() {
+        let table = render(ReportFormat::Table);
+        // The reasoning cap on complex calls: rate 0.07, stated range 0.02-0.18.
+        let line = table
+            .lines()
+            .find(|l| l.contains("reasoning_cap") && l.contains("complex"))
+            .unwrap();
+        assert!(
+            line.contains("7.0%") && line.contains("2.0–18.0%"),
+            "{line}"
+        );
+        assert!(table.contains("- output_cap default_reduction: "));
+        let csv = render(ReportFormat::Csv);
+        assert!(
+            csv.lines()
+                .any(|l| l.starts_with("output_cap,moderate,0.07,0.02,0.18,"))
+        );
+        assert!(
+            csv.lines()
+                .any(|l| l.starts_with("reasoning_cap,default_reduction,0.5,,,"))
+        );
+    }
 }

@@ -15,7 +15,7 @@ pub use calibration::{
 };
 pub use estimate::{RiskCell, RiskEstimate, TierRisk, summarize};
 pub use gates::{Block, feasibility};
-pub use priors::{CatchRate, Factor, Gap, RiskPriors, TierAnchor};
+pub use priors::{Cap, CapReduction, CatchRate, Factor, Gap, RiskPriors, TierAnchor};
 
 /// A plain priced-nowhere row for tests: one call, no flags.
 #[cfg(test)]

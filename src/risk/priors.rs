@@ -5,6 +5,9 @@
 //! A cell's rate is `tier.rate × task.factor × gap.factor`; its uncertainty is a Beta
 //! distribution with that mean whose concentration is fitted, per tier, to the tier's stated
 //! 95% range. The same Beta is the prior that a user's labels update (`calibration.rs`).
+//!
+//! Caps (a lower reasoning effort, a shorter answer) keep the model, so they have their own
+//! per-tier anchors (`[cap.reasoning.<tier>]`, `[cap.output.<tier>]`), fitted the same way.
 
 use std::collections::BTreeMap;
 
@@ -56,6 +59,35 @@ impl Gap {
     }
 }
 
+/// A policy action that keeps the model but cuts what it may generate. Its savings carry
+/// quality risk like a model change, so it has its own priors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Cap {
+    /// Reasoning effort one step lower (high → medium, medium → low) or thinking budget halved.
+    Reasoning,
+    /// Output budget cut so the answer is asked to be about 30% shorter.
+    Output,
+}
+
+impl Cap {
+    /// Every cap, in file order.
+    pub const ALL: [Cap; 2] = [Cap::Reasoning, Cap::Output];
+
+    /// The name used in the priors file (`[cap.<name>]`) and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cap::Reasoning => "reasoning",
+            Cap::Output => "output",
+        }
+    }
+}
+
+impl std::fmt::Display for Cap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A tier's stated rate and 95% range for a one-step downgrade on an average task.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -85,6 +117,36 @@ pub struct CatchRate {
     pub sources: Vec<String>,
 }
 
+/// A cap's assumed share of tokens removed by one step down, with its evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapReduction {
+    /// Share of reasoning tokens (reasoning cap) or output tokens (output cap) removed, in (0, 1).
+    pub default_reduction: f64,
+    pub evidence: String,
+    pub sources: Vec<String>,
+}
+
+/// One `[cap.<name>]` section as written: the reduction with its evidence, and one anchor per
+/// complexity tier under `[cap.<name>.<tier>]`.
+#[derive(Deserialize)]
+struct CapFile {
+    default_reduction: f64,
+    evidence: String,
+    sources: Vec<String>,
+    // Flattened so tiers sit directly under the cap (`[cap.reasoning.simple]`); a stray key that
+    // is not a tier table fails to parse as an anchor, and an unknown tier is refused below.
+    #[serde(flatten)]
+    tiers: BTreeMap<String, TierAnchor>,
+}
+
+/// A cap's loaded priors: its reduction and its anchors indexed by tier.
+#[derive(Debug, Clone)]
+struct CapPriors {
+    reduction: CapReduction,
+    anchors: Vec<TierAnchor>,
+    concentration: Vec<f64>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PriorsFile {
@@ -93,6 +155,7 @@ struct PriorsFile {
     task: BTreeMap<String, Factor>,
     gap: BTreeMap<String, Factor>,
     verification: BTreeMap<String, CatchRate>,
+    cap: BTreeMap<String, CapFile>,
 }
 
 /// The loaded priors, indexed by enum position.
@@ -105,6 +168,8 @@ pub struct RiskPriors {
     tasks: Vec<Factor>,
     gaps: Vec<Factor>,
     catches: Vec<CatchRate>,
+    /// Indexed by `Cap` position.
+    caps: Vec<CapPriors>,
 }
 
 impl RiskPriors {
@@ -116,24 +181,7 @@ impl RiskPriors {
     pub fn from_toml(text: &str) -> Result<RiskPriors, String> {
         let mut file: PriorsFile =
             toml::from_str(text).map_err(|err| format!("risk priors: {err}"))?;
-        let mut tiers = Vec::new();
-        for tier in Tier::ALL {
-            let anchor = take(&mut file.tier, tier.as_str(), "tier")?;
-            if !(0.0 <= anchor.low
-                && anchor.low <= anchor.rate
-                && anchor.rate <= anchor.high
-                && anchor.high < 1.0
-                && anchor.rate > 0.0)
-            {
-                return Err(format!(
-                    "risk priors: tier `{tier}` needs 0 ≤ low ≤ rate ≤ high < 1 and rate > 0"
-                ));
-            }
-            tiers.push(anchor);
-        }
-        if tiers.windows(2).any(|w| w[0].rate > w[1].rate) {
-            return Err("risk priors: tier rates must not fall as complexity grows".into());
-        }
+        let tiers = take_anchors(&mut file.tier, "tier")?;
         let tasks = Task::ALL
             .iter()
             .map(|t| take(&mut file.task, t.as_str(), "task"))
@@ -162,20 +210,43 @@ impl RiskPriors {
                 bad.catch_rate
             ));
         }
+        let caps = Cap::ALL
+            .iter()
+            .map(|&cap| {
+                let mut section = take(&mut file.cap, cap.as_str(), "cap")?;
+                let reduction = section.default_reduction;
+                if !(reduction > 0.0 && reduction < 1.0) {
+                    return Err(format!(
+                        "risk priors: default_reduction of cap `{cap}` must be in (0, 1)"
+                    ));
+                }
+                let anchors = take_anchors(&mut section.tiers, &format!("cap.{cap}"))?;
+                if let Some(name) = section.tiers.keys().next() {
+                    return Err(format!("risk priors: unknown cap tier `{cap}.{name}`"));
+                }
+                Ok(CapPriors {
+                    reduction: CapReduction {
+                        default_reduction: reduction,
+                        evidence: section.evidence,
+                        sources: section.sources,
+                    },
+                    concentration: fit_concentrations(&anchors),
+                    anchors,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         for (section, left) in [
             ("tier", file.tier.keys().next()),
             ("task", file.task.keys().next()),
             ("gap", file.gap.keys().next()),
             ("verification", file.verification.keys().next()),
+            ("cap", file.cap.keys().next()),
         ] {
             if let Some(name) = left {
                 return Err(format!("risk priors: unknown {section} `{name}`"));
             }
         }
-        let concentration = tiers
-            .iter()
-            .map(|a| BetaRate::fit_concentration(a.rate, a.low, a.high))
-            .collect();
+        let concentration = fit_concentrations(&tiers);
         Ok(RiskPriors {
             version: file.version,
             tiers,
@@ -183,6 +254,7 @@ impl RiskPriors {
             tasks,
             gaps,
             catches,
+            caps,
         })
     }
 
@@ -214,6 +286,71 @@ impl RiskPriors {
     pub fn concentration(&self, tier: Tier) -> f64 {
         self.concentration[tier as usize]
     }
+
+    /// The prior rate of a capped call of tier `tier`, as a Beta with the anchor's rate as mean
+    /// and a concentration fitted to the anchor's 95% range (as for the tier anchors).
+    pub fn cap(&self, cap: Cap, tier: Tier) -> BetaRate {
+        let priors = &self.caps[cap as usize];
+        let mean = priors.anchors[tier as usize].rate.clamp(1e-6, 0.95);
+        BetaRate::with_mean(mean, priors.concentration[tier as usize])
+    }
+
+    /// A cap's stated rate and 95% range for tier `tier`, with its evidence.
+    pub fn cap_anchor(&self, cap: Cap, tier: Tier) -> &TierAnchor {
+        &self.caps[cap as usize].anchors[tier as usize]
+    }
+
+    /// Beta concentration fitted to a cap anchor's range: how many labelled calls it is worth.
+    pub fn cap_concentration(&self, cap: Cap, tier: Tier) -> f64 {
+        self.caps[cap as usize].concentration[tier as usize]
+    }
+
+    /// The assumed share of reasoning (or output) tokens one step of the cap removes.
+    pub fn cap_default_reduction(&self, cap: Cap) -> f64 {
+        self.caps[cap as usize].reduction.default_reduction
+    }
+
+    /// The cap's assumed reduction with the evidence behind it.
+    pub fn cap_reduction(&self, cap: Cap) -> &CapReduction {
+        &self.caps[cap as usize].reduction
+    }
+}
+
+/// Takes one anchor per tier from `map` (section name `section` for messages), checking each
+/// range and that rates do not fall as complexity grows. Leaves unknown keys in `map`.
+fn take_anchors(
+    map: &mut BTreeMap<String, TierAnchor>,
+    section: &str,
+) -> Result<Vec<TierAnchor>, String> {
+    let mut anchors = Vec::new();
+    for tier in Tier::ALL {
+        let anchor = take(map, tier.as_str(), section)?;
+        if !(0.0 <= anchor.low
+            && anchor.low <= anchor.rate
+            && anchor.rate <= anchor.high
+            && anchor.high < 1.0
+            && anchor.rate > 0.0)
+        {
+            return Err(format!(
+                "risk priors: {section} `{tier}` needs 0 ≤ low ≤ rate ≤ high < 1 and rate > 0"
+            ));
+        }
+        anchors.push(anchor);
+    }
+    if anchors.windows(2).any(|w| w[0].rate > w[1].rate) {
+        return Err(format!(
+            "risk priors: {section} rates must not fall as complexity grows"
+        ));
+    }
+    Ok(anchors)
+}
+
+/// Beta concentrations fitted to each anchor's stated range, in tier order.
+fn fit_concentrations(anchors: &[TierAnchor]) -> Vec<f64> {
+    anchors
+        .iter()
+        .map(|a| BetaRate::fit_concentration(a.rate, a.low, a.high))
+        .collect()
 }
 
 fn take<T>(map: &mut BTreeMap<String, T>, key: &str, section: &str) -> Result<T, String> {
@@ -263,6 +400,93 @@ mod tests {
         assert_eq!(Gap::between("mid", "mid"), Gap::Lateral);
         assert_eq!(Gap::between("small", "flagship"), Gap::Lateral);
         assert_eq!(Gap::between("unheard-of", "small"), Gap::TwoSteps);
+    }
+
+    #[test]
+    fn every_tier_has_both_caps_and_their_betas_match_the_stated_ranges() {
+        let priors = RiskPriors::embedded().unwrap();
+        for cap in Cap::ALL {
+            for tier in Tier::ALL {
+                let anchor = priors.cap_anchor(cap, tier);
+                assert!(!anchor.evidence.is_empty(), "{cap} {tier}");
+                // The Beta's mean is the stated rate (no task or gap factor applies to a cap).
+                let beta = priors.cap(cap, tier);
+                assert!((beta.mean() - anchor.rate).abs() < 1e-9, "{cap} {tier}");
+                // Its 95% interval lies near the stated range: the fit is least squares on the
+                // log of both ends, so each end lands within a factor of 2 of the stated one.
+                let (low, high) = beta.interval(0.95);
+                assert!(low < anchor.rate && anchor.rate < high, "{cap} {tier}");
+                assert!(
+                    low > anchor.low / 2.0 && low < anchor.low * 2.0,
+                    "{cap} {tier}: low {low} vs {}",
+                    anchor.low
+                );
+                assert!(
+                    high > anchor.high / 2.0 && high < anchor.high * 2.0,
+                    "{cap} {tier}: high {high} vs {}",
+                    anchor.high
+                );
+                assert!(priors.cap_concentration(cap, tier) > 1.0, "{cap} {tier}");
+            }
+        }
+        // The stated step sizes: a halved thinking budget, answers asked to be 30% shorter.
+        assert_eq!(priors.cap_default_reduction(Cap::Reasoning), 0.5);
+        assert_eq!(priors.cap_default_reduction(Cap::Output), 0.3);
+        assert!(!priors.cap_reduction(Cap::Reasoning).sources.is_empty());
+    }
+
+    #[test]
+    fn cap_rates_grow_with_the_tier() {
+        let priors = RiskPriors::embedded().unwrap();
+        for cap in Cap::ALL {
+            let rates: Vec<f64> = Tier::ALL
+                .iter()
+                .map(|&t| priors.cap(cap, t).mean())
+                .collect();
+            assert!(rates.windows(2).all(|w| w[0] < w[1]), "{cap}: {rates:?}");
+        }
+        // A cap keeps the model, so on complex calls it is rated below a one-step model
+        // downgrade: reasoning 0.07 and output 0.12 against the tier's 0.20.
+        for cap in Cap::ALL {
+            assert!(
+                priors.cap(cap, Tier::Complex).mean()
+                    < priors.cell(Task::Other, Tier::Complex, Gap::OneStep).mean()
+            );
+        }
+    }
+
+    #[test]
+    fn a_cap_missing_a_tier_or_with_an_unknown_tier_is_refused() {
+        let missing = EMBEDDED.replacen("[cap.output.moderate]", "[cap.output.moderat]", 1);
+        let err = RiskPriors::from_toml(&missing).unwrap_err();
+        assert!(err.contains("no [cap.output.moderate]"), "{err}");
+        let mut extra: toml::Table = toml::from_str(EMBEDDED).unwrap();
+        let complex = extra["cap"]["reasoning"]["complex"].clone();
+        extra["cap"]["reasoning"]
+            .as_table_mut()
+            .unwrap()
+            .insert("expert".into(), complex);
+        let err = RiskPriors::from_toml(&toml::to_string(&extra).unwrap()).unwrap_err();
+        assert!(err.contains("unknown cap tier `reasoning.expert`"), "{err}");
+        let mut falling: toml::Table = toml::from_str(EMBEDDED).unwrap();
+        falling["cap"]["output"]["complex"]["rate"] = toml::Value::Float(0.01);
+        falling["cap"]["output"]["complex"]["low"] = toml::Value::Float(0.0);
+        let err = RiskPriors::from_toml(&toml::to_string(&falling).unwrap()).unwrap_err();
+        assert!(err.contains("cap.output rates must not fall"), "{err}");
+        let mut whole: toml::Table = toml::from_str(EMBEDDED).unwrap();
+        whole["cap"]["reasoning"]["default_reduction"] = toml::Value::Float(1.0);
+        let err = RiskPriors::from_toml(&toml::to_string(&whole).unwrap()).unwrap_err();
+        assert!(
+            err.contains("default_reduction of cap `reasoning`"),
+            "{err}"
+        );
+        let without: String = EMBEDDED
+            .split("\n[cap.")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let err = RiskPriors::from_toml(&without).unwrap_err();
+        assert!(err.contains("cap"), "{err}");
     }
 
     #[test]
