@@ -65,7 +65,10 @@ impl LatencyBasis {
 /// One model's latency: first token, then a steady time per output token.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LatencyFit {
+    /// Time to first token, milliseconds.
     pub ttft_ms: f64,
+    /// Decode time per output token (reasoning included), milliseconds. A first-token fit
+    /// whose calls are too short to time decoding keeps the prior's rate here.
     pub ms_per_output_token: f64,
     /// Usable timed calls of the model in the logs (also when too few to fit).
     pub calls: u64,
@@ -113,12 +116,12 @@ impl LatencyModels {
         let mut timings: BTreeMap<u32, Timings> = BTreeMap::new();
         let mut seen = BTreeSet::new();
         for row in rows {
-            let Some(&model) = row.price.and_then(|price| model_of.get(price as usize)) else {
+            let Some(price) = row.price else { continue };
+            // A row priced by another catalog than this one: nothing to fit it to.
+            let Some(&model) = model_of.get(price as usize) else {
                 continue;
             };
-            if let Some(price) = row.price {
-                seen.insert(price);
-            }
+            seen.insert(price);
             if !(row.flags.failed || row.flags.batch) {
                 timings.entry(model).or_default().add(row);
             }
@@ -158,7 +161,8 @@ impl LatencyModels {
             .unwrap_or(self.unknown)
     }
 
-    /// Every fitted or model-prior entry, for the report, in catalog-id order.
+    /// Every fitted or model-prior entry that priced a logged call, for the report, in
+    /// catalog entry order. Entries on their tier prior are left out: the tier table says it.
     pub fn fits(&self) -> Vec<(u32, LatencyFit)> {
         self.seen
             .iter()

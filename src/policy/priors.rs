@@ -11,7 +11,9 @@ const EMBEDDED_PRIORS: &str = include_str!("../../data/policy_priors.toml");
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LatencyPrior {
+    /// Milliseconds from request to the first streamed token.
     pub time_to_first_token_ms: f64,
+    /// Steady decode rate after the first token.
     pub output_tokens_per_second: f64,
 }
 
