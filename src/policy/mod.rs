@@ -4,14 +4,18 @@
 
 mod builtin;
 mod file;
+mod latency;
 mod priors;
 mod replay;
 mod tally;
+mod tokens;
 
 pub use builtin::{BUILTIN_POLICIES, DEFAULT_POLICIES, builtin, load_policy};
 pub use file::{
     Actions, CHEAPER, CacheTtl, Cascade, LatencyNeed, MatchInput, Policy, PolicyRule, Target,
 };
-pub use priors::{LatencyPrior, Priors};
+pub use latency::{LatencyBasis, LatencyFit, LatencyModels, MIN_CALLS_TO_FIT};
+pub use priors::{LatencyPrior, ModelLatencyPrior, Priors};
 pub use replay::{RESPONSE_CACHE_HIT_MS, ReplayInput, replay};
 pub use tally::{ActionTotals, PolicyOutcome};
+pub use tokens::{TextTokens, TokenizerFamily, Tokenizers, count_text};
