@@ -4,7 +4,9 @@
 mod builtin;
 mod priors;
 mod tally;
+mod tokens;
 
 pub use builtin::{BuiltinPolicy, replay};
 pub use priors::{LatencyPrior, Priors};
 pub use tally::PolicyOutcome;
+pub use tokens::{TextTokens, TokenizerFamily, Tokenizers, count_text};
