@@ -279,7 +279,8 @@ impl Tokenizers {
     }
 
     /// The loaded family behind an index. Indices only come from this table, so the fallback
-    /// (first family) is never reached in practice.
+    /// family is never substituted in practice; it keeps an index from a foreign table from
+    /// panicking.
     fn get(&self, family: TokenizerFamily) -> &Family {
         self.families
             .get(usize::from(family.0))
