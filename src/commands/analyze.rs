@@ -15,7 +15,8 @@ use crate::export::{CallsCsvWriter, Exporter, Report, ReportFormat, TableExporte
 use crate::ingest::{InputSource, discover_sources};
 use crate::pipeline::{RowContext, RunOptions, RunOutput, run as run_pipeline};
 use crate::policy::{
-    DEFAULT_POLICIES, Policy, PolicyOutcome, Priors, ReplayInput, load_policy, replay,
+    DEFAULT_POLICIES, LatencyModels, Policy, PolicyOutcome, Priors, ReplayInput, Tokenizers,
+    load_policy, replay,
 };
 use crate::pricing::PriceCatalog;
 use crate::risk::{CalibrationFile, RiskModel, RiskPriors};
@@ -29,6 +30,8 @@ pub struct InputSettings {
     pub options: RunOptions,
     /// Tag keys rows keep: those the policies match on.
     pub tag_keys: Vec<String>,
+    /// Count prompt tokens with the real tokenizers (a policy routes to a named model).
+    pub count_text_tokens: bool,
 }
 
 impl InputSettings {
@@ -50,6 +53,7 @@ impl InputSettings {
                 keep_duplicates: args.no_dedupe,
             },
             tag_keys: Vec::new(),
+            count_text_tokens: false,
         })
     }
 
@@ -59,6 +63,7 @@ impl InputSettings {
             catalog: &self.catalog,
             rules: &self.rules,
             tag_keys: &self.tag_keys,
+            count_text_tokens: self.count_text_tokens,
         };
         run_pipeline(&self.sources, context, self.options)
     }
@@ -82,6 +87,7 @@ pub struct PolicySettings {
     pub policies: Vec<Policy>,
     pub priors: Priors,
     pub risk: RiskModel,
+    pub tokenizers: Tokenizers,
 }
 
 impl PolicySettings {
@@ -110,6 +116,9 @@ impl PolicySettings {
             }
             policies.push(policy);
         }
+        // A named target may use another tokenizer than the logged model: count the prompt
+        // text so the move's token ratio is exact where a real tokenizer covers both sides.
+        input.count_text_tokens |= policies.iter().any(Policy::names_models);
         for key in policies.iter().flat_map(Policy::tag_keys) {
             if !input.tag_keys.iter().any(|k| k == key) {
                 input.tag_keys.push(key.to_string());
@@ -119,16 +128,20 @@ impl PolicySettings {
             policies,
             priors,
             risk,
+            tokenizers: Tokenizers::embedded().map_err(anyhow::Error::msg)?,
         })
     }
 
     /// Replays the run under every policy.
     pub fn replay(&self, run: &RunOutput, catalog: &PriceCatalog) -> Vec<PolicyOutcome> {
+        let latency = LatencyModels::fit(&run.rows, catalog, &self.priors);
         let input = ReplayInput {
             run,
             catalog,
             priors: &self.priors,
             risk: &self.risk,
+            latency: &latency,
+            tokenizers: &self.tokenizers,
         };
         self.policies
             .iter()

@@ -29,6 +29,7 @@ use crate::ingest::{
     parse_csv_row, sniff_container,
 };
 use crate::money::Money;
+use crate::policy::count_text;
 use crate::pricing::{PriceCatalog, call_cost};
 use crate::record::{CallRecord, UsageBucket};
 
@@ -145,6 +146,9 @@ pub struct RowContext<'c> {
     /// Tag keys kept on rows (what policies match on and reports group by); other tags, which
     /// may carry a value per call (trace ids), are dropped to keep rows small.
     pub tag_keys: &'c [String],
+    /// Count the prompt text's tokens with the real tokenizers (for replays that move calls
+    /// across tokenizer families; costs time, so only when a policy needs it).
+    pub count_text_tokens: bool,
 }
 
 /// A call's kept tags, sorted by key: `(key, value)` pairs.
@@ -395,6 +399,9 @@ impl<'c> Collector<'c> {
                     let mut row =
                         build_row(&record, self.source, line, model, self.context.catalog);
                     row.tags = self.tag_set(&record.tags);
+                    if self.context.count_text_tokens {
+                        row.text_tokens = record.text.as_ref().and_then(count_text);
+                    }
                     self.context.rules.apply(&record, &mut row.classification);
                     self.rows.push(row);
                 }
@@ -727,6 +734,7 @@ pub fn build_row(
         attempt_group: retries::logged_group(record),
         request_hash: retries::request_hash(record),
         tags: 0,
+        text_tokens: None,
     }
 }
 

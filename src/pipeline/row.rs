@@ -3,6 +3,7 @@
 
 use crate::classify::Classification;
 use crate::money::Money;
+use crate::policy::TextTokens;
 use crate::pricing::{BillingMode, name_residency};
 use crate::record::{
     CallRecord, CallStatus, PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets,
@@ -95,4 +96,7 @@ pub struct CallRow {
     pub request_hash: Option<u64>,
     /// Index into the run's kept tag sets (`RunOutput::tag_sets`; 0 for none).
     pub tags: u32,
+    /// Real o200k/cl100k token counts of the prompt text, when a policy moves calls across
+    /// tokenizer families and the log holds the text.
+    pub text_tokens: Option<TextTokens>,
 }

@@ -363,6 +363,19 @@ impl Policy {
             .flat_map(|rule| rule.when.tags.iter().map(|(key, _)| key.as_str()))
     }
 
+    /// Whether a rule sends calls to a model it names (not only the catalog's sibling).
+    pub fn names_models(&self) -> bool {
+        let named = |targets: &[Target]| targets.iter().any(|t| matches!(t, Target::Model(_)));
+        self.rules.iter().any(|rule| {
+            rule.actions.route.as_deref().is_some_and(named)
+                || rule
+                    .actions
+                    .cascade
+                    .as_ref()
+                    .is_some_and(|c| named(&c.first) || c.escalate_to.is_some())
+        })
+    }
+
     /// The actions of every matching rule, merged in rule order; the index of the first
     /// matching rule names it in per-call output.
     pub fn actions_for(&self, row: &CallRow, input: &MatchInput<'_>) -> Option<(usize, Actions)> {

@@ -435,6 +435,8 @@ checked = "2026-11-21"
             logged_id: false,
             attempt_group: None,
             request_hash: None,
+            tags: 0,
+            text_tokens: None,
         }
     }
 

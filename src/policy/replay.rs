@@ -10,7 +10,7 @@
 //! `baseline − risk_free` is what caching and batch save without changing an answer;
 //! `risk_free − cost` is what the model changes and caps save on top, at a quality risk.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
@@ -20,10 +20,12 @@ use crate::money::Money;
 use crate::pipeline::{CallRow, RunOutput};
 use crate::policy::file::{Actions, CacheTtl, Cascade, MatchInput, Policy, Target};
 use crate::policy::tally::{CallReplay, Tally};
-use crate::policy::{PolicyOutcome, Priors};
+use crate::policy::{
+    LatencyBasis, LatencyModels, PolicyOutcome, Priors, TokenizerFamily, Tokenizers,
+};
 use crate::pricing::{BillingMode, PriceCatalog, call_cost};
 use crate::record::TokenBuckets;
-use crate::risk::{Block, Gap, RiskCell, RiskModel, feasibility};
+use crate::risk::{Block, Cap, Gap, RiskCell, RiskModel, feasibility};
 
 /// Latency of a call served from a response cache: a lookup, not a model call (assumed).
 pub const RESPONSE_CACHE_HIT_MS: f64 = 50.0;
@@ -35,6 +37,9 @@ pub struct ReplayInput<'a> {
     pub catalog: &'a PriceCatalog,
     pub priors: &'a Priors,
     pub risk: &'a RiskModel,
+    /// Each model's latency, fitted on this run's calls where it has enough of them.
+    pub latency: &'a LatencyModels,
+    pub tokenizers: &'a Tokenizers,
 }
 
 impl ReplayInput<'_> {
@@ -46,10 +51,9 @@ impl ReplayInput<'_> {
         }
     }
 
-    /// Latency of `output_tokens` on catalog entry `price` when the log cannot tell.
+    /// Latency of `output_tokens` on catalog entry `price`: fitted on the logs, else a prior.
     fn model_latency(&self, price: Option<u32>, output_tokens: u64) -> f64 {
-        let tier = price.map_or("flagship", |index| self.catalog.entry(index).tier.as_str());
-        self.priors.latency(tier).latency_ms(output_tokens)
+        self.latency.latency_ms(price, output_tokens)
     }
 
     /// The call's latency as logged, else its model's.
@@ -70,6 +74,8 @@ impl ReplayInput<'_> {
 struct Move {
     target: u32,
     gap: Gap,
+    /// Source and target tokenizer families, when they differ.
+    retokenized: Option<(TokenizerFamily, TokenizerFamily)>,
     /// For a cascade: where failures escalate, and how often.
     escalation: Option<Escalation>,
 }
@@ -144,6 +150,10 @@ pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
             },
         })
         .collect();
+    let retokenized: BTreeSet<(TokenizerFamily, TokenizerFamily)> = plans
+        .iter()
+        .filter_map(|plan| plan.moved.and_then(|m| m.retokenized))
+        .collect();
     let caches = run_caches(rows, &plans, input);
     let mut tally = Tally::default();
     for ((row, plan), cache) in rows.iter().zip(&plans).zip(&caches) {
@@ -152,7 +162,7 @@ pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
     tally.finish(
         policy.name.clone(),
         policy.description.clone(),
-        assumptions(policy, input),
+        assumptions(policy, input, &retokenized),
         input.risk,
         input.catalog,
     )
@@ -181,6 +191,7 @@ fn plan(row: &CallRow, actions: &Actions, input: &ReplayInput<'_>) -> Plan {
                 plan.moved = Some(Move {
                     target,
                     gap: Gap::between(&entry.tier, &input.catalog.entry(target).tier),
+                    retokenized: None,
                     escalation: None,
                 });
             }
@@ -193,10 +204,26 @@ fn plan(row: &CallRow, actions: &Actions, input: &ReplayInput<'_>) -> Plan {
             Err(block) => plan.blocked = Some(block),
         }
     }
+    if let Some(moved) = plan.moved.as_mut() {
+        let tokenizers = input.tokenizers;
+        let from = tokenizers.family(entry);
+        let to = tokenizers.family(input.catalog.entry(moved.target));
+        if from != to {
+            moved.retokenized = Some((from, to));
+            plan.tokens = retokenize(
+                &row.tokens,
+                tokenizers.call_ratio(from, to, row.text_tokens),
+                tokenizers.output_factor(from, to),
+            );
+        }
+    }
+    let priors = &input.risk.priors;
     if let Some(cap) = actions.cap_reasoning
         && plan.tokens.reasoning > 0
     {
-        let reduction = cap.reduction.unwrap_or(DEFAULT_REASONING_REDUCTION);
+        let reduction = cap
+            .reduction
+            .unwrap_or_else(|| priors.cap_default_reduction(Cap::Reasoning));
         let removed = (plan.tokens.reasoning as f64 * reduction).round() as u64;
         plan.tokens.reasoning -= removed;
         plan.tokens.output -= removed;
@@ -204,7 +231,9 @@ fn plan(row: &CallRow, actions: &Actions, input: &ReplayInput<'_>) -> Plan {
     }
     if let Some(cap) = actions.cap_output {
         let visible = plan.tokens.output - plan.tokens.reasoning;
-        let reduction = cap.reduction.unwrap_or(DEFAULT_OUTPUT_REDUCTION);
+        let reduction = cap
+            .reduction
+            .unwrap_or_else(|| priors.cap_default_reduction(Cap::Output));
         let removed = (visible as f64 * reduction).round() as u64;
         plan.tokens.output -= removed;
         plan.output_capped = removed > 0;
@@ -212,9 +241,20 @@ fn plan(row: &CallRow, actions: &Actions, input: &ReplayInput<'_>) -> Plan {
     plan
 }
 
-// Placeholders until the risk priors carry the caps' default reductions.
-const DEFAULT_REASONING_REDUCTION: f64 = 0.5;
-const DEFAULT_OUTPUT_REDUCTION: f64 = 0.3;
+/// A call's tokens under another tokenizer: prompt buckets scaled by `input`, output and
+/// reasoning by `output`, each rounded to a whole token.
+fn retokenize(tokens: &TokenBuckets, input: f64, output: f64) -> TokenBuckets {
+    let scale = |n: u64, by: f64| (n as f64 * by).round() as u64;
+    let reasoning = scale(tokens.reasoning, output);
+    TokenBuckets {
+        input: scale(tokens.input, input),
+        cache_read: scale(tokens.cache_read, input),
+        cache_write_5m: scale(tokens.cache_write_5m, input),
+        cache_write_1h: scale(tokens.cache_write_1h, input),
+        output: scale(tokens.output, output).max(reasoning),
+        reasoning,
+    }
+}
 
 /// Resolves a target for a call: a catalog id at the call's date, or its model's sibling.
 fn resolve_target(row: &CallRow, target: &Target, input: &ReplayInput<'_>) -> Option<u32> {
@@ -293,6 +333,7 @@ fn cascade_move(
     Ok(Some(Move {
         target,
         gap,
+        retokenized: None,
         escalation: Some(Escalation { to, rate, check }),
     }))
 }
@@ -426,9 +467,21 @@ fn price(row: &CallRow, plan: &Plan, cache: &CacheOutcome, input: &ReplayInput<'
         (logged_latency - decode).max(0.0)
     };
     if let Some(escalation) = plan.moved.and_then(|m| m.escalation) {
-        // Escalations pay the stronger model for the call as logged.
+        // Escalations pay the stronger model for the call as logged (in its tokenizer).
+        let tokenizers = input.tokenizers;
+        let from = tokenizers.family(input.catalog.entry(price));
+        let to = tokenizers.family(input.catalog.entry(escalation.to));
+        let tokens = if from == to {
+            row.tokens
+        } else {
+            retokenize(
+                &row.tokens,
+                tokenizers.call_ratio(from, to, row.text_tokens),
+                tokenizers.output_factor(from, to),
+            )
+        };
         cost += input
-            .cost(escalation.to, &row.tokens, mode)
+            .cost(escalation.to, &tokens, mode)
             .scaled(escalation.rate);
         latency += escalation.rate * logged_latency;
         replay.escalation_rate = escalation.rate;
@@ -442,17 +495,31 @@ fn price(row: &CallRow, plan: &Plan, cache: &CacheOutcome, input: &ReplayInput<'
     replay
 }
 
-/// What a replay under `policy` assumed, for the report: only the actions the policy uses.
-fn assumptions(policy: &Policy, input: &ReplayInput<'_>) -> Vec<String> {
+/// What a replay under `policy` assumed, for the report: only what the policy uses.
+fn assumptions(
+    policy: &Policy,
+    input: &ReplayInput<'_>,
+    retokenized: &BTreeSet<(TokenizerFamily, TokenizerFamily)>,
+) -> Vec<String> {
     let used = |test: fn(&Actions) -> bool| policy.rules.iter().any(|r| test(&r.actions));
-    let mut lines =
-        vec!["latency of calls whose log records none: prior of the model's tier".to_string()];
+    let mut lines = latency_assumptions(input);
     if used(|a| a.route.is_some() || a.cascade.is_some()) {
         lines.extend([
-            "moved calls keep their token counts and their logged cache reads and writes".to_string(),
+            "moved calls keep their logged cache reads and writes (the cache warms alike on the target)".to_string(),
             "calls the target cannot serve (context window, output limit, tools, vision, JSON schema) stay and are counted as blocked".to_string(),
-            "latency of moved calls: prior of the target model's tier".to_string(),
+            "moved calls within a tokenizer family keep their token counts".to_string(),
         ]);
+    }
+    let tokenizers = input.tokenizers;
+    for &(from, to) in retokenized {
+        let (confidence, measured_on) = tokenizers.basis(to);
+        lines.push(format!(
+            "{} → {}: prompt tokens × {:.3}, output tokens × {:.3} (tokenizer table, {confidence} confidence: {measured_on}); exact o200k/cl100k counts of the prompt text where the log holds it",
+            tokenizers.name(from),
+            tokenizers.name(to),
+            tokenizers.input_ratio(from, to),
+            tokenizers.output_factor(from, to),
+        ));
     }
     if used(|a| a.cascade.is_some()) {
         lines.extend([
@@ -479,25 +546,25 @@ fn assumptions(policy: &Policy, input: &ReplayInput<'_>) -> Vec<String> {
             ),
         ]);
     }
-    for (name, test, default) in [
-        (
-            "reasoning",
-            (|a: &Actions| a.cap_reasoning.map(|c| c.reduction))
-                as fn(&Actions) -> Option<Option<f64>>,
-            DEFAULT_REASONING_REDUCTION,
-        ),
-        (
-            "output",
-            |a: &Actions| a.cap_output.map(|c| c.reduction),
-            DEFAULT_OUTPUT_REDUCTION,
-        ),
-    ] {
-        for rule in &policy.rules {
-            if let Some(reduction) = test(&rule.actions) {
+    let priors = &input.risk.priors;
+    for rule in &policy.rules {
+        for (cap, action) in [
+            (Cap::Reasoning, rule.actions.cap_reasoning),
+            (Cap::Output, rule.actions.cap_output),
+        ] {
+            if let Some(action) = action {
+                let reduction = action
+                    .reduction
+                    .unwrap_or_else(|| priors.cap_default_reduction(cap));
                 lines.push(format!(
-                    "rule `{}`: a lower {name} budget removes {:.0}% of the call's {name} tokens",
+                    "rule `{}`: a lower {cap} budget removes {:.0}% of the call's {cap} tokens{}",
                     rule.name,
-                    100.0 * reduction.unwrap_or(default)
+                    100.0 * reduction,
+                    if action.reduction.is_none() {
+                        " (the priors' default)"
+                    } else {
+                        ""
+                    }
                 ));
             }
         }
@@ -510,6 +577,42 @@ fn assumptions(policy: &Policy, input: &ReplayInput<'_>) -> Vec<String> {
     }) {
         lines.push(risk_assumption(input.risk));
     }
+    lines
+}
+
+/// Where each model's latency comes from: fitted on the logs, a model's published
+/// throughput, or its tier's prior.
+fn latency_assumptions(input: &ReplayInput<'_>) -> Vec<String> {
+    let mut fitted = Vec::new();
+    let mut priors = Vec::new();
+    for (price, fit) in input.latency.fits() {
+        let id = &input.catalog.entry(price).id;
+        match fit.basis {
+            LatencyBasis::Fitted => fitted.push(format!(
+                "{id} ({} calls: {:.0} ms + {:.1} ms/token)",
+                fit.calls, fit.ttft_ms, fit.ms_per_output_token
+            )),
+            LatencyBasis::ModelPrior => priors.push(id.clone()),
+            LatencyBasis::TierPrior => {}
+        }
+    }
+    let mut lines = Vec::new();
+    if !fitted.is_empty() {
+        lines.push(format!(
+            "latency fitted on the logs (median first token, robust slope per output token): {}",
+            fitted.join(", ")
+        ));
+    }
+    if !priors.is_empty() {
+        lines.push(format!(
+            "latency from published throughput (priors): {}",
+            priors.join(", ")
+        ));
+    }
+    lines.push(
+        "latency of other models, and of calls whose log records none: the model's fit or prior, else its tier's prior"
+            .to_string(),
+    );
     lines
 }
 
@@ -609,6 +712,7 @@ checked = "2026-11-21"
             attempt_group: None,
             request_hash: None,
             tags: 0,
+            text_tokens: None,
         }
     }
 
@@ -627,11 +731,15 @@ checked = "2026-11-21"
         };
         let priors = Priors::embedded().unwrap();
         let risk = risk();
+        let latency = LatencyModels::fit(&run.rows, catalog, &priors);
+        let tokenizers = Tokenizers::embedded().unwrap();
         let input = ReplayInput {
             run: &run,
             catalog,
             priors: &priors,
             risk: &risk,
+            latency: &latency,
+            tokenizers: &tokenizers,
         };
         replay(policy, &input)
     }

@@ -7,7 +7,7 @@ use crate::classify::{Task, Tier, Verifiable};
 use crate::pricing::PriceCatalog;
 use crate::risk::beta::BetaRate;
 use crate::risk::calibration::{Basis, RiskModel};
-use crate::risk::priors::Gap;
+use crate::risk::priors::{Cap, Gap};
 
 /// z of a two-sided 95% normal interval.
 const Z95: f64 = 1.959_963_984_540_054;
@@ -153,8 +153,23 @@ pub fn cell_rate(cell: &RiskCell, model: &RiskModel, catalog: &PriceCatalog) -> 
         let candidate = &catalog.entry(cell.target).id;
         parts.push(model.rate(candidate, cell.task, cell.tier, gap));
     }
+    for (cap, applied) in [
+        (Cap::Reasoning, cell.reasoning_cap),
+        (Cap::Output, cell.output_cap),
+    ] {
+        if applied {
+            parts.push((model.priors.cap(cap, cell.tier), Basis::Prior));
+        }
+    }
     match parts.as_slice() {
-        [] => (BetaRate::with_mean(0.0, 1.0), Basis::Prior),
+        // A cell changes something; an empty one carries no risk.
+        [] => (
+            BetaRate {
+                alpha: 0.0,
+                beta: 1.0,
+            },
+            Basis::Prior,
+        ),
         [one] => *one,
         _ => {
             let kept: f64 = parts.iter().map(|(rate, _)| 1.0 - rate.mean()).product();
