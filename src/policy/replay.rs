@@ -138,6 +138,28 @@ impl PromptCacheUse {
 
 /// Replays every row of the run under `policy`.
 pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
+    let (calls, retokenized) = replay_calls(policy, input);
+    let mut tally = Tally::default();
+    for call in calls {
+        tally.add(call);
+    }
+    tally.finish(
+        policy.name.clone(),
+        policy.description.clone(),
+        assumptions(policy, input, &retokenized),
+        input.risk,
+        input.catalog,
+    )
+}
+
+/// Every row's replay, in input order, and the tokenizer moves the policy made.
+pub(crate) fn replay_calls(
+    policy: &Policy,
+    input: &ReplayInput<'_>,
+) -> (
+    Vec<CallReplay>,
+    BTreeSet<(TokenizerFamily, TokenizerFamily)>,
+) {
     let rows = &input.run.rows;
     let matcher = input.match_input();
     let plans: Vec<Plan> = rows
@@ -150,22 +172,18 @@ pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
             },
         })
         .collect();
-    let retokenized: BTreeSet<(TokenizerFamily, TokenizerFamily)> = plans
+    let retokenized = plans
         .iter()
         .filter_map(|plan| plan.moved.and_then(|m| m.retokenized))
         .collect();
     let caches = run_caches(rows, &plans, input);
-    let mut tally = Tally::default();
-    for ((row, plan), cache) in rows.iter().zip(&plans).zip(&caches) {
-        tally.add(price(row, plan, cache, input));
-    }
-    tally.finish(
-        policy.name.clone(),
-        policy.description.clone(),
-        assumptions(policy, input, &retokenized),
-        input.risk,
-        input.catalog,
-    )
+    let calls = rows
+        .par_iter()
+        .zip(&plans)
+        .zip(&caches)
+        .map(|((row, plan), cache)| price(row, plan, cache, input))
+        .collect();
+    (calls, retokenized)
 }
 
 /// Decides a call's model, tokens and billing under `actions`.
@@ -633,7 +651,7 @@ fn risk_assumption(risk: &RiskModel) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::{Classification, Reasons, Task, Tier};
+    use crate::classify::{Classification, Reasons, Task, Tier, Verifiable};
     use crate::policy::builtin;
     use crate::record::{PromptPrefix, Provider};
     use crate::risk::RiskPriors;
@@ -666,6 +684,27 @@ cache_write_5m = 1.25
 cache_write_1h = 2.0
 batch_discount = 0.5
 context_window = 3000
+source = "test"
+checked = "2026-11-21"
+[[model]]
+id = "mid"
+provider = "anthropic"
+tier = "mid"
+input = 2.0
+output = 10.0
+cache_read = 0.2
+cache_write_5m = 2.5
+cache_write_1h = 4.0
+context_window = 100000
+source = "test"
+checked = "2026-11-21"
+[[model]]
+id = "oa-mini"
+provider = "openai"
+tier = "small"
+input = 0.5
+output = 2.0
+context_window = 100000
 source = "test"
 checked = "2026-11-21"
 "#;
@@ -869,5 +908,319 @@ checked = "2026-11-21"
         assert_eq!(outcome.cost, logged);
         assert_eq!(outcome.savings(), Money::ZERO);
         assert_eq!(outcome.latency_p50_ms, 900.0);
+    }
+
+    fn policy(text: &str, catalog: &PriceCatalog) -> Policy {
+        Policy::from_toml(text, "test", catalog).unwrap()
+    }
+
+    fn usd(outcome: &Money) -> f64 {
+        outcome.usd()
+    }
+
+    fn close(actual: f64, expected: f64) {
+        assert!((actual - expected).abs() < 1e-12, "{actual} vs {expected}");
+    }
+
+    #[test]
+    fn route_takes_the_first_target_that_can_serve_the_call() {
+        let catalog = catalog();
+        let rows = vec![
+            // 5,000 prompt + 100 output exceed small's 3,000-token window: mid serves it.
+            row(&catalog, Tier::Moderate, tokens(5000, 100), 0),
+            row(&catalog, Tier::Moderate, tokens(1000, 100), 0),
+        ];
+        let routed = run_policy(
+            &policy(
+                r#"
+[[rule]]
+name = "all"
+route = ["small", "mid"]
+"#,
+                &catalog,
+            ),
+            rows.clone(),
+            &catalog,
+        );
+        // Baseline: (5000×$3 + 100×$15) + (1000×$3 + 100×$15) per million = $0.0165 + $0.0045.
+        close(usd(&routed.baseline_cost), 0.0165 + 0.0045);
+        // Routed: mid 5000×$2 + 100×$10 = $0.011; small 1000×$1 + 100×$5 = $0.0015.
+        close(usd(&routed.cost), 0.011 + 0.0015);
+        assert_eq!(routed.actions.routed, 2);
+        assert_eq!(routed.calls_blocked, 0);
+        assert_eq!(routed.risky_savings, routed.savings());
+        assert_eq!(routed.risk.calls_at_risk, 2);
+
+        // Only small on the list: the large call cannot move and is counted as blocked.
+        let only_small = run_policy(
+            &policy("[[rule]]\nname = \"all\"\nroute = \"small\"\n", &catalog),
+            rows,
+            &catalog,
+        );
+        close(usd(&only_small.cost), 0.0165 + 0.0015);
+        assert_eq!(only_small.blocked_by, vec![(Block::ContextWindow, 1)]);
+    }
+
+    #[test]
+    fn cascade_pays_the_cheap_attempt_always_and_the_strong_one_on_escalations() {
+        let catalog = catalog();
+        let mut verifiable = row(&catalog, Tier::Simple, tokens(1000, 100), 0);
+        verifiable.classification.verifiable = Some(Verifiable::JsonSchema);
+        let plain = row(&catalog, Tier::Simple, tokens(1000, 100), 0);
+        let stated = run_policy(
+            &policy(
+                r#"
+[[rule]]
+name = "cascade"
+cascade = { try = "small", escalation_rate = 0.25 }
+"#,
+                &catalog,
+            ),
+            vec![verifiable.clone(), plain.clone()],
+            &catalog,
+        );
+        // Verifiable call: small 1000×$1 + 100×$5 = $0.0015 always, plus big's
+        // 1000×$3 + 100×$15 = $0.0045 on a quarter of them; the other call stays at $0.0045.
+        close(usd(&stated.cost), 0.0015 + 0.25 * 0.0045 + 0.0045);
+        assert_eq!((stated.actions.routed, stated.actions.cascaded), (1, 1));
+        close(stated.actions.expected_escalations, 0.25);
+        close(stated.risk.expected_escalations, 0.25);
+
+        // Without a stated rate: P(degraded) of the move × the schema check's catch rate.
+        let derived = run_policy(
+            &policy(
+                "[[rule]]\nname = \"cascade\"\ncascade = { try = \"@cheaper\" }\n",
+                &catalog,
+            ),
+            vec![verifiable],
+            &catalog,
+        );
+        let risk = risk();
+        let (rate, _) = risk.rate("small", Task::Extraction, Tier::Simple, Gap::TwoSteps);
+        let escalation = rate.mean() * risk.priors.catch(Verifiable::JsonSchema).catch_rate;
+        close(usd(&derived.cost), 0.0015 + escalation * 0.0045);
+        // The residual risk is what the check misses.
+        close(
+            derived.risk.expected_degraded_calls,
+            rate.mean() * (1.0 - risk.priors.catch(Verifiable::JsonSchema).catch_rate),
+        );
+    }
+
+    #[test]
+    fn prompt_cache_replay_writes_reads_and_lapses_by_ttl() {
+        let catalog = catalog();
+        let minute = 60_000;
+        // One prefix of 2,000 tokens at 0, +30 min (warm), +95 min (65 min since its last use:
+        // lapsed), +100 min (warm again); another prefix at +100 min (first use).
+        let mut rows: Vec<CallRow> = [0, 30, 95, 100, 100]
+            .into_iter()
+            .map(|at| row(&catalog, Tier::Moderate, tokens(2500, 100), at * minute))
+            .collect();
+        for (row, hash) in rows.iter_mut().zip([7, 7, 7, 7, 8]) {
+            row.prefix = Some(PromptPrefix { hash, tokens: 2000 });
+        }
+        let policy = policy(
+            "[[rule]]\nname = \"all\"\nprompt_cache = \"1h\"\n",
+            &catalog,
+        );
+        let run = RunOutput {
+            rows: rows.clone(),
+            ..RunOutput::default()
+        };
+        let priors = Priors::embedded().unwrap();
+        let risk = risk();
+        let latency = LatencyModels::fit(&run.rows, &catalog, &priors);
+        let tokenizers = Tokenizers::embedded().unwrap();
+        let input = ReplayInput {
+            run: &run,
+            catalog: &catalog,
+            priors: &priors,
+            risk: &risk,
+            latency: &latency,
+            tokenizers: &tokenizers,
+        };
+        let matcher = input.match_input();
+        let plans: Vec<Plan> = run
+            .rows
+            .iter()
+            .map(|row| plan(row, &policy.actions_for(row, &matcher).unwrap().1, &input))
+            .collect();
+        let caches = run_caches(&run.rows, &plans, &input);
+        let used: Vec<Option<PromptCacheUse>> = caches.iter().map(|c| c.policy).collect();
+        let write = Some(PromptCacheUse::Write(2000, CacheTtl::OneHour));
+        let read = Some(PromptCacheUse::Read(2000));
+        assert_eq!(used, vec![write, read, write, read, write]);
+        // Priced: a 1-hour write moves 2,000 tokens from $3 to $6, a read from $3 to $0.30.
+        let outcome = replay(&policy, &input);
+        let base = 2500.0 * 3.0 / 1e6 + 100.0 * 15.0 / 1e6;
+        let write = base + 2000.0 * (6.0 - 3.0) / 1e6;
+        let read = base - 2000.0 * (3.0 - 0.3) / 1e6;
+        close(usd(&outcome.cost), 3.0 * write + 2.0 * read);
+        assert_eq!(outcome.actions.prompt_cache_writes, 3);
+        assert_eq!(outcome.actions.prompt_cache_reads, 2);
+        assert_eq!(outcome.risky_savings, Money::ZERO);
+    }
+
+    #[test]
+    fn response_cache_serves_exact_repeats_within_the_window_of_a_success() {
+        let catalog = catalog();
+        let minute = 60_000;
+        let mut rows: Vec<CallRow> = [(0, 1), (10, 1), (70, 1), (80, 1), (0, 2), (1, 2), (2, 2)]
+            .into_iter()
+            .map(|(at, hash)| {
+                let mut row = row(&catalog, Tier::Simple, tokens(1000, 100), at * minute);
+                row.request_hash = Some(hash);
+                row
+            })
+            .collect();
+        // Request 2's first attempt failed: it stored nothing, so its repeat a minute later is
+        // a miss, and the one after that a hit.
+        rows[4].flags.failed = true;
+        let outcome = run_policy(
+            &policy(
+                "[[rule]]\nname = \"all\"\nresponse_cache = \"1h\"\n",
+                &catalog,
+            ),
+            rows,
+            &catalog,
+        );
+        // Request 1: stored at 0 (until 60), hit at 10, miss at 70 (stored until 130), hit
+        // at 80. Request 2: miss, miss, hit. Seven calls of $0.0045, three served free.
+        assert_eq!(outcome.actions.response_cache_hits, 3);
+        close(usd(&outcome.cost), 4.0 * 0.0045);
+        assert_eq!(outcome.risk_free_savings, outcome.savings());
+    }
+
+    #[test]
+    fn caps_cut_reasoning_and_output_tokens_and_carry_their_risk() {
+        let catalog = catalog();
+        let mut thinking = tokens(1000, 1000);
+        thinking.reasoning = 600;
+        let rows = vec![row(&catalog, Tier::Complex, thinking, 0)];
+        let reasoning = run_policy(
+            &policy(
+                "[[rule]]\nname = \"think-less\"\ncap_reasoning = { reduction = 0.5 }\n",
+                &catalog,
+            ),
+            rows.clone(),
+            &catalog,
+        );
+        // Reasoning 600 → 300, so output 1,000 → 700: 1000×$3 + 700×$15 = $0.0135 for $0.018.
+        close(usd(&reasoning.cost), 0.0135);
+        assert_eq!(reasoning.risky_savings, reasoning.savings());
+        assert_eq!(reasoning.actions.reasoning_capped, 1);
+        let priors = RiskPriors::embedded().unwrap();
+        close(
+            reasoning.risk.expected_degraded_calls,
+            priors.cap(Cap::Reasoning, Tier::Complex).mean(),
+        );
+        let output = run_policy(
+            &policy(
+                "[[rule]]\nname = \"shorter\"\ncap_output = true\n",
+                &catalog,
+            ),
+            rows,
+            &catalog,
+        );
+        // The priors' default output cut: 400 visible tokens lose that share.
+        let removed = (400.0 * priors.cap_default_reduction(Cap::Output)).round();
+        close(
+            usd(&output.cost),
+            (3000.0 + (1000.0 - removed) * 15.0) / 1e6,
+        );
+        assert_eq!(output.actions.output_capped, 1);
+    }
+
+    #[test]
+    fn a_cached_call_on_a_cheaper_model_pays_the_cheaper_cache_and_savings_split() {
+        let catalog = catalog();
+        let mut rows = vec![
+            row(&catalog, Tier::Simple, tokens(2500, 100), 0),
+            row(&catalog, Tier::Simple, tokens(2500, 100), 60_000),
+        ];
+        for row in &mut rows {
+            row.prefix = Some(PromptPrefix {
+                hash: 1,
+                tokens: 2000,
+            });
+        }
+        let outcome = run_policy(
+            &policy(
+                "[[rule]]\nname = \"all\"\nroute = \"small\"\nprompt_cache = \"5m\"\n",
+                &catalog,
+            ),
+            rows,
+            &catalog,
+        );
+        // Per million: baseline 2 × (2500×$3 + 100×$15) = 18,000.
+        // Caching alone, on big: write 500×3 + 2000×3.75 + 100×15 = 10,500, then read
+        // 500×3 + 2000×0.3 + 1500 = 3,600: 14,100.
+        // On small with its cache: write 500×1 + 2000×1.25 + 100×5 = 3,500, then read
+        // 500 + 2000×0.1 + 500 = 1,200: 4,700.
+        close(usd(&outcome.baseline_cost), 18_000.0 / 1e6);
+        close(usd(&outcome.cost), 4_700.0 / 1e6);
+        close(usd(&outcome.risk_free_savings), (18_000.0 - 14_100.0) / 1e6);
+        close(usd(&outcome.risky_savings), (14_100.0 - 4_700.0) / 1e6);
+    }
+
+    #[test]
+    fn a_move_to_another_tokenizer_family_rescales_its_tokens() {
+        let catalog = catalog();
+        // Claude's tokenizer makes 1.16 tokens per o200k token (data/tokenizers.toml): 1,160
+        // prompt and 116 output tokens are 1,000 and 100 on an OpenAI model.
+        let rows = vec![row(&catalog, Tier::Simple, tokens(1160, 116), 0)];
+        let outcome = run_policy(
+            &policy("[[rule]]\nname = \"all\"\nroute = \"oa-mini\"\n", &catalog),
+            rows,
+            &catalog,
+        );
+        // 1000×$0.50 + 100×$2 per million.
+        close(usd(&outcome.cost), 700.0 / 1e6);
+        assert!(
+            outcome
+                .assumptions
+                .iter()
+                .any(|a| a.starts_with("claude → o200k: prompt tokens × 0.862"))
+        );
+    }
+
+    #[test]
+    fn baseline_replays_every_fixture_call_at_its_priced_cost() {
+        use crate::classify::ClassifyRules;
+        use crate::ingest::discover_sources;
+        use crate::pipeline::{RowContext, RunOptions, run};
+        let catalog = PriceCatalog::embedded().unwrap();
+        let rules = ClassifyRules::default();
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let sources = discover_sources(&[fixtures]).unwrap();
+        let output = run(
+            &sources,
+            RowContext {
+                catalog: &catalog,
+                rules: &rules,
+                tag_keys: &[],
+                count_text_tokens: false,
+            },
+            RunOptions::default(),
+        );
+        assert!(output.rows.len() > 300, "{} calls", output.rows.len());
+        let baseline = builtin("baseline", &catalog).unwrap().unwrap();
+        let priors = Priors::embedded().unwrap();
+        let risk = risk();
+        let latency = LatencyModels::fit(&output.rows, &catalog, &priors);
+        let tokenizers = Tokenizers::embedded().unwrap();
+        let input = ReplayInput {
+            run: &output,
+            catalog: &catalog,
+            priors: &priors,
+            risk: &risk,
+            latency: &latency,
+            tokenizers: &tokenizers,
+        };
+        let (calls, _) = replay_calls(&baseline, &input);
+        for (row, call) in output.rows.iter().zip(&calls) {
+            assert_eq!(call.cost, row.cost, "{}:{}", row.source, row.line);
+            assert!(!call.changed);
+        }
     }
 }
