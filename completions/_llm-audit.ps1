@@ -105,6 +105,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             break
         }
         'llm-audit;policies;check' {
+            [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
             [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

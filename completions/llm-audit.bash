@@ -642,12 +642,16 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__policies__subcmd__check)
-            opts="-h -V --pricing-litellm --help --version"
+            opts="-h -V --pricing --pricing-litellm --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pricing-litellm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

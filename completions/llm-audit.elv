@@ -96,6 +96,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --version 'Print version'
         }
         &'llm-audit;policies;check'= {
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
             cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
             cand -h 'Print help'
             cand --help 'Print help'

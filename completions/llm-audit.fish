@@ -126,6 +126,7 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from show" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from check" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from check" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'

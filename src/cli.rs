@@ -158,7 +158,7 @@ pub enum PoliciesAction {
     Check {
         /// Policy files (TOML).
         #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
+        policy_files: Vec<PathBuf>,
     },
 }
 

@@ -11,7 +11,9 @@ use crate::classify::ClassifyRules;
 use crate::cli::{AnalyzeArgs, InputArgs, PolicyArgs};
 use crate::commands::ExitStatus;
 use crate::commands::pricing::load_catalog;
-use crate::export::{CallsCsvWriter, Exporter, Report, ReportFormat, TableExporter};
+use crate::export::{
+    CallsCsvWriter, Exporter, LatencyReport, Report, ReportFormat, TableExporter, latency_reports,
+};
 use crate::ingest::{InputSource, discover_sources};
 use crate::pipeline::{RowContext, RunOptions, RunOutput, run as run_pipeline};
 use crate::policy::{
@@ -132,8 +134,12 @@ impl PolicySettings {
         })
     }
 
-    /// Replays the run under every policy.
-    pub fn replay(&self, run: &RunOutput, catalog: &PriceCatalog) -> Vec<PolicyOutcome> {
+    /// Replays the run under every policy; also returns the latency models fitted on it.
+    pub fn replay(
+        &self,
+        run: &RunOutput,
+        catalog: &PriceCatalog,
+    ) -> (Vec<PolicyOutcome>, Vec<LatencyReport>) {
         let latency = LatencyModels::fit(&run.rows, catalog, &self.priors);
         let input = ReplayInput {
             run,
@@ -143,10 +149,28 @@ impl PolicySettings {
             latency: &latency,
             tokenizers: &self.tokenizers,
         };
-        self.policies
+        let outcomes = self
+            .policies
             .iter()
             .map(|policy| replay(policy, &input))
-            .collect()
+            .collect();
+        (outcomes, latency_reports(&latency, catalog, &self.priors))
+    }
+
+    /// Runs the pipeline and the replays: the analysis both `analyze` and `compare` print.
+    pub fn analyze(&self, input: &InputSettings) -> Analysis {
+        let run = input.run();
+        let catalog = &input.catalog;
+        let summary = Summary::of(&run, catalog);
+        let (policies, latency) = self.replay(&run, catalog);
+        let mut report = Report::build(&run, &summary, catalog, &policies);
+        report.latency_models = latency;
+        Analysis {
+            run,
+            summary,
+            policies,
+            report,
+        }
     }
 }
 
@@ -194,17 +218,7 @@ pub struct Analysis {
 
 /// Runs the pipeline and the replays.
 pub fn analyze(settings: &AnalyzeSettings) -> Analysis {
-    let run = settings.input.run();
-    let catalog = &settings.input.catalog;
-    let summary = Summary::of(&run, catalog);
-    let policies = settings.policy.replay(&run, catalog);
-    let report = Report::build(&run, &summary, catalog, &policies);
-    Analysis {
-        run,
-        summary,
-        policies,
-        report,
-    }
+    settings.policy.analyze(&settings.input)
 }
 
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitStatus> {

@@ -4,20 +4,15 @@ use std::io::{BufWriter, IsTerminal, Write};
 
 use anyhow::Context;
 
-use crate::aggregate::Summary;
 use crate::cli::CompareArgs;
 use crate::commands::ExitStatus;
 use crate::commands::analyze::{InputSettings, PolicySettings};
-use crate::export::{Report, ReportFormat, write_comparison};
+use crate::export::{ReportFormat, write_comparison};
 
 pub fn run(args: CompareArgs) -> anyhow::Result<ExitStatus> {
     let mut input = InputSettings::from_args(args.input)?;
     let policy = PolicySettings::from_args(args.policy, &mut input)?;
-    let run = input.run();
-    let catalog = &input.catalog;
-    let summary = Summary::of(&run, catalog);
-    let outcomes = policy.replay(&run, catalog);
-    let report = Report::build(&run, &summary, catalog, &outcomes);
+    let report = policy.analyze(&input).report;
     for model in &report.unpriced_models {
         eprintln!(
             "warning: model `{}` is not in the price catalog: {} calls left unpriced",

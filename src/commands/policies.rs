@@ -44,8 +44,8 @@ pub fn run(command: PoliciesCommand) -> anyhow::Result<ExitStatus> {
             };
             out.write_all(text.as_bytes())?;
         }
-        PoliciesAction::Check { files } => {
-            for path in &files {
+        PoliciesAction::Check { policy_files } => {
+            for path in &policy_files {
                 let policy = Policy::from_file(path, &catalog)?;
                 writeln!(
                     out,

@@ -20,8 +20,8 @@ pub use pricing::{PeriodView, current_prices, write_model_detail, write_price_li
 pub use reconcile::{ReconcileReport, write_reconcile};
 pub use report::{
     ActionsReport, AmbiguousModel, Baseline, BillingLineReport, BlockedReport, ErrorReport,
-    GroupReport, InputReport, PolicyReport, PricingReport, Report, RiskReport, SCHEMA_VERSION,
-    TierRiskReport,
+    GroupReport, InputReport, LatencyReport, PolicyReport, PricingReport, Report, RiskReport,
+    SCHEMA_VERSION, TierRiskReport, latency_reports,
 };
 pub use risk::write_risk_priors;
 pub use terminal::{TableExporter, new_table, write_comparison};

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::aggregate::{Breakdown, GroupStats, Summary, task_order, tier_order};
 use crate::money::Money;
 use crate::pipeline::{RetryStats, RunOutput};
-use crate::policy::PolicyOutcome;
+use crate::policy::{LatencyBasis, LatencyModels, PolicyOutcome, Priors};
 use crate::pricing::{Origin, PriceCatalog, Resolution, ServiceTier, tier_is_priced};
 use crate::reconcile::{BillSide, Key, bill_lines};
 
@@ -47,6 +47,48 @@ pub struct Report {
     pub retries: RetryReport,
     /// Where the prices came from and which billing rules applied.
     pub pricing: PricingReport,
+    /// Each logged model's latency as the replays use it: fitted on the logs or a prior.
+    pub latency_models: Vec<LatencyReport>,
+}
+
+/// One model's latency model.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LatencyReport {
+    pub model: String,
+    /// `fitted from the logs` or `model prior` (published throughput).
+    pub basis: &'static str,
+    /// Usable timed calls of the model in the logs.
+    pub calls: u64,
+    pub time_to_first_token_ms: f64,
+    pub ms_per_output_token: f64,
+    /// Where a model prior's figures come from.
+    pub source: Option<String>,
+}
+
+/// The latency models of the run's priced models, one per catalog id.
+pub fn latency_reports(
+    models: &LatencyModels,
+    catalog: &PriceCatalog,
+    priors: &Priors,
+) -> Vec<LatencyReport> {
+    let mut reports: Vec<LatencyReport> = Vec::new();
+    for (price, fit) in models.fits() {
+        let id = &catalog.entry(price).id;
+        if reports.iter().any(|r| &r.model == id) {
+            continue;
+        }
+        reports.push(LatencyReport {
+            model: id.clone(),
+            basis: fit.basis.label(),
+            calls: fit.calls,
+            time_to_first_token_ms: fit.ttft_ms,
+            ms_per_output_token: fit.ms_per_output_token,
+            source: (fit.basis == LatencyBasis::ModelPrior)
+                .then(|| priors.model_latencies().get(id).map(|p| p.source.clone()))
+                .flatten(),
+        });
+    }
+    reports
 }
 
 /// Where the prices came from and which billing rules beyond tokens applied.
@@ -482,6 +524,7 @@ impl Report {
             schema_version: SCHEMA_VERSION,
             tool_version: env!("CARGO_PKG_VERSION"),
             catalog_version: catalog.version.clone(),
+            latency_models: Vec::new(),
             inputs: inputs_of(run),
             records: accounting.records,
             calls: accounting.calls,

@@ -314,6 +314,7 @@ impl Exporter for TableExporter {
         }
         writeln!(out, "{policies}")?;
         write_risk_details(&report.policies, out)?;
+        write_latency_models(report, out)?;
         writeln!(out, "Assumptions:")?;
         for p in &report.policies {
             for assumption in &p.assumptions {
@@ -394,11 +395,35 @@ pub fn write_comparison(report: &Report, unicode: bool, out: &mut dyn Write) -> 
         frontier.join(", ")
     )?;
     write_risk_details(policies, out)?;
+    write_latency_models(report, out)?;
     writeln!(out, "Assumptions:")?;
     for p in policies {
         for assumption in &p.assumptions {
             writeln!(out, "  {}: {assumption}", p.name)?;
         }
+    }
+    Ok(())
+}
+
+/// Where each logged model's replayed latency comes from.
+fn write_latency_models(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.latency_models.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "Latency models (first token + time per output token):")?;
+    for m in &report.latency_models {
+        writeln!(
+            out,
+            "  {}: {:.0} ms + {:.1} ms/token, {} ({} timed calls{})",
+            m.model,
+            m.time_to_first_token_ms,
+            m.ms_per_output_token,
+            m.basis,
+            count(m.calls),
+            m.source
+                .as_deref()
+                .map_or(String::new(), |source| format!("; {source}"))
+        )?;
     }
     Ok(())
 }

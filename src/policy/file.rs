@@ -58,8 +58,8 @@ struct RuleEntry {
     when: MatchEntry,
     #[serde(rename = "continue", default)]
     continues: bool,
-    route: Option<OneOrMany>,
-    cascade: Option<CascadeEntry>,
+    route: Option<toml::Spanned<OneOrMany>>,
+    cascade: Option<toml::Spanned<CascadeEntry>>,
     prompt_cache: Option<String>,
     response_cache: Option<String>,
     batch: Option<bool>,
@@ -345,8 +345,18 @@ impl Policy {
             let line = line_of(text, spanned.span().start);
             let entry = spanned.into_inner();
             let name = entry.name.clone();
-            let rule = compile(entry, line, catalog)
-                .with_context(|| format!("line {line}: rule `{name}`"))?;
+            // Model names are checked where they are written; other errors name the rule.
+            let at = |span: std::ops::Range<usize>| line_of(text, span.start);
+            let route_line = entry.route.as_ref().map(|r| at(r.span()));
+            let cascade_line = entry.cascade.as_ref().map(|c| at(c.span()));
+            let rule = compile(entry, line, catalog).map_err(|err| {
+                let line = match err.downcast_ref::<ModelError>() {
+                    Some(ModelError::Route) => route_line.unwrap_or(line),
+                    Some(ModelError::Cascade) => cascade_line.unwrap_or(line),
+                    None => line,
+                };
+                anyhow::anyhow!("line {line}: rule `{name}`: {err:#}")
+            })?;
             rules.push(rule);
         }
         Ok(Policy {
@@ -469,6 +479,15 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// Which action a bad model name was in, to point at its line.
+#[derive(Debug, thiserror::Error)]
+enum ModelError {
+    #[error("route")]
+    Route,
+    #[error("cascade")]
+    Cascade,
+}
+
 fn compile(entry: RuleEntry, line: usize, catalog: &PriceCatalog) -> anyhow::Result<PolicyRule> {
     let when = compile_match(entry.when)?;
     let model = |name: String| -> anyhow::Result<Target> {
@@ -490,7 +509,7 @@ fn compile(entry: RuleEntry, line: usize, catalog: &PriceCatalog) -> anyhow::Res
     if entry.route.is_some() && entry.cascade.is_some() {
         bail!("both `route` and `cascade`: a call goes to one model");
     }
-    let cascade = match entry.cascade {
+    let cascade = match entry.cascade.map(toml::Spanned::into_inner) {
         None => None,
         Some(c) => {
             if let Some(rate) = c.escalation_rate
@@ -500,20 +519,23 @@ fn compile(entry: RuleEntry, line: usize, catalog: &PriceCatalog) -> anyhow::Res
             }
             let escalate_to = match c.escalate_to {
                 None => None,
-                Some(name) => match model(name)? {
+                Some(name) => match model(name).context(ModelError::Cascade)? {
                     Target::Model(id) => Some(id),
                     Target::Cheaper => bail!("`escalate_to` must name a model"),
                 },
             };
             Some(Cascade {
-                first: targets(c.first)?,
+                first: targets(c.first).context(ModelError::Cascade)?,
                 escalate_to,
                 escalation_rate: c.escalation_rate,
             })
         }
     };
     let actions = Actions {
-        route: entry.route.map(targets).transpose()?,
+        route: entry
+            .route
+            .map(|route| targets(route.into_inner()).context(ModelError::Route))
+            .transpose()?,
         cascade,
         prompt_cache: entry
             .prompt_cache
@@ -696,4 +718,171 @@ fn hours(text: &str) -> anyhow::Result<(u32, u32)> {
         bail!("hours `{text}` is an empty range");
     }
     Ok(range)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Tier;
+    use crate::risk::test_row;
+
+    fn catalog() -> PriceCatalog {
+        PriceCatalog::embedded().unwrap()
+    }
+
+    fn compile_err(text: &str) -> String {
+        format!(
+            "{:#}",
+            Policy::from_toml(text, "t", &catalog()).unwrap_err()
+        )
+    }
+
+    fn input<'a>(
+        models: &'a [String],
+        tag_sets: &'a [TagSet],
+        catalog: &'a PriceCatalog,
+    ) -> MatchInput<'a> {
+        MatchInput {
+            models,
+            tag_sets,
+            catalog,
+        }
+    }
+
+    #[test]
+    fn the_example_policies_compile() {
+        let catalog = catalog();
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/policies");
+        for name in ["tiered-routing", "cross-provider", "off-hours-batch"] {
+            let policy = Policy::from_file(&folder.join(format!("{name}.toml")), &catalog).unwrap();
+            assert_eq!(policy.name, name);
+            assert!(!policy.rules.is_empty());
+        }
+    }
+
+    #[test]
+    fn errors_point_at_the_line() {
+        let text = "name = \"p\"\n\n[[rule]]\nname = \"typo\"\nmatch = { tier = \"simple\" }\nroute = \"gpt-4.1-minni\"\n";
+        let err = compile_err(text);
+        assert!(err.starts_with("line 6: rule `typo`"), "{err}");
+        assert!(err.contains("gpt-4.1-minni"), "{err}");
+        let err = compile_err("[[rule]]\nname = \"a\"\nprompt_cache = \"10m\"\n");
+        assert!(
+            err.starts_with("line 1: rule `a`") && err.contains("`5m` and `1h`"),
+            "{err}"
+        );
+        let err =
+            compile_err("[[rule]]\nname = \"a\"\nmatch = { tier = \"hard\" }\nbatch = true\n");
+        assert!(err.contains("unknown tier `hard`"), "{err}");
+        // Unknown keys are syntax errors, with toml's line and column.
+        let err = compile_err("[[rule]]\nname = \"a\"\nbatchh = true\n");
+        assert!(err.contains("line 3"), "{err}");
+        let err = compile_err(
+            "[[rule]]\nname = \"a\"\nroute = \"gpt-4o\"\ncascade = { try = \"gpt-4o-mini\" }\n",
+        );
+        assert!(err.contains("a call goes to one model"), "{err}");
+        let err = compile_err("[[rule]]\nname = \"a\"\ncontinue = true\n");
+        assert!(err.contains("does nothing"), "{err}");
+        let err =
+            compile_err("[[rule]]\nname = \"a\"\nmatch = { hours = \"9-9\" }\nbatch = true\n");
+        assert!(err.contains("empty range"), "{err}");
+        let err = compile_err(
+            "[[rule]]\nname = \"a\"\ncascade = { try = \"gpt-4o-mini\", escalation_rate = 1.5 }\n",
+        );
+        assert!(err.contains("not between 0 and 1"), "{err}");
+    }
+
+    #[test]
+    fn continue_merges_actions_and_the_first_of_a_kind_wins() {
+        let policy = Policy::from_toml(
+            r#"
+[[rule]]
+name = "cache"
+prompt_cache = "1h"
+continue = true
+
+[[rule]]
+name = "simple"
+match = { tier = "simple" }
+route = "gpt-4o-mini"
+prompt_cache = "5m"
+
+[[rule]]
+name = "never-reached-for-simple"
+batch = true
+"#,
+            "t",
+            &catalog(),
+        )
+        .unwrap();
+        let catalog = catalog();
+        let models = vec!["gpt-4o".to_string()];
+        let tags = vec![TagSet::new()];
+        let input = input(&models, &tags, &catalog);
+        let mut row = test_row();
+        row.classification.tier = Tier::Simple;
+        let (first, actions) = policy.actions_for(&row, &input).unwrap();
+        assert_eq!(first, 0);
+        assert_eq!(actions.prompt_cache, Some(CacheTtl::OneHour));
+        assert_eq!(
+            actions.route,
+            Some(vec![Target::Model("gpt-4o-mini".into())])
+        );
+        assert_eq!(actions.batch, None, "the simple rule ends the search");
+        row.classification.tier = Tier::Complex;
+        let (_, actions) = policy.actions_for(&row, &input).unwrap();
+        assert_eq!((actions.route, actions.batch), (None, Some(true)));
+    }
+
+    #[test]
+    fn conditions_read_tags_models_time_and_latency_need() {
+        let policy = Policy::from_toml(
+            r#"
+[[rule]]
+name = "night-billing-background"
+match = { tags = { project = "bill*" }, model = "gpt-4o*", hours = "22-06", days = ["sat", "sun"], latency = "background" }
+batch = true
+"#,
+            "t",
+            &catalog(),
+        )
+        .unwrap();
+        assert_eq!(policy.tag_keys().collect::<Vec<_>>(), ["project"]);
+        let catalog = catalog();
+        let models = vec!["gpt-4o-2024-08-06".to_string()];
+        let tags = vec![
+            TagSet::new(),
+            vec![("project".to_string(), "billing".to_string())],
+        ];
+        let input = input(&models, &tags, &catalog);
+        let mut row = test_row();
+        row.tags = 1;
+        // Saturday 2026-11-21 23:30 UTC.
+        row.timestamp_ms = Some(1_795_303_800_000);
+        assert!(policy.actions_for(&row, &input).is_some());
+        let mut streamed = row.clone();
+        streamed.flags.streamed = true;
+        assert!(
+            policy.actions_for(&streamed, &input).is_none(),
+            "interactive"
+        );
+        let mut noon = row.clone();
+        noon.timestamp_ms = Some(1_795_303_800_000 - 11 * 3_600_000);
+        assert!(
+            policy.actions_for(&noon, &input).is_none(),
+            "12:30 is outside 22-06"
+        );
+        let mut untagged = row.clone();
+        untagged.tags = 0;
+        assert!(
+            policy.actions_for(&untagged, &input).is_none(),
+            "no project tag"
+        );
+        let mut untimed = row;
+        untimed.timestamp_ms = None;
+        assert!(
+            policy.actions_for(&untimed, &input).is_none(),
+            "no timestamp"
+        );
+    }
 }

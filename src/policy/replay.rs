@@ -20,9 +20,7 @@ use crate::money::Money;
 use crate::pipeline::{CallRow, RunOutput};
 use crate::policy::file::{Actions, CacheTtl, Cascade, MatchInput, Policy, Target};
 use crate::policy::tally::{CallReplay, Tally};
-use crate::policy::{
-    LatencyBasis, LatencyModels, PolicyOutcome, Priors, TokenizerFamily, Tokenizers,
-};
+use crate::policy::{LatencyModels, PolicyOutcome, Priors, TokenizerFamily, Tokenizers};
 use crate::pricing::{BillingMode, PriceCatalog, call_cost};
 use crate::record::TokenBuckets;
 use crate::risk::{Block, Cap, Gap, RiskCell, RiskModel, feasibility};
@@ -520,7 +518,9 @@ fn assumptions(
     retokenized: &BTreeSet<(TokenizerFamily, TokenizerFamily)>,
 ) -> Vec<String> {
     let used = |test: fn(&Actions) -> bool| policy.rules.iter().any(|r| test(&r.actions));
-    let mut lines = latency_assumptions(input);
+    let mut lines = vec![
+        "latency: each model's fit on these logs, else its published throughput, else its tier's prior (see the latency models)".to_string(),
+    ];
     if used(|a| a.route.is_some() || a.cascade.is_some()) {
         lines.extend([
             "moved calls keep their logged cache reads and writes (the cache warms alike on the target)".to_string(),
@@ -595,42 +595,6 @@ fn assumptions(
     }) {
         lines.push(risk_assumption(input.risk));
     }
-    lines
-}
-
-/// Where each model's latency comes from: fitted on the logs, a model's published
-/// throughput, or its tier's prior.
-fn latency_assumptions(input: &ReplayInput<'_>) -> Vec<String> {
-    let mut fitted = Vec::new();
-    let mut priors = Vec::new();
-    for (price, fit) in input.latency.fits() {
-        let id = &input.catalog.entry(price).id;
-        match fit.basis {
-            LatencyBasis::Fitted => fitted.push(format!(
-                "{id} ({} calls: {:.0} ms + {:.1} ms/token)",
-                fit.calls, fit.ttft_ms, fit.ms_per_output_token
-            )),
-            LatencyBasis::ModelPrior => priors.push(id.clone()),
-            LatencyBasis::TierPrior => {}
-        }
-    }
-    let mut lines = Vec::new();
-    if !fitted.is_empty() {
-        lines.push(format!(
-            "latency fitted on the logs (median first token, robust slope per output token): {}",
-            fitted.join(", ")
-        ));
-    }
-    if !priors.is_empty() {
-        lines.push(format!(
-            "latency from published throughput (priors): {}",
-            priors.join(", ")
-        ));
-    }
-    lines.push(
-        "latency of other models, and of calls whose log records none: the model's fit or prior, else its tier's prior"
-            .to_string(),
-    );
     lines
 }
 
