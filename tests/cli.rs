@@ -1177,3 +1177,136 @@ fn risk_priors_lists_every_rate_with_its_evidence() {
     let table = run(&["risk", "priors"]);
     assert!(String::from_utf8_lossy(&table.stdout).contains("calibrate them on your own labels"));
 }
+
+#[test]
+fn compare_prints_a_column_per_policy_and_the_frontier() {
+    let logs = fixture("logs");
+    let tiered = fixture("policies/tiered-routing.toml");
+    let output = run(&[
+        "compare",
+        logs.to_str().unwrap(),
+        "--policy",
+        tiered.to_str().unwrap(),
+        "--policy",
+        "prompt-cache",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    let header = text.lines().find(|l| l.contains("baseline")).unwrap();
+    for column in ["baseline", "tiered-routing", "prompt-cache"] {
+        assert!(header.contains(column), "{header}");
+    }
+    for row in [
+        "risk-free",
+        "with risk",
+        "latency p95",
+        "calls routed",
+        "calls blocked",
+        "95% interval",
+        "frontier",
+        "Cost/risk frontier",
+        "Latency models",
+    ] {
+        assert!(text.contains(row), "missing {row}");
+    }
+
+    // The JSON of the same comparison: savings split, frontier consistent with cost and risk.
+    let output = run(&[
+        "compare",
+        "--format",
+        "json",
+        logs.to_str().unwrap(),
+        "--policy",
+        tiered.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let policies = report["policies"].as_array().unwrap();
+    assert_eq!(policies.len(), 2);
+    let baseline_cost = report["baseline"]["cost_usd"].as_f64().unwrap();
+    for p in policies {
+        let cost = p["cost_usd"].as_f64().unwrap();
+        let split =
+            p["risk_free_savings_usd"].as_f64().unwrap() + p["risky_savings_usd"].as_f64().unwrap();
+        assert!(
+            (baseline_cost - cost - split).abs() < 1e-9,
+            "savings split adds up"
+        );
+    }
+    let tiered = &policies[1];
+    assert_eq!(tiered["name"], "tiered-routing");
+    assert!(tiered["actions"]["routed"].as_u64().unwrap() > 0);
+    // Cheaper than the baseline and it routes calls: on the frontier, and the baseline
+    // (costlier, but with no risk) is on it too.
+    assert!(tiered["cost_usd"].as_f64().unwrap() < baseline_cost);
+    assert_eq!(tiered["dominated_by"], Value::Null);
+    assert_eq!(policies[0]["dominated_by"], Value::Null);
+    assert!(!report["latency_models"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn policies_lists_shows_and_checks() {
+    let output = run(&["policies"]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    for name in [
+        "baseline",
+        "cheaper-for-simple",
+        "cascade-verifiable",
+        "prompt-cache",
+        "response-cache",
+        "batch",
+        "balanced",
+    ] {
+        assert!(text.contains(name), "missing {name}");
+    }
+    let output = run(&["policies", "show", "balanced"]);
+    assert!(output.status.success());
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("[[rule]]")
+    );
+
+    let good = fixture("policies/tiered-routing.toml");
+    let output = run(&["policies", "check", good.to_str().unwrap()]);
+    assert!(output.status.success());
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("6 rules")
+    );
+
+    // The broken example names an unknown model on line 6: exit 2, with the line.
+    let broken = fixture("policies/broken.toml");
+    let output = run(&["policies", "check", broken.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("line 6: rule `typo`"), "{stderr}");
+    assert!(stderr.contains("gpt-4.1-minni"), "{stderr}");
+
+    // A bad policy file fails analyze before any log is read.
+    let output = run(&[
+        "analyze",
+        "--policy",
+        broken.to_str().unwrap(),
+        fixture("logs").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = run(&[
+        "analyze",
+        "--policy",
+        "no-such-policy",
+        fixture("logs").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("built-in: baseline")
+    );
+}
