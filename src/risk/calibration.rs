@@ -218,10 +218,18 @@ impl Basis {
 #[derive(Debug, Clone)]
 pub struct RiskModel {
     pub priors: RiskPriors,
-    cells: HashMap<CellKey, (u64, u64)>,
-    /// Per candidate: (degraded, prior-expected degraded) over all its labelled cells.
-    totals: HashMap<String, (f64, f64)>,
+    /// Labels per candidate model, looked up by `&str` on the replay's hot path.
+    candidates: HashMap<String, CandidateLabels>,
     pub calibration: Option<CalibrationFile>,
+}
+
+/// One candidate's labels.
+#[derive(Debug, Clone, Default)]
+struct CandidateLabels {
+    /// (labelled, degraded) per cell.
+    cells: HashMap<(Task, Tier, Gap), (u64, u64)>,
+    /// (degraded, prior-expected degraded) over all its labelled cells.
+    totals: (f64, f64),
 }
 
 impl RiskModel {
@@ -229,8 +237,7 @@ impl RiskModel {
     pub fn prior(priors: RiskPriors) -> RiskModel {
         RiskModel {
             priors,
-            cells: HashMap::new(),
-            totals: HashMap::new(),
+            candidates: HashMap::new(),
             calibration: None,
         }
     }
@@ -246,13 +253,14 @@ impl RiskModel {
                     cell.candidate, cell.task, cell.tier
                 ));
             }
-            let entry = model.cells.entry(key.clone()).or_default();
+            let (candidate, task, tier, gap) = key;
+            let prior_mean = model.priors.cell(task, tier, gap).mean();
+            let labels = model.candidates.entry(candidate).or_default();
+            let entry = labels.cells.entry((task, tier, gap)).or_default();
             entry.0 += cell.labelled;
             entry.1 += cell.degraded;
-            let prior_mean = model.priors.cell(key.1, key.2, key.3).mean();
-            let total = model.totals.entry(key.0).or_default();
-            total.0 += cell.degraded as f64;
-            total.1 += cell.labelled as f64 * prior_mean;
+            labels.totals.0 += cell.degraded as f64;
+            labels.totals.1 += cell.labelled as f64 * prior_mean;
         }
         model.calibration = Some(file);
         Ok(model)
@@ -268,11 +276,11 @@ impl RiskModel {
     /// therefore stays near the prior; plentiful data speaks for itself.
     pub fn rate(&self, candidate: &str, task: Task, tier: Tier, gap: Gap) -> (BetaRate, Basis) {
         let prior = self.priors.cell(task, tier, gap);
-        let Some(&(degraded, expected)) = self.totals.get(candidate) else {
+        let Some(labels) = self.candidates.get(candidate) else {
             return (prior, Basis::Prior);
         };
-        let key = (candidate.to_owned(), task, tier, gap);
-        let own = self.cells.get(&key).copied();
+        let (degraded, expected) = labels.totals;
+        let own = labels.cells.get(&(task, tier, gap)).copied();
         let (own_degraded, own_expected) =
             own.map_or((0.0, 0.0), |(n, k)| (k as f64, n as f64 * prior.mean()));
         let scale = (degraded - own_degraded + MODEL_WIDE_SHRINK)
