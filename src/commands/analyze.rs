@@ -32,8 +32,8 @@ pub struct InputSettings {
     pub options: RunOptions,
     /// Tag keys rows keep: those the policies match on.
     pub tag_keys: Vec<String>,
-    /// Count prompt tokens with the real tokenizers (a policy routes to a named model).
-    pub count_text_tokens: bool,
+    /// Per catalog entry: count its calls' prompt tokens with the real tokenizers.
+    pub count_text_tokens: Vec<bool>,
 }
 
 impl InputSettings {
@@ -55,7 +55,7 @@ impl InputSettings {
                 keep_duplicates: args.no_dedupe,
             },
             tag_keys: Vec::new(),
-            count_text_tokens: false,
+            count_text_tokens: Vec::new(),
         })
     }
 
@@ -65,7 +65,7 @@ impl InputSettings {
             catalog: &self.catalog,
             rules: &self.rules,
             tag_keys: &self.tag_keys,
-            count_text_tokens: self.count_text_tokens,
+            count_text_tokens: &self.count_text_tokens,
         };
         run_pipeline(&self.sources, context, self.options)
     }
@@ -118,9 +118,8 @@ impl PolicySettings {
             }
             policies.push(policy);
         }
-        // A named target may use another tokenizer than the logged model: count the prompt
-        // text so the move's token ratio is exact where a real tokenizer covers both sides.
-        input.count_text_tokens |= policies.iter().any(Policy::names_models);
+        let tokenizers = Tokenizers::embedded().map_err(anyhow::Error::msg)?;
+        input.count_text_tokens = count_text_for(&policies, &input.catalog, &tokenizers);
         for key in policies.iter().flat_map(Policy::tag_keys) {
             if !input.tag_keys.iter().any(|k| k == key) {
                 input.tag_keys.push(key.to_string());
@@ -130,7 +129,7 @@ impl PolicySettings {
             policies,
             priors,
             risk,
-            tokenizers: Tokenizers::embedded().map_err(anyhow::Error::msg)?,
+            tokenizers,
         })
     }
 
@@ -172,6 +171,31 @@ impl PolicySettings {
             report,
         }
     }
+}
+
+/// Which catalog entries' calls get their prompt text counted with the real tokenizers: a
+/// count only changes a move's token ratio when cl100k is on one side, so the calls of cl100k
+/// models when a policy names a target, and every call when a named target is cl100k.
+fn count_text_for(
+    policies: &[Policy],
+    catalog: &PriceCatalog,
+    tokenizers: &Tokenizers,
+) -> Vec<bool> {
+    let named: Vec<&str> = policies.iter().flat_map(Policy::named_models).collect();
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let cl100k = |entry| tokenizers.is_cl100k(tokenizers.family(entry));
+    let to_cl100k = named.iter().any(|id| {
+        catalog
+            .resolve(id, None)
+            .is_some_and(|index| cl100k(catalog.entry(index)))
+    });
+    catalog
+        .entries()
+        .iter()
+        .map(|entry| to_cl100k || cl100k(entry))
+        .collect()
 }
 
 /// Validated settings of `analyze`.

@@ -23,7 +23,7 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<ExitStatus> {
         catalog: &catalog,
         rules: &rules,
         tag_keys: &[],
-        count_text_tokens: false,
+        count_text_tokens: &[],
     };
     let trace_run = run_pipeline(
         &traces,

@@ -146,9 +146,10 @@ pub struct RowContext<'c> {
     /// Tag keys kept on rows (what policies match on and reports group by); other tags, which
     /// may carry a value per call (trace ids), are dropped to keep rows small.
     pub tag_keys: &'c [String],
-    /// Count the prompt text's tokens with the real tokenizers (for replays that move calls
-    /// across tokenizer families; costs time, so only when a policy needs it).
-    pub count_text_tokens: bool,
+    /// Per catalog entry: count the prompt text of its calls with the real tokenizers (for
+    /// replays that move calls where an exact count changes the token ratio; it costs time, so
+    /// only where a policy needs it). Empty: never.
+    pub count_text_tokens: &'c [bool],
 }
 
 /// A call's kept tags, sorted by key: `(key, value)` pairs.
@@ -399,7 +400,11 @@ impl<'c> Collector<'c> {
                     let mut row =
                         build_row(&record, self.source, line, model, self.context.catalog);
                     row.tags = self.tag_set(&record.tags);
-                    if self.context.count_text_tokens {
+                    if row
+                        .price
+                        .and_then(|p| self.context.count_text_tokens.get(p as usize))
+                        .is_some_and(|&count| count)
+                    {
                         row.text_tokens = record.text.as_ref().and_then(count_text);
                     }
                     self.context.rules.apply(&record, &mut row.classification);

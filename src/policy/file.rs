@@ -373,16 +373,23 @@ impl Policy {
             .flat_map(|rule| rule.when.tags.iter().map(|(key, _)| key.as_str()))
     }
 
-    /// Whether a rule sends calls to a model it names (not only the catalog's sibling).
-    pub fn names_models(&self) -> bool {
-        let named = |targets: &[Target]| targets.iter().any(|t| matches!(t, Target::Model(_)));
-        self.rules.iter().any(|rule| {
-            rule.actions.route.as_deref().is_some_and(named)
-                || rule
-                    .actions
-                    .cascade
-                    .as_ref()
-                    .is_some_and(|c| named(&c.first) || c.escalate_to.is_some())
+    /// The catalog ids the rules send calls to by name (not the catalog's sibling).
+    pub fn named_models(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().flat_map(|rule| {
+            let actions = &rule.actions;
+            let route = actions.route.iter().flatten();
+            let cascade = actions.cascade.iter().flat_map(|c| c.first.iter());
+            let escalate = actions
+                .cascade
+                .iter()
+                .filter_map(|c| c.escalate_to.as_deref());
+            route
+                .chain(cascade)
+                .filter_map(|target| match target {
+                    Target::Model(id) => Some(id.as_str()),
+                    Target::Cheaper => None,
+                })
+                .chain(escalate)
         })
     }
 

@@ -616,7 +616,7 @@ fn risk_assumption(risk: &RiskModel) -> String {
 mod tests {
     use super::*;
     use crate::classify::{Classification, Reasons, Task, Tier, Verifiable};
-    use crate::policy::builtin;
+    use crate::policy::{TextTokens, builtin};
     use crate::record::{PromptPrefix, Provider};
     use crate::risk::RiskPriors;
 
@@ -660,6 +660,15 @@ cache_read = 0.2
 cache_write_5m = 2.5
 cache_write_1h = 4.0
 context_window = 100000
+source = "test"
+checked = "2026-11-21"
+[[model]]
+id = "gpt-4"
+provider = "openai"
+tier = "flagship"
+input = 30.0
+output = 60.0
+context_window = 8192
 source = "test"
 checked = "2026-11-21"
 [[model]]
@@ -1149,6 +1158,29 @@ cascade = { try = "small", escalation_rate = 0.25 }
     }
 
     #[test]
+    fn real_token_counts_set_the_ratio_when_cl100k_is_on_one_side() {
+        let catalog = catalog();
+        let mut gpt4 = row(&catalog, Tier::Simple, tokens(1000, 100), 0);
+        gpt4.price = catalog.resolve("gpt-4", None);
+        gpt4.provider = Provider::OpenAi;
+        // 1000×$30 + 100×$60 per million.
+        gpt4.cost = Money::parse_usd("0.036");
+        // The prompt text is 100 cl100k tokens but 90 o200k ones: the call's own ratio, 0.9,
+        // replaces the table's 1.0 for its prompt (output keeps the table's factor, 1.0).
+        gpt4.text_tokens = Some(TextTokens {
+            o200k: 90,
+            cl100k: 100,
+        });
+        let outcome = run_policy(
+            &policy("[[rule]]\nname = \"all\"\nroute = \"oa-mini\"\n", &catalog),
+            vec![gpt4],
+            &catalog,
+        );
+        // 900×$0.50 + 100×$2 per million.
+        close(usd(&outcome.cost), 650.0 / 1e6);
+    }
+
+    #[test]
     fn baseline_replays_every_fixture_call_at_its_priced_cost() {
         use crate::classify::ClassifyRules;
         use crate::ingest::discover_sources;
@@ -1163,7 +1195,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
                 catalog: &catalog,
                 rules: &rules,
                 tag_keys: &[],
-                count_text_tokens: false,
+                count_text_tokens: &[],
             },
             RunOptions::default(),
         );

@@ -278,6 +278,13 @@ impl Tokenizers {
         }
     }
 
+    /// Whether OpenAI's cl100k tokenizer counts this family exactly. Real counts only change a
+    /// move's ratio when cl100k is on one side: the table is relative to o200k, so a move
+    /// between o200k and a table family gives the table's ratio either way.
+    pub fn is_cl100k(&self, family: TokenizerFamily) -> bool {
+        self.get(family).counted_by == Some(Counter::Cl100k)
+    }
+
     /// The loaded family behind an index. Indices only come from this table, so the fallback
     /// family is never substituted in practice; it keeps an index from a foreign table from
     /// panicking.
