@@ -1105,6 +1105,31 @@ cascade = { try = "small", escalation_rate = 0.25 }
     }
 
     #[test]
+    fn a_move_and_a_cap_on_one_call_are_two_ways_to_degrade() {
+        let catalog = catalog();
+        let mut thinking = tokens(1000, 1000);
+        thinking.reasoning = 600;
+        let outcome = run_policy(
+            &policy(
+                "[[rule]]\nname = \"both\"\nroute = \"mid\"\ncap_reasoning = { reduction = 0.5 }\n",
+                &catalog,
+            ),
+            vec![row(&catalog, Tier::Complex, thinking, 0)],
+            &catalog,
+        );
+        // mid, 300 reasoning tokens fewer: 1000×$2 + 700×$10 per million.
+        close(usd(&outcome.cost), 9_000.0 / 1e6);
+        let risk = risk();
+        let (moved, _) = risk.rate("mid", Task::Extraction, Tier::Complex, Gap::OneStep);
+        let capped = risk.priors.cap(Cap::Reasoning, Tier::Complex);
+        close(
+            outcome.risk.expected_degraded_calls,
+            1.0 - (1.0 - moved.mean()) * (1.0 - capped.mean()),
+        );
+        assert_eq!(outcome.risk.calls_at_risk, 1);
+    }
+
+    #[test]
     fn a_cached_call_on_a_cheaper_model_pays_the_cheaper_cache_and_savings_split() {
         let catalog = catalog();
         let mut rows = vec![

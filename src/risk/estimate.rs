@@ -82,7 +82,9 @@ pub fn summarize(
     let mut total = Sums::default();
     let mut bases = (false, false);
     for (cell, &calls) in cells {
-        let (rate, basis) = cell_rate(cell, model, catalog);
+        let Some((rate, basis)) = cell_rate(cell, model, catalog) else {
+            continue;
+        };
         let caught = cell
             .escalated_on
             .map_or(0.0, |check| model.priors.catch(check).catch_rate);
@@ -146,8 +148,12 @@ pub fn summarize(
 /// A cell's degradation rate. A model change and each cap are taken as independent ways to
 /// degrade the answer: P = 1 − Π(1 − pᵢ), as a Beta with the weakest part's concentration
 /// (the least certain part bounds what is known of the whole). The basis is the weakest
-/// part's too.
-pub fn cell_rate(cell: &RiskCell, model: &RiskModel, catalog: &PriceCatalog) -> (BetaRate, Basis) {
+/// part's too. `None` for a cell that changes nothing (no risk to rate).
+pub fn cell_rate(
+    cell: &RiskCell,
+    model: &RiskModel,
+    catalog: &PriceCatalog,
+) -> Option<(BetaRate, Basis)> {
     let mut parts: Vec<(BetaRate, Basis)> = Vec::with_capacity(3);
     if let Some(gap) = cell.gap {
         let candidate = &catalog.entry(cell.target).id;
@@ -162,15 +168,8 @@ pub fn cell_rate(cell: &RiskCell, model: &RiskModel, catalog: &PriceCatalog) -> 
         }
     }
     match parts.as_slice() {
-        // A cell changes something; an empty one carries no risk.
-        [] => (
-            BetaRate {
-                alpha: 0.0,
-                beta: 1.0,
-            },
-            Basis::Prior,
-        ),
-        [one] => *one,
+        [] => None,
+        [one] => Some(*one),
         _ => {
             let kept: f64 = parts.iter().map(|(rate, _)| 1.0 - rate.mean()).product();
             let concentration = parts
@@ -182,7 +181,7 @@ pub fn cell_rate(cell: &RiskCell, model: &RiskModel, catalog: &PriceCatalog) -> 
                 .map(|&(_, basis)| basis)
                 .min()
                 .unwrap_or(Basis::Prior);
-            (BetaRate::with_mean(1.0 - kept, concentration), basis)
+            Some((BetaRate::with_mean(1.0 - kept, concentration), basis))
         }
     }
 }
