@@ -55,7 +55,9 @@ pub struct RiskEstimate {
     /// 95% interval of the number of degraded calls.
     pub degraded_calls_low: f64,
     pub degraded_calls_high: f64,
-    /// Expected calls a cascade escalates to the original model (its check caught a failure).
+    /// Expected calls a cascade escalates to the original model (its check caught a failure):
+    /// the escalations the replay priced, set by the policy's tally (a policy may state its
+    /// cascade's rate), not by `summarize`.
     pub expected_escalations: f64,
     /// Share of baseline spend that sits on calls at risk.
     pub spend_share_at_risk: f64,
@@ -109,7 +111,6 @@ pub fn summarize(
                 variance: binomial,
             }
         };
-        estimate.expected_escalations += calls as f64 * rate.mean() * caught;
         if basis == Basis::Prior {
             bases.0 = true;
         } else {
