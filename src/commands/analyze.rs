@@ -245,6 +245,17 @@ pub fn analyze(settings: &AnalyzeSettings) -> Analysis {
     settings.policy.analyze(&settings.input)
 }
 
+/// Says on stderr which models the catalog could not price: their calls are left out of every
+/// total, never counted as $0.
+pub fn warn_unpriced(report: &Report) {
+    for model in &report.unpriced_models {
+        eprintln!(
+            "warning: model `{}` is not in the price catalog: {} calls left unpriced",
+            model.key, model.calls
+        );
+    }
+}
+
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitStatus> {
     let mut settings = AnalyzeSettings::from_args(args)?;
     let analysis = analyze(&settings);
@@ -258,12 +269,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitStatus> {
         .and_then(|()| writer.flush())
         .with_context(|| format!("writing {}", path.display()))?;
     }
-    for model in &analysis.report.unpriced_models {
-        eprintln!(
-            "warning: model `{}` is not in the price catalog: {} calls left unpriced",
-            model.key, model.calls
-        );
-    }
+    warn_unpriced(&analysis.report);
     let stdout = std::io::stdout();
     let exporter: Box<dyn Exporter> = match settings.format {
         ReportFormat::Table => Box::new(TableExporter {

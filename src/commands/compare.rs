@@ -6,19 +6,14 @@ use anyhow::Context;
 
 use crate::cli::CompareArgs;
 use crate::commands::ExitStatus;
-use crate::commands::analyze::{InputSettings, PolicySettings};
+use crate::commands::analyze::{InputSettings, PolicySettings, warn_unpriced};
 use crate::export::{ReportFormat, write_comparison};
 
 pub fn run(args: CompareArgs) -> anyhow::Result<ExitStatus> {
     let mut input = InputSettings::from_args(args.input)?;
     let policy = PolicySettings::from_args(args.policy, &mut input)?;
     let report = policy.analyze(&input).report;
-    for model in &report.unpriced_models {
-        eprintln!(
-            "warning: model `{}` is not in the price catalog: {} calls left unpriced",
-            model.key, model.calls
-        );
-    }
+    warn_unpriced(&report);
     let stdout = std::io::stdout();
     let unicode = stdout.is_terminal();
     let mut out = BufWriter::new(stdout.lock());

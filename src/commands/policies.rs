@@ -9,7 +9,7 @@ use crate::cli::{PoliciesAction, PoliciesCommand};
 use crate::commands::ExitStatus;
 use crate::commands::pricing::load_catalog;
 use crate::export::{ReportFormat, new_table};
-use crate::policy::{BUILTIN_POLICIES, Policy, builtin};
+use crate::policy::{BUILTIN_POLICIES, Policy, builtin, builtin_names, builtin_text};
 use crate::pricing::PriceCatalog;
 
 /// One policy as `policies list --format json` shows it.
@@ -38,9 +38,8 @@ pub fn run(command: PoliciesCommand) -> anyhow::Result<ExitStatus> {
     }) {
         PoliciesAction::List { format } => list(&catalog, format, unicode, &mut out)?,
         PoliciesAction::Show { name } => {
-            let Some((_, text)) = BUILTIN_POLICIES.iter().find(|(n, _)| *n == name) else {
-                let names: Vec<&str> = BUILTIN_POLICIES.iter().map(|(n, _)| *n).collect();
-                bail!("no built-in policy `{name}` (one of {})", names.join(", "));
+            let Some(text) = builtin_text(&name) else {
+                bail!("no built-in policy `{name}` (one of {})", builtin_names());
             };
             out.write_all(text.as_bytes())?;
         }

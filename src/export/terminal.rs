@@ -315,13 +315,7 @@ impl Exporter for TableExporter {
         writeln!(out, "{policies}")?;
         write_risk_details(&report.policies, out)?;
         write_latency_models(report, out)?;
-        writeln!(out, "Assumptions:")?;
-        for p in &report.policies {
-            for assumption in &p.assumptions {
-                writeln!(out, "  {}: {assumption}", p.name)?;
-            }
-        }
-        Ok(())
+        write_assumptions(&report.policies, out)
     }
 }
 
@@ -396,6 +390,11 @@ pub fn write_comparison(report: &Report, unicode: bool, out: &mut dyn Write) -> 
     )?;
     write_risk_details(policies, out)?;
     write_latency_models(report, out)?;
+    write_assumptions(policies, out)
+}
+
+/// What each policy's replay assumed.
+fn write_assumptions(policies: &[PolicyReport], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "Assumptions:")?;
     for p in policies {
         for assumption in &p.assumptions {

@@ -47,9 +47,22 @@ pub const DEFAULT_POLICIES: [&str; 6] = [
     "batch",
 ];
 
+/// A built-in policy's file, by name.
+pub fn builtin_text(name: &str) -> Option<&'static str> {
+    BUILTIN_POLICIES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
+/// The built-in policies' names, for messages: `a, b, c`.
+pub fn builtin_names() -> String {
+    BUILTIN_POLICIES.map(|(name, _)| name).join(", ")
+}
+
 /// A built-in policy by name.
 pub fn builtin(name: &str, catalog: &PriceCatalog) -> Option<anyhow::Result<Policy>> {
-    let (_, text) = BUILTIN_POLICIES.iter().find(|(n, _)| *n == name)?;
+    let text = builtin_text(name)?;
     Some(
         Policy::from_toml(text, name, catalog).with_context(|| format!("built-in policy `{name}`")),
     )
@@ -62,10 +75,9 @@ pub fn load_policy(spec: &str, catalog: &PriceCatalog) -> anyhow::Result<Policy>
     }
     let path = Path::new(spec);
     if !path.exists() {
-        let names: Vec<&str> = BUILTIN_POLICIES.iter().map(|(n, _)| *n).collect();
         bail!(
             "no built-in policy and no file named `{spec}` (built-in: {})",
-            names.join(", ")
+            builtin_names()
         );
     }
     Policy::from_file(path, catalog)

@@ -10,7 +10,9 @@ mod replay;
 mod tally;
 mod tokens;
 
-pub use builtin::{BUILTIN_POLICIES, DEFAULT_POLICIES, builtin, load_policy};
+pub use builtin::{
+    BUILTIN_POLICIES, DEFAULT_POLICIES, builtin, builtin_names, builtin_text, load_policy,
+};
 pub use file::{
     Actions, CHEAPER, CacheTtl, Cascade, LatencyNeed, MatchInput, Policy, PolicyRule, Target,
 };
