@@ -62,6 +62,28 @@ impl ReplayInput<'_> {
         )
     }
 
+    /// The call's logged tokens as model `to` would count them, and the tokenizer families
+    /// when `from` (the call's model) counts in another family.
+    fn tokens_on(
+        &self,
+        row: &CallRow,
+        from: u32,
+        to: u32,
+    ) -> (TokenBuckets, Option<(TokenizerFamily, TokenizerFamily)>) {
+        let tokenizers = self.tokenizers;
+        let source = tokenizers.family(self.catalog.entry(from));
+        let target = tokenizers.family(self.catalog.entry(to));
+        if source == target {
+            return (row.tokens, None);
+        }
+        let tokens = retokenize(
+            &row.tokens,
+            tokenizers.call_ratio(source, target, row.text_tokens),
+            tokenizers.output_factor(source, target),
+        );
+        (tokens, Some((source, target)))
+    }
+
     fn cost(&self, price: u32, tokens: &TokenBuckets, mode: BillingMode) -> Money {
         call_cost(self.catalog.entry(price), tokens, mode)
     }
@@ -221,17 +243,7 @@ fn plan(row: &CallRow, actions: &Actions, input: &ReplayInput<'_>) -> Plan {
         }
     }
     if let Some(moved) = plan.moved.as_mut() {
-        let tokenizers = input.tokenizers;
-        let from = tokenizers.family(entry);
-        let to = tokenizers.family(input.catalog.entry(moved.target));
-        if from != to {
-            moved.retokenized = Some((from, to));
-            plan.tokens = retokenize(
-                &row.tokens,
-                tokenizers.call_ratio(from, to, row.text_tokens),
-                tokenizers.output_factor(from, to),
-            );
-        }
+        (plan.tokens, moved.retokenized) = input.tokens_on(row, price, moved.target);
     }
     let priors = &input.risk.priors;
     if let Some(cap) = actions.cap_reasoning
@@ -484,18 +496,7 @@ fn price(row: &CallRow, plan: &Plan, cache: &CacheOutcome, input: &ReplayInput<'
     };
     if let Some(escalation) = plan.moved.and_then(|m| m.escalation) {
         // Escalations pay the stronger model for the call as logged (in its tokenizer).
-        let tokenizers = input.tokenizers;
-        let from = tokenizers.family(input.catalog.entry(price));
-        let to = tokenizers.family(input.catalog.entry(escalation.to));
-        let tokens = if from == to {
-            row.tokens
-        } else {
-            retokenize(
-                &row.tokens,
-                tokenizers.call_ratio(from, to, row.text_tokens),
-                tokenizers.output_factor(from, to),
-            )
-        };
+        let (tokens, _) = input.tokens_on(row, price, escalation.to);
         cost += input
             .cost(escalation.to, &tokens, mode)
             .scaled(escalation.rate);
