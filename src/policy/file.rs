@@ -26,6 +26,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use globset::GlobMatcher;
@@ -187,8 +188,10 @@ pub struct CapAction {
 /// What a policy does to a call. Every field is one kind of action.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Actions {
-    pub route: Option<Vec<Target>>,
-    pub cascade: Option<Cascade>,
+    /// Shared with the rule: merging a rule's actions into a call's is a reference count, not a
+    /// copy of its model names, on every call of every replay.
+    pub route: Option<Arc<[Target]>>,
+    pub cascade: Option<Arc<Cascade>>,
     pub prompt_cache: Option<CacheTtl>,
     /// Window, in milliseconds, in which an exact repeat is served from a response cache.
     pub response_cache: Option<i64>,
@@ -377,7 +380,7 @@ impl Policy {
     pub fn named_models(&self) -> impl Iterator<Item = &str> {
         self.rules.iter().flat_map(|rule| {
             let actions = &rule.actions;
-            let route = actions.route.iter().flatten();
+            let route = actions.route.iter().flat_map(|route| route.iter());
             let cascade = actions.cascade.iter().flat_map(|c| c.first.iter());
             let escalate = actions
                 .cascade
@@ -542,8 +545,9 @@ fn compile(entry: RuleEntry, line: usize, catalog: &PriceCatalog) -> anyhow::Res
         route: entry
             .route
             .map(|route| targets(route.into_inner()).context(ModelError::Route))
-            .transpose()?,
-        cascade,
+            .transpose()?
+            .map(Arc::from),
+        cascade: cascade.map(Arc::new),
         prompt_cache: entry
             .prompt_cache
             .as_deref()
@@ -832,8 +836,8 @@ batch = true
         assert_eq!(first, 0);
         assert_eq!(actions.prompt_cache, Some(CacheTtl::OneHour));
         assert_eq!(
-            actions.route,
-            Some(vec![Target::Model("gpt-4o-mini".into())])
+            actions.route.as_deref(),
+            Some([Target::Model("gpt-4o-mini".into())].as_slice())
         );
         assert_eq!(actions.batch, None, "the simple rule ends the search");
         row.classification.tier = Tier::Complex;
