@@ -274,14 +274,23 @@ pub enum LatencyNeed {
     Background,
 }
 
+/// What a rule asks of a call's check.
+#[derive(Debug, Clone)]
+enum VerifiableCondition {
+    /// Any check.
+    Any,
+    /// No check.
+    None,
+    /// One of these checks.
+    OneOf(Vec<Verifiable>),
+}
+
 /// Conditions of a rule; every one given must hold.
 #[derive(Debug, Clone, Default)]
 struct Conditions {
     tasks: Option<Vec<Task>>,
     tiers: Option<Vec<Tier>>,
-    /// `Some(None)`: any check; `Some(Some(kinds))`: one of these.
-    verifiable: Option<Option<Vec<Verifiable>>>,
-    not_verifiable: bool,
+    verifiable: Option<VerifiableCondition>,
     providers: Option<Vec<Provider>>,
     models: Vec<GlobMatcher>,
     tags: Vec<(String, GlobMatcher)>,
@@ -422,9 +431,12 @@ impl Conditions {
         self.tasks.as_ref().is_none_or(|t| t.contains(&c.task))
             && self.tiers.as_ref().is_none_or(|t| t.contains(&c.tier))
             && match &self.verifiable {
-                None => !self.not_verifiable || c.verifiable.is_none(),
-                Some(None) => c.verifiable.is_some(),
-                Some(Some(kinds)) => c.verifiable.is_some_and(|v| kinds.contains(&v)),
+                None => true,
+                Some(VerifiableCondition::Any) => c.verifiable.is_some(),
+                Some(VerifiableCondition::None) => c.verifiable.is_none(),
+                Some(VerifiableCondition::OneOf(kinds)) => {
+                    c.verifiable.is_some_and(|v| kinds.contains(&v))
+                }
             }
             && self
                 .providers
@@ -632,10 +644,10 @@ fn compile_match(when: MatchEntry) -> anyhow::Result<Conditions> {
                 .collect::<anyhow::Result<Vec<_>>>()
         })
         .transpose()?;
-    let (verifiable, not_verifiable) = match when.verifiable {
-        None => (None, false),
-        Some(VerifiableEntry::Any(true)) => (Some(None), false),
-        Some(VerifiableEntry::Any(false)) => (None, true),
+    let verifiable = match when.verifiable {
+        None => None,
+        Some(VerifiableEntry::Any(true)) => Some(VerifiableCondition::Any),
+        Some(VerifiableEntry::Any(false)) => Some(VerifiableCondition::None),
         Some(VerifiableEntry::Kinds(kinds)) => {
             let kinds = kinds
                 .into_vec()
@@ -646,7 +658,7 @@ fn compile_match(when: MatchEntry) -> anyhow::Result<Conditions> {
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            (Some(Some(kinds)), false)
+            Some(VerifiableCondition::OneOf(kinds))
         }
     };
     let hours = when.hours.as_deref().map(hours).transpose()?;
@@ -686,7 +698,6 @@ fn compile_match(when: MatchEntry) -> anyhow::Result<Conditions> {
             .map(|list| list.into_vec().iter().map(|t| tier(t)).collect())
             .transpose()?,
         verifiable,
-        not_verifiable,
         providers,
         models: when
             .model
@@ -895,5 +906,35 @@ batch = true
             policy.actions_for(&untimed, &input).is_none(),
             "no timestamp"
         );
+    }
+
+    #[test]
+    fn verifiable_matches_any_check_none_or_the_kinds_listed() {
+        let catalog = catalog();
+        let compile = |condition: &str| {
+            Policy::from_toml(
+                &format!(
+                    "[[rule]]\nname = \"r\"\nmatch = {{ verifiable = {condition} }}\nbatch = true\n"
+                ),
+                "t",
+                &catalog,
+            )
+            .unwrap()
+        };
+        let models = vec!["gpt-4o".to_string()];
+        let tags = vec![TagSet::new()];
+        let input = input(&models, &tags, &catalog);
+        let plain = test_row();
+        let mut code = test_row();
+        code.classification.verifiable = Some(Verifiable::Code);
+        let matches = |policy: &Policy, row: &CallRow| policy.actions_for(row, &input).is_some();
+        let any = compile("true");
+        assert!(matches(&any, &code) && !matches(&any, &plain));
+        let none = compile("false");
+        assert!(!matches(&none, &code) && matches(&none, &plain));
+        let schema = compile("[\"json_schema\", \"tool_call\"]");
+        assert!(!matches(&schema, &code) && !matches(&schema, &plain));
+        let code_only = compile("\"code\"");
+        assert!(matches(&code_only, &code));
     }
 }
