@@ -4,6 +4,7 @@
 
 mod accounting;
 mod chunks;
+mod intern;
 mod retries;
 mod row;
 
@@ -29,6 +30,7 @@ use crate::ingest::{
     parse_csv_row, sniff_container,
 };
 use crate::money::Money;
+use crate::pipeline::intern::Interner;
 use crate::policy::count_text;
 use crate::pricing::{PriceCatalog, call_cost};
 use crate::record::{CallRecord, UsageBucket};
@@ -301,11 +303,9 @@ struct Collector<'c> {
     context: RowContext<'c>,
     source: u32,
     accounting: Accounting,
-    models: Vec<String>,
-    model_index: HashMap<String, u32>,
+    models: Interner<String>,
     /// Kept tag sets of this piece of work; index 0 is the empty set.
-    tag_sets: Vec<TagSet>,
-    tag_index: HashMap<TagSet, u32>,
+    tag_sets: Interner<TagSet>,
     rows: Vec<CallRow>,
     buckets: Vec<BucketRow>,
     parsed: Vec<Parsed>,
@@ -319,10 +319,8 @@ impl<'c> Collector<'c> {
             context,
             source,
             accounting: Accounting::default(),
-            models: Vec::new(),
-            model_index: HashMap::new(),
-            tag_sets: vec![TagSet::new()],
-            tag_index: HashMap::new(),
+            models: Interner::default(),
+            tag_sets: Interner::starting_with(TagSet::new()),
             rows: Vec::new(),
             buckets: Vec::new(),
             parsed: Vec::new(),
@@ -388,15 +386,7 @@ impl<'c> Collector<'c> {
                         self.stated_cost += stated;
                         self.stated_cost_calls += 1;
                     }
-                    let model = match self.model_index.get(&record.model) {
-                        Some(&model) => model,
-                        None => {
-                            self.models.push(record.model.clone());
-                            let model = self.models.len() as u32 - 1;
-                            self.model_index.insert(record.model.clone(), model);
-                            model
-                        }
-                    };
+                    let model = self.models.intern(record.model.as_str());
                     let mut row =
                         build_row(&record, self.source, line, model, self.context.catalog);
                     row.tags = self.tag_set(&record.tags);
@@ -440,13 +430,7 @@ impl<'c> Collector<'c> {
         }
         kept.sort();
         kept.dedup_by(|a, b| a.0 == b.0);
-        if let Some(&index) = self.tag_index.get(&kept) {
-            return index;
-        }
-        let index = self.tag_sets.len() as u32;
-        self.tag_sets.push(kept.clone());
-        self.tag_index.insert(kept, index);
-        index
+        self.tag_sets.insert(kept)
     }
 
     fn into_result(self, seq: u32, format: Option<InputFormat>) -> ChunkResult {
@@ -455,8 +439,8 @@ impl<'c> Collector<'c> {
             seq,
             format,
             accounting: self.accounting,
-            models: self.models,
-            tag_sets: self.tag_sets,
+            models: self.models.into_items(),
+            tag_sets: self.tag_sets.into_items(),
             rows: self.rows,
             buckets: self.buckets,
             stated_cost: self.stated_cost,
@@ -784,9 +768,8 @@ fn assemble(
             .collect(),
         ..RunOutput::default()
     };
-    let mut model_ids: HashMap<String, u32> = HashMap::new();
-    output.tag_sets = vec![TagSet::new()];
-    let mut tag_ids: HashMap<TagSet, u32> = HashMap::new();
+    let mut models: Interner<String> = Interner::default();
+    let mut tag_sets = Interner::starting_with(TagSet::new());
     for result in results {
         let summary = &mut output.sources[result.source as usize];
         if summary.format.is_none() {
@@ -795,32 +778,8 @@ fn assemble(
         summary.accounting.merge(result.accounting);
         summary.stated_cost += result.stated_cost;
         summary.stated_cost_calls += result.stated_cost_calls;
-        let remap: Vec<u32> = result
-            .models
-            .into_iter()
-            .map(|name| {
-                let next = output.models.len() as u32;
-                *model_ids.entry(name.clone()).or_insert_with(|| {
-                    output.models.push(name);
-                    next
-                })
-            })
-            .collect();
-        let tag_remap: Vec<u32> = result
-            .tag_sets
-            .into_iter()
-            .enumerate()
-            .map(|(index, set)| {
-                if index == 0 {
-                    return 0;
-                }
-                let next = output.tag_sets.len() as u32;
-                *tag_ids.entry(set.clone()).or_insert_with(|| {
-                    output.tag_sets.push(set);
-                    next
-                })
-            })
-            .collect();
+        let remap = models.merge(result.models);
+        let tag_remap = tag_sets.merge(result.tag_sets);
         output.rows.extend(result.rows.into_iter().map(|mut row| {
             row.model = remap[row.model as usize];
             row.tags = tag_remap[row.tags as usize];
@@ -828,6 +787,8 @@ fn assemble(
         }));
         output.buckets.extend(result.buckets);
     }
+    output.models = models.into_items();
+    output.tag_sets = tag_sets.into_items();
     merge_duplicates(&mut output);
     if !keep_duplicates {
         merge_across_sources(&mut output);
