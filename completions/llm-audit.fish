@@ -62,14 +62,32 @@ openrouter\t'OpenRouter activity export, CSV'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l format -d 'Report format on stdout' -r -f -a "table\t'Tables for a terminal'
-json\t'The full report as JSON'
-csv\t'The policy table as CSV'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l format -d 'Report format (default: from the `--output` file\'s extension, else `table`)' -r -f -a "table\t'Tables for a terminal, fitted to its width'
+json\t'The full analysis as JSON, with a `schema_version`'
+csv\t'The policy summary as CSV'
+markdown\t'A compact summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`'
+html\t'One self-contained HTML file with charts'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s o -l output -d 'Write the report to this file instead of stdout (`-`: stdout)' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l since -d 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l until -d 'Only calls before this time; a bare date includes that whole day' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l timezone -d 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l model -d 'Only calls of models matching this glob (logged name or catalog id). Repeatable' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l provider -d 'Only calls of this provider (openai, anthropic, google…). Repeatable' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l tag -d 'Only calls whose tag KEY matches GLOB (`--tag project=checkout`). Repeatable; all must match' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l breakdown-csv -d 'Also write every breakdown (by model, provider, tier, task, day and each --group-by key) as one long CSV: grouping, key, calls, tokens, cost' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l baseline-report -d 'Compare with a previous JSON report: spend change by model, new models, new unpriced models' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-if-savings-above -d 'Fail when a policy would save more than PCT percent of the spend (more than the team accepts leaving on the table)' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-if-risk-above -d 'Fail when a policy\'s expected degraded answers exceed PCT percent of the calls' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-if-cost-above -d 'Fail when the logged spend exceeds USD' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-if-cost-increase-above -d 'Fail when spend grew by more than PCT percent over the --baseline-report' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l calls-csv -d 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l calls-parquet -d 'Also write the per-call rows (the `--calls-csv` columns) as Parquet, for DuckDB, Spark or a warehouse' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l policy -d 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l risk-calibration -d 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l no-dedupe -d 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-on-unpriced -d 'Fail when any call\'s model is not in the price catalog'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s V -l version -d 'Print version'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l input-format -d 'Read every input as this format instead of detecting it per file' -r -f -a "openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
@@ -98,13 +116,30 @@ openrouter\t'OpenRouter activity export, CSV'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l format -d 'Comparison format on stdout' -r -f -a "table\t'Tables for a terminal'
-json\t'The full report as JSON'
-csv\t'The policy table as CSV'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l format -d 'Report format (default: from the `--output` file\'s extension, else `table`)' -r -f -a "table\t'Tables for a terminal, fitted to its width'
+json\t'The full analysis as JSON, with a `schema_version`'
+csv\t'The policy summary as CSV'
+markdown\t'A compact summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`'
+html\t'One self-contained HTML file with charts'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -s o -l output -d 'Write the report to this file instead of stdout (`-`: stdout)' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l since -d 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l until -d 'Only calls before this time; a bare date includes that whole day' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l timezone -d 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l model -d 'Only calls of models matching this glob (logged name or catalog id). Repeatable' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l provider -d 'Only calls of this provider (openai, anthropic, google…). Repeatable' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l tag -d 'Only calls whose tag KEY matches GLOB (`--tag project=checkout`). Repeatable; all must match' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l breakdown-csv -d 'Also write every breakdown (by model, provider, tier, task, day and each --group-by key) as one long CSV: grouping, key, calls, tokens, cost' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l baseline-report -d 'Compare with a previous JSON report: spend change by model, new models, new unpriced models' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-if-savings-above -d 'Fail when a policy would save more than PCT percent of the spend (more than the team accepts leaving on the table)' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-if-risk-above -d 'Fail when a policy\'s expected degraded answers exceed PCT percent of the calls' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-if-cost-above -d 'Fail when the logged spend exceeds USD' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-if-cost-increase-above -d 'Fail when spend grew by more than PCT percent over the --baseline-report' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l policy -d 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l risk-calibration -d 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l no-dedupe -d 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-on-unpriced -d 'Fail when any call\'s model is not in the price catalog'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -s V -l version -d 'Print version'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and not __fish_seen_subcommand_from list show check help" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use clap_complete::Shell;
 
-use crate::export::ReportFormat;
+use crate::export::{AnalysisFormat, ReportFormat};
 use crate::ingest::InputFormat;
 
 /// Audit LLM spend from the logs you already have, and see what cheaper routing would save.
@@ -15,8 +15,8 @@ use crate::ingest::InputFormat;
 /// under routing policies (cheaper models for simple calls, prompt caching, batch), printing
 /// cost, latency and quality-risk side by side. Nothing leaves your machine.
 ///
-/// Exit codes: 0 success; 1 a --fail-* gate tripped (reserved for CI gates); 2 error (bad
-/// arguments, unreadable input paths, invalid catalog).
+/// Exit codes: 0 success; 1 a --fail-* gate tripped (the reason is on stderr); 2 error (bad
+/// arguments, unreadable input paths, invalid catalog or policy file).
 #[derive(Debug, Parser)]
 #[command(
     name = "llm-audit",
@@ -92,16 +92,103 @@ pub struct AnalyzeArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Report format on stdout.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     /// Also write one CSV row per call (ids, tokens, cost, classification; never prompt text).
     #[arg(long, value_name = "FILE")]
     pub calls_csv: Option<PathBuf>,
 
+    /// Also write the per-call rows (the `--calls-csv` columns) as Parquet, for DuckDB, Spark
+    /// or a warehouse.
+    #[arg(long, value_name = "FILE")]
+    pub calls_parquet: Option<PathBuf>,
+
     #[command(flatten)]
     pub policy: PolicyArgs,
+}
+
+/// What a report covers, how it groups, where it goes, and the CI gates; shared by `analyze`
+/// and `compare`.
+#[derive(Debug, Args, Default)]
+pub struct ReportArgs {
+    /// Report format (default: from the `--output` file's extension, else `table`).
+    #[arg(long, value_enum)]
+    pub format: Option<AnalysisFormat>,
+
+    /// Write the report to this file instead of stdout (`-`: stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also break spend down by these keys: model, provider, day, week, month, tier, task,
+    /// session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated.
+    #[arg(long, value_name = "KEY", value_delimiter = ',')]
+    pub group_by: Vec<String>,
+
+    /// Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or
+    /// RFC 3339 with an offset.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Only calls before this time; a bare date includes that whole day.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+
+    /// The zone days, weeks and months are cut in, and --since/--until are read in: an IANA
+    /// name (Europe/Berlin), UTC, or an offset (+05:30).
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub timezone: String,
+
+    /// Only calls of models matching this glob (logged name or catalog id). Repeatable.
+    #[arg(long = "model", value_name = "GLOB")]
+    pub models: Vec<String>,
+
+    /// Only calls of this provider (openai, anthropic, google…). Repeatable.
+    #[arg(long = "provider", value_name = "NAME")]
+    pub providers: Vec<String>,
+
+    /// Only calls whose tag KEY matches GLOB (`--tag project=checkout`). Repeatable; all must
+    /// match.
+    #[arg(long = "tag", value_name = "KEY=GLOB")]
+    pub tags: Vec<String>,
+
+    /// Also write every breakdown (by model, provider, tier, task, day and each --group-by
+    /// key) as one long CSV: grouping, key, calls, tokens, cost.
+    #[arg(long, value_name = "FILE")]
+    pub breakdown_csv: Option<PathBuf>,
+
+    /// Compare with a previous JSON report: spend change by model, new models, new unpriced
+    /// models.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline_report: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub gates: GateArgs,
+}
+
+/// CI gates: exit 1, with the reason on stderr, when one trips.
+#[derive(Debug, Args, Default)]
+pub struct GateArgs {
+    /// Fail when a policy would save more than PCT percent of the spend (more than the team
+    /// accepts leaving on the table).
+    #[arg(long, value_name = "PCT")]
+    pub fail_if_savings_above: Option<f64>,
+
+    /// Fail when a policy's expected degraded answers exceed PCT percent of the calls.
+    #[arg(long, value_name = "PCT")]
+    pub fail_if_risk_above: Option<f64>,
+
+    /// Fail when any call's model is not in the price catalog.
+    #[arg(long)]
+    pub fail_on_unpriced: bool,
+
+    /// Fail when the logged spend exceeds USD.
+    #[arg(long, value_name = "USD")]
+    pub fail_if_cost_above: Option<f64>,
+
+    /// Fail when spend grew by more than PCT percent over the --baseline-report.
+    #[arg(long, value_name = "PCT", requires = "baseline_report")]
+    pub fail_if_cost_increase_above: Option<f64>,
 }
 
 /// The policies to replay and how to rate their risk; shared by `analyze` and `compare`.
@@ -123,9 +210,8 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Comparison format on stdout.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     #[command(flatten)]
     pub policy: PolicyArgs,

@@ -11,6 +11,8 @@ pub mod classify;
 pub mod cli;
 pub mod commands;
 pub mod export;
+pub mod findings;
+pub mod gates;
 pub mod ingest;
 pub mod money;
 pub mod pipeline;

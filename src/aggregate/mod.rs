@@ -1,7 +1,16 @@
-//! Aggregation: spend and tokens grouped by model, provider, tier, task and day, plus the
-//! models the catalog could not price. Groups are ordered maps that merge exactly.
+//! Aggregation: spend and tokens grouped by model, provider, tier, task and day, by any
+//! `--group-by` key, and by day and model (spend over time), plus the models the catalog could
+//! not price. Groups are ordered maps that merge exactly.
+
+mod filter;
+mod group;
+mod zone;
 
 use std::collections::BTreeMap;
+
+pub use filter::{Filter, TagFilter};
+pub use group::{GroupKey, NONE_KEY};
+pub use zone::Zone;
 
 use crate::classify::{Task, Tier};
 use crate::money::Money;
@@ -41,6 +50,13 @@ impl GroupStats {
 /// Named groups in key order.
 pub type Breakdown = BTreeMap<String, GroupStats>;
 
+/// How a report groups calls: the `--group-by` keys, and the zone days are cut in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grouping {
+    pub keys: Vec<GroupKey>,
+    pub zone: Zone,
+}
+
 /// Every grouping the reports show.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -50,21 +66,32 @@ pub struct Summary {
     pub by_tier: Breakdown,
     pub by_task: Breakdown,
     pub by_day: Breakdown,
+    /// Spend over time: (day, model) → totals.
+    pub by_day_model: BTreeMap<(String, String), GroupStats>,
+    /// One breakdown per `--group-by` key, in the order given.
+    pub groups: Vec<(GroupKey, Breakdown)>,
     /// Models the catalog does not know, as the logs name them.
     pub unpriced_models: Breakdown,
 }
 
 impl Summary {
     /// Sums the rows of a run.
-    pub fn of(run: &RunOutput, catalog: &PriceCatalog) -> Summary {
-        let mut summary = Summary::default();
+    pub fn of(run: &RunOutput, catalog: &PriceCatalog, grouping: &Grouping) -> Summary {
+        let mut summary = Summary {
+            groups: grouping
+                .keys
+                .iter()
+                .map(|key| (key.clone(), Breakdown::new()))
+                .collect(),
+            ..Summary::default()
+        };
         for row in &run.rows {
-            summary.add(row, run, catalog);
+            summary.add(row, run, catalog, grouping.zone);
         }
         summary
     }
 
-    fn add(&mut self, row: &CallRow, run: &RunOutput, catalog: &PriceCatalog) {
+    fn add(&mut self, row: &CallRow, run: &RunOutput, catalog: &PriceCatalog, zone: Zone) {
         let logged_name = &run.models[row.model as usize];
         let model = row.price.map_or(logged_name.as_str(), |index| {
             catalog.entry(index).id.as_str()
@@ -83,10 +110,18 @@ impl Summary {
             .entry(row.classification.task.as_str().to_string())
             .or_default()
             .add(row);
-        self.by_day
-            .entry(day_key(row.timestamp_ms))
+        let day = zone.day(row.timestamp_ms);
+        self.by_day_model
+            .entry((day.clone(), model.to_string()))
             .or_default()
             .add(row);
+        self.by_day.entry(day).or_default().add(row);
+        for (key, breakdown) in &mut self.groups {
+            breakdown
+                .entry(key.key_of(row, run, catalog, zone))
+                .or_default()
+                .add(row);
+        }
         if row.price.is_none() {
             self.unpriced_models
                 .entry(logged_name.clone())
@@ -110,17 +145,23 @@ impl Summary {
                 mine.entry(key.clone()).or_default().merge(stats);
             }
         }
+        for (key, stats) in &other.by_day_model {
+            self.by_day_model
+                .entry(key.clone())
+                .or_default()
+                .merge(stats);
+        }
+        for ((_, mine), (_, theirs)) in self.groups.iter_mut().zip(&other.groups) {
+            for (key, stats) in theirs {
+                mine.entry(key.clone()).or_default().merge(stats);
+            }
+        }
     }
 }
 
 /// The UTC calendar day of a timestamp, or `unknown`.
 pub fn day_key(timestamp_ms: Option<i64>) -> String {
-    timestamp_ms
-        .and_then(chrono::DateTime::from_timestamp_millis)
-        .map_or_else(
-            || "unknown".to_string(),
-            |t| t.format("%Y-%m-%d").to_string(),
-        )
+    Zone::Utc.day(timestamp_ms)
 }
 
 /// Tiers in their natural order, for reports.

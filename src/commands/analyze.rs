@@ -2,20 +2,23 @@
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
+
 use std::path::PathBuf;
 
 use anyhow::Context;
 
-use crate::aggregate::Summary;
+use crate::aggregate::{Filter, GroupKey, Grouping, Summary, Zone};
 use crate::classify::ClassifyRules;
-use crate::cli::{AnalyzeArgs, InputArgs, PolicyArgs};
+use crate::cli::{AnalyzeArgs, InputArgs, PolicyArgs, ReportArgs};
 use crate::commands::ExitStatus;
 use crate::commands::pricing::load_catalog;
 use crate::export::{
-    CallsCsvWriter, Exporter, LatencyReport, Report, ReportFormat, TableExporter, latency_reports,
+    AnalysisFormat, BaselineDiff, CallsCsvWriter, Exporter, LatencyReport, PreviousReport, Report,
+    TableExporter, latency_reports, write_breakdowns, write_calls_parquet,
 };
+use crate::gates::Gates;
 use crate::ingest::{InputSource, discover_sources};
-use crate::pipeline::{RowContext, RunOptions, RunOutput, run as run_pipeline};
+use crate::pipeline::{RowContext, RunOptions, RunOutput, retain_rows, run as run_pipeline};
 use crate::policy::{
     DEFAULT_POLICIES, LatencyModels, Policy, PolicyOutcome, Priors, ReplayInput, Tokenizers,
     load_policy, replay,
@@ -57,6 +60,15 @@ impl InputSettings {
             tag_keys: Vec::new(),
             count_text_tokens: Vec::new(),
         })
+    }
+
+    /// Rows will keep these tag keys too (for grouping or filtering).
+    pub fn keep_tags<'k>(&mut self, keys: impl IntoIterator<Item = &'k str>) {
+        for key in keys {
+            if !self.tag_keys.iter().any(|k| k == key) {
+                self.tag_keys.push(key.to_string());
+            }
+        }
     }
 
     /// Reads, prices and classifies every call.
@@ -120,11 +132,7 @@ impl PolicySettings {
         }
         let tokenizers = Tokenizers::embedded().map_err(anyhow::Error::msg)?;
         input.count_text_tokens = count_text_for(&policies, &input.catalog, &tokenizers);
-        for key in policies.iter().flat_map(Policy::tag_keys) {
-            if !input.tag_keys.iter().any(|k| k == key) {
-                input.tag_keys.push(key.to_string());
-            }
-        }
+        input.keep_tags(policies.iter().flat_map(Policy::tag_keys));
         Ok(PolicySettings {
             policies,
             priors,
@@ -156,14 +164,25 @@ impl PolicySettings {
         (outcomes, latency_reports(&latency, catalog, &self.priors))
     }
 
-    /// Runs the pipeline and the replays: the analysis both `analyze` and `compare` print.
-    pub fn analyze(&self, input: &InputSettings) -> Analysis {
-        let run = input.run();
+    /// Runs the pipeline, keeps the calls the view's filter keeps, and replays them: the
+    /// analysis both `analyze` and `compare` print.
+    pub fn analyze(&self, input: &InputSettings, view: &View) -> Analysis {
+        let mut run = input.run();
         let catalog = &input.catalog;
-        let summary = Summary::of(&run, catalog);
+        if !view.filter.is_empty() {
+            let keep = run
+                .rows
+                .iter()
+                .map(|row| view.filter.keeps(row, &run, catalog))
+                .collect();
+            retain_rows(&mut run, keep);
+        }
+        let summary = Summary::of(&run, catalog, &view.grouping);
         let (policies, latency) = self.replay(&run, catalog);
         let mut report = Report::build(&run, &summary, catalog, &policies);
         report.latency_models = latency;
+        report.timezone = view.grouping.zone.to_string();
+        report.filters = view.filter.describe();
         Analysis {
             run,
             summary,
@@ -198,23 +217,179 @@ fn count_text_for(
         .collect()
 }
 
+/// Which calls a report covers and how it groups them.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    pub filter: Filter,
+    pub grouping: Grouping,
+}
+
+/// Where the report goes: a file, or stdout.
+pub enum Output {
+    Stdout,
+    File(PathBuf, BufWriter<File>),
+}
+
+/// The report's settings, validated before any log is read: view, format, outputs, the
+/// previous report to compare with, and the gates.
+pub struct ReportSettings {
+    pub view: View,
+    pub format: AnalysisFormat,
+    pub output: Output,
+    pub breakdown_csv: Option<(PathBuf, BufWriter<File>)>,
+    pub baseline: Option<(String, PreviousReport)>,
+    pub gates: Gates,
+}
+
+impl ReportSettings {
+    /// Checks the arguments and creates the output files; rows will keep the tag keys the
+    /// grouping and filters read.
+    pub fn from_args(
+        args: ReportArgs,
+        input: &mut InputSettings,
+    ) -> anyhow::Result<ReportSettings> {
+        let zone: Zone = args.timezone.parse().map_err(anyhow::Error::msg)?;
+        let mut filter = Filter::default();
+        if let Some(since) = &args.since {
+            filter.since_ms = Some(
+                zone.bound(since, false)
+                    .map_err(|err| anyhow::anyhow!("--since: {err}"))?,
+            );
+        }
+        if let Some(until) = &args.until {
+            filter.until_ms = Some(
+                zone.bound(until, true)
+                    .map_err(|err| anyhow::anyhow!("--until: {err}"))?,
+            );
+        }
+        if let (Some(since), Some(until)) = (filter.since_ms, filter.until_ms)
+            && since >= until
+        {
+            anyhow::bail!("--since must come before --until");
+        }
+        for pattern in &args.models {
+            filter
+                .add_model(pattern)
+                .map_err(|err| anyhow::anyhow!("--model: {err}"))?;
+        }
+        filter.providers = args.providers.clone();
+        for tag in &args.tags {
+            filter
+                .add_tag(tag)
+                .map_err(|err| anyhow::anyhow!("--tag: {err}"))?;
+        }
+        let mut keys: Vec<GroupKey> = Vec::new();
+        for name in &args.group_by {
+            let key: GroupKey = name
+                .parse()
+                .map_err(|err| anyhow::anyhow!("--group-by: {err}"))?;
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        input.keep_tags(filter.tag_keys());
+        input.keep_tags(keys.iter().filter_map(GroupKey::tag_key));
+        let format = args
+            .format
+            .or_else(|| {
+                args.output
+                    .as_deref()
+                    .and_then(AnalysisFormat::from_extension)
+            })
+            .unwrap_or_default();
+        let baseline = match &args.baseline_report {
+            Some(path) => Some((path.display().to_string(), PreviousReport::read(path)?)),
+            None => None,
+        };
+        let gates = Gates::from_args(&args.gates)?;
+        let output = match args.output {
+            Some(path) if path.as_os_str() != "-" => match create_output(Some(path))? {
+                Some((path, writer)) => Output::File(path, writer),
+                None => Output::Stdout,
+            },
+            _ => Output::Stdout,
+        };
+        Ok(ReportSettings {
+            view: View {
+                filter,
+                grouping: Grouping { keys, zone },
+            },
+            format,
+            output,
+            breakdown_csv: create_output(args.breakdown_csv)?,
+            baseline,
+            gates,
+        })
+    }
+
+    /// Adds the comparison with the previous report and the gates' verdicts to the report.
+    pub fn complete(&self, report: &mut Report) {
+        if let Some((name, previous)) = &self.baseline {
+            report.baseline_diff = Some(BaselineDiff::between(name, previous, report));
+        }
+        report.gates = self.gates.check(report);
+    }
+
+    /// Writes the report (and the breakdown CSV) where the settings say; `table` draws the
+    /// terminal format (analyze's report or compare's side-by-side table). Returns the exit
+    /// status: 1 when a gate tripped, each reason on stderr.
+    pub fn write(
+        &mut self,
+        report: &Report,
+        table: impl Fn(&Report, bool, &mut dyn Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<ExitStatus> {
+        if let Some((path, writer)) = self.breakdown_csv.as_mut() {
+            write_breakdowns(report, &mut *writer)
+                .and_then(|()| writer.flush())
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        let format = self.format;
+        let write = |out: &mut dyn Write, unicode: bool| match format {
+            AnalysisFormat::Table => table(report, unicode, out),
+            other => other.exporter(unicode).write(report, out),
+        };
+        match &mut self.output {
+            Output::File(path, writer) => write(&mut *writer, false)
+                .and_then(|()| writer.flush())
+                .with_context(|| format!("writing {}", path.display()))?,
+            Output::Stdout => {
+                let stdout = std::io::stdout();
+                let unicode = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                let mut out = BufWriter::new(stdout.lock());
+                write(&mut out, unicode)
+                    .and_then(|()| out.flush())
+                    .context("writing the report")?;
+            }
+        }
+        let mut status = ExitStatus::Success;
+        for gate in report.gates.iter().filter(|g| g.tripped) {
+            eprintln!("gate tripped: --{}: {}", gate.gate, gate.message);
+            status = ExitStatus::GateTripped;
+        }
+        Ok(status)
+    }
+}
+
 /// Validated settings of `analyze`.
 pub struct AnalyzeSettings {
     pub input: InputSettings,
     pub policy: PolicySettings,
-    pub format: ReportFormat,
+    pub report: ReportSettings,
     pub calls_csv: Option<(PathBuf, BufWriter<File>)>,
+    pub calls_parquet: Option<PathBuf>,
 }
 
 impl AnalyzeSettings {
     pub fn from_args(args: AnalyzeArgs) -> anyhow::Result<AnalyzeSettings> {
         let mut input = InputSettings::from_args(args.input)?;
         let policy = PolicySettings::from_args(args.policy, &mut input)?;
+        let report = ReportSettings::from_args(args.report, &mut input)?;
         Ok(AnalyzeSettings {
             input,
             policy,
-            format: args.format,
+            report,
             calls_csv: create_output(args.calls_csv)?,
+            calls_parquet: args.calls_parquet,
         })
     }
 }
@@ -240,9 +415,13 @@ pub struct Analysis {
     pub report: Report,
 }
 
-/// Runs the pipeline and the replays.
+/// Runs the pipeline and the replays, and completes the report (baseline diff, gates).
 pub fn analyze(settings: &AnalyzeSettings) -> Analysis {
-    settings.policy.analyze(&settings.input)
+    let mut analysis = settings
+        .policy
+        .analyze(&settings.input, &settings.report.view);
+    settings.report.complete(&mut analysis.report);
+    analysis
 }
 
 /// Says on stderr which models the catalog could not price: their calls are left out of every
@@ -269,18 +448,18 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitStatus> {
         .and_then(|()| writer.flush())
         .with_context(|| format!("writing {}", path.display()))?;
     }
+    if let Some(path) = &settings.calls_parquet {
+        write_calls_parquet(
+            &analysis.run,
+            &settings.input.catalog,
+            &settings.input.rules,
+            path,
+        )?;
+    }
     warn_unpriced(&analysis.report);
-    let stdout = std::io::stdout();
-    let exporter: Box<dyn Exporter> = match settings.format {
-        ReportFormat::Table => Box::new(TableExporter {
-            unicode: stdout.is_terminal(),
-        }),
-        other => other.exporter(),
-    };
-    let mut out = BufWriter::new(stdout.lock());
-    exporter
-        .write(&analysis.report, &mut out)
-        .and_then(|()| out.flush())
-        .context("writing the report")?;
-    Ok(ExitStatus::Success)
+    settings
+        .report
+        .write(&analysis.report, |report, unicode, out| {
+            TableExporter { unicode }.write(report, out)
+        })
 }

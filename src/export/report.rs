@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{Breakdown, GroupStats, Summary, task_order, tier_order};
+use crate::findings::{Finding, find};
 use crate::money::Money;
 use crate::pipeline::{RetryStats, RunOutput};
 use crate::policy::{LatencyBasis, LatencyModels, PolicyOutcome, Priors};
@@ -13,13 +14,18 @@ use crate::pricing::{Origin, PriceCatalog, Resolution, ServiceTier, tier_is_pric
 use crate::reconcile::{BillSide, Key, bill_lines};
 
 /// Version of the JSON report's field layout.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Report {
     pub schema_version: u32,
-    pub tool_version: &'static str,
+    pub tool_version: String,
     pub catalog_version: String,
+    /// The zone days, weeks and months are cut in (`UTC` unless `--timezone` says otherwise).
+    pub timezone: String,
+    /// The filters that chose the calls, in words; empty: every call. Calls left out are
+    /// counted under `skipped` ("left out by a filter").
+    pub filters: Vec<String>,
     pub inputs: Vec<InputReport>,
     /// Records read: non-empty lines, CSV rows, spans of a batch, lines of a bill.
     pub records: u64,
@@ -27,7 +33,7 @@ pub struct Report {
     /// Billing-export lines read as usage buckets.
     pub buckets: u64,
     /// Reason → records skipped for it.
-    pub skipped: BTreeMap<&'static str, u64>,
+    pub skipped: BTreeMap<String, u64>,
     /// Records that could not be read.
     pub errors: u64,
     /// The first errors, with file and line.
@@ -39,7 +45,13 @@ pub struct Report {
     pub by_tier: Vec<GroupReport>,
     pub by_task: Vec<GroupReport>,
     pub by_day: Vec<GroupReport>,
+    /// One breakdown per `--group-by` key, in the order given.
+    pub groups: Vec<GroupingReport>,
+    /// Spend per day and model, days in order.
+    pub spend_over_time: Vec<SpendPoint>,
     pub policies: Vec<PolicyReport>,
+    /// Waste findings: what cost money for nothing, with dollar impact and sample call ids.
+    pub findings: Vec<FindingReport>,
     /// Billing-export lines, per provider, model and day: what was billed beside our price of
     /// the tokens they report. Empty when no billing export was read.
     pub billing: Vec<BillingLineReport>,
@@ -49,14 +61,124 @@ pub struct Report {
     pub pricing: PricingReport,
     /// Each logged model's latency as the replays use it: fitted on the logs or a prior.
     pub latency_models: Vec<LatencyReport>,
+    /// This run against a previous report (`--baseline-report`).
+    pub baseline_diff: Option<BaselineDiff>,
+    /// The `--fail-*` gates checked, tripped or not.
+    pub gates: Vec<GateReport>,
+}
+
+/// One `--group-by` breakdown.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GroupingReport {
+    /// The key: `model`, `day`, `project`, `tag:team`…
+    pub by: String,
+    /// Groups by spend, largest first; time keys in time order.
+    pub groups: Vec<GroupReport>,
+}
+
+/// One model's spend on one day.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SpendPoint {
+    pub day: String,
+    pub model: String,
+    pub calls: u64,
+    pub cost_usd: f64,
+}
+
+/// One waste finding.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FindingReport {
+    /// `retry_storm`, `duplicate_request`, `reasoning_on_simple`, `uncached_prefix`,
+    /// `runaway_session` or `truncated_reask`.
+    pub kind: String,
+    pub title: String,
+    /// A session id or prefix fingerprint, when the finding is about one thing.
+    pub subject: Option<String>,
+    pub impact_usd: f64,
+    pub impact_usd_exact: String,
+    pub calls: u64,
+    pub tokens: u64,
+    /// A few of the calls' ids (never prompt text).
+    pub sample_call_ids: Vec<String>,
+    /// What was seen, and how the impact was computed.
+    pub detail: String,
+    /// Uncached prefixes: share of all input tokens they take, in percent.
+    pub share_of_input_pct: Option<f64>,
+    /// Runaway sessions: the budget their peers set, which they broke.
+    pub budget_usd: Option<f64>,
+}
+
+impl FindingReport {
+    pub fn of(finding: &Finding) -> FindingReport {
+        FindingReport {
+            kind: finding.kind.as_str().to_string(),
+            title: finding.kind.title().to_string(),
+            subject: finding.subject.clone(),
+            impact_usd: finding.impact.usd(),
+            impact_usd_exact: finding.impact.to_decimal_string(),
+            calls: finding.calls,
+            tokens: finding.tokens,
+            sample_call_ids: finding.call_ids.clone(),
+            detail: finding.detail.clone(),
+            share_of_input_pct: finding.share_of_input_pct,
+            budget_usd: finding.budget.map(Money::usd),
+        }
+    }
+}
+
+/// This run's spend against a previous report's.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BaselineDiff {
+    /// The previous report's file.
+    pub previous: String,
+    pub previous_cost_usd: f64,
+    pub cost_usd: f64,
+    pub change_usd: f64,
+    /// `null` when the previous run cost nothing.
+    pub change_pct: Option<f64>,
+    /// Every model of either run, largest change (either way) first.
+    pub by_model: Vec<ModelChange>,
+    /// Models this run has and the previous did not.
+    pub new_models: Vec<String>,
+    /// Models the previous run had and this one does not.
+    pub gone_models: Vec<String>,
+    /// Unpriced models this run has and the previous did not.
+    pub new_unpriced_models: Vec<String>,
+}
+
+/// One model's spend in two runs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ModelChange {
+    pub model: String,
+    pub previous_calls: u64,
+    pub calls: u64,
+    pub previous_cost_usd: f64,
+    pub cost_usd: f64,
+    pub change_usd: f64,
+}
+
+/// One `--fail-*` gate.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GateReport {
+    /// The flag: `fail-if-savings-above`, `fail-if-risk-above`, `fail-on-unpriced`,
+    /// `fail-if-cost-above`.
+    pub gate: String,
+    pub threshold: f64,
+    /// The measured value the threshold was held against (the largest, across policies).
+    pub value: f64,
+    /// The policy that gave the value, for per-policy gates.
+    pub policy: Option<String>,
+    pub tripped: bool,
+    /// Why it tripped or held, in one line.
+    pub message: String,
 }
 
 /// One model's latency model.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LatencyReport {
     pub model: String,
     /// `fitted from the logs` or `model prior` (published throughput).
-    pub basis: &'static str,
+    pub basis: String,
     /// Usable timed calls of the model in the logs.
     pub calls: u64,
     pub time_to_first_token_ms: f64,
@@ -79,7 +201,7 @@ pub fn latency_reports(
         }
         reports.push(LatencyReport {
             model: id.clone(),
-            basis: fit.basis.label(),
+            basis: fit.basis.label().to_string(),
             calls: fit.calls,
             time_to_first_token_ms: fit.ttft_ms,
             ms_per_output_token: fit.ms_per_output_token,
@@ -92,7 +214,7 @@ pub fn latency_reports(
 }
 
 /// Where the prices came from and which billing rules beyond tokens applied.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct PricingReport {
     pub catalog_version: String,
     /// `--pricing` files laid over the embedded catalog, in order.
@@ -100,18 +222,18 @@ pub struct PricingReport {
     /// Calls priced by an entry from an override file.
     pub calls_priced_by_override: u64,
     /// Service tier served → priced calls, for tiers other than standard.
-    pub service_tiers: BTreeMap<&'static str, u64>,
+    pub service_tiers: BTreeMap<String, u64>,
     /// Calls served at a tier the catalog has no price for, billed at standard rates.
     pub calls_at_unpriced_tier: u64,
     /// Where the request ran → priced calls, when billed apart from global processing.
-    pub residency: BTreeMap<&'static str, u64>,
+    pub residency: BTreeMap<String, u64>,
     /// Server-side web-search requests of priced calls, billed per request.
     pub web_search_requests: u64,
     /// Unpriced model names that could be several catalog models.
     pub ambiguous_models: Vec<AmbiguousModel>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AmbiguousModel {
     pub name: String,
     pub candidates: Vec<String>,
@@ -135,7 +257,10 @@ impl PricingReport {
             }
             let tier = row.flags.tier;
             if tier != ServiceTier::Standard {
-                *report.service_tiers.entry(tier.as_str()).or_default() += 1;
+                *report
+                    .service_tiers
+                    .entry(tier.as_str().to_string())
+                    .or_default() += 1;
                 if !tier_is_priced(entry, tier) {
                     report.calls_at_unpriced_tier += 1;
                 }
@@ -143,7 +268,10 @@ impl PricingReport {
             if let Some(residency) = row.flags.residency
                 && entry.regional.uplift(residency).is_some()
             {
-                *report.residency.entry(residency.as_str()).or_default() += 1;
+                *report
+                    .residency
+                    .entry(residency.as_str().to_string())
+                    .or_default() += 1;
             }
             report.web_search_requests += u64::from(row.flags.web_searches);
         }
@@ -163,7 +291,7 @@ impl PricingReport {
 
 /// Attempts grouped by logical request: a logged trace id, or the same prompt sent again
 /// within a minute of a failure.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RetryReport {
     pub groups: u64,
     pub attempts: u64,
@@ -173,9 +301,9 @@ pub struct RetryReport {
 }
 
 /// One provider, model and day of billing exports.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct BillingLineReport {
-    pub provider: &'static str,
+    pub provider: String,
     pub model: String,
     pub day: String,
     pub lines: u64,
@@ -200,7 +328,7 @@ impl BillingLineReport {
         let priced =
             bill.tokens.total() > 0 && (bill.priced != Money::ZERO || bill.unpriced_lines == 0);
         BillingLineReport {
-            provider: key.provider.as_str(),
+            provider: key.provider.as_str().to_string(),
             model: key.model.clone(),
             day: key.day.clone(),
             lines: bill.lines,
@@ -217,11 +345,11 @@ impl BillingLineReport {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct InputReport {
     pub path: String,
     /// The detected (or forced) format; `null` for an empty or unrecognised file.
-    pub format: Option<&'static str>,
+    pub format: Option<String>,
     pub records: u64,
     pub calls: u64,
     pub buckets: u64,
@@ -234,14 +362,14 @@ pub struct InputReport {
     pub stated_cost_calls: u64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ErrorReport {
     pub file: String,
     pub line: u64,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Baseline {
     /// What the priced calls cost, as logged.
     pub cost_usd: f64,
@@ -252,7 +380,7 @@ pub struct Baseline {
     pub unpriced_calls: u64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GroupReport {
     pub key: String,
     pub calls: u64,
@@ -268,11 +396,11 @@ pub struct GroupReport {
     pub spend_share_pct: f64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RiskReport {
     /// `prior`, `calibrated` (every routed call rated on the user's labels) or
     /// `partly calibrated`.
-    pub basis: &'static str,
+    pub basis: String,
     /// Calls routed to another model, whose answer could differ.
     pub calls_at_risk: u64,
     /// Of those, calls rated with the user's labels.
@@ -289,23 +417,23 @@ pub struct RiskReport {
     pub by_tier: Vec<TierRiskReport>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TierRiskReport {
-    pub tier: &'static str,
+    pub tier: String,
     pub calls: u64,
     pub expected_degraded_calls: f64,
     pub degraded_calls_low: f64,
     pub degraded_calls_high: f64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct BlockedReport {
     /// The gate: context_window, max_output, tools, vision, json_schema.
-    pub reason: &'static str,
+    pub reason: String,
     pub calls: u64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PolicyReport {
     pub name: String,
     pub description: String,
@@ -333,7 +461,7 @@ pub struct PolicyReport {
 }
 
 /// Calls each of a policy's actions changed.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ActionsReport {
     /// Calls sent to another model (a route, or a cascade's first attempt).
     pub routed: u64,
@@ -355,7 +483,7 @@ pub fn inputs_of(run: &RunOutput) -> Vec<InputReport> {
         .iter()
         .map(|source| InputReport {
             path: source.name.clone(),
-            format: source.format.map(|f| f.name()),
+            format: source.format.map(|f| f.name().to_string()),
             records: source.accounting.records,
             calls: source.accounting.calls,
             buckets: source.accounting.buckets,
@@ -460,14 +588,14 @@ fn policy(outcome: &PolicyOutcome) -> PolicyReport {
             .blocked_by
             .iter()
             .map(|&(block, calls)| BlockedReport {
-                reason: block.as_str(),
+                reason: block.as_str().to_string(),
                 calls,
             })
             .collect(),
         latency_p50_ms: outcome.latency_p50_ms,
         latency_p95_ms: outcome.latency_p95_ms,
         risk: RiskReport {
-            basis: outcome.risk.basis,
+            basis: outcome.risk.basis.to_string(),
             calls_at_risk: outcome.risk.calls_at_risk,
             calls_calibrated: outcome.risk.calls_calibrated,
             expected_degraded_calls: outcome.risk.expected_degraded_calls,
@@ -480,7 +608,7 @@ fn policy(outcome: &PolicyOutcome) -> PolicyReport {
                 .by_tier
                 .iter()
                 .map(|t| TierRiskReport {
-                    tier: t.tier.as_str(),
+                    tier: t.tier.as_str().to_string(),
                     calls: t.calls,
                     expected_degraded_calls: t.expected_degraded_calls,
                     degraded_calls_low: t.degraded_calls_low,
@@ -522,9 +650,39 @@ impl Report {
         let accounting = &run.accounting;
         Report {
             schema_version: SCHEMA_VERSION,
-            tool_version: env!("CARGO_PKG_VERSION"),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
             catalog_version: catalog.version.clone(),
+            timezone: "UTC".to_string(),
+            filters: Vec::new(),
             latency_models: Vec::new(),
+            baseline_diff: None,
+            gates: Vec::new(),
+            groups: summary
+                .groups
+                .iter()
+                .map(|(key, breakdown)| GroupingReport {
+                    by: key.to_string(),
+                    groups: if key.is_time() {
+                        breakdown
+                            .iter()
+                            .map(|(k, stats)| group(k, stats, total_cost))
+                            .collect()
+                    } else {
+                        by_spend(breakdown, total_cost)
+                    },
+                })
+                .collect(),
+            spend_over_time: summary
+                .by_day_model
+                .iter()
+                .map(|((day, model), stats)| SpendPoint {
+                    day: day.clone(),
+                    model: model.clone(),
+                    calls: stats.calls,
+                    cost_usd: stats.cost.usd(),
+                })
+                .collect(),
+            findings: find(run, catalog).iter().map(FindingReport::of).collect(),
             inputs: inputs_of(run),
             records: accounting.records,
             calls: accounting.calls,
@@ -532,7 +690,7 @@ impl Report {
             skipped: accounting
                 .skipped
                 .iter()
-                .map(|(reason, &count)| (reason.as_str(), count))
+                .map(|(reason, &count)| (reason.as_str().to_string(), count))
                 .collect(),
             errors: accounting.errors,
             error_samples: error_samples_of(run),

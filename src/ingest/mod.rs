@@ -220,6 +220,8 @@ pub enum SkipReason {
     NotTokenUsage,
     /// A billing line with neither usage nor cost.
     EmptyBucket,
+    /// A call outside the report's `--since`/`--until` or model, provider or tag filters.
+    Filtered,
 }
 
 impl SkipReason {
@@ -244,6 +246,7 @@ impl SkipReason {
             SkipReason::ReplayedHistory => "history replayed from a parent session",
             SkipReason::NotTokenUsage => "billing line not for model tokens",
             SkipReason::EmptyBucket => "billing line without usage or cost",
+            SkipReason::Filtered => "left out by a filter",
         }
     }
 }

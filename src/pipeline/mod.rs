@@ -78,6 +78,9 @@ pub struct RunOutput {
     pub models: Vec<String>,
     /// Kept tag sets; rows refer to them by index, and index 0 is the empty set.
     pub tag_sets: Vec<TagSet>,
+    /// Session, conversation or trace ids; rows refer to them by index, and index 0 (the empty
+    /// string) is a call without one.
+    pub sessions: Vec<String>,
     pub rows: Vec<CallRow>,
     /// Billing-export lines, apart from the calls.
     pub buckets: Vec<BucketRow>,
@@ -116,6 +119,7 @@ struct ChunkResult {
     accounting: Accounting,
     models: Vec<String>,
     tag_sets: Vec<TagSet>,
+    sessions: Vec<String>,
     rows: Vec<CallRow>,
     buckets: Vec<BucketRow>,
     stated_cost: Money,
@@ -306,6 +310,8 @@ struct Collector<'c> {
     models: Interner<String>,
     /// Kept tag sets of this piece of work; index 0 is the empty set.
     tag_sets: Interner<TagSet>,
+    /// Session ids of this piece of work; index 0 is none.
+    sessions: Interner<String>,
     rows: Vec<CallRow>,
     buckets: Vec<BucketRow>,
     parsed: Vec<Parsed>,
@@ -321,6 +327,7 @@ impl<'c> Collector<'c> {
             accounting: Accounting::default(),
             models: Interner::default(),
             tag_sets: Interner::starting_with(TagSet::new()),
+            sessions: Interner::starting_with(String::new()),
             rows: Vec::new(),
             buckets: Vec::new(),
             parsed: Vec::new(),
@@ -390,6 +397,10 @@ impl<'c> Collector<'c> {
                     let mut row =
                         build_row(&record, self.source, line, model, self.context.catalog);
                     row.tags = self.tag_set(&record.tags);
+                    row.session = record
+                        .session_id
+                        .as_deref()
+                        .map_or(0, |id| self.sessions.intern(id));
                     if row
                         .price
                         .and_then(|p| self.context.count_text_tokens.get(p as usize))
@@ -441,6 +452,7 @@ impl<'c> Collector<'c> {
             accounting: self.accounting,
             models: self.models.into_items(),
             tag_sets: self.tag_sets.into_items(),
+            sessions: self.sessions.into_items(),
             rows: self.rows,
             buckets: self.buckets,
             stated_cost: self.stated_cost,
@@ -723,6 +735,7 @@ pub fn build_row(
         attempt_group: retries::logged_group(record),
         request_hash: retries::request_hash(record),
         tags: 0,
+        session: 0,
         text_tokens: None,
     }
 }
@@ -770,6 +783,7 @@ fn assemble(
     };
     let mut models: Interner<String> = Interner::default();
     let mut tag_sets = Interner::starting_with(TagSet::new());
+    let mut sessions = Interner::starting_with(String::new());
     for result in results {
         let summary = &mut output.sources[result.source as usize];
         if summary.format.is_none() {
@@ -780,15 +794,18 @@ fn assemble(
         summary.stated_cost_calls += result.stated_cost_calls;
         let remap = models.merge(result.models);
         let tag_remap = tag_sets.merge(result.tag_sets);
+        let session_remap = sessions.merge(result.sessions);
         output.rows.extend(result.rows.into_iter().map(|mut row| {
             row.model = remap[row.model as usize];
             row.tags = tag_remap[row.tags as usize];
+            row.session = session_remap[row.session as usize];
             row
         }));
         output.buckets.extend(result.buckets);
     }
     output.models = models.into_items();
     output.tag_sets = tag_sets.into_items();
+    output.sessions = sessions.into_items();
     merge_duplicates(&mut output);
     if !keep_duplicates {
         merge_across_sources(&mut output);
@@ -845,6 +862,23 @@ fn losers<'r, K: std::hash::Hash + Eq>(
         }
     }
     dropped
+}
+
+/// Keeps the rows marked in `keep` (one flag per row); the others are counted as skipped ("left
+/// out by a filter") in their own source, and in the run's totals.
+pub fn retain_rows(output: &mut RunOutput, keep: Vec<bool>) {
+    let dropped: Vec<bool> = keep.into_iter().map(|k| !k).collect();
+    let before = output.rows.len();
+    drop_rows(output, dropped, SkipReason::Filtered);
+    let filtered = (before - output.rows.len()) as u64;
+    if filtered > 0 {
+        output.accounting.calls -= filtered;
+        *output
+            .accounting
+            .skipped
+            .entry(SkipReason::Filtered)
+            .or_default() += filtered;
+    }
 }
 
 /// Removes the marked rows, counting each as skipped for `reason` in its own source.

@@ -96,6 +96,8 @@ pub struct CallRow {
     pub request_hash: Option<u64>,
     /// Index into the run's kept tag sets (`RunOutput::tag_sets`; 0 for none).
     pub tags: u32,
+    /// Index into the run's session ids (`RunOutput::sessions`; 0 for none).
+    pub session: u32,
     /// Real o200k/cl100k token counts of the prompt text, when a policy moves calls across
     /// tokenizer families and the log holds the text.
     pub text_tokens: Option<TextTokens>,

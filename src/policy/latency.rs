@@ -436,6 +436,7 @@ checked = "2026-11-21"
             attempt_group: None,
             request_hash: None,
             tags: 0,
+            session: 0,
             text_tokens: None,
         }
     }

@@ -49,6 +49,7 @@ pub(crate) fn test_row() -> crate::pipeline::CallRow {
         attempt_group: None,
         request_hash: None,
         tags: 0,
+        session: 0,
         text_tokens: None,
     }
 }
