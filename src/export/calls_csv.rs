@@ -1,38 +1,209 @@
 //! Per-call rows as CSV (`--calls-csv`): ids, tokens, cost and classification — never prompt
 //! text.
+//!
+//! [`CALL_COLUMNS`] is the one definition of the per-call columns (names, order, type and how
+//! each value is read off a row); the CSV writer here and the Parquet writer
+//! (`--calls-parquet`) both walk it, so the two files always have the same columns.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::aggregate::day_key;
 use crate::classify::ClassifyRules;
-use crate::pipeline::RunOutput;
+use crate::money::Money;
+use crate::pipeline::{CallRow, RunOutput};
 use crate::pricing::PriceCatalog;
 
-const HEADER: [&str; 23] = [
-    "source",
-    "line",
-    "call_id",
-    "timestamp",
-    "day",
-    "provider",
-    "model",
-    "priced_as",
-    "input_tokens",
-    "cache_read_tokens",
-    "cache_write_5m_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
-    "reasoning_tokens",
-    "cost_usd",
-    "latency_ms",
-    "complexity",
-    "tier",
-    "task",
-    "confidence",
-    "verifiable",
-    "rule",
-    "reasons",
+/// What a per-call value is read from besides the row itself: the run's name tables, the
+/// price catalog (the entry id that priced a call) and the user rules (the rule's name).
+#[derive(Clone, Copy)]
+pub struct CallContext<'a> {
+    pub run: &'a RunOutput,
+    pub catalog: &'a PriceCatalog,
+    pub rules: &'a ClassifyRules,
+}
+
+/// Reads a text value off a row; `None` is a missing value (an empty CSV cell).
+pub type ReadText = for<'a> fn(&CallContext<'a>, &'a CallRow) -> Option<Cow<'a, str>>;
+
+/// A per-call column's type together with the function that reads its value off a row, so a
+/// writer cannot pair a column with a value of another type.
+#[derive(Clone, Copy)]
+pub enum CallValue {
+    /// Text; `None` is written as an empty CSV cell.
+    Text(ReadText),
+    /// A count (line number, tokens), never missing.
+    Count(fn(&CallRow) -> u64),
+    /// A Unix time in milliseconds that `chrono` can represent, else `None`; CSV writes it as
+    /// RFC 3339 UTC with milliseconds (`2025-08-01T12:00:00.000Z`).
+    Timestamp(fn(&CallRow) -> Option<i64>),
+    /// An exact amount of US dollars; `None` for an unpriced call. CSV writes the exact decimal.
+    Money(fn(&CallRow) -> Option<Money>),
+    /// A measured quantity; CSV writes Rust's shortest form that reads back to the same `f32`.
+    Float(fn(&CallRow) -> Option<f32>),
+    /// A score in [0, 1]; CSV rounds it to `decimals` digits, other formats keep it whole.
+    Score {
+        decimals: usize,
+        read: fn(&CallRow) -> f32,
+    },
+}
+
+/// One per-call column: its header name and its typed value.
+#[derive(Clone, Copy)]
+pub struct CallColumn {
+    pub name: &'static str,
+    pub value: CallValue,
+}
+
+/// The per-call columns, in file order.
+pub const CALL_COLUMNS: [CallColumn; 23] = [
+    CallColumn {
+        name: "source",
+        value: CallValue::Text(|ctx, row| {
+            Some(Cow::Borrowed(
+                ctx.run.sources[row.source as usize].name.as_str(),
+            ))
+        }),
+    },
+    CallColumn {
+        name: "line",
+        value: CallValue::Count(|row| row.line),
+    },
+    CallColumn {
+        name: "call_id",
+        value: CallValue::Text(|_, row| Some(Cow::Borrowed(&row.call_id))),
+    },
+    CallColumn {
+        name: "timestamp",
+        value: CallValue::Timestamp(|row| {
+            row.timestamp_ms
+                .filter(|&ms| chrono::DateTime::from_timestamp_millis(ms).is_some())
+        }),
+    },
+    CallColumn {
+        name: "day",
+        value: CallValue::Text(|_, row| Some(Cow::Owned(day_key(row.timestamp_ms)))),
+    },
+    CallColumn {
+        name: "provider",
+        value: CallValue::Text(|_, row| Some(Cow::Borrowed(row.provider.as_str()))),
+    },
+    CallColumn {
+        name: "model",
+        value: CallValue::Text(|ctx, row| {
+            Some(Cow::Borrowed(ctx.run.models[row.model as usize].as_str()))
+        }),
+    },
+    CallColumn {
+        name: "priced_as",
+        value: CallValue::Text(|ctx, row| {
+            row.price
+                .map(|index| Cow::Borrowed(ctx.catalog.entry(index).id.as_str()))
+        }),
+    },
+    CallColumn {
+        name: "input_tokens",
+        value: CallValue::Count(|row| row.tokens.input),
+    },
+    CallColumn {
+        name: "cache_read_tokens",
+        value: CallValue::Count(|row| row.tokens.cache_read),
+    },
+    CallColumn {
+        name: "cache_write_5m_tokens",
+        value: CallValue::Count(|row| row.tokens.cache_write_5m),
+    },
+    CallColumn {
+        name: "cache_write_1h_tokens",
+        value: CallValue::Count(|row| row.tokens.cache_write_1h),
+    },
+    CallColumn {
+        name: "output_tokens",
+        value: CallValue::Count(|row| row.tokens.output),
+    },
+    CallColumn {
+        name: "reasoning_tokens",
+        value: CallValue::Count(|row| row.tokens.reasoning),
+    },
+    CallColumn {
+        name: "cost_usd",
+        value: CallValue::Money(|row| row.cost),
+    },
+    CallColumn {
+        name: "latency_ms",
+        value: CallValue::Float(|row| row.latency_ms),
+    },
+    CallColumn {
+        name: "complexity",
+        value: CallValue::Score {
+            decimals: 4,
+            read: |row| row.classification.complexity,
+        },
+    },
+    CallColumn {
+        name: "tier",
+        value: CallValue::Text(|_, row| Some(Cow::Borrowed(row.classification.tier.as_str()))),
+    },
+    CallColumn {
+        name: "task",
+        value: CallValue::Text(|_, row| Some(Cow::Borrowed(row.classification.task.as_str()))),
+    },
+    CallColumn {
+        name: "confidence",
+        value: CallValue::Score {
+            decimals: 2,
+            read: |row| row.classification.confidence,
+        },
+    },
+    CallColumn {
+        name: "verifiable",
+        value: CallValue::Text(|_, row| {
+            row.classification
+                .verifiable
+                .map(|v| Cow::Borrowed(v.as_str()))
+        }),
+    },
+    CallColumn {
+        name: "rule",
+        value: CallValue::Text(|ctx, row| {
+            row.classification
+                .rule
+                .and_then(|index| ctx.rules.name(index))
+                .map(Cow::Borrowed)
+        }),
+    },
+    CallColumn {
+        name: "reasons",
+        value: CallValue::Text(|_, row| {
+            let names = row.classification.reasons.names();
+            (!names.is_empty()).then(|| Cow::Owned(names.join(";")))
+        }),
+    },
 ];
+
+impl CallColumn {
+    /// The column's value for `row` as a CSV cell (empty for a missing value).
+    pub fn csv_cell<'a>(&self, ctx: &CallContext<'a>, row: &'a CallRow) -> Cow<'a, str> {
+        match self.value {
+            CallValue::Text(read) => read(ctx, row).unwrap_or(Cow::Borrowed("")),
+            CallValue::Count(read) => Cow::Owned(read(row).to_string()),
+            CallValue::Timestamp(read) => read(row)
+                .and_then(chrono::DateTime::from_timestamp_millis)
+                .map_or(Cow::Borrowed(""), |t| {
+                    Cow::Owned(t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+                }),
+            CallValue::Money(read) => {
+                read(row).map_or(Cow::Borrowed(""), |c| Cow::Owned(c.to_decimal_string()))
+            }
+            CallValue::Float(read) => {
+                read(row).map_or(Cow::Borrowed(""), |v| Cow::Owned(v.to_string()))
+            }
+            CallValue::Score { decimals, read } => {
+                Cow::Owned(format!("{:.*}", decimals, read(row)))
+            }
+        }
+    }
+}
 
 /// Writes one CSV row per call of a run.
 pub struct CallsCsvWriter;
@@ -45,44 +216,18 @@ impl CallsCsvWriter {
         rules: &ClassifyRules,
         out: impl Write,
     ) -> io::Result<()> {
+        let ctx = CallContext {
+            run,
+            catalog,
+            rules,
+        };
         let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(HEADER)?;
+        writer.write_record(CALL_COLUMNS.iter().map(|column| column.name))?;
         for row in &run.rows {
-            let timestamp = row
-                .timestamp_ms
-                .and_then(chrono::DateTime::from_timestamp_millis)
-                .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-                .unwrap_or_default();
-            let class = &row.classification;
-            writer.write_record([
-                run.sources[row.source as usize].name.as_str(),
-                &row.line.to_string(),
-                &row.call_id,
-                &timestamp,
-                &day_key(row.timestamp_ms),
-                row.provider.as_str(),
-                &run.models[row.model as usize],
-                row.price
-                    .map_or("", |index| catalog.entry(index).id.as_str()),
-                &row.tokens.input.to_string(),
-                &row.tokens.cache_read.to_string(),
-                &row.tokens.cache_write_5m.to_string(),
-                &row.tokens.cache_write_1h.to_string(),
-                &row.tokens.output.to_string(),
-                &row.tokens.reasoning.to_string(),
-                &row.cost.map(|c| c.to_decimal_string()).unwrap_or_default(),
-                &row.latency_ms.map(|v| v.to_string()).unwrap_or_default(),
-                &format!("{:.4}", class.complexity),
-                class.tier.as_str(),
-                class.task.as_str(),
-                &format!("{:.2}", class.confidence),
-                class.verifiable.map_or("", |v| v.as_str()),
-                class
-                    .rule
-                    .and_then(|index| rules.name(index))
-                    .unwrap_or_default(),
-                &class.reasons.names().join(";"),
-            ])?;
+            for column in &CALL_COLUMNS {
+                writer.write_field(column.csv_cell(&ctx, row).as_bytes())?;
+            }
+            writer.write_record(None::<&[u8]>)?;
         }
         writer.flush()
     }
