@@ -232,3 +232,21 @@ impl CallsCsvWriter {
         writer.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_keeps_the_published_column_order() {
+        // The `--calls-csv` header as released; Parquet uses the same names in the same order.
+        let header: Vec<&str> = CALL_COLUMNS.iter().map(|column| column.name).collect();
+        assert_eq!(
+            header.join(","),
+            "source,line,call_id,timestamp,day,provider,model,priced_as,input_tokens,\
+             cache_read_tokens,cache_write_5m_tokens,cache_write_1h_tokens,output_tokens,\
+             reasoning_tokens,cost_usd,latency_ms,complexity,tier,task,confidence,verifiable,\
+             rule,reasons"
+        );
+    }
+}

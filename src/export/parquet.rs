@@ -7,7 +7,7 @@
 //! | --- | --- | --- |
 //! | text (`source`, `call_id`, `day`, `model`, `tier`, `reasons`, …) | `String` | as the CSV writes it; `reasons` stays the `;`-joined names, so both files hold the same text |
 //! | counts (`line`, the six token buckets) | `UInt64` | never negative, and as wide as the counts in memory |
-//! | `timestamp` | `Datetime(ms, UTC)` | the logs' precision; the CSV writes the same instant in RFC 3339 UTC |
+//! | `timestamp` | `Datetime(ms, UTC)` | the milliseconds the run holds; the CSV writes the same instant in RFC 3339 UTC |
 //! | `cost_usd` | `Decimal(38, 12)` | exact: the amount is held in pico-dollars (10⁻¹² USD, `i128`), which is the decimal's unscaled value, so no float rounding; 38 digits is the widest 128-bit decimal |
 //! | `latency_ms` | `Float32` | the `f32` held in memory, unchanged |
 //! | `complexity`, `confidence` | `Float32` | the whole score; the CSV rounds it to 4 and 2 decimals |
@@ -35,10 +35,12 @@ use crate::pipeline::{CallRow, RunOutput};
 use crate::pricing::PriceCatalog;
 
 /// Calls per Parquet row group: large enough for good compression and few groups, small
-/// enough that one group's columns stay a few tens of MB.
+/// enough that one group's columns stay in the tens of MB (a call's cells take a few hundred
+/// bytes).
 pub const ROWS_PER_GROUP: usize = 65_536;
 
-/// Precision of the `cost_usd` decimal: the most a 128-bit decimal holds.
+/// Precision of the `cost_usd` decimal: the most a 128-bit decimal holds (amounts below
+/// 10²⁶ dollars; a larger one fails the write with an error rather than being cut).
 const COST_PRECISION: usize = 38;
 /// Scale of the `cost_usd` decimal: money is held in pico-dollars, 12 decimals of a dollar.
 const COST_SCALE: usize = 12;
@@ -60,7 +62,8 @@ pub fn write_calls_parquet(
 
 /// Writes the file at `path` in row groups of `rows_per_group` calls.
 fn write_file(ctx: &CallContext<'_>, path: &Path, rows_per_group: usize) -> anyhow::Result<()> {
-    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let file =
+        File::create(path).with_context(|| format!("creating Parquet file {}", path.display()))?;
     let mut out = BufWriter::new(file);
     write_calls(ctx, &mut out, rows_per_group)
         .map_err(anyhow::Error::from)
@@ -283,6 +286,18 @@ mod tests {
             frame.column("cost_usd").expect("cost").null_count(),
             unpriced
         );
+        // The first Anthropic call: 406 input tokens at $3/M and 50 output tokens at $15/M
+        // (claude-sonnet-4-5) = $0.001218 + $0.00075 = $0.001968 = 1,968,000,000 pico-dollars,
+        // stored exactly as the decimal's unscaled value.
+        let first = run
+            .rows
+            .iter()
+            .position(|row| &*row.call_id == "msg_01T4jd6NyD9xGGtTPDC4ogy5")
+            .expect("the Anthropic fixture's first call");
+        assert_eq!(
+            frame.column("cost_usd").and_then(|c| c.get(first)).ok(),
+            Some(AnyValue::Decimal(1_968_000_000, COST_PRECISION, COST_SCALE))
+        );
 
         let records = csv_records(&run, &catalog, &rules);
         assert_eq!(records.len(), run.rows.len());
@@ -314,10 +329,12 @@ mod tests {
             .write_record(frame.get_column_names().iter().map(|n| n.as_str()))
             .expect("header");
         for index in 0..frame.height().min(3) {
-            let cells = frame
-                .columns()
-                .iter()
-                .map(|column| render(&column.get(index).expect("cell exists")));
+            // Source paths are absolute; the checkout's own directory is left out.
+            let cells = frame.columns().iter().map(|column| {
+                let cell = render(&column.get(index).expect("cell exists"));
+                cell.strip_prefix(concat!(env!("CARGO_MANIFEST_DIR"), "/"))
+                    .map_or_else(|| cell.clone(), str::to_string)
+            });
             writer.write_record(cells).expect("row");
         }
         let rows = writer.into_inner().expect("CSV buffer");
