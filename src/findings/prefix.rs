@@ -88,9 +88,9 @@ pub fn uncached_prefixes(rows: &[CallRow], catalog: &PriceCatalog) -> Vec<Findin
         let saving = cost - call_cost(catalog.entry(price), &cached, mode);
         state.savings.push((index, moved, saving));
     }
-    let prompt_tokens: u64 = rows
-        .iter()
-        .fold(0u64, |sum, row| sum.saturating_add(row.tokens.prompt_total()));
+    let prompt_tokens: u64 = rows.iter().fold(0u64, |sum, row| {
+        sum.saturating_add(row.tokens.prompt_total())
+    });
     let mut findings: Vec<(Finding, u32, u64)> = states
         .into_iter()
         .filter(|(_, state)| state.sends >= 2)
@@ -129,5 +129,8 @@ pub fn uncached_prefixes(rows: &[CallRow], catalog: &PriceCatalog) -> Vec<Findin
             .then(a.2.cmp(&b.2))
     });
     findings.truncate(MAX_PREFIX_FINDINGS);
-    findings.into_iter().map(|(finding, _, _)| finding).collect()
+    findings
+        .into_iter()
+        .map(|(finding, _, _)| finding)
+        .collect()
 }

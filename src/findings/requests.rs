@@ -148,7 +148,5 @@ pub fn truncated_reasks(rows: &[CallRow]) -> Option<Finding> {
 
 /// Whether the call's answer was cut off by the output limit.
 fn truncated(row: &CallRow) -> bool {
-    row.classification
-        .reasons
-        .contains(Reason::TruncatedOutput)
+    row.classification.reasons.contains(Reason::TruncatedOutput)
 }

@@ -97,7 +97,8 @@ fn fixture_duplicate_requests() {
     assert_eq!(f.tokens, 7_620);
     assert_eq!(ids(f), ["w-dup-2", "w-dup-3", "w-dup-5", "w-dup-7"]);
     assert!(
-        f.detail.contains("(1 unpriced call left out of the impact)"),
+        f.detail
+            .contains("(1 unpriced call left out of the impact)"),
         "{}",
         f.detail
     );
@@ -136,9 +137,16 @@ fn fixture_uncached_prefixes() {
     );
     // 10,000 prefix tokens of the fixture's 354,535 prompt tokens.
     let share = first.share_of_input_pct.unwrap();
-    assert!((share - 10_000.0 / 354_535.0 * 100.0).abs() < 1e-9, "{share}");
+    assert!(
+        (share - 10_000.0 / 354_535.0 * 100.0).abs() < 1e-9,
+        "{share}"
+    );
     assert!(first.subject.as_deref().is_some_and(|s| s.len() == 16));
-    assert!(first.detail.contains("claude-sonnet-4-5"), "{}", first.detail);
+    assert!(
+        first.detail.contains("claude-sonnet-4-5"),
+        "{}",
+        first.detail
+    );
     // Shipping prefix: 4,400 characters = 1,100 tokens on gpt-4o, whose cache writes cost the
     // input price: 10:30 write ($0), 10:33 and 10:36 reads; w-pfx-9 at 10:40 read the cache
     // itself (left out, but it keeps the entry alive), so 10:44 reads too. A read saves
@@ -311,7 +319,12 @@ fn a_failure_after_the_last_success_of_a_logged_group_is_no_storm() {
 #[test]
 fn a_duplicate_needs_a_timestamp_and_a_stored_answer_within_the_window() {
     let first = call("gpt-4o-mini", 0, CallStatus::Ok, "same");
-    let at_edge = call("gpt-4o-mini", RESPONSE_CACHE_WINDOW_MS, CallStatus::Ok, "same");
+    let at_edge = call(
+        "gpt-4o-mini",
+        RESPONSE_CACHE_WINDOW_MS,
+        CallStatus::Ok,
+        "same",
+    );
     let after = call(
         "gpt-4o-mini",
         RESPONSE_CACHE_WINDOW_MS + 1,
@@ -353,8 +366,15 @@ fn unpriced_reasoning_is_counted_but_not_priced() {
         ..TokenBuckets::default()
     };
     let found = reasoning_on_simple(&rows(&[record]), &catalog).unwrap();
-    assert_eq!((found.calls, found.tokens, found.impact), (1, 50, Money::ZERO));
-    assert!(found.detail.ends_with("(1 unpriced call left out of the impact)."));
+    assert_eq!(
+        (found.calls, found.tokens, found.impact),
+        (1, 50, Money::ZERO)
+    );
+    assert!(
+        found
+            .detail
+            .ends_with("(1 unpriced call left out of the impact).")
+    );
 }
 
 fn cents(values: &[i128]) -> Vec<Money> {
@@ -381,7 +401,13 @@ fn tukey_fence_interpolates_quartiles_type_7() {
 /// A row of `cost_cents` in session `session`.
 fn session_row(session: u32, cost_cents: i128, id: &str) -> CallRow {
     let catalog = PriceCatalog::embedded().unwrap();
-    let mut row = build_row(&call("gpt-4o-mini", 0, CallStatus::Ok, id), 0, 1, 0, &catalog);
+    let mut row = build_row(
+        &call("gpt-4o-mini", 0, CallStatus::Ok, id),
+        0,
+        1,
+        0,
+        &catalog,
+    );
     row.cost = Some(Money::from_pico(cost_cents * 10_000_000_000));
     row.session = session;
     row.call_id = id.into();
@@ -405,9 +431,6 @@ fn runaway_sessions_need_eight_peers_and_rank_by_excess() {
         .iter()
         .map(|f| (f.subject.as_deref(), f.impact))
         .collect();
-    assert_eq!(
-        seen,
-        [(Some("s8"), usd("0.81")), (Some("s9"), usd("0.41"))]
-    );
+    assert_eq!(seen, [(Some("s8"), usd("0.81")), (Some("s9"), usd("0.41"))]);
     assert!(found.iter().all(|f| f.budget == Some(usd("0.19"))));
 }
