@@ -1496,15 +1496,12 @@ fn baseline_report_shows_spend_change_new_and_unpriced_models() {
     let (code, stderr) = status_and_stderr(&[
         "analyze",
         "--baseline-report",
-        openai
-            .join("chat_completions.jsonl")
-            .to_str()
-            .unwrap_or("x"),
+        openai.join("chat_and_responses.jsonl").to_str().unwrap(),
         logs.to_str().unwrap(),
     ]);
     assert_eq!(code, Some(2));
     assert!(
-        stderr.contains("baseline report") || stderr.contains("not an llm-audit JSON report"),
+        stderr.contains("chat_and_responses.jsonl: not an llm-audit JSON report"),
         "{stderr}"
     );
 }

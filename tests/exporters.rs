@@ -10,7 +10,7 @@ use clap::Parser;
 use llm_audit::cli::{Cli, Command};
 use llm_audit::commands::analyze::{AnalyzeSettings, analyze};
 use llm_audit::export::{
-    AnalysisFormat, CallsCsvWriter, Report, write_breakdowns, write_comparison,
+    AnalysisFormat, CallsCsvWriter, Report, write_breakdowns, write_comparison, write_comparison_in,
 };
 
 /// The report of `analyze fixtures/logs --group-by project,day` (run from the crate root, so
@@ -96,4 +96,31 @@ fn every_breakdown_adds_up_to_the_baseline() {
     let spend: f64 = report.spend_over_time.iter().map(|p| p.cost_usd).sum();
     assert!((spend - baseline).abs() < 1e-9);
     assert!(Path::new("fixtures/logs").is_dir());
+}
+
+#[test]
+fn a_wide_comparison_is_split_to_fit_the_terminal() {
+    let (_, analysis) = fixture_analysis(&[]);
+    let report = &analysis.report;
+    assert!(report.policies.len() >= 6);
+    let render = |width: Option<u16>| {
+        let mut out = Vec::new();
+        write_comparison_in(report, true, width, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let tables = |text: &str| text.lines().filter(|l| l.starts_with('┌')).count();
+    // Box-drawn table lines fit 80 columns; every policy still has its column.
+    let narrow = render(Some(80));
+    assert!(tables(&narrow) > 1, "{narrow}");
+    for line in narrow
+        .lines()
+        .filter(|l| l.starts_with(['┌', '│', '├', '└', '╞']))
+    {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+    for policy in &report.policies {
+        assert!(narrow.contains(&policy.name), "{}", policy.name);
+    }
+    // Without a width (a pipe or a file), one table.
+    assert_eq!(tables(&render(None)), 1);
 }

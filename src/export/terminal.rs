@@ -437,6 +437,16 @@ fn write_gates(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// frontier and each policy's assumptions.
 pub fn write_comparison(report: &Report, unicode: bool, out: &mut dyn Write) -> io::Result<()> {
     let width = unicode.then(|| Table::new().width()).flatten();
+    write_comparison_in(report, unicode, width, out)
+}
+
+/// [`write_comparison`] for a terminal `width` columns wide (`None`: no limit).
+pub fn write_comparison_in(
+    report: &Report,
+    unicode: bool,
+    width: Option<u16>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(
         out,
         "{} calls, {} priced as logged ({} unpriced).",
