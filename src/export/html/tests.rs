@@ -404,5 +404,8 @@ fn frontier_policies_are_joined() {
 
 #[test]
 fn snapshot_of_a_small_report() {
-    insta::assert_snapshot!(render(&small_report()));
+    // Beside the other exporters' snapshots, not in this module's folder.
+    insta::with_settings!({ snapshot_path => "../snapshots" }, {
+        insta::assert_snapshot!(render(&small_report()));
+    });
 }
