@@ -85,13 +85,13 @@ fn head(out: &mut String, titles: &[&str]) -> fmt::Result {
 
 /// The whole page: head, the six sections, footer.
 fn write_page(out: &mut String, report: &Report) -> fmt::Result {
-    write!(
+    writeln!(
         out,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <link rel=\"icon\" href=\"data:,\"><title>llm-audit report</title><style>{STYLE}</style>\
-         </head><body><main>\n"
+         </head><body><main>"
     )?;
     write_summary(out, report)?;
     write_spend_over_time(out, report)?;
@@ -204,9 +204,9 @@ fn write_summary(out: &mut String, report: &Report) -> fmt::Result {
         out.push_str("<p><strong>Filters:</strong> none, every call read is counted.</p>\n");
     } else {
         let filters: Vec<String> = report.filters.iter().map(|f| escape(f)).collect();
-        write!(
+        writeln!(
             out,
-            "<p><strong>Filters:</strong> {}. Calls left out count as skipped.</p>\n",
+            "<p><strong>Filters:</strong> {}. Calls left out count as skipped.</p>",
             filters.join("; ")
         )?;
     }
@@ -262,9 +262,9 @@ fn write_summary(out: &mut String, report: &Report) -> fmt::Result {
         out.push_str("<h3>First errors</h3>");
         head(out, &["file", "line", "error"])?;
         for error in &report.error_samples {
-            write!(
+            writeln!(
                 out,
-                "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td></tr>",
                 escape(&error.file),
                 error.line,
                 escape(&error.message)
@@ -465,10 +465,10 @@ fn write_findings(out: &mut String, findings: &[FindingReport]) -> fmt::Result {
             .map(|id| format!("<code>{}</code>", escape(id)))
             .collect::<Vec<_>>()
             .join(" ");
-        write!(
+        writeln!(
             out,
             "<tr><td><strong>{}</strong>{subject}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"ids\">{samples}</td><td>{}</td></tr>\n",
+             <td class=\"num\">{}</td><td class=\"ids\">{samples}</td><td>{}</td></tr>",
             escape(&finding.title),
             usd(finding.impact_usd),
             count(finding.calls),

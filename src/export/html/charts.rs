@@ -52,9 +52,9 @@ impl Frame {
     }
 
     fn open(&self, out: &mut String, class: &str, label: &str) -> fmt::Result {
-        write!(
+        writeln!(
             out,
-            "<svg class=\"chart {class}\" viewBox=\"0 0 {:.0} {:.0}\" role=\"img\" aria-label=\"{}\">\n",
+            "<svg class=\"chart {class}\" viewBox=\"0 0 {:.0} {:.0}\" role=\"img\" aria-label=\"{}\">",
             self.width,
             self.height,
             escape(label)
@@ -110,10 +110,10 @@ fn y_axis(out: &mut String, frame: &Frame, (low, high, step): (f64, f64, f64)) -
         } else {
             "grid"
         };
-        write!(
+        writeln!(
             out,
             "<line class=\"{class}\" x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
-             <text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
+             <text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             frame.left,
             frame.width - frame.right,
             frame.left - 8.0,
@@ -203,10 +203,10 @@ pub fn spend_over_time(
             }
             let height = cost * scale;
             base -= height;
-            write!(
+            writeln!(
                 svg,
                 "<rect x=\"{x:.1}\" y=\"{base:.1}\" width=\"{bar:.1}\" height=\"{height:.1}\" \
-                 fill=\"{}\"><title>{} · {}: {}</title></rect>\n",
+                 fill=\"{}\"><title>{} · {}: {}</title></rect>",
                 entry.colour,
                 escape(day),
                 escape(&entry.label),
@@ -214,9 +214,9 @@ pub fn spend_over_time(
             )?;
         }
         if index % label_every == 0 {
-            write!(
+            writeln!(
                 svg,
-                "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
+                "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
                 x + bar / 2.0,
                 frame.top + frame.plot_height() + 16.0,
                 escape(day)
@@ -263,12 +263,12 @@ pub fn spend_bars(label: &str, groups: &[GroupReport]) -> Result<Option<String>,
             0.0
         };
         let share = finite(group.spend_share_pct);
-        write!(
+        writeln!(
             svg,
             "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
              <rect class=\"bar\" x=\"{:.1}\" y=\"{:.1}\" width=\"{width:.1}\" height=\"{:.1}\">\
-             <title>{}: {} ({share:.1}% of spend, {} calls)</title></rect>\
-             <text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{} · {share:.1}%</text>\n",
+             <title>{}: {} ({share:.1}% of spend; calls: {})</title></rect>\
+             <text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{} · {share:.1}%</text>",
             frame.left - 8.0,
             y + row / 2.0 + 4.0,
             escape(&group.key),
@@ -360,10 +360,10 @@ pub fn policy_scatter(policies: &[PolicyReport]) -> Result<Option<String>, fmt::
     for i in 0..=x_steps {
         let value = i as f64 * x_step;
         let x = x_of(value);
-        write!(
+        writeln!(
             svg,
             "<line class=\"{}\" x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\"/>\
-             <text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
+             <text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             if i == 0 { "axis" } else { "grid" },
             frame.top,
             frame.top + frame.plot_height(),
@@ -438,9 +438,9 @@ pub fn policy_scatter(policies: &[PolicyReport]) -> Result<Option<String>, fmt::
             }
             label.y += shift;
         }
-        write!(
+        writeln!(
             svg,
-            "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>\n",
+            "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             label.x,
             label.y + 4.0,
             escape(&policy.name)

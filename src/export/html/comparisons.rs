@@ -150,10 +150,10 @@ pub(super) fn write_gates(out: &mut String, gates: &[GateReport]) -> fmt::Result
         } else {
             "<span class=\"badge held\">held</span>"
         };
-        write!(
+        writeln!(
             out,
             "<tr><td><code>--{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td>{}</td><td>{status}</td><td>{}</td></tr>\n",
+             <td>{}</td><td>{status}</td><td>{}</td></tr>",
             escape(&gate.gate),
             gate.threshold,
             gate.value,
