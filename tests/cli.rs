@@ -1310,3 +1310,320 @@ fn policies_lists_shows_and_checks() {
             .contains("built-in: baseline")
     );
 }
+
+/// Runs the binary and returns its exit code and stderr.
+fn status_and_stderr(args: &[&str]) -> (Option<i32>, String) {
+    let output = run(args);
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn gates_exit_1_with_the_reason_and_hold_otherwise() {
+    let logs = fixture("logs");
+    let logs = logs.to_str().unwrap();
+    let report = json_report(&[logs], &[]);
+    let exact = report["baseline"]["cost_usd_exact"].as_str().unwrap();
+    let cost: f64 = exact.parse().unwrap();
+
+    // The logged spend is not above itself; a millionth of a dollar below it, it is.
+    let (code, _) = status_and_stderr(&["analyze", "-q", "--fail-if-cost-above", exact, logs]);
+    assert_eq!(code, Some(0));
+    let below = format!("{:.6}", cost - 0.000001);
+    let (code, stderr) =
+        status_and_stderr(&["analyze", "-q", "--fail-if-cost-above", &below, logs]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("gate tripped: --fail-if-cost-above"),
+        "{stderr}"
+    );
+
+    // Four calls of the fixture are of models the catalog does not price.
+    let (code, stderr) = status_and_stderr(&["analyze", "-q", "--fail-on-unpriced", logs]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("4 calls of models the catalog does not price"),
+        "{stderr}"
+    );
+    let openai = fixture("logs/openai");
+    let (code, _) = status_and_stderr(&[
+        "analyze",
+        "-q",
+        "--fail-on-unpriced",
+        openai.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0));
+
+    // Savings: the batch policy's share, read from the report, is the line.
+    let batch = json_report(&[logs], &["--policy", "batch"]);
+    let batch_pct = batch["policies"][1]["savings_pct"].as_f64().unwrap();
+    assert!(batch_pct > 10.0, "batch saves a good share of the fixture");
+    let above = format!("{}", batch_pct + 0.01);
+    let under = format!("{}", batch_pct - 0.01);
+    let (code, _) = status_and_stderr(&[
+        "analyze",
+        "-q",
+        "--policy",
+        "batch",
+        "--fail-if-savings-above",
+        &above,
+        logs,
+    ]);
+    assert_eq!(code, Some(0));
+    let (code, stderr) = status_and_stderr(&[
+        "analyze",
+        "-q",
+        "--policy",
+        "batch",
+        "--fail-if-savings-above",
+        &under,
+        logs,
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("policy `batch` would save"), "{stderr}");
+
+    // Risk: expected degraded calls as a share of all calls.
+    let routed = json_report(&[logs], &["--policy", "cheaper-for-simple"]);
+    let degraded = routed["policies"][1]["risk"]["expected_degraded_calls"]
+        .as_f64()
+        .unwrap();
+    let calls = routed["calls"].as_f64().unwrap();
+    let share = 100.0 * degraded / calls;
+    assert!(share > 0.0);
+    let (code, stderr) = status_and_stderr(&[
+        "compare",
+        "-q",
+        "--policy",
+        "cheaper-for-simple",
+        "--fail-if-risk-above",
+        &format!("{}", share * 0.9),
+        logs,
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("--fail-if-risk-above"), "{stderr}");
+    let held = json_report(
+        &[logs],
+        &[
+            "--policy",
+            "cheaper-for-simple",
+            "--fail-if-risk-above",
+            &format!("{}", share * 1.1),
+        ],
+    );
+    assert_eq!(held["gates"][0]["gate"], "fail-if-risk-above");
+    assert_eq!(held["gates"][0]["tripped"], false);
+    assert_eq!(held["gates"][0]["policy"], "cheaper-for-simple");
+
+    // A gate that makes no sense is an error before any work.
+    let (code, _) = status_and_stderr(&["analyze", "--fail-if-savings-above", "-5", logs]);
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn baseline_report_shows_spend_change_new_and_unpriced_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.json");
+    let openai = fixture("logs/openai");
+    let output = run(&[
+        "analyze",
+        "-q",
+        "-o",
+        old.to_str().unwrap(),
+        openai.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    assert!(output.stdout.is_empty(), "-o sends the report to the file");
+    let previous: Value = serde_json::from_slice(&std::fs::read(&old).unwrap()).unwrap();
+
+    let logs = fixture("logs");
+    let report = json_report(
+        &[logs.to_str().unwrap()],
+        &["--baseline-report", old.to_str().unwrap()],
+    );
+    let diff = &report["baseline_diff"];
+    let before = previous["baseline"]["cost_usd"].as_f64().unwrap();
+    let now = report["baseline"]["cost_usd"].as_f64().unwrap();
+    assert_eq!(diff["previous_cost_usd"].as_f64().unwrap(), before);
+    assert_eq!(diff["cost_usd"].as_f64().unwrap(), now);
+    assert!((diff["change_usd"].as_f64().unwrap() - (now - before)).abs() < 1e-9);
+    // Every model's change is its spend now minus its spend before.
+    let spend = |report: &Value, model: &str| -> f64 {
+        report["by_model"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["key"] == model)
+            .map_or(0.0, |g| g["cost_usd"].as_f64().unwrap())
+    };
+    for change in diff["by_model"].as_array().unwrap() {
+        let model = change["model"].as_str().unwrap();
+        let expected = spend(&report, model) - spend(&previous, model);
+        assert!(
+            (change["change_usd"].as_f64().unwrap() - expected).abs() < 1e-9,
+            "{model}"
+        );
+    }
+    let new_models: Vec<&str> = diff["new_models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert!(new_models.contains(&"claude-sonnet-4-5"), "{new_models:?}");
+    assert!(!new_models.contains(&"gpt-4o-mini"), "{new_models:?}");
+    let new_unpriced = diff["new_unpriced_models"].as_array().unwrap();
+    assert!(
+        new_unpriced.iter().any(|m| m == "acme-llm-9"),
+        "{new_unpriced:?}"
+    );
+
+    // Spend grew: a gate on growth trips, with the reason.
+    let (code, stderr) = status_and_stderr(&[
+        "analyze",
+        "-q",
+        "--baseline-report",
+        old.to_str().unwrap(),
+        "--fail-if-cost-increase-above",
+        "10",
+        logs.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("--fail-if-cost-increase-above"), "{stderr}");
+
+    // Not a report: exit 2 with the file named.
+    let (code, stderr) = status_and_stderr(&[
+        "analyze",
+        "--baseline-report",
+        openai.join("chat_and_responses.jsonl").to_str().unwrap(),
+        logs.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("chat_and_responses.jsonl: not an llm-audit JSON report"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn filters_leave_calls_out_and_count_them() {
+    let logs = fixture("logs");
+    let logs = logs.to_str().unwrap();
+    let all = json_report(&[logs], &["--group-by", "day"]);
+    let calls = all["calls"].as_u64().unwrap();
+    let filtered = |report: &Value| {
+        skipped(report)
+            .get("left out by a filter")
+            .copied()
+            .unwrap_or(0)
+    };
+
+    let anthropic = json_report(&[logs], &["--provider", "anthropic"]);
+    assert_balanced(&anthropic);
+    for group in anthropic["by_provider"].as_array().unwrap() {
+        assert_eq!(group["key"], "anthropic");
+    }
+    assert_eq!(
+        anthropic["calls"].as_u64().unwrap() + filtered(&anthropic),
+        calls
+    );
+    assert!(filtered(&anthropic) > 0);
+    assert_eq!(anthropic["filters"][0], "provider anthropic");
+
+    let claude = json_report(&[logs], &["--model", "claude-*"]);
+    for group in claude["by_model"].as_array().unwrap() {
+        assert!(
+            group["key"].as_str().unwrap().starts_with("claude"),
+            "{group}"
+        );
+    }
+
+    // The tag filter keeps exactly the calls of the project group of that name.
+    let by_project = json_report(&[logs], &["--group-by", "project"]);
+    let router = by_project["groups"][0]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == "router")
+        .expect("the fixture has a `router` project")["calls"]
+        .as_u64()
+        .unwrap();
+    let tagged = json_report(&[logs], &["--tag", "project=rout*"]);
+    assert_eq!(tagged["calls"].as_u64().unwrap(), router);
+
+    // A day, as --since and --until, keeps that day's calls: in UTC, and in Berlin time.
+    for zone in ["UTC", "Europe/Berlin"] {
+        let days = json_report(&[logs], &["--group-by", "day", "--timezone", zone]);
+        let busiest = days["groups"][0]["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["key"] != "unknown")
+            .max_by_key(|g| g["calls"].as_u64().unwrap())
+            .unwrap()
+            .clone();
+        let day = busiest["key"].as_str().unwrap();
+        let one_day = json_report(
+            &[logs],
+            &["--since", day, "--until", day, "--timezone", zone],
+        );
+        assert_eq!(one_day["calls"], busiest["calls"], "{zone} {day}");
+        assert_eq!(one_day["timezone"], zone);
+        assert_balanced(&one_day);
+    }
+
+    let (code, stderr) = status_and_stderr(&["analyze", "--since", "last tuesday", logs]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--since"), "{stderr}");
+    let (code, _) = status_and_stderr(&["analyze", "--timezone", "Mars/Olympus", logs]);
+    assert_eq!(code, Some(2));
+    let (code, stderr) = status_and_stderr(&["analyze", "--group-by", "colour", logs]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("tag:KEY"), "{stderr}");
+}
+
+#[test]
+fn output_file_format_follows_its_extension_and_dash_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = fixture("logs/openai");
+    let logs = logs.to_str().unwrap();
+    for (name, starts) in [
+        ("report.md", "## llm-audit:"),
+        ("report.csv", "policy,cost_usd"),
+        ("report.html", "<!"),
+        ("report.json", "{"),
+    ] {
+        let path = dir.path().join(name);
+        let output = run(&["analyze", "-q", "-o", path.to_str().unwrap(), logs]);
+        assert!(output.status.success());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with(starts),
+            "{name}: {}",
+            &text[..text.len().min(80)]
+        );
+    }
+    let output = run(&["analyze", "-q", "-o", "-", "--format", "markdown", logs]);
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .starts_with("## llm-audit:")
+    );
+    let breakdown = dir.path().join("groups.csv");
+    let output = run(&[
+        "analyze",
+        "-q",
+        "--group-by",
+        "month",
+        "--breakdown-csv",
+        breakdown.to_str().unwrap(),
+        logs,
+    ]);
+    assert!(output.status.success());
+    let text = std::fs::read_to_string(&breakdown).unwrap();
+    assert!(text.starts_with("grouping,key,calls"));
+    for grouping in ["model,", "provider,", "tier,", "task,", "day,", "month,"] {
+        assert!(text.lines().any(|l| l.starts_with(grouping)), "{grouping}");
+    }
+}

@@ -354,7 +354,7 @@ impl ReportSettings {
                 .with_context(|| format!("writing {}", path.display()))?,
             Output::Stdout => {
                 let stdout = std::io::stdout();
-                let unicode = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                let unicode = stdout.is_terminal();
                 let mut out = BufWriter::new(stdout.lock());
                 write(&mut out, unicode)
                     .and_then(|()| out.flush())

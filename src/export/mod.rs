@@ -35,7 +35,7 @@ pub use report::{
     SpendPoint, TierRiskReport, latency_reports,
 };
 pub use risk::write_risk_priors;
-pub use terminal::{TableExporter, new_table, write_comparison};
+pub use terminal::{TableExporter, new_table, write_comparison, write_comparison_in};
 
 /// Writes a report in one format.
 pub trait Exporter {

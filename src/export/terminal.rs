@@ -57,7 +57,9 @@ fn ms(value: f64) -> String {
     }
 }
 
-/// A table with `header`, numbers right-aligned; box characters only for a terminal.
+/// A table with `header`, numbers right-aligned. For a terminal (`unicode`): box characters,
+/// and cells wrapped to fit its width; otherwise (a pipe, a file) plain ASCII at full width, so
+/// that nothing depends on the terminal the command happened to run in.
 pub fn new_table(unicode: bool, header: &[&str]) -> Table {
     let mut table = Table::new();
     table
@@ -66,7 +68,11 @@ pub fn new_table(unicode: bool, header: &[&str]) -> Table {
         } else {
             ASCII_FULL_CONDENSED
         })
-        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_content_arrangement(if unicode {
+            ContentArrangement::Dynamic
+        } else {
+            ContentArrangement::Disabled
+        })
         .set_header(header.to_vec());
     for index in 1..header.len() {
         if let Some(column) = table.column_mut(index) {
@@ -228,9 +234,21 @@ impl Exporter for TableExporter {
             }
         }
 
+        if !report.filters.is_empty() {
+            writeln!(out, "Filtered: {}.\n", report.filters.join("; "))?;
+        }
         self.groups("model", &report.by_model, out)?;
         self.groups("tier", &report.by_tier, out)?;
         self.groups("task", &report.by_task, out)?;
+        for grouping in &report.groups {
+            let time = ["day", "week", "month"].contains(&grouping.by.as_str());
+            let title = if time && report.timezone != "UTC" {
+                format!("{} ({})", grouping.by, report.timezone)
+            } else {
+                grouping.by.clone()
+            };
+            self.groups(&title, &grouping.groups, out)?;
+        }
 
         if !report.unpriced_models.is_empty() {
             writeln!(
@@ -315,14 +333,187 @@ impl Exporter for TableExporter {
         writeln!(out, "{policies}")?;
         write_risk_details(&report.policies, out)?;
         write_latency_models(report, out)?;
-        write_assumptions(&report.policies, out)
+        write_assumptions(&report.policies, out)?;
+        self.findings(report, out)?;
+        self.baseline_diff(report, out)?;
+        write_gates(report, out)
     }
+}
+
+impl TableExporter {
+    /// The waste findings, largest kinds first as the report orders them.
+    fn findings(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out)?;
+        if report.findings.is_empty() {
+            return writeln!(out, "WASTE FINDINGS: none found.");
+        }
+        writeln!(out, "WASTE FINDINGS — what cost money for nothing:")?;
+        let mut table = self.table(&["finding", "impact", "calls", "tokens", "sample calls"]);
+        for f in &report.findings {
+            let title = match &f.subject {
+                Some(subject) => format!("{} ({subject})", f.title),
+                None => f.title.clone(),
+            };
+            let ids: Vec<&str> = f
+                .sample_call_ids
+                .iter()
+                .take(3)
+                .map(String::as_str)
+                .collect();
+            table.add_row(vec![
+                title,
+                usd(f.impact_usd),
+                count(f.calls),
+                count(f.tokens),
+                ids.join(" "),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+        for f in &report.findings {
+            writeln!(out, "  {}: {}", f.title, f.detail)?;
+        }
+        Ok(())
+    }
+
+    /// Spend against the previous report, per model.
+    fn baseline_diff(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let Some(diff) = &report.baseline_diff else {
+            return Ok(());
+        };
+        writeln!(
+            out,
+            "\nSINCE {}: spend {} → {} ({}{})",
+            diff.previous,
+            usd(diff.previous_cost_usd),
+            usd(diff.cost_usd),
+            usd(diff.change_usd),
+            diff.change_pct
+                .map_or(String::new(), |pct| format!(", {pct:+.1}%"))
+        )?;
+        let mut table = self.table(&["model", "calls before", "calls", "before", "now", "change"]);
+        for m in &diff.by_model {
+            table.add_row(vec![
+                m.model.clone(),
+                count(m.previous_calls),
+                count(m.calls),
+                usd(m.previous_cost_usd),
+                usd(m.cost_usd),
+                usd(m.change_usd),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+        for (label, models) in [
+            ("new models", &diff.new_models),
+            ("models gone", &diff.gone_models),
+            ("new unpriced models", &diff.new_unpriced_models),
+        ] {
+            if !models.is_empty() {
+                writeln!(out, "  {label}: {}", models.join(", "))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The gates checked, tripped or held.
+fn write_gates(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.gates.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nGates:")?;
+    for gate in &report.gates {
+        writeln!(
+            out,
+            "  {} --{}: {}",
+            if gate.tripped { "TRIPPED" } else { "held" },
+            gate.gate,
+            gate.message
+        )?;
+    }
+    Ok(())
 }
 
 /// The policies side by side, one column each (`llm-audit compare`), then the cost/risk
 /// frontier and each policy's assumptions.
 pub fn write_comparison(report: &Report, unicode: bool, out: &mut dyn Write) -> io::Result<()> {
-    let policies = &report.policies;
+    let width = unicode.then(|| Table::new().width()).flatten();
+    write_comparison_in(report, unicode, width, out)
+}
+
+/// [`write_comparison`] for a terminal `width` columns wide (`None`: no limit).
+pub fn write_comparison_in(
+    report: &Report,
+    unicode: bool,
+    width: Option<u16>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} calls, {} priced as logged ({} unpriced).",
+        count(report.calls),
+        usd(report.baseline.cost_usd),
+        count(report.baseline.unpriced_calls)
+    )?;
+    for table in comparison_tables(&report.policies, unicode, width) {
+        writeln!(out, "{table}")?;
+    }
+    let frontier: Vec<&str> = report
+        .policies
+        .iter()
+        .filter(|p| p.dominated_by.is_none())
+        .map(|p| p.name.as_str())
+        .collect();
+    writeln!(
+        out,
+        "Cost/risk frontier (no other policy is both cheaper and less risky): {}",
+        frontier.join(", ")
+    )?;
+    write_risk_details(&report.policies, out)?;
+    write_latency_models(report, out)?;
+    write_assumptions(&report.policies, out)?;
+    write_gates(report, out)
+}
+
+/// The comparison as tables of at most as many policy columns as fit `width` (one table when
+/// no width is known): a wide comparison is split rather than wrapped cell by cell.
+fn comparison_tables(policies: &[PolicyReport], unicode: bool, width: Option<u16>) -> Vec<Table> {
+    let full = comparison_table(policies, unicode);
+    let Some(width) = width else {
+        return vec![full];
+    };
+    // Each column takes its widest cell plus two spaces of padding and one border.
+    let widths: Vec<usize> = full
+        .column_max_content_widths()
+        .iter()
+        .map(|w| *w as usize + 3)
+        .collect();
+    let label = widths.first().copied().unwrap_or(0) + 1;
+    let mut chunks: Vec<Vec<&PolicyReport>> = Vec::new();
+    let mut used = label;
+    for (policy, w) in policies.iter().zip(widths.iter().skip(1)) {
+        match chunks.last_mut() {
+            Some(chunk) if used + w <= width as usize => chunk.push(policy),
+            _ => {
+                chunks.push(vec![policy]);
+                used = label;
+            }
+        }
+        used += w;
+    }
+    if chunks.len() <= 1 {
+        return vec![full];
+    }
+    chunks
+        .into_iter()
+        .map(|chunk| {
+            let owned: Vec<PolicyReport> = chunk.into_iter().cloned().collect();
+            comparison_table(&owned, unicode)
+        })
+        .collect()
+}
+
+/// One table: a row per measure, a column per policy.
+fn comparison_table(policies: &[PolicyReport], unicode: bool) -> Table {
     let mut header = vec![""];
     header.extend(policies.iter().map(|p| p.name.as_str()));
     let mut table = new_table(unicode, &header);
@@ -370,27 +561,7 @@ pub fn write_comparison(report: &Report, unicode: bool, out: &mut dyn Write) -> 
         None => "yes".to_string(),
         Some(by) => format!("dominated by {by}"),
     }));
-    writeln!(
-        out,
-        "{} calls, {} priced as logged ({} unpriced).",
-        count(report.calls),
-        usd(report.baseline.cost_usd),
-        count(report.baseline.unpriced_calls)
-    )?;
-    writeln!(out, "{table}")?;
-    let frontier: Vec<&str> = policies
-        .iter()
-        .filter(|p| p.dominated_by.is_none())
-        .map(|p| p.name.as_str())
-        .collect();
-    writeln!(
-        out,
-        "Cost/risk frontier (no other policy is both cheaper and less risky): {}",
-        frontier.join(", ")
-    )?;
-    write_risk_details(policies, out)?;
-    write_latency_models(report, out)?;
-    write_assumptions(policies, out)
+    table
 }
 
 /// What each policy's replay assumed.

@@ -2,10 +2,30 @@
 //! for nothing — retry storms, duplicate requests, reasoning spent on simple calls, long prompt
 //! prefixes sent uncached, runaway sessions, and answers cut off by the output limit and asked
 //! again. Each finding states its dollar impact, its calls and a few call ids, never prompt text.
+//!
+//! Every impact is exact [`Money`]: a call's own cost, or its cost minus what
+//! [`crate::pricing::call_cost`] gives for the same call with some tokens moved or removed,
+//! priced the way the row was (same catalog entry, same billing mode). Unpriced calls (a model
+//! the catalog does not know) are never counted as $0: they stay in a finding's calls and
+//! tokens, are left out of its impact, and its `detail` says how many were left out.
+
+mod prefix;
+mod requests;
+mod sessions;
+mod simple;
+#[cfg(test)]
+mod tests;
 
 use crate::money::Money;
-use crate::pipeline::RunOutput;
+use crate::pipeline::{CallRow, RunOutput};
 use crate::pricing::PriceCatalog;
+
+pub use prefix::{MAX_PREFIX_FINDINGS, uncached_prefixes};
+pub use requests::{
+    REASK_WINDOW_MS, RESPONSE_CACHE_WINDOW_MS, duplicate_requests, retry_storms, truncated_reasks,
+};
+pub use sessions::{MAX_SESSION_FINDINGS, MIN_SESSIONS, TUKEY_FAR_OUT, runaway_sessions};
+pub use simple::reasoning_on_simple;
 
 /// How many call ids a finding lists.
 pub const SAMPLE_IDS: usize = 5;
@@ -86,6 +106,95 @@ pub struct Finding {
 
 /// Every finding in a run, largest impact first within each kind, kinds in declared order.
 pub fn find(run: &RunOutput, catalog: &PriceCatalog) -> Vec<Finding> {
-    let _ = (run, catalog);
-    Vec::new()
+    let mut findings = Vec::new();
+    findings.extend(retry_storms(&run.rows));
+    findings.extend(duplicate_requests(&run.rows));
+    findings.extend(reasoning_on_simple(&run.rows, catalog));
+    findings.extend(uncached_prefixes(&run.rows, catalog));
+    findings.extend(runaway_sessions(&run.rows, &run.sessions));
+    findings.extend(truncated_reasks(&run.rows));
+    findings
+}
+
+/// The calls of one finding, added in input order: counts, impact and the first call ids.
+#[derive(Debug, Default)]
+struct Tally {
+    calls: u64,
+    tokens: u64,
+    impact: Money,
+    /// Calls whose impact could not be priced (left out of `impact`).
+    unpriced: u64,
+    call_ids: Vec<String>,
+}
+
+impl Tally {
+    /// Adds one call, its tokens for the finding and its impact (`None`: unpriced).
+    fn add(&mut self, row: &CallRow, tokens: u64, impact: Option<Money>) {
+        self.calls += 1;
+        self.tokens = self.tokens.saturating_add(tokens);
+        match impact {
+            Some(impact) => self.impact += impact,
+            None => self.unpriced += 1,
+        }
+        if self.call_ids.len() < SAMPLE_IDS {
+            self.call_ids.push(row.call_id.to_string());
+        }
+    }
+
+    /// The finding, with the rule's sentence (without its final period) and the unpriced note.
+    fn finding(self, kind: WasteKind, sentence: String) -> Finding {
+        Finding {
+            kind,
+            impact: self.impact,
+            calls: self.calls,
+            tokens: self.tokens,
+            detail: format!("{sentence}{}.", unpriced_note(self.unpriced)),
+            call_ids: self.call_ids,
+            subject: None,
+            share_of_input_pct: None,
+            budget: None,
+        }
+    }
+}
+
+/// `" (N unpriced calls left out of the impact)"`, or nothing when every call was priced.
+fn unpriced_note(unpriced: u64) -> String {
+    match unpriced {
+        0 => String::new(),
+        1 => " (1 unpriced call left out of the impact)".to_string(),
+        n => format!(" ({n} unpriced calls left out of the impact)"),
+    }
+}
+
+/// An amount as a report writes it in a sentence: `$0.0132`.
+fn usd(amount: Money) -> String {
+    format!("${}", amount.to_decimal_string())
+}
+
+/// `1 call` / `3 calls`.
+fn plural(count: u64, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
+/// Whether `b` (row index `bi`) comes after `a` (row index `ai`): later in time when both carry
+/// distinct timestamps, else later in input order.
+fn later(a: &CallRow, ai: usize, b: &CallRow, bi: usize) -> bool {
+    match (a.timestamp_ms, b.timestamp_ms) {
+        (Some(x), Some(y)) if x != y => y > x,
+        _ => bi > ai,
+    }
+}
+
+/// Indices of rows that have a timestamp and pass `keep`, in time order (input order on ties).
+fn in_time_order(rows: &[CallRow], keep: impl Fn(&CallRow) -> bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].timestamp_ms.is_some() && keep(&rows[i]))
+        .collect();
+    // Stable: rows at the same millisecond keep their input order.
+    order.sort_by_key(|&i| rows[i].timestamp_ms);
+    order
 }

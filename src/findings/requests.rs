@@ -1,0 +1,152 @@
+//! Findings about whole requests sent more than once: retry storms, duplicate requests, and
+//! answers cut off by the output limit and asked again.
+
+use std::collections::HashMap;
+
+use crate::classify::Reason;
+use crate::findings::{Finding, Tally, WasteKind, in_time_order, later, plural, usd};
+use crate::pipeline::CallRow;
+
+/// How long a stored answer serves exact repeats of its request: the window of the built-in
+/// `response-cache` policy (`data/policies/response-cache.toml`, `response_cache = "1h"`), so
+/// that this finding and that policy's replay count the same repeats. (The task named 10
+/// minutes as "the built-in response-cache window"; the built-in window is one hour, and a test
+/// keeps the two in step.)
+pub const RESPONSE_CACHE_WINDOW_MS: i64 = 60 * 60_000;
+
+/// How soon after a truncated answer the same request counts as asked again: someone reading
+/// a cut-off answer asks again within minutes, not hours.
+pub const REASK_WINDOW_MS: i64 = 10 * 60_000;
+
+/// **retry_storm**: attempt groups (retries and fallbacks of one logical request, as
+/// `pipeline::group_retries` grouped them) in which a failed attempt was followed by another
+/// attempt. The impact is what the failed attempts of those groups cost; calls and tokens are
+/// theirs. Attempts come one after another in time, or in input order when the log gives no
+/// distinct times.
+pub fn retry_storms(rows: &[CallRow]) -> Option<Finding> {
+    let mut groups: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (index, row) in rows.iter().enumerate() {
+        if let Some(group) = row.attempt_group {
+            groups.entry(group).or_default().push(index);
+        }
+    }
+    let mut stormy: Vec<u64> = groups
+        .iter()
+        .filter(|(_, members)| {
+            members.iter().any(|&i| {
+                rows[i].flags.failed
+                    && members
+                        .iter()
+                        .any(|&j| j != i && later(&rows[i], i, &rows[j], j))
+            })
+        })
+        .map(|(&group, _)| group)
+        .collect();
+    stormy.sort_unstable();
+    let mut tally = Tally::default();
+    for row in rows {
+        let in_storm = row
+            .attempt_group
+            .is_some_and(|g| stormy.binary_search(&g).is_ok());
+        if in_storm && row.flags.failed {
+            tally.add(row, row.tokens.total(), row.cost);
+        }
+    }
+    if tally.calls == 0 {
+        return None;
+    }
+    let sentence = format!(
+        "{} in {} that were then tried again cost {}, every failed attempt paid for and thrown away",
+        plural(tally.calls, "failed attempt", "failed attempts"),
+        plural(stormy.len() as u64, "request", "requests"),
+        usd(tally.impact),
+    );
+    Some(tally.finding(WasteKind::RetryStorm, sentence))
+}
+
+/// **duplicate_request**: a call that did not fail, outside any attempt group, whose request
+/// fingerprint (model, system prompt, last user turn, prompt size) equals that of an earlier
+/// stored answer at most [`RESPONSE_CACHE_WINDOW_MS`] before it. A response cache would have
+/// served it for $0, so its whole cost is the impact. The window runs from the stored answer:
+/// a repeat served from the cache refreshes nothing, and the first call after the window
+/// stores a new answer. An answer cut off by the output limit is not stored (serving it again
+/// would not help; `truncated_reask` counts those). Calls without a timestamp or a fingerprint
+/// (the log kept no prompt) cannot be compared.
+pub fn duplicate_requests(rows: &[CallRow]) -> Option<Finding> {
+    let order = in_time_order(rows, |row| {
+        row.request_hash.is_some() && !row.flags.failed && row.attempt_group.is_none()
+    });
+    let mut stored: HashMap<u64, i64> = HashMap::new();
+    let mut repeat = vec![false; rows.len()];
+    for index in order {
+        let row = &rows[index];
+        let (Some(request), Some(now)) = (row.request_hash, row.timestamp_ms) else {
+            continue;
+        };
+        match stored.get(&request) {
+            Some(&at) if now - at <= RESPONSE_CACHE_WINDOW_MS => repeat[index] = true,
+            _ if !truncated(row) => {
+                stored.insert(request, now);
+            }
+            _ => {}
+        }
+    }
+    let mut tally = Tally::default();
+    for (row, _) in rows.iter().zip(&repeat).filter(|(_, r)| **r) {
+        tally.add(row, row.tokens.total(), row.cost);
+    }
+    if tally.calls == 0 {
+        return None;
+    }
+    let sentence = format!(
+        "{} repeated a request answered at most {} min before, outside any retry, and a response cache would have served them for $0, so the impact is their cost, {}",
+        plural(tally.calls, "call", "calls"),
+        RESPONSE_CACHE_WINDOW_MS / 60_000,
+        usd(tally.impact),
+    );
+    Some(tally.finding(WasteKind::DuplicateRequest, sentence))
+}
+
+/// **truncated_reask**: a call cut off by the output limit (finish reason `length`,
+/// `max_tokens`) followed, at most [`REASK_WINDOW_MS`] later, by a call with the same request
+/// fingerprint: the request was asked again, so the cut-off answer was thrown away and its
+/// whole cost is the impact. Calls and tokens are the truncated calls'.
+pub fn truncated_reasks(rows: &[CallRow]) -> Option<Finding> {
+    let order = in_time_order(rows, |row| row.request_hash.is_some());
+    // The next call with the same fingerprint, per call.
+    let mut last_seen: HashMap<u64, usize> = HashMap::new();
+    let mut reasked = vec![false; rows.len()];
+    for index in order {
+        let row = &rows[index];
+        let (Some(request), Some(now)) = (row.request_hash, row.timestamp_ms) else {
+            continue;
+        };
+        if let Some(&before) = last_seen.get(&request) {
+            let earlier = &rows[before];
+            let gap = now - earlier.timestamp_ms.unwrap_or(now);
+            if truncated(earlier) && gap <= REASK_WINDOW_MS {
+                reasked[before] = true;
+            }
+        }
+        last_seen.insert(request, index);
+    }
+    let mut tally = Tally::default();
+    for (row, _) in rows.iter().zip(&reasked).filter(|(_, r)| **r) {
+        tally.add(row, row.tokens.total(), row.cost);
+    }
+    if tally.calls == 0 {
+        return None;
+    }
+    let sentence = format!(
+        "{} cut off by the output limit were asked again within {} min, so their answers were thrown away and the impact is their cost, {}",
+        plural(tally.calls, "call", "calls"),
+        REASK_WINDOW_MS / 60_000,
+        usd(tally.impact),
+    );
+    Some(tally.finding(WasteKind::TruncatedReask, sentence))
+}
+
+/// Whether the call's answer was cut off by the output limit.
+fn truncated(row: &CallRow) -> bool {
+    row.classification.reasons.contains(Reason::TruncatedOutput)
+}

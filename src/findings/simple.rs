@@ -1,0 +1,45 @@
+//! Reasoning tokens spent on calls that did not need them.
+
+use crate::classify::Tier;
+use crate::findings::{Finding, Tally, WasteKind, plural, usd};
+use crate::money::Money;
+use crate::pipeline::CallRow;
+use crate::pricing::{PriceCatalog, call_cost};
+use crate::record::TokenBuckets;
+
+/// **reasoning_on_simple**: calls classified trivial or simple that spent reasoning tokens.
+/// The impact per call is its cost minus the cost of the same call with its reasoning tokens
+/// taken out of its output (and reasoning), priced the way the call was: for a model with a
+/// thinking-mode output price, that also drops the output to the plain price. Tokens are the
+/// reasoning tokens.
+pub fn reasoning_on_simple(rows: &[CallRow], catalog: &PriceCatalog) -> Option<Finding> {
+    let mut tally = Tally::default();
+    for row in rows {
+        let simple = matches!(row.classification.tier, Tier::Trivial | Tier::Simple);
+        if simple && row.tokens.reasoning > 0 {
+            tally.add(row, row.tokens.reasoning, impact(row, catalog));
+        }
+    }
+    if tally.calls == 0 {
+        return None;
+    }
+    let sentence = format!(
+        "{} classified trivial or simple spent {} reasoning tokens, and the impact is each call's cost minus its cost without them, {}",
+        plural(tally.calls, "call", "calls"),
+        tally.tokens,
+        usd(tally.impact),
+    );
+    Some(tally.finding(WasteKind::ReasoningOnSimple, sentence))
+}
+
+/// What the call's reasoning cost: its price with them minus its price without them.
+fn impact(row: &CallRow, catalog: &PriceCatalog) -> Option<Money> {
+    let (price, cost) = (row.price?, row.cost?);
+    let without = TokenBuckets {
+        output: row.tokens.output.saturating_sub(row.tokens.reasoning),
+        reasoning: 0,
+        ..row.tokens
+    };
+    let mode = row.flags.billing(row.timestamp_ms);
+    Some(cost - call_cost(catalog.entry(price), &without, mode))
+}
