@@ -18,8 +18,11 @@ use crate::pricing::PriceCatalog;
 /// price catalog (the entry id that priced a call) and the user rules (the rule's name).
 #[derive(Clone, Copy)]
 pub struct CallContext<'a> {
+    /// The run whose rows are written: source names and model names by index.
     pub run: &'a RunOutput,
+    /// The catalog that priced the run: `priced_as` is the entry's id.
     pub catalog: &'a PriceCatalog,
+    /// The user rules of the run: `rule` is the deciding rule's name.
     pub rules: &'a ClassifyRules,
 }
 
@@ -43,7 +46,9 @@ pub enum CallValue {
     Float(fn(&CallRow) -> Option<f32>),
     /// A score in [0, 1]; CSV rounds it to `decimals` digits, other formats keep it whole.
     Score {
+        /// Digits after the point in CSV.
         decimals: usize,
+        /// Reads the score off a row.
         read: fn(&CallRow) -> f32,
     },
 }
@@ -51,7 +56,9 @@ pub enum CallValue {
 /// One per-call column: its header name and its typed value.
 #[derive(Clone, Copy)]
 pub struct CallColumn {
+    /// The CSV header and Parquet column name.
     pub name: &'static str,
+    /// The column's type and how its value is read off a row.
     pub value: CallValue,
 }
 
