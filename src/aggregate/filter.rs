@@ -110,7 +110,7 @@ impl Filter {
         })
     }
 
-    /// The filter in words, for the report (`None` when nothing is filtered).
+    /// The filter in words, for the report (empty when nothing is filtered).
     pub fn describe(&self) -> Vec<String> {
         let mut parts = Vec::new();
         let time = |ms: i64| {
