@@ -48,7 +48,7 @@ impl PreviousReport {
     }
 }
 
-/// Rounds to a tenth of a cent's millionth, so that sums of f64 amounts compare cleanly.
+/// Rounds to a billionth of a dollar, so that differences of f64 amounts print cleanly.
 fn round(usd: f64) -> f64 {
     (usd * 1e9).round() / 1e9
 }
