@@ -139,30 +139,17 @@ fn build_column(
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
 
     use polars::prelude::{AnyValue, ParquetReader, SerReader};
 
     use super::*;
     use crate::export::CallsCsvWriter;
-    use crate::ingest::discover_sources;
     use crate::money::Money;
-    use crate::pipeline::{RowContext, RunOptions, run};
+    use crate::pipeline::run_fixture;
 
     /// The real pipeline over every log fixture: many formats and models, some calls unpriced.
     fn fixture_run(catalog: &PriceCatalog, rules: &ClassifyRules) -> RunOutput {
-        let logs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs");
-        let sources = discover_sources(&[logs]).expect("fixture logs are readable");
-        run(
-            &sources,
-            RowContext {
-                catalog,
-                rules,
-                tag_keys: &[],
-                count_text_tokens: &[],
-            },
-            RunOptions::default(),
-        )
+        run_fixture("fixtures/logs", catalog, rules)
     }
 
     /// Writes the run as Parquet to a temporary file and reads it back whole.

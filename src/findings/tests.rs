@@ -10,25 +10,12 @@
 use super::sessions::{far_out_fence, quartile};
 use super::*;
 use crate::classify::ClassifyRules;
-use crate::ingest::discover_sources;
-use crate::pipeline::{RowContext, RunOptions, build_row, group_retries, run};
+use crate::pipeline::{build_row, group_retries, run_fixture};
 use crate::record::{CallRecord, CallStatus, CallText, TokenBuckets};
 
 fn run_dir(dir: &str) -> (RunOutput, PriceCatalog) {
     let catalog = PriceCatalog::embedded().unwrap();
-    let rules = ClassifyRules::default();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let sources = discover_sources(&[path]).unwrap();
-    let output = run(
-        &sources,
-        RowContext {
-            catalog: &catalog,
-            rules: &rules,
-            tag_keys: &[],
-            count_text_tokens: &[],
-        },
-        RunOptions::default(),
-    );
+    let output = run_fixture(dir, &catalog, &ClassifyRules::default());
     (output, catalog)
 }
 

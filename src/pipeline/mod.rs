@@ -195,6 +195,21 @@ pub fn run(sources: &[InputSource], context: RowContext<'_>, options: RunOptions
     assemble(sources, results, options.keep_duplicates)
 }
 
+/// Runs the pipeline over a folder of the crate (`fixtures/logs`, say) with the given catalog
+/// and rules, keeping no tags: the real rows tests start from.
+#[cfg(test)]
+pub fn run_fixture(dir: &str, catalog: &PriceCatalog, rules: &ClassifyRules) -> RunOutput {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let sources = crate::ingest::discover_sources(&[path]).expect("fixtures are readable");
+    let context = RowContext {
+        catalog,
+        rules,
+        tag_keys: &[],
+        count_text_tokens: &[],
+    };
+    run(&sources, context, RunOptions::default())
+}
+
 fn progress_bar(sources: &[InputSource]) -> ProgressBar {
     let total: u64 = sources.iter().map(InputSource::size_hint).sum();
     let bar = ProgressBar::new(total);

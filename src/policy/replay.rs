@@ -1210,22 +1210,8 @@ cascade = { try = "small", escalation_rate = 0.25 }
     #[test]
     fn baseline_replays_every_fixture_call_at_its_priced_cost() {
         use crate::classify::ClassifyRules;
-        use crate::ingest::discover_sources;
-        use crate::pipeline::{RowContext, RunOptions, run};
         let catalog = PriceCatalog::embedded().unwrap();
-        let rules = ClassifyRules::default();
-        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let sources = discover_sources(&[fixtures]).unwrap();
-        let output = run(
-            &sources,
-            RowContext {
-                catalog: &catalog,
-                rules: &rules,
-                tag_keys: &[],
-                count_text_tokens: &[],
-            },
-            RunOptions::default(),
-        );
+        let output = crate::pipeline::run_fixture("fixtures", &catalog, &ClassifyRules::default());
         assert!(output.rows.len() > 300, "{} calls", output.rows.len());
         let baseline = builtin("baseline", &catalog).unwrap().unwrap();
         let priors = Priors::embedded().unwrap();
