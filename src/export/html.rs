@@ -10,7 +10,7 @@ mod tests;
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-use crate::export::terminal::{count, usd};
+use crate::export::terminal::{count, ms, usd};
 use crate::export::{Exporter, FindingReport, PolicyReport, Report};
 
 /// The page's style sheet, inlined in every report.
@@ -47,17 +47,6 @@ fn escape(text: &str) -> String {
         }
     }
     escaped
-}
-
-/// Milliseconds in the unit that reads best (a batch's 24 hours as hours).
-fn ms(value: f64) -> String {
-    if value >= 3_600_000.0 {
-        format!("{:.1} h", value / 3_600_000.0)
-    } else if value >= 10_000.0 {
-        format!("{:.1} s", value / 1000.0)
-    } else {
-        format!("{value:.0} ms")
-    }
 }
 
 /// A table row: each cell is already HTML; cells after the first are numbers unless they

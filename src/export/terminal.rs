@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use comfy_table::presets::{ASCII_FULL_CONDENSED, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
+use crate::aggregate::GroupKey;
 use crate::export::{
     BillingLineReport, Exporter, GroupReport, PolicyReport, PricingReport, Report,
 };
@@ -47,7 +48,7 @@ pub(crate) fn count(n: u64) -> String {
     group_thousands(&n.to_string())
 }
 
-fn ms(value: f64) -> String {
+pub(crate) fn ms(value: f64) -> String {
     if value >= 3_600_000.0 {
         format!("{:.1} h", value / 3_600_000.0)
     } else if value >= 10_000.0 {
@@ -241,7 +242,10 @@ impl Exporter for TableExporter {
         self.groups("tier", &report.by_tier, out)?;
         self.groups("task", &report.by_task, out)?;
         for grouping in &report.groups {
-            let time = ["day", "week", "month"].contains(&grouping.by.as_str());
+            let time = grouping
+                .by
+                .parse::<GroupKey>()
+                .is_ok_and(|key| key.is_time());
             let title = if time && report.timezone != "UTC" {
                 format!("{} ({})", grouping.by, report.timezone)
             } else {
