@@ -7,7 +7,9 @@
 //! sequence, so working on bytes is safe for any text and never slices a
 //! `str` off a char boundary.
 
-use super::keywords::{Cue, cjk_cue, is_latex_command, is_question_word, word_cue};
+use super::keywords::{
+    Cue, PAD, Padded, cjk_cue, is_latex_command, is_question_word, padded_word_cue,
+};
 use crate::record::CallText;
 
 /// Bytes of each text field that are scanned. Task cues sit at the start of a
@@ -20,8 +22,9 @@ pub(super) const SCAN_LIMIT: usize = 8 * 1024;
 pub(super) const TAIL_LIMIT: usize = 2 * 1024;
 
 /// Longest word compared against the keyword tables: room for exception
-/// names ("IndexOutOfBoundsException"); plain keywords are much shorter.
-pub(super) const MAX_WORD: usize = 32;
+/// names ("IndexOutOfBoundsException"); plain keywords are much shorter. It is the size of
+/// the buffer words are lowercased into, zero-padded, for the keyword table's hash.
+pub(super) const MAX_WORD: usize = PAD;
 
 /// Words at the start of a field in which a task word is the lead cue: instructions open
 /// with their verb ("Translate the …", "You answer questions using only the context …"),
@@ -130,8 +133,10 @@ impl TextSignals {
     /// where the first word decides `starts_with_question`; `cut_end` says the
     /// last word continues past `bytes`, so its fragment is not matched.
     ///
-    /// Words are consumed whole by a tight inner loop; only the bytes between
-    /// words go through the punctuation checks, which keeps the scan fast.
+    /// One table lookup classifies each byte ([`CLASS`]). Words are consumed whole by a tight
+    /// inner loop that lowercases them into a zero-padded buffer, which is then looked up in
+    /// the keyword table by hash; only the bytes between words go through the line and
+    /// punctuation checks, and only punctuation that can count goes through [`Self::count_punct`].
     fn scan_part(&mut self, bytes: &[u8], at_start: bool, cut_end: bool) {
         let mut prev = Prev::Other;
         let mut seen_word = !at_start;
@@ -139,44 +144,54 @@ impl TextSignals {
         let mut line_start = at_start;
         let mut last_on_line = if at_start { b'\n' } else { b' ' };
         let mut prev_nonspace = b' ';
+        let n = bytes.len();
         let mut i = 0;
-        while i < bytes.len() {
+        while i < n {
             let b = bytes[i];
-            if line_start && !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            let class = CLASS[usize::from(b)];
+            if line_start && class & BLANK == 0 {
                 line_start = false;
                 self.count_line_marker(&bytes[i..]);
             }
-            if is_word_byte(b) {
+            if class & WORD != 0 {
                 let start = i;
-                while i < bytes.len() && is_word_byte(bytes[i]) {
+                // Lowercase while copying: cheaper than a copy and a second pass. Bytes past
+                // the buffer are still consumed; such a word is too long to be a keyword.
+                let mut buf: Padded = [0; PAD];
+                let mut high = 0u8;
+                while i < n {
+                    let b = bytes[i];
+                    if CLASS[usize::from(b)] & WORD == 0 {
+                        break;
+                    }
+                    if let Some(slot) = buf.get_mut(i - start) {
+                        *slot = b.to_ascii_lowercase();
+                    }
+                    high |= b;
                     i += 1;
                 }
-                let raw = &bytes[start..i];
+                let len = i - start;
                 let index = self.words;
                 bump(&mut self.words);
-                if raw[0].is_ascii_digit() {
+                if class & DIGIT != 0 {
                     bump(&mut self.numbers);
                 }
-                if raw.iter().any(|b| *b >= 0x80) {
+                if high >= 0x80 {
+                    let raw = &bytes[start..i];
                     bump(&mut self.non_ascii_words);
                     // Chinese and Japanese run on without spaces: look for task words inside.
                     if raw.iter().any(|b| (0xe3..=0xe9).contains(b)) {
                         self.count_cjk(raw);
                     }
                 }
-                let mut buf = [0u8; MAX_WORD];
-                let cut = cut_end && i == bytes.len();
-                if raw.len() <= MAX_WORD && !cut {
-                    // Lowercase while copying: cheaper than a copy and a second pass.
-                    for (d, s) in buf.iter_mut().zip(raw) {
-                        *d = s.to_ascii_lowercase();
-                    }
-                    let w = &buf[..raw.len()];
+                let cut = cut_end && i == n;
+                if len <= MAX_WORD && !cut {
+                    let w = &buf[..len];
                     if !seen_word {
                         self.starts_with_question = is_question_word(w);
                     }
                     let after_backslash = start > 0 && bytes[start - 1] == b'\\';
-                    let cue = self.count_word(w, after_backslash, prev);
+                    let cue = self.count_word(&buf, len, after_backslash, prev);
                     if at_start && index < LEAD_WORDS && self.lead.is_none() {
                         self.lead = cue.filter(|c| {
                             matches!(
@@ -231,8 +246,10 @@ impl TextSignals {
                 b' ' | b'\t' | b'\r' => {}
                 _ => last_on_line = b,
             }
-            self.count_punct(bytes, i, prev_nonspace);
-            if !b.is_ascii_whitespace() {
+            if class & PUNCT != 0 {
+                self.count_punct(bytes, i, prev_nonspace);
+            }
+            if class & SPACE == 0 {
                 prev_nonspace = b;
             }
             i += 1;
@@ -294,8 +311,16 @@ impl TextSignals {
         self.question_marks > 0 || self.starts_with_question
     }
 
-    /// Counts one lowercase word; returns its keyword cue, if it has one.
-    fn count_word(&mut self, w: &[u8], after_backslash: bool, prev: Prev) -> Option<Cue> {
+    /// Counts one lowercase word (`len` bytes of the zero-padded `word`); returns its keyword
+    /// cue, if it has one.
+    fn count_word(
+        &mut self,
+        word: &Padded,
+        len: usize,
+        after_backslash: bool,
+        prev: Prev,
+    ) -> Option<Cue> {
+        let w = &word[..len];
         if after_backslash && is_latex_command(w) {
             bump(&mut self.latex);
             return None;
@@ -315,7 +340,7 @@ impl TextSignals {
             }
             _ => {}
         }
-        let cue = word_cue(w)?;
+        let cue = padded_word_cue(word, len)?;
         // "Don't write it for me": the one thing the prompt does not ask for.
         if prev == Prev::Not && cue == Cue::WriteVerb {
             return None;
@@ -460,8 +485,64 @@ impl PromptCues {
 /// Word bytes: ASCII letters, digits, `_`, and every non-ASCII byte, so words
 /// holding non-ASCII letters stay whole and match no keyword.
 fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+    CLASS[usize::from(b)] & WORD != 0
 }
+
+/// [`CLASS`] bit: a word byte (ASCII letter or digit, `_`, any non-ASCII byte).
+const WORD: u8 = 1;
+/// [`CLASS`] bit: punctuation that [`TextSignals::count_punct`] may count; for any other
+/// byte it does nothing.
+const PUNCT: u8 = 2;
+/// [`CLASS`] bit: a blank that does not end a line's leading whitespace (space, tab, CR, LF).
+const BLANK: u8 = 4;
+/// [`CLASS`] bit: ASCII whitespace (`u8::is_ascii_whitespace`: also form feed), which never
+/// becomes the previous non-space byte.
+const SPACE: u8 = 8;
+/// [`CLASS`] bit: an ASCII digit.
+const DIGIT: u8 = 16;
+
+/// The scanner's byte classes, one lookup a byte instead of a chain of comparisons.
+static CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        let mut c = 0;
+        if byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80 {
+            c |= WORD;
+        }
+        if matches!(
+            byte,
+            b'?' | b'`'
+                | b'~'
+                | b'$'
+                | b'%'
+                | b':'
+                | b'='
+                | b'-'
+                | b'!'
+                | b'&'
+                | b'|'
+                | b'+'
+                | b'*'
+                | b'^'
+        ) {
+            c |= PUNCT;
+        }
+        if matches!(byte, b' ' | b'\t' | b'\r' | b'\n') {
+            c |= BLANK;
+        }
+        if byte.is_ascii_whitespace() {
+            c |= SPACE;
+        }
+        if byte.is_ascii_digit() {
+            c |= DIGIT;
+        }
+        class[b] = c;
+        b += 1;
+    }
+    class
+};
 
 fn bump(counter: &mut u16) {
     *counter = counter.saturating_add(1);
@@ -606,5 +687,288 @@ mod tests {
         a.merge(&b);
         assert_eq!(a.translate, u16::MAX);
         assert!(a.starts_with_question);
+    }
+
+    fn reference_is_word_byte(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+    }
+
+    impl TextSignals {
+        /// `scan` over [`TextSignals::reference_scan_part`].
+        fn reference_scan(text: &str) -> TextSignals {
+            let all = text.as_bytes();
+            let mut s = TextSignals {
+                truncated: all.len() > SCAN_LIMIT + TAIL_LIMIT,
+                ..TextSignals::default()
+            };
+            let head_cut = all
+                .get(SCAN_LIMIT)
+                .is_some_and(|b| reference_is_word_byte(*b));
+            s.reference_scan_part(&all[..all.len().min(SCAN_LIMIT)], true, head_cut);
+            if all.len() > SCAN_LIMIT {
+                let from = SCAN_LIMIT.max(all.len() - TAIL_LIMIT);
+                let tail = &all[from..];
+                let start = if reference_is_word_byte(all[from - 1]) {
+                    tail.iter()
+                        .position(|b| !reference_is_word_byte(*b))
+                        .unwrap_or(tail.len())
+                } else {
+                    0
+                };
+                s.reference_scan_part(&tail[start..], false, false);
+            }
+            s
+        }
+
+        /// `scan_part` as it was before the byte-class table: the new one must count exactly
+        /// as this did.
+        fn reference_scan_part(&mut self, bytes: &[u8], at_start: bool, cut_end: bool) {
+            let mut prev = Prev::Other;
+            let mut seen_word = !at_start;
+            // Line state: still in leading whitespace, and the last non-space byte.
+            let mut line_start = at_start;
+            let mut last_on_line = if at_start { b'\n' } else { b' ' };
+            let mut prev_nonspace = b' ';
+            let mut i = 0;
+            while i < bytes.len() {
+                let b = bytes[i];
+                if line_start && !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+                    line_start = false;
+                    self.count_line_marker(&bytes[i..]);
+                }
+                if reference_is_word_byte(b) {
+                    let start = i;
+                    while i < bytes.len() && reference_is_word_byte(bytes[i]) {
+                        i += 1;
+                    }
+                    let raw = &bytes[start..i];
+                    let index = self.words;
+                    bump(&mut self.words);
+                    if raw[0].is_ascii_digit() {
+                        bump(&mut self.numbers);
+                    }
+                    if raw.iter().any(|b| *b >= 0x80) {
+                        bump(&mut self.non_ascii_words);
+                        // Chinese and Japanese run on without spaces: look for task words inside.
+                        if raw.iter().any(|b| (0xe3..=0xe9).contains(b)) {
+                            self.count_cjk(raw);
+                        }
+                    }
+                    let mut buf = [0u8; MAX_WORD];
+                    let cut = cut_end && i == bytes.len();
+                    if raw.len() <= MAX_WORD && !cut {
+                        // Lowercase while copying: cheaper than a copy and a second pass.
+                        for (d, s) in buf.iter_mut().zip(raw) {
+                            *d = s.to_ascii_lowercase();
+                        }
+                        let w = &buf[..raw.len()];
+                        if !seen_word {
+                            self.starts_with_question = is_question_word(w);
+                        }
+                        let after_backslash = start > 0 && bytes[start - 1] == b'\\';
+                        let mut padded = [0u8; PAD];
+                        padded[..w.len()].copy_from_slice(w);
+                        let cue = self.count_word(&padded, w.len(), after_backslash, prev);
+                        if at_start && index < LEAD_WORDS && self.lead.is_none() {
+                            self.lead = cue.filter(|c| {
+                                matches!(
+                                    c,
+                                    Cue::Translate
+                                        | Cue::Summarize
+                                        | Cue::Classify
+                                        | Cue::Extract
+                                        | Cue::Creative
+                                        | Cue::WriteVerb
+                                        | Cue::Retrieval
+                                )
+                            });
+                            self.lead_at = index;
+                        }
+                        // "Question:" labels the question in RAG and exam templates.
+                        if w == b"question" && bytes.get(i) == Some(&b':') {
+                            bump(&mut self.question_marks);
+                        }
+                        // "tl;dr" splits into two words; catch it at the first.
+                        if w == b"tl"
+                            && bytes
+                                .get(i..i + 3)
+                                .is_some_and(|r| r.eq_ignore_ascii_case(b";dr"))
+                        {
+                            bump(&mut self.summarize);
+                        }
+                        prev = match w {
+                            b"stack" => Prev::Stack,
+                            b"key" | b"main" => Prev::Key,
+                            b"how" => Prev::How,
+                            b"not" | b"never" | b"t" => Prev::Not,
+                            _ => Prev::Other,
+                        };
+                    } else {
+                        prev = Prev::Other;
+                    }
+                    seen_word = true;
+                    // A word ends the line so far, and is the last non-space byte.
+                    last_on_line = bytes[i - 1];
+                    prev_nonspace = bytes[i - 1];
+                    continue;
+                }
+                match b {
+                    b'\n' => {
+                        if matches!(last_on_line, b';' | b'{' | b'}') {
+                            bump(&mut self.code_lines);
+                        }
+                        line_start = true;
+                        last_on_line = b'\n';
+                    }
+                    b' ' | b'\t' | b'\r' => {}
+                    _ => last_on_line = b,
+                }
+                self.count_punct(bytes, i, prev_nonspace);
+                if !b.is_ascii_whitespace() {
+                    prev_nonspace = b;
+                }
+                i += 1;
+            }
+            if matches!(last_on_line, b';' | b'{' | b'}') {
+                bump(&mut self.code_lines);
+            }
+        }
+    }
+
+    /// Text fields to compare the scanners on: every prompt field of the labelled calls and
+    /// of the OpenAI and Anthropic log fixtures, and pseudo-random texts built from the
+    /// pieces the scanner reacts to (keywords, list markers, operators, fences, LaTeX, CJK,
+    /// cut words at the scan limits), with a fixed seed.
+    fn corpus() -> Vec<String> {
+        use crate::ingest::{InputFormat, LineOutcome, parse_lines};
+        let mut texts = Vec::new();
+        let root = env!("CARGO_MANIFEST_DIR");
+        for (format, path) in [
+            (InputFormat::Openai, "fixtures/classify/labelled_a.jsonl"),
+            (InputFormat::Openai, "fixtures/classify/labelled_b.jsonl"),
+            (
+                InputFormat::Openai,
+                "fixtures/logs/openai/chat_and_responses.jsonl",
+            ),
+            (
+                InputFormat::Anthropic,
+                "fixtures/logs/anthropic/messages.jsonl",
+            ),
+        ] {
+            let bytes = std::fs::read(format!("{root}/{path}")).unwrap();
+            let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+            for parsed in parse_lines(format, &lines) {
+                if let LineOutcome::Call(record) = parsed.outcome
+                    && let Some(text) = record.text
+                {
+                    texts.push(text.system);
+                    texts.push(text.user);
+                }
+            }
+        }
+        assert!(texts.len() > 600);
+        let pieces = [
+            "Translate",
+            "summarize",
+            " ",
+            " ",
+            " ",
+            "\n",
+            "\n  ",
+            "1. ",
+            "2) ",
+            "- ",
+            "* ",
+            "?",
+            "```",
+            "~~~",
+            "$$",
+            "\\frac",
+            "\\int",
+            "3 + 4",
+            "x^2 = 9",
+            "15%",
+            "84.50",
+            "::",
+            "=>",
+            "->",
+            "==",
+            "!=",
+            "&&",
+            "||",
+            ";",
+            "{",
+            "}",
+            "tl;dr",
+            "TL;DR",
+            "Question:",
+            "stack trace",
+            "key points",
+            "how many",
+            "How much",
+            "don't write",
+            "never write",
+            "not",
+            "email",
+            "翻訳",
+            "要約",
+            "分类",
+            "é",
+            "Übersetze",
+            "x",
+            "ab_c",
+            "TypeError",
+            "NullPointerException",
+            "terror",
+            "categories",
+            "\t",
+            "\r\n",
+            "\u{c}",
+            "what",
+            "Can",
+            "a_very_long_identifier_that_is_longer_than_the_buffer_of_the_scanner",
+            "0",
+            "(",
+            ")",
+            "\\",
+            "unclassified",
+            "code",
+            "json",
+            "prove",
+            "*",
+            "+",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..3000 {
+            // Mostly short texts; some long enough to cross the head and tail limits.
+            let target = if round % 10 == 0 {
+                SCAN_LIMIT + TAIL_LIMIT + (next() % 4096) as usize
+            } else {
+                (next() % 300) as usize
+            };
+            let mut text = String::new();
+            while text.len() < target {
+                text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            texts.push(text);
+        }
+        texts
+    }
+
+    #[test]
+    fn scan_counts_exactly_as_the_former_scanner() {
+        for text in corpus() {
+            assert_eq!(
+                TextSignals::scan(&text),
+                TextSignals::reference_scan(&text),
+                "{text:?}"
+            );
+        }
     }
 }
