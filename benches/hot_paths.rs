@@ -20,7 +20,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use llm_audit::classify::{ClassifyRules, classify};
 use llm_audit::ingest::{InputFormat, LineOutcome, discover_sources, parse_lines};
 use llm_audit::pipeline::{CallFlags, RowContext, RunOptions, build_row, run};
@@ -288,4 +288,55 @@ criterion_group!(
     bench_price,
     bench_replay
 );
-criterion_main!(benches);
+
+/// Runs one workload [`ONCE_ROUNDS`] times without criterion, for counting its instructions
+/// under callgrind (reproducible where wall time is not):
+/// `HOT_PATHS_ONCE=classify_unique valgrind --tool=callgrind <bench binary>`, then read the
+/// inclusive count of the function named in [`once`]'s table.
+fn once(workload: &str) {
+    let lines = labelled_lines();
+    match workload {
+        // Inclusive cost to read: `llm_audit::ingest::parse_lines`.
+        "parse_openai" => {
+            let refs: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
+            for _ in 0..ONCE_ROUNDS {
+                black_box(parse_lines(InputFormat::Openai, black_box(&refs)));
+            }
+        }
+        // Inclusive cost to read: `llm_audit::classify::classify`.
+        "classify_unique" | "classify_repeated" => {
+            let mut records = records(InputFormat::Openai, &lines);
+            let mut counter = 0u64;
+            for _ in 0..ONCE_ROUNDS {
+                for record in &mut records {
+                    if workload == "classify_unique"
+                        && let Some(text) = record.text.as_mut()
+                    {
+                        for field in [&mut text.system, &mut text.user] {
+                            if !field.is_empty() {
+                                counter += 1;
+                                stamp(field, counter);
+                            }
+                        }
+                    }
+                    black_box(classify(black_box(record)));
+                }
+            }
+        }
+        other => {
+            panic!("unknown workload {other}: parse_openai, classify_unique, classify_repeated")
+        }
+    }
+}
+
+/// Rounds of a [`once`] workload: 330 calls a round.
+const ONCE_ROUNDS: usize = 20;
+
+fn main() {
+    if let Ok(workload) = std::env::var("HOT_PATHS_ONCE") {
+        once(&workload);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

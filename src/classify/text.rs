@@ -7,6 +7,10 @@
 //! sequence, so working on bytes is safe for any text and never slices a
 //! `str` off a char boundary.
 
+use std::cell::RefCell;
+
+use xxhash_rust::xxh3::xxh3_64;
+
 use super::keywords::{
     Cue, PAD, Padded, cjk_cue, is_latex_command, is_question_word, padded_word_cue,
 };
@@ -467,10 +471,10 @@ pub(super) struct PromptCues {
 }
 
 impl PromptCues {
-    /// Scans both text fields.
+    /// Scans both text fields (long ones through the per-thread memo, [`scan_memoised`]).
     pub fn scan(text: &CallText) -> PromptCues {
-        let system = TextSignals::scan(&text.system);
-        let user = TextSignals::scan(&text.user);
+        let system = scan_memoised(&text.system);
+        let user = scan_memoised(&text.user);
         let mut all = system;
         all.merge(&user);
         PromptCues {
@@ -480,6 +484,100 @@ impl PromptCues {
             user_empty: text.user.trim_start().is_empty(),
         }
     }
+}
+
+/// Shortest field whose scan is memoised. Production logs repeat long fields (a service's
+/// system prompt, a RAG template) on every call; hashing and comparing such a field costs a
+/// small fraction of scanning it, and short fields gain nothing.
+pub(super) const MEMO_MIN_BYTES: usize = 1024;
+
+/// Longest field memoised, so the memo's memory stays bounded: each entry keeps its field's
+/// text to compare against. Adapters keep at most 8 KiB a field, so all of them fit.
+pub(super) const MEMO_MAX_BYTES: usize = 16 * 1024;
+
+/// Sets of the per-thread memo; each holds [`MEMO_WAYS`] fields.
+const MEMO_SETS: usize = 32;
+
+/// Fields per memo set; the least recently used is replaced.
+const MEMO_WAYS: usize = 2;
+
+/// A remembered scan: the field's hash and full text, and what the scan found.
+struct MemoEntry {
+    hash: u64,
+    text: String,
+    signals: TextSignals,
+}
+
+/// A small set-associative cache of scans, keyed by the full text of a field: a hit needs the
+/// same hash *and* the same bytes, so two fields are never confused. At most
+/// `MEMO_SETS * MEMO_WAYS` entries of at most [`MEMO_MAX_BYTES`] each (1 MiB a thread).
+struct ScanMemo {
+    entries: Vec<Option<MemoEntry>>,
+    /// Per set, the way that served or took a field last.
+    recent: [u8; MEMO_SETS],
+}
+
+impl ScanMemo {
+    fn new() -> ScanMemo {
+        ScanMemo {
+            entries: (0..MEMO_SETS * MEMO_WAYS).map(|_| None).collect(),
+            recent: [0; MEMO_SETS],
+        }
+    }
+
+    /// The scan of `text`, whose hash is `hash`: remembered, or scanned and remembered.
+    fn scan(&mut self, text: &str, hash: u64) -> TextSignals {
+        let set = (hash % MEMO_SETS as u64) as usize;
+        let base = set * MEMO_WAYS;
+        for way in 0..MEMO_WAYS {
+            if let Some(entry) = &self.entries[base + way]
+                && entry.hash == hash
+                && entry.text == text
+            {
+                self.recent[set] = way as u8;
+                return entry.signals;
+            }
+        }
+        let signals = TextSignals::scan(text);
+        let way = (usize::from(self.recent[set]) + 1) % MEMO_WAYS;
+        self.recent[set] = way as u8;
+        match &mut self.entries[base + way] {
+            // Reuse the evicted entry's buffer: no allocation once the memo is warm.
+            Some(entry) => {
+                entry.hash = hash;
+                entry.text.clear();
+                entry.text.push_str(text);
+                entry.signals = signals;
+            }
+            slot @ None => {
+                *slot = Some(MemoEntry {
+                    hash,
+                    text: text.to_string(),
+                    signals,
+                });
+            }
+        }
+        signals
+    }
+}
+
+thread_local! {
+    /// Each rayon worker's memo: no locks, and a worker sees the fields of many chunks.
+    static SCAN_MEMO: RefCell<ScanMemo> = RefCell::new(ScanMemo::new());
+}
+
+/// [`TextSignals::scan`], remembered per thread for fields of [`MEMO_MIN_BYTES`] to
+/// [`MEMO_MAX_BYTES`]. The result is the scan's whatever the memo holds; only the time differs.
+pub(super) fn scan_memoised(text: &str) -> TextSignals {
+    if !(MEMO_MIN_BYTES..=MEMO_MAX_BYTES).contains(&text.len()) {
+        return TextSignals::scan(text);
+    }
+    let hash = xxh3_64(text.as_bytes());
+    SCAN_MEMO.with(|memo| match memo.try_borrow_mut() {
+        Ok(mut memo) => memo.scan(text, hash),
+        // Not reentrant; should a scan ever run inside one, it scans without the memo.
+        Err(_) => TextSignals::scan(text),
+    })
 }
 
 /// Word bytes: ASCII letters, digits, `_`, and every non-ASCII byte, so words
@@ -970,5 +1068,40 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    /// The memo answers what a scan answers: on first sight and on every repeat, for fields
+    /// below, inside and above its size range, and after its sets have been cycled through.
+    #[test]
+    fn memo_answers_as_the_scan() {
+        let base = corpus();
+        let mut fields: Vec<String> = base.iter().take(400).cloned().collect();
+        fields.push("x".repeat(MEMO_MIN_BYTES - 1));
+        fields.push(format!("Summarize: {}", "y ".repeat(MEMO_MAX_BYTES)));
+        for _ in 0..3 {
+            for field in &fields {
+                assert_eq!(scan_memoised(field), TextSignals::scan(field), "{field:?}");
+            }
+        }
+    }
+
+    /// Two different fields under the same hash (a collision forced by hand) are told apart
+    /// by their text: the memo never returns another field's scan.
+    #[test]
+    fn memo_keys_on_the_full_text() {
+        let a = format!("Translate this. {}", "word ".repeat(300));
+        let b = format!("Summarize this. {}", "word ".repeat(300));
+        let mut memo = ScanMemo::new();
+        for _ in 0..3 {
+            assert_eq!(memo.scan(&a, 7), TextSignals::scan(&a));
+            assert_eq!(memo.scan(&b, 7), TextSignals::scan(&b));
+        }
+        assert_eq!(memo.scan(&a, 7).translate, 1);
+        assert_eq!(memo.scan(&b, 7).translate, 0);
+        // A third field in the same set evicts the least recently used one, which is then
+        // scanned again, correctly.
+        let c = format!("Classify this. {}", "word ".repeat(300));
+        assert_eq!(memo.scan(&c, 7 + MEMO_SETS as u64).classify, 1);
+        assert_eq!(memo.scan(&a, 7).translate, 1);
     }
 }
