@@ -605,7 +605,12 @@ pub(super) fn word_cue(w: &[u8]) -> Option<Cue> {
 /// [`word_cue`] of a word already zero-padded (the scanner's buffer), `len` bytes long.
 #[inline]
 pub(super) fn padded_word_cue(word: &Padded, len: usize) -> Option<Cue> {
-    lookup(word, len).or_else(|| stem_cue(&word[..len]))
+    match lookup(word, len) {
+        Some(cue) => Some(cue),
+        // Checked here so that the many short words skip the call.
+        None if len >= 6 => stem_cue(&word[..len]),
+        None => None,
+    }
 }
 
 /// The cue of two adjacent Chinese or Japanese characters, if they spell a task word.

@@ -153,34 +153,37 @@ impl TextSignals {
         while i < n {
             let b = bytes[i];
             let class = CLASS[usize::from(b)];
+            // Spaces, tabs and CRs change nothing (they are not punctuation, do not end a
+            // line's leading blanks, and are never the last byte on a line): skip them first.
+            if class & INERT != 0 {
+                i += 1;
+                continue;
+            }
             if line_start && class & BLANK == 0 {
                 line_start = false;
                 self.count_line_marker(&bytes[i..]);
             }
             if class & WORD != 0 {
                 let start = i;
-                // Lowercase while copying: cheaper than a copy and a second pass. Bytes past
-                // the buffer are still consumed; such a word is too long to be a keyword.
-                let mut buf: Padded = [0; PAD];
-                let mut high = 0u8;
-                while i < n {
-                    let b = bytes[i];
-                    if CLASS[usize::from(b)] & WORD == 0 {
-                        break;
-                    }
-                    if let Some(slot) = buf.get_mut(i - start) {
-                        *slot = b.to_ascii_lowercase();
-                    }
-                    high |= b;
+                i += 1;
+                while i < n && CLASS[usize::from(bytes[i])] & WORD != 0 {
                     i += 1;
                 }
                 let len = i - start;
+                // The word lowercased into a zero-padded buffer, eight bytes at a time; a
+                // longer word than the buffer is no keyword and is not copied.
+                let mut buf: Padded = [0; PAD];
+                let high = if len <= PAD {
+                    lower_padded(bytes, start, len, &mut buf)
+                } else {
+                    bytes[start..i].iter().any(|b| *b >= 0x80)
+                };
                 let index = self.words;
                 bump(&mut self.words);
                 if class & DIGIT != 0 {
                     bump(&mut self.numbers);
                 }
-                if high >= 0x80 {
+                if high {
                     let raw = &bytes[start..i];
                     bump(&mut self.non_ascii_words);
                     // Chinese and Japanese run on without spaces: look for task words inside.
@@ -598,6 +601,8 @@ const BLANK: u8 = 4;
 const SPACE: u8 = 8;
 /// [`CLASS`] bit: an ASCII digit.
 const DIGIT: u8 = 16;
+/// [`CLASS`] bit: space, tab or CR, which change no scanner state at all.
+const INERT: u8 = 32;
 
 /// The scanner's byte classes, one lookup a byte instead of a chain of comparisons.
 static CLASS: [u8; 256] = {
@@ -636,11 +641,65 @@ static CLASS: [u8; 256] = {
         if byte.is_ascii_digit() {
             c |= DIGIT;
         }
+        if matches!(byte, b' ' | b'\t' | b'\r') {
+            c |= INERT;
+        }
         class[b] = c;
         b += 1;
     }
     class
 };
+
+/// Copies the word of `len` (at most [`PAD`]) bytes at `start` of `bytes` into `buf`,
+/// lowercasing its ASCII letters; the rest of `buf` stays zero. Works on eight bytes at a time
+/// (reading past the word, never past `bytes`). Returns whether the word holds a non-ASCII
+/// byte.
+#[inline]
+fn lower_padded(bytes: &[u8], start: usize, len: usize, buf: &mut Padded) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut high = 0u64;
+    let mut at = 0;
+    while at < len {
+        let take = (len - at).min(8);
+        let from = start + at;
+        let lane = match bytes.get(from..from + 8) {
+            Some(eight) => {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(eight);
+                let lane = u64::from_le_bytes(word);
+                if take < 8 {
+                    lane & ((1u64 << (8 * take)) - 1)
+                } else {
+                    lane
+                }
+            }
+            None => {
+                let mut word = [0u8; 8];
+                word[..take].copy_from_slice(&bytes[from..from + take]);
+                u64::from_le_bytes(word)
+            }
+        };
+        high |= lane & HIGH;
+        buf[at..at + 8].copy_from_slice(&lower_lane(lane).to_le_bytes());
+        at += 8;
+    }
+    high != 0
+}
+
+/// ASCII-lowercases the eight bytes of `lane`; bytes from 0x80 up are left as they are.
+#[inline]
+fn lower_lane(lane: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = lane & LOW7;
+    // Per byte, with no carry between bytes (each sum stays below 0x100): the high bit is
+    // set when the low seven bits are at least `A` (0x41), and when they are past `Z` (0x5a).
+    let from_a = low + 0x3f3f_3f3f_3f3f_3f3f;
+    let past_z = low + 0x2525_2525_2525_2525;
+    let upper = from_a & !past_z & !lane & HIGH;
+    // 0x80 >> 2 is 0x20, the case bit.
+    lane | (upper >> 2)
+}
 
 fn bump(counter: &mut u16) {
     *counter = counter.saturating_add(1);
@@ -1103,5 +1162,27 @@ mod tests {
         let c = format!("Classify this. {}", "word ".repeat(300));
         assert_eq!(memo.scan(&c, 7 + MEMO_SETS as u64).classify, 1);
         assert_eq!(memo.scan(&a, 7).translate, 1);
+    }
+
+    /// The eight-at-a-time lowercasing agrees with `to_ascii_lowercase` on every byte value
+    /// in every position, and the padded copy on words at the very end of a buffer.
+    #[test]
+    fn lane_lowercasing_matches_bytewise() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = [b'a'; 8];
+                bytes[at] = b;
+                let lowered = lower_lane(u64::from_le_bytes(bytes)).to_le_bytes();
+                let expected = bytes.map(|x| x.to_ascii_lowercase());
+                assert_eq!(lowered, expected, "{b:#x} at {at}");
+            }
+        }
+        let text = b"xx HeLLo\xc3\x89T\xc3\xa9";
+        let mut buf = [0u8; PAD];
+        assert!(lower_padded(text, 3, 9, &mut buf));
+        assert_eq!(&buf[..10], b"hello\xc3\x89t\xc3\0");
+        let mut buf = [0u8; PAD];
+        assert!(!lower_padded(b"ABCDEFGHIJKLMNOPQ", 0, 17, &mut buf));
+        assert_eq!(&buf[..18], b"abcdefghijklmnopq\0");
     }
 }
