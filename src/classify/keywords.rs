@@ -444,16 +444,81 @@ const WORDS: &[(Cue, &[&[u8]])] = &[
     (Cue::Json, &[b"json", b"schema"]),
 ];
 
-/// Words in [`WORDS`].
-const WORD_COUNT: usize = {
+/// Words that are no task cue but that the scanner reacts to. They sit in the same table as
+/// the keywords, so that a word the table does not know needs nothing more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Marker {
+    /// "stack": "stack trace" is an error word.
+    Stack,
+    /// "key", "main": "key points" asks for a summary.
+    Key,
+    /// "how": "how many", "how much" ask for a quantity.
+    How,
+    /// "not", "never", the "t" of "don't": negates a following write verb.
+    Not,
+    /// "question": "Question:" labels the question in RAG and exam templates.
+    QuestionLabel,
+    /// "tl": the first half of "tl;dr".
+    Tl,
+}
+
+/// Marker words. A word may be a keyword too ("never" is a constraint).
+const MARKERS: &[(Marker, &[&[u8]])] = &[
+    (Marker::Stack, &[b"stack"]),
+    (Marker::Key, &[b"key", b"main"]),
+    (Marker::How, &[b"how"]),
+    (Marker::Not, &[b"not", b"never", b"t"]),
+    (Marker::QuestionLabel, &[b"question"]),
+    (Marker::Tl, &[b"tl"]),
+];
+
+/// What the table knows of a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Known {
+    /// Its whole-word cue (stems are not in the table).
+    pub cue: Option<Cue>,
+    pub marker: Option<Marker>,
+}
+
+/// Words in [`WORDS`] and [`MARKERS`], each counted once.
+const KNOWN_COUNT: usize = {
     let mut n = 0;
     let mut group = 0;
     while group < WORDS.len() {
         n += WORDS[group].1.len();
         group += 1;
     }
+    let mut group = 0;
+    while group < MARKERS.len() {
+        let words = MARKERS[group].1;
+        let mut i = 0;
+        while i < words.len() {
+            if keyword_cue(words[i]).is_none() {
+                n += 1;
+            }
+            i += 1;
+        }
+        group += 1;
+    }
     n
 };
+
+/// The cue [`WORDS`] gives `word`, by a plain search (only while the table is built).
+const fn keyword_cue(word: &[u8]) -> Option<Cue> {
+    let mut group = 0;
+    while group < WORDS.len() {
+        let (cue, words) = WORDS[group];
+        let mut i = 0;
+        while i < words.len() {
+            if same(words[i], word) {
+                return Some(cue);
+            }
+            i += 1;
+        }
+        group += 1;
+    }
+    None
+}
 
 /// Bytes hashed per word: the scanner's word buffer, zero past the word's end. No keyword is
 /// longer (checked when the table is built).
@@ -511,30 +576,64 @@ const fn pad(word: &[u8]) -> Option<Padded> {
     Some(padded)
 }
 
-/// The words of [`WORDS`] in one list, with their cues.
-static FLAT: [(&[u8], Cue); WORD_COUNT] = {
-    let mut flat: [(&[u8], Cue); WORD_COUNT] = [(b"", Cue::Code); WORD_COUNT];
+/// The words of [`WORDS`] and [`MARKERS`] in one list, each once, with what is known of it.
+static KNOWN: [(&[u8], Known); KNOWN_COUNT] = {
+    const NONE: Known = Known {
+        cue: None,
+        marker: None,
+    };
+    let mut known: [(&[u8], Known); KNOWN_COUNT] = [(b"", NONE); KNOWN_COUNT];
     let mut n = 0;
     let mut group = 0;
     while group < WORDS.len() {
         let (cue, words) = WORDS[group];
         let mut i = 0;
         while i < words.len() {
-            flat[n] = (words[i], cue);
+            let mut k = 0;
+            while k < n {
+                assert!(!same(known[k].0, words[i]), "a keyword is listed twice");
+                k += 1;
+            }
+            known[n] = (
+                words[i],
+                Known {
+                    cue: Some(cue),
+                    marker: None,
+                },
+            );
             n += 1;
             i += 1;
         }
         group += 1;
     }
-    flat
+    let mut group = 0;
+    while group < MARKERS.len() {
+        let (marker, words) = MARKERS[group];
+        let mut i = 0;
+        while i < words.len() {
+            let mut k = 0;
+            while k < n && !same(known[k].0, words[i]) {
+                k += 1;
+            }
+            assert!(known[k].1.marker.is_none(), "a marker is listed twice");
+            if k == n {
+                known[n].0 = words[i];
+                n += 1;
+            }
+            known[k].1.marker = Some(marker);
+            i += 1;
+        }
+        group += 1;
+    }
+    known
 };
 
-/// Slot `tag << 16 | index + 1` for each word of [`FLAT`]; 0 is an empty slot.
+/// Slot `tag << 16 | index + 1` for each word of [`KNOWN`]; 0 is an empty slot.
 static TABLE: [u32; SLOTS] = {
     let mut table = [0u32; SLOTS];
     let mut index = 0;
-    while index < WORD_COUNT {
-        let word = FLAT[index].0;
+    while index < KNOWN_COUNT {
+        let word = KNOWN[index].0;
         let Some(padded) = pad(word) else {
             panic!("a keyword is longer than the scanner's word buffer");
         };
@@ -542,8 +641,6 @@ static TABLE: [u32; SLOTS] = {
         let hash = word_hash(&padded);
         let mut slot = (hash >> (64 - SLOT_BITS)) as usize;
         while table[slot] != 0 {
-            let other = FLAT[(table[slot] & 0xffff) as usize - 1].0;
-            assert!(!same(other, word), "a keyword is listed twice");
             slot = (slot + 1) % SLOTS;
         }
         table[slot] = (tag(hash) << 16) | (index as u32 + 1);
@@ -572,9 +669,10 @@ const fn same(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
-/// The whole-word cue of `word` (lowercase, `len` bytes, zero-padded), if it is in [`WORDS`].
+/// What the table knows of `word` (lowercase, `len` bytes, zero-padded), if anything. Most
+/// words are unknown, and most of those land on an empty slot: one hash, one load.
 #[inline]
-fn lookup(word: &Padded, len: usize) -> Option<Cue> {
+pub(super) fn known_word(word: &Padded, len: usize) -> Option<Known> {
     let hash = word_hash(word);
     let tag = tag(hash);
     let mut slot = (hash >> (64 - SLOT_BITS)) as usize;
@@ -584,9 +682,9 @@ fn lookup(word: &Padded, len: usize) -> Option<Cue> {
             return None;
         }
         if entry >> 16 == tag {
-            let (candidate, cue) = FLAT[(entry & 0xffff) as usize - 1];
+            let (candidate, known) = KNOWN[(entry & 0xffff) as usize - 1];
             if candidate == &word[..len] {
-                return Some(cue);
+                return Some(known);
             }
         }
         slot = (slot + 1) % SLOTS;
@@ -596,19 +694,20 @@ fn lookup(word: &Padded, len: usize) -> Option<Cue> {
 /// The cue of one lowercase word, if any.
 pub(super) fn word_cue(w: &[u8]) -> Option<Cue> {
     match pad(w) {
-        Some(padded) => padded_word_cue(&padded, w.len()),
+        Some(padded) => padded_word_cue(known_word(&padded, w.len()), w),
         // No keyword is this long; a stem or suffix may still match.
         None => stem_cue(w),
     }
 }
 
-/// [`word_cue`] of a word already zero-padded (the scanner's buffer), `len` bytes long.
+/// The cue of the lowercase word `w`, given what the table knows of it: its whole-word cue,
+/// else its stem's or suffix's.
 #[inline]
-pub(super) fn padded_word_cue(word: &Padded, len: usize) -> Option<Cue> {
-    match lookup(word, len) {
+pub(super) fn padded_word_cue(known: Option<Known>, w: &[u8]) -> Option<Cue> {
+    match known.and_then(|k| k.cue) {
         Some(cue) => Some(cue),
         // Checked here so that the many short words skip the call.
-        None if len >= 6 => stem_cue(&word[..len]),
+        None if w.len() >= 6 => stem_cue(w),
         None => None,
     }
 }
@@ -660,6 +759,7 @@ const STEM_KEYS: [u64; STEMS.len()] = {
 };
 
 /// Cues matched by stem or suffix rather than whole word.
+#[inline]
 fn stem_cue(w: &[u8]) -> Option<Cue> {
     // Every stem is at least six bytes; most words are shorter.
     if w.len() < 6 {
@@ -741,8 +841,15 @@ mod tests {
                 seen += 1;
             }
         }
-        assert_eq!(seen, WORD_COUNT);
-        assert!(WORD_COUNT * 3 < SLOTS, "keep the table sparse");
+        assert!(seen <= KNOWN_COUNT);
+        assert!(KNOWN_COUNT * 3 < SLOTS, "keep the table sparse");
+        for (marker, words) in MARKERS {
+            for word in *words {
+                let known = known_word(&pad(word).unwrap(), word.len()).unwrap();
+                assert_eq!(known.marker, Some(*marker));
+                assert_eq!(known.cue, reference_word_cue(word));
+            }
+        }
     }
 
     /// Words that are not keywords: near misses by one byte, prefixes and extensions of
@@ -760,8 +867,11 @@ mod tests {
                     if WORDS.iter().any(|(_, ws)| ws.contains(&other)) {
                         continue;
                     }
+                    if MARKERS.iter().any(|(_, ws)| ws.contains(&other)) {
+                        continue;
+                    }
                     assert_eq!(
-                        lookup(&pad(other).unwrap(), other.len()),
+                        known_word(&pad(other).unwrap(), other.len()),
                         None,
                         "{}",
                         String::from_utf8_lossy(other)

@@ -12,7 +12,8 @@ use std::cell::RefCell;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::keywords::{
-    Cue, PAD, Padded, cjk_cue, is_latex_command, is_question_word, padded_word_cue,
+    Cue, Marker, PAD, Padded, cjk_cue, is_latex_command, is_question_word, known_word,
+    padded_word_cue,
 };
 use crate::record::CallText;
 
@@ -194,45 +195,61 @@ impl TextSignals {
                 let cut = cut_end && i == n;
                 if len <= MAX_WORD && !cut {
                     let w = &buf[..len];
-                    if !seen_word {
-                        self.starts_with_question = is_question_word(w);
-                    }
+                    let known = known_word(&buf, len);
+                    let cue = padded_word_cue(known, w);
                     let after_backslash = start > 0 && bytes[start - 1] == b'\\';
-                    let cue = self.count_word(&buf, len, after_backslash, prev);
-                    if at_start && index < LEAD_WORDS && self.lead.is_none() {
-                        self.lead = cue.filter(|c| {
-                            matches!(
-                                c,
-                                Cue::Translate
-                                    | Cue::Summarize
-                                    | Cue::Classify
-                                    | Cue::Extract
-                                    | Cue::Creative
-                                    | Cue::WriteVerb
-                                    | Cue::Retrieval
-                            )
-                        });
-                        self.lead_at = index;
-                    }
-                    // "Question:" labels the question in RAG and exam templates.
-                    if w == b"question" && bytes.get(i) == Some(&b':') {
-                        bump(&mut self.question_marks);
-                    }
-                    // "tl;dr" splits into two words; catch it at the first.
-                    if w == b"tl"
-                        && bytes
-                            .get(i..i + 3)
-                            .is_some_and(|r| r.eq_ignore_ascii_case(b";dr"))
+                    if known.is_none()
+                        && cue.is_none()
+                        && prev == Prev::Other
+                        && seen_word
+                        && !after_backslash
                     {
-                        bump(&mut self.summarize);
+                        // Most words: no cue, no marker, no context that could make one. Of
+                        // all the checks below only the lead's position moves.
+                        if at_start && index < LEAD_WORDS && self.lead.is_none() {
+                            self.lead_at = index;
+                        }
+                    } else {
+                        if !seen_word {
+                            self.starts_with_question = is_question_word(w);
+                        }
+                        let cue = self.count_word(w, cue, after_backslash, prev);
+                        if at_start && index < LEAD_WORDS && self.lead.is_none() {
+                            self.lead = cue.filter(|c| {
+                                matches!(
+                                    c,
+                                    Cue::Translate
+                                        | Cue::Summarize
+                                        | Cue::Classify
+                                        | Cue::Extract
+                                        | Cue::Creative
+                                        | Cue::WriteVerb
+                                        | Cue::Retrieval
+                                )
+                            });
+                            self.lead_at = index;
+                        }
+                        let marker = known.and_then(|k| k.marker);
+                        // "Question:" labels the question in RAG and exam templates.
+                        if marker == Some(Marker::QuestionLabel) && bytes.get(i) == Some(&b':') {
+                            bump(&mut self.question_marks);
+                        }
+                        // "tl;dr" splits into two words; catch it at the first.
+                        if marker == Some(Marker::Tl)
+                            && bytes
+                                .get(i..i + 3)
+                                .is_some_and(|r| r.eq_ignore_ascii_case(b";dr"))
+                        {
+                            bump(&mut self.summarize);
+                        }
+                        prev = match marker {
+                            Some(Marker::Stack) => Prev::Stack,
+                            Some(Marker::Key) => Prev::Key,
+                            Some(Marker::How) => Prev::How,
+                            Some(Marker::Not) => Prev::Not,
+                            _ => Prev::Other,
+                        };
                     }
-                    prev = match w {
-                        b"stack" => Prev::Stack,
-                        b"key" | b"main" => Prev::Key,
-                        b"how" => Prev::How,
-                        b"not" | b"never" | b"t" => Prev::Not,
-                        _ => Prev::Other,
-                    };
                 } else {
                     prev = Prev::Other;
                 }
@@ -318,16 +335,15 @@ impl TextSignals {
         self.question_marks > 0 || self.starts_with_question
     }
 
-    /// Counts one lowercase word (`len` bytes of the zero-padded `word`); returns its keyword
-    /// cue, if it has one.
+    /// Counts one lowercase word, whose keyword cue (by [`padded_word_cue`]) is `cue`; returns
+    /// the cue it counted as, if any.
     fn count_word(
         &mut self,
-        word: &Padded,
-        len: usize,
+        w: &[u8],
+        cue: Option<Cue>,
         after_backslash: bool,
         prev: Prev,
     ) -> Option<Cue> {
-        let w = &word[..len];
         if after_backslash && is_latex_command(w) {
             bump(&mut self.latex);
             return None;
@@ -347,7 +363,7 @@ impl TextSignals {
             }
             _ => {}
         }
-        let cue = padded_word_cue(word, len)?;
+        let cue = cue?;
         // "Don't write it for me": the one thing the prompt does not ask for.
         if prev == Prev::Not && cue == Cue::WriteVerb {
             return None;
@@ -718,6 +734,7 @@ fn next_nonspace(bytes: &[u8], from: usize) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::classify::keywords::word_cue;
 
     #[test]
     fn keywords_are_case_insensitive_and_stemmed() {
@@ -923,9 +940,7 @@ mod tests {
                             self.starts_with_question = is_question_word(w);
                         }
                         let after_backslash = start > 0 && bytes[start - 1] == b'\\';
-                        let mut padded = [0u8; PAD];
-                        padded[..w.len()].copy_from_slice(w);
-                        let cue = self.count_word(&padded, w.len(), after_backslash, prev);
+                        let cue = self.count_word(w, word_cue(w), after_backslash, prev);
                         if at_start && index < LEAD_WORDS && self.lead.is_none() {
                             self.lead = cue.filter(|c| {
                                 matches!(
