@@ -532,16 +532,28 @@ const SLOT_BITS: u32 = SLOTS.trailing_zeros();
 /// A lowercase word, zero-padded to [`PAD`] bytes: the scanner's buffer.
 pub(super) type Padded = [u8; PAD];
 
+/// A word as four little-endian lanes of eight bytes, zero past its end: the scanner's
+/// buffer as numbers.
+pub(super) type Lanes = [u64; 4];
+
+/// Multipliers of [`lanes_hash`] (the 64-bit golden ratio, and xxHash's second prime).
+const K1: u64 = 0x9e37_79b9_7f4a_7c15;
+const K2: u64 = 0xc2b2_ae3d_27d4_eb4f;
+
 /// Hash of a zero-padded word. Words hold no zero byte, so the padding makes the hash depend
 /// on the word alone. The top [`SLOT_BITS`] bits pick the slot, the next 16 are the tag kept
 /// in the slot to reject most mismatches without comparing bytes.
 pub(super) const fn word_hash(word: &Padded) -> u64 {
-    const K1: u64 = 0x9e37_79b9_7f4a_7c15;
-    const K2: u64 = 0xc2b2_ae3d_27d4_eb4f;
-    let mut h = lane(word, 0).wrapping_mul(K1);
-    // Most words fit the first lane; only longer ones pay for the rest.
-    if word[8] != 0 {
-        let rest = lane(word, 8) ^ lane(word, 16).rotate_left(21) ^ lane(word, 24).rotate_left(42);
+    lanes_hash(&[lane(word, 0), lane(word, 8), lane(word, 16), lane(word, 24)])
+}
+
+/// [`word_hash`] of the word whose lanes are `lanes`.
+#[inline]
+pub(super) const fn lanes_hash(lanes: &Lanes) -> u64 {
+    let mut h = lanes[0].wrapping_mul(K1);
+    // Most words fit the first lane (the second is zero); only longer ones pay for the rest.
+    if lanes[1] != 0 {
+        let rest = lanes[1] ^ lanes[2].rotate_left(21) ^ lanes[3].rotate_left(42);
         h ^= rest.wrapping_mul(K2);
         h = h.wrapping_mul(K1);
     }
@@ -691,6 +703,24 @@ pub(super) fn known_word(word: &Padded, len: usize) -> Option<Known> {
     }
 }
 
+/// Whether the table may know the word whose [`word_hash`] is `hash`: `false` means surely
+/// not (no slot on its probe chain holds its tag), with no byte compared.
+#[inline]
+pub(super) fn may_be_known(hash: u64) -> bool {
+    let tag = tag(hash);
+    let mut slot = (hash >> (64 - SLOT_BITS)) as usize;
+    loop {
+        let entry = TABLE[slot];
+        if entry == 0 {
+            return false;
+        }
+        if entry >> 16 == tag {
+            return true;
+        }
+        slot = (slot + 1) % SLOTS;
+    }
+}
+
 /// The cue of one lowercase word, if any.
 pub(super) fn word_cue(w: &[u8]) -> Option<Cue> {
     match pad(w) {
@@ -757,6 +787,51 @@ const STEM_KEYS: [u64; STEMS.len()] = {
     }
     keys
 };
+
+/// Slots of [`STEM_TABLE`]: a power of two well above the number of stems.
+const STEM_SLOTS: usize = 64;
+
+/// The slot of a six-byte stem key in [`STEM_TABLE`].
+const fn stem_slot(key: u64) -> usize {
+    (key.wrapping_mul(K1) >> (64 - STEM_SLOTS.trailing_zeros())) as usize
+}
+
+/// Open-addressing table of [`STEM_KEYS`]: index + 1 of the stem, 0 for an empty slot.
+static STEM_TABLE: [u8; STEM_SLOTS] = {
+    let mut table = [0u8; STEM_SLOTS];
+    let mut i = 0;
+    while i < STEMS.len() {
+        let mut slot = stem_slot(STEM_KEYS[i]);
+        while table[slot] != 0 {
+            slot = (slot + 1) % STEM_SLOTS;
+        }
+        table[slot] = i as u8 + 1;
+        i += 1;
+    }
+    table
+};
+
+/// Whether a lowercase word of at least six bytes may have a stem or suffix cue, from its
+/// first lane and its last byte: `false` means [`stem_cue`] surely finds none. Words ending
+/// in `r` or `n` (the suffixes "error" and "exception") are always `true`.
+#[inline]
+pub(super) fn may_have_stem_cue(first: u64, last: u8) -> bool {
+    if matches!(last, b'r' | b'n') {
+        return true;
+    }
+    let key = first & 0xffff_ffff_ffff;
+    let mut slot = stem_slot(key);
+    loop {
+        let entry = STEM_TABLE[slot];
+        if entry == 0 {
+            return false;
+        }
+        if STEM_KEYS[usize::from(entry) - 1] == key {
+            return true;
+        }
+        slot = (slot + 1) % STEM_SLOTS;
+    }
+}
 
 /// Cues matched by stem or suffix rather than whole word.
 #[inline]
@@ -850,6 +925,46 @@ mod tests {
                 assert_eq!(known.cue, reference_word_cue(word));
             }
         }
+    }
+
+    /// The quick filters never say "surely not" of a word that has a cue or a marker: checked
+    /// on every listed word, stem and suffix, and on words built on them.
+    #[test]
+    fn filters_never_reject_a_word_with_a_cue() {
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        let lists = WORDS
+            .iter()
+            .map(|(_, l)| l)
+            .chain(MARKERS.iter().map(|(_, l)| l));
+        for list in lists {
+            words.extend(list.iter().map(|w| w.to_vec()));
+        }
+        for (stem, _) in STEMS {
+            for tail in [&b""[..], b"s", b"ation", b"ize", b"ing"] {
+                words.push([stem, tail].concat());
+            }
+        }
+        for word in [
+            &b"typeerror"[..],
+            b"valueerror",
+            b"ioexception",
+            b"nullpointerexception",
+        ] {
+            words.push(word.to_vec());
+        }
+        for word in &words {
+            let padded = pad(word).unwrap();
+            if known_word(&padded, word.len()).is_some() {
+                assert!(may_be_known(word_hash(&padded)));
+            }
+            if word.len() >= 6 && stem_cue(word).is_some() {
+                assert!(may_have_stem_cue(lane(&padded, 0), word[word.len() - 1]));
+            }
+        }
+        assert!(!may_have_stem_cue(
+            lane(&pad(b"customers").unwrap(), 0),
+            b's'
+        ));
     }
 
     /// Words that are not keywords: near misses by one byte, prefixes and extensions of

@@ -12,8 +12,8 @@ use std::cell::RefCell;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::keywords::{
-    Cue, Marker, PAD, Padded, cjk_cue, is_latex_command, is_question_word, known_word,
-    padded_word_cue,
+    Cue, Lanes, Marker, PAD, Padded, cjk_cue, is_latex_command, is_question_word, known_word,
+    lanes_hash, may_be_known, may_have_stem_cue, padded_word_cue,
 };
 use crate::record::CallText;
 
@@ -171,13 +171,12 @@ impl TextSignals {
                     i += 1;
                 }
                 let len = i - start;
-                // The word lowercased into a zero-padded buffer, eight bytes at a time; a
-                // longer word than the buffer is no keyword and is not copied.
-                let mut buf: Padded = [0; PAD];
-                let high = if len <= PAD {
-                    lower_padded(bytes, start, len, &mut buf)
+                // The word lowercased, as numbers, eight bytes at a time; a longer word than
+                // the buffer is no keyword and is not copied.
+                let (lanes, high) = if len <= PAD {
+                    word_lanes(bytes, start, len)
                 } else {
-                    bytes[start..i].iter().any(|b| *b >= 0x80)
+                    ([0; 4], bytes[start..i].iter().any(|b| *b >= 0x80))
                 };
                 let index = self.words;
                 bump(&mut self.words);
@@ -194,10 +193,26 @@ impl TextSignals {
                 }
                 let cut = cut_end && i == n;
                 if len <= MAX_WORD && !cut {
-                    let w = &buf[..len];
-                    let known = known_word(&buf, len);
-                    let cue = padded_word_cue(known, w);
                     let after_backslash = start > 0 && bytes[start - 1] == b'\\';
+                    // Most words have no cue, no marker and no context that could make one:
+                    // the quick filters tell so from the lanes, without building the buffer.
+                    let plain = prev == Prev::Other
+                        && seen_word
+                        && !after_backslash
+                        && !may_be_known(lanes_hash(&lanes))
+                        && (len < 6
+                            || !may_have_stem_cue(lanes[0], bytes[i - 1].to_ascii_lowercase()));
+                    let mut buf: Padded = [0; PAD];
+                    for (chunk, lane) in buf.chunks_exact_mut(8).zip(lanes) {
+                        chunk.copy_from_slice(&lane.to_le_bytes());
+                    }
+                    let w = &buf[..len];
+                    let known = if plain { None } else { known_word(&buf, len) };
+                    let cue = if plain {
+                        None
+                    } else {
+                        padded_word_cue(known, w)
+                    };
                     if known.is_none()
                         && cue.is_none()
                         && prev == Prev::Other
@@ -666,13 +681,13 @@ static CLASS: [u8; 256] = {
     class
 };
 
-/// Copies the word of `len` (at most [`PAD`]) bytes at `start` of `bytes` into `buf`,
-/// lowercasing its ASCII letters; the rest of `buf` stays zero. Works on eight bytes at a time
-/// (reading past the word, never past `bytes`). Returns whether the word holds a non-ASCII
-/// byte.
+/// The word of `len` (at most [`PAD`]) bytes at `start` of `bytes` as [`Lanes`], its ASCII
+/// letters lowercased, zero past its end; and whether it holds a non-ASCII byte. Reads eight
+/// bytes at a time (past the word, never past `bytes`).
 #[inline]
-fn lower_padded(bytes: &[u8], start: usize, len: usize, buf: &mut Padded) -> bool {
+fn word_lanes(bytes: &[u8], start: usize, len: usize) -> (Lanes, bool) {
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut lanes = [0u64; 4];
     let mut high = 0u64;
     let mut at = 0;
     while at < len {
@@ -696,10 +711,10 @@ fn lower_padded(bytes: &[u8], start: usize, len: usize, buf: &mut Padded) -> boo
             }
         };
         high |= lane & HIGH;
-        buf[at..at + 8].copy_from_slice(&lower_lane(lane).to_le_bytes());
+        lanes[at / 8] = lower_lane(lane);
         at += 8;
     }
-    high != 0
+    (lanes, high != 0)
 }
 
 /// ASCII-lowercases the eight bytes of `lane`; bytes from 0x80 up are left as they are.
@@ -1193,11 +1208,14 @@ mod tests {
             }
         }
         let text = b"xx HeLLo\xc3\x89T\xc3\xa9";
-        let mut buf = [0u8; PAD];
-        assert!(lower_padded(text, 3, 9, &mut buf));
-        assert_eq!(&buf[..10], b"hello\xc3\x89t\xc3\0");
-        let mut buf = [0u8; PAD];
-        assert!(!lower_padded(b"ABCDEFGHIJKLMNOPQ", 0, 17, &mut buf));
-        assert_eq!(&buf[..18], b"abcdefghijklmnopq\0");
+        let (lanes, high) = word_lanes(text, 3, 9);
+        assert!(high);
+        assert_eq!(lanes[0].to_le_bytes(), *b"hello\xc3\x89t");
+        assert_eq!(lanes[1], 0xc3);
+        assert_eq!(lanes[2], 0);
+        let (lanes, high) = word_lanes(b"ABCDEFGHIJKLMNOPQ", 0, 17);
+        assert!(!high);
+        assert_eq!(lanes[1].to_le_bytes(), *b"ijklmnop");
+        assert_eq!(lanes[2], u64::from(b'q'));
     }
 }
