@@ -272,6 +272,10 @@ impl TextSignals {
                 // A word ends the line so far, and is the last non-space byte.
                 last_on_line = bytes[i - 1];
                 prev_nonspace = bytes[i - 1];
+                // The blanks after a word change nothing either: step over them here.
+                while i < n && CLASS[usize::from(bytes[i])] & INERT != 0 {
+                    i += 1;
+                }
                 continue;
             }
             match b {
@@ -688,31 +692,28 @@ static CLASS: [u8; 256] = {
 fn word_lanes(bytes: &[u8], start: usize, len: usize) -> (Lanes, bool) {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut lanes = [0u64; 4];
+    // Most words fit one lane and most have eight bytes to read after their start: one load.
+    if len <= 8
+        && let Some(eight) = bytes.get(start..start + 8)
+    {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(eight);
+        let lane = u64::from_le_bytes(word) & (u64::MAX >> (8 * (8 - len)));
+        lanes[0] = lower_lane(lane);
+        return (lanes, lane & HIGH != 0);
+    }
     let mut high = 0u64;
-    let mut at = 0;
-    while at < len {
+    for (k, slot) in lanes.iter_mut().enumerate() {
+        let at = 8 * k;
+        if at >= len {
+            break;
+        }
         let take = (len - at).min(8);
-        let from = start + at;
-        let lane = match bytes.get(from..from + 8) {
-            Some(eight) => {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(eight);
-                let lane = u64::from_le_bytes(word);
-                if take < 8 {
-                    lane & ((1u64 << (8 * take)) - 1)
-                } else {
-                    lane
-                }
-            }
-            None => {
-                let mut word = [0u8; 8];
-                word[..take].copy_from_slice(&bytes[from..from + take]);
-                u64::from_le_bytes(word)
-            }
-        };
+        let mut word = [0u8; 8];
+        word[..take].copy_from_slice(&bytes[start + at..start + at + take]);
+        let lane = u64::from_le_bytes(word);
         high |= lane & HIGH;
-        lanes[at / 8] = lower_lane(lane);
-        at += 8;
+        *slot = lower_lane(lane);
     }
     (lanes, high != 0)
 }
