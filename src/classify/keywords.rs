@@ -642,6 +642,7 @@ static KNOWN: [(&[u8], Known); KNOWN_COUNT] = {
 
 /// Slot `tag << 16 | index + 1` for each word of [`KNOWN`]; 0 is an empty slot.
 static TABLE: [u32; SLOTS] = {
+    assert!(KNOWN_COUNT * 3 < SLOTS, "keep the table sparse");
     let mut table = [0u32; SLOTS];
     let mut index = 0;
     while index < KNOWN_COUNT {
@@ -721,7 +722,9 @@ pub(super) fn may_be_known(hash: u64) -> bool {
     }
 }
 
-/// The cue of one lowercase word, if any.
+/// The cue of one lowercase word, if any. (The scanner asks [`known_word`] and
+/// [`padded_word_cue`] directly; this is their meaning for any word.)
+#[cfg(test)]
 pub(super) fn word_cue(w: &[u8]) -> Option<Cue> {
     match pad(w) {
         Some(padded) => padded_word_cue(known_word(&padded, w.len()), w),
@@ -917,7 +920,6 @@ mod tests {
             }
         }
         assert!(seen <= KNOWN_COUNT);
-        assert!(KNOWN_COUNT * 3 < SLOTS, "keep the table sparse");
         for (marker, words) in MARKERS {
             for word in *words {
                 let known = known_word(&pad(word).unwrap(), word.len()).unwrap();
