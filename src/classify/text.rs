@@ -138,168 +138,194 @@ impl TextSignals {
     /// where the first word decides `starts_with_question`; `cut_end` says the
     /// last word continues past `bytes`, so its fragment is not matched.
     ///
-    /// One table lookup classifies each byte ([`CLASS`]). Words are consumed whole by a tight
-    /// inner loop that lowercases them into a zero-padded buffer, which is then looked up in
-    /// the keyword table by hash; only the bytes between words go through the line and
-    /// punctuation checks, and only punctuation that can count goes through [`Self::count_punct`].
+    /// The bytes are taken 64 at a time: two bitmasks ([`window_masks`]) say which are word
+    /// bytes and which are neither word bytes nor spaces, and only word starts and those other
+    /// bytes are visited, in order. A word's end comes from the mask; its lowercase lanes are
+    /// looked up in the keyword table ([`TextSignals::count_text_word`]). Line and punctuation
+    /// state (the last byte on a line, the previous non-space byte, a line's first non-blank
+    /// byte) is found by looking at the few bytes around a newline or a punctuation mark
+    /// rather than carried through every byte; it is the same state the byte-by-byte scan kept.
     fn scan_part(&mut self, bytes: &[u8], at_start: bool, cut_end: bool) {
-        let mut prev = Prev::Other;
-        let mut seen_word = !at_start;
-        // Line state: still in leading whitespace, and the last non-space byte.
-        let mut line_start = at_start;
-        let mut last_on_line = if at_start { b'\n' } else { b' ' };
-        let mut prev_nonspace = b' ';
+        let mut words = WordState {
+            prev: Prev::Other,
+            seen_word: !at_start,
+            at_start,
+            cut_end,
+        };
+        // At the start of the text, its first non-blank byte opens a line.
+        if at_start {
+            self.line_marker_after(bytes, 0);
+        }
         let n = bytes.len();
-        let mut i = 0;
-        while i < n {
-            let b = bytes[i];
-            let class = CLASS[usize::from(b)];
-            // Spaces, tabs and CRs change nothing (they are not punctuation, do not end a
-            // line's leading blanks, and are never the last byte on a line): skip them first.
-            if class & INERT != 0 {
-                i += 1;
-                continue;
-            }
-            if line_start && class & BLANK == 0 {
-                line_start = false;
-                self.count_line_marker(&bytes[i..]);
-            }
-            if class & WORD != 0 {
-                let start = i;
-                i += 1;
-                while i < n && CLASS[usize::from(bytes[i])] & WORD != 0 {
-                    i += 1;
-                }
-                let len = i - start;
-                // The word lowercased, as numbers, eight bytes at a time; a longer word than
-                // the buffer is no keyword and is not copied.
-                let (lanes, high) = if len <= PAD {
-                    word_lanes(bytes, start, len)
-                } else {
-                    ([0; 4], bytes[start..i].iter().any(|b| *b >= 0x80))
-                };
-                let index = self.words;
-                bump(&mut self.words);
-                if class & DIGIT != 0 {
-                    bump(&mut self.numbers);
-                }
-                if high {
-                    let raw = &bytes[start..i];
-                    bump(&mut self.non_ascii_words);
-                    // Chinese and Japanese run on without spaces: look for task words inside.
-                    if raw.iter().any(|b| (0xe3..=0xe9).contains(b)) {
-                        self.count_cjk(raw);
+        // Where the next window starts. Never inside a word: a word is read to its end when
+        // its first byte is met, and the next window starts after it at the latest.
+        let mut at = 0;
+        while at < n {
+            let (word, other) = window_masks(bytes, at);
+            let mut todo = (word & !(word << 1)) | other;
+            let mut next = at + 64;
+            while todo != 0 {
+                let k = todo.trailing_zeros() as usize;
+                let i = at + k;
+                if (word >> k) & 1 != 0 {
+                    let mut end = i + (!(word >> k)).trailing_zeros() as usize;
+                    if end >= at + 64 {
+                        // The word runs on past the window.
+                        end = at + 64;
+                        while end < n && is_word_byte(bytes[end]) {
+                            end += 1;
+                        }
                     }
-                }
-                let cut = cut_end && i == n;
-                if len <= MAX_WORD && !cut {
-                    let after_backslash = start > 0 && bytes[start - 1] == b'\\';
-                    // Most words have no cue, no marker and no context that could make one:
-                    // the quick filters tell so from the lanes, without building the buffer.
-                    let plain = prev == Prev::Other
-                        && seen_word
-                        && !after_backslash
-                        && !may_be_known(lanes_hash(&lanes))
-                        && (len < 6
-                            || !may_have_stem_cue(lanes[0], bytes[i - 1].to_ascii_lowercase()));
-                    let mut buf: Padded = [0; PAD];
-                    for (chunk, lane) in buf.chunks_exact_mut(8).zip(lanes) {
-                        chunk.copy_from_slice(&lane.to_le_bytes());
+                    self.count_text_word(bytes, i, end, &mut words);
+                    if end >= at + 64 {
+                        next = end;
+                        break;
                     }
-                    let w = &buf[..len];
-                    let known = if plain { None } else { known_word(&buf, len) };
-                    let cue = if plain {
-                        None
-                    } else {
-                        padded_word_cue(known, w)
-                    };
-                    if known.is_none()
-                        && cue.is_none()
-                        && prev == Prev::Other
-                        && seen_word
-                        && !after_backslash
-                    {
-                        // Most words: no cue, no marker, no context that could make one. Of
-                        // all the checks below only the lead's position moves.
-                        if at_start && index < LEAD_WORDS && self.lead.is_none() {
-                            self.lead_at = index;
-                        }
-                    } else {
-                        if !seen_word {
-                            self.starts_with_question = is_question_word(w);
-                        }
-                        let cue = self.count_word(w, cue, after_backslash, prev);
-                        if at_start && index < LEAD_WORDS && self.lead.is_none() {
-                            self.lead = cue.filter(|c| {
-                                matches!(
-                                    c,
-                                    Cue::Translate
-                                        | Cue::Summarize
-                                        | Cue::Classify
-                                        | Cue::Extract
-                                        | Cue::Creative
-                                        | Cue::WriteVerb
-                                        | Cue::Retrieval
-                                )
-                            });
-                            self.lead_at = index;
-                        }
-                        let marker = known.and_then(|k| k.marker);
-                        // "Question:" labels the question in RAG and exam templates.
-                        if marker == Some(Marker::QuestionLabel) && bytes.get(i) == Some(&b':') {
-                            bump(&mut self.question_marks);
-                        }
-                        // "tl;dr" splits into two words; catch it at the first.
-                        if marker == Some(Marker::Tl)
-                            && bytes
-                                .get(i..i + 3)
-                                .is_some_and(|r| r.eq_ignore_ascii_case(b";dr"))
-                        {
-                            bump(&mut self.summarize);
-                        }
-                        prev = match marker {
-                            Some(Marker::Stack) => Prev::Stack,
-                            Some(Marker::Key) => Prev::Key,
-                            Some(Marker::How) => Prev::How,
-                            Some(Marker::Not) => Prev::Not,
-                            _ => Prev::Other,
-                        };
-                    }
-                } else {
-                    prev = Prev::Other;
+                    todo &= u64::MAX << (end - at);
+                    continue;
                 }
-                seen_word = true;
-                // A word ends the line so far, and is the last non-space byte.
-                last_on_line = bytes[i - 1];
-                prev_nonspace = bytes[i - 1];
-                // The blanks after a word change nothing either: step over them here.
-                while i < n && CLASS[usize::from(bytes[i])] & INERT != 0 {
-                    i += 1;
-                }
-                continue;
-            }
-            match b {
-                b'\n' => {
-                    if matches!(last_on_line, b';' | b'{' | b'}') {
+                todo &= todo - 1;
+                let b = bytes[i];
+                if b == b'\n' {
+                    if matches!(last_on_line(bytes, i, at_start), b';' | b'{' | b'}') {
                         bump(&mut self.code_lines);
                     }
-                    line_start = true;
-                    last_on_line = b'\n';
+                    self.line_marker_after(bytes, i + 1);
+                } else if CLASS[usize::from(b)] & PUNCT != 0 {
+                    self.count_punct(bytes, i);
                 }
-                b' ' | b'\t' | b'\r' => {}
-                _ => last_on_line = b,
             }
-            if class & PUNCT != 0 {
-                self.count_punct(bytes, i, prev_nonspace);
-            }
-            if class & SPACE == 0 {
-                prev_nonspace = b;
-            }
-            i += 1;
+            at = next;
         }
-        if matches!(last_on_line, b';' | b'{' | b'}') {
+        if matches!(last_on_line(bytes, n, at_start), b';' | b'{' | b'}') {
             bump(&mut self.code_lines);
         }
+    }
+
+    /// Counts the list marker, if any, at the first byte from `from` that is no blank, when
+    /// that byte is on the same line (a newline further on counts it instead).
+    fn line_marker_after(&mut self, bytes: &[u8], from: usize) {
+        let rest = &bytes[from.min(bytes.len())..];
+        let blanks = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+            .count();
+        if rest.get(blanks).is_some_and(|b| *b != b'\n') {
+            self.count_line_marker(&rest[blanks..]);
+        }
+    }
+
+    /// Counts the word `bytes[start..end]` (a maximal run of word bytes).
+    #[inline(always)]
+    fn count_text_word(&mut self, bytes: &[u8], start: usize, end: usize, state: &mut WordState) {
+        let i = end;
+        let n = bytes.len();
+        let class = CLASS[usize::from(bytes[start])];
+        let WordState {
+            prev,
+            seen_word,
+            at_start,
+            cut_end,
+        } = state;
+        let (at_start, cut_end) = (*at_start, *cut_end);
+        let len = i - start;
+        // The word lowercased, as numbers, eight bytes at a time; a longer word than
+        // the buffer is no keyword and is not copied.
+        let (lanes, high) = if len <= PAD {
+            word_lanes(bytes, start, len)
+        } else {
+            ([0; 4], bytes[start..i].iter().any(|b| *b >= 0x80))
+        };
+        let index = self.words;
+        bump(&mut self.words);
+        if class & DIGIT != 0 {
+            bump(&mut self.numbers);
+        }
+        if high {
+            let raw = &bytes[start..i];
+            bump(&mut self.non_ascii_words);
+            // Chinese and Japanese run on without spaces: look for task words inside.
+            if raw.iter().any(|b| (0xe3..=0xe9).contains(b)) {
+                self.count_cjk(raw);
+            }
+        }
+        let cut = cut_end && i == n;
+        if len <= MAX_WORD && !cut {
+            let after_backslash = start > 0 && bytes[start - 1] == b'\\';
+            // Most words have no cue, no marker and no context that could make one:
+            // the quick filters tell so from the lanes, without building the buffer.
+            let plain = *prev == Prev::Other
+                && *seen_word
+                && !after_backslash
+                && !may_be_known(lanes_hash(&lanes))
+                && (len < 6 || !may_have_stem_cue(lanes[0], bytes[i - 1].to_ascii_lowercase()));
+            let mut buf: Padded = [0; PAD];
+            for (chunk, lane) in buf.chunks_exact_mut(8).zip(lanes) {
+                chunk.copy_from_slice(&lane.to_le_bytes());
+            }
+            let w = &buf[..len];
+            let known = if plain { None } else { known_word(&buf, len) };
+            let cue = if plain {
+                None
+            } else {
+                padded_word_cue(known, w)
+            };
+            if known.is_none()
+                && cue.is_none()
+                && *prev == Prev::Other
+                && *seen_word
+                && !after_backslash
+            {
+                // Most words: no cue, no marker, no context that could make one. Of
+                // all the checks below only the lead's position moves.
+                if at_start && index < LEAD_WORDS && self.lead.is_none() {
+                    self.lead_at = index;
+                }
+            } else {
+                if !*seen_word {
+                    self.starts_with_question = is_question_word(w);
+                }
+                let cue = self.count_word(w, cue, after_backslash, *prev);
+                if at_start && index < LEAD_WORDS && self.lead.is_none() {
+                    self.lead = cue.filter(|c| {
+                        matches!(
+                            c,
+                            Cue::Translate
+                                | Cue::Summarize
+                                | Cue::Classify
+                                | Cue::Extract
+                                | Cue::Creative
+                                | Cue::WriteVerb
+                                | Cue::Retrieval
+                        )
+                    });
+                    self.lead_at = index;
+                }
+                let marker = known.and_then(|k| k.marker);
+                // "Question:" labels the question in RAG and exam templates.
+                if marker == Some(Marker::QuestionLabel) && bytes.get(i) == Some(&b':') {
+                    bump(&mut self.question_marks);
+                }
+                // "tl;dr" splits into two words; catch it at the first.
+                if marker == Some(Marker::Tl)
+                    && bytes
+                        .get(i..i + 3)
+                        .is_some_and(|r| r.eq_ignore_ascii_case(b";dr"))
+                {
+                    bump(&mut self.summarize);
+                }
+                *prev = match marker {
+                    Some(Marker::Stack) => Prev::Stack,
+                    Some(Marker::Key) => Prev::Key,
+                    Some(Marker::How) => Prev::How,
+                    Some(Marker::Not) => Prev::Not,
+                    _ => Prev::Other,
+                };
+            }
+        } else {
+            *prev = Prev::Other;
+        }
+        *seen_word = true;
     }
 
     /// Adds `other`'s counts to `self` (flags are or-ed).
@@ -461,8 +487,18 @@ impl TextSignals {
     }
 
     /// Punctuation cues at byte `i`: fences, operators, question marks.
-    fn count_punct(&mut self, bytes: &[u8], i: usize, prev_nonspace: u8) {
+    fn count_punct(&mut self, bytes: &[u8], i: usize) {
         let b = bytes[i];
+        // The last byte before `i` that is not whitespace (a space if none), for the cues
+        // that follow a digit.
+        let prev_nonspace = || {
+            bytes[..i]
+                .iter()
+                .rev()
+                .find(|b| !b.is_ascii_whitespace())
+                .copied()
+                .unwrap_or(b' ')
+        };
         let next = bytes.get(i + 1).copied().unwrap_or(b' ');
         match b {
             b'?' => bump(&mut self.question_marks),
@@ -473,7 +509,7 @@ impl TextSignals {
                 bump(&mut self.fences);
             }
             b'$' if next == b'$' => bump(&mut self.latex),
-            b'%' if prev_nonspace.is_ascii_digit() => bump(&mut self.percents),
+            b'%' if prev_nonspace().is_ascii_digit() => bump(&mut self.percents),
             _ => {}
         }
         if matches!(
@@ -489,7 +525,7 @@ impl TextSignals {
             bump(&mut self.code_ops);
         }
         if matches!(b, b'+' | b'*' | b'^' | b'=')
-            && prev_nonspace.is_ascii_digit()
+            && prev_nonspace().is_ascii_digit()
             && next_nonspace(bytes, i + 1).is_some_and(|n| n.is_ascii_digit() || n == b'(')
         {
             bump(&mut self.math_ops);
@@ -522,6 +558,76 @@ impl PromptCues {
             user_empty: text.user.trim_start().is_empty(),
         }
     }
+}
+
+/// What the scan of a part carries from word to word.
+struct WordState {
+    /// The previous word's marker, for two-word cues.
+    prev: Prev,
+    /// A word was seen (the first decides `starts_with_question`).
+    seen_word: bool,
+    /// The part is the start of the text (its first words may be the lead).
+    at_start: bool,
+    /// The part's last word continues past it: its fragment is not matched.
+    cut_end: bool,
+}
+
+/// The last byte before `i` that is no space, tab or CR: what ends the line so far when a
+/// newline (or the end) is at `i`. At the start of a part, a newline for the text's start
+/// and a space for a tail.
+fn last_on_line(bytes: &[u8], i: usize, at_start: bool) -> u8 {
+    bytes[..i]
+        .iter()
+        .rev()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+        .copied()
+        .unwrap_or(if at_start { b'\n' } else { b' ' })
+}
+
+/// For the 64 bytes from `at` (fewer at the end; missing bytes are neither), bit `k` set when
+/// byte `at + k` is a word byte, and in the second mask when it is neither a word byte nor a
+/// space. Whole windows are classified by arithmetic the compiler turns into vector code,
+/// the last one through [`CLASS`]; both agree on every byte (a test checks).
+#[inline]
+fn window_masks(bytes: &[u8], at: usize) -> (u64, u64) {
+    match bytes.get(at..at + 64) {
+        Some(window) => {
+            let mut word = [0u8; 64];
+            let mut other = [0u8; 64];
+            for ((b, w), o) in window.iter().zip(&mut word).zip(&mut other) {
+                let b = *b;
+                let letter = (b | 0x20).wrapping_sub(b'a') < 26;
+                let is_word = letter | (b.wrapping_sub(b'0') < 10) | (b == b'_') | (b >= 0x80);
+                *w = u8::from(is_word);
+                *o = u8::from(!is_word & (b != b' '));
+            }
+            (pack_flags(&word), pack_flags(&other))
+        }
+        None => {
+            let (mut word, mut other) = (0u64, 0u64);
+            for (k, b) in bytes[at.min(bytes.len())..].iter().enumerate() {
+                let is_word = CLASS[usize::from(*b)] & WORD != 0;
+                word |= u64::from(is_word) << k;
+                other |= u64::from(!is_word && *b != b' ') << k;
+            }
+            (word, other)
+        }
+    }
+}
+
+/// Packs 64 bytes that are each 0 or 1 into the bits of a number, byte `k` to bit `k`:
+/// eight at a time, the multiplication gathering the low bit of each byte into the top
+/// byte (no two products meet, so nothing carries).
+#[inline]
+fn pack_flags(flags: &[u8; 64]) -> u64 {
+    let mut packed = 0u64;
+    for (k, eight) in flags.chunks_exact(8).enumerate() {
+        let mut lane = [0u8; 8];
+        lane.copy_from_slice(eight);
+        let gathered = u64::from_le_bytes(lane).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        packed |= gathered << (8 * k);
+    }
+    packed
 }
 
 /// Shortest field whose scan is memoised. Production logs repeat long fields (a service's
@@ -629,15 +735,8 @@ const WORD: u8 = 1;
 /// [`CLASS`] bit: punctuation that [`TextSignals::count_punct`] may count; for any other
 /// byte it does nothing.
 const PUNCT: u8 = 2;
-/// [`CLASS`] bit: a blank that does not end a line's leading whitespace (space, tab, CR, LF).
-const BLANK: u8 = 4;
-/// [`CLASS`] bit: ASCII whitespace (`u8::is_ascii_whitespace`: also form feed), which never
-/// becomes the previous non-space byte.
-const SPACE: u8 = 8;
 /// [`CLASS`] bit: an ASCII digit.
-const DIGIT: u8 = 16;
-/// [`CLASS`] bit: space, tab or CR, which change no scanner state at all.
-const INERT: u8 = 32;
+const DIGIT: u8 = 4;
 
 /// The scanner's byte classes, one lookup a byte instead of a chain of comparisons.
 static CLASS: [u8; 256] = {
@@ -667,17 +766,8 @@ static CLASS: [u8; 256] = {
         ) {
             c |= PUNCT;
         }
-        if matches!(byte, b' ' | b'\t' | b'\r' | b'\n') {
-            c |= BLANK;
-        }
-        if byte.is_ascii_whitespace() {
-            c |= SPACE;
-        }
         if byte.is_ascii_digit() {
             c |= DIGIT;
-        }
-        if matches!(byte, b' ' | b'\t' | b'\r') {
-            c |= INERT;
         }
         class[b] = c;
         b += 1;
@@ -910,6 +1000,44 @@ mod tests {
             s
         }
 
+        /// `count_punct` as it was, with the previous non-space byte carried by the caller.
+        fn reference_count_punct(&mut self, bytes: &[u8], i: usize, prev_nonspace: u8) {
+            let b = bytes[i];
+            let next = bytes.get(i + 1).copied().unwrap_or(b' ');
+            match b {
+                b'?' => bump(&mut self.question_marks),
+                // Count only the first byte of a run, so "````" is one marker.
+                b'`' | b'~'
+                    if next == b
+                        && bytes.get(i + 2) == Some(&b)
+                        && (i == 0 || bytes[i - 1] != b) =>
+                {
+                    bump(&mut self.fences);
+                }
+                b'$' if next == b'$' => bump(&mut self.latex),
+                b'%' if prev_nonspace.is_ascii_digit() => bump(&mut self.percents),
+                _ => {}
+            }
+            if matches!(
+                (b, next),
+                (b':', b':')
+                    | (b'=', b'>')
+                    | (b'-', b'>')
+                    | (b'=', b'=')
+                    | (b'!', b'=')
+                    | (b'&', b'&')
+                    | (b'|', b'|')
+            ) {
+                bump(&mut self.code_ops);
+            }
+            if matches!(b, b'+' | b'*' | b'^' | b'=')
+                && prev_nonspace.is_ascii_digit()
+                && next_nonspace(bytes, i + 1).is_some_and(|n| n.is_ascii_digit() || n == b'(')
+            {
+                bump(&mut self.math_ops);
+            }
+        }
+
         /// `scan_part` as it was before the byte-class table: the new one must count exactly
         /// as this did.
         fn reference_scan_part(&mut self, bytes: &[u8], at_start: bool, cut_end: bool) {
@@ -1011,7 +1139,7 @@ mod tests {
                     b' ' | b'\t' | b'\r' => {}
                     _ => last_on_line = b,
                 }
-                self.count_punct(bytes, i, prev_nonspace);
+                self.reference_count_punct(bytes, i, prev_nonspace);
                 if !b.is_ascii_whitespace() {
                     prev_nonspace = b;
                 }
@@ -1146,7 +1274,48 @@ mod tests {
             }
             texts.push(text);
         }
+        // Character soup: every printable ASCII byte, the blanks and a few multi-byte
+        // characters in random order, so every pair of bytes meets at every position of the
+        // 64-byte windows.
+        let mut alphabet: Vec<char> = (b' '..=b'~').map(char::from).collect();
+        alphabet.extend([
+            '\n', '\n', '\t', '\r', '\u{c}', 'é', '翻', '訳', ' ', ' ', ' ',
+        ]);
+        for _ in 0..2000 {
+            let len = (next() % 400) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            texts.push(text);
+        }
         texts
+    }
+
+    /// The window masks agree with the byte classes for every byte value at every position
+    /// of a full window and of a short last one.
+    #[test]
+    fn window_masks_agree_with_the_byte_classes() {
+        for len in [64, 100, 37] {
+            for shift in 0..=255u8 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|k| (k as u8).wrapping_mul(7).wrapping_add(shift))
+                    .collect();
+                for at in [0, len - 37.min(len)] {
+                    let (word, other) = window_masks(&bytes, at);
+                    for k in 0..64 {
+                        let expected = bytes.get(at + k).map(|b| (is_word_byte(*b), *b));
+                        let (w, o) = ((word >> k) & 1 == 1, (other >> k) & 1 == 1);
+                        match expected {
+                            Some((is_word, b)) => {
+                                assert_eq!(w, is_word, "{b:#x}");
+                                assert_eq!(o, !is_word && b != b' ', "{b:#x}");
+                            }
+                            None => assert!(!w && !o),
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
