@@ -8,11 +8,11 @@
 //!   `parse/openai_labelled` is the 330 prompt-bearing OpenAI lines of `fixtures/classify/`,
 //!   the shape of the end-to-end benchmark in BENCHMARKS.md.
 //! - `classify/*`: [`classify`] per call on the parsed labelled calls. `repeated` classifies the
-//!   same 330 calls every iteration, so the scan memo of long fields serves every long field
-//!   after the first iteration; `unique_text` gives every call of every iteration a text seen
-//!   nowhere else (a counter is written over its first bytes), so the memo never hits and the
-//!   scan runs in full each time; `repeated_system` keeps the system prompts and makes only
-//!   the user turns unique, which is what production logs look like.
+//!   same 330 calls every iteration, so the scan memo (system prompts of 256 bytes or more)
+//!   serves those after the first iteration; `unique_text` gives every call of every iteration
+//!   a text seen nowhere else (a counter is written over its first bytes), so the memo never
+//!   hits and the scan runs in full each time; `repeated_system` keeps the system prompts and
+//!   makes only the user turns unique, which is what production logs look like.
 //! - `price/*`: [`call_cost`] alone, and [`build_row`] (resolve, price, classify, ids).
 //! - `replay/<policy>`: each built-in policy replayed over the rows of the labelled calls.
 

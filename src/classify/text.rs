@@ -215,117 +215,124 @@ impl TextSignals {
         }
     }
 
-    /// Counts the word `bytes[start..end]` (a maximal run of word bytes).
+    /// Counts the word `bytes[start..end]` (a maximal run of word bytes). Most words have no
+    /// cue, no marker and no context that could make one, which the quick filters tell from
+    /// the word's lanes; everything else goes to [`TextSignals::count_word_in_context`].
     #[inline(always)]
     fn count_text_word(&mut self, bytes: &[u8], start: usize, end: usize, state: &mut WordState) {
-        let i = end;
-        let n = bytes.len();
-        let class = CLASS[usize::from(bytes[start])];
-        let WordState {
-            prev,
-            seen_word,
-            at_start,
-            cut_end,
-        } = state;
-        let (at_start, cut_end) = (*at_start, *cut_end);
-        let len = i - start;
-        // The word lowercased, as numbers, eight bytes at a time; a longer word than
-        // the buffer is no keyword and is not copied.
-        let (lanes, high) = if len <= PAD {
-            word_lanes(bytes, start, len)
-        } else {
-            ([0; 4], bytes[start..i].iter().any(|b| *b >= 0x80))
-        };
+        let len = end - start;
         let index = self.words;
         bump(&mut self.words);
-        if class & DIGIT != 0 {
+        if bytes[start].is_ascii_digit() {
             bump(&mut self.numbers);
         }
-        if high {
-            let raw = &bytes[start..i];
-            bump(&mut self.non_ascii_words);
-            // Chinese and Japanese run on without spaces: look for task words inside.
-            if raw.iter().any(|b| (0xe3..=0xe9).contains(b)) {
-                self.count_cjk(raw);
+        if len > MAX_WORD {
+            // Too long for a keyword; only its bytes count.
+            if bytes[start..end].iter().any(|b| *b >= 0x80) {
+                self.count_non_ascii(&bytes[start..end]);
             }
+            state.prev = Prev::Other;
+            state.seen_word = true;
+            return;
         }
-        let cut = cut_end && i == n;
-        if len <= MAX_WORD && !cut {
-            let after_backslash = start > 0 && bytes[start - 1] == b'\\';
-            // Most words have no cue, no marker and no context that could make one:
-            // the quick filters tell so from the lanes, without building the buffer.
-            let plain = *prev == Prev::Other
-                && *seen_word
-                && !after_backslash
-                && !may_be_known(lanes_hash(&lanes))
-                && (len < 6 || !may_have_stem_cue(lanes[0], bytes[i - 1].to_ascii_lowercase()));
-            let mut buf: Padded = [0; PAD];
-            for (chunk, lane) in buf.chunks_exact_mut(8).zip(lanes) {
-                chunk.copy_from_slice(&lane.to_le_bytes());
-            }
-            let w = &buf[..len];
-            let known = if plain { None } else { known_word(&buf, len) };
-            let cue = if plain {
-                None
-            } else {
-                padded_word_cue(known, w)
-            };
-            if known.is_none()
-                && cue.is_none()
-                && *prev == Prev::Other
-                && *seen_word
-                && !after_backslash
-            {
-                // Most words: no cue, no marker, no context that could make one. Of
-                // all the checks below only the lead's position moves.
-                if at_start && index < LEAD_WORDS && self.lead.is_none() {
-                    self.lead_at = index;
-                }
-            } else {
-                if !*seen_word {
-                    self.starts_with_question = is_question_word(w);
-                }
-                let cue = self.count_word(w, cue, after_backslash, *prev);
-                if at_start && index < LEAD_WORDS && self.lead.is_none() {
-                    self.lead = cue.filter(|c| {
-                        matches!(
-                            c,
-                            Cue::Translate
-                                | Cue::Summarize
-                                | Cue::Classify
-                                | Cue::Extract
-                                | Cue::Creative
-                                | Cue::WriteVerb
-                                | Cue::Retrieval
-                        )
-                    });
-                    self.lead_at = index;
-                }
-                let marker = known.and_then(|k| k.marker);
-                // "Question:" labels the question in RAG and exam templates.
-                if marker == Some(Marker::QuestionLabel) && bytes.get(i) == Some(&b':') {
-                    bump(&mut self.question_marks);
-                }
-                // "tl;dr" splits into two words; catch it at the first.
-                if marker == Some(Marker::Tl)
-                    && bytes
-                        .get(i..i + 3)
-                        .is_some_and(|r| r.eq_ignore_ascii_case(b";dr"))
-                {
-                    bump(&mut self.summarize);
-                }
-                *prev = match marker {
-                    Some(Marker::Stack) => Prev::Stack,
-                    Some(Marker::Key) => Prev::Key,
-                    Some(Marker::How) => Prev::How,
-                    Some(Marker::Not) => Prev::Not,
-                    _ => Prev::Other,
-                };
+        let (lanes, high) = word_lanes(bytes, start, len);
+        if high {
+            self.count_non_ascii(&bytes[start..end]);
+        }
+        let plain = state.prev == Prev::Other
+            && state.seen_word
+            && !(state.cut_end && end == bytes.len())
+            && !(start > 0 && bytes[start - 1] == b'\\')
+            && !may_be_known(lanes_hash(&lanes))
+            && (len < 6 || !may_have_stem_cue(lanes[0], bytes[end - 1].to_ascii_lowercase()));
+        if plain {
+            // Of all the checks, only the lead's position moves.
+            if state.at_start && index < LEAD_WORDS && self.lead.is_none() {
+                self.lead_at = index;
             }
         } else {
-            *prev = Prev::Other;
+            self.count_word_in_context(bytes, start, end, &lanes, index, state);
         }
-        *seen_word = true;
+        state.seen_word = true;
+    }
+
+    /// A word of at most [`MAX_WORD`] bytes that may count: read its cue and marker, with
+    /// the word before it, the backslash before it, its place at the start of the text, and
+    /// what follows it ("Question:", "tl;dr").
+    #[inline(never)]
+    fn count_word_in_context(
+        &mut self,
+        bytes: &[u8],
+        start: usize,
+        end: usize,
+        lanes: &Lanes,
+        index: u16,
+        state: &mut WordState,
+    ) {
+        let i = end;
+        if state.cut_end && end == bytes.len() {
+            // The last word goes on past the part: its fragment is not matched.
+            state.prev = Prev::Other;
+            return;
+        }
+        let len = end - start;
+        let mut buf: Padded = [0; PAD];
+        for (chunk, lane) in buf.chunks_exact_mut(8).zip(lanes) {
+            chunk.copy_from_slice(&lane.to_le_bytes());
+        }
+        let w = &buf[..len];
+        let after_backslash = start > 0 && bytes[start - 1] == b'\\';
+        let known = known_word(&buf, len);
+        let cue = padded_word_cue(known, w);
+        if !state.seen_word {
+            self.starts_with_question = is_question_word(w);
+        }
+        let cue = self.count_word(w, cue, after_backslash, state.prev);
+        if state.at_start && index < LEAD_WORDS && self.lead.is_none() {
+            self.lead = cue.filter(|c| {
+                matches!(
+                    c,
+                    Cue::Translate
+                        | Cue::Summarize
+                        | Cue::Classify
+                        | Cue::Extract
+                        | Cue::Creative
+                        | Cue::WriteVerb
+                        | Cue::Retrieval
+                )
+            });
+            self.lead_at = index;
+        }
+        let marker = known.and_then(|k| k.marker);
+        // "Question:" labels the question in RAG and exam templates.
+        if marker == Some(Marker::QuestionLabel) && bytes.get(i) == Some(&b':') {
+            bump(&mut self.question_marks);
+        }
+        // "tl;dr" splits into two words; catch it at the first.
+        if marker == Some(Marker::Tl)
+            && bytes
+                .get(i..i + 3)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b";dr"))
+        {
+            bump(&mut self.summarize);
+        }
+        state.prev = match marker {
+            Some(Marker::Stack) => Prev::Stack,
+            Some(Marker::Key) => Prev::Key,
+            Some(Marker::How) => Prev::How,
+            Some(Marker::Not) => Prev::Not,
+            _ => Prev::Other,
+        };
+    }
+
+    /// A word holding non-ASCII bytes: counted, and searched for Chinese and Japanese task
+    /// words, which run on without spaces.
+    #[cold]
+    fn count_non_ascii(&mut self, raw: &[u8]) {
+        bump(&mut self.non_ascii_words);
+        if raw.iter().any(|b| (0xe3..=0xe9).contains(b)) {
+            self.count_cjk(raw);
+        }
     }
 
     /// Adds `other`'s counts to `self` (flags are or-ed).
@@ -545,10 +552,12 @@ pub(super) struct PromptCues {
 }
 
 impl PromptCues {
-    /// Scans both text fields (long ones through the per-thread memo, [`scan_memoised`]).
+    /// Scans both text fields, the system prompt through the per-thread memo
+    /// ([`scan_memoised`]): services send the same system prompt with every call, while a
+    /// user turn is rarely sent twice and would only push system prompts out of the memo.
     pub fn scan(text: &CallText) -> PromptCues {
         let system = scan_memoised(&text.system);
-        let user = scan_memoised(&text.user);
+        let user = TextSignals::scan(&text.user);
         let mut all = system;
         all.merge(&user);
         PromptCues {
@@ -586,33 +595,36 @@ fn last_on_line(bytes: &[u8], i: usize, at_start: bool) -> u8 {
 
 /// For the 64 bytes from `at` (fewer at the end; missing bytes are neither), bit `k` set when
 /// byte `at + k` is a word byte, and in the second mask when it is neither a word byte nor a
-/// space. Whole windows are classified by arithmetic the compiler turns into vector code,
-/// the last one through [`CLASS`]; both agree on every byte (a test checks).
+/// space. The arithmetic agrees with [`CLASS`] on every byte (a test checks).
 #[inline]
 fn window_masks(bytes: &[u8], at: usize) -> (u64, u64) {
     match bytes.get(at..at + 64) {
-        Some(window) => {
-            let mut word = [0u8; 64];
-            let mut other = [0u8; 64];
-            for ((b, w), o) in window.iter().zip(&mut word).zip(&mut other) {
-                let b = *b;
-                let letter = (b | 0x20).wrapping_sub(b'a') < 26;
-                let is_word = letter | (b.wrapping_sub(b'0') < 10) | (b == b'_') | (b >= 0x80);
-                *w = u8::from(is_word);
-                *o = u8::from(!is_word & (b != b' '));
-            }
-            (pack_flags(&word), pack_flags(&other))
-        }
+        Some(window) => classify_window(window),
         None => {
-            let (mut word, mut other) = (0u64, 0u64);
-            for (k, b) in bytes[at.min(bytes.len())..].iter().enumerate() {
-                let is_word = CLASS[usize::from(*b)] & WORD != 0;
-                word |= u64::from(is_word) << k;
-                other |= u64::from(!is_word && *b != b' ') << k;
-            }
-            (word, other)
+            // The last, short window: padded with zeros, whose bits are then dropped.
+            let rest = &bytes[at.min(bytes.len())..];
+            let mut window = [0u8; 64];
+            window[..rest.len()].copy_from_slice(rest);
+            let (word, other) = classify_window(&window);
+            let keep = (1u64 << rest.len()) - 1;
+            (word & keep, other & keep)
         }
     }
+}
+
+/// [`window_masks`] of exactly 64 bytes, by arithmetic the compiler turns into vector code.
+#[inline]
+fn classify_window(window: &[u8]) -> (u64, u64) {
+    let mut word = [0u8; 64];
+    let mut other = [0u8; 64];
+    for ((b, w), o) in window.iter().zip(&mut word).zip(&mut other) {
+        let b = *b;
+        let letter = (b | 0x20).wrapping_sub(b'a') < 26;
+        let is_word = letter | (b.wrapping_sub(b'0') < 10) | (b == b'_') | (b >= 0x80);
+        *w = u8::from(is_word);
+        *o = u8::from(!is_word & (b != b' '));
+    }
+    (pack_flags(&word), pack_flags(&other))
 }
 
 /// Packs 64 bytes that are each 0 or 1 into the bits of a number, byte `k` to bit `k`:
@@ -630,10 +642,10 @@ fn pack_flags(flags: &[u8; 64]) -> u64 {
     packed
 }
 
-/// Shortest field whose scan is memoised. Production logs repeat long fields (a service's
-/// system prompt, a RAG template) on every call; hashing and comparing such a field costs a
-/// small fraction of scanning it, and short fields gain nothing.
-pub(super) const MEMO_MIN_BYTES: usize = 1024;
+/// Shortest field whose scan is memoised. Production logs repeat system prompts (a service's
+/// instructions, a RAG template) on every call; hashing and comparing such a field costs a
+/// small fraction of scanning it, and a short field gains little.
+pub(super) const MEMO_MIN_BYTES: usize = 256;
 
 /// Longest field memoised, so the memo's memory stays bounded: each entry keeps its field's
 /// text to compare against. Adapters keep at most 8 KiB a field, so all of them fit.
