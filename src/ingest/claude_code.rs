@@ -8,7 +8,10 @@
 
 use std::borrow::Cow;
 
+use std::fmt;
+
 use serde::Deserialize;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::ingest::anthropic::{ContentBlock, Usage};
@@ -17,7 +20,8 @@ use crate::ingest::{LineOutcome, SkipReason, json_error};
 use crate::record::{CallRecord, Provider};
 
 #[derive(Deserialize)]
-struct Message<'a> {
+#[serde(bound(deserialize = "L: Deserialize<'de> + Default"))]
+struct Message<'a, L> {
     #[serde(borrow)]
     id: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -27,11 +31,12 @@ struct Message<'a> {
     usage: Option<Usage>,
     #[serde(borrow)]
     stop_reason: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    content: ContentList<'a>,
+    #[serde(default)]
+    content: L,
 }
 
 /// Content is a list of blocks on assistant lines and often a plain string on user lines.
+/// Anything but a list of blocks (a string, a list with an odd item) counts as no blocks.
 #[derive(Default)]
 struct ContentList<'a>(Vec<ContentBlock<'a>>);
 
@@ -44,12 +49,91 @@ impl<'de: 'a, 'a> Deserialize<'de> for ContentList<'a> {
     }
 }
 
+/// [`ContentList`] read where it stands, in the same pass as the line: a list of blocks is
+/// deserialized in place, any other value is skipped as no blocks. A list holding an item
+/// that is no block fails the line's deserialization instead, and the line is read again with
+/// [`ContentList`], which makes that no blocks.
+#[derive(Default)]
+struct InPlaceContent<'a>(Vec<ContentBlock<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for InPlaceContent<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct BlocksVisitor;
+
+        impl<'de> Visitor<'de> for BlocksVisitor {
+            type Value = InPlaceContent<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("message content")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut blocks = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(16));
+                while let Some(block) = seq.next_element()? {
+                    blocks.push(block);
+                }
+                Ok(InPlaceContent(blocks))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(InPlaceContent::default())
+            }
+
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(InPlaceContent::default())
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(InPlaceContent::default())
+            }
+
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(InPlaceContent::default())
+            }
+
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(InPlaceContent::default())
+            }
+
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(InPlaceContent::default())
+            }
+
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(InPlaceContent::default())
+            }
+        }
+
+        deserializer.deserialize_any(BlocksVisitor)
+    }
+}
+
+/// The content blocks of a message, whichever way they were read.
+trait Blocks {
+    fn blocks(&self) -> &[ContentBlock<'_>];
+}
+
+impl Blocks for ContentList<'_> {
+    fn blocks(&self) -> &[ContentBlock<'_>] {
+        &self.0
+    }
+}
+
+impl Blocks for InPlaceContent<'_> {
+    fn blocks(&self) -> &[ContentBlock<'_>] {
+        &self.0
+    }
+}
+
+/// One transcript line; its message content read through a [`ContentList`] (the general way)
+/// or in place ([`InPlaceContent`]).
 #[derive(Deserialize)]
-struct Line<'a> {
+#[serde(bound(deserialize = "L: Deserialize<'de> + Default"))]
+struct Line<'a, L = ContentList<'a>> {
     #[serde(rename = "type", borrow)]
     kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    message: Option<Message<'a>>,
+    message: Option<Message<'a, L>>,
     #[serde(rename = "requestId", borrow)]
     request_id: Option<Cow<'a, str>>,
     #[serde(rename = "sessionId", borrow)]
@@ -64,36 +148,55 @@ struct Line<'a> {
     is_sidechain: Option<bool>,
     #[serde(rename = "costUSD")]
     cost_usd: Option<f64>,
-    #[serde(borrow)]
-    data: Option<ProgressData<'a>>,
+    data: Option<ProgressData<'a, L>>,
 }
 
 /// `progress` lines nest a subagent's line under `data.message`.
 #[derive(Deserialize)]
-struct ProgressData<'a> {
-    #[serde(borrow)]
-    message: Option<Box<Line<'a>>>,
+#[serde(bound(deserialize = "'de: 'a, L: Deserialize<'de> + Default"))]
+struct ProgressData<'a, L> {
+    message: Option<Box<Line<'a, L>>>,
 }
 
-/// Parses one line of a Claude Code transcript.
+/// Parses one line of a Claude Code transcript: in one pass, message content in place, when
+/// the line is UTF-8 and its content of the usual shapes; else the general way, which keeps
+/// the content raw and reads it again. Both give the same outcome for any line.
 pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
+    // The general way validates the UTF-8 of the content it keeps raw; check the whole line so
+    // that no invalid byte is skipped unseen in place.
+    let in_place = std::str::from_utf8(line)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Line<'_, InPlaceContent<'_>>>(text).ok());
+    match in_place {
+        Some(parsed) => line_outcome(&parsed),
+        None => parse_line_general(line),
+    }
+}
+
+/// Parses one line the general way: content kept raw, then read as blocks if it is a list.
+fn parse_line_general(line: &[u8]) -> LineOutcome {
     let parsed: Line<'_> = match serde_json::from_slice(line) {
         Ok(parsed) => parsed,
         Err(err) => return json_error(err),
     };
+    line_outcome(&parsed)
+}
+
+/// What a parsed line is: a call, or a skip.
+fn line_outcome<L: Blocks>(parsed: &Line<'_, L>) -> LineOutcome {
     match parsed.kind.as_deref() {
-        Some("assistant") => assistant_call(&parsed, None),
+        Some("assistant") => assistant_call(parsed, None),
         Some("user") => LineOutcome::Skip(SkipReason::UserMessage),
         Some("progress") => match parsed.data.as_ref().and_then(|d| d.message.as_deref()) {
             Some(nested) if nested.message.as_ref().is_some_and(|m| m.usage.is_some()) => {
-                assistant_call(nested, Some(&parsed))
+                assistant_call(nested, Some(parsed))
             }
             _ => LineOutcome::Skip(SkipReason::NotAModelCall),
         },
         Some(_) => LineOutcome::Skip(SkipReason::NotAModelCall),
         // Minimal transcripts (older versions, test fixtures) omit `type` on assistant lines.
         None if parsed.message.as_ref().is_some_and(|m| m.usage.is_some()) => {
-            assistant_call(&parsed, None)
+            assistant_call(parsed, None)
         }
         None if parsed.message.is_some() => LineOutcome::Skip(SkipReason::UserMessage),
         None => LineOutcome::Error("not a Claude Code transcript line: no type or message".into()),
@@ -101,7 +204,7 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
 }
 
 /// Builds the call of an assistant line; `outer` is the progress line a nested one came in.
-fn assistant_call(line: &Line<'_>, outer: Option<&Line<'_>>) -> LineOutcome {
+fn assistant_call<L: Blocks>(line: &Line<'_, L>, outer: Option<&Line<'_, L>>) -> LineOutcome {
     let Some(message) = line.message.as_ref() else {
         return LineOutcome::Skip(SkipReason::NoUsage);
     };
@@ -148,7 +251,7 @@ fn assistant_call(line: &Line<'_>, outer: Option<&Line<'_>>) -> LineOutcome {
     record.features.interactive = true;
     record.features.tool_calls = message
         .content
-        .0
+        .blocks()
         .iter()
         .filter(|b| b.kind == "tool_use")
         .count() as u32;
@@ -176,4 +279,89 @@ fn assistant_call(line: &Line<'_>, outer: Option<&Line<'_>>) -> LineOutcome {
 pub(crate) fn looks_like_line(value: &serde_json::Value) -> bool {
     value.get("sessionId").is_some()
         && (value.get("message").is_some() || value.get("type").is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// Every line of the Claude Code fixtures, and variants of each with the message content
+    /// (also of a nested progress message) of every JSON shape, invalid UTF-8 inside the
+    /// content, and the line cut short, comes out of the one-pass reader as out of the
+    /// general one.
+    #[test]
+    fn in_place_content_reads_as_the_general_path() {
+        let root = format!(
+            "{}/fixtures/logs/claude-code/projects",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut lines = Vec::new();
+        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "jsonl") {
+                let bytes = std::fs::read(entry.path()).unwrap();
+                lines.extend(
+                    bytes
+                        .split(|b| *b == b'\n')
+                        .filter(|l| !l.is_empty())
+                        .map(<[u8]>::to_vec),
+                );
+            }
+        }
+        assert!(lines.len() >= 10);
+        let contents = [
+            json!("a string"),
+            Value::Null,
+            json!(3),
+            json!({"type": "tool_use"}),
+            json!(["text"]),
+            json!([{"type": 5}]),
+            json!([{"text": "no type"}, {"type": "tool_use", "id": "t"}]),
+            json!([["tool_use"]]),
+            json!([{"type": "tool_use"}, {"type": "tool_use", "type": "x"}]),
+            json!([{"type": "text", "text": "@@BAD@@"}]),
+        ];
+        let mut variants = Vec::new();
+        for line in &lines {
+            variants.push(line.clone());
+            let value: Value = serde_json::from_slice(line).unwrap();
+            for content in &contents {
+                let mut copy = value.clone();
+                for pointer in ["/message", "/data/message/message"] {
+                    if let Some(Value::Object(message)) = copy.pointer_mut(pointer) {
+                        message.insert("content".into(), content.clone());
+                    }
+                }
+                let bytes = serde_json::to_vec(&copy).unwrap();
+                let bytes = match bytes.windows(7).position(|w| w == b"@@BAD@@") {
+                    Some(at) => [&bytes[..at], b"\xff\xfe", &bytes[at + 7..]].concat(),
+                    None => bytes,
+                };
+                variants.push(bytes);
+            }
+            variants.push(line[..line.len() / 2].to_vec());
+        }
+        let mut in_place = 0;
+        for variant in &variants {
+            in_place += usize::from(
+                std::str::from_utf8(variant)
+                    .ok()
+                    .and_then(|t| serde_json::from_str::<Line<'_, InPlaceContent<'_>>>(t).ok())
+                    .is_some(),
+            );
+            assert_eq!(
+                format!("{:?}", parse_line(variant)),
+                format!("{:?}", parse_line_general(variant)),
+                "{}",
+                String::from_utf8_lossy(variant)
+            );
+        }
+        // The fixture lines themselves and most variants are read in one pass.
+        assert!(
+            in_place * 2 > variants.len(),
+            "{in_place} of {}",
+            variants.len()
+        );
+    }
 }
