@@ -19,7 +19,7 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 use serde_json::value::RawValue;
 
 pub use accounting::{Accounting, ERROR_SAMPLES, LineError};
-pub use chunks::{CHUNK_BYTES, Chunk, ChunkReader};
+pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader};
 pub use retries::{RetryStats, group_retries};
 pub use row::{CallFlags, CallRow};
 
@@ -212,6 +212,8 @@ pub fn run_selected(
     let queue_depth = 2 * rayon::current_num_threads();
     let (sender, receiver) = sync_channel::<Work>(queue_depth);
     let reader_bar = bar.clone();
+    let pool = BufferPool::default();
+    let reader_pool = pool.clone();
     let reader = std::thread::spawn(move || {
         for (index, source) in &picked {
             if !read_source(
@@ -219,6 +221,7 @@ pub fn run_selected(
                 source,
                 options.forced_format,
                 reader_bar.as_ref(),
+                &reader_pool,
                 &sender,
             ) {
                 return;
@@ -228,7 +231,7 @@ pub fn run_selected(
     let mut results: Vec<ChunkResult> = receiver
         .into_iter()
         .par_bridge()
-        .map(|work| process(work, context))
+        .map(|work| process(work, context, &pool))
         .collect();
     // The reader only ends early when the receiving side is gone, which cannot happen here.
     let _ = reader.join();
@@ -271,6 +274,7 @@ fn read_source(
     source: &InputSource,
     forced: Option<InputFormat>,
     bar: Option<&ProgressBar>,
+    pool: &BufferPool,
     sender: &SyncSender<Work>,
 ) -> bool {
     let read_error = |line: u64, message: String| Work::ReadError {
@@ -286,7 +290,7 @@ fn read_source(
                 .is_ok();
         }
     };
-    let mut reader = ChunkReader::new(stream, index);
+    let mut reader = ChunkReader::with_pool(stream, index, pool.clone());
     let first = match reader.next_chunk() {
         Ok(Some(chunk)) => chunk,
         Ok(None) => return true,
@@ -520,7 +524,8 @@ impl<'c> Collector<'c> {
     }
 }
 
-fn process(work: Work, context: RowContext<'_>) -> ChunkResult {
+/// Parses one piece of work; chunk buffers go back to `pool` for the reader.
+fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResult {
     match work {
         Work::Chunk(chunk, format, container) => {
             let mut collector = Collector::new(context, chunk.source);
@@ -540,6 +545,7 @@ fn process(work: Work, context: RowContext<'_>) -> ChunkResult {
                     }
                 }
             }
+            pool.give(chunk.bytes);
             collector.into_result(chunk.seq, format)
         }
         Work::Stream {
@@ -606,6 +612,7 @@ fn read_lines_in_order(
         for (line_no, line) in chunk.lines() {
             collector.line(parser.as_mut(), line_no, line);
         }
+        rest.recycle(chunk.bytes);
     }
     collector.finish(parser.as_mut());
 }
@@ -895,7 +902,9 @@ fn losers<'r, K: std::hash::Hash + Eq>(
     rows: &'r [CallRow],
     key: impl Fn(&'r CallRow) -> Option<K>,
 ) -> Vec<bool> {
-    let mut keeper: HashMap<K, usize> = HashMap::new();
+    // Keys are ids the logs wrote; a fast fixed hasher (no DoS to fear from one's own logs) keeps
+    // this serial pass short.
+    let mut keeper: HashMap<K, usize, foldhash::fast::FixedState> = HashMap::default();
     let mut dropped = vec![false; rows.len()];
     for (index, row) in rows.iter().enumerate() {
         let Some(key) = key(row) else {
