@@ -81,8 +81,10 @@ impl Server {
     /// standard AWS variables (and no others from the caller's environment).
     fn analyze(&self, inputs: &[&str]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_llm-audit"));
+        // The server is local: no proxy in between.
         for (name, _) in std::env::vars_os() {
-            if name.to_string_lossy().starts_with("AWS_") {
+            let upper = name.to_string_lossy().to_ascii_uppercase();
+            if upper.starts_with("AWS_") || upper.ends_with("_PROXY") {
                 command.env_remove(name);
             }
         }
