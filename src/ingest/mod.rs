@@ -19,6 +19,7 @@ mod openai;
 mod openai_batch;
 mod openinference;
 mod otel;
+mod remote;
 mod source;
 #[cfg(test)]
 mod test_support;
@@ -30,6 +31,7 @@ pub use csv_row::{CsvHeaders, CsvRow};
 pub use detect::{
     Container, detect_csv, detect_document, detect_format, detect_value, sniff_container,
 };
+pub use remote::{RemoteObject, RemoteReader, is_object_url};
 pub use source::{InputSource, SourceError, discover_sources, open_source};
 
 use crate::record::{CallRecord, UsageBucket};
