@@ -166,7 +166,8 @@ impl Stats {
 
 /// A buffered output file that counts what it was given.
 pub struct Sink {
-    writer: BufWriter<File>,
+    /// `None` for a placeholder that owns no file.
+    writer: Option<BufWriter<File>>,
     /// Bytes written so far.
     pub bytes: u64,
 }
@@ -178,22 +179,34 @@ impl Sink {
             std::fs::create_dir_all(parent)?;
         }
         Ok(Sink {
-            writer: BufWriter::with_capacity(1 << 20, File::create(path)?),
+            writer: Some(BufWriter::with_capacity(1 << 20, File::create(path)?)),
             bytes: 0,
         })
     }
 
+    /// A placeholder that holds a sink's place while the real one is lent out; writing to it
+    /// is an error.
+    pub fn placeholder() -> Sink {
+        Sink {
+            writer: None,
+            bytes: 0,
+        }
+    }
+
     /// Writes one JSONL record and its newline.
     pub fn line(&mut self, record: &str) -> io::Result<()> {
-        self.writer.write_all(record.as_bytes())?;
-        self.writer.write_all(b"\n")?;
+        let writer = self.writer.as_mut().ok_or_else(|| io::Error::other("write to a placeholder sink"))?;
+        writer.write_all(record.as_bytes())?;
+        writer.write_all(b"\n")?;
         self.bytes += record.len() as u64 + 1;
         Ok(())
     }
 
     /// Flushes the file; returns the bytes written.
-    pub fn finish(mut self) -> io::Result<u64> {
-        self.writer.flush()?;
+    pub fn finish(self) -> io::Result<u64> {
+        if let Some(mut writer) = self.writer {
+            writer.flush()?;
+        }
         Ok(self.bytes)
     }
 }
