@@ -13,7 +13,7 @@ pub const WINDOW_MS: i64 = 30 * 86_400_000;
 /// hours from 08:00 to 20:00 UTC take three quarters of the traffic, as office traffic does.
 pub fn at_progress(progress: f64) -> i64 {
     let progress = progress.clamp(0.0, 0.999_999_999);
-    let days = progress * 30.0;
+    let days = progress * (WINDOW_MS / 86_400_000) as f64;
     let day = days.floor();
     let within = days - day;
     // The first 75% of a day's records fall in the 12 busy hours, the rest in the other 12.
