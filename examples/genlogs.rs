@@ -26,10 +26,12 @@ struct Args {
     stats: Option<PathBuf>,
 }
 
+/// The help text.
 const USAGE: &str = "usage: genlogs --format FORMAT --bytes SIZE [--seed N] --out PATH [--stats FILE]\n\
     FORMAT: openai, claude-code, anthropic, bedrock, langfuse, otel\n\
     SIZE: bytes, or with K, M or G (binary multiples), e.g. 500M";
 
+/// Reads the command line.
 fn parse_args() -> Result<Args, String> {
     let mut format = None;
     let mut bytes = None;
@@ -42,10 +44,16 @@ fn parse_args() -> Result<Args, String> {
         match flag.as_str() {
             "--format" => {
                 let name = value()?;
-                format = Some(Format::from_name(&name).ok_or_else(|| format!("unknown format `{name}`"))?);
+                format = Some(
+                    Format::from_name(&name).ok_or_else(|| format!("unknown format `{name}`"))?,
+                );
             }
             "--bytes" => bytes = Some(genlogs::parse_size(&value()?)?),
-            "--seed" => seed = value()?.parse().map_err(|_| "--seed takes a whole number".to_string())?,
+            "--seed" => {
+                seed = value()?
+                    .parse()
+                    .map_err(|_| "--seed takes a whole number".to_string())?
+            }
             "--out" => out = Some(PathBuf::from(value()?)),
             "--stats" => stats = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(String::new()),
@@ -61,6 +69,7 @@ fn parse_args() -> Result<Args, String> {
     })
 }
 
+/// Parses, generates, reports; exits 2 on a bad argument or a write error.
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(args) => args,

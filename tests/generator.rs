@@ -47,7 +47,10 @@ fn contents(path: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if child.is_dir() {
                 pending.push(child);
             } else {
-                let relative = child.strip_prefix(path).expect("under the sample").to_path_buf();
+                let relative = child
+                    .strip_prefix(path)
+                    .expect("under the sample")
+                    .to_path_buf();
                 files.push((relative, std::fs::read(&child).expect("read sample")));
             }
         }
@@ -72,17 +75,32 @@ fn check_report(format: Format, stats: &Stats, report: &Value) {
     let inputs = report["inputs"].as_array().expect("inputs");
     assert_eq!(inputs.len() as u64, stats.files, "{name}: files read");
     for input in inputs {
-        assert_eq!(input["format"], name, "{name}: detected format of {}", input["path"]);
+        assert_eq!(
+            input["format"], name,
+            "{name}: detected format of {}",
+            input["path"]
+        );
     }
     assert_eq!(report["records"], stats.records, "{name}: records");
     assert_eq!(report["calls"], stats.calls, "{name}: calls");
-    assert_eq!(report["errors"], 0, "{name}: errors {}", report["error_samples"]);
-    let expected_skips: BTreeMap<String, u64> =
-        stats.skipped.iter().map(|(reason, count)| (reason.to_string(), *count)).collect();
+    assert_eq!(
+        report["errors"], 0,
+        "{name}: errors {}",
+        report["error_samples"]
+    );
+    let expected_skips: BTreeMap<String, u64> = stats
+        .skipped
+        .iter()
+        .map(|(reason, count)| (reason.to_string(), *count))
+        .collect();
     let skips: BTreeMap<String, u64> =
         serde_json::from_value(report["skipped"].clone()).expect("skips by reason");
     assert_eq!(skips, expected_skips, "{name}: skipped records by reason");
-    assert_eq!(report["baseline"]["unpriced_calls"], 0, "{name}: {}", report["unpriced_models"]);
+    assert_eq!(
+        report["baseline"]["unpriced_calls"], 0,
+        "{name}: {}",
+        report["unpriced_models"]
+    );
     assert!(stats.calls > 0, "{name}: the sample holds calls");
     let tokens = &stats.tokens;
     let buckets = [
@@ -105,8 +123,18 @@ fn every_format_is_read_as_written() {
     for format in Format::ALL {
         let out = dir.path().join(format.name());
         let stats = genlogs::generate(format, bytes, 7, &out).expect("generate");
-        assert_eq!(out.is_dir(), format.is_tree(), "{}: file or tree", format.name());
-        assert!(stats.bytes >= bytes, "{}: {} bytes written", format.name(), stats.bytes);
+        assert_eq!(
+            out.is_dir(),
+            format.is_tree(),
+            "{}: file or tree",
+            format.name()
+        );
+        assert!(
+            stats.bytes >= bytes,
+            "{}: {} bytes written",
+            format.name(),
+            stats.bytes
+        );
         check_report(format, &stats, &analyze(&out));
     }
 }
@@ -124,9 +152,20 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
         let (first_stats, first) = write(3, "a");
         let (second_stats, second) = write(3, "b");
         let (_, other) = write(4, "c");
-        assert!(first == second, "{}: seed 3 twice gave different bytes", format.name());
-        assert_eq!(first_stats.to_json(format, 3, bytes), second_stats.to_json(format, 3, bytes));
-        assert!(first != other, "{}: seeds 3 and 4 gave the same bytes", format.name());
+        assert!(
+            first == second,
+            "{}: seed 3 twice gave different bytes",
+            format.name()
+        );
+        assert_eq!(
+            first_stats.to_json(format, 3, bytes),
+            second_stats.to_json(format, 3, bytes)
+        );
+        assert!(
+            first != other,
+            "{}: seeds 3 and 4 gave the same bytes",
+            format.name()
+        );
     }
 }
 
@@ -148,7 +187,11 @@ fn prompts_reuse_a_few_system_prompts_and_never_repeat_a_record() {
         let (system, user) = match request["messages"].as_array() {
             Some(messages) => (
                 messages[0]["content"].clone(),
-                messages.iter().rev().find(|m| m["role"] == "user").map(|m| m["content"].clone()),
+                messages
+                    .iter()
+                    .rev()
+                    .find(|m| m["role"] == "user")
+                    .map(|m| m["content"].clone()),
             ),
             None => (
                 request["instructions"].clone(),

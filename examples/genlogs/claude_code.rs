@@ -26,8 +26,12 @@ use std::path::{Path, PathBuf};
 use crate::genlogs::json::Json;
 use crate::genlogs::rng::Rng;
 use crate::genlogs::scenario::{Usage, tokens};
-use crate::genlogs::text::{self, Code, Lang};
+use crate::genlogs::text::{self, Code};
 use crate::genlogs::{Sink, Stats, clock, skip};
+
+mod tools;
+
+use tools::{ToolUse, prompt_text};
 
 /// Claude Code versions, oldest first, with the share of sessions each wrote.
 const VERSIONS: &[(&str, f64)] = &[
@@ -71,6 +75,7 @@ struct Era {
 }
 
 impl Era {
+    /// The behaviour of a version string.
     fn of(version: &str) -> Era {
         let major_minor = if version.starts_with("1.") {
             10
@@ -106,12 +111,15 @@ impl Project {
 /// Writes about `target` bytes of transcripts under the directory `out`.
 pub fn write(rng: &mut Rng, target: u64, out: &Path) -> io::Result<Stats> {
     let projects = projects(rng);
-    let weights: Vec<f64> = (0..projects.len()).map(|i| 1.0 / (i as f64 + 1.0)).collect();
+    let weights: Vec<f64> = (0..projects.len())
+        .map(|i| 1.0 / (i as f64 + 1.0))
+        .collect();
     let mut stats = Stats::default();
     let mut written = 0;
     while written < target {
         let project = &projects[rng.weighted(&weights)];
-        let start = clock::at_progress(written as f64 / target as f64) + rng.below(3_600_000) as i64;
+        let start =
+            clock::at_progress(written as f64 / target as f64) + rng.below(3_600_000) as i64;
         // Session sizes are heavy-tailed: many short sessions, a few of tens of megabytes.
         let planned = (rng.log_normal(150_000.0, 1.4) as u64).clamp(6_000, 30_000_000);
         let planned = planned.min(target - written + 2_000);
@@ -135,7 +143,10 @@ fn projects(rng: &mut Rng) -> Vec<Project> {
         } else {
             format!("/Users/{}/code/{name}", rng.pick(&users))
         };
-        let slug: String = cwd.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+        let slug: String = cwd
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
         let lang = rng.pick(&[Code::Rust, Code::Python, Code::TypeScript, Code::Go]);
         let ext = lang.tag().1;
         let dirs = ["src", "src/api", "src/core", "tests", "lib", "cmd"];
@@ -148,20 +159,14 @@ fn projects(rng: &mut Rng) -> Vec<Project> {
                 file
             })
             .collect();
-        projects.push(Project { cwd, slug, lang, files });
+        projects.push(Project {
+            cwd,
+            slug,
+            lang,
+            files,
+        });
     }
     projects
-}
-
-/// What a tool-use block asked for.
-struct ToolUse {
-    id: String,
-    name: &'static str,
-    input: String,
-    /// The file it is about, for Read, Edit and Write.
-    file: Option<String>,
-    /// The task a subagent is given, for Task.
-    prompt: Option<String>,
 }
 
 /// A content block of an assistant response.
@@ -199,7 +204,14 @@ struct Session<'p> {
 
 impl<'p> Session<'p> {
     /// Writes one session of about `planned` bytes; returns the bytes written.
-    fn run(rng: &mut Rng, stats: &mut Stats, out: &Path, project: &'p Project, start: i64, planned: u64) -> io::Result<u64> {
+    fn run(
+        rng: &mut Rng,
+        stats: &mut Stats,
+        out: &Path,
+        project: &'p Project,
+        start: i64,
+        planned: u64,
+    ) -> io::Result<u64> {
         let weights: Vec<f64> = VERSIONS.iter().map(|v| v.1).collect();
         let version = VERSIONS[rng.weighted(&weights)].0;
         let session_id = rng.uuid();
@@ -240,7 +252,13 @@ impl<'p> Session<'p> {
                 session.json.clear();
                 let mut summary = String::new();
                 text::sentence(rng, &mut summary);
-                session.json.obj().kstr("type", "summary").kstr("summary", &summary).kstr("leafUuid", &rng.uuid()).end();
+                session
+                    .json
+                    .obj()
+                    .kstr("type", "summary")
+                    .kstr("summary", &summary)
+                    .kstr("leafUuid", &rng.uuid())
+                    .end();
                 main.sink.line(&session.json.buf)?;
                 stats.skip(skip::NOT_A_CALL);
             }
@@ -263,8 +281,13 @@ impl<'p> Session<'p> {
             Some(parent) => json.kstr("parentUuid", parent),
             None => json.key("parentUuid").null(),
         };
-        json.key("isSidechain").bool(thread.sidechain).kstr("userType", "external").kstr("cwd", &self.project.cwd);
-        json.kstr("sessionId", &self.session_id).kstr("version", self.version).kstr("gitBranch", &self.branch);
+        json.key("isSidechain")
+            .bool(thread.sidechain)
+            .kstr("userType", "external")
+            .kstr("cwd", &self.project.cwd);
+        json.kstr("sessionId", &self.session_id)
+            .kstr("version", self.version)
+            .kstr("gitBranch", &self.branch);
         if let Some(agent) = &thread.agent_id {
             json.kstr("agentId", agent);
         }
@@ -275,18 +298,39 @@ impl<'p> Session<'p> {
     /// Ends a line with its type, uuid and timestamp.
     fn footer(&mut self, kind: &str, uuid: &str) {
         let stamp = clock::rfc3339(self.clock_ms, true);
-        self.json.kstr("type", kind).kstr("uuid", uuid).kstr("timestamp", &stamp).end();
+        self.json
+            .kstr("type", kind)
+            .kstr("uuid", uuid)
+            .kstr("timestamp", &stamp)
+            .end();
     }
 
     /// A prompt and the agentic loop that answers it. Returns bytes written to subagent files.
-    fn user_turn(&mut self, rng: &mut Rng, stats: &mut Stats, main: &mut Thread, planned: u64) -> io::Result<u64> {
+    fn user_turn(
+        &mut self,
+        rng: &mut Rng,
+        stats: &mut Stats,
+        main: &mut Thread,
+        planned: u64,
+    ) -> io::Result<u64> {
         let mut side_bytes = 0;
         if self.era.snapshots {
             let id = rng.uuid();
             let stamp = clock::rfc3339(self.clock_ms, true);
             self.json.clear();
-            self.json.obj().kstr("type", "file-history-snapshot").kstr("messageId", &id);
-            self.json.key("snapshot").obj().kstr("messageId", &id).key("trackedFileBackups").obj().end().kstr("timestamp", &stamp).end();
+            self.json
+                .obj()
+                .kstr("type", "file-history-snapshot")
+                .kstr("messageId", &id);
+            self.json
+                .key("snapshot")
+                .obj()
+                .kstr("messageId", &id)
+                .key("trackedFileBackups")
+                .obj()
+                .end()
+                .kstr("timestamp", &stamp)
+                .end();
             self.json.key("isSnapshotUpdate").bool(false).end();
             main.sink.line(&self.json.buf)?;
             stats.skip(skip::NOT_A_CALL);
@@ -326,9 +370,20 @@ impl<'p> Session<'p> {
     }
 
     /// A user line with typed text.
-    fn user_text(&mut self, rng: &mut Rng, stats: &mut Stats, thread: &mut Thread, prompt: &str) -> io::Result<()> {
+    fn user_text(
+        &mut self,
+        rng: &mut Rng,
+        stats: &mut Stats,
+        thread: &mut Thread,
+        prompt: &str,
+    ) -> io::Result<()> {
         let uuid = self.header(rng, thread);
-        self.json.key("message").obj().kstr("role", "user").kstr("content", prompt).end();
+        self.json
+            .key("message")
+            .obj()
+            .kstr("role", "user")
+            .kstr("content", prompt)
+            .end();
         self.footer("user", &uuid);
         thread.sink.line(&self.json.buf)?;
         stats.skip(skip::USER_MESSAGE);
@@ -349,7 +404,11 @@ impl<'p> Session<'p> {
         }
         if last || rng.chance(0.55) {
             let mut reply = String::new();
-            let size = if last { (rng.log_normal(700.0, 1.0) as usize).clamp(20, 6_000) } else { (rng.log_normal(120.0, 0.8) as usize).clamp(10, 800) };
+            let size = if last {
+                (rng.log_normal(700.0, 1.0) as usize).clamp(20, 6_000)
+            } else {
+                (rng.log_normal(120.0, 0.8) as usize).clamp(10, 800)
+            };
             text::prose(rng, &mut reply, size);
             if last && rng.chance(0.3) {
                 reply.push_str(&format!("\n\n```{}\n", self.project.lang.tag().0));
@@ -368,80 +427,17 @@ impl<'p> Session<'p> {
         blocks
     }
 
-    /// A tool use with fresh arguments.
-    fn tool_use(&mut self, rng: &mut Rng, main_thread: bool) -> ToolUse {
-        let mut id = String::from("toolu_01");
-        rng.base62(&mut id, 22);
-        let file = self.project.file(rng).to_string();
-        let path = format!("{}/{file}", self.project.cwd);
-        let weights = [0.34, 0.22, 0.16, 0.10, 0.06, 0.04, 0.04, if main_thread { 0.04 } else { 0.0 }];
-        let mut input = Json::new();
-        input.obj();
-        let mut prompt = None;
-        let (name, file) = match rng.weighted(&weights) {
-            0 => {
-                input.kstr("file_path", &path);
-                ("Read", Some(path))
-            }
-            1 => {
-                let command = rng.pick(&["cargo test", "npm test", "pytest -x", "go test ./...", "git status", "git diff --stat", "make lint", "ls -la src"]);
-                input.kstr("command", command).kstr("description", &format!("Run {command}"));
-                ("Bash", None)
-            }
-            2 => {
-                let mut old = String::new();
-                let size = rng.range(1, 8) as usize;
-                text::code(rng, &mut old, self.project.lang, size);
-                let mut new = String::new();
-                let size = rng.range(1, 12) as usize;
-                text::code(rng, &mut new, self.project.lang, size);
-                input.kstr("file_path", &path).kstr("old_string", &old).kstr("new_string", &new);
-                ("Edit", Some(path))
-            }
-            3 => {
-                let mut pattern = String::new();
-                text::ident(rng, &mut pattern, false);
-                input.kstr("pattern", &pattern).kstr("path", &self.project.cwd).kstr("output_mode", "files_with_matches");
-                ("Grep", None)
-            }
-            4 => {
-                input.kstr("pattern", &format!("**/*.{}", self.project.lang.tag().1));
-                ("Glob", None)
-            }
-            5 => {
-                let mut content = String::new();
-                let size = rng.range(10, 120) as usize;
-                text::code(rng, &mut content, self.project.lang, size);
-                input.kstr("file_path", &path).kstr("content", &content);
-                ("Write", Some(path))
-            }
-            6 => {
-                input.key("todos").arr();
-                for _ in 0..rng.range(2, 7) {
-                    let mut task = String::new();
-                    text::sentence(rng, &mut task);
-                    input.obj().kstr("content", &task).kstr("status", rng.pick(&["pending", "in_progress", "completed"])).kstr("activeForm", &task).end();
-                }
-                input.end();
-                ("TodoWrite", None)
-            }
-            _ => {
-                let mut task = String::new();
-                let size = rng.range(150, 900) as usize;
-                text::prose(rng, &mut task, size);
-                input.kstr("description", "Search the codebase").kstr("prompt", &task).kstr("subagent_type", "general-purpose");
-                prompt = Some(task);
-                ("Task", None)
-            }
-        };
-        input.end();
-        ToolUse { id, name, input: input.buf, file, prompt }
-    }
-
     /// The assistant lines of one response, one per content block. Returns nothing; counts a
     /// call and its duplicate lines. `progress` is the main thread when a subagent's lines are
     /// mirrored into the parent transcript.
-    fn assistant(&mut self, rng: &mut Rng, stats: &mut Stats, thread: &mut Thread, blocks: &[Block], mut progress: Option<(&mut Thread, &str)>) -> io::Result<()> {
+    fn assistant(
+        &mut self,
+        rng: &mut Rng,
+        stats: &mut Stats,
+        thread: &mut Thread,
+        blocks: &[Block],
+        mut progress: Option<(&mut Thread, &str)>,
+    ) -> io::Result<()> {
         let output: u64 = blocks
             .iter()
             .map(|b| match b {
@@ -451,30 +447,49 @@ impl<'p> Session<'p> {
             .sum::<u64>()
             + 2;
         let usage = self.usage(rng, thread, output);
-        let partial = if self.era.partial_usage { rng.range(1, 12).min(output) } else { output };
+        let partial = if self.era.partial_usage {
+            rng.range(1, 12).min(output)
+        } else {
+            output
+        };
         let mut message_id = String::from("msg_01");
         rng.base62(&mut message_id, 22);
         let mut request_id = String::from("req_011C");
         rng.base62(&mut request_id, 18);
-        let stop = if blocks.iter().any(|b| matches!(b, Block::Tool(_))) { "tool_use" } else { "end_turn" };
+        let stop = if blocks.iter().any(|b| matches!(b, Block::Tool(_))) {
+            "tool_use"
+        } else {
+            "end_turn"
+        };
         self.clock_ms += rng.range(1_500, 6_000) as i64;
         for (index, block) in blocks.iter().enumerate() {
             let last = index + 1 == blocks.len();
             let uuid = self.header(rng, thread);
             let json = &mut self.json;
-            json.key("message").obj().kstr("model", thread.model).kstr("id", &message_id).kstr("type", "message").kstr("role", "assistant");
+            json.key("message")
+                .obj()
+                .kstr("model", thread.model)
+                .kstr("id", &message_id)
+                .kstr("type", "message")
+                .kstr("role", "assistant");
             json.key("content").arr().obj();
             match block {
                 Block::Thinking(thinking) => {
                     let mut signature = String::from("Eq");
                     rng.base62(&mut signature, 300);
-                    json.kstr("type", "thinking").kstr("thinking", thinking).kstr("signature", &signature);
+                    json.kstr("type", "thinking")
+                        .kstr("thinking", thinking)
+                        .kstr("signature", &signature);
                 }
                 Block::Text(reply) => {
                     json.kstr("type", "text").kstr("text", reply);
                 }
                 Block::Tool(tool) => {
-                    json.kstr("type", "tool_use").kstr("id", &tool.id).kstr("name", tool.name).key("input").raw(&tool.input);
+                    json.kstr("type", "tool_use")
+                        .kstr("id", &tool.id)
+                        .kstr("name", tool.name)
+                        .key("input")
+                        .raw(&tool.input);
                 }
             }
             json.end().end();
@@ -484,11 +499,23 @@ impl<'p> Session<'p> {
                 json.key("stop_reason").null();
             }
             json.key("stop_sequence").null();
-            let line_usage = Usage { output: if last { usage.output } else { partial }, ..usage };
-            json.key("usage").obj().knum("input_tokens", line_usage.input);
-            json.knum("cache_creation_input_tokens", line_usage.cache_write()).knum("cache_read_input_tokens", line_usage.cache_read);
-            json.key("cache_creation").obj().knum("ephemeral_5m_input_tokens", line_usage.cache_write_5m).knum("ephemeral_1h_input_tokens", line_usage.cache_write_1h).end();
-            json.knum("output_tokens", line_usage.output).kstr("service_tier", "standard").end();
+            let line_usage = Usage {
+                output: if last { usage.output } else { partial },
+                ..usage
+            };
+            json.key("usage")
+                .obj()
+                .knum("input_tokens", line_usage.input);
+            json.knum("cache_creation_input_tokens", line_usage.cache_write())
+                .knum("cache_read_input_tokens", line_usage.cache_read);
+            json.key("cache_creation")
+                .obj()
+                .knum("ephemeral_5m_input_tokens", line_usage.cache_write_5m)
+                .knum("ephemeral_1h_input_tokens", line_usage.cache_write_1h)
+                .end();
+            json.knum("output_tokens", line_usage.output)
+                .kstr("service_tier", "standard")
+                .end();
             json.end().kstr("requestId", &request_id);
             self.footer("assistant", &uuid);
             thread.sink.line(&self.json.buf)?;
@@ -510,12 +537,30 @@ impl<'p> Session<'p> {
     }
 
     /// Copies the line just written by a subagent into a `progress` line of the parent.
-    fn mirror(&mut self, rng: &mut Rng, stats: &mut Stats, parent: &mut Thread, agent: &str, assistant: bool) -> io::Result<()> {
+    fn mirror(
+        &mut self,
+        rng: &mut Rng,
+        stats: &mut Stats,
+        parent: &mut Thread,
+        agent: &str,
+        assistant: bool,
+    ) -> io::Result<()> {
         let nested = std::mem::take(&mut self.json.buf);
         let uuid = self.header(rng, parent);
-        self.json.kstr("type", "progress").key("data").obj().kstr("type", "agent_progress").key("message").raw(&nested).kstr("agentId", agent).end();
+        self.json
+            .kstr("type", "progress")
+            .key("data")
+            .obj()
+            .kstr("type", "agent_progress")
+            .key("message")
+            .raw(&nested)
+            .kstr("agentId", agent)
+            .end();
         let stamp = clock::rfc3339(self.clock_ms, true);
-        self.json.kstr("uuid", &uuid).kstr("timestamp", &stamp).end();
+        self.json
+            .kstr("uuid", &uuid)
+            .kstr("timestamp", &stamp)
+            .end();
         parent.sink.line(&self.json.buf)?;
         if assistant {
             // The same response as the subagent's own line: merged by message and request id.
@@ -531,8 +576,14 @@ impl<'p> Session<'p> {
     fn usage(&mut self, rng: &mut Rng, thread: &mut Thread, output: u64) -> Usage {
         let prompt = thread.context;
         let input = rng.range(1, 12).min(prompt);
-        let ttl = if self.era.hour_cache { 3_600_000 } else { 300_000 };
-        let read = if self.clock_ms <= thread.cached_until { thread.cached.min(prompt - input) } else if rng.chance(0.7) {
+        let ttl = if self.era.hour_cache {
+            3_600_000
+        } else {
+            300_000
+        };
+        let read = if self.clock_ms <= thread.cached_until {
+            thread.cached.min(prompt - input)
+        } else if rng.chance(0.7) {
             // The system prompt and tools are cached across sessions of the same account.
             12_000.min(prompt - input)
         } else {
@@ -552,102 +603,16 @@ impl<'p> Session<'p> {
         }
     }
 
-    /// The user line carrying a tool's result (and its structured copy).
-    fn tool_result(&mut self, rng: &mut Rng, stats: &mut Stats, thread: &mut Thread, tool: &ToolUse, task_result: String) -> io::Result<()> {
-        let mut structured = Json::new();
-        let content = match tool.name {
-            "Read" => {
-                let mut source = String::new();
-                let lines = (rng.log_normal(120.0, 0.9) as usize).clamp(5, 2_000);
-                text::code(rng, &mut source, self.project.lang, lines);
-                let mut numbered = String::with_capacity(source.len() + lines * 8);
-                let count = source.lines().count();
-                for (index, line) in source.lines().enumerate() {
-                    numbered.push_str(&format!("{:>6}\u{2192}{line}\n", index + 1));
-                }
-                structured.obj().kstr("type", "text").key("file").obj().kstr("filePath", tool.file.as_deref().unwrap_or_default());
-                structured.kstr("content", &source).knum("numLines", count as u64).knum("startLine", 1).knum("totalLines", count as u64).end().end();
-                numbered
-            }
-            "Bash" => {
-                let mut output = String::new();
-                for _ in 0..(rng.log_normal(25.0, 1.0) as usize).clamp(1, 400) {
-                    if rng.chance(0.8) {
-                        output.push_str("test ");
-                        text::ident(rng, &mut output, false);
-                        output.push_str("::");
-                        text::ident(rng, &mut output, false);
-                        output.push_str(if rng.chance(0.95) { " ... ok\n" } else { " ... FAILED\n" });
-                    } else {
-                        text::sentence(rng, &mut output);
-                        output.push('\n');
-                    }
-                }
-                structured.obj().kstr("stdout", &output).kstr("stderr", "").key("interrupted").bool(false).key("isImage").bool(false).end();
-                output
-            }
-            "Edit" | "Write" => {
-                let path = tool.file.as_deref().unwrap_or_default();
-                let mut snippet = String::new();
-                let size = rng.range(6, 30) as usize;
-                text::code(rng, &mut snippet, self.project.lang, size);
-                let start = rng.range(1, 400) as usize;
-                let mut content = format!("The file {path} has been updated. Here's the result of running `cat -n` on a snippet of the edited file:\n");
-                for (index, line) in snippet.lines().enumerate() {
-                    content.push_str(&format!("{:>6}\u{2192}{line}\n", start + index));
-                }
-                structured.obj().kstr("filePath", path);
-                if rng.chance(0.4) {
-                    // Claude Code keeps the whole file as it was before the edit.
-                    let mut original = String::new();
-                    let size = (rng.log_normal(150.0, 0.8) as usize).clamp(10, 1_500);
-                    text::code(rng, &mut original, self.project.lang, size);
-                    structured.kstr("originalFile", &original);
-                }
-                structured.key("structuredPatch").arr().obj().knum("oldStart", start as u64).knum("oldLines", 3).knum("newStart", start as u64);
-                structured.knum("newLines", snippet.lines().count() as u64).key("lines").arr();
-                for line in snippet.lines() {
-                    structured.str(&format!("+{line}"));
-                }
-                structured.end().end().end().key("userModified").bool(false).key("replaceAll").bool(false).end();
-                content
-            }
-            "Grep" | "Glob" => {
-                let mut found = Vec::new();
-                for _ in 0..rng.range(1, 40) {
-                    found.push(format!("{}/{}", self.project.cwd, self.project.file(rng)));
-                }
-                structured.obj().kstr("mode", "files_with_matches").key("filenames").arr();
-                for file in &found {
-                    structured.str(file);
-                }
-                structured.end().knum("numFiles", found.len() as u64).end();
-                format!("Found {} files\n{}", found.len(), found.join("\n"))
-            }
-            "TodoWrite" => {
-                structured.obj().key("oldTodos").arr().end().key("newTodos").raw(tool.input.trim_start_matches("{\"todos\":").trim_end_matches('}')).end();
-                "Todos have been modified successfully. Ensure that you continue to use the todo list to track your progress.".to_string()
-            }
-            _ => {
-                structured.obj().kstr("status", "completed").key("content").arr().obj().kstr("type", "text").kstr("text", &task_result).end().end().end();
-                task_result
-            }
-        };
-        let uuid = self.header(rng, thread);
-        self.json.key("message").obj().kstr("role", "user").key("content").arr().obj();
-        self.json.kstr("tool_use_id", &tool.id).kstr("type", "tool_result").kstr("content", &content).end().end().end();
-        self.json.key("toolUseResult").raw(&structured.buf);
-        self.footer("user", &uuid);
-        thread.sink.line(&self.json.buf)?;
-        stats.skip(skip::USER_MESSAGE);
-        thread.context += tokens(&content) + 10;
-        Ok(())
-    }
-
     /// A Task tool's subagent: a few calls of its own, written inline (before 2.1) or to its own
     /// transcript with each line mirrored into the parent as `progress`. Returns the subagent's
     /// final answer and the bytes of its own file.
-    fn subagent(&mut self, rng: &mut Rng, stats: &mut Stats, main: &mut Thread, task: &ToolUse) -> io::Result<(String, u64)> {
+    fn subagent(
+        &mut self,
+        rng: &mut Rng,
+        stats: &mut Stats,
+        main: &mut Thread,
+        task: &ToolUse,
+    ) -> io::Result<(String, u64)> {
         let mut agent_id = String::new();
         rng.hex(&mut agent_id, 7);
         let weights: Vec<f64> = SUBAGENT_MODELS.iter().map(|m| m.1).collect();
@@ -659,7 +624,11 @@ impl<'p> Session<'p> {
             Sink::placeholder()
         } else {
             stats.files += 1;
-            let path = self.dir.join(&self.session_id).join("subagents").join(format!("agent-{agent_id}.jsonl"));
+            let path = self
+                .dir
+                .join(&self.session_id)
+                .join("subagents")
+                .join(format!("agent-{agent_id}.jsonl"));
             Sink::create(&path)?
         };
         let mut agent = Thread {
@@ -681,7 +650,12 @@ impl<'p> Session<'p> {
         let agent_label = agent_id.clone();
         {
             let uuid = self.header(rng, &mut agent);
-            self.json.key("message").obj().kstr("role", "user").kstr("content", &prompt).end();
+            self.json
+                .key("message")
+                .obj()
+                .kstr("role", "user")
+                .kstr("content", &prompt)
+                .end();
             self.footer("user", &uuid);
             agent.sink.line(&self.json.buf)?;
             stats.skip(skip::USER_MESSAGE);
@@ -697,7 +671,11 @@ impl<'p> Session<'p> {
                     answer = text.clone();
                 }
             }
-            let progress = if inline { None } else { Some((&mut *main, agent_label.as_str())) };
+            let progress = if inline {
+                None
+            } else {
+                Some((&mut *main, agent_label.as_str()))
+            };
             self.assistant(rng, stats, &mut agent, &blocks, progress)?;
             if last {
                 break;
@@ -720,18 +698,46 @@ impl<'p> Session<'p> {
     }
 
     /// A `<synthetic>` notice Claude Code writes itself when the API call failed.
-    fn synthetic(&mut self, rng: &mut Rng, stats: &mut Stats, thread: &mut Thread) -> io::Result<()> {
+    fn synthetic(
+        &mut self,
+        rng: &mut Rng,
+        stats: &mut Stats,
+        thread: &mut Thread,
+    ) -> io::Result<()> {
         let uuid = self.header(rng, thread);
         let id = rng.uuid();
         let notice = if rng.chance(0.5) {
             "API Error: 529 {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}".to_string()
         } else {
-            format!("Claude AI usage limit reached|{}", self.clock_ms / 1000 + 3_600)
+            format!(
+                "Claude AI usage limit reached|{}",
+                self.clock_ms / 1000 + 3_600
+            )
         };
         let json = &mut self.json;
-        json.key("message").obj().kstr("id", &id).kstr("model", "<synthetic>").kstr("role", "assistant").kstr("stop_reason", "stop_sequence").kstr("stop_sequence", "").kstr("type", "message");
-        json.key("usage").obj().knum("input_tokens", 0).knum("output_tokens", 0).knum("cache_creation_input_tokens", 0).knum("cache_read_input_tokens", 0).end();
-        json.key("content").arr().obj().kstr("type", "text").kstr("text", &notice).end().end().end();
+        json.key("message")
+            .obj()
+            .kstr("id", &id)
+            .kstr("model", "<synthetic>")
+            .kstr("role", "assistant")
+            .kstr("stop_reason", "stop_sequence")
+            .kstr("stop_sequence", "")
+            .kstr("type", "message");
+        json.key("usage")
+            .obj()
+            .knum("input_tokens", 0)
+            .knum("output_tokens", 0)
+            .knum("cache_creation_input_tokens", 0)
+            .knum("cache_read_input_tokens", 0)
+            .end();
+        json.key("content")
+            .arr()
+            .obj()
+            .kstr("type", "text")
+            .kstr("text", &notice)
+            .end()
+            .end()
+            .end();
         json.key("isApiErrorMessage").bool(true);
         self.footer("assistant", &uuid);
         thread.sink.line(&self.json.buf)?;
@@ -742,60 +748,26 @@ impl<'p> Session<'p> {
     /// Compaction: a boundary line, then the summary that replaces the conversation.
     fn compact(&mut self, rng: &mut Rng, stats: &mut Stats, main: &mut Thread) -> io::Result<()> {
         let uuid = self.header(rng, main);
-        self.json.kstr("content", "Conversation compacted").kstr("subtype", "compact_boundary").kstr("level", "info");
-        self.json.key("compactMetadata").obj().kstr("trigger", "auto").knum("preTokens", main.context).end();
+        self.json
+            .kstr("content", "Conversation compacted")
+            .kstr("subtype", "compact_boundary")
+            .kstr("level", "info");
+        self.json
+            .key("compactMetadata")
+            .obj()
+            .kstr("trigger", "auto")
+            .knum("preTokens", main.context)
+            .end();
         self.footer("system", &uuid);
         main.sink.line(&self.json.buf)?;
         stats.skip(skip::NOT_A_CALL);
-        let mut summary = String::from("This session is being continued from a previous conversation that ran out of context. The conversation is summarized below:\n");
+        let mut summary = String::from(
+            "This session is being continued from a previous conversation that ran out of context. The conversation is summarized below:\n",
+        );
         let size = rng.range(2_000, 8_000) as usize;
         text::prose(rng, &mut summary, size);
         main.context = rng.range(14_000, 24_000);
         main.cached_until = 0;
         self.user_text(rng, stats, main, &summary)
     }
-}
-
-/// What a developer types: a request, often naming files, sometimes with a pasted error or
-/// code, now and then in another language.
-fn prompt_text(rng: &mut Rng, project: &Project) -> String {
-    let mut out = String::new();
-    if rng.chance(0.12) {
-        let lang = rng.pick(&[Lang::Chinese, Lang::Japanese, Lang::German, Lang::Spanish, Lang::French, Lang::Korean]);
-        let size = rng.range(20, 400) as usize;
-        text::foreign(rng, &mut out, lang, size);
-        out.push(' ');
-        out.push_str(project.file(rng));
-        return out;
-    }
-    out.push_str(rng.pick(&["Fix ", "Add ", "Refactor ", "Why does ", "Write tests for ", "Explain ", "Update ", "Speed up ", "Review "]));
-    for index in 0..rng.range(3, 16) {
-        if index > 0 {
-            out.push(' ');
-        }
-        out.push_str(text::word(rng));
-    }
-    out.push_str(" in ");
-    out.push_str(project.file(rng));
-    if rng.chance(0.5) {
-        out.push_str(". ");
-        let size = rng.range(20, 600) as usize;
-        text::prose(rng, &mut out, size);
-    }
-    if rng.chance(0.2) {
-        out.push_str("\n\nHere is the error:\n```\n");
-        for _ in 0..rng.range(3, 60) {
-            out.push_str("    at ");
-            text::ident(rng, &mut out, true);
-            out.push_str(&format!(" ({}:{}:{})\n", project.file(rng), rng.range(1, 900), rng.range(1, 80)));
-        }
-        out.push_str("```");
-    }
-    if rng.chance(0.1) {
-        out.push_str(&format!("\n\n```{}\n", project.lang.tag().0));
-        let size = rng.range(10, 150) as usize;
-        text::code(rng, &mut out, project.lang, size);
-        out.push_str("```");
-    }
-    out
 }

@@ -21,7 +21,11 @@ pub fn at_progress(progress: f64) -> i64 {
         8.0 + within / 0.75 * 12.0
     } else {
         let quiet = (within - 0.75) / 0.25 * 12.0;
-        if quiet < 4.0 { 20.0 + quiet } else { quiet - 4.0 }
+        if quiet < 4.0 {
+            20.0 + quiet
+        } else {
+            quiet - 4.0
+        }
     };
     WINDOW_START_MS + (day as i64) * 86_400_000 + (hour * 3_600_000.0) as i64
 }

@@ -11,7 +11,9 @@
 //! calls, skips by the reason llm-audit gives, and the tokens of the calls in exclusive
 //! buckets.
 
+// One module per output format, plus the shared parts they are built from.
 pub mod anthropic;
+pub mod apps;
 pub mod bedrock;
 pub mod claude_code;
 pub mod clock;
@@ -195,7 +197,10 @@ impl Sink {
 
     /// Writes one JSONL record and its newline.
     pub fn line(&mut self, record: &str) -> io::Result<()> {
-        let writer = self.writer.as_mut().ok_or_else(|| io::Error::other("write to a placeholder sink"))?;
+        let writer = self
+            .writer
+            .as_mut()
+            .ok_or_else(|| io::Error::other("write to a placeholder sink"))?;
         writer.write_all(record.as_bytes())?;
         writer.write_all(b"\n")?;
         self.bytes += record.len() as u64 + 1;
@@ -215,7 +220,10 @@ impl Sink {
 /// Code), drawn from `seed`. The last record or session may run past the target.
 pub fn generate(format: Format, target_bytes: u64, seed: u64, out: &Path) -> io::Result<Stats> {
     // Each format draws its own stream, so one seed gives unrelated data across formats.
-    let salt = format.name().bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    let salt = format
+        .name()
+        .bytes()
+        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
     let mut rng = Rng::new(seed ^ salt.rotate_left(17));
     match format {
         Format::Openai => openai::write(&mut rng, target_bytes, out),
@@ -234,7 +242,9 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         Some((at, _)) => text.split_at(at),
         None => (text, ""),
     };
-    let number: u64 = digits.parse().map_err(|_| format!("not a size: `{text}`"))?;
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("not a size: `{text}`"))?;
     let multiple: u64 = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
         "" => 1,
         "K" => 1 << 10,

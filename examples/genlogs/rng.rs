@@ -1,5 +1,5 @@
 //! The generator's only source of randomness: xoshiro256** seeded through splitmix64, so a seed
-//! gives the same bytes on every machine and run (no dependency, no platform entropy).
+//! gives the same bytes on every run (no dependency, no platform entropy).
 //!
 //! Both algorithms are public domain (Blackman and Vigna, <https://prng.di.unimi.it/>).
 
@@ -95,6 +95,7 @@ impl Rng {
 
     /// Random lowercase hex digits appended to `out`.
     pub fn hex(&mut self, out: &mut String, digits: usize) {
+        /// Hex digits.
         const HEX: &[u8; 16] = b"0123456789abcdef";
         for _ in 0..digits {
             out.push(HEX[self.below(16) as usize] as char);
@@ -103,6 +104,7 @@ impl Rng {
 
     /// Random base-62 characters appended to `out`, as provider ids use them.
     pub fn base62(&mut self, out: &mut String, len: usize) {
+        /// Digits and letters.
         const ALPHABET: &[u8; 62] =
             b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
         for _ in 0..len {

@@ -2,62 +2,76 @@
 //! several other languages and scripts, and source code. Everything is assembled word by word
 //! from the seeded generator, so no two messages repeat.
 
+use std::sync::OnceLock;
+
 use crate::genlogs::rng::Rng;
 
+/// The words of a list written as one string (so the lists stay compact in the source),
+/// split on `separator` the first time they are needed.
+fn list(
+    cell: &'static OnceLock<Vec<&'static str>>,
+    text: &'static str,
+    separator: char,
+) -> &'static [&'static str] {
+    cell.get_or_init(|| text.split(separator).filter(|w| !w.is_empty()).collect())
+}
+
+/// Declares a function returning one of the word lists, split once.
+macro_rules! word_list {
+    ($name:ident, $text:expr, $separator:expr) => {
+        fn $name() -> &'static [&'static str] {
+            static CELL: OnceLock<Vec<&'static str>> = OnceLock::new();
+            list(&CELL, $text, $separator)
+        }
+    };
+}
+
+word_list!(words, WORDS, ' ');
+word_list!(first_names, FIRST_NAMES, ' ');
+word_list!(last_names, LAST_NAMES, ' ');
+word_list!(companies, COMPANIES, '|');
+word_list!(cities, CITIES, '|');
+word_list!(ident_parts, IDENT_PARTS, ' ');
+
 /// Common English words of support, business and engineering traffic.
-const WORDS: &[&str] = &[
-    "the", "a", "to", "and", "of", "in", "for", "is", "on", "that", "with", "this", "it", "we",
-    "you", "our", "be", "are", "not", "can", "please", "when", "after", "before", "from", "all",
-    "customer", "order", "invoice", "account", "payment", "refund", "shipping", "delivery",
-    "address", "plan", "subscription", "price", "discount", "contract", "renewal", "team",
-    "report", "quarter", "revenue", "budget", "forecast", "meeting", "deadline", "project",
-    "release", "deploy", "server", "database", "query", "latency", "error", "timeout", "retry",
-    "request", "response", "token", "limit", "cache", "index", "table", "column", "schema",
-    "migration", "backup", "cluster", "node", "service", "endpoint", "client", "session", "user",
-    "login", "password", "email", "message", "ticket", "issue", "bug", "fix", "feature", "test",
-    "build", "pipeline", "branch", "commit", "review", "change", "update", "version", "config",
-    "file", "folder", "document", "page", "section", "summary", "draft", "policy", "rule",
-    "approval", "manager", "engineer", "analyst", "vendor", "supplier", "warehouse", "stock",
-    "item", "product", "catalog", "category", "review", "rating", "feedback", "survey", "score",
-    "daily", "weekly", "monthly", "yesterday", "today", "tomorrow", "morning", "afternoon",
-    "still", "again", "already", "never", "always", "sometimes", "only", "also", "just", "very",
-    "quickly", "slowly", "correctly", "missing", "broken", "wrong", "late", "early", "new", "old",
-    "large", "small", "first", "last", "next", "previous", "main", "other", "same", "different",
-    "works", "fails", "shows", "returns", "sends", "receives", "needs", "wants", "expects",
-    "checked", "tried", "changed", "moved", "deleted", "created", "opened", "closed", "paid",
-    "charged", "cancelled", "upgraded", "downgraded", "exported", "imported", "merged", "reverted",
-    "because", "but", "so", "if", "while", "although", "since", "until", "whether", "which",
-    "what", "why", "how", "where", "who", "there", "here", "they", "them", "their", "my", "me",
-    "I", "he", "she", "his", "her", "its", "was", "were", "has", "have", "had", "will", "would",
-    "should", "could", "must", "may", "might", "does", "did", "do", "get", "got", "make", "made",
-    "see", "saw", "know", "think", "look", "find", "give", "tell", "ask", "show", "try", "call",
-    "keep", "let", "begin", "seem", "help", "turn", "start", "run", "write", "read", "set",
-    "mobile", "desktop", "browser", "dashboard", "screen", "button", "form", "field", "value",
-    "number", "amount", "total", "balance", "tax", "currency", "region", "country", "language",
-];
+const WORDS: &str = "the a to and of in for is on that with this it we you our be are not can please when \
+    after before from all customer order invoice account payment refund shipping delivery \
+    address plan subscription price discount contract renewal team report quarter revenue \
+    budget forecast meeting deadline project release deploy server database query latency \
+    error timeout retry request response token limit cache index table column schema \
+    migration backup cluster node service endpoint client session user login password email \
+    message ticket issue bug fix feature test build pipeline branch commit review change \
+    update version config file folder document page section summary draft policy rule \
+    approval manager engineer analyst vendor supplier warehouse stock item product catalog \
+    category review rating feedback survey score daily weekly monthly yesterday today \
+    tomorrow morning afternoon still again already never always sometimes only also just \
+    very quickly slowly correctly missing broken wrong late early new old large small first \
+    last next previous main other same different works fails shows returns sends receives \
+    needs wants expects checked tried changed moved deleted created opened closed paid \
+    charged cancelled upgraded downgraded exported imported merged reverted because but so \
+    if while although since until whether which what why how where who there here they them \
+    their my me I he she his her its was were has have had will would should could must may \
+    might does did do get got make made see saw know think look find give tell ask show try \
+    call keep let begin seem help turn start run write read set mobile desktop browser \
+    dashboard screen button form field value number amount total balance tax currency region \
+    country language";
 
-const FIRST_NAMES: &[&str] = &[
-    "Maria", "James", "Wei", "Aisha", "Lucas", "Sofia", "Kenji", "Priya", "Omar", "Elena",
-    "Noah", "Fatima", "Mateo", "Yuki", "Liam", "Chloe", "Arjun", "Ines", "Ivan", "Hana", "Diego",
-    "Amara", "Jonas", "Mei", "Tomas", "Leila", "Sven", "Zara", "Pablo", "Ana",
-];
+/// Given names from many countries.
+const FIRST_NAMES: &str = "Maria James Wei Aisha Lucas Sofia Kenji Priya Omar Elena Noah Fatima Mateo Yuki Liam \
+    Chloe Arjun Ines Ivan Hana Diego Amara Jonas Mei Tomas Leila Sven Zara Pablo Ana";
 
-const LAST_NAMES: &[&str] = &[
-    "Garcia", "Smith", "Chen", "Khan", "Müller", "Rossi", "Tanaka", "Patel", "Haddad", "Novak",
-    "Johnson", "Silva", "Kim", "Dubois", "Nowak", "Okafor", "Larsen", "Ivanova", "Moreau",
-    "Schmidt", "Yamamoto", "Fernandes", "Nguyen", "Cohen", "Andersson",
-];
+/// Family names from many countries.
+const LAST_NAMES: &str = "Garcia Smith Chen Khan Müller Rossi Tanaka Patel Haddad Novak Johnson Silva Kim Dubois \
+    Nowak Okafor Larsen Ivanova Moreau Schmidt Yamamoto Fernandes Nguyen Cohen Andersson";
 
-const COMPANIES: &[&str] = &[
-    "Acme Routers", "Northwind", "Globex", "Initech", "Umbrella Health", "Stark Logistics",
-    "Wayne Finance", "Hooli Cloud", "Vandelay Imports", "Soylent Foods", "Cyberdyne Labs",
-    "Tyrell Retail", "Massive Dynamic", "Oscorp Energy", "Pied Piper",
-];
+/// Company names (fictional).
+const COMPANIES: &str = "Acme Routers|Northwind|Globex|Initech|Umbrella Health|Stark Logistics|Wayne Finance|\
+    Hooli Cloud|Vandelay Imports|Soylent Foods|Cyberdyne Labs|Tyrell Retail|Massive Dynamic|\
+    Oscorp Energy|Pied Piper";
 
-const CITIES: &[&str] = &[
-    "Berlin", "Lyon", "Madrid", "Osaka", "Toronto", "Austin", "Lagos", "Mumbai", "Seoul",
-    "Warsaw", "São Paulo", "Melbourne", "Dublin", "Nairobi", "Taipei",
-];
+/// City names.
+const CITIES: &str = "Berlin|Lyon|Madrid|Osaka|Toronto|Austin|Lagos|Mumbai|Seoul|Warsaw|São Paulo|Melbourne|\
+    Dublin|Nairobi|Taipei";
 
 /// The languages other than English that messages come in.
 #[derive(Clone, Copy)]
@@ -87,57 +101,49 @@ impl Lang {
 
     /// Words (or phrases, for scripts without spaces) of the language.
     fn words(self) -> &'static [&'static str] {
-        match self {
-            Lang::German => &[
-                "die", "Rechnung", "ist", "nicht", "angekommen", "und", "der", "Kunde", "wartet",
-                "seit", "Tagen", "bitte", "prüfen", "Sie", "das", "Konto", "Bestellung",
-                "Lieferung", "warum", "wurde", "zweimal", "abgebucht", "Passwort", "funktioniert",
-                "leider", "immer", "noch", "Fehler", "beim", "Anmelden", "danke", "für", "Ihre",
-                "Hilfe", "ich", "möchte", "kündigen", "Vertrag", "Rückerstattung",
-            ],
-            Lang::French => &[
-                "la", "facture", "n'est", "pas", "arrivée", "et", "le", "client", "attend",
-                "depuis", "trois", "jours", "merci", "de", "vérifier", "mon", "compte",
-                "commande", "livraison", "pourquoi", "été", "débité", "deux", "fois",
-                "mot", "passe", "ne", "fonctionne", "plus", "erreur", "connexion", "je",
-                "voudrais", "résilier", "abonnement", "remboursement", "s'il", "vous", "plaît",
-            ],
-            Lang::Spanish => &[
-                "la", "factura", "no", "ha", "llegado", "y", "el", "cliente", "espera", "desde",
-                "hace", "días", "por", "favor", "revisen", "mi", "cuenta", "pedido", "envío",
-                "por qué", "cobraron", "dos", "veces", "contraseña", "funciona", "error", "al",
-                "iniciar", "sesión", "quiero", "cancelar", "suscripción", "reembolso", "gracias",
-            ],
-            Lang::Portuguese => &[
-                "a", "fatura", "não", "chegou", "e", "o", "cliente", "espera", "há", "dias",
-                "por", "favor", "verifiquem", "minha", "conta", "pedido", "entrega", "porque",
-                "cobraram", "duas", "vezes", "senha", "funciona", "erro", "ao", "entrar",
-                "quero", "cancelar", "assinatura", "reembolso", "obrigado",
-            ],
-            Lang::Japanese => &[
-                "注文した", "商品が", "まだ", "届いていません", "請求書の", "金額が",
-                "間違っています", "確認して", "ください", "アカウントに", "ログインできません",
-                "パスワードを", "再設定しても", "エラーが", "表示されます", "解約したいです",
-                "返金は", "いつ", "されますか", "よろしく", "お願いします", "昨日から",
-            ],
-            Lang::Chinese => &[
-                "我的", "订单", "还没有", "收到", "发票", "金额", "不对", "请帮我", "检查",
-                "一下", "账户", "无法", "登录", "密码", "重置", "以后", "仍然", "报错",
-                "为什么", "被扣款", "两次", "我想", "取消", "订阅", "退款", "什么时候", "到账",
-            ],
-            Lang::Russian => &[
-                "мой", "заказ", "до", "сих", "пор", "не", "пришёл", "счёт", "неверный",
-                "проверьте", "пожалуйста", "аккаунт", "не", "могу", "войти", "пароль", "ошибка",
-                "почему", "списали", "дважды", "хочу", "отменить", "подписку", "возврат",
-                "денег", "спасибо", "вчера", "сегодня",
-            ],
-            Lang::Korean => &[
-                "주문한", "상품이", "아직", "도착하지", "않았습니다", "청구서", "금액이",
-                "잘못되었습니다", "확인해", "주세요", "계정에", "로그인할", "수", "없습니다",
-                "비밀번호를", "재설정해도", "오류가", "납니다", "구독을", "취소하고", "싶어요",
-                "환불은", "언제", "되나요", "감사합니다",
-            ],
-        }
+        static CELLS: [OnceLock<Vec<&'static str>>; 8] = [const { OnceLock::new() }; 8];
+        let text = match self {
+            Lang::German => {
+                "die Rechnung ist nicht angekommen und der Kunde wartet seit Tagen bitte \
+                prüfen Sie das Konto Bestellung Lieferung warum wurde zweimal abgebucht \
+                Passwort funktioniert leider immer noch Fehler beim Anmelden danke für Ihre \
+                Hilfe ich möchte kündigen Vertrag Rückerstattung"
+            }
+            Lang::French => {
+                "la facture n'est pas arrivée et le client attend depuis trois jours merci de \
+                vérifier mon compte commande livraison pourquoi été débité deux fois mot \
+                passe ne fonctionne plus erreur connexion je voudrais résilier abonnement \
+                remboursement s'il vous plaît"
+            }
+            Lang::Spanish => {
+                "la factura no ha llegado y el cliente espera desde hace días por favor \
+                revisen mi cuenta pedido envío porqué cobraron dos veces contraseña funciona \
+                error al iniciar sesión quiero cancelar suscripción reembolso gracias"
+            }
+            Lang::Portuguese => {
+                "a fatura não chegou e o cliente espera há dias por favor verifiquem minha \
+                conta pedido entrega porque cobraram duas vezes senha funciona erro ao \
+                entrar quero cancelar assinatura reembolso obrigado"
+            }
+            Lang::Japanese => {
+                "注文した 商品が まだ 届いていません 請求書の 金額が 間違っています 確認して ください アカウントに ログインできません パスワードを \
+                再設定しても エラーが 表示されます 解約したいです 返金は いつ されますか よろしく お願いします 昨日から"
+            }
+            Lang::Chinese => {
+                "我的 订单 还没有 收到 发票 金额 不对 请帮我 检查 一下 账户 无法 登录 密码 重置 以后 仍然 报错 为什么 被扣款 两次 我想 取消 订阅 \
+                退款 什么时候 到账"
+            }
+            Lang::Russian => {
+                "мой заказ до сих пор не пришёл счёт неверный проверьте пожалуйста аккаунт не \
+                могу войти пароль ошибка почему списали дважды хочу отменить подписку \
+                возврат денег спасибо вчера сегодня"
+            }
+            Lang::Korean => {
+                "주문한 상품이 아직 도착하지 않았습니다 청구서 금액이 잘못되었습니다 확인해 주세요 계정에 로그인할 수 없습니다 비밀번호를 재설정해도 \
+                오류가 납니다 구독을 취소하고 싶어요 환불은 언제 되나요 감사합니다"
+            }
+        };
+        list(&CELLS[self as usize], text, ' ')
     }
 
     /// Whether words are written without spaces between them.
@@ -163,7 +169,13 @@ pub enum Code {
 
 impl Code {
     /// Every language, for drawing one.
-    pub const ALL: [Code; 5] = [Code::Rust, Code::Python, Code::TypeScript, Code::Go, Code::Sql];
+    pub const ALL: [Code; 5] = [
+        Code::Rust,
+        Code::Python,
+        Code::TypeScript,
+        Code::Go,
+        Code::Sql,
+    ];
 
     /// The Markdown fence tag and a file extension.
     pub fn tag(self) -> (&'static str, &'static str) {
@@ -178,33 +190,30 @@ impl Code {
 }
 
 /// Identifier parts code is made of.
-const IDENT_PARTS: &[&str] = &[
-    "order", "user", "invoice", "cache", "retry", "token", "route", "price", "item", "batch",
-    "queue", "event", "config", "client", "request", "response", "total", "count", "index",
-    "buffer", "limit", "window", "session", "record", "row", "field", "parse", "load", "store",
-    "build", "check", "merge", "split", "score", "rank", "plan", "policy", "model", "cost",
-];
+const IDENT_PARTS: &str = "order user invoice cache retry token route price item batch queue event config client \
+    request response total count index buffer limit window session record row field parse \
+    load store build check merge split score rank plan policy model cost";
 
 /// One word of English.
 pub fn word(rng: &mut Rng) -> &'static str {
-    rng.pick(WORDS)
+    rng.pick(words())
 }
 
 /// A person's full name.
 pub fn person(rng: &mut Rng, out: &mut String) {
-    out.push_str(rng.pick(FIRST_NAMES));
+    out.push_str(rng.pick(first_names()));
     out.push(' ');
-    out.push_str(rng.pick(LAST_NAMES));
+    out.push_str(rng.pick(last_names()));
 }
 
 /// A company name.
 pub fn company(rng: &mut Rng) -> &'static str {
-    rng.pick(COMPANIES)
+    rng.pick(companies())
 }
 
 /// A city name.
 pub fn city(rng: &mut Rng) -> &'static str {
-    rng.pick(CITIES)
+    rng.pick(cities())
 }
 
 /// An order-style id such as `ORD-48213-KX`.
@@ -271,8 +280,18 @@ pub fn sentence(rng: &mut Rng, out: &mut String) {
 /// A month name.
 fn month(rng: &mut Rng) -> &'static str {
     rng.pick(&[
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ])
 }
 
@@ -321,7 +340,7 @@ pub fn foreign(rng: &mut Rng, out: &mut String, lang: Lang, bytes: usize) {
 pub fn ident(rng: &mut Rng, out: &mut String, camel: bool) {
     let parts = rng.range(2, 3);
     for index in 0..parts {
-        let part = rng.pick(IDENT_PARTS);
+        let part = rng.pick(ident_parts());
         if index == 0 {
             out.push_str(part);
         } else if camel {
@@ -353,6 +372,7 @@ pub fn code(rng: &mut Rng, out: &mut String, lang: Code, lines: usize) {
     }
 }
 
+/// A Rust function; returns the lines written.
 fn rust_fn(rng: &mut Rng, out: &mut String) -> usize {
     out.push_str("/// ");
     sentence(rng, out);
@@ -365,7 +385,10 @@ fn rust_fn(rng: &mut Rng, out: &mut String) -> usize {
             0 => {
                 out.push_str("    let ");
                 ident(rng, out, false);
-                out.push_str(&format!(" = input.iter().take(limit).sum::<u64>() / {};\n", rng.range(2, 64)));
+                out.push_str(&format!(
+                    " = input.iter().take(limit).sum::<u64>() / {};\n",
+                    rng.range(2, 64)
+                ));
             }
             1 => {
                 out.push_str("    if limit > ");
@@ -380,7 +403,10 @@ fn rust_fn(rng: &mut Rng, out: &mut String) -> usize {
             _ => {
                 out.push_str("    for (index, value) in input.iter().enumerate() {\n        ");
                 ident(rng, out, false);
-                out.push_str(&format!("(index, *value % {});\n    }}\n", rng.range(3, 97)));
+                out.push_str(&format!(
+                    "(index, *value % {});\n    }}\n",
+                    rng.range(3, 97)
+                ));
             }
         }
     }
@@ -388,6 +414,7 @@ fn rust_fn(rng: &mut Rng, out: &mut String) -> usize {
     body * 2 + 4
 }
 
+/// A Python function; returns the lines written.
 fn python_fn(rng: &mut Rng, out: &mut String) -> usize {
     out.push_str("def ");
     ident(rng, out, false);
@@ -402,7 +429,10 @@ fn python_fn(rng: &mut Rng, out: &mut String) -> usize {
             0 => {
                 out.push_str("    ");
                 ident(rng, out, false);
-                out.push_str(&format!(" = [x for x in items if x.get(\"{}\", 0) > threshold]\n", rng.pick(IDENT_PARTS)));
+                out.push_str(&format!(
+                    " = [x for x in items if x.get(\"{}\", 0) > threshold]\n",
+                    rng.pick(ident_parts())
+                ));
             }
             1 => {
                 out.push_str("    if not items:\n        raise ValueError(\"");
@@ -420,6 +450,7 @@ fn python_fn(rng: &mut Rng, out: &mut String) -> usize {
     body * 2 + 3
 }
 
+/// A TypeScript request handler; returns the lines written.
 fn ts_fn(rng: &mut Rng, out: &mut String) -> usize {
     out.push_str("export async function ");
     ident(rng, out, true);
@@ -430,11 +461,15 @@ fn ts_fn(rng: &mut Rng, out: &mut String) -> usize {
             0 => {
                 out.push_str("  const ");
                 ident(rng, out, true);
-                out.push_str(&format!(" = await ctx.db.query(\"{}\", {{ limit: {} }});\n", rng.pick(IDENT_PARTS), rng.range(1, 500)));
+                out.push_str(&format!(
+                    " = await ctx.db.query(\"{}\", {{ limit: {} }});\n",
+                    rng.pick(ident_parts()),
+                    rng.range(1, 500)
+                ));
             }
             1 => {
                 out.push_str("  if (!req.headers.get(\"");
-                out.push_str(rng.pick(IDENT_PARTS));
+                out.push_str(rng.pick(ident_parts()));
                 out.push_str("\")) {\n    return new Response(null, { status: 400 });\n  }\n");
             }
             _ => {
@@ -448,6 +483,7 @@ fn ts_fn(rng: &mut Rng, out: &mut String) -> usize {
     body * 2 + 3
 }
 
+/// A Go function; returns the lines written.
 fn go_fn(rng: &mut Rng, out: &mut String) -> usize {
     out.push_str("func ");
     ident(rng, out, true);
@@ -463,7 +499,10 @@ fn go_fn(rng: &mut Rng, out: &mut String) -> usize {
             1 => {
                 out.push('\t');
                 ident(rng, out, true);
-                out.push_str(&format!(" := make(map[int64]string, {})\n", rng.range(1, 256)));
+                out.push_str(&format!(
+                    " := make(map[int64]string, {})\n",
+                    rng.range(1, 256)
+                ));
             }
             _ => {
                 out.push_str("\t// ");
@@ -476,8 +515,9 @@ fn go_fn(rng: &mut Rng, out: &mut String) -> usize {
     body * 2 + 3
 }
 
+/// A SQL query; returns the lines written.
 fn sql_query(rng: &mut Rng, out: &mut String) -> usize {
-    let table = rng.pick(IDENT_PARTS);
+    let table = rng.pick(ident_parts());
     out.push_str("SELECT ");
     let columns = rng.range(2, 6);
     for index in 0..columns {
@@ -489,8 +529,8 @@ fn sql_query(rng: &mut Rng, out: &mut String) -> usize {
     }
     out.push_str(&format!(
         "\nFROM {table}s t\nJOIN {}s u ON u.id = t.{}_id\nWHERE t.created_at >= DATE '2026-0{}-01'\n  AND t.status = '{}'\nORDER BY t.id DESC\nLIMIT {};\n",
-        rng.pick(IDENT_PARTS),
-        rng.pick(IDENT_PARTS),
+        rng.pick(ident_parts()),
+        rng.pick(ident_parts()),
         rng.range(1, 9),
         rng.pick(&["open", "paid", "failed", "pending"]),
         rng.range(10, 5000)
