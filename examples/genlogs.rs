@@ -29,7 +29,7 @@ struct Args {
 /// The help text.
 const USAGE: &str = "usage: genlogs --format FORMAT --bytes SIZE [--seed N] --out PATH [--stats FILE]\n\
     FORMAT: openai, claude-code, anthropic, bedrock, langfuse, otel\n\
-    SIZE: bytes, or with K, M or G (binary multiples), e.g. 500M";
+    SIZE: bytes, or with K, M, G (powers of 1000) or Ki, Mi, Gi (powers of 1024), e.g. 500M";
 
 /// Reads the command line.
 fn parse_args() -> Result<Args, String> {

@@ -13,7 +13,7 @@
 # match what the generator wrote; the script fails otherwise.
 #
 # Usage: scripts/bench_e2e.sh [--big] [--write]
-#   --big    also 5 GiB of OpenAI logs, 2 threads: does peak memory stay flat?
+#   --big    also 5 GB of OpenAI logs, 2 threads: does peak memory stay flat?
 #   --write  replace the block between <!-- e2e:begin --> and <!-- e2e:end --> in BENCHMARKS.md
 # Environment:
 #   BENCH_DIR   where generated logs live, reused across runs (default /tmp/llm-audit-bench)
@@ -171,7 +171,9 @@ EOF
 openai_label="OpenAI JSONL"
 claude_label="Claude Code ($(find "$claude" -type f | wc -l) files)"
 
-echo "== measuring ($runs runs each, median)" >&2
+# Other processes on the machine inflate wall times; the load average says how busy it was.
+load_before="$(cut -d' ' -f1 /proc/loadavg)"
+echo "== measuring ($runs runs each, median); load average $load_before" >&2
 measure "$openai_label" "cat" "-" "$openai" /dev/null bash -c 'cat_all "$0"' "$openai"
 for threads in 1 2; do
  measure "$openai_label" "llm-audit" "$threads" "$openai" \
@@ -186,6 +188,8 @@ if ((big)); then
     measure "OpenAI JSONL (big)" "llm-audit" "2" "$big_file" "$scratch/big.json" \
         env RAYON_NUM_THREADS=2 "$llm_audit" analyze -q --format json "$big_file"
 fi
+
+load_after="$(cut -d' ' -f1 /proc/loadavg)"
 
 # Both tools must have seen the same Claude Code usage, and the usage the generator wrote.
 echo "== checking that both tools read the same Claude Code usage" >&2
@@ -247,7 +251,9 @@ command_line="scripts/bench_e2e.sh${*:+ $*}"
 block="$(
     cat << EOF
 - **Date:** $(date -u +%F).
-- **Machine:** $cores cores, $memory GiB RAM, release build; files in the page cache.
+- **Machine:** $cores cores, $memory GiB RAM, release build; files in the page cache; 1-minute
+  load average $load_before before the runs and $load_after after (above $cores, other processes
+  were competing for the cores and wall times are inflated).
 - **Command:** \`$command_line\` (medians of $runs runs; CPU is user + sys; MB are 10^6 bytes).
 - **Inputs:** \`cargo run --release --example genlogs -- --format F --bytes SIZE --seed $seed\`:
   OpenAI Chat Completions and Responses logs with prompt text (\`--bytes $openai_size\`), and a

@@ -228,9 +228,10 @@ fn names_and_sizes_parse() {
         assert_eq!(Format::from_name(format.name()), Some(format));
     }
     assert_eq!(Format::from_name("csv"), None);
-    // Binary multiples: 500 × 2^20 and 5 × 2^30.
-    assert_eq!(genlogs::parse_size("500M"), Ok(524_288_000));
+    // Decimal multiples without `i`, binary with: 500 × 10^6, 5 × 2^30, 64 × 2^10.
+    assert_eq!(genlogs::parse_size("500M"), Ok(500_000_000));
     assert_eq!(genlogs::parse_size("5GiB"), Ok(5_368_709_120));
+    assert_eq!(genlogs::parse_size("64Ki"), Ok(65_536));
     assert_eq!(genlogs::parse_size("1234"), Ok(1234));
     assert!(genlogs::parse_size("12X").is_err());
     assert!(genlogs::parse_size("M").is_err());

@@ -235,7 +235,8 @@ pub fn generate(format: Format, target_bytes: u64, seed: u64, out: &Path) -> io:
     }
 }
 
-/// Parses a size such as `500M`, `5G`, `200K` or `1234` (binary multiples: `1M` is 2^20).
+/// Parses a size such as `500M`, `5G`, `200K`, `64KiB` or `1234`: K, M and G are powers of
+/// 1000 (so `500M` is the 500 MB the benchmark reports), Ki, Mi and Gi powers of 1024.
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
@@ -245,12 +246,15 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     let number: u64 = digits
         .parse()
         .map_err(|_| format!("not a size: `{text}`"))?;
-    let multiple: u64 = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+    let multiple: u64 = match unit.to_ascii_uppercase().trim_end_matches('B') {
         "" => 1,
-        "K" => 1 << 10,
-        "M" => 1 << 20,
-        "G" => 1 << 30,
-        _ => return Err(format!("unknown size unit in `{text}` (use K, M or G)")),
+        "K" => 1_000,
+        "M" => 1_000_000,
+        "G" => 1_000_000_000,
+        "KI" => 1 << 10,
+        "MI" => 1 << 20,
+        "GI" => 1 << 30,
+        _ => return Err(format!("unknown size unit in `{text}` (use K, M, G, Ki, Mi or Gi)")),
     };
     number
         .checked_mul(multiple)
