@@ -96,11 +96,11 @@ fn main() -> ExitCode {
         }
     };
     let summary = stats.to_json(args.format, args.seed, args.bytes);
-    if let Some(path) = &args.stats {
-        if let Err(err) = std::fs::write(path, format!("{summary}\n")) {
-            eprintln!("genlogs: writing {}: {err}", path.display());
-            return ExitCode::from(2);
-        }
+    if let Some(path) = &args.stats
+        && let Err(err) = std::fs::write(path, format!("{summary}\n"))
+    {
+        eprintln!("genlogs: writing {}: {err}", path.display());
+        return ExitCode::from(2);
     }
     eprintln!(
         "genlogs: {} {} bytes in {} file(s), {} records, {} calls -> {}",

@@ -666,10 +666,8 @@ impl<'p> Session<'p> {
         for index in 0..calls {
             let last = index + 1 == calls;
             let blocks = self.blocks(rng, model, last, false);
-            if last {
-                if let Some(Block::Text(text)) = blocks.last() {
-                    answer = text.clone();
-                }
+            if last && let Some(Block::Text(text)) = blocks.last() {
+                answer = text.clone();
             }
             let progress = if inline {
                 None

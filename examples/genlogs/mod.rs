@@ -254,7 +254,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "KI" => 1 << 10,
         "MI" => 1 << 20,
         "GI" => 1 << 30,
-        _ => return Err(format!("unknown size unit in `{text}` (use K, M, G, Ki, Mi or Gi)")),
+        _ => {
+            return Err(format!(
+                "unknown size unit in `{text}` (use K, M, G, Ki, Mi or Gi)"
+            ));
+        }
     };
     number
         .checked_mul(multiple)

@@ -233,7 +233,7 @@ pub fn amount(rng: &mut Rng, out: &mut String) {
     let units = cents / 100;
     let text = units.to_string();
     for (index, digit) in text.chars().enumerate() {
-        if index > 0 && (text.len() - index) % 3 == 0 {
+        if index > 0 && (text.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
