@@ -69,6 +69,12 @@ cargo build --release --quiet --example genlogs
 # Generated data is keyed by the generator's source, so a changed generator regenerates.
 gen_hash="$(cat examples/genlogs.rs examples/genlogs/*.rs | sha256sum | cut -c1-10)"
 data_dir="$bench_dir/genlogs-$gen_hash"
+for stale in "$bench_dir"/genlogs-*; do
+    if [[ -d "$stale" && "$stale" != "$data_dir" ]]; then
+        echo "== removing $stale (written by another version of the generator)" >&2
+        rm -rf "$stale"
+    fi
+done
 mkdir -p "$data_dir"
 
 # generate FORMAT SIZE NAME: writes $data_dir/NAME unless its stats file (written last) exists.
