@@ -844,6 +844,13 @@ pub fn assemble(names: Vec<String>, results: Vec<ChunkResult>, keep_duplicates: 
             .collect(),
         ..RunOutput::default()
     };
+    // Sized once: growing by doubling would keep up to twice the rows' memory, and copy them.
+    output
+        .rows
+        .reserve_exact(results.iter().map(|r| r.rows.len()).sum());
+    output
+        .buckets
+        .reserve_exact(results.iter().map(|r| r.buckets.len()).sum());
     let mut models: Interner<String> = Interner::default();
     let mut tag_sets = Interner::starting_with(TagSet::new());
     let mut sessions = Interner::starting_with(String::new());
