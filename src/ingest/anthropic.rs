@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::ingest::content::{PromptSummary, Role};
+use crate::ingest::content::{ContentField, MessageContent, PromptSummary, Role};
 use crate::ingest::wire::{Envelope, add_string_tags, array_len, is_present};
 use crate::ingest::{LineOutcome, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, Residency, TokenBuckets};
@@ -92,9 +92,11 @@ pub(crate) struct ContentBlock<'a> {
     pub kind: Cow<'a, str>,
 }
 
-/// A Message object, or a logger's `{status_code, body}` wrapper around one.
+/// A Message object, or a logger's `{status_code, body}` wrapper around one: the wrapped
+/// object raw (`B = &RawValue`, the general path) or deserialized in place (`Box<Response>`).
 #[derive(Deserialize)]
-struct Response<'a> {
+#[serde(bound(deserialize = "B: Deserialize<'de>"))]
+struct Response<'a, B = &'a RawValue> {
     #[serde(borrow)]
     id: Option<Cow<'a, str>>,
     #[serde(rename = "type", borrow)]
@@ -107,18 +109,19 @@ struct Response<'a> {
     #[serde(borrow, default)]
     content: Vec<ContentBlock<'a>>,
     status_code: Option<u16>,
-    #[serde(borrow)]
-    body: Option<&'a RawValue>,
+    body: Option<B>,
     #[serde(borrow)]
     error: Option<&'a RawValue>,
 }
 
+/// A request message; its content raw (`C = &RawValue`) or deserialized in place
+/// ([`MessageContent`]).
 #[derive(Deserialize)]
-struct Message<'a> {
+#[serde(bound(deserialize = "C: Deserialize<'de>"))]
+struct Message<'a, C> {
     #[serde(borrow, default)]
     role: Cow<'a, str>,
-    #[serde(borrow)]
-    content: Option<&'a RawValue>,
+    content: Option<C>,
 }
 
 #[derive(Deserialize)]
@@ -133,14 +136,16 @@ struct OutputConfig<'a> {
     format: Option<FormatSpec<'a>>,
 }
 
+/// A Messages API request, its message content and system prompt raw (the general path) or
+/// deserialized in place (the one-pass path of [`parse_pair`]).
 #[derive(Deserialize)]
-struct Request<'a> {
+#[serde(bound(deserialize = "C: Deserialize<'de>, B: Deserialize<'de>"))]
+struct Request<'a, C = &'a RawValue, B = &'a RawValue> {
     #[serde(borrow)]
     model: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    messages: Vec<Message<'a>>,
-    #[serde(borrow)]
-    system: Option<&'a RawValue>,
+    #[serde(default = "Vec::new")]
+    messages: Vec<Message<'a, C>>,
+    system: Option<C>,
     #[serde(borrow)]
     tools: Option<&'a RawValue>,
     #[serde(borrow)]
@@ -150,12 +155,54 @@ struct Request<'a> {
     stream: Option<bool>,
     #[serde(borrow)]
     metadata: Option<&'a RawValue>,
-    #[serde(borrow)]
-    body: Option<&'a RawValue>,
+    /// A logger's wrapper: the request is this body, raw or deserialized in place.
+    body: Option<B>,
 }
 
-/// Parses one line of an Anthropic Messages log.
+/// Parses one line of an Anthropic Messages log: in one pass when it is a plain
+/// `{request, response}` pair ([`parse_pair`]), else the general way
+/// ([`parse_line_general`]). Both give the same outcome for any line.
 pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
+    parse_pair(line).unwrap_or_else(|| parse_line_general(line))
+}
+
+/// A `{request, response}` line with both sides deserialized in the same pass as the
+/// envelope, message content and system prompt in place.
+/// A `body` wrapper on either side is deserialized in place too (one level, as the general
+/// path unwraps one level).
+type Pair<'a> = Envelope<'a, FastRequest<'a>, Response<'a, Box<Response<'a>>>>;
+
+/// A request with its content deserialized in place, and so is the body it may wrap.
+type FastRequest<'a> = Request<'a, MessageContent<'a>, Box<Request<'a, MessageContent<'a>>>>;
+
+/// Reads a `{request, response}` pair in one pass (see `openai::parse_pair`, which this
+/// mirrors). Returns `None` for [`parse_line_general`] to read the line when it is not
+/// UTF-8, not valid JSON, holds a field or content of an unexpected shape, is a bare response
+/// or wraps either side in `body`; otherwise the outcome the general path gives.
+fn parse_pair(line: &[u8]) -> Option<LineOutcome> {
+    let text = std::str::from_utf8(line).ok()?;
+    let envelope: Pair<'_> = serde_json::from_str(text).ok()?;
+    let outer = envelope.response.as_ref()?;
+    // As the general path: the request a wrapper holds, if it is one.
+    let apply = |record: &mut CallRecord| {
+        Ok(match &envelope.request {
+            None => None,
+            Some(request) => match request.body.as_deref() {
+                Some(inner) => apply_parsed_request(inner, record),
+                None => apply_parsed_request(request, record),
+            },
+        })
+    };
+    // As the general path: a wrapper's status code, and the response it wraps.
+    Some(match outer.body.as_deref() {
+        Some(inner) => call_from_response(&envelope, inner, outer.status_code, apply),
+        None => call_from_response(&envelope, outer, outer.status_code, apply),
+    })
+}
+
+/// Parses one line of an Anthropic Messages log, whatever its shape: the envelope first,
+/// keeping both sides raw, then each side.
+fn parse_line_general(line: &[u8]) -> LineOutcome {
     let envelope: Envelope<'_> = match serde_json::from_slice(line) {
         Ok(envelope) => envelope,
         Err(err) => return json_error(err),
@@ -175,6 +222,23 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
             Err(err) => return json_error(err),
         };
     }
+    call_from_response(&envelope, &response, status_code, |record| {
+        match envelope.request {
+            Some(raw) => apply_request(raw, record),
+            None => Ok(None),
+        }
+    })
+}
+
+/// Builds the call of a response (`status_code` from the wrapper it came in, if any) and
+/// copies the envelope's fields into it; `apply_request` reads the request side into the
+/// record and returns the model it names.
+fn call_from_response<Q, S, B>(
+    envelope: &Envelope<'_, Q, S>,
+    response: &Response<'_, B>,
+    status_code: Option<u16>,
+    apply_request: impl FnOnce(&mut CallRecord) -> Result<Option<String>, String>,
+) -> LineOutcome {
     let Some(usage) = response.usage.as_ref() else {
         if response.kind.as_deref() == Some("error")
             || is_present(response.error)
@@ -204,12 +268,9 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
         Some("max_tokens" | "refusal") => CallStatus::Incomplete,
         _ => CallStatus::Ok,
     };
-    let request_model = match envelope.request {
-        Some(raw) => match apply_request(raw, &mut record) {
-            Ok(model) => model,
-            Err(message) => return LineOutcome::Error(message),
-        },
-        None => None,
+    let request_model = match apply_request(&mut record) {
+        Ok(model) => model,
+        Err(message) => return LineOutcome::Error(message),
     };
     record.model = match (response.model.as_deref(), request_model) {
         (Some(model), _) => model.to_string(),
@@ -227,15 +288,28 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<Strin
         request = serde_json::from_str(body.get())
             .map_err(|err| format!("invalid Anthropic request body: {err}"))?;
     }
+    Ok(apply_parsed_request(&request, record))
+}
+
+/// Reads a request (already deserialized, its `body` wrapper unwrapped) into the record;
+/// returns the requested model name.
+fn apply_parsed_request<C: ContentField, B>(
+    request: &Request<'_, C, B>,
+    record: &mut CallRecord,
+) -> Option<String> {
     let mut prompt = PromptSummary::default();
-    if let Some(system) = request.system {
-        prompt.add_system_raw(system);
+    if let Some(system) = &request.system {
+        system.add_as_system(&mut prompt);
     }
     if let Some(tools) = request.tools {
         prompt.add_tool_definitions(tools);
     }
     for message in &request.messages {
-        prompt.add_message(Role::from_name(&message.role), message.content);
+        let role = Role::from_name(&message.role);
+        match &message.content {
+            Some(content) => content.add_to(&mut prompt, role),
+            None => prompt.add_message(role, None),
+        }
     }
     let features = &mut record.features;
     features.message_count = prompt.messages;
@@ -252,9 +326,9 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<Strin
     if let Some(metadata) = request.metadata {
         add_string_tags(metadata, &mut record.tags);
     }
-    record.text = prompt.text();
     record.prefix = prompt.prefix();
-    Ok(request.model.as_deref().map(str::to_string))
+    record.text = prompt.take_text();
+    request.model.as_deref().map(str::to_string)
 }
 
 /// Whether a parsed JSON value looks like an Anthropic Message (used by detection).
@@ -306,5 +380,54 @@ mod tests {
             assert_eq!(record.service_tier.as_deref(), Some("standard"));
             assert_eq!(record.web_search_requests, 0);
         }
+    }
+}
+
+#[cfg(test)]
+mod pair_tests {
+    use super::*;
+    use crate::ingest::wire::pair_mutants;
+
+    /// The fixture lines of this format, and the labelled OpenAI calls when `labelled`.
+    fn fixture_lines(dir: &str, labelled: bool) -> Vec<Vec<u8>> {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut paths = vec![format!("{root}/{dir}")];
+        if labelled {
+            paths.push(format!("{root}/fixtures/classify/labelled_a.jsonl"));
+            paths.push(format!("{root}/fixtures/classify/labelled_b.jsonl"));
+        }
+        paths
+            .iter()
+            .flat_map(|p| {
+                std::fs::read(p)
+                    .unwrap()
+                    .split(|b| *b == b'\n')
+                    .filter(|l| !l.is_empty())
+                    .map(<[u8]>::to_vec)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Every fixture line and every variant of it (see `pair_mutants`) comes out of the
+    /// one-pass reader exactly as out of the general one; and every fixture line with a
+    /// `response` object (bare responses go the general way) is indeed read in one pass.
+    #[test]
+    fn one_pass_reads_as_the_general_path() {
+        let lines = fixture_lines("fixtures/logs/anthropic/messages.jsonl", false);
+        let mut one_pass = 0;
+        let mut pairs = 0;
+        for line in &lines {
+            let value: serde_json::Value = serde_json::from_slice(line).unwrap();
+            pairs += usize::from(value.get("response").is_some_and(|r| r.is_object()));
+            one_pass += usize::from(parse_pair(line).is_some());
+            for variant in pair_mutants(line) {
+                let fast = format!("{:?}", parse_line(&variant));
+                let general = format!("{:?}", parse_line_general(&variant));
+                assert_eq!(fast, general, "{}", String::from_utf8_lossy(&variant));
+            }
+        }
+        assert_eq!(one_pass, pairs);
+        assert!(pairs * 2 > lines.len());
     }
 }

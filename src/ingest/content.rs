@@ -3,11 +3,13 @@
 //! results and turns, and the repeated prefix a prompt cache could serve.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use serde::Deserialize;
+use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::ingest::wire::stable_hash;
+use crate::ingest::wire::PrefixHasher;
 use crate::record::{CallText, PromptPrefix, estimate_tokens};
 
 /// Text kept per field for classification; longer text is cut (on a character boundary).
@@ -17,8 +19,9 @@ const MAX_TEXT_BYTES: usize = 8 * 1024;
 /// Sonnet/Opus minimum is 1,024 tokens).
 pub const MIN_CACHEABLE_PREFIX_TOKENS: u64 = 1024;
 
+/// One typed part of a message's content.
 #[derive(Deserialize)]
-struct Part<'a> {
+pub(crate) struct Part<'a> {
     #[serde(rename = "type", borrow, default)]
     kind: Cow<'a, str>,
     #[serde(borrow, default)]
@@ -27,14 +30,96 @@ struct Part<'a> {
     content: Option<&'a RawValue>,
 }
 
+/// A message's content deserialized where it stands in the line: a string (borrowed unless
+/// it holds escapes), or a list of typed parts. Any other JSON (a number, an object, a part
+/// that is no object) fails to deserialize; adapters reading a line in one pass then read it
+/// again the general way, through [`PromptSummary::add_message`], which decides what such
+/// content means. `null` is an absent content, as an `Option` of this type.
+pub(crate) enum MessageContent<'a> {
+    Text(Cow<'a, str>),
+    Parts(Vec<Part<'a>>),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for MessageContent<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ContentVisitor;
+
+        impl<'de> Visitor<'de> for ContentVisitor {
+            type Value = MessageContent<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or a list of content parts")
+            }
+
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(MessageContent::Text(Cow::Borrowed(text)))
+            }
+
+            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(MessageContent::Text(Cow::Owned(text.to_string())))
+            }
+
+            fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+                Ok(MessageContent::Text(Cow::Owned(text)))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut parts = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(16));
+                while let Some(part) = seq.next_element()? {
+                    parts.push(part);
+                }
+                Ok(MessageContent::Parts(parts))
+            }
+        }
+
+        deserializer.deserialize_any(ContentVisitor)
+    }
+}
+
+/// Message content in either form an adapter holds it: raw JSON (read by
+/// [`PromptSummary::add_message`]) or already deserialized ([`MessageContent`]).
+pub(crate) trait ContentField {
+    /// Adds a message with this content to `prompt`.
+    fn add_to(&self, prompt: &mut PromptSummary, role: Role);
+    /// Adds this content as system text (a string or a list of text blocks).
+    fn add_as_system(&self, prompt: &mut PromptSummary);
+}
+
+impl ContentField for &RawValue {
+    fn add_to(&self, prompt: &mut PromptSummary, role: Role) {
+        prompt.add_message(role, Some(self));
+    }
+
+    fn add_as_system(&self, prompt: &mut PromptSummary) {
+        prompt.add_system_raw(self);
+    }
+}
+
+impl ContentField for MessageContent<'_> {
+    fn add_to(&self, prompt: &mut PromptSummary, role: Role) {
+        prompt.add_content(role, Some(self));
+    }
+
+    fn add_as_system(&self, prompt: &mut PromptSummary) {
+        match self {
+            MessageContent::Text(text) => prompt.add_system(text),
+            MessageContent::Parts(parts) => {
+                let mut text = String::new();
+                prompt.collect_parts(Role::System, parts, &mut text);
+                prompt.add_system(&text);
+            }
+        }
+    }
+}
+
 /// What a request's messages add up to.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct PromptSummary {
     system: String,
     last_user: String,
     prompt_chars: u64,
-    /// Bytes of the prefix (system prompt, tool definitions) in order, for hashing.
-    prefix: Vec<u8>,
+    /// The prefix (system prompt, tool definitions) in order, hashed as it comes.
+    prefix: PrefixHasher,
     pub messages: u32,
     pub images: u32,
     pub tool_results: u32,
@@ -77,22 +162,46 @@ fn push_bounded(target: &mut String, text: &str) {
 impl PromptSummary {
     /// Adds one message whose content is a string, a list of parts, or null.
     pub(crate) fn add_message(&mut self, role: Role, content: Option<&RawValue>) {
-        self.messages += 1;
-        if role == Role::Tool {
-            self.tool_results += 1;
-        }
+        self.count_message(role);
         let mut text = String::new();
         if let Some(content) = content {
             self.collect_text(role, content, &mut text);
         }
+        self.add_message_text(role, &text);
+    }
+
+    /// [`PromptSummary::add_message`] for content already deserialized: the same counts and
+    /// text, and a string is read where it stands (no copy).
+    pub(crate) fn add_content(&mut self, role: Role, content: Option<&MessageContent<'_>>) {
+        self.count_message(role);
+        match content {
+            None => self.add_message_text(role, ""),
+            Some(MessageContent::Text(text)) => self.add_message_text(role, text),
+            Some(MessageContent::Parts(parts)) => {
+                let mut text = String::new();
+                self.collect_parts(role, parts, &mut text);
+                self.add_message_text(role, &text);
+            }
+        }
+    }
+
+    fn count_message(&mut self, role: Role) {
+        self.messages += 1;
+        if role == Role::Tool {
+            self.tool_results += 1;
+        }
+    }
+
+    /// Adds the text of one message.
+    fn add_message_text(&mut self, role: Role, text: &str) {
         if role == Role::System {
-            self.add_system(&text);
+            self.add_system(text);
             return;
         }
         self.prompt_chars += text.chars().count() as u64;
         if role == Role::User && !text.is_empty() {
             self.last_user.clear();
-            push_bounded(&mut self.last_user, &text);
+            push_bounded(&mut self.last_user, text);
         }
     }
 
@@ -103,7 +212,7 @@ impl PromptSummary {
         }
         self.prompt_chars += text.chars().count() as u64;
         push_bounded(&mut self.system, text);
-        self.prefix.extend_from_slice(text.as_bytes());
+        self.prefix.update(text.as_bytes());
     }
 
     /// Adds a system field that may be a string or a list of text blocks (Anthropic).
@@ -115,7 +224,7 @@ impl PromptSummary {
 
     /// Adds tool definitions: part of the repeated prefix, not of the prompt text.
     pub(crate) fn add_tool_definitions(&mut self, raw: &RawValue) {
-        self.prefix.extend_from_slice(raw.get().as_bytes());
+        self.prefix.update(raw.get().as_bytes());
     }
 
     fn collect_text(&mut self, role: Role, content: &RawValue, text: &mut String) {
@@ -129,6 +238,11 @@ impl PromptSummary {
         let Ok(parts) = serde_json::from_str::<Vec<Part<'_>>>(content.get()) else {
             return;
         };
+        self.collect_parts(role, &parts, text);
+    }
+
+    /// Counts the parts' images and tool results and appends their text to `text`.
+    fn collect_parts(&mut self, role: Role, parts: &[Part<'_>], text: &mut String) {
         for part in parts {
             match part.kind.as_ref() {
                 "image_url" | "image" | "input_image" | "document" | "input_file" | "file" => {
@@ -143,11 +257,11 @@ impl PromptSummary {
                     }
                 }
                 _ => {
-                    if let Some(part_text) = part.text {
+                    if let Some(part_text) = &part.text {
                         if !text.is_empty() {
                             text.push('\n');
                         }
-                        text.push_str(&part_text);
+                        text.push_str(part_text);
                     }
                 }
             }
@@ -163,13 +277,28 @@ impl PromptSummary {
         })
     }
 
+    /// [`PromptSummary::text`], moving the text out rather than copying it; the summary's
+    /// text is empty afterwards.
+    pub(crate) fn take_text(&mut self) -> Option<CallText> {
+        (self.prompt_chars > 0).then(|| CallText {
+            system: std::mem::take(&mut self.system),
+            user: std::mem::take(&mut self.last_user),
+            prompt_chars: self.prompt_chars,
+        })
+    }
+
     /// The repeated prefix, when it is long enough for a prompt cache to serve. Caches are per
-    /// model, so replay keys them by model and this hash together.
+    /// model, so replay keys them by model and this hash together. The hash is
+    /// `stable_hash(&[prefix])` of the prefix's bytes.
     pub(crate) fn prefix(&self) -> Option<PromptPrefix> {
-        let tokens = estimate_tokens(self.prefix.len() as u64);
-        (tokens >= MIN_CACHEABLE_PREFIX_TOKENS).then(|| PromptPrefix {
-            hash: stable_hash(&[&self.prefix]),
-            tokens,
+        let tokens = estimate_tokens(self.prefix.len());
+        (tokens >= MIN_CACHEABLE_PREFIX_TOKENS).then(|| {
+            let mut hasher = self.prefix.clone();
+            hasher.end_part();
+            PromptPrefix {
+                hash: hasher.digest(),
+                tokens,
+            }
         })
     }
 }

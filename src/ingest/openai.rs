@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
-use crate::ingest::content::{PromptSummary, Role};
+use crate::ingest::content::{ContentField, MessageContent, PromptSummary, Role};
 use crate::ingest::wire::{Envelope, add_string_tags, array_len, is_present, unix_to_ms};
 use crate::ingest::{LineOutcome, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
@@ -83,9 +83,11 @@ struct OutputItem<'a> {
     kind: Cow<'a, str>,
 }
 
-/// A response object, or a logger's `{status_code, body}` wrapper around one.
+/// A response object, or a logger's `{status_code, body}` wrapper around one: the wrapped
+/// object raw (`B = &RawValue`, the general path) or deserialized in place (`Box<Response>`).
 #[derive(Deserialize)]
-struct Response<'a> {
+#[serde(bound(deserialize = "B: Deserialize<'de>"))]
+struct Response<'a, B = &'a RawValue> {
     #[serde(borrow)]
     id: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -106,18 +108,19 @@ struct Response<'a> {
     #[serde(borrow)]
     error: Option<&'a RawValue>,
     status_code: Option<u16>,
-    #[serde(borrow)]
-    body: Option<&'a RawValue>,
+    body: Option<B>,
     #[serde(borrow)]
     request_id: Option<Cow<'a, str>>,
 }
 
+/// A request message; its content raw (`C = &RawValue`) or deserialized in place
+/// ([`MessageContent`]).
 #[derive(Deserialize)]
-struct Message<'a> {
+#[serde(bound(deserialize = "C: Deserialize<'de>"))]
+struct Message<'a, C> {
     #[serde(borrow, default)]
     role: Cow<'a, str>,
-    #[serde(borrow)]
-    content: Option<&'a RawValue>,
+    content: Option<C>,
 }
 
 #[derive(Deserialize)]
@@ -132,13 +135,14 @@ struct TextSpec<'a> {
     format: Option<FormatSpec<'a>>,
 }
 
-/// A Chat Completions or Responses request body.
+/// A Chat Completions or Responses request body, its message content raw (the general path)
+/// or deserialized in place (the one-pass path of [`parse_pair`]).
 #[derive(Deserialize)]
-struct Request<'a> {
+#[serde(bound(deserialize = "C: Deserialize<'de>, B: Deserialize<'de>"))]
+struct Request<'a, C = &'a RawValue, B = &'a RawValue> {
     #[serde(borrow)]
     model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    messages: Option<Vec<Message<'a>>>,
+    messages: Option<Vec<Message<'a, C>>>,
     #[serde(borrow)]
     input: Option<&'a RawValue>,
     #[serde(borrow)]
@@ -154,12 +158,65 @@ struct Request<'a> {
     user: Option<Cow<'a, str>>,
     #[serde(borrow)]
     metadata: Option<&'a RawValue>,
-    #[serde(borrow)]
-    body: Option<&'a RawValue>,
+    /// A logger's wrapper: the request is this body, raw or deserialized in place.
+    body: Option<B>,
 }
 
-/// Parses one line of an OpenAI log.
+/// Parses one line of an OpenAI log: in one pass when it is a plain `{request, response}`
+/// pair ([`parse_pair`]), else the general way ([`parse_line_general`]). Both give the same
+/// outcome for any line; the first only reads the line once.
 pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
+    parse_pair(line).unwrap_or_else(|| parse_line_general(line))
+}
+
+/// A `{request, response}` line with both sides deserialized in the same pass as the
+/// envelope, message content in place.
+/// A `body` wrapper on either side is deserialized in place too (one level, as the general
+/// path unwraps one level).
+type Pair<'a> = Envelope<'a, FastRequest<'a>, Response<'a, Box<Response<'a>>>>;
+
+/// A request with its content deserialized in place, and so is the body it may wrap.
+type FastRequest<'a> = Request<'a, MessageContent<'a>, Box<Request<'a, MessageContent<'a>>>>;
+
+/// Reads a `{request, response}` pair in one pass: the envelope, the request (message content
+/// included) and the response are deserialized together, so no byte of the line is read twice
+/// and no text is copied but the prompt kept for classification.
+///
+/// Returns `None`, for [`parse_line_general`] to read the line, whenever anything differs from
+/// the plain shape: a line that is not UTF-8 or not valid JSON, a field of an unexpected type,
+/// content that is neither a string nor a list of parts, a bare response, a `body` wrapper on
+/// either side. Where it returns an outcome, it is the one the general path gives: the same
+/// types read the same bytes, and the request is applied by the same code.
+fn parse_pair(line: &[u8]) -> Option<LineOutcome> {
+    // The general path validates the UTF-8 of the request and response it keeps raw; check
+    // the whole line so that no invalid byte is skipped unseen here.
+    let text = std::str::from_utf8(line).ok()?;
+    let envelope: Pair<'_> = serde_json::from_str(text).ok()?;
+    let outer = envelope.response.as_ref()?;
+    // As the general path: the request a wrapper holds, if it is one.
+    let apply = |record: &mut CallRecord| {
+        Ok(match &envelope.request {
+            None => None,
+            Some(request) => match request.body.as_deref() {
+                Some(inner) => apply_parsed_request(inner, record),
+                None => apply_parsed_request(request, record),
+            },
+        })
+    };
+    // As the general path: a wrapper's status code, and the response it wraps.
+    let mut outcome = match outer.body.as_deref() {
+        Some(inner) => call_from_response(inner, outer.status_code, apply),
+        None => call_from_response(outer, outer.status_code, apply),
+    };
+    if let LineOutcome::Call(record) = &mut outcome {
+        envelope.apply_to(record);
+    }
+    Some(outcome)
+}
+
+/// Parses one line of an OpenAI log, whatever its shape: the envelope first, keeping both
+/// sides raw, then each side.
+fn parse_line_general(line: &[u8]) -> LineOutcome {
     let envelope: Envelope<'_> = match serde_json::from_slice(line) {
         Ok(envelope) => envelope,
         Err(err) => return json_error(err),
@@ -188,6 +245,19 @@ pub(crate) fn parse_response(response_json: &str, request: Option<&RawValue>) ->
             Err(err) => return json_error(err),
         };
     }
+    call_from_response(&response, status_code, |record| match request {
+        Some(raw) => apply_request(raw, record),
+        None => Ok(None),
+    })
+}
+
+/// Builds the call of a response (`status_code` from the wrapper it came in, if any);
+/// `apply_request` reads the request side into the record and returns the model it names.
+fn call_from_response<B>(
+    response: &Response<'_, B>,
+    status_code: Option<u16>,
+    apply_request: impl FnOnce(&mut CallRecord) -> Result<Option<String>, String>,
+) -> LineOutcome {
     let is_chunk = response.object.as_deref() == Some("chat.completion.chunk");
     let Some(usage) = response.usage.as_ref() else {
         if is_chunk {
@@ -240,12 +310,9 @@ pub(crate) fn parse_response(response_json: &str, request: Option<&RawValue>) ->
         _ if is_present(response.error) => CallStatus::Error,
         _ => CallStatus::Ok,
     };
-    let request_model = match request {
-        Some(raw) => match apply_request(raw, &mut record) {
-            Ok(model) => model,
-            Err(message) => return LineOutcome::Error(message),
-        },
-        None => None,
+    let request_model = match apply_request(&mut record) {
+        Ok(model) => model,
+        Err(message) => return LineOutcome::Error(message),
     };
     record.model = match (response.model.as_deref(), request_model) {
         (Some(model), _) => model.to_string(),
@@ -264,6 +331,15 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<Strin
         request = serde_json::from_str(body.get())
             .map_err(|err| format!("invalid OpenAI request body: {err}"))?;
     }
+    Ok(apply_parsed_request(&request, record))
+}
+
+/// Reads a request (already deserialized, its `body` wrapper unwrapped) into the record;
+/// returns the requested model name.
+fn apply_parsed_request<C: ContentField, B>(
+    request: &Request<'_, C, B>,
+    record: &mut CallRecord,
+) -> Option<String> {
     let mut prompt = PromptSummary::default();
     if let Some(instructions) = &request.instructions {
         prompt.add_system(instructions);
@@ -272,7 +348,11 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<Strin
         prompt.add_tool_definitions(tools);
     }
     for message in request.messages.iter().flatten() {
-        prompt.add_message(Role::from_name(&message.role), message.content);
+        let role = Role::from_name(&message.role);
+        match &message.content {
+            Some(content) => content.add_to(&mut prompt, role),
+            None => prompt.add_message(role, None),
+        }
     }
     if let Some(input) = request.input {
         add_responses_input(input, &mut prompt);
@@ -295,10 +375,9 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<Strin
     if let Some(metadata) = request.metadata {
         add_string_tags(metadata, &mut record.tags);
     }
-    record.text = prompt.text();
-    let model = request.model.as_deref().map(str::to_string);
     record.prefix = prompt.prefix();
-    Ok(model)
+    record.text = prompt.take_text();
+    request.model.as_deref().map(str::to_string)
 }
 
 #[derive(Deserialize)]
@@ -341,4 +420,53 @@ pub(crate) fn looks_like_response(value: &serde_json::Value) -> bool {
         value.get("object").and_then(|o| o.as_str()),
         Some("chat.completion" | "chat.completion.chunk" | "response")
     )
+}
+
+#[cfg(test)]
+mod pair_tests {
+    use super::*;
+    use crate::ingest::wire::pair_mutants;
+
+    /// The fixture lines of this format, and the labelled OpenAI calls when `labelled`.
+    fn fixture_lines(dir: &str, labelled: bool) -> Vec<Vec<u8>> {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut paths = vec![format!("{root}/{dir}")];
+        if labelled {
+            paths.push(format!("{root}/fixtures/classify/labelled_a.jsonl"));
+            paths.push(format!("{root}/fixtures/classify/labelled_b.jsonl"));
+        }
+        paths
+            .iter()
+            .flat_map(|p| {
+                std::fs::read(p)
+                    .unwrap()
+                    .split(|b| *b == b'\n')
+                    .filter(|l| !l.is_empty())
+                    .map(<[u8]>::to_vec)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Every fixture line and every variant of it (see `pair_mutants`) comes out of the
+    /// one-pass reader exactly as out of the general one; and every fixture line with a
+    /// `response` object (bare responses go the general way) is indeed read in one pass.
+    #[test]
+    fn one_pass_reads_as_the_general_path() {
+        let lines = fixture_lines("fixtures/logs/openai/chat_and_responses.jsonl", true);
+        let mut one_pass = 0;
+        let mut pairs = 0;
+        for line in &lines {
+            let value: serde_json::Value = serde_json::from_slice(line).unwrap();
+            pairs += usize::from(value.get("response").is_some_and(|r| r.is_object()));
+            one_pass += usize::from(parse_pair(line).is_some());
+            for variant in pair_mutants(line) {
+                let fast = format!("{:?}", parse_line(&variant));
+                let general = format!("{:?}", parse_line_general(&variant));
+                assert_eq!(fast, general, "{}", String::from_utf8_lossy(&variant));
+            }
+        }
+        assert_eq!(one_pass, pairs);
+        assert!(pairs * 2 > lines.len());
+    }
 }

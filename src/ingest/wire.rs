@@ -5,19 +5,22 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::Xxh3Default;
 
 use crate::ingest::LineOutcome;
 use crate::record::CallRecord;
 
 /// Fields a logger may put around a request/response pair (or beside a bare response).
 /// Every field is optional; unknown fields are ignored.
-#[derive(Deserialize, Default)]
-pub(crate) struct Envelope<'a> {
-    #[serde(borrow)]
-    pub request: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub response: Option<&'a RawValue>,
+///
+/// The request and response are kept as raw JSON by default, for the adapter to read; an
+/// adapter may instead name the types they deserialize to (`Q`, `S`), so that a line is read
+/// in one pass rather than skipped over once here and parsed again.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "Q: Deserialize<'de>, S: Deserialize<'de>"))]
+pub(crate) struct Envelope<'a, Q = &'a RawValue, S = &'a RawValue> {
+    pub request: Option<Q>,
+    pub response: Option<S>,
     #[serde(borrow)]
     pub timestamp: Option<&'a RawValue>,
     #[serde(borrow)]
@@ -47,7 +50,9 @@ impl<'a> Envelope<'a> {
                 .map_err(|_| LineOutcome::Error("line is not UTF-8".to_string())),
         }
     }
+}
 
+impl<Q, S> Envelope<'_, Q, S> {
     /// Copies what the envelope says about timing, session, tags and stated cost into a record
     /// the adapter built from the request and response.
     pub fn apply_to(&self, record: &mut CallRecord) {
@@ -115,14 +120,47 @@ pub(crate) fn add_string_tags(raw: &RawValue, tags: &mut Vec<(String, String)>) 
     }
 }
 
-/// A hash that is the same on every run, machine and thread count.
+/// A hash that is the same on every run, machine and thread count: XXH3-64 of the parts,
+/// each followed by a zero byte. Streamed into the hasher, so the parts (a system prompt, the
+/// last user turn) are never copied into one buffer.
 pub(crate) fn stable_hash(parts: &[&[u8]]) -> u64 {
-    let mut joined = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    let mut hasher = PrefixHasher::default();
     for part in parts {
-        joined.extend_from_slice(part);
-        joined.push(0);
+        hasher.update(part);
+        hasher.end_part();
     }
-    xxh3_64(&joined)
+    hasher.digest()
+}
+
+/// [`stable_hash`] built up piece by piece: bytes are added as they come, and a part ends
+/// with [`PrefixHasher::end_part`]. Also counts the bytes added.
+#[derive(Clone, Default)]
+pub(crate) struct PrefixHasher {
+    hasher: Xxh3Default,
+    len: u64,
+}
+
+impl PrefixHasher {
+    /// Adds bytes to the current part.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.len += bytes.len() as u64;
+    }
+
+    /// Ends the current part (a zero byte, not counted in [`PrefixHasher::len`]).
+    pub fn end_part(&mut self) {
+        self.hasher.update(&[0]);
+    }
+
+    /// Bytes added, part ends not counted.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// The hash of everything added so far.
+    pub fn digest(&self) -> u64 {
+        self.hasher.digest()
+    }
 }
 
 /// Counts the items of a JSON array (0 for anything else).
@@ -134,4 +172,166 @@ pub(crate) fn array_len(raw: Option<&RawValue>) -> u32 {
 /// Whether a JSON value is present and not `null`.
 pub(crate) fn is_present(raw: Option<&RawValue>) -> bool {
     raw.is_some_and(|r| r.get().trim() != "null")
+}
+
+/// Variants of a `{request, response}` line that a one-pass reader must either read as the
+/// general path does or hand over to it: body wrappers on either side, a bare response,
+/// message and system content of every JSON type, missing usage, sides of the wrong type,
+/// invalid UTF-8 inside a skipped field, a duplicate key, and the line cut short.
+#[cfg(test)]
+pub(crate) fn pair_mutants(line: &[u8]) -> Vec<Vec<u8>> {
+    use serde_json::{Value, json};
+    let mut out = vec![line.to_vec()];
+    let Ok(Value::Object(base)) = serde_json::from_slice::<Value>(line) else {
+        return out;
+    };
+    let text = |v: &Value| serde_json::to_vec(v).unwrap();
+    let mut push = |mutate: &dyn Fn(&mut serde_json::Map<String, Value>)| {
+        let mut copy = base.clone();
+        mutate(&mut copy);
+        out.push(text(&Value::Object(copy)));
+    };
+    push(&|m| {
+        if let Some(request) = m.remove("request") {
+            m.insert("request".into(), json!({"method": "POST", "body": request}));
+        }
+    });
+    push(&|m| {
+        if let Some(response) = m.remove("response") {
+            m.insert(
+                "response".into(),
+                json!({"status_code": 200, "body": response}),
+            );
+        }
+    });
+    for status in [200, 500] {
+        push(&|m| {
+            if let Some(mut response) = m.remove("response") {
+                if let Value::Object(inner) = &mut response {
+                    inner.remove("usage");
+                    if let Some(Value::Object(body)) = inner.get_mut("body") {
+                        body.remove("usage");
+                    }
+                }
+                m.insert(
+                    "response".into(),
+                    json!({"status_code": status, "body": response}),
+                );
+            }
+        });
+    }
+    push(&|m| {
+        m.remove("request");
+    });
+    push(&|m| {
+        m.insert("request".into(), json!("a string"));
+    });
+    push(&|m| {
+        m.insert("request".into(), Value::Null);
+    });
+    push(&|m| {
+        m.insert("response".into(), json!([]));
+    });
+    push(&|m| {
+        if let Some(Value::Object(response)) = m.get_mut("response") {
+            response.remove("usage");
+            if let Some(Value::Object(body)) = response.get_mut("body") {
+                body.remove("usage");
+            }
+        }
+    });
+    let contents = [
+        json!(42),
+        json!({}),
+        Value::Null,
+        json!([1]),
+        json!([{"type": 5}]),
+        json!(["text"]),
+        json!([{"type": "text", "text": 7}]),
+        json!([{"type": "text", "text": "two\nlines \"quoted\" \u{e9}"}, {"type": "image_url"}]),
+        json!([{"type": "tool_result", "content": [{"type": "text", "text": "nested"}]}]),
+        json!("plain \\ text with \t escapes"),
+    ];
+    for content in &contents {
+        push(&|m| {
+            let Some(Value::Object(request)) = m.get_mut("request") else {
+                return;
+            };
+            let request = match request.get_mut("body") {
+                Some(Value::Object(body)) => body,
+                _ => request,
+            };
+            if request.contains_key("system") {
+                request.insert("system".into(), content.clone());
+            }
+            if let Some(Value::Array(messages)) = request.get_mut("messages") {
+                for message in messages {
+                    if let Value::Object(message) = message {
+                        message.insert("content".into(), content.clone());
+                    }
+                }
+            }
+        });
+    }
+    // Invalid UTF-8 in a field nobody reads, inside the request and beside it.
+    for side in ["request", "label"] {
+        let mut copy = base.clone();
+        match copy.get_mut(side) {
+            Some(Value::Object(object)) => {
+                object.insert("unread".into(), json!("@@BAD@@"));
+            }
+            _ => {
+                copy.insert(side.into(), json!({"unread": "@@BAD@@"}));
+            }
+        }
+        let bytes = text(&Value::Object(copy));
+        let at = bytes.windows(7).position(|w| w == b"@@BAD@@").unwrap();
+        let mut bad = bytes[..at].to_vec();
+        bad.extend_from_slice(b"\xff\xfe");
+        bad.extend_from_slice(&bytes[at + 7..]);
+        out.push(bad);
+    }
+    // A duplicate key, and the line cut short.
+    let plain = text(&Value::Object(base.clone()));
+    if let Some(at) = plain.windows(8).position(|w| w == b"\"model\":") {
+        let mut duplicate = plain[..at].to_vec();
+        duplicate.extend_from_slice(b"\"model\":\"dup\",");
+        duplicate.extend_from_slice(&plain[at..]);
+        out.push(duplicate);
+    }
+    for cut in [plain.len() / 3, plain.len() / 2, plain.len() - 1] {
+        out.push(plain[..cut].to_vec());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xxhash_rust::xxh3::xxh3_64;
+
+    /// The streamed hash is the hash of the parts joined with zero bytes, as it was computed
+    /// before (one buffer, one call), for part sizes on both sides of XXH3's internal size
+    /// classes (16, 128, 240 bytes, the 256-byte buffer, 1 KiB stripes).
+    #[test]
+    fn streamed_hash_equals_the_hash_of_the_joined_parts() {
+        let sizes = [
+            0, 1, 3, 15, 16, 17, 100, 128, 129, 200, 239, 240, 241, 255, 256, 257, 1023,
+        ];
+        let bytes: Vec<u8> = (0..5000u32).map(|i| (i * 31 % 251) as u8).collect();
+        for &a in &sizes {
+            for &b in &sizes {
+                for c in [0, 5, 4000] {
+                    let parts: [&[u8]; 3] = [&bytes[..a], &bytes[7..7 + b], &bytes[..c]];
+                    let mut joined = Vec::new();
+                    for part in parts {
+                        joined.extend_from_slice(part);
+                        joined.push(0);
+                    }
+                    assert_eq!(stable_hash(&parts), xxh3_64(&joined), "{a} {b} {c}");
+                }
+            }
+        }
+        assert_eq!(stable_hash(&[]), xxh3_64(b""));
+    }
 }
