@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend')
             [CompletionResult]::new('calibrate', 'calibrate', [CompletionResultType]::ParameterValue, 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`')
             [CompletionResult]::new('risk', 'risk', [CompletionResultType]::ParameterValue, 'Inspect the quality-risk model')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day')
             [CompletionResult]::new('pricing', 'pricing', [CompletionResultType]::ParameterValue, 'Inspect and validate the price catalog (and any override files)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a folder)')
@@ -62,6 +63,8 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('--calls-parquet', '--calls-parquet', [CompletionResultType]::ParameterName, 'Also write the per-call rows (the `--calls-csv` columns) as Parquet, for DuckDB, Spark or a warehouse')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in')
             [CompletionResult]::new('--risk-calibration', '--risk-calibration', [CompletionResultType]::ParameterName, 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Read only the K-th of N slices of the inputs (every N-th file of the sorted list, starting at the K-th), to spread one audit over N machines; needs --emit-partial')
+            [CompletionResult]::new('--emit-partial', '--emit-partial', [CompletionResultType]::ParameterName, 'Write the parsed calls as a partial result to FILE (`-`: stdout) instead of a report; `llm-audit merge` puts partials together into the report a single run would print')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
             [CompletionResult]::new('--no-dedupe', '--no-dedupe', [CompletionResultType]::ParameterName, 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once')
@@ -227,6 +230,41 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
         'llm-audit;risk;help;help' {
             break
         }
+        'llm-audit;merge' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every input as this format instead of detecting it per file')
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)')
+            [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format (default: from the `--output` file''s extension, else `table`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to this file instead of stdout (`-`: stdout)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to this file instead of stdout (`-`: stdout)')
+            [CompletionResult]::new('--group-by', '--group-by', [CompletionResultType]::ParameterName, 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only calls before this time; a bare date includes that whole day')
+            [CompletionResult]::new('--timezone', '--timezone', [CompletionResultType]::ParameterName, 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only calls of models matching this glob (logged name or catalog id). Repeatable')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only calls of this provider (openai, anthropic, google…). Repeatable')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only calls whose tag KEY matches GLOB (`--tag project=checkout`). Repeatable; all must match')
+            [CompletionResult]::new('--breakdown-csv', '--breakdown-csv', [CompletionResultType]::ParameterName, 'Also write every breakdown (by model, provider, tier, task, day and each --group-by key) as one long CSV: grouping, key, calls, tokens, cost')
+            [CompletionResult]::new('--baseline-report', '--baseline-report', [CompletionResultType]::ParameterName, 'Compare with a previous JSON report: spend change by model, new models, new unpriced models')
+            [CompletionResult]::new('--fail-if-savings-above', '--fail-if-savings-above', [CompletionResultType]::ParameterName, 'Fail when a policy would save more than PCT percent of the spend (more than the team accepts leaving on the table)')
+            [CompletionResult]::new('--fail-if-risk-above', '--fail-if-risk-above', [CompletionResultType]::ParameterName, 'Fail when a policy''s expected degraded answers exceed PCT percent of the calls')
+            [CompletionResult]::new('--fail-if-cost-above', '--fail-if-cost-above', [CompletionResultType]::ParameterName, 'Fail when the logged spend exceeds USD')
+            [CompletionResult]::new('--fail-if-cost-increase-above', '--fail-if-cost-increase-above', [CompletionResultType]::ParameterName, 'Fail when spend grew by more than PCT percent over the --baseline-report')
+            [CompletionResult]::new('--calls-csv', '--calls-csv', [CompletionResultType]::ParameterName, 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)')
+            [CompletionResult]::new('--calls-parquet', '--calls-parquet', [CompletionResultType]::ParameterName, 'Also write the per-call rows (the `--calls-csv` columns) as Parquet, for DuckDB, Spark or a warehouse')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in')
+            [CompletionResult]::new('--risk-calibration', '--risk-calibration', [CompletionResultType]::ParameterName, 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--no-dedupe', '--no-dedupe', [CompletionResultType]::ParameterName, 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once')
+            [CompletionResult]::new('--fail-on-unpriced', '--fail-on-unpriced', [CompletionResultType]::ParameterName, 'Fail when any call''s model is not in the price catalog')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'llm-audit;reconcile' {
             [CompletionResult]::new('--billing', '--billing', [CompletionResultType]::ParameterName, 'Billing exports (files or folders; repeatable)')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every trace file as this format instead of detecting it per file')
@@ -319,6 +357,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('classify', 'classify', [CompletionResultType]::ParameterValue, 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend')
             [CompletionResult]::new('calibrate', 'calibrate', [CompletionResultType]::ParameterValue, 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`')
             [CompletionResult]::new('risk', 'risk', [CompletionResultType]::ParameterValue, 'Inspect the quality-risk model')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day')
             [CompletionResult]::new('pricing', 'pricing', [CompletionResultType]::ParameterValue, 'Inspect and validate the price catalog (and any override files)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a folder)')
@@ -357,6 +396,9 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             break
         }
         'llm-audit;help;risk;priors' {
+            break
+        }
+        'llm-audit;help;merge' {
             break
         }
         'llm-audit;help;reconcile' {

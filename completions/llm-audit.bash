@@ -34,6 +34,9 @@ _llm__audit() {
             llm__audit,help)
                 cmd="llm__audit__subcmd__help"
                 ;;
+            llm__audit,merge)
+                cmd="llm__audit__subcmd__merge"
+                ;;
             llm__audit,policies)
                 cmd="llm__audit__subcmd__policies"
                 ;;
@@ -63,6 +66,9 @@ _llm__audit() {
                 ;;
             llm__audit__subcmd__help,help)
                 cmd="llm__audit__subcmd__help__subcmd__help"
+                ;;
+            llm__audit__subcmd__help,merge)
+                cmd="llm__audit__subcmd__help__subcmd__merge"
                 ;;
             llm__audit__subcmd__help,policies)
                 cmd="llm__audit__subcmd__help__subcmd__policies"
@@ -164,7 +170,7 @@ _llm__audit() {
 
     case "${cmd}" in
         llm__audit)
-            opts="-h -V --help --version analyze compare policies classify calibrate risk reconcile pricing completions help"
+            opts="-h -V --help --version analyze compare policies classify calibrate risk merge reconcile pricing completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,7 +184,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__analyze)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --help --version"
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --shard --emit-partial --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -277,6 +283,14 @@ _llm__audit() {
                     return 0
                     ;;
                 --risk-calibration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --emit-partial)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -492,7 +506,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__help)
-            opts="analyze compare policies classify calibrate risk reconcile pricing completions help"
+            opts="analyze compare policies classify calibrate risk merge reconcile pricing completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -576,6 +590,20 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__help__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -736,6 +764,116 @@ _llm__audit() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__merge)
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "openai anthropic claude-code openai-batch otel openinference langfuse helicone langsmith litellm litellm-payload gemini gemini-cli bedrock codex openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter" -- "${cur}"))
+                    return 0
+                    ;;
+                --rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing-litellm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv markdown html" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timezone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --breakdown-csv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline-report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-if-savings-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-if-risk-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-if-cost-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-if-cost-increase-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --calls-csv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --calls-parquet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --risk-calibration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -28,6 +28,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand classify 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend'
             cand calibrate 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`'
             cand risk 'Inspect the quality-risk model'
+            cand merge 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had'
             cand reconcile 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
             cand pricing 'Inspect and validate the price catalog (and any override files)'
             cand completions 'Print a shell completion script (or write all of them to a folder)'
@@ -58,6 +59,8 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --calls-parquet 'Also write the per-call rows (the `--calls-csv` columns) as Parquet, for DuckDB, Spark or a warehouse'
             cand --policy 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in'
             cand --risk-calibration 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone'
+            cand --shard 'Read only the K-th of N slices of the inputs (every N-th file of the sorted list, starting at the K-th), to spread one audit over N machines; needs --emit-partial'
+            cand --emit-partial 'Write the parsed calls as a partial result to FILE (`-`: stdout) instead of a report; `llm-audit merge` puts partials together into the report a single run would print'
             cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand --no-dedupe 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
@@ -205,6 +208,40 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         }
         &'llm-audit;risk;help;help'= {
         }
+        &'llm-audit;merge'= {
+            cand --input-format 'Read every input as this format instead of detecting it per file'
+            cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
+            cand --format 'Report format (default: from the `--output` file''s extension, else `table`)'
+            cand -o 'Write the report to this file instead of stdout (`-`: stdout)'
+            cand --output 'Write the report to this file instead of stdout (`-`: stdout)'
+            cand --group-by 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated'
+            cand --since 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset'
+            cand --until 'Only calls before this time; a bare date includes that whole day'
+            cand --timezone 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)'
+            cand --model 'Only calls of models matching this glob (logged name or catalog id). Repeatable'
+            cand --provider 'Only calls of this provider (openai, anthropic, google…). Repeatable'
+            cand --tag 'Only calls whose tag KEY matches GLOB (`--tag project=checkout`). Repeatable; all must match'
+            cand --breakdown-csv 'Also write every breakdown (by model, provider, tier, task, day and each --group-by key) as one long CSV: grouping, key, calls, tokens, cost'
+            cand --baseline-report 'Compare with a previous JSON report: spend change by model, new models, new unpriced models'
+            cand --fail-if-savings-above 'Fail when a policy would save more than PCT percent of the spend (more than the team accepts leaving on the table)'
+            cand --fail-if-risk-above 'Fail when a policy''s expected degraded answers exceed PCT percent of the calls'
+            cand --fail-if-cost-above 'Fail when the logged spend exceeds USD'
+            cand --fail-if-cost-increase-above 'Fail when spend grew by more than PCT percent over the --baseline-report'
+            cand --calls-csv 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)'
+            cand --calls-parquet 'Also write the per-call rows (the `--calls-csv` columns) as Parquet, for DuckDB, Spark or a warehouse'
+            cand --policy 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in'
+            cand --risk-calibration 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone'
+            cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
+            cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
+            cand --no-dedupe 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
+            cand --fail-on-unpriced 'Fail when any call''s model is not in the price catalog'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'llm-audit;reconcile'= {
             cand --billing 'Billing exports (files or folders; repeatable)'
             cand --input-format 'Read every trace file as this format instead of detecting it per file'
@@ -286,6 +323,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand classify 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend'
             cand calibrate 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`'
             cand risk 'Inspect the quality-risk model'
+            cand merge 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had'
             cand reconcile 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
             cand pricing 'Inspect and validate the price catalog (and any override files)'
             cand completions 'Print a shell completion script (or write all of them to a folder)'
@@ -314,6 +352,8 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand priors 'The prior degradation rates by tier, task type and capability gap, the checks'' catch rates, and the public sources each rests on'
         }
         &'llm-audit;help;risk;priors'= {
+        }
+        &'llm-audit;help;merge'= {
         }
         &'llm-audit;help;reconcile'= {
         }

@@ -32,6 +32,7 @@ complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "policies" -d 'L
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "classify" -d 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "calibrate" -d 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "risk" -d 'Inspect the quality-risk model'
+complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "merge" -d 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "reconcile" -d 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "pricing" -d 'Inspect and validate the price catalog (and any override files)'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
@@ -85,6 +86,8 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l calls-cs
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l calls-parquet -d 'Also write the per-call rows (the `--calls-csv` columns) as Parquet, for DuckDB, Spark or a warehouse' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l policy -d 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l risk-calibration -d 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l shard -d 'Read only the K-th of N slices of the inputs (every N-th file of the sorted list, starting at the K-th), to spread one audit over N machines; needs --emit-partial' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l emit-partial -d 'Write the parsed calls as a partial result to FILE (`-`: stdout) instead of a report; `llm-audit merge` puts partials together into the report a single run would print' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l no-dedupe -d 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-on-unpriced -d 'Fail when any call\'s model is not in the price catalog'
@@ -247,6 +250,60 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand risk; and __fish_see
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand risk; and __fish_seen_subcommand_from priors" -s V -l version -d 'Print version'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand risk; and __fish_seen_subcommand_from help" -f -a "priors" -d 'The prior degradation rates by tier, task type and capability gap, the checks\' catch rates, and the public sources each rests on'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand risk; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l input-format -d 'Read every input as this format instead of detecting it per file' -r -f -a "openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
+anthropic\t'Anthropic Messages API: request/response pairs or bare responses'
+claude-code\t'Claude Code session transcripts (`~/.claude/projects/**/*.jsonl`)'
+openai-batch\t'OpenAI Batch API output files (and input files, which hold no usage)'
+otel\t'OpenTelemetry GenAI spans as OTLP JSON (the collector\'s file exporter)'
+openinference\t'OpenInference (Arize Phoenix) LLM spans'
+langfuse\t'Langfuse observations export'
+helicone\t'Helicone request export (JSONL or CSV)'
+langsmith\t'LangSmith runs export'
+litellm\t'LiteLLM proxy spend logs (JSONL or CSV of the SpendLogs table)'
+litellm-payload\t'LiteLLM StandardLoggingPayload, as its logging callbacks write it'
+gemini\t'Google Gemini generateContent responses (streamed chunks included)'
+gemini-cli\t'Gemini CLI session files'
+bedrock\t'AWS Bedrock model invocation logs'
+codex\t'Codex CLI rollout files (`~/.codex/sessions/**/rollout-*.jsonl`)'
+openai-usage\t'OpenAI Usage API (completions) JSON or the dashboard usage CSV'
+openai-costs\t'OpenAI Costs API JSON'
+anthropic-usage\t'Anthropic Admin API usage_report (messages) JSON'
+anthropic-cost\t'Anthropic Admin API cost_report JSON'
+aws-cur\t'AWS Cost and Usage Report 2.0 line items (Bedrock), CSV'
+gcp-billing\t'Google Cloud billing export (BigQuery table as CSV or JSONL)'
+azure-cost\t'Azure Cost Management cost and usage details export, CSV'
+openrouter\t'OpenRouter activity export, CSV'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l format -d 'Report format (default: from the `--output` file\'s extension, else `table`)' -r -f -a "table\t'Tables for a terminal, fitted to its width'
+json\t'The full analysis as JSON, with a `schema_version`'
+csv\t'The policy summary as CSV'
+markdown\t'A compact summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`'
+html\t'One self-contained HTML file with charts'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -s o -l output -d 'Write the report to this file instead of stdout (`-`: stdout)' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l since -d 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l until -d 'Only calls before this time; a bare date includes that whole day' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l timezone -d 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l model -d 'Only calls of models matching this glob (logged name or catalog id). Repeatable' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l provider -d 'Only calls of this provider (openai, anthropic, google…). Repeatable' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l tag -d 'Only calls whose tag KEY matches GLOB (`--tag project=checkout`). Repeatable; all must match' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l breakdown-csv -d 'Also write every breakdown (by model, provider, tier, task, day and each --group-by key) as one long CSV: grouping, key, calls, tokens, cost' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l baseline-report -d 'Compare with a previous JSON report: spend change by model, new models, new unpriced models' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-if-savings-above -d 'Fail when a policy would save more than PCT percent of the spend (more than the team accepts leaving on the table)' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-if-risk-above -d 'Fail when a policy\'s expected degraded answers exceed PCT percent of the calls' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-if-cost-above -d 'Fail when the logged spend exceeds USD' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-if-cost-increase-above -d 'Fail when spend grew by more than PCT percent over the --baseline-report' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l calls-csv -d 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l calls-parquet -d 'Also write the per-call rows (the `--calls-csv` columns) as Parquet, for DuckDB, Spark or a warehouse' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l policy -d 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l risk-calibration -d 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l no-dedupe -d 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-on-unpriced -d 'Fail when any call\'s model is not in the price catalog'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -s V -l version -d 'Print version'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -l billing -d 'Billing exports (files or folders; repeatable)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand reconcile" -l input-format -d 'Read every trace file as this format instead of detecting it per file' -r -f -a "openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
 anthropic\t'Anthropic Messages API: request/response pairs or bare responses'
@@ -314,16 +371,17 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -l dir -d 'Write completions for every supported shell into this folder instead' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "analyze" -d 'Price, classify and replay every call in the given logs, and print the report'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "compare" -d 'Replay the logs under several routing policies and print them side by side: cost, savings (risk-free and with risk), latency, calls routed and blocked, quality risk, and which policies are dominated on cost and risk'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "policies" -d 'List the built-in routing policies, show one, or validate policy files'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "classify" -d 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "calibrate" -d 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "risk" -d 'Inspect the quality-risk model'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "reconcile" -d 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "pricing" -d 'Inspect and validate the price catalog (and any override files)'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk reconcile pricing completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "analyze" -d 'Price, classify and replay every call in the given logs, and print the report'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "compare" -d 'Replay the logs under several routing policies and print them side by side: cost, savings (risk-free and with risk), latency, calls routed and blocked, quality risk, and which policies are dominated on cost and risk'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "policies" -d 'List the built-in routing policies, show one, or validate policy files'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "classify" -d 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "calibrate" -d 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "risk" -d 'Inspect the quality-risk model'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "merge" -d 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "reconcile" -d 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "pricing" -d 'Inspect and validate the price catalog (and any override files)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from policies" -f -a "list" -d 'The built-in policies with their rules (the default)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from policies" -f -a "show" -d 'Print a built-in policy\'s file, to start your own from'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from policies" -f -a "check" -d 'Validate policy files: syntax, match conditions, actions and model names against the catalog. Errors give the line; exits 2 on the first bad file'

@@ -8,6 +8,7 @@ use clap_complete::Shell;
 
 use crate::export::{AnalysisFormat, ReportFormat};
 use crate::ingest::InputFormat;
+use crate::pipeline::partial::Shard;
 
 /// Audit LLM spend from the logs you already have, and see what cheaper routing would save.
 ///
@@ -16,7 +17,8 @@ use crate::ingest::InputFormat;
 /// cost, latency and quality-risk side by side. Nothing leaves your machine.
 ///
 /// Exit codes: 0 success; 1 a --fail-* gate tripped (the reason is on stderr); 2 error (bad
-/// arguments, unreadable input paths, invalid catalog or policy file).
+/// arguments, unreadable input paths, invalid catalog or policy file, partials `merge` cannot
+/// put together).
 #[derive(Debug, Parser)]
 #[command(
     name = "llm-audit",
@@ -47,6 +49,10 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Inspect the quality-risk model.
     Risk(RiskCommand),
+    /// Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is
+    /// byte for byte the one a single `analyze` over all the inputs prints. Pass the same
+    /// pricing, rules, policy and report flags as the shards had.
+    Merge(MergeArgs),
     /// Compare traces with billing exports: how much of the bill the traces explain, per
     /// provider, model and day.
     Reconcile(ReconcileArgs),
@@ -65,6 +71,14 @@ pub struct InputArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How records are read, priced and classified: what `merge` needs to repeat as the shards had
+/// it.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
     /// Read every input as this format instead of detecting it per file.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
@@ -95,6 +109,30 @@ pub struct AnalyzeArgs {
     #[command(flatten)]
     pub report: ReportArgs,
 
+    #[command(flatten)]
+    pub calls: CallsArgs,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+
+    /// Read only the K-th of N slices of the inputs (every N-th file of the sorted list,
+    /// starting at the K-th), to spread one audit over N machines; needs --emit-partial.
+    #[arg(long, value_name = "K/N", requires = "emit_partial")]
+    pub shard: Option<Shard>,
+
+    /// Write the parsed calls as a partial result to FILE (`-`: stdout) instead of a report;
+    /// `llm-audit merge` puts partials together into the report a single run would print.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["output", "breakdown_csv", "calls_csv", "calls_parquet"]
+    )]
+    pub emit_partial: Option<PathBuf>,
+}
+
+/// Per-call outputs besides the report.
+#[derive(Debug, Args)]
+pub struct CallsArgs {
     /// Also write one CSV row per call (ids, tokens, cost, classification; never prompt text).
     #[arg(long, value_name = "FILE")]
     pub calls_csv: Option<PathBuf>,
@@ -103,6 +141,23 @@ pub struct AnalyzeArgs {
     /// or a warehouse.
     #[arg(long, value_name = "FILE")]
     pub calls_parquet: Option<PathBuf>,
+}
+
+/// `llm-audit merge`: partial results in, the report of a single run out.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Partial results written by `analyze --emit-partial` (`-` reads one from stdin).
+    #[arg(required = true, value_name = "PARTIAL")]
+    pub partials: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub calls: CallsArgs,
 
     #[command(flatten)]
     pub policy: PolicyArgs,

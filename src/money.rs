@@ -8,7 +8,19 @@ use std::ops::{Add, AddAssign, Sub};
 pub const PICO_PER_USD: i128 = 1_000_000_000_000;
 
 /// An amount of US dollars, held as integer pico-dollars.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Money(i128);
 
 impl Money {

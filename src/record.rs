@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// Exclusive token buckets of one call. Reasoning is a subset of `output`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TokenBuckets {
     /// Input tokens billed at the plain input rate (not read from or written to a cache).
     pub input: u64,
@@ -50,7 +50,19 @@ impl TokenBuckets {
 }
 
 /// The provider that served (or would serve) a call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Provider {
     OpenAi,
     Anthropic,
@@ -103,7 +115,19 @@ impl fmt::Display for Provider {
 }
 
 /// A service tier the provider bills apart from standard, by the name it reports as served.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum ServiceTier {
     #[default]
     Standard,
@@ -150,7 +174,9 @@ impl ServiceTier {
 }
 
 /// Where a request ran, when the provider charges more for it than for global processing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Residency {
     /// Anthropic API `inference_geo: "us"`.
     InferenceGeoUs,
@@ -221,7 +247,7 @@ pub struct CallText {
 }
 
 /// A repeated prompt prefix (system prompt and tool definitions) that a prompt cache could serve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PromptPrefix {
     /// Stable hash of the prefix content.
     pub hash: u64,
@@ -273,7 +299,7 @@ pub struct CallRecord {
 
 /// One line of a billing export: usage and/or billed cost of a model over a period. Buckets are
 /// aggregates, kept apart from per-call records and never counted as calls.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsageBucket {
     /// Provider the bill is for (the model's maker when the export is a cloud's, e.g. Bedrock).
     pub provider: Provider,

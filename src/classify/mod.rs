@@ -42,7 +42,9 @@ pub const MODERATE_THRESHOLD: f32 = 0.22;
 pub const COMPLEX_THRESHOLD: f32 = 0.42;
 
 /// Complexity tier, ordered from easiest to hardest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Tier {
     Trivial,
     Simple,
@@ -92,7 +94,9 @@ impl fmt::Display for Tier {
 }
 
 /// What kind of work a call asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Task {
     Extraction,
     Classification,
@@ -158,7 +162,9 @@ impl fmt::Display for Task {
 
 /// How a call's output can be checked mechanically, so that a cheaper model's failure is
 /// caught and the call escalated (a cascade) instead of shipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Verifiable {
     /// A JSON schema or JSON mode was requested: the answer is validated against it.
     JsonSchema,
@@ -212,7 +218,7 @@ impl fmt::Display for Verifiable {
 }
 
 /// The verdict on one call.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Classification {
     /// Complexity score in [0, 1].
     pub complexity: f32,

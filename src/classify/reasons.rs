@@ -160,7 +160,9 @@ impl Reason {
 }
 
 /// A set of [`Reason`]s packed into one word, cheap to keep for every call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Reasons(u64);
 
 impl Reasons {

@@ -2,14 +2,14 @@
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
-
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::aggregate::{Filter, GroupKey, Grouping, Summary, Zone};
 use crate::classify::ClassifyRules;
-use crate::cli::{AnalyzeArgs, InputArgs, PolicyArgs, ReportArgs};
+use crate::cli::{AnalyzeArgs, CallsArgs, InputArgs, PolicyArgs, ReadArgs, ReportArgs};
 use crate::commands::ExitStatus;
 use crate::commands::pricing::load_catalog;
 use crate::export::{
@@ -18,7 +18,10 @@ use crate::export::{
 };
 use crate::gates::Gates;
 use crate::ingest::{InputSource, discover_sources};
-use crate::pipeline::{RowContext, RunOptions, RunOutput, retain_rows, run as run_pipeline};
+use crate::pipeline::partial::{PartialSettings, Shard, write_partial};
+use crate::pipeline::{
+    RowContext, RunOptions, RunOutput, retain_rows, run as run_pipeline, run_selected,
+};
 use crate::policy::{
     DEFAULT_POLICIES, LatencyModels, Policy, PolicyOutcome, Priors, ReplayInput, Tokenizers,
     load_policy, replay,
@@ -42,6 +45,11 @@ pub struct InputSettings {
 impl InputSettings {
     pub fn from_args(args: InputArgs) -> anyhow::Result<InputSettings> {
         let sources = discover_sources(&args.paths)?;
+        InputSettings::new(sources, args.read)
+    }
+
+    /// Settings for reading `sources` (none for `merge`, which reads partials).
+    pub fn new(sources: Vec<InputSource>, args: ReadArgs) -> anyhow::Result<InputSettings> {
         let catalog = load_catalog(&args.pricing)?;
         let rules = match &args.rules {
             Some(path) => ClassifyRules::from_file(path)?,
@@ -80,6 +88,47 @@ impl InputSettings {
             count_text_tokens: &self.count_text_tokens,
         };
         run_pipeline(&self.sources, context, self.options)
+    }
+
+    /// What the rows depend on besides the logs: partials are merged only under the same.
+    pub fn partial_settings(&self) -> PartialSettings {
+        PartialSettings {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            catalog: self.catalog.fingerprint(),
+            rules: xxh3_64(format!("{:?}", self.rules).as_bytes()),
+            input_format: self.options.forced_format,
+            tag_keys: self.tag_keys.clone(),
+            count_text_tokens: self.count_text_tokens.clone(),
+        }
+    }
+
+    /// Reads the sources `shard` takes (all without one) and writes them as a partial result
+    /// to `path` (`-`: stdout).
+    pub fn emit_partial(&self, shard: Option<Shard>, path: &Path) -> anyhow::Result<()> {
+        let context = RowContext {
+            catalog: &self.catalog,
+            rules: &self.rules,
+            tag_keys: &self.tag_keys,
+            count_text_tokens: &self.count_text_tokens,
+        };
+        let takes = |index: u32| shard.is_none_or(|shard| shard.takes(index));
+        let processed: Vec<u32> = (0..self.sources.len() as u32)
+            .filter(|&i| takes(i))
+            .collect();
+        let results = run_selected(&self.sources, context, self.options, takes);
+        let listing: Vec<String> = self.sources.iter().map(InputSource::display_name).collect();
+        let settings = self.partial_settings();
+        let write = |out: &mut dyn Write| {
+            write_partial(out, &settings, &listing, shard, processed.clone(), &results)
+        };
+        if path.as_os_str() == "-" {
+            write(&mut std::io::stdout().lock()).context("writing the partial to stdout")?;
+        } else {
+            let mut file =
+                File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            write(&mut file).with_context(|| format!("writing {}", path.display()))?;
+        }
+        Ok(())
     }
 }
 
@@ -167,8 +216,11 @@ impl PolicySettings {
     /// Runs the pipeline, keeps the calls the view's filter keeps, and replays them: the
     /// analysis both `analyze` and `compare` print.
     pub fn analyze(&self, input: &InputSettings, view: &View) -> Analysis {
-        let mut run = input.run();
-        let catalog = &input.catalog;
+        self.analyze_run(input.run(), &input.catalog, view)
+    }
+
+    /// Keeps the calls of a finished run that the view's filter keeps, and replays them.
+    pub fn analyze_run(&self, mut run: RunOutput, catalog: &PriceCatalog, view: &View) -> Analysis {
         if !view.filter.is_empty() {
             let keep = run
                 .rows
@@ -381,15 +433,25 @@ pub struct AnalyzeSettings {
 
 impl AnalyzeSettings {
     pub fn from_args(args: AnalyzeArgs) -> anyhow::Result<AnalyzeSettings> {
-        let mut input = InputSettings::from_args(args.input)?;
-        let policy = PolicySettings::from_args(args.policy, &mut input)?;
-        let report = ReportSettings::from_args(args.report, &mut input)?;
+        let input = InputSettings::from_args(args.input)?;
+        AnalyzeSettings::with_input(input, args.policy, args.report, args.calls)
+    }
+
+    /// The settings for reading with `input` (`merge` reads partials instead of logs).
+    pub fn with_input(
+        mut input: InputSettings,
+        policy: PolicyArgs,
+        report: ReportArgs,
+        calls: CallsArgs,
+    ) -> anyhow::Result<AnalyzeSettings> {
+        let policy = PolicySettings::from_args(policy, &mut input)?;
+        let report = ReportSettings::from_args(report, &mut input)?;
         Ok(AnalyzeSettings {
             input,
             policy,
             report,
-            calls_csv: create_output(args.calls_csv)?,
-            calls_parquet: args.calls_parquet,
+            calls_csv: create_output(calls.calls_csv)?,
+            calls_parquet: calls.calls_parquet,
         })
     }
 }
@@ -417,9 +479,15 @@ pub struct Analysis {
 
 /// Runs the pipeline and the replays, and completes the report (baseline diff, gates).
 pub fn analyze(settings: &AnalyzeSettings) -> Analysis {
-    let mut analysis = settings
-        .policy
-        .analyze(&settings.input, &settings.report.view);
+    analyze_run(settings, settings.input.run())
+}
+
+/// Replays a finished run (read from logs, or merged from partials) and completes the report.
+pub fn analyze_run(settings: &AnalyzeSettings, run: RunOutput) -> Analysis {
+    let mut analysis =
+        settings
+            .policy
+            .analyze_run(run, &settings.input.catalog, &settings.report.view);
     settings.report.complete(&mut analysis.report);
     analysis
 }
@@ -436,8 +504,21 @@ pub fn warn_unpriced(report: &Report) {
 }
 
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitStatus> {
+    let (shard, emit_partial) = (args.shard, args.emit_partial.clone());
     let mut settings = AnalyzeSettings::from_args(args)?;
+    if let Some(path) = emit_partial {
+        settings.input.emit_partial(shard, &path)?;
+        return Ok(ExitStatus::Success);
+    }
     let analysis = analyze(&settings);
+    write_outputs(&mut settings, analysis)
+}
+
+/// Writes the per-call files and the report of a finished analysis; returns the exit status.
+pub fn write_outputs(
+    settings: &mut AnalyzeSettings,
+    analysis: Analysis,
+) -> anyhow::Result<ExitStatus> {
     if let Some((path, writer)) = settings.calls_csv.as_mut() {
         CallsCsvWriter::write(
             &analysis.run,

@@ -5,6 +5,7 @@ pub mod calibrate;
 pub mod classify;
 pub mod compare;
 pub mod completions;
+pub mod merge;
 pub mod policies;
 pub mod pricing;
 pub mod reconcile;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Classify(args) => classify::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Risk(command) => risk::run(command),
+        Command::Merge(args) => merge::run(args),
         Command::Reconcile(args) => reconcile::run(args),
         Command::Pricing(args) => pricing::run(args),
         Command::Completions(args) => completions::run(args),

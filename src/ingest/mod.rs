@@ -19,6 +19,7 @@ mod openai;
 mod openai_batch;
 mod openinference;
 mod otel;
+mod remote;
 mod source;
 #[cfg(test)]
 mod test_support;
@@ -30,12 +31,25 @@ pub use csv_row::{CsvHeaders, CsvRow};
 pub use detect::{
     Container, detect_csv, detect_document, detect_format, detect_value, sniff_container,
 };
+pub use remote::{RemoteObject, RemoteReader, is_object_url};
 pub use source::{InputSource, SourceError, discover_sources, open_source};
 
 use crate::record::{CallRecord, UsageBucket};
 
 /// The formats `analyze` reads: per-call traces and logs, and billing exports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum InputFormat {
     /// OpenAI Chat Completions and Responses API: request/response pairs or bare responses.
     Openai,
@@ -190,7 +204,9 @@ impl fmt::Display for InputFormat {
 }
 
 /// Why a record that parsed fine is not a billable call. Each is a stable report key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum SkipReason {
     UserMessage,
     DuplicateContentBlock,

@@ -1,4 +1,5 @@
-//! Input sources: files, directories walked recursively, and stdin (`-`), with gzip and zstd
+//! Input sources: files, directories walked recursively, stdin (`-`), and objects in object
+//! storage (`s3://`, `gs://`, `az://` URLs, see [`super::remote`]), with gzip and zstd
 //! decompressed transparently (by extension or by magic bytes).
 
 use std::fs::File;
@@ -7,11 +8,15 @@ use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 
+use super::remote::{self, RemoteObject};
+
 /// Where one stream of lines comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputSource {
     File(PathBuf),
     Stdin,
+    /// An object in a bucket, named by its URL.
+    Object(RemoteObject),
 }
 
 impl InputSource {
@@ -20,14 +25,17 @@ impl InputSource {
         match self {
             InputSource::File(path) => path.display().to_string(),
             InputSource::Stdin => "-".to_string(),
+            InputSource::Object(object) => object.url.clone(),
         }
     }
 
-    /// Size on disk (compressed size for compressed files), for progress; 0 for stdin.
+    /// Size on disk or in the bucket (compressed size for compressed files), for progress;
+    /// 0 for stdin.
     pub fn size_hint(&self) -> u64 {
         match self {
             InputSource::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
             InputSource::Stdin => 0,
+            InputSource::Object(object) => object.size,
         }
     }
 }
@@ -41,10 +49,15 @@ pub enum SourceError {
     Io { path: String, source: io::Error },
     #[error("stdin (`-`) given more than once")]
     StdinTwice,
+    /// An object-storage URL that cannot be listed or read (no such bucket or object, no
+    /// credentials, an unreachable endpoint).
+    #[error("{url}: {reason}")]
+    Remote { url: String, reason: String },
 }
 
-/// File names read when walking a directory: JSON Lines, JSON and CSV, possibly compressed.
-fn is_log_file(path: &Path) -> bool {
+/// File names read when walking a directory or listing a prefix: JSON Lines, JSON and CSV,
+/// possibly compressed.
+pub(super) fn is_log_file(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -59,7 +72,8 @@ fn is_log_file(path: &Path) -> bool {
 }
 
 /// Expands the command-line paths into sources: files as given, directories walked
-/// recursively (log files only, in sorted order, so runs are repeatable), `-` for stdin.
+/// recursively (log files only, in sorted order, so runs are repeatable), `-` for stdin, and
+/// object-storage URLs: an object as given, a prefix listed like a directory.
 pub fn discover_sources(paths: &[PathBuf]) -> Result<Vec<InputSource>, SourceError> {
     let mut sources = Vec::new();
     for path in paths {
@@ -68,6 +82,11 @@ pub fn discover_sources(paths: &[PathBuf]) -> Result<Vec<InputSource>, SourceErr
                 return Err(SourceError::StdinTwice);
             }
             sources.push(InputSource::Stdin);
+            continue;
+        }
+        if let Some(url) = path.to_str().filter(|p| remote::is_object_url(p)) {
+            let objects = remote::discover(url)?;
+            sources.extend(objects.into_iter().map(InputSource::Object));
             continue;
         }
         let metadata = std::fs::metadata(path).map_err(|err| match err.kind() {
@@ -103,7 +122,7 @@ const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
 
 /// Opens a source as a decompressed byte stream. `progress`, if given, advances by the bytes
-/// read from disk (before decompression, so it matches the file sizes).
+/// read from disk or the network (before decompression, so it matches the sizes).
 pub fn open_source(
     source: &InputSource,
     progress: Option<&indicatif::ProgressBar>,
@@ -111,6 +130,7 @@ pub fn open_source(
     let mut raw: Box<dyn Read + Send> = match source {
         InputSource::File(path) => Box::new(File::open(path)?),
         InputSource::Stdin => Box::new(io::stdin()),
+        InputSource::Object(object) => Box::new(remote::open(object)?),
     };
     if let Some(bar) = progress {
         raw = Box::new(bar.wrap_read(raw));

@@ -10,7 +10,7 @@ use crate::ingest::SkipReason;
 pub const ERROR_SAMPLES: usize = 20;
 
 /// A line that could not be read as a call.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct LineError {
     pub source: u32,
     pub line: u64,
@@ -18,7 +18,7 @@ pub struct LineError {
 }
 
 /// Counts for one source or for a whole run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Accounting {
     /// Records read: non-empty lines, CSV rows, spans of a batch, lines of a bill.
     pub records: u64,

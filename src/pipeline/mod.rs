@@ -5,6 +5,7 @@
 mod accounting;
 mod chunks;
 mod intern;
+pub mod partial;
 mod retries;
 mod row;
 
@@ -18,7 +19,7 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 use serde_json::value::RawValue;
 
 pub use accounting::{Accounting, ERROR_SAMPLES, LineError};
-pub use chunks::{CHUNK_BYTES, Chunk, ChunkReader};
+pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader};
 pub use retries::{RetryStats, group_retries};
 pub use row::{CallFlags, CallRow};
 
@@ -62,7 +63,7 @@ pub struct SourceSummary {
 }
 
 /// A billing-export line, with where it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BucketRow {
     pub source: u32,
     pub line: u64,
@@ -112,9 +113,15 @@ enum Work {
     },
 }
 
-struct ChunkResult {
-    source: u32,
-    seq: u32,
+/// What one piece of work (a chunk, a file read in order, a document) produced, with its own
+/// interned names: the unit results are put back in order from, and that partial results
+/// (`--emit-partial`) carry.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct ChunkResult {
+    /// Index of the source in the run's source list.
+    pub source: u32,
+    /// Position within the source (`u32::MAX` for a read error).
+    pub seq: u32,
     format: Option<InputFormat>,
     accounting: Accounting,
     models: Vec<String>,
@@ -124,6 +131,23 @@ struct ChunkResult {
     buckets: Vec<BucketRow>,
     stated_cost: Money,
     stated_cost_calls: u64,
+}
+
+impl ChunkResult {
+    /// Moves the result to the source `base` places further down the list (a merge puts the
+    /// sources of several runs one after another).
+    pub fn shift_source(&mut self, base: u32) {
+        self.source += base;
+        for row in &mut self.rows {
+            row.source += base;
+        }
+        for bucket in &mut self.buckets {
+            bucket.source += base;
+        }
+        for error in &mut self.accounting.error_samples {
+            error.source += base;
+        }
+    }
 }
 
 /// The message for records of a file no adapter recognised.
@@ -163,18 +187,41 @@ pub type TagSet = Vec<(String, String)>;
 
 /// Reads, parses, prices and classifies every record of `sources`.
 pub fn run(sources: &[InputSource], context: RowContext<'_>, options: RunOptions) -> RunOutput {
-    let bar = options.progress.then(|| progress_bar(sources));
+    let results = run_selected(sources, context, options, |_| true);
+    let names = sources.iter().map(InputSource::display_name).collect();
+    assemble(names, results, options.keep_duplicates)
+}
+
+/// Reads, parses, prices and classifies the records of the sources `selected` picks (by index),
+/// and returns the pieces in input order, not yet put together: a shard's partial result.
+pub fn run_selected(
+    sources: &[InputSource],
+    context: RowContext<'_>,
+    options: RunOptions,
+    selected: impl Fn(u32) -> bool,
+) -> Vec<ChunkResult> {
+    let picked: Vec<(u32, InputSource)> = sources
+        .iter()
+        .enumerate()
+        .map(|(index, source)| (index as u32, source.clone()))
+        .filter(|(index, _)| selected(*index))
+        .collect();
+    let bar = options
+        .progress
+        .then(|| progress_bar(picked.iter().map(|(_, s)| s.size_hint()).sum()));
     let queue_depth = 2 * rayon::current_num_threads();
     let (sender, receiver) = sync_channel::<Work>(queue_depth);
-    let reader_sources = sources.to_vec();
     let reader_bar = bar.clone();
+    let pool = BufferPool::default();
+    let reader_pool = pool.clone();
     let reader = std::thread::spawn(move || {
-        for (index, source) in reader_sources.iter().enumerate() {
+        for (index, source) in &picked {
             if !read_source(
-                index as u32,
+                *index,
                 source,
                 options.forced_format,
                 reader_bar.as_ref(),
+                &reader_pool,
                 &sender,
             ) {
                 return;
@@ -184,7 +231,7 @@ pub fn run(sources: &[InputSource], context: RowContext<'_>, options: RunOptions
     let mut results: Vec<ChunkResult> = receiver
         .into_iter()
         .par_bridge()
-        .map(|work| process(work, context))
+        .map(|work| process(work, context, &pool))
         .collect();
     // The reader only ends early when the receiving side is gone, which cannot happen here.
     let _ = reader.join();
@@ -192,7 +239,7 @@ pub fn run(sources: &[InputSource], context: RowContext<'_>, options: RunOptions
         bar.finish_and_clear();
     }
     results.sort_by_key(|r| (r.source, r.seq));
-    assemble(sources, results, options.keep_duplicates)
+    results
 }
 
 /// Runs the pipeline over a folder of the crate (`fixtures/logs`, say) with the given catalog
@@ -210,8 +257,8 @@ pub fn run_fixture(dir: &str, catalog: &PriceCatalog, rules: &ClassifyRules) -> 
     run(&sources, context, RunOptions::default())
 }
 
-fn progress_bar(sources: &[InputSource]) -> ProgressBar {
-    let total: u64 = sources.iter().map(InputSource::size_hint).sum();
+/// A bar over `total` bytes of input.
+fn progress_bar(total: u64) -> ProgressBar {
     let bar = ProgressBar::new(total);
     let style =
         ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
@@ -227,6 +274,7 @@ fn read_source(
     source: &InputSource,
     forced: Option<InputFormat>,
     bar: Option<&ProgressBar>,
+    pool: &BufferPool,
     sender: &SyncSender<Work>,
 ) -> bool {
     let read_error = |line: u64, message: String| Work::ReadError {
@@ -242,7 +290,7 @@ fn read_source(
                 .is_ok();
         }
     };
-    let mut reader = ChunkReader::new(stream, index);
+    let mut reader = ChunkReader::with_pool(stream, index, pool.clone());
     let first = match reader.next_chunk() {
         Ok(Some(chunk)) => chunk,
         Ok(None) => return true,
@@ -476,7 +524,8 @@ impl<'c> Collector<'c> {
     }
 }
 
-fn process(work: Work, context: RowContext<'_>) -> ChunkResult {
+/// Parses one piece of work; chunk buffers go back to `pool` for the reader.
+fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResult {
     match work {
         Work::Chunk(chunk, format, container) => {
             let mut collector = Collector::new(context, chunk.source);
@@ -496,6 +545,7 @@ fn process(work: Work, context: RowContext<'_>) -> ChunkResult {
                     }
                 }
             }
+            pool.give(chunk.bytes);
             collector.into_result(chunk.seq, format)
         }
         Work::Stream {
@@ -562,6 +612,7 @@ fn read_lines_in_order(
         for (line_no, line) in chunk.lines() {
             collector.line(parser.as_mut(), line_no, line);
         }
+        rest.recycle(chunk.bytes);
     }
     collector.finish(parser.as_mut());
 }
@@ -780,22 +831,26 @@ fn record_hash(record: &CallRecord) -> String {
     format!("h:{hash:016x}")
 }
 
-/// Puts chunk results together in input order, interns model names and merges duplicate lines.
-fn assemble(
-    sources: &[InputSource],
-    results: Vec<ChunkResult>,
-    keep_duplicates: bool,
-) -> RunOutput {
+/// Puts chunk results (sorted by source and position) together in input order, interns model
+/// names and merges duplicate lines. `names` are the sources' names, by index.
+pub fn assemble(names: Vec<String>, results: Vec<ChunkResult>, keep_duplicates: bool) -> RunOutput {
     let mut output = RunOutput {
-        sources: sources
-            .iter()
-            .map(|s| SourceSummary {
-                name: s.display_name(),
+        sources: names
+            .into_iter()
+            .map(|name| SourceSummary {
+                name,
                 ..SourceSummary::default()
             })
             .collect(),
         ..RunOutput::default()
     };
+    // Sized once: growing by doubling would keep up to twice the rows' memory, and copy them.
+    output
+        .rows
+        .reserve_exact(results.iter().map(|r| r.rows.len()).sum());
+    output
+        .buckets
+        .reserve_exact(results.iter().map(|r| r.buckets.len()).sum());
     let mut models: Interner<String> = Interner::default();
     let mut tag_sets = Interner::starting_with(TagSet::new());
     let mut sessions = Interner::starting_with(String::new());
@@ -854,7 +909,9 @@ fn losers<'r, K: std::hash::Hash + Eq>(
     rows: &'r [CallRow],
     key: impl Fn(&'r CallRow) -> Option<K>,
 ) -> Vec<bool> {
-    let mut keeper: HashMap<K, usize> = HashMap::new();
+    // Keys are ids the logs wrote; a fast fixed hasher (no DoS to fear from one's own logs) keeps
+    // this serial pass short.
+    let mut keeper: HashMap<K, usize, foldhash::fast::FixedState> = HashMap::default();
     let mut dropped = vec![false; rows.len()];
     for (index, row) in rows.iter().enumerate() {
         let Some(key) = key(row) else {

@@ -10,7 +10,7 @@ use crate::record::{
 };
 
 /// Request traits that policies look at.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CallFlags {
     pub streamed: bool,
     pub interactive: bool,
@@ -66,7 +66,7 @@ impl CallFlags {
 }
 
 /// One priced, classified call.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallRow {
     pub source: u32,
     pub line: u64,

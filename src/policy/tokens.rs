@@ -15,7 +15,7 @@ const EMBEDDED_TOKENIZERS: &str = include_str!("../../data/tokenizers.toml");
 pub struct TokenizerFamily(u8);
 
 /// Token counts of a call's prompt text under the tokenizers compiled into the binary.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TextTokens {
     /// Tokens under OpenAI's o200k_base (GPT-4o, GPT-4.1, GPT-5.x, o-series).
     pub o200k: u32,

@@ -1052,6 +1052,14 @@ impl PriceCatalog {
         Ok(catalog)
     }
 
+    /// A hash of every price and deployment name: equal for catalogs that price alike, so
+    /// partial results made with one are only merged under the same prices.
+    pub fn fingerprint(&self) -> u64 {
+        let deployments: BTreeMap<&String, &String> = self.deployments.iter().collect();
+        let text = format!("{:?}{deployments:?}", self.entries);
+        xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+    }
+
     /// Every entry, in file order.
     pub fn entries(&self) -> &[ModelPrice] {
         &self.entries

@@ -1,0 +1,32 @@
+//! `llm-audit merge`: partial results of sharded runs in, the report of one run over all their
+//! inputs out.
+
+use std::fs::File;
+
+use anyhow::Context;
+
+use crate::cli::MergeArgs;
+use crate::commands::ExitStatus;
+use crate::commands::analyze::{AnalyzeSettings, InputSettings, analyze_run, write_outputs};
+use crate::pipeline::assemble;
+use crate::pipeline::partial::{Partial, merge_partials};
+
+pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
+    let input = InputSettings::new(Vec::new(), args.read)?;
+    let mut settings = AnalyzeSettings::with_input(input, args.policy, args.report, args.calls)?;
+    let mut partials = Vec::with_capacity(args.partials.len());
+    for path in &args.partials {
+        let partial = if path.as_os_str() == "-" {
+            Partial::read("-", std::io::stdin().lock())?
+        } else {
+            let name = path.display().to_string();
+            let file = File::open(path).with_context(|| format!("opening {name}"))?;
+            Partial::read(&name, file)?
+        };
+        partials.push(partial);
+    }
+    let (names, results) = merge_partials(partials, &settings.input.partial_settings())?;
+    let run = assemble(names, results, settings.input.options.keep_duplicates);
+    let analysis = analyze_run(&settings, run);
+    write_outputs(&mut settings, analysis)
+}

@@ -1,0 +1,238 @@
+//! The benchmark log generator (`examples/genlogs`) writes logs llm-audit reads as intended:
+//! for every format a small sample goes through the real binary, whose report must name the
+//! format and count exactly the records, calls, skips and tokens the generator says it wrote,
+//! with no error and no unpriced call. The same seed gives the same bytes.
+
+#[path = "../examples/genlogs/mod.rs"]
+mod genlogs;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use genlogs::{Format, Stats};
+use serde_json::Value;
+
+/// The sample size: big enough for several conversations or sessions of each format, small
+/// enough that the six debug-build runs take about a second.
+const SAMPLE: &str = "200K";
+
+/// Runs `llm-audit analyze --format json` on `path` and returns the report.
+fn analyze(path: &Path) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_llm-audit"))
+        .args(["analyze", "-q", "--format", "json"])
+        .arg(path)
+        .output()
+        .expect("run llm-audit");
+    assert!(
+        output.status.success(),
+        "llm-audit failed on {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the report is JSON")
+}
+
+/// Every file under `path` (or `path` itself), in order, with its bytes.
+fn contents(path: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    if path.is_file() {
+        return vec![(PathBuf::new(), std::fs::read(path).expect("read sample"))];
+    }
+    let mut files = Vec::new();
+    let mut pending = vec![path.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("list sample") {
+            let entry = entry.expect("list sample");
+            let child = entry.path();
+            if child.is_dir() {
+                pending.push(child);
+            } else {
+                let relative = child
+                    .strip_prefix(path)
+                    .expect("under the sample")
+                    .to_path_buf();
+                files.push((relative, std::fs::read(&child).expect("read sample")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Sums a token bucket over the report's providers (every call is under exactly one).
+fn report_tokens(report: &Value, bucket: &str) -> u64 {
+    report["by_provider"]
+        .as_array()
+        .expect("by_provider")
+        .iter()
+        .map(|group| group[bucket].as_u64().expect("a token count"))
+        .sum()
+}
+
+/// Checks one format's report against what the generator wrote.
+fn check_report(format: Format, stats: &Stats, report: &Value) {
+    let name = format.name();
+    let inputs = report["inputs"].as_array().expect("inputs");
+    assert_eq!(inputs.len() as u64, stats.files, "{name}: files read");
+    for input in inputs {
+        assert_eq!(
+            input["format"], name,
+            "{name}: detected format of {}",
+            input["path"]
+        );
+    }
+    assert_eq!(report["records"], stats.records, "{name}: records");
+    assert_eq!(report["calls"], stats.calls, "{name}: calls");
+    assert_eq!(
+        report["errors"], 0,
+        "{name}: errors {}",
+        report["error_samples"]
+    );
+    let expected_skips: BTreeMap<String, u64> = stats
+        .skipped
+        .iter()
+        .map(|(reason, count)| (reason.to_string(), *count))
+        .collect();
+    let skips: BTreeMap<String, u64> =
+        serde_json::from_value(report["skipped"].clone()).expect("skips by reason");
+    assert_eq!(skips, expected_skips, "{name}: skipped records by reason");
+    assert_eq!(
+        report["baseline"]["unpriced_calls"], 0,
+        "{name}: {}",
+        report["unpriced_models"]
+    );
+    assert!(stats.calls > 0, "{name}: the sample holds calls");
+    let tokens = &stats.tokens;
+    let buckets = [
+        ("input_tokens", tokens.input),
+        ("cache_read_tokens", tokens.cache_read),
+        ("cache_write_5m_tokens", tokens.cache_write_5m),
+        ("cache_write_1h_tokens", tokens.cache_write_1h),
+        ("output_tokens", tokens.output),
+        ("reasoning_tokens", tokens.reasoning),
+    ];
+    for (bucket, expected) in buckets {
+        assert_eq!(report_tokens(report, bucket), expected, "{name}: {bucket}");
+    }
+}
+
+#[test]
+fn every_format_is_read_as_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bytes = genlogs::parse_size(SAMPLE).expect("a size");
+    for format in Format::ALL {
+        let out = dir.path().join(format.name());
+        let stats = genlogs::generate(format, bytes, 7, &out).expect("generate");
+        assert_eq!(
+            out.is_dir(),
+            format.is_tree(),
+            "{}: file or tree",
+            format.name()
+        );
+        assert!(
+            stats.bytes >= bytes,
+            "{}: {} bytes written",
+            format.name(),
+            stats.bytes
+        );
+        check_report(format, &stats, &analyze(&out));
+    }
+}
+
+#[test]
+fn same_seed_same_bytes_other_seed_other_bytes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bytes = genlogs::parse_size("64K").expect("a size");
+    for format in Format::ALL {
+        let write = |seed: u64, label: &str| {
+            let out = dir.path().join(format!("{}-{label}", format.name()));
+            let stats = genlogs::generate(format, bytes, seed, &out).expect("generate");
+            (stats, contents(&out))
+        };
+        let (first_stats, first) = write(3, "a");
+        let (second_stats, second) = write(3, "b");
+        let (_, other) = write(4, "c");
+        assert!(
+            first == second,
+            "{}: seed 3 twice gave different bytes",
+            format.name()
+        );
+        assert_eq!(
+            first_stats.to_json(format, 3, bytes),
+            second_stats.to_json(format, 3, bytes)
+        );
+        assert!(
+            first != other,
+            "{}: seeds 3 and 4 gave the same bytes",
+            format.name()
+        );
+    }
+}
+
+#[test]
+fn prompts_reuse_a_few_system_prompts_and_never_repeat_a_record() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("openai.jsonl");
+    let stats = genlogs::generate(Format::Openai, 300_000, 11, &out).expect("generate");
+    let text = std::fs::read_to_string(&out).expect("read sample");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len() as u64, stats.records);
+    let distinct: BTreeSet<&str> = lines.iter().copied().collect();
+    assert_eq!(distinct.len(), lines.len(), "a record was written twice");
+    let mut system_prompts = BTreeSet::new();
+    let mut last_user_turns = BTreeSet::new();
+    for line in &lines {
+        let record: Value = serde_json::from_str(line).expect("a JSON line");
+        let request = &record["request"];
+        let (system, user) = match request["messages"].as_array() {
+            Some(messages) => (
+                messages[0]["content"].clone(),
+                messages
+                    .iter()
+                    .rev()
+                    .find(|m| m["role"] == "user")
+                    .map(|m| m["content"].clone()),
+            ),
+            None => (
+                request["instructions"].clone(),
+                request["input"]
+                    .as_array()
+                    .and_then(|items| items.iter().rev().find(|i| i["role"] == "user"))
+                    .map(|i| i["content"][0]["text"].clone()),
+            ),
+        };
+        system_prompts.insert(system.to_string());
+        if let Some(user) = user {
+            last_user_turns.insert(user.to_string());
+        }
+    }
+    // The eight apps of `scenario::apps` have one template each, reused across their calls.
+    assert!(
+        (4..=8).contains(&system_prompts.len()),
+        "{} system prompts",
+        system_prompts.len()
+    );
+    // A conversation's calls end on the same user turn only when a tool result or a retry
+    // follows it; most calls bring a new one.
+    assert!(
+        last_user_turns.len() * 2 > lines.len(),
+        "{} distinct user turns in {} calls",
+        last_user_turns.len(),
+        lines.len()
+    );
+}
+
+#[test]
+fn names_and_sizes_parse() {
+    for format in Format::ALL {
+        assert_eq!(Format::from_name(format.name()), Some(format));
+    }
+    assert_eq!(Format::from_name("csv"), None);
+    // Decimal multiples without `i`, binary with: 500 × 10^6, 5 × 2^30, 64 × 2^10.
+    assert_eq!(genlogs::parse_size("500M"), Ok(500_000_000));
+    assert_eq!(genlogs::parse_size("5GiB"), Ok(5_368_709_120));
+    assert_eq!(genlogs::parse_size("64Ki"), Ok(65_536));
+    assert_eq!(genlogs::parse_size("1234"), Ok(1234));
+    assert!(genlogs::parse_size("12X").is_err());
+    assert!(genlogs::parse_size("M").is_err());
+}
