@@ -14,7 +14,8 @@
 //!   hits and the scan runs in full each time; `repeated_system` keeps the system prompts and
 //!   makes only the user turns unique, which is what production logs look like.
 //! - `price/*`: [`call_cost`] alone, and [`build_row`] (resolve, price, classify, ids).
-//! - `replay/<policy>`: each built-in policy replayed over the rows of the labelled calls.
+//! - `replay/<policy>`: each built-in policy replayed over the rows of the labelled calls, on
+//!   one rayon worker.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -272,11 +273,18 @@ fn bench_replay(c: &mut Criterion) {
         latency: &latency,
         tokenizers: &tokenizers,
     };
+    // One worker, so that the numbers measure the replay and not how the cores are shared.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a thread pool");
     let mut group = c.benchmark_group("replay");
     group.throughput(Throughput::Elements(output.rows.len() as u64));
     for (name, _) in BUILTIN_POLICIES {
         let policy = load_policy(name, &catalog).expect("built-in policy");
-        group.bench_function(name, |b| b.iter(|| black_box(replay(&policy, &input))));
+        group.bench_function(name, |b| {
+            b.iter(|| pool.install(|| black_box(replay(&policy, &input))))
+        });
     }
     group.finish();
 }
