@@ -425,48 +425,20 @@ pub(crate) fn looks_like_response(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod pair_tests {
     use super::*;
-    use crate::ingest::wire::pair_mutants;
+    use crate::ingest::wire::{assert_one_pass_matches_general, fixture_lines};
 
-    /// The fixture lines of this format, and the labelled OpenAI calls when `labelled`.
-    fn fixture_lines(dir: &str, labelled: bool) -> Vec<Vec<u8>> {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let mut paths = vec![format!("{root}/{dir}")];
-        if labelled {
-            paths.push(format!("{root}/fixtures/classify/labelled_a.jsonl"));
-            paths.push(format!("{root}/fixtures/classify/labelled_b.jsonl"));
-        }
-        paths
-            .iter()
-            .flat_map(|p| {
-                std::fs::read(p)
-                    .unwrap()
-                    .split(|b| *b == b'\n')
-                    .filter(|l| !l.is_empty())
-                    .map(<[u8]>::to_vec)
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    }
-
-    /// Every fixture line and every variant of it (see `pair_mutants`) comes out of the
-    /// one-pass reader exactly as out of the general one; and every fixture line with a
-    /// `response` object (bare responses go the general way) is indeed read in one pass.
     #[test]
     fn one_pass_reads_as_the_general_path() {
-        let lines = fixture_lines("fixtures/logs/openai/chat_and_responses.jsonl", true);
-        let mut one_pass = 0;
-        let mut pairs = 0;
-        for line in &lines {
-            let value: serde_json::Value = serde_json::from_slice(line).unwrap();
-            pairs += usize::from(value.get("response").is_some_and(|r| r.is_object()));
-            one_pass += usize::from(parse_pair(line).is_some());
-            for variant in pair_mutants(line) {
-                let fast = format!("{:?}", parse_line(&variant));
-                let general = format!("{:?}", parse_line_general(&variant));
-                assert_eq!(fast, general, "{}", String::from_utf8_lossy(&variant));
-            }
-        }
-        assert_eq!(one_pass, pairs);
-        assert!(pairs * 2 > lines.len());
+        let lines = fixture_lines(&[
+            "fixtures/logs/openai/chat_and_responses.jsonl",
+            "fixtures/classify/labelled_a.jsonl",
+            "fixtures/classify/labelled_b.jsonl",
+        ]);
+        assert_one_pass_matches_general(
+            &lines,
+            |line| parse_pair(line).is_some(),
+            parse_line,
+            parse_line_general,
+        );
     }
 }

@@ -174,6 +174,49 @@ pub(crate) fn is_present(raw: Option<&RawValue>) -> bool {
     raw.is_some_and(|r| r.get().trim() != "null")
 }
 
+/// The non-empty lines of fixture files (paths from the crate root), for tests.
+#[cfg(test)]
+pub(crate) fn fixture_lines(paths: &[&str]) -> Vec<Vec<u8>> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    paths
+        .iter()
+        .flat_map(|p| {
+            std::fs::read(format!("{root}/{p}"))
+                .unwrap()
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(<[u8]>::to_vec)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Every line and every variant of it (see [`pair_mutants`]) comes out of an adapter's one-pass
+/// reader (`fast`) exactly as out of its general one; and every line with a `response` object
+/// (bare responses go the general way) is indeed read in one pass (`one_pass`).
+#[cfg(test)]
+pub(crate) fn assert_one_pass_matches_general<T: std::fmt::Debug>(
+    lines: &[Vec<u8>],
+    one_pass: impl Fn(&[u8]) -> bool,
+    fast: impl Fn(&[u8]) -> T,
+    general: impl Fn(&[u8]) -> T,
+) {
+    let mut read_in_one_pass = 0;
+    let mut pairs = 0;
+    for line in lines {
+        let value: serde_json::Value = serde_json::from_slice(line).unwrap();
+        pairs += usize::from(value.get("response").is_some_and(|r| r.is_object()));
+        read_in_one_pass += usize::from(one_pass(line));
+        for variant in pair_mutants(line) {
+            let fast = format!("{:?}", fast(&variant));
+            let general = format!("{:?}", general(&variant));
+            assert_eq!(fast, general, "{}", String::from_utf8_lossy(&variant));
+        }
+    }
+    assert_eq!(read_in_one_pass, pairs);
+    assert!(pairs * 2 > lines.len());
+}
+
 /// Variants of a `{request, response}` line that a one-pass reader must either read as the
 /// general path does or hand over to it: body wrappers on either side, a bare response,
 /// message and system content of every JSON type, missing usage, sides of the wrong type,
