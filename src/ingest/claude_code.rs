@@ -111,6 +111,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for InPlaceContent<'a> {
 
 /// The content blocks of a message, whichever way they were read.
 trait Blocks {
+    /// The blocks, in order (none when the content was not a list of blocks).
     fn blocks(&self) -> &[ContentBlock<'_>];
 }
 

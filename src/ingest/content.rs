@@ -36,7 +36,9 @@ pub(crate) struct Part<'a> {
 /// again the general way, through [`PromptSummary::add_message`], which decides what such
 /// content means. `null` is an absent content, as an `Option` of this type.
 pub(crate) enum MessageContent<'a> {
+    /// A plain string.
     Text(Cow<'a, str>),
+    /// A list of typed parts (text, images, tool results).
     Parts(Vec<Part<'a>>),
 }
 
