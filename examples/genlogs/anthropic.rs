@@ -153,6 +153,28 @@ fn request_body(json: &mut Json, call: &Call<'_>) {
     json.obj()
         .kstr("model", call.model.request)
         .knum("max_tokens", call.max_tokens);
+    system_messages_tools(json, call);
+    if let Some((_, schema)) = call.app.schema {
+        json.key("output_config")
+            .obj()
+            .key("format")
+            .obj()
+            .kstr("type", "json_schema")
+            .key("schema")
+            .raw(schema)
+            .end()
+            .end();
+    }
+    if call.stream {
+        json.key("stream").bool(true);
+    }
+    json.key("metadata").obj().kstr("user_id", &call.user).end();
+    json.end();
+}
+
+/// The `system` prompt (cached), `messages` and `tools` of a Messages request body: what the
+/// Anthropic API and Bedrock's InvokeModel body for Claude share.
+pub fn system_messages_tools(json: &mut Json, call: &Call<'_>) {
     json.key("system")
         .arr()
         .obj()
@@ -217,22 +239,6 @@ fn request_body(json: &mut Json, call: &Call<'_>) {
         }
         json.end();
     }
-    if let Some((_, schema)) = call.app.schema {
-        json.key("output_config")
-            .obj()
-            .key("format")
-            .obj()
-            .kstr("type", "json_schema")
-            .key("schema")
-            .raw(schema)
-            .end()
-            .end();
-    }
-    if call.stream {
-        json.key("stream").bool(true);
-    }
-    json.key("metadata").obj().kstr("user_id", &call.user).end();
-    json.end();
 }
 
 /// The Message object the API returned (or a logger reassembled from the stream).

@@ -392,69 +392,7 @@ fn invoke_request(json: &mut Json, call: &Call<'_>) {
     json.obj()
         .kstr("anthropic_version", "bedrock-2023-05-31")
         .knum("max_tokens", call.max_tokens);
-    json.key("system")
-        .arr()
-        .obj()
-        .kstr("type", "text")
-        .kstr("text", &call.app.system);
-    json.key("cache_control").obj().kstr("type", "ephemeral");
-    if call.app.long_cache {
-        json.kstr("ttl", "1h");
-    }
-    json.end().end().end().key("messages").arr();
-    for turn in &call.turns {
-        match turn.role {
-            Role::User => {
-                json.obj()
-                    .kstr("role", "user")
-                    .kstr("content", &turn.text)
-                    .end();
-            }
-            Role::Assistant => {
-                json.obj().kstr("role", "assistant").key("content").arr();
-                if !turn.text.is_empty() {
-                    json.obj()
-                        .kstr("type", "text")
-                        .kstr("text", &turn.text)
-                        .end();
-                }
-                for tool_call in &turn.tool_calls {
-                    json.obj()
-                        .kstr("type", "tool_use")
-                        .kstr("id", &anthropic::tool_use_id(&tool_call.id))
-                        .kstr("name", tool_call.name);
-                    json.key("input").raw(&tool_call.arguments).end();
-                }
-                json.end().end();
-            }
-            Role::Tool => {
-                json.obj()
-                    .kstr("role", "user")
-                    .key("content")
-                    .arr()
-                    .obj()
-                    .kstr("type", "tool_result");
-                json.kstr(
-                    "tool_use_id",
-                    &anthropic::tool_use_id(turn.tool_call_id.as_deref().unwrap_or_default()),
-                );
-                json.kstr("content", &turn.text).end().end().end();
-            }
-        }
-    }
-    json.end();
-    if !call.app.tools.is_empty() {
-        json.key("tools").arr();
-        for tool in call.app.tools {
-            json.obj()
-                .kstr("name", tool.name)
-                .kstr("description", tool.description)
-                .key("input_schema")
-                .raw(tool.parameters)
-                .end();
-        }
-        json.end();
-    }
+    anthropic::system_messages_tools(json, call);
     json.end();
 }
 
