@@ -177,8 +177,9 @@ type FastRequest<'a> = Request<'a, MessageContent<'a>, Box<Request<'a, MessageCo
 
 /// Reads a `{request, response}` pair in one pass (see `openai::parse_pair`, which this
 /// mirrors). Returns `None` for [`parse_line_general`] to read the line when it is not
-/// UTF-8, not valid JSON, holds a field or content of an unexpected shape, is a bare response
-/// or wraps either side in `body`; otherwise the outcome the general path gives.
+/// UTF-8, not valid JSON, holds a field or content of an unexpected shape, or is a bare
+/// response; otherwise the outcome the general path gives. A `body` wrapper on either side is
+/// read in place, one level deep, as the general path unwraps it.
 fn parse_pair(line: &[u8]) -> Option<LineOutcome> {
     let text = std::str::from_utf8(line).ok()?;
     let envelope: Pair<'_> = serde_json::from_str(text).ok()?;

@@ -184,9 +184,10 @@ type FastRequest<'a> = Request<'a, MessageContent<'a>, Box<Request<'a, MessageCo
 ///
 /// Returns `None`, for [`parse_line_general`] to read the line, whenever anything differs from
 /// the plain shape: a line that is not UTF-8 or not valid JSON, a field of an unexpected type,
-/// content that is neither a string nor a list of parts, a bare response, a `body` wrapper on
-/// either side. Where it returns an outcome, it is the one the general path gives: the same
-/// types read the same bytes, and the request is applied by the same code.
+/// content that is neither a string nor a list of parts, a bare response. A `body` wrapper
+/// on either side is read in place, one level deep, as the general path unwraps it. Where it
+/// returns an outcome, it is the one the general path gives: the same types read the same
+/// bytes, and the request is applied by the same code.
 fn parse_pair(line: &[u8]) -> Option<LineOutcome> {
     // The general path validates the UTF-8 of the request and response it keeps raw; check
     // the whole line so that no invalid byte is skipped unseen here.
