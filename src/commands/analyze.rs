@@ -79,15 +79,19 @@ impl InputSettings {
         }
     }
 
-    /// Reads, prices and classifies every call.
-    pub fn run(&self) -> RunOutput {
-        let context = RowContext {
+    /// What pricing and classifying a record reads.
+    fn context(&self) -> RowContext<'_> {
+        RowContext {
             catalog: &self.catalog,
             rules: &self.rules,
             tag_keys: &self.tag_keys,
             count_text_tokens: &self.count_text_tokens,
-        };
-        run_pipeline(&self.sources, context, self.options)
+        }
+    }
+
+    /// Reads, prices and classifies every call.
+    pub fn run(&self) -> RunOutput {
+        run_pipeline(&self.sources, self.context(), self.options)
     }
 
     /// What the rows depend on besides the logs: partials are merged only under the same.
@@ -105,30 +109,28 @@ impl InputSettings {
     /// Reads the sources `shard` takes (all without one) and writes them as a partial result
     /// to `path` (`-`: stdout).
     pub fn emit_partial(&self, shard: Option<Shard>, path: &Path) -> anyhow::Result<()> {
-        let context = RowContext {
-            catalog: &self.catalog,
-            rules: &self.rules,
-            tag_keys: &self.tag_keys,
-            count_text_tokens: &self.count_text_tokens,
+        // Created before the run, so a bad path fails before the work.
+        let file = if path.as_os_str() == "-" {
+            None
+        } else {
+            Some(File::create(path).with_context(|| format!("creating {}", path.display()))?)
         };
         let takes = |index: u32| shard.is_none_or(|shard| shard.takes(index));
         let processed: Vec<u32> = (0..self.sources.len() as u32)
             .filter(|&i| takes(i))
             .collect();
-        let results = run_selected(&self.sources, context, self.options, takes);
+        let results = run_selected(&self.sources, self.context(), self.options, takes);
         let listing: Vec<String> = self.sources.iter().map(InputSource::display_name).collect();
         let settings = self.partial_settings();
         let write = |out: &mut dyn Write| {
-            write_partial(out, &settings, &listing, shard, processed.clone(), &results)
+            write_partial(out, &settings, &listing, shard, &processed, &results)
         };
-        if path.as_os_str() == "-" {
-            write(&mut std::io::stdout().lock()).context("writing the partial to stdout")?;
-        } else {
-            let mut file =
-                File::create(path).with_context(|| format!("creating {}", path.display()))?;
-            write(&mut file).with_context(|| format!("writing {}", path.display()))?;
+        match file {
+            Some(mut file) => {
+                write(&mut file).with_context(|| format!("writing {}", path.display()))
+            }
+            None => write(&mut std::io::stdout().lock()).context("writing the partial to stdout"),
         }
-        Ok(())
     }
 }
 

@@ -164,7 +164,7 @@ pub fn write_partial(
     settings: &PartialSettings,
     listing: &[String],
     shard: Option<Shard>,
-    processed: Vec<u32>,
+    processed: &[u32],
     results: &[ChunkResult],
 ) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, out);
@@ -175,7 +175,7 @@ pub fn write_partial(
         settings: settings.clone(),
         listing: listing.to_vec(),
         shard,
-        processed,
+        processed: processed.to_vec(),
     };
     write_frame(&mut encoder, &header)?;
     for result in results {
