@@ -18,7 +18,7 @@ use crate::export::{
 };
 use crate::gates::Gates;
 use crate::ingest::{InputSource, discover_sources};
-use crate::pipeline::partial::{PartialSettings, Shard, write_partial};
+use crate::pipeline::partial::{PartialSettings, PartialWriter, Shard};
 use crate::pipeline::{
     RowContext, RunOptions, RunOutput, retain_rows, run as run_pipeline, run_selected,
 };
@@ -119,18 +119,36 @@ impl InputSettings {
         let processed: Vec<u32> = (0..self.sources.len() as u32)
             .filter(|&i| takes(i))
             .collect();
-        let results = run_selected(&self.sources, self.context(), self.options, takes);
         let listing: Vec<String> = self.sources.iter().map(InputSource::display_name).collect();
         let settings = self.partial_settings();
-        let write = |out: &mut dyn Write| {
-            write_partial(out, &settings, &listing, shard, &processed, &results)
+        let (out, name): (Box<dyn Write>, String) = match file {
+            Some(file) => (Box::new(file), path.display().to_string()),
+            None => (
+                Box::new(std::io::stdout().lock()),
+                "the partial to stdout".into(),
+            ),
         };
-        match file {
-            Some(mut file) => {
-                write(&mut file).with_context(|| format!("writing {}", path.display()))
-            }
-            None => write(&mut std::io::stdout().lock()).context("writing the partial to stdout"),
+        let writing = || format!("writing {name}");
+        let mut writer = PartialWriter::start(out, &settings, &listing, shard, &processed)
+            .with_context(writing)?;
+        // Each piece is written as soon as it is done; the first failure stops the writing and
+        // is reported once the run is over.
+        let mut failed = None;
+        run_selected(
+            &self.sources,
+            self.context(),
+            self.options,
+            takes,
+            |result| {
+                if failed.is_none() {
+                    failed = writer.push(&result).err();
+                }
+            },
+        );
+        if let Some(err) = failed {
+            return Err(err).with_context(writing);
         }
+        writer.finish().with_context(writing)
     }
 }
 

@@ -9,7 +9,7 @@ pub mod partial;
 mod retries;
 mod row;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{SyncSender, sync_channel};
@@ -187,19 +187,31 @@ pub type TagSet = Vec<(String, String)>;
 
 /// Reads, parses, prices and classifies every record of `sources`.
 pub fn run(sources: &[InputSource], context: RowContext<'_>, options: RunOptions) -> RunOutput {
-    let results = run_selected(sources, context, options, |_| true);
     let names = sources.iter().map(InputSource::display_name).collect();
-    assemble(names, results, options.keep_duplicates)
+    let mut assembler = Assembler::new(names);
+    run_selected(
+        sources,
+        context,
+        options,
+        |_| true,
+        |result| {
+            assembler.push(result);
+        },
+    );
+    assembler.finish(options.keep_duplicates)
 }
 
 /// Reads, parses, prices and classifies the records of the sources `selected` picks (by index),
-/// and returns the pieces in input order, not yet put together: a shard's partial result.
+/// and hands the pieces to `sink` in input order as they are done, not yet put together (a
+/// shard's partial result is made of them). Only the pieces that finish ahead of an earlier one
+/// wait in memory, so the caller decides what is kept.
 pub fn run_selected(
     sources: &[InputSource],
     context: RowContext<'_>,
     options: RunOptions,
     selected: impl Fn(u32) -> bool,
-) -> Vec<ChunkResult> {
+    mut sink: impl FnMut(ChunkResult),
+) {
     let picked: Vec<(u32, InputSource)> = sources
         .iter()
         .enumerate()
@@ -210,36 +222,68 @@ pub fn run_selected(
         .progress
         .then(|| progress_bar(picked.iter().map(|(_, s)| s.size_hint()).sum()));
     let queue_depth = 2 * rayon::current_num_threads();
-    let (sender, receiver) = sync_channel::<Work>(queue_depth);
-    let reader_bar = bar.clone();
+    let (sender, receiver) = sync_channel::<(u64, Work)>(queue_depth);
+    let (done_sender, done) = sync_channel::<(u64, ChunkResult)>(queue_depth);
     let pool = BufferPool::default();
-    let reader_pool = pool.clone();
-    let reader = std::thread::spawn(move || {
-        for (index, source) in &picked {
-            if !read_source(
-                *index,
-                source,
-                options.forced_format,
-                reader_bar.as_ref(),
-                &reader_pool,
-                &sender,
-            ) {
-                return;
+    std::thread::scope(|scope| {
+        let reader_bar = bar.clone();
+        let reader_pool = pool.clone();
+        scope.spawn(move || {
+            let mut sender = Numbered { sender, next: 0 };
+            for (index, source) in &picked {
+                let alive = read_source(
+                    *index,
+                    source,
+                    options.forced_format,
+                    reader_bar.as_ref(),
+                    &reader_pool,
+                    &mut sender,
+                );
+                if !alive {
+                    return;
+                }
+            }
+        });
+        let pool = &pool;
+        scope.spawn(move || {
+            receiver
+                .into_iter()
+                .par_bridge()
+                .for_each_with(done_sender, |done, (number, work)| {
+                    // The receiving end lives until every worker is done.
+                    let _ = done.send((number, process(work, context, pool)));
+                });
+        });
+        // Pieces are numbered in the order the reader sent them, which is input order.
+        let mut waiting: BTreeMap<u64, ChunkResult> = BTreeMap::new();
+        let mut next = 0;
+        for (number, result) in done {
+            waiting.insert(number, result);
+            while let Some(result) = waiting.remove(&next) {
+                sink(result);
+                next += 1;
             }
         }
+        debug_assert!(waiting.is_empty(), "every piece numbered was processed");
     });
-    let mut results: Vec<ChunkResult> = receiver
-        .into_iter()
-        .par_bridge()
-        .map(|work| process(work, context, &pool))
-        .collect();
-    // The reader only ends early when the receiving side is gone, which cannot happen here.
-    let _ = reader.join();
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    results.sort_by_key(|r| (r.source, r.seq));
-    results
+}
+
+/// The reader's end of the work queue: numbers each piece of work in the order it is sent.
+struct Numbered {
+    sender: SyncSender<(u64, Work)>,
+    next: u64,
+}
+
+impl Numbered {
+    /// Sends `work`; false when the workers have gone away.
+    fn send(&mut self, work: Work) -> bool {
+        let number = self.next;
+        self.next += 1;
+        self.sender.send((number, work)).is_ok()
+    }
 }
 
 /// Runs the pipeline over a folder of the crate (`fixtures/logs`, say) with the given catalog
@@ -275,7 +319,7 @@ fn read_source(
     forced: Option<InputFormat>,
     bar: Option<&ProgressBar>,
     pool: &BufferPool,
-    sender: &SyncSender<Work>,
+    sender: &mut Numbered,
 ) -> bool {
     let read_error = |line: u64, message: String| Work::ReadError {
         source: index,
@@ -285,9 +329,7 @@ fn read_source(
     let stream = match open_source(source, bar) {
         Ok(stream) => stream,
         Err(err) => {
-            return sender
-                .send(read_error(0, format!("cannot read: {err}")))
-                .is_ok();
+            return sender.send(read_error(0, format!("cannot read: {err}")));
         }
     };
     let mut reader = ChunkReader::with_pool(stream, index, pool.clone());
@@ -296,9 +338,7 @@ fn read_source(
         Ok(None) => return true,
         Err(err) => {
             let line = reader.next_line();
-            return sender
-                .send(read_error(line, format!("read error: {err}")))
-                .is_ok();
+            return sender.send(read_error(line, format!("read error: {err}")));
         }
     };
     let container = sniff_container(&first.bytes);
@@ -306,16 +346,14 @@ fn read_source(
         Container::JsonDocument => {
             let mut bytes = first.bytes;
             if let Err(err) = reader.into_rest().read_to_end(&mut bytes) {
-                return sender
-                    .send(read_error(0, format!("read error: {err}")))
-                    .is_ok();
+                return sender.send(read_error(0, format!("read error: {err}")));
             }
             let work = Work::Document {
                 source: index,
                 bytes,
                 format: forced,
             };
-            return sender.send(work).is_ok();
+            return sender.send(work);
         }
         Container::Csv => forced
             .or_else(|| csv_format(&first.bytes))
@@ -332,7 +370,7 @@ fn read_source(
             format,
             container,
         };
-        return sender.send(work).is_ok();
+        return sender.send(work);
     }
     let mut next = Some(first);
     loop {
@@ -343,13 +381,11 @@ fn read_source(
                 Ok(None) => return true,
                 Err(err) => {
                     let line = reader.next_line();
-                    return sender
-                        .send(read_error(line, format!("read error: {err}")))
-                        .is_ok();
+                    return sender.send(read_error(line, format!("read error: {err}")));
                 }
             },
         };
-        if sender.send(Work::Chunk(chunk, format, container)).is_err() {
+        if !sender.send(Work::Chunk(chunk, format, container)) {
             return false;
         }
     }
@@ -834,27 +870,45 @@ fn record_hash(record: &CallRecord) -> String {
 /// Puts chunk results (sorted by source and position) together in input order, interns model
 /// names and merges duplicate lines. `names` are the sources' names, by index.
 pub fn assemble(names: Vec<String>, results: Vec<ChunkResult>, keep_duplicates: bool) -> RunOutput {
-    let mut output = RunOutput {
-        sources: names
-            .into_iter()
-            .map(|name| SourceSummary {
-                name,
-                ..SourceSummary::default()
-            })
-            .collect(),
-        ..RunOutput::default()
-    };
-    // Sized once: growing by doubling would keep up to twice the rows' memory, and copy them.
-    output
-        .rows
-        .reserve_exact(results.iter().map(|r| r.rows.len()).sum());
-    output
-        .buckets
-        .reserve_exact(results.iter().map(|r| r.buckets.len()).sum());
-    let mut models: Interner<String> = Interner::default();
-    let mut tag_sets = Interner::starting_with(TagSet::new());
-    let mut sessions = Interner::starting_with(String::new());
+    let mut assembler = Assembler::new(names);
     for result in results {
+        assembler.push(result);
+    }
+    assembler.finish(keep_duplicates)
+}
+
+/// Puts chunk results together one at a time, in input order, as they come: each result's
+/// rows join the run's and its own vectors are freed, so the rows are held once.
+pub struct Assembler {
+    output: RunOutput,
+    models: Interner<String>,
+    tag_sets: Interner<TagSet>,
+    sessions: Interner<String>,
+}
+
+impl Assembler {
+    /// An empty run over the sources named `names` (by index).
+    pub fn new(names: Vec<String>) -> Assembler {
+        Assembler {
+            output: RunOutput {
+                sources: names
+                    .into_iter()
+                    .map(|name| SourceSummary {
+                        name,
+                        ..SourceSummary::default()
+                    })
+                    .collect(),
+                ..RunOutput::default()
+            },
+            models: Interner::default(),
+            tag_sets: Interner::starting_with(TagSet::new()),
+            sessions: Interner::starting_with(String::new()),
+        }
+    }
+
+    /// Adds the next result in input order.
+    pub fn push(&mut self, result: ChunkResult) {
+        let output = &mut self.output;
         let summary = &mut output.sources[result.source as usize];
         if summary.format.is_none() {
             summary.format = result.format;
@@ -862,9 +916,9 @@ pub fn assemble(names: Vec<String>, results: Vec<ChunkResult>, keep_duplicates: 
         summary.accounting.merge(result.accounting);
         summary.stated_cost += result.stated_cost;
         summary.stated_cost_calls += result.stated_cost_calls;
-        let remap = models.merge(result.models);
-        let tag_remap = tag_sets.merge(result.tag_sets);
-        let session_remap = sessions.merge(result.sessions);
+        let remap = self.models.merge(result.models);
+        let tag_remap = self.tag_sets.merge(result.tag_sets);
+        let session_remap = self.sessions.merge(result.sessions);
         output.rows.extend(result.rows.into_iter().map(|mut row| {
             row.model = remap[row.model as usize];
             row.tags = tag_remap[row.tags as usize];
@@ -873,20 +927,28 @@ pub fn assemble(names: Vec<String>, results: Vec<ChunkResult>, keep_duplicates: 
         }));
         output.buckets.extend(result.buckets);
     }
-    output.models = models.into_items();
-    output.tag_sets = tag_sets.into_items();
-    output.sessions = sessions.into_items();
-    merge_duplicates(&mut output);
-    if !keep_duplicates {
-        merge_across_sources(&mut output);
+
+    /// The run: duplicates merged (across sources too unless `keep_duplicates`), retries
+    /// grouped, totals counted.
+    pub fn finish(self, keep_duplicates: bool) -> RunOutput {
+        let mut output = self.output;
+        // Growth by doubling left up to half the capacity unused.
+        output.rows.shrink_to_fit();
+        output.models = self.models.into_items();
+        output.tag_sets = self.tag_sets.into_items();
+        output.sessions = self.sessions.into_items();
+        merge_duplicates(&mut output);
+        if !keep_duplicates {
+            merge_across_sources(&mut output);
+        }
+        group_retries(&mut output.rows);
+        let mut total = Accounting::default();
+        for summary in &output.sources {
+            total.merge(summary.accounting.clone());
+        }
+        output.accounting = total;
+        output
     }
-    group_retries(&mut output.rows);
-    let mut total = Accounting::default();
-    for summary in &output.sources {
-        total.merge(summary.accounting.clone());
-    }
-    output.accounting = total;
-    output
 }
 
 /// Collapses rows that share a dedupe key (one Claude Code message written as several content

@@ -158,31 +158,44 @@ pub enum PartialError {
     },
 }
 
-/// Writes a partial: the header, then each result, then the end frame.
-pub fn write_partial(
-    out: impl Write,
-    settings: &PartialSettings,
-    listing: &[String],
-    shard: Option<Shard>,
-    processed: &[u32],
-    results: &[ChunkResult],
-) -> io::Result<()> {
-    let mut out = BufWriter::with_capacity(1 << 20, out);
-    out.write_all(MAGIC)?;
-    let mut encoder = zstd::Encoder::new(out, 3)?;
-    let header = Header {
-        format_version: FORMAT_VERSION,
-        settings: settings.clone(),
-        listing: listing.to_vec(),
-        shard,
-        processed: processed.to_vec(),
-    };
-    write_frame(&mut encoder, &header)?;
-    for result in results {
-        write_frame(&mut encoder, result)?;
+/// Writes a partial as the results come: the header, then each result, then the end frame.
+pub struct PartialWriter<W: Write> {
+    encoder: zstd::Encoder<'static, BufWriter<W>>,
+}
+
+impl<W: Write> PartialWriter<W> {
+    /// Writes the magic line and the header.
+    pub fn start(
+        out: W,
+        settings: &PartialSettings,
+        listing: &[String],
+        shard: Option<Shard>,
+        processed: &[u32],
+    ) -> io::Result<PartialWriter<W>> {
+        let mut out = BufWriter::with_capacity(1 << 20, out);
+        out.write_all(MAGIC)?;
+        let mut encoder = zstd::Encoder::new(out, 3)?;
+        let header = Header {
+            format_version: FORMAT_VERSION,
+            settings: settings.clone(),
+            listing: listing.to_vec(),
+            shard,
+            processed: processed.to_vec(),
+        };
+        write_frame(&mut encoder, &header)?;
+        Ok(PartialWriter { encoder })
     }
-    encoder.write_all(&0u64.to_le_bytes())?;
-    encoder.finish()?.flush()
+
+    /// Writes the next result, in input order.
+    pub fn push(&mut self, result: &ChunkResult) -> io::Result<()> {
+        write_frame(&mut self.encoder, result)
+    }
+
+    /// Writes the end frame and flushes.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.encoder.write_all(&0u64.to_le_bytes())?;
+        self.encoder.finish()?.flush()
+    }
 }
 
 fn write_frame(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
