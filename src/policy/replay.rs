@@ -1,5 +1,6 @@
-//! Replays the logged calls under a policy: each call is planned on its own (in parallel), then
-//! the caches run over all calls in time order, then every call is priced and summed.
+//! Replays the logged calls under a policy: the calls a cache sees are planned (in parallel) and
+//! run through the caches in time order, which leaves three bytes a call; then every call is
+//! planned again and priced, a block at a time in parallel, and summed in input order.
 //!
 //! Savings are split so they never add up blindly. For each call:
 //! - `baseline`: the call as logged;
@@ -129,6 +130,38 @@ struct CacheOutcome {
     policy: Option<PromptCacheUse>,
 }
 
+/// What the caches did for one call, in three bytes: the tokens and TTL of each prompt-cache
+/// use follow from the call and its plan ([`CacheMarks::outcome`]), so they are not kept for
+/// every call of the run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct CacheMarks {
+    response_hit: bool,
+    /// On the call's own model: `Some(true)` read warm, `Some(false)` written.
+    risk_free: Option<bool>,
+    /// On the model the policy runs the call on.
+    policy: Option<bool>,
+}
+
+impl CacheMarks {
+    /// The outcome in full, for `row` planned as `plan`.
+    fn outcome(self, row: &CallRow, plan: &Plan) -> CacheOutcome {
+        let used = |warm: Option<bool>, uncached: u64| {
+            let (warm, prefix, ttl) = (warm?, row.prefix?, plan.prompt_cache?);
+            let tokens = prefix.tokens.min(uncached);
+            Some(if warm {
+                PromptCacheUse::Read(tokens)
+            } else {
+                PromptCacheUse::Write(tokens, ttl)
+            })
+        };
+        CacheOutcome {
+            response_hit: self.response_hit,
+            risk_free: used(self.risk_free, row.tokens.input),
+            policy: used(self.policy, plan.tokens.input),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum PromptCacheUse {
     Write(u64, CacheTtl),
@@ -158,11 +191,8 @@ impl PromptCacheUse {
 
 /// Replays every row of the run under `policy`.
 pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
-    let (calls, retokenized) = replay_calls(policy, input);
     let mut tally = Tally::default();
-    for call in calls {
-        tally.add(call);
-    }
+    let retokenized = replay_each(policy, input, |call| tally.add(call));
     tally.finish(
         policy.name.clone(),
         policy.description.clone(),
@@ -172,38 +202,46 @@ pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
     )
 }
 
-/// Every row's replay, in input order, and the tokenizer moves the policy made.
-pub(crate) fn replay_calls(
+/// Rows planned and priced together: each block is done in parallel and handed on in input
+/// order, so a replay holds one block's plans and prices, never the run's.
+const BLOCK_ROWS: usize = 1 << 14;
+
+/// Replays every row, handing each call's replay to `each` in input order; returns the
+/// tokenizer moves the policy made.
+pub(crate) fn replay_each(
     policy: &Policy,
     input: &ReplayInput<'_>,
-) -> (
-    Vec<CallReplay>,
-    BTreeSet<(TokenizerFamily, TokenizerFamily)>,
-) {
+    mut each: impl FnMut(CallReplay),
+) -> BTreeSet<(TokenizerFamily, TokenizerFamily)> {
     let rows = &input.run.rows;
     let matcher = input.match_input();
-    let plans: Vec<Plan> = rows
-        .par_iter()
-        .map(|row| match policy.actions_for(row, &matcher) {
-            Some((_, actions)) => plan(row, &actions, input),
-            None => Plan {
-                tokens: row.tokens,
-                ..Plan::default()
-            },
-        })
-        .collect();
-    let retokenized = plans
-        .iter()
-        .filter_map(|plan| plan.moved.and_then(|m| m.retokenized))
-        .collect();
-    let caches = run_caches(rows, &plans, input);
-    let calls = rows
-        .par_iter()
-        .zip(&plans)
-        .zip(&caches)
-        .map(|((row, plan), cache)| price(row, plan, cache, input))
-        .collect();
-    (calls, retokenized)
+    let plan_of = |row: &CallRow| match policy.actions_for(row, &matcher) {
+        Some((_, actions)) => plan(row, &actions, input),
+        None => Plan {
+            tokens: row.tokens,
+            ..Plan::default()
+        },
+    };
+    let caches = run_caches(rows, policy, &plan_of, input);
+    let mut retokenized = BTreeSet::new();
+    for (block, block_rows) in rows.chunks(BLOCK_ROWS).enumerate() {
+        let first = block * BLOCK_ROWS;
+        let replays: Vec<(CallReplay, Option<(TokenizerFamily, TokenizerFamily)>)> = block_rows
+            .par_iter()
+            .enumerate()
+            .map(|(offset, row)| {
+                let plan = plan_of(row);
+                let marks = caches.get(first + offset).copied().unwrap_or_default();
+                let call = price(row, &plan, &marks.outcome(row, &plan), input);
+                (call, plan.moved.and_then(|m| m.retokenized))
+            })
+            .collect();
+        for (call, moved) in replays {
+            retokenized.extend(moved);
+            each(call);
+        }
+    }
+    retokenized
 }
 
 /// Decides a call's model, tokens and billing under `actions`.
@@ -366,34 +404,70 @@ fn cascade_move(
     }))
 }
 
-/// Runs the response cache and the prompt cache over the calls in time order.
-fn run_caches(rows: &[CallRow], plans: &[Plan], input: &ReplayInput<'_>) -> Vec<CacheOutcome> {
-    let mut outcomes = vec![CacheOutcome::default(); rows.len()];
-    let mut order: Vec<usize> = (0..rows.len())
-        .filter(|&i| {
-            let plan = &plans[i];
-            rows[i].timestamp_ms.is_some()
-                && rows[i].price.is_some()
-                && (plan.prompt_cache.is_some() || plan.response_cache.is_some())
+/// A call the caches look at, with what they need of its plan.
+struct CacheAsk {
+    at: i64,
+    index: u32,
+    /// The call's own model, and the one the policy runs it on.
+    price: u32,
+    target: u32,
+    /// Uncached input tokens on the target, after the policy's changes.
+    policy_input: u64,
+    prompt_cache: Option<CacheTtl>,
+    response_cache: Option<i64>,
+}
+
+/// Runs the response cache and the prompt cache over the calls in time order: one mark per row,
+/// or none at all when the policy caches nothing.
+fn run_caches(
+    rows: &[CallRow],
+    policy: &Policy,
+    plan_of: &(impl Fn(&CallRow) -> Plan + Sync),
+    input: &ReplayInput<'_>,
+) -> Vec<CacheMarks> {
+    let matcher = input.match_input();
+    let mut asks: Vec<CacheAsk> = rows
+        .par_iter()
+        .enumerate()
+        .filter_map(|(index, row)| {
+            let (at, price) = (row.timestamp_ms?, row.price?);
+            // Matching is cheap; the whole plan is only made for calls a cache sees.
+            let (_, actions) = policy.actions_for(row, &matcher)?;
+            if actions.prompt_cache.is_none() && actions.response_cache.is_none() {
+                return None;
+            }
+            let plan = plan_of(row);
+            Some(CacheAsk {
+                at,
+                index: index as u32,
+                price,
+                target: plan.moved.map_or(price, |m| m.target),
+                policy_input: plan.tokens.input,
+                prompt_cache: plan.prompt_cache,
+                response_cache: plan.response_cache,
+            })
         })
         .collect();
-    // Stable: calls at the same millisecond keep their input order.
-    order.sort_by_key(|&i| rows[i].timestamp_ms);
+    if asks.is_empty() {
+        return Vec::new();
+    }
+    // Calls at the same millisecond keep their input order.
+    asks.par_sort_unstable_by_key(|ask| (ask.at, ask.index));
+    let mut marks = vec![CacheMarks::default(); rows.len()];
+    type Map<K> = HashMap<K, i64, foldhash::fast::FixedState>;
     // Response cache: request → when its stored answer expires.
-    let mut responses: HashMap<u64, i64> = HashMap::new();
+    let mut responses: Map<u64> = Map::default();
     // Prompt cache: (model, prefix) → when the entry lapses; one map per side.
-    let mut risk_free: HashMap<(u32, u64), i64> = HashMap::new();
-    let mut policy: HashMap<(u32, u64), i64> = HashMap::new();
-    for index in order {
-        let (row, plan) = (&rows[index], &plans[index]);
-        let (Some(now), Some(price)) = (row.timestamp_ms, row.price) else {
-            continue;
-        };
-        let outcome = &mut outcomes[index];
-        if let (Some(window), Some(request)) = (plan.response_cache, row.request_hash) {
+    let mut own_model: Map<(u32, u64)> = Map::default();
+    let mut policy_model: Map<(u32, u64)> = Map::default();
+    for ask in asks {
+        let row = &rows[ask.index as usize];
+        let now = ask.at;
+        let mark = &mut marks[ask.index as usize];
+        if let (Some(window), Some(request)) = (ask.response_cache, row.request_hash) {
             match responses.get(&request) {
                 Some(&expires) if now <= expires => {
-                    outcome.response_hit = true;
+                    mark.response_hit = true;
                     continue;
                 }
                 _ if !row.flags.failed => {
@@ -402,10 +476,10 @@ fn run_caches(rows: &[CallRow], plans: &[Plan], input: &ReplayInput<'_>) -> Vec<
                 _ => {}
             }
         }
-        let (Some(ttl), Some(prefix)) = (plan.prompt_cache, row.prefix) else {
+        let (Some(ttl), Some(prefix)) = (ask.prompt_cache, row.prefix) else {
             continue;
         };
-        let use_cache = |cache: &mut HashMap<(u32, u64), i64>, model: u32, uncached: u64| {
+        let use_cache = |cache: &mut Map<(u32, u64)>, model: u32, uncached: u64| {
             let entry = input.catalog.entry(model);
             let tokens = prefix.tokens.min(uncached);
             if !entry.caches_prompts || tokens < MIN_CACHEABLE_PREFIX_TOKENS {
@@ -415,17 +489,12 @@ fn run_caches(rows: &[CallRow], plans: &[Plan], input: &ReplayInput<'_>) -> Vec<
             let warm = cache.get(&key).is_some_and(|&lapses| now <= lapses);
             // Each use refreshes the entry's lifetime.
             cache.insert(key, now + ttl.millis());
-            Some(if warm {
-                PromptCacheUse::Read(tokens)
-            } else {
-                PromptCacheUse::Write(tokens, ttl)
-            })
+            Some(warm)
         };
-        outcome.risk_free = use_cache(&mut risk_free, price, row.tokens.input);
-        let target = plan.moved.map_or(price, |m| m.target);
-        outcome.policy = use_cache(&mut policy, target, plan.tokens.input);
+        mark.risk_free = use_cache(&mut own_model, ask.price, row.tokens.input);
+        mark.policy = use_cache(&mut policy_model, ask.target, ask.policy_input);
     }
-    outcomes
+    marks
 }
 
 /// Prices one call under its plan and what the caches did.
@@ -1015,13 +1084,15 @@ cascade = { try = "small", escalation_rate = 0.25 }
             tokenizers: &tokenizers,
         };
         let matcher = input.match_input();
-        let plans: Vec<Plan> = run
+        let plan_of =
+            |row: &CallRow| plan(row, &policy.actions_for(row, &matcher).unwrap().1, &input);
+        let caches = run_caches(&run.rows, &policy, &plan_of, &input);
+        let used: Vec<Option<PromptCacheUse>> = run
             .rows
             .iter()
-            .map(|row| plan(row, &policy.actions_for(row, &matcher).unwrap().1, &input))
+            .zip(&caches)
+            .map(|(row, marks)| marks.outcome(row, &plan_of(row)).policy)
             .collect();
-        let caches = run_caches(&run.rows, &plans, &input);
-        let used: Vec<Option<PromptCacheUse>> = caches.iter().map(|c| c.policy).collect();
         let write = Some(PromptCacheUse::Write(2000, CacheTtl::OneHour));
         let read = Some(PromptCacheUse::Read(2000));
         assert_eq!(used, vec![write, read, write, read, write]);
@@ -1226,7 +1297,9 @@ cascade = { try = "small", escalation_rate = 0.25 }
             latency: &latency,
             tokenizers: &tokenizers,
         };
-        let (calls, _) = replay_calls(&baseline, &input);
+        let mut calls = Vec::new();
+        replay_each(&baseline, &input, |call| calls.push(call));
+        assert_eq!(calls.len(), output.rows.len());
         for (row, call) in output.rows.iter().zip(&calls) {
             assert_eq!(call.cost, row.cost, "{}:{}", row.source, row.line);
             assert!(!call.changed);
