@@ -8,6 +8,8 @@ mod zone;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 pub use filter::{Filter, TagFilter};
 pub use group::{GroupKey, NONE_KEY};
 pub use zone::Zone;
@@ -75,9 +77,19 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Sums the rows of a run.
+    /// Sums the rows of a run: blocks of rows summed in parallel, then merged (the sums are
+    /// integers, so the result does not depend on how the rows were split).
     pub fn of(run: &RunOutput, catalog: &PriceCatalog, grouping: &Grouping) -> Summary {
-        let mut summary = Summary {
+        Summary::in_blocks(run, catalog, grouping, SUMMARY_BLOCK_ROWS)
+    }
+
+    fn in_blocks(
+        run: &RunOutput,
+        catalog: &PriceCatalog,
+        grouping: &Grouping,
+        block_rows: usize,
+    ) -> Summary {
+        let empty = || Summary {
             groups: grouping
                 .keys
                 .iter()
@@ -85,48 +97,56 @@ impl Summary {
                 .collect(),
             ..Summary::default()
         };
-        for row in &run.rows {
-            summary.add(row, run, catalog, grouping.zone);
-        }
-        summary
+        run.rows
+            .par_chunks(block_rows)
+            .map(|rows| {
+                let mut summary = empty();
+                let mut days = DayMemo::default();
+                for row in rows {
+                    summary.add(row, run, catalog, grouping.zone, &mut days);
+                }
+                summary
+            })
+            .reduce(empty, |mut left, right| {
+                left.merge(&right);
+                left
+            })
     }
 
-    fn add(&mut self, row: &CallRow, run: &RunOutput, catalog: &PriceCatalog, zone: Zone) {
+    fn add(
+        &mut self,
+        row: &CallRow,
+        run: &RunOutput,
+        catalog: &PriceCatalog,
+        zone: Zone,
+        days: &mut DayMemo,
+    ) {
         let logged_name = &run.models[row.model as usize];
         let model = row.price.map_or(logged_name.as_str(), |index| {
             catalog.entry(index).id.as_str()
         });
         self.total.add(row);
-        self.by_model.entry(model.to_string()).or_default().add(row);
-        self.by_provider
-            .entry(row.provider.as_str().to_string())
-            .or_default()
-            .add(row);
-        self.by_tier
-            .entry(row.classification.tier.as_str().to_string())
-            .or_default()
-            .add(row);
-        self.by_task
-            .entry(row.classification.task.as_str().to_string())
-            .or_default()
-            .add(row);
-        let day = zone.day(row.timestamp_ms);
-        self.by_day_model
-            .entry((day.clone(), model.to_string()))
-            .or_default()
-            .add(row);
-        self.by_day.entry(day).or_default().add(row);
+        add_to(&mut self.by_model, model, row);
+        add_to(&mut self.by_provider, row.provider.as_str(), row);
+        add_to(&mut self.by_tier, row.classification.tier.as_str(), row);
+        add_to(&mut self.by_task, row.classification.task.as_str(), row);
+        let day = days.day(zone, row.timestamp_ms);
+        match self
+            .by_day_model
+            .get_mut(&(day.to_string(), model.to_string()))
+        {
+            Some(stats) => stats.add(row),
+            None => {
+                let key = (day.to_string(), model.to_string());
+                self.by_day_model.entry(key).or_default().add(row);
+            }
+        }
+        add_to(&mut self.by_day, day, row);
         for (key, breakdown) in &mut self.groups {
-            breakdown
-                .entry(key.key_of(row, run, catalog, zone))
-                .or_default()
-                .add(row);
+            add_to(breakdown, &key.key_of(row, run, catalog, zone), row);
         }
         if row.price.is_none() {
-            self.unpriced_models
-                .entry(logged_name.clone())
-                .or_default()
-                .add(row);
+            add_to(&mut self.unpriced_models, logged_name, row);
         }
     }
 
@@ -159,6 +179,38 @@ impl Summary {
     }
 }
 
+/// Rows a block of the summary sums on one core.
+const SUMMARY_BLOCK_ROWS: usize = 1 << 14;
+
+/// Adds `row` to the group `key`, allocating the key only for a new group.
+fn add_to(breakdown: &mut Breakdown, key: &str, row: &CallRow) {
+    match breakdown.get_mut(key) {
+        Some(stats) => stats.add(row),
+        None => breakdown.entry(key.to_string()).or_default().add(row),
+    }
+}
+
+/// The day of the last timestamp, written out: calls in time order mostly fall on the day
+/// before, and finding a local date costs less than writing it.
+#[derive(Default)]
+struct DayMemo {
+    date: Option<chrono::NaiveDate>,
+    day: String,
+}
+
+impl DayMemo {
+    fn day(&mut self, zone: Zone, timestamp_ms: Option<i64>) -> &str {
+        let date = timestamp_ms
+            .and_then(|t| zone.local(t))
+            .map(|local| local.date());
+        if self.day.is_empty() || date != self.date {
+            self.day = zone.day(timestamp_ms);
+            self.date = date;
+        }
+        &self.day
+    }
+}
+
 /// The UTC calendar day of a timestamp, or `unknown`.
 pub fn day_key(timestamp_ms: Option<i64>) -> String {
     Zone::Utc.day(timestamp_ms)
@@ -182,6 +234,52 @@ mod tests {
     fn days_are_utc_dates() {
         assert_eq!(day_key(Some(1_727_346_142_000)), "2024-09-26");
         assert_eq!(day_key(None), "unknown");
+    }
+
+    #[test]
+    fn summing_in_blocks_gives_the_sums_of_one_pass() {
+        use crate::classify::ClassifyRules;
+        let catalog = PriceCatalog::embedded().unwrap();
+        let run = crate::pipeline::run_fixture("fixtures", &catalog, &ClassifyRules::default());
+        assert!(run.rows.len() > 300, "{} calls", run.rows.len());
+        let grouping = Grouping {
+            keys: vec!["week".parse().unwrap(), "session".parse().unwrap()],
+            zone: "Europe/Berlin".parse().unwrap(),
+        };
+        let one_pass = Summary::in_blocks(&run, &catalog, &grouping, usize::MAX);
+        for block_rows in [1, 7, 64] {
+            let blocks = Summary::in_blocks(&run, &catalog, &grouping, block_rows);
+            assert_eq!(blocks, one_pass, "blocks of {block_rows}");
+        }
+        assert_eq!(one_pass.total.calls, run.rows.len() as u64);
+    }
+
+    #[test]
+    fn the_day_memo_gives_each_timestamp_its_own_day() {
+        let zone: Zone = "Europe/Berlin".parse().unwrap();
+        let hour = 3_600_000;
+        // 2024-12-31T22:30Z, then across Berlin's midnight, back in time, and without a time.
+        let base = 1_735_684_200_000;
+        let stamps = [
+            Some(base),
+            Some(base + hour),
+            Some(base + 2 * hour),
+            None,
+            Some(base),
+            Some(base - 48 * hour),
+            None,
+            Some(base + hour),
+        ];
+        let mut memo = DayMemo::default();
+        let days: Vec<String> = stamps
+            .iter()
+            .map(|&t| memo.day(zone, t).to_string())
+            .collect();
+        let expected: Vec<String> = stamps.iter().map(|&t| zone.day(t)).collect();
+        assert_eq!(days, expected);
+        assert_eq!(days[0], "2024-12-31");
+        assert_eq!(days[1], "2025-01-01");
+        assert_eq!(days[3], "unknown");
     }
 
     #[test]

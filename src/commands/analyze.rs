@@ -5,6 +5,7 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::aggregate::{Filter, GroupKey, Grouping, Summary, Zone};
@@ -225,9 +226,11 @@ impl PolicySettings {
             latency: &latency,
             tokenizers: &self.tokenizers,
         };
+        // Policies replay side by side: one's serial cache pass overlaps another's parallel
+        // blocks.
         let outcomes = self
             .policies
-            .iter()
+            .par_iter()
             .map(|policy| replay(policy, &input))
             .collect();
         (outcomes, latency_reports(&latency, catalog, &self.priors))

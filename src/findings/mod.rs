@@ -16,6 +16,8 @@ mod simple;
 #[cfg(test)]
 mod tests;
 
+use rayon::prelude::*;
+
 use crate::money::Money;
 use crate::pipeline::{CallRow, RunOutput};
 use crate::pricing::PriceCatalog;
@@ -106,14 +108,17 @@ pub struct Finding {
 
 /// Every finding in a run, largest impact first within each kind, kinds in declared order.
 pub fn find(run: &RunOutput, catalog: &PriceCatalog) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    findings.extend(retry_storms(&run.rows));
-    findings.extend(duplicate_requests(&run.rows));
-    findings.extend(reasoning_on_simple(&run.rows, catalog));
-    findings.extend(uncached_prefixes(&run.rows, catalog));
-    findings.extend(runaway_sessions(&run.rows, &run.sessions));
-    findings.extend(truncated_reasks(&run.rows));
-    findings
+    let rows = &run.rows;
+    // Each kind is its own pass over the rows; they run side by side and keep this order.
+    let kinds: [&(dyn Fn() -> Vec<Finding> + Sync); 6] = [
+        &|| retry_storms(rows).into_iter().collect(),
+        &|| duplicate_requests(rows).into_iter().collect(),
+        &|| reasoning_on_simple(rows, catalog).into_iter().collect(),
+        &|| uncached_prefixes(rows, catalog),
+        &|| runaway_sessions(rows, &run.sessions),
+        &|| truncated_reasks(rows).into_iter().collect(),
+    ];
+    kinds.par_iter().flat_map_iter(|kind| kind()).collect()
 }
 
 /// The calls of one finding, added in input order: counts, impact and the first call ids.
@@ -191,10 +196,13 @@ fn later(a: &CallRow, ai: usize, b: &CallRow, bi: usize) -> bool {
 
 /// Indices of rows that have a timestamp and pass `keep`, in time order (input order on ties).
 fn in_time_order(rows: &[CallRow], keep: impl Fn(&CallRow) -> bool) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..rows.len())
-        .filter(|&i| rows[i].timestamp_ms.is_some() && keep(&rows[i]))
+    let mut order: Vec<(i64, usize)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| keep(row))
+        .filter_map(|(i, row)| Some((row.timestamp_ms?, i)))
         .collect();
-    // Stable: rows at the same millisecond keep their input order.
-    order.sort_by_key(|&i| rows[i].timestamp_ms);
-    order
+    // Rows at the same millisecond keep their input order: the keys are unique.
+    order.par_sort_unstable();
+    order.into_iter().map(|(_, i)| i).collect()
 }

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use rayon::slice::ParallelSliceMut;
+
 use crate::ingest::wire_hash;
 use crate::pipeline::CallRow;
 use crate::record::CallRecord;
@@ -37,13 +39,17 @@ pub fn request_hash(record: &CallRecord) -> Option<u64> {
 /// Gives rows that repeat a failed request within [`RETRY_WINDOW_MS`] one attempt group (rows
 /// that already carry a logged group keep it).
 pub fn group_retries(rows: &mut [CallRow]) {
-    let mut order: Vec<usize> = (0..rows.len())
-        .filter(|&i| rows[i].attempt_group.is_none() && rows[i].request_hash.is_some())
-        .filter(|&i| rows[i].timestamp_ms.is_some())
+    // Sorted as (request, time, index) keys, each unique, so the order is fixed however the
+    // parallel sort splits them.
+    let mut order: Vec<(u64, i64, usize)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| row.attempt_group.is_none())
+        .filter_map(|(i, row)| Some((row.request_hash?, row.timestamp_ms?, i)))
         .collect();
-    order.sort_by_key(|&i| (rows[i].request_hash, rows[i].timestamp_ms, i));
+    order.par_sort_unstable();
     for pair in 1..order.len() {
-        let (before, after) = (order[pair - 1], order[pair]);
+        let (before, after) = (order[pair - 1].2, order[pair].2);
         let (a, b) = (&rows[before], &rows[after]);
         let same_request = a.request_hash == b.request_hash;
         let gap = b.timestamp_ms.unwrap_or(0) - a.timestamp_ms.unwrap_or(0);

@@ -405,6 +405,13 @@ impl Policy {
         })
     }
 
+    /// Some rule sends calls through a prompt or response cache.
+    pub fn caches(&self) -> bool {
+        self.rules.iter().any(|rule| {
+            rule.actions.prompt_cache.is_some() || rule.actions.response_cache.is_some()
+        })
+    }
+
     /// The actions of every matching rule, merged in rule order; the index of the first
     /// matching rule names it in per-call output.
     pub fn actions_for(&self, row: &CallRow, input: &MatchInput<'_>) -> Option<(usize, Actions)> {

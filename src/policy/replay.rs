@@ -211,6 +211,15 @@ const BLOCK_ROWS: usize = 1 << 14;
 pub(crate) fn replay_each(
     policy: &Policy,
     input: &ReplayInput<'_>,
+    each: impl FnMut(CallReplay),
+) -> BTreeSet<(TokenizerFamily, TokenizerFamily)> {
+    replay_in_blocks(policy, input, BLOCK_ROWS, each)
+}
+
+fn replay_in_blocks(
+    policy: &Policy,
+    input: &ReplayInput<'_>,
+    block_rows: usize,
     mut each: impl FnMut(CallReplay),
 ) -> BTreeSet<(TokenizerFamily, TokenizerFamily)> {
     let rows = &input.run.rows;
@@ -224,9 +233,9 @@ pub(crate) fn replay_each(
     };
     let caches = run_caches(rows, policy, &plan_of, input);
     let mut retokenized = BTreeSet::new();
-    for (block, block_rows) in rows.chunks(BLOCK_ROWS).enumerate() {
-        let first = block * BLOCK_ROWS;
-        let replays: Vec<(CallReplay, Option<(TokenizerFamily, TokenizerFamily)>)> = block_rows
+    for (number, block) in rows.chunks(block_rows).enumerate() {
+        let first = number * block_rows;
+        let replays: Vec<(CallReplay, Option<(TokenizerFamily, TokenizerFamily)>)> = block
             .par_iter()
             .enumerate()
             .map(|(offset, row)| {
@@ -425,6 +434,9 @@ fn run_caches(
     plan_of: &(impl Fn(&CallRow) -> Plan + Sync),
     input: &ReplayInput<'_>,
 ) -> Vec<CacheMarks> {
+    if !policy.caches() {
+        return Vec::new();
+    }
     let matcher = input.match_input();
     let mut asks: Vec<CacheAsk> = rows
         .par_iter()
@@ -1276,6 +1288,57 @@ cascade = { try = "small", escalation_rate = 0.25 }
         );
         // 900×$0.50 + 100×$2 per million.
         close(usd(&outcome.cost), 650.0 / 1e6);
+    }
+
+    #[test]
+    fn replaying_in_blocks_gives_every_call_the_replay_of_one_pass() {
+        use crate::classify::ClassifyRules;
+        let catalog = PriceCatalog::embedded().unwrap();
+        let output = crate::pipeline::run_fixture("fixtures", &catalog, &ClassifyRules::default());
+        let priors = Priors::embedded().unwrap();
+        let risk = risk();
+        let latency = LatencyModels::fit(&output.rows, &catalog, &priors);
+        let tokenizers = Tokenizers::embedded().unwrap();
+        let input = ReplayInput {
+            run: &output,
+            catalog: &catalog,
+            priors: &priors,
+            risk: &risk,
+            latency: &latency,
+            tokenizers: &tokenizers,
+        };
+        // `balanced` routes, caps and caches: every part of a replay is in play.
+        for name in ["balanced", "prompt-cache", "response-cache"] {
+            let policy = builtin(name, &catalog).unwrap().unwrap();
+            let mut one_pass = Vec::new();
+            replay_in_blocks(&policy, &input, usize::MAX, |call| one_pass.push(call));
+            assert_eq!(one_pass.len(), output.rows.len());
+            assert!(
+                one_pass.iter().any(|call| call.changed),
+                "{name} changes calls"
+            );
+            for block_rows in [1, 5, 64] {
+                let mut blocks = Vec::new();
+                replay_in_blocks(&policy, &input, block_rows, |call| blocks.push(call));
+                assert!(blocks == one_pass, "{name} in blocks of {block_rows}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_policies_with_a_cache_rule_run_the_caches() {
+        let catalog = catalog();
+        for (name, caches) in [
+            ("baseline", false),
+            ("cheaper-for-simple", false),
+            ("batch", false),
+            ("prompt-cache", true),
+            ("response-cache", true),
+            ("balanced", true),
+        ] {
+            let policy = builtin(name, &catalog).unwrap().unwrap();
+            assert_eq!(policy.caches(), caches, "{name}");
+        }
     }
 
     #[test]

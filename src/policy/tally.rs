@@ -69,7 +69,7 @@ pub struct ActionTotals {
 }
 
 /// Which actions changed one call.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct ActionCounts {
     pub routed: bool,
     pub cascaded: bool,
@@ -96,7 +96,7 @@ impl ActionTotals {
 }
 
 /// How one call fared under a policy.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct CallReplay {
     /// Cost under the policy; `None` for calls the catalog cannot price (left out of totals).
     pub cost: Option<Money>,
