@@ -8,6 +8,10 @@ use std::ops::{Add, AddAssign, Sub};
 pub const PICO_PER_USD: i128 = 1_000_000_000_000;
 
 /// An amount of US dollars, held as integer pico-dollars.
+///
+/// Aligned to 8 bytes, not the 16 of an `i128`: every call row holds one, and the wider
+/// alignment would pad the rows (and `Option<Money>`) by 8 bytes or more.
+#[repr(Rust, packed(8))]
 #[derive(
     Debug,
     Clone,

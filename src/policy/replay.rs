@@ -416,9 +416,8 @@ fn cascade_move(
 /// A call the caches look at, with what they need of its plan.
 struct CacheAsk {
     at: i64,
-    index: u32,
-    /// The call's own model, and the one the policy runs it on.
-    price: u32,
+    index: usize,
+    /// The model the policy runs the call on.
     target: u32,
     /// Uncached input tokens on the target, after the policy's changes.
     policy_input: u64,
@@ -438,28 +437,34 @@ fn run_caches(
         return Vec::new();
     }
     let matcher = input.match_input();
-    let mut asks: Vec<CacheAsk> = rows
-        .par_iter()
-        .enumerate()
-        .filter_map(|(index, row)| {
-            let (at, price) = (row.timestamp_ms?, row.price?);
-            // Matching is cheap; the whole plan is only made for calls a cache sees.
-            let (_, actions) = policy.actions_for(row, &matcher)?;
-            if actions.prompt_cache.is_none() && actions.response_cache.is_none() {
-                return None;
-            }
-            let plan = plan_of(row);
-            Some(CacheAsk {
-                at,
-                index: index as u32,
-                price,
-                target: plan.moved.map_or(price, |m| m.target),
-                policy_input: plan.tokens.input,
-                prompt_cache: plan.prompt_cache,
-                response_cache: plan.response_cache,
-            })
+    let ask = |(index, row): (usize, &CallRow)| {
+        let (at, price) = (row.timestamp_ms?, row.price?);
+        // Matching is cheap; the whole plan is only made for calls a cache sees.
+        let (_, actions) = policy.actions_for(row, &matcher)?;
+        if actions.prompt_cache.is_none() && actions.response_cache.is_none() {
+            return None;
+        }
+        let plan = plan_of(row);
+        Some(CacheAsk {
+            at,
+            index,
+            target: plan.moved.map_or(price, |m| m.target),
+            policy_input: plan.tokens.input,
+            prompt_cache: plan.prompt_cache,
+            response_cache: plan.response_cache,
         })
-        .collect();
+    };
+    // Block by block, so the list grows once and no parallel collect holds a second copy.
+    let mut asks: Vec<CacheAsk> = Vec::new();
+    for (number, block) in rows.chunks(BLOCK_ROWS).enumerate() {
+        let first = number * BLOCK_ROWS;
+        let found: Vec<Option<CacheAsk>> = block
+            .par_iter()
+            .enumerate()
+            .map(|(offset, row)| ask((first + offset, row)))
+            .collect();
+        asks.extend(found.into_iter().flatten());
+    }
     if asks.is_empty() {
         return Vec::new();
     }
@@ -473,9 +478,9 @@ fn run_caches(
     let mut own_model: Map<(u32, u64)> = Map::default();
     let mut policy_model: Map<(u32, u64)> = Map::default();
     for ask in asks {
-        let row = &rows[ask.index as usize];
+        let row = &rows[ask.index];
         let now = ask.at;
-        let mark = &mut marks[ask.index as usize];
+        let mark = &mut marks[ask.index];
         if let (Some(window), Some(request)) = (ask.response_cache, row.request_hash) {
             match responses.get(&request) {
                 Some(&expires) if now <= expires => {
@@ -488,7 +493,8 @@ fn run_caches(
                 _ => {}
             }
         }
-        let (Some(ttl), Some(prefix)) = (ask.prompt_cache, row.prefix) else {
+        let (Some(ttl), Some(prefix), Some(price)) = (ask.prompt_cache, row.prefix, row.price)
+        else {
             continue;
         };
         let use_cache = |cache: &mut Map<(u32, u64)>, model: u32, uncached: u64| {
@@ -503,7 +509,7 @@ fn run_caches(
             cache.insert(key, now + ttl.millis());
             Some(warm)
         };
-        mark.risk_free = use_cache(&mut own_model, ask.price, row.tokens.input);
+        mark.risk_free = use_cache(&mut own_model, price, row.tokens.input);
         mark.policy = use_cache(&mut policy_model, ask.target, ask.policy_input);
     }
     marks
@@ -824,19 +830,28 @@ checked = "2026-11-21"
             rows,
             ..RunOutput::default()
         };
+        with_input(&run, catalog, |input| replay(policy, input))
+    }
+
+    /// Calls `f` with the replay input of `run`: the embedded priors, risk model and
+    /// tokenizers, and latencies fitted on the run.
+    fn with_input<T>(
+        run: &RunOutput,
+        catalog: &PriceCatalog,
+        f: impl FnOnce(&ReplayInput<'_>) -> T,
+    ) -> T {
         let priors = Priors::embedded().unwrap();
         let risk = risk();
         let latency = LatencyModels::fit(&run.rows, catalog, &priors);
         let tokenizers = Tokenizers::embedded().unwrap();
-        let input = ReplayInput {
-            run: &run,
+        f(&ReplayInput {
+            run,
             catalog,
             priors: &priors,
             risk: &risk,
             latency: &latency,
             tokenizers: &tokenizers,
-        };
-        replay(policy, &input)
+        })
     }
 
     fn tokens(input: u64, output: u64) -> TokenBuckets {
@@ -1295,34 +1310,24 @@ cascade = { try = "small", escalation_rate = 0.25 }
         use crate::classify::ClassifyRules;
         let catalog = PriceCatalog::embedded().unwrap();
         let output = crate::pipeline::run_fixture("fixtures", &catalog, &ClassifyRules::default());
-        let priors = Priors::embedded().unwrap();
-        let risk = risk();
-        let latency = LatencyModels::fit(&output.rows, &catalog, &priors);
-        let tokenizers = Tokenizers::embedded().unwrap();
-        let input = ReplayInput {
-            run: &output,
-            catalog: &catalog,
-            priors: &priors,
-            risk: &risk,
-            latency: &latency,
-            tokenizers: &tokenizers,
-        };
         // `balanced` routes, caps and caches: every part of a replay is in play.
-        for name in ["balanced", "prompt-cache", "response-cache"] {
-            let policy = builtin(name, &catalog).unwrap().unwrap();
-            let mut one_pass = Vec::new();
-            replay_in_blocks(&policy, &input, usize::MAX, |call| one_pass.push(call));
-            assert_eq!(one_pass.len(), output.rows.len());
-            assert!(
-                one_pass.iter().any(|call| call.changed),
-                "{name} changes calls"
-            );
-            for block_rows in [1, 5, 64] {
-                let mut blocks = Vec::new();
-                replay_in_blocks(&policy, &input, block_rows, |call| blocks.push(call));
-                assert!(blocks == one_pass, "{name} in blocks of {block_rows}");
+        with_input(&output, &catalog, |input| {
+            for name in ["balanced", "prompt-cache", "response-cache"] {
+                let policy = builtin(name, &catalog).unwrap().unwrap();
+                let mut one_pass = Vec::new();
+                replay_in_blocks(&policy, input, usize::MAX, |call| one_pass.push(call));
+                assert_eq!(one_pass.len(), output.rows.len());
+                assert!(
+                    one_pass.iter().any(|call| call.changed),
+                    "{name} changes calls"
+                );
+                for block_rows in [1, 5, 64] {
+                    let mut blocks = Vec::new();
+                    replay_in_blocks(&policy, input, block_rows, |call| blocks.push(call));
+                    assert!(blocks == one_pass, "{name} in blocks of {block_rows}");
+                }
             }
-        }
+        });
     }
 
     #[test]
@@ -1348,20 +1353,10 @@ cascade = { try = "small", escalation_rate = 0.25 }
         let output = crate::pipeline::run_fixture("fixtures", &catalog, &ClassifyRules::default());
         assert!(output.rows.len() > 300, "{} calls", output.rows.len());
         let baseline = builtin("baseline", &catalog).unwrap().unwrap();
-        let priors = Priors::embedded().unwrap();
-        let risk = risk();
-        let latency = LatencyModels::fit(&output.rows, &catalog, &priors);
-        let tokenizers = Tokenizers::embedded().unwrap();
-        let input = ReplayInput {
-            run: &output,
-            catalog: &catalog,
-            priors: &priors,
-            risk: &risk,
-            latency: &latency,
-            tokenizers: &tokenizers,
-        };
         let mut calls = Vec::new();
-        replay_each(&baseline, &input, |call| calls.push(call));
+        with_input(&output, &catalog, |input| {
+            replay_each(&baseline, input, |call| calls.push(call))
+        });
         assert_eq!(calls.len(), output.rows.len());
         for (row, call) in output.rows.iter().zip(&calls) {
             assert_eq!(call.cost, row.cost, "{}:{}", row.source, row.line);
