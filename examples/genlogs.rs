@@ -3,11 +3,14 @@
 //! ```sh
 //! cargo run --release --example genlogs -- --format openai --bytes 500M --seed 1 --out /tmp/openai.jsonl
 //! cargo run --release --example genlogs -- --format claude-code --bytes 480M --seed 1 --out /tmp/claude --stats /tmp/claude.stats.json
+//! cargo run --release --example genlogs -- --format claude-code --mix dense --bytes 480M --out /tmp/claude-dense
 //! ```
 //!
 //! Formats: openai, claude-code (a `CLAUDE_CONFIG_DIR` tree), anthropic, bedrock, langfuse,
-//! otel. The same seed and size give byte-identical output. `--stats FILE` writes what
-//! llm-audit should count in the output (records, calls, skips, tokens) as JSON.
+//! otel. `--mix dense` (Claude Code only) writes many more, smaller records per byte than the
+//! default `--mix standard`: short tool results and long agentic loops. The same seed, size
+//! and mix give byte-identical output. `--stats FILE` writes what llm-audit should count in
+//! the output (records, calls, skips, tokens) as JSON.
 
 #[path = "genlogs/mod.rs"]
 mod genlogs;
@@ -15,11 +18,12 @@ mod genlogs;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use genlogs::Format;
+use genlogs::{Format, Mix};
 
 /// The command line, validated.
 struct Args {
     format: Format,
+    mix: Mix,
     bytes: u64,
     seed: u64,
     out: PathBuf,
@@ -27,13 +31,15 @@ struct Args {
 }
 
 /// The help text.
-const USAGE: &str = "usage: genlogs --format FORMAT --bytes SIZE [--seed N] --out PATH [--stats FILE]\n\
+const USAGE: &str = "usage: genlogs --format FORMAT [--mix MIX] --bytes SIZE [--seed N] --out PATH [--stats FILE]\n\
     FORMAT: openai, claude-code, anthropic, bedrock, langfuse, otel\n\
+    MIX: standard (default), or dense (claude-code only: many more, smaller records per byte)\n\
     SIZE: bytes, or with K, M, G (powers of 1000) or Ki, Mi, Gi (powers of 1024), e.g. 500M";
 
 /// Reads the command line.
 fn parse_args() -> Result<Args, String> {
     let mut format = None;
+    let mut mix = Mix::Standard;
     let mut bytes = None;
     let mut seed = 1;
     let mut out = None;
@@ -48,6 +54,10 @@ fn parse_args() -> Result<Args, String> {
                     Format::from_name(&name).ok_or_else(|| format!("unknown format `{name}`"))?,
                 );
             }
+            "--mix" => {
+                let name = value()?;
+                mix = Mix::from_name(&name).ok_or_else(|| format!("unknown mix `{name}`"))?;
+            }
             "--bytes" => bytes = Some(genlogs::parse_size(&value()?)?),
             "--seed" => {
                 seed = value()?
@@ -60,8 +70,17 @@ fn parse_args() -> Result<Args, String> {
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
+    let format = format.ok_or("--format is required")?;
+    if !mix.fits(format) {
+        return Err(format!(
+            "--mix {} is only for claude-code, not {}",
+            mix.name(),
+            format.name()
+        ));
+    }
     Ok(Args {
-        format: format.ok_or("--format is required")?,
+        format,
+        mix,
         bytes: bytes.ok_or("--bytes is required")?,
         seed,
         out: out.ok_or("--out is required")?,
@@ -88,7 +107,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let stats = match genlogs::generate(args.format, args.bytes, args.seed, &args.out) {
+    let stats = match genlogs::generate(args.format, args.mix, args.bytes, args.seed, &args.out) {
         Ok(stats) => stats,
         Err(err) => {
             eprintln!("genlogs: writing {}: {err}", args.out.display());
@@ -102,8 +121,12 @@ fn main() -> ExitCode {
         eprintln!("genlogs: writing {}: {err}", path.display());
         return ExitCode::from(2);
     }
+    let mix = match args.mix {
+        Mix::Standard => String::new(),
+        other => format!(" ({} mix)", other.name()),
+    };
     eprintln!(
-        "genlogs: {} {} bytes in {} file(s), {} records, {} calls -> {}",
+        "genlogs: {}{mix} {} bytes in {} file(s), {} records, {} calls -> {}",
         args.format.name(),
         stats.bytes,
         stats.files,

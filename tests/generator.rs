@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use genlogs::{Format, Stats};
+use genlogs::{Format, Mix, Stats};
 use serde_json::Value;
 
 /// The sample size: big enough for several conversations or sessions of each format, small
@@ -122,7 +122,7 @@ fn every_format_is_read_as_written() {
     let bytes = genlogs::parse_size(SAMPLE).expect("a size");
     for format in Format::ALL {
         let out = dir.path().join(format.name());
-        let stats = genlogs::generate(format, bytes, 7, &out).expect("generate");
+        let stats = genlogs::generate(format, Mix::Standard, bytes, 7, &out).expect("generate");
         assert_eq!(
             out.is_dir(),
             format.is_tree(),
@@ -146,7 +146,8 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
     for format in Format::ALL {
         let write = |seed: u64, label: &str| {
             let out = dir.path().join(format!("{}-{label}", format.name()));
-            let stats = genlogs::generate(format, bytes, seed, &out).expect("generate");
+            let stats =
+                genlogs::generate(format, Mix::Standard, bytes, seed, &out).expect("generate");
             (stats, contents(&out))
         };
         let (first_stats, first) = write(3, "a");
@@ -173,7 +174,8 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
 fn prompts_reuse_a_few_system_prompts_and_never_repeat_a_record() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("openai.jsonl");
-    let stats = genlogs::generate(Format::Openai, 300_000, 11, &out).expect("generate");
+    let stats =
+        genlogs::generate(Format::Openai, Mix::Standard, 300_000, 11, &out).expect("generate");
     let text = std::fs::read_to_string(&out).expect("read sample");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len() as u64, stats.records);

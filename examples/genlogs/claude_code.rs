@@ -19,6 +19,10 @@
 //!   plus `progress` lines nesting each of their messages in the parent from 2.1;
 //! - `summary`, `file-history-snapshot` and `system` lines, and now and then a `<synthetic>`
 //!   API-error notice.
+//!
+//! Two mixes ([`Mix`]) draw these same lines with different sizes ([`Shape`]): the standard one
+//! has long tool results (lines of about 4 KB on average), the dense one short tool results and
+//! longer agentic loops (lines of about 1 KB), so many more records per byte.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -27,7 +31,7 @@ use crate::genlogs::json::Json;
 use crate::genlogs::rng::Rng;
 use crate::genlogs::scenario::{Usage, tokens};
 use crate::genlogs::text::{self, Code};
-use crate::genlogs::{Sink, Stats, clock, skip};
+use crate::genlogs::{Mix, Sink, Stats, clock, skip};
 
 mod tools;
 
@@ -60,6 +64,218 @@ const SUBAGENT_MODELS: &[(&str, f64)] = &[
 
 /// Compaction starts when the context passes this many tokens.
 const COMPACT_AT: u64 = 155_000;
+
+/// A heavy-tailed size: a log-normal draw with this median and spread, cut to `min..=max`.
+#[derive(Clone, Copy)]
+struct Spread {
+    median: f64,
+    sigma: f64,
+    min: u64,
+    max: u64,
+}
+
+impl Spread {
+    /// One draw (the two random numbers of a log-normal draw, whatever the bounds).
+    fn draw(&self, rng: &mut Rng) -> u64 {
+        (rng.log_normal(self.median, self.sigma) as u64).clamp(self.min, self.max)
+    }
+}
+
+/// The sizes and counts a mix draws sessions with. Every field is drawn the same way in every
+/// mix (same number of random draws, in the same order), so the standard shape reproduces the
+/// bytes written before mixes existed.
+struct Shape {
+    /// Bytes a session is planned to hold.
+    session_bytes: Spread,
+    /// Model calls in the agentic loop answering one prompt.
+    calls_per_prompt: Spread,
+    /// Chance that a response of a model that thinks starts with a thinking block, and its
+    /// size in bytes.
+    thinking_chance: f64,
+    thinking_bytes: Spread,
+    /// Chance that a response that goes on to use tools says something first, and its bytes.
+    text_chance: f64,
+    text_bytes: Spread,
+    /// Bytes of a loop's final answer, the chance it shows code, and that code's lines.
+    answer_bytes: Spread,
+    answer_code_chance: f64,
+    answer_code_lines: (u64, u64),
+    /// Chance that a response uses exactly one tool, else how many it uses.
+    one_tool_chance: f64,
+    more_tools: (u64, u64),
+    /// Weights of Read, Bash, Edit, Grep, Glob, Write, TodoWrite and Task (main thread only).
+    tool_weights: [f64; 8],
+    /// Lines an edit replaces and writes, and lines of a new file.
+    edit_old_lines: (u64, u64),
+    edit_new_lines: (u64, u64),
+    write_lines: (u64, u64),
+    /// Items of a todo list.
+    todos: (u64, u64),
+    /// Calls a subagent makes.
+    subagent_calls: (u64, u64),
+    /// Lines of a file read, and of a command's output.
+    read_lines: Spread,
+    bash_lines: Spread,
+    /// Lines of the snippet an edit's result shows, the chance Claude Code keeps the whole
+    /// original file beside it, and that file's lines.
+    snippet_lines: (u64, u64),
+    original_chance: f64,
+    original_lines: Spread,
+    /// Files a Grep or Glob finds.
+    found_files: (u64, u64),
+    /// Whether the line counts above for edits, reads and snippets are exact (a part of a
+    /// file, [`text::code_lines`]) or at least that many lines of whole functions
+    /// ([`text::code`]).
+    exact_lines: bool,
+}
+
+impl Shape {
+    /// The shape of a mix.
+    fn of(mix: Mix) -> &'static Shape {
+        match mix {
+            Mix::Standard => &STANDARD,
+            Mix::Dense => &DENSE,
+        }
+    }
+}
+
+/// The standard mix: whole files read, long test output, sessions of 150 KB median.
+const STANDARD: Shape = Shape {
+    session_bytes: Spread {
+        median: 150_000.0,
+        sigma: 1.4,
+        min: 6_000,
+        max: 30_000_000,
+    },
+    calls_per_prompt: Spread {
+        median: 6.0,
+        sigma: 0.9,
+        min: 1,
+        max: 60,
+    },
+    thinking_chance: 0.3,
+    thinking_bytes: Spread {
+        median: 500.0,
+        sigma: 1.0,
+        min: 40,
+        max: 8_000,
+    },
+    text_chance: 0.55,
+    text_bytes: Spread {
+        median: 120.0,
+        sigma: 0.8,
+        min: 10,
+        max: 800,
+    },
+    answer_bytes: Spread {
+        median: 700.0,
+        sigma: 1.0,
+        min: 20,
+        max: 6_000,
+    },
+    answer_code_chance: 0.3,
+    answer_code_lines: (4, 40),
+    one_tool_chance: 0.7,
+    more_tools: (2, 4),
+    tool_weights: [0.34, 0.22, 0.16, 0.10, 0.06, 0.04, 0.04, 0.04],
+    edit_old_lines: (1, 8),
+    edit_new_lines: (1, 12),
+    write_lines: (10, 120),
+    todos: (2, 7),
+    subagent_calls: (2, 10),
+    read_lines: Spread {
+        median: 120.0,
+        sigma: 0.9,
+        min: 5,
+        max: 2_000,
+    },
+    bash_lines: Spread {
+        median: 25.0,
+        sigma: 1.0,
+        min: 1,
+        max: 400,
+    },
+    snippet_lines: (6, 30),
+    original_chance: 0.4,
+    original_lines: Spread {
+        median: 150.0,
+        sigma: 0.8,
+        min: 10,
+        max: 1_500,
+    },
+    found_files: (1, 40),
+    exact_lines: false,
+};
+
+/// The dense mix: targeted reads of a few lines, short command output and searches, small
+/// edits without the original file, and long loops of terse responses using several tools.
+/// Sizes were tuned so that lines average about 1 KB.
+const DENSE: Shape = Shape {
+    session_bytes: Spread {
+        median: 80_000.0,
+        sigma: 1.3,
+        min: 4_000,
+        max: 8_000_000,
+    },
+    calls_per_prompt: Spread {
+        median: 14.0,
+        sigma: 0.8,
+        min: 1,
+        max: 150,
+    },
+    thinking_chance: 0.6,
+    thinking_bytes: Spread {
+        median: 120.0,
+        sigma: 0.9,
+        min: 20,
+        max: 3_000,
+    },
+    text_chance: 0.7,
+    text_bytes: Spread {
+        median: 60.0,
+        sigma: 0.8,
+        min: 10,
+        max: 600,
+    },
+    answer_bytes: Spread {
+        median: 300.0,
+        sigma: 0.9,
+        min: 20,
+        max: 3_000,
+    },
+    answer_code_chance: 0.15,
+    answer_code_lines: (3, 15),
+    one_tool_chance: 0.5,
+    more_tools: (2, 5),
+    tool_weights: [0.28, 0.24, 0.18, 0.12, 0.07, 0.02, 0.05, 0.04],
+    edit_old_lines: (1, 3),
+    edit_new_lines: (1, 4),
+    write_lines: (3, 30),
+    todos: (1, 4),
+    subagent_calls: (3, 16),
+    read_lines: Spread {
+        median: 4.0,
+        sigma: 1.0,
+        min: 1,
+        max: 400,
+    },
+    bash_lines: Spread {
+        median: 3.0,
+        sigma: 1.0,
+        min: 1,
+        max: 200,
+    },
+    snippet_lines: (1, 5),
+    original_chance: 0.05,
+    original_lines: Spread {
+        median: 60.0,
+        sigma: 0.8,
+        min: 10,
+        max: 600,
+    },
+    found_files: (1, 6),
+    exact_lines: true,
+};
 
 /// How a transcript's version behaves.
 #[derive(Clone, Copy)]
@@ -108,8 +324,9 @@ impl Project {
     }
 }
 
-/// Writes about `target` bytes of transcripts under the directory `out`.
-pub fn write(rng: &mut Rng, target: u64, out: &Path) -> io::Result<Stats> {
+/// Writes about `target` bytes of transcripts in the given mix under the directory `out`.
+pub fn write(rng: &mut Rng, target: u64, out: &Path, mix: Mix) -> io::Result<Stats> {
+    let shape = Shape::of(mix);
     let projects = projects(rng);
     let weights: Vec<f64> = (0..projects.len())
         .map(|i| 1.0 / (i as f64 + 1.0))
@@ -121,10 +338,17 @@ pub fn write(rng: &mut Rng, target: u64, out: &Path) -> io::Result<Stats> {
         let start =
             clock::at_progress(written as f64 / target as f64) + rng.below(3_600_000) as i64;
         // Session sizes are heavy-tailed: many short sessions, a few of tens of megabytes.
-        let planned = (rng.log_normal(150_000.0, 1.4) as u64).clamp(6_000, 30_000_000);
+        let planned = shape.session_bytes.draw(rng);
         let planned = planned.min(target - written + 2_000);
         let mut session_rng = rng.fork();
-        written += Session::run(&mut session_rng, &mut stats, out, project, start, planned)?;
+        written += Session::run(
+            &mut session_rng,
+            &mut stats,
+            out,
+            (project, shape),
+            start,
+            planned,
+        )?;
     }
     stats.bytes = written;
     Ok(stats)
@@ -193,6 +417,7 @@ struct Thread {
 /// One session being written.
 struct Session<'p> {
     project: &'p Project,
+    shape: &'static Shape,
     dir: PathBuf,
     session_id: String,
     version: &'static str,
@@ -203,12 +428,13 @@ struct Session<'p> {
 }
 
 impl<'p> Session<'p> {
-    /// Writes one session of about `planned` bytes; returns the bytes written.
+    /// Writes one session of about `planned` bytes in `project` with the mix's `shape`;
+    /// returns the bytes written.
     fn run(
         rng: &mut Rng,
         stats: &mut Stats,
         out: &Path,
-        project: &'p Project,
+        (project, shape): (&'p Project, &'static Shape),
         start: i64,
         planned: u64,
     ) -> io::Result<u64> {
@@ -225,6 +451,7 @@ impl<'p> Session<'p> {
         };
         let mut session = Session {
             project,
+            shape,
             dir: dir.clone(),
             session_id,
             version,
@@ -269,6 +496,16 @@ impl<'p> Session<'p> {
             session.clock_ms += (rng.log_normal(90_000.0, 1.4) as i64).clamp(5_000, 5_400_000);
         }
         Ok(total + main.sink.finish()?)
+    }
+
+    /// Source code of the project's language for a tool's input or result: `lines` lines cut
+    /// from a file when the mix counts exact lines, else at least that many in whole functions.
+    fn code(&self, rng: &mut Rng, out: &mut String, lines: u64) {
+        if self.shape.exact_lines {
+            text::code_lines(rng, out, self.project.lang, lines as usize);
+        } else {
+            text::code(rng, out, self.project.lang, lines as usize);
+        }
     }
 
     /// Starts a line with the fields every transcript line carries.
@@ -337,7 +574,7 @@ impl<'p> Session<'p> {
         }
         let prompt = prompt_text(rng, self.project);
         self.user_text(rng, stats, main, &prompt)?;
-        let calls = (rng.log_normal(6.0, 0.9) as u64).clamp(1, 60);
+        let calls = self.shape.calls_per_prompt.draw(rng);
         for index in 0..calls {
             let last = index + 1 == calls || main.sink.bytes >= planned;
             let blocks = self.blocks(rng, main.model, last, true);
@@ -395,31 +632,37 @@ impl<'p> Session<'p> {
     /// The content blocks of one response: thinking now and then, some text, tool uses unless
     /// it is the turn's last response.
     fn blocks(&mut self, rng: &mut Rng, model: &str, last: bool, main_thread: bool) -> Vec<Block> {
+        let shape = self.shape;
         let mut blocks = Vec::new();
-        if !model.contains("haiku") && rng.chance(0.3) {
+        if !model.contains("haiku") && rng.chance(shape.thinking_chance) {
             let mut thinking = String::new();
-            let size = (rng.log_normal(500.0, 1.0) as usize).clamp(40, 8_000);
+            let size = shape.thinking_bytes.draw(rng) as usize;
             text::prose(rng, &mut thinking, size);
             blocks.push(Block::Thinking(thinking));
         }
-        if last || rng.chance(0.55) {
+        if last || rng.chance(shape.text_chance) {
             let mut reply = String::new();
             let size = if last {
-                (rng.log_normal(700.0, 1.0) as usize).clamp(20, 6_000)
+                shape.answer_bytes.draw(rng)
             } else {
-                (rng.log_normal(120.0, 0.8) as usize).clamp(10, 800)
+                shape.text_bytes.draw(rng)
             };
-            text::prose(rng, &mut reply, size);
-            if last && rng.chance(0.3) {
+            text::prose(rng, &mut reply, size as usize);
+            if last && rng.chance(shape.answer_code_chance) {
                 reply.push_str(&format!("\n\n```{}\n", self.project.lang.tag().0));
-                let size = rng.range(4, 40) as usize;
+                let (low, high) = shape.answer_code_lines;
+                let size = rng.range(low, high) as usize;
                 text::code(rng, &mut reply, self.project.lang, size);
                 reply.push_str("```");
             }
             blocks.push(Block::Text(reply));
         }
         if !last {
-            let uses = if rng.chance(0.7) { 1 } else { rng.range(2, 4) };
+            let uses = if rng.chance(shape.one_tool_chance) {
+                1
+            } else {
+                rng.range(shape.more_tools.0, shape.more_tools.1)
+            };
             for _ in 0..uses {
                 blocks.push(Block::Tool(self.tool_use(rng, main_thread)));
             }
@@ -642,7 +885,7 @@ impl<'p> Session<'p> {
             cached_until: 0,
         };
         let prompt = task.prompt.clone().unwrap_or_default();
-        let calls = rng.range(2, 10);
+        let calls = rng.range(self.shape.subagent_calls.0, self.shape.subagent_calls.1);
         let mut answer = String::new();
         if inline {
             std::mem::swap(&mut agent.sink, &mut main.sink);

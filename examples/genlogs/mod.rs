@@ -100,9 +100,49 @@ impl Format {
     }
 }
 
+/// How Claude Code sessions are shaped. Only Claude Code has more than one mix; the other
+/// formats are always `Standard`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Mix {
+    /// Today's transcripts: long tool results (whole files, long test output), lines of about
+    /// 4 KB on average. The same seed and size give the same bytes as before mixes existed.
+    #[default]
+    Standard,
+    /// Many more, smaller records per byte: short tool results (a few hundred bytes, now and
+    /// then a larger one), longer agentic loops with more content blocks per response, lines
+    /// of about 1 KB on average. This is the shape of the logs issue 8 measures ccusage on.
+    Dense,
+}
+
+impl Mix {
+    /// Every mix.
+    pub const ALL: [Mix; 2] = [Mix::Standard, Mix::Dense];
+
+    /// The mix's name, as `genlogs --mix` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mix::Standard => "standard",
+            Mix::Dense => "dense",
+        }
+    }
+
+    /// The mix of a name, if it is one.
+    pub fn from_name(name: &str) -> Option<Mix> {
+        Mix::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Whether `format` can be written in this mix: every format in the standard mix, only
+    /// Claude Code in the others.
+    pub fn fits(self, format: Format) -> bool {
+        self == Mix::Standard || format == Format::ClaudeCode
+    }
+}
+
 /// What a generated output holds, as llm-audit should count it.
 #[derive(Default, Debug)]
 pub struct Stats {
+    /// The mix the output was written in.
+    pub mix: Mix,
     /// Files written.
     pub files: u64,
     /// Bytes written.
@@ -141,8 +181,12 @@ impl Stats {
         json.obj()
             .kstr("format", format.name())
             .knum("seed", seed)
-            .knum("target_bytes", target_bytes)
-            .knum("files", self.files)
+            .knum("target_bytes", target_bytes);
+        if self.mix != Mix::Standard {
+            // Only named when not the default, so a standard mix's stats stay as they were.
+            json.kstr("mix", self.mix.name());
+        }
+        json.knum("files", self.files)
             .knum("bytes", self.bytes)
             .knum("records", self.records)
             .knum("calls", self.calls);
@@ -216,23 +260,42 @@ impl Sink {
     }
 }
 
-/// Writes about `target_bytes` of `format` logs to `out` (a file, or a directory for Claude
-/// Code), drawn from `seed`. The last record or session may run past the target.
-pub fn generate(format: Format, target_bytes: u64, seed: u64, out: &Path) -> io::Result<Stats> {
+/// Writes about `target_bytes` of `format` logs in `mix` to `out` (a file, or a directory for
+/// Claude Code), drawn from `seed`. The last record or session may run past the target. An
+/// `InvalidInput` error when the format has no such mix (see [`Mix::fits`]).
+pub fn generate(
+    format: Format,
+    mix: Mix,
+    target_bytes: u64,
+    seed: u64,
+    out: &Path,
+) -> io::Result<Stats> {
+    if !mix.fits(format) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "the {} mix is only for claude-code, not {}",
+                mix.name(),
+                format.name()
+            ),
+        ));
+    }
     // Each format draws its own stream, so one seed gives unrelated data across formats.
     let salt = format
         .name()
         .bytes()
         .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
     let mut rng = Rng::new(seed ^ salt.rotate_left(17));
-    match format {
+    let mut stats = match format {
         Format::Openai => openai::write(&mut rng, target_bytes, out),
-        Format::ClaudeCode => claude_code::write(&mut rng, target_bytes, out),
+        Format::ClaudeCode => claude_code::write(&mut rng, target_bytes, out, mix),
         Format::Anthropic => anthropic::write(&mut rng, target_bytes, out),
         Format::Bedrock => bedrock::write(&mut rng, target_bytes, out),
         Format::Langfuse => langfuse::write(&mut rng, target_bytes, out),
         Format::Otel => otel::write(&mut rng, target_bytes, out),
-    }
+    }?;
+    stats.mix = mix;
+    Ok(stats)
 }
 
 /// Parses a size such as `500M`, `5G`, `200K`, `64KiB` or `1234`: K, M and G are powers of

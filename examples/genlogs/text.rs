@@ -372,6 +372,25 @@ pub fn code(rng: &mut Rng, out: &mut String, lang: Code, lines: usize) {
     }
 }
 
+/// Exactly `lines` consecutive lines of source code in `lang` (each ending in a newline),
+/// taken from a random point of a few functions: the part of a file an edit replaces or a
+/// ranged read returns, rather than whole functions as [`code`] writes.
+pub fn code_lines(rng: &mut Rng, out: &mut String, lang: Code, lines: usize) {
+    if lines == 0 {
+        return;
+    }
+    let skip = rng.below(8) as usize;
+    let mut source = String::new();
+    while source.lines().count() < skip + lines {
+        // One function at a time: `code` counts lines only roughly.
+        code(rng, &mut source, lang, 1);
+    }
+    for line in source.lines().skip(skip).take(lines) {
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
 /// A Rust function; returns the lines written.
 fn rust_fn(rng: &mut Rng, out: &mut String) -> usize {
     out.push_str("/// ");

@@ -27,16 +27,12 @@ impl Session<'_> {
         rng.base62(&mut id, 22);
         let file = self.project.file(rng).to_string();
         let path = format!("{}/{file}", self.project.cwd);
-        let weights = [
-            0.34,
-            0.22,
-            0.16,
-            0.10,
-            0.06,
-            0.04,
-            0.04,
-            if main_thread { 0.04 } else { 0.0 },
-        ];
+        let shape = self.shape;
+        let mut weights = shape.tool_weights;
+        if !main_thread {
+            // Subagents cannot start subagents.
+            weights[7] = 0.0;
+        }
         let mut input = Json::new();
         input.obj();
         let mut prompt = None;
@@ -63,11 +59,11 @@ impl Session<'_> {
             }
             2 => {
                 let mut old = String::new();
-                let size = rng.range(1, 8) as usize;
-                text::code(rng, &mut old, self.project.lang, size);
+                let size = rng.range(shape.edit_old_lines.0, shape.edit_old_lines.1);
+                self.code(rng, &mut old, size);
                 let mut new = String::new();
-                let size = rng.range(1, 12) as usize;
-                text::code(rng, &mut new, self.project.lang, size);
+                let size = rng.range(shape.edit_new_lines.0, shape.edit_new_lines.1);
+                self.code(rng, &mut new, size);
                 input
                     .kstr("file_path", &path)
                     .kstr("old_string", &old)
@@ -89,14 +85,14 @@ impl Session<'_> {
             }
             5 => {
                 let mut content = String::new();
-                let size = rng.range(10, 120) as usize;
+                let size = rng.range(shape.write_lines.0, shape.write_lines.1) as usize;
                 text::code(rng, &mut content, self.project.lang, size);
                 input.kstr("file_path", &path).kstr("content", &content);
                 ("Write", Some(path))
             }
             6 => {
                 input.key("todos").arr();
-                for _ in 0..rng.range(2, 7) {
+                for _ in 0..rng.range(shape.todos.0, shape.todos.1) {
                     let mut task = String::new();
                     text::sentence(rng, &mut task);
                     input
@@ -140,13 +136,14 @@ impl Session<'_> {
         tool: &ToolUse,
         task_result: String,
     ) -> io::Result<()> {
+        let shape = self.shape;
         let mut structured = Json::new();
         let content = match tool.name {
             "Read" => {
                 let mut source = String::new();
-                let lines = (rng.log_normal(120.0, 0.9) as usize).clamp(5, 2_000);
-                text::code(rng, &mut source, self.project.lang, lines);
-                let mut numbered = String::with_capacity(source.len() + lines * 8);
+                let lines = shape.read_lines.draw(rng);
+                self.code(rng, &mut source, lines);
+                let mut numbered = String::with_capacity(source.len() + lines as usize * 8);
                 let count = source.lines().count();
                 for (index, line) in source.lines().enumerate() {
                     numbered.push_str(&format!("{:>6}\u{2192}{line}\n", index + 1));
@@ -168,7 +165,7 @@ impl Session<'_> {
             }
             "Bash" => {
                 let mut output = String::new();
-                for _ in 0..(rng.log_normal(25.0, 1.0) as usize).clamp(1, 400) {
+                for _ in 0..shape.bash_lines.draw(rng) {
                     if rng.chance(0.8) {
                         output.push_str("test ");
                         text::ident(rng, &mut output, false);
@@ -198,8 +195,8 @@ impl Session<'_> {
             "Edit" | "Write" => {
                 let path = tool.file.as_deref().unwrap_or_default();
                 let mut snippet = String::new();
-                let size = rng.range(6, 30) as usize;
-                text::code(rng, &mut snippet, self.project.lang, size);
+                let size = rng.range(shape.snippet_lines.0, shape.snippet_lines.1);
+                self.code(rng, &mut snippet, size);
                 let start = rng.range(1, 400) as usize;
                 let mut content = format!(
                     "The file {path} has been updated. Here's the result of running `cat -n` on a snippet of the edited file:\n"
@@ -208,11 +205,11 @@ impl Session<'_> {
                     content.push_str(&format!("{:>6}\u{2192}{line}\n", start + index));
                 }
                 structured.obj().kstr("filePath", path);
-                if rng.chance(0.4) {
+                if rng.chance(shape.original_chance) {
                     // Claude Code keeps the whole file as it was before the edit.
                     let mut original = String::new();
-                    let size = (rng.log_normal(150.0, 0.8) as usize).clamp(10, 1_500);
-                    text::code(rng, &mut original, self.project.lang, size);
+                    let size = shape.original_lines.draw(rng);
+                    text::code(rng, &mut original, self.project.lang, size as usize);
                     structured.kstr("originalFile", &original);
                 }
                 structured
@@ -242,7 +239,7 @@ impl Session<'_> {
             }
             "Grep" | "Glob" => {
                 let mut found = Vec::new();
-                for _ in 0..rng.range(1, 40) {
+                for _ in 0..rng.range(shape.found_files.0, shape.found_files.1) {
                     found.push(format!("{}/{}", self.project.cwd, self.project.file(rng)));
                 }
                 structured
