@@ -1,7 +1,8 @@
 //! The benchmark log generator (`examples/genlogs`) writes logs llm-audit reads as intended:
 //! for every format a small sample goes through the real binary, whose report must name the
 //! format and count exactly the records, calls, skips and tokens the generator says it wrote,
-//! with no error and no unpriced call. The same seed gives the same bytes.
+//! with no error and no unpriced call. The same seed gives the same bytes. Claude Code's dense
+//! mix is checked the same way, and must hold several times more records per byte.
 
 #[path = "../examples/genlogs/mod.rs"]
 mod genlogs;
@@ -14,8 +15,23 @@ use genlogs::{Format, Mix, Stats};
 use serde_json::Value;
 
 /// The sample size: big enough for several conversations or sessions of each format, small
-/// enough that the six debug-build runs take about a second.
+/// enough that the seven debug-build runs take about a second.
 const SAMPLE: &str = "200K";
+
+/// Every format with every mix it can be written in: the six formats in the standard mix, and
+/// Claude Code in the dense one.
+fn cases() -> Vec<(Format, Mix)> {
+    Format::ALL
+        .into_iter()
+        .flat_map(|format| Mix::ALL.into_iter().map(move |mix| (format, mix)))
+        .filter(|(format, mix)| mix.fits(*format))
+        .collect()
+}
+
+/// A label for a case in assertion messages, e.g. `claude-code (dense)`.
+fn label(format: Format, mix: Mix) -> String {
+    format!("{} ({})", format.name(), mix.name())
+}
 
 /// Runs `llm-audit analyze --format json` on `path` and returns the report.
 fn analyze(path: &Path) -> Value {
@@ -71,12 +87,13 @@ fn report_tokens(report: &Value, bucket: &str) -> u64 {
 
 /// Checks one format's report against what the generator wrote.
 fn check_report(format: Format, stats: &Stats, report: &Value) {
-    let name = format.name();
+    let name = label(format, stats.mix);
     let inputs = report["inputs"].as_array().expect("inputs");
     assert_eq!(inputs.len() as u64, stats.files, "{name}: files read");
     for input in inputs {
         assert_eq!(
-            input["format"], name,
+            input["format"],
+            format.name(),
             "{name}: detected format of {}",
             input["path"]
         );
@@ -120,19 +137,15 @@ fn check_report(format: Format, stats: &Stats, report: &Value) {
 fn every_format_is_read_as_written() {
     let dir = tempfile::tempdir().expect("temp dir");
     let bytes = genlogs::parse_size(SAMPLE).expect("a size");
-    for format in Format::ALL {
-        let out = dir.path().join(format.name());
-        let stats = genlogs::generate(format, Mix::Standard, bytes, 7, &out).expect("generate");
-        assert_eq!(
-            out.is_dir(),
-            format.is_tree(),
-            "{}: file or tree",
-            format.name()
-        );
+    for (format, mix) in cases() {
+        let name = label(format, mix);
+        let out = dir.path().join(format!("{}-{}", format.name(), mix.name()));
+        let stats = genlogs::generate(format, mix, bytes, 7, &out).expect("generate");
+        assert_eq!(stats.mix, mix, "{name}: mix");
+        assert_eq!(out.is_dir(), format.is_tree(), "{name}: file or tree");
         assert!(
             stats.bytes >= bytes,
-            "{}: {} bytes written",
-            format.name(),
+            "{name}: {} bytes written",
             stats.bytes
         );
         check_report(format, &stats, &analyze(&out));
@@ -143,30 +156,80 @@ fn every_format_is_read_as_written() {
 fn same_seed_same_bytes_other_seed_other_bytes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let bytes = genlogs::parse_size("64K").expect("a size");
-    for format in Format::ALL {
-        let write = |seed: u64, label: &str| {
-            let out = dir.path().join(format!("{}-{label}", format.name()));
-            let stats =
-                genlogs::generate(format, Mix::Standard, bytes, seed, &out).expect("generate");
+    for (format, mix) in cases() {
+        let name = label(format, mix);
+        let write = |seed: u64, run: &str| {
+            let out = dir
+                .path()
+                .join(format!("{}-{}-{run}", format.name(), mix.name()));
+            let stats = genlogs::generate(format, mix, bytes, seed, &out).expect("generate");
             (stats, contents(&out))
         };
         let (first_stats, first) = write(3, "a");
         let (second_stats, second) = write(3, "b");
         let (_, other) = write(4, "c");
-        assert!(
-            first == second,
-            "{}: seed 3 twice gave different bytes",
-            format.name()
-        );
+        assert!(first == second, "{name}: seed 3 twice gave different bytes");
         assert_eq!(
             first_stats.to_json(format, 3, bytes),
             second_stats.to_json(format, 3, bytes)
         );
-        assert!(
-            first != other,
-            "{}: seeds 3 and 4 gave the same bytes",
-            format.name()
-        );
+        assert!(first != other, "{name}: seeds 3 and 4 gave the same bytes");
+    }
+}
+
+#[test]
+fn the_dense_mix_writes_smaller_records_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bytes = genlogs::parse_size("2M").expect("a size");
+    let write = |mix: Mix| {
+        let out = dir.path().join(mix.name());
+        genlogs::generate(Format::ClaudeCode, mix, bytes, 5, &out).expect("generate")
+    };
+    let standard = write(Mix::Standard);
+    let dense = write(Mix::Dense);
+    // Standard lines average about 4.2 KB (480,230,636 bytes in 113,787 records at seed 1),
+    // dense ones about 1.1 KB (480,267,178 in 438,818): about 3.8 times the records per byte.
+    // On 2 MB the heavy-tailed session sizes move both; at least 2.5 times must remain, and
+    // dense lines must stay under 1.6 KB on average.
+    let per_record = |stats: &Stats| stats.bytes as f64 / stats.records as f64;
+    assert!(
+        per_record(&standard) > 2.5 * per_record(&dense),
+        "standard {:.0} bytes a record, dense {:.0}",
+        per_record(&standard),
+        per_record(&dense)
+    );
+    assert!(per_record(&dense) < 1_600.0, "{:.0}", per_record(&dense));
+    // Responses have more content blocks: more duplicate lines per call.
+    let blocks_per_call =
+        |stats: &Stats| stats.skipped[genlogs::skip::DUPLICATE_BLOCK] as f64 / stats.calls as f64;
+    assert!(blocks_per_call(&dense) > blocks_per_call(&standard));
+    // The stats name a mix only when it is not the standard one, so standard stats read as
+    // they did before mixes existed.
+    assert!(
+        !standard
+            .to_json(Format::ClaudeCode, 5, bytes)
+            .contains("\"mix\"")
+    );
+    assert!(
+        dense
+            .to_json(Format::ClaudeCode, 5, bytes)
+            .contains("\"mix\":\"dense\"")
+    );
+}
+
+#[test]
+fn only_claude_code_has_a_dense_mix() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for format in Format::ALL {
+        assert!(Mix::Standard.fits(format));
+        assert_eq!(Mix::Dense.fits(format), format == Format::ClaudeCode);
+        if format != Format::ClaudeCode {
+            let out = dir.path().join(format.name());
+            let err =
+                genlogs::generate(format, Mix::Dense, 10_000, 1, &out).expect_err("no dense mix");
+            assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+            assert!(!out.exists(), "{}: nothing written", format.name());
+        }
     }
 }
 
@@ -230,6 +293,11 @@ fn names_and_sizes_parse() {
         assert_eq!(Format::from_name(format.name()), Some(format));
     }
     assert_eq!(Format::from_name("csv"), None);
+    for mix in Mix::ALL {
+        assert_eq!(Mix::from_name(mix.name()), Some(mix));
+    }
+    assert_eq!(Mix::from_name("sparse"), None);
+    assert_eq!(Mix::default(), Mix::Standard);
     // Decimal multiples without `i`, binary with: 500 × 10^6, 5 × 2^30, 64 × 2^10.
     assert_eq!(genlogs::parse_size("500M"), Ok(500_000_000));
     assert_eq!(genlogs::parse_size("5GiB"), Ok(5_368_709_120));
