@@ -5,11 +5,13 @@
 # with /usr/bin/time and reports the median wall time, CPU time (user + sys), throughput and
 # peak RSS:
 #   - OpenAI JSONL with prompt text (~500 MB): llm-audit with 1 and 2 rayon threads;
-#   - Claude Code transcripts (~480 MB): llm-audit with 2 threads, and ccusage 20.0.24's native
-#     binary (`daily --json --offline`, CLAUDE_CONFIG_DIR = the generated tree, HOME = an
-#     empty folder);
+#   - Claude Code transcripts (~480 MB) in two mixes: the standard one (long tool results, lines
+#     of about 4 KB) and the dense one (`--mix dense`: short tool results, many more records per
+#     byte, lines of about 1 KB, the case issue 8 measures). Each with llm-audit on 2 threads
+#     and ccusage 20.0.24's native binary (`daily --json --offline`, CLAUDE_CONFIG_DIR = the
+#     generated tree, HOME = an empty folder);
 #   - `cat` of the same files to /dev/null: the page-cache floor.
-# On the Claude Code logs both tools must report the same input, cache and output tokens, and
+# On each Claude Code tree both tools must report the same input, cache and output tokens, and
 # match what the generator wrote; the script fails otherwise.
 #
 # Usage: scripts/bench_e2e.sh [--big] [--write]
@@ -20,7 +22,8 @@
 #   PEER_DIR    where ccusage is installed once (default ~/.cache/llm-audit-bench/peers)
 #   SEED        generator seed (default 1)
 #   RUNS        timed runs per measurement (default 3)
-#   OPENAI_SIZE, CLAUDE_SIZE, BIG_SIZE   generated sizes (default 500M, 480M, 5G)
+#   OPENAI_SIZE, CLAUDE_SIZE, DENSE_SIZE, BIG_SIZE   generated sizes (default 500M, 480M,
+#               480M, 5G); DENSE_SIZE is the dense Claude Code tree
 #   CARGO_TARGET_DIR is honoured.
 set -euo pipefail
 
@@ -47,6 +50,7 @@ seed="${SEED:-1}"
 runs="${RUNS:-3}"
 openai_size="${OPENAI_SIZE:-500M}"
 claude_size="${CLAUDE_SIZE:-480M}"
+dense_size="${DENSE_SIZE:-480M}"
 big_size="${BIG_SIZE:-5G}"
 bench_dir="${BENCH_DIR:-/tmp/llm-audit-bench}"
 peer_dir="${PEER_DIR:-$HOME/.cache/llm-audit-bench/peers}"
@@ -66,8 +70,9 @@ echo "== building (release)" >&2
 cargo build --release --quiet
 cargo build --release --quiet --example genlogs
 
-# Generated data is keyed by the generator's source, so a changed generator regenerates.
-gen_hash="$(cat examples/genlogs.rs examples/genlogs/*.rs | sha256sum | cut -c1-10)"
+# Generated data is keyed by the generator's source (every file, sub-folders included), so a
+# changed generator regenerates.
+gen_hash="$(find examples/genlogs.rs examples/genlogs -name '*.rs' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-10)"
 data_dir="$bench_dir/genlogs-$gen_hash"
 for stale in "$bench_dir"/genlogs-*; do
     if [[ -d "$stale" && "$stale" != "$data_dir" ]]; then
@@ -77,26 +82,31 @@ for stale in "$bench_dir"/genlogs-*; do
 done
 mkdir -p "$data_dir"
 
-# generate FORMAT SIZE NAME: writes $data_dir/NAME unless its stats file (written last) exists.
+# generate FORMAT SIZE NAME [MIX]: writes $data_dir/NAME (in the generator's MIX, default
+# standard) unless its stats file (written last) exists.
 generate() {
-    local format="$1" size="$2" name="$3"
+    local format="$1" size="$2" name="$3" mix="${4:-standard}"
     local out="$data_dir/$name" stats="$data_dir/$name.stats.json"
     if [[ -s "$stats" ]]; then
         echo "== reusing $out" >&2
         return
     fi
-    echo "== generating $format, $size, seed $seed -> $out" >&2
+    echo "== generating $format ($mix mix), $size, seed $seed -> $out" >&2
     rm -rf "$out"
-    "$genlogs" --format "$format" --bytes "$size" --seed "$seed" --out "$out" --stats "$stats.tmp"
+    "$genlogs" --format "$format" --mix "$mix" --bytes "$size" --seed "$seed" --out "$out" \
+        --stats "$stats.tmp"
     mv "$stats.tmp" "$stats"
 }
 
 openai_name="openai-seed$seed-$openai_size.jsonl"
 claude_name="claude-code-seed$seed-$claude_size"
+dense_name="claude-code-dense-seed$seed-$dense_size"
 generate openai "$openai_size" "$openai_name"
 generate claude-code "$claude_size" "$claude_name"
+generate claude-code "$dense_size" "$dense_name" dense
 openai="$data_dir/$openai_name"
 claude="$data_dir/$claude_name"
+dense="$data_dir/$dense_name"
 if ((big)); then
     big_name="openai-seed$seed-$big_size.jsonl"
     generate openai "$big_size" "$big_name"
@@ -176,6 +186,7 @@ EOF
 
 openai_label="OpenAI JSONL"
 claude_label="Claude Code ($(find "$claude" -type f | wc -l) files)"
+dense_label="Claude Code, dense ($(find "$dense" -type f | wc -l) files)"
 
 # Other processes on the machine inflate wall times; the load average says how busy it was.
 load_before="$(cut -d' ' -f1 /proc/loadavg)"
@@ -185,11 +196,18 @@ for threads in 1 2; do
  measure "$openai_label" "llm-audit" "$threads" "$openai" \
         "$scratch/openai-$threads.json" env RAYON_NUM_THREADS=$threads "$llm_audit" analyze -q --format json "$openai"
 done
-measure "$claude_label" "cat" "-" "$claude" /dev/null bash -c 'cat_all "$0"' "$claude"
-measure "$claude_label" "llm-audit" "2" "$claude" "$scratch/claude-llm-audit.json" \
-    env RAYON_NUM_THREADS=2 "$llm_audit" analyze -q --format json "$claude"
-measure "$claude_label" "ccusage $ccusage_version" "-" "$claude" "$scratch/claude-ccusage.json" \
-    env CLAUDE_CONFIG_DIR="$claude" HOME="$empty_home" "$ccusage" daily --json --offline
+# measure_claude LABEL TREE KEY: the page-cache floor, llm-audit and ccusage on one Claude Code
+# tree; the two reports are kept as $scratch/KEY-llm-audit.json and $scratch/KEY-ccusage.json.
+measure_claude() {
+    local label="$1" tree="$2" key="$3"
+    measure "$label" "cat" "-" "$tree" /dev/null bash -c 'cat_all "$0"' "$tree"
+    measure "$label" "llm-audit" "2" "$tree" "$scratch/$key-llm-audit.json" \
+        env RAYON_NUM_THREADS=2 "$llm_audit" analyze -q --format json "$tree"
+    measure "$label" "ccusage $ccusage_version" "-" "$tree" "$scratch/$key-ccusage.json" \
+        env CLAUDE_CONFIG_DIR="$tree" HOME="$empty_home" "$ccusage" daily --json --offline
+}
+measure_claude "$claude_label" "$claude" claude
+measure_claude "$dense_label" "$dense" dense
 if ((big)); then
     measure "OpenAI JSONL (big)" "llm-audit" "2" "$big_file" "$scratch/big.json" \
         env RAYON_NUM_THREADS=2 "$llm_audit" analyze -q --format json "$big_file"
@@ -197,13 +215,18 @@ fi
 
 load_after="$(cut -d' ' -f1 /proc/loadavg)"
 
-# Both tools must have seen the same Claude Code usage, and the usage the generator wrote.
-echo "== checking that both tools read the same Claude Code usage" >&2
-sanity="$(python3 - "$scratch/claude-llm-audit.json" "$scratch/claude-ccusage.json" "$data_dir/$claude_name.stats.json" << 'EOF'
+# check_claude KEY NAME: both tools must have seen the same usage in one Claude Code tree
+# ($data_dir/NAME, with the reports measure_claude kept under KEY), and the usage the generator
+# wrote. Prints one sentence for the notes under the table; fails the script otherwise.
+check_claude() {
+    local key="$1" name="$2"
+    echo "== checking that both tools read the same usage in $name" >&2
+    python3 - "$scratch/$key-llm-audit.json" "$scratch/$key-ccusage.json" "$data_dir/$name.stats.json" << 'EOF'
 import json, sys
 ours = json.load(open(sys.argv[1]))
 peer = json.load(open(sys.argv[2]))["totals"]
 truth = json.load(open(sys.argv[3]))
+dense = truth.get("mix") == "dense"
 def total(bucket):
     return sum(group[bucket] for group in ours["by_provider"])
 t = truth["tokens"]
@@ -231,12 +254,17 @@ if failures:
     print("\n".join(failures), file=sys.stderr)
     sys.exit(1)
 same = all(theirs == mine for _, mine, theirs, _ in rows)
-print(f"On the Claude Code logs both tools counted {ours['calls']:,} calls' tokens "
+logs = (f"dense Claude Code logs ({truth['records']:,} lines, "
+        f"{truth['bytes'] / truth['records']:,.0f} bytes each on average)"
+        if dense else "Claude Code logs")
+print(f"On the {logs} both tools counted {ours['calls']:,} calls' tokens "
       + ("identically" if same else "alike up to ccusage's first-line output counts")
       + f" (input {rows[0][1]:,}, cache read {rows[1][1]:,}, cache write {rows[2][1]:,}, "
       + f"output {rows[3][1]:,}), as the generator wrote them.")
 EOF
-)"
+}
+sanity="$(check_claude claude "$claude_name")"
+sanity_dense="$(check_claude dense "$dense_name")"
 
 table="$(python3 - "$results" << 'EOF'
 import sys
@@ -262,13 +290,16 @@ block="$(
   were competing for the cores and wall times are inflated).
 - **Command:** \`$command_line\` (medians of $runs runs; CPU is user + sys; MB are 10^6 bytes).
 - **Inputs:** \`cargo run --release --example genlogs -- --format F --bytes SIZE --seed $seed\`:
-  OpenAI Chat Completions and Responses logs with prompt text (\`--bytes $openai_size\`), and a
-  Claude Code \`CLAUDE_CONFIG_DIR\` tree (\`--bytes $claude_size\`). The peer is ccusage $ccusage_version's native binary,
-  \`ccusage daily --json --offline\`.
+  OpenAI Chat Completions and Responses logs with prompt text (\`--bytes $openai_size\`), and
+  two Claude Code \`CLAUDE_CONFIG_DIR\` trees: the standard mix (\`--bytes $claude_size\`) and the
+  dense one (\`--mix dense --bytes $dense_size\`: short tool results, many more records per byte).
+  The peer is ccusage $ccusage_version's native binary, \`ccusage daily --json --offline\`.
 
 $table
 
 $sanity
+
+$sanity_dense
 EOF
 )"
 
