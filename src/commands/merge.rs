@@ -8,7 +8,7 @@ use anyhow::Context;
 use crate::cli::MergeArgs;
 use crate::commands::ExitStatus;
 use crate::commands::analyze::{AnalyzeSettings, InputSettings, analyze_run, write_outputs};
-use crate::pipeline::assemble;
+use crate::pipeline::Assembler;
 use crate::pipeline::partial::{Partial, merge_partials};
 
 pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
@@ -17,16 +17,19 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
     let mut partials = Vec::with_capacity(args.partials.len());
     for path in &args.partials {
         let partial = if path.as_os_str() == "-" {
-            Partial::read("-", std::io::stdin().lock())?
+            Partial::open("-", Box::new(std::io::stdin()))?
         } else {
             let name = path.display().to_string();
             let file = File::open(path).with_context(|| format!("opening {name}"))?;
-            Partial::read(&name, file)?
+            Partial::open(&name, Box::new(file))?
         };
         partials.push(partial);
     }
-    let (names, results) = merge_partials(partials, &settings.input.partial_settings())?;
-    let run = assemble(names, results, settings.input.options.keep_duplicates);
+    let (names, merge) = merge_partials(partials, &settings.input.partial_settings())?;
+    // Results go into the run as they are read: the rows are held once.
+    let mut assembler = Assembler::new(names);
+    merge.read(|result| assembler.push(result))?;
+    let run = assembler.finish(settings.input.options.keep_duplicates);
     let analysis = analyze_run(&settings, run);
     write_outputs(&mut settings, analysis)
 }

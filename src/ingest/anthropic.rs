@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{ContentField, MessageContent, PromptSummary, Role};
-use crate::ingest::wire::{Envelope, add_string_tags, array_len, is_present};
+use crate::ingest::wire::{self, Envelope, add_string_tags, array_len, is_present};
 use crate::ingest::{LineOutcome, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, Residency, TokenBuckets};
 
@@ -181,7 +181,7 @@ type FastRequest<'a> = Request<'a, MessageContent<'a>, Box<Request<'a, MessageCo
 /// response; otherwise the outcome the general path gives. A `body` wrapper on either side is
 /// read in place, one level deep, as the general path unwraps it.
 fn parse_pair(line: &[u8]) -> Option<LineOutcome> {
-    let text = std::str::from_utf8(line).ok()?;
+    let text = wire::utf8(line)?;
     let envelope: Pair<'_> = serde_json::from_str(text).ok()?;
     let outer = envelope.response.as_ref()?;
     // As the general path: the request a wrapper holds, if it is one.

@@ -165,8 +165,7 @@ struct ProgressData<'a, L> {
 pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
     // The general way validates the UTF-8 of the content it keeps raw; check the whole line so
     // that no invalid byte is skipped unseen in place.
-    let in_place = std::str::from_utf8(line)
-        .ok()
+    let in_place = super::wire::utf8(line)
         .and_then(|text| serde_json::from_str::<Line<'_, InPlaceContent<'_>>>(text).ok());
     match in_place {
         Some(parsed) => line_outcome(&parsed),

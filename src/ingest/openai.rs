@@ -11,7 +11,7 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{ContentField, MessageContent, PromptSummary, Role};
-use crate::ingest::wire::{Envelope, add_string_tags, array_len, is_present, unix_to_ms};
+use crate::ingest::wire::{self, Envelope, add_string_tags, array_len, is_present, unix_to_ms};
 use crate::ingest::{LineOutcome, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
@@ -191,7 +191,7 @@ type FastRequest<'a> = Request<'a, MessageContent<'a>, Box<Request<'a, MessageCo
 fn parse_pair(line: &[u8]) -> Option<LineOutcome> {
     // The general path validates the UTF-8 of the request and response it keeps raw; check
     // the whole line so that no invalid byte is skipped unseen here.
-    let text = std::str::from_utf8(line).ok()?;
+    let text = wire::utf8(line)?;
     let envelope: Pair<'_> = serde_json::from_str(text).ok()?;
     let outer = envelope.response.as_ref()?;
     // As the general path: the request a wrapper holds, if it is one.

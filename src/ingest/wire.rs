@@ -40,6 +40,12 @@ pub(crate) struct Envelope<'a, Q = &'a RawValue, S = &'a RawValue> {
     pub cost_usd: Option<f64>,
 }
 
+/// The line as text, when it is UTF-8: checked with SIMD, for the one-pass readers that parse
+/// a whole line in place (the check is a sizable share of reading long lines).
+pub(crate) fn utf8(line: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(line).ok()
+}
+
 impl<'a> Envelope<'a> {
     /// The response's JSON: the `response` member of a pair, or the whole line when it is a
     /// bare response object.

@@ -867,18 +867,9 @@ fn record_hash(record: &CallRecord) -> String {
     format!("h:{hash:016x}")
 }
 
-/// Puts chunk results (sorted by source and position) together in input order, interns model
-/// names and merges duplicate lines. `names` are the sources' names, by index.
-pub fn assemble(names: Vec<String>, results: Vec<ChunkResult>, keep_duplicates: bool) -> RunOutput {
-    let mut assembler = Assembler::new(names);
-    for result in results {
-        assembler.push(result);
-    }
-    assembler.finish(keep_duplicates)
-}
-
-/// Puts chunk results together one at a time, in input order, as they come: each result's
-/// rows join the run's and its own vectors are freed, so the rows are held once.
+/// Puts chunk results together one at a time, in input order, as they come (from the pipeline
+/// or from partials): interns model names, tag sets and sessions, then merges duplicate lines.
+/// Each result's rows join the run's and its own vectors are freed, so the rows are held once.
 pub struct Assembler {
     output: RunOutput,
     models: Interner<String>,

@@ -8,7 +8,8 @@
 //! little-endian length and that many bytes of postcard. The first frame is the header, a frame
 //! of length zero ends the file, so a truncated copy is told apart from a complete one.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::fmt;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::str::FromStr;
@@ -204,17 +205,50 @@ fn write_frame(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
     out.write_all(&bytes)
 }
 
-/// A partial read back.
+/// A partial opened for reading: its header is read and checked, its results are read one at a
+/// time as a merge asks for them.
 pub struct Partial {
     /// The file's name, for messages.
     pub file: String,
     header: Header,
-    results: Vec<ChunkResult>,
+    frames: Frames,
+}
+
+/// The frames after a partial's header.
+struct Frames {
+    decoder: zstd::Decoder<'static, BufReader<Box<dyn Read>>>,
+    buf: Vec<u8>,
+}
+
+impl Frames {
+    /// The next frame into `buf`; false at the end frame.
+    fn next(&mut self, file: &str) -> Result<bool, PartialError> {
+        let corrupt = |detail: String| PartialError::Corrupt {
+            file: file.to_string(),
+            detail,
+        };
+        let mut len = [0u8; 8];
+        self.decoder
+            .read_exact(&mut len)
+            .map_err(|err| corrupt(format!("it ends before its last frame: {err}")))?;
+        let len = u64::from_le_bytes(len);
+        if len == 0 {
+            return Ok(false);
+        }
+        if len > MAX_FRAME {
+            return Err(corrupt(format!("a frame claims {len} bytes")));
+        }
+        self.buf.resize(len as usize, 0);
+        self.decoder
+            .read_exact(&mut self.buf)
+            .map_err(|err| corrupt(format!("a frame is cut short: {err}")))?;
+        Ok(true)
+    }
 }
 
 impl Partial {
-    /// Reads a partial from `input`, named `file` in messages.
-    pub fn read(file: &str, input: impl Read) -> Result<Partial, PartialError> {
+    /// Opens the partial in `input`, named `file` in messages, and reads its header.
+    pub fn open(file: &str, input: Box<dyn Read>) -> Result<Partial, PartialError> {
         let corrupt = |detail: String| PartialError::Corrupt {
             file: file.to_string(),
             detail,
@@ -226,35 +260,20 @@ impl Partial {
                 file: file.to_string(),
             });
         }
-        let mut decoder = zstd::Decoder::new(input).map_err(|source| PartialError::Io {
+        let decoder = zstd::Decoder::with_buffer(input).map_err(|source| PartialError::Io {
             file: file.to_string(),
             source,
         })?;
-        let mut buf = Vec::new();
-        let mut next = |buf: &mut Vec<u8>| -> Result<bool, PartialError> {
-            let mut len = [0u8; 8];
-            decoder
-                .read_exact(&mut len)
-                .map_err(|err| corrupt(format!("it ends before its last frame: {err}")))?;
-            let len = u64::from_le_bytes(len);
-            if len == 0 {
-                return Ok(false);
-            }
-            if len > MAX_FRAME {
-                return Err(corrupt(format!("a frame claims {len} bytes")));
-            }
-            buf.resize(len as usize, 0);
-            decoder
-                .read_exact(buf)
-                .map_err(|err| corrupt(format!("a frame is cut short: {err}")))?;
-            Ok(true)
+        let mut frames = Frames {
+            decoder,
+            buf: Vec::new(),
         };
-        if !next(&mut buf)? {
+        if !frames.next(file)? {
             return Err(corrupt("it has no header".to_string()));
         }
         // The version comes first in the header, so an incompatible file is named as such
         // before the rest of its header is read.
-        let (format_version, _) = postcard::take_from_bytes::<u32>(&buf)
+        let (format_version, _) = postcard::take_from_bytes::<u32>(&frames.buf)
             .map_err(|err| corrupt(format!("unreadable header: {err}")))?;
         if format_version != FORMAT_VERSION {
             return Err(PartialError::Version {
@@ -262,30 +281,45 @@ impl Partial {
                 found: format_version,
             });
         }
-        let header: Header = postcard::from_bytes(&buf)
+        let header: Header = postcard::from_bytes(&frames.buf)
             .map_err(|err| corrupt(format!("unreadable header: {err}")))?;
-        let mut results = Vec::new();
-        while next(&mut buf)? {
-            let result: ChunkResult = postcard::from_bytes(&buf)
-                .map_err(|err| corrupt(format!("unreadable results: {err}")))?;
-            let source = result.source as usize;
-            if source >= header.listing.len() || !header.processed.contains(&result.source) {
-                return Err(corrupt(format!(
-                    "results for input {source}, which the header does not list"
-                )));
-            }
-            results.push(result);
-        }
         Ok(Partial {
             file: file.to_string(),
             header,
-            results,
+            frames,
         })
+    }
+
+    /// The next result, in the order the partial was written (input order); `None` after the
+    /// last.
+    fn next_result(&mut self) -> Result<Option<ChunkResult>, PartialError> {
+        if !self.frames.next(&self.file)? {
+            return Ok(None);
+        }
+        let corrupt = |detail: String| PartialError::Corrupt {
+            file: self.file.clone(),
+            detail,
+        };
+        let result: ChunkResult = postcard::from_bytes(&self.frames.buf)
+            .map_err(|err| corrupt(format!("unreadable results: {err}")))?;
+        let source = result.source as usize;
+        if source >= self.header.listing.len() || !self.header.processed.contains(&result.source) {
+            return Err(corrupt(format!(
+                "results for input {source}, which the header does not list"
+            )));
+        }
+        Ok(Some(result))
     }
 }
 
-/// Puts partials together: the sources' names and every result, renumbered and in input order,
-/// ready for [`super::assemble`].
+/// Partials whose headers fit together, ready to be read as one run.
+pub struct Merge {
+    /// Each partial, with the place of its first source in the merged list.
+    partials: Vec<(Partial, u32)>,
+}
+
+/// Checks that partials fit together and returns the merged list of sources' names, and the
+/// merge that reads their results.
 ///
 /// Shards of one run (the same listing and shard count) fill one block of sources, in the
 /// listing's order; every source of the block must come from exactly one of them. Any other
@@ -293,10 +327,10 @@ impl Partial {
 pub fn merge_partials(
     partials: Vec<Partial>,
     settings: &PartialSettings,
-) -> Result<(Vec<String>, Vec<ChunkResult>), PartialError> {
+) -> Result<(Vec<String>, Merge), PartialError> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut by_run: HashMap<(Vec<String>, u32), usize> = HashMap::new();
-    let mut results = Vec::new();
+    let mut placed = Vec::with_capacity(partials.len());
     for partial in partials {
         let differences = settings.differences(&partial.header.settings);
         if !differences.is_empty() {
@@ -305,7 +339,7 @@ pub fn merge_partials(
                 what: differences.join(", "),
             });
         }
-        let header = partial.header;
+        let header = &partial.header;
         let block_index = match header.shard {
             Some(shard) => *by_run
                 .entry((header.listing.clone(), shard.count))
@@ -341,10 +375,7 @@ pub fn merge_partials(
             *slot = Some(partial.file.clone());
         }
         let base = block.base;
-        for mut result in partial.results {
-            result.shift_source(base);
-            results.push(result);
-        }
+        placed.push((partial, base));
     }
     for block in &blocks {
         let missing: Vec<&String> = block
@@ -376,11 +407,42 @@ pub fn merge_partials(
             });
         }
     }
-    // Results of one source come from one partial, already in order: a stable sort by source
-    // puts the blocks and their sources in order and keeps each source's pieces as they were.
-    results.sort_by_key(|r| (r.source, r.seq));
     let names = blocks.into_iter().flat_map(|b| b.listing).collect();
-    Ok((names, results))
+    Ok((names, Merge { partials: placed }))
+}
+
+impl Merge {
+    /// Reads every partial's results, renumbered, and hands them to `sink` in input order.
+    ///
+    /// Each partial holds its sources' results in order, and every source is in exactly one
+    /// partial, so taking the smallest (source, position) among the partials' next results
+    /// gives the order of a single run while holding one result per partial.
+    pub fn read(self, mut sink: impl FnMut(ChunkResult)) -> Result<(), PartialError> {
+        let mut partials = self.partials;
+        let mut next: BinaryHeap<Reverse<((u32, u32), usize)>> = BinaryHeap::new();
+        let mut waiting: Vec<Option<ChunkResult>> = Vec::with_capacity(partials.len());
+        for (index, (partial, base)) in partials.iter_mut().enumerate() {
+            let result = partial.next_result()?.map(|mut result| {
+                result.shift_source(*base);
+                next.push(Reverse(((result.source, result.seq), index)));
+                result
+            });
+            waiting.push(result);
+        }
+        while let Some(Reverse((_, index))) = next.pop() {
+            let Some(result) = waiting[index].take() else {
+                continue;
+            };
+            sink(result);
+            let (partial, base) = &mut partials[index];
+            if let Some(mut result) = partial.next_result()? {
+                result.shift_source(*base);
+                next.push(Reverse(((result.source, result.seq), index)));
+                waiting[index] = Some(result);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The sources one run listed, as they end up in the merged list.
