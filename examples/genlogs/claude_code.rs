@@ -209,7 +209,9 @@ const STANDARD: Shape = Shape {
 
 /// The dense mix: targeted reads of a few lines, short command output and searches, small
 /// edits without the original file, and long loops of terse responses using several tools.
-/// Sizes were tuned so that lines average about 1 KB.
+/// Sizes were tuned so that lines average about 1.1 KB (480 MB at seed 1: 438,818 lines of
+/// 1,094 bytes, 68,573 calls), where ccusage 20.0.24 takes about 2.2 s and 230 MB, the case
+/// issue 8 describes; its time follows the number of assistant lines more than the bytes.
 const DENSE: Shape = Shape {
     session_bytes: Spread {
         median: 80_000.0,
