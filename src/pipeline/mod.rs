@@ -9,13 +9,13 @@ pub mod partial;
 mod retries;
 mod row;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::iter::{ParallelBridge, ParallelIterator};
+use rayon::prelude::*;
 use serde_json::value::RawValue;
 
 pub use accounting::{Accounting, ERROR_SAMPLES, LineError};
@@ -958,31 +958,44 @@ fn merge_across_sources(output: &mut RunOutput) {
 
 /// Marks, among rows that share a key, all but the one with the most tokens (the first in
 /// input order on a tie).
-fn losers<'r, K: std::hash::Hash + Eq>(
+///
+/// Keys are hashed and the (hash, index) pairs sorted on all cores; rows then meet their
+/// duplicates next to each other, in input order, and are told apart by the key itself (two
+/// keys can share a hash).
+fn losers<'r, K: std::hash::Hash + Eq + Send>(
     rows: &'r [CallRow],
-    key: impl Fn(&'r CallRow) -> Option<K>,
+    key: impl Fn(&'r CallRow) -> Option<K> + Sync,
 ) -> Vec<bool> {
-    // Keys are ids the logs wrote; a fast fixed hasher (no DoS to fear from one's own logs) keeps
-    // this serial pass short.
-    let mut keeper: HashMap<K, usize, foldhash::fast::FixedState> = HashMap::default();
+    use std::hash::BuildHasher;
+    // Keys are ids the logs wrote; a fast fixed hasher (no DoS to fear from one's own logs).
+    let hasher = foldhash::fast::FixedState::default();
+    let mut keyed: Vec<(u64, usize)> = rows
+        .par_iter()
+        .enumerate()
+        .filter_map(|(index, row)| key(row).map(|key| (hasher.hash_one(key), index)))
+        .collect();
+    keyed.par_sort_unstable();
     let mut dropped = vec![false; rows.len()];
-    for (index, row) in rows.iter().enumerate() {
-        let Some(key) = key(row) else {
-            continue;
-        };
-        match keeper.entry(key) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(index);
-            }
-            std::collections::hash_map::Entry::Occupied(mut slot) => {
-                let kept = *slot.get();
-                let loser = if row.tokens.total() > rows[kept].tokens.total() {
-                    slot.insert(index);
-                    kept
-                } else {
-                    index
-                };
-                dropped[loser] = true;
+    let mut kept: Vec<(K, usize)> = Vec::new();
+    for run in keyed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
+        kept.clear();
+        for &(_, index) in run {
+            let Some(key) = key(&rows[index]) else {
+                continue;
+            };
+            match kept.iter_mut().find(|(seen, _)| *seen == key) {
+                None => kept.push((key, index)),
+                Some((_, keeper)) => {
+                    let loser = if rows[index].tokens.total() > rows[*keeper].tokens.total() {
+                        std::mem::replace(keeper, index)
+                    } else {
+                        index
+                    };
+                    dropped[loser] = true;
+                }
             }
         }
     }
@@ -1008,6 +1021,9 @@ pub fn retain_rows(output: &mut RunOutput, keep: Vec<bool>) {
 
 /// Removes the marked rows, counting each as skipped for `reason` in its own source.
 fn drop_rows(output: &mut RunOutput, dropped: Vec<bool>, reason: SkipReason) {
+    if !dropped.contains(&true) {
+        return;
+    }
     for (row, &drop) in output.rows.iter().zip(&dropped) {
         if drop {
             let accounting = &mut output.sources[row.source as usize].accounting;
@@ -1017,4 +1033,75 @@ fn drop_rows(output: &mut RunOutput, dropped: Vec<bool>, reason: SkipReason) {
     }
     let mut flags = dropped.into_iter();
     output.rows.retain(|_| !flags.next().unwrap_or(false));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+
+    use super::*;
+    use crate::classify::ClassifyRules;
+    use crate::record::TokenBuckets;
+
+    /// The rule as first written: one pass in input order over a map of keepers.
+    fn losers_by_map<'r, K: Hash + Eq>(
+        rows: &'r [CallRow],
+        key: impl Fn(&'r CallRow) -> Option<K>,
+    ) -> Vec<bool> {
+        let mut keeper: HashMap<K, usize> = HashMap::new();
+        let mut dropped = vec![false; rows.len()];
+        for (index, row) in rows.iter().enumerate() {
+            let Some(key) = key(row) else { continue };
+            match keeper.get(&key).copied() {
+                None => {
+                    keeper.insert(key, index);
+                }
+                Some(kept) if row.tokens.total() > rows[kept].tokens.total() => {
+                    keeper.insert(key, index);
+                    dropped[kept] = true;
+                }
+                Some(_) => dropped[index] = true,
+            }
+        }
+        dropped
+    }
+
+    /// A key whose every value hashes alike.
+    #[derive(PartialEq, Eq)]
+    struct SameHash(u64);
+
+    impl Hash for SameHash {
+        fn hash<H: Hasher>(&self, state: &mut H) {
+            0u8.hash(state);
+        }
+    }
+
+    #[test]
+    fn losers_are_those_of_one_pass_over_a_map_even_when_keys_share_a_hash() {
+        let catalog = PriceCatalog::embedded().unwrap();
+        let run = run_fixture("fixtures", &catalog, &ClassifyRules::default());
+        // 2,000 rows: one in five without a key, the others on 97 keys; token totals of 0 to 3,
+        // so many duplicates tie and some outweigh the first.
+        let rows: Vec<CallRow> = run
+            .rows
+            .iter()
+            .cycle()
+            .take(2000)
+            .enumerate()
+            .map(|(i, row)| CallRow {
+                dedupe_key: (i % 5 != 0).then_some((i * 7919 % 97) as u64),
+                tokens: TokenBuckets {
+                    input: (i * 31 % 4) as u64,
+                    ..TokenBuckets::default()
+                },
+                ..row.clone()
+            })
+            .collect();
+        let dropped = losers(&rows, |row| row.dedupe_key);
+        assert_eq!(dropped, losers_by_map(&rows, |row| row.dedupe_key));
+        // 1,600 keyed rows on 97 keys keep 97.
+        assert_eq!(dropped.iter().filter(|&&d| d).count(), 1600 - 97);
+        assert_eq!(losers(&rows, |row| row.dedupe_key.map(SameHash)), dropped);
+    }
 }
