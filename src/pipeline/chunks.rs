@@ -16,10 +16,12 @@ impl BufferPool {
     /// Buffers kept at most: more than the chunks in flight, few enough to bound memory.
     const KEEP: usize = 32;
 
-    /// An empty buffer, with room for a chunk when one was handed back.
+    /// An empty buffer with room for a chunk: one handed back, else a new one. (A buffer grown
+    /// from empty is copied at every doubling, and one that ends below a chunk's size is not
+    /// kept: files smaller than a chunk would then never reuse a buffer.)
     fn take(&self) -> Vec<u8> {
         let spare = self.0.lock().ok().and_then(|mut pool| pool.pop());
-        spare.unwrap_or_default()
+        spare.unwrap_or_else(|| Vec::with_capacity(CHUNK_BYTES))
     }
 
     /// Hands a parsed chunk's buffer back.
@@ -148,7 +150,13 @@ impl<R: Read> ChunkReader<R> {
                 });
             }
             search_from = buf.len();
-            let want = CHUNK_BYTES.max(buf.len());
+            // Up to a chunk's worth in all, so the buffer's room suffices; a line longer than
+            // that doubles it.
+            let want = if buf.len() < CHUNK_BYTES {
+                CHUNK_BYTES - buf.len()
+            } else {
+                buf.len()
+            };
             // `read_to_end` fills the spare capacity without zeroing it first (for files), and
             // retries interrupted reads; `take` stops it at a chunk's worth.
             let read = (&mut self.reader).take(want as u64).read_to_end(&mut buf)?;

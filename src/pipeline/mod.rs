@@ -543,7 +543,8 @@ impl<'c> Collector<'c> {
         self.tag_sets.insert(kept)
     }
 
-    fn into_result(self, seq: u32, format: Option<InputFormat>) -> ChunkResult {
+    fn into_result(mut self, seq: u32, format: Option<InputFormat>) -> ChunkResult {
+        merge_piece_duplicates(&mut self.rows, &mut self.accounting);
         ChunkResult {
             source: self.source,
             seq,
@@ -558,6 +559,26 @@ impl<'c> Collector<'c> {
             stated_cost_calls: self.stated_cost_calls,
         }
     }
+}
+
+/// Collapses a piece's rows that share a dedupe key, as the run does for all rows
+/// ([`merge_duplicates`]), counting the dropped ones in the piece's `accounting`: Claude Code
+/// writes one line per content block of a message, so most of its rows go here, before they
+/// are sent on. The run's pass over the survivors keeps the same rows: the first row of the run
+/// with the most tokens is the first such row of its own piece.
+fn merge_piece_duplicates(rows: &mut Vec<CallRow>, accounting: &mut Accounting) {
+    let dropped = losers(rows, |row| row.dedupe_key);
+    let count = dropped.iter().filter(|&&d| d).count() as u64;
+    if count == 0 {
+        return;
+    }
+    accounting.calls -= count;
+    *accounting
+        .skipped
+        .entry(SkipReason::DuplicateContentBlock)
+        .or_default() += count;
+    let mut flags = dropped.into_iter();
+    rows.retain(|_| !flags.next().unwrap_or(false));
 }
 
 /// Parses one piece of work; chunk buffers go back to `pool` for the reader.
@@ -1077,19 +1098,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn losers_are_those_of_one_pass_over_a_map_even_when_keys_share_a_hash() {
+    /// 2,000 fixture rows: one in five without a dedupe key, the others on 97 keys, with token
+    /// totals of 0 to 3, so many duplicates tie and some outweigh the first.
+    fn keyed_rows() -> Vec<CallRow> {
         let catalog = PriceCatalog::embedded().unwrap();
         let run = run_fixture("fixtures", &catalog, &ClassifyRules::default());
-        // 2,000 rows: one in five without a key, the others on 97 keys; token totals of 0 to 3,
-        // so many duplicates tie and some outweigh the first.
-        let rows: Vec<CallRow> = run
-            .rows
+        run.rows
             .iter()
             .cycle()
             .take(2000)
             .enumerate()
             .map(|(i, row)| CallRow {
+                source: 0,
                 dedupe_key: (i % 5 != 0).then_some((i * 7919 % 97) as u64),
                 tokens: TokenBuckets {
                     input: (i * 31 % 4) as u64,
@@ -1097,7 +1117,69 @@ mod tests {
                 },
                 ..row.clone()
             })
-            .collect();
+            .collect()
+    }
+
+    /// `rows` cut into pieces of `size`, as the pipeline would send them.
+    fn pieces(rows: &[CallRow], size: usize) -> Vec<ChunkResult> {
+        rows.chunks(size)
+            .enumerate()
+            .map(|(seq, rows)| ChunkResult {
+                source: 0,
+                seq: seq as u32,
+                format: None,
+                accounting: Accounting {
+                    records: rows.len() as u64,
+                    calls: rows.len() as u64,
+                    ..Accounting::default()
+                },
+                models: vec!["m".into(); 64],
+                tag_sets: vec![TagSet::new(); 64],
+                sessions: vec![String::new(); 64],
+                rows: rows.to_vec(),
+                buckets: Vec::new(),
+                stated_cost: Money::ZERO,
+                stated_cost_calls: 0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn duplicates_merged_in_each_piece_first_leave_the_run_as_it_was() {
+        let rows = keyed_rows();
+        let whole = |pieces: Vec<ChunkResult>, keep_duplicates| {
+            let mut assembler = Assembler::new(vec!["log".into()]);
+            for piece in pieces {
+                assembler.push(piece);
+            }
+            assembler.finish(keep_duplicates)
+        };
+        // The cycled fixture rows repeat logged ids too: without `keep_duplicates` the run also
+        // merges those, after the dedupe keys.
+        for keep_duplicates in [true, false] {
+            let expected = whole(pieces(&rows, 173), keep_duplicates);
+            for size in [1, 7, 173, 2000] {
+                let mut early = pieces(&rows, size);
+                for piece in &mut early {
+                    merge_piece_duplicates(&mut piece.rows, &mut piece.accounting);
+                }
+                let run = whole(early, keep_duplicates);
+                assert!(run.rows == expected.rows, "pieces of {size}");
+                assert_eq!(run.accounting, expected.accounting, "pieces of {size}");
+            }
+        }
+        // 1,600 keyed rows on 97 keys keep 97; the 400 without a key all stay.
+        let run = whole(pieces(&rows, 1), true);
+        assert_eq!(run.rows.len(), 97 + 400);
+        assert_eq!(
+            run.accounting.skipped[&SkipReason::DuplicateContentBlock],
+            1600 - 97
+        );
+    }
+
+    #[test]
+    fn losers_are_those_of_one_pass_over_a_map_even_when_keys_share_a_hash() {
+        let rows = keyed_rows();
         let dropped = losers(&rows, |row| row.dedupe_key);
         assert_eq!(dropped, losers_by_map(&rows, |row| row.dedupe_key));
         // 1,600 keyed rows on 97 keys keep 97.
