@@ -286,8 +286,8 @@ block="$(
     cat << EOF
 - **Date:** $(date -u +%F).
 - **Machine:** $cores cores, $memory GiB RAM, release build; files in the page cache; 1-minute
-  load average $load_before before the runs and $load_after after (above $cores, other processes
-  were competing for the cores and wall times are inflated).
+  load average $load_before before the runs and $load_after after (a load above $cores would mean
+  other processes competed for the cores and inflated the wall times).
 - **Command:** \`$command_line\` (medians of $runs runs; CPU is user + sys; MB are 10^6 bytes).
 - **Inputs:** \`cargo run --release --example genlogs -- --format F --bytes SIZE --seed $seed\`:
   OpenAI Chat Completions and Responses logs with prompt text (\`--bytes $openai_size\`), and
