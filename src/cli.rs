@@ -18,7 +18,7 @@ use crate::pipeline::partial::Shard;
 ///
 /// Exit codes: 0 success; 1 a --fail-* gate tripped (the reason is on stderr); 2 error (bad
 /// arguments, unreadable input paths, invalid catalog or policy file, partials `merge` cannot
-/// put together).
+/// put together, an output that cannot be written).
 #[derive(Debug, Parser)]
 #[command(
     name = "llm-audit",

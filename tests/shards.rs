@@ -142,6 +142,25 @@ fn a_stream_on_stdin_becomes_a_partial_on_stdout() {
 }
 
 #[test]
+fn a_partial_that_cannot_be_written_is_an_error_naming_it() {
+    // The partial is written while the shard runs; a full disk still ends the run with the
+    // file's name and exit code 2, not a truncated partial passed off as whole.
+    let output = run(&[
+        "analyze",
+        "-q",
+        "--emit-partial",
+        "/dev/full",
+        "fixtures/logs",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("writing /dev/full"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn merge_refuses_missing_repeated_foreign_and_damaged_partials() {
     let dir = tempfile::tempdir().unwrap();
     let parts = shard(dir.path(), 3);
