@@ -1,11 +1,9 @@
 //! Findings about whole requests sent more than once: retry storms, duplicate requests, and
 //! answers cut off by the output limit and asked again.
 
-use std::collections::HashMap;
-
 use crate::classify::Reason;
 use crate::findings::{Finding, Tally, WasteKind, in_time_order, later, plural, usd};
-use crate::pipeline::CallRow;
+use crate::pipeline::{CallRow, TimeWindow, attempt_groups};
 
 /// How long a stored answer serves exact repeats of its request: the window of the built-in
 /// `response-cache` policy (`data/policies/response-cache.toml`, `response_cache = "1h"`), so
@@ -24,25 +22,18 @@ pub const REASK_WINDOW_MS: i64 = 10 * 60_000;
 /// theirs. Attempts come one after another in time, or in input order when the log gives no
 /// distinct times.
 pub fn retry_storms(rows: &[CallRow]) -> Option<Finding> {
-    let mut groups: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (index, row) in rows.iter().enumerate() {
-        if let Some(group) = row.attempt_group {
-            groups.entry(group).or_default().push(index);
-        }
-    }
-    let mut stormy: Vec<u64> = groups
-        .iter()
-        .filter(|(_, members)| {
-            members.iter().any(|&i| {
+    let stormy: Vec<u64> = attempt_groups(rows)
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|group| {
+            group.iter().any(|&(_, i)| {
                 rows[i].flags.failed
-                    && members
+                    && group
                         .iter()
-                        .any(|&j| j != i && later(&rows[i], i, &rows[j], j))
+                        .any(|&(_, j)| j != i && later(&rows[i], i, &rows[j], j))
             })
         })
-        .map(|(&group, _)| group)
+        .map(|group| group[0].0)
         .collect();
-    stormy.sort_unstable();
     let mut tally = Tally::default();
     for row in rows {
         let in_storm = row
@@ -73,20 +64,28 @@ pub fn retry_storms(rows: &[CallRow]) -> Option<Finding> {
 /// would not help; `truncated_reask` counts those). Calls without a timestamp or a fingerprint
 /// (the log kept no prompt) cannot be compared.
 pub fn duplicate_requests(rows: &[CallRow]) -> Option<Finding> {
+    duplicate_requests_in(rows, TimeWindow::default())
+}
+
+/// [`duplicate_requests`], the stored answers kept in `stored`.
+pub(super) fn duplicate_requests_in(
+    rows: &[CallRow],
+    mut stored: TimeWindow<u64, i64>,
+) -> Option<Finding> {
     let order = in_time_order(rows, |row| {
         row.request_hash.is_some() && !row.flags.failed && row.attempt_group.is_none()
     });
-    let mut stored: HashMap<u64, i64> = HashMap::new();
     let mut repeat = vec![false; rows.len()];
     for index in order {
         let row = &rows[index];
         let (Some(request), Some(now)) = (row.request_hash, row.timestamp_ms) else {
             continue;
         };
-        match stored.get(&request) {
+        stored.sweep(|&at| now - at <= RESPONSE_CACHE_WINDOW_MS);
+        match stored.map.get(&request) {
             Some(&at) if now - at <= RESPONSE_CACHE_WINDOW_MS => repeat[index] = true,
             _ if !truncated(row) => {
-                stored.insert(request, now);
+                stored.map.insert(request, now);
             }
             _ => {}
         }
@@ -112,23 +111,31 @@ pub fn duplicate_requests(rows: &[CallRow]) -> Option<Finding> {
 /// fingerprint: the request was asked again, so the cut-off answer was thrown away and its
 /// whole cost is the impact. Calls and tokens are the truncated calls'.
 pub fn truncated_reasks(rows: &[CallRow]) -> Option<Finding> {
+    truncated_reasks_in(rows, TimeWindow::default())
+}
+
+/// [`truncated_reasks`], the last call of each fingerprint kept in `last_seen`.
+pub(super) fn truncated_reasks_in(
+    rows: &[CallRow],
+    mut last_seen: TimeWindow<u64, usize>,
+) -> Option<Finding> {
     let order = in_time_order(rows, |row| row.request_hash.is_some());
-    // The next call with the same fingerprint, per call.
-    let mut last_seen: HashMap<u64, usize> = HashMap::new();
     let mut reasked = vec![false; rows.len()];
     for index in order {
         let row = &rows[index];
         let (Some(request), Some(now)) = (row.request_hash, row.timestamp_ms) else {
             continue;
         };
-        if let Some(&before) = last_seen.get(&request) {
+        last_seen
+            .sweep(|&before| now - rows[before].timestamp_ms.unwrap_or(now) <= REASK_WINDOW_MS);
+        if let Some(&before) = last_seen.map.get(&request) {
             let earlier = &rows[before];
             let gap = now - earlier.timestamp_ms.unwrap_or(now);
             if truncated(earlier) && gap <= REASK_WINDOW_MS {
                 reasked[before] = true;
             }
         }
-        last_seen.insert(request, index);
+        last_seen.map.insert(request, index);
     }
     let mut tally = Tally::default();
     for (row, _) in rows.iter().zip(&reasked).filter(|(_, r)| **r) {

@@ -9,7 +9,7 @@
 
 use super::sessions::{far_out_fence, quartile};
 use super::*;
-use crate::classify::ClassifyRules;
+use crate::classify::{ClassifyRules, Reason};
 use crate::pipeline::{build_row, group_retries, run_fixture};
 use crate::record::{CallRecord, CallStatus, CallText, TokenBuckets};
 
@@ -420,4 +420,32 @@ fn runaway_sessions_need_eight_peers_and_rank_by_excess() {
         .collect();
     assert_eq!(seen, [(Some("s8"), usd("0.81")), (Some("s9"), usd("0.41"))]);
     assert!(found.iter().all(|f| f.budget == Some(usd("0.19"))));
+}
+
+#[test]
+fn dropping_requests_out_of_the_window_changes_no_finding() {
+    let (mut output, _) = run_dir("fixtures");
+    // 20,000 calls a second apart, the fixture's cycled: a request comes back every 400-odd
+    // calls (within the 10-minute re-ask and 60-minute duplicate windows) and changes every
+    // 800, so old fingerprints lapse while new ones come; half the calls cut off by the output
+    // limit. Maps swept from 8 entries on see many sweeps.
+    output.rows = output.rows.iter().cycle().take(20_000).cloned().collect();
+    for (i, row) in output.rows.iter_mut().enumerate() {
+        row.timestamp_ms = Some(1_750_000_000_000 + i as i64 * 1_000);
+        row.request_hash = row.request_hash.map(|hash| hash ^ (i / 800) as u64);
+        row.attempt_group = None;
+        if i % 2 == 0 {
+            row.classification.reasons.insert(Reason::TruncatedOutput);
+        }
+    }
+    use crate::pipeline::TimeWindow;
+    let (often, never) = (8, usize::MAX / 2);
+    let duplicates =
+        |from| requests::duplicate_requests_in(&output.rows, TimeWindow::sweeping_from(from));
+    assert!(duplicates(often).is_some());
+    assert_eq!(duplicates(often), duplicates(never));
+    let reasks =
+        |from| requests::truncated_reasks_in(&output.rows, TimeWindow::sweeping_from(from));
+    assert!(reasks(often).is_some());
+    assert_eq!(reasks(often), reasks(never));
 }

@@ -8,6 +8,7 @@ mod intern;
 pub mod partial;
 mod retries;
 mod row;
+mod window;
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
@@ -20,8 +21,9 @@ use serde_json::value::RawValue;
 
 pub use accounting::{Accounting, ERROR_SAMPLES, LineError};
 pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader};
-pub use retries::{RetryStats, group_retries};
+pub use retries::{RetryStats, attempt_groups, group_retries};
 pub use row::{CallFlags, CallRow};
+pub(crate) use window::TimeWindow;
 
 use crate::classify::{ClassifyRules, classify};
 use crate::ingest::wire_hash;

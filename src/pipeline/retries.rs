@@ -2,8 +2,6 @@
 //! attempts that failed. Two signs group attempts: an id the logger gives every attempt of one
 //! request (LiteLLM's trace id), and the same request sent again soon after a failed attempt.
 
-use std::collections::HashMap;
-
 use rayon::slice::ParallelSliceMut;
 
 use crate::ingest::wire_hash;
@@ -80,18 +78,27 @@ pub struct RetryStats {
     pub failed_cost: crate::money::Money,
 }
 
+/// The (attempt group, row index) pairs of the rows in a group, sorted: each group's attempts
+/// side by side, in input order. Most calls are a group of their own, so this beats a map of
+/// every group to its members.
+pub fn attempt_groups(rows: &[CallRow]) -> Vec<(u64, usize)> {
+    let mut members: Vec<(u64, usize)> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(index, row)| row.attempt_group.map(|group| (group, index)))
+        .collect();
+    members.par_sort_unstable();
+    members
+}
+
 impl RetryStats {
     pub fn of(rows: &[CallRow]) -> RetryStats {
-        let mut sizes: HashMap<u64, u64> = HashMap::new();
-        for group in rows.iter().filter_map(|r| r.attempt_group) {
-            *sizes.entry(group).or_default() += 1;
-        }
-        let mut stats = RetryStats {
-            groups: sizes.values().filter(|&&n| n > 1).count() as u64,
-            ..RetryStats::default()
-        };
-        for row in rows {
-            if row.attempt_group.is_some_and(|g| sizes[&g] > 1) {
+        let members = attempt_groups(rows);
+        let mut stats = RetryStats::default();
+        for group in members.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+            stats.groups += 1;
+            for &(_, index) in group {
+                let row = &rows[index];
                 stats.attempts += 1;
                 if row.flags.failed {
                     stats.failed_attempts += 1;

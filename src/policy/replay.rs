@@ -11,14 +11,14 @@
 //! `baseline − risk_free` is what caching and batch save without changing an answer;
 //! `risk_free − cost` is what the model changes and caps save on top, at a quality risk.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
 use crate::classify::Verifiable;
 use crate::ingest::MIN_CACHEABLE_PREFIX_TOKENS;
 use crate::money::Money;
-use crate::pipeline::{CallRow, RunOutput};
+use crate::pipeline::{CallRow, RunOutput, TimeWindow};
 use crate::policy::file::{Actions, CacheTtl, Cascade, MatchInput, Policy, Target};
 use crate::policy::tally::{CallReplay, Tally};
 use crate::policy::{LatencyModels, PolicyOutcome, Priors, TokenizerFamily, Tokenizers};
@@ -433,6 +433,17 @@ fn run_caches(
     plan_of: &(impl Fn(&CallRow) -> Plan + Sync),
     input: &ReplayInput<'_>,
 ) -> Vec<CacheMarks> {
+    run_caches_with(rows, policy, plan_of, input, Caches::new(rows.len()))
+}
+
+/// [`run_caches`] through `caches`.
+fn run_caches_with(
+    rows: &[CallRow],
+    policy: &Policy,
+    plan_of: &(impl Fn(&CallRow) -> Plan + Sync),
+    input: &ReplayInput<'_>,
+    mut caches: Caches,
+) -> Vec<CacheMarks> {
     if !policy.caches() {
         return Vec::new();
     }
@@ -470,49 +481,84 @@ fn run_caches(
     }
     // Calls at the same millisecond keep their input order.
     asks.par_sort_unstable_by_key(|ask| (ask.at, ask.index));
-    let mut marks = vec![CacheMarks::default(); rows.len()];
-    type Map<K> = HashMap<K, i64, foldhash::fast::FixedState>;
-    // Response cache: request → when its stored answer expires.
-    let mut responses: Map<u64> = Map::default();
-    // Prompt cache: (model, prefix) → when the entry lapses; one map per side.
-    let mut own_model: Map<(u32, u64)> = Map::default();
-    let mut policy_model: Map<(u32, u64)> = Map::default();
     for ask in asks {
+        caches.visit(ask, rows, input);
+    }
+    caches.marks
+}
+
+/// The caches as calls pass through them in time order, and what they did for each call. Each
+/// entry holds when it lapses; one that lapsed before the current call serves no later one.
+struct Caches {
+    /// Response cache: request → when its stored answer expires.
+    responses: TimeWindow<u64, i64>,
+    /// Prompt cache: (model, prefix) → when the entry lapses; one map per side.
+    own_model: TimeWindow<(u32, u64), i64>,
+    policy_model: TimeWindow<(u32, u64), i64>,
+    marks: Vec<CacheMarks>,
+}
+
+impl Caches {
+    fn new(rows: usize) -> Caches {
+        Caches {
+            responses: TimeWindow::default(),
+            own_model: TimeWindow::default(),
+            policy_model: TimeWindow::default(),
+            marks: vec![CacheMarks::default(); rows],
+        }
+    }
+
+    /// Caches whose maps are swept from `min_sweep` entries on, for tests.
+    #[cfg(test)]
+    fn sweeping_from(rows: usize, min_sweep: usize) -> Caches {
+        Caches {
+            responses: TimeWindow::sweeping_from(min_sweep),
+            own_model: TimeWindow::sweeping_from(min_sweep),
+            policy_model: TimeWindow::sweeping_from(min_sweep),
+            ..Caches::new(rows)
+        }
+    }
+
+    /// Sends the call of `ask` through the caches (calls come in time order).
+    fn visit(&mut self, ask: CacheAsk, rows: &[CallRow], input: &ReplayInput<'_>) {
         let row = &rows[ask.index];
         let now = ask.at;
-        let mark = &mut marks[ask.index];
+        let live = |&lapses: &i64| now <= lapses;
+        self.responses.sweep(live);
+        self.own_model.sweep(live);
+        self.policy_model.sweep(live);
+        let mark = &mut self.marks[ask.index];
         if let (Some(window), Some(request)) = (ask.response_cache, row.request_hash) {
-            match responses.get(&request) {
+            match self.responses.map.get(&request) {
                 Some(&expires) if now <= expires => {
                     mark.response_hit = true;
-                    continue;
+                    return;
                 }
                 _ if !row.flags.failed => {
-                    responses.insert(request, now + window);
+                    self.responses.map.insert(request, now + window);
                 }
                 _ => {}
             }
         }
         let (Some(ttl), Some(prefix), Some(price)) = (ask.prompt_cache, row.prefix, row.price)
         else {
-            continue;
+            return;
         };
-        let use_cache = |cache: &mut Map<(u32, u64)>, model: u32, uncached: u64| {
+        let use_cache = |cache: &mut TimeWindow<(u32, u64), i64>, model: u32, uncached: u64| {
             let entry = input.catalog.entry(model);
             let tokens = prefix.tokens.min(uncached);
             if !entry.caches_prompts || tokens < MIN_CACHEABLE_PREFIX_TOKENS {
                 return None;
             }
             let key = (model, prefix.hash);
-            let warm = cache.get(&key).is_some_and(|&lapses| now <= lapses);
+            let warm = cache.map.get(&key).is_some_and(|&lapses| now <= lapses);
             // Each use refreshes the entry's lifetime.
-            cache.insert(key, now + ttl.millis());
+            cache.map.insert(key, now + ttl.millis());
             Some(warm)
         };
-        mark.risk_free = use_cache(&mut own_model, price, row.tokens.input);
-        mark.policy = use_cache(&mut policy_model, ask.target, ask.policy_input);
+        mark.risk_free = use_cache(&mut self.own_model, price, row.tokens.input);
+        mark.policy = use_cache(&mut self.policy_model, ask.target, ask.policy_input);
     }
-    marks
 }
 
 /// Prices one call under its plan and what the caches did.
@@ -1326,6 +1372,52 @@ cascade = { try = "small", escalation_rate = 0.25 }
                     replay_in_blocks(&policy, input, block_rows, |call| blocks.push(call));
                     assert!(blocks == one_pass, "{name} in blocks of {block_rows}");
                 }
+            }
+        });
+    }
+
+    #[test]
+    fn dropping_lapsed_cache_entries_changes_no_call() {
+        use crate::classify::ClassifyRules;
+        let catalog = PriceCatalog::embedded().unwrap();
+        let mut output =
+            crate::pipeline::run_fixture("fixtures", &catalog, &ClassifyRules::default());
+        // 20,000 calls 8.6 s apart, the fixture's cycled: a request or prompt comes back every
+        // 400-odd calls (about an hour, so within and beyond the 5-minute and 1-hour windows)
+        // and changes every 800, so old keys lapse while new ones come. The maps are swept
+        // from 8 entries on, so sweeps come often.
+        output.rows = output.rows.iter().cycle().take(20_000).cloned().collect();
+        for (i, row) in output.rows.iter_mut().enumerate() {
+            row.timestamp_ms = Some(1_750_000_000_000 + i as i64 * 60_000 / 7);
+            let era = (i / 800) as u64;
+            row.request_hash = row.request_hash.map(|hash| hash ^ era);
+            if let Some(prefix) = row.prefix.as_mut() {
+                prefix.hash ^= era;
+            }
+        }
+        with_input(&output, &catalog, |input| {
+            for name in ["balanced", "prompt-cache", "response-cache"] {
+                let policy = builtin(name, &catalog).unwrap().unwrap();
+                let matcher = input.match_input();
+                let plan_of = |row: &CallRow| match policy.actions_for(row, &matcher) {
+                    Some((_, actions)) => plan(row, &actions, input),
+                    None => Plan::default(),
+                };
+                let rows = output.rows.len();
+                let run = |caches| run_caches_with(&output.rows, &policy, &plan_of, input, caches);
+                let swept = run(Caches::sweeping_from(rows, 8));
+                let kept = run(Caches::sweeping_from(rows, usize::MAX / 2));
+                assert!(swept == kept, "{name}");
+                let served =
+                    |used: &dyn Fn(&CacheMarks) -> bool| swept.iter().filter(|m| used(m)).count();
+                assert!(
+                    served(&|m| m.response_hit) > 0 || served(&|m| m.policy == Some(true)) > 0,
+                    "{name} serves calls from a cache"
+                );
+                assert!(
+                    served(&|m| m.policy == Some(false)) > 1 || served(&|m| !m.response_hit) > 1,
+                    "{name} also misses"
+                );
             }
         });
     }
