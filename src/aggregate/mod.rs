@@ -131,16 +131,10 @@ impl Summary {
         add_to(&mut self.by_tier, row.classification.tier.as_str(), row);
         add_to(&mut self.by_task, row.classification.task.as_str(), row);
         let day = days.day(zone, row.timestamp_ms);
-        match self
-            .by_day_model
-            .get_mut(&(day.to_string(), model.to_string()))
-        {
-            Some(stats) => stats.add(row),
-            None => {
-                let key = (day.to_string(), model.to_string());
-                self.by_day_model.entry(key).or_default().add(row);
-            }
-        }
+        self.by_day_model
+            .entry((day.to_string(), model.to_string()))
+            .or_default()
+            .add(row);
         add_to(&mut self.by_day, day, row);
         for (key, breakdown) in &mut self.groups {
             add_to(breakdown, &key.key_of(row, run, catalog, zone), row);
