@@ -9,7 +9,7 @@ use crate::genlogs::apps;
 use crate::genlogs::json::Json;
 use crate::genlogs::rng::Rng;
 use crate::genlogs::scenario::{self, Caching, Call, Failure, Finish, Model, Role, Tier, Traffic};
-use crate::genlogs::{Sink, Stats, clock, skip};
+use crate::genlogs::{Sink, Stats, clock};
 
 /// Claude models as requested (aliases) and as the response names them (snapshots).
 pub const MODELS: &[Model] = &[
@@ -78,11 +78,7 @@ pub fn write(rng: &mut Rng, target: u64, out: &Path) -> io::Result<Stats> {
         let wrapped = rng.chance(0.3);
         for call in traffic.conversation(rng, start) {
             json.clear();
-            if call.failure.is_some() {
-                stats.skip(skip::PROVIDER_ERROR);
-            } else {
-                stats.call(&call.usage);
-            }
+            stats.api_call(&call);
             record(rng, &mut json, &call, wrapped);
             sink.line(&json.buf)?;
         }

@@ -12,7 +12,7 @@ use crate::genlogs::apps;
 use crate::genlogs::json::Json;
 use crate::genlogs::rng::Rng;
 use crate::genlogs::scenario::{self, Caching, Call, Failure, Finish, Model, Role, Tier, Traffic};
-use crate::genlogs::{Sink, Stats, clock, skip};
+use crate::genlogs::{Sink, Stats, clock};
 
 /// Claude on Bedrock: inference-profile model ids, and the model the Anthropic body names.
 pub const CLAUDE: &[Model] = &[
@@ -129,11 +129,7 @@ pub fn write(rng: &mut Rng, target: u64, out: &Path) -> io::Result<Stats> {
         };
         for call in calls {
             json.clear();
-            if call.failure.is_some() {
-                stats.skip(skip::PROVIDER_ERROR);
-            } else {
-                stats.call(&call.usage);
-            }
+            stats.api_call(&call);
             record(rng, &mut json, &call, operation);
             sink.line(&json.buf)?;
         }

@@ -114,11 +114,9 @@ pub fn write(rng: &mut Rng, target: u64, out: &Path) -> io::Result<Stats> {
             json.clear();
             generation(rng, &mut json, call, &trace, &root);
             sink.line(&json.buf)?;
-            if call.failure.is_some() {
-                stats.skip(skip::PROVIDER_ERROR);
+            if !stats.api_call(call) {
                 continue;
             }
-            stats.call(&call.usage);
             for tool_call in &call.reply.tool_calls {
                 json.clear();
                 let begin = call.start_ms + call.latency_ms as i64 + 5;

@@ -169,6 +169,17 @@ impl Stats {
         self.output_first_line += usage.output;
     }
 
+    /// Counts one logged API call: billed, or skipped as a provider error when it failed.
+    /// Returns whether it was billed.
+    pub fn api_call(&mut self, call: &scenario::Call<'_>) -> bool {
+        if call.failure.is_some() {
+            self.skip(skip::PROVIDER_ERROR);
+            return false;
+        }
+        self.call(&call.usage);
+        true
+    }
+
     /// Counts one record that is not a call.
     pub fn skip(&mut self, reason: &'static str) {
         self.records += 1;

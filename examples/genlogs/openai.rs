@@ -9,7 +9,7 @@ use crate::genlogs::apps;
 use crate::genlogs::json::Json;
 use crate::genlogs::rng::Rng;
 use crate::genlogs::scenario::{self, Caching, Call, Finish, Model, Role, Tier, Traffic};
-use crate::genlogs::{Sink, Stats, clock, skip};
+use crate::genlogs::{Sink, Stats, clock};
 
 /// OpenAI models as requested and as the response names them, all in llm-audit's catalog.
 pub const MODELS: &[Model] = &[
@@ -105,11 +105,7 @@ pub fn write(rng: &mut Rng, target: u64, out: &Path) -> io::Result<Stats> {
         let responses_api = rng.chance(0.3);
         for call in traffic.conversation(rng, start) {
             json.clear();
-            if call.failure.is_some() {
-                stats.skip(skip::PROVIDER_ERROR);
-            } else {
-                stats.call(&call.usage);
-            }
+            stats.api_call(&call);
             let final_chunk = call.stream && !responses_api && rng.chance(0.25);
             record(rng, &mut json, &call, responses_api, final_chunk);
             sink.line(&json.buf)?;
