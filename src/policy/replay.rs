@@ -433,16 +433,17 @@ fn run_caches(
     plan_of: &(impl Fn(&CallRow) -> Plan + Sync),
     input: &ReplayInput<'_>,
 ) -> Vec<CacheMarks> {
-    run_caches_with(rows, policy, plan_of, input, Caches::new(rows.len()))
+    run_caches_with(rows, policy, plan_of, input, Caches::new)
 }
 
-/// [`run_caches`] through `caches`.
+/// [`run_caches`] through the caches `new_caches` makes for the number of rows (made only
+/// when some call goes through them).
 fn run_caches_with(
     rows: &[CallRow],
     policy: &Policy,
     plan_of: &(impl Fn(&CallRow) -> Plan + Sync),
     input: &ReplayInput<'_>,
-    mut caches: Caches,
+    new_caches: impl FnOnce(usize) -> Caches,
 ) -> Vec<CacheMarks> {
     if !policy.caches() {
         return Vec::new();
@@ -481,6 +482,7 @@ fn run_caches_with(
     }
     // Calls at the same millisecond keep their input order.
     asks.par_sort_unstable_by_key(|ask| (ask.at, ask.index));
+    let mut caches = new_caches(rows.len());
     for ask in asks {
         caches.visit(ask, rows, input);
     }
@@ -1403,10 +1405,13 @@ cascade = { try = "small", escalation_rate = 0.25 }
                     Some((_, actions)) => plan(row, &actions, input),
                     None => Plan::default(),
                 };
-                let rows = output.rows.len();
-                let run = |caches| run_caches_with(&output.rows, &policy, &plan_of, input, caches);
-                let swept = run(Caches::sweeping_from(rows, 8));
-                let kept = run(Caches::sweeping_from(rows, usize::MAX / 2));
+                let run = |min_sweep| {
+                    run_caches_with(&output.rows, &policy, &plan_of, input, |rows| {
+                        Caches::sweeping_from(rows, min_sweep)
+                    })
+                };
+                let swept = run(8);
+                let kept = run(usize::MAX / 2);
                 assert!(swept == kept, "{name}");
                 let served =
                     |used: &dyn Fn(&CacheMarks) -> bool| swept.iter().filter(|m| used(m)).count();
