@@ -264,7 +264,7 @@ fn bench_replay(c: &mut Criterion) {
     let priors = Priors::embedded().expect("priors");
     let risk = RiskModel::prior(RiskPriors::embedded().expect("risk priors"));
     let tokenizers = Tokenizers::embedded().expect("tokenizers");
-    let latency = LatencyModels::fit(&output.rows, &catalog, &priors);
+    let latency = LatencyModels::fit(output.rows.iter(), &catalog, &priors);
     let input = ReplayInput {
         run: &output,
         catalog: &catalog,

@@ -77,6 +77,19 @@ pub enum Provider {
 }
 
 impl Provider {
+    /// Every provider, in declaration order.
+    pub const ALL: [Provider; 9] = [
+        Provider::OpenAi,
+        Provider::Anthropic,
+        Provider::Google,
+        Provider::DeepSeek,
+        Provider::Mistral,
+        Provider::XAi,
+        Provider::Meta,
+        Provider::Qwen,
+        Provider::Unknown,
+    ];
+
     /// The lowercase name used in catalogs and reports.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -145,6 +158,16 @@ pub enum ServiceTier {
 }
 
 impl ServiceTier {
+    /// Every tier, in declaration order.
+    pub const ALL: [ServiceTier; 6] = [
+        ServiceTier::Standard,
+        ServiceTier::Flex,
+        ServiceTier::Priority,
+        ServiceTier::Fast,
+        ServiceTier::Ultrafast,
+        ServiceTier::Other,
+    ];
+
     /// The tier a log reports as served. Standard's spellings and batch (priced by the batch
     /// flag) are `Standard`.
     pub fn from_reported(name: &str) -> ServiceTier {
@@ -189,6 +212,14 @@ pub enum Residency {
 }
 
 impl Residency {
+    /// Every residency, in declaration order.
+    pub const ALL: [Residency; 4] = [
+        Residency::InferenceGeoUs,
+        Residency::BedrockGeo,
+        Residency::VertexRegional,
+        Residency::DataResidency,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Residency::InferenceGeoUs => "inference_geo_us",

@@ -98,12 +98,13 @@ impl Summary {
             ..Summary::default()
         };
         run.rows
-            .par_chunks(block_rows)
-            .map(|rows| {
+            .blocks(block_rows)
+            .into_par_iter()
+            .map(|block| {
                 let mut summary = empty();
                 let mut days = DayMemo::default();
-                for row in rows {
-                    summary.add(row, run, catalog, grouping.zone, &mut days);
+                for row in run.rows.range(block) {
+                    summary.add(&row, run, catalog, grouping.zone, &mut days);
                 }
                 summary
             })

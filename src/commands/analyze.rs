@@ -217,7 +217,7 @@ impl PolicySettings {
         run: &RunOutput,
         catalog: &PriceCatalog,
     ) -> (Vec<PolicyOutcome>, Vec<LatencyReport>) {
-        let latency = LatencyModels::fit(&run.rows, catalog, &self.priors);
+        let latency = LatencyModels::fit(run.rows.iter(), catalog, &self.priors);
         let input = ReplayInput {
             run,
             catalog,
@@ -248,7 +248,7 @@ impl PolicySettings {
             let keep = run
                 .rows
                 .iter()
-                .map(|row| view.filter.keeps(row, &run, catalog))
+                .map(|row| view.filter.keeps(&row, &run, catalog))
                 .collect();
             retain_rows(&mut run, keep);
         }

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use crate::cli::CalibrateArgs;
 use crate::commands::ExitStatus;
 use crate::commands::analyze::{InputSettings, create_output};
-use crate::pipeline::CallRow;
+use crate::pipeline::{CallRow, Rows};
 use crate::pricing::PriceCatalog;
 use crate::risk::{
     CALIBRATION_VERSION, CalibrationFile, Gap, Label, RiskPriors, count_cells, read_labels,
@@ -51,13 +51,13 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitStatus> {
 /// the call's model to the candidate.
 pub fn calibrate(
     labels: &[Label],
-    rows: &[CallRow],
+    rows: &Rows,
     catalog: &PriceCatalog,
     priors_version: &str,
 ) -> anyhow::Result<CalibrationFile> {
-    let mut by_id: HashMap<&str, &CallRow> = HashMap::with_capacity(rows.len());
-    for row in rows {
-        by_id.entry(&row.call_id).or_insert(row);
+    let mut by_id: HashMap<&str, CallRow> = HashMap::with_capacity(rows.len());
+    for (index, row) in rows.iter().enumerate() {
+        by_id.entry(rows.call_id(index)).or_insert(row);
     }
     let mut unmatched = Vec::new();
     let mut unknown = Vec::new();

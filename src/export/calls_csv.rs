@@ -26,8 +26,9 @@ pub struct CallContext<'a> {
     pub rules: &'a ClassifyRules,
 }
 
-/// Reads a text value off a row; `None` is a missing value (an empty CSV cell).
-pub type ReadText = for<'a> fn(&CallContext<'a>, &'a CallRow) -> Option<Cow<'a, str>>;
+/// Reads a text value off a row (the row, and its index in the run for what is held beside
+/// it); `None` is a missing value (an empty CSV cell).
+pub type ReadText = for<'a> fn(&CallContext<'a>, usize, &CallRow) -> Option<Cow<'a, str>>;
 
 /// A per-call column's type together with the function that reads its value off a row, so a
 /// writer cannot pair a column with a value of another type.
@@ -66,7 +67,7 @@ pub struct CallColumn {
 pub const CALL_COLUMNS: [CallColumn; 23] = [
     CallColumn {
         name: "source",
-        value: CallValue::Text(|ctx, row| {
+        value: CallValue::Text(|ctx, _, row| {
             Some(Cow::Borrowed(
                 ctx.run.sources[row.source as usize].name.as_str(),
             ))
@@ -78,7 +79,7 @@ pub const CALL_COLUMNS: [CallColumn; 23] = [
     },
     CallColumn {
         name: "call_id",
-        value: CallValue::Text(|_, row| Some(Cow::Borrowed(&row.call_id))),
+        value: CallValue::Text(|ctx, index, _| Some(Cow::Borrowed(ctx.run.rows.call_id(index)))),
     },
     CallColumn {
         name: "timestamp",
@@ -89,21 +90,21 @@ pub const CALL_COLUMNS: [CallColumn; 23] = [
     },
     CallColumn {
         name: "day",
-        value: CallValue::Text(|_, row| Some(Cow::Owned(day_key(row.timestamp_ms)))),
+        value: CallValue::Text(|_, _, row| Some(Cow::Owned(day_key(row.timestamp_ms)))),
     },
     CallColumn {
         name: "provider",
-        value: CallValue::Text(|_, row| Some(Cow::Borrowed(row.provider.as_str()))),
+        value: CallValue::Text(|_, _, row| Some(Cow::Borrowed(row.provider.as_str()))),
     },
     CallColumn {
         name: "model",
-        value: CallValue::Text(|ctx, row| {
+        value: CallValue::Text(|ctx, _, row| {
             Some(Cow::Borrowed(ctx.run.models[row.model as usize].as_str()))
         }),
     },
     CallColumn {
         name: "priced_as",
-        value: CallValue::Text(|ctx, row| {
+        value: CallValue::Text(|ctx, _, row| {
             row.price
                 .map(|index| Cow::Borrowed(ctx.catalog.entry(index).id.as_str()))
         }),
@@ -149,11 +150,11 @@ pub const CALL_COLUMNS: [CallColumn; 23] = [
     },
     CallColumn {
         name: "tier",
-        value: CallValue::Text(|_, row| Some(Cow::Borrowed(row.classification.tier.as_str()))),
+        value: CallValue::Text(|_, _, row| Some(Cow::Borrowed(row.classification.tier.as_str()))),
     },
     CallColumn {
         name: "task",
-        value: CallValue::Text(|_, row| Some(Cow::Borrowed(row.classification.task.as_str()))),
+        value: CallValue::Text(|_, _, row| Some(Cow::Borrowed(row.classification.task.as_str()))),
     },
     CallColumn {
         name: "confidence",
@@ -164,7 +165,7 @@ pub const CALL_COLUMNS: [CallColumn; 23] = [
     },
     CallColumn {
         name: "verifiable",
-        value: CallValue::Text(|_, row| {
+        value: CallValue::Text(|_, _, row| {
             row.classification
                 .verifiable
                 .map(|v| Cow::Borrowed(v.as_str()))
@@ -172,7 +173,7 @@ pub const CALL_COLUMNS: [CallColumn; 23] = [
     },
     CallColumn {
         name: "rule",
-        value: CallValue::Text(|ctx, row| {
+        value: CallValue::Text(|ctx, _, row| {
             row.classification
                 .rule
                 .and_then(|index| ctx.rules.name(index))
@@ -181,7 +182,7 @@ pub const CALL_COLUMNS: [CallColumn; 23] = [
     },
     CallColumn {
         name: "reasons",
-        value: CallValue::Text(|_, row| {
+        value: CallValue::Text(|_, _, row| {
             let names = row.classification.reasons.names();
             (!names.is_empty()).then(|| Cow::Owned(names.join(";")))
         }),
@@ -190,9 +191,9 @@ pub const CALL_COLUMNS: [CallColumn; 23] = [
 
 impl CallColumn {
     /// The column's value for `row` as a CSV cell (empty for a missing value).
-    pub fn csv_cell<'a>(&self, ctx: &CallContext<'a>, row: &'a CallRow) -> Cow<'a, str> {
+    pub fn csv_cell<'a>(&self, ctx: &CallContext<'a>, index: usize, row: &CallRow) -> Cow<'a, str> {
         match self.value {
-            CallValue::Text(read) => read(ctx, row).unwrap_or(Cow::Borrowed("")),
+            CallValue::Text(read) => read(ctx, index, row).unwrap_or(Cow::Borrowed("")),
             CallValue::Count(read) => Cow::Owned(read(row).to_string()),
             CallValue::Timestamp(read) => read(row)
                 .and_then(chrono::DateTime::from_timestamp_millis)
@@ -230,9 +231,9 @@ impl CallsCsvWriter {
         };
         let mut writer = csv::Writer::from_writer(out);
         writer.write_record(CALL_COLUMNS.iter().map(|column| column.name))?;
-        for row in &run.rows {
+        for (index, row) in run.rows.iter().enumerate() {
             for column in &CALL_COLUMNS {
-                writer.write_field(column.csv_cell(&ctx, row).as_bytes())?;
+                writer.write_field(column.csv_cell(&ctx, index, &row).as_bytes())?;
             }
             writer.write_record(None::<&[u8]>)?;
         }

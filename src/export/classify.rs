@@ -54,7 +54,7 @@ impl ClassDistribution {
         let mut cells: BTreeMap<(Task, Tier), Acc> = BTreeMap::new();
         let mut total = Money::ZERO;
         let mut without_text = 0;
-        for row in &run.rows {
+        for row in run.rows.iter() {
             let class = &row.classification;
             let acc = cells.entry((class.task, class.tier)).or_default();
             acc.calls += 1;

@@ -93,10 +93,12 @@ fn dtype(column: &CallColumn) -> DataType {
 /// Writes every row of the run, one row group per `rows_per_group` calls.
 fn write_calls(ctx: &CallContext<'_>, out: impl Write, rows_per_group: usize) -> PolarsResult<()> {
     let mut writer = ParquetWriter::new(out).batched(&calls_schema())?;
-    for rows in ctx.run.rows.chunks(rows_per_group.max(1)) {
+    for group in ctx.run.rows.blocks(rows_per_group) {
+        let first = group.start;
+        let rows: Vec<CallRow> = ctx.run.rows.range(group).collect();
         let columns = CALL_COLUMNS
             .iter()
-            .map(|column| build_column(column, ctx, rows))
+            .map(|column| build_column(column, ctx, first, &rows))
             .collect::<PolarsResult<Vec<Column>>>()?;
         writer.write_batch(&DataFrame::new(rows.len(), columns)?)?;
     }
@@ -104,18 +106,23 @@ fn write_calls(ctx: &CallContext<'_>, out: impl Write, rows_per_group: usize) ->
     Ok(())
 }
 
-/// One column's values for a slice of rows, in the column's Parquet type.
+/// One column's values for the rows of the run from index `first` on, in the column's Parquet
+/// type.
 fn build_column(
     column: &CallColumn,
     ctx: &CallContext<'_>,
+    first: usize,
     rows: &[CallRow],
 ) -> PolarsResult<Column> {
     let name = PlSmallStr::from_static(column.name);
     Ok(match column.value {
-        CallValue::Text(read) => {
-            StringChunked::from_iter_options(name, rows.iter().map(|row| read(ctx, row)))
-                .into_column()
-        }
+        CallValue::Text(read) => StringChunked::from_iter_options(
+            name,
+            rows.iter()
+                .enumerate()
+                .map(|(offset, row)| read(ctx, first + offset, row)),
+        )
+        .into_column(),
         CallValue::Count(read) => {
             UInt64Chunked::from_iter_values(name, rows.iter().map(read)).into_column()
         }
@@ -145,7 +152,7 @@ mod tests {
     use super::*;
     use crate::export::CallsCsvWriter;
     use crate::money::Money;
-    use crate::pipeline::run_fixture;
+    use crate::pipeline::{Rows, run_fixture};
 
     /// The real pipeline over every log fixture: many formats and models, some calls unpriced.
     fn fixture_run(catalog: &PriceCatalog, rules: &ClassifyRules) -> RunOutput {
@@ -276,10 +283,8 @@ mod tests {
         // The first Anthropic call: 406 input tokens at $3/M and 50 output tokens at $15/M
         // (claude-sonnet-4-5) = $0.001218 + $0.00075 = $0.001968 = 1,968,000,000 pico-dollars,
         // stored exactly as the decimal's unscaled value.
-        let first = run
-            .rows
-            .iter()
-            .position(|row| &*row.call_id == "msg_01T4jd6NyD9xGGtTPDC4ogy5")
+        let first = (0..run.rows.len())
+            .position(|index| run.rows.call_id(index) == "msg_01T4jd6NyD9xGGtTPDC4ogy5")
             .expect("the Anthropic fixture's first call");
         assert_eq!(
             frame.column("cost_usd").and_then(|c| c.get(first)).ok(),
@@ -347,7 +352,7 @@ mod tests {
         let catalog = PriceCatalog::embedded().expect("embedded catalog");
         let rules = ClassifyRules::default();
         let mut run = fixture_run(&catalog, &rules);
-        run.rows.clear();
+        run.rows = Rows::new();
         let frame = round_trip(&run, &catalog, &rules);
         assert_eq!(frame.height(), 0);
         assert_eq!(frame.schema().as_ref(), &calls_schema());

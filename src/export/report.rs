@@ -247,7 +247,7 @@ impl PricingReport {
             override_files: catalog.overrides.clone(),
             ..PricingReport::default()
         };
-        for row in &run.rows {
+        for row in run.rows.iter() {
             let Some(index) = row.price else {
                 continue;
             };

@@ -19,7 +19,7 @@ mod tests;
 use rayon::prelude::*;
 
 use crate::money::Money;
-use crate::pipeline::{CallRow, RunOutput};
+use crate::pipeline::{CallRow, Rows, RunOutput};
 use crate::pricing::PriceCatalog;
 
 pub use prefix::{MAX_PREFIX_FINDINGS, uncached_prefixes};
@@ -133,8 +133,9 @@ struct Tally {
 }
 
 impl Tally {
-    /// Adds one call, its tokens for the finding and its impact (`None`: unpriced).
-    fn add(&mut self, row: &CallRow, tokens: u64, impact: Option<Money>) {
+    /// Adds the call at `index` of `rows`, its tokens for the finding and its impact (`None`:
+    /// unpriced).
+    fn add(&mut self, rows: &Rows, index: usize, tokens: u64, impact: Option<Money>) {
         self.calls += 1;
         self.tokens = self.tokens.saturating_add(tokens);
         match impact {
@@ -142,7 +143,7 @@ impl Tally {
             None => self.unpriced += 1,
         }
         if self.call_ids.len() < SAMPLE_IDS {
-            self.call_ids.push(row.call_id.to_string());
+            self.call_ids.push(rows.call_id(index).to_string());
         }
     }
 
@@ -194,13 +195,11 @@ fn later(a: &CallRow, ai: usize, b: &CallRow, bi: usize) -> bool {
     }
 }
 
-/// Indices of rows that have a timestamp and pass `keep`, in time order (input order on ties).
-fn in_time_order(rows: &[CallRow], keep: impl Fn(&CallRow) -> bool) -> Vec<usize> {
-    let mut order: Vec<(i64, usize)> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, row)| keep(row))
-        .filter_map(|(i, row)| Some((row.timestamp_ms?, i)))
+/// Indices of rows that have a timestamp, in time order (input order on ties). The times are
+/// read without decoding the rows.
+fn in_time_order(rows: &Rows) -> Vec<usize> {
+    let mut order: Vec<(i64, usize)> = (0..rows.len())
+        .filter_map(|i| Some((rows.timestamp_ms(i)?, i)))
         .collect();
     // Rows at the same millisecond keep their input order: the keys are unique.
     order.par_sort_unstable();

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::findings::{Finding, Tally, WasteKind, in_time_order, plural, usd};
 use crate::ingest::MIN_CACHEABLE_PREFIX_TOKENS;
 use crate::money::Money;
-use crate::pipeline::CallRow;
+use crate::pipeline::Rows;
 use crate::policy::CacheTtl;
 use crate::pricing::{PriceCatalog, call_cost};
 use crate::record::TokenBuckets;
@@ -47,22 +47,18 @@ struct PrefixState {
 /// reported, at most [`MAX_PREFIX_FINDINGS`], largest first. Tokens are the prefix tokens on
 /// the uncached calls, and their share of every prompt token of the run (cached or not) is
 /// `share_of_input_pct`. Calls without a timestamp cannot be placed in the simulation.
-pub fn uncached_prefixes(rows: &[CallRow], catalog: &PriceCatalog) -> Vec<Finding> {
-    let order = in_time_order(rows, |row| {
-        row.price.is_some()
-            && row.cost.is_some()
-            && row
-                .prefix
-                .is_some_and(|p| p.tokens >= MIN_CACHEABLE_PREFIX_TOKENS)
-    });
+pub fn uncached_prefixes(rows: &Rows, catalog: &PriceCatalog) -> Vec<Finding> {
     let mut states: HashMap<(u32, u64), PrefixState> = HashMap::new();
-    for index in order {
-        let row = &rows[index];
+    for index in in_time_order(rows) {
+        let row = rows.get(index);
         let (Some(price), Some(prefix), Some(now), Some(cost)) =
             (row.price, row.prefix, row.timestamp_ms, row.cost)
         else {
             continue;
         };
+        if prefix.tokens < MIN_CACHEABLE_PREFIX_TOKENS {
+            continue;
+        }
         let state = states.entry((price, prefix.hash)).or_default();
         state.sends += 1;
         state.prefix_tokens = prefix.tokens;
@@ -98,7 +94,7 @@ pub fn uncached_prefixes(rows: &[CallRow], catalog: &PriceCatalog) -> Vec<Findin
             state.savings.sort_by_key(|&(index, _, _)| index);
             let mut tally = Tally::default();
             for &(index, moved, saving) in &state.savings {
-                tally.add(&rows[index], moved, Some(saving));
+                tally.add(rows, index, moved, Some(saving));
             }
             if tally.impact <= Money::ZERO {
                 return None;

@@ -3,7 +3,7 @@
 
 use crate::classify::Reason;
 use crate::findings::{Finding, Tally, WasteKind, in_time_order, later, plural, usd};
-use crate::pipeline::{CallRow, TimeWindow, attempt_groups};
+use crate::pipeline::{CallRow, Rows, TimeWindow, attempt_groups};
 
 /// How long a stored answer serves exact repeats of its request: the window of the built-in
 /// `response-cache` policy (`data/policies/response-cache.toml`, `response_cache = "1h"`), so
@@ -21,26 +21,26 @@ pub const REASK_WINDOW_MS: i64 = 10 * 60_000;
 /// attempt. The impact is what the failed attempts of those groups cost; calls and tokens are
 /// theirs. Attempts come one after another in time, or in input order when the log gives no
 /// distinct times.
-pub fn retry_storms(rows: &[CallRow]) -> Option<Finding> {
+pub fn retry_storms(rows: &Rows) -> Option<Finding> {
     let stormy: Vec<u64> = attempt_groups(rows)
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|group| {
             group.iter().any(|&(_, i)| {
-                rows[i].flags.failed
+                rows.get(i).flags.failed
                     && group
                         .iter()
-                        .any(|&(_, j)| j != i && later(&rows[i], i, &rows[j], j))
+                        .any(|&(_, j)| j != i && later(&rows.get(i), i, &rows.get(j), j))
             })
         })
         .map(|group| group[0].0)
         .collect();
     let mut tally = Tally::default();
-    for row in rows {
+    for (index, row) in rows.iter().enumerate() {
         let in_storm = row
             .attempt_group
             .is_some_and(|g| stormy.binary_search(&g).is_ok());
         if in_storm && row.flags.failed {
-            tally.add(row, row.tokens.total(), row.cost);
+            tally.add(rows, index, row.tokens.total(), row.cost);
         }
     }
     if tally.calls == 0 {
@@ -63,36 +63,37 @@ pub fn retry_storms(rows: &[CallRow]) -> Option<Finding> {
 /// stores a new answer. An answer cut off by the output limit is not stored (serving it again
 /// would not help; `truncated_reask` counts those). Calls without a timestamp or a fingerprint
 /// (the log kept no prompt) cannot be compared.
-pub fn duplicate_requests(rows: &[CallRow]) -> Option<Finding> {
+pub fn duplicate_requests(rows: &Rows) -> Option<Finding> {
     duplicate_requests_in(rows, TimeWindow::default())
 }
 
 /// [`duplicate_requests`], the stored answers kept in `stored`.
 pub(super) fn duplicate_requests_in(
-    rows: &[CallRow],
+    rows: &Rows,
     mut stored: TimeWindow<u64, i64>,
 ) -> Option<Finding> {
-    let order = in_time_order(rows, |row| {
-        row.request_hash.is_some() && !row.flags.failed && row.attempt_group.is_none()
-    });
     let mut repeat = vec![false; rows.len()];
-    for index in order {
-        let row = &rows[index];
+    for index in in_time_order(rows) {
+        let row = rows.get(index);
+        if row.flags.failed || row.attempt_group.is_some() {
+            continue;
+        }
         let (Some(request), Some(now)) = (row.request_hash, row.timestamp_ms) else {
             continue;
         };
         stored.sweep(|&at| now - at <= RESPONSE_CACHE_WINDOW_MS);
         match stored.map.get(&request) {
             Some(&at) if now - at <= RESPONSE_CACHE_WINDOW_MS => repeat[index] = true,
-            _ if !truncated(row) => {
+            _ if !truncated(&row) => {
                 stored.map.insert(request, now);
             }
             _ => {}
         }
     }
     let mut tally = Tally::default();
-    for (row, _) in rows.iter().zip(&repeat).filter(|(_, r)| **r) {
-        tally.add(row, row.tokens.total(), row.cost);
+    for index in (0..rows.len()).filter(|&index| repeat[index]) {
+        let row = rows.get(index);
+        tally.add(rows, index, row.tokens.total(), row.cost);
     }
     if tally.calls == 0 {
         return None;
@@ -110,36 +111,36 @@ pub(super) fn duplicate_requests_in(
 /// `max_tokens`) followed, at most [`REASK_WINDOW_MS`] later, by a call with the same request
 /// fingerprint: the request was asked again, so the cut-off answer was thrown away and its
 /// whole cost is the impact. Calls and tokens are the truncated calls'.
-pub fn truncated_reasks(rows: &[CallRow]) -> Option<Finding> {
+pub fn truncated_reasks(rows: &Rows) -> Option<Finding> {
     truncated_reasks_in(rows, TimeWindow::default())
 }
 
 /// [`truncated_reasks`], the last call of each fingerprint kept in `last_seen`.
 pub(super) fn truncated_reasks_in(
-    rows: &[CallRow],
+    rows: &Rows,
     mut last_seen: TimeWindow<u64, usize>,
 ) -> Option<Finding> {
-    let order = in_time_order(rows, |row| row.request_hash.is_some());
     let mut reasked = vec![false; rows.len()];
-    for index in order {
-        let row = &rows[index];
+    for index in in_time_order(rows) {
+        let row = rows.get(index);
         let (Some(request), Some(now)) = (row.request_hash, row.timestamp_ms) else {
             continue;
         };
         last_seen
-            .sweep(|&before| now - rows[before].timestamp_ms.unwrap_or(now) <= REASK_WINDOW_MS);
+            .sweep(|&before| now - rows.timestamp_ms(before).unwrap_or(now) <= REASK_WINDOW_MS);
         if let Some(&before) = last_seen.map.get(&request) {
-            let earlier = &rows[before];
+            let earlier = rows.get(before);
             let gap = now - earlier.timestamp_ms.unwrap_or(now);
-            if truncated(earlier) && gap <= REASK_WINDOW_MS {
+            if truncated(&earlier) && gap <= REASK_WINDOW_MS {
                 reasked[before] = true;
             }
         }
         last_seen.map.insert(request, index);
     }
     let mut tally = Tally::default();
-    for (row, _) in rows.iter().zip(&reasked).filter(|(_, r)| **r) {
-        tally.add(row, row.tokens.total(), row.cost);
+    for index in (0..rows.len()).filter(|&index| reasked[index]) {
+        let row = rows.get(index);
+        tally.add(rows, index, row.tokens.total(), row.cost);
     }
     if tally.calls == 0 {
         return None;

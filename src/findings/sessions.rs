@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::findings::{Finding, Tally, WasteKind, plural, usd};
 use crate::money::Money;
-use crate::pipeline::CallRow;
+use crate::pipeline::Rows;
 
 /// Fewer sessions with priced calls than this give no budget: quartiles of a handful of
 /// sessions say nothing about what a session normally costs.
@@ -26,7 +26,7 @@ pub const MAX_SESSION_FINDINGS: usize = 10;
 /// pico-dollar. A session above the budget is one finding: impact = its cost − the budget,
 /// calls and tokens are all of its calls', subject is its id. At most
 /// [`MAX_SESSION_FINDINGS`] are reported, largest impact first.
-pub fn runaway_sessions(rows: &[CallRow], sessions: &[String]) -> Vec<Finding> {
+pub fn runaway_sessions(rows: &Rows, sessions: &[String]) -> Vec<Finding> {
     let mut costs: HashMap<u32, Money> = HashMap::new();
     for row in rows.iter().filter(|row| row.session != 0) {
         if let Some(cost) = row.cost {
@@ -44,10 +44,15 @@ pub fn runaway_sessions(rows: &[CallRow], sessions: &[String]) -> Vec<Finding> {
         .filter(|(_, cost)| **cost > budget)
         .map(|(&session, _)| (session, Tally::default()))
         .collect();
-    for row in rows {
+    for (index, row) in rows.iter().enumerate() {
         if let Some(tally) = runaway.get_mut(&row.session) {
             // The session's whole cost is known; the impact is set below, not per call.
-            tally.add(row, row.tokens.total(), row.cost.map(|_| Money::ZERO));
+            tally.add(
+                rows,
+                index,
+                row.tokens.total(),
+                row.cost.map(|_| Money::ZERO),
+            );
         }
     }
     let mut findings: Vec<Finding> = runaway

@@ -3,7 +3,7 @@
 use crate::classify::Tier;
 use crate::findings::{Finding, Tally, WasteKind, plural, usd};
 use crate::money::Money;
-use crate::pipeline::CallRow;
+use crate::pipeline::{CallRow, Rows};
 use crate::pricing::{PriceCatalog, call_cost};
 use crate::record::TokenBuckets;
 
@@ -12,12 +12,12 @@ use crate::record::TokenBuckets;
 /// taken out of its output (and reasoning), priced the way the call was: for a model with a
 /// thinking-mode output price, that also drops the output to the plain price. Tokens are the
 /// reasoning tokens.
-pub fn reasoning_on_simple(rows: &[CallRow], catalog: &PriceCatalog) -> Option<Finding> {
+pub fn reasoning_on_simple(rows: &Rows, catalog: &PriceCatalog) -> Option<Finding> {
     let mut tally = Tally::default();
-    for row in rows {
+    for (index, row) in rows.iter().enumerate() {
         let simple = matches!(row.classification.tier, Tier::Trivial | Tier::Simple);
         if simple && row.tokens.reasoning > 0 {
-            tally.add(row, row.tokens.reasoning, impact(row, catalog));
+            tally.add(rows, index, row.tokens.reasoning, impact(&row, catalog));
         }
     }
     if tally.calls == 0 {

@@ -10,7 +10,7 @@
 use super::sessions::{far_out_fence, quartile};
 use super::*;
 use crate::classify::{ClassifyRules, Reason};
-use crate::pipeline::{build_row, group_retries, run_fixture};
+use crate::pipeline::{build_row, call_id, group_retries, run_fixture};
 use crate::record::{CallRecord, CallStatus, CallText, TokenBuckets};
 
 fn run_dir(dir: &str) -> (RunOutput, PriceCatalog) {
@@ -278,11 +278,11 @@ fn call(model: &str, at_ms: i64, status: CallStatus, user: &str) -> CallRecord {
     }
 }
 
-fn rows(records: &[CallRecord]) -> Vec<CallRow> {
+fn rows(records: &[CallRecord]) -> Rows {
     let catalog = PriceCatalog::embedded().unwrap();
-    let mut rows: Vec<CallRow> = records
+    let mut rows: Rows = records
         .iter()
-        .map(|r| build_row(r, 0, 1, 0, &catalog))
+        .map(|r| (build_row(r, 0, 1, 0, &catalog), call_id(r)))
         .collect();
     group_retries(&mut rows);
     rows
@@ -385,8 +385,8 @@ fn tukey_fence_interpolates_quartiles_type_7() {
     assert_eq!(quartile(&[], 1), Money::ZERO);
 }
 
-/// A row of `cost_cents` in session `session`.
-fn session_row(session: u32, cost_cents: i128, id: &str) -> CallRow {
+/// A row of `cost_cents` in session `session`, with its id.
+fn session_row(session: u32, cost_cents: i128, id: &str) -> (CallRow, &str) {
     let catalog = PriceCatalog::embedded().unwrap();
     let mut row = build_row(
         &call("gpt-4o-mini", 0, CallStatus::Ok, id),
@@ -397,23 +397,25 @@ fn session_row(session: u32, cost_cents: i128, id: &str) -> CallRow {
     );
     row.cost = Some(Money::from_pico(cost_cents * 10_000_000_000));
     row.session = session;
-    row.call_id = id.into();
-    row
+    (row, id)
 }
 
 #[test]
 fn runaway_sessions_need_eight_peers_and_rank_by_excess() {
     let names: Vec<String> = (0..=10).map(|i| format!("s{i}")).collect();
     // Seven sessions of 1..7 cents plus one of 100: only 8 with the big one.
-    let mut all: Vec<CallRow> = (1..=7).map(|s| session_row(s, s as i128, "x")).collect();
-    assert!(runaway_sessions(&all, &names).is_empty(), "7 sessions");
+    let mut all: Vec<(CallRow, &str)> = (1..=7).map(|s| session_row(s, s as i128, "x")).collect();
+    assert!(
+        runaway_sessions(&all.iter().copied().collect(), &names).is_empty(),
+        "7 sessions"
+    );
     all.push(session_row(8, 100, "big"));
     all.push(session_row(9, 60, "mid"));
     // Calls without a session never count.
     all.push(session_row(0, 1_000, "none"));
     // Nine sessions 1..7, 60, 100 cents: Q1 = x[2] = 3, Q3 = x[6] = 7, fence 7 + 3 × 4 = 19
     // cents. Over it: s8 by 81 cents, s9 by 41, largest first.
-    let found = runaway_sessions(&all, &names);
+    let found = runaway_sessions(&all.into_iter().collect(), &names);
     let seen: Vec<(Option<&str>, Money)> = found
         .iter()
         .map(|f| (f.subject.as_deref(), f.impact))
@@ -429,8 +431,9 @@ fn dropping_requests_out_of_the_window_changes_no_finding() {
     // calls (within the 10-minute re-ask and 60-minute duplicate windows) and changes every
     // 800, so old fingerprints lapse while new ones come; half the calls cut off by the output
     // limit. Maps swept from 8 entries on see many sweeps.
-    output.rows = output.rows.iter().cycle().take(20_000).cloned().collect();
-    for (i, row) in output.rows.iter_mut().enumerate() {
+    let mut entries: Vec<(CallRow, String)> = output.rows.entries();
+    entries = entries.into_iter().cycle().take(20_000).collect();
+    for (i, (row, _)) in entries.iter_mut().enumerate() {
         row.timestamp_ms = Some(1_750_000_000_000 + i as i64 * 1_000);
         row.request_hash = row.request_hash.map(|hash| hash ^ (i / 800) as u64);
         row.attempt_group = None;
@@ -438,6 +441,7 @@ fn dropping_requests_out_of_the_window_changes_no_finding() {
             row.classification.reasons.insert(Reason::TruncatedOutput);
         }
     }
+    output.rows = entries.into_iter().collect();
     use crate::pipeline::TimeWindow;
     let (often, never) = (8, usize::MAX / 2);
     let duplicates =

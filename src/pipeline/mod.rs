@@ -8,6 +8,7 @@ mod intern;
 pub mod partial;
 mod retries;
 mod row;
+mod rows;
 mod window;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ pub use accounting::{Accounting, ERROR_SAMPLES, LineError};
 pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader};
 pub use retries::{RetryStats, attempt_groups, group_retries};
 pub use row::{CallFlags, CallRow};
+pub use rows::{Renumber, Rows};
 pub(crate) use window::TimeWindow;
 
 use crate::classify::{ClassifyRules, classify};
@@ -84,7 +86,7 @@ pub struct RunOutput {
     /// Session, conversation or trace ids; rows refer to them by index, and index 0 (the empty
     /// string) is a call without one.
     pub sessions: Vec<String>,
-    pub rows: Vec<CallRow>,
+    pub rows: Rows,
     /// Billing-export lines, apart from the calls.
     pub buckets: Vec<BucketRow>,
 }
@@ -129,7 +131,7 @@ pub struct ChunkResult {
     models: Vec<String>,
     tag_sets: Vec<TagSet>,
     sessions: Vec<String>,
-    rows: Vec<CallRow>,
+    rows: Rows,
     buckets: Vec<BucketRow>,
     stated_cost: Money,
     stated_cost_calls: u64,
@@ -140,9 +142,10 @@ impl ChunkResult {
     /// sources of several runs one after another).
     pub fn shift_source(&mut self, base: u32) {
         self.source += base;
-        for row in &mut self.rows {
-            row.source += base;
-        }
+        self.rows.renumber(|numbers| Renumber {
+            source: numbers.source + base,
+            ..numbers
+        });
         for bucket in &mut self.buckets {
             bucket.source += base;
         }
@@ -413,7 +416,8 @@ struct Collector<'c> {
     tag_sets: Interner<TagSet>,
     /// Session ids of this piece of work; index 0 is none.
     sessions: Interner<String>,
-    rows: Vec<CallRow>,
+    /// Rows with their ids, encoded once duplicates are merged ([`Collector::into_result`]).
+    rows: Vec<(CallRow, String)>,
     buckets: Vec<BucketRow>,
     parsed: Vec<Parsed>,
     stated_cost: Money,
@@ -510,7 +514,7 @@ impl<'c> Collector<'c> {
                         row.text_tokens = record.text.as_ref().and_then(count_text);
                     }
                     self.context.rules.apply(&record, &mut row.classification);
-                    self.rows.push(row);
+                    self.rows.push((row, call_id(&record)));
                 }
                 LineOutcome::Bucket(bucket) => {
                     self.accounting.buckets += 1;
@@ -546,7 +550,7 @@ impl<'c> Collector<'c> {
     }
 
     fn into_result(mut self, seq: u32, format: Option<InputFormat>) -> ChunkResult {
-        merge_piece_duplicates(&mut self.rows, &mut self.accounting);
+        let rows = merge_piece_duplicates(self.rows, &mut self.accounting);
         ChunkResult {
             source: self.source,
             seq,
@@ -555,7 +559,7 @@ impl<'c> Collector<'c> {
             models: self.models.into_items(),
             tag_sets: self.tag_sets.into_items(),
             sessions: self.sessions.into_items(),
-            rows: self.rows,
+            rows,
             buckets: self.buckets,
             stated_cost: self.stated_cost,
             stated_cost_calls: self.stated_cost_calls,
@@ -568,19 +572,29 @@ impl<'c> Collector<'c> {
 /// writes one line per content block of a message, so most of its rows go here, before they
 /// are sent on. The run's pass over the survivors keeps the same rows: the first row of the run
 /// with the most tokens is the first such row of its own piece.
-fn merge_piece_duplicates(rows: &mut Vec<CallRow>, accounting: &mut Accounting) {
-    let dropped = losers(rows, |row| row.dedupe_key);
+fn merge_piece_duplicates(rows: Vec<(CallRow, String)>, accounting: &mut Accounting) -> Rows {
+    let dropped = losers(
+        rows.len(),
+        |index| rows[index].0.dedupe_key,
+        |index| rows[index].0.tokens.total(),
+    );
     let count = dropped.iter().filter(|&&d| d).count() as u64;
-    if count == 0 {
-        return;
+    if count > 0 {
+        accounting.calls -= count;
+        *accounting
+            .skipped
+            .entry(SkipReason::DuplicateContentBlock)
+            .or_default() += count;
     }
-    accounting.calls -= count;
-    *accounting
-        .skipped
-        .entry(SkipReason::DuplicateContentBlock)
-        .or_default() += count;
-    let mut flags = dropped.into_iter();
-    rows.retain(|_| !flags.next().unwrap_or(false));
+    let kept = rows.len() - count as usize;
+    // Most encoded rows take 60 to 150 bytes; the vector grows if these take more.
+    let mut encoded = Rows::with_capacity(kept, kept * 128);
+    for ((row, id), dropped) in rows.into_iter().zip(dropped) {
+        if !dropped {
+            encoded.push(&row, &id);
+        }
+    }
+    encoded
 }
 
 /// Parses one piece of work; chunk buffers go back to `pool` for the reader.
@@ -835,11 +849,6 @@ pub fn build_row(
     });
     let provider = price.map_or(record.provider, |index| catalog.entry(index).provider);
     let logged_id = record.response_id.is_some() || record.request_id.is_some();
-    let call_id = record
-        .response_id
-        .as_deref()
-        .or(record.request_id.as_deref())
-        .map_or_else(|| record_hash(record), str::to_string);
     CallRow {
         source,
         line,
@@ -855,7 +864,6 @@ pub fn build_row(
         flags,
         prefix: record.prefix,
         dedupe_key: record.dedupe_key,
-        call_id: call_id.into_boxed_str(),
         logged_id,
         attempt_group: retries::logged_group(record),
         request_hash: retries::request_hash(record),
@@ -863,6 +871,16 @@ pub fn build_row(
         session: 0,
         text_tokens: None,
     }
+}
+
+/// The call's id: the provider's response or message id, else its request id, else a stable
+/// hash of the record.
+pub fn call_id(record: &CallRecord) -> String {
+    record
+        .response_id
+        .as_deref()
+        .or(record.request_id.as_deref())
+        .map_or_else(|| record_hash(record), str::to_string)
 }
 
 /// A stable id for a call whose log carries none: a hash of what identifies it.
@@ -933,12 +951,12 @@ impl Assembler {
         let remap = self.models.merge(result.models);
         let tag_remap = self.tag_sets.merge(result.tag_sets);
         let session_remap = self.sessions.merge(result.sessions);
-        output.rows.extend(result.rows.into_iter().map(|mut row| {
-            row.model = remap[row.model as usize];
-            row.tags = tag_remap[row.tags as usize];
-            row.session = session_remap[row.session as usize];
-            row
-        }));
+        output.rows.append(result.rows, |numbers| Renumber {
+            source: numbers.source,
+            model: remap[numbers.model as usize],
+            tags: tag_remap[numbers.tags as usize],
+            session: session_remap[numbers.session as usize],
+        });
         output.buckets.extend(result.buckets);
     }
 
@@ -968,14 +986,24 @@ impl Assembler {
 /// Collapses rows that share a dedupe key (one Claude Code message written as several content
 /// blocks, or seen again in a subagent transcript) into the one with the largest usage.
 fn merge_duplicates(output: &mut RunOutput) {
-    let dropped = losers(&output.rows, |row| row.dedupe_key);
+    let rows = &output.rows;
+    let dropped = losers(
+        rows.len(),
+        |index| dedupe_key(rows, index),
+        |index| rows.get(index).tokens.total(),
+    );
     drop_rows(output, dropped, SkipReason::DuplicateContentBlock);
 }
 
 /// Counts once a call that several sources show (LiteLLM and Langfuse logging the same request,
 /// say): rows with the same logged id collapse into one.
 fn merge_across_sources(output: &mut RunOutput) {
-    let dropped = losers(&output.rows, |row| row.logged_id.then_some(&*row.call_id));
+    let rows = &output.rows;
+    let dropped = losers(
+        rows.len(),
+        |index| rows.logged_id(index).then(|| rows.call_id(index)),
+        |index| rows.get(index).tokens.total(),
+    );
     drop_rows(output, dropped, SkipReason::DuplicateAcrossSources);
 }
 
@@ -985,20 +1013,20 @@ fn merge_across_sources(output: &mut RunOutput) {
 /// Keys are hashed and the (hash, index) pairs sorted on all cores; rows then meet their
 /// duplicates next to each other, in input order, and are told apart by the key itself (two
 /// keys can share a hash).
-fn losers<'r, K: std::hash::Hash + Eq + Send>(
-    rows: &'r [CallRow],
-    key: impl Fn(&'r CallRow) -> Option<K> + Sync,
+fn losers<K: std::hash::Hash + Eq + Send>(
+    rows: usize,
+    key: impl Fn(usize) -> Option<K> + Sync,
+    tokens: impl Fn(usize) -> u64,
 ) -> Vec<bool> {
     use std::hash::BuildHasher;
     // Keys are ids the logs wrote; a fast fixed hasher (no DoS to fear from one's own logs).
     let hasher = foldhash::fast::FixedState::default();
-    let mut keyed: Vec<(u64, usize)> = rows
-        .par_iter()
-        .enumerate()
-        .filter_map(|(index, row)| key(row).map(|key| (hasher.hash_one(key), index)))
+    let mut keyed: Vec<(u64, usize)> = (0..rows)
+        .into_par_iter()
+        .filter_map(|index| key(index).map(|key| (hasher.hash_one(key), index)))
         .collect();
     keyed.par_sort_unstable();
-    let mut dropped = vec![false; rows.len()];
+    let mut dropped = vec![false; rows];
     let mut kept: Vec<(K, usize)> = Vec::new();
     for run in keyed
         .chunk_by(|a, b| a.0 == b.0)
@@ -1006,13 +1034,13 @@ fn losers<'r, K: std::hash::Hash + Eq + Send>(
     {
         kept.clear();
         for &(_, index) in run {
-            let Some(key) = key(&rows[index]) else {
+            let Some(key) = key(index) else {
                 continue;
             };
             match kept.iter_mut().find(|(seen, _)| *seen == key) {
                 None => kept.push((key, index)),
                 Some((_, keeper)) => {
-                    let loser = if rows[index].tokens.total() > rows[*keeper].tokens.total() {
+                    let loser = if tokens(index) > tokens(*keeper) {
                         std::mem::replace(keeper, index)
                     } else {
                         index
@@ -1023,6 +1051,13 @@ fn losers<'r, K: std::hash::Hash + Eq + Send>(
         }
     }
     dropped
+}
+
+/// The dedupe key of the row at `index`, decoding only rows that have one.
+fn dedupe_key(rows: &Rows, index: usize) -> Option<u64> {
+    rows.has_dedupe_key(index)
+        .then(|| rows.get(index).dedupe_key)
+        .flatten()
 }
 
 /// Keeps the rows marked in `keep` (one flag per row); the others are counted as skipped ("left
@@ -1047,15 +1082,13 @@ fn drop_rows(output: &mut RunOutput, dropped: Vec<bool>, reason: SkipReason) {
     if !dropped.contains(&true) {
         return;
     }
-    for (row, &drop) in output.rows.iter().zip(&dropped) {
-        if drop {
-            let accounting = &mut output.sources[row.source as usize].accounting;
-            accounting.calls -= 1;
-            accounting.skip(reason);
-        }
+    for (index, _) in dropped.iter().enumerate().filter(|(_, drop)| **drop) {
+        let source = output.rows.get(index).source;
+        let accounting = &mut output.sources[source as usize].accounting;
+        accounting.calls -= 1;
+        accounting.skip(reason);
     }
-    let mut flags = dropped.into_iter();
-    output.rows.retain(|_| !flags.next().unwrap_or(false));
+    output.rows.remove(&dropped);
 }
 
 #[cfg(test)]
@@ -1102,28 +1135,32 @@ mod tests {
 
     /// 2,000 fixture rows: one in five without a dedupe key, the others on 97 keys, with token
     /// totals of 0 to 3, so many duplicates tie and some outweigh the first.
-    fn keyed_rows() -> Vec<CallRow> {
+    fn keyed_rows() -> Vec<(CallRow, String)> {
         let catalog = PriceCatalog::embedded().unwrap();
         let run = run_fixture("fixtures", &catalog, &ClassifyRules::default());
         run.rows
-            .iter()
+            .entries()
+            .into_iter()
             .cycle()
             .take(2000)
             .enumerate()
-            .map(|(i, row)| CallRow {
-                source: 0,
-                dedupe_key: (i % 5 != 0).then_some((i * 7919 % 97) as u64),
-                tokens: TokenBuckets {
-                    input: (i * 31 % 4) as u64,
-                    ..TokenBuckets::default()
-                },
-                ..row.clone()
+            .map(|(i, (row, id))| {
+                let row = CallRow {
+                    source: 0,
+                    dedupe_key: (i % 5 != 0).then_some((i * 7919 % 97) as u64),
+                    tokens: TokenBuckets {
+                        input: (i * 31 % 4) as u64,
+                        ..TokenBuckets::default()
+                    },
+                    ..row
+                };
+                (row, id)
             })
             .collect()
     }
 
     /// `rows` cut into pieces of `size`, as the pipeline would send them.
-    fn pieces(rows: &[CallRow], size: usize) -> Vec<ChunkResult> {
+    fn pieces(rows: &[(CallRow, String)], size: usize) -> Vec<ChunkResult> {
         rows.chunks(size)
             .enumerate()
             .map(|(seq, rows)| ChunkResult {
@@ -1138,7 +1175,7 @@ mod tests {
                 models: vec!["m".into(); 64],
                 tag_sets: vec![TagSet::new(); 64],
                 sessions: vec![String::new(); 64],
-                rows: rows.to_vec(),
+                rows: rows.iter().cloned().collect(),
                 buckets: Vec::new(),
                 stated_cost: Money::ZERO,
                 stated_cost_calls: 0,
@@ -1163,7 +1200,8 @@ mod tests {
             for size in [1, 7, 173, 2000] {
                 let mut early = pieces(&rows, size);
                 for piece in &mut early {
-                    merge_piece_duplicates(&mut piece.rows, &mut piece.accounting);
+                    let entries = piece.rows.entries();
+                    piece.rows = merge_piece_duplicates(entries, &mut piece.accounting);
                 }
                 let run = whole(early, keep_duplicates);
                 assert!(run.rows == expected.rows, "pieces of {size}");
@@ -1181,11 +1219,21 @@ mod tests {
 
     #[test]
     fn losers_are_those_of_one_pass_over_a_map_even_when_keys_share_a_hash() {
-        let rows = keyed_rows();
-        let dropped = losers(&rows, |row| row.dedupe_key);
-        assert_eq!(dropped, losers_by_map(&rows, |row| row.dedupe_key));
+        let entries = keyed_rows();
+        let plain: Vec<CallRow> = entries.iter().map(|(row, _)| *row).collect();
+        let rows: Rows = entries.into_iter().collect();
+        let tokens = |index| rows.get(index).tokens.total();
+        let dropped = losers(rows.len(), |index| dedupe_key(&rows, index), tokens);
+        assert_eq!(dropped, losers_by_map(&plain, |row| row.dedupe_key));
         // 1,600 keyed rows on 97 keys keep 97.
         assert_eq!(dropped.iter().filter(|&&d| d).count(), 1600 - 97);
-        assert_eq!(losers(&rows, |row| row.dedupe_key.map(SameHash)), dropped);
+        assert_eq!(
+            losers(
+                rows.len(),
+                |index| dedupe_key(&rows, index).map(SameHash),
+                tokens
+            ),
+            dropped
+        );
     }
 }

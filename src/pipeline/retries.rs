@@ -2,10 +2,10 @@
 //! attempts that failed. Two signs group attempts: an id the logger gives every attempt of one
 //! request (LiteLLM's trace id), and the same request sent again soon after a failed attempt.
 
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 
 use crate::ingest::wire_hash;
-use crate::pipeline::CallRow;
+use crate::pipeline::Rows;
 use crate::record::CallRecord;
 
 /// Tags whose value names the request that every attempt belongs to.
@@ -36,31 +36,26 @@ pub fn request_hash(record: &CallRecord) -> Option<u64> {
 
 /// Gives rows that repeat a failed request within [`RETRY_WINDOW_MS`] one attempt group (rows
 /// that already carry a logged group keep it).
-pub fn group_retries(rows: &mut [CallRow]) {
+pub fn group_retries(rows: &mut Rows) {
     // Sorted as (request, time, index) keys, each unique, so the order is fixed however the
     // parallel sort splits them.
-    let mut order: Vec<(u64, i64, usize)> = rows
-        .iter()
-        .enumerate()
+    let mut order: Vec<(u64, i64, usize, bool)> = rows
+        .par_iter()
         .filter(|(_, row)| row.attempt_group.is_none())
-        .filter_map(|(i, row)| Some((row.request_hash?, row.timestamp_ms?, i)))
+        .filter_map(|(i, row)| Some((row.request_hash?, row.timestamp_ms?, i, row.flags.failed)))
         .collect();
     order.par_sort_unstable();
     for pair in 1..order.len() {
-        let (before, after) = (order[pair - 1].2, order[pair].2);
-        let (a, b) = (&rows[before], &rows[after]);
-        let same_request = a.request_hash == b.request_hash;
-        let gap = b.timestamp_ms.unwrap_or(0) - a.timestamp_ms.unwrap_or(0);
-        if same_request && a.flags.failed && gap <= RETRY_WINDOW_MS {
-            let group = a.attempt_group.unwrap_or_else(|| {
-                wire_hash(&[
-                    b"retry",
-                    &a.request_hash.unwrap_or(0).to_le_bytes(),
-                    &a.timestamp_ms.unwrap_or(0).to_le_bytes(),
-                ])
+        let (request, at, before, failed) = order[pair - 1];
+        let (next_request, next_at, after, _) = order[pair];
+        let gap = next_at - at;
+        if request == next_request && failed && gap <= RETRY_WINDOW_MS {
+            // A retry of a retry joins the group its attempt was given.
+            let group = rows.attempt_group(before).unwrap_or_else(|| {
+                wire_hash(&[b"retry", &request.to_le_bytes(), &at.to_le_bytes()])
             });
-            rows[before].attempt_group = Some(group);
-            rows[after].attempt_group = Some(group);
+            rows.set_attempt_group(before, group);
+            rows.set_attempt_group(after, group);
         }
     }
 }
@@ -81,24 +76,23 @@ pub struct RetryStats {
 /// The (attempt group, row index) pairs of the rows in a group, sorted: each group's attempts
 /// side by side, in input order. Most calls are a group of their own, so this beats a map of
 /// every group to its members.
-pub fn attempt_groups(rows: &[CallRow]) -> Vec<(u64, usize)> {
-    let mut members: Vec<(u64, usize)> = rows
-        .iter()
-        .enumerate()
-        .filter_map(|(index, row)| row.attempt_group.map(|group| (group, index)))
+pub fn attempt_groups(rows: &Rows) -> Vec<(u64, usize)> {
+    let mut members: Vec<(u64, usize)> = (0..rows.len())
+        .into_par_iter()
+        .filter_map(|index| rows.attempt_group(index).map(|group| (group, index)))
         .collect();
     members.par_sort_unstable();
     members
 }
 
 impl RetryStats {
-    pub fn of(rows: &[CallRow]) -> RetryStats {
+    pub fn of(rows: &Rows) -> RetryStats {
         let members = attempt_groups(rows);
         let mut stats = RetryStats::default();
         for group in members.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
             stats.groups += 1;
             for &(_, index) in group {
-                let row = &rows[index];
+                let row = rows.get(index);
                 stats.attempts += 1;
                 if row.flags.failed {
                     stats.failed_attempts += 1;
@@ -146,14 +140,14 @@ mod tests {
             attempt(600_000 + RETRY_WINDOW_MS + 1, CallStatus::Ok, "hello"),
             attempt(10, CallStatus::Ok, "other"),
         ];
-        let mut rows: Vec<CallRow> = records
+        let mut rows: Rows = records
             .iter()
-            .map(|r| build_row(r, 0, 1, 0, &catalog))
+            .map(|r| (build_row(r, 0, 1, 0, &catalog), "id"))
             .collect();
         group_retries(&mut rows);
-        assert!(rows[0].attempt_group.is_some());
-        assert_eq!(rows[0].attempt_group, rows[1].attempt_group);
-        assert!(rows[2..].iter().all(|r| r.attempt_group.is_none()));
+        assert!(rows.get(0).attempt_group.is_some());
+        assert_eq!(rows.get(0).attempt_group, rows.get(1).attempt_group);
+        assert!(rows.iter().skip(2).all(|r| r.attempt_group.is_none()));
         let stats = RetryStats::of(&rows);
         // One failed attempt of 1,000 input tokens at gpt-4o-mini's $0.15/M: $0.00015.
         assert_eq!(
@@ -172,12 +166,12 @@ mod tests {
         fallback
             .tags
             .push(("litellm_trace_id".into(), "t-1".into()));
-        let rows: Vec<CallRow> = [first, fallback]
+        let rows: Rows = [first, fallback]
             .iter()
-            .map(|r| build_row(r, 0, 1, 0, &catalog))
+            .map(|r| (build_row(r, 0, 1, 0, &catalog), "id"))
             .collect();
-        assert_eq!(rows[0].attempt_group, rows[1].attempt_group);
-        assert!(rows[0].attempt_group.is_some());
+        assert_eq!(rows.get(0).attempt_group, rows.get(1).attempt_group);
+        assert!(rows.get(0).attempt_group.is_some());
         assert_eq!(RetryStats::of(&rows).groups, 1);
     }
 }

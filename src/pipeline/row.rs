@@ -65,8 +65,8 @@ impl CallFlags {
     }
 }
 
-/// One priced, classified call.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// One priced, classified call. Its id is held beside it ([`crate::pipeline::Rows::call_id`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CallRow {
     pub source: u32,
     pub line: u64,
@@ -85,9 +85,7 @@ pub struct CallRow {
     pub flags: CallFlags,
     pub prefix: Option<PromptPrefix>,
     pub dedupe_key: Option<u64>,
-    /// The provider's response or message id, else its request id, else a stable hash.
-    pub call_id: Box<str>,
-    /// `call_id` is an id the log wrote (not a derived hash), so two sources that show the same
+    /// The call's id is an id the log wrote (not a derived hash), so two sources that show the same
     /// id show the same call.
     pub logged_id: bool,
     /// Attempts at one logical request (retries, fallbacks) share this key.

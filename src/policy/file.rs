@@ -889,19 +889,19 @@ batch = true
         // Saturday 2026-11-21 23:30 UTC.
         row.timestamp_ms = Some(1_795_303_800_000);
         assert!(policy.actions_for(&row, &input).is_some());
-        let mut streamed = row.clone();
+        let mut streamed = row;
         streamed.flags.streamed = true;
         assert!(
             policy.actions_for(&streamed, &input).is_none(),
             "interactive"
         );
-        let mut noon = row.clone();
+        let mut noon = row;
         noon.timestamp_ms = Some(1_795_303_800_000 - 11 * 3_600_000);
         assert!(
             policy.actions_for(&noon, &input).is_none(),
             "12:30 is outside 22-06"
         );
-        let mut untagged = row.clone();
+        let mut untagged = row;
         untagged.tags = 0;
         assert!(
             policy.actions_for(&untagged, &input).is_none(),

@@ -107,7 +107,11 @@ impl LatencyModels {
     /// Fits every catalog entry (`CallRow::price`) that has enough timed calls. The price
     /// periods of one model share one fit (a price change does not change the serving), and
     /// failed and batch calls are left out: their latency is an error path or a queue.
-    pub fn fit(rows: &[CallRow], catalog: &PriceCatalog, priors: &Priors) -> LatencyModels {
+    pub fn fit(
+        rows: impl IntoIterator<Item = CallRow>,
+        catalog: &PriceCatalog,
+        priors: &Priors,
+    ) -> LatencyModels {
         let entries = catalog.entries();
         // Each entry's first price period stands for the model.
         let model_of: Vec<u32> = (0..entries.len() as u32)
@@ -123,7 +127,7 @@ impl LatencyModels {
             };
             seen.insert(price);
             if !(row.flags.failed || row.flags.batch) {
-                timings.entry(model).or_default().add(row);
+                timings.entry(model).or_default().add(&row);
             }
         }
         let by_entry = entries
@@ -431,7 +435,6 @@ checked = "2026-11-21"
             flags: Default::default(),
             prefix: None,
             dedupe_key: None,
-            call_id: "c".into(),
             logged_id: false,
             attempt_group: None,
             request_hash: None,
@@ -463,7 +466,7 @@ checked = "2026-11-21"
     fn noiseless_line_is_recovered_exactly() {
         let catalog = catalog();
         let timed = entry(&catalog, "timed");
-        let models = LatencyModels::fit(&line_rows(timed, 100), &catalog, &priors());
+        let models = LatencyModels::fit(line_rows(timed, 100), &catalog, &priors());
         let fit = models.fit_for(Some(timed));
         // Every pairwise slope is exactly 20 and every y − 20x exactly 400.
         assert_eq!(fit.basis, LatencyBasis::Fitted);
@@ -493,7 +496,8 @@ checked = "2026-11-21"
                 row(timed, output, Some(latency as f32), None)
             })
             .collect();
-        let fit = LatencyModels::fit(&rows, &catalog, &priors()).fit_for(Some(timed));
+        let fit =
+            LatencyModels::fit(rows.iter().copied(), &catalog, &priors()).fit_for(Some(timed));
         assert_eq!(fit.basis, LatencyBasis::Fitted);
         assert_close(fit.ms_per_output_token, 20.0, 0.05);
         // The intercept is a small part of a ~10 s call, so judge it on a typical call:
@@ -520,7 +524,8 @@ checked = "2026-11-21"
                 call
             })
             .collect();
-        let fit = LatencyModels::fit(&rows, &catalog, &priors()).fit_for(Some(timed));
+        let fit =
+            LatencyModels::fit(rows.iter().copied(), &catalog, &priors()).fit_for(Some(timed));
         assert_eq!(fit.basis, LatencyBasis::Fitted);
         assert_eq!(fit.ttft_ms, 250.0);
         assert_eq!(fit.ms_per_output_token, 10.0);
@@ -539,7 +544,8 @@ checked = "2026-11-21"
                 call
             })
             .collect();
-        let fit = LatencyModels::fit(&rows, &catalog, &priors()).fit_for(Some(timed));
+        let fit =
+            LatencyModels::fit(rows.iter().copied(), &catalog, &priors()).fit_for(Some(timed));
         assert_eq!((fit.ttft_ms, fit.ms_per_output_token), (400.0, 20.0));
     }
 
@@ -550,7 +556,7 @@ checked = "2026-11-21"
         let known = entry(&catalog, "known");
         let mut rows = line_rows(timed, 19);
         rows.extend(line_rows(known, 19));
-        let models = LatencyModels::fit(&rows, &catalog, &priors());
+        let models = LatencyModels::fit(rows.iter().copied(), &catalog, &priors());
         // `timed` has no model prior: mid tier, 800 ms and 1000 / 80 = 12.5 ms per token.
         let fit = models.fit_for(Some(timed));
         assert_eq!(fit.basis, LatencyBasis::TierPrior);
@@ -568,7 +574,7 @@ checked = "2026-11-21"
     fn fitted_beats_the_model_prior() {
         let catalog = catalog();
         let known = entry(&catalog, "known");
-        let models = LatencyModels::fit(&line_rows(known, 20), &catalog, &priors());
+        let models = LatencyModels::fit(line_rows(known, 20), &catalog, &priors());
         let fit = models.fit_for(Some(known));
         assert_eq!(fit.basis, LatencyBasis::Fitted);
         assert_eq!((fit.ttft_ms, fit.ms_per_output_token), (400.0, 20.0));
@@ -591,13 +597,14 @@ checked = "2026-11-21"
             }
             rows.push(call);
         }
-        let models = LatencyModels::fit(&rows, &catalog, &priors());
+        let models = LatencyModels::fit(rows.iter().copied(), &catalog, &priors());
         let fit = models.fit_for(Some(timed));
         assert_eq!(fit.basis, LatencyBasis::TierPrior);
         assert_eq!(fit.calls, 19);
         // One more clean call reaches 20 and the fit is the clean line.
         rows.extend(line_rows(timed, 1));
-        let fit = LatencyModels::fit(&rows, &catalog, &priors()).fit_for(Some(timed));
+        let fit =
+            LatencyModels::fit(rows.iter().copied(), &catalog, &priors()).fit_for(Some(timed));
         assert_eq!(fit.basis, LatencyBasis::Fitted);
         assert_eq!((fit.ttft_ms, fit.ms_per_output_token), (400.0, 20.0));
     }
@@ -610,7 +617,7 @@ checked = "2026-11-21"
         // 10 calls on each period: 20 together, enough to fit both.
         let mut rows = line_rows(periods[0], 10);
         rows.extend(line_rows(periods[1], 10));
-        let models = LatencyModels::fit(&rows, &catalog, &priors());
+        let models = LatencyModels::fit(rows.iter().copied(), &catalog, &priors());
         for period in &periods {
             let fit = models.fit_for(Some(*period));
             assert_eq!(fit.basis, LatencyBasis::Fitted);
@@ -635,19 +642,21 @@ checked = "2026-11-21"
         let rows: Vec<CallRow> = (0..25)
             .map(|_| row(timed, 80, Some(2000.0), None))
             .collect();
-        let fit = LatencyModels::fit(&rows, &catalog, &priors()).fit_for(Some(timed));
+        let fit =
+            LatencyModels::fit(rows.iter().copied(), &catalog, &priors()).fit_for(Some(timed));
         assert_eq!(fit.basis, LatencyBasis::Fitted);
         assert_eq!((fit.ttft_ms, fit.ms_per_output_token), (1000.0, 12.5));
         // Faster than the prior's decode alone (80 × 12.5 = 1000 ms > 900 ms): the prior.
         let rows: Vec<CallRow> = (0..25).map(|_| row(timed, 80, Some(900.0), None)).collect();
-        let fit = LatencyModels::fit(&rows, &catalog, &priors()).fit_for(Some(timed));
+        let fit =
+            LatencyModels::fit(rows.iter().copied(), &catalog, &priors()).fit_for(Some(timed));
         assert_eq!(fit.basis, LatencyBasis::TierPrior);
     }
 
     #[test]
     fn unknown_model_gets_the_flagship_prior() {
         let catalog = catalog();
-        let models = LatencyModels::fit(&[], &catalog, &priors());
+        let models = LatencyModels::fit(Vec::new(), &catalog, &priors());
         // Flagship: 1200 + 100 × 1000 / 50 = 3200 ms.
         assert_eq!(models.latency_ms(None, 100), 3200.0);
         assert_eq!(models.latency_ms(Some(99), 100), 3200.0);
@@ -665,8 +674,10 @@ checked = "2026-11-21"
                 row(timed, output, Some(latency), None)
             })
             .collect();
-        let first = LatencyModels::fit(&rows, &catalog, &priors()).fit_for(Some(timed));
-        let second = LatencyModels::fit(&rows, &catalog, &priors()).fit_for(Some(timed));
+        let first =
+            LatencyModels::fit(rows.iter().copied(), &catalog, &priors()).fit_for(Some(timed));
+        let second =
+            LatencyModels::fit(rows.iter().copied(), &catalog, &priors()).fit_for(Some(timed));
         assert_eq!(first, second);
         assert_eq!(first.calls, 5000);
         // Noise is 0..997 ms added on top: slope stays near 15, intercept near 300 + 498.

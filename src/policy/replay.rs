@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::classify::Verifiable;
 use crate::ingest::MIN_CACHEABLE_PREFIX_TOKENS;
 use crate::money::Money;
-use crate::pipeline::{CallRow, RunOutput, TimeWindow};
+use crate::pipeline::{CallRow, Rows, RunOutput, TimeWindow};
 use crate::policy::file::{Actions, CacheTtl, Cascade, MatchInput, Policy, Target};
 use crate::policy::tally::{CallReplay, Tally};
 use crate::policy::{LatencyModels, PolicyOutcome, Priors, TokenizerFamily, Tokenizers};
@@ -233,15 +233,14 @@ fn replay_in_blocks(
     };
     let caches = run_caches(rows, policy, &plan_of, input);
     let mut retokenized = BTreeSet::new();
-    for (number, block) in rows.chunks(block_rows).enumerate() {
-        let first = number * block_rows;
+    for block in rows.blocks(block_rows) {
         let replays: Vec<(CallReplay, Option<(TokenizerFamily, TokenizerFamily)>)> = block
-            .par_iter()
-            .enumerate()
-            .map(|(offset, row)| {
-                let plan = plan_of(row);
-                let marks = caches.get(first + offset).copied().unwrap_or_default();
-                let call = price(row, &plan, &marks.outcome(row, &plan), input);
+            .into_par_iter()
+            .map(|index| {
+                let row = rows.get(index);
+                let plan = plan_of(&row);
+                let marks = caches.get(index).copied().unwrap_or_default();
+                let call = price(&row, &plan, &marks.outcome(&row, &plan), input);
                 (call, plan.moved.and_then(|m| m.retokenized))
             })
             .collect();
@@ -428,7 +427,7 @@ struct CacheAsk {
 /// Runs the response cache and the prompt cache over the calls in time order: one mark per row,
 /// or none at all when the policy caches nothing.
 fn run_caches(
-    rows: &[CallRow],
+    rows: &Rows,
     policy: &Policy,
     plan_of: &(impl Fn(&CallRow) -> Plan + Sync),
     input: &ReplayInput<'_>,
@@ -439,7 +438,7 @@ fn run_caches(
 /// [`run_caches`] through the caches `new_caches` makes for the number of rows (made only
 /// when some call goes through them).
 fn run_caches_with(
-    rows: &[CallRow],
+    rows: &Rows,
     policy: &Policy,
     plan_of: &(impl Fn(&CallRow) -> Plan + Sync),
     input: &ReplayInput<'_>,
@@ -468,12 +467,10 @@ fn run_caches_with(
     };
     // Block by block, so the list grows once and no parallel collect holds a second copy.
     let mut asks: Vec<CacheAsk> = Vec::new();
-    for (number, block) in rows.chunks(BLOCK_ROWS).enumerate() {
-        let first = number * BLOCK_ROWS;
+    for block in rows.blocks(BLOCK_ROWS) {
         let found: Vec<Option<CacheAsk>> = block
-            .par_iter()
-            .enumerate()
-            .map(|(offset, row)| ask((first + offset, row)))
+            .into_par_iter()
+            .map(|index| ask((index, &rows.get(index))))
             .collect();
         asks.extend(found.into_iter().flatten());
     }
@@ -522,8 +519,8 @@ impl Caches {
     }
 
     /// Sends the call of `ask` through the caches (calls come in time order).
-    fn visit(&mut self, ask: CacheAsk, rows: &[CallRow], input: &ReplayInput<'_>) {
-        let row = &rows[ask.index];
+    fn visit(&mut self, ask: CacheAsk, rows: &Rows, input: &ReplayInput<'_>) {
+        let row = rows.get(ask.index);
         let now = ask.at;
         let live = |&lapses: &i64| now <= lapses;
         self.responses.sweep(live);
@@ -855,7 +852,6 @@ checked = "2026-11-21"
             flags: Default::default(),
             prefix: None,
             dedupe_key: None,
-            call_id: "c".into(),
             logged_id: false,
             attempt_group: None,
             request_hash: None,
@@ -875,7 +871,7 @@ checked = "2026-11-21"
         let run = RunOutput {
             models: vec!["big".into()],
             tag_sets: vec![Vec::new()],
-            rows,
+            rows: rows.into(),
             ..RunOutput::default()
         };
         with_input(&run, catalog, |input| replay(policy, input))
@@ -890,7 +886,7 @@ checked = "2026-11-21"
     ) -> T {
         let priors = Priors::embedded().unwrap();
         let risk = risk();
-        let latency = LatencyModels::fit(&run.rows, catalog, &priors);
+        let latency = LatencyModels::fit(run.rows.iter(), catalog, &priors);
         let tokenizers = Tokenizers::embedded().unwrap();
         f(&ReplayInput {
             run,
@@ -1095,7 +1091,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
 "#,
                 &catalog,
             ),
-            vec![verifiable.clone(), plain.clone()],
+            vec![verifiable, plain],
             &catalog,
         );
         // Verifiable call: small 1000×$1 + 100×$5 = $0.0015 always, plus big's
@@ -1143,12 +1139,12 @@ cascade = { try = "small", escalation_rate = 0.25 }
             &catalog,
         );
         let run = RunOutput {
-            rows: rows.clone(),
+            rows: rows.clone().into(),
             ..RunOutput::default()
         };
         let priors = Priors::embedded().unwrap();
         let risk = risk();
-        let latency = LatencyModels::fit(&run.rows, &catalog, &priors);
+        let latency = LatencyModels::fit(run.rows.iter(), &catalog, &priors);
         let tokenizers = Tokenizers::embedded().unwrap();
         let input = ReplayInput {
             run: &run,
@@ -1166,7 +1162,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
             .rows
             .iter()
             .zip(&caches)
-            .map(|(row, marks)| marks.outcome(row, &plan_of(row)).policy)
+            .map(|(row, marks)| marks.outcome(&row, &plan_of(&row)).policy)
             .collect();
         let write = Some(PromptCacheUse::Write(2000, CacheTtl::OneHour));
         let read = Some(PromptCacheUse::Read(2000));
@@ -1388,8 +1384,9 @@ cascade = { try = "small", escalation_rate = 0.25 }
         // 400-odd calls (about an hour, so within and beyond the 5-minute and 1-hour windows)
         // and changes every 800, so old keys lapse while new ones come. The maps are swept
         // from 8 entries on, so sweeps come often.
-        output.rows = output.rows.iter().cycle().take(20_000).cloned().collect();
-        for (i, row) in output.rows.iter_mut().enumerate() {
+        let mut entries: Vec<(CallRow, String)> = output.rows.entries();
+        entries = entries.into_iter().cycle().take(20_000).collect();
+        for (i, (row, _)) in entries.iter_mut().enumerate() {
             row.timestamp_ms = Some(1_750_000_000_000 + i as i64 * 60_000 / 7);
             let era = (i / 800) as u64;
             row.request_hash = row.request_hash.map(|hash| hash ^ era);
@@ -1397,6 +1394,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
                 prefix.hash ^= era;
             }
         }
+        output.rows = entries.into_iter().collect();
         with_input(&output, &catalog, |input| {
             for name in ["balanced", "prompt-cache", "response-cache"] {
                 let policy = builtin(name, &catalog).unwrap().unwrap();

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::aggregate::day_key;
 use crate::money::Money;
-use crate::pipeline::{BucketRow, CallRow};
+use crate::pipeline::{BucketRow, CallRow, Rows};
 use crate::pricing::{PriceCatalog, normalize_model_name, usage_cost};
 use crate::record::{Provider, TokenBuckets};
 
@@ -170,12 +170,12 @@ pub fn bill_lines(buckets: &[BucketRow], catalog: &PriceCatalog) -> BTreeMap<Key
 
 /// Sums traced calls per key.
 pub fn trace_lines(
-    rows: &[CallRow],
+    rows: &Rows,
     models: &[String],
     catalog: &PriceCatalog,
 ) -> BTreeMap<Key, TraceSide> {
     let mut lines: BTreeMap<Key, TraceSide> = BTreeMap::new();
-    for row in rows {
+    for row in rows.iter() {
         let model = match row.price {
             Some(index) => catalog.entry(index).id.clone(),
             None => normalize_model_name(models.get(row.model as usize).map_or("", String::as_str)),
@@ -185,7 +185,7 @@ pub fn trace_lines(
             model,
             day: day_key(row.timestamp_ms),
         };
-        lines.entry(key).or_default().add_row(row);
+        lines.entry(key).or_default().add_row(&row);
     }
     lines
 }
@@ -253,7 +253,7 @@ pub struct Reconciliation {
 
 /// Compares traced calls with bill lines.
 pub fn reconcile(
-    rows: &[CallRow],
+    rows: &Rows,
     models: &[String],
     buckets: &[BucketRow],
     catalog: &PriceCatalog,

@@ -1,5 +1,5 @@
 use super::*;
-use crate::pipeline::build_row;
+use crate::pipeline::{build_row, call_id};
 use crate::record::{CallRecord, UsageBucket};
 
 /// Midnight UTC of 2026-11-19 and 2026-11-20, in milliseconds.
@@ -26,7 +26,7 @@ fn call(model: &str, at_ms: i64, input: u64, output: u64) -> CallRecord {
 }
 
 /// Rows of `calls`, with model names interned the way the pipeline does.
-fn rows(calls: &[CallRecord], catalog: &PriceCatalog) -> (Vec<CallRow>, Vec<String>) {
+fn rows(calls: &[CallRecord], catalog: &PriceCatalog) -> (Rows, Vec<String>) {
     let mut models: Vec<String> = Vec::new();
     let rows = calls
         .iter()
@@ -39,7 +39,8 @@ fn rows(calls: &[CallRecord], catalog: &PriceCatalog) -> (Vec<CallRow>, Vec<Stri
                     models.len() - 1
                 }
             };
-            build_row(record, 0, line as u64 + 1, model as u32, catalog)
+            let row = build_row(record, 0, line as u64 + 1, model as u32, catalog);
+            (row, call_id(record))
         })
         .collect();
     (rows, models)

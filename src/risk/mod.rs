@@ -44,7 +44,6 @@ pub(crate) fn test_row() -> crate::pipeline::CallRow {
         flags: Default::default(),
         prefix: None,
         dedupe_key: None,
-        call_id: "c".into(),
         logged_id: false,
         attempt_group: None,
         request_hash: None,

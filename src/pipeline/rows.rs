@@ -1,0 +1,886 @@
+//! The run's calls, held encoded: about a third of the memory of the rows themselves, so peak
+//! memory follows the bytes a call takes to describe, not the width of [`CallRow`].
+//!
+//! Each row is a fixed head, the call's id, and a body of the other fields (counts as
+//! variable-length integers, so small ones take a byte or two; optional fields only when
+//! present). The head holds the fields that are
+//! renumbered or set after the row is made (source, model, tag set, session, attempt group),
+//! rewritten in place, and those that passes over every row look up alone (time, whether the
+//! id was logged, whether there is a dedupe key), read without decoding the rest. Rows are
+//! decoded when read; a decoded row is a plain `Copy` value.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::classify::{Classification, Reasons, Task, Tier, Verifiable};
+use crate::money::Money;
+use crate::pipeline::{CallFlags, CallRow};
+use crate::policy::TextTokens;
+use crate::record::{PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets};
+
+/// Bytes of the fixed head: source, model, tag set and session (`u32` each), a byte of
+/// [`Bits`], the attempt group (`u64`) and the time (`i64`), all little-endian.
+const HEAD: usize = 33;
+
+/// The head's byte of flags.
+struct Bits;
+
+impl Bits {
+    const GROUP: u8 = 1;
+    const LOGGED_ID: u8 = 2;
+    const DEDUPE_KEY: u8 = 4;
+    const TIME: u8 = 8;
+    const ALL: u8 = 15;
+}
+
+/// Calls in input order, encoded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Encoded")]
+pub struct Rows {
+    bytes: Vec<u8>,
+    /// Where each row starts in `bytes`.
+    starts: Vec<usize>,
+}
+
+/// Rows as read from a partial result, checked before use.
+#[derive(Deserialize)]
+struct Encoded {
+    bytes: Vec<u8>,
+    starts: Vec<usize>,
+}
+
+impl TryFrom<Encoded> for Rows {
+    type Error = String;
+
+    /// Accepts the rows only if every one decodes, so reading a row later cannot fail.
+    fn try_from(encoded: Encoded) -> Result<Rows, String> {
+        let Encoded { bytes, starts } = encoded;
+        let ends = starts.iter().skip(1).copied().chain([bytes.len()]);
+        for (index, (&start, end)) in starts.iter().zip(ends).enumerate() {
+            let Some(row) = bytes.get(start..end) else {
+                return Err(format!("row {index} lies outside the encoded rows"));
+            };
+            if decode(row).is_none() {
+                return Err(format!("row {index} does not decode"));
+            }
+        }
+        if starts.first().is_some_and(|&start| start != 0) {
+            return Err("the first row does not start the encoded rows".into());
+        }
+        Ok(Rows { bytes, starts })
+    }
+}
+
+/// The `u32` at `at` of a head.
+fn word(head: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(head[at..at + 4].try_into().unwrap())
+}
+
+/// The `u64` at `at` of a head.
+fn long(head: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(head[at..at + 8].try_into().unwrap())
+}
+
+/// The bytes of the id and of the body after a head, or `None` if they are not there. The id
+/// is written as postcard writes a string: its length as a variable-length integer, then its
+/// bytes (checked as UTF-8 when rows are made or read from a partial).
+fn split_id(after_head: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (mut length, mut shift) = (0usize, 0);
+    for (at, &byte) in after_head.iter().enumerate().take(10) {
+        length |= usize::from(byte & 0x7f).checked_shl(shift)?;
+        if byte & 0x80 == 0 {
+            let rest = &after_head[at + 1..];
+            return (length <= rest.len()).then(|| rest.split_at(length));
+        }
+        shift += 7;
+    }
+    None
+}
+
+/// The row and id of one encoded row, or `None` if the bytes are not one.
+fn decode(bytes: &[u8]) -> Option<(CallRow, &str)> {
+    let head = bytes.get(..HEAD)?;
+    let bits = head[16];
+    if bits & !Bits::ALL != 0 {
+        return None;
+    }
+    let (id, body) = split_id(&bytes[HEAD..])?;
+    let row = decode_body(head, body)?;
+    if row.dedupe_key.is_some() != (bits & Bits::DEDUPE_KEY != 0) {
+        return None;
+    }
+    Some((row, std::str::from_utf8(id).ok()?))
+}
+
+/// Bits of a body's first word: which optional fields it holds.
+struct Has;
+
+impl Has {
+    const PRICE: u16 = 1;
+    const COST: u16 = 1 << 1;
+    const LATENCY: u16 = 1 << 2;
+    const FIRST_TOKEN: u16 = 1 << 3;
+    const VERIFIABLE: u16 = 1 << 4;
+    const RULE: u16 = 1 << 5;
+    const RESIDENCY: u16 = 1 << 6;
+    const PREFIX: u16 = 1 << 7;
+    const DEDUPE_KEY: u16 = 1 << 8;
+    const REQUEST_HASH: u16 = 1 << 9;
+    const TEXT_TOKENS: u16 = 1 << 10;
+}
+
+/// Appends `value` as a variable-length integer: seven bits a byte, low first, the high bit
+/// set on every byte but the last.
+fn put_varint(out: &mut Vec<u8>, mut value: u128) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// Appends the body of `row`: a word of [`Has`], a byte of request flags, the enums as their
+/// index in their `ALL`, the counts, then the optional fields present, in [`Has`] order.
+fn put_body(out: &mut Vec<u8>, row: &CallRow) {
+    let (class, flags) = (&row.classification, &row.flags);
+    let has = [
+        (row.price.is_some(), Has::PRICE),
+        (row.cost.is_some(), Has::COST),
+        (row.latency_ms.is_some(), Has::LATENCY),
+        (row.time_to_first_token_ms.is_some(), Has::FIRST_TOKEN),
+        (class.verifiable.is_some(), Has::VERIFIABLE),
+        (class.rule.is_some(), Has::RULE),
+        (flags.residency.is_some(), Has::RESIDENCY),
+        (row.prefix.is_some(), Has::PREFIX),
+        (row.dedupe_key.is_some(), Has::DEDUPE_KEY),
+        (row.request_hash.is_some(), Has::REQUEST_HASH),
+        (row.text_tokens.is_some(), Has::TEXT_TOKENS),
+    ];
+    let has: u16 = has.iter().filter(|(on, _)| *on).map(|(_, bit)| bit).sum();
+    out.extend_from_slice(&has.to_le_bytes());
+    let request = [
+        flags.streamed,
+        flags.interactive,
+        flags.batch,
+        flags.tools,
+        flags.json_schema,
+        flags.images,
+        flags.failed,
+    ];
+    out.push(
+        (0..7)
+            .filter(|&bit| request[bit])
+            .map(|bit| 1u8 << bit)
+            .sum(),
+    );
+    out.extend_from_slice(&[
+        row.provider as u8,
+        class.tier as u8,
+        class.task as u8,
+        flags.tier as u8,
+    ]);
+    let t = &row.tokens;
+    let counts = [
+        row.line,
+        t.input,
+        t.cache_read,
+        t.cache_write_5m,
+        t.cache_write_1h,
+        t.output,
+        t.reasoning,
+        class.reasons.bits(),
+        u64::from(flags.web_searches),
+    ];
+    for count in counts {
+        put_varint(out, count.into());
+    }
+    out.extend_from_slice(&class.complexity.to_le_bytes());
+    out.extend_from_slice(&class.confidence.to_le_bytes());
+    if let Some(price) = row.price {
+        put_varint(out, price.into());
+    }
+    if let Some(cost) = row.cost {
+        // Zigzag: small amounts of either sign stay short.
+        let pico = cost.pico();
+        put_varint(out, ((pico << 1) ^ (pico >> 127)) as u128);
+    }
+    for time in [row.latency_ms, row.time_to_first_token_ms]
+        .into_iter()
+        .flatten()
+    {
+        out.extend_from_slice(&time.to_le_bytes());
+    }
+    if let Some(verifiable) = class.verifiable {
+        out.push(verifiable as u8);
+    }
+    if let Some(rule) = class.rule {
+        put_varint(out, rule.into());
+    }
+    if let Some(residency) = flags.residency {
+        out.push(residency as u8);
+    }
+    if let Some(prefix) = row.prefix {
+        out.extend_from_slice(&prefix.hash.to_le_bytes());
+        put_varint(out, prefix.tokens.into());
+    }
+    for hash in [row.dedupe_key, row.request_hash].into_iter().flatten() {
+        out.extend_from_slice(&hash.to_le_bytes());
+    }
+    if let Some(text) = row.text_tokens {
+        put_varint(out, text.o200k.into());
+        put_varint(out, text.cl100k.into());
+    }
+}
+
+/// Reads a body from the front.
+struct Reader<'b>(&'b [u8]);
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (taken, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*taken)
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        Some(self.take::<1>()?[0])
+    }
+
+    /// One of `all` by its index.
+    fn one_of<T: Copy>(&mut self, all: &[T]) -> Option<T> {
+        all.get(usize::from(self.byte()?)).copied()
+    }
+
+    fn varint(&mut self) -> Option<u128> {
+        let mut value = 0u128;
+        for shift in (0..128).step_by(7) {
+            let byte = self.byte()?;
+            // The nineteenth byte holds the top two bits alone.
+            if shift == 126 && byte > 3 {
+                return None;
+            }
+            value |= u128::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    /// A count written by [`put_varint`], which must fit in `T`.
+    fn count<T: TryFrom<u64>>(&mut self) -> Option<T> {
+        // Most counts take a byte; none takes more than ten.
+        let first = self.byte()?;
+        let mut value = u64::from(first & 0x7f);
+        if first & 0x80 != 0 {
+            for shift in (7..64).step_by(7) {
+                let byte = self.byte()?;
+                // The tenth byte holds the top bit alone.
+                if shift == 63 && byte > 1 {
+                    return None;
+                }
+                value |= u64::from(byte & 0x7f) << shift;
+                if byte & 0x80 == 0 {
+                    return T::try_from(value).ok();
+                }
+            }
+            return None;
+        }
+        T::try_from(value).ok()
+    }
+
+    fn f32(&mut self) -> Option<f32> {
+        Some(f32::from_le_bytes(self.take()?))
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take()?))
+    }
+}
+
+/// The row of a head and the body bytes after the id.
+fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
+    let mut read = Reader(body);
+    let has = u16::from_le_bytes(read.take()?);
+    let with = |bit: u16| has & bit != 0;
+    let request = read.byte()?;
+    let on = |bit: u8| request & (1 << bit) != 0;
+    let provider = read.one_of(&Provider::ALL)?;
+    let tier = read.one_of(&Tier::ALL)?;
+    let task = read.one_of(&Task::ALL)?;
+    let service_tier = read.one_of(&ServiceTier::ALL)?;
+    let line = read.count()?;
+    let tokens = TokenBuckets {
+        input: read.count()?,
+        cache_read: read.count()?,
+        cache_write_5m: read.count()?,
+        cache_write_1h: read.count()?,
+        output: read.count()?,
+        reasoning: read.count()?,
+    };
+    let reasons = Reasons::from_bits(read.count()?);
+    let web_searches = read.count()?;
+    let complexity = read.f32()?;
+    let confidence = read.f32()?;
+    let price = if with(Has::PRICE) {
+        Some(read.count()?)
+    } else {
+        None
+    };
+    let cost = if with(Has::COST) {
+        let zigzag = read.varint()?;
+        Some(Money::from_pico(
+            (zigzag >> 1) as i128 ^ -((zigzag & 1) as i128),
+        ))
+    } else {
+        None
+    };
+    let latency_ms = if with(Has::LATENCY) {
+        Some(read.f32()?)
+    } else {
+        None
+    };
+    let first_token_ms = if with(Has::FIRST_TOKEN) {
+        Some(read.f32()?)
+    } else {
+        None
+    };
+    let verifiable = if with(Has::VERIFIABLE) {
+        Some(read.one_of(&Verifiable::ALL)?)
+    } else {
+        None
+    };
+    let rule = if with(Has::RULE) {
+        Some(read.count()?)
+    } else {
+        None
+    };
+    let residency = if with(Has::RESIDENCY) {
+        Some(read.one_of(&Residency::ALL)?)
+    } else {
+        None
+    };
+    let prefix = if with(Has::PREFIX) {
+        Some(PromptPrefix {
+            hash: read.u64()?,
+            tokens: read.count()?,
+        })
+    } else {
+        None
+    };
+    let dedupe_key = if with(Has::DEDUPE_KEY) {
+        Some(read.u64()?)
+    } else {
+        None
+    };
+    let request_hash = if with(Has::REQUEST_HASH) {
+        Some(read.u64()?)
+    } else {
+        None
+    };
+    let text_tokens = if with(Has::TEXT_TOKENS) {
+        Some(TextTokens {
+            o200k: read.count()?,
+            cl100k: read.count()?,
+        })
+    } else {
+        None
+    };
+    if !read.0.is_empty() || has >> 11 != 0 || request >> 7 != 0 {
+        return None;
+    }
+    let bits = head[16];
+    Some(CallRow {
+        source: word(head, 0),
+        line,
+        timestamp_ms: (bits & Bits::TIME != 0).then(|| long(head, 25) as i64),
+        model: word(head, 4),
+        provider,
+        price,
+        tokens,
+        cost,
+        latency_ms,
+        time_to_first_token_ms: first_token_ms,
+        classification: Classification {
+            complexity,
+            tier,
+            task,
+            confidence,
+            reasons,
+            verifiable,
+            rule,
+        },
+        flags: CallFlags {
+            streamed: on(0),
+            interactive: on(1),
+            batch: on(2),
+            tools: on(3),
+            json_schema: on(4),
+            images: on(5),
+            failed: on(6),
+            tier: service_tier,
+            residency,
+            web_searches,
+        },
+        prefix,
+        dedupe_key,
+        logged_id: bits & Bits::LOGGED_ID != 0,
+        attempt_group: (bits & Bits::GROUP != 0).then(|| long(head, 17)),
+        request_hash,
+        tags: word(head, 8),
+        session: word(head, 12),
+        text_tokens,
+    })
+}
+
+/// Rows are checked when they are made or read from a partial, so reading one cannot fail.
+const CHECKED: &str = "rows are checked when made or read";
+
+impl Rows {
+    pub fn new() -> Rows {
+        Rows::default()
+    }
+
+    /// Room for `rows` rows of `bytes` bytes in all.
+    pub fn with_capacity(rows: usize, bytes: usize) -> Rows {
+        Rows {
+            bytes: Vec::with_capacity(bytes),
+            starts: Vec::with_capacity(rows),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Adds a call and its id (the provider's response or request id, or a derived hash).
+    pub fn push(&mut self, row: &CallRow, call_id: &str) {
+        self.starts.push(self.bytes.len());
+        let bytes = &mut self.bytes;
+        for word in [row.source, row.model, row.tags, row.session] {
+            bytes.extend_from_slice(&word.to_le_bytes());
+        }
+        let bits = [
+            (row.attempt_group.is_some(), Bits::GROUP),
+            (row.logged_id, Bits::LOGGED_ID),
+            (row.dedupe_key.is_some(), Bits::DEDUPE_KEY),
+            (row.timestamp_ms.is_some(), Bits::TIME),
+        ];
+        bytes.push(bits.iter().filter(|(on, _)| *on).map(|(_, bit)| bit).sum());
+        bytes.extend_from_slice(&row.attempt_group.unwrap_or(0).to_le_bytes());
+        bytes.extend_from_slice(&row.timestamp_ms.unwrap_or(0).to_le_bytes());
+        put_varint(bytes, call_id.len() as u128);
+        bytes.extend_from_slice(call_id.as_bytes());
+        put_body(bytes, row);
+    }
+
+    fn encoded(&self, index: usize) -> &[u8] {
+        let end = self
+            .starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.bytes.len());
+        &self.bytes[self.starts[index]..end]
+    }
+
+    fn head(&self, index: usize) -> &[u8] {
+        &self.bytes[self.starts[index]..self.starts[index] + HEAD]
+    }
+
+    /// The id and body bytes of the row at `index`.
+    fn split(&self, index: usize) -> (&[u8], &[u8]) {
+        split_id(&self.encoded(index)[HEAD..]).expect(CHECKED)
+    }
+
+    /// The row at `index` (which must be below `len`).
+    pub fn get(&self, index: usize) -> CallRow {
+        decode_body(self.head(index), self.split(index).1).expect(CHECKED)
+    }
+
+    /// The call id of the row at `index`.
+    pub fn call_id(&self, index: usize) -> &str {
+        std::str::from_utf8(self.split(index).0).expect(CHECKED)
+    }
+
+    /// The time of the row at `index`, read without decoding the row.
+    pub fn timestamp_ms(&self, index: usize) -> Option<i64> {
+        let head = self.head(index);
+        (head[16] & Bits::TIME != 0).then(|| long(head, 25) as i64)
+    }
+
+    /// The attempt group of the row at `index`, read without decoding the row.
+    pub fn attempt_group(&self, index: usize) -> Option<u64> {
+        let head = self.head(index);
+        (head[16] & Bits::GROUP != 0).then(|| long(head, 17))
+    }
+
+    /// Whether the row at `index` has a dedupe key, read without decoding the row.
+    pub fn has_dedupe_key(&self, index: usize) -> bool {
+        self.head(index)[16] & Bits::DEDUPE_KEY != 0
+    }
+
+    /// Whether the id of the row at `index` is one the log wrote, read without decoding the row.
+    pub fn logged_id(&self, index: usize) -> bool {
+        self.head(index)[16] & Bits::LOGGED_ID != 0
+    }
+
+    /// The rows in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = CallRow> + '_ {
+        (0..self.len()).map(|index| self.get(index))
+    }
+
+    /// The rows of `range`, in order.
+    pub fn range(&self, range: Range<usize>) -> impl ExactSizeIterator<Item = CallRow> + '_ {
+        range.map(|index| self.get(index))
+    }
+
+    /// The rows with their indices, decoded on all cores.
+    pub fn par_iter(&self) -> impl IndexedParallelIterator<Item = (usize, CallRow)> + '_ {
+        (0..self.len())
+            .into_par_iter()
+            .map(|index| (index, self.get(index)))
+    }
+
+    /// The index ranges of consecutive blocks of `size` rows (the last may be shorter).
+    pub fn blocks(&self, size: usize) -> Vec<Range<usize>> {
+        let (len, size) = (self.len(), size.max(1));
+        (0..len)
+            .step_by(size)
+            .map(|start| start..(start + size).min(len))
+            .collect()
+    }
+
+    /// Adds `other`'s rows after these, renumbering each row's source, model, tag set and
+    /// session through `renumber` (from the other rows' numbering to these rows').
+    pub fn append(&mut self, other: Rows, renumber: impl Fn(Renumber) -> Renumber) {
+        let (base, first) = (self.bytes.len(), self.len());
+        self.starts
+            .extend(other.starts.iter().map(|&start| base + start));
+        self.bytes.extend_from_slice(&other.bytes);
+        self.renumber_from(first, renumber);
+    }
+
+    /// Renumbers every row's source, model, tag set and session through `renumber`.
+    pub fn renumber(&mut self, renumber: impl Fn(Renumber) -> Renumber) {
+        self.renumber_from(0, renumber);
+    }
+
+    fn renumber_from(&mut self, first: usize, renumber: impl Fn(Renumber) -> Renumber) {
+        for &start in &self.starts[first..] {
+            let head = &mut self.bytes[start..start + HEAD];
+            let new = renumber(Renumber {
+                source: word(head, 0),
+                model: word(head, 4),
+                tags: word(head, 8),
+                session: word(head, 12),
+            });
+            for (at, value) in [
+                (0, new.source),
+                (4, new.model),
+                (8, new.tags),
+                (12, new.session),
+            ] {
+                head[at..at + 4].copy_from_slice(&value.to_le_bytes());
+            }
+        }
+    }
+
+    /// Sets the attempt group of the row at `index`.
+    pub fn set_attempt_group(&mut self, index: usize, group: u64) {
+        let start = self.starts[index];
+        let head = &mut self.bytes[start..start + HEAD];
+        head[16] |= Bits::GROUP;
+        head[17..25].copy_from_slice(&group.to_le_bytes());
+    }
+
+    /// Removes the rows marked in `dropped` (one flag per row; missing flags keep their row).
+    pub fn remove(&mut self, dropped: &[bool]) {
+        let mut bytes = 0;
+        let mut rows = 0;
+        for index in 0..self.len() {
+            if dropped.get(index).copied().unwrap_or(false) {
+                continue;
+            }
+            let end = self
+                .starts
+                .get(index + 1)
+                .copied()
+                .unwrap_or(self.bytes.len());
+            let start = self.starts[index];
+            self.bytes.copy_within(start..end, bytes);
+            self.starts[rows] = bytes;
+            bytes += end - start;
+            rows += 1;
+        }
+        self.bytes.truncate(bytes);
+        self.starts.truncate(rows);
+    }
+
+    /// Every row with its id, for tests that edit rows.
+    #[cfg(test)]
+    pub fn entries(&self) -> Vec<(CallRow, String)> {
+        (0..self.len())
+            .map(|index| (self.get(index), self.call_id(index).to_string()))
+            .collect()
+    }
+
+    /// Gives back room left over from growing.
+    pub fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.starts.shrink_to_fit();
+    }
+}
+
+/// The numbers [`Rows::append`] renumbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Renumber {
+    pub source: u32,
+    pub model: u32,
+    pub tags: u32,
+    pub session: u32,
+}
+
+impl<S: AsRef<str>> FromIterator<(CallRow, S)> for Rows {
+    fn from_iter<I: IntoIterator<Item = (CallRow, S)>>(rows: I) -> Rows {
+        let mut all = Rows::new();
+        for (row, id) in rows {
+            all.push(&row, id.as_ref());
+        }
+        all
+    }
+}
+
+/// Rows for tests that do not look at ids: row `i` is call `test-i`.
+#[cfg(test)]
+impl From<Vec<CallRow>> for Rows {
+    fn from(rows: Vec<CallRow>) -> Rows {
+        let ids = (0..rows.len()).map(|index| format!("test-{index}"));
+        rows.into_iter().zip(ids).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::{Task, Tier};
+    use crate::record::ServiceTier;
+
+    fn row(n: u64) -> CallRow {
+        CallRow {
+            source: n as u32 % 3,
+            line: n * 1_000_003,
+            timestamp_ms: (!n.is_multiple_of(4)).then_some(1_700_000_000_000 + n as i64 * 7),
+            model: n as u32 % 5,
+            provider: Provider::ALL[n as usize % Provider::ALL.len()],
+            price: n.is_multiple_of(2).then_some(n as u32),
+            tokens: TokenBuckets {
+                input: n,
+                cache_read: n * 3,
+                cache_write_5m: u64::MAX - n,
+                cache_write_1h: 0,
+                output: n * 11,
+                reasoning: n,
+            },
+            // Amounts of both signs, up to the largest.
+            cost: (!n.is_multiple_of(3)).then(|| match n % 4 {
+                0 => Money::from_pico(i128::MAX - n as i128),
+                1 => Money::from_pico(i128::MIN + n as i128),
+                _ => Money::from_pico(n as i128 * 12_345_678 - 7),
+            }),
+            latency_ms: Some(n as f32 * 1.5),
+            time_to_first_token_ms: (n % 2 == 1).then_some(0.25),
+            classification: Classification {
+                complexity: 0.125 * (n % 8) as f32,
+                tier: Tier::ALL[n as usize % Tier::ALL.len()],
+                task: Task::ALL[n as usize % Task::ALL.len()],
+                confidence: 0.5,
+                reasons: Reasons::from_bits(n.wrapping_mul(0x2545_f491_4f6c_dd1d)),
+                verifiable: Verifiable::ALL.get(n as usize % 4).copied(),
+                rule: n.is_multiple_of(5).then_some(n as u16),
+            },
+            flags: CallFlags {
+                streamed: n.is_multiple_of(2),
+                interactive: n % 3 == 1,
+                batch: n % 5 == 2,
+                tools: n % 11 == 3,
+                json_schema: n % 13 == 4,
+                images: n.is_multiple_of(17),
+                failed: n.is_multiple_of(7),
+                tier: ServiceTier::ALL[n as usize % ServiceTier::ALL.len()],
+                residency: Residency::ALL.get(n as usize % 5).copied(),
+                web_searches: n as u32,
+            },
+            prefix: (n % 3 == 1).then_some(PromptPrefix {
+                hash: n.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                tokens: 2_048,
+            }),
+            dedupe_key: (n % 2 == 1).then_some(n),
+            logged_id: n.is_multiple_of(2),
+            attempt_group: n.is_multiple_of(6).then_some(u64::MAX - n),
+            request_hash: Some(n ^ 0xdead_beef),
+            tags: n as u32 % 4,
+            session: n as u32 % 9,
+            text_tokens: (n % 5 == 1).then_some(TextTokens {
+                o200k: n as u32,
+                cl100k: n as u32 + 1,
+            }),
+        }
+    }
+
+    fn id(n: u64) -> String {
+        format!("chatcmpl-{n:x}")
+    }
+
+    fn sample(count: u64) -> Rows {
+        (0..count).map(|n| (row(n), id(n))).collect()
+    }
+
+    #[test]
+    fn every_field_reads_back_as_written() {
+        let rows = sample(200);
+        assert_eq!(rows.len(), 200);
+        for n in 0..200 {
+            assert_eq!(rows.get(n as usize), row(n), "row {n}");
+            assert_eq!(rows.call_id(n as usize), id(n));
+        }
+        let all: Vec<CallRow> = rows.iter().collect();
+        assert_eq!(all, (0..200).map(row).collect::<Vec<_>>());
+        let parallel: Vec<(usize, CallRow)> = rows.par_iter().collect();
+        assert!(parallel.iter().all(|(i, r)| *r == row(*i as u64)));
+    }
+
+    /// The body writes enums as their index in `ALL`, so `ALL` must list them in declaration
+    /// order.
+    #[test]
+    fn enums_are_listed_in_declaration_order() {
+        assert!(
+            Provider::ALL
+                .iter()
+                .enumerate()
+                .all(|(i, &p)| p as usize == i)
+        );
+        assert!(Tier::ALL.iter().enumerate().all(|(i, &t)| t as usize == i));
+        assert!(Task::ALL.iter().enumerate().all(|(i, &t)| t as usize == i));
+        assert!(
+            Verifiable::ALL
+                .iter()
+                .enumerate()
+                .all(|(i, &v)| v as usize == i)
+        );
+        assert!(
+            ServiceTier::ALL
+                .iter()
+                .enumerate()
+                .all(|(i, &t)| t as usize == i)
+        );
+        assert!(
+            Residency::ALL
+                .iter()
+                .enumerate()
+                .all(|(i, &r)| r as usize == i)
+        );
+        assert_eq!(Provider::ALL.last(), Some(&Provider::Unknown));
+    }
+
+    #[test]
+    fn blocks_cover_every_row_once() {
+        let rows = sample(10);
+        let blocks = rows.blocks(4);
+        assert_eq!(blocks, vec![0..4, 4..8, 8..10]);
+        assert!(Rows::new().blocks(4).is_empty());
+    }
+
+    #[test]
+    fn removing_keeps_the_others_in_order() {
+        let mut rows = sample(50);
+        let dropped: Vec<bool> = (0..50).map(|n| n % 3 == 0 || n > 45).collect();
+        rows.remove(&dropped);
+        let kept: Vec<u64> = (0..50).filter(|n| !dropped[*n as usize]).collect();
+        assert_eq!(rows.len(), kept.len());
+        for (index, &n) in kept.iter().enumerate() {
+            assert_eq!(rows.get(index), row(n));
+            assert_eq!(rows.call_id(index), id(n));
+        }
+    }
+
+    #[test]
+    fn appending_renumbers_heads_and_setting_a_group_changes_only_it() {
+        let mut rows = sample(5);
+        let more = (5..9).map(|n| (row(n), id(n))).collect::<Rows>();
+        rows.append(more, |old| Renumber {
+            source: old.source + 10,
+            model: old.model * 2,
+            tags: old.tags + 1,
+            session: 0,
+        });
+        assert_eq!(rows.len(), 9);
+        for n in 0..5 {
+            assert_eq!(rows.get(n as usize), row(n));
+        }
+        for n in 5..9 {
+            let expected = CallRow {
+                source: row(n).source + 10,
+                model: row(n).model * 2,
+                tags: row(n).tags + 1,
+                session: 0,
+                ..row(n)
+            };
+            assert_eq!(rows.get(n as usize), expected);
+            assert_eq!(rows.call_id(n as usize), id(n));
+        }
+        rows.set_attempt_group(7, 42);
+        assert_eq!(
+            rows.get(7),
+            CallRow {
+                attempt_group: Some(42),
+                ..rows.get(7)
+            }
+        );
+        assert_eq!(rows.get(7).attempt_group, Some(42));
+        assert_eq!(rows.get(6).attempt_group, row(6).attempt_group);
+    }
+
+    #[test]
+    fn encoded_rows_take_a_fraction_of_the_row() {
+        let rows = sample(1000);
+        let per_row = (rows.bytes.len() + rows.starts.len() * size_of::<usize>()) / 1000;
+        assert!(
+            per_row * 2 < size_of::<CallRow>(),
+            "{per_row} bytes a row against {}",
+            size_of::<CallRow>()
+        );
+    }
+
+    #[test]
+    fn read_back_rows_are_checked() {
+        let rows = sample(20);
+        let bytes = postcard::to_stdvec(&rows).unwrap();
+        assert_eq!(postcard::from_bytes::<Rows>(&bytes).unwrap(), rows);
+        let mut broken = rows.clone();
+        broken.bytes.truncate(broken.bytes.len() - 3);
+        let bytes = postcard::to_stdvec(&broken).unwrap();
+        assert!(postcard::from_bytes::<Rows>(&bytes).is_err());
+        let mut shuffled = rows.clone();
+        shuffled.starts.swap(3, 4);
+        let bytes = postcard::to_stdvec(&shuffled).unwrap();
+        assert!(postcard::from_bytes::<Rows>(&bytes).is_err());
+        // A flag the head does not have, and a provider past the last.
+        let mut unknown_flag = rows.clone();
+        unknown_flag.bytes[unknown_flag.starts[2] + 16] |= 0x80;
+        let bytes = postcard::to_stdvec(&unknown_flag).unwrap();
+        assert!(postcard::from_bytes::<Rows>(&bytes).is_err());
+        let mut no_provider = rows.clone();
+        // Head, the id's length byte and the id, the word of present fields, the request flags.
+        let provider = no_provider.starts[2] + HEAD + 1 + id(2).len() + 3;
+        assert_eq!(no_provider.bytes[provider], rows.get(2).provider as u8);
+        no_provider.bytes[provider] = Provider::ALL.len() as u8;
+        let bytes = postcard::to_stdvec(&no_provider).unwrap();
+        assert!(postcard::from_bytes::<Rows>(&bytes).is_err());
+    }
+}
