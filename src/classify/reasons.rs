@@ -168,8 +168,16 @@ pub struct Reasons(u64);
 impl Reasons {
     /// Rebuilds a set from [`Reasons::bits`]; bits with no reason are dropped.
     pub fn from_bits(bits: u64) -> Reasons {
-        let known = Reason::ALL.iter().fold(0u64, |acc, r| acc | r.bit());
-        Reasons(bits & known)
+        const KNOWN: u64 = {
+            let mut known = 0;
+            let mut at = 0;
+            while at < Reason::ALL.len() {
+                known |= 1u64 << (Reason::ALL[at] as u8);
+                at += 1;
+            }
+            known
+        };
+        Reasons(bits & KNOWN)
     }
 
     /// The raw bits, for compact storage.

@@ -35,11 +35,15 @@ pub fn retry_storms(rows: &Rows) -> Option<Finding> {
         .map(|group| group[0].0)
         .collect();
     let mut tally = Tally::default();
-    for (index, row) in rows.iter().enumerate() {
-        let in_storm = row
-            .attempt_group
+    for index in 0..rows.len() {
+        let in_storm = rows
+            .attempt_group(index)
             .is_some_and(|g| stormy.binary_search(&g).is_ok());
-        if in_storm && row.flags.failed {
+        if !in_storm {
+            continue;
+        }
+        let row = rows.get(index);
+        if row.flags.failed {
             tally.add(rows, index, row.tokens.total(), row.cost);
         }
     }

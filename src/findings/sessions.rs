@@ -28,7 +28,8 @@ pub const MAX_SESSION_FINDINGS: usize = 10;
 /// [`MAX_SESSION_FINDINGS`] are reported, largest impact first.
 pub fn runaway_sessions(rows: &Rows, sessions: &[String]) -> Vec<Finding> {
     let mut costs: HashMap<u32, Money> = HashMap::new();
-    for row in rows.iter().filter(|row| row.session != 0) {
+    for index in (0..rows.len()).filter(|&index| rows.session(index) != 0) {
+        let row = rows.get(index);
         if let Some(cost) = row.cost {
             *costs.entry(row.session).or_default() += cost;
         }
@@ -44,8 +45,9 @@ pub fn runaway_sessions(rows: &Rows, sessions: &[String]) -> Vec<Finding> {
         .filter(|(_, cost)| **cost > budget)
         .map(|(&session, _)| (session, Tally::default()))
         .collect();
-    for (index, row) in rows.iter().enumerate() {
-        if let Some(tally) = runaway.get_mut(&row.session) {
+    for index in 0..rows.len() {
+        if let Some(tally) = runaway.get_mut(&rows.session(index)) {
+            let row = rows.get(index);
             // The session's whole cost is known; the impact is set below, not per call.
             tally.add(
                 rows,

@@ -21,8 +21,9 @@ use crate::policy::TextTokens;
 use crate::record::{PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets};
 
 /// Bytes of the fixed head: source, model, tag set and session (`u32` each), a byte of
-/// [`Bits`], the attempt group (`u64`) and the time (`i64`), all little-endian.
-const HEAD: usize = 33;
+/// [`Bits`], the attempt group (`u64`), the time (`i64`) and the id's length (`u64`), all
+/// little-endian. The body follows the head, and the id (UTF-8) ends the row.
+const HEAD: usize = 41;
 
 /// The head's byte of flags.
 struct Bits;
@@ -74,29 +75,24 @@ impl TryFrom<Encoded> for Rows {
 }
 
 /// The `u32` at `at` of a head.
+#[inline]
 fn word(head: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(head[at..at + 4].try_into().unwrap())
 }
 
 /// The `u64` at `at` of a head.
+#[inline]
 fn long(head: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(head[at..at + 8].try_into().unwrap())
 }
 
-/// The bytes of the id and of the body after a head, or `None` if they are not there. The id
-/// is written as postcard writes a string: its length as a variable-length integer, then its
-/// bytes (checked as UTF-8 when rows are made or read from a partial).
-fn split_id(after_head: &[u8]) -> Option<(&[u8], &[u8])> {
-    let (mut length, mut shift) = (0usize, 0);
-    for (at, &byte) in after_head.iter().enumerate().take(10) {
-        length |= usize::from(byte & 0x7f).checked_shl(shift)?;
-        if byte & 0x80 == 0 {
-            let rest = &after_head[at + 1..];
-            return (length <= rest.len()).then(|| rest.split_at(length));
-        }
-        shift += 7;
-    }
-    None
+/// The body and id bytes of an encoded row, or `None` if the row is too short for its head
+/// and id.
+#[inline]
+fn split_row(row: &[u8]) -> Option<(&[u8], &[u8])> {
+    let id_length = usize::try_from(long(row.get(..HEAD)?, 33)).ok()?;
+    let body_end = row.len().checked_sub(id_length)?.checked_sub(HEAD)? + HEAD;
+    Some((&row[HEAD..body_end], &row[body_end..]))
 }
 
 /// The row and id of one encoded row, or `None` if the bytes are not one.
@@ -106,7 +102,7 @@ fn decode(bytes: &[u8]) -> Option<(CallRow, &str)> {
     if bits & !Bits::ALL != 0 {
         return None;
     }
-    let (id, body) = split_id(&bytes[HEAD..])?;
+    let (body, id) = split_row(bytes)?;
     let row = decode_body(head, body)?;
     if row.dedupe_key.is_some() != (bits & Bits::DEDUPE_KEY != 0) {
         return None;
@@ -238,21 +234,25 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
 struct Reader<'b>(&'b [u8]);
 
 impl Reader<'_> {
+    #[inline]
     fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
         let (taken, rest) = self.0.split_first_chunk::<N>()?;
         self.0 = rest;
         Some(*taken)
     }
 
+    #[inline]
     fn byte(&mut self) -> Option<u8> {
         Some(self.take::<1>()?[0])
     }
 
     /// One of `all` by its index.
+    #[inline]
     fn one_of<T: Copy>(&mut self, all: &[T]) -> Option<T> {
         all.get(usize::from(self.byte()?)).copied()
     }
 
+    #[inline]
     fn varint(&mut self) -> Option<u128> {
         let mut value = 0u128;
         for shift in (0..128).step_by(7) {
@@ -270,6 +270,7 @@ impl Reader<'_> {
     }
 
     /// A count written by [`put_varint`], which must fit in `T`.
+    #[inline]
     fn count<T: TryFrom<u64>>(&mut self) -> Option<T> {
         // Most counts take a byte; none takes more than ten.
         let first = self.byte()?;
@@ -291,16 +292,19 @@ impl Reader<'_> {
         T::try_from(value).ok()
     }
 
+    #[inline]
     fn f32(&mut self) -> Option<f32> {
         Some(f32::from_le_bytes(self.take()?))
     }
 
+    #[inline]
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take()?))
     }
 }
 
 /// The row of a head and the body bytes after the id.
+#[inline]
 fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
     let mut read = Reader(body);
     let has = u16::from_le_bytes(read.take()?);
@@ -475,11 +479,12 @@ impl Rows {
         bytes.push(bits.iter().filter(|(on, _)| *on).map(|(_, bit)| bit).sum());
         bytes.extend_from_slice(&row.attempt_group.unwrap_or(0).to_le_bytes());
         bytes.extend_from_slice(&row.timestamp_ms.unwrap_or(0).to_le_bytes());
-        put_varint(bytes, call_id.len() as u128);
-        bytes.extend_from_slice(call_id.as_bytes());
+        bytes.extend_from_slice(&(call_id.len() as u64).to_le_bytes());
         put_body(bytes, row);
+        bytes.extend_from_slice(call_id.as_bytes());
     }
 
+    #[inline]
     fn encoded(&self, index: usize) -> &[u8] {
         let end = self
             .starts
@@ -489,43 +494,56 @@ impl Rows {
         &self.bytes[self.starts[index]..end]
     }
 
+    #[inline]
     fn head(&self, index: usize) -> &[u8] {
         &self.bytes[self.starts[index]..self.starts[index] + HEAD]
     }
 
-    /// The id and body bytes of the row at `index`.
+    /// The body and id bytes of the row at `index`.
+    #[inline]
     fn split(&self, index: usize) -> (&[u8], &[u8]) {
-        split_id(&self.encoded(index)[HEAD..]).expect(CHECKED)
+        split_row(self.encoded(index)).expect(CHECKED)
     }
 
     /// The row at `index` (which must be below `len`).
+    #[inline]
     pub fn get(&self, index: usize) -> CallRow {
-        decode_body(self.head(index), self.split(index).1).expect(CHECKED)
+        decode_body(self.head(index), self.split(index).0).expect(CHECKED)
     }
 
     /// The call id of the row at `index`.
     pub fn call_id(&self, index: usize) -> &str {
-        std::str::from_utf8(self.split(index).0).expect(CHECKED)
+        std::str::from_utf8(self.split(index).1).expect(CHECKED)
     }
 
     /// The time of the row at `index`, read without decoding the row.
+    #[inline]
     pub fn timestamp_ms(&self, index: usize) -> Option<i64> {
         let head = self.head(index);
         (head[16] & Bits::TIME != 0).then(|| long(head, 25) as i64)
     }
 
     /// The attempt group of the row at `index`, read without decoding the row.
+    #[inline]
     pub fn attempt_group(&self, index: usize) -> Option<u64> {
         let head = self.head(index);
         (head[16] & Bits::GROUP != 0).then(|| long(head, 17))
     }
 
+    /// The session of the row at `index`, read without decoding the row.
+    #[inline]
+    pub fn session(&self, index: usize) -> u32 {
+        word(self.head(index), 12)
+    }
+
     /// Whether the row at `index` has a dedupe key, read without decoding the row.
+    #[inline]
     pub fn has_dedupe_key(&self, index: usize) -> bool {
         self.head(index)[16] & Bits::DEDUPE_KEY != 0
     }
 
     /// Whether the id of the row at `index` is one the log wrote, read without decoding the row.
+    #[inline]
     pub fn logged_id(&self, index: usize) -> bool {
         self.head(index)[16] & Bits::LOGGED_ID != 0
     }
@@ -848,12 +866,18 @@ mod tests {
 
     #[test]
     fn encoded_rows_take_a_fraction_of_the_row() {
-        let rows = sample(1000);
-        let per_row = (rows.bytes.len() + rows.starts.len() * size_of::<usize>()) / 1000;
+        // The fixture logs' calls, ids and all, against the rows as they are used.
+        let catalog = crate::pricing::PriceCatalog::embedded().unwrap();
+        let rules = crate::classify::ClassifyRules::default();
+        let rows = crate::pipeline::run_fixture("fixtures", &catalog, &rules).rows;
+        let held = rows.bytes.len() + rows.starts.len() * size_of::<usize>();
+        let ids: usize = (0..rows.len()).map(|index| rows.call_id(index).len()).sum();
+        let decoded = rows.len() * size_of::<CallRow>() + ids;
+        assert!(rows.len() > 300, "{} calls", rows.len());
         assert!(
-            per_row * 2 < size_of::<CallRow>(),
-            "{per_row} bytes a row against {}",
-            size_of::<CallRow>()
+            held * 2 < decoded,
+            "{held} bytes held for {} calls, against {decoded} decoded",
+            rows.len()
         );
     }
 
@@ -876,8 +900,8 @@ mod tests {
         let bytes = postcard::to_stdvec(&unknown_flag).unwrap();
         assert!(postcard::from_bytes::<Rows>(&bytes).is_err());
         let mut no_provider = rows.clone();
-        // Head, the id's length byte and the id, the word of present fields, the request flags.
-        let provider = no_provider.starts[2] + HEAD + 1 + id(2).len() + 3;
+        // Head, the word of present fields, the request flags.
+        let provider = no_provider.starts[2] + HEAD + 3;
         assert_eq!(no_provider.bytes[provider], rows.get(2).provider as u8);
         no_provider.bytes[provider] = Provider::ALL.len() as u8;
         let bytes = postcard::to_stdvec(&no_provider).unwrap();
