@@ -110,6 +110,9 @@ fn decode(bytes: &[u8]) -> Option<(CallRow, &str)> {
     Some((row, std::str::from_utf8(id).ok()?))
 }
 
+/// Bytes of the body's fixed start.
+const FIXED: usize = 16;
+
 /// Bits of a body's first word: which optional fields it holds.
 struct Has;
 
@@ -137,8 +140,10 @@ fn put_varint(out: &mut Vec<u8>, mut value: u128) {
     out.push(value as u8);
 }
 
-/// Appends the body of `row`: a word of [`Has`], a byte of request flags, the enums as their
-/// index in their `ALL`, the counts, then the optional fields present, in [`Has`] order.
+/// Appends the body of `row`: [`FIXED`] bytes (a word of [`Has`], a byte of request flags,
+/// the enums as their index in their `ALL`, complexity and confidence, a byte of which
+/// counts are not zero), the line, the counts that are not zero, then the optional fields
+/// present, in [`Has`] order.
 fn put_body(out: &mut Vec<u8>, row: &CallRow) {
     let (class, flags) = (&row.classification, &row.flags);
     let has = [
@@ -177,9 +182,10 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
         class.task as u8,
         flags.tier as u8,
     ]);
+    out.extend_from_slice(&class.complexity.to_le_bytes());
+    out.extend_from_slice(&class.confidence.to_le_bytes());
     let t = &row.tokens;
     let counts = [
-        row.line,
         t.input,
         t.cache_read,
         t.cache_write_5m,
@@ -189,11 +195,17 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
         class.reasons.bits(),
         u64::from(flags.web_searches),
     ];
-    for count in counts {
+    // Many counts are zero (no cache writes, no reasoning): a bit each says which follow.
+    out.push(
+        (0..counts.len())
+            .filter(|&bit| counts[bit] != 0)
+            .map(|bit| 1u8 << bit)
+            .sum(),
+    );
+    put_varint(out, row.line.into());
+    for count in counts.into_iter().filter(|&count| count != 0) {
         put_varint(out, count.into());
     }
-    out.extend_from_slice(&class.complexity.to_le_bytes());
-    out.extend_from_slice(&class.confidence.to_le_bytes());
     if let Some(price) = row.price {
         put_varint(out, price.into());
     }
@@ -273,6 +285,10 @@ impl Reader<'_> {
     #[inline]
     fn count<T: TryFrom<u64>>(&mut self) -> Option<T> {
         // Most counts take a byte; none takes more than ten.
+        if let [first @ 0..0x80, rest @ ..] = self.0 {
+            self.0 = rest;
+            return T::try_from(u64::from(*first)).ok();
+        }
         let first = self.byte()?;
         let mut value = u64::from(first & 0x7f);
         if first & 0x80 != 0 {
@@ -306,28 +322,46 @@ impl Reader<'_> {
 /// The row of a head and the body bytes after the id.
 #[inline]
 fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
-    let mut read = Reader(body);
-    let has = u16::from_le_bytes(read.take()?);
+    let (fixed, rest) = body.split_first_chunk::<FIXED>()?;
+    let has = u16::from_le_bytes([fixed[0], fixed[1]]);
     let with = |bit: u16| has & bit != 0;
-    let request = read.byte()?;
+    let request = fixed[2];
     let on = |bit: u8| request & (1 << bit) != 0;
-    let provider = read.one_of(&Provider::ALL)?;
-    let tier = read.one_of(&Tier::ALL)?;
-    let task = read.one_of(&Task::ALL)?;
-    let service_tier = read.one_of(&ServiceTier::ALL)?;
+    let provider = *Provider::ALL.get(usize::from(fixed[3]))?;
+    let tier = *Tier::ALL.get(usize::from(fixed[4]))?;
+    let task = *Task::ALL.get(usize::from(fixed[5]))?;
+    let service_tier = *ServiceTier::ALL.get(usize::from(fixed[6]))?;
+    let complexity = f32::from_le_bytes([fixed[7], fixed[8], fixed[9], fixed[10]]);
+    let confidence = f32::from_le_bytes([fixed[11], fixed[12], fixed[13], fixed[14]]);
+    let nonzero = fixed[15];
+    let mut read = Reader(rest);
     let line = read.count()?;
+    let mut counts = [0u64; 8];
+    for (bit, count) in counts.iter_mut().enumerate() {
+        if nonzero & (1 << bit) != 0 {
+            *count = read.count()?;
+        }
+    }
+    let [
+        input,
+        cache_read,
+        cache_write_5m,
+        cache_write_1h,
+        output,
+        reasoning,
+        reasons,
+        web,
+    ] = counts;
     let tokens = TokenBuckets {
-        input: read.count()?,
-        cache_read: read.count()?,
-        cache_write_5m: read.count()?,
-        cache_write_1h: read.count()?,
-        output: read.count()?,
-        reasoning: read.count()?,
+        input,
+        cache_read,
+        cache_write_5m,
+        cache_write_1h,
+        output,
+        reasoning,
     };
-    let reasons = Reasons::from_bits(read.count()?);
-    let web_searches = read.count()?;
-    let complexity = read.f32()?;
-    let confidence = read.f32()?;
+    let reasons = Reasons::from_bits(reasons);
+    let web_searches = u32::try_from(web).ok()?;
     let price = if with(Has::PRICE) {
         Some(read.count()?)
     } else {
