@@ -161,7 +161,7 @@ fn a_partial_that_cannot_be_written_is_an_error_naming_it() {
 }
 
 #[test]
-fn merge_refuses_missing_repeated_foreign_and_damaged_partials() {
+fn merge_refuses_missing_repeated_foreign_damaged_and_older_partials() {
     let dir = tempfile::tempdir().unwrap();
     let parts = shard(dir.path(), 3);
     let args = |partials: &[&Path], extra: &[&str]| -> Output {
@@ -201,6 +201,25 @@ fn merge_refuses_missing_repeated_foreign_and_damaged_partials() {
         stderr(&damaged).contains("truncated or corrupt"),
         "{}",
         stderr(&damaged)
+    );
+
+    // A partial of the previous format (1, before the calls were encoded rows): named as such.
+    let magic = b"llm-audit partial\n";
+    assert!(bytes.starts_with(magic));
+    let mut frames = zstd::decode_all(&bytes[magic.len()..]).unwrap();
+    // The header frame: its 8-byte length, then the format version first.
+    assert_eq!(frames[8], 2, "the current format");
+    frames[8] = 1;
+    let mut old = magic.to_vec();
+    old.extend(zstd::encode_all(&frames[..], 0).unwrap());
+    let older = dir.path().join("older.bin");
+    std::fs::write(&older, old).unwrap();
+    let previous = args(&[&parts[0], &older, &parts[2]], &[]);
+    assert_eq!(previous.status.code(), Some(2));
+    assert!(
+        stderr(&previous).contains("incompatible llm-audit (partial format 1, this one reads 2)"),
+        "{}",
+        stderr(&previous)
     );
 
     let report =

@@ -23,7 +23,8 @@ use crate::ingest::InputFormat;
 const MAGIC: &[u8] = b"llm-audit partial\n";
 
 /// Layout of the frames; bumped whenever a serialized type changes shape.
-const FORMAT_VERSION: u32 = 1;
+/// 2: the calls of a piece are encoded rows ([`crate::pipeline::Rows`]).
+const FORMAT_VERSION: u32 = 2;
 
 /// Largest frame accepted: a chunk's results are far smaller (a chunk is 1 MiB of input);
 /// anything bigger is a corrupt length, not a reason to allocate.
