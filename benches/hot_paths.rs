@@ -16,6 +16,9 @@
 //! - `price/*`: [`call_cost`] alone, and [`build_row`] (resolve, price, classify, ids).
 //! - `replay/<policy>`: each built-in policy replayed over the rows of the labelled calls, on
 //!   one rayon worker.
+//! - `rows/*`: the run's calls as `Rows` holds them: `encode` writes the labelled calls' rows
+//!   and ids, `decode` reads every row back, `time` reads only each row's time (from the head),
+//!   per call.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -24,7 +27,7 @@ use clap::ValueEnum;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use llm_audit::classify::{ClassifyRules, classify};
 use llm_audit::ingest::{InputFormat, LineOutcome, discover_sources, parse_lines};
-use llm_audit::pipeline::{CallFlags, RowContext, RunOptions, build_row, run};
+use llm_audit::pipeline::{CallFlags, CallRow, RowContext, RunOptions, Rows, build_row, run};
 use llm_audit::policy::{
     BUILTIN_POLICIES, LatencyModels, Priors, ReplayInput, Tokenizers, load_policy, replay,
 };
@@ -289,12 +292,49 @@ fn bench_replay(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_rows(c: &mut Criterion) {
+    let catalog = PriceCatalog::embedded().expect("catalog");
+    let rules = ClassifyRules::default();
+    let sources = discover_sources(&[root().join("fixtures/classify")]).expect("fixtures");
+    let context = RowContext {
+        catalog: &catalog,
+        rules: &rules,
+        tag_keys: &[],
+        count_text_tokens: &[],
+    };
+    let rows = run(&sources, context, RunOptions::default()).rows;
+    let entries: Vec<(CallRow, String)> = (0..rows.len())
+        .map(|index| (rows.get(index), rows.call_id(index).to_string()))
+        .collect();
+    let mut group = c.benchmark_group("rows");
+    group.throughput(Throughput::Elements(rows.len() as u64));
+    group.bench_function("encode", |b| {
+        b.iter(|| black_box(entries.iter().map(|(row, id)| (*row, id)).collect::<Rows>()))
+    });
+    group.bench_function("decode", |b| {
+        b.iter(|| {
+            for row in black_box(&rows).iter() {
+                black_box(row);
+            }
+        })
+    });
+    group.bench_function("time", |b| {
+        b.iter(|| {
+            for index in 0..rows.len() {
+                black_box(black_box(&rows).timestamp_ms(index));
+            }
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     bench_parse,
     bench_classify,
     bench_price,
-    bench_replay
+    bench_replay,
+    bench_rows
 );
 
 /// Runs one workload [`ONCE_ROUNDS`] times without criterion, for counting its instructions
