@@ -27,7 +27,7 @@ use clap::ValueEnum;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use llm_audit::classify::{ClassifyRules, classify};
 use llm_audit::ingest::{InputFormat, LineOutcome, discover_sources, parse_lines};
-use llm_audit::pipeline::{CallFlags, CallRow, RowContext, RunOptions, Rows, build_row, run};
+use llm_audit::pipeline::{CallFlags, CallRow, RowContext, Rows, RunOptions, build_row, run};
 use llm_audit::policy::{
     BUILTIN_POLICIES, LatencyModels, Priors, ReplayInput, Tokenizers, load_policy, replay,
 };

@@ -1,13 +1,14 @@
-//! The run's calls, held encoded: about a third of the memory of the rows themselves, so peak
-//! memory follows the bytes a call takes to describe, not the width of [`CallRow`].
+//! The run's calls, held encoded: about two fifths of the memory of the decoded rows and their
+//! ids, so peak memory follows the bytes a call takes to describe, not the width of
+//! [`CallRow`].
 //!
-//! Each row is a fixed head, the call's id, and a body of the other fields (counts as
-//! variable-length integers, so small ones take a byte or two; optional fields only when
-//! present). The head holds the fields that are
-//! renumbered or set after the row is made (source, model, tag set, session, attempt group),
-//! rewritten in place, and those that passes over every row look up alone (time, whether the
-//! id was logged, whether there is a dedupe key), read without decoding the rest. Rows are
-//! decoded when read; a decoded row is a plain `Copy` value.
+//! Each row is a fixed head, a body of the other fields (counts as variable-length integers, so
+//! small ones take a byte or two; zero counts and absent fields not at all), then the call's
+//! id. The head holds the fields that are renumbered or set after the row is made (source,
+//! model, tag set, session, attempt group), rewritten in place, and those that passes over
+//! every row look up alone (time, whether the id was logged, whether there is a dedupe key),
+//! read without decoding the rest. Rows are decoded when read; a decoded row is a plain `Copy`
+//! value.
 
 use std::ops::Range;
 
@@ -67,8 +68,11 @@ impl TryFrom<Encoded> for Rows {
                 return Err(format!("row {index} does not decode"));
             }
         }
-        if starts.first().is_some_and(|&start| start != 0) {
-            return Err("the first row does not start the encoded rows".into());
+        if starts
+            .first()
+            .map_or(!bytes.is_empty(), |&start| start != 0)
+        {
+            return Err("the encoded rows do not start with a row".into());
         }
         Ok(Rows { bytes, starts })
     }
@@ -264,6 +268,7 @@ impl Reader<'_> {
         all.get(usize::from(self.byte()?)).copied()
     }
 
+    /// A value written by [`put_varint`], up to 128 bits (a cost, zigzagged).
     #[inline]
     fn varint(&mut self) -> Option<u128> {
         let mut value = 0u128;
@@ -289,23 +294,19 @@ impl Reader<'_> {
             self.0 = rest;
             return T::try_from(u64::from(*first)).ok();
         }
-        let first = self.byte()?;
-        let mut value = u64::from(first & 0x7f);
-        if first & 0x80 != 0 {
-            for shift in (7..64).step_by(7) {
-                let byte = self.byte()?;
-                // The tenth byte holds the top bit alone.
-                if shift == 63 && byte > 1 {
-                    return None;
-                }
-                value |= u64::from(byte & 0x7f) << shift;
-                if byte & 0x80 == 0 {
-                    return T::try_from(value).ok();
-                }
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte()?;
+            // The tenth byte holds the top bit alone.
+            if shift == 63 && byte > 1 {
+                return None;
             }
-            return None;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return T::try_from(value).ok();
+            }
         }
-        T::try_from(value).ok()
+        None
     }
 
     #[inline]
@@ -319,7 +320,7 @@ impl Reader<'_> {
     }
 }
 
-/// The row of a head and the body bytes after the id.
+/// The row of a head and the body that follows it.
 #[inline]
 fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
     let (fixed, rest) = body.split_first_chunk::<FIXED>()?;
