@@ -27,7 +27,9 @@ use clap::ValueEnum;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use llm_audit::classify::{ClassifyRules, classify};
 use llm_audit::ingest::{InputFormat, LineOutcome, discover_sources, parse_lines};
-use llm_audit::pipeline::{CallFlags, CallRow, RowContext, Rows, RunOptions, build_row, run};
+use llm_audit::pipeline::{
+    CallFlags, CallRow, RowContext, Rows, RunOptions, RunOutput, build_row, run,
+};
 use llm_audit::policy::{
     BUILTIN_POLICIES, LatencyModels, Priors, ReplayInput, Tokenizers, load_policy, replay,
 };
@@ -253,17 +255,22 @@ fn bench_price(c: &mut Criterion) {
     group.finish();
 }
 
-fn bench_replay(c: &mut Criterion) {
-    let catalog = PriceCatalog::embedded().expect("catalog");
+/// The pipeline's run over the labelled calls of `fixtures/classify/`.
+fn labelled_run(catalog: &PriceCatalog) -> RunOutput {
     let rules = ClassifyRules::default();
     let sources = discover_sources(&[root().join("fixtures/classify")]).expect("fixtures");
     let context = RowContext {
-        catalog: &catalog,
+        catalog,
         rules: &rules,
         tag_keys: &[],
         count_text_tokens: &[],
     };
-    let output = run(&sources, context, RunOptions::default());
+    run(&sources, context, RunOptions::default())
+}
+
+fn bench_replay(c: &mut Criterion) {
+    let catalog = PriceCatalog::embedded().expect("catalog");
+    let output = labelled_run(&catalog);
     let priors = Priors::embedded().expect("priors");
     let risk = RiskModel::prior(RiskPriors::embedded().expect("risk priors"));
     let tokenizers = Tokenizers::embedded().expect("tokenizers");
@@ -294,15 +301,7 @@ fn bench_replay(c: &mut Criterion) {
 
 fn bench_rows(c: &mut Criterion) {
     let catalog = PriceCatalog::embedded().expect("catalog");
-    let rules = ClassifyRules::default();
-    let sources = discover_sources(&[root().join("fixtures/classify")]).expect("fixtures");
-    let context = RowContext {
-        catalog: &catalog,
-        rules: &rules,
-        tag_keys: &[],
-        count_text_tokens: &[],
-    };
-    let rows = run(&sources, context, RunOptions::default()).rows;
+    let rows = labelled_run(&catalog).rows;
     let entries: Vec<(CallRow, String)> = (0..rows.len())
         .map(|index| (rows.get(index), rows.call_id(index).to_string()))
         .collect();

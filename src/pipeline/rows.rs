@@ -309,6 +309,21 @@ impl Reader<'_> {
         None
     }
 
+    /// What `read` reads when the field is `present`, else `Some(None)`; `None` when `read`
+    /// fails.
+    #[inline]
+    fn optional<T>(
+        &mut self,
+        present: bool,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
+        if present {
+            read(self).map(Some)
+        } else {
+            Some(None)
+        }
+    }
+
     #[inline]
     fn f32(&mut self) -> Option<f32> {
         Some(f32::from_le_bytes(self.take()?))
@@ -363,70 +378,32 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
     };
     let reasons = Reasons::from_bits(reasons);
     let web_searches = u32::try_from(web).ok()?;
-    let price = if with(Has::PRICE) {
-        Some(read.count()?)
-    } else {
-        None
-    };
-    let cost = if with(Has::COST) {
+    let price = read.optional(with(Has::PRICE), Reader::count)?;
+    let cost = read.optional(with(Has::COST), |read| {
         let zigzag = read.varint()?;
         Some(Money::from_pico(
             (zigzag >> 1) as i128 ^ -((zigzag & 1) as i128),
         ))
-    } else {
-        None
-    };
-    let latency_ms = if with(Has::LATENCY) {
-        Some(read.f32()?)
-    } else {
-        None
-    };
-    let first_token_ms = if with(Has::FIRST_TOKEN) {
-        Some(read.f32()?)
-    } else {
-        None
-    };
-    let verifiable = if with(Has::VERIFIABLE) {
-        Some(read.one_of(&Verifiable::ALL)?)
-    } else {
-        None
-    };
-    let rule = if with(Has::RULE) {
-        Some(read.count()?)
-    } else {
-        None
-    };
-    let residency = if with(Has::RESIDENCY) {
-        Some(read.one_of(&Residency::ALL)?)
-    } else {
-        None
-    };
-    let prefix = if with(Has::PREFIX) {
+    })?;
+    let latency_ms = read.optional(with(Has::LATENCY), Reader::f32)?;
+    let first_token_ms = read.optional(with(Has::FIRST_TOKEN), Reader::f32)?;
+    let verifiable = read.optional(with(Has::VERIFIABLE), |read| read.one_of(&Verifiable::ALL))?;
+    let rule = read.optional(with(Has::RULE), Reader::count)?;
+    let residency = read.optional(with(Has::RESIDENCY), |read| read.one_of(&Residency::ALL))?;
+    let prefix = read.optional(with(Has::PREFIX), |read| {
         Some(PromptPrefix {
             hash: read.u64()?,
             tokens: read.count()?,
         })
-    } else {
-        None
-    };
-    let dedupe_key = if with(Has::DEDUPE_KEY) {
-        Some(read.u64()?)
-    } else {
-        None
-    };
-    let request_hash = if with(Has::REQUEST_HASH) {
-        Some(read.u64()?)
-    } else {
-        None
-    };
-    let text_tokens = if with(Has::TEXT_TOKENS) {
+    })?;
+    let dedupe_key = read.optional(with(Has::DEDUPE_KEY), Reader::u64)?;
+    let request_hash = read.optional(with(Has::REQUEST_HASH), Reader::u64)?;
+    let text_tokens = read.optional(with(Has::TEXT_TOKENS), |read| {
         Some(TextTokens {
             o200k: read.count()?,
             cl100k: read.count()?,
         })
-    } else {
-        None
-    };
+    })?;
     if !read.0.is_empty() || has >> 11 != 0 || request >> 7 != 0 {
         return None;
     }
