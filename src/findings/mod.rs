@@ -147,6 +147,15 @@ impl Tally {
         }
     }
 
+    /// Adds every call marked in `marked` (one flag per row), its tokens and its cost as the
+    /// impact.
+    fn add_marked(&mut self, rows: &Rows, marked: &[bool]) {
+        for index in (0..rows.len()).filter(|&index| marked[index]) {
+            let row = rows.get(index);
+            self.add(rows, index, row.tokens.total(), row.cost);
+        }
+    }
+
     /// The finding, with the rule's sentence (without its final period) and the unpriced note.
     fn finding(self, kind: WasteKind, sentence: String) -> Finding {
         Finding {

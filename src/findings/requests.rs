@@ -95,10 +95,7 @@ pub(super) fn duplicate_requests_in(
         }
     }
     let mut tally = Tally::default();
-    for index in (0..rows.len()).filter(|&index| repeat[index]) {
-        let row = rows.get(index);
-        tally.add(rows, index, row.tokens.total(), row.cost);
-    }
+    tally.add_marked(rows, &repeat);
     if tally.calls == 0 {
         return None;
     }
@@ -142,10 +139,7 @@ pub(super) fn truncated_reasks_in(
         last_seen.map.insert(request, index);
     }
     let mut tally = Tally::default();
-    for index in (0..rows.len()).filter(|&index| reasked[index]) {
-        let row = rows.get(index);
-        tally.add(rows, index, row.tokens.total(), row.cost);
-    }
+    tally.add_marked(rows, &reasked);
     if tally.calls == 0 {
         return None;
     }
