@@ -3,7 +3,7 @@
 //! decompressed transparently (by extension or by magic bytes).
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
@@ -135,14 +135,23 @@ pub fn open_source(
     if let Some(bar) = progress {
         raw = Box::new(bar.wrap_read(raw));
     }
-    let mut reader = BufReader::with_capacity(256 * 1024, raw);
-    let head = reader.fill_buf()?;
-    if head.starts_with(GZIP_MAGIC) {
-        Ok(Box::new(MultiGzDecoder::new(reader)))
-    } else if head.starts_with(ZSTD_MAGIC) {
-        Ok(Box::new(zstd::Decoder::with_buffer(reader)?))
+    // The first bytes tell a compressed stream. They are read on their own and put back in
+    // front, so that plain text goes from the file into the reader's chunks in one copy.
+    let mut head = Vec::with_capacity(ZSTD_MAGIC.len());
+    (&mut raw)
+        .take(ZSTD_MAGIC.len() as u64)
+        .read_to_end(&mut head)?;
+    let gzip = head.starts_with(GZIP_MAGIC);
+    let zstd = head.starts_with(ZSTD_MAGIC);
+    let stream = io::Cursor::new(head).chain(raw);
+    if gzip {
+        let buffered = BufReader::with_capacity(256 * 1024, stream);
+        Ok(Box::new(MultiGzDecoder::new(buffered)))
+    } else if zstd {
+        let buffered = BufReader::with_capacity(256 * 1024, stream);
+        Ok(Box::new(zstd::Decoder::with_buffer(buffered)?))
     } else {
-        Ok(Box::new(reader))
+        Ok(Box::new(stream))
     }
 }
 
