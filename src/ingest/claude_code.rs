@@ -7,16 +7,18 @@
 //! transcript. `<synthetic>` messages are local error notices, never billed.
 
 use std::borrow::Cow;
-
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 
+use foldhash::fast::FixedState;
 use serde::Deserialize;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::ingest::anthropic::{ContentBlock, Usage};
 use crate::ingest::wire::{parse_timestamp, stable_hash};
-use crate::ingest::{LineOutcome, SkipReason, json_error};
+use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider};
 
 #[derive(Deserialize)]
@@ -159,44 +161,71 @@ struct ProgressData<'a, L> {
     message: Option<Box<Line<'a, L>>>,
 }
 
+/// Message keys of a piece of a transcript, each with the most tokens of a call passed on
+/// under it (see [`Transcript`]).
+type Passed = HashMap<u64, u64, FixedState>;
+
+/// The parser of one piece of a transcript. Claude Code writes one line per content block of
+/// a message, and the piece's merge of duplicates keeps, of the calls that share a key, the
+/// first with the most tokens (`merge_piece_duplicates` in the pipeline). A line whose key an
+/// earlier call of the piece passed on with at least as many tokens can never be kept: it is
+/// counted as a duplicate content block at once, and its record is not built. The merge
+/// still decides among the calls passed on (a later block with more tokens replaces an
+/// earlier one), so the piece keeps the same calls either way. Lines that state a cost are
+/// always passed on, so that the stated costs summed stay those of every call line.
+#[derive(Default)]
+pub(crate) struct Transcript {
+    passed: Passed,
+}
+
+impl LineParser for Transcript {
+    fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
+        out.push(Parsed {
+            line: line_no,
+            outcome: parse(line, Some(&mut self.passed)),
+        });
+    }
+}
+
 /// Parses one line of a Claude Code transcript: in one pass, message content in place, when
 /// the line is UTF-8 and its content of the usual shapes; else the general way, which keeps
-/// the content raw and reads it again. Both give the same outcome for any line.
-pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
+/// the content raw and reads it again. Both give the same outcome for any line. With
+/// `passed`, a call that cannot outweigh one passed on before under its key is a duplicate.
+fn parse(line: &[u8], passed: Option<&mut Passed>) -> LineOutcome {
     // The general way validates the UTF-8 of the content it keeps raw; check the whole line so
     // that no invalid byte is skipped unseen in place.
     let in_place = super::wire::utf8(line)
         .and_then(|text| serde_json::from_str::<Line<'_, InPlaceContent<'_>>>(text).ok());
     match in_place {
-        Some(parsed) => line_outcome(&parsed),
-        None => parse_line_general(line),
+        Some(parsed) => line_outcome(&parsed, passed),
+        None => parse_general(line, passed),
     }
 }
 
 /// Parses one line the general way: content kept raw, then read as blocks if it is a list.
-fn parse_line_general(line: &[u8]) -> LineOutcome {
+fn parse_general(line: &[u8], passed: Option<&mut Passed>) -> LineOutcome {
     let parsed: Line<'_> = match serde_json::from_slice(line) {
         Ok(parsed) => parsed,
         Err(err) => return json_error(err),
     };
-    line_outcome(&parsed)
+    line_outcome(&parsed, passed)
 }
 
 /// What a parsed line is: a call, or a skip.
-fn line_outcome<L: Blocks>(parsed: &Line<'_, L>) -> LineOutcome {
+fn line_outcome<L: Blocks>(parsed: &Line<'_, L>, passed: Option<&mut Passed>) -> LineOutcome {
     match parsed.kind.as_deref() {
-        Some("assistant") => assistant_call(parsed, None),
+        Some("assistant") => assistant_call(parsed, None, passed),
         Some("user") => LineOutcome::Skip(SkipReason::UserMessage),
         Some("progress") => match parsed.data.as_ref().and_then(|d| d.message.as_deref()) {
             Some(nested) if nested.message.as_ref().is_some_and(|m| m.usage.is_some()) => {
-                assistant_call(nested, Some(parsed))
+                assistant_call(nested, Some(parsed), passed)
             }
             _ => LineOutcome::Skip(SkipReason::NotAModelCall),
         },
         Some(_) => LineOutcome::Skip(SkipReason::NotAModelCall),
         // Minimal transcripts (older versions, test fixtures) omit `type` on assistant lines.
         None if parsed.message.as_ref().is_some_and(|m| m.usage.is_some()) => {
-            assistant_call(parsed, None)
+            assistant_call(parsed, None, passed)
         }
         None if parsed.message.is_some() => LineOutcome::Skip(SkipReason::UserMessage),
         None => LineOutcome::Error("not a Claude Code transcript line: no type or message".into()),
@@ -204,7 +233,12 @@ fn line_outcome<L: Blocks>(parsed: &Line<'_, L>) -> LineOutcome {
 }
 
 /// Builds the call of an assistant line; `outer` is the progress line a nested one came in.
-fn assistant_call<L: Blocks>(line: &Line<'_, L>, outer: Option<&Line<'_, L>>) -> LineOutcome {
+/// With `passed`, a call is a duplicate when its key was passed on with as many tokens.
+fn assistant_call<L: Blocks>(
+    line: &Line<'_, L>,
+    outer: Option<&Line<'_, L>>,
+    passed: Option<&mut Passed>,
+) -> LineOutcome {
     let Some(message) = line.message.as_ref() else {
         return LineOutcome::Skip(SkipReason::NoUsage);
     };
@@ -225,11 +259,30 @@ fn assistant_call<L: Blocks>(line: &Line<'_, L>, outer: Option<&Line<'_, L>>) ->
     {
         return LineOutcome::Skip(SkipReason::UserMessage);
     }
+    let dedupe_key = match (message.id.as_deref(), line.request_id.as_deref()) {
+        (None, None) => None,
+        (id, request) => Some(stable_hash(&[
+            id.unwrap_or_default().as_bytes(),
+            request.unwrap_or_default().as_bytes(),
+        ])),
+    };
+    let tokens = usage.buckets();
+    if let (Some(passed), Some(key), None) = (passed, dedupe_key, line.cost_usd) {
+        match passed.entry(key) {
+            Entry::Occupied(most) if *most.get() >= tokens.total() => {
+                return LineOutcome::Skip(SkipReason::DuplicateContentBlock);
+            }
+            Entry::Occupied(mut most) => *most.get_mut() = tokens.total(),
+            Entry::Vacant(first) => {
+                first.insert(tokens.total());
+            }
+        }
+    }
     let session_line = outer.unwrap_or(line);
     let mut record = CallRecord {
         provider: Provider::Anthropic,
         model: model.to_string(),
-        tokens: usage.buckets(),
+        tokens,
         response_id: message.id.as_deref().map(str::to_string),
         request_id: line.request_id.as_deref().map(str::to_string),
         session_id: session_line.session_id.as_deref().map(str::to_string),
@@ -241,13 +294,7 @@ fn assistant_call<L: Blocks>(line: &Line<'_, L>, outer: Option<&Line<'_, L>>) ->
         ..CallRecord::default()
     };
     usage.apply_billing(&mut record);
-    record.dedupe_key = match (message.id.as_deref(), line.request_id.as_deref()) {
-        (None, None) => None,
-        (id, request) => Some(stable_hash(&[
-            id.unwrap_or_default().as_bytes(),
-            request.unwrap_or_default().as_bytes(),
-        ])),
-    };
+    record.dedupe_key = dedupe_key;
     record.features.interactive = true;
     record.features.tool_calls = message
         .content
@@ -351,8 +398,8 @@ mod tests {
                     .is_some(),
             );
             assert_eq!(
-                format!("{:?}", parse_line(variant)),
-                format!("{:?}", parse_line_general(variant)),
+                format!("{:?}", parse(variant, None)),
+                format!("{:?}", parse_general(variant, None)),
                 "{}",
                 String::from_utf8_lossy(variant)
             );
@@ -363,5 +410,101 @@ mod tests {
             "{in_place} of {}",
             variants.len()
         );
+    }
+
+    /// The calls a piece keeps, as its merge of duplicates keeps them: of the calls that share
+    /// a key, the first with the most tokens; every call without a key. Line numbers.
+    fn kept(outcomes: &[(usize, LineOutcome)]) -> Vec<usize> {
+        let mut keeper: HashMap<u64, (usize, u64)> = HashMap::new();
+        let mut kept = Vec::new();
+        for (line, outcome) in outcomes {
+            let LineOutcome::Call(record) = outcome else {
+                continue;
+            };
+            let tokens = record.tokens.total();
+            match record.dedupe_key {
+                None => kept.push(*line),
+                Some(key) => match keeper.get(&key) {
+                    Some(&(_, most)) if most >= tokens => {}
+                    _ => {
+                        keeper.insert(key, (*line, tokens));
+                    }
+                },
+            }
+        }
+        kept.extend(keeper.values().map(|&(line, _)| line));
+        kept.sort_unstable();
+        kept
+    }
+
+    /// A piece of content-block lines on a few messages, with token totals that tie, grow,
+    /// shrink and are zero, some nested in progress lines, some stating a cost, some without
+    /// ids: the transcript parser drops lines early, yet the piece keeps the same calls, and
+    /// every line it passes on (and every line that states a cost) reads as it does alone.
+    #[test]
+    fn early_duplicates_keep_the_calls_the_merge_keeps() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |below: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % below
+        };
+        let mut lines = Vec::new();
+        for _ in 0..2_000 {
+            let message = next(12);
+            let usage = json!({"input_tokens": next(3), "output_tokens": next(4) * 10});
+            let mut inner = json!({
+                "type": "assistant",
+                "sessionId": "s",
+                "message": {"id": format!("msg_{message}"), "model": "claude-sonnet-4-5",
+                            "role": "assistant", "usage": usage, "content": []},
+            });
+            match next(10) {
+                0 => inner["message"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("id")
+                    .map(drop)
+                    .unwrap(),
+                1 => inner["costUSD"] = json!(0.01),
+                _ => {}
+            }
+            if message % 3 == 0 {
+                inner["requestId"] = json!(format!("req_{message}"));
+            }
+            let line = if next(4) == 0 {
+                json!({"type": "progress", "sessionId": "s", "data": {"message": inner}})
+            } else {
+                inner
+            };
+            lines.push(serde_json::to_vec(&line).unwrap());
+        }
+        let alone: Vec<(usize, LineOutcome)> = lines
+            .iter()
+            .enumerate()
+            .map(|(n, line)| (n, parse(line, None)))
+            .collect();
+        let mut transcript = Transcript::default();
+        let mut early = Vec::new();
+        for (n, line) in lines.iter().enumerate() {
+            let mut out = Vec::new();
+            transcript.line(n as u64, line, &mut out);
+            early.extend(out.into_iter().map(|p| (p.line as usize, p.outcome)));
+        }
+        let dropped = early
+            .iter()
+            .filter(|(_, o)| matches!(o, LineOutcome::Skip(SkipReason::DuplicateContentBlock)))
+            .count();
+        assert!(dropped > 1_000, "{dropped} dropped early");
+        assert_eq!(kept(&early), kept(&alone));
+        // Lines that state a cost are never dropped early.
+        for ((n, early), (_, alone)) in early.iter().zip(&alone) {
+            let states_cost = lines[*n].windows(9).any(|w| w == b"\"costUSD\"");
+            if states_cost || !matches!(early, LineOutcome::Skip(SkipReason::DuplicateContentBlock))
+            {
+                assert_eq!(format!("{early:?}"), format!("{alone:?}"), "line {n}");
+            }
+        }
     }
 }

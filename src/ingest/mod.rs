@@ -314,7 +314,7 @@ pub fn line_parser(format: InputFormat) -> Box<dyn LineParser> {
     match format {
         InputFormat::Openai => Box::new(OneEach(openai::parse_line)),
         InputFormat::Anthropic => Box::new(OneEach(anthropic::parse_line)),
-        InputFormat::ClaudeCode => Box::new(OneEach(claude_code::parse_line)),
+        InputFormat::ClaudeCode => Box::<claude_code::Transcript>::default(),
         InputFormat::OpenaiBatch => Box::new(OneEach(openai_batch::parse_line)),
         InputFormat::Otel => otel::parser(),
         InputFormat::Openinference => openinference::parser(),
