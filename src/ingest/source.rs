@@ -181,6 +181,18 @@ mod tests {
                 .unwrap();
             assert_eq!(out, text);
         }
+        // Files shorter than the longest magic number read whole, the bytes looked at first
+        // put back.
+        for short in [&b""[..], b"{", b"{}\n", b"\x1f"] {
+            let path = dir.path().join("short.jsonl");
+            std::fs::write(&path, short).unwrap();
+            let mut out = Vec::new();
+            open_source(&InputSource::File(path), None)
+                .unwrap()
+                .read_to_end(&mut out)
+                .unwrap();
+            assert_eq!(out, short);
+        }
     }
 
     #[test]
