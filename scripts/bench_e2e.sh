@@ -10,7 +10,9 @@
 #     byte, lines of about 1 KB, the case issue 8 measures). Each with llm-audit on 2 threads
 #     and ccusage 20.0.24's native binary (`daily --json --offline`, CLAUDE_CONFIG_DIR = the
 #     generated tree, HOME = an empty folder);
-#   - `cat` of the same files to /dev/null: the page-cache floor.
+#   - `cat` of the same files to /dev/null: the page-cache floor; and on the Claude Code trees,
+#     `examples/json_floor` on 2 threads, which reads the files and checks each line is JSON
+#     with serde_json, keeping nothing: the floor under any serde_json-based reader.
 # On each Claude Code tree both tools must report the same input, cache and output tokens, and
 # match what the generator wrote; the script fails otherwise.
 #
@@ -58,6 +60,7 @@ ccusage_version="20.0.24"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 llm_audit="$target_dir/release/llm-audit"
 genlogs="$target_dir/release/examples/genlogs"
+json_floor="$target_dir/release/examples/json_floor"
 
 for tool in /usr/bin/time python3 npm; do
     command -v "$tool" > /dev/null || {
@@ -68,7 +71,7 @@ done
 
 echo "== building (release)" >&2
 cargo build --release --quiet
-cargo build --release --quiet --example genlogs
+cargo build --release --quiet --example genlogs --example json_floor
 
 # Generated data is keyed by the generator's source (every file, sub-folders included), so a
 # changed generator regenerates.
@@ -196,11 +199,14 @@ for threads in 1 2; do
  measure "$openai_label" "llm-audit" "$threads" "$openai" \
         "$scratch/openai-$threads.json" env RAYON_NUM_THREADS=$threads "$llm_audit" analyze -q --format json "$openai"
 done
-# measure_claude LABEL TREE KEY: the page-cache floor, llm-audit and ccusage on one Claude Code
+# measure_claude LABEL TREE KEY: the page-cache floor, the serde_json floor (every line checked
+# to be JSON, nothing kept: `examples/json_floor`), llm-audit and ccusage on one Claude Code
 # tree; the two reports are kept as $scratch/KEY-llm-audit.json and $scratch/KEY-ccusage.json.
 measure_claude() {
     local label="$1" tree="$2" key="$3"
     measure "$label" "cat" "-" "$tree" /dev/null bash -c 'cat_all "$0"' "$tree"
+    measure "$label" "serde_json floor" "2" "$tree" /dev/null \
+        env RAYON_NUM_THREADS=2 "$json_floor" "$tree"
     measure "$label" "llm-audit" "2" "$tree" "$scratch/$key-llm-audit.json" \
         env RAYON_NUM_THREADS=2 "$llm_audit" analyze -q --format json "$tree"
     measure "$label" "ccusage $ccusage_version" "-" "$tree" "$scratch/$key-ccusage.json" \
