@@ -174,25 +174,25 @@ mod tests {
         let zst = dir.path().join("x.jsonl.zst");
         std::fs::write(&zst, zstd::encode_all(&text[..], 3).unwrap()).unwrap();
         for path in [plain, gz, zst] {
-            let mut out = Vec::new();
-            open_source(&InputSource::File(path), None)
-                .unwrap()
-                .read_to_end(&mut out)
-                .unwrap();
-            assert_eq!(out, text);
+            assert_eq!(read_whole(path), text);
         }
         // Files shorter than the longest magic number read whole, the bytes looked at first
         // put back.
         for short in [&b""[..], b"{", b"{}\n", b"\x1f"] {
             let path = dir.path().join("short.jsonl");
             std::fs::write(&path, short).unwrap();
-            let mut out = Vec::new();
-            open_source(&InputSource::File(path), None)
-                .unwrap()
-                .read_to_end(&mut out)
-                .unwrap();
-            assert_eq!(out, short);
+            assert_eq!(read_whole(path), short);
         }
+    }
+
+    /// Everything `open_source` gives for the file at `path`.
+    fn read_whole(path: PathBuf) -> Vec<u8> {
+        let mut out = Vec::new();
+        open_source(&InputSource::File(path), None)
+            .unwrap()
+            .read_to_end(&mut out)
+            .unwrap();
+        out
     }
 
     #[test]
