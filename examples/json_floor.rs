@@ -1,14 +1,17 @@
-//! The floor under any reader of JSONL logs built on serde_json: reads every log file under the
-//! given paths (files or folders) and checks that each line is JSON, keeping nothing, on all
-//! cores (rayon; `RAYON_NUM_THREADS` sets how many). `scripts/bench_e2e.sh` times it beside
+//! The floor under any reader of JSONL logs built on serde_json: reads the files `analyze`
+//! would read under the given paths (files or folders), opened and decompressed as it opens
+//! them, and checks that each line is JSON, keeping nothing, on all cores (rayon;
+//! `RAYON_NUM_THREADS` sets how many). `scripts/bench_e2e.sh` times it beside
 //! `llm-audit analyze` and the peer: no serde_json-based tool can read the same files faster,
 //! whatever it does with the values.
 //!
 //! `cargo run --release --example json_floor -- PATH...` prints the files, lines, bytes and
 //! lines that are not JSON it saw.
 
+use std::io::Read;
 use std::path::PathBuf;
 
+use llm_audit::ingest::{discover_sources, open_source};
 use rayon::prelude::*;
 use serde::de::IgnoredAny;
 
@@ -18,22 +21,15 @@ fn main() {
         eprintln!("usage: json_floor PATH...");
         std::process::exit(2);
     }
-    let mut files = Vec::new();
-    for root in &roots {
-        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
-            let entry = entry.unwrap_or_else(|err| panic!("{}: {err}", root.display()));
-            let name = entry.file_name().to_string_lossy();
-            if entry.file_type().is_file() && (name.ends_with(".jsonl") || name.ends_with(".json"))
-            {
-                files.push(entry.into_path());
-            }
-        }
-    }
-    let (lines, bytes, invalid) = files
+    // The files `analyze` would read, opened as it opens them.
+    let sources = discover_sources(&roots).unwrap_or_else(|err| panic!("{err}"));
+    let (lines, bytes, invalid) = sources
         .par_iter()
-        .map(|path| {
-            let text =
-                std::fs::read(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        .map(|source| {
+            let mut text = Vec::new();
+            open_source(source, None)
+                .and_then(|mut stream| stream.read_to_end(&mut text))
+                .unwrap_or_else(|err| panic!("{}: {err}", source.display_name()));
             let mut counts = (0u64, text.len() as u64, 0u64);
             for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
                 counts.0 += 1;
@@ -46,6 +42,6 @@ fn main() {
         .reduce(|| (0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
     println!(
         "{} files, {lines} lines, {bytes} bytes, {invalid} not JSON",
-        files.len()
+        sources.len()
     );
 }
