@@ -255,6 +255,62 @@ fn claude_code_directory_merges_content_blocks_and_subagent_copies() {
     assert_eq!(formats, ["claude-code"; 3]);
 }
 
+/// Claude Code writes a message once per content block, and older versions repeated the
+/// message's `costUSD` on each of those lines: the cost the file states is each message's
+/// once, that of the line the run keeps (the most tokens), even when a message's lines fall in
+/// different pieces of the file.
+#[test]
+fn claude_code_stated_costs_count_each_message_once() {
+    let line = |id: &str, output_tokens: u64, cost: Option<f64>, text: &str| {
+        let mut line = serde_json::json!({
+            "type": "assistant",
+            "sessionId": "s",
+            "timestamp": "2026-01-09T10:00:00.000Z",
+            "requestId": format!("req_{id}"),
+            "message": {
+                "id": format!("msg_{id}"),
+                "model": "claude-sonnet-4-20250514",
+                "role": "assistant",
+                "content": [{"type": "text", "text": text}],
+                "usage": {"input_tokens": 10, "output_tokens": output_tokens},
+            },
+        });
+        if let Some(cost) = cost {
+            line["costUSD"] = cost.into();
+        }
+        line.to_string()
+    };
+    // A's first block, then a message without a stated cost long enough that A's other blocks
+    // fall in the next 1 MiB piece; B's second block outweighs its first.
+    let filler = "x".repeat(1_200_000);
+    let transcript = [
+        line("a", 50, Some(1.25), "first"),
+        line("c", 50, None, &filler),
+        line("a", 50, Some(1.25), "second"),
+        line("a", 50, Some(1.25), "third"),
+        line("b", 20, Some(0.5), "first"),
+        line("b", 80, Some(0.75), "second"),
+    ]
+    .join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("session.jsonl");
+    std::fs::write(&path, transcript).unwrap();
+    let report = json_report(
+        &[path.to_str().unwrap()],
+        &["--input-format", "claude-code"],
+    );
+    assert_eq!(report["calls"], 3);
+    assert_eq!(skipped(&report)["duplicate content block"], 3);
+    // A once ($1.25) and B's kept line ($0.75); C states none. Summed per line it would be
+    // 3 × $1.25 + $0.50 + $0.75 = $5.00.
+    let input = &report["inputs"][0];
+    assert_eq!(input["stated_cost_calls"], 2);
+    assert!(
+        (input["stated_cost_usd"].as_f64().unwrap() - 2.0).abs() < 1e-9,
+        "{input}"
+    );
+}
+
 #[test]
 fn malformed_truncated_empty_and_unknown_inputs_are_counted_never_fatal() {
     let report = json_report(&[fixture("malformed").to_str().unwrap()], &[]);

@@ -203,13 +203,14 @@ fn merge_refuses_missing_repeated_foreign_damaged_and_older_partials() {
         stderr(&damaged)
     );
 
-    // A partial of the previous format (1, before the calls were encoded rows): named as such.
+    // A partial of the previous format (2, before calls carried their stated cost): named as
+    // such.
     let magic = b"llm-audit partial\n";
     assert!(bytes.starts_with(magic));
     let mut frames = zstd::decode_all(&bytes[magic.len()..]).unwrap();
     // The header frame: its 8-byte length, then the format version first.
-    assert_eq!(frames[8], 2, "the current format");
-    frames[8] = 1;
+    assert_eq!(frames[8], 3, "the current format");
+    frames[8] = 2;
     let mut old = magic.to_vec();
     old.extend(zstd::encode_all(&frames[..], 0).unwrap());
     let older = dir.path().join("older.bin");
@@ -217,7 +218,7 @@ fn merge_refuses_missing_repeated_foreign_damaged_and_older_partials() {
     let previous = args(&[&parts[0], &older, &parts[2]], &[]);
     assert_eq!(previous.status.code(), Some(2));
     assert!(
-        stderr(&previous).contains("incompatible llm-audit (partial format 1, this one reads 2)"),
+        stderr(&previous).contains("incompatible llm-audit (partial format 2, this one reads 3)"),
         "{}",
         stderr(&previous)
     );

@@ -355,10 +355,11 @@ pub struct InputReport {
     pub buckets: u64,
     pub skipped: u64,
     pub errors: u64,
-    /// What this file's own records say its calls cost (`null` when none says). Never summed
-    /// across files: two loggers of the same calls would count them twice.
+    /// What this file's own records say its calls cost, each call counted for the file once
+    /// (`null` when none says). Never summed across files: two loggers of the same calls would
+    /// count them twice.
     pub stated_cost_usd: Option<f64>,
-    /// Records of this file that stated a cost.
+    /// Calls counted for this file that stated a cost.
     pub stated_cost_calls: u64,
 }
 

@@ -171,8 +171,8 @@ type Passed = HashMap<u64, u64, FixedState>;
 /// earlier call of the piece passed on with at least as many tokens can never be kept: it is
 /// counted as a duplicate content block at once, and its record is not built. The merge
 /// still decides among the calls passed on (a later block with more tokens replaces an
-/// earlier one), so the piece keeps the same calls either way. Lines that state a cost are
-/// always passed on, so that the stated costs summed stay those of every call line.
+/// earlier one), so the piece keeps the same calls either way, and with them the costs they
+/// state (each block's line repeats the message's `costUSD`; the run counts it once).
 #[derive(Default)]
 pub(crate) struct Transcript {
     passed: Passed,
@@ -267,7 +267,7 @@ fn assistant_call<L: Blocks>(
         ])),
     };
     let tokens = usage.buckets();
-    if let (Some(passed), Some(key), None) = (passed, dedupe_key, line.cost_usd) {
+    if let (Some(passed), Some(key)) = (passed, dedupe_key) {
         match passed.entry(key) {
             Entry::Occupied(most) if *most.get() >= tokens.total() => {
                 return LineOutcome::Skip(SkipReason::DuplicateContentBlock);
@@ -440,7 +440,8 @@ mod tests {
     /// A piece of content-block lines on a few messages, with token totals that tie, grow,
     /// shrink and are zero, some nested in progress lines, some stating a cost, some without
     /// ids: the transcript parser drops lines early, yet the piece keeps the same calls, and
-    /// every line it passes on (and every line that states a cost) reads as it does alone.
+    /// every line it passes on reads as it does alone (so the kept calls state the same
+    /// costs).
     #[test]
     fn early_duplicates_keep_the_calls_the_merge_keeps() {
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
@@ -498,11 +499,8 @@ mod tests {
             .count();
         assert!(dropped > 1_000, "{dropped} dropped early");
         assert_eq!(kept(&early), kept(&alone));
-        // Lines that state a cost are never dropped early.
         for ((n, early), (_, alone)) in early.iter().zip(&alone) {
-            let states_cost = lines[*n].windows(9).any(|w| w == b"\"costUSD\"");
-            if states_cost || !matches!(early, LineOutcome::Skip(SkipReason::DuplicateContentBlock))
-            {
+            if !matches!(early, LineOutcome::Skip(SkipReason::DuplicateContentBlock)) {
                 assert_eq!(format!("{early:?}"), format!("{alone:?}"), "line {n}");
             }
         }

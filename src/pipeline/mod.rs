@@ -59,10 +59,11 @@ pub struct SourceSummary {
     /// `None` when the file was empty or no adapter recognised it.
     pub format: Option<InputFormat>,
     pub accounting: Accounting,
-    /// What the source's own records say the calls cost, summed over the records that say it.
-    /// Kept per source: two loggers of the same calls would otherwise count them twice.
+    /// What the source's own records say its calls cost, summed over the calls counted for it
+    /// that say it: a call written once per content block, or logged twice, states its cost
+    /// once. Kept per source: two loggers of the same calls would otherwise count them twice.
     pub stated_cost: Money,
-    /// Records that stated a cost.
+    /// Calls counted for the source that stated a cost.
     pub stated_cost_calls: u64,
 }
 
@@ -133,8 +134,6 @@ pub struct ChunkResult {
     sessions: Vec<String>,
     rows: Rows,
     buckets: Vec<BucketRow>,
-    stated_cost: Money,
-    stated_cost_calls: u64,
 }
 
 impl ChunkResult {
@@ -420,8 +419,6 @@ struct Collector<'c> {
     rows: Vec<(CallRow, String)>,
     buckets: Vec<BucketRow>,
     parsed: Vec<Parsed>,
-    stated_cost: Money,
-    stated_cost_calls: u64,
 }
 
 impl<'c> Collector<'c> {
@@ -436,8 +433,6 @@ impl<'c> Collector<'c> {
             rows: Vec::new(),
             buckets: Vec::new(),
             parsed: Vec::new(),
-            stated_cost: Money::ZERO,
-            stated_cost_calls: 0,
         }
     }
 
@@ -489,15 +484,6 @@ impl<'c> Collector<'c> {
             match outcome {
                 LineOutcome::Call(record) => {
                     self.accounting.calls += 1;
-                    // The shortest decimal that reads back as the same f64 is what the log wrote.
-                    if let Some(stated) = record
-                        .stated_cost_usd
-                        .filter(|v| v.is_finite())
-                        .and_then(|v| Money::parse_usd(&v.to_string()))
-                    {
-                        self.stated_cost += stated;
-                        self.stated_cost_calls += 1;
-                    }
                     let model = self.models.intern(record.model.as_str());
                     let mut row =
                         build_row(&record, self.source, line, model, self.context.catalog);
@@ -561,8 +547,6 @@ impl<'c> Collector<'c> {
             sessions: self.sessions.into_items(),
             rows,
             buckets: self.buckets,
-            stated_cost: self.stated_cost,
-            stated_cost_calls: self.stated_cost_calls,
         }
     }
 }
@@ -858,6 +842,11 @@ pub fn build_row(
         price,
         tokens: record.tokens,
         cost,
+        // The shortest decimal that reads back as the same f64 is what the log wrote.
+        stated_cost: record
+            .stated_cost_usd
+            .filter(|v| v.is_finite())
+            .and_then(|v| Money::parse_usd(&v.to_string())),
         latency_ms: record.latency_ms.map(|v| v as f32),
         time_to_first_token_ms: record.time_to_first_token_ms.map(|v| v as f32),
         classification: classify(record),
@@ -946,8 +935,6 @@ impl Assembler {
             summary.format = result.format;
         }
         summary.accounting.merge(result.accounting);
-        summary.stated_cost += result.stated_cost;
-        summary.stated_cost_calls += result.stated_cost_calls;
         let remap = self.models.merge(result.models);
         let tag_remap = self.tag_sets.merge(result.tag_sets);
         let session_remap = self.sessions.merge(result.sessions);
@@ -974,6 +961,7 @@ impl Assembler {
             merge_across_sources(&mut output);
         }
         group_retries(&mut output.rows);
+        sum_stated_costs(&mut output);
         let mut total = Accounting::default();
         for summary in &output.sources {
             total.merge(summary.accounting.clone());
@@ -993,6 +981,22 @@ fn merge_duplicates(output: &mut RunOutput) {
         |index| rows.get(index).tokens.total(),
     );
     drop_rows(output, dropped, SkipReason::DuplicateContentBlock);
+}
+
+/// Sums, per source, the costs its kept calls state. Summed after duplicates are merged, so
+/// each call states its cost once: Claude Code repeats a message's `costUSD` on the line of
+/// each of its content blocks.
+fn sum_stated_costs(output: &mut RunOutput) {
+    let stated: Vec<(u32, Money)> = output
+        .rows
+        .par_iter()
+        .filter_map(|(_, row)| Some((row.source, row.stated_cost?)))
+        .collect();
+    for (source, cost) in stated {
+        let summary = &mut output.sources[source as usize];
+        summary.stated_cost += cost;
+        summary.stated_cost_calls += 1;
+    }
 }
 
 /// Counts once a call that several sources show (LiteLLM and Langfuse logging the same request,
@@ -1152,6 +1156,7 @@ mod tests {
                         input: (i * 31 % 4) as u64,
                         ..TokenBuckets::default()
                     },
+                    stated_cost: (i % 3 != 0).then(|| Money::from_pico(i as i128 * 1_000)),
                     ..row
                 };
                 (row, id)
@@ -1177,8 +1182,6 @@ mod tests {
                 sessions: vec![String::new(); 64],
                 rows: rows.iter().cloned().collect(),
                 buckets: Vec::new(),
-                stated_cost: Money::ZERO,
-                stated_cost_calls: 0,
             })
             .collect()
     }
@@ -1206,7 +1209,16 @@ mod tests {
                 let run = whole(early, keep_duplicates);
                 assert!(run.rows == expected.rows, "pieces of {size}");
                 assert_eq!(run.accounting, expected.accounting, "pieces of {size}");
+                assert_eq!(run.sources, expected.sources, "pieces of {size}");
             }
+            // The stated costs are those of the kept rows, each once.
+            let kept: Vec<Money> = expected.rows.iter().filter_map(|r| r.stated_cost).collect();
+            let source = &expected.sources[0];
+            assert_eq!(source.stated_cost_calls, kept.len() as u64);
+            assert_eq!(
+                source.stated_cost,
+                kept.into_iter().fold(Money::ZERO, |a, c| a + c)
+            );
         }
         // 1,600 keyed rows on 97 keys keep 97; the 400 without a key all stay.
         let run = whole(pieces(&rows, 1), true);

@@ -24,7 +24,8 @@ const MAGIC: &[u8] = b"llm-audit partial\n";
 
 /// Layout of the frames; bumped whenever a serialized type changes shape.
 /// 2: the calls of a piece are encoded rows ([`crate::pipeline::Rows`]).
-const FORMAT_VERSION: u32 = 2;
+/// 3: a call's stated cost is on its row; a piece no longer sums them.
+const FORMAT_VERSION: u32 = 3;
 
 /// Largest frame accepted: a chunk's results are far smaller (a chunk is 1 MiB of input);
 /// anything bigger is a corrupt length, not a reason to allocate.

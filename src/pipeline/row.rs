@@ -79,6 +79,10 @@ pub struct CallRow {
     pub tokens: TokenBuckets,
     /// `None` when the model is unknown: such calls are reported, never counted as $0.
     pub cost: Option<Money>,
+    /// What the log itself says the call cost (Claude Code's `costUSD`, a gateway's cost
+    /// field), as written. Summed per source over the calls the run keeps, so a call written
+    /// once per content block, or logged twice, states its cost once.
+    pub stated_cost: Option<Money>,
     pub latency_ms: Option<f32>,
     pub time_to_first_token_ms: Option<f32>,
     pub classification: Classification,

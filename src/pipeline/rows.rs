@@ -132,6 +132,7 @@ impl Has {
     const DEDUPE_KEY: u16 = 1 << 8;
     const REQUEST_HASH: u16 = 1 << 9;
     const TEXT_TOKENS: u16 = 1 << 10;
+    const STATED_COST: u16 = 1 << 11;
 }
 
 /// Appends `value` as a variable-length integer: seven bits a byte, low first, the high bit
@@ -162,6 +163,7 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
         (row.dedupe_key.is_some(), Has::DEDUPE_KEY),
         (row.request_hash.is_some(), Has::REQUEST_HASH),
         (row.text_tokens.is_some(), Has::TEXT_TOKENS),
+        (row.stated_cost.is_some(), Has::STATED_COST),
     ];
     let has: u16 = has.iter().filter(|(on, _)| *on).map(|(_, bit)| bit).sum();
     out.extend_from_slice(&has.to_le_bytes());
@@ -214,9 +216,7 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
         put_varint(out, price.into());
     }
     if let Some(cost) = row.cost {
-        // Zigzag: small amounts of either sign stay short.
-        let pico = cost.pico();
-        put_varint(out, ((pico << 1) ^ (pico >> 127)) as u128);
+        put_money(out, cost);
     }
     for time in [row.latency_ms, row.time_to_first_token_ms]
         .into_iter()
@@ -244,6 +244,16 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
         put_varint(out, text.o200k.into());
         put_varint(out, text.cl100k.into());
     }
+    if let Some(stated) = row.stated_cost {
+        put_money(out, stated);
+    }
+}
+
+/// Appends an amount as a zigzag variable-length integer, so small amounts of either sign
+/// stay short.
+fn put_money(out: &mut Vec<u8>, money: Money) {
+    let pico = money.pico();
+    put_varint(out, ((pico << 1) ^ (pico >> 127)) as u128);
 }
 
 /// Reads a body from the front.
@@ -333,6 +343,14 @@ impl Reader<'_> {
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take()?))
     }
+
+    /// An amount written by [`put_money`].
+    fn money(&mut self) -> Option<Money> {
+        let zigzag = self.varint()?;
+        Some(Money::from_pico(
+            (zigzag >> 1) as i128 ^ -((zigzag & 1) as i128),
+        ))
+    }
 }
 
 /// The row of a head and the body that follows it.
@@ -379,12 +397,7 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
     let reasons = Reasons::from_bits(reasons);
     let web_searches = u32::try_from(web).ok()?;
     let price = read.optional(with(Has::PRICE), Reader::count)?;
-    let cost = read.optional(with(Has::COST), |read| {
-        let zigzag = read.varint()?;
-        Some(Money::from_pico(
-            (zigzag >> 1) as i128 ^ -((zigzag & 1) as i128),
-        ))
-    })?;
+    let cost = read.optional(with(Has::COST), Reader::money)?;
     let latency_ms = read.optional(with(Has::LATENCY), Reader::f32)?;
     let first_token_ms = read.optional(with(Has::FIRST_TOKEN), Reader::f32)?;
     let verifiable = read.optional(with(Has::VERIFIABLE), |read| read.one_of(&Verifiable::ALL))?;
@@ -404,7 +417,8 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
             cl100k: read.count()?,
         })
     })?;
-    if !read.0.is_empty() || has >> 11 != 0 || request >> 7 != 0 {
+    let stated_cost = read.optional(with(Has::STATED_COST), Reader::money)?;
+    if !read.0.is_empty() || has >> 12 != 0 || request >> 7 != 0 {
         return None;
     }
     let bits = head[16];
@@ -417,6 +431,7 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
         price,
         tokens,
         cost,
+        stated_cost,
         latency_ms,
         time_to_first_token_ms: first_token_ms,
         classification: Classification {
@@ -723,6 +738,8 @@ mod tests {
                 1 => Money::from_pico(i128::MIN + n as i128),
                 _ => Money::from_pico(n as i128 * 12_345_678 - 7),
             }),
+            // Stated as logs write them: cents, fractions of a cent, now and then nothing.
+            stated_cost: (n % 7 != 3).then(|| Money::from_pico(n as i128 * 10_000_000_000)),
             latency_ms: Some(n as f32 * 1.5),
             time_to_first_token_ms: (n % 2 == 1).then_some(0.25),
             classification: Classification {

@@ -421,6 +421,7 @@ checked = "2026-11-21"
                 ..TokenBuckets::default()
             },
             cost: None,
+            stated_cost: None,
             latency_ms,
             time_to_first_token_ms: ttft_ms,
             classification: Classification {

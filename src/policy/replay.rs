@@ -838,6 +838,7 @@ checked = "2026-11-21"
                 &tokens,
                 BillingMode::default(),
             )),
+            stated_cost: None,
             latency_ms: Some(900.0),
             time_to_first_token_ms: None,
             classification: Classification {

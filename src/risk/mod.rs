@@ -30,6 +30,7 @@ pub(crate) fn test_row() -> crate::pipeline::CallRow {
         price: None,
         tokens: crate::record::TokenBuckets::default(),
         cost: None,
+        stated_cost: None,
         latency_ms: None,
         time_to_first_token_ms: None,
         classification: Classification {
