@@ -226,45 +226,70 @@ pub fn run_selected(
         .progress
         .then(|| progress_bar(picked.iter().map(|(_, s)| s.size_hint()).sum()));
     let queue_depth = 2 * rayon::current_num_threads();
-    let (sender, receiver) = sync_channel::<(u64, Work)>(queue_depth);
-    let (done_sender, done) = sync_channel::<(u64, ChunkResult)>(queue_depth);
+    let (sender, receiver) = sync_channel::<(u64, Job)>(queue_depth);
+    let (done_sender, done) = sync_channel::<(u64, Vec<ChunkResult>)>(queue_depth);
     let pool = BufferPool::default();
+    let forced = options.forced_format;
+    let bundle = bundles_small_files();
     std::thread::scope(|scope| {
         let reader_bar = bar.clone();
         let reader_pool = pool.clone();
         scope.spawn(move || {
             let mut sender = Numbered { sender, next: 0 };
+            let mut small = SmallFiles::default();
             for (index, source) in &picked {
+                if bundle && let Some(bytes) = small_file(source) {
+                    small.files.push((*index, source.clone()));
+                    small.bytes += bytes;
+                    if small.bytes >= CHUNK_BYTES && !sender.send(small.take()) {
+                        return;
+                    }
+                    continue;
+                }
+                if !small.files.is_empty() && !sender.send(small.take()) {
+                    return;
+                }
                 let alive = read_source(
                     *index,
                     source,
-                    options.forced_format,
+                    forced,
                     reader_bar.as_ref(),
                     &reader_pool,
-                    &mut sender,
+                    &mut |work| sender.send(Job::Work(work)),
                 );
                 if !alive {
                     return;
                 }
             }
+            if !small.files.is_empty() {
+                sender.send(small.take());
+            }
         });
         let pool = &pool;
+        let worker_bar = bar.clone();
         scope.spawn(move || {
             receiver
                 .into_iter()
                 .par_bridge()
-                .for_each_with(done_sender, |done, (number, work)| {
+                .for_each_with(done_sender, |done, (number, job)| {
+                    let results = match job {
+                        Job::Work(work) => vec![process(work, context, pool)],
+                        Job::Files(files) => {
+                            read_files(files, forced, worker_bar.as_ref(), context, pool)
+                        }
+                    };
                     // The receiving end lives until every worker is done.
-                    let _ = done.send((number, process(work, context, pool)));
+                    let _ = done.send((number, results));
                 });
         });
-        // Pieces are numbered in the order the reader sent them, which is input order.
-        let mut waiting: BTreeMap<u64, ChunkResult> = BTreeMap::new();
+        // Jobs are numbered in the order the reader sent them, which is input order, and their
+        // pieces come back in order.
+        let mut waiting: BTreeMap<u64, Vec<ChunkResult>> = BTreeMap::new();
         let mut next = 0;
-        for (number, result) in done {
-            waiting.insert(number, result);
-            while let Some(result) = waiting.remove(&next) {
-                sink(result);
+        for (number, results) in done {
+            waiting.insert(number, results);
+            while let Some(results) = waiting.remove(&next) {
+                results.into_iter().for_each(&mut sink);
                 next += 1;
             }
         }
@@ -275,18 +300,86 @@ pub fn run_selected(
     }
 }
 
-/// The reader's end of the work queue: numbers each piece of work in the order it is sent.
+/// What the reader hands a worker.
+enum Job {
+    /// A piece of work the reader read.
+    Work(Work),
+    /// Small files, in input order, for the worker to read and parse one after the other.
+    Files(Vec<(u32, InputSource)>),
+}
+
+/// Small files waiting to go out together.
+#[derive(Default)]
+struct SmallFiles {
+    files: Vec<(u32, InputSource)>,
+    bytes: usize,
+}
+
+impl SmallFiles {
+    fn take(&mut self) -> Job {
+        self.bytes = 0;
+        Job::Files(std::mem::take(&mut self.files))
+    }
+}
+
+/// The size of a file small enough to go out with others, unread: a tree of small files
+/// (Claude Code writes a transcript per session) would otherwise cost a hand-over between
+/// threads per file, and the one reader thread would read them all. The workers read such
+/// files themselves, a bundle of about a chunk's bytes at a time. (A small compressed file
+/// that holds much more is still read right, by one worker.)
+fn small_file(source: &InputSource) -> Option<usize> {
+    let InputSource::File(path) = source else {
+        return None;
+    };
+    let bytes = std::fs::metadata(path).ok()?.len();
+    (bytes < CHUNK_BYTES as u64 / 2).then_some(bytes as usize)
+}
+
+/// Reads and parses `files` one after the other, on the calling worker: their pieces, in order.
+fn read_files(
+    files: Vec<(u32, InputSource)>,
+    forced: Option<InputFormat>,
+    bar: Option<&ProgressBar>,
+    context: RowContext<'_>,
+    pool: &BufferPool,
+) -> Vec<ChunkResult> {
+    let mut results = Vec::new();
+    for (index, source) in files {
+        let mut parse = |work| {
+            results.push(process(work, context, pool));
+            true
+        };
+        read_source(index, &source, forced, bar, pool, &mut parse);
+    }
+    results
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Whether this test thread's runs send small files out together.
+    static BUNDLES: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Whether small files go out together ([`small_file`]); tests turn it off to compare.
+fn bundles_small_files() -> bool {
+    #[cfg(test)]
+    return BUNDLES.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    true
+}
+
+/// The reader's end of the work queue: numbers each job in the order it is sent.
 struct Numbered {
-    sender: SyncSender<(u64, Work)>,
+    sender: SyncSender<(u64, Job)>,
     next: u64,
 }
 
 impl Numbered {
-    /// Sends `work`; false when the workers have gone away.
-    fn send(&mut self, work: Work) -> bool {
+    /// Sends `job`; false when the workers have gone away.
+    fn send(&mut self, job: Job) -> bool {
         let number = self.next;
         self.next += 1;
-        self.sender.send((number, work)).is_ok()
+        self.sender.send((number, job)).is_ok()
     }
 }
 
@@ -315,15 +408,15 @@ fn progress_bar(total: u64) -> ProgressBar {
     bar
 }
 
-/// Detects the layout and format of a source from its first chunk and sends its work; returns
-/// false when the workers have gone away.
+/// Detects the layout and format of a source from its first chunk and hands its work to `send`;
+/// returns false when `send` does (the workers have gone away).
 fn read_source(
     index: u32,
     source: &InputSource,
     forced: Option<InputFormat>,
     bar: Option<&ProgressBar>,
     pool: &BufferPool,
-    sender: &mut Numbered,
+    send: &mut dyn FnMut(Work) -> bool,
 ) -> bool {
     let read_error = |line: u64, message: String| Work::ReadError {
         source: index,
@@ -333,7 +426,7 @@ fn read_source(
     let stream = match open_source(source, bar) {
         Ok(stream) => stream,
         Err(err) => {
-            return sender.send(read_error(0, format!("cannot read: {err}")));
+            return send(read_error(0, format!("cannot read: {err}")));
         }
     };
     let mut reader = ChunkReader::with_pool(stream, index, pool.clone());
@@ -342,7 +435,7 @@ fn read_source(
         Ok(None) => return true,
         Err(err) => {
             let line = reader.next_line();
-            return sender.send(read_error(line, format!("read error: {err}")));
+            return send(read_error(line, format!("read error: {err}")));
         }
     };
     let container = sniff_container(&first.bytes);
@@ -350,14 +443,14 @@ fn read_source(
         Container::JsonDocument => {
             let mut bytes = first.bytes;
             if let Err(err) = reader.into_rest().read_to_end(&mut bytes) {
-                return sender.send(read_error(0, format!("read error: {err}")));
+                return send(read_error(0, format!("read error: {err}")));
             }
             let work = Work::Document {
                 source: index,
                 bytes,
                 format: forced,
             };
-            return sender.send(work);
+            return send(work);
         }
         Container::Csv => forced
             .or_else(|| csv_format(&first.bytes))
@@ -374,7 +467,7 @@ fn read_source(
             format,
             container,
         };
-        return sender.send(work);
+        return send(work);
     }
     let mut next = Some(first);
     loop {
@@ -385,11 +478,11 @@ fn read_source(
                 Ok(None) => return true,
                 Err(err) => {
                     let line = reader.next_line();
-                    return sender.send(read_error(line, format!("read error: {err}")));
+                    return send(read_error(line, format!("read error: {err}")));
                 }
             },
         };
-        if !sender.send(Work::Chunk(chunk, format, container)) {
+        if !send(Work::Chunk(chunk, format, container)) {
             return false;
         }
     }
@@ -1227,6 +1320,45 @@ mod tests {
             run.accounting.skipped[&SkipReason::DuplicateContentBlock],
             1600 - 97
         );
+    }
+
+    /// Every fixture file is small: read by the workers a bundle at a time, they give the run
+    /// the reader gives when it reads each file and sends its pieces (every format, documents,
+    /// CSV, compressed, empty, malformed and unrecognised files, and one that is gone).
+    #[test]
+    fn small_files_read_by_the_workers_give_the_run_of_one_file_a_job() {
+        let catalog = PriceCatalog::embedded().unwrap();
+        let rules = ClassifyRules::default();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut sources = crate::ingest::discover_sources(std::slice::from_ref(&root)).unwrap();
+        assert!(sources.len() > 40, "{} fixture files", sources.len());
+        let gone = InputSource::File(std::path::PathBuf::from("/nonexistent/gone.jsonl"));
+        sources.insert(sources.len() / 2, gone);
+        let dir = tempfile::tempdir().unwrap();
+        let compressed = dir.path().join("codex.jsonl.zst");
+        let codex =
+            std::fs::read(root.join("logs/codex/rollout-2026-10-04T09-00-00-0199a1b2.jsonl"))
+                .unwrap();
+        std::fs::write(&compressed, zstd::encode_all(&codex[..], 0).unwrap()).unwrap();
+        sources.insert(3, InputSource::File(compressed));
+        let context = RowContext {
+            catalog: &catalog,
+            rules: &rules,
+            tag_keys: &[],
+            count_text_tokens: &[],
+        };
+        let bundled = run(&sources, context, RunOptions::default());
+        BUNDLES.with(|on| on.set(false));
+        let alone = run(&sources, context, RunOptions::default());
+        BUNDLES.with(|on| on.set(true));
+        assert!(bundled.rows == alone.rows);
+        assert_eq!(bundled.sources, alone.sources);
+        assert_eq!(bundled.accounting, alone.accounting);
+        assert_eq!(bundled.models, alone.models);
+        assert_eq!(bundled.tag_sets, alone.tag_sets);
+        assert_eq!(bundled.sessions, alone.sessions);
+        assert_eq!(bundled.buckets, alone.buckets);
+        assert!(bundled.accounting.errors > 0 && bundled.rows.len() > 40);
     }
 
     #[test]
