@@ -255,10 +255,10 @@ fn claude_code_directory_merges_content_blocks_and_subagent_copies() {
     assert_eq!(formats, ["claude-code"; 3]);
 }
 
-/// Claude Code writes a message once per content block, and older versions repeated the
-/// message's `costUSD` on each of those lines: the cost the file states is each message's
-/// once, that of the line the run keeps (the most tokens), even when a message's lines fall in
-/// different pieces of the file.
+/// Claude Code writes a message once per content block; when those lines repeat the message's
+/// `costUSD` (the case ccusage's own tests check it counts once), the cost the file states is
+/// each message's once, that of the line the run keeps (the most tokens), even when a
+/// message's lines fall in different pieces of the file.
 #[test]
 fn claude_code_stated_costs_count_each_message_once() {
     let line = |id: &str, output_tokens: u64, cost: Option<f64>, text: &str| {

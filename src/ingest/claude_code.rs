@@ -172,7 +172,7 @@ type Passed = HashMap<u64, u64, FixedState>;
 /// counted as a duplicate content block at once, and its record is not built. The merge
 /// still decides among the calls passed on (a later block with more tokens replaces an
 /// earlier one), so the piece keeps the same calls either way, and with them the costs they
-/// state (each block's line repeats the message's `costUSD`; the run counts it once).
+/// state (a message's lines that repeat a `costUSD` state it once).
 #[derive(Default)]
 pub(crate) struct Transcript {
     passed: Passed,

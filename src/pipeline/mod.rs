@@ -1077,8 +1077,8 @@ fn merge_duplicates(output: &mut RunOutput) {
 }
 
 /// Sums, per source, the costs its kept calls state. Summed after duplicates are merged, so
-/// each call states its cost once: Claude Code repeats a message's `costUSD` on the line of
-/// each of its content blocks.
+/// each call states its cost once: a message Claude Code wrote as a line per content block,
+/// however many of those lines repeat its `costUSD`.
 fn sum_stated_costs(output: &mut RunOutput) {
     let stated: Vec<(u32, Money)> = output
         .rows
