@@ -170,9 +170,11 @@ measure() {
     shift 5
     local bytes
     bytes="$(input_bytes "$input")"
-    cat_all "$input" # warm the page cache, as for every run after it
     : > "$scratch/times"
     for ((run = 1; run <= runs; run++)); do
+        # Warm the page cache before every run: this machine's sometimes drops files even with
+        # memory free, and a run that reads from disk measures the disk.
+        cat_all "$input"
         /usr/bin/time -o "$scratch/time" -f '%e %U %S %M' "$@" > "$stdout"
         cat "$scratch/time" >> "$scratch/times"
     done
@@ -291,9 +293,9 @@ command_line="scripts/bench_e2e.sh${*:+ $*}"
 block="$(
     cat << EOF
 - **Date:** $(date -u +%F).
-- **Machine:** $cores cores, $memory GiB RAM, release build; files in the page cache; 1-minute
-  load average $load_before before the runs and $load_after after (a load above $cores would mean
-  other processes competed for the cores and inflated the wall times).
+- **Machine:** $cores cores, $memory GiB RAM, release build; the files read into the page cache
+  before every run; 1-minute load average $load_before before the runs and $load_after after (a
+  load above $cores would mean other processes competed for the cores and inflated the wall times).
 - **Command:** \`$command_line\` (medians of $runs runs; CPU is user + sys; MB are 10^6 bytes).
 - **Inputs:** \`cargo run --release --example genlogs -- --format F --bytes SIZE --seed $seed\`:
   OpenAI Chat Completions and Responses logs with prompt text (\`--bytes $openai_size\`), and
