@@ -325,14 +325,16 @@ impl SmallFiles {
 /// The size of a file small enough to go out with others, unread: a tree of small files
 /// (Claude Code writes a transcript per session) would otherwise cost a hand-over between
 /// threads per file, and the one reader thread would read them all. The workers read such
-/// files themselves, a bundle of about a chunk's bytes at a time. (A small compressed file
-/// that holds much more is still read right, by one worker.)
+/// files themselves, a bundle of about a chunk's bytes at a time. Only regular files: a pipe
+/// (`<(zcat logs.gz)`) says nothing of its length, and is cut into chunks for all cores. (A
+/// small compressed file that holds much more is still read right, by one worker.)
 fn small_file(source: &InputSource) -> Option<usize> {
     let InputSource::File(path) = source else {
         return None;
     };
-    let bytes = std::fs::metadata(path).ok()?.len();
-    (bytes < CHUNK_BYTES as u64 / 2).then_some(bytes as usize)
+    let metadata = std::fs::metadata(path).ok()?;
+    let bytes = metadata.len();
+    (metadata.is_file() && bytes < CHUNK_BYTES as u64 / 2).then_some(bytes as usize)
 }
 
 /// Reads and parses `files` one after the other, on the calling worker: their pieces, in order.
@@ -1359,6 +1361,24 @@ mod tests {
         assert_eq!(bundled.sessions, alone.sessions);
         assert_eq!(bundled.buckets, alone.buckets);
         assert!(bundled.accounting.errors > 0 && bundled.rows.len() > 40);
+    }
+
+    /// Only small regular files go out unread; a pipe, whatever it holds, is read by the reader.
+    #[test]
+    fn only_small_regular_files_are_read_by_the_workers() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, bytes: usize| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, vec![b'\n'; bytes]).unwrap();
+            InputSource::File(path)
+        };
+        assert_eq!(small_file(&file("small.jsonl", 1_000)), Some(1_000));
+        assert_eq!(small_file(&file("big.jsonl", CHUNK_BYTES / 2)), None);
+        assert_eq!(small_file(&InputSource::Stdin), None);
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+        assert_eq!(small_file(&InputSource::File(fifo)), None);
     }
 
     #[test]
