@@ -19,12 +19,7 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<ExitStatus> {
     let catalog = load_catalog(&args.pricing)?;
     let progress = !args.no_progress && std::io::stderr().is_terminal();
     let rules = ClassifyRules::default();
-    let context = RowContext {
-        catalog: &catalog,
-        rules: &rules,
-        tag_keys: &[],
-        count_text_tokens: &[],
-    };
+    let context = RowContext::plain(&catalog, &rules);
     let trace_run = run_pipeline(
         &traces,
         context,

@@ -186,6 +186,18 @@ pub struct RowContext<'c> {
     pub count_text_tokens: &'c [bool],
 }
 
+impl<'c> RowContext<'c> {
+    /// A context that keeps no tags and counts no prompt text with the tokenizers.
+    pub fn plain(catalog: &'c PriceCatalog, rules: &'c ClassifyRules) -> RowContext<'c> {
+        RowContext {
+            catalog,
+            rules,
+            tag_keys: &[],
+            count_text_tokens: &[],
+        }
+    }
+}
+
 /// A call's kept tags, sorted by key: `(key, value)` pairs.
 pub type TagSet = Vec<(String, String)>;
 
@@ -391,12 +403,7 @@ impl Numbered {
 pub fn run_fixture(dir: &str, catalog: &PriceCatalog, rules: &ClassifyRules) -> RunOutput {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let sources = crate::ingest::discover_sources(&[path]).expect("fixtures are readable");
-    let context = RowContext {
-        catalog,
-        rules,
-        tag_keys: &[],
-        count_text_tokens: &[],
-    };
+    let context = RowContext::plain(catalog, rules);
     run(&sources, context, RunOptions::default())
 }
 
@@ -1343,12 +1350,7 @@ mod tests {
                 .unwrap();
         std::fs::write(&compressed, zstd::encode_all(&codex[..], 0).unwrap()).unwrap();
         sources.insert(3, InputSource::File(compressed));
-        let context = RowContext {
-            catalog: &catalog,
-            rules: &rules,
-            tag_keys: &[],
-            count_text_tokens: &[],
-        };
+        let context = RowContext::plain(&catalog, &rules);
         let bundled = run(&sources, context, RunOptions::default());
         BUNDLES.with(|on| on.set(false));
         let alone = run(&sources, context, RunOptions::default());
@@ -1379,6 +1381,31 @@ mod tests {
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         assert!(made.is_ok_and(|status| status.success()), "mkfifo");
         assert_eq!(small_file(&InputSource::File(fifo)), None);
+    }
+
+    /// A small file gone between the reader's look at it and the worker's read is an error
+    /// on that file, as it is when the reader reads it; the files after it are read.
+    #[test]
+    fn a_small_file_gone_before_its_worker_reads_it_is_an_error_on_it() {
+        let catalog = PriceCatalog::embedded().unwrap();
+        let rules = ClassifyRules::default();
+        let context = RowContext::plain(&catalog, &rules);
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/logs/openai/chat_and_responses.jsonl");
+        let files = vec![
+            (0, InputSource::File("/nonexistent/gone.jsonl".into())),
+            (1, InputSource::File(fixture)),
+        ];
+        let results = read_files(files, None, None, context, &BufferPool::default());
+        assert_eq!(results[0].source, 0);
+        assert_eq!(results[0].accounting.errors, 1);
+        assert!(
+            results[0].accounting.error_samples[0]
+                .message
+                .starts_with("cannot read:")
+        );
+        assert!(results[1..].iter().all(|r| r.source == 1));
+        assert!(results[1..].iter().map(|r| r.rows.len()).sum::<usize>() > 0);
     }
 
     #[test]
