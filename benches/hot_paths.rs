@@ -259,13 +259,11 @@ fn bench_price(c: &mut Criterion) {
 fn labelled_run(catalog: &PriceCatalog) -> RunOutput {
     let rules = ClassifyRules::default();
     let sources = discover_sources(&[root().join("fixtures/classify")]).expect("fixtures");
-    let context = RowContext {
-        catalog,
-        rules: &rules,
-        tag_keys: &[],
-        count_text_tokens: &[],
-    };
-    run(&sources, context, RunOptions::default())
+    run(
+        &sources,
+        RowContext::plain(catalog, &rules),
+        RunOptions::default(),
+    )
 }
 
 fn bench_replay(c: &mut Criterion) {
