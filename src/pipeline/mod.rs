@@ -253,12 +253,12 @@ pub fn run_selected(
                 if bundle && let Some(bytes) = small_file(source) {
                     small.files.push((*index, source.clone()));
                     small.bytes += bytes;
-                    if small.bytes >= CHUNK_BYTES && !sender.send(small.take()) {
+                    if small.bytes >= CHUNK_BYTES && !small.send(&mut sender) {
                         return;
                     }
                     continue;
                 }
-                if !small.files.is_empty() && !sender.send(small.take()) {
+                if !small.send(&mut sender) {
                     return;
                 }
                 let alive = read_source(
@@ -273,9 +273,7 @@ pub fn run_selected(
                     return;
                 }
             }
-            if !small.files.is_empty() {
-                sender.send(small.take());
-            }
+            small.send(&mut sender);
         });
         let pool = &pool;
         let worker_bar = bar.clone();
@@ -328,9 +326,13 @@ struct SmallFiles {
 }
 
 impl SmallFiles {
-    fn take(&mut self) -> Job {
+    /// Sends the files waiting, if any; false when the workers have gone away.
+    fn send(&mut self, sender: &mut Numbered) -> bool {
+        if self.files.is_empty() {
+            return true;
+        }
         self.bytes = 0;
-        Job::Files(std::mem::take(&mut self.files))
+        sender.send(Job::Files(std::mem::take(&mut self.files)))
     }
 }
 
