@@ -184,7 +184,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__analyze)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --shard --emit-partial --help --version"
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --shard --emit-partial --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,6 +192,10 @@ _llm__audit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "openai anthropic claude-code openai-batch otel openinference langfuse helicone langsmith litellm litellm-payload gemini gemini-cli bedrock codex openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter" -- "${cur}"))
+                    return 0
+                    ;;
+                --spill-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --rules)
@@ -302,7 +306,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__calibrate)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --rules --pricing --pricing-litellm --labels --threshold --output --help --version"
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --rules --pricing --pricing-litellm --labels --threshold --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -310,6 +314,10 @@ _llm__audit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "openai anthropic claude-code openai-batch otel openinference langfuse helicone langsmith litellm litellm-payload gemini gemini-cli bedrock codex openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter" -- "${cur}"))
+                    return 0
+                    ;;
+                --spill-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --rules)
@@ -348,7 +356,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__classify)
-            opts="-q -h -V --input-format --no-progress --no-dedupe --rules --pricing --pricing-litellm --format --calls-csv --help --version"
+            opts="-q -h -V --input-format --no-progress --no-dedupe --spill-above --rules --pricing --pricing-litellm --format --calls-csv --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,6 +364,10 @@ _llm__audit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "openai anthropic claude-code openai-batch otel openinference langfuse helicone langsmith litellm litellm-payload gemini gemini-cli bedrock codex openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter" -- "${cur}"))
+                    return 0
+                    ;;
+                --spill-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --rules)
@@ -386,7 +398,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__compare)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --policy --risk-calibration --help --version"
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --policy --risk-calibration --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -394,6 +406,10 @@ _llm__audit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "openai anthropic claude-code openai-batch otel openinference langfuse helicone langsmith litellm litellm-payload gemini gemini-cli bedrock codex openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter" -- "${cur}"))
+                    return 0
+                    ;;
+                --spill-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --rules)
@@ -772,7 +788,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__merge)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --help --version"
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -780,6 +796,10 @@ _llm__audit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "openai anthropic claude-code openai-batch otel openinference langfuse helicone langsmith litellm litellm-payload gemini gemini-cli bedrock codex openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter" -- "${cur}"))
+                    return 0
+                    ;;
+                --spill-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --rules)

@@ -92,6 +92,11 @@ pub struct ReadArgs {
     #[arg(long)]
     pub no_dedupe: bool,
 
+    /// Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more
+    /// than this many MiB, so memory stays flat on large inputs; 0 always does.
+    #[arg(long, value_name = "MIB", default_value_t = 32)]
+    pub spill_above: usize,
+
     /// Classification rules (TOML): calls matching a rule's tags, model or sizes get the task,
     /// tier or verifiability it sets, overriding the classifier (see the README).
     #[arg(long, value_name = "FILE")]

@@ -607,11 +607,22 @@ fn json_report_has_the_documented_keys() {
     );
 }
 
+/// The same bytes from run to run, on one core or two, and with the calls kept in a temporary
+/// file (`--spill-above 0`) instead of memory.
 #[test]
-fn output_is_byte_identical_across_runs_and_thread_counts() {
+fn output_is_byte_identical_across_runs_thread_counts_and_spilling() {
     let dir = tempfile::tempdir().unwrap();
     let mut outputs = Vec::new();
-    for (i, threads) in [None, None, Some("1"), Some("2")].into_iter().enumerate() {
+    let spill: &[&str] = &["--spill-above", "0"];
+    let runs = [
+        (None, &[][..]),
+        (None, &[]),
+        (Some("1"), &[]),
+        (Some("2"), &[]),
+        (Some("1"), spill),
+        (Some("2"), spill),
+    ];
+    for (i, (threads, extra)) in runs.into_iter().enumerate() {
         let csv_path = dir.path().join(format!("calls{i}.csv"));
         let mut command = binary();
         command.args([
@@ -621,6 +632,7 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
             "--calls-csv",
             csv_path.to_str().unwrap(),
         ]);
+        command.args(extra);
         command.args([fixture("logs"), fixture("malformed")]);
         if let Some(threads) = threads {
             command.env("RAYON_NUM_THREADS", threads);

@@ -65,6 +65,7 @@ impl InputSettings {
                 forced_format: args.input_format,
                 progress,
                 keep_duplicates: args.no_dedupe,
+                spill_above: Some(args.spill_above.saturating_mul(1 << 20)),
             },
             tag_keys: Vec::new(),
             count_text_tokens: Vec::new(),

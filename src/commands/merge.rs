@@ -27,7 +27,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
     }
     let (names, merge) = merge_partials(partials, &settings.input.partial_settings())?;
     // Results go into the run as they are read: the rows are held once.
-    let mut assembler = Assembler::new(names);
+    let mut assembler = Assembler::new(names, settings.input.options.spill_above);
     merge.read(|result| assembler.push(result))?;
     let run = assembler.finish(settings.input.options.keep_duplicates);
     let analysis = analyze_run(&settings, run);

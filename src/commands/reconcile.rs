@@ -27,6 +27,7 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<ExitStatus> {
             forced_format: args.input_format,
             progress,
             keep_duplicates: args.no_dedupe,
+            spill_above: None,
         },
     );
     let bill_run = run_pipeline(
@@ -36,6 +37,7 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<ExitStatus> {
             forced_format: None,
             progress,
             keep_duplicates: true,
+            spill_above: None,
         },
     );
     if !trace_run.buckets.is_empty() {

@@ -9,6 +9,7 @@ pub mod partial;
 mod retries;
 mod row;
 mod rows;
+mod spill;
 mod window;
 
 use std::collections::BTreeMap;
@@ -50,6 +51,9 @@ pub struct RunOptions {
     /// Keep calls that another source already showed (same response or request id) instead
     /// of counting them once.
     pub keep_duplicates: bool,
+    /// Bytes of encoded calls beyond which the run keeps them in a temporary file
+    /// ([`Rows::spilling_above`]); `None` keeps them in memory.
+    pub spill_above: Option<usize>,
 }
 
 /// What one source contributed.
@@ -204,7 +208,7 @@ pub type TagSet = Vec<(String, String)>;
 /// Reads, parses, prices and classifies every record of `sources`.
 pub fn run(sources: &[InputSource], context: RowContext<'_>, options: RunOptions) -> RunOutput {
     let names = sources.iter().map(InputSource::display_name).collect();
-    let mut assembler = Assembler::new(names);
+    let mut assembler = Assembler::new(names, options.spill_above);
     run_selected(
         sources,
         context,
@@ -1012,10 +1016,12 @@ pub struct Assembler {
 }
 
 impl Assembler {
-    /// An empty run over the sources named `names` (by index).
-    pub fn new(names: Vec<String>) -> Assembler {
+    /// An empty run over the sources named `names` (by index), keeping its calls in a
+    /// temporary file once they take more than `spill_above` bytes.
+    pub fn new(names: Vec<String>, spill_above: Option<usize>) -> Assembler {
         Assembler {
             output: RunOutput {
+                rows: spill_above.map_or_else(Rows::new, Rows::spilling_above),
                 sources: names
                     .into_iter()
                     .map(|name| SourceSummary {
@@ -1294,7 +1300,7 @@ mod tests {
     fn duplicates_merged_in_each_piece_first_leave_the_run_as_it_was() {
         let rows = keyed_rows();
         let whole = |pieces: Vec<ChunkResult>, keep_duplicates| {
-            let mut assembler = Assembler::new(vec!["log".into()]);
+            let mut assembler = Assembler::new(vec!["log".into()], None);
             for piece in pieces {
                 assembler.push(piece);
             }
@@ -1365,6 +1371,37 @@ mod tests {
         assert_eq!(bundled.sessions, alone.sessions);
         assert_eq!(bundled.buckets, alone.buckets);
         assert!(bundled.accounting.errors > 0 && bundled.rows.len() > 40);
+    }
+
+    /// Calls kept in a temporary file, from the first piece on or from part way, are the calls
+    /// kept in memory: after duplicates are dropped and retries grouped, which change them in
+    /// place.
+    #[test]
+    fn calls_kept_in_a_file_are_the_calls_kept_in_memory() {
+        let catalog = PriceCatalog::embedded().unwrap();
+        let rules = ClassifyRules::default();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let sources = crate::ingest::discover_sources(std::slice::from_ref(&root)).unwrap();
+        let context = RowContext::plain(&catalog, &rules);
+        let in_memory = run(&sources, context, RunOptions::default());
+        assert!(!in_memory.rows.spilled());
+        let retried = (0..in_memory.rows.len())
+            .filter(|&index| in_memory.rows.attempt_group(index).is_some())
+            .count();
+        assert!(retried > 0, "the fixtures hold retries");
+        let across = in_memory.accounting.skipped[&SkipReason::DuplicateAcrossSources];
+        assert!(across > 0, "and calls that two sources show");
+        for limit in [0, 4096] {
+            let options = RunOptions {
+                spill_above: Some(limit),
+                ..RunOptions::default()
+            };
+            let in_file = run(&sources, context, options);
+            assert!(in_file.rows.spilled(), "above {limit} bytes");
+            assert!(in_file.rows == in_memory.rows, "above {limit} bytes");
+            assert_eq!(in_file.sources, in_memory.sources);
+            assert_eq!(in_file.accounting, in_memory.accounting);
+        }
     }
 
     /// Only small regular files go out unread; a pipe, whatever it holds, is read by the reader.

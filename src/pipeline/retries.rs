@@ -2,10 +2,13 @@
 //! attempts that failed. Two signs group attempts: an id the logger gives every attempt of one
 //! request (LiteLLM's trace id), and the same request sent again soon after a failed attempt.
 
+use std::collections::HashSet;
+
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 use crate::ingest::wire_hash;
-use crate::pipeline::Rows;
+use crate::pipeline::{CallRow, Rows};
 use crate::record::CallRecord;
 
 /// Tags whose value names the request that every attempt belongs to.
@@ -37,12 +40,30 @@ pub fn request_hash(record: &CallRecord) -> Option<u64> {
 /// Gives rows that repeat a failed request within [`RETRY_WINDOW_MS`] one attempt group (rows
 /// that already carry a logged group keep it).
 pub fn group_retries(rows: &mut Rows) {
+    let attempt = |row: &CallRow| {
+        let at = row.timestamp_ms.filter(|_| row.attempt_group.is_none())?;
+        Some((row.request_hash?, at, row.flags.failed))
+    };
+    // Only a request that failed at least once can have been retried, so only its attempts
+    // are sorted (most requests never fail, and their keys would take 32 bytes a call).
+    let failed: HashSet<u64, FixedState> = rows
+        .par_iter()
+        .filter_map(|(_, row)| attempt(&row).filter(|&(_, _, failed)| failed))
+        .map(|(request, _, _)| request)
+        .collect();
+    if failed.is_empty() {
+        return;
+    }
     // Sorted as (request, time, index) keys, each unique, so the order is fixed however the
     // parallel sort splits them.
     let mut order: Vec<(u64, i64, usize, bool)> = rows
         .par_iter()
-        .filter(|(_, row)| row.attempt_group.is_none())
-        .filter_map(|(i, row)| Some((row.request_hash?, row.timestamp_ms?, i, row.flags.failed)))
+        .filter_map(|(index, row)| {
+            let (request, at, failed_here) = attempt(&row)?;
+            failed
+                .contains(&request)
+                .then_some((request, at, index, failed_here))
+        })
         .collect();
     order.par_sort_unstable();
     for pair in 1..order.len() {
@@ -111,6 +132,13 @@ mod tests {
     use crate::pricing::PriceCatalog;
     use crate::record::{CallStatus, CallText, TokenBuckets};
 
+    fn rows_of(records: &[CallRecord], catalog: &PriceCatalog) -> Rows {
+        records
+            .iter()
+            .map(|r| (build_row(r, 0, 1, 0, catalog), "id"))
+            .collect()
+    }
+
     fn attempt(at_ms: i64, status: CallStatus, user: &str) -> CallRecord {
         CallRecord {
             model: "gpt-4o-mini".into(),
@@ -140,10 +168,7 @@ mod tests {
             attempt(600_000 + RETRY_WINDOW_MS + 1, CallStatus::Ok, "hello"),
             attempt(10, CallStatus::Ok, "other"),
         ];
-        let mut rows: Rows = records
-            .iter()
-            .map(|r| (build_row(r, 0, 1, 0, &catalog), "id"))
-            .collect();
+        let mut rows = rows_of(&records, &catalog);
         group_retries(&mut rows);
         assert!(rows.get(0).attempt_group.is_some());
         assert_eq!(rows.get(0).attempt_group, rows.get(1).attempt_group);
@@ -157,6 +182,31 @@ mod tests {
         assert_eq!(stats.failed_cost.to_decimal_string(), "0.00015");
     }
 
+    /// Requests that never failed are left alone however often they repeat, and a retry of a
+    /// retry joins its group.
+    #[test]
+    fn a_chain_of_retries_is_one_group_and_repeats_without_a_failure_none() {
+        let catalog = PriceCatalog::embedded().unwrap();
+        let records = [
+            attempt(0, CallStatus::Ok, "same"),
+            attempt(1_000, CallStatus::Ok, "same"),
+            attempt(2_000, CallStatus::Error, "flaky"),
+            attempt(3_000, CallStatus::Ok, "same"),
+            attempt(4_000, CallStatus::Error, "flaky"),
+            attempt(5_000, CallStatus::Ok, "flaky"),
+        ];
+        let mut rows = rows_of(&records, &catalog);
+        group_retries(&mut rows);
+        let groups: Vec<Option<u64>> = rows.iter().map(|r| r.attempt_group).collect();
+        assert!(groups[2].is_some());
+        assert_eq!(groups, [None, None, groups[2], None, groups[2], groups[2]]);
+        let stats = RetryStats::of(&rows);
+        assert_eq!(
+            (stats.groups, stats.attempts, stats.failed_attempts),
+            (1, 3, 2)
+        );
+    }
+
     #[test]
     fn a_logged_trace_id_groups_attempts_whatever_their_timing() {
         let catalog = PriceCatalog::embedded().unwrap();
@@ -166,10 +216,7 @@ mod tests {
         fallback
             .tags
             .push(("litellm_trace_id".into(), "t-1".into()));
-        let rows: Rows = [first, fallback]
-            .iter()
-            .map(|r| (build_row(r, 0, 1, 0, &catalog), "id"))
-            .collect();
+        let rows = rows_of(&[first, fallback], &catalog);
         assert_eq!(rows.get(0).attempt_group, rows.get(1).attempt_group);
         assert!(rows.get(0).attempt_group.is_some());
         assert_eq!(RetryStats::of(&rows).groups, 1);

@@ -10,13 +10,17 @@
 //! read without decoding the rest. Rows are decoded when read; a decoded row is a plain `Copy`
 //! value.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::ops::Range;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::classify::{Classification, Reasons, Task, Tier, Verifiable};
 use crate::money::Money;
+use crate::pipeline::spill::Spill;
 use crate::pipeline::{CallFlags, CallRow};
 use crate::policy::TextTokens;
 use crate::record::{PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets};
@@ -38,12 +42,112 @@ impl Bits {
 }
 
 /// Calls in input order, encoded.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(try_from = "Encoded")]
 pub struct Rows {
-    bytes: Vec<u8>,
+    bytes: Store,
     /// Where each row starts in `bytes`.
     starts: Vec<usize>,
+    /// Bytes of rows beyond which [`Rows::append`] moves them to a temporary file.
+    spill_above: Option<usize>,
+}
+
+/// Where the rows' bytes are kept.
+enum Store {
+    Heap(Vec<u8>),
+    File(Spill),
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store::Heap(Vec::new())
+    }
+}
+
+impl Store {
+    fn len(&self) -> usize {
+        match self {
+            Store::Heap(bytes) => bytes.len(),
+            Store::File(spill) => spill.len(),
+        }
+    }
+
+    #[inline]
+    fn read(&self, range: Range<usize>) -> &[u8] {
+        match self {
+            Store::Heap(bytes) => &bytes[range],
+            Store::File(spill) => spill.read(range),
+        }
+    }
+
+    #[inline]
+    fn write(&mut self, range: Range<usize>) -> &mut [u8] {
+        match self {
+            Store::Heap(bytes) => &mut bytes[range],
+            Store::File(spill) => spill.write(range),
+        }
+    }
+
+    fn copy_within(&mut self, from: Range<usize>, to: usize) {
+        match self {
+            Store::Heap(bytes) => bytes.copy_within(from, to),
+            Store::File(spill) => spill.copy_within(from, to),
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        match self {
+            Store::Heap(bytes) => bytes.truncate(len),
+            Store::File(spill) => spill.truncate(len),
+        }
+    }
+
+    /// All the bytes (copied when they are in a file).
+    fn to_vec(&self) -> Cow<'_, [u8]> {
+        match self {
+            Store::Heap(bytes) => Cow::Borrowed(bytes),
+            Store::File(spill) => Cow::Owned(spill.to_vec()),
+        }
+    }
+}
+
+/// A copy on the heap.
+impl Clone for Rows {
+    fn clone(&self) -> Rows {
+        Rows {
+            bytes: Store::Heap(self.bytes.to_vec().into_owned()),
+            starts: self.starts.clone(),
+            spill_above: self.spill_above,
+        }
+    }
+}
+
+impl PartialEq for Rows {
+    fn eq(&self, other: &Rows) -> bool {
+        self.starts == other.starts && self.bytes.to_vec() == other.bytes.to_vec()
+    }
+}
+
+impl Eq for Rows {}
+
+impl fmt::Debug for Rows {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rows")
+            .field("rows", &self.len())
+            .field("bytes", &self.bytes.len())
+            .field("in_file", &matches!(self.bytes, Store::File(_)))
+            .finish()
+    }
+}
+
+/// Written as [`Encoded`] is read.
+impl Serialize for Rows {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut encoded = serializer.serialize_struct("Rows", 2)?;
+        encoded.serialize_field("bytes", &*self.bytes.to_vec())?;
+        encoded.serialize_field("starts", &self.starts)?;
+        encoded.end()
+    }
 }
 
 /// Rows as read from a partial result, checked before use.
@@ -74,7 +178,11 @@ impl TryFrom<Encoded> for Rows {
         {
             return Err("the encoded rows do not start with a row".into());
         }
-        Ok(Rows { bytes, starts })
+        Ok(Rows {
+            bytes: Store::Heap(bytes),
+            starts,
+            spill_above: None,
+        })
     }
 }
 
@@ -133,6 +241,25 @@ impl Has {
     const REQUEST_HASH: u16 = 1 << 9;
     const TEXT_TOKENS: u16 = 1 << 10;
     const STATED_COST: u16 = 1 << 11;
+}
+
+/// Appends the encoding of `row` and its id to `bytes`.
+fn encode(bytes: &mut Vec<u8>, row: &CallRow, call_id: &str) {
+    for word in [row.source, row.model, row.tags, row.session] {
+        bytes.extend_from_slice(&word.to_le_bytes());
+    }
+    let bits = [
+        (row.attempt_group.is_some(), Bits::GROUP),
+        (row.logged_id, Bits::LOGGED_ID),
+        (row.dedupe_key.is_some(), Bits::DEDUPE_KEY),
+        (row.timestamp_ms.is_some(), Bits::TIME),
+    ];
+    bytes.push(bits.iter().filter(|(on, _)| *on).map(|(_, bit)| bit).sum());
+    bytes.extend_from_slice(&row.attempt_group.unwrap_or(0).to_le_bytes());
+    bytes.extend_from_slice(&row.timestamp_ms.unwrap_or(0).to_le_bytes());
+    bytes.extend_from_slice(&(call_id.len() as u64).to_le_bytes());
+    put_body(bytes, row);
+    bytes.extend_from_slice(call_id.as_bytes());
 }
 
 /// Appends `value` as a variable-length integer: seven bits a byte, low first, the high bit
@@ -477,9 +604,24 @@ impl Rows {
     /// Room for `rows` rows of `bytes` bytes in all.
     pub fn with_capacity(rows: usize, bytes: usize) -> Rows {
         Rows {
-            bytes: Vec::with_capacity(bytes),
+            bytes: Store::Heap(Vec::with_capacity(bytes)),
             starts: Vec::with_capacity(rows),
+            spill_above: None,
         }
+    }
+
+    /// No rows yet; once [`Rows::append`] has added more than `limit` bytes of them, they are
+    /// kept in a temporary file ([`Spill`]) instead of the heap.
+    pub fn spilling_above(limit: usize) -> Rows {
+        Rows {
+            spill_above: Some(limit),
+            ..Rows::default()
+        }
+    }
+
+    /// Whether the rows are kept in a temporary file.
+    pub fn spilled(&self) -> bool {
+        matches!(self.bytes, Store::File(_))
     }
 
     pub fn len(&self) -> usize {
@@ -493,22 +635,14 @@ impl Rows {
     /// Adds a call and its id (the provider's response or request id, or a derived hash).
     pub fn push(&mut self, row: &CallRow, call_id: &str) {
         self.starts.push(self.bytes.len());
-        let bytes = &mut self.bytes;
-        for word in [row.source, row.model, row.tags, row.session] {
-            bytes.extend_from_slice(&word.to_le_bytes());
+        match &mut self.bytes {
+            Store::Heap(bytes) => encode(bytes, row, call_id),
+            Store::File(_) => {
+                let mut bytes = Vec::new();
+                encode(&mut bytes, row, call_id);
+                self.extend(&bytes);
+            }
         }
-        let bits = [
-            (row.attempt_group.is_some(), Bits::GROUP),
-            (row.logged_id, Bits::LOGGED_ID),
-            (row.dedupe_key.is_some(), Bits::DEDUPE_KEY),
-            (row.timestamp_ms.is_some(), Bits::TIME),
-        ];
-        bytes.push(bits.iter().filter(|(on, _)| *on).map(|(_, bit)| bit).sum());
-        bytes.extend_from_slice(&row.attempt_group.unwrap_or(0).to_le_bytes());
-        bytes.extend_from_slice(&row.timestamp_ms.unwrap_or(0).to_le_bytes());
-        bytes.extend_from_slice(&(call_id.len() as u64).to_le_bytes());
-        put_body(bytes, row);
-        bytes.extend_from_slice(call_id.as_bytes());
     }
 
     #[inline]
@@ -518,12 +652,13 @@ impl Rows {
             .get(index + 1)
             .copied()
             .unwrap_or(self.bytes.len());
-        &self.bytes[self.starts[index]..end]
+        self.bytes.read(self.starts[index]..end)
     }
 
     #[inline]
     fn head(&self, index: usize) -> &[u8] {
-        &self.bytes[self.starts[index]..self.starts[index] + HEAD]
+        self.bytes
+            .read(self.starts[index]..self.starts[index] + HEAD)
     }
 
     /// The body and id bytes of the row at `index`.
@@ -603,12 +738,51 @@ impl Rows {
 
     /// Adds `other`'s rows after these, renumbering each row's source, model, tag set and
     /// session through `renumber` (from the other rows' numbering to these rows').
-    pub fn append(&mut self, other: Rows, renumber: impl Fn(Renumber) -> Renumber) {
-        let (base, first) = (self.bytes.len(), self.len());
+    pub fn append(&mut self, mut other: Rows, renumber: impl Fn(Renumber) -> Renumber) {
+        other.renumber(renumber);
+        let base = self.bytes.len();
         self.starts
             .extend(other.starts.iter().map(|&start| base + start));
-        self.bytes.extend_from_slice(&other.bytes);
-        self.renumber_from(first, renumber);
+        self.extend(&other.bytes.to_vec());
+    }
+
+    /// Adds `bytes` at the end, first moving the rows to a temporary file if that takes them
+    /// past [`Rows::spilling_above`]'s limit. Rows that cannot be kept in a file (the file
+    /// cannot be made or written) stay on the heap, with a warning.
+    fn extend(&mut self, bytes: &[u8]) {
+        if let Store::Heap(heap) = &mut self.bytes
+            && self
+                .spill_above
+                .is_some_and(|limit| heap.len() + bytes.len() > limit)
+        {
+            match Spill::create(heap) {
+                Ok(spill) => self.bytes = Store::File(spill),
+                Err(error) => self.keep_on_heap(&error),
+            }
+        }
+        let failed = match &mut self.bytes {
+            Store::Heap(heap) => {
+                heap.extend_from_slice(bytes);
+                return;
+            }
+            Store::File(spill) => match spill.extend(bytes) {
+                Ok(()) => return,
+                Err(error) => error,
+            },
+        };
+        self.keep_on_heap(&failed);
+        self.extend(bytes);
+    }
+
+    /// Moves the rows back to the heap for good, after the temporary file failed.
+    fn keep_on_heap(&mut self, error: &std::io::Error) {
+        eprintln!(
+            "warning: cannot keep the calls in a temporary file ({error}); keeping them in memory"
+        );
+        self.spill_above = None;
+        if let Store::File(spill) = &self.bytes {
+            self.bytes = Store::Heap(spill.to_vec());
+        }
     }
 
     /// Renumbers every row's source, model, tag set and session through `renumber`.
@@ -618,7 +792,7 @@ impl Rows {
 
     fn renumber_from(&mut self, first: usize, renumber: impl Fn(Renumber) -> Renumber) {
         for &start in &self.starts[first..] {
-            let head = &mut self.bytes[start..start + HEAD];
+            let head = self.bytes.write(start..start + HEAD);
             let new = renumber(Renumber {
                 source: word(head, 0),
                 model: word(head, 4),
@@ -639,7 +813,7 @@ impl Rows {
     /// Sets the attempt group of the row at `index`.
     pub fn set_attempt_group(&mut self, index: usize, group: u64) {
         let start = self.starts[index];
-        let head = &mut self.bytes[start..start + HEAD];
+        let head = self.bytes.write(start..start + HEAD);
         head[16] |= Bits::GROUP;
         head[17..25].copy_from_slice(&group.to_le_bytes());
     }
@@ -677,7 +851,9 @@ impl Rows {
 
     /// Gives back room left over from growing.
     pub fn shrink_to_fit(&mut self) {
-        self.bytes.shrink_to_fit();
+        if let Store::Heap(bytes) = &mut self.bytes {
+            bytes.shrink_to_fit();
+        }
         self.starts.shrink_to_fit();
     }
 }
@@ -925,14 +1101,16 @@ mod tests {
         assert!(postcard::from_bytes::<Rows>(&bytes).is_err());
         // A flag the head does not have, and a provider past the last.
         let mut unknown_flag = rows.clone();
-        unknown_flag.bytes[unknown_flag.starts[2] + 16] |= 0x80;
+        let at = unknown_flag.starts[2] + 16;
+        unknown_flag.bytes.write(at..at + 1)[0] |= 0x80;
         let bytes = postcard::to_stdvec(&unknown_flag).unwrap();
         assert!(postcard::from_bytes::<Rows>(&bytes).is_err());
         let mut no_provider = rows.clone();
         // Head, the word of present fields, the request flags.
         let provider = no_provider.starts[2] + HEAD + 3;
-        assert_eq!(no_provider.bytes[provider], rows.get(2).provider as u8);
-        no_provider.bytes[provider] = Provider::ALL.len() as u8;
+        let byte = &mut no_provider.bytes.write(provider..provider + 1)[0];
+        assert_eq!(*byte, rows.get(2).provider as u8);
+        *byte = Provider::ALL.len() as u8;
         let bytes = postcard::to_stdvec(&no_provider).unwrap();
         assert!(postcard::from_bytes::<Rows>(&bytes).is_err());
     }
