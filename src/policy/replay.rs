@@ -416,6 +416,7 @@ fn cascade_move(
 struct CacheAsk {
     at: i64,
     index: usize,
+    row: CallRow,
     /// The model the policy runs the call on.
     target: u32,
     /// Uncached input tokens on the target, after the policy's changes.
@@ -448,40 +449,46 @@ fn run_caches_with(
         return Vec::new();
     }
     let matcher = input.match_input();
-    let ask = |(index, row): (usize, &CallRow)| {
-        let (at, price) = (row.timestamp_ms?, row.price?);
-        // Matching is cheap; the whole plan is only made for calls a cache sees.
-        let (_, actions) = policy.actions_for(row, &matcher)?;
-        if actions.prompt_cache.is_none() && actions.response_cache.is_none() {
-            return None;
-        }
-        let plan = plan_of(row);
-        Some(CacheAsk {
-            at,
-            index,
-            target: plan.moved.map_or(price, |m| m.target),
-            policy_input: plan.tokens.input,
-            prompt_cache: plan.prompt_cache,
-            response_cache: plan.response_cache,
-        })
+    // The calls a cache sees, as (time, index): matching is cheap, and 16 bytes a call are
+    // all that is held for every call. Block by block, so the list grows once and no
+    // parallel collect holds a second copy.
+    let seen = |index: usize| {
+        let row = rows.get(index);
+        let (at, _) = (row.timestamp_ms?, row.price?);
+        let (_, actions) = policy.actions_for(&row, &matcher)?;
+        let cached = actions.prompt_cache.is_some() || actions.response_cache.is_some();
+        cached.then_some((at, index))
     };
-    // Block by block, so the list grows once and no parallel collect holds a second copy.
-    let mut asks: Vec<CacheAsk> = Vec::new();
+    let mut order: Vec<(i64, usize)> = Vec::new();
     for block in rows.blocks(BLOCK_ROWS) {
-        let found: Vec<Option<CacheAsk>> = block
-            .into_par_iter()
-            .map(|index| ask((index, &rows.get(index))))
-            .collect();
-        asks.extend(found.into_iter().flatten());
+        let found: Vec<Option<(i64, usize)>> = block.into_par_iter().map(seen).collect();
+        order.extend(found.into_iter().flatten());
     }
-    if asks.is_empty() {
+    if order.is_empty() {
         return Vec::new();
     }
     // Calls at the same millisecond keep their input order.
-    asks.par_sort_unstable_by_key(|ask| (ask.at, ask.index));
+    order.par_sort_unstable();
+    // The plans are made a block at a time, on all cores, in time order.
+    let ask = |&(at, index): &(i64, usize)| {
+        let row = rows.get(index);
+        let plan = plan_of(&row);
+        Some(CacheAsk {
+            at,
+            index,
+            target: plan.moved.map_or(row.price?, |m| m.target),
+            policy_input: plan.tokens.input,
+            prompt_cache: plan.prompt_cache,
+            response_cache: plan.response_cache,
+            row,
+        })
+    };
     let mut caches = new_caches(rows.len());
-    for ask in asks {
-        caches.visit(ask, rows, input);
+    for block in order.chunks(BLOCK_ROWS) {
+        let asks: Vec<Option<CacheAsk>> = block.par_iter().map(ask).collect();
+        for ask in asks.into_iter().flatten() {
+            caches.visit(ask, input);
+        }
     }
     caches.marks
 }
@@ -519,8 +526,8 @@ impl Caches {
     }
 
     /// Sends the call of `ask` through the caches (calls come in time order).
-    fn visit(&mut self, ask: CacheAsk, rows: &Rows, input: &ReplayInput<'_>) {
-        let row = rows.get(ask.index);
+    fn visit(&mut self, ask: CacheAsk, input: &ReplayInput<'_>) {
+        let row = ask.row;
         let now = ask.at;
         let live = |&lapses: &i64| now <= lapses;
         self.responses.sweep(live);
