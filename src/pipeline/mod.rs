@@ -25,7 +25,7 @@ pub use accounting::{Accounting, ERROR_SAMPLES, LineError};
 pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader};
 pub use retries::{RetryStats, attempt_groups, group_retries};
 pub use row::{CallFlags, CallRow};
-pub use rows::{Renumber, Rows};
+pub use rows::{Renumber, Rows, par_filter_map};
 pub(crate) use window::TimeWindow;
 
 use crate::classify::{ClassifyRules, classify};
@@ -1135,10 +1135,9 @@ fn losers<K: std::hash::Hash + Eq + Send>(
     use std::hash::BuildHasher;
     // Keys are ids the logs wrote; a fast fixed hasher (no DoS to fear from one's own logs).
     let hasher = foldhash::fast::FixedState::default();
-    let mut keyed: Vec<(u64, usize)> = (0..rows)
-        .into_par_iter()
-        .filter_map(|index| key(index).map(|key| (hasher.hash_one(key), index)))
-        .collect();
+    let mut keyed: Vec<(u64, usize)> = par_filter_map(rows, |index| {
+        key(index).map(|key| (hasher.hash_one(key), index))
+    });
     keyed.par_sort_unstable();
     let mut dropped = vec![false; rows];
     let mut kept: Vec<(K, usize)> = Vec::new();

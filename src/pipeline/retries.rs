@@ -8,7 +8,7 @@ use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 use crate::ingest::wire_hash;
-use crate::pipeline::{CallRow, Rows};
+use crate::pipeline::{CallRow, Rows, par_filter_map};
 use crate::record::CallRecord;
 
 /// Tags whose value names the request that every attempt belongs to.
@@ -56,15 +56,12 @@ pub fn group_retries(rows: &mut Rows) {
     }
     // Sorted as (request, time, index) keys, each unique, so the order is fixed however the
     // parallel sort splits them.
-    let mut order: Vec<(u64, i64, usize, bool)> = rows
-        .par_iter()
-        .filter_map(|(index, row)| {
-            let (request, at, failed_here) = attempt(&row)?;
-            failed
-                .contains(&request)
-                .then_some((request, at, index, failed_here))
-        })
-        .collect();
+    let mut order: Vec<(u64, i64, usize, bool)> = par_filter_map(rows.len(), |index| {
+        let (request, at, failed_here) = attempt(&rows.get(index))?;
+        failed
+            .contains(&request)
+            .then_some((request, at, index, failed_here))
+    });
     order.par_sort_unstable();
     for pair in 1..order.len() {
         let (request, at, before, failed) = order[pair - 1];

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::classify::Verifiable;
 use crate::ingest::MIN_CACHEABLE_PREFIX_TOKENS;
 use crate::money::Money;
-use crate::pipeline::{CallRow, Rows, RunOutput, TimeWindow};
+use crate::pipeline::{CallRow, Rows, RunOutput, TimeWindow, par_filter_map};
 use crate::policy::file::{Actions, CacheTtl, Cascade, MatchInput, Policy, Target};
 use crate::policy::tally::{CallReplay, Tally};
 use crate::policy::{LatencyModels, PolicyOutcome, Priors, TokenizerFamily, Tokenizers};
@@ -450,8 +450,7 @@ fn run_caches_with(
     }
     let matcher = input.match_input();
     // The calls a cache sees, as (time, index): matching is cheap, and 16 bytes a call are
-    // all that is held for every call. Block by block, so the list grows once and no
-    // parallel collect holds a second copy.
+    // all that is held for every call.
     let seen = |index: usize| {
         let row = rows.get(index);
         let (at, _) = (row.timestamp_ms?, row.price?);
@@ -459,11 +458,7 @@ fn run_caches_with(
         let cached = actions.prompt_cache.is_some() || actions.response_cache.is_some();
         cached.then_some((at, index))
     };
-    let mut order: Vec<(i64, usize)> = Vec::new();
-    for block in rows.blocks(BLOCK_ROWS) {
-        let found: Vec<Option<(i64, usize)>> = block.into_par_iter().map(seen).collect();
-        order.extend(found.into_iter().flatten());
-    }
+    let mut order = par_filter_map(rows.len(), seen);
     if order.is_empty() {
         return Vec::new();
     }
