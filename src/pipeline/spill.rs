@@ -90,8 +90,9 @@ impl Spill {
         Ok(())
     }
 
-    /// The bytes of `range` (which must lie below `len`).
-    #[inline]
+    /// The bytes of `range` (which must lie below `len`). Not inlined, so that reading rows
+    /// kept on the heap stays small enough to be.
+    #[inline(never)]
     pub fn read(&self, range: Range<usize>) -> &[u8] {
         self.mark(range.start);
         self.mark(range.end.saturating_sub(1).max(range.start));
@@ -99,7 +100,7 @@ impl Spill {
     }
 
     /// The bytes of `range`, to change in place.
-    #[inline]
+    #[inline(never)]
     pub fn write(&mut self, range: Range<usize>) -> &mut [u8] {
         self.mark(range.start);
         self.mark(range.end.saturating_sub(1).max(range.start));

@@ -479,7 +479,8 @@ fn run_caches_with(
         })
     };
     let mut caches = new_caches(rows.len());
-    for block in order.chunks(BLOCK_ROWS) {
+    // Blocks of a quarter of the replay's: each ask holds a decoded row.
+    for block in order.chunks(BLOCK_ROWS / 4) {
         let asks: Vec<Option<CacheAsk>> = block.par_iter().map(ask).collect();
         for ask in asks.into_iter().flatten() {
             caches.visit(ask, input);
