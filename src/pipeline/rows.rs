@@ -1037,7 +1037,7 @@ mod tests {
 
     #[test]
     fn par_filter_map_keeps_index_order_across_blocks() {
-        let cubes = |index: usize| (index % 3 != 0).then(|| index * index * index);
+        let cubes = |index: usize| (!index.is_multiple_of(3)).then(|| index * index * index);
         for len in [0, 1, 16_383, 16_384, 50_001] {
             let sequential: Vec<usize> = (0..len).filter_map(cubes).collect();
             assert_eq!(par_filter_map(len, cubes), sequential, "{len} indices");
