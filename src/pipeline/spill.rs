@@ -28,8 +28,15 @@ use memmap2::{MmapMut, MmapOptions, UncheckedAdvice};
 /// Linux) keeps a file in folios of up to 2 MiB (on 6.18, a read of one byte maps 2 MiB).
 const WINDOW_SHIFT: u32 = 21;
 
-/// Bytes of the map that may be resident before it is given back.
+/// Bytes of the map that may be resident before it is given back, at first.
 pub const MAPPED_LIMIT: usize = 32 << 20;
+
+/// Reads a window must have had, on average, since the map was last given back for the reads
+/// to count as close together. Reads further apart than that (a pass in time order over logs
+/// whose sessions interleave, say) would fault the same windows in again and again, so the
+/// limit doubles instead: memory is then traded for time. A pass in input order reads
+/// thousands of rows a window.
+const CLOSE_READS: usize = 64;
 
 /// A shared map of `file`, `len` bytes long or more (at least 1 MiB).
 fn map(file: &File, len: usize) -> io::Result<MmapMut> {
@@ -54,6 +61,12 @@ pub struct Spill {
     windows: Vec<AtomicU64>,
     /// Windows marked in `windows`.
     mapped: AtomicUsize,
+    /// Windows that may be marked before the map is given back.
+    limit: AtomicUsize,
+    /// Reads since the map was last given back.
+    reads: AtomicUsize,
+    /// Times the map was given back.
+    given_back: AtomicUsize,
 }
 
 impl Spill {
@@ -68,6 +81,9 @@ impl Spill {
             map,
             len: bytes.len(),
             mapped: AtomicUsize::new(0),
+            limit: AtomicUsize::new(MAPPED_LIMIT >> WINDOW_SHIFT),
+            reads: AtomicUsize::new(0),
+            given_back: AtomicUsize::new(0),
         })
     }
 
@@ -94,6 +110,7 @@ impl Spill {
     /// kept on the heap stays small enough to be.
     #[inline(never)]
     pub fn read(&self, range: Range<usize>) -> &[u8] {
+        self.reads.fetch_add(1, Relaxed);
         self.mark(range.start);
         self.mark(range.end.saturating_sub(1).max(range.start));
         &self.map[..self.len][range]
@@ -102,6 +119,7 @@ impl Spill {
     /// The bytes of `range`, to change in place.
     #[inline(never)]
     pub fn write(&mut self, range: Range<usize>) -> &mut [u8] {
+        self.reads.fetch_add(1, Relaxed);
         self.mark(range.start);
         self.mark(range.end.saturating_sub(1).max(range.start));
         &mut self.map[..self.len][range]
@@ -127,8 +145,9 @@ impl Spill {
         bytes
     }
 
-    /// Notes that the window holding byte `at` is read, and gives the map back once the
-    /// windows read could hold [`MAPPED_LIMIT`] bytes.
+    /// Notes that the window holding byte `at` is read. Once the windows read reach the
+    /// limit, the map is given back if they were read closely ([`CLOSE_READS`]), and the
+    /// limit doubles if not.
     #[inline]
     fn mark(&self, at: usize) {
         let window = at >> WINDOW_SHIFT;
@@ -136,7 +155,14 @@ impl Spill {
         if word.load(Relaxed) & bit != 0 || word.fetch_or(bit, Relaxed) & bit != 0 {
             return;
         }
-        if self.mapped.fetch_add(1, Relaxed) + 1 >= MAPPED_LIMIT >> WINDOW_SHIFT {
+        let mapped = self.mapped.fetch_add(1, Relaxed) + 1;
+        let limit = self.limit.load(Relaxed);
+        if mapped < limit {
+            return;
+        }
+        if self.reads.load(Relaxed) < CLOSE_READS * mapped {
+            self.limit.store(2 * limit, Relaxed);
+        } else {
             self.give_back();
         }
     }
@@ -147,6 +173,8 @@ impl Spill {
             word.store(0, Relaxed);
         }
         self.mapped.store(0, Relaxed);
+        self.reads.store(0, Relaxed);
+        self.given_back.fetch_add(1, Relaxed);
         // SAFETY: the map is a shared map of a file, so dropping its pages loses nothing: the
         // next read of them maps the same bytes again from the page cache (or the file). A
         // thread reading the map meanwhile sees the same bytes. Failure only leaves the
@@ -205,6 +233,24 @@ mod tests {
         assert_eq!(spill.to_vec(), all);
     }
 
+    /// Reads that go round more windows than the limit, a few rows each, double the limit
+    /// instead of giving the map back at every turn.
+    #[test]
+    fn scattered_reads_raise_the_limit_instead_of_faulting_again() {
+        let windows = 3 * (MAPPED_LIMIT >> WINDOW_SHIFT);
+        let spill = Spill::create(&pattern(windows << WINDOW_SHIFT)).unwrap();
+        for round in 0..20 {
+            for window in 0..windows {
+                let at = (window << WINDOW_SHIFT) + round * 4096;
+                assert_eq!(spill.read(at..at + 1)[0], (at * 7 % 251) as u8);
+            }
+        }
+        // Doubled twice, the limit holds every window: the map was never given back.
+        assert_eq!(spill.given_back.load(Relaxed), 0);
+        assert!(spill.limit.load(Relaxed) >= windows);
+        assert!(spill.resident() > MAPPED_LIMIT);
+    }
+
     #[test]
     fn reading_everything_keeps_no_more_than_the_limit_mapped() {
         let all = pattern(4 * MAPPED_LIMIT);
@@ -224,6 +270,7 @@ mod tests {
         // Every page was read, but at no time was more than the limit (and the window being
         // read) mapped in the process.
         assert!(most > 0);
+        assert!(spill.given_back.load(Relaxed) >= 3);
         assert!(
             most <= MAPPED_LIMIT + (1 << WINDOW_SHIFT),
             "{most} bytes mapped"
