@@ -646,6 +646,29 @@ fn output_is_byte_identical_across_runs_thread_counts_and_spilling() {
     }
 }
 
+/// A temporary directory that cannot take the calls' file leaves them in memory, with a
+/// warning, and the same report.
+#[test]
+fn calls_stay_in_memory_when_no_temporary_file_can_be_made() {
+    let args = ["analyze", "--format", "json", "--spill-above", "0"];
+    let in_memory = binary()
+        .args(args)
+        .arg(fixture("logs"))
+        .env("TMPDIR", "/nonexistent/llm-audit-tmp")
+        .output()
+        .unwrap();
+    assert!(in_memory.status.success());
+    let stderr = String::from_utf8_lossy(&in_memory.stderr);
+    assert!(
+        stderr.contains("warning: cannot keep the calls in a temporary file"),
+        "{stderr}"
+    );
+    let spilled = binary().args(args).arg(fixture("logs")).output().unwrap();
+    assert!(spilled.status.success());
+    assert!(!String::from_utf8_lossy(&spilled.stderr).contains("temporary file"));
+    assert!(in_memory.stdout == spilled.stdout);
+}
+
 #[test]
 fn reads_stdin_and_compressed_files_alike() {
     let path = fixture("logs/openai/chat_and_responses.jsonl");
