@@ -777,7 +777,8 @@ impl Rows {
     /// Moves the rows back to the heap for good, after the temporary file failed.
     fn keep_on_heap(&mut self, error: &std::io::Error) {
         eprintln!(
-            "warning: cannot keep the calls in a temporary file ({error}); keeping them in memory"
+            "warning: cannot keep the calls in a temporary file in {} ({error}); keeping them in memory",
+            std::env::temp_dir().display()
         );
         self.spill_above = None;
         if let Store::File(spill) = &self.bytes {
