@@ -15,6 +15,7 @@
 //!
 //! [`MADV_DONTNEED`]: https://man7.org/linux/man-pages/man2/madvise.2.html
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io;
 use std::ops::Range;
@@ -37,6 +38,14 @@ pub const MAPPED_LIMIT: usize = 32 << 20;
 /// limit doubles instead: memory is then traded for time. A pass in input order reads
 /// thousands of rows a window.
 const CLOSE_READS: usize = 64;
+
+/// Reads a thread counts before it adds them to [`Spill::reads`].
+const READ_BATCH: usize = 256;
+
+thread_local! {
+    /// Reads of a spill by this thread not yet added to its count.
+    static READS: Cell<usize> = const { Cell::new(0) };
+}
 
 /// A shared map of `file`, `len` bytes long or more (at least 1 MiB).
 fn map(file: &File, len: usize) -> io::Result<MmapMut> {
@@ -110,7 +119,7 @@ impl Spill {
     /// kept on the heap stays small enough to be.
     #[inline(never)]
     pub fn read(&self, range: Range<usize>) -> &[u8] {
-        self.reads.fetch_add(1, Relaxed);
+        self.count_read();
         self.mark(range.start);
         self.mark(range.end.saturating_sub(1).max(range.start));
         &self.map[..self.len][range]
@@ -119,7 +128,7 @@ impl Spill {
     /// The bytes of `range`, to change in place.
     #[inline(never)]
     pub fn write(&mut self, range: Range<usize>) -> &mut [u8] {
-        self.reads.fetch_add(1, Relaxed);
+        self.count_read();
         self.mark(range.start);
         self.mark(range.end.saturating_sub(1).max(range.start));
         &mut self.map[..self.len][range]
@@ -143,6 +152,21 @@ impl Spill {
         let bytes = self.map[..self.len].to_vec();
         self.give_back();
         bytes
+    }
+
+    /// Counts a read: in the thread first, and in [`Spill::reads`] every [`READ_BATCH`] reads,
+    /// so that cores reading side by side do not contend for the count.
+    #[inline]
+    fn count_read(&self) {
+        READS.with(|reads| {
+            let count = reads.get() + 1;
+            if count < READ_BATCH {
+                reads.set(count);
+            } else {
+                reads.set(0);
+                self.reads.fetch_add(count, Relaxed);
+            }
+        });
     }
 
     /// Notes that the window holding byte `at` is read. Once the windows read reach the
