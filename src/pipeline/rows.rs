@@ -788,11 +788,7 @@ impl Rows {
 
     /// Renumbers every row's source, model, tag set and session through `renumber`.
     pub fn renumber(&mut self, renumber: impl Fn(Renumber) -> Renumber) {
-        self.renumber_from(0, renumber);
-    }
-
-    fn renumber_from(&mut self, first: usize, renumber: impl Fn(Renumber) -> Renumber) {
-        for &start in &self.starts[first..] {
+        for &start in &self.starts {
             let head = self.bytes.write(start..start + HEAD);
             let new = renumber(Renumber {
                 source: word(head, 0),

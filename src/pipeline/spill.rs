@@ -2,11 +2,14 @@
 //! ([`crate::pipeline::Rows`]), so that its memory does not grow with the calls.
 //!
 //! The file is written with ordinary writes (a full disk is an error, not a signal) and read
-//! through a shared memory map. Pages read through the map count toward the process's resident
-//! memory until they are unmapped, so the map is given back to the kernel ([`MADV_DONTNEED`])
-//! whenever the pages read since the last time could add up to [`MAPPED_LIMIT`]. The bytes stay
-//! in the kernel's page cache while memory is free, and are written to disk and dropped from it
-//! when memory is needed: reading them again is then a read from disk.
+//! through a shared memory map; the few changes made in place (attempt groups, dropped
+//! duplicates) overwrite bytes already written. Pages read through the map count toward the
+//! process's resident memory until they are unmapped, so the map is given back to the kernel
+//! ([`MADV_DONTNEED`]) whenever the pages read since the last time could add up to
+//! [`MAPPED_LIMIT`], unless those reads were spread thin: then the limit doubles, since giving
+//! the map back would only fault the same pages in again. The bytes stay in the kernel's page
+//! cache while memory is free, and are written to disk and dropped from it when memory is
+//! needed: reading them again is then a read from disk.
 //!
 //! The file is created already unlinked ([`tempfile::tempfile`]) in the temporary directory
 //! (`TMPDIR`), so no other process can open it by name and it is gone when the run ends, even
@@ -175,7 +178,9 @@ impl Spill {
     #[inline]
     fn mark(&self, at: usize) {
         let window = at >> WINDOW_SHIFT;
-        let (word, bit) = (&self.windows[window / 64], 1 << (window % 64));
+        let (Some(word), bit) = (self.windows.get(window / 64), 1 << (window % 64)) else {
+            return;
+        };
         if word.load(Relaxed) & bit != 0 || word.fetch_or(bit, Relaxed) & bit != 0 {
             return;
         }
