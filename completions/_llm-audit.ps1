@@ -40,7 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
         }
         'llm-audit;analyze' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every input as this format instead of detecting it per file')
-            [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so memory stays flat on large inputs; 0 always does')
+            [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does')
             [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)')
             [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
             [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
@@ -78,7 +78,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
         }
         'llm-audit;compare' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every input as this format instead of detecting it per file')
-            [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so memory stays flat on large inputs; 0 always does')
+            [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does')
             [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)')
             [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
             [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
@@ -172,7 +172,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
         }
         'llm-audit;classify' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every input as this format instead of detecting it per file')
-            [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so memory stays flat on large inputs; 0 always does')
+            [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does')
             [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)')
             [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
             [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
@@ -189,7 +189,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
         }
         'llm-audit;calibrate' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every input as this format instead of detecting it per file')
-            [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so memory stays flat on large inputs; 0 always does')
+            [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does')
             [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)')
             [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
             [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
@@ -236,7 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
         }
         'llm-audit;merge' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every input as this format instead of detecting it per file')
-            [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so memory stays flat on large inputs; 0 always does')
+            [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does')
             [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)')
             [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
             [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
