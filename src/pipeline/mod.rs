@@ -1097,11 +1097,11 @@ fn merge_duplicates(output: &mut RunOutput) {
 /// each call states its cost once: a message Claude Code wrote as a line per content block,
 /// however many of those lines repeat its `costUSD`.
 fn sum_stated_costs(output: &mut RunOutput) {
-    let stated: Vec<(u32, Money)> = output
-        .rows
-        .par_iter()
-        .filter_map(|(_, row)| Some((row.source, row.stated_cost?)))
-        .collect();
+    let rows = &output.rows;
+    let stated: Vec<(u32, Money)> = par_filter_map(rows.len(), |index| {
+        let row = rows.get(index);
+        Some((row.source, row.stated_cost?))
+    });
     for (source, cost) in stated {
         let summary = &mut output.sources[source as usize];
         summary.stated_cost += cost;
