@@ -1338,6 +1338,13 @@ mod tests {
         );
     }
 
+    /// The fixtures folder and every file in it.
+    fn fixture_sources() -> (std::path::PathBuf, Vec<InputSource>) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let sources = crate::ingest::discover_sources(std::slice::from_ref(&root)).unwrap();
+        (root, sources)
+    }
+
     /// Every fixture file is small: read by the workers a bundle at a time, they give the run
     /// the reader gives when it reads each file and sends its pieces (every format, documents,
     /// CSV, compressed, empty, malformed and unrecognised files, and one that is gone).
@@ -1345,8 +1352,7 @@ mod tests {
     fn small_files_read_by_the_workers_give_the_run_of_one_file_a_job() {
         let catalog = PriceCatalog::embedded().unwrap();
         let rules = ClassifyRules::default();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let mut sources = crate::ingest::discover_sources(std::slice::from_ref(&root)).unwrap();
+        let (root, mut sources) = fixture_sources();
         assert!(sources.len() > 40, "{} fixture files", sources.len());
         let gone = InputSource::File(std::path::PathBuf::from("/nonexistent/gone.jsonl"));
         sources.insert(sources.len() / 2, gone);
@@ -1379,8 +1385,7 @@ mod tests {
     fn calls_kept_in_a_file_are_the_calls_kept_in_memory() {
         let catalog = PriceCatalog::embedded().unwrap();
         let rules = ClassifyRules::default();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let sources = crate::ingest::discover_sources(std::slice::from_ref(&root)).unwrap();
+        let (_, sources) = fixture_sources();
         let context = RowContext::plain(&catalog, &rules);
         let in_memory = run(&sources, context, RunOptions::default());
         assert!(!in_memory.rows.spilled());
