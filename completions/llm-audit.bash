@@ -184,7 +184,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__analyze)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --shard --emit-partial --help --version"
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --shard --emit-partial --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -195,6 +195,10 @@ _llm__audit() {
                     return 0
                     ;;
                 --spill-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-mib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -306,7 +310,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__calibrate)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --rules --pricing --pricing-litellm --labels --threshold --output --help --version"
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --labels --threshold --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -317,6 +321,10 @@ _llm__audit() {
                     return 0
                     ;;
                 --spill-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-mib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -356,7 +364,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__classify)
-            opts="-q -h -V --input-format --no-progress --no-dedupe --spill-above --rules --pricing --pricing-litellm --format --calls-csv --help --version"
+            opts="-q -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --calls-csv --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,6 +375,10 @@ _llm__audit() {
                     return 0
                     ;;
                 --spill-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-mib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -398,7 +410,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__compare)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --policy --risk-calibration --help --version"
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --policy --risk-calibration --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,6 +421,10 @@ _llm__audit() {
                     return 0
                     ;;
                 --spill-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-mib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -788,7 +804,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__merge)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --help --version"
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --group-by --since --until --timezone --model --provider --tag --breakdown-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,6 +815,10 @@ _llm__audit() {
                     return 0
                     ;;
                 --spill-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-mib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;analyze'= {
             cand --input-format 'Read every input as this format instead of detecting it per file'
             cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
+            cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
             cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
             cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
@@ -74,6 +75,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;compare'= {
             cand --input-format 'Read every input as this format instead of detecting it per file'
             cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
+            cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
             cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
             cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
@@ -158,6 +160,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;classify'= {
             cand --input-format 'Read every input as this format instead of detecting it per file'
             cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
+            cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
             cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
             cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
@@ -174,6 +177,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;calibrate'= {
             cand --input-format 'Read every input as this format instead of detecting it per file'
             cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
+            cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
             cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
             cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
@@ -215,6 +219,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;merge'= {
             cand --input-format 'Read every input as this format instead of detecting it per file'
             cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
+            cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
             cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
             cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'

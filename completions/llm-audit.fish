@@ -61,6 +61,7 @@ gcp-billing\t'Google Cloud billing export (BigQuery table as CSV or JSONL)'
 azure-cost\t'Azure Cost Management cost and usage details export, CSV'
 openrouter\t'OpenRouter activity export, CSV'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l max-line-mib -d 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine\'s memory (a JSON document may take 1 GiB or this)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
@@ -118,6 +119,7 @@ gcp-billing\t'Google Cloud billing export (BigQuery table as CSV or JSONL)'
 azure-cost\t'Azure Cost Management cost and usage details export, CSV'
 openrouter\t'OpenRouter activity export, CSV'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l max-line-mib -d 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine\'s memory (a JSON document may take 1 GiB or this)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
@@ -198,6 +200,7 @@ gcp-billing\t'Google Cloud billing export (BigQuery table as CSV or JSONL)'
 azure-cost\t'Azure Cost Management cost and usage details export, CSV'
 openrouter\t'OpenRouter activity export, CSV'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l max-line-mib -d 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine\'s memory (a JSON document may take 1 GiB or this)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
@@ -233,6 +236,7 @@ gcp-billing\t'Google Cloud billing export (BigQuery table as CSV or JSONL)'
 azure-cost\t'Azure Cost Management cost and usage details export, CSV'
 openrouter\t'OpenRouter activity export, CSV'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand calibrate" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand calibrate" -l max-line-mib -d 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine\'s memory (a JSON document may take 1 GiB or this)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand calibrate" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand calibrate" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand calibrate" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F
@@ -278,6 +282,7 @@ gcp-billing\t'Google Cloud billing export (BigQuery table as CSV or JSONL)'
 azure-cost\t'Azure Cost Management cost and usage details export, CSV'
 openrouter\t'OpenRouter activity export, CSV'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l max-line-mib -d 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine\'s memory (a JSON document may take 1 GiB or this)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l pricing-litellm -d 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files' -r -F

@@ -12,6 +12,8 @@
 //! and mix give byte-identical output. `--stats FILE` writes what llm-audit should count in
 //! the output (records, calls, skips, tokens) as JSON.
 
+#![allow(clippy::disallowed_macros, clippy::disallowed_methods)] // Not a report: prints its own text.
+
 #[path = "genlogs/mod.rs"]
 mod genlogs;
 

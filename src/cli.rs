@@ -97,6 +97,11 @@ pub struct ReadArgs {
     #[arg(long, value_name = "MIB", default_value_t = 32)]
     pub spill_above: usize,
 
+    /// The longest line read, in MiB: a longer line is counted as an error and skipped, so one
+    /// hostile line cannot take the machine's memory (a JSON document may take 1 GiB or this).
+    #[arg(long, value_name = "MIB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_line_mib: u64,
+
     /// Classification rules (TOML): calls matching a rule's tags, model or sizes get the task,
     /// tier or verifiability it sets, overriding the classifier (see the README).
     #[arg(long, value_name = "FILE")]

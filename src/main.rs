@@ -20,7 +20,7 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            llm_audit::diag!("error: {err:#}");
             ExitCode::from(ExitStatus::Error as u8)
         }
     }

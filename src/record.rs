@@ -328,6 +328,35 @@ pub struct CallRecord {
     pub dedupe_key: Option<u64>,
 }
 
+impl CallRecord {
+    /// Checks every number the log gave against its range ([`crate::limits`]); the first one
+    /// out of range names its field.
+    pub fn check_numbers(&self) -> Result<(), String> {
+        use crate::limits;
+        let t = &self.tokens;
+        for (field, tokens) in [
+            ("input tokens", t.input),
+            ("cache read tokens", t.cache_read),
+            ("cache write tokens (5m)", t.cache_write_5m),
+            ("cache write tokens (1h)", t.cache_write_1h),
+            ("output tokens", t.output),
+            ("reasoning tokens", t.reasoning),
+        ] {
+            limits::call_tokens(field, tokens)?;
+        }
+        if let Some(ms) = self.latency_ms {
+            limits::latency("latency", ms)?;
+        }
+        if let Some(ms) = self.time_to_first_token_ms {
+            limits::latency("time to first token", ms)?;
+        }
+        if let Some(usd) = self.stated_cost_usd {
+            limits::non_negative("stated cost", usd, limits::CALL_COST_MAX)?;
+        }
+        Ok(())
+    }
+}
+
 /// One line of a billing export: usage and/or billed cost of a model over a period. Buckets are
 /// aggregates, kept apart from per-call records and never counted as calls.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -356,6 +385,31 @@ pub struct UsageBucket {
     pub project: Option<String>,
     /// The export's own name for the line (SKU, usage type, line item, token type).
     pub line_item: Option<String>,
+}
+
+impl UsageBucket {
+    /// Checks every number the export gave against its range ([`crate::limits`]).
+    pub fn check_numbers(&self) -> Result<(), String> {
+        use crate::limits;
+        let t = &self.tokens;
+        for (field, tokens) in [
+            ("input tokens", t.input),
+            ("cache read tokens", t.cache_read),
+            ("cache write tokens (5m)", t.cache_write_5m),
+            ("cache write tokens (1h)", t.cache_write_1h),
+            ("output tokens", t.output),
+            ("reasoning tokens", t.reasoning),
+        ] {
+            limits::billed_tokens(field, tokens)?;
+        }
+        if let Some(requests) = self.requests {
+            limits::billed_tokens("requests", requests)?;
+        }
+        if let Some(billed) = self.billed {
+            limits::signed("billed amount", billed.usd(), limits::BILLED_MAX)?;
+        }
+        Ok(())
+    }
 }
 
 /// Roughly four characters per token for English text and code (OpenAI's published rule of thumb).

@@ -2,6 +2,8 @@
 //! `s3://` URLs from a local S3-compatible server (`s3s-fs`, an S3 API over a directory) that
 //! each test starts on 127.0.0.1, and its report must equal the one for the same files on disk.
 
+#![allow(clippy::disallowed_macros, clippy::disallowed_methods)] // Not a report: prints its own text.
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output};

@@ -2,6 +2,8 @@
 //! print the bytes a single `analyze` over all the inputs prints, whatever the shard count and
 //! the order the partials are given in.
 
+#![allow(clippy::disallowed_macros, clippy::disallowed_methods)] // Not a report: prints its own text.
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -10,7 +10,6 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -98,8 +97,7 @@ pub struct ClassifyRules {
 impl ClassifyRules {
     /// Reads and compiles a rules file; errors name the file, and the line for syntax errors.
     pub fn from_file(path: &Path) -> anyhow::Result<ClassifyRules> {
-        let text =
-            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = crate::ingest::read_input_text(path)?;
         ClassifyRules::from_toml(&text).with_context(|| format!("rules file {}", path.display()))
     }
 

@@ -13,6 +13,7 @@ use crate::classify::ClassifyRules;
 use crate::cli::{AnalyzeArgs, CallsArgs, InputArgs, PolicyArgs, ReadArgs, ReportArgs};
 use crate::commands::ExitStatus;
 use crate::commands::pricing::load_catalog;
+use crate::escape::TerminalWriter;
 use crate::export::{
     AnalysisFormat, BaselineDiff, CallsCsvWriter, Exporter, LatencyReport, PreviousReport, Report,
     TableExporter, latency_reports, write_breakdowns, write_calls_parquet,
@@ -41,12 +42,36 @@ pub struct InputSettings {
     pub tag_keys: Vec<String>,
     /// Per catalog entry: count its calls' prompt tokens with the real tokenizers.
     pub count_text_tokens: Vec<bool>,
+    /// The inputs named on the command line, as reports name them: one that cannot be read
+    /// fails the run (exit 2); a file found in a folder that cannot be read is an error.
+    pub named: Vec<String>,
 }
 
 impl InputSettings {
     pub fn from_args(args: InputArgs) -> anyhow::Result<InputSettings> {
         let sources = discover_sources(&args.paths)?;
-        InputSettings::new(sources, args.read)
+        let mut settings = InputSettings::new(sources, args.read)?;
+        settings.named = args
+            .paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        Ok(settings)
+    }
+
+    /// Says on stderr which inputs named on the command line could not be read, and turns
+    /// `status` into an error if any could not.
+    pub fn check_named_inputs(&self, report: &Report, status: ExitStatus) -> ExitStatus {
+        let mut failed = false;
+        for input in &report.inputs {
+            if let Some(reason) = &input.read_error
+                && self.named.contains(&input.path)
+            {
+                crate::diag!("error: {}: {reason}", input.path);
+                failed = true;
+            }
+        }
+        if failed { ExitStatus::Error } else { status }
     }
 
     /// Settings for reading `sources` (none for `merge`, which reads partials).
@@ -66,9 +91,11 @@ impl InputSettings {
                 progress,
                 keep_duplicates: args.no_dedupe,
                 spill_above: Some(args.spill_above.saturating_mul(1 << 20)),
+                max_line_bytes: Some((args.max_line_mib as usize) << 20),
             },
             tag_keys: Vec::new(),
             count_text_tokens: Vec::new(),
+            named: Vec::new(),
         })
     }
 
@@ -115,6 +142,7 @@ impl InputSettings {
         let file = if path.as_os_str() == "-" {
             None
         } else {
+            crate::ingest::refuse_input(path)?;
             Some(File::create(path).with_context(|| format!("creating {}", path.display()))?)
         };
         let takes = |index: u32| shard.is_none_or(|shard| shard.takes(index));
@@ -125,6 +153,8 @@ impl InputSettings {
         let settings = self.partial_settings();
         let (out, name): (Box<dyn Write>, String) = match file {
             Some(file) => (Box::new(file), path.display().to_string()),
+            // A partial is binary, for `merge`: no terminal is meant to show it.
+            #[allow(clippy::disallowed_methods)]
             None => (
                 Box::new(std::io::stdout().lock()),
                 "the partial to stdout".into(),
@@ -158,6 +188,7 @@ impl InputSettings {
 pub fn create_output(path: Option<PathBuf>) -> anyhow::Result<Option<(PathBuf, BufWriter<File>)>> {
     match path {
         Some(path) => {
+            crate::ingest::refuse_input(&path)?;
             let file =
                 File::create(&path).with_context(|| format!("creating {}", path.display()))?;
             Ok(Some((path, BufWriter::new(file))))
@@ -424,14 +455,19 @@ impl ReportSettings {
             AnalysisFormat::Table => table(report, unicode, out),
             other => other.exporter(unicode).write(report, out),
         };
+        let human = format == AnalysisFormat::Table;
         match &mut self.output {
+            Output::File(path, writer) if human => {
+                let mut out = TerminalWriter::new(&mut *writer);
+                write(&mut out, false)
+                    .and_then(|()| out.flush())
+                    .with_context(|| format!("writing {}", path.display()))?
+            }
             Output::File(path, writer) => write(&mut *writer, false)
                 .and_then(|()| writer.flush())
                 .with_context(|| format!("writing {}", path.display()))?,
             Output::Stdout => {
-                let stdout = std::io::stdout();
-                let unicode = stdout.is_terminal();
-                let mut out = BufWriter::new(stdout.lock());
+                let (unicode, mut out) = crate::escape::report_stdout(human);
                 write(&mut out, unicode)
                     .and_then(|()| out.flush())
                     .context("writing the report")?;
@@ -439,7 +475,7 @@ impl ReportSettings {
         }
         let mut status = ExitStatus::Success;
         for gate in report.gates.iter().filter(|g| g.tripped) {
-            eprintln!("gate tripped: --{}: {}", gate.gate, gate.message);
+            crate::diag!("gate tripped: --{}: {}", gate.gate, gate.message);
             status = ExitStatus::GateTripped;
         }
         Ok(status)
@@ -470,6 +506,9 @@ impl AnalyzeSettings {
     ) -> anyhow::Result<AnalyzeSettings> {
         let policy = PolicySettings::from_args(policy, &mut input)?;
         let report = ReportSettings::from_args(report, &mut input)?;
+        if let Some(path) = &calls.calls_parquet {
+            crate::ingest::refuse_input(path)?;
+        }
         Ok(AnalyzeSettings {
             input,
             policy,
@@ -520,9 +559,10 @@ pub fn analyze_run(settings: &AnalyzeSettings, run: RunOutput) -> Analysis {
 /// total, never counted as $0.
 pub fn warn_unpriced(report: &Report) {
     for model in &report.unpriced_models {
-        eprintln!(
+        crate::diag!(
             "warning: model `{}` is not in the price catalog: {} calls left unpriced",
-            model.key, model.calls
+            model.key,
+            model.calls
         );
     }
 }
@@ -535,7 +575,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     let analysis = analyze(&settings);
-    write_outputs(&mut settings, analysis)
+    let report = analysis.report.clone();
+    let status = write_outputs(&mut settings, analysis)?;
+    Ok(settings.input.check_named_inputs(&report, status))
 }
 
 /// Writes the per-call files and the report of a finished analysis; returns the exit status.

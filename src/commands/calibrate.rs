@@ -31,13 +31,15 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitStatus> {
             .write_all(text.as_bytes())
             .and_then(|()| writer.flush())
             .with_context(|| format!("writing {}", path.display()))?,
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .context("writing the calibration")?,
+        None => {
+            let (_, mut out) = crate::escape::report_stdout(false);
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .context("writing the calibration")?
+        }
     }
     let degraded: u64 = file.cells.iter().map(|c| c.degraded).sum();
-    eprintln!(
+    crate::diag!(
         "calibrate: {} labels, {} matched a logged call, {degraded} degraded, in {} cells",
         file.labels,
         file.matched,
@@ -98,7 +100,7 @@ pub fn calibrate(
         );
     }
     if !unmatched.is_empty() {
-        eprintln!(
+        crate::diag!(
             "warning: {} labels match no logged call: {}{}",
             unmatched.len(),
             unmatched[..unmatched.len().min(SHOWN_UNMATCHED)].join(", "),

@@ -1,6 +1,6 @@
 //! `llm-audit classify`: the distribution of calls over task types and tiers.
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Context;
 
@@ -18,9 +18,8 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitStatus> {
             .and_then(|()| writer.flush())
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    let stdout = std::io::stdout();
-    let unicode = stdout.is_terminal();
-    let mut out = BufWriter::new(stdout.lock());
+    let (unicode, mut out) =
+        crate::escape::report_stdout(args.format == crate::export::ReportFormat::Table);
     ClassDistribution::of(&run).write(args.format, unicode, &mut out)?;
     out.flush().context("writing the distribution")?;
     Ok(ExitStatus::Success)

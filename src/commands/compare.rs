@@ -12,7 +12,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitStatus> {
     let mut report = policy.analyze(&input, &settings.view).report;
     settings.complete(&mut report);
     warn_unpriced(&report);
-    settings.write(&report, |report, unicode, out| {
+    let status = settings.write(&report, |report, unicode, out| {
         write_comparison(report, unicode, out)
-    })
+    })?;
+    Ok(input.check_named_inputs(&report, status))
 }

@@ -51,7 +51,11 @@ fn write_all(dir: &Path) -> anyhow::Result<()> {
 pub fn run(args: CompletionsArgs) -> anyhow::Result<ExitStatus> {
     match (args.shell, args.dir) {
         (_, Some(dir)) => write_all(&dir)?,
-        (Some(shell), None) => std::io::stdout().write_all(&script(shell))?,
+        (Some(shell), None) => {
+            let (_, mut out) = crate::escape::report_stdout(false);
+            out.write_all(&script(shell))?;
+            out.flush()?;
+        }
         (None, None) => anyhow::bail!("name a shell or --dir"),
     }
     Ok(ExitStatus::Success)

@@ -12,6 +12,10 @@ use crate::pipeline::Assembler;
 use crate::pipeline::partial::{Partial, merge_partials};
 
 pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
+    // Before any output is created: none may be written over a partial.
+    for path in &args.partials {
+        crate::ingest::note_input(path);
+    }
     let input = InputSettings::new(Vec::new(), args.read)?;
     let mut settings = AnalyzeSettings::with_input(input, args.policy, args.report, args.calls)?;
     let mut partials = Vec::with_capacity(args.partials.len());

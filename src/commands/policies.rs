@@ -1,6 +1,6 @@
 //! `llm-audit policies`: the built-in routing policies, and a validator for policy files.
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::{Context, bail};
 use serde::Serialize;
@@ -30,12 +30,17 @@ struct RuleListing {
 
 pub fn run(command: PoliciesCommand) -> anyhow::Result<ExitStatus> {
     let catalog = load_catalog(&command.pricing)?;
-    let stdout = std::io::stdout();
-    let unicode = stdout.is_terminal();
-    let mut out = BufWriter::new(stdout.lock());
-    match command.action.unwrap_or(PoliciesAction::List {
+    let action = command.action.unwrap_or(PoliciesAction::List {
         format: ReportFormat::Table,
-    }) {
+    });
+    let human = matches!(
+        action,
+        PoliciesAction::List {
+            format: ReportFormat::Table
+        }
+    );
+    let (unicode, mut out) = crate::escape::report_stdout(human);
+    match action {
         PoliciesAction::List { format } => list(&catalog, format, unicode, &mut out)?,
         PoliciesAction::Show { name } => {
             let Some(text) = builtin_text(&name) else {
@@ -86,7 +91,7 @@ fn list(
     }
     match format {
         ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &listings)?;
+            crate::escape::write_json(&mut *out, &listings)?;
             writeln!(out)?;
         }
         _ => {

@@ -1,7 +1,7 @@
 //! `llm-audit pricing list|show|check`, and the catalog every pricing command loads: the
 //! embedded one with the user's override files laid over it.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -19,7 +19,7 @@ pub fn load_catalog(args: &PricingArgs) -> anyhow::Result<PriceCatalog> {
         let name = path.display().to_string();
         let import = import_litellm(&read(path)?, &name)
             .with_context(|| format!("importing LiteLLM prices from {name}"))?;
-        eprintln!(
+        crate::diag!(
             "note: {name}: {} LiteLLM entries imported, {} left out (not text models, makers \
              llm-audit has no name for, or invalid prices)",
             import.imported,
@@ -41,14 +41,18 @@ pub fn load_catalog(args: &PricingArgs) -> anyhow::Result<PriceCatalog> {
 }
 
 fn read(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    crate::ingest::read_input_text(path)
 }
 
 pub fn run(command: PricingCommand) -> anyhow::Result<ExitStatus> {
     let catalog = load_catalog(&command.pricing)?;
-    let stdout = std::io::stdout();
-    let unicode = stdout.is_terminal();
-    let mut out = stdout.lock();
+    let human = match &command.action {
+        PricingAction::List { format, .. } | PricingAction::Show { format, .. } => {
+            *format == crate::export::ReportFormat::Table
+        }
+        _ => true,
+    };
+    let (unicode, mut out) = crate::escape::report_stdout(human);
     match command.action {
         PricingAction::List { provider, format } => {
             let views = current_prices(&catalog, provider.as_deref());
@@ -90,7 +94,7 @@ pub fn run(command: PricingCommand) -> anyhow::Result<ExitStatus> {
                     writeln!(out, "{}: {}", problem.model, problem.problem)?;
                 }
                 out.flush()?;
-                eprintln!(
+                crate::diag!(
                     "error: {} problems in catalog {}",
                     problems.len(),
                     catalog.version

@@ -1,6 +1,6 @@
 //! `llm-audit reconcile`: traces against billing exports.
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 
 use anyhow::Context;
 
@@ -28,6 +28,7 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<ExitStatus> {
             progress,
             keep_duplicates: args.no_dedupe,
             spill_above: None,
+            ..RunOptions::default()
         },
     );
     let bill_run = run_pipeline(
@@ -38,16 +39,17 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<ExitStatus> {
             progress,
             keep_duplicates: true,
             spill_above: None,
+            ..RunOptions::default()
         },
     );
     if !trace_run.buckets.is_empty() {
-        eprintln!(
+        crate::diag!(
             "warning: {} billing lines among the traces are left out; pass billing exports with --billing",
             trace_run.buckets.len()
         );
     }
     if !bill_run.rows.is_empty() {
-        eprintln!(
+        crate::diag!(
             "warning: {} calls among the billing exports are left out; pass traces before --billing",
             bill_run.rows.len()
         );
@@ -59,9 +61,8 @@ pub fn run(args: ReconcileArgs) -> anyhow::Result<ExitStatus> {
         &catalog,
     );
     let report = ReconcileReport::build(&trace_run, &bill_run, &result);
-    let stdout = std::io::stdout();
-    let unicode = stdout.is_terminal();
-    let mut out = BufWriter::new(stdout.lock());
+    let (unicode, mut out) =
+        crate::escape::report_stdout(args.format == crate::export::ReportFormat::Table);
     write_reconcile(&report, args.format, unicode, &mut out)
         .and_then(|()| out.flush())
         .context("writing the report")?;

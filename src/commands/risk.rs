@@ -1,6 +1,6 @@
 //! `llm-audit risk priors`: the quality-risk priors and their sources.
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Context;
 
@@ -13,9 +13,8 @@ pub fn run(command: RiskCommand) -> anyhow::Result<ExitStatus> {
     match command.action {
         RiskAction::Priors { format } => {
             let priors = RiskPriors::embedded().map_err(anyhow::Error::msg)?;
-            let stdout = std::io::stdout();
-            let unicode = stdout.is_terminal();
-            let mut out = BufWriter::new(stdout.lock());
+            let (unicode, mut out) =
+                crate::escape::report_stdout(format == crate::export::ReportFormat::Table);
             write_risk_priors(&priors, format, unicode, &mut out)?;
             out.flush().context("writing the priors")?;
             Ok(ExitStatus::Success)

@@ -41,7 +41,7 @@ pub fn breakdowns(report: &Report) -> Vec<(&str, &[GroupReport])> {
 
 /// Writes the breakdowns as CSV.
 pub fn write_breakdowns(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = crate::escape::CsvWriter::new(out);
     writer.write_record(HEADER)?;
     for (by, groups) in breakdowns(report) {
         for group in groups {

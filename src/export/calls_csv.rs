@@ -229,13 +229,13 @@ impl CallsCsvWriter {
             catalog,
             rules,
         };
-        let mut writer = csv::Writer::from_writer(out);
+        let mut writer = crate::escape::CsvWriter::new(out);
         writer.write_record(CALL_COLUMNS.iter().map(|column| column.name))?;
         for (index, row) in run.rows.iter().enumerate() {
             for column in &CALL_COLUMNS {
-                writer.write_field(column.csv_cell(&ctx, index, &row).as_bytes())?;
+                writer.write_field(&column.csv_cell(&ctx, index, &row))?;
             }
-            writer.write_record(None::<&[u8]>)?;
+            writer.end_record()?;
         }
         writer.flush()
     }

@@ -114,11 +114,11 @@ impl ClassDistribution {
         ];
         match format {
             ReportFormat::Json => {
-                serde_json::to_writer_pretty(&mut *out, self)?;
+                crate::escape::write_json(&mut *out, self)?;
                 writeln!(out)?;
             }
             ReportFormat::Csv => {
-                let mut writer = csv::Writer::from_writer(out);
+                let mut writer = crate::escape::CsvWriter::new(out);
                 writer.write_record([
                     "task",
                     "tier",

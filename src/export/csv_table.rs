@@ -29,7 +29,7 @@ const HEADER: [&str; 18] = [
 
 impl Exporter for CsvExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let mut writer = csv::Writer::from_writer(out);
+        let mut writer = crate::escape::CsvWriter::new(out);
         writer.write_record(HEADER)?;
         for policy in &report.policies {
             writer.write_record([

@@ -37,8 +37,7 @@ pub struct PreviousGroup {
 impl PreviousReport {
     /// Reads a report written by `analyze --format json`.
     pub fn read(path: &Path) -> anyhow::Result<PreviousReport> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading the baseline report {}", path.display()))?;
+        let text = crate::ingest::read_input_text(path).context("reading the baseline report")?;
         serde_json::from_str(&text).with_context(|| {
             format!(
                 "{}: not an llm-audit JSON report (write one with `analyze --format json`)",

@@ -8,7 +8,7 @@ pub struct JsonExporter;
 
 impl Exporter for JsonExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, report)?;
+        crate::escape::write_json(&mut *out, report)?;
         out.write_all(b"\n")
     }
 }

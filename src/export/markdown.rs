@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use crate::escape::markdown_text;
 use crate::export::terminal::{count, usd};
 use crate::export::{Exporter, GroupReport, Report};
 
@@ -12,13 +13,10 @@ const TOP: usize = 10;
 
 pub struct MarkdownExporter;
 
-/// A table cell: pipes and angle brackets from log data cannot break the table or inject HTML.
+/// Text from a log in a cell or a sentence: it cannot break the table, link, load an image or
+/// inject HTML ([`markdown_text`]).
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('\n', " ")
+    markdown_text(text)
 }
 
 fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
@@ -87,7 +85,7 @@ impl Exporter for MarkdownExporter {
             let names: Vec<String> = report
                 .unpriced_models
                 .iter()
-                .map(|m| format!("`{}` ({})", cell(&m.key), count(m.calls)))
+                .map(|m| format!("{} ({})", cell(&m.key), count(m.calls)))
                 .collect();
             writeln!(
                 out,
@@ -166,7 +164,7 @@ impl Exporter for MarkdownExporter {
                         .sample_call_ids
                         .iter()
                         .take(3)
-                        .map(|id| format!("`{}`", cell(id)))
+                        .map(|id| cell(id))
                         .collect();
                     vec![
                         match &f.subject {
@@ -218,7 +216,7 @@ impl Exporter for MarkdownExporter {
             ] {
                 if !models.is_empty() {
                     let names: Vec<String> =
-                        models.iter().map(|m| format!("`{}`", cell(m))).collect();
+                        models.iter().map(|m| cell(m)).collect();
                     writeln!(out, "{label}: {}.\n", names.join(", "))?;
                 }
             }

@@ -62,6 +62,7 @@ pub fn write_calls_parquet(
 
 /// Writes the file at `path` in row groups of `rows_per_group` calls.
 fn write_file(ctx: &CallContext<'_>, path: &Path, rows_per_group: usize) -> anyhow::Result<()> {
+    crate::ingest::refuse_input(path)?;
     let file =
         File::create(path).with_context(|| format!("creating Parquet file {}", path.display()))?;
     let mut out = BufWriter::new(file);
@@ -316,7 +317,7 @@ mod tests {
             text.push_str(&format!("{name}: {dtype:?}\n"));
         }
         text.push('\n');
-        let mut writer = csv::Writer::from_writer(Vec::new());
+        let mut writer = crate::escape::CsvWriter::new(Vec::new());
         writer
             .write_record(frame.get_column_names().iter().map(|n| n.as_str()))
             .expect("header");

@@ -206,11 +206,11 @@ pub fn write_price_list(
     };
     match format {
         ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, views)?;
+            crate::escape::write_json(&mut *out, views)?;
             writeln!(out)?;
         }
         ReportFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
+            let mut writer = crate::escape::CsvWriter::new(out);
             writer.write_record(header)?;
             for view in views {
                 writer.write_record(row(view))?;
@@ -241,7 +241,7 @@ pub fn write_model_detail(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     if format != ReportFormat::Table {
-        serde_json::to_writer_pretty(&mut *out, periods)?;
+        crate::escape::write_json(&mut *out, periods)?;
         writeln!(out)?;
         return Ok(());
     }

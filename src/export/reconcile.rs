@@ -199,7 +199,7 @@ pub fn write_reconcile(
 ) -> io::Result<()> {
     match format {
         ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
+            crate::escape::write_json(&mut *out, report)?;
             out.write_all(b"\n")
         }
         ReportFormat::Csv => write_csv(report, out),
@@ -208,7 +208,7 @@ pub fn write_reconcile(
 }
 
 fn write_csv(report: &ReconcileReport, out: &mut dyn Write) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = crate::escape::CsvWriter::new(out);
     writer.write_record([
         "provider",
         "model",

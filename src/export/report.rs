@@ -361,6 +361,9 @@ pub struct InputReport {
     pub stated_cost_usd: Option<f64>,
     /// Calls counted for this file that stated a cost.
     pub stated_cost_calls: u64,
+    /// Why the file could not be read to its end (`null` when it was): its records up to there
+    /// are counted.
+    pub read_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -492,6 +495,11 @@ pub fn inputs_of(run: &RunOutput) -> Vec<InputReport> {
             errors: source.accounting.errors,
             stated_cost_usd: (source.stated_cost_calls > 0).then(|| source.stated_cost.usd()),
             stated_cost_calls: source.stated_cost_calls,
+            read_error: source
+                .accounting
+                .read_failures
+                .first()
+                .map(|failure| failure.message.clone()),
         })
         .collect()
 }

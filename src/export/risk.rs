@@ -124,11 +124,11 @@ pub fn write_risk_priors(
                 rule: RULE,
                 rows,
             };
-            serde_json::to_writer_pretty(&mut *out, &view)?;
+            crate::escape::write_json(&mut *out, &view)?;
             writeln!(out)?;
         }
         ReportFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
+            let mut writer = crate::escape::CsvWriter::new(out);
             writer.write_record([
                 "kind", "name", "value", "low", "high", "evidence", "sources",
             ])?;

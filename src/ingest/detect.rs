@@ -32,6 +32,9 @@ pub fn sniff_container(head: &[u8]) -> Container {
     };
     let rest = &head[start..];
     match rest[0] {
+        // An array that fills its first line, with more JSON lines after it, is a stray line
+        // of a JSON Lines file (counted as an error), not a document.
+        b'[' if stands_alone_with_more_lines(rest) => Container::JsonLines,
         b'[' => Container::JsonDocument,
         b'{' => {
             let first = rest.split(|&b| b == b'\n').next().unwrap_or_default();
@@ -48,6 +51,17 @@ pub fn sniff_container(head: &[u8]) -> Container {
         }
         _ => Container::Csv,
     }
+}
+
+/// Whether the first line of `text` is a whole JSON value and another whole JSON value starts
+/// a later line.
+fn stands_alone_with_more_lines(text: &[u8]) -> bool {
+    let mut lines = text
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .filter(|line| !line.is_empty());
+    let whole = |line: &[u8]| serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok();
+    lines.next().is_some_and(whole) && lines.take(SNIFF_LINES).any(whole)
 }
 
 /// Names the format of a JSON Lines file from its first bytes, or `None` when no adapter
@@ -190,6 +204,17 @@ mod tests {
             Container::JsonDocument
         );
         assert_eq!(sniff_container(b"[{\"a\":1}]"), Container::JsonDocument);
+        assert_eq!(sniff_container(b"[{\"a\":1}]\n"), Container::JsonDocument);
+        assert_eq!(
+            sniff_container(b"[\n  {\"a\": 1},\n  {\"a\": 2}\n]\n"),
+            Container::JsonDocument
+        );
+        // A stray array on the first line of a JSON Lines file does not make it a document.
+        assert_eq!(
+            sniff_container(b"[[1,2]]\n{\"a\":1}\n{\"a\":2}\n"),
+            Container::JsonLines
+        );
+        assert_eq!(sniff_container(b"[]\n\n{\"a\":1}\n"), Container::JsonLines);
         assert_eq!(sniff_container(b"a,b,c\n1,2,3\n"), Container::Csv);
         assert_eq!(sniff_container(b"\xef\xbb\xbf \n\t"), Container::Empty);
         // A truncated first record is still JSON Lines: it is reported as a line error.

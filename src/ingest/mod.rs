@@ -12,6 +12,7 @@ mod detect;
 mod gemini;
 mod gemini_cli;
 mod helicone;
+mod inputs;
 mod langfuse;
 mod langsmith;
 mod litellm;
@@ -19,6 +20,7 @@ mod openai;
 mod openai_batch;
 mod openinference;
 mod otel;
+mod redact;
 mod remote;
 mod source;
 #[cfg(test)]
@@ -31,6 +33,8 @@ pub use csv_row::{CsvHeaders, CsvRow};
 pub use detect::{
     Container, detect_csv, detect_document, detect_format, detect_value, sniff_container,
 };
+pub use inputs::{note_input, read_input_text, refuse_input};
+pub use redact::redact_values;
 pub use remote::{RemoteObject, RemoteReader, is_object_url};
 pub use source::{InputSource, SourceError, discover_sources, open_source};
 

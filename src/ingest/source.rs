@@ -6,8 +6,6 @@ use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use flate2::read::MultiGzDecoder;
-
 use super::remote::{self, RemoteObject};
 
 /// Where one stream of lines comes from.
@@ -17,6 +15,12 @@ pub enum InputSource {
     Stdin,
     /// An object in a bucket, named by its URL.
     Object(RemoteObject),
+    /// A path a folder walk met but cannot read (a dangling symlink, a symlink loop, a folder
+    /// without permission): it is counted as an error with its reason, and the walk goes on.
+    Unreadable {
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 impl InputSource {
@@ -26,6 +30,7 @@ impl InputSource {
             InputSource::File(path) => path.display().to_string(),
             InputSource::Stdin => "-".to_string(),
             InputSource::Object(object) => object.url.clone(),
+            InputSource::Unreadable { path, .. } => path.display().to_string(),
         }
     }
 
@@ -36,6 +41,7 @@ impl InputSource {
             InputSource::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
             InputSource::Stdin => 0,
             InputSource::Object(object) => object.size,
+            InputSource::Unreadable { .. } => 0,
         }
     }
 }
@@ -58,10 +64,12 @@ pub enum SourceError {
 /// File names read when walking a directory or listing a prefix: JSON Lines, JSON and CSV,
 /// possibly compressed.
 pub(super) fn is_log_file(path: &Path) -> bool {
+    // A name that is not UTF-8 is still read: only its extension matters here.
     let name = path
         .file_name()
-        .and_then(|n| n.to_str())
+        .map(|n| n.to_string_lossy())
         .unwrap_or_default();
+    let name = name.as_ref();
     let name = name
         .strip_suffix(".gz")
         .or_else(|| name.strip_suffix(".zst"))
@@ -99,23 +107,65 @@ pub fn discover_sources(paths: &[PathBuf]) -> Result<Vec<InputSource>, SourceErr
             },
         })?;
         if !metadata.is_dir() {
+            // A file named on the command line that cannot be opened fails the run now.
+            File::open(path).map_err(|source| SourceError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            super::note_input(path);
             sources.push(InputSource::File(path.clone()));
             continue;
         }
-        let walker = walkdir::WalkDir::new(path)
-            .follow_links(true)
-            .sort_by_file_name();
-        for entry in walker {
-            let entry = entry.map_err(|err| SourceError::Io {
-                path: path.display().to_string(),
-                source: err.into(),
-            })?;
-            if entry.file_type().is_file() && is_log_file(entry.path()) {
-                sources.push(InputSource::File(entry.into_path()));
-            }
-        }
+        walk(path, &mut sources)?;
     }
     Ok(sources)
+}
+
+/// Adds the log files under the folder `root`, in sorted order. A folder named on the command
+/// line that cannot be listed fails the run; what cannot be read below it is a source of its
+/// own that counts as an error, and the walk goes on.
+fn walk(root: &Path, sources: &mut Vec<InputSource>) -> Result<(), SourceError> {
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) if err.depth() == 0 => {
+                return Err(SourceError::Io {
+                    path: root.display().to_string(),
+                    source: err.into(),
+                });
+            }
+            Err(err) => {
+                let path = err.path().unwrap_or(root).to_path_buf();
+                let missing = err
+                    .io_error()
+                    .is_some_and(|io| io.kind() == io::ErrorKind::NotFound);
+                if missing && !is_log_file(&path) {
+                    // A dangling link to something that would not be read anyway.
+                    continue;
+                }
+                let reason = match (err.loop_ancestor(), err.io_error()) {
+                    (Some(ancestor), _) => {
+                        format!("symlink loop back to {}", ancestor.display())
+                    }
+                    (None, Some(io)) if io.kind() == io::ErrorKind::NotFound => {
+                        "dangling symlink (its target does not exist)".to_string()
+                    }
+                    (None, Some(io)) => io.to_string(),
+                    (None, None) => err.to_string(),
+                };
+                sources.push(InputSource::Unreadable { path, reason });
+                continue;
+            }
+        };
+        if entry.file_type().is_file() && is_log_file(entry.path()) {
+            super::note_input(entry.path());
+            sources.push(InputSource::File(entry.into_path()));
+        }
+    }
+    Ok(())
 }
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
@@ -131,6 +181,7 @@ pub fn open_source(
         InputSource::File(path) => Box::new(File::open(path)?),
         InputSource::Stdin => Box::new(io::stdin()),
         InputSource::Object(object) => Box::new(remote::open(object)?),
+        InputSource::Unreadable { reason, .. } => return Err(io::Error::other(reason.clone())),
     };
     if let Some(bar) = progress {
         raw = Box::new(bar.wrap_read(raw));
@@ -146,12 +197,98 @@ pub fn open_source(
     let stream = io::Cursor::new(head).chain(raw);
     if gzip {
         let buffered = BufReader::with_capacity(256 * 1024, stream);
-        Ok(Box::new(MultiGzDecoder::new(buffered)))
+        Ok(Box::new(GzipMembers::new(buffered)))
     } else if zstd {
         let buffered = BufReader::with_capacity(256 * 1024, stream);
-        Ok(Box::new(zstd::Decoder::with_buffer(buffered)?))
+        let mut decoder = zstd::Decoder::with_buffer(buffered)?;
+        decoder.window_log_max(ZSTD_WINDOW_LOG_MAX)?;
+        Ok(Box::new(ZstdStream(decoder)))
     } else {
         Ok(Box::new(stream))
+    }
+}
+
+/// The largest zstd window read, as a power of two: 128 MiB, zstd's own default limit. A frame
+/// written with a larger window (`zstd --long=31`) would need that much memory per file.
+const ZSTD_WINDOW_LOG_MAX: u32 = 27;
+
+/// A zstd stream whose memory-limit error says what to do.
+struct ZstdStream<R: io::BufRead>(zstd::Decoder<'static, R>);
+
+impl<R: io::BufRead> Read for ZstdStream<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|err| {
+            if err.to_string().contains("too much memory") {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "zstd frame needs a window over {} MiB (written with --long?); \
+                         decompress it first with `zstd -d --long=31`",
+                        1u64 << (ZSTD_WINDOW_LOG_MAX - 20)
+                    ),
+                )
+            } else {
+                err
+            }
+        })
+    }
+}
+
+/// Gzip members one after another, as `gzip -dc` reads them: zero bytes after the last member
+/// (tape and block-device padding) end the stream; anything else after them is an error.
+struct GzipMembers<R: io::BufRead> {
+    member: Option<flate2::bufread::GzDecoder<R>>,
+}
+
+impl<R: io::BufRead> GzipMembers<R> {
+    fn new(inner: R) -> GzipMembers<R> {
+        GzipMembers {
+            member: Some(flate2::bufread::GzDecoder::new(inner)),
+        }
+    }
+}
+
+impl<R: io::BufRead> Read for GzipMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(member) = self.member.as_mut() else {
+                return Ok(0);
+            };
+            let read = member.read(buf)?;
+            if read > 0 || buf.is_empty() {
+                return Ok(read);
+            }
+            let Some(mut inner) = self.member.take().map(|m| m.into_inner()) else {
+                return Ok(0);
+            };
+            if another_member(&mut inner)? {
+                self.member = Some(flate2::bufread::GzDecoder::new(inner));
+            }
+        }
+    }
+}
+
+/// After a gzip member: whether another one follows (false at the end, or after zero padding).
+fn another_member(inner: &mut impl io::BufRead) -> io::Result<bool> {
+    let mut padded = false;
+    loop {
+        let available = inner.fill_buf()?;
+        if available.is_empty() {
+            return Ok(false);
+        }
+        let zeros = available.iter().take_while(|&&b| b == 0).count();
+        if zeros == 0 {
+            return if padded {
+                Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "data after the zero padding that ends the gzip stream",
+                ))
+            } else {
+                Ok(true)
+            };
+        }
+        padded = true;
+        inner.consume(zeros);
     }
 }
 
@@ -215,6 +352,121 @@ mod tests {
         assert!(matches!(
             discover_sources(&[dir.path().join("nope")]),
             Err(SourceError::Missing { .. })
+        ));
+    }
+
+    fn gzip(text: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), Default::default());
+        encoder.write_all(text).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn read_result(bytes: &[u8]) -> (Vec<u8>, Option<io::Error>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.jsonl.gz");
+        std::fs::write(&path, bytes).unwrap();
+        let mut stream = open_source(&InputSource::File(path), None).unwrap();
+        let mut out = Vec::new();
+        let mut buf = [0u8; 7];
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) => return (out, None),
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+                Err(err) => return (out, Some(err)),
+            }
+        }
+    }
+
+    #[test]
+    fn gzip_reads_members_and_zero_padding_as_gzip_does() {
+        let (a, b) = (b"{\"a\":1}\n".as_slice(), b"{\"a\":2}\n".as_slice());
+        let mut two = gzip(a);
+        two.extend(gzip(b));
+        assert_eq!(read_result(&two).0, [a, b].concat());
+        // `gzip -dc` reads past zero padding after the last member (tapes, block devices).
+        let mut padded = two.clone();
+        padded.extend(std::iter::repeat_n(0u8, 10_000));
+        let (out, err) = read_result(&padded);
+        assert_eq!(out, [a, b].concat());
+        assert!(err.is_none());
+        // Something after the padding is an error, after the data before it.
+        padded.extend(b"junk");
+        let (out, err) = read_result(&padded);
+        assert_eq!(out, [a, b].concat());
+        assert!(err.unwrap().to_string().contains("zero padding"));
+        // Garbage instead of a next member is an error too, not silence.
+        let mut garbage = gzip(a);
+        garbage.extend(b"not gzip");
+        let (out, err) = read_result(&garbage);
+        assert_eq!(out, a);
+        assert!(err.is_some());
+    }
+
+    #[test]
+    fn a_zstd_window_past_the_limit_is_an_error_that_says_what_to_do() {
+        let text = vec![b'x'; 1 << 20];
+        let mut encoder = zstd::Encoder::new(Vec::new(), 1).unwrap();
+        encoder.long_distance_matching(true).unwrap();
+        encoder.window_log(ZSTD_WINDOW_LOG_MAX + 1).unwrap();
+        encoder.include_contentsize(false).unwrap();
+        encoder.write_all(&text).unwrap();
+        let bytes = encoder.finish().unwrap();
+        let (_, err) = read_result(&bytes);
+        let err = err.expect("refused");
+        assert!(err.to_string().contains("--long=31"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_walk_counts_what_it_cannot_read_and_goes_on() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.jsonl"), b"").unwrap();
+        std::os::unix::fs::symlink(root.join("gone.jsonl"), root.join("b.jsonl")).unwrap();
+        std::os::unix::fs::symlink(root.join("gone"), root.join("b.txt")).unwrap();
+        std::fs::create_dir(root.join("c")).unwrap();
+        std::os::unix::fs::symlink(root, root.join("c/loop")).unwrap();
+        let latin1 = std::ffi::OsStr::from_bytes(b"d-\xe9t\xe9.jsonl");
+        std::fs::write(root.join(latin1), b"").unwrap();
+        let sources = discover_sources(&[root.to_path_buf()]).unwrap();
+        let seen: Vec<(String, bool)> = sources
+            .iter()
+            .map(|s| {
+                let name = s.display_name();
+                let name = name.trim_start_matches(&root.display().to_string());
+                (
+                    name.to_string(),
+                    matches!(s, InputSource::Unreadable { .. }),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("/a.jsonl".to_string(), false),
+                ("/b.jsonl".to_string(), true),
+                ("/c/loop".to_string(), true),
+                ("/d-\u{fffd}t\u{fffd}.jsonl".to_string(), false),
+            ]
+        );
+        let InputSource::Unreadable { reason, .. } = &sources[1] else {
+            unreachable!()
+        };
+        assert!(reason.contains("dangling"), "{reason}");
+        assert!(open_source(&sources[2], None).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_file_that_cannot_be_opened_fails_discovery() {
+        // A socket exists but cannot be opened, whoever runs the test (root included).
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("socket.jsonl");
+        let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        assert!(matches!(
+            discover_sources(std::slice::from_ref(&path)),
+            Err(SourceError::Io { .. })
         ));
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ingest::SkipReason;
+use crate::ingest::{SkipReason, redact_values};
 
 /// How many errors are listed one by one; the rest are only counted.
 pub const ERROR_SAMPLES: usize = 20;
@@ -30,6 +30,9 @@ pub struct Accounting {
     pub errors: u64,
     /// The first errors in input order.
     pub error_samples: Vec<LineError>,
+    /// Sources that could not be read to their end (missing, unreadable, a decompression or
+    /// network error), each with its reason; also counted in `errors`. Every one is kept.
+    pub read_failures: Vec<LineError>,
 }
 
 impl Accounting {
@@ -37,15 +40,28 @@ impl Accounting {
         *self.skipped.entry(reason).or_default() += 1;
     }
 
+    /// Counts an error. Its message is kept without the values it quotes ([`redact_values`]):
+    /// whoever wrote it, no prompt text reaches a report.
     pub fn error(&mut self, source: u32, line: u64, message: String) {
         self.errors += 1;
         if self.error_samples.len() < ERROR_SAMPLES {
             self.error_samples.push(LineError {
                 source,
                 line,
-                message,
+                message: redact_values(&message),
             });
         }
+    }
+
+    /// Counts a source that could not be read (on from `line`): an error, and a read failure.
+    pub fn read_failure(&mut self, source: u32, line: u64, message: String) {
+        let message = redact_values(&message);
+        self.error(source, line, message.clone());
+        self.read_failures.push(LineError {
+            source,
+            line,
+            message,
+        });
     }
 
     /// Adds another count. Merging in input order keeps the first errors first.
@@ -60,6 +76,7 @@ impl Accounting {
         let room = ERROR_SAMPLES.saturating_sub(self.error_samples.len());
         self.error_samples
             .extend(other.error_samples.into_iter().take(room));
+        self.read_failures.extend(other.read_failures);
     }
 
     pub fn skipped_total(&self) -> u64 {

@@ -7,6 +7,10 @@ use std::sync::{Arc, Mutex};
 /// Target bytes per chunk: large enough to amortise scheduling, small enough to spread work.
 pub const CHUNK_BYTES: usize = 1 << 20;
 
+/// The longest line held in memory by default (`--max-line-mib`): a longer one is counted as an
+/// error and skipped, so one hostile line cannot take the machine's memory.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 64 << 20;
+
 /// Chunk buffers handed back by the workers once parsed, for the reader to fill again: a fresh
 /// 1 MiB buffer per chunk costs the kernel a round of page faults and zeroing every time.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +52,8 @@ pub struct Chunk {
     /// 1-based line number of the first line in `bytes`.
     pub first_line: u64,
     pub bytes: Vec<u8>,
+    /// Lines longer than the limit, skipped: each stands as an empty line in `bytes`.
+    pub overlong: Vec<u64>,
 }
 
 impl Chunk {
@@ -88,6 +94,9 @@ pub struct ChunkReader<R> {
     carry: Vec<u8>,
     done: bool,
     pool: BufferPool,
+    /// A read error, returned once the bytes read before it have gone out.
+    failed: Option<io::Error>,
+    max_line: usize,
 }
 
 impl<R: Read> ChunkReader<R> {
@@ -105,7 +114,15 @@ impl<R: Read> ChunkReader<R> {
             carry: Vec::new(),
             done: false,
             pool,
+            failed: None,
+            max_line: DEFAULT_MAX_LINE_BYTES,
         }
+    }
+
+    /// Lines longer than `bytes` are skipped and reported in [`Chunk::overlong`].
+    pub fn with_max_line(mut self, bytes: usize) -> Self {
+        self.max_line = bytes.max(1);
+        self
     }
 
     /// Hands a parsed chunk's buffer back for the next chunk.
@@ -124,50 +141,97 @@ impl<R: Read> ChunkReader<R> {
     }
 
     /// The next chunk, `Ok(None)` at the end of the stream.
+    /// A read error comes after the chunks of the bytes read before it: what was read counts.
     pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
         if self.done && self.carry.is_empty() {
-            return Ok(None);
+            return match self.failed.take() {
+                Some(err) => Err(err),
+                None => Ok(None),
+            };
         }
         let mut buf = self.pool.take();
         buf.extend_from_slice(&self.carry);
         self.carry.clear();
         let mut search_from = 0;
+        // Where the line not yet ended starts.
+        let mut open_line = 0;
         loop {
             if let Some(end) = memchr::memrchr(b'\n', &buf[search_from..]) {
                 let end = search_from + end;
+                open_line = end + 1;
                 if buf.len() >= CHUNK_BYTES || self.done {
                     self.carry.extend_from_slice(&buf[end + 1..]);
                     buf.truncate(end + 1);
-                    return Ok(Some(self.emit(buf)));
+                    return Ok(Some(self.emit(buf, Vec::new())));
                 }
+            }
+            if buf.len() - open_line > self.max_line {
+                return self.skip_open_line(buf, open_line).map(Some);
             }
             if self.done {
                 // The last line has no newline: it still counts.
                 return Ok(if buf.is_empty() {
                     None
                 } else {
-                    Some(self.emit(buf))
+                    Some(self.emit(buf, Vec::new()))
                 });
             }
             search_from = buf.len();
             // Up to a chunk's worth in all, so the buffer's room suffices; a line longer than
-            // that doubles it.
+            // that doubles it, up to one byte past the longest line held.
             let want = if buf.len() < CHUNK_BYTES {
                 CHUNK_BYTES - buf.len()
             } else {
                 buf.len()
             };
+            let want = want.min(self.max_line + 1 - (buf.len() - open_line));
             // `read_to_end` fills the spare capacity without zeroing it first (for files), and
-            // retries interrupted reads; `take` stops it at a chunk's worth.
-            let read = (&mut self.reader).take(want as u64).read_to_end(&mut buf)?;
+            // retries interrupted reads; `take` stops it at a chunk's worth. What it read
+            // before an error stays in `buf`.
+            let read = match (&mut self.reader).take(want as u64).read_to_end(&mut buf) {
+                Ok(read) => read,
+                Err(err) => {
+                    self.failed = Some(err);
+                    0
+                }
+            };
             if read == 0 {
                 self.done = true;
-                search_from = 0;
+                search_from = open_line;
             }
         }
     }
 
-    fn emit(&mut self, bytes: Vec<u8>) -> Chunk {
+    /// Emits the whole lines of `buf`, then an empty line for the line at `open_line`, which is
+    /// longer than the limit: the rest of it is read and dropped.
+    fn skip_open_line(&mut self, mut buf: Vec<u8>, open_line: usize) -> io::Result<Chunk> {
+        buf.truncate(open_line);
+        let line = self.next_line + memchr::memchr_iter(b'\n', &buf).count() as u64;
+        buf.push(b'\n');
+        let mut scratch = vec![0u8; 64 * 1024];
+        loop {
+            let read = match self.reader.read(&mut scratch) {
+                Ok(0) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(read) => read,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => {
+                    self.failed = Some(err);
+                    self.done = true;
+                    break;
+                }
+            };
+            if let Some(end) = memchr::memchr(b'\n', &scratch[..read]) {
+                self.carry.extend_from_slice(&scratch[end + 1..read]);
+                break;
+            }
+        }
+        Ok(self.emit(buf, vec![line]))
+    }
+
+    fn emit(&mut self, bytes: Vec<u8>, overlong: Vec<u64>) -> Chunk {
         let newlines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
         let ends_open = !bytes.ends_with(b"\n");
         let chunk = Chunk {
@@ -175,6 +239,7 @@ impl<R: Read> ChunkReader<R> {
             seq: self.seq,
             first_line: self.next_line,
             bytes,
+            overlong,
         };
         self.seq += 1;
         self.next_line += newlines + u64::from(ends_open);

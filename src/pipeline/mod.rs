@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde_json::value::RawValue;
 
 pub use accounting::{Accounting, ERROR_SAMPLES, LineError};
-pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader};
+pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader, DEFAULT_MAX_LINE_BYTES};
 pub use retries::{RetryStats, attempt_groups, group_retries};
 pub use row::{CallFlags, CallRow};
 pub use rows::{Renumber, Rows, par_filter_map};
@@ -54,6 +54,9 @@ pub struct RunOptions {
     /// Bytes of encoded calls beyond which the run keeps them in a temporary file
     /// ([`Rows::spilling_above`]); `None` keeps them in memory.
     pub spill_above: Option<usize>,
+    /// The longest line held in memory; longer lines are errors ([`DEFAULT_MAX_LINE_BYTES`]
+    /// when `None`).
+    pub max_line_bytes: Option<usize>,
 }
 
 /// What one source contributed.
@@ -245,7 +248,10 @@ pub fn run_selected(
     let (sender, receiver) = sync_channel::<(u64, Job)>(queue_depth);
     let (done_sender, done) = sync_channel::<(u64, Vec<ChunkResult>)>(queue_depth);
     let pool = BufferPool::default();
-    let forced = options.forced_format;
+    let reading = Reading {
+        forced: options.forced_format,
+        max_line: options.max_line_bytes.unwrap_or(DEFAULT_MAX_LINE_BYTES),
+    };
     let bundle = bundles_small_files();
     std::thread::scope(|scope| {
         let reader_bar = bar.clone();
@@ -268,7 +274,7 @@ pub fn run_selected(
                 let alive = read_source(
                     *index,
                     source,
-                    forced,
+                    reading,
                     reader_bar.as_ref(),
                     &reader_pool,
                     &mut |work| sender.send(Job::Work(work)),
@@ -289,7 +295,7 @@ pub fn run_selected(
                     let results = match job {
                         Job::Work(work) => vec![process(work, context, pool)],
                         Job::Files(files) => {
-                            read_files(files, forced, worker_bar.as_ref(), context, pool)
+                            read_files(files, reading, worker_bar.as_ref(), context, pool)
                         }
                     };
                     // The receiving end lives until every worker is done.
@@ -358,7 +364,7 @@ fn small_file(source: &InputSource) -> Option<usize> {
 /// Reads and parses `files` one after the other, on the calling worker: their pieces, in order.
 fn read_files(
     files: Vec<(u32, InputSource)>,
-    forced: Option<InputFormat>,
+    reading: Reading,
     bar: Option<&ProgressBar>,
     context: RowContext<'_>,
     pool: &BufferPool,
@@ -369,7 +375,7 @@ fn read_files(
             results.push(process(work, context, pool));
             true
         };
-        read_source(index, &source, forced, bar, pool, &mut parse);
+        read_source(index, &source, reading, bar, pool, &mut parse);
     }
     results
 }
@@ -423,16 +429,34 @@ fn progress_bar(total: u64) -> ProgressBar {
     bar
 }
 
+/// How sources are read: the same for every source of a run.
+#[derive(Debug, Clone, Copy)]
+struct Reading {
+    /// Read every file as this format instead of detecting it.
+    forced: Option<InputFormat>,
+    /// The longest line held; longer ones are errors.
+    max_line: usize,
+}
+
+impl Reading {
+    /// The largest JSON document read whole: documents (a trace download, an export as one
+    /// array) run larger than lines, so the line limit counts only from 1 GiB up.
+    fn max_document(self) -> usize {
+        self.max_line.max(1 << 30)
+    }
+}
+
 /// Detects the layout and format of a source from its first chunk and hands its work to `send`;
 /// returns false when `send` does (the workers have gone away).
 fn read_source(
     index: u32,
     source: &InputSource,
-    forced: Option<InputFormat>,
+    reading: Reading,
     bar: Option<&ProgressBar>,
     pool: &BufferPool,
     send: &mut dyn FnMut(Work) -> bool,
 ) -> bool {
+    let forced = reading.forced;
     let read_error = |line: u64, message: String| Work::ReadError {
         source: index,
         line,
@@ -444,7 +468,8 @@ fn read_source(
             return send(read_error(0, format!("cannot read: {err}")));
         }
     };
-    let mut reader = ChunkReader::with_pool(stream, index, pool.clone());
+    let mut reader =
+        ChunkReader::with_pool(stream, index, pool.clone()).with_max_line(reading.max_line);
     let first = match reader.next_chunk() {
         Ok(Some(chunk)) => chunk,
         Ok(None) => return true,
@@ -457,8 +482,19 @@ fn read_source(
     let format = match container {
         Container::JsonDocument => {
             let mut bytes = first.bytes;
-            if let Err(err) = reader.into_rest().read_to_end(&mut bytes) {
+            let limit = reading.max_document();
+            let rest = reader
+                .into_rest()
+                .take((limit + 1 - bytes.len().min(limit)) as u64);
+            if let Err(err) = { rest }.read_to_end(&mut bytes) {
                 return send(read_error(0, format!("read error: {err}")));
+            }
+            if bytes.len() > limit {
+                let message = format!(
+                    "a JSON document larger than {} MiB (raise --max-line-mib to read it)",
+                    limit >> 20
+                );
+                return send(read_error(1, message));
             }
             let work = Work::Document {
                 source: index,
@@ -585,10 +621,31 @@ impl<'c> Collector<'c> {
         self.accounting.error(self.source, line, message);
     }
 
+    /// Counts the lines skipped for being longer than the limit, one error each.
+    fn overlong(&mut self, lines: &[u64]) {
+        for &line in lines {
+            self.error(
+                line,
+                "line longer than the --max-line-mib limit: skipped".to_string(),
+            );
+        }
+    }
+
     /// Counts and keeps parsed outcomes, emptying `parsed`.
     fn take(&mut self, parsed: &mut Vec<Parsed>) {
         for Parsed { line, outcome } in parsed.drain(..) {
             self.accounting.records += 1;
+            let outcome = match outcome {
+                LineOutcome::Call(record) => match record.check_numbers() {
+                    Ok(()) => LineOutcome::Call(record),
+                    Err(message) => LineOutcome::Error(message),
+                },
+                LineOutcome::Bucket(bucket) => match bucket.check_numbers() {
+                    Ok(()) => LineOutcome::Bucket(bucket),
+                    Err(message) => LineOutcome::Error(message),
+                },
+                other => other,
+            };
             match outcome {
                 LineOutcome::Call(record) => {
                     self.accounting.calls += 1;
@@ -710,6 +767,7 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
                     }
                 }
             }
+            collector.overlong(&chunk.overlong);
             pool.give(chunk.bytes);
             collector.into_result(chunk.seq, format)
         }
@@ -743,7 +801,8 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
             message,
         } => {
             let mut collector = Collector::new(context, source);
-            collector.accounting.error(source, line, message);
+            collector.accounting.records += 1;
+            collector.accounting.read_failure(source, line, message);
             collector.into_result(u32::MAX, None)
         }
     }
@@ -765,7 +824,8 @@ fn read_lines_in_order(
                 Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
                 Err(err) => {
-                    collector.accounting.error(
+                    collector.accounting.records += 1;
+                    collector.accounting.read_failure(
                         collector.source,
                         rest.next_line(),
                         format!("read error: {err}"),
@@ -777,6 +837,7 @@ fn read_lines_in_order(
         for (line_no, line) in chunk.lines() {
             collector.line(parser.as_mut(), line_no, line);
         }
+        collector.overlong(&chunk.overlong);
         rest.recycle(chunk.bytes);
     }
     collector.finish(parser.as_mut());
@@ -803,10 +864,15 @@ fn read_csv(
             Ok(true) => {}
             Err(err) => {
                 let line = err.position().map_or(line, csv::Position::line);
-                collector.error(line, format!("bad CSV: {err}"));
                 if matches!(err.kind(), csv::ErrorKind::Io(_)) {
+                    collector.accounting.records += 1;
+                    let message = format!("read error: {err}");
+                    collector
+                        .accounting
+                        .read_failure(collector.source, line, message);
                     break;
                 }
+                collector.error(line, format!("bad CSV: {err}"));
                 continue;
             }
         }
@@ -1439,7 +1505,11 @@ mod tests {
             (0, InputSource::File("/nonexistent/gone.jsonl".into())),
             (1, InputSource::File(fixture)),
         ];
-        let results = read_files(files, None, None, context, &BufferPool::default());
+        let reading = Reading {
+            forced: None,
+            max_line: DEFAULT_MAX_LINE_BYTES,
+        };
+        let results = read_files(files, reading, None, context, &BufferPool::default());
         assert_eq!(results[0].source, 0);
         assert_eq!(results[0].accounting.errors, 1);
         assert!(

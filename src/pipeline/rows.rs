@@ -776,7 +776,7 @@ impl Rows {
 
     /// Moves the rows back to the heap for good, after the temporary file failed.
     fn keep_on_heap(&mut self, error: &std::io::Error) {
-        eprintln!(
+        crate::diag!(
             "warning: cannot keep the calls in a temporary file in {} ({error}); keeping them in memory",
             std::env::temp_dir().display()
         );

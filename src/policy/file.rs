@@ -24,7 +24,6 @@
 //! call goes to). The first matching rule without `continue = true` ends the search.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -335,8 +334,7 @@ impl Policy {
     /// Reads and compiles a policy file, checking model names against `catalog`. Errors name
     /// the file and the line of the rule at fault.
     pub fn from_file(path: &Path, catalog: &PriceCatalog) -> anyhow::Result<Policy> {
-        let text =
-            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = crate::ingest::read_input_text(path)?;
         let stem = path.file_stem().map_or_else(
             || "policy".to_string(),
             |s| s.to_string_lossy().into_owned(),
@@ -353,12 +351,14 @@ impl Policy {
     ) -> anyhow::Result<Policy> {
         let file: PolicyFile = toml::from_str(text)?;
         let mut rules = Vec::with_capacity(file.rule.len());
+        let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+        let line_of = |offset: usize| newlines.partition_point(|&at| at < offset) + 1;
         for spanned in file.rule {
-            let line = line_of(text, spanned.span().start);
+            let line = line_of(spanned.span().start);
             let entry = spanned.into_inner();
             let name = entry.name.clone();
             // Model names are checked where they are written; other errors name the rule.
-            let at = |span: std::ops::Range<usize>| line_of(text, span.start);
+            let at = |span: std::ops::Range<usize>| line_of(span.start);
             let route_line = entry.route.as_ref().map(|r| at(r.span()));
             let cascade_line = entry.cascade.as_ref().map(|c| at(c.span()));
             let rule = compile(entry, line, catalog).map_err(|err| {
@@ -497,15 +497,6 @@ impl Conditions {
         let weekday = at.weekday().num_days_from_monday();
         hours_ok && self.days.is_none_or(|mask| mask & (1 << weekday) != 0)
     }
-}
-
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 /// Which action a bad model name was in, to point at its line.

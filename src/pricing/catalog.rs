@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::limits;
 use crate::money::{Money, Rate};
 use crate::record::{Provider, Residency, ServiceTier};
 
@@ -393,14 +394,23 @@ pub struct ModelFile {
     pub off_peak: Option<OffPeakFile>,
 }
 
-/// Checks that a price or multiplier is a finite non-negative number.
+/// Checks that a price is in range ([`limits::price`]).
 fn check_price(model: &str, name: &str, price: Option<f64>) -> Result<(), CatalogError> {
     match price {
-        Some(price) if !(price.is_finite() && price >= 0.0) => Err(CatalogError::invalid(
-            model,
-            format!("{name} {price} is not a non-negative number"),
-        )),
-        _ => Ok(()),
+        Some(price) => limits::price(name, price).map_err(|err| {
+            CatalogError::invalid(model, format!("{err}: a price is $0 to $1,000,000"))
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Checks that a multiplier is in range ([`limits::multiplier`]).
+fn check_multiplier(model: &str, name: &str, factor: Option<f64>) -> Result<(), CatalogError> {
+    match factor {
+        Some(factor) => limits::multiplier(name, factor).map_err(|err| {
+            CatalogError::invalid(model, format!("{err}: a multiplier is 0 to 1,000"))
+        }),
+        None => Ok(()),
     }
 }
 
@@ -512,7 +522,7 @@ fn minute_of_day(model: &str, text: &str) -> Result<u16, CatalogError> {
 }
 
 fn parse_off_peak(model: &str, file: &OffPeakFile) -> Result<OffPeak, CatalogError> {
-    check_price(model, "off_peak multiplier", Some(file.multiplier))?;
+    check_multiplier(model, "off_peak multiplier", Some(file.multiplier))?;
     let windows = file
         .windows_utc
         .iter()
@@ -554,7 +564,7 @@ impl ModelFile {
                 };
                 let rates = match tier.multiplier {
                     Some(factor) => {
-                        check_price(&id, "long_context multiplier", Some(factor))?;
+                        check_multiplier(&id, "long_context multiplier", Some(factor))?;
                         rates.scaled(factor)
                     }
                     None => explicit_rates(&id, "long_context", tier, &rates)?,
@@ -574,7 +584,7 @@ impl ModelFile {
             }
             let price = match tier.multiplier {
                 Some(factor) => {
-                    check_price(&id, &format!("{name} multiplier"), Some(factor))?;
+                    check_multiplier(&id, &format!("{name} multiplier"), Some(factor))?;
                     TierPrice::Multiplier(factor)
                 }
                 None => TierPrice::Rates(explicit_rates(&id, name, tier, &rates)?),
@@ -593,7 +603,7 @@ impl ModelFile {
         check_price(&id, "web_search_per_1k", self.web_search_per_1k)?;
         let regional = self.regional.unwrap_or_default();
         for (name, uplift) in regional.entries() {
-            check_price(&id, name, uplift)?;
+            check_multiplier(&id, name, uplift)?;
         }
         let off_peak = match &self.off_peak {
             Some(file) => Some(parse_off_peak(&id, file)?),
@@ -1042,6 +1052,23 @@ impl PriceCatalog {
             }
         }
         for (name, model) in &catalog.deployments {
+            let mut seen = vec![name.as_str()];
+            let mut next = catalog
+                .deployments
+                .get_key_value(&normalize_model_name(model));
+            while let Some((via, target)) = next {
+                if seen.contains(&via.as_str()) {
+                    seen.push(via);
+                    return Err(CatalogError::invalid(
+                        name,
+                        format!("deployments map in a cycle: {}", seen.join(" -> ")),
+                    ));
+                }
+                seen.push(via);
+                next = catalog
+                    .deployments
+                    .get_key_value(&normalize_model_name(target));
+            }
             if !matches!(catalog.resolve_name(model, None), Resolution::Priced(_)) {
                 return Err(CatalogError::invalid(
                     name,
@@ -1098,9 +1125,16 @@ impl PriceCatalog {
     /// maker prefixes; without a Bedrock or Vertex version suffix; without a snapshot date; and
     /// last with separators (`.`, `_`, space) read as `-`, where two models may match.
     pub fn resolve_name(&self, name: &str, at_ms: Option<i64>) -> Resolution {
-        let normalized = normalize_model_name(name);
-        if let Some(model) = self.deployments.get(&normalized) {
-            return self.resolve_name(model, at_ms);
+        let mut normalized = normalize_model_name(name);
+        // A deployment may name another; a chain longer than the map is a cycle, which
+        // building the catalog refuses.
+        let mut hops = 0;
+        while let Some(model) = self.deployments.get(&normalized) {
+            hops += 1;
+            if hops > self.deployments.len() {
+                return Resolution::Unknown;
+            }
+            normalized = normalize_model_name(model);
         }
         let mut candidate = normalized.as_str();
         if let Some(found) = self.lookup(candidate, at_ms) {
@@ -1443,6 +1477,14 @@ checked = "2026-01-01"
             (
                 format!("{SMALL}\n[deployments]\nx = \"nope\"\n"),
                 "dangling deployment",
+            ),
+            (
+                format!("{SMALL}\n[deployments]\nx = \"x\"\n"),
+                "deployment naming itself",
+            ),
+            (
+                format!("{SMALL}\n[deployments]\nx = \"y\"\ny = \"X\"\n"),
+                "deployments in a cycle",
             ),
         ];
         for (text, what) in bad {

@@ -4,7 +4,6 @@
 //! by its Beta posterior, pooled toward the prior where the data is thin.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -59,14 +58,14 @@ struct LabelRow {
 /// 1/0) or `score` with a `threshold` (a column, or `default_threshold`): a score at or above
 /// the threshold passes.
 pub fn read_labels(path: &Path, default_threshold: Option<f64>) -> anyhow::Result<Vec<Label>> {
-    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = crate::ingest::read_input_text(path)?;
     let mut labels = Vec::new();
     let to_label = |line: u64, row: LabelRow| -> anyhow::Result<Label> {
         let passed = match (row.passed.as_deref(), row.score) {
             (Some(word), _) if !word.trim().is_empty() => {
                 parse_passed(word).with_context(|| {
                     format!(
-                        "{}:{line}: `passed` must be true/false, pass/fail or 1/0, not `{word}`",
+                        "{}:{line}: `passed` must be true/false, pass/fail or 1/0",
                         path.display()
                     )
                 })?
@@ -78,6 +77,9 @@ pub fn read_labels(path: &Path, default_threshold: Option<f64>) -> anyhow::Resul
                         path.display()
                     );
                 };
+                crate::limits::signed("score", score, 1e12)
+                    .and_then(|()| crate::limits::signed("threshold", threshold, 1e12))
+                    .map_err(|err| anyhow::anyhow!("{}:{line}: {err}", path.display()))?;
                 score >= threshold
             }
             _ => bail!("{}:{line}: no `passed` and no `score`", path.display()),
@@ -175,8 +177,7 @@ impl CalibrationFile {
     }
 
     pub fn read(path: &Path) -> anyhow::Result<CalibrationFile> {
-        let text =
-            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = crate::ingest::read_input_text(path)?;
         let file: CalibrationFile = toml::from_str(&text)
             .with_context(|| format!("{}: not a calibration file", path.display()))?;
         if file.version != CALIBRATION_VERSION {
@@ -339,6 +340,7 @@ pub fn count_cells<'a>(
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
+    use std::fs;
 
     use super::*;
     use crate::pricing::PriceCatalog;

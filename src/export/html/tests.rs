@@ -82,6 +82,7 @@ fn small_report() -> Report {
         timezone: "UTC".to_string(),
         filters: Vec::new(),
         inputs: vec![InputReport {
+            read_error: None,
             path: "logs/a.jsonl".to_string(),
             format: Some("openai".to_string()),
             records: 5,
