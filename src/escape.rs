@@ -158,8 +158,16 @@ macro_rules! diag {
 
 /// A CSV cell that no spreadsheet runs as a formula: a text starting with `=`, `+`, `-`, `@`,
 /// tab or CR gets a leading `'` (OWASP, "CSV Injection"). Numbers (`-0.5`, `+3`) stay numbers,
-/// and a negative zero (`-0`, `-0.00`) is written `0`.
+/// and a negative zero (`-0`, `-0.00`) is written `0`. Control and bidi characters are escaped
+/// as for a terminal, since a CSV file is read with `cat` too.
 pub fn csv_cell(text: &str) -> Cow<'_, str> {
+    match terminal_text(text) {
+        Cow::Borrowed(text) => neutral_cell(text),
+        Cow::Owned(text) => Cow::Owned(neutral_cell(&text).into_owned()),
+    }
+}
+
+fn neutral_cell(text: &str) -> Cow<'_, str> {
     let risky = matches!(
         text.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
@@ -355,7 +363,6 @@ mod tests {
             "-2+3",
             "@SUM(A1)",
             "\tx",
-            "\rx",
         ] {
             assert_eq!(csv_cell(formula), format!("'{formula}"));
         }
@@ -366,6 +373,9 @@ mod tests {
             assert_eq!(csv_cell(text), format!("'{text}"));
         }
         assert_eq!(csv_cell("-0"), "0");
+        assert_eq!(csv_cell("a\u{1b}[2Jb"), "a\\x1b[2Jb");
+        // A CR cannot start a formula once it is escaped.
+        assert_eq!(csv_cell("\r=1"), "\\x0d=1");
         assert_eq!(csv_cell("-0.000000"), "0.000000");
         let mut writer = CsvWriter::new(Vec::new());
         writer.write_record(["=1+1", "ok"]).unwrap();

@@ -221,3 +221,96 @@ fn a_prefix_without_log_files_reads_like_an_empty_directory() {
         assert_eq!(stdout(&server.analyze(&[url])), on_disk, "{url}");
     }
 }
+
+/// A store that misbehaves: its listing hands back the same page with the same continuation
+/// token forever, and it answers every ranged GET with the whole object (status 200). Serves
+/// bucket `hostile` with one object, `logs/big.jsonl`, of `body`.
+fn start_hostile(body: Vec<u8>) -> String {
+    use http_body_util::Full;
+    use hyper::body::Bytes;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let body = Bytes::from(body);
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            loop {
+                let Ok((socket, _)) = listener.accept().await else {
+                    continue;
+                };
+                let body = body.clone();
+                let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
+                    let body = body.clone();
+                    async move {
+                        let listing = request
+                            .uri()
+                            .query()
+                            .is_some_and(|q| q.contains("list-type=2"));
+                        let response = hyper::Response::builder()
+                            .header("ETag", "\"v1\"")
+                            .header("Last-Modified", "Thu, 01 Jan 2026 00:00:00 GMT");
+                        let response = if listing {
+                            let page = format!(
+                                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+                                 <ListBucketResult><Name>hostile</Name><Prefix>logs/</Prefix>\
+                                 <KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys>\
+                                 <IsTruncated>true</IsTruncated>\
+                                 <NextContinuationToken>again</NextContinuationToken>\
+                                 <Contents><Key>logs/big.jsonl</Key>\
+                                 <LastModified>2026-01-01T00:00:00.000Z</LastModified>\
+                                 <ETag>&quot;v1&quot;</ETag><Size>{}</Size></Contents>\
+                                 </ListBucketResult>",
+                                body.len()
+                            );
+                            response.body(Full::new(Bytes::from(page)))
+                        } else {
+                            response
+                                .header("Content-Length", body.len())
+                                .body(Full::new(body))
+                        };
+                        Ok::<_, std::convert::Infallible>(response.unwrap())
+                    }
+                });
+                let connection = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(socket), service);
+                tokio::spawn(connection);
+            }
+        })
+    });
+    endpoint
+}
+
+#[test]
+fn a_store_that_loops_or_ignores_ranges_is_an_error_naming_the_url() {
+    // More than one ranged read (1 MiB each) of JSON lines.
+    let line = fixture("openai/chat_and_responses.jsonl");
+    let line = line.split(|&b| b == b'\n').next().unwrap().to_vec();
+    let mut body = Vec::new();
+    while body.len() < 3 << 20 {
+        body.extend_from_slice(&line);
+        body.push(b'\n');
+    }
+    let server = Server {
+        root: tempfile::tempdir().unwrap(),
+        endpoint: start_hostile(body),
+    };
+    for (url, says) in [
+        // The listing repeats its page: stopped, not followed forever.
+        ("s3://hostile/logs/", "loops"),
+        // The object itself, read in ranges the store ignores.
+        ("s3://hostile/logs/big.jsonl", "s3://hostile/logs/big.jsonl"),
+    ] {
+        let output = server.analyze(&[url]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{url}: {stderr}");
+        assert!(
+            stderr.contains(url) && stderr.contains(says),
+            "{url}: {stderr}"
+        );
+    }
+}

@@ -205,25 +205,45 @@ fn merge_refuses_missing_repeated_foreign_damaged_and_older_partials() {
         stderr(&damaged)
     );
 
-    // A partial of the previous format (2, before calls carried their stated cost): named as
-    // such.
+    // A partial of the previous format (3, before frames had checksums): named as such.
     let magic = b"llm-audit partial\n";
     assert!(bytes.starts_with(magic));
-    let mut frames = zstd::decode_all(&bytes[magic.len()..]).unwrap();
-    // The header frame: its 8-byte length, then the format version first.
-    assert_eq!(frames[8], 3, "the current format");
-    frames[8] = 2;
-    let mut old = magic.to_vec();
-    old.extend(zstd::encode_all(&frames[..], 0).unwrap());
-    let older = dir.path().join("older.bin");
-    std::fs::write(&older, old).unwrap();
+    let frames = zstd::decode_all(&bytes[magic.len()..]).unwrap();
+    let rewrite = |frames: &[u8], name: &str| {
+        let mut file = magic.to_vec();
+        file.extend(zstd::encode_all(frames, 0).unwrap());
+        let path = dir.path().join(name);
+        std::fs::write(&path, file).unwrap();
+        path
+    };
+    // The header frame: its 8-byte length, its 8-byte checksum, then the format version.
+    let header_len = u64::from_le_bytes(frames[..8].try_into().unwrap()) as usize;
+    assert_eq!(frames[16], 4, "the current format");
+    let mut old = frames.clone();
+    old[16] = 3;
+    let checksum = xxhash_rust::xxh3::xxh3_64(&old[16..16 + header_len]);
+    old[8..16].copy_from_slice(&checksum.to_le_bytes());
+    let older = rewrite(&old, "older.bin");
     let previous = args(&[&parts[0], &older, &parts[2]], &[]);
     assert_eq!(previous.status.code(), Some(2));
     assert!(
-        stderr(&previous).contains("incompatible llm-audit (partial format 2, this one reads 3)"),
+        stderr(&previous).contains("incompatible llm-audit (partial format 3, this one reads 4)"),
         "{}",
         stderr(&previous)
     );
+
+    // One flipped byte in any frame after the header: exit 2 naming the file, never a
+    // different total or a panic.
+    let first_result = 16 + header_len;
+    for at in [first_result + 3, first_result + 16 + 5, frames.len() - 20] {
+        let mut flipped = frames.clone();
+        flipped[at] ^= 0x01;
+        let path = rewrite(&flipped, "flipped.bin");
+        let out = args(&[&parts[0], &path, &parts[2]], &[]);
+        assert_eq!(out.status.code(), Some(2), "byte {at}: {}", stderr(&out));
+        assert!(stderr(&out).contains("flipped.bin"), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    }
 
     let report =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs/openai/chat_and_responses.jsonl");

@@ -19,7 +19,7 @@ use crate::export::{
     TableExporter, latency_reports, write_breakdowns, write_calls_parquet,
 };
 use crate::gates::Gates;
-use crate::ingest::{InputSource, discover_sources};
+use crate::ingest::{InputSource, discover_sources, is_object_url};
 use crate::pipeline::partial::{PartialSettings, PartialWriter, Shard};
 use crate::pipeline::{
     RowContext, RunOptions, RunOutput, retain_rows, run as run_pipeline, run_selected,
@@ -59,13 +59,14 @@ impl InputSettings {
         Ok(settings)
     }
 
-    /// Says on stderr which inputs named on the command line could not be read, and turns
-    /// `status` into an error if any could not.
+    /// Says on stderr which inputs named on the command line, or read from object storage,
+    /// could not be read, and turns `status` into an error if any could not. (A file found in
+    /// a folder that cannot be read is an error in the report, and the run goes on.)
     pub fn check_named_inputs(&self, report: &Report, status: ExitStatus) -> ExitStatus {
         let mut failed = false;
         for input in &report.inputs {
             if let Some(reason) = &input.read_error
-                && self.named.contains(&input.path)
+                && (self.named.contains(&input.path) || is_object_url(&input.path))
             {
                 crate::diag!("error: {}: {reason}", input.path);
                 failed = true;

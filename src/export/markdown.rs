@@ -215,8 +215,7 @@ impl Exporter for MarkdownExporter {
                 ("New unpriced models", &diff.new_unpriced_models),
             ] {
                 if !models.is_empty() {
-                    let names: Vec<String> =
-                        models.iter().map(|m| cell(m)).collect();
+                    let names: Vec<String> = models.iter().map(|m| cell(m)).collect();
                     writeln!(out, "{label}: {}.\n", names.join(", "))?;
                 }
             }

@@ -246,11 +246,27 @@ pub fn discover(url: &str) -> Result<Vec<RemoteObject>, SourceError> {
             }
         }
         let prefix = (!key.as_ref().is_empty()).then_some(&key);
-        let listed: Vec<ObjectMeta> = store
-            .list(prefix)
-            .try_collect()
+        let mut listing = store.list(prefix);
+        let mut listed: Vec<ObjectMeta> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(meta) = listing
+            .try_next()
             .await
-            .map_err(|err| remote_error(url, format!("cannot list: {}", describe(&err))))?;
+            .map_err(|err| remote_error(url, format!("cannot list: {}", describe(&err))))?
+        {
+            // A store that hands back a page it gave before (a repeated continuation token)
+            // would list forever.
+            if !seen.insert(meta.location.clone()) {
+                return Err(remote_error(
+                    url,
+                    format!(
+                        "the listing repeats `{}`: the store's pagination loops",
+                        meta.location
+                    ),
+                ));
+            }
+            listed.push(meta);
+        }
         if listed.is_empty() && !parsed.is_prefix() {
             return Err(remote_error(url, "no such object, and no objects under it"));
         }
@@ -327,25 +343,47 @@ async fn fetch(
     let mut chunks = futures_util::stream::iter(chunk_ranges(object.size, chunk))
         .map(|range| {
             let options = GetOptions {
-                range: Some(range.into()),
+                range: Some(range.clone().into()),
                 if_match: object.e_tag.clone(),
                 ..GetOptions::default()
             };
-            let (store, key) = (&store, &key);
-            async move { store.get_opts(key, options).await?.bytes().await }
+            let (store, key, object) = (&store, &key, &object);
+            async move {
+                let wanted = range.end - range.start;
+                let got = store
+                    .get_opts(key, options)
+                    .await
+                    .map_err(|err| match err {
+                        object_store::Error::Precondition { .. } => {
+                            "the object changed while it was read".to_string()
+                        }
+                        err => describe(&err),
+                    })?;
+                // What the store says it sent must be the version and range asked for: a
+                // store that ignores `Range` or `If-Match` would hand over other bytes.
+                if got.meta.size != object.size
+                    || (object.e_tag.is_some()
+                        && got.meta.e_tag.is_some()
+                        && got.meta.e_tag != object.e_tag)
+                {
+                    return Err("the object changed while it was read".to_string());
+                }
+                let bytes = got.bytes().await.map_err(|err| describe(&err))?;
+                if bytes.len() as u64 != wanted {
+                    return Err(format!(
+                        "asked for {wanted} bytes at {}, received {}: the store ignored the range",
+                        range.start,
+                        bytes.len()
+                    ));
+                }
+                Ok(bytes)
+            }
         })
         .buffered(REQUESTS_AHEAD);
     while let Some(result) = chunks.next().await {
         let failed = result.is_err();
-        let message = result.map_err(|err| {
-            let reason = match err {
-                object_store::Error::Precondition { .. } => {
-                    "the object changed while it was read".to_string()
-                }
-                err => describe(&err),
-            };
-            io::Error::other(format!("{}: {reason}", object.url))
-        });
+        let message =
+            result.map_err(|reason| io::Error::other(format!("{}: {reason}", object.url)));
         if sender.send(message).await.is_err() || failed {
             return;
         }

@@ -51,7 +51,7 @@ impl InputSource {
 pub enum SourceError {
     #[error("{path}: no such file or directory")]
     Missing { path: String },
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Io { path: String, source: io::Error },
     #[error("stdin (`-`) given more than once")]
     StdinTwice,

@@ -144,6 +144,30 @@ pub struct ChunkResult {
 }
 
 impl ChunkResult {
+    /// Checks that every row refers to a model, tag set and session of this piece and comes
+    /// from its source: a piece read from a partial is used only if it holds together.
+    pub fn check_indexes(&self) -> Result<(), String> {
+        for (index, row) in self.rows.iter().enumerate() {
+            if row.source != self.source {
+                return Err(format!("call {index} names another input"));
+            }
+            if row.model as usize >= self.models.len()
+                || row.tags as usize >= self.tag_sets.len()
+                || row.session as usize >= self.sessions.len()
+            {
+                return Err(format!("call {index} refers past its piece's lists"));
+            }
+        }
+        if self
+            .buckets
+            .iter()
+            .any(|bucket| bucket.source != self.source)
+        {
+            return Err("a billing line names another input".to_string());
+        }
+        Ok(())
+    }
+
     /// Moves the result to the source `base` places further down the list (a merge puts the
     /// sources of several runs one after another).
     pub fn shift_source(&mut self, base: u32) {

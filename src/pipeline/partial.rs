@@ -5,8 +5,10 @@
 //! inputs would, so the report is byte for byte the same.
 //!
 //! A partial file is a short text magic line, then a zstd stream of frames: each an 8-byte
-//! little-endian length and that many bytes of postcard. The first frame is the header, a frame
-//! of length zero ends the file, so a truncated copy is told apart from a complete one.
+//! little-endian length, the 8-byte little-endian XXH3-64 of the bytes, and that many bytes of
+//! postcard. The first frame is the header, a frame of length zero ends the file, so a
+//! truncated copy is told apart from a complete one, and a changed byte fails its frame's
+//! checksum instead of changing a total.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -15,6 +17,8 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+use xxhash_rust::xxh3::xxh3_64;
 
 use super::ChunkResult;
 use crate::ingest::InputFormat;
@@ -25,7 +29,8 @@ const MAGIC: &[u8] = b"llm-audit partial\n";
 /// Layout of the frames; bumped whenever a serialized type changes shape.
 /// 2: the calls of a piece are encoded rows ([`crate::pipeline::Rows`]).
 /// 3: a call's stated cost is on its row; a piece no longer sums them.
-const FORMAT_VERSION: u32 = 3;
+/// 4: every frame carries a checksum; the accounting lists read failures.
+const FORMAT_VERSION: u32 = 4;
 
 /// Largest frame accepted: a chunk's results are far smaller (a chunk is 1 MiB of input);
 /// anything bigger is a corrupt length, not a reason to allocate.
@@ -204,6 +209,7 @@ impl<W: Write> PartialWriter<W> {
 fn write_frame(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
     let bytes = postcard::to_stdvec(value).map_err(io::Error::other)?;
     out.write_all(&(bytes.len() as u64).to_le_bytes())?;
+    out.write_all(&xxh3_64(&bytes).to_le_bytes())?;
     out.write_all(&bytes)
 }
 
@@ -240,10 +246,17 @@ impl Frames {
         if len > MAX_FRAME {
             return Err(corrupt(format!("a frame claims {len} bytes")));
         }
+        let mut checksum = [0u8; 8];
+        self.decoder
+            .read_exact(&mut checksum)
+            .map_err(|err| corrupt(format!("a frame is cut short: {err}")))?;
         self.buf.resize(len as usize, 0);
         self.decoder
             .read_exact(&mut self.buf)
             .map_err(|err| corrupt(format!("a frame is cut short: {err}")))?;
+        if xxh3_64(&self.buf) != u64::from_le_bytes(checksum) {
+            return Err(corrupt("a frame fails its checksum".to_string()));
+        }
         Ok(true)
     }
 }
@@ -310,6 +323,7 @@ impl Partial {
                 "results for input {source}, which the header does not list"
             )));
         }
+        result.check_indexes().map_err(corrupt)?;
         Ok(Some(result))
     }
 }
