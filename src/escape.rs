@@ -7,7 +7,7 @@
 //! - JSON escapes the same characters as `\uXXXX`, so the file stays lossless and valid;
 //! - Markdown escapes every character its syntax gives a meaning to.
 //!
-//! HTML escaping is in `export/html.rs` and drops the controls with [`is_unsafe_char`].
+//! - HTML turns its specials into entities, and escapes the same characters as a terminal.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -231,6 +231,23 @@ impl<W: Write> CsvWriter<W> {
     pub fn into_inner(self) -> io::Result<W> {
         self.inner.into_inner().map_err(|err| err.into_error())
     }
+}
+
+/// Text for HTML content and attribute values: the five specials as entities, unsafe characters
+/// escaped as for a terminal.
+pub fn html_text(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => push_safe(&mut escaped, c),
+        }
+    }
+    escaped
 }
 
 /// Text for Markdown: the punctuation that makes links, images, code, emphasis, tables, headings

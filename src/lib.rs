@@ -13,6 +13,8 @@ pub mod commands;
 pub mod escape;
 pub mod export;
 pub mod findings;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod gates;
 pub mod ingest;
 pub mod limits;

@@ -10,6 +10,7 @@ mod tests;
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
+use crate::escape::html_text;
 use crate::export::terminal::{count, ms, usd};
 use crate::export::{Exporter, FindingReport, PolicyReport, Report};
 
@@ -33,20 +34,9 @@ impl Exporter for HtmlExporter {
     }
 }
 
-/// Text made safe for HTML content and attribute values.
+/// Text made safe for HTML content and attribute values ([`html_text`]).
 fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
+    html_text(text)
 }
 
 /// A table row: each cell is already HTML; cells after the first are numbers unless they

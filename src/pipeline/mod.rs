@@ -144,6 +144,11 @@ pub struct ChunkResult {
 }
 
 impl ChunkResult {
+    /// What the piece counted.
+    pub fn accounting(&self) -> &Accounting {
+        &self.accounting
+    }
+
     /// Checks that every row refers to a model, tag set and session of this piece and comes
     /// from its source: a piece read from a partial is used only if it holds together.
     pub fn check_indexes(&self) -> Result<(), String> {
