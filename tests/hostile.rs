@@ -381,3 +381,397 @@ fn strings_from_logs_reach_no_terminal_spreadsheet_or_markdown_as_code() {
         }
     }
 }
+
+/// One OpenAI chat completion line, with its id and prompt tokens.
+fn openai_line(id: &str, prompt_tokens: u64) -> String {
+    format!(
+        "{{\"id\":\"{id}\",\"object\":\"chat.completion\",\"model\":\"gpt-4o\",\"created\":1767225600,\"usage\":{{\"prompt_tokens\":{prompt_tokens},\"completion_tokens\":10}}}}\n"
+    )
+}
+
+fn report_of(output: &Output) -> Value {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("a JSON report")
+}
+
+/// Records, calls, errors and skipped of a report, after checking they add up.
+fn counts(report: &Value) -> (u64, u64, u64) {
+    let skipped: u64 = report["skipped"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    let [records, calls, buckets, errors] =
+        ["records", "calls", "buckets", "errors"].map(|k| report[k].as_u64().unwrap());
+    assert_eq!(calls + buckets + skipped + errors, records, "{report:#}");
+    (records, calls, errors)
+}
+
+#[test]
+fn no_output_may_overwrite_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = openai_line("c1", 100);
+    std::fs::write(dir.path().join("in.jsonl"), &log).unwrap();
+    std::fs::create_dir(dir.path().join("logs")).unwrap();
+    std::fs::write(dir.path().join("logs/a.jsonl"), &log).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("in.jsonl", dir.path().join("link.json")).unwrap();
+    for args in [
+        &["analyze", "-q", "-o", "in.jsonl", "in.jsonl"][..],
+        &["analyze", "-q", "--calls-csv", "./in.jsonl", "in.jsonl"],
+        &["analyze", "-q", "--calls-parquet", "in.jsonl", "in.jsonl"],
+        &["analyze", "-q", "--breakdown-csv", "logs/a.jsonl", "logs"],
+        &["analyze", "-q", "--emit-partial", "logs/a.jsonl", "logs"],
+        &["compare", "-q", "-o", "logs/../in.jsonl", "in.jsonl"],
+        #[cfg(unix)]
+        &["analyze", "-q", "-o", "link.json", "in.jsonl"],
+    ] {
+        let output = run(args, dir.path());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("refusing to write an output over an input"),
+            "{stderr}"
+        );
+        for file in ["in.jsonl", "logs/a.jsonl"] {
+            assert_eq!(
+                std::fs::read_to_string(dir.path().join(file)).unwrap(),
+                log,
+                "{args:?} touched {file}"
+            );
+        }
+    }
+    // A partial merged into a report over itself.
+    let partial = dir.path().join("p.bin");
+    let emitted = run(
+        &["analyze", "-q", "--emit-partial", "p.bin", "in.jsonl"],
+        dir.path(),
+    );
+    assert_eq!(emitted.status.code(), Some(0));
+    let before = std::fs::read(&partial).unwrap();
+    let merged = run(&["merge", "-q", "-o", "p.bin", "p.bin"], dir.path());
+    assert_eq!(merged.status.code(), Some(2));
+    assert_eq!(std::fs::read(&partial).unwrap(), before);
+}
+
+#[test]
+fn a_stray_array_line_loses_only_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[[1,2]]\n{}{}",
+        openai_line("c1", 100),
+        openai_line("c2", 200)
+    );
+    std::fs::write(dir.path().join("x.jsonl"), text).unwrap();
+    let report = report_of(&run(
+        &["analyze", "-q", "--format", "json", "x.jsonl"],
+        dir.path(),
+    ));
+    assert_eq!(counts(&report), (3, 2, 1));
+    assert_eq!(report["error_samples"][0]["line"], 1);
+}
+
+#[test]
+fn what_cannot_be_read_is_exit_2_when_named_and_an_error_in_a_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("good.jsonl"), openai_line("c1", 100)).unwrap();
+    // Gzip with zero padding after the member, as tape and block devices leave it.
+    let mut padded = {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), Default::default());
+        encoder
+            .write_all(openai_line("c2", 200).as_bytes())
+            .unwrap();
+        encoder.finish().unwrap()
+    };
+    padded.extend([0u8; 4096]);
+    std::fs::write(root.join("padded.jsonl.gz"), &padded).unwrap();
+    let report = report_of(&run(
+        &["analyze", "-q", "--format", "json", "padded.jsonl.gz"],
+        root,
+    ));
+    assert_eq!(counts(&report), (1, 1, 0));
+
+    // Gzip that is cut short: its calls up to the cut count, and the file is an error.
+    let mut big = String::new();
+    for n in 0..2_000 {
+        big.push_str(&openai_line(&format!("b{n}"), 100));
+    }
+    let cut = {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), Default::default());
+        encoder.write_all(big.as_bytes()).unwrap();
+        let whole = encoder.finish().unwrap();
+        whole[..whole.len() - 20].to_vec()
+    };
+    std::fs::create_dir(root.join("walk")).unwrap();
+    std::fs::write(root.join("walk/cut.jsonl.gz"), &cut).unwrap();
+    std::fs::write(root.join("walk/good.jsonl"), openai_line("c3", 100)).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("nowhere.jsonl", root.join("walk/dangling.jsonl")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", root.join("walk/loop")).unwrap();
+    // Found in a walk: errors with their reasons, the run goes on (exit 0).
+    let report = report_of(&run(&["analyze", "-q", "--format", "json", "walk"], root));
+    let inputs = report["inputs"].as_array().unwrap();
+    let read_error = |name: &str| {
+        inputs
+            .iter()
+            .find(|i| i["path"].as_str().unwrap().ends_with(name))
+            .map(|i| i["read_error"].clone())
+            .unwrap_or_else(|| panic!("{name} listed: {inputs:#?}"))
+    };
+    assert!(read_error("cut.jsonl.gz").is_string());
+    assert!(read_error("good.jsonl").is_null());
+    #[cfg(unix)]
+    {
+        assert!(
+            read_error("dangling.jsonl")
+                .as_str()
+                .unwrap()
+                .contains("dangling")
+        );
+        assert!(read_error("loop").as_str().unwrap().contains("loop"));
+    }
+    let cut_calls = inputs
+        .iter()
+        .find(|i| i["path"].as_str().unwrap().ends_with("cut.jsonl.gz"))
+        .unwrap()["calls"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        cut_calls > 1_000,
+        "the calls before the cut count: {cut_calls}"
+    );
+    counts(&report);
+
+    // Named: exit 2 naming the file, the report still written.
+    let named = run(
+        &[
+            "analyze",
+            "-q",
+            "--format",
+            "json",
+            "walk/cut.jsonl.gz",
+            "good.jsonl",
+        ],
+        root,
+    );
+    assert_eq!(named.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&named.stderr).contains("error: walk/cut.jsonl.gz:"));
+    let written: Value = serde_json::from_slice(&named.stdout).unwrap();
+    assert_eq!(written["calls"].as_u64().unwrap(), cut_calls + 1);
+
+    // Stdin that is a directory; a named file that cannot be opened (a socket).
+    let stdin_dir = binary()
+        .current_dir(root)
+        .args(["analyze", "-q", "-"])
+        .stdin(std::fs::File::open(root).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(stdin_dir.status.code(), Some(2));
+    #[cfg(unix)]
+    {
+        let _socket = std::os::unix::net::UnixListener::bind(root.join("s.jsonl")).unwrap();
+        let socket = run(&["analyze", "-q", "s.jsonl"], root);
+        assert_eq!(socket.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&socket.stderr).contains("s.jsonl"));
+    }
+}
+
+#[test]
+fn a_line_past_the_limit_is_an_error_and_reading_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!(
+        "{{\"id\":\"x\",\"object\":\"chat.completion\",\"pad\":\"{}\"}}\n",
+        "a".repeat(3 << 20)
+    );
+    let text = format!("{}{long}{}", openai_line("c1", 100), openai_line("c2", 100));
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut encoder, text.as_bytes()).unwrap();
+    std::fs::write(dir.path().join("long.jsonl.gz"), encoder.finish().unwrap()).unwrap();
+    let report = report_of(&run(
+        &[
+            "analyze",
+            "-q",
+            "--format",
+            "json",
+            "--max-line-mib",
+            "1",
+            "long.jsonl.gz",
+        ],
+        dir.path(),
+    ));
+    assert_eq!(counts(&report), (3, 2, 1));
+    assert_eq!(report["error_samples"][0]["line"], 2);
+    assert!(
+        report["error_samples"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--max-line-mib")
+    );
+    // Under the default limit the same line is read (and is an error of its own kind).
+    let report = report_of(&run(
+        &["analyze", "-q", "--format", "json", "long.jsonl.gz"],
+        dir.path(),
+    ));
+    assert_eq!(counts(&report).0, 3);
+    assert!(
+        !report["error_samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["message"].as_str().unwrap().contains("--max-line-mib")),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn every_number_is_checked_against_one_range_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let lines = [
+        openai_line("huge", u64::MAX),
+        "{\"id\":\"slow\",\"object\":\"chat.completion\",\"model\":\"gpt-4o\",\"latency_ms\":1e300,\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}\n".to_string(),
+        "{\"id\":\"refund\",\"object\":\"chat.completion\",\"model\":\"gpt-4o\",\"cost_usd\":-5,\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}\n".to_string(),
+        openai_line("fine", 1000),
+    ];
+    std::fs::write(root.join("n.jsonl"), lines.concat()).unwrap();
+    let output = run(
+        &[
+            "analyze",
+            "-q",
+            "--format",
+            "json",
+            "--calls-csv",
+            "c.csv",
+            "n.jsonl",
+        ],
+        root,
+    );
+    let report = report_of(&output);
+    assert_eq!(counts(&report), (4, 1, 3));
+    let messages: Vec<&str> = report["error_samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`input tokens` is out of range",
+            "`latency` is out of range",
+            "`stated cost` is out of range"
+        ]
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(!text.contains("inf") && !text.contains("NaN"), "{text}");
+    // No negative zero in a CSV.
+    let csv = std::fs::read_to_string(root.join("c.csv")).unwrap();
+    assert!(
+        !csv.split([',', '\n'])
+            .any(|cell| cell == "-0" || cell.starts_with("-0.0")),
+        "{csv}"
+    );
+
+    // A price override out of range: refused alike by `analyze` and `pricing check`.
+    std::fs::write(
+        root.join("p.toml"),
+        "[[model]]\nid = \"gpt-4o\"\nprovider = \"openai\"\ntier = \"flagship\"\ninput = 1e20\noutput = 10.0\nsource = \"x\"\nchecked = \"2026-01-01\"\n",
+    )
+    .unwrap();
+    for args in [
+        &["analyze", "-q", "--pricing", "p.toml", "n.jsonl"][..],
+        &["pricing", "check", "--pricing", "p.toml"],
+    ] {
+        let output = run(args, root);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("`input` is out of range"));
+    }
+    // Deployments that map in a cycle: an error, not a stack overflow.
+    std::fs::write(
+        root.join("d.toml"),
+        "[deployments]\n\"x\" = \"y\"\n\"y\" = \"x\"\n",
+    )
+    .unwrap();
+    for args in [
+        &["analyze", "-q", "--pricing", "d.toml", "n.jsonl"][..],
+        &["pricing", "check", "--pricing", "d.toml"],
+    ] {
+        let output = run(args, root);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("cycle"));
+    }
+    // A label whose score is not a number: refused, not counted as degraded.
+    std::fs::write(
+        root.join("labels.jsonl"),
+        "{\"call_id\":\"fine\",\"candidate_model\":\"gpt-4o-mini\",\"score\":NaN,\"threshold\":0.5}\n",
+    )
+    .unwrap();
+    let labels = run(&["calibrate", "--labels", "labels.jsonl", "n.jsonl"], root);
+    assert_eq!(labels.status.code(), Some(2));
+    std::fs::write(
+        root.join("labels.csv"),
+        "call_id,candidate_model,score,threshold\nfine,gpt-4o-mini,NaN,0.5\n",
+    )
+    .unwrap();
+    let labels = run(&["calibrate", "--labels", "labels.csv", "n.jsonl"], root);
+    assert_eq!(labels.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&labels.stderr).contains("`score` is out of range"));
+}
+
+#[test]
+fn a_policy_of_many_rules_compiles_and_names_its_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("name = \"big\"\n");
+    for n in 0..40_000 {
+        text.push_str(&format!(
+            "[[rule]]\nname = \"r{n}\"\nmatch = {{ tags = {{ feature = \"f{n}\" }} }}\nprompt_cache = \"5m\"\n"
+        ));
+    }
+    // The last rule routes to a model the catalog does not know: the error names its line.
+    text.push_str("[[rule]]\nname = \"bad\"\nroute = [\"no-such-model\"]\n");
+    // The route, on the file's last line.
+    let bad_line = text.lines().count();
+    std::fs::write(dir.path().join("big.toml"), &text).unwrap();
+    std::fs::write(dir.path().join("x.jsonl"), openai_line("c1", 100)).unwrap();
+    let output = run(
+        &["analyze", "-q", "--policy", "big.toml", "x.jsonl"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("line {bad_line}: rule `bad`")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn label_files_reach_the_terminal_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.jsonl"), openai_line("c1", 100)).unwrap();
+    std::fs::write(
+        dir.path().join("labels.csv"),
+        "call_id,candidate_model,passed\n\"a\u{1b}]0;title\u{7}\u{202e}\",gpt-4o-mini,pass\nc1,\"m\u{1b}[2J\",maybe\u{1b}[2J\n",
+    )
+    .unwrap();
+    let output = run(
+        &["calibrate", "--labels", "labels.csv", "x.jsonl"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    for text in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(text);
+        assert!(unsafe_in(&text).is_none(), "{text}");
+        assert!(!text.contains("maybe"), "the value is not quoted: {text}");
+    }
+}
