@@ -1071,6 +1071,60 @@ fn service_tiers_regions_and_web_searches_are_billed_as_served() {
 }
 
 #[test]
+fn bedrock_geographic_profiles_pay_the_regional_premium_through_every_adapter() {
+    // Anthropic's pricing page: "Starting with Claude Sonnet 4.5, Haiku 4.5, and Opus 4.5 ...
+    // regional and multi-region endpoints include a 10% premium over global endpoints";
+    // earlier models keep their prices. A `us.`/`eu.` profile is regional, `global.` is not.
+    let dir = tempfile::tempdir().unwrap();
+    let litellm = dir.path().join("spend.jsonl");
+    let row = |id: &str, model: &str| {
+        format!(
+            "{{\"request_id\":\"{id}\",\"call_type\":\"acompletion\",\"spend\":0.0,\"total_tokens\":1100,\
+             \"prompt_tokens\":1000,\"completion_tokens\":100,\"startTime\":\"2025-11-02T08:00:00.000+00:00\",\
+             \"endTime\":\"2025-11-02T08:00:02.000+00:00\",\"model\":\"{model}\",\"model_group\":\"sonnet\",\
+             \"custom_llm_provider\":\"bedrock\",\"api_base\":\"\",\"user\":\"u\",\"metadata\":{{}}}}\n"
+        )
+    };
+    std::fs::write(
+        &litellm,
+        [
+            row(
+                "geo-eu",
+                "bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            ),
+            row(
+                "geo-global",
+                "bedrock/global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            ),
+            row(
+                "geo-3-7",
+                "bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+            ),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    let rows = call_rows(&[
+        fixture("logs/bedrock/invocations.jsonl").to_str().unwrap(),
+        litellm.to_str().unwrap(),
+    ]);
+    // Bedrock log, `us.` Sonnet 4.5 ($3 in, $0.30 hits, $3.75 5m writes, $6 1h writes, $15 out):
+    // 1,500 × 3 + 20,000 × 0.30 + 2,000 × 3.75 + 1,000 × 6 + 500 × 15 = $0.0315 global;
+    // × 1.1 = $0.03465.
+    assert_cost(&rows, "7b0f3c1e-1111-4a6b-9c2d-000000000001", 0.03465);
+    // An `eu.` Haiku 4.5 profile ARN ($1 in, $5 out): (900 × 1 + 120 × 5)/M = $0.0015; × 1.1.
+    assert_cost(&rows, "7b0f3c1e-1111-4a6b-9c2d-000000000003", 0.00165);
+    // `global.` Opus 4.5 ($5 in, $0.50 hits, $25 out): 12 × 5 + 30,000 × 0.5 + 640 × 25
+    // = $0.03106, no premium.
+    assert_cost(&rows, "msg_bdrk_stream01", 0.03106);
+    // LiteLLM rows naming the profile: Sonnet 4.5, 1,000 × $3/M + 100 × $15/M = $0.0045.
+    assert_cost(&rows, "geo-eu", 0.00495);
+    assert_cost(&rows, "geo-global", 0.0045);
+    // Claude 3.7 Sonnet ($3/$15) predates the premium: `us.` pays the global price.
+    assert_cost(&rows, "geo-3-7", 0.0045);
+}
+
+#[test]
 fn classify_prints_the_distribution_and_user_rules_override_it() {
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("calls.csv");

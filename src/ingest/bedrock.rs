@@ -25,6 +25,7 @@ use serde_json::value::RawValue;
 use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::wire::{add_string_tags, array_len, parse_timestamp};
 use crate::ingest::{LineOutcome, LineParser, OneEach, SkipReason, json_error};
+use crate::pricing::name_residency;
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
 /// The cross-region inference-profile prefixes Bedrock puts before a model id.
@@ -492,9 +493,11 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
     };
 
     let model = normalize_model_id(model_id);
+    let residency = name_residency(model_id);
     let operation = record.operation.as_deref().unwrap_or_default();
     let mut call = CallRecord {
         provider: maker_provider(&model),
+        residency,
         timestamp_ms: record.timestamp.and_then(parse_timestamp),
         latency_ms: facts.latency_ms.filter(|v| *v >= 0.0),
         time_to_first_token_ms: facts.first_byte_ms.filter(|v| *v >= 0.0),

@@ -27,7 +27,8 @@ use crate::ingest::bedrock;
 use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::wire::{add_string_tags, array_len, unix_to_ms};
 use crate::ingest::{LineParser, OneEach, SkipReason};
-use crate::record::{CallRecord, CallStatus, Provider};
+use crate::pricing::name_residency;
+use crate::record::{CallRecord, CallStatus, Provider, Residency};
 
 pub(crate) use payload::looks_like as looks_like_payload;
 pub(crate) use spend_log::{looks_like as looks_like_spend_log, looks_like_header, parse_row};
@@ -674,12 +675,24 @@ fn timing(
     }
 }
 
-/// Picks the first named model and normalises it; the chosen raw name and the normalised one.
-fn pick_model<'m>(candidates: &[Option<&'m str>]) -> Option<(&'m str, String)> {
-    candidates
-        .iter()
-        .flatten()
-        .map(|name| name.trim())
-        .find(|name| !name.is_empty())
-        .map(|name| (name, normalize_model(name)))
+/// The model a LiteLLM record names: the first of its names, normalised.
+struct PickedModel<'m> {
+    /// The name as logged.
+    raw: &'m str,
+    /// The name the catalog is asked for.
+    name: String,
+    /// Where the request ran, as any of the names says (the provider's response echoes a bare
+    /// name where LiteLLM's route says `bedrock/us.anthropic.…`).
+    residency: Option<Residency>,
+}
+
+/// Picks the first named model and normalises it.
+fn pick_model<'m>(candidates: &[Option<&'m str>]) -> Option<PickedModel<'m>> {
+    let names = || candidates.iter().flatten().map(|name| name.trim());
+    let raw = names().find(|name| !name.is_empty())?;
+    Some(PickedModel {
+        raw,
+        name: normalize_model(raw),
+        residency: names().find_map(name_residency),
+    })
 }

@@ -183,7 +183,7 @@ pub(super) fn parse_line(line: &[u8]) -> LineOutcome {
         .model_map_information
         .as_ref()
         .and_then(|m| m.model_map_key.get());
-    let Some((raw_model, model)) = pick_model(&[
+    let Some(picked) = pick_model(&[
         response.model.as_deref(),
         map_key,
         hidden.litellm_model_name.get(),
@@ -192,6 +192,7 @@ pub(super) fn parse_line(line: &[u8]) -> LineOutcome {
     ]) else {
         return LineOutcome::Error("LiteLLM payload names no model".into());
     };
+    let (raw_model, model) = (picked.raw, picked.name);
 
     let start_ms = payload.start_time.and_then(raw_time);
     let duration_ms = payload
@@ -210,6 +211,7 @@ pub(super) fn parse_line(line: &[u8]) -> LineOutcome {
     let provider_route = payload.custom_llm_provider.get();
     let mut record = CallRecord {
         provider: provider_of(&model, provider_route),
+        residency: picked.residency,
         timestamp_ms: start_ms,
         latency_ms: latency,
         time_to_first_token_ms: ttft,

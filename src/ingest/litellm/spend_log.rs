@@ -297,7 +297,7 @@ fn build(row: Row<'_>) -> LineOutcome {
         .model_map_information
         .as_ref()
         .and_then(|m| m.model_map_key.get());
-    let Some((raw_model, model)) = pick_model(&[
+    let Some(picked) = pick_model(&[
         response.model.as_deref(),
         map_key,
         row.model.as_deref(),
@@ -305,6 +305,7 @@ fn build(row: Row<'_>) -> LineOutcome {
     ]) else {
         return LineOutcome::Error("LiteLLM spend log names no model".into());
     };
+    let (raw_model, model) = (picked.raw, picked.name);
     let provider_route = row.custom_llm_provider.as_deref();
     let (latency, ttft, first_token_seen) = timing(
         row.start_ms,
@@ -314,6 +315,7 @@ fn build(row: Row<'_>) -> LineOutcome {
     );
     let mut record = CallRecord {
         provider: provider_of(&model, provider_route),
+        residency: picked.residency,
         timestamp_ms: row.start_ms,
         latency_ms: latency,
         time_to_first_token_ms: ttft,
