@@ -22,6 +22,11 @@
 //! has no finish reason yet and its prompt count is the same. Files are read in order by one
 //! parser, so the last chunk seen is held until a different response starts or the file ends.
 //! Long-context tiers (prompts above 200k tokens) are applied by the pricing layer.
+//!
+//! Enums (`finishReason`, `blockReason`, `trafficType`) come as names from the REST API and as
+//! numbers from proto-plus `to_dict`/`to_json` (the `vertexai` SDK before 1.49, any raw proto
+//! message); both are read, numbers by the Vertex AI protos (`google/cloud/aiplatform/v1/
+//! content.proto`, `prediction_service.proto`), whose 1-5 agree with the Gemini API's.
 
 use std::borrow::Cow;
 
@@ -48,10 +53,108 @@ struct Usage<'a> {
     thoughts_token_count: Option<u64>,
     #[serde(alias = "tool_use_prompt_token_count")]
     tool_use_prompt_token_count: Option<u64>,
-    /// Vertex AI's `ON_DEMAND` or `PROVISIONED_THROUGHPUT`: provisioned-throughput traffic is
-    /// not billed per token, so it is kept as the call's service tier.
-    #[serde(alias = "traffic_type", borrow)]
+    /// Vertex AI's `ON_DEMAND`, `ON_DEMAND_PRIORITY`, `ON_DEMAND_FLEX` or
+    /// `PROVISIONED_THROUGHPUT`: the service tier the call was billed at ([`service_tier`];
+    /// provisioned throughput is not billed per token, and stays a tier of its own).
+    #[serde(alias = "traffic_type", borrow, default, deserialize_with = "traffic_type")]
     traffic_type: Option<Cow<'a, str>>,
+}
+
+/// Vertex AI `Candidate.FinishReason`, by number.
+const FINISH_REASONS: [&str; 11] = [
+    "FINISH_REASON_UNSPECIFIED",
+    "STOP",
+    "MAX_TOKENS",
+    "SAFETY",
+    "RECITATION",
+    "OTHER",
+    "BLOCKLIST",
+    "PROHIBITED_CONTENT",
+    "SPII",
+    "MALFORMED_FUNCTION_CALL",
+    "MODEL_ARMOR",
+];
+
+/// Vertex AI `PromptFeedback.BlockedReason`, by number.
+const BLOCKED_REASONS: [&str; 7] = [
+    "BLOCKED_REASON_UNSPECIFIED",
+    "SAFETY",
+    "OTHER",
+    "BLOCKLIST",
+    "PROHIBITED_CONTENT",
+    "MODEL_ARMOR",
+    "JAILBREAK",
+];
+
+/// Vertex AI `UsageMetadata.TrafficType`, by number.
+const TRAFFIC_TYPES: [&str; 5] = [
+    "TRAFFIC_TYPE_UNSPECIFIED",
+    "ON_DEMAND",
+    "PROVISIONED_THROUGHPUT",
+    "ON_DEMAND_PRIORITY",
+    "ON_DEMAND_FLEX",
+];
+
+/// Reads a proto enum written as its name or its number (named by `names`; a number past the
+/// list is kept as its digits).
+fn proto_enum<'de, D: serde::Deserializer<'de>>(
+    names: &'static [&'static str],
+    deserializer: D,
+) -> Result<Option<Cow<'de, str>>, D::Error> {
+    struct Visitor(&'static [&'static str]);
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Option<Cow<'de, str>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an enum name or number")
+        }
+        fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(name)))
+        }
+        fn visit_str<E>(self, name: &str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(name.to_string())))
+        }
+        fn visit_u64<E>(self, number: u64) -> Result<Self::Value, E> {
+            Ok(Some(match self.0.get(number as usize) {
+                Some(name) => Cow::Borrowed(name),
+                None => Cow::Owned(number.to_string()),
+            }))
+        }
+        fn visit_i64<E>(self, number: i64) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(number.to_string())))
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    deserializer.deserialize_option(Visitor(names))
+}
+
+fn finish_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    proto_enum(&FINISH_REASONS, d)
+}
+
+fn block_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    proto_enum(&BLOCKED_REASONS, d)
+}
+
+fn traffic_type<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    proto_enum(&TRAFFIC_TYPES, d)
+}
+
+/// The service tier a Vertex AI traffic type bills: pay-as-you-go priority and flex are those
+/// tiers; on-demand (standard) and provisioned throughput keep their names.
+fn service_tier(traffic_type: &str) -> Option<String> {
+    Some(match traffic_type {
+        "ON_DEMAND_PRIORITY" => "priority".to_string(),
+        "ON_DEMAND_FLEX" => "flex".to_string(),
+        other => other.to_string(),
+    })
 }
 
 impl Usage<'_> {
@@ -87,14 +190,26 @@ struct OutContent {
 
 #[derive(Deserialize)]
 struct Candidate<'a> {
-    #[serde(rename = "finishReason", alias = "finish_reason", borrow)]
+    #[serde(
+        rename = "finishReason",
+        alias = "finish_reason",
+        borrow,
+        default,
+        deserialize_with = "finish_reason"
+    )]
     finish_reason: Option<Cow<'a, str>>,
     content: Option<OutContent>,
 }
 
 #[derive(Deserialize)]
 struct PromptFeedback<'a> {
-    #[serde(rename = "blockReason", alias = "block_reason", borrow)]
+    #[serde(
+        rename = "blockReason",
+        alias = "block_reason",
+        borrow,
+        default,
+        deserialize_with = "block_reason"
+    )]
     block_reason: Option<Cow<'a, str>>,
 }
 
@@ -422,7 +537,7 @@ impl GeminiParser {
         record.tokens = usage.buckets();
         record.response_id = response_id.map(str::to_string);
         record.timestamp_ms = response.create_time.and_then(parse_timestamp);
-        record.service_tier = usage.traffic_type.as_deref().map(str::to_string);
+        record.service_tier = usage.traffic_type.as_deref().and_then(service_tier);
         context.envelope.apply_to(&mut record);
         if let Some((_, earlier)) = &group.held {
             // The call started with its first chunk.
@@ -734,6 +849,37 @@ pub(crate) mod tests {
         // gemini-2.0-flash-001 (alias of gemini-2.0-flash): 1,000 × $0.10/M + 8,192 × $0.40/M
         //   = $0.0001 + $0.0032768 = $0.0033768
         assert_eq!(cost(record), "0.0033768");
+    }
+
+    #[test]
+    fn numeric_enums_of_the_vertex_sdk_read_as_their_names() {
+        // proto-plus `to_json`: finishReason 2 is MAX_TOKENS, trafficType 4 ON_DEMAND_FLEX,
+        // blockReason 1 SAFETY (google/cloud/aiplatform/v1 content.proto and
+        // prediction_service.proto).
+        let text = r#"{"candidates":[{"content":{"role":"model","parts":[{"text":"x"}]},"finishReason":2}],"usageMetadata":{"promptTokenCount":1000,"candidatesTokenCount":2000,"totalTokenCount":3000,"trafficType":4},"modelVersion":"gemini-2.5-flash","responseId":"num-1"}
+{"promptFeedback":{"blockReason":1},"usageMetadata":{"promptTokenCount":10,"totalTokenCount":10,"trafficType":1},"modelVersion":"gemini-2.5-flash","responseId":"num-2"}
+{"candidates":[{"finishReason":99}],"usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":1,"trafficType":3},"modelVersion":"gemini-2.5-flash","responseId":"num-3"}"#;
+        let parsed = parse(text);
+        let first = call_at(&parsed, 1);
+        assert_eq!(first.features.finish_reason.as_deref(), Some("MAX_TOKENS"));
+        assert_eq!(first.status, CallStatus::Incomplete);
+        assert_eq!(first.service_tier.as_deref(), Some("flex"));
+        // gemini-2.5-flash under Flex ($0.15 in, $1.25 out):
+        //   1,000 × $0.15/M + 2,000 × $1.25/M = $0.00015 + $0.0025 = $0.00265
+        let catalog = crate::pricing::PriceCatalog::embedded().unwrap();
+        let entry = catalog.entry(catalog.resolve(&first.model, None).unwrap());
+        let mode = crate::pricing::BillingMode {
+            tier: crate::record::ServiceTier::from_reported(first.service_tier.as_deref().unwrap()),
+            ..crate::pricing::BillingMode::default()
+        };
+        let flex = crate::pricing::call_cost(entry, &first.tokens, mode);
+        assert_eq!(flex.to_decimal_string(), "0.00265");
+        let blocked = call_at(&parsed, 2);
+        assert_eq!(blocked.features.finish_reason.as_deref(), Some("SAFETY"));
+        assert_eq!(blocked.service_tier.as_deref(), Some("ON_DEMAND"));
+        let unknown = call_at(&parsed, 3);
+        assert_eq!(unknown.features.finish_reason.as_deref(), Some("99"));
+        assert_eq!(unknown.service_tier.as_deref(), Some("priority"));
     }
 
     #[test]
