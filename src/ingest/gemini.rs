@@ -56,7 +56,12 @@ struct Usage<'a> {
     /// Vertex AI's `ON_DEMAND`, `ON_DEMAND_PRIORITY`, `ON_DEMAND_FLEX` or
     /// `PROVISIONED_THROUGHPUT`: the service tier the call was billed at ([`service_tier`];
     /// provisioned throughput is not billed per token, and stays a tier of its own).
-    #[serde(alias = "traffic_type", borrow, default, deserialize_with = "traffic_type")]
+    #[serde(
+        alias = "traffic_type",
+        borrow,
+        default,
+        deserialize_with = "traffic_type"
+    )]
     traffic_type: Option<Cow<'a, str>>,
 }
 
@@ -135,7 +140,9 @@ fn proto_enum<'de, D: serde::Deserializer<'de>>(
     deserializer.deserialize_option(Visitor(names))
 }
 
-fn finish_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+fn finish_reason<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Cow<'de, str>>, D::Error> {
     proto_enum(&FINISH_REASONS, d)
 }
 

@@ -34,9 +34,44 @@ struct Usage {
     output_tokens_details: Option<Details>,
     /// DeepSeek's OpenAI-compatible API reports cache hits under its own name.
     prompt_cache_hit_tokens: Option<u64>,
+    /// OpenRouter's usage accounting: "the total amount charged to your account" for the
+    /// request, in credits (USD), plugin and server-tool fees included
+    /// (openrouter.ai/docs/use-cases/usage-accounting).
+    /// Read leniently (a number or a numeric string; anything else is no stated cost): other
+    /// gateways use the same names.
+    cost: Option<serde_json::Value>,
+    /// With a key of one's own (`is_byok`), `cost` is OpenRouter's fee only and the provider
+    /// bills `cost_details.upstream_inference_cost` apart.
+    is_byok: Option<serde_json::Value>,
+    cost_details: Option<serde_json::Value>,
+}
+
+/// A number, or a string holding one.
+fn lenient_number(value: &serde_json::Value) -> Option<f64> {
+    match value {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
 }
 
 impl Usage {
+    /// What the usage says the call cost, in USD: OpenRouter's `cost`, plus the upstream
+    /// provider's bill when the key was the user's own.
+    fn stated_cost(&self) -> Option<f64> {
+        let cost = lenient_number(self.cost.as_ref()?)?;
+        let upstream = match self.is_byok {
+            Some(serde_json::Value::Bool(true)) => self
+                .cost_details
+                .as_ref()
+                .and_then(|d| d.get("upstream_inference_cost"))
+                .and_then(lenient_number)
+                .unwrap_or(0.0),
+            _ => 0.0,
+        };
+        Some(cost + upstream)
+    }
+
     /// Exclusive buckets: cached tokens come out of the prompt, reasoning stays inside output.
     /// OpenAI does not bill cache writes separately, so they are not split out.
     pub(crate) fn buckets(&self) -> TokenBuckets {
@@ -278,6 +313,7 @@ fn call_from_response<B>(
         response_id: response.id.as_deref().map(str::to_string),
         request_id: response.request_id.as_deref().map(str::to_string),
         service_tier: response.service_tier.as_deref().map(str::to_string),
+        stated_cost_usd: usage.stated_cost(),
         timestamp_ms: response
             .created
             .or(response.created_at)
@@ -441,5 +477,24 @@ mod pair_tests {
             parse_line,
             parse_line_general,
         );
+    }
+
+    #[test]
+    fn openrouter_usage_cost_is_the_stated_cost() {
+        // OpenRouter's usage accounting: `cost` is what the account was charged; with one's own
+        // key (`is_byok`) the provider's bill, `cost_details.upstream_inference_cost`, is apart.
+        let charged = br#"{"id":"gen-1","object":"chat.completion","model":"anthropic/claude-4.5-sonnet-20250929","usage":{"prompt_tokens":1000,"completion_tokens":100,"total_tokens":1100,"prompt_tokens_details":{"cached_tokens":200},"cost":0.0051,"is_byok":false,"cost_details":{"upstream_inference_cost":0.0051}}}"#;
+        let byok = br#"{"id":"gen-2","object":"chat.completion","model":"openai/gpt-4o","usage":{"prompt_tokens":10,"completion_tokens":1,"cost":"0.0002","is_byok":true,"cost_details":{"upstream_inference_cost":0.004}}}"#;
+        let odd = br#"{"id":"gen-3","object":"chat.completion","model":"gpt-4o","usage":{"prompt_tokens":10,"completion_tokens":1,"cost":{"total":1}}}"#;
+        let record = |line: &[u8]| match parse_line(line) {
+            LineOutcome::Call(record) => record,
+            other => panic!("{other:?}"),
+        };
+        let first = record(charged);
+        assert_eq!(first.stated_cost_usd, Some(0.0051));
+        assert_eq!(first.tokens.cache_read, 200);
+        assert_eq!(record(byok).stated_cost_usd, Some(0.0042));
+        // A gateway's `cost` of another shape is no stated cost, and the call still counts.
+        assert_eq!(record(odd).stated_cost_usd, None);
     }
 }

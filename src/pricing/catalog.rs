@@ -719,7 +719,48 @@ pub fn normalize_model_name(name: &str) -> String {
     {
         rest = stripped;
     }
+    if let Some(stripped) = OPENROUTER_VARIANTS
+        .iter()
+        .find_map(|variant| rest.strip_suffix(variant))
+    {
+        rest = stripped;
+    }
     rest.to_string()
+}
+
+/// OpenRouter's variant suffixes that bill the base model's price: routing variants
+/// (`:nitro`, `:floor`, `:exacto`), web search (`:online`, its fee is in the logged cost),
+/// Anthropic's old self-moderated `:beta`, and the thinking and extended-context entries of
+/// models whose price does not change with them (openrouter.ai/docs/guides/routing/
+/// model-variants). `:free` is not among them: it is another price.
+const OPENROUTER_VARIANTS: [&str; 7] = [
+    ":nitro",
+    ":floor",
+    ":exacto",
+    ":online",
+    ":beta",
+    ":thinking",
+    ":extended",
+];
+
+/// A Claude name with the version before the family, as OpenRouter writes Claude 4 and later
+/// (`claude-4.5-sonnet`, `claude-4-opus`), in Anthropic's order (`claude-sonnet-4-5`). Claude 3
+/// names keep the version first at Anthropic too (`claude-3-7-sonnet`).
+fn claude_family_first(name: &str) -> Option<String> {
+    let parts: Vec<&str> = name.strip_prefix("claude-")?.split(['-', '.']).collect();
+    let digits = parts
+        .iter()
+        .take_while(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        .count();
+    let family = *parts.get(digits)?;
+    let major: u32 = parts.first()?.parse().ok()?;
+    if digits == 0 || major < 4 || !matches!(family, "opus" | "sonnet" | "haiku") {
+        return None;
+    }
+    let mut reordered = vec![family];
+    reordered.extend(&parts[..digits]);
+    reordered.extend(&parts[digits + 1..]);
+    Some(format!("claude-{}", reordered.join("-")))
 }
 
 /// Where a model name says its request ran: a Bedrock geographic profile (`us.anthropic.…`) or
@@ -1154,6 +1195,11 @@ impl PriceCatalog {
                 return Resolution::Priced(found);
             }
         }
+        if let Some(name) = &claude_family_first(candidate)
+            && let Some(found) = self.lookup(name, at_ms)
+        {
+            return Resolution::Priced(found);
+        }
         for name in [normalized.as_str(), candidate] {
             match self.loose.get(&loose_name(name)).map(Vec::as_slice) {
                 Some([id]) => {
@@ -1365,6 +1411,44 @@ checked = "2026-01-01"
         assert_eq!(
             catalog.resolve_name("gemini-2.0-flash-v2", None),
             Resolution::Unknown
+        );
+    }
+
+    #[test]
+    fn openrouter_names_resolve_to_the_models_they_route_to() {
+        let catalog = PriceCatalog::embedded().unwrap();
+        let id = |name: &str| match catalog.resolve_name(name, None) {
+            Resolution::Priced(index) => catalog.entry(index).id.clone(),
+            other => panic!("{name}: {other:?}"),
+        };
+        // OpenRouter's canonical slugs put the version before the family for Claude 4+, with
+        // its own snapshot dates; its ids use dots; variants that bill the base price.
+        assert_eq!(
+            id("anthropic/claude-4.5-sonnet-20250929"),
+            "claude-sonnet-4-5"
+        );
+        assert_eq!(id("anthropic/claude-sonnet-4.5"), "claude-sonnet-4-5");
+        assert_eq!(id("anthropic/claude-4-sonnet-20250522"), "claude-sonnet-4");
+        assert_eq!(
+            id("anthropic/claude-4.5-haiku-20251001"),
+            "claude-haiku-4-5"
+        );
+        assert_eq!(
+            id("anthropic/claude-3.7-sonnet:thinking"),
+            "claude-3-7-sonnet"
+        );
+        assert_eq!(id("anthropic/claude-3.5-sonnet:beta"), "claude-3-5-sonnet");
+        assert_eq!(id("openai/gpt-4o:nitro"), "gpt-4o");
+        // `:free` is another price: not the base model's.
+        assert_eq!(
+            catalog.resolve_name("meta-llama/llama-3.3-70b-instruct:free", None),
+            Resolution::Unknown
+        );
+        assert_eq!(claude_family_first("claude-3-7-sonnet"), None);
+        assert_eq!(claude_family_first("claude-sonnet-4-5"), None);
+        assert_eq!(
+            claude_family_first("claude-4-1-opus-20250805").as_deref(),
+            Some("claude-opus-4-1-20250805")
         );
     }
 
