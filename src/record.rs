@@ -72,13 +72,15 @@ pub enum Provider {
     XAi,
     Meta,
     Qwen,
+    /// Amazon's own models (Nova), on Bedrock.
+    Amazon,
     #[default]
     Unknown,
 }
 
 impl Provider {
     /// Every provider, in declaration order.
-    pub const ALL: [Provider; 9] = [
+    pub const ALL: [Provider; 10] = [
         Provider::OpenAi,
         Provider::Anthropic,
         Provider::Google,
@@ -87,6 +89,7 @@ impl Provider {
         Provider::XAi,
         Provider::Meta,
         Provider::Qwen,
+        Provider::Amazon,
         Provider::Unknown,
     ];
 
@@ -101,6 +104,7 @@ impl Provider {
             Provider::XAi => "xai",
             Provider::Meta => "meta",
             Provider::Qwen => "qwen",
+            Provider::Amazon => "amazon",
             Provider::Unknown => "unknown",
         }
     }
@@ -116,6 +120,7 @@ impl Provider {
             "xai" | "x-ai" | "grok" => Provider::XAi,
             "meta" | "meta-llama" | "llama" => Provider::Meta,
             "qwen" | "alibaba" | "dashscope" => Provider::Qwen,
+            "amazon" | "amazon-nova" | "nova" => Provider::Amazon,
             _ => Provider::Unknown,
         }
     }

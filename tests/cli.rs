@@ -1487,11 +1487,12 @@ fn gates_exit_1_with_the_reason_and_hold_otherwise() {
         "{stderr}"
     );
 
-    // Four calls of the fixture are of models the catalog does not price.
+    // Two calls of the fixture are of models the catalog does not price (an unknown model and
+    // a Bedrock application inference profile, whose ARN names no model).
     let (code, stderr) = status_and_stderr(&["analyze", "-q", "--fail-on-unpriced", logs]);
     assert_eq!(code, Some(1));
     assert!(
-        stderr.contains("4 calls of models the catalog does not price"),
+        stderr.contains("2 calls of models the catalog does not price"),
         "{stderr}"
     );
     let openai = fixture("logs/openai");

@@ -92,6 +92,7 @@ fn display_name(provider: Provider) -> &'static str {
         Provider::XAi => "xAI",
         Provider::Meta => "Meta",
         Provider::Qwen => "Qwen",
+        Provider::Amazon => "Amazon",
         Provider::Unknown => "unattributed",
     }
 }

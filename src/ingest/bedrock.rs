@@ -40,12 +40,29 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
     }
     // Records reshaped by a log pipeline may lose the schema marker; the model id, operation and
     // the input token counter together are specific enough.
-    value.get("modelId").is_some_and(|m| m.is_string())
+    let reshaped = value.get("modelId").is_some_and(|m| m.is_string())
         && value.get("operation").is_some_and(|o| o.is_string())
         && value
             .get("input")
-            .is_some_and(|input| input.get("inputTokenCount").is_some())
+            .is_some_and(|input| input.get("inputTokenCount").is_some());
+    reshaped || is_converse_response(value)
 }
+
+/// A Converse API response as a client logs it (`output.message`, `usage.inputTokens`,
+/// `stopReason`, `metrics.latencyMs`; botocore `bedrock-runtime` `ConverseResponse`), with or
+/// without the request's `modelId` beside it: the response itself does not name the model.
+fn is_converse_response(value: &serde_json::Value) -> bool {
+    value
+        .get("output")
+        .is_some_and(|output| output.get("message").is_some())
+        && value
+            .get("usage")
+            .is_some_and(|usage| usage.get("inputTokens").is_some())
+}
+
+/// The model of a Converse response logged without its request's `modelId`: reported as an
+/// unpriced model of its own, never priced at $0.
+const CONVERSE_MODEL_NOT_LOGGED: &str = "bedrock-converse (modelId not logged)";
 
 /// A parser for Bedrock invocation logs: every record stands alone.
 pub(crate) fn parser() -> Box<dyn LineParser> {
@@ -109,6 +126,11 @@ struct Record<'a> {
     request_metadata: Option<&'a RawValue>,
     #[serde(borrow)]
     error_code: Option<Cow<'a, str>>,
+    /// A bare Converse response's own members (see [`is_converse_response`]).
+    #[serde(borrow)]
+    usage: Option<&'a RawValue>,
+    #[serde(borrow)]
+    stop_reason: Option<&'a RawValue>,
 }
 
 /// A cache-write count for one TTL (Converse `cacheDetails`).
@@ -454,12 +476,26 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
             "not a Bedrock model invocation log record (schemaType `{kind}`)"
         ));
     }
-    let Some(model_id) = record.model_id.as_deref().filter(|m| !m.trim().is_empty()) else {
-        return LineOutcome::Error("Bedrock invocation log names no modelId".into());
+    // A bare Converse response: the line is the response body.
+    let converse = record.schema_type.is_none()
+        && record.input.is_none()
+        && record.operation.is_none()
+        && (record.usage.is_some() || record.stop_reason.is_some());
+    let model_id = record.model_id.as_deref().filter(|m| !m.trim().is_empty());
+    let model_id = match (model_id, converse) {
+        (Some(id), _) => id,
+        (None, true) => CONVERSE_MODEL_NOT_LOGGED,
+        (None, false) => {
+            return LineOutcome::Error("Bedrock invocation log names no modelId".into());
+        }
     };
     let input = record.input.as_ref();
-    let output = record.output.as_ref();
-    let facts = body_facts(output.and_then(|o| o.output_body_json));
+    let output = record.output.as_ref().filter(|_| !converse);
+    let facts = if converse {
+        body_facts(serde_json::from_slice::<&RawValue>(line).ok())
+    } else {
+        body_facts(output.and_then(|o| o.output_body_json))
+    };
 
     let input_tokens = input.and_then(|i| i.input_token_count).or(facts.input);
     let output_tokens = output.and_then(|o| o.output_token_count).or(facts.output);
@@ -494,7 +530,11 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
 
     let model = normalize_model_id(model_id);
     let residency = name_residency(model_id);
-    let operation = record.operation.as_deref().unwrap_or_default();
+    let operation = match record.operation.as_deref() {
+        Some(operation) => operation,
+        None if converse => "Converse",
+        None => "",
+    };
     let mut call = CallRecord {
         provider: maker_provider(&model),
         residency,
@@ -625,7 +665,8 @@ pub(crate) fn maker_provider(model: &str) -> Provider {
         Some("anthropic") => Provider::Anthropic,
         Some("openai") => Provider::OpenAi,
         Some("deepseek") => Provider::DeepSeek,
-        // Amazon, Meta, Mistral, Cohere, AI21, Writer, Qwen… have no `Provider` of their own.
+        Some("amazon") => Provider::Amazon,
+        // Meta, Mistral, Cohere, AI21, Writer, Qwen… are left to the catalog.
         _ => Provider::Unknown,
     }
 }
@@ -780,17 +821,46 @@ mod tests {
     }
 
     #[test]
+    fn bare_converse_responses_are_calls() {
+        // botocore bedrock-runtime ConverseResponse: usage.inputTokens excludes cache reads and
+        // writes; cacheDetails split the writes by TTL.
+        let bare = br#"{"output":{"message":{"role":"assistant","content":[{"text":"Hi"}]}},"stopReason":"max_tokens","usage":{"inputTokens":30,"outputTokens":4,"totalTokens":1534,"cacheReadInputTokens":1000,"cacheWriteInputTokens":500,"cacheDetails":[{"ttl":"1h","inputTokens":100},{"ttl":"5m","inputTokens":400}]},"metrics":{"latencyMs":412}}"#;
+        let value: serde_json::Value = serde_json::from_slice(bare).unwrap();
+        assert!(looks_like(&value));
+        let LineOutcome::Call(call) = parse_line(bare) else {
+            panic!("a call")
+        };
+        assert_eq!(call.tokens, buckets(30, 1000, 400, 100, 4));
+        assert_eq!(call.latency_ms, Some(412.0));
+        assert_eq!(call.status, CallStatus::Incomplete);
+        // The response does not name its model: loudly unpriced, never $0.
+        assert_eq!(call.model, CONVERSE_MODEL_NOT_LOGGED);
+        assert!(crate::ingest::test_support::priced(&call).is_none());
+        // With the request's modelId beside it, it is priced: Claude Sonnet 4.5 on a `us.`
+        // profile, $3 in, $0.30 hits, $3.75 5m writes, $6 1h writes, $15 out:
+        // 30 × 3 + 1,000 × 0.30 + 400 × 3.75 + 100 × 6 + 4 × 15 = $0.00255 (global rates; the
+        // 10% regional premium is applied with the call's residency, set here).
+        let named = format!(
+            r#"{{"modelId":"us.anthropic.claude-sonnet-4-5-20250929-v1:0",{}"#,
+            &std::str::from_utf8(bare).unwrap()[1..]
+        );
+        let LineOutcome::Call(call) = parse_line(named.as_bytes()) else {
+            panic!("a call")
+        };
+        assert_eq!(call.model, "claude-sonnet-4-5-20250929");
+        assert_eq!(call.residency, Some(crate::record::Residency::BedrockGeo));
+        assert_eq!(crate::ingest::test_support::cost(&call), "0.00255");
+    }
+
+    #[test]
     fn models_the_catalog_cannot_price_keep_their_names() {
         let parsed = parse_fixture();
         let catalog = PriceCatalog::embedded().unwrap();
-        let expected = [
-            (
-                5,
-                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6",
-                buckets(300, 0, 0, 0, 80),
-            ),
-            (7, "amazon.nova-pro-v1:0", buckets(40, 2100, 0, 0, 55)),
-        ];
+        let expected = [(
+            5,
+            "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6",
+            buckets(300, 0, 0, 0, 80),
+        )];
         for (line, model, tokens) in expected {
             let record = call(&parsed, line);
             assert_eq!(record.model, model);
@@ -802,6 +872,13 @@ mod tests {
                     .is_none()
             );
         }
+        // Amazon's own Nova Pro keeps its Bedrock name and is priced (on-demand, us-east-1:
+        // $0.80 in, $0.20 cache hits, $3.20 out): 40 × 0.8 + 2,100 × 0.2 + 55 × 3.2 = $0.000628.
+        let nova = call(&parsed, 7);
+        assert_eq!(nova.model, "amazon.nova-pro-v1:0");
+        assert_eq!(nova.provider, Provider::Amazon);
+        assert_eq!(nova.tokens, buckets(40, 2100, 0, 0, 55));
+        assert_eq!(cost(nova), "0.000628");
     }
 
     #[test]

@@ -354,6 +354,9 @@ fn call_from_response<B>(
     record.model = match (response.model.as_deref(), request_model) {
         (Some(model), _) => model.to_string(),
         (None, Some(model)) => model,
+        (None, None) if response.object.as_deref() == Some("response.compaction") => {
+            COMPACTION_MODEL_NOT_LOGGED.to_string()
+        }
         (None, None) => return LineOutcome::Error("OpenAI response names no model".into()),
     };
     LineOutcome::Call(Box::new(record))
@@ -453,11 +456,24 @@ fn add_responses_input(input: &RawValue, prompt: &mut PromptSummary) {
 /// Whether a parsed JSON value looks like an OpenAI response (used by detection).
 pub(crate) fn looks_like_response(value: &serde_json::Value) -> bool {
     let value = value.get("body").unwrap_or(value);
-    matches!(
-        value.get("object").and_then(|o| o.as_str()),
-        Some("chat.completion" | "chat.completion.chunk" | "response")
-    )
+    match value.get("object").and_then(|o| o.as_str()) {
+        Some("chat.completion" | "chat.completion.chunk" | "response" | "response.compaction") => {
+            true
+        }
+        // An embeddings response: `{"object": "list", "data": [{"object": "embedding", …}]}`.
+        Some("list") => value
+            .get("data")
+            .and_then(|data| data.get(0))
+            .and_then(|first| first.get("object"))
+            .is_some_and(|object| object == "embedding"),
+        _ => false,
+    }
 }
+
+/// The model of a `/v1/responses/compact` result logged without its request: the compaction
+/// object names none (openai-python `CompactedResponse`). Reported as an unpriced model of its
+/// own, never priced at $0.
+const COMPACTION_MODEL_NOT_LOGGED: &str = "openai-compaction (model not logged)";
 
 #[cfg(test)]
 mod pair_tests {
@@ -496,5 +512,40 @@ mod pair_tests {
         assert_eq!(record(byok).stated_cost_usd, Some(0.0042));
         // A gateway's `cost` of another shape is no stated cost, and the call still counts.
         assert_eq!(record(odd).stated_cost_usd, None);
+    }
+
+    #[test]
+    fn compaction_and_embeddings_responses_are_calls() {
+        let record = |line: &[u8]| match parse_line(line) {
+            LineOutcome::Call(record) => record,
+            other => panic!("{other:?}"),
+        };
+        let detect =
+            |line: &[u8]| crate::ingest::detect_value(&serde_json::from_slice(line).unwrap());
+        // `/v1/responses/compact` (openai-python CompactedResponse): Responses usage, no model.
+        let compaction = br#"{"id":"resp_001","object":"response.compaction","created_at":1764967971,"output":[{"id":"cmp_001","type":"compaction","encrypted_content":"x"}],"usage":{"input_tokens":139,"input_tokens_details":{"cached_tokens":0},"output_tokens":438,"output_tokens_details":{"reasoning_tokens":64},"total_tokens":577}}"#;
+        assert_eq!(detect(compaction), Some(crate::ingest::InputFormat::Openai));
+        let call = record(compaction);
+        assert_eq!(call.model, COMPACTION_MODEL_NOT_LOGGED);
+        assert_eq!(
+            (call.tokens.input, call.tokens.output, call.tokens.reasoning),
+            (139, 438, 64)
+        );
+        // With its request, the request's model prices it: gpt-5, $1.25 in, $10 out:
+        // 139 × 1.25 + 438 × 10 = $0.00455375.
+        let pair = format!(
+            r#"{{"request":{{"model":"gpt-5","input":[]}},"response":{}}}"#,
+            std::str::from_utf8(compaction).unwrap()
+        );
+        let call = record(pair.as_bytes());
+        assert_eq!(call.model, "gpt-5");
+        assert_eq!(crate::ingest::test_support::cost(&call), "0.00455375");
+        // An embeddings response: prompt tokens only, at the model's embedding price
+        // (text-embedding-3-small, $0.02 per million): 8,000 × 0.02/M = $0.00016.
+        let embedding = br#"{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,-0.2]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":8000,"total_tokens":8000}}"#;
+        assert_eq!(detect(embedding), Some(crate::ingest::InputFormat::Openai));
+        let call = record(embedding);
+        assert_eq!((call.tokens.input, call.tokens.output), (8000, 0));
+        assert_eq!(crate::ingest::test_support::cost(&call), "0.00016");
     }
 }

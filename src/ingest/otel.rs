@@ -1452,7 +1452,7 @@ mod tests {
     }
 
     #[test]
-    fn embeddings_with_usage_are_calls_the_catalog_does_not_price() {
+    fn embeddings_with_usage_are_calls_priced_at_the_embedding_price() {
         let parsed = parse(SPANS);
         let call = calls(&parsed)
             .into_iter()
@@ -1461,7 +1461,8 @@ mod tests {
             .unwrap();
         assert_eq!(call.tokens, tokens(512, 0, 0, 0, 0));
         assert_eq!(call.provider, Provider::OpenAi);
-        assert_eq!(cost(call), None);
+        // text-embedding-3-small, $0.02 per million input tokens: 512 × 0.02/M.
+        assert_eq!(cost(call), Some(usd("0.00001024")));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use crate::escape::is_unsafe_char;
 
 /// Longest message kept; anything longer was not written by llm-audit.
-const MAX_MESSAGE: usize = 300;
+const MAX_MESSAGE: usize = 1000;
 
 /// Removes the values serde quotes in its messages: `string "…"` and `character `…`` become
 /// `string` and `character`; in ``unknown variant `…` `` and ``unknown field `…` `` the name

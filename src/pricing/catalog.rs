@@ -12,7 +12,7 @@ use crate::record::{Provider, Residency, ServiceTier};
 
 /// The catalog shipped inside the binary: one file per model maker (`data/prices/README.md`
 /// documents the schema).
-const EMBEDDED_FILES: [(&str, &str); 8] = [
+const EMBEDDED_FILES: [(&str, &str); 9] = [
     ("openai.toml", include_str!("../../data/prices/openai.toml")),
     (
         "anthropic.toml",
@@ -30,6 +30,7 @@ const EMBEDDED_FILES: [(&str, &str); 8] = [
     ("xai.toml", include_str!("../../data/prices/xai.toml")),
     ("meta.toml", include_str!("../../data/prices/meta.toml")),
     ("qwen.toml", include_str!("../../data/prices/qwen.toml")),
+    ("amazon.toml", include_str!("../../data/prices/amazon.toml")),
 ];
 
 /// The date the embedded catalog's prices were last checked as a whole.
