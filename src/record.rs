@@ -331,6 +331,10 @@ pub struct CallRecord {
     pub prefix: Option<PromptPrefix>,
     /// Key under which duplicate lines of one call collapse (Claude Code content blocks).
     pub dedupe_key: Option<u64>,
+    /// Inferences the provider ran and billed apart within this request, at their own model
+    /// (Anthropic's advisor iterations): each becomes a call of its own, counted as a record of
+    /// its line.
+    pub sub_calls: Vec<CallRecord>,
 }
 
 impl CallRecord {

@@ -1125,6 +1125,36 @@ fn bedrock_geographic_profiles_pay_the_regional_premium_through_every_adapter() 
 }
 
 #[test]
+fn anthropic_iterations_are_billed_each_at_its_model() {
+    // Anthropic's docs: "Advisor calls run as a separate sub-inference billed at the advisor
+    // model's rates"; compaction is "an additional sampling step"; "to calculate total tokens
+    // consumed and billed for a request, sum across all entries in the usage.iterations array"
+    // (the top level leaves some out). Each step is priced on its own: a long-context
+    // threshold applies per sampling step.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("messages.jsonl");
+    let advisor = r#"{"id":"msg_adv","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[{"type":"text","text":"x"}],"stop_reason":"end_turn","usage":{"input_tokens":412,"cache_read_input_tokens":0,"cache_creation_input_tokens":0,"output_tokens":531,"iterations":[{"type":"message","input_tokens":412,"cache_read_input_tokens":0,"cache_creation_input_tokens":0,"output_tokens":89},{"type":"advisor_message","model":"claude-fable-5","input_tokens":823,"cache_read_input_tokens":0,"cache_creation_input_tokens":0,"output_tokens":1612},{"type":"message","input_tokens":1348,"cache_read_input_tokens":412,"cache_creation_input_tokens":0,"output_tokens":442}]}}"#;
+    let compaction = r#"{"id":"msg_cmp","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[],"stop_reason":"end_turn","usage":{"input_tokens":23000,"output_tokens":1000,"iterations":[{"type":"compaction","input_tokens":180000,"output_tokens":3500},{"type":"message","input_tokens":23000,"output_tokens":1000}]}}"#;
+    std::fs::write(&path, format!("{advisor}\n{compaction}\n")).unwrap();
+    let rows = call_rows(&[path.to_str().unwrap()]);
+    // Sonnet 4.5: $3 in, $0.30 cache hits, $15 out. The answering step:
+    // 1,348 × 3 + 412 × 0.30 + 442 × 15 = $0.0107976.
+    assert_cost(&rows, "msg_adv", 0.0107976);
+    // The first executor step: 412 × 3 + 89 × 15 = $0.002571.
+    assert_cost(&rows, "msg_adv/step/0", 0.002571);
+    // The advisor at Claude Fable 5's rates ($10 in, $50 out): 823 × 10 + 1,612 × 50 = $0.08883.
+    assert_cost(&rows, "msg_adv/step/1", 0.08883);
+    // Compaction: the answering step 23,000 × 3 + 1,000 × 15 = $0.084, and the compaction
+    // step 180,000 × 3 + 3,500 × 15 = $0.5925, under the 200k long-context threshold (their
+    // sum, 203,000 prompt tokens, would wrongly be billed at long-context rates).
+    assert_cost(&rows, "msg_cmp", 0.084);
+    assert_cost(&rows, "msg_cmp/step/0", 0.5925);
+    let report = json_report(&[path.to_str().unwrap()], &[]);
+    assert_eq!(report["records"], 5);
+    assert_eq!(report["calls"], 5);
+}
+
+#[test]
 fn classify_prints_the_distribution_and_user_rules_override_it() {
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("calls.csv");

@@ -4,6 +4,16 @@
 //! Anthropic's `input_tokens` *excludes* cache reads and writes, so its buckets are already
 //! exclusive. Cache writes are split by TTL from `cache_creation`; older logs without that object
 //! wrote every cached token with the default 5-minute TTL.
+//!
+//! `usage.iterations` (beta: the advisor tool, compaction, fallback) is what is billed when
+//! present: "to calculate total tokens consumed and billed for a request, sum across all entries
+//! in the `usage.iterations` array" (docs, compaction), and "advisor calls run as a separate
+//! sub-inference billed at the advisor model's rates" while "top-level `usage` fields reflect
+//! executor tokens only" (docs, advisor tool). Each iteration is a sampling step of its own, so
+//! each is priced on its own (a long-context threshold applies per step, not to their sum):
+//! the call is the step that answered (the last `message` or `fallback_message`), and every
+//! other step is a call of its own ([`CallRecord::sub_calls`]) at its model, the request's
+//! model when it names none.
 
 use std::borrow::Cow;
 
@@ -42,9 +52,94 @@ pub(crate) struct Usage {
     /// Where inference ran: `us` for US-only inference, `global`, or `not_available`.
     inference_geo: Option<String>,
     server_tool_use: Option<ServerToolUse>,
+    iterations: Option<Vec<Iteration>>,
+}
+
+/// One entry of `usage.iterations`: a sampling step of the request (`message`,
+/// `compaction`, `fallback_message`) or an advisor sub-inference (`advisor_message`).
+#[derive(Deserialize, Default)]
+struct Iteration {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    model: Option<String>,
+    input_tokens: Option<u64>,
+    output_tokens: Option<u64>,
+    cache_creation_input_tokens: Option<u64>,
+    cache_read_input_tokens: Option<u64>,
+    cache_creation: Option<CacheCreation>,
+}
+
+impl Iteration {
+    /// A step that can have produced the response.
+    fn answers(&self) -> bool {
+        matches!(
+            self.kind.as_deref(),
+            None | Some("message" | "fallback_message")
+        )
+    }
+
+    fn buckets(&self) -> TokenBuckets {
+        split_buckets(
+            self.input_tokens,
+            self.cache_read_input_tokens,
+            self.cache_creation_input_tokens,
+            self.cache_creation.as_ref(),
+            self.output_tokens,
+        )
+    }
+}
+
+/// Exclusive buckets from Anthropic's counters, cache writes split by TTL.
+fn split_buckets(
+    input: Option<u64>,
+    cache_read: Option<u64>,
+    written: Option<u64>,
+    split: Option<&CacheCreation>,
+    output: Option<u64>,
+) -> TokenBuckets {
+    let written = written.unwrap_or(0);
+    let (mut write_5m, write_1h) = match split {
+        Some(split) => (
+            split.ephemeral_5m_input_tokens.unwrap_or(0),
+            split.ephemeral_1h_input_tokens.unwrap_or(0),
+        ),
+        None => (written, 0),
+    };
+    // Tokens the split does not account for were written with the default (5m) TTL.
+    write_5m += written.saturating_sub(write_5m + write_1h);
+    TokenBuckets {
+        input: input.unwrap_or(0),
+        cache_read: cache_read.unwrap_or(0),
+        cache_write_5m: write_5m,
+        cache_write_1h: write_1h,
+        output: output.unwrap_or(0),
+        // The API reports thinking inside output_tokens without a separate count.
+        reasoning: 0,
+    }
 }
 
 impl Usage {
+    /// The iteration the call is (the last that can have answered), when iterations are listed.
+    fn answering_step(&self) -> Option<usize> {
+        let items = self.iterations.as_ref()?;
+        items
+            .iter()
+            .rposition(Iteration::answers)
+            .or_else(|| items.len().checked_sub(1))
+    }
+
+    /// The other iterations, each a call of its own: its model (if it names one) and tokens.
+    fn other_steps(&self) -> Vec<(Option<&str>, TokenBuckets)> {
+        let answering = self.answering_step();
+        self.iterations
+            .iter()
+            .flatten()
+            .enumerate()
+            .filter(|(index, _)| Some(*index) != answering)
+            .map(|(_, item)| (item.model.as_deref(), item.buckets()))
+            .collect()
+    }
+
     /// Copies what decides the price beyond tokens into the record: the tier served (fast mode
     /// is billed as its own tier), US-only inference, and web searches.
     pub(crate) fn apply_billing(&self, record: &mut CallRecord) {
@@ -63,26 +158,19 @@ impl Usage {
             .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
     }
 
+    /// The call's own tokens: those of the step that answered when the usage lists its
+    /// iterations (the others are calls of their own), else the top-level counts.
     pub(crate) fn buckets(&self) -> TokenBuckets {
-        let written = self.cache_creation_input_tokens.unwrap_or(0);
-        let (mut write_5m, write_1h) = match &self.cache_creation {
-            Some(split) => (
-                split.ephemeral_5m_input_tokens.unwrap_or(0),
-                split.ephemeral_1h_input_tokens.unwrap_or(0),
-            ),
-            None => (written, 0),
-        };
-        // Tokens the split does not account for were written with the default (5m) TTL.
-        write_5m += written.saturating_sub(write_5m + write_1h);
-        TokenBuckets {
-            input: self.input_tokens.unwrap_or(0),
-            cache_read: self.cache_read_input_tokens.unwrap_or(0),
-            cache_write_5m: write_5m,
-            cache_write_1h: write_1h,
-            output: self.output_tokens.unwrap_or(0),
-            // The API reports thinking inside output_tokens without a separate count.
-            reasoning: 0,
+        if let (Some(items), Some(index)) = (&self.iterations, self.answering_step()) {
+            return items[index].buckets();
         }
+        split_buckets(
+            self.input_tokens,
+            self.cache_read_input_tokens,
+            self.cache_creation_input_tokens,
+            self.cache_creation.as_ref(),
+            self.output_tokens,
+        )
     }
 }
 
@@ -279,6 +367,26 @@ fn call_from_response<Q, S, B>(
         (None, None) => return LineOutcome::Error("Anthropic message names no model".into()),
     };
     envelope.apply_to(&mut record);
+    record.sub_calls = usage
+        .other_steps()
+        .into_iter()
+        .enumerate()
+        .map(|(n, (model, tokens))| CallRecord {
+            model: model.unwrap_or(&record.model).to_string(),
+            tokens,
+            response_id: record
+                .response_id
+                .as_ref()
+                .map(|id| format!("{id}/step/{n}")),
+            provider: Provider::Anthropic,
+            timestamp_ms: record.timestamp_ms,
+            session_id: record.session_id.clone(),
+            tags: record.tags.clone(),
+            service_tier: record.service_tier.clone(),
+            residency: record.residency,
+            ..CallRecord::default()
+        })
+        .collect();
     LineOutcome::Call(Box::new(record))
 }
 

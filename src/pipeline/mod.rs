@@ -676,25 +676,17 @@ impl<'c> Collector<'c> {
                 other => other,
             };
             match outcome {
-                LineOutcome::Call(record) => {
-                    self.accounting.calls += 1;
-                    let model = self.models.intern(record.model.as_str());
-                    let mut row =
-                        build_row(&record, self.source, line, model, self.context.catalog);
-                    row.tags = self.tag_set(&record.tags);
-                    row.session = record
-                        .session_id
-                        .as_deref()
-                        .map_or(0, |id| self.sessions.intern(id));
-                    if row
-                        .price
-                        .and_then(|p| self.context.count_text_tokens.get(p as usize))
-                        .is_some_and(|&count| count)
-                    {
-                        row.text_tokens = record.text.as_ref().and_then(count_text);
+                LineOutcome::Call(mut record) => {
+                    let sub_calls = std::mem::take(&mut record.sub_calls);
+                    self.push_call(line, &record);
+                    // Each inference billed apart is a call, and a record, of its own.
+                    for sub_call in sub_calls {
+                        match sub_call.check_numbers() {
+                            Ok(()) => self.push_call(line, &sub_call),
+                            Err(message) => self.accounting.error(self.source, line, message),
+                        }
+                        self.accounting.records += 1;
                     }
-                    self.context.rules.apply(&record, &mut row.classification);
-                    self.rows.push((row, call_id(&record)));
                 }
                 LineOutcome::Bucket(bucket) => {
                     self.accounting.buckets += 1;
@@ -708,6 +700,27 @@ impl<'c> Collector<'c> {
                 LineOutcome::Error(message) => self.accounting.error(self.source, line, message),
             }
         }
+    }
+
+    /// Prices, classifies and keeps one call.
+    fn push_call(&mut self, line: u64, record: &CallRecord) {
+        self.accounting.calls += 1;
+        let model = self.models.intern(record.model.as_str());
+        let mut row = build_row(record, self.source, line, model, self.context.catalog);
+        row.tags = self.tag_set(&record.tags);
+        row.session = record
+            .session_id
+            .as_deref()
+            .map_or(0, |id| self.sessions.intern(id));
+        if row
+            .price
+            .and_then(|p| self.context.count_text_tokens.get(p as usize))
+            .is_some_and(|&count| count)
+        {
+            row.text_tokens = record.text.as_ref().and_then(count_text);
+        }
+        self.context.rules.apply(record, &mut row.classification);
+        self.rows.push((row, call_id(record)));
     }
 
     /// Interns the record's kept tags (0 when it has none of the kept keys).
