@@ -71,6 +71,12 @@ struct Observation<'a> {
     session_id: Option<Cow<'a, str>>,
     #[serde(rename = "userId", alias = "user_id", borrow)]
     user_id: Option<Cow<'a, str>>,
+    /// A trace's observations (a trace object or a UI download holds them).
+    #[serde(borrow)]
+    observations: Option<&'a RawValue>,
+    /// The trace of a `{trace, observations}` download.
+    #[serde(borrow)]
+    trace: Option<&'a RawValue>,
     #[serde(rename = "projectId", alias = "project_id", borrow)]
     project_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -153,12 +159,25 @@ const OBSERVATION_TYPES: [&str; 10] = [
     "GUARDRAIL",
 ];
 
-/// Whether a parsed JSON value is a Langfuse observation, or an API page of them.
+/// Whether a parsed JSON value is a Langfuse observation, an API page of them (`data`), or a
+/// trace with its observations: the public API's trace (`GET /api/public/traces/{id}`), and
+/// the UI's downloads, `{trace, observations}` and `{observations, scores}`.
 pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
-    if let Some(items) = value.get("data").and_then(|d| d.as_array()) {
-        return items.iter().take(8).any(is_observation);
+    for list in ["data", "observations"] {
+        if let Some(items) = value.get(list).and_then(|d| d.as_array()) {
+            return items.iter().take(8).any(is_observation);
+        }
     }
     is_observation(value)
+}
+
+/// What a trace says of all its observations: the session and user they belong to.
+#[derive(Deserialize, Default)]
+struct TraceFacts<'a> {
+    #[serde(rename = "sessionId", alias = "session_id", borrow)]
+    session_id: Option<Cow<'a, str>>,
+    #[serde(rename = "userId", alias = "user_id", borrow)]
+    user_id: Option<Cow<'a, str>>,
 }
 
 /// Whether one JSON object has an observation's type, trace id and start time.
@@ -190,12 +209,30 @@ impl LineParser for ObservationParser {
                 return;
             }
         };
-        if let (None, Some(data)) = (&observation.kind, observation.data) {
+        let list = observation.data.or(observation.observations);
+        if let (None, Some(data)) = (&observation.kind, list) {
+            // A trace's session and user hold for observations that do not repeat them: the
+            // trace is the line itself (the public API) or its `trace` member (a download).
+            let trace: TraceFacts<'_> = match observation.trace {
+                Some(trace) => serde_json::from_str(trace.get()).unwrap_or_default(),
+                None => TraceFacts {
+                    session_id: observation.session_id.clone(),
+                    user_id: observation.user_id.clone(),
+                },
+            };
             match serde_json::from_str::<Vec<&RawValue>>(data.get()) {
                 Ok(items) => {
                     for item in items {
-                        let outcome = match serde_json::from_str(item.get()) {
-                            Ok(inner) => parse_observation(&inner),
+                        let outcome = match serde_json::from_str::<Observation<'_>>(item.get()) {
+                            Ok(mut inner) => {
+                                if inner.session_id.is_none() {
+                                    inner.session_id = trace.session_id.clone();
+                                }
+                                if inner.user_id.is_none() {
+                                    inner.user_id = trace.user_id.clone();
+                                }
+                                parse_observation(&inner)
+                            }
                             Err(err) => json_error(err),
                         };
                         out.push(Parsed {
@@ -207,7 +244,7 @@ impl LineParser for ObservationParser {
                 Err(err) => out.push(Parsed {
                     line: line_no,
                     outcome: LineOutcome::Error(format!(
-                        "Langfuse page `data` is not a list: {err}"
+                        "Langfuse `data` or `observations` is not a list: {err}"
                     )),
                 }),
             }
@@ -1170,5 +1207,47 @@ mod tests {
             Some(1_767_631_562_101)
         );
         assert_eq!(timestamp_ms(&raw("\"soon\"")), None);
+    }
+
+    #[test]
+    fn trace_downloads_and_api_traces_are_read() {
+        // The public API's trace (`GET /api/public/traces/{id}`: a trace with `observations`),
+        // the UI's legacy download (`{trace, observations}`) and its server download
+        // (`{observations, scores}`, trace fields copied onto each observation).
+        let generation = FIXTURE.lines().next().unwrap();
+        let span = r#"{"id":"span-1","traceId":"trace-7c1e","type":"SPAN","startTime":"2025-09-30T09:04:00.000Z"}"#;
+        let shapes = [
+            (
+                format!(
+                    r#"{{"trace":{{"id":"trace-7c1e","sessionId":"sess-9","userId":"u-1"}},"observations":[{generation},{span}]}}"#
+                ),
+                "sess-9",
+            ),
+            (
+                format!(r#"{{"observations":[{generation},{span}],"scores":[]}}"#),
+                "trace-7c1e",
+            ),
+            (
+                format!(
+                    r#"{{"id":"trace-7c1e","timestamp":"2025-09-30T09:04:00.000Z","sessionId":"sess-9","totalCost":0.0076472,"observations":[{generation},{span}],"scores":[]}}"#
+                ),
+                "sess-9",
+            ),
+        ];
+        for (document, session) in shapes {
+            let value: serde_json::Value = serde_json::from_str(&document).unwrap();
+            assert_eq!(
+                detect_document(&value),
+                Some(InputFormat::Langfuse),
+                "{document}"
+            );
+            let parsed = parse_lines(InputFormat::Langfuse, &[document.as_bytes()]);
+            assert_eq!(parsed.len(), 2, "{document}");
+            let record = call(&parsed[0].outcome);
+            assert_eq!(record.model, "o4-mini-2025-04-16");
+            assert_eq!(record.session_id.as_deref(), Some(session));
+            assert_eq!(record.stated_cost_usd, Some(0.0076472));
+            assert!(matches!(parsed[1].outcome, LineOutcome::Skip(_)));
+        }
     }
 }
