@@ -47,6 +47,18 @@ impl TokenBuckets {
     pub fn total(&self) -> u64 {
         self.prompt_total().saturating_add(self.output)
     }
+
+    /// Each bucket with its name, for messages.
+    pub fn named(&self) -> [(&'static str, u64); 6] {
+        [
+            ("input tokens", self.input),
+            ("cache read tokens", self.cache_read),
+            ("cache write tokens (5m)", self.cache_write_5m),
+            ("cache write tokens (1h)", self.cache_write_1h),
+            ("output tokens", self.output),
+            ("reasoning tokens", self.reasoning),
+        ]
+    }
 }
 
 /// The provider that served (or would serve) a call.
@@ -342,15 +354,7 @@ impl CallRecord {
     /// out of range names its field.
     pub fn check_numbers(&self) -> Result<(), String> {
         use crate::limits;
-        let t = &self.tokens;
-        for (field, tokens) in [
-            ("input tokens", t.input),
-            ("cache read tokens", t.cache_read),
-            ("cache write tokens (5m)", t.cache_write_5m),
-            ("cache write tokens (1h)", t.cache_write_1h),
-            ("output tokens", t.output),
-            ("reasoning tokens", t.reasoning),
-        ] {
+        for (field, tokens) in self.tokens.named() {
             limits::call_tokens(field, tokens)?;
         }
         if let Some(ms) = self.latency_ms {
@@ -400,15 +404,7 @@ impl UsageBucket {
     /// Checks every number the export gave against its range ([`crate::limits`]).
     pub fn check_numbers(&self) -> Result<(), String> {
         use crate::limits;
-        let t = &self.tokens;
-        for (field, tokens) in [
-            ("input tokens", t.input),
-            ("cache read tokens", t.cache_read),
-            ("cache write tokens (5m)", t.cache_write_5m),
-            ("cache write tokens (1h)", t.cache_write_1h),
-            ("output tokens", t.output),
-            ("reasoning tokens", t.reasoning),
-        ] {
+        for (field, tokens) in self.tokens.named() {
             limits::billed_tokens(field, tokens)?;
         }
         if let Some(requests) = self.requests {

@@ -682,33 +682,27 @@ fn every_number_is_checked_against_one_range_in_every_command() {
         "{csv}"
     );
 
-    // A price override out of range: refused alike by `analyze` and `pricing check`.
-    std::fs::write(
-        root.join("p.toml"),
-        "[[model]]\nid = \"gpt-4o\"\nprovider = \"openai\"\ntier = \"flagship\"\ninput = 1e20\noutput = 10.0\nsource = \"x\"\nchecked = \"2026-01-01\"\n",
-    )
-    .unwrap();
-    for args in [
-        &["analyze", "-q", "--pricing", "p.toml", "n.jsonl"][..],
-        &["pricing", "check", "--pricing", "p.toml"],
+    // Price overrides are refused alike by `analyze` and `pricing check`: a price out of
+    // range, and deployments that map in a cycle (an error, not a stack overflow).
+    for (overrides, says) in [
+        (
+            "[[model]]\nid = \"gpt-4o\"\nprovider = \"openai\"\ntier = \"flagship\"\ninput = 1e20\noutput = 10.0\nsource = \"x\"\nchecked = \"2026-01-01\"\n",
+            "`input` is out of range",
+        ),
+        ("[deployments]\n\"x\" = \"y\"\n\"y\" = \"x\"\n", "cycle"),
     ] {
-        let output = run(args, root);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(String::from_utf8_lossy(&output.stderr).contains("`input` is out of range"));
-    }
-    // Deployments that map in a cycle: an error, not a stack overflow.
-    std::fs::write(
-        root.join("d.toml"),
-        "[deployments]\n\"x\" = \"y\"\n\"y\" = \"x\"\n",
-    )
-    .unwrap();
-    for args in [
-        &["analyze", "-q", "--pricing", "d.toml", "n.jsonl"][..],
-        &["pricing", "check", "--pricing", "d.toml"],
-    ] {
-        let output = run(args, root);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(String::from_utf8_lossy(&output.stderr).contains("cycle"));
+        std::fs::write(root.join("p.toml"), overrides).unwrap();
+        for args in [
+            &["analyze", "-q", "--pricing", "p.toml", "n.jsonl"][..],
+            &["pricing", "check", "--pricing", "p.toml"],
+        ] {
+            let output = run(args, root);
+            assert_eq!(output.status.code(), Some(2), "{args:?}");
+            assert!(
+                String::from_utf8_lossy(&output.stderr).contains(says),
+                "{args:?}"
+            );
+        }
     }
     // A label whose score is not a number: refused, not counted as degraded.
     std::fs::write(

@@ -28,14 +28,7 @@ impl Server {
     /// Binds 127.0.0.1 on a free port and serves S3 requests on a background thread.
     fn start() -> Server {
         let root = tempfile::tempdir().unwrap();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
-        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let (runtime, listener, endpoint) = bind_local();
         let mut builder =
             s3s::service::S3ServiceBuilder::new(s3s_fs::FileSystem::new(root.path()).unwrap());
         builder.set_auth(s3s::auth::SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
@@ -101,6 +94,19 @@ impl Server {
             .output()
             .expect("the binary runs")
     }
+}
+
+/// A runtime, a listener on a free port of 127.0.0.1, and its `http://` endpoint.
+fn bind_local() -> (tokio::runtime::Runtime, tokio::net::TcpListener, String) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    (runtime, listener, endpoint)
 }
 
 /// Runs `analyze --format json` on local paths.
@@ -228,14 +234,7 @@ fn a_prefix_without_log_files_reads_like_an_empty_directory() {
 fn start_hostile(body: Vec<u8>) -> String {
     use http_body_util::Full;
     use hyper::body::Bytes;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let (runtime, listener, endpoint) = bind_local();
     let body = Bytes::from(body);
     std::thread::spawn(move || {
         runtime.block_on(async move {

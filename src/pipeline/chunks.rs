@@ -320,4 +320,62 @@ mod tests {
     fn empty_input_has_no_chunks() {
         assert!(all_lines(b"").is_empty());
     }
+
+    /// A reader that gives `data`, then fails.
+    struct FailsAfter<'a>(&'a [u8]);
+
+    impl Read for FailsAfter<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(io::Error::other("the disk went away"));
+            }
+            let n = buf.len().min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_line_past_the_limit_is_skipped_and_numbering_holds() {
+        let long = "x".repeat(5_000);
+        let input = format!("a\n{long}\nb\n{long}");
+        let mut reader = ChunkReader::new(input.as_bytes(), 0).with_max_line(1_000);
+        let (mut lines, mut overlong) = (Vec::new(), Vec::new());
+        while let Some(chunk) = reader.next_chunk().unwrap() {
+            assert!(chunk.bytes.capacity() < CHUNK_BYTES + 2_000, "bounded");
+            lines.extend(
+                chunk
+                    .lines()
+                    .filter(|(_, l)| !l.is_empty())
+                    .map(|(n, l)| (n, String::from_utf8_lossy(l).into_owned())),
+            );
+            overlong.extend(chunk.overlong);
+        }
+        assert_eq!(lines, [(1, "a".to_string()), (3, "b".to_string())]);
+        assert_eq!(overlong, [2, 4]);
+    }
+
+    #[test]
+    fn what_was_read_before_an_error_comes_out_first() {
+        let mut reader = ChunkReader::new(FailsAfter(b"one\ntwo\nthr"), 0);
+        let mut lines = Vec::new();
+        let err = loop {
+            match reader.next_chunk() {
+                Ok(Some(chunk)) => lines.extend(chunk.lines().map(|(n, l)| (n, l.to_vec()))),
+                Ok(None) => panic!("the error is not lost"),
+                Err(err) => break err,
+            }
+        };
+        assert_eq!(
+            lines,
+            [
+                (1, b"one".to_vec()),
+                (2, b"two".to_vec()),
+                (3, b"thr".to_vec())
+            ]
+        );
+        assert_eq!(err.to_string(), "the disk went away");
+        assert!(reader.next_chunk().unwrap().is_none());
+    }
 }
