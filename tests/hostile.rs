@@ -210,6 +210,25 @@ fn no_output_quotes_a_value_from_a_log() {
         ["records", "calls", "buckets", "errors"].map(|k| report[k].as_u64().unwrap());
     assert_eq!(calls_n + buckets + skipped + errors, records);
     assert!(errors > 1_000, "the corpus makes errors: {errors}");
+    // An error names the file, the line, the field and what was expected.
+    let bare = run(
+        &[
+            "analyze",
+            "-q",
+            "--format",
+            "json",
+            "corpus/bare_user_turn.jsonl",
+        ],
+        out,
+    );
+    let bare: Value = serde_json::from_slice(&bare.stdout).unwrap();
+    let sample = &bare["error_samples"][0];
+    assert_eq!(sample["file"], "corpus/bare_user_turn.jsonl");
+    assert_eq!(sample["line"], 1);
+    assert_eq!(
+        sample["message"],
+        "invalid JSON: field `message`: invalid type: string, expected struct Message at line 1 column 55"
+    );
     let mut checked = outputs_of(&json, &[&calls, &breakdown]);
     for format in ["table", "markdown", "html", "csv"] {
         let report = out.join(format!("report.{format}"));

@@ -294,7 +294,7 @@ fn parse_pair(line: &[u8]) -> Option<LineOutcome> {
 fn parse_line_general(line: &[u8]) -> LineOutcome {
     let envelope: Envelope<'_> = match serde_json::from_slice(line) {
         Ok(envelope) => envelope,
-        Err(err) => return json_error(err),
+        Err(err) => return json_error(err, line),
     };
     let response_json = match envelope.response_json(line) {
         Ok(text) => text,
@@ -302,13 +302,13 @@ fn parse_line_general(line: &[u8]) -> LineOutcome {
     };
     let mut response: Response<'_> = match serde_json::from_str(response_json) {
         Ok(response) => response,
-        Err(err) => return json_error(err),
+        Err(err) => return json_error(err, response_json.as_bytes()),
     };
     let status_code = response.status_code;
     if let Some(body) = response.body {
         response = match serde_json::from_str(body.get()) {
             Ok(inner) => inner,
-            Err(err) => return json_error(err),
+            Err(err) => return json_error(err, body.get().as_bytes()),
         };
     }
     call_from_response(&envelope, &response, status_code, |record| {

@@ -467,7 +467,7 @@ const SESSION_KEYS: [&str; 4] = ["sessionId", "session_id", "traceId", "trace_id
 pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
     let record: Record<'_> = match serde_json::from_slice(line) {
         Ok(record) => record,
-        Err(err) => return json_error(err),
+        Err(err) => return json_error(err, line),
     };
     if let Some(kind) = record.schema_type.as_deref()
         && kind != "ModelInvocationLog"

@@ -206,7 +206,7 @@ fn parse(line: &[u8], passed: Option<&mut Passed>) -> LineOutcome {
 fn parse_general(line: &[u8], passed: Option<&mut Passed>) -> LineOutcome {
     let parsed: Line<'_> = match serde_json::from_slice(line) {
         Ok(parsed) => parsed,
-        Err(err) => return json_error(err),
+        Err(err) => return json_error(err, line),
     };
     line_outcome(&parsed, passed)
 }

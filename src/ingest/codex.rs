@@ -195,7 +195,7 @@ impl CodexParser {
     fn outcome(&mut self, line: &[u8]) -> LineOutcome {
         let parsed: Line<'_> = match serde_json::from_slice(line) {
             Ok(parsed) => parsed,
-            Err(err) => return json_error(err),
+            Err(err) => return json_error(err, line),
         };
         let timestamp_ms = parsed.timestamp.and_then(parse_timestamp);
         let Some(payload) = parsed.payload else {

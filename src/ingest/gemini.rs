@@ -382,7 +382,7 @@ impl LineParser for GeminiParser {
     fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
         let envelope: Envelope<'_> = match serde_json::from_slice(line) {
             Ok(envelope) => envelope,
-            Err(err) => return push(out, line_no, json_error(err)),
+            Err(err) => return push(out, line_no, json_error(err, line)),
         };
         let extras: Extras<'_> = serde_json::from_slice(line).unwrap_or_default();
         if envelope.request.is_some() && envelope.response.is_none() {
@@ -407,7 +407,7 @@ impl LineParser for GeminiParser {
             // A logger kept every chunk of one streamed call: one response, whatever the ids say.
             let chunks: Vec<&RawValue> = match serde_json::from_str(response_json) {
                 Ok(chunks) => chunks,
-                Err(err) => return push(out, line_no, json_error(err)),
+                Err(err) => return push(out, line_no, json_error(err, response_json.as_bytes())),
             };
             if chunks.is_empty() {
                 return push(out, line_no, LineOutcome::Skip(SkipReason::NoUsage));
@@ -469,7 +469,7 @@ impl GeminiParser {
     ) {
         let response: Response<'_> = match serde_json::from_str(json) {
             Ok(response) => response,
-            Err(err) => return push(out, line_no, json_error(err)),
+            Err(err) => return push(out, line_no, json_error(err, json.as_bytes())),
         };
         if is_present(response.error) && response.usage_metadata.is_none() {
             return push(out, line_no, LineOutcome::Skip(SkipReason::ProviderError));

@@ -137,7 +137,7 @@ impl LineParser for GeminiCliParser {
     fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
         let parsed: Line<'_> = match serde_json::from_slice(line) {
             Ok(parsed) => parsed,
-            Err(err) => return push(out, line_no, json_error(err)),
+            Err(err) => return push(out, line_no, json_error(err, line)),
         };
         if parsed.id.is_some() {
             let outcome = match serde_json::from_slice::<Message<'_>>(line) {

@@ -174,7 +174,7 @@ pub(crate) fn looks_like_header(headers: &CsvHeaders) -> bool {
 fn parse_line(line: &[u8]) -> LineOutcome {
     let row: Row<'_> = match serde_json::from_slice(line) {
         Ok(row) => row,
-        Err(err) => return json_error(err),
+        Err(err) => return json_error(err, line),
     };
     if row.request_created_at.is_none() && row.request_id.is_none() {
         return LineOutcome::Error(

@@ -204,7 +204,7 @@ impl LineParser for ObservationParser {
             Err(err) => {
                 out.push(Parsed {
                     line: line_no,
-                    outcome: json_error(err),
+                    outcome: json_error(err, line),
                 });
                 return;
             }
@@ -233,7 +233,7 @@ impl LineParser for ObservationParser {
                                 }
                                 parse_observation(&inner)
                             }
-                            Err(err) => json_error(err),
+                            Err(err) => json_error(err, item.get().as_bytes()),
                         };
                         out.push(Parsed {
                             line: line_no,

@@ -251,7 +251,7 @@ impl LineParser for RunParser {
             Err(err) => {
                 out.push(Parsed {
                     line: line_no,
-                    outcome: json_error(err),
+                    outcome: json_error(err, line),
                 });
                 return;
             }
@@ -262,7 +262,7 @@ impl LineParser for RunParser {
                     for item in items {
                         let outcome = match serde_json::from_str(item.get()) {
                             Ok(inner) => parse_run(&inner),
-                            Err(err) => json_error(err),
+                            Err(err) => json_error(err, item.get().as_bytes()),
                         };
                         out.push(Parsed {
                             line: line_no,

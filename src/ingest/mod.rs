@@ -370,12 +370,17 @@ pub fn parse_lines(format: InputFormat, lines: &[&[u8]]) -> Vec<Parsed> {
     out
 }
 
-/// Turns a serde_json error into a line error message.
-fn json_error(err: serde_json::Error) -> LineOutcome {
+/// Turns a serde_json error met reading `input` into a line error: what was expected and the
+/// field it was met in, never the value ([`redact_values`] takes the value out of serde's
+/// words).
+fn json_error(err: serde_json::Error, input: &[u8]) -> LineOutcome {
+    let field = redact::field_at(input, err.line(), err.column())
+        .map(|path| format!("field `{path}`: "))
+        .unwrap_or_default();
     if err.is_eof() {
-        LineOutcome::Error(format!("truncated JSON: {err}"))
+        LineOutcome::Error(format!("truncated JSON: {field}{err}"))
     } else {
-        LineOutcome::Error(format!("invalid JSON: {err}"))
+        LineOutcome::Error(format!("invalid JSON: {field}{err}"))
     }
 }
 

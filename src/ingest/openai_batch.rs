@@ -35,7 +35,7 @@ struct Line<'a> {
 pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
     let parsed: Line<'_> = match serde_json::from_slice(line) {
         Ok(parsed) => parsed,
-        Err(err) => return json_error(err),
+        Err(err) => return json_error(err, line),
     };
     if parsed.custom_id.is_none() {
         return LineOutcome::Error("not an OpenAI Batch line: no custom_id".into());

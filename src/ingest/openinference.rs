@@ -584,7 +584,7 @@ fn parse_record(line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
         Err(err) => {
             out.push(Parsed {
                 line: line_no,
-                outcome: json_error(err),
+                outcome: json_error(err, line),
             });
             return;
         }
@@ -609,7 +609,7 @@ fn parse_record(line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
             Ok(value) => add_phoenix(&mut record, line_no, &value),
             Err(err) => out.push(Parsed {
                 line: line_no,
-                outcome: json_error(err),
+                outcome: json_error(err, line),
             }),
         }
     } else if let Some(data) = probe.data {
@@ -621,7 +621,7 @@ fn parse_record(line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
             }
             Err(err) => out.push(Parsed {
                 line: line_no,
-                outcome: shape_error(err),
+                outcome: shape_error(err, data.get().as_bytes()),
             }),
         }
     } else {

@@ -406,7 +406,8 @@ pub(crate) struct Batch<'a> {
 
 /// Reads an OTLP JSON export request. The error is the outcome to report for the line.
 pub(crate) fn read_export(line: &[u8]) -> Result<Vec<Batch<'_>>, LineOutcome> {
-    let request: ExportRequest<'_> = serde_json::from_slice(line).map_err(shape_error)?;
+    let request: ExportRequest<'_> =
+        serde_json::from_slice(line).map_err(|err| shape_error(err, line))?;
     let Some(resource_spans) = request.resource_spans else {
         return Err(LineOutcome::Error(
             "not an OTLP trace export: no resourceSpans".into(),
@@ -432,11 +433,16 @@ pub(crate) fn read_export(line: &[u8]) -> Result<Vec<Batch<'_>>, LineOutcome> {
 }
 
 /// A JSON error as a line outcome: broken JSON, or JSON of a shape OTLP does not have.
-pub(crate) fn shape_error(err: serde_json::Error) -> LineOutcome {
+pub(crate) fn shape_error(err: serde_json::Error, input: &[u8]) -> LineOutcome {
     if err.is_syntax() || err.is_eof() {
-        json_error(err)
+        json_error(err, input)
     } else {
-        LineOutcome::Error(format!("OTLP span data of an unexpected shape: {err}"))
+        let field = crate::ingest::redact::field_at(input, err.line(), err.column())
+            .map(|path| format!("field `{path}`: "))
+            .unwrap_or_default();
+        LineOutcome::Error(format!(
+            "OTLP span data of an unexpected shape: {field}{err}"
+        ))
     }
 }
 

@@ -50,6 +50,83 @@ pub fn redact_values(message: &str) -> String {
     cut
 }
 
+/// The field at serde_json's `line` and `column` of `input` (1-based, the column in bytes), as
+/// a path (`request.messages[2].content`): the member being read when the error came. A key
+/// that is not a plain name (letters, digits, `_`, `-`, `.`, `$`, `@`, up to 40) is shown as
+/// `…`, since a log's own keys are data too. `None` at the top level.
+pub fn field_at(input: &[u8], line: usize, column: usize) -> Option<String> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', input).nth(line - 2)? + 1
+    };
+    let end = (line_start + column).min(input.len());
+    enum Frame {
+        Object(Option<String>),
+        Array(usize),
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut at = 0;
+    let mut expect_key = false;
+    while at < end {
+        match input[at] {
+            b'{' => {
+                stack.push(Frame::Object(None));
+                expect_key = true;
+            }
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(index)) => *index += 1,
+                Some(Frame::Object(_)) => expect_key = true,
+                None => {}
+            },
+            b'"' => {
+                let start = at + 1;
+                at = start;
+                while at < input.len() && input[at] != b'"' {
+                    at += if input[at] == b'\\' { 2 } else { 1 };
+                }
+                if expect_key && let Some(Frame::Object(key)) = stack.last_mut() {
+                    *key = Some(plain_key(&input[start..at.min(input.len())]));
+                    expect_key = false;
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object(None) => {}
+            Frame::Array(index) => path.push_str(&format!("[{index}]")),
+        }
+    }
+    (!path.is_empty()).then_some(path)
+}
+
+fn plain_key(key: &[u8]) -> String {
+    let plain = !key.is_empty()
+        && key.len() <= 40
+        && key
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$' | b'@'));
+    if plain {
+        String::from_utf8_lossy(key).into_owned()
+    } else {
+        "…".to_string()
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Quote {
     /// A Rust `{:?}` string: ends at the first `"` not escaped by a backslash.
@@ -138,6 +215,43 @@ mod tests {
         assert_eq!(
             redact_values(&serde_message::<char>(r#""ab""#)),
             "invalid value: string, expected a character at line 1 column 4"
+        );
+    }
+
+    #[test]
+    fn the_field_of_an_error_is_named_by_its_path() {
+        let cases = [
+            (r#"{"type":"user","message":"my secret"}"#, Some("message")),
+            (
+                r#"{"request":{"messages":[{"role":"user"},{"content":7}]}}"#,
+                Some("request.messages[1].content"),
+            ),
+            (
+                "{\n  \"a\": {\n    \"b\": [1, \"x\"]\n  }\n}",
+                Some("a.b[1]"),
+            ),
+            (r#"{"meta":{"my secret key":1}}"#, Some("meta.…")),
+        ];
+        for (json, expected) in cases {
+            // Where serde_json stops on the last value of each case: the end of that value.
+            let value_end = json
+                .rfind(|c: char| c == '"' || c.is_ascii_digit())
+                .unwrap()
+                + 1;
+            let line = json[..value_end].matches('\n').count() + 1;
+            let column = value_end - json[..value_end].rfind('\n').map_or(0, |n| n + 1);
+            assert_eq!(
+                field_at(json.as_bytes(), line, column).as_deref(),
+                expected,
+                "{json}"
+            );
+        }
+        // A real serde_json error's position.
+        let json = r#"{"message": "my secret", "other": 1}"#;
+        let err = serde_json::from_str::<Turn>(json).unwrap_err();
+        assert_eq!(
+            field_at(json.as_bytes(), err.line(), err.column()).as_deref(),
+            Some("message")
         );
     }
 

@@ -71,7 +71,7 @@ fn read_report(
     };
     let mut node: Node<'_> = match serde_json::from_slice(line) {
         Ok(node) => node,
-        Err(err) => return push(json_error(err)),
+        Err(err) => return push(json_error(err, line)),
     };
     let has_results = node.results.is_some();
     let buckets = match node.data.take() {

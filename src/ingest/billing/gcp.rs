@@ -309,7 +309,7 @@ struct JsonRow<'a> {
 fn parse_line(line: &[u8]) -> LineOutcome {
     let row: JsonRow<'_> = match serde_json::from_slice(line) {
         Ok(row) => row,
-        Err(err) => return json_error(err),
+        Err(err) => return json_error(err, line),
     };
     let cost = match json_money(row.cost, "cost") {
         Ok(cost) => cost,

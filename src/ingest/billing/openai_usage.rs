@@ -71,7 +71,7 @@ pub(super) fn read_pages(
     };
     let node: Node<'_> = match serde_json::from_slice(line) {
         Ok(node) => node,
-        Err(err) => return push(json_error(err)),
+        Err(err) => return push(json_error(err, line)),
     };
     let buckets: Vec<Node<'_>> = match node.data {
         Some(items) => {

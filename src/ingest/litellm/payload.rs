@@ -132,7 +132,7 @@ fn header(headers: Option<&RawValue>, name: &str) -> Option<String> {
 pub(super) fn parse_line(line: &[u8]) -> LineOutcome {
     let payload: Payload<'_> = match serde_json::from_slice(line) {
         Ok(payload) => payload,
-        Err(err) => return json_error(err),
+        Err(err) => return json_error(err, line),
     };
     if payload.call_type.get().is_none() && payload.model.get().is_none() {
         return LineOutcome::Error(

@@ -142,7 +142,7 @@ struct Row<'a> {
 pub(super) fn parse_line(line: &[u8]) -> LineOutcome {
     let json: Json<'_> = match serde_json::from_slice(line) {
         Ok(json) => json,
-        Err(err) => return json_error(err),
+        Err(err) => return json_error(err, line),
     };
     let text = Text::into_inner;
     let row = Row {
