@@ -140,6 +140,11 @@ impl<R: Read> ChunkReader<R> {
         io::Cursor::new(self.carry).chain(self.reader)
     }
 
+    /// The longest line this reader holds.
+    pub fn max_line(&self) -> usize {
+        self.max_line
+    }
+
     /// The next chunk, `Ok(None)` at the end of the stream.
     /// A read error comes after the chunks of the bytes read before it: what was read counts.
     pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
@@ -244,6 +249,40 @@ impl<R: Read> ChunkReader<R> {
         self.seq += 1;
         self.next_line += newlines + u64::from(ends_open);
         chunk
+    }
+}
+
+/// A stream that fails once a line runs longer than `max` bytes: for readers that hold a
+/// record whole and cannot skip (CSV, whose quoted fields may span lines), so that one
+/// hostile line cannot take the machine's memory.
+pub struct LineLimit<R> {
+    inner: R,
+    /// Bytes since the last newline.
+    run: usize,
+    max: usize,
+}
+
+impl<R: Read> LineLimit<R> {
+    pub fn new(inner: R, max: usize) -> LineLimit<R> {
+        LineLimit { inner, run: 0, max }
+    }
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        let bytes = &buf[..read];
+        self.run = match memchr::memrchr(b'\n', bytes) {
+            Some(end) => read - end - 1,
+            None => self.run + read,
+        };
+        if self.run > self.max {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "a line longer than the --max-line-mib limit",
+            ));
+        }
+        Ok(read)
     }
 }
 
@@ -354,6 +393,19 @@ mod tests {
         }
         assert_eq!(lines, [(1, "a".to_string()), (3, "b".to_string())]);
         assert_eq!(overlong, [2, 4]);
+    }
+
+    #[test]
+    fn a_line_limit_stops_a_stream_at_the_long_line() {
+        let mut text = b"a,b\n1,2\n".to_vec();
+        let mut ok = Vec::new();
+        LineLimit::new(&text[..], 10).read_to_end(&mut ok).unwrap();
+        assert_eq!(ok, text);
+        text.extend(vec![b'x'; 50]);
+        let err = LineLimit::new(&text[..], 10)
+            .read_to_end(&mut Vec::new())
+            .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
     }
 
     #[test]

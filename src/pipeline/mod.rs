@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde_json::value::RawValue;
 
 pub use accounting::{Accounting, ERROR_SAMPLES, LineError};
-pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader, DEFAULT_MAX_LINE_BYTES};
+pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader, DEFAULT_MAX_LINE_BYTES, LineLimit};
 pub use retries::{RetryStats, attempt_groups, group_retries};
 pub use row::{CallFlags, CallRow};
 pub use rows::{Renumber, Rows, par_filter_map};
@@ -892,7 +892,11 @@ fn read_csv(
     first: Chunk,
     rest: ChunkReader<Stream>,
 ) {
-    let stream = io::Cursor::new(first.bytes).chain(rest.into_rest());
+    let max_line = rest.max_line();
+    let stream = LineLimit::new(
+        io::Cursor::new(first.bytes).chain(rest.into_rest()),
+        max_line,
+    );
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
