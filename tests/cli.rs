@@ -1155,6 +1155,73 @@ fn anthropic_iterations_are_billed_each_at_its_model() {
 }
 
 #[test]
+fn the_first_lines_answer_with_the_reports_own_figures() {
+    let logs = fixture("logs");
+    let logs = logs.to_str().unwrap();
+    let report = json_report(&[logs], &[]);
+    let table = run(&["analyze", "-q", logs]);
+    assert!(table.status.success());
+    let text = String::from_utf8(table.stdout).unwrap();
+    let head: Vec<&str> = text.lines().take(30).collect();
+    let head_text = head.join("\n");
+    let usd = llm_audit::export::usd;
+    // What was spent, and a monthly figure.
+    let spent = report["baseline"]["cost_usd"].as_f64().unwrap();
+    assert!(
+        head[0].starts_with(&format!("Spent {} on", usd(spent))),
+        "{head_text}"
+    );
+    assert!(head[0].contains("a month at this rate"), "{head_text}");
+    // The best saving without risk and the best with risk, each the JSON's figure.
+    let policies = report["policies"].as_array().unwrap();
+    let best = |risky: bool| {
+        policies
+            .iter()
+            .filter(|p| p["name"] != "baseline")
+            .filter(|p| (p["risky_savings_usd"].as_f64().unwrap() > 0.0) == risky)
+            .max_by(|a, b| {
+                a["savings_usd"]
+                    .as_f64()
+                    .unwrap()
+                    .total_cmp(&b["savings_usd"].as_f64().unwrap())
+            })
+            .unwrap()
+    };
+    for (label, policy) in [("Without risk", best(false)), ("With risk", best(true))] {
+        let line = format!(
+            "{label}: {} saves {}",
+            policy["name"].as_str().unwrap(),
+            usd(policy["savings_usd"].as_f64().unwrap())
+        );
+        assert!(head_text.contains(&line), "{line}\n{head_text}");
+    }
+    // The largest finding, in dollars.
+    let largest = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by(|a, b| {
+            a["impact_usd"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["impact_usd"].as_f64().unwrap())
+        })
+        .unwrap();
+    let waste = usd(largest["impact_usd"].as_f64().unwrap());
+    assert!(
+        head.iter()
+            .any(|l| l.starts_with("Waste:") && l.contains(&waste)),
+        "{waste}\n{head_text}"
+    );
+    // The headline fits 100 columns, piped.
+    let headline: Vec<&&str> = head.iter().take_while(|l| !l.is_empty()).collect();
+    assert!(
+        headline.iter().all(|l| l.chars().count() <= 100),
+        "{head_text}"
+    );
+}
+
+#[test]
 fn classify_prints_the_distribution_and_user_rules_override_it() {
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("calls.csv");

@@ -81,6 +81,10 @@ impl Exporter for MarkdownExporter {
             facts.push(format!("filtered: {}", cell(&report.filters.join("; "))));
         }
         writeln!(out, "{}\n", facts.join(" · "))?;
+        for line in crate::export::headline(report, &|text| cell(text)) {
+            writeln!(out, "- {line}")?;
+        }
+        writeln!(out)?;
         if report.baseline.unpriced_calls > 0 {
             let names: Vec<String> = report
                 .unpriced_models

@@ -5,6 +5,7 @@ mod calls_csv;
 mod classify;
 mod csv_table;
 mod diff;
+mod headline;
 mod html;
 mod json;
 mod markdown;
@@ -22,6 +23,7 @@ pub use calls_csv::CallsCsvWriter;
 pub use classify::{ClassCell, ClassDistribution};
 pub use csv_table::CsvExporter;
 pub use diff::PreviousReport;
+pub use headline::{headline, wrap};
 pub use html::HtmlExporter;
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
@@ -35,7 +37,7 @@ pub use report::{
     SpendPoint, TierRiskReport, latency_reports,
 };
 pub use risk::write_risk_priors;
-pub use terminal::{TableExporter, new_table, write_comparison, write_comparison_in};
+pub use terminal::{TableExporter, new_table, usd, write_comparison, write_comparison_in};
 
 /// Writes a report in one format.
 pub trait Exporter {

@@ -18,13 +18,22 @@ pub struct TableExporter {
     pub unicode: bool,
 }
 
-/// Dollars with cents, or with more digits for amounts under a dollar.
+/// Dollars and cents from $1 (thousands grouped), three significant digits below
+/// (`$0.0123`), `$0.00` for nothing.
 pub fn usd(amount: f64) -> String {
-    if amount.abs() >= 1.0 {
-        format!("${}", group_thousands(&format!("{amount:.2}")))
-    } else {
-        format!("${amount:.4}")
+    if amount.abs() >= 1.0 || !amount.is_finite() {
+        return format!("${}", group_thousands(&format!("{amount:.2}")));
     }
+    if amount == 0.0 {
+        return "$0.00".to_string();
+    }
+    let decimals = (2 - amount.abs().log10().floor() as i32).clamp(2, 12) as usize;
+    let text = format!("{amount:.decimals$}");
+    // Rounding may reach a dollar (0.9996 → 1.00).
+    if text.trim_start_matches('-').starts_with('1') {
+        return format!("${}", group_thousands(&format!("{amount:.2}")));
+    }
+    format!("${text}")
 }
 
 fn group_thousands(number: &str) -> String {
@@ -183,8 +192,17 @@ fn write_pricing_notes(pricing: &PricingReport, out: &mut dyn Write) -> io::Resu
     writeln!(out)
 }
 
+/// Width the headline is wrapped to: it fits a terminal of 100 columns, and when piped.
+const HEADLINE_WIDTH: usize = 98;
+
 impl Exporter for TableExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        for line in crate::export::headline(report, &|text| text.to_string()) {
+            for part in crate::export::wrap(&line, HEADLINE_WIDTH, 2) {
+                writeln!(out, "{part}")?;
+            }
+        }
+        writeln!(out)?;
         let files = report.inputs.len();
         writeln!(
             out,
@@ -649,10 +667,32 @@ mod tests {
     #[test]
     fn formats_money_counts_and_durations() {
         assert_eq!(usd(1234567.891), "$1,234,567.89");
-        assert_eq!(usd(0.0027925), "$0.0028");
+        assert_eq!(usd(0.0027925), "$0.00279");
         assert_eq!(usd(-12.5), "$-12.50");
         assert_eq!(count(1000), "1,000");
         assert_eq!(ms(86_400_000.0), "24.0 h");
         assert_eq!(ms(850.0), "850 ms");
+    }
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::usd;
+
+    #[test]
+    fn usd_has_cents_from_a_dollar_and_three_significant_digits_below() {
+        for (amount, shown) in [
+            (1234.5, "$1,234.50"),
+            (2.504, "$2.50"),
+            (0.1346, "$0.135"),
+            (0.0814, "$0.0814"),
+            (0.00001024, "$0.0000102"),
+            (0.9996, "$1.00"),
+            (0.5, "$0.500"),
+            (0.0, "$0.00"),
+            (-0.0123, "$-0.0123"),
+        ] {
+            assert_eq!(usd(amount), shown, "{amount}");
+        }
     }
 }

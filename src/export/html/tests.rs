@@ -364,7 +364,7 @@ fn output_is_deterministic() {
 fn risk_free_and_risky_savings_are_shown_apart() {
     let page = render(&small_report());
     // route-simple: risk-free $0.50, with risk $1.00, total $1.50 of $10 = 15.0%.
-    assert!(page.contains("<span class=\"safe\">$0.5000</span>"));
+    assert!(page.contains("<span class=\"safe\">$0.500</span>"));
     assert!(page.contains("<span class=\"risky\">$1.00</span>"));
     assert!(page.contains("$1.50 (15.0%)"));
     assert!(page.contains("0.40 <span class=\"muted\">(0.00 to 2.00)</span>"));

@@ -1,0 +1,262 @@
+//! The answer first: what was spent, what to change, what it saves and at what risk, in plain
+//! words and dollars, in a few lines that every human-readable report opens with (the terminal
+//! table, Markdown and HTML). Every figure is one the JSON report holds.
+
+use crate::export::terminal::{count, usd};
+use crate::export::{FindingReport, PolicyReport, Report};
+
+/// Days a month is taken to have for run rates.
+const MONTH_DAYS: f64 = 30.0;
+
+/// The headline's lines; `data` escapes each string that comes from a log (model names, group
+/// keys, policy names, finding subjects) for the output format.
+pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
+    let mut lines = Vec::new();
+    let window = window(report);
+    let days = window.map(|(first, last)| (last - first).num_days() + 1);
+    let per_month = |amount: f64| days.map(|days| amount * MONTH_DAYS / days as f64);
+    let billed: f64 = report
+        .billing
+        .iter()
+        .filter_map(|line| line.billed_usd)
+        .sum();
+    let billing_lines: u64 = report.billing.iter().map(|line| line.lines).sum();
+    let export_only = report.calls == 0 && !report.billing.is_empty();
+    let spent = if export_only {
+        billed
+    } else {
+        report.baseline.cost_usd
+    };
+    let mut first = if export_only {
+        format!(
+            "Billed {} over {} billing {}",
+            usd(spent),
+            count(billing_lines),
+            plural(billing_lines, "line", "lines")
+        )
+    } else {
+        format!(
+            "Spent {} on {} {}",
+            usd(spent),
+            count(report.calls),
+            plural(report.calls, "call", "calls")
+        )
+    };
+    if let Some((start, end)) = window {
+        first.push_str(&format!(" from {start} to {end}"));
+    }
+    match per_month(spent) {
+        Some(month) => first.push_str(&format!(": about {} a month at this rate.", usd(month))),
+        None => first.push('.'),
+    }
+    lines.push(first);
+    if let Some(model) = report.by_model.iter().find(|g| g.unpriced_calls < g.calls) {
+        let mut largest = format!(
+            "Largest model: {} ({:.0}% of spend)",
+            data(&model.key),
+            model.spend_share_pct
+        );
+        if let Some(grouping) = report.groups.first()
+            && let Some(group) = grouping.groups.iter().find(|g| g.key != "(none)")
+        {
+            largest.push_str(&format!(
+                "; largest {}: {} ({:.0}%)",
+                data(&grouping.by),
+                data(&group.key),
+                group.spend_share_pct
+            ));
+        }
+        largest.push('.');
+        lines.push(largest);
+    }
+    if let Some(policy) = best(&report.policies, |p| p.risky_savings_usd == 0.0) {
+        lines.push(format!(
+            "Without risk: {} saves {}{} ({}).",
+            data(&policy.name),
+            usd(policy.savings_usd),
+            monthly(per_month(policy.savings_usd)),
+            actions(policy)
+        ));
+    }
+    if let Some(policy) = best(&report.policies, |p| p.risky_savings_usd > 0.0) {
+        let risk = &policy.risk;
+        lines.push(format!(
+            "With risk: {} saves {}{}; about {:.0} of {} changed {} may get a worse answer \
+             (95% range {:.0} to {:.0}, {}).",
+            data(&policy.name),
+            usd(policy.savings_usd),
+            monthly(per_month(policy.savings_usd)),
+            risk.expected_degraded_calls,
+            count(risk.calls_at_risk),
+            plural(risk.calls_at_risk, "call", "calls"),
+            risk.degraded_calls_low,
+            risk.degraded_calls_high,
+            if risk.calls_calibrated > 0 {
+                "calibrated on your labels"
+            } else {
+                "an estimate from published benchmarks, not your labels"
+            }
+        ));
+    }
+    let mut findings: Vec<&FindingReport> = report.findings.iter().collect();
+    findings.sort_by(|a, b| b.impact_usd.total_cmp(&a.impact_usd));
+    for finding in findings.iter().take(3).filter(|f| f.impact_usd > 0.0) {
+        let subject = finding
+            .subject
+            .as_deref()
+            .map(|s| format!(" ({})", data(s)))
+            .unwrap_or_default();
+        lines.push(format!(
+            "Waste: {}{subject}: {} over {} {}.",
+            finding.title,
+            usd(finding.impact_usd),
+            count(finding.calls),
+            plural(finding.calls, "call", "calls")
+        ));
+    }
+    caveats(report, &mut lines);
+    lines
+}
+
+/// The policy with the largest saving among those `keep` accepts; none without a saving.
+fn best(policies: &[PolicyReport], keep: impl Fn(&PolicyReport) -> bool) -> Option<&PolicyReport> {
+    policies
+        .iter()
+        .filter(|p| p.name != "baseline" && p.savings_usd > 0.0 && keep(p))
+        .max_by(|a, b| a.savings_usd.total_cmp(&b.savings_usd))
+}
+
+/// What a policy does, in words.
+fn actions(policy: &PolicyReport) -> String {
+    let a = &policy.actions;
+    let mut done = Vec::new();
+    if a.prompt_cache_reads > 0 {
+        done.push(format!(
+            "{} prompt-cache reads",
+            count(a.prompt_cache_reads)
+        ));
+    }
+    if a.response_cache_hits > 0 {
+        done.push(format!(
+            "{} answered from a cache",
+            count(a.response_cache_hits)
+        ));
+    }
+    if a.batched > 0 {
+        done.push(format!(
+            "{} {} batched",
+            count(a.batched),
+            plural(a.batched, "call", "calls")
+        ));
+    }
+    if a.routed > 0 {
+        done.push(format!("{} moved to cheaper models", count(a.routed)));
+    }
+    if a.cascaded > 0 {
+        done.push(format!("{} cascaded", count(a.cascaded)));
+    }
+    if done.is_empty() {
+        "no call changed".to_string()
+    } else {
+        done.join(", ")
+    }
+}
+
+/// What changes the reading, only when it applies.
+fn caveats(report: &Report, lines: &mut Vec<String>) {
+    let unpriced = report.baseline.unpriced_calls;
+    if unpriced > 0 {
+        lines.push(format!(
+            "Not in these figures: {} {} of {} the price catalog does not know ({:.0}% of calls).",
+            count(unpriced),
+            plural(unpriced, "call", "calls"),
+            plural(report.unpriced_models.len() as u64, "a model", "models"),
+            100.0 * unpriced as f64 / report.calls.max(1) as f64
+        ));
+    }
+    if report.errors > 0 {
+        lines.push(format!(
+            "{} {} could not be read (see the records at the end).",
+            count(report.errors),
+            plural(report.errors, "record", "records")
+        ));
+    }
+    let billed: f64 = report
+        .billing
+        .iter()
+        .filter_map(|line| line.billed_usd)
+        .sum();
+    let billing_lines: u64 = report.billing.iter().map(|line| line.lines).sum();
+    if billing_lines > 0 && report.calls > 0 {
+        lines.push(format!(
+            "Billing exports state {} billed over {} {}.",
+            usd(billed),
+            count(billing_lines),
+            plural(billing_lines, "line", "lines")
+        ));
+    }
+}
+
+/// The first and last day with calls (or billing lines, for an export alone).
+fn window(report: &Report) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let parse = |key: &str| chrono::NaiveDate::parse_from_str(key, "%Y-%m-%d").ok();
+    let days = report
+        .by_day
+        .iter()
+        .map(|g| g.key.as_str())
+        .chain(report.billing.iter().map(|line| line.day.as_str()))
+        .filter_map(parse);
+    let (mut first, mut last) = (None::<chrono::NaiveDate>, None::<chrono::NaiveDate>);
+    for day in days {
+        first = Some(first.map_or(day, |f| f.min(day)));
+        last = Some(last.map_or(day, |l| l.max(day)));
+    }
+    Some((first?, last?))
+}
+
+fn monthly(amount: Option<f64>) -> String {
+    amount.map_or_else(String::new, |month| {
+        format!(" (about {} a month)", usd(month))
+    })
+}
+
+fn plural<'w>(n: u64, one: &'w str, many: &'w str) -> &'w str {
+    if n == 1 { one } else { many }
+}
+
+/// `text` cut into lines of at most `width` characters at spaces, the later ones indented by
+/// `indent` spaces.
+pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+            line.push_str(&" ".repeat(indent));
+        }
+        if !line.trim().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_lines_within_the_width() {
+        let text = "Without risk: prompt-cache saves $1,234.56 (about $98.76 a month) (1,234 prompt-cache reads, 56 answered from a cache).";
+        let lines = wrap(text, 40, 2);
+        assert!(lines.iter().all(|l| l.chars().count() <= 40), "{lines:#?}");
+        assert_eq!(
+            lines.join(" ").split_whitespace().collect::<Vec<_>>(),
+            text.split_whitespace().collect::<Vec<_>>()
+        );
+        assert!(lines[1].starts_with("  ") && !lines[1].starts_with("   "));
+    }
+}
