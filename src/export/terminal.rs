@@ -192,13 +192,22 @@ fn write_pricing_notes(pricing: &PricingReport, out: &mut dyn Write) -> io::Resu
     writeln!(out)
 }
 
-/// Width the headline is wrapped to: it fits a terminal of 100 columns, and when piped.
+/// Width the headline is wrapped to when piped, and at most on a terminal: it fits 100 columns.
 const HEADLINE_WIDTH: usize = 98;
+
+/// The headline's width: the terminal's, when it is narrower, else [`HEADLINE_WIDTH`].
+fn headline_width(terminal: bool) -> usize {
+    let columns = terminal.then(|| Table::new().width()).flatten();
+    columns.map_or(HEADLINE_WIDTH, |w| {
+        usize::from(w).saturating_sub(1).clamp(40, HEADLINE_WIDTH)
+    })
+}
 
 impl Exporter for TableExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let width = headline_width(self.unicode);
         for line in crate::export::headline(report, &|text| text.to_string()) {
-            for part in crate::export::wrap(&line, HEADLINE_WIDTH, 2) {
+            for part in crate::export::wrap(&line, width, 2) {
                 writeln!(out, "{part}")?;
             }
         }
