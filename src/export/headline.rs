@@ -50,14 +50,23 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
         None => first.push('.'),
     }
     lines.push(first);
-    if let Some(model) = report.by_model.iter().find(|g| g.unpriced_calls < g.calls) {
+    if let Some(model) = report
+        .by_model
+        .iter()
+        .filter(|g| g.unpriced_calls < g.calls)
+        .max_by(|a, b| a.spend_share_pct.total_cmp(&b.spend_share_pct))
+    {
         let mut largest = format!(
             "Largest model: {} ({:.0}% of spend)",
             data(&model.key),
             model.spend_share_pct
         );
         if let Some(grouping) = report.groups.first()
-            && let Some(group) = grouping.groups.iter().find(|g| g.key != "(none)")
+            && let Some(group) = grouping
+                .groups
+                .iter()
+                .filter(|g| g.key != "(none)")
+                .max_by(|a, b| a.spend_share_pct.total_cmp(&b.spend_share_pct))
         {
             largest.push_str(&format!(
                 "; largest {}: {} ({:.0}%)",

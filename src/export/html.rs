@@ -96,10 +96,18 @@ fn write_summary(out: &mut String, report: &Report) -> fmt::Result {
     write!(
         out,
         "<header><h1>LLM spend audit</h1><p class=\"meta\">llm-audit {} · price catalog {} · days in \
-         {}</p></header><section id=\"summary\"><h2>Summary</h2><div class=\"cards\">",
+         {}</p></header><section id=\"answer\"><h2>The answer</h2><ul>",
         escape(&report.tool_version),
         escape(&report.catalog_version),
         escape(&report.timezone)
+    )?;
+    // The headline's own words hold no HTML special; each line is escaped whole.
+    for line in crate::export::headline(report, &|text| text.to_string()) {
+        write!(out, "<li>{}</li>", escape(&line))?;
+    }
+    write!(
+        out,
+        "</ul></section><section id=\"summary\"><h2>Summary</h2><div class=\"cards\">"
     )?;
     let skipped: u64 = report.skipped.values().sum();
     let baseline = &report.baseline;
