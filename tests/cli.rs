@@ -581,7 +581,9 @@ fn json_report_has_the_documented_keys() {
             "cascade-verifiable",
             "prompt-cache",
             "response-cache",
-            "batch"
+            "batch",
+            "risk-free",
+            "balanced"
         ]
     );
     for policy in report["policies"].as_array().unwrap() {
@@ -726,8 +728,8 @@ fn csv_format_writes_the_policy_table() {
     let text = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("policy,cost_usd,savings_usd,savings_pct"));
-    // The header, then the baseline and the five other single-idea built-ins.
-    assert_eq!(lines.len(), 7);
+    // The header, then the baseline, the five other single-idea built-ins and the two plans.
+    assert_eq!(lines.len(), 9);
     assert!(lines[1].starts_with("baseline,"));
 }
 

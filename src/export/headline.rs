@@ -78,7 +78,8 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
         largest.push('.');
         lines.push(largest);
     }
-    if let Some(policy) = best(&report.policies, |p| p.risky_savings_usd == 0.0) {
+    let risk_free = best(&report.policies, |p| p.risky_savings_usd == 0.0);
+    if let Some(policy) = risk_free {
         lines.push(format!(
             "Without risk: {} saves {}{} ({}).",
             data(&policy.name),
@@ -89,9 +90,15 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
     }
     if let Some(policy) = best(&report.policies, |p| p.risky_savings_usd > 0.0) {
         let risk = &policy.risk;
+        // What it adds to the plan without risk, when it includes that plan's actions.
+        let more = risk_free
+            .map(|free| policy.savings_usd - free.savings_usd)
+            .filter(|more| *more > 0.0 && policy.risk_free_savings_usd > 0.0)
+            .map(|more| format!(", {} more than without risk", usd(more)))
+            .unwrap_or_default();
         lines.push(format!(
-            "With risk: {} saves {}{}; about {:.0} of {} changed {} may get a worse answer \
-             (95% range {:.0} to {:.0}, {}).",
+            "With risk: {} saves {}{}{more}; about {:.0} of {} changed {} may get a worse \
+             answer (95% range {:.0} to {:.0}, {}).",
             data(&policy.name),
             usd(policy.savings_usd),
             monthly(per_month(policy.savings_usd)),
@@ -141,8 +148,9 @@ fn actions(policy: &PolicyReport) -> String {
     let mut done = Vec::new();
     if a.prompt_cache_reads > 0 {
         done.push(format!(
-            "{} prompt-cache reads",
-            count(a.prompt_cache_reads)
+            "{} prompt-cache {}",
+            count(a.prompt_cache_reads),
+            plural(a.prompt_cache_reads, "read", "reads")
         ));
     }
     if a.response_cache_hits > 0 {

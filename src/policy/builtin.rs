@@ -9,7 +9,7 @@ use crate::policy::Policy;
 use crate::pricing::PriceCatalog;
 
 /// Name and policy file of every built-in policy, in the order reports show them.
-pub const BUILTIN_POLICIES: [(&str, &str); 7] = [
+pub const BUILTIN_POLICIES: [(&str, &str); 8] = [
     (
         "baseline",
         include_str!("../../data/policies/baseline.toml"),
@@ -32,19 +32,27 @@ pub const BUILTIN_POLICIES: [(&str, &str); 7] = [
     ),
     ("batch", include_str!("../../data/policies/batch.toml")),
     (
+        "risk-free",
+        include_str!("../../data/policies/risk-free.toml"),
+    ),
+    (
         "balanced",
         include_str!("../../data/policies/balanced.toml"),
     ),
 ];
 
-/// The policies `analyze` replays when none is named: each single idea on its own.
-pub const DEFAULT_POLICIES: [&str; 6] = [
+/// The policies `analyze` replays when none is named: each single idea on its own, then the
+/// two plans a headline recommends, every risk-free action together and those with the model
+/// changes added.
+pub const DEFAULT_POLICIES: [&str; 8] = [
     "baseline",
     "cheaper-for-simple",
     "cascade-verifiable",
     "prompt-cache",
     "response-cache",
     "batch",
+    "risk-free",
+    "balanced",
 ];
 
 /// A built-in policy's file, by name.
