@@ -561,9 +561,10 @@ pub fn analyze_run(settings: &AnalyzeSettings, run: RunOutput) -> Analysis {
 pub fn warn_unpriced(report: &Report) {
     for model in &report.unpriced_models {
         crate::diag!(
-            "warning: model `{}` is not in the price catalog: {} calls left unpriced",
+            "warning: model `{}` is not in the price catalog: {} {} left unpriced",
             model.key,
-            model.calls
+            model.calls,
+            if model.calls == 1 { "call" } else { "calls" }
         );
     }
 }

@@ -595,15 +595,40 @@ fn comparison_table(policies: &[PolicyReport], unicode: bool) -> Table {
     table
 }
 
-/// What each policy's replay assumed.
+/// What the replays assumed: each assumption once, in the order first met, with the policies
+/// it applies to ("every policy" when all of them).
 fn write_assumptions(policies: &[PolicyReport], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "Assumptions:")?;
-    for p in policies {
-        for assumption in &p.assumptions {
-            writeln!(out, "  {}: {assumption}", p.name)?;
+    for (assumption, names) in assumptions_by_text(policies) {
+        let scope = if names.len() == policies.len() {
+            "every policy".to_string()
+        } else {
+            names.join(", ")
+        };
+        let text = format!("{assumption} ({scope})");
+        for line in crate::export::wrap(&text, HEADLINE_WIDTH - 2, 2) {
+            writeln!(out, "  {line}")?;
         }
     }
     Ok(())
+}
+
+/// Each distinct assumption, in the order first met, with the names of the policies that made
+/// it.
+fn assumptions_by_text(policies: &[PolicyReport]) -> Vec<(&str, Vec<&str>)> {
+    let mut by_text: Vec<(&str, Vec<&str>)> = Vec::new();
+    for policy in policies {
+        for assumption in &policy.assumptions {
+            match by_text
+                .iter_mut()
+                .find(|(text, _)| *text == assumption.as_str())
+            {
+                Some((_, names)) => names.push(&policy.name),
+                None => by_text.push((assumption, vec![&policy.name])),
+            }
+        }
+    }
+    by_text
 }
 
 /// Where each logged model's replayed latency comes from.
@@ -681,6 +706,47 @@ mod tests {
         assert_eq!(count(1000), "1,000");
         assert_eq!(ms(86_400_000.0), "24.0 h");
         assert_eq!(ms(850.0), "850 ms");
+    }
+
+    #[test]
+    fn each_assumption_is_said_once_with_its_policies() {
+        let policy = |name: &str, assumptions: &[&str]| {
+            let mut policy: PolicyReport = serde_json::from_value(serde_json::json!({
+                "name": name, "description": "", "cost_usd": 0.0, "savings_usd": 0.0,
+                "savings_pct": 0.0, "risk_free_savings_usd": 0.0, "risky_savings_usd": 0.0,
+                "calls_changed": 0, "actions": {"routed": 0, "cascaded": 0,
+                "expected_escalations": 0.0, "batched": 0, "prompt_cache_writes": 0,
+                "prompt_cache_reads": 0, "response_cache_hits": 0, "reasoning_capped": 0,
+                "output_capped": 0}, "calls_blocked": 0, "blocked_by": [],
+                "latency_p50_ms": 0.0, "latency_p95_ms": 0.0, "risk": {"basis": "prior",
+                "calls_at_risk": 0, "calls_calibrated": 0, "expected_degraded_calls": 0.0,
+                "degraded_calls_low": 0.0, "degraded_calls_high": 0.0,
+                "expected_escalations": 0.0, "spend_share_at_risk_pct": 0.0, "by_tier": []},
+                "dominated_by": null, "assumptions": []
+            }))
+            .unwrap();
+            policy.assumptions = assumptions.iter().map(|a| a.to_string()).collect();
+            policy
+        };
+        let policies = [
+            policy("a", &["latency", "cache"]),
+            policy("b", &["latency", "batch"]),
+            policy("c", &["latency", "cache"]),
+        ];
+        assert_eq!(
+            assumptions_by_text(&policies),
+            [
+                ("latency", vec!["a", "b", "c"]),
+                ("cache", vec!["a", "c"]),
+                ("batch", vec!["b"])
+            ]
+        );
+        let mut out = Vec::new();
+        write_assumptions(&policies, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Assumptions:\n  latency (every policy)\n  cache (a, c)\n  batch (b)\n"
+        );
     }
 }
 
