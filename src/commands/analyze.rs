@@ -59,22 +59,33 @@ impl InputSettings {
         Ok(settings)
     }
 
-    /// Says on stderr which inputs named on the command line, or read from object storage,
-    /// could not be read, and turns `status` into an error if any could not. (A file found in
-    /// a folder that cannot be read is an error in the report, and the run goes on.)
-    pub fn check_named_inputs(&self, report: &Report, status: ExitStatus) -> ExitStatus {
-        let mut failed = false;
-        for input in &report.inputs {
-            if let Some(reason) = &input.read_error
-                && (self.named.contains(&input.path) || is_object_url(&input.path))
-            {
-                crate::diag!("error: {}: {reason}", input.path);
-                failed = true;
-            }
-        }
-        if failed { ExitStatus::Error } else { status }
+    /// The inputs named on the command line, or read from object storage, that could not be
+    /// read, with the reason. (A file found in a folder that cannot be read is an error in the
+    /// report, and the run goes on.)
+    pub fn unreadable_named(&self, report: &Report) -> Vec<(String, String)> {
+        report
+            .inputs
+            .iter()
+            .filter(|input| self.named.contains(&input.path) || is_object_url(&input.path))
+            .filter_map(|input| Some((input.path.clone(), input.read_error.clone()?)))
+            .collect()
     }
+}
 
+/// Says on stderr which named inputs could not be read ([`InputSettings::unreadable_named`]),
+/// and turns `status` into an error if any could not.
+pub fn fail_on_unreadable(unreadable: &[(String, String)], status: ExitStatus) -> ExitStatus {
+    for (path, reason) in unreadable {
+        crate::diag!("error: {path}: {reason}");
+    }
+    if unreadable.is_empty() {
+        status
+    } else {
+        ExitStatus::Error
+    }
+}
+
+impl InputSettings {
     /// Settings for reading `sources` (none for `merge`, which reads partials).
     pub fn new(sources: Vec<InputSource>, args: ReadArgs) -> anyhow::Result<InputSettings> {
         let catalog = load_catalog(&args.pricing)?;
@@ -577,9 +588,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     let analysis = analyze(&settings);
-    let report = analysis.report.clone();
+    let unreadable = settings.input.unreadable_named(&analysis.report);
     let status = write_outputs(&mut settings, analysis)?;
-    Ok(settings.input.check_named_inputs(&report, status))
+    Ok(fail_on_unreadable(&unreadable, status))
 }
 
 /// Writes the per-call files and the report of a finished analysis; returns the exit status.

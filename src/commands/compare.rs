@@ -15,5 +15,9 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitStatus> {
     let status = settings.write(&report, |report, unicode, out| {
         write_comparison(report, unicode, out)
     })?;
-    Ok(input.check_named_inputs(&report, status))
+    let unreadable = input.unreadable_named(&report);
+    Ok(crate::commands::analyze::fail_on_unreadable(
+        &unreadable,
+        status,
+    ))
 }

@@ -34,30 +34,32 @@ fn file_id(path: &Path) -> Option<FileId> {
     }
 }
 
-/// Every input of this process: logs found, partials, labels, configuration files.
-static INPUTS: Mutex<Vec<(FileId, PathBuf)>> = Mutex::new(Vec::new());
+/// Every input of this process, by path: logs found, partials, labels, configuration files.
+/// Files are compared only when an output path already exists, so a walk of many files costs
+/// no system call here.
+static INPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Remembers `path` as an input. A path that does not exist is not remembered (reading it will
-/// fail on its own). A file remembered twice costs a few bytes: nothing is searched on the way
-/// in, so a tree of many files is noted in linear time.
+/// Remembers `path` as an input.
 pub fn note_input(path: &Path) {
-    if let Some(id) = file_id(path) {
-        let mut inputs = INPUTS
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        inputs.push((id, path.to_path_buf()));
-    }
+    let mut inputs = INPUTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    inputs.push(path.to_path_buf());
 }
 
 /// Fails when `path` is a file this run reads: writing it would destroy its input.
 pub fn refuse_input(path: &Path) -> anyhow::Result<()> {
+    // A file that does not exist yet is no input.
     let Some(id) = file_id(path) else {
         return Ok(());
     };
     let inputs = INPUTS
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((_, input)) = inputs.iter().find(|(known, _)| *known == id) {
+    if let Some(input) = inputs
+        .iter()
+        .find(|input| file_id(input).as_ref() == Some(&id))
+    {
         bail!(
             "{}: refusing to write an output over an input ({}); choose another path",
             path.display(),
