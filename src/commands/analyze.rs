@@ -70,22 +70,7 @@ impl InputSettings {
             .filter_map(|input| Some((input.path.clone(), input.read_error.clone()?)))
             .collect()
     }
-}
 
-/// Says on stderr which named inputs could not be read ([`InputSettings::unreadable_named`]),
-/// and turns `status` into an error if any could not.
-pub fn fail_on_unreadable(unreadable: &[(String, String)], status: ExitStatus) -> ExitStatus {
-    for (path, reason) in unreadable {
-        crate::diag!("error: {path}: {reason}");
-    }
-    if unreadable.is_empty() {
-        status
-    } else {
-        ExitStatus::Error
-    }
-}
-
-impl InputSettings {
     /// Settings for reading `sources` (none for `merge`, which reads partials).
     pub fn new(sources: Vec<InputSource>, args: ReadArgs) -> anyhow::Result<InputSettings> {
         let catalog = load_catalog(&args.pricing)?;
@@ -193,6 +178,19 @@ impl InputSettings {
             return Err(err).with_context(writing);
         }
         writer.finish().with_context(writing)
+    }
+}
+
+/// Says on stderr which named inputs could not be read ([`InputSettings::unreadable_named`]),
+/// and turns `status` into an error if any could not.
+pub fn fail_on_unreadable(unreadable: &[(String, String)], status: ExitStatus) -> ExitStatus {
+    for (path, reason) in unreadable {
+        crate::diag!("error: {path}: {reason}");
+    }
+    if unreadable.is_empty() {
+        status
+    } else {
+        ExitStatus::Error
     }
 }
 
