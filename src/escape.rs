@@ -175,14 +175,14 @@ fn neutral_cell(text: &str) -> Cow<'_, str> {
     if !risky {
         return Cow::Borrowed(text);
     }
-    let numeric = text.len() > 1
+    // Digits, not `inf` or `NaN`, which a spreadsheet would not read as numbers.
+    let digits = text.len() > 1
         && text[1..]
             .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-        && text.parse::<f64>().is_ok();
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
     match text.parse::<f64>() {
-        Ok(zero) if numeric && zero == 0.0 => Cow::Borrowed(&text[1..]),
-        Ok(_) if numeric => Cow::Borrowed(text),
+        Ok(zero) if digits && zero == 0.0 => Cow::Borrowed(&text[1..]),
+        Ok(_) if digits => Cow::Borrowed(text),
         _ => Cow::Owned(format!("'{text}")),
     }
 }
