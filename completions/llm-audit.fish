@@ -79,6 +79,7 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l model -d
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l provider -d 'Only calls of this provider (openai, anthropic, google…). Repeatable' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l tag -d 'Only calls whose tag KEY matches GLOB (`--tag project=checkout`). Repeatable; all must match' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l breakdown-csv -d 'Also write every breakdown (by model, provider, tier, task, day and each --group-by key) as one long CSV: grouping, key, calls, tokens, cost' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l savings-csv -d 'Also write each policy\'s savings by where they come from as CSV: a row per policy and group of model, tier, task and each --group-by key (cost, savings with and without risk, changed and expected degraded calls); a policy\'s rows of one grouping add up to its totals' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l baseline-report -d 'Compare with a previous JSON report: spend change by model, new models, new unpriced models' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-if-savings-above -d 'Fail when a policy would save more than PCT percent of the spend (more than the team accepts leaving on the table)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-if-risk-above -d 'Fail when a policy\'s expected degraded answers exceed PCT percent of the calls' -r
@@ -92,6 +93,8 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l shard -d
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l emit-partial -d 'Write the parsed calls as a partial result to FILE (`-`: stdout) instead of a report; `llm-audit merge` puts partials together into the report a single run would print' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l no-dedupe -d 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l summary -d 'The table format shows the headline alone: what was spent, what to change, what it saves and at what risk'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l full -d 'The table format shows everything: exact token counts, every policy measure, risk by tier, latency models and sample call ids, tables at their full width'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-on-unpriced -d 'Fail when any call\'s model is not in the price catalog'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s V -l version -d 'Print version'
@@ -137,6 +140,7 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l model -d
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l provider -d 'Only calls of this provider (openai, anthropic, google…). Repeatable' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l tag -d 'Only calls whose tag KEY matches GLOB (`--tag project=checkout`). Repeatable; all must match' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l breakdown-csv -d 'Also write every breakdown (by model, provider, tier, task, day and each --group-by key) as one long CSV: grouping, key, calls, tokens, cost' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l savings-csv -d 'Also write each policy\'s savings by where they come from as CSV: a row per policy and group of model, tier, task and each --group-by key (cost, savings with and without risk, changed and expected degraded calls); a policy\'s rows of one grouping add up to its totals' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l baseline-report -d 'Compare with a previous JSON report: spend change by model, new models, new unpriced models' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-if-savings-above -d 'Fail when a policy would save more than PCT percent of the spend (more than the team accepts leaving on the table)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-if-risk-above -d 'Fail when a policy\'s expected degraded answers exceed PCT percent of the calls' -r
@@ -146,6 +150,8 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l policy -
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l risk-calibration -d 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l no-dedupe -d 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l summary -d 'The table format shows the headline alone: what was spent, what to change, what it saves and at what risk'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l full -d 'The table format shows everything: exact token counts, every policy measure, risk by tier, latency models and sample call ids, tables at their full width'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-on-unpriced -d 'Fail when any call\'s model is not in the price catalog'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -s V -l version -d 'Print version'
@@ -300,6 +306,7 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l model -d '
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l provider -d 'Only calls of this provider (openai, anthropic, google…). Repeatable' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l tag -d 'Only calls whose tag KEY matches GLOB (`--tag project=checkout`). Repeatable; all must match' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l breakdown-csv -d 'Also write every breakdown (by model, provider, tier, task, day and each --group-by key) as one long CSV: grouping, key, calls, tokens, cost' -r -F
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l savings-csv -d 'Also write each policy\'s savings by where they come from as CSV: a row per policy and group of model, tier, task and each --group-by key (cost, savings with and without risk, changed and expected degraded calls); a policy\'s rows of one grouping add up to its totals' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l baseline-report -d 'Compare with a previous JSON report: spend change by model, new models, new unpriced models' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-if-savings-above -d 'Fail when a policy would save more than PCT percent of the spend (more than the team accepts leaving on the table)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-if-risk-above -d 'Fail when a policy\'s expected degraded answers exceed PCT percent of the calls' -r
@@ -311,6 +318,8 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l policy -d 
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l risk-calibration -d 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -s q -l no-progress -d 'No progress bar (it is also hidden when stderr is not a terminal)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l no-dedupe -d 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l summary -d 'The table format shows the headline alone: what was spent, what to change, what it saves and at what risk'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l full -d 'The table format shows everything: exact token counts, every policy measure, risk by tier, latency models and sample call ids, tables at their full width'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-on-unpriced -d 'Fail when any call\'s model is not in the price catalog'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -s V -l version -d 'Print version'

@@ -135,7 +135,7 @@ pub struct AnalyzeArgs {
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with_all = ["output", "breakdown_csv", "calls_csv", "calls_parquet"]
+        conflicts_with_all = ["output", "breakdown_csv", "savings_csv", "calls_csv", "calls_parquet"]
     )]
     pub emit_partial: Option<PathBuf>,
 }
@@ -185,6 +185,16 @@ pub struct ReportArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// The table format shows the headline alone: what was spent, what to change, what it
+    /// saves and at what risk.
+    #[arg(long, conflicts_with = "full")]
+    pub summary: bool,
+
+    /// The table format shows everything: exact token counts, every policy measure, risk by
+    /// tier, latency models and sample call ids, tables at their full width.
+    #[arg(long)]
+    pub full: bool,
+
     /// Also break spend down by these keys: model, provider, day, week, month, tier, task,
     /// session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated.
     #[arg(long, value_name = "KEY", value_delimiter = ',')]
@@ -221,6 +231,13 @@ pub struct ReportArgs {
     /// key) as one long CSV: grouping, key, calls, tokens, cost.
     #[arg(long, value_name = "FILE")]
     pub breakdown_csv: Option<PathBuf>,
+
+    /// Also write each policy's savings by where they come from as CSV: a row per policy and
+    /// group of model, tier, task and each --group-by key (cost, savings with and without
+    /// risk, changed and expected degraded calls); a policy's rows of one grouping add up to
+    /// its totals.
+    #[arg(long, value_name = "FILE")]
+    pub savings_csv: Option<PathBuf>,
 
     /// Compare with a previous JSON report: spend change by model, new models, new unpriced
     /// models.

@@ -739,7 +739,7 @@ fn table_report_shows_accounting_unpriced_models_and_policies() {
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     for needle in [
-        "skipped: duplicate content block",
+        "5 duplicate content block",
         "UNPRICED MODELS",
         "acme-llm-9",
         "cheaper-for-simple",
@@ -1166,7 +1166,7 @@ fn the_first_lines_answer_with_the_reports_own_figures() {
     let text = String::from_utf8(table.stdout).unwrap();
     let head: Vec<&str> = text.lines().take(30).collect();
     let head_text = head.join("\n");
-    let usd = llm_audit::export::usd;
+    let usd = llm_audit::human::usd;
     // What was spent, and a monthly figure.
     let spent = report["baseline"]["cost_usd"].as_f64().unwrap();
     assert!(

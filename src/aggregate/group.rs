@@ -47,6 +47,27 @@ impl GroupKey {
         }
     }
 
+    /// A number that two calls share whenever they fall in the same group (calls with
+    /// different numbers may still share a group: time is cut in quarter hours, finer than any
+    /// zone's day, and tags by the call's whole tag set). Cheap to find for every call, it
+    /// lets a tally keep groups by number and name them once at the end from one of their
+    /// calls with [`GroupKey::key_of`].
+    pub fn fine_id(&self, row: &CallRow) -> u64 {
+        /// Every zone offset is a whole number of quarter hours.
+        const QUARTER_HOUR_MS: i64 = 15 * 60 * 1000;
+        match self {
+            GroupKey::Model => row.price.map_or(1 << 32 | u64::from(row.model), u64::from),
+            GroupKey::Provider => row.provider as u64,
+            GroupKey::Day | GroupKey::Week | GroupKey::Month => row
+                .timestamp_ms
+                .map_or(u64::MAX, |t| t.div_euclid(QUARTER_HOUR_MS) as u64),
+            GroupKey::Tier => row.classification.tier as u64,
+            GroupKey::Task => row.classification.task as u64,
+            GroupKey::Session => u64::from(row.session),
+            GroupKey::Tag(_) => u64::from(row.tags),
+        }
+    }
+
     /// The group a call falls in.
     pub fn key_of(
         &self,

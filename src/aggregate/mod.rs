@@ -28,16 +28,19 @@ pub struct GroupStats {
     pub unpriced_calls: u64,
     pub tokens: TokenBuckets,
     pub cost: Money,
+    /// What the reasoning tokens cost, within `cost`.
+    pub reasoning_cost: Money,
 }
 
 impl GroupStats {
-    fn add(&mut self, row: &CallRow) {
+    fn add(&mut self, row: &CallRow, reasoning_cost: Money) {
         self.calls += 1;
         self.tokens.add(&row.tokens);
         match row.cost {
             Some(cost) => self.cost += cost,
             None => self.unpriced_calls += 1,
         }
+        self.reasoning_cost += reasoning_cost;
     }
 
     /// Adds another group's totals.
@@ -46,6 +49,7 @@ impl GroupStats {
         self.unpriced_calls += other.unpriced_calls;
         self.tokens.add(&other.tokens);
         self.cost += other.cost;
+        self.reasoning_cost += other.reasoning_cost;
     }
 }
 
@@ -126,21 +130,23 @@ impl Summary {
         let model = row.price.map_or(logged_name.as_str(), |index| {
             catalog.entry(index).id.as_str()
         });
-        self.total.add(row);
+        let reasoning = row.reasoning_cost(catalog).unwrap_or_default();
+        let row = (row, reasoning);
+        self.total.add(row.0, reasoning);
         add_to(&mut self.by_model, model, row);
-        add_to(&mut self.by_provider, row.provider.as_str(), row);
-        add_to(&mut self.by_tier, row.classification.tier.as_str(), row);
-        add_to(&mut self.by_task, row.classification.task.as_str(), row);
-        let day = days.day(zone, row.timestamp_ms);
+        add_to(&mut self.by_provider, row.0.provider.as_str(), row);
+        add_to(&mut self.by_tier, row.0.classification.tier.as_str(), row);
+        add_to(&mut self.by_task, row.0.classification.task.as_str(), row);
+        let day = days.day(zone, row.0.timestamp_ms);
         self.by_day_model
             .entry((day.to_string(), model.to_string()))
             .or_default()
-            .add(row);
+            .add(row.0, reasoning);
         add_to(&mut self.by_day, day, row);
         for (key, breakdown) in &mut self.groups {
-            add_to(breakdown, &key.key_of(row, run, catalog, zone), row);
+            add_to(breakdown, &key.key_of(row.0, run, catalog, zone), row);
         }
-        if row.price.is_none() {
+        if row.0.price.is_none() {
             add_to(&mut self.unpriced_models, logged_name, row);
         }
     }
@@ -177,11 +183,15 @@ impl Summary {
 /// Rows a block of the summary sums on one core.
 const SUMMARY_BLOCK_ROWS: usize = 1 << 14;
 
-/// Adds `row` to the group `key`, allocating the key only for a new group.
-fn add_to(breakdown: &mut Breakdown, key: &str, row: &CallRow) {
+/// Adds a row and the cost of its reasoning to the group `key`, allocating the key only for
+/// a new group.
+fn add_to(breakdown: &mut Breakdown, key: &str, (row, reasoning): (&CallRow, Money)) {
     match breakdown.get_mut(key) {
-        Some(stats) => stats.add(row),
-        None => breakdown.entry(key.to_string()).or_default().add(row),
+        Some(stats) => stats.add(row, reasoning),
+        None => breakdown
+            .entry(key.to_string())
+            .or_default()
+            .add(row, reasoning),
     }
 }
 
@@ -288,6 +298,7 @@ mod tests {
                 ..Default::default()
             },
             cost: Money::from_pico(100),
+            reasoning_cost: Money::from_pico(30),
         };
         let b = a.clone();
         a.merge(&b);
@@ -295,5 +306,6 @@ mod tests {
         assert_eq!(a.unpriced_calls, 2);
         assert_eq!(a.tokens.input, 20);
         assert_eq!(a.cost, Money::from_pico(200));
+        assert_eq!(a.reasoning_cost, Money::from_pico(60));
     }
 }

@@ -15,8 +15,8 @@ use crate::commands::ExitStatus;
 use crate::commands::pricing::load_catalog;
 use crate::escape::TerminalWriter;
 use crate::export::{
-    AnalysisFormat, BaselineDiff, CallsCsvWriter, Exporter, LatencyReport, PreviousReport, Report,
-    TableExporter, latency_reports, write_breakdowns, write_calls_parquet,
+    AnalysisFormat, BaselineDiff, CallsCsvWriter, Detail, Exporter, LatencyReport, PreviousReport,
+    Report, TableExporter, latency_reports, write_breakdowns, write_calls_parquet, write_savings,
 };
 use crate::gates::Gates;
 use crate::ingest::{InputSource, discover_sources, is_object_url};
@@ -258,6 +258,7 @@ impl PolicySettings {
         &self,
         run: &RunOutput,
         catalog: &PriceCatalog,
+        grouping: &Grouping,
     ) -> (Vec<PolicyOutcome>, Vec<LatencyReport>) {
         let latency = LatencyModels::fit(run.rows.iter(), catalog, &self.priors);
         let input = ReplayInput {
@@ -267,6 +268,7 @@ impl PolicySettings {
             risk: &self.risk,
             latency: &latency,
             tokenizers: &self.tokenizers,
+            grouping,
         };
         // Policies replay side by side: one's serial cache pass overlaps another's parallel
         // blocks.
@@ -295,7 +297,17 @@ impl PolicySettings {
             retain_rows(&mut run, keep);
         }
         let summary = Summary::of(&run, catalog, &view.grouping);
-        let (policies, latency) = self.replay(&run, catalog);
+        // Savings by model, tier and task, and by the keys the report groups by.
+        let mut savings = Grouping {
+            keys: vec![GroupKey::Model, GroupKey::Tier, GroupKey::Task],
+            zone: view.grouping.zone,
+        };
+        for key in &view.grouping.keys {
+            if !savings.keys.contains(key) {
+                savings.keys.push(key.clone());
+            }
+        }
+        let (policies, latency) = self.replay(&run, catalog, &savings);
         let mut report = Report::build(&run, &summary, catalog, &policies);
         report.latency_models = latency;
         report.timezone = view.grouping.zone.to_string();
@@ -352,8 +364,11 @@ pub enum Output {
 pub struct ReportSettings {
     pub view: View,
     pub format: AnalysisFormat,
+    /// How much the table format shows.
+    pub detail: Detail,
     pub output: Output,
     pub breakdown_csv: Option<(PathBuf, BufWriter<File>)>,
+    pub savings_csv: Option<(PathBuf, BufWriter<File>)>,
     pub baseline: Option<(String, PreviousReport)>,
     pub gates: Gates,
 }
@@ -432,8 +447,16 @@ impl ReportSettings {
                 grouping: Grouping { keys, zone },
             },
             format,
+            detail: if args.summary {
+                Detail::Summary
+            } else if args.full {
+                Detail::Full
+            } else {
+                Detail::Standard
+            },
             output,
             breakdown_csv: create_output(args.breakdown_csv)?,
+            savings_csv: create_output(args.savings_csv)?,
             baseline,
             gates,
         })
@@ -457,6 +480,11 @@ impl ReportSettings {
     ) -> anyhow::Result<ExitStatus> {
         if let Some((path, writer)) = self.breakdown_csv.as_mut() {
             write_breakdowns(report, &mut *writer)
+                .and_then(|()| writer.flush())
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        if let Some((path, writer)) = self.savings_csv.as_mut() {
+            write_savings(report, &mut *writer)
                 .and_then(|()| writer.flush())
                 .with_context(|| format!("writing {}", path.display()))?;
         }
@@ -492,6 +520,10 @@ impl ReportSettings {
     }
 }
 
+/// The tags every run keeps, when the logs give them: what teams group spend by, written in
+/// the per-call files. (Always, so that partials and merges agree whatever files they write.)
+pub const CALL_TAGS: [&str; 3] = ["project", "user", "feature"];
+
 /// Validated settings of `analyze`.
 pub struct AnalyzeSettings {
     pub input: InputSettings,
@@ -516,6 +548,7 @@ impl AnalyzeSettings {
     ) -> anyhow::Result<AnalyzeSettings> {
         let policy = PolicySettings::from_args(policy, &mut input)?;
         let report = ReportSettings::from_args(report, &mut input)?;
+        input.keep_tags(CALL_TAGS);
         if let Some(path) = &calls.calls_parquet {
             crate::ingest::refuse_input(path)?;
         }
@@ -615,9 +648,15 @@ pub fn write_outputs(
         )?;
     }
     warn_unpriced(&analysis.report);
+    let detail = settings.report.detail;
     settings
         .report
         .write(&analysis.report, |report, unicode, out| {
-            TableExporter { unicode }.write(report, out)
+            TableExporter {
+                unicode,
+                detail,
+                width: None,
+            }
+            .write(report, out)
         })
 }

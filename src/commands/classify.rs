@@ -10,7 +10,8 @@ use crate::commands::analyze::{InputSettings, create_output};
 use crate::export::{CallsCsvWriter, ClassDistribution};
 
 pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitStatus> {
-    let input = InputSettings::from_args(args.input)?;
+    let mut input = InputSettings::from_args(args.input)?;
+    input.keep_tags(super::analyze::CALL_TAGS);
     let mut calls_csv = create_output(args.calls_csv)?;
     let run = input.run();
     if let Some((path, writer)) = calls_csv.as_mut() {

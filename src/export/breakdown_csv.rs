@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::export::{GroupReport, Report};
 
-const HEADER: [&str; 13] = [
+const HEADER: [&str; 14] = [
     "grouping",
     "key",
     "calls",
@@ -17,6 +17,7 @@ const HEADER: [&str; 13] = [
     "output_tokens",
     "reasoning_tokens",
     "cost_usd",
+    "reasoning_cost_usd",
     "spend_share_pct",
     "timezone",
 ];
@@ -57,6 +58,7 @@ pub fn write_breakdowns(report: &Report, out: &mut dyn Write) -> io::Result<()> 
                 group.output_tokens.to_string(),
                 group.reasoning_tokens.to_string(),
                 group.cost_usd.to_string(),
+                group.reasoning_cost_usd.to_string(),
                 group.spend_share_pct.to_string(),
                 report.timezone.clone(),
             ])?;

@@ -64,7 +64,7 @@ pub struct CallColumn {
 }
 
 /// The per-call columns, in file order.
-pub const CALL_COLUMNS: [CallColumn; 23] = [
+pub const CALL_COLUMNS: [CallColumn; 24] = [
     CallColumn {
         name: "source",
         value: CallValue::Text(|ctx, _, row| {
@@ -187,7 +187,37 @@ pub const CALL_COLUMNS: [CallColumn; 23] = [
             (!names.is_empty()).then(|| Cow::Owned(names.join(";")))
         }),
     },
+    CallColumn {
+        name: "session",
+        value: CallValue::Text(|ctx, _, row| {
+            (row.session != 0)
+                .then(|| ctx.run.sessions.get(row.session as usize))
+                .flatten()
+                .map(|session| Cow::Borrowed(session.as_str()))
+        }),
+    },
 ];
+
+/// The tag keys the run's calls carry (those the run kept: `project`, `user`, `feature` and
+/// the keys grouped or filtered by), in name order: after [`CALL_COLUMNS`], each is a text
+/// column `tag:KEY`.
+pub fn tag_keys(run: &RunOutput) -> Vec<&str> {
+    let keys: std::collections::BTreeSet<&str> = run
+        .tag_sets
+        .iter()
+        .flat_map(|set| set.iter().map(|(key, _)| key.as_str()))
+        .collect();
+    keys.into_iter().collect()
+}
+
+/// The value of tag `key` on a call, if it has one.
+pub fn tag_value<'a>(run: &'a RunOutput, row: &CallRow, key: &str) -> Option<&'a str> {
+    run.tag_sets
+        .get(row.tags as usize)?
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, value)| value.as_str())
+}
 
 impl CallColumn {
     /// The column's value for `row` as a CSV cell (empty for a missing value).
@@ -230,10 +260,20 @@ impl CallsCsvWriter {
             rules,
         };
         let mut writer = crate::escape::CsvWriter::new(out);
-        writer.write_record(CALL_COLUMNS.iter().map(|column| column.name))?;
+        let tags = tag_keys(run);
+        let tag_names = tags.iter().map(|key| format!("tag:{key}"));
+        writer.write_record(
+            CALL_COLUMNS
+                .iter()
+                .map(|column| column.name.to_string())
+                .chain(tag_names),
+        )?;
         for (index, row) in run.rows.iter().enumerate() {
             for column in &CALL_COLUMNS {
                 writer.write_field(&column.csv_cell(&ctx, index, &row))?;
+            }
+            for key in &tags {
+                writer.write_field(tag_value(run, &row, key).unwrap_or(""))?;
             }
             writer.end_record()?;
         }
@@ -254,7 +294,7 @@ mod tests {
             "source,line,call_id,timestamp,day,provider,model,priced_as,input_tokens,\
              cache_read_tokens,cache_write_5m_tokens,cache_write_1h_tokens,output_tokens,\
              reasoning_tokens,cost_usd,latency_ms,complexity,tier,task,confidence,verifiable,\
-             rule,reasons"
+             rule,reasons,session"
         );
     }
 }

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use crate::classify::{Reason, Task, Tier};
 use crate::export::ReportFormat;
-use crate::export::terminal::{count, new_table, usd};
+use crate::export::terminal::new_table;
+use crate::human::{count, usd};
 use crate::money::Money;
 use crate::pipeline::RunOutput;
 

@@ -2,8 +2,8 @@
 //! words and dollars, in a few lines that every human-readable report opens with (the terminal
 //! table, Markdown and HTML). Every figure is one the JSON report holds.
 
-use crate::export::terminal::{count, usd};
 use crate::export::{FindingReport, PolicyReport, Report};
+use crate::human::{count, plural, usd};
 
 /// Days a month is taken to have for run rates.
 const MONTH_DAYS: f64 = 30.0;
@@ -13,8 +13,8 @@ const MONTH_DAYS: f64 = 30.0;
 pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
     let mut lines = Vec::new();
     let window = window(report);
-    let days = window.map(|(first, last)| (last - first).num_days() + 1);
-    let per_month = |amount: f64| days.map(|days| amount * MONTH_DAYS / days as f64);
+    let month = month_factor(report);
+    let per_month = |amount: f64| month.map(|factor| amount * factor);
     let billed: f64 = report
         .billing
         .iter()
@@ -29,16 +29,14 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
     };
     let mut first = if export_only {
         format!(
-            "Billed {} over {} billing {}",
+            "Billed {} over {}",
             usd(spent),
-            count(billing_lines),
-            plural(billing_lines, "line", "lines")
+            plural(billing_lines, "billing line", "billing lines")
         )
     } else {
         format!(
-            "Spent {} on {} {}",
+            "Spent {} on {}",
             usd(spent),
-            count(report.calls),
             plural(report.calls, "call", "calls")
         )
     };
@@ -97,16 +95,15 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
             .map(|more| format!(", {} more than without risk", usd(more)))
             .unwrap_or_default();
         lines.push(format!(
-            "With risk: {} saves {}{}{more}; about {:.0} of {} changed {} may get a worse \
-             answer (95% range {:.0} to {:.0}, {}).",
+            "With risk: {} saves {}{}{more}; about {} of {} may get a worse answer (95% \
+             range {} to {}, {}).",
             data(&policy.name),
             usd(policy.savings_usd),
             monthly(per_month(policy.savings_usd)),
-            risk.expected_degraded_calls,
-            count(risk.calls_at_risk),
-            plural(risk.calls_at_risk, "call", "calls"),
-            risk.degraded_calls_low,
-            risk.degraded_calls_high,
+            expected(risk.expected_degraded_calls),
+            plural(risk.calls_at_risk, "changed call", "changed calls"),
+            expected(risk.degraded_calls_low),
+            expected(risk.degraded_calls_high),
             if risk.calls_calibrated > 0 {
                 "calibrated on your labels"
             } else {
@@ -123,10 +120,9 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
             .map(|s| format!(" ({})", data(s)))
             .unwrap_or_default();
         lines.push(format!(
-            "Waste: {}{subject}: {} over {} {}.",
+            "Waste: {}{subject}: {} over {}.",
             finding.title,
             usd(finding.impact_usd),
-            count(finding.calls),
             plural(finding.calls, "call", "calls")
         ));
     }
@@ -142,15 +138,24 @@ fn best(policies: &[PolicyReport], keep: impl Fn(&PolicyReport) -> bool) -> Opti
         .max_by(|a, b| a.savings_usd.total_cmp(&b.savings_usd))
 }
 
+/// An expected number of calls: one decimal below ten (`0.4`), whole above (`37`).
+fn expected(calls: f64) -> String {
+    if calls < 9.95 {
+        format!("{calls:.1}")
+    } else {
+        count(calls.round() as u64)
+    }
+}
+
 /// What a policy does, in words.
 fn actions(policy: &PolicyReport) -> String {
     let a = &policy.actions;
     let mut done = Vec::new();
     if a.prompt_cache_reads > 0 {
-        done.push(format!(
-            "{} prompt-cache {}",
-            count(a.prompt_cache_reads),
-            plural(a.prompt_cache_reads, "read", "reads")
+        done.push(plural(
+            a.prompt_cache_reads,
+            "prompt-cache read",
+            "prompt-cache reads",
         ));
     }
     if a.response_cache_hits > 0 {
@@ -160,11 +165,7 @@ fn actions(policy: &PolicyReport) -> String {
         ));
     }
     if a.batched > 0 {
-        done.push(format!(
-            "{} {} batched",
-            count(a.batched),
-            plural(a.batched, "call", "calls")
-        ));
+        done.push(format!("{} batched", plural(a.batched, "call", "calls")));
     }
     if a.routed > 0 {
         done.push(format!("{} moved to cheaper models", count(a.routed)));
@@ -184,17 +185,19 @@ fn caveats(report: &Report, lines: &mut Vec<String>) {
     let unpriced = report.baseline.unpriced_calls;
     if unpriced > 0 {
         lines.push(format!(
-            "Not in these figures: {} {} of {} the price catalog does not know ({:.0}% of calls).",
-            count(unpriced),
+            "Not in these figures: {} of {} the price catalog does not know ({:.0}% of calls).",
             plural(unpriced, "call", "calls"),
-            plural(report.unpriced_models.len() as u64, "a model", "models"),
+            if report.unpriced_models.len() == 1 {
+                "a model"
+            } else {
+                "models"
+            },
             100.0 * unpriced as f64 / report.calls.max(1) as f64
         ));
     }
     if report.errors > 0 {
         lines.push(format!(
-            "{} {} could not be read (see the records at the end).",
-            count(report.errors),
+            "{} could not be read (see the records at the end).",
             plural(report.errors, "record", "records")
         ));
     }
@@ -206,12 +209,18 @@ fn caveats(report: &Report, lines: &mut Vec<String>) {
     let billing_lines: u64 = report.billing.iter().map(|line| line.lines).sum();
     if billing_lines > 0 && report.calls > 0 {
         lines.push(format!(
-            "Billing exports state {} billed over {} {}.",
+            "Billing exports state {} billed over {}.",
             usd(billed),
-            count(billing_lines),
             plural(billing_lines, "line", "lines")
         ));
     }
+}
+
+/// What an amount over the report's window comes to in a month at the same rate: 30 days
+/// over the days from the first call (or billing line) to the last. `None` without dates.
+pub fn month_factor(report: &Report) -> Option<f64> {
+    let (first, last) = window(report)?;
+    Some(MONTH_DAYS / ((last - first).num_days() + 1) as f64)
 }
 
 /// The first and last day with calls (or billing lines, for an export alone).
@@ -235,10 +244,6 @@ fn monthly(amount: Option<f64>) -> String {
     amount.map_or_else(String::new, |month| {
         format!(" (about {} a month)", usd(month))
     })
-}
-
-fn plural<'w>(n: u64, one: &'w str, many: &'w str) -> &'w str {
-    if n == 1 { one } else { many }
 }
 
 /// `text` cut into lines of at most `width` characters at spaces, the later ones indented by

@@ -11,8 +11,8 @@ use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
 use crate::escape::html_text;
-use crate::export::terminal::{count, ms, usd};
 use crate::export::{Exporter, FindingReport, PolicyReport, Report};
+use crate::human::{count, ms, usd};
 
 /// The page's style sheet, inlined in every report.
 const STYLE: &str = include_str!("../../data/html/report.css");

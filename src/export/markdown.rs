@@ -5,8 +5,8 @@
 use std::io::{self, Write};
 
 use crate::escape::markdown_text;
-use crate::export::terminal::{count, usd};
 use crate::export::{Exporter, GroupReport, Report};
+use crate::human::{count, usd};
 
 /// Rows shown per table.
 const TOP: usize = 10;

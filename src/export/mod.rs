@@ -14,6 +14,7 @@ mod pricing;
 mod reconcile;
 mod report;
 mod risk;
+mod savings_csv;
 mod terminal;
 
 use std::io::{self, Write};
@@ -33,11 +34,14 @@ pub use reconcile::{ReconcileReport, write_reconcile};
 pub use report::{
     ActionsReport, AmbiguousModel, Baseline, BaselineDiff, BillingLineReport, BlockedReport,
     ErrorReport, FindingReport, GateReport, GroupReport, GroupingReport, InputReport,
-    LatencyReport, ModelChange, PolicyReport, PricingReport, Report, RiskReport, SCHEMA_VERSION,
-    SpendPoint, TierRiskReport, latency_reports,
+    LatencyReport, ModelChange, PolicyGroupReport, PolicyGroupingReport, PolicyReport,
+    PricingReport, Report, RiskReport, SCHEMA_VERSION, SpendPoint, TierRiskReport, latency_reports,
 };
 pub use risk::write_risk_priors;
-pub use terminal::{TableExporter, new_table, usd, write_comparison, write_comparison_in};
+pub use savings_csv::write_savings;
+pub use terminal::{
+    Detail, PIPED_WIDTH, TableExporter, new_table, write_comparison, write_comparison_in,
+};
 
 /// Writes a report in one format.
 pub trait Exporter {
@@ -77,7 +81,10 @@ impl AnalysisFormat {
     /// The exporter; `unicode` draws tables with box characters (for a terminal).
     pub fn exporter(self, unicode: bool) -> Box<dyn Exporter> {
         match self {
-            AnalysisFormat::Table => Box::new(TableExporter { unicode }),
+            AnalysisFormat::Table => Box::new(TableExporter {
+                unicode,
+                ..TableExporter::default()
+            }),
             AnalysisFormat::Json => Box::new(JsonExporter),
             AnalysisFormat::Csv => Box::new(CsvExporter),
             AnalysisFormat::Markdown => Box::new(MarkdownExporter),

@@ -29,7 +29,7 @@ use polars::prelude::{
     TimeZone, UInt64Chunked,
 };
 
-use super::calls_csv::{CALL_COLUMNS, CallColumn, CallContext, CallValue};
+use super::calls_csv::{CALL_COLUMNS, CallColumn, CallContext, CallValue, tag_keys, tag_value};
 use crate::classify::ClassifyRules;
 use crate::pipeline::{CallRow, RunOutput};
 use crate::pricing::PriceCatalog;
@@ -72,11 +72,17 @@ fn write_file(ctx: &CallContext<'_>, path: &Path, rows_per_group: usize) -> anyh
         .with_context(|| format!("writing Parquet to {}", path.display()))
 }
 
-/// The Parquet types of the per-call columns (see the module's table).
-pub fn calls_schema() -> Schema {
+/// The Parquet types of the per-call columns (see the module's table), then a text column
+/// `tag:KEY` for each tag key of the run, as in the CSV.
+pub fn calls_schema(run: &RunOutput) -> Schema {
     CALL_COLUMNS
         .iter()
         .map(|column| (PlSmallStr::from_static(column.name), dtype(column)))
+        .chain(
+            tag_keys(run)
+                .into_iter()
+                .map(|key| (PlSmallStr::from(format!("tag:{key}")), DataType::String)),
+        )
         .collect()
 }
 
@@ -93,14 +99,22 @@ fn dtype(column: &CallColumn) -> DataType {
 
 /// Writes every row of the run, one row group per `rows_per_group` calls.
 fn write_calls(ctx: &CallContext<'_>, out: impl Write, rows_per_group: usize) -> PolarsResult<()> {
-    let mut writer = ParquetWriter::new(out).batched(&calls_schema())?;
+    let mut writer = ParquetWriter::new(out).batched(&calls_schema(ctx.run))?;
+    let tags = tag_keys(ctx.run);
     for group in ctx.run.rows.blocks(rows_per_group) {
         let first = group.start;
         let rows: Vec<CallRow> = ctx.run.rows.range(group).collect();
-        let columns = CALL_COLUMNS
+        let mut columns = CALL_COLUMNS
             .iter()
             .map(|column| build_column(column, ctx, first, &rows))
             .collect::<PolarsResult<Vec<Column>>>()?;
+        columns.extend(tags.iter().map(|key| {
+            StringChunked::from_iter_options(
+                PlSmallStr::from(format!("tag:{key}")),
+                rows.iter().map(|row| tag_value(ctx.run, row, key)),
+            )
+            .into_column()
+        }));
         writer.write_batch(&DataFrame::new(rows.len(), columns)?)?;
     }
     writer.finish()?;
@@ -356,7 +370,7 @@ mod tests {
         run.rows = Rows::new();
         let frame = round_trip(&run, &catalog, &rules);
         assert_eq!(frame.height(), 0);
-        assert_eq!(frame.schema().as_ref(), &calls_schema());
+        assert_eq!(frame.schema().as_ref(), &calls_schema(&run));
     }
 
     #[test]

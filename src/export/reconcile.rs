@@ -6,8 +6,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::export::report::{error_samples_of, inputs_of};
-use crate::export::terminal::{count, new_table, usd};
+use crate::export::terminal::new_table;
 use crate::export::{BillingLineReport, ErrorReport, InputReport, ReportFormat, SCHEMA_VERSION};
+use crate::human::{count, usd};
 use crate::pipeline::RunOutput;
 use crate::reconcile::{ProviderCoverage, Reconciliation};
 use crate::record::Provider;

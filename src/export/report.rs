@@ -396,6 +396,9 @@ pub struct GroupReport {
     pub output_tokens: u64,
     pub reasoning_tokens: u64,
     pub cost_usd: f64,
+    /// What the reasoning tokens cost (billed as output), within `cost_usd`.
+    #[serde(default)]
+    pub reasoning_cost_usd: f64,
     /// Share of the priced baseline spend, in percent.
     pub spend_share_pct: f64,
 }
@@ -462,6 +465,33 @@ pub struct PolicyReport {
     /// two strictly less; `None`: the policy is on the cost/risk frontier.
     pub dominated_by: Option<String>,
     pub assumptions: Vec<String>,
+    /// The replay by model, tier, task and each `--group-by` key: where the savings are.
+    #[serde(default)]
+    pub by_group: Vec<PolicyGroupingReport>,
+}
+
+/// A policy's replay by the groups of one key, largest saving first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PolicyGroupingReport {
+    pub by: String,
+    pub groups: Vec<PolicyGroupReport>,
+}
+
+/// One group's part of a policy's replay. The groups of a key add up to the policy's cost,
+/// savings, changed calls and expected degraded calls; the interval is the group's own.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PolicyGroupReport {
+    pub key: String,
+    pub calls: u64,
+    pub calls_changed: u64,
+    pub baseline_cost_usd: f64,
+    pub cost_usd: f64,
+    pub savings_usd: f64,
+    pub risk_free_savings_usd: f64,
+    pub risky_savings_usd: f64,
+    pub expected_degraded_calls: f64,
+    pub degraded_calls_low: f64,
+    pub degraded_calls_high: f64,
 }
 
 /// Calls each of a policy's actions changed.
@@ -537,6 +567,7 @@ fn group(key: &str, stats: &GroupStats, total_cost: f64) -> GroupReport {
         output_tokens: stats.tokens.output,
         reasoning_tokens: stats.tokens.reasoning,
         cost_usd: stats.cost.usd(),
+        reasoning_cost_usd: stats.reasoning_cost.usd(),
         spend_share_pct: pct(stats.cost.usd(), total_cost),
     }
 }
@@ -627,6 +658,30 @@ fn policy(outcome: &PolicyOutcome) -> PolicyReport {
         },
         dominated_by: None,
         assumptions: outcome.assumptions.clone(),
+        by_group: outcome
+            .by_group
+            .iter()
+            .map(|grouping| PolicyGroupingReport {
+                by: grouping.by.to_string(),
+                groups: grouping
+                    .groups
+                    .iter()
+                    .map(|g| PolicyGroupReport {
+                        key: g.key.clone(),
+                        calls: g.calls,
+                        calls_changed: g.calls_changed,
+                        baseline_cost_usd: g.baseline_cost.usd(),
+                        cost_usd: g.cost.usd(),
+                        savings_usd: g.savings().usd(),
+                        risk_free_savings_usd: g.risk_free_savings.usd(),
+                        risky_savings_usd: g.risky_savings.usd(),
+                        expected_degraded_calls: g.risk.expected_degraded_calls,
+                        degraded_calls_low: g.risk.degraded_calls_low,
+                        degraded_calls_high: g.risk.degraded_calls_high,
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
 }
 

@@ -18,6 +18,7 @@ mod tests;
 
 use rayon::prelude::*;
 
+use crate::human::plural;
 use crate::money::Money;
 use crate::pipeline::{CallRow, Rows, RunOutput};
 use crate::pricing::PriceCatalog;
@@ -183,16 +184,7 @@ fn unpriced_note(unpriced: u64) -> String {
 
 /// An amount as a report writes it in a sentence: `$0.0132`.
 fn usd(amount: Money) -> String {
-    format!("${}", amount.to_decimal_string())
-}
-
-/// `1 call` / `3 calls`.
-fn plural(count: u64, one: &str, many: &str) -> String {
-    if count == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{count} {many}")
-    }
+    crate::human::usd(amount.usd())
 }
 
 /// Whether `b` (row index `bi`) comes after `a` (row index `ai`): later in time when both carry

@@ -102,7 +102,7 @@ pub fn uncached_prefixes(rows: &Rows, catalog: &PriceCatalog) -> Vec<Finding> {
             let model = &catalog.entry(price).id;
             let sentence = format!(
                 "A prompt prefix of {} tokens went to {model} {} without a prompt cache, and a {}-minute cache refreshed on each use would have written it {} and read it {}, saving {} (reads at the cache-read price, less the write premium)",
-                state.prefix_tokens,
+                crate::human::count(state.prefix_tokens),
                 plural(tally.calls, "time", "times"),
                 TTL.millis() / 60_000,
                 plural(state.writes, "time", "times"),

@@ -40,6 +40,7 @@ pub fn runaway_sessions(rows: &Rows, sessions: &[String]) -> Vec<Finding> {
     let mut sorted: Vec<Money> = costs.values().copied().collect();
     sorted.sort_unstable();
     let budget = far_out_fence(&sorted);
+    let (q1, q3) = (quartile(&sorted, 1), quartile(&sorted, 3));
     let mut runaway: HashMap<u32, Tally> = costs
         .iter()
         .filter(|(_, cost)| **cost > budget)
@@ -63,11 +64,13 @@ pub fn runaway_sessions(rows: &Rows, sessions: &[String]) -> Vec<Finding> {
             let cost = costs.get(&session).copied().unwrap_or_default();
             tally.impact = cost - budget;
             let sentence = format!(
-                "Session cost {} over {}, above the budget of {} that the costs of all {} sessions set (Tukey's far-out fence, Q3 + 3 × IQR), so the impact is the {} over it",
+                "This session cost {} over {}, far above the other sessions: of all {}, a quarter cost more than {} and the middle half spread over {}, so a session is out of line above {} (the first amount plus three times the second), and the impact is the {} it spent above that line",
                 usd(cost),
                 plural(tally.calls, "call", "calls"),
-                usd(budget),
                 costs.len(),
+                usd(q3),
+                usd(q3 - q1),
+                usd(budget),
                 usd(tally.impact),
             );
             let mut finding = tally.finding(WasteKind::RunawaySession, sentence);

@@ -2,10 +2,8 @@
 
 use crate::classify::Tier;
 use crate::findings::{Finding, Tally, WasteKind, plural, usd};
-use crate::money::Money;
-use crate::pipeline::{CallRow, Rows};
-use crate::pricing::{PriceCatalog, call_cost};
-use crate::record::TokenBuckets;
+use crate::pipeline::Rows;
+use crate::pricing::PriceCatalog;
 
 /// **reasoning_on_simple**: calls classified trivial or simple that spent reasoning tokens.
 /// The impact per call is its cost minus the cost of the same call with its reasoning tokens
@@ -17,7 +15,12 @@ pub fn reasoning_on_simple(rows: &Rows, catalog: &PriceCatalog) -> Option<Findin
     for (index, row) in rows.iter().enumerate() {
         let simple = matches!(row.classification.tier, Tier::Trivial | Tier::Simple);
         if simple && row.tokens.reasoning > 0 {
-            tally.add(rows, index, row.tokens.reasoning, impact(&row, catalog));
+            tally.add(
+                rows,
+                index,
+                row.tokens.reasoning,
+                row.reasoning_cost(catalog),
+            );
         }
     }
     if tally.calls == 0 {
@@ -26,20 +29,8 @@ pub fn reasoning_on_simple(rows: &Rows, catalog: &PriceCatalog) -> Option<Findin
     let sentence = format!(
         "{} classified trivial or simple spent {} reasoning tokens, and the impact is each call's cost minus its cost without them, {}",
         plural(tally.calls, "call", "calls"),
-        tally.tokens,
+        crate::human::count(tally.tokens),
         usd(tally.impact),
     );
     Some(tally.finding(WasteKind::ReasoningOnSimple, sentence))
-}
-
-/// What the call's reasoning cost: its price with them minus its price without them.
-fn impact(row: &CallRow, catalog: &PriceCatalog) -> Option<Money> {
-    let (price, cost) = (row.price?, row.cost?);
-    let without = TokenBuckets {
-        output: row.tokens.output.saturating_sub(row.tokens.reasoning),
-        reasoning: 0,
-        ..row.tokens
-    };
-    let mode = row.flags.billing(row.timestamp_ms);
-    Some(cost - call_cost(catalog.entry(price), &without, mode))
 }

@@ -4,7 +4,7 @@
 use crate::classify::Classification;
 use crate::money::Money;
 use crate::policy::TextTokens;
-use crate::pricing::{BillingMode, name_residency};
+use crate::pricing::{BillingMode, PriceCatalog, call_cost, name_residency};
 use crate::record::{
     CallRecord, CallStatus, PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets,
 };
@@ -103,4 +103,24 @@ pub struct CallRow {
     /// Real o200k/cl100k token counts of the prompt text, when a policy moves calls across
     /// tokenizer families and the log holds the text.
     pub text_tokens: Option<TextTokens>,
+}
+
+impl CallRow {
+    /// What the call's reasoning tokens cost: its price with them minus its price with them
+    /// taken out of its output, billed the way the call was (for a model with a thinking-mode
+    /// output price, that also drops the rest of its output to the plain price). `None` for
+    /// an unpriced call; zero without reasoning.
+    pub fn reasoning_cost(&self, catalog: &PriceCatalog) -> Option<Money> {
+        let (price, cost) = (self.price?, self.cost?);
+        if self.tokens.reasoning == 0 {
+            return Some(Money::ZERO);
+        }
+        let without = TokenBuckets {
+            output: self.tokens.output.saturating_sub(self.tokens.reasoning),
+            reasoning: 0,
+            ..self.tokens
+        };
+        let mode = self.flags.billing(self.timestamp_ms);
+        Some(cost - call_cost(catalog.entry(price), &without, mode))
+    }
 }

@@ -15,12 +15,13 @@ use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
+use crate::aggregate::Grouping;
 use crate::classify::Verifiable;
 use crate::ingest::MIN_CACHEABLE_PREFIX_TOKENS;
 use crate::money::Money;
 use crate::pipeline::{CallRow, Rows, RunOutput, TimeWindow, par_filter_map};
 use crate::policy::file::{Actions, CacheTtl, Cascade, MatchInput, Policy, Target};
-use crate::policy::tally::{CallReplay, Tally};
+use crate::policy::tally::{CallReplay, GroupNames, Tally};
 use crate::policy::{LatencyModels, PolicyOutcome, Priors, TokenizerFamily, Tokenizers};
 use crate::pricing::{BillingMode, PriceCatalog, call_cost};
 use crate::record::TokenBuckets;
@@ -39,6 +40,8 @@ pub struct ReplayInput<'a> {
     /// Each model's latency, fitted on this run's calls where it has enough of them.
     pub latency: &'a LatencyModels,
     pub tokenizers: &'a Tokenizers,
+    /// The keys each policy's savings are broken down by, and the zone days are cut in.
+    pub grouping: &'a Grouping,
 }
 
 impl ReplayInput<'_> {
@@ -192,13 +195,21 @@ impl PromptCacheUse {
 /// Replays every row of the run under `policy`.
 pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
     let mut tally = Tally::default();
-    let retokenized = replay_each(policy, input, |call| tally.add(call));
+    let retokenized = replay_each(policy, input, |call, index, group_ids| {
+        tally.add_to_groups(&call, index, group_ids);
+        tally.add(call);
+    });
     tally.finish(
         policy.name.clone(),
         policy.description.clone(),
         assumptions(policy, input, &retokenized),
         input.risk,
         input.catalog,
+        &GroupNames {
+            keys: &input.grouping.keys,
+            run: input.run,
+            zone: input.grouping.zone,
+        },
     )
 }
 
@@ -206,12 +217,13 @@ pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
 /// order, so a replay holds one block's plans and prices, never the run's.
 const BLOCK_ROWS: usize = 1 << 14;
 
-/// Replays every row, handing each call's replay to `each` in input order; returns the
+/// Replays every row, handing each call's replay to `each` in input order with the row's
+/// index and its [`GroupKey::fine_id`] for each of the input's grouping keys; returns the
 /// tokenizer moves the policy made.
 pub(crate) fn replay_each(
     policy: &Policy,
     input: &ReplayInput<'_>,
-    each: impl FnMut(CallReplay),
+    each: impl FnMut(CallReplay, usize, &[u64]),
 ) -> BTreeSet<(TokenizerFamily, TokenizerFamily)> {
     replay_in_blocks(policy, input, BLOCK_ROWS, each)
 }
@@ -220,7 +232,7 @@ fn replay_in_blocks(
     policy: &Policy,
     input: &ReplayInput<'_>,
     block_rows: usize,
-    mut each: impl FnMut(CallReplay),
+    mut each: impl FnMut(CallReplay, usize, &[u64]),
 ) -> BTreeSet<(TokenizerFamily, TokenizerFamily)> {
     let rows = &input.run.rows;
     let matcher = input.match_input();
@@ -232,21 +244,32 @@ fn replay_in_blocks(
         },
     };
     let caches = run_caches(rows, policy, &plan_of, input);
+    let keys = &input.grouping.keys;
+    // Each row's group ids, side by side in one buffer per block (one slot for no key, so
+    // that the buffer splits evenly).
+    let stride = keys.len().max(1);
     let mut retokenized = BTreeSet::new();
     for block in rows.blocks(block_rows) {
+        let mut group_ids = vec![0u64; block.len() * stride];
         let replays: Vec<(CallReplay, Option<(TokenizerFamily, TokenizerFamily)>)> = block
+            .clone()
             .into_par_iter()
-            .map(|index| {
+            .zip(group_ids.par_chunks_mut(stride))
+            .map(|(index, ids)| {
                 let row = rows.get(index);
+                for (slot, key) in ids.iter_mut().zip(keys) {
+                    *slot = key.fine_id(&row);
+                }
                 let plan = plan_of(&row);
                 let marks = caches.get(index).copied().unwrap_or_default();
                 let call = price(&row, &plan, &marks.outcome(&row, &plan), input);
                 (call, plan.moved.and_then(|m| m.retokenized))
             })
             .collect();
-        for (call, moved) in replays {
+        for (offset, (call, moved)) in replays.into_iter().enumerate() {
             retokenized.extend(moved);
-            each(call);
+            let ids = &group_ids[offset * stride..offset * stride + keys.len()];
+            each(call, block.start + offset, ids);
         }
     }
     retokenized
@@ -899,6 +922,7 @@ checked = "2026-11-21"
             risk: &risk,
             latency: &latency,
             tokenizers: &tokenizers,
+            grouping: &Grouping::default(),
         })
     }
 
@@ -1157,6 +1181,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
             risk: &risk,
             latency: &latency,
             tokenizers: &tokenizers,
+            grouping: &Grouping::default(),
         };
         let matcher = input.match_input();
         let plan_of =
@@ -1363,7 +1388,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
             for name in ["balanced", "prompt-cache", "response-cache"] {
                 let policy = builtin(name, &catalog).unwrap().unwrap();
                 let mut one_pass = Vec::new();
-                replay_in_blocks(&policy, input, usize::MAX, |call| one_pass.push(call));
+                replay_in_blocks(&policy, input, usize::MAX, |call, _, _| one_pass.push(call));
                 assert_eq!(one_pass.len(), output.rows.len());
                 assert!(
                     one_pass.iter().any(|call| call.changed),
@@ -1371,7 +1396,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
                 );
                 for block_rows in [1, 5, 64] {
                     let mut blocks = Vec::new();
-                    replay_in_blocks(&policy, input, block_rows, |call| blocks.push(call));
+                    replay_in_blocks(&policy, input, block_rows, |call, _, _| blocks.push(call));
                     assert!(blocks == one_pass, "{name} in blocks of {block_rows}");
                 }
             }
@@ -1454,7 +1479,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
         let baseline = builtin("baseline", &catalog).unwrap().unwrap();
         let mut calls = Vec::new();
         with_input(&output, &catalog, |input| {
-            replay_each(&baseline, input, |call| calls.push(call))
+            replay_each(&baseline, input, |call, _, _| calls.push(call))
         });
         assert_eq!(calls.len(), output.rows.len());
         for (row, call) in output.rows.iter().zip(&calls) {

@@ -1,9 +1,11 @@
 //! Sums one policy's replay: cost, savings split by whether they carry quality risk, latency
 //! percentiles and the expected number of degraded answers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use crate::aggregate::{GroupKey, Zone};
 use crate::money::Money;
+use crate::pipeline::RunOutput;
 use crate::pricing::PriceCatalog;
 use crate::risk::{Block, RiskCell, RiskEstimate, RiskModel, summarize};
 
@@ -34,6 +36,35 @@ pub struct PolicyOutcome {
     pub risk: RiskEstimate,
     /// What the replay assumed, stated in the report.
     pub assumptions: Vec<String>,
+    /// The replay broken down by each grouping key, so a team sees where the savings are.
+    pub by_group: Vec<GroupingOutcome>,
+}
+
+/// A policy's replay by the groups of one key, largest saving first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupingOutcome {
+    pub by: GroupKey,
+    pub groups: Vec<GroupOutcome>,
+}
+
+/// One group's part of a policy's replay; the groups of a key add up to the policy's totals
+/// (the risk figures' expected counts add up; their intervals are the group's own).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupOutcome {
+    pub key: String,
+    pub calls: u64,
+    pub calls_changed: u64,
+    pub cost: Money,
+    pub baseline_cost: Money,
+    pub risk_free_savings: Money,
+    pub risky_savings: Money,
+    pub risk: RiskEstimate,
+}
+
+impl GroupOutcome {
+    pub fn savings(&self) -> Money {
+        self.baseline_cost - self.cost
+    }
 }
 
 impl PolicyOutcome {
@@ -127,9 +158,80 @@ pub(crate) struct Tally {
     blocked_by: BTreeMap<Block, u64>,
     latencies: Vec<f64>,
     risk_cells: BTreeMap<RiskCell, u64>,
+    /// Per grouping key: the groups by [`GroupKey::fine_id`].
+    groups: Vec<HashMap<u64, GroupTally, foldhash::fast::RandomState>>,
+}
+
+/// One group's running sums, with a call of it to name the group by.
+#[derive(Debug, Default)]
+struct GroupTally {
+    first_row: usize,
+    calls: u64,
+    calls_changed: u64,
+    cost: Money,
+    baseline_cost: Money,
+    risk_free_savings: Money,
+    risky_savings: Money,
+    risk_cells: BTreeMap<RiskCell, u64>,
+}
+
+impl GroupTally {
+    fn add(&mut self, call: &CallReplay) {
+        self.calls += 1;
+        self.calls_changed += u64::from(call.changed);
+        let (Some(cost), Some(risk_free), Some(baseline)) =
+            (call.cost, call.risk_free_cost, call.baseline_cost)
+        else {
+            return;
+        };
+        self.cost += cost;
+        self.baseline_cost += baseline;
+        self.risk_free_savings += baseline - risk_free;
+        self.risky_savings += risk_free - cost;
+        if let Some(cell) = call.risk {
+            *self.risk_cells.entry(cell).or_default() += 1;
+        }
+    }
+
+    fn merge(&mut self, other: GroupTally) {
+        self.first_row = self.first_row.min(other.first_row);
+        self.calls += other.calls;
+        self.calls_changed += other.calls_changed;
+        self.cost += other.cost;
+        self.baseline_cost += other.baseline_cost;
+        self.risk_free_savings += other.risk_free_savings;
+        self.risky_savings += other.risky_savings;
+        for (cell, calls) in other.risk_cells {
+            *self.risk_cells.entry(cell).or_default() += calls;
+        }
+    }
+}
+
+/// What naming a tally's groups needs: the run they came from and how keys read a call.
+pub(crate) struct GroupNames<'a> {
+    pub keys: &'a [GroupKey],
+    pub run: &'a RunOutput,
+    pub zone: Zone,
 }
 
 impl Tally {
+    /// Adds the call at row `index`, whose [`GroupKey::fine_id`] for each grouping key is in
+    /// `group_ids`, to its groups.
+    pub fn add_to_groups(&mut self, call: &CallReplay, index: usize, group_ids: &[u64]) {
+        if self.groups.len() < group_ids.len() {
+            self.groups.resize_with(group_ids.len(), HashMap::default);
+        }
+        for (groups, id) in self.groups.iter_mut().zip(group_ids) {
+            groups
+                .entry(*id)
+                .or_insert_with(|| GroupTally {
+                    first_row: index,
+                    ..GroupTally::default()
+                })
+                .add(call);
+        }
+    }
+
     pub fn add(&mut self, call: CallReplay) {
         self.latencies.push(call.latency_ms);
         self.calls_changed += u64::from(call.changed);
@@ -159,7 +261,16 @@ impl Tally {
         assumptions: Vec<String>,
         risk_model: &RiskModel,
         catalog: &PriceCatalog,
+        names: &GroupNames<'_>,
     ) -> PolicyOutcome {
+        let by_group = std::mem::take(&mut self.groups)
+            .into_iter()
+            .zip(names.keys)
+            .map(|(groups, key)| GroupingOutcome {
+                by: key.clone(),
+                groups: named_groups(groups, key, names, risk_model, catalog),
+            })
+            .collect();
         self.latencies.sort_by(f64::total_cmp);
         let mut risk = summarize(&self.risk_cells, risk_model, catalog);
         // The escalations priced: a policy may state its cascade's rate.
@@ -183,8 +294,45 @@ impl Tally {
             latency_p95_ms: percentile(&self.latencies, 0.95),
             risk,
             assumptions,
+            by_group,
         }
     }
+}
+
+/// A grouping's tallies named (by one call of each) and merged by name, largest saving first.
+fn named_groups(
+    groups: HashMap<u64, GroupTally, foldhash::fast::RandomState>,
+    key: &GroupKey,
+    names: &GroupNames<'_>,
+    risk_model: &RiskModel,
+    catalog: &PriceCatalog,
+) -> Vec<GroupOutcome> {
+    let mut by_name: BTreeMap<String, GroupTally> = BTreeMap::new();
+    for tally in groups.into_values() {
+        let row = names.run.rows.get(tally.first_row);
+        let name = key.key_of(&row, names.run, catalog, names.zone);
+        match by_name.get_mut(&name) {
+            Some(group) => group.merge(tally),
+            None => {
+                by_name.insert(name, tally);
+            }
+        }
+    }
+    let mut outcomes: Vec<GroupOutcome> = by_name
+        .into_iter()
+        .map(|(key, tally)| GroupOutcome {
+            key,
+            calls: tally.calls,
+            calls_changed: tally.calls_changed,
+            cost: tally.cost,
+            baseline_cost: tally.baseline_cost,
+            risk_free_savings: tally.risk_free_savings,
+            risky_savings: tally.risky_savings,
+            risk: summarize(&tally.risk_cells, risk_model, catalog),
+        })
+        .collect();
+    outcomes.sort_by(|a, b| b.savings().cmp(&a.savings()).then(a.key.cmp(&b.key)));
+    outcomes
 }
 
 /// Nearest-rank percentile of sorted values (0 for none).
@@ -268,7 +416,13 @@ checked = "2026-11-21"
             risk: None,
             ..CallReplay::default()
         });
-        let outcome = tally.finish("t".into(), "t".into(), vec![], &model, &catalog);
+        let run = RunOutput::default();
+        let names = GroupNames {
+            keys: &[],
+            run: &run,
+            zone: Zone::default(),
+        };
+        let outcome = tally.finish("t".into(), "t".into(), vec![], &model, &catalog, &names);
         assert_eq!(outcome.savings(), Money::from_pico(11));
         assert_eq!(outcome.risky_savings, Money::from_pico(6));
         assert_eq!(outcome.risk_free_savings, Money::from_pico(5));

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
 use super::escape;
-use crate::export::terminal::usd;
 use crate::export::{GroupReport, PolicyReport, SpendPoint};
+use crate::human::usd;
 
 /// Models drawn apart in the spend chart; the rest are stacked as one "other" series.
 const TOP_MODELS: usize = 8;

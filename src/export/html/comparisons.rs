@@ -4,8 +4,8 @@
 use std::fmt::{self, Write as _};
 
 use super::{escape, head, row};
-use crate::export::terminal::{count, usd};
 use crate::export::{BaselineDiff, GateReport, GroupReport, GroupingReport};
+use crate::human::{count, usd};
 
 /// Section 6a: one table per `--group-by` key, each row with a bar of its share.
 pub(super) fn write_groups(out: &mut String, groupings: &[GroupingReport]) -> fmt::Result {

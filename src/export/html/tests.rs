@@ -26,6 +26,7 @@ fn group(key: &str, calls: u64, cost_usd: f64, spend_share_pct: f64) -> GroupRep
         output_tokens: 100 * calls,
         reasoning_tokens: 0,
         cost_usd,
+        reasoning_cost_usd: 0.0,
         spend_share_pct,
     }
 }
@@ -70,6 +71,7 @@ fn policy(name: &str, cost: f64, savings: (f64, f64), degraded: (f64, f64, f64))
         },
         dominated_by: None,
         assumptions: vec!["latency from published throughput".to_string()],
+        by_group: Vec::new(),
     }
 }
 
