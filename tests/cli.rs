@@ -1874,3 +1874,106 @@ fn output_file_format_follows_its_extension_and_dash_is_stdout() {
         assert!(text.lines().any(|l| l.starts_with(grouping)), "{grouping}");
     }
 }
+
+/// `--savings-csv`: for each policy and grouping key, the rows add up to the policy's totals
+/// in the JSON report (cost, savings with and without risk, changed calls, expected degraded
+/// calls), and the JSON's own groups do too.
+#[test]
+fn savings_by_group_add_up_to_each_policys_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("savings.csv");
+    let output = run(&[
+        "analyze",
+        "-q",
+        "--format",
+        "json",
+        "--group-by",
+        "project,day",
+        "--savings-csv",
+        csv_path.to_str().unwrap(),
+        fixture("logs").to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<BTreeMap<String, String>> = reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            header
+                .iter()
+                .zip(record.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect();
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    let policies = report["policies"].as_array().unwrap();
+    let mut checked = 0;
+    for policy in policies {
+        let name = policy["name"].as_str().unwrap();
+        for by in ["model", "tier", "task", "project", "day"] {
+            let group: Vec<&BTreeMap<String, String>> = rows
+                .iter()
+                .filter(|r| r["policy"] == name && r["grouping"] == by)
+                .collect();
+            assert!(!group.is_empty(), "{name} has no rows by {by}");
+            let sum = |column: &str| -> f64 {
+                group.iter().map(|r| r[column].parse::<f64>().unwrap()).sum()
+            };
+            for (column, total) in [
+                ("cost_usd", "cost_usd"),
+                ("savings_usd", "savings_usd"),
+                ("risk_free_savings_usd", "risk_free_savings_usd"),
+                ("risky_savings_usd", "risky_savings_usd"),
+            ] {
+                assert!(
+                    close(sum(column), policy[total].as_f64().unwrap()),
+                    "{name} by {by}: {column} sums to {} not {}",
+                    sum(column),
+                    policy[total]
+                );
+            }
+            assert!(close(
+                sum("expected_degraded_calls"),
+                policy["risk"]["expected_degraded_calls"].as_f64().unwrap()
+            ));
+            assert_eq!(
+                sum("calls_changed") as u64,
+                policy["calls_changed"].as_u64().unwrap(),
+                "{name} by {by}"
+            );
+            assert_eq!(sum("calls") as u64, report["calls"].as_u64().unwrap());
+            let json = policy["by_group"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|g| g["by"] == by)
+                .unwrap();
+            assert_eq!(json["groups"].as_array().unwrap().len(), group.len());
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, policies.len() * 5);
+    // The savings a model change claims sit on the groups whose calls it moved.
+    let balanced = policies.iter().find(|p| p["name"] == "balanced").unwrap();
+    assert!(balanced["risky_savings_usd"].as_f64().unwrap() > 0.0);
+}
+
+/// Reasoning spend per model: o3 bills reasoning tokens as output at $8.00 per million
+/// (OpenAI's price list), so the fixture's one o3 call with 1,200 reasoning tokens spent
+/// 1,200 × $8 / 1,000,000 = $0.0096 on reasoning, within its cost.
+#[test]
+fn reasoning_spend_is_priced_per_model() {
+    let report = json_report(&[fixture("logs").to_str().unwrap()], &[]);
+    let o3 = report["by_model"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == "o3")
+        .unwrap();
+    assert_eq!(o3["reasoning_tokens"], 1200);
+    assert!((o3["reasoning_cost_usd"].as_f64().unwrap() - 0.0096).abs() < 1e-12);
+    assert!(o3["reasoning_cost_usd"].as_f64().unwrap() < o3["cost_usd"].as_f64().unwrap());
+}

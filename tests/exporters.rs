@@ -124,3 +124,70 @@ fn a_wide_comparison_is_split_to_fit_the_terminal() {
     // Without a width (a pipe or a file), one table.
     assert_eq!(tables(&render(None)), 1);
 }
+
+/// The headline the table format opens with, as `--summary` prints it, at the widths of
+/// common terminals and piped (`None`: 100 columns).
+#[test]
+fn the_headline_fits_each_width() {
+    use llm_audit::export::{Detail, Exporter, TableExporter};
+    let (_, analysis) = fixture_analysis(&[]);
+    for (name, width) in [
+        ("headline_80", Some(80)),
+        ("headline_100", Some(100)),
+        ("headline_120", Some(120)),
+        ("headline_piped", None),
+    ] {
+        let mut out = Vec::new();
+        TableExporter {
+            unicode: false,
+            detail: Detail::Summary,
+            width,
+        }
+        .write(&analysis.report, &mut out)
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let limit = width.unwrap_or(100);
+        assert!(
+            text.lines().all(|line| line.chars().count() < limit),
+            "{name}: a line is {limit} columns or wider:\n{text}"
+        );
+        insta::assert_snapshot!(name, text);
+    }
+}
+
+/// The default table report on a terminal of 100 and 120 columns: no line is wider than the
+/// terminal, and no table cell wraps (every table row is one line: a model's row starts with
+/// its name). Piped, the report is laid out for 100 columns.
+#[test]
+fn the_default_report_fits_each_width() {
+    use llm_audit::export::{Detail, Exporter, TableExporter};
+    let (_, analysis) = fixture_analysis(&[]);
+    for width in [100, 120] {
+        for unicode in [false, true] {
+            let mut out = Vec::new();
+            TableExporter {
+                unicode,
+                detail: Detail::Standard,
+                width: Some(width),
+            }
+            .write(&analysis.report, &mut out)
+            .unwrap();
+            let text = String::from_utf8(out).unwrap();
+            for line in text.lines() {
+                assert!(
+                    line.chars().count() <= width,
+                    "{width} columns: {} wide: {line}",
+                    line.chars().count()
+                );
+            }
+            for model in &analysis.report.by_model {
+                let short: String = model.key.chars().take(8).collect();
+                assert!(
+                    text.lines().any(|l| l.trim_start().starts_with(&short)),
+                    "{width} columns: no row for {}",
+                    model.key
+                );
+            }
+        }
+    }
+}
