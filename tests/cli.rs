@@ -1893,7 +1893,11 @@ fn savings_by_group_add_up_to_each_policys_totals() {
         csv_path.to_str().unwrap(),
         fixture("logs").to_str().unwrap(),
     ]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let mut reader = csv::Reader::from_path(&csv_path).unwrap();
     let header = reader.headers().unwrap().clone();
@@ -1920,7 +1924,10 @@ fn savings_by_group_add_up_to_each_policys_totals() {
                 .collect();
             assert!(!group.is_empty(), "{name} has no rows by {by}");
             let sum = |column: &str| -> f64 {
-                group.iter().map(|r| r[column].parse::<f64>().unwrap()).sum()
+                group
+                    .iter()
+                    .map(|r| r[column].parse::<f64>().unwrap())
+                    .sum()
             };
             for (column, total) in [
                 ("cost_usd", "cost_usd"),

@@ -2,7 +2,7 @@
 //! words and dollars, in a few lines that every human-readable report opens with (the terminal
 //! table, Markdown and HTML). Every figure is one the JSON report holds.
 
-use crate::export::{FindingReport, PolicyReport, Report};
+use crate::export::{FindingReport, PolicyReport, Report, RunRate};
 use crate::human::{count, plural, usd};
 
 /// Days a month is taken to have for run rates.
@@ -12,21 +12,9 @@ const MONTH_DAYS: f64 = 30.0;
 /// keys, policy names, finding subjects) for the output format.
 pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
     let mut lines = Vec::new();
-    let window = window(report);
-    let month = month_factor(report);
-    let per_month = |amount: f64| month.map(|factor| amount * factor);
-    let billed: f64 = report
-        .billing
-        .iter()
-        .filter_map(|line| line.billed_usd)
-        .sum();
     let billing_lines: u64 = report.billing.iter().map(|line| line.lines).sum();
     let export_only = report.calls == 0 && !report.billing.is_empty();
-    let spent = if export_only {
-        billed
-    } else {
-        report.baseline.cost_usd
-    };
+    let spent = spent(report);
     let mut first = if export_only {
         format!(
             "Billed {} over {}",
@@ -40,11 +28,13 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
             plural(report.calls, "call", "calls")
         )
     };
-    if let Some((start, end)) = window {
-        first.push_str(&format!(" from {start} to {end}"));
-    }
-    match per_month(spent) {
-        Some(month) => first.push_str(&format!(": about {} a month at this rate.", usd(month))),
+    match &report.per_month {
+        Some(rate) => first.push_str(&format!(
+            " from {} to {}: about {} a month at this rate.",
+            rate.first_day,
+            rate.last_day,
+            usd(rate.spend_usd)
+        )),
         None => first.push('.'),
     }
     lines.push(first);
@@ -82,7 +72,7 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
             "Without risk: {} saves {}{} ({}).",
             data(&policy.name),
             usd(policy.savings_usd),
-            monthly(per_month(policy.savings_usd)),
+            monthly(policy.savings_per_month_usd),
             actions(policy)
         ));
     }
@@ -99,11 +89,11 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
              range {} to {}, {}).",
             data(&policy.name),
             usd(policy.savings_usd),
-            monthly(per_month(policy.savings_usd)),
-            expected(risk.expected_degraded_calls),
+            monthly(policy.savings_per_month_usd),
+            expected(risk.expected_degraded_calls, risk.degraded_calls_high),
             plural(risk.calls_at_risk, "changed call", "changed calls"),
-            expected(risk.degraded_calls_low),
-            expected(risk.degraded_calls_high),
+            expected(risk.degraded_calls_low, risk.degraded_calls_high),
+            expected(risk.degraded_calls_high, risk.degraded_calls_high),
             if risk.calls_calibrated > 0 {
                 "calibrated on your labels"
             } else {
@@ -138,9 +128,10 @@ fn best(policies: &[PolicyReport], keep: impl Fn(&PolicyReport) -> bool) -> Opti
         .max_by(|a, b| a.savings_usd.total_cmp(&b.savings_usd))
 }
 
-/// An expected number of calls: one decimal below ten (`0.4`), whole above (`37`).
-fn expected(calls: f64) -> String {
-    if calls < 9.95 {
+/// An expected number of calls, in the precision its range needs: one decimal when the range
+/// stays below ten (`0.4`), whole calls when it reaches further (`37`).
+fn expected(calls: f64, high: f64) -> String {
+    if high < 9.95 {
         format!("{calls:.1}")
     } else {
         count(calls.round() as u64)
@@ -216,11 +207,41 @@ fn caveats(report: &Report, lines: &mut Vec<String>) {
     }
 }
 
-/// What an amount over the report's window comes to in a month at the same rate: 30 days
-/// over the days from the first call (or billing line) to the last. `None` without dates.
-pub fn month_factor(report: &Report) -> Option<f64> {
-    let (first, last) = window(report)?;
-    Some(MONTH_DAYS / ((last - first).num_days() + 1) as f64)
+/// What was spent: the priced calls' cost, or the billed amount of billing exports alone.
+fn spent(report: &Report) -> f64 {
+    if report.calls == 0 && !report.billing.is_empty() {
+        report
+            .billing
+            .iter()
+            .filter_map(|line| line.billed_usd)
+            .sum()
+    } else {
+        report.baseline.cost_usd
+    }
+}
+
+/// Sets what the spend, each policy's savings and each finding's impact come to in a month at
+/// the window's rate: 30 days over the days from the first call (or billing line) to the
+/// last. Nothing without dates.
+pub fn add_run_rates(report: &mut Report) {
+    let Some((first, last)) = window(report) else {
+        return;
+    };
+    let days = (last - first).num_days() + 1;
+    let factor = MONTH_DAYS / days as f64;
+    report.per_month = Some(RunRate {
+        first_day: first.to_string(),
+        last_day: last.to_string(),
+        days: days as u64,
+        factor,
+        spend_usd: spent(report) * factor,
+    });
+    for policy in &mut report.policies {
+        policy.savings_per_month_usd = Some(policy.savings_usd * factor);
+    }
+    for finding in &mut report.findings {
+        finding.impact_per_month_usd = Some(finding.impact_usd * factor);
+    }
 }
 
 /// The first and last day with calls (or billing lines, for an export alone).

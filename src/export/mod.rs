@@ -35,7 +35,8 @@ pub use report::{
     ActionsReport, AmbiguousModel, Baseline, BaselineDiff, BillingLineReport, BlockedReport,
     ErrorReport, FindingReport, GateReport, GroupReport, GroupingReport, InputReport,
     LatencyReport, ModelChange, PolicyGroupReport, PolicyGroupingReport, PolicyReport,
-    PricingReport, Report, RiskReport, SCHEMA_VERSION, SpendPoint, TierRiskReport, latency_reports,
+    PricingReport, Report, RiskReport, RunRate, SCHEMA_VERSION, SpendPoint, TierRiskReport,
+    latency_reports,
 };
 pub use risk::write_risk_priors;
 pub use savings_csv::write_savings;

@@ -65,6 +65,22 @@ pub struct Report {
     pub baseline_diff: Option<BaselineDiff>,
     /// The `--fail-*` gates checked, tripped or not.
     pub gates: Vec<GateReport>,
+    /// The window the calls (or billing lines) cover and what the spend comes to in a month
+    /// at that rate; `None` without dates.
+    #[serde(default)]
+    pub per_month: Option<RunRate>,
+}
+
+/// The days a report covers and the 30-day run rate of its spend.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunRate {
+    pub first_day: String,
+    pub last_day: String,
+    pub days: u64,
+    /// 30 ÷ days: what any amount over the window comes to in a month.
+    pub factor: f64,
+    /// The baseline spend (the billed amount, for billing exports alone) in a month.
+    pub spend_usd: f64,
 }
 
 /// One `--group-by` breakdown.
@@ -106,6 +122,9 @@ pub struct FindingReport {
     pub share_of_input_pct: Option<f64>,
     /// Runaway sessions: the budget their peers set, which they broke.
     pub budget_usd: Option<f64>,
+    /// The impact in a month at the window's rate.
+    #[serde(default)]
+    pub impact_per_month_usd: Option<f64>,
 }
 
 impl FindingReport {
@@ -122,6 +141,7 @@ impl FindingReport {
             detail: finding.detail.clone(),
             share_of_input_pct: finding.share_of_input_pct,
             budget_usd: finding.budget.map(Money::usd),
+            impact_per_month_usd: None,
         }
     }
 }
@@ -465,6 +485,9 @@ pub struct PolicyReport {
     /// two strictly less; `None`: the policy is on the cost/risk frontier.
     pub dominated_by: Option<String>,
     pub assumptions: Vec<String>,
+    /// The savings in a month at the window's rate.
+    #[serde(default)]
+    pub savings_per_month_usd: Option<f64>,
     /// The replay by model, tier, task and each `--group-by` key: where the savings are.
     #[serde(default)]
     pub by_group: Vec<PolicyGroupingReport>,
@@ -658,6 +681,7 @@ fn policy(outcome: &PolicyOutcome) -> PolicyReport {
         },
         dominated_by: None,
         assumptions: outcome.assumptions.clone(),
+        savings_per_month_usd: None,
         by_group: outcome
             .by_group
             .iter()
@@ -712,7 +736,7 @@ impl Report {
     ) -> Report {
         let total_cost = summary.total.cost.usd();
         let accounting = &run.accounting;
-        Report {
+        let mut report = Report {
             schema_version: SCHEMA_VERSION,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             catalog_version: catalog.version.clone(),
@@ -793,6 +817,9 @@ impl Report {
                 }
             },
             pricing: PricingReport::of(run, catalog),
-        }
+            per_month: None,
+        };
+        crate::export::headline::add_run_rates(&mut report);
+        report
     }
 }

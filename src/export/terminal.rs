@@ -13,7 +13,6 @@ use comfy_table::presets::{ASCII_FULL_CONDENSED, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
 use crate::aggregate::{GroupKey, NONE_KEY};
-use crate::export::headline::month_factor;
 use crate::export::{
     BillingLineReport, Exporter, GroupReport, PolicyReport, PricingReport, Report,
 };
@@ -431,7 +430,6 @@ impl TableExporter {
         }
         self.heading(out, "WASTE FINDINGS", "what cost money for nothing")?;
         let full = self.detail == Detail::Full;
-        let month = month_factor(report);
         let mut header = vec!["finding", "cost", "a month", "calls"];
         if full {
             header.extend(["tokens", "sample calls"]);
@@ -447,7 +445,7 @@ impl TableExporter {
                 let mut row = vec![
                     title,
                     usd(f.impact_usd),
-                    month.map_or_else(|| "-".to_string(), |m| usd(f.impact_usd * m)),
+                    f.impact_per_month_usd.map_or_else(|| "-".to_string(), usd),
                     count(f.calls),
                 ];
                 if full {

@@ -71,13 +71,14 @@ fn policy(name: &str, cost: f64, savings: (f64, f64), degraded: (f64, f64, f64))
         },
         dominated_by: None,
         assumptions: vec!["latency from published throughput".to_string()],
+        savings_per_month_usd: None,
         by_group: Vec::new(),
     }
 }
 
 /// A small report: two models (one hostile), two days, two policies, nothing optional.
 fn small_report() -> Report {
-    Report {
+    let mut report = Report {
         schema_version: SCHEMA_VERSION,
         tool_version: "0.1.0".to_string(),
         catalog_version: "2026-01-01".to_string(),
@@ -156,7 +157,10 @@ fn small_report() -> Report {
         latency_models: Vec::new(),
         baseline_diff: None,
         gates: Vec::new(),
-    }
+        per_month: None,
+    };
+    crate::export::headline::add_run_rates(&mut report);
+    report
 }
 
 /// The small report with every optional section filled, and log strings in every place one
@@ -202,6 +206,7 @@ fn full_report() -> Report {
         detail: format!("the same prompt to {HOSTILE} three times"),
         share_of_input_pct: None,
         budget_usd: None,
+        impact_per_month_usd: None,
     }];
     report.groups = vec![GroupingReport {
         by: "tag:team".to_string(),
