@@ -819,6 +819,15 @@ pub fn write_comparison_in(
     width: Option<u16>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let prose = width.map_or(PROSE_WIDTH, |w| {
+        usize::from(w).saturating_sub(1).clamp(40, PROSE_WIDTH)
+    });
+    for line in crate::export::headline(report, &|text| text.to_string()) {
+        for part in crate::export::wrap(&line, prose, 2) {
+            writeln!(out, "{part}")?;
+        }
+    }
+    writeln!(out)?;
     writeln!(
         out,
         "{} calls, {} priced as logged ({} unpriced).",
