@@ -30,6 +30,8 @@ pub struct GroupStats {
     pub cost: Money,
     /// What the reasoning tokens cost, within `cost`.
     pub reasoning_cost: Money,
+    /// Calls classified without prompt text (the log held none): by their sizes alone.
+    pub calls_without_text: u64,
 }
 
 impl GroupStats {
@@ -41,6 +43,11 @@ impl GroupStats {
             None => self.unpriced_calls += 1,
         }
         self.reasoning_cost += reasoning_cost;
+        self.calls_without_text += u64::from(
+            row.classification
+                .reasons
+                .contains(crate::classify::Reason::NoPromptText),
+        );
     }
 
     /// Adds another group's totals.
@@ -50,6 +57,7 @@ impl GroupStats {
         self.tokens.add(&other.tokens);
         self.cost += other.cost;
         self.reasoning_cost += other.reasoning_cost;
+        self.calls_without_text += other.calls_without_text;
     }
 }
 
@@ -299,6 +307,7 @@ mod tests {
             },
             cost: Money::from_pico(100),
             reasoning_cost: Money::from_pico(30),
+            calls_without_text: 1,
         };
         let b = a.clone();
         a.merge(&b);
@@ -307,5 +316,6 @@ mod tests {
         assert_eq!(a.tokens.input, 20);
         assert_eq!(a.cost, Money::from_pico(200));
         assert_eq!(a.reasoning_cost, Money::from_pico(60));
+        assert_eq!(a.calls_without_text, 2);
     }
 }

@@ -175,15 +175,38 @@ fn actions(policy: &PolicyReport) -> String {
 fn caveats(report: &Report, lines: &mut Vec<String>) {
     let unpriced = report.baseline.unpriced_calls;
     if unpriced > 0 {
+        let tokens = |groups: &[crate::export::GroupReport]| -> u64 {
+            groups
+                .iter()
+                .map(|g| {
+                    g.input_tokens
+                        + g.cache_read_tokens
+                        + g.cache_write_5m_tokens
+                        + g.cache_write_1h_tokens
+                        + g.output_tokens
+                })
+                .sum()
+        };
         lines.push(format!(
-            "Not in these figures: {} of {} the price catalog does not know ({:.0}% of calls).",
+            "Not in these figures: {} of {} the price catalog does not know ({:.0}% of calls, \
+             {:.0}% of tokens).",
             plural(unpriced, "call", "calls"),
             if report.unpriced_models.len() == 1 {
                 "a model"
             } else {
                 "models"
             },
-            100.0 * unpriced as f64 / report.calls.max(1) as f64
+            100.0 * unpriced as f64 / report.calls.max(1) as f64,
+            100.0 * tokens(&report.unpriced_models) as f64 / tokens(&report.by_model).max(1) as f64
+        ));
+    }
+    let blind = report.baseline.calls_without_prompt_text;
+    if blind > 0 {
+        lines.push(format!(
+            "{} of {} were classified without prompt text (the logs hold none), so their task \
+             and tier rest on sizes alone.",
+            count(blind),
+            plural(report.calls, "call", "calls")
         ));
     }
     if report.errors > 0 {

@@ -395,6 +395,10 @@ pub struct ErrorReport {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Baseline {
+    /// Calls classified without prompt text (the log held none): task and tier from sizes
+    /// alone.
+    #[serde(default)]
+    pub calls_without_prompt_text: u64,
     /// What the priced calls cost, as logged.
     pub cost_usd: f64,
     /// The same amount as an exact decimal string.
@@ -787,6 +791,7 @@ impl Report {
                 cost_usd_exact: summary.total.cost.to_decimal_string(),
                 priced_calls: summary.total.calls - summary.total.unpriced_calls,
                 unpriced_calls: summary.total.unpriced_calls,
+                calls_without_prompt_text: summary.total.calls_without_text,
             },
             unpriced_models: by_spend(&summary.unpriced_models, total_cost),
             by_model: by_spend(&summary.by_model, total_cost),

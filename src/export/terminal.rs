@@ -990,12 +990,12 @@ fn write_latency_models(report: &Report, out: &mut dyn Write) -> io::Result<()> 
     for m in &report.latency_models {
         writeln!(
             out,
-            "  {}: {:.0} ms + {:.1} ms/token, {} ({} timed calls{})",
+            "  {}: {:.0} ms + {:.1} ms/token, {} ({}{})",
             m.model,
             m.time_to_first_token_ms,
             m.ms_per_output_token,
             m.basis,
-            count(m.calls),
+            plural(m.calls, "timed call", "timed calls"),
             m.source
                 .as_deref()
                 .map_or(String::new(), |source| format!("; {source}"))

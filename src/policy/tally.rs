@@ -148,21 +148,18 @@ pub(crate) struct CallReplay {
 /// Accumulates call replays in input order.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
-    cost: Money,
-    baseline_cost: Money,
-    risk_free_savings: Money,
-    risky_savings: Money,
+    /// Cost, savings, changed calls and risk cells of every call.
+    whole: GroupTally,
     risky_baseline: Money,
-    calls_changed: u64,
     actions: ActionTotals,
     blocked_by: BTreeMap<Block, u64>,
     latencies: Vec<f64>,
-    risk_cells: BTreeMap<RiskCell, u64>,
     /// Per grouping key: the groups by [`GroupKey::fine_id`].
     groups: Vec<HashMap<u64, GroupTally, foldhash::fast::RandomState>>,
 }
 
-/// One group's running sums, with a call of it to name the group by.
+/// The running sums of a group of calls (or of all of them), with a call of it to name the
+/// group by.
 #[derive(Debug, Default)]
 struct GroupTally {
     first_row: usize,
@@ -176,13 +173,14 @@ struct GroupTally {
 }
 
 impl GroupTally {
-    fn add(&mut self, call: &CallReplay) {
+    /// Adds a call; its money only when it is priced (then returns its baseline cost).
+    fn add(&mut self, call: &CallReplay) -> Option<Money> {
         self.calls += 1;
         self.calls_changed += u64::from(call.changed);
         let (Some(cost), Some(risk_free), Some(baseline)) =
             (call.cost, call.risk_free_cost, call.baseline_cost)
         else {
-            return;
+            return None;
         };
         self.cost += cost;
         self.baseline_cost += baseline;
@@ -191,6 +189,7 @@ impl GroupTally {
         if let Some(cell) = call.risk {
             *self.risk_cells.entry(cell).or_default() += 1;
         }
+        Some(baseline)
     }
 
     fn merge(&mut self, other: GroupTally) {
@@ -234,23 +233,14 @@ impl Tally {
 
     pub fn add(&mut self, call: CallReplay) {
         self.latencies.push(call.latency_ms);
-        self.calls_changed += u64::from(call.changed);
         self.actions.add(&call.counts, call.escalation_rate);
         if let Some(block) = call.blocked {
             *self.blocked_by.entry(block).or_default() += 1;
         }
-        let (Some(cost), Some(risk_free), Some(baseline)) =
-            (call.cost, call.risk_free_cost, call.baseline_cost)
-        else {
-            return;
-        };
-        self.cost += cost;
-        self.baseline_cost += baseline;
-        self.risk_free_savings += baseline - risk_free;
-        self.risky_savings += risk_free - cost;
-        if let Some(cell) = call.risk {
+        if let Some(baseline) = self.whole.add(&call)
+            && call.risk.is_some()
+        {
             self.risky_baseline += baseline;
-            *self.risk_cells.entry(cell).or_default() += 1;
         }
     }
 
@@ -272,21 +262,22 @@ impl Tally {
             })
             .collect();
         self.latencies.sort_by(f64::total_cmp);
-        let mut risk = summarize(&self.risk_cells, risk_model, catalog);
+        let whole = self.whole;
+        let mut risk = summarize(&whole.risk_cells, risk_model, catalog);
         // The escalations priced: a policy may state its cascade's rate.
         risk.expected_escalations = self.actions.expected_escalations;
-        if self.baseline_cost != Money::ZERO {
+        if whole.baseline_cost != Money::ZERO {
             risk.spend_share_at_risk =
-                self.risky_baseline.pico() as f64 / self.baseline_cost.pico() as f64;
+                self.risky_baseline.pico() as f64 / whole.baseline_cost.pico() as f64;
         }
         PolicyOutcome {
             name,
             description,
-            cost: self.cost,
-            baseline_cost: self.baseline_cost,
-            risk_free_savings: self.risk_free_savings,
-            risky_savings: self.risky_savings,
-            calls_changed: self.calls_changed,
+            cost: whole.cost,
+            baseline_cost: whole.baseline_cost,
+            risk_free_savings: whole.risk_free_savings,
+            risky_savings: whole.risky_savings,
+            calls_changed: whole.calls_changed,
             actions: self.actions,
             calls_blocked: self.blocked_by.values().sum(),
             blocked_by: self.blocked_by.into_iter().collect(),

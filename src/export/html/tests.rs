@@ -103,6 +103,7 @@ fn small_report() -> Report {
         errors: 0,
         error_samples: Vec::new(),
         baseline: Baseline {
+            calls_without_prompt_text: 0,
             cost_usd: 10.0,
             cost_usd_exact: "10".to_string(),
             priced_calls: 4,
