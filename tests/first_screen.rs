@@ -3,7 +3,7 @@
 //! questions, agent loops, retries), `analyze` in a real pseudo-terminal of 100×40 and piped
 //! prints, in its first 30 lines, the spend, a monthly figure, the best saving without risk,
 //! the best saving with risk and the largest finding, each equal to the cent to the JSON
-//! report's figure, and no line wider than the terminal.
+//! report's figure, and no line wider than the terminal. The bundled fixtures, piped, too.
 
 #![allow(clippy::disallowed_macros, clippy::disallowed_methods)] // Not a report: reads the binary's.
 
@@ -198,4 +198,11 @@ fn the_first_screen_answers_with_the_json_reports_figures() {
     assert_eq!(report["per_month"]["days"], 7);
     check("100×40 terminal", &in_terminal(&log), &report, 100);
     check("piped", &piped(&log), &report, 100);
+}
+
+/// The bundled fixtures answer the same way, piped.
+#[test]
+fn the_fixtures_first_screen_answers_with_the_json_reports_figures() {
+    let logs = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs");
+    check("fixtures piped", &piped(&logs), &json(&logs), 100);
 }

@@ -139,23 +139,23 @@ impl Summary {
             catalog.entry(index).id.as_str()
         });
         let reasoning = row.reasoning_cost(catalog).unwrap_or_default();
-        let row = (row, reasoning);
-        self.total.add(row.0, reasoning);
-        add_to(&mut self.by_model, model, row);
-        add_to(&mut self.by_provider, row.0.provider.as_str(), row);
-        add_to(&mut self.by_tier, row.0.classification.tier.as_str(), row);
-        add_to(&mut self.by_task, row.0.classification.task.as_str(), row);
-        let day = days.day(zone, row.0.timestamp_ms);
+        let call = (row, reasoning);
+        self.total.add(row, reasoning);
+        add_to(&mut self.by_model, model, call);
+        add_to(&mut self.by_provider, row.provider.as_str(), call);
+        add_to(&mut self.by_tier, row.classification.tier.as_str(), call);
+        add_to(&mut self.by_task, row.classification.task.as_str(), call);
+        let day = days.day(zone, row.timestamp_ms);
         self.by_day_model
             .entry((day.to_string(), model.to_string()))
             .or_default()
-            .add(row.0, reasoning);
-        add_to(&mut self.by_day, day, row);
+            .add(row, reasoning);
+        add_to(&mut self.by_day, day, call);
         for (key, breakdown) in &mut self.groups {
-            add_to(breakdown, &key.key_of(row.0, run, catalog, zone), row);
+            add_to(breakdown, &key.key_of(row, run, catalog, zone), call);
         }
-        if row.0.price.is_none() {
-            add_to(&mut self.unpriced_models, logged_name, row);
+        if row.price.is_none() {
+            add_to(&mut self.unpriced_models, logged_name, call);
         }
     }
 

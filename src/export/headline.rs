@@ -13,9 +13,8 @@ const MONTH_DAYS: f64 = 30.0;
 pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
     let mut lines = Vec::new();
     let billing_lines: u64 = report.billing.iter().map(|line| line.lines).sum();
-    let export_only = report.calls == 0 && !report.billing.is_empty();
     let spent = spent(report);
-    let mut first = if export_only {
+    let mut first = if export_only(report) {
         format!(
             "Billed {} over {}",
             usd(spent),
@@ -215,16 +214,11 @@ fn caveats(report: &Report, lines: &mut Vec<String>) {
             plural(report.errors, "record", "records")
         ));
     }
-    let billed: f64 = report
-        .billing
-        .iter()
-        .filter_map(|line| line.billed_usd)
-        .sum();
     let billing_lines: u64 = report.billing.iter().map(|line| line.lines).sum();
     if billing_lines > 0 && report.calls > 0 {
         lines.push(format!(
             "Billing exports state {} billed over {}.",
-            usd(billed),
+            usd(billed(report)),
             plural(billing_lines, "line", "lines")
         ));
     }
@@ -232,15 +226,25 @@ fn caveats(report: &Report, lines: &mut Vec<String>) {
 
 /// What was spent: the priced calls' cost, or the billed amount of billing exports alone.
 fn spent(report: &Report) -> f64 {
-    if report.calls == 0 && !report.billing.is_empty() {
-        report
-            .billing
-            .iter()
-            .filter_map(|line| line.billed_usd)
-            .sum()
+    if export_only(report) {
+        billed(report)
     } else {
         report.baseline.cost_usd
     }
+}
+
+/// A run of billing exports alone, no call.
+fn export_only(report: &Report) -> bool {
+    report.calls == 0 && !report.billing.is_empty()
+}
+
+/// What the billing exports say was billed.
+fn billed(report: &Report) -> f64 {
+    report
+        .billing
+        .iter()
+        .filter_map(|line| line.billed_usd)
+        .sum()
 }
 
 /// Sets what the spend, each policy's savings and each finding's impact come to in a month at

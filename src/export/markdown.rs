@@ -112,16 +112,7 @@ impl Exporter for MarkdownExporter {
                         format!("{} ({:.1}%)", usd(p.savings_usd), p.savings_pct),
                         usd(p.risk_free_savings_usd),
                         usd(p.risky_savings_usd),
-                        if p.risk.calls_at_risk == 0 {
-                            "none".into()
-                        } else {
-                            format!(
-                                "{:.1} ({:.1}–{:.1})",
-                                p.risk.expected_degraded_calls,
-                                p.risk.degraded_calls_low,
-                                p.risk.degraded_calls_high
-                            )
-                        },
+                        p.risk.degraded_text(),
                         match &p.dominated_by {
                             None => "yes".into(),
                             Some(by) => format!("no ({})", cell(by)),

@@ -448,6 +448,21 @@ pub struct RiskReport {
     pub by_tier: Vec<TierRiskReport>,
 }
 
+impl RiskReport {
+    /// The expected degraded calls with their 95% interval, `1.0 (0.0–3.7)`; `none` when no
+    /// call is at risk.
+    pub fn degraded_text(&self) -> String {
+        if self.calls_at_risk == 0 {
+            "none".to_string()
+        } else {
+            format!(
+                "{:.1} ({:.1}–{:.1})",
+                self.expected_degraded_calls, self.degraded_calls_low, self.degraded_calls_high
+            )
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TierRiskReport {
     pub tier: String,

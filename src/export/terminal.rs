@@ -111,6 +111,32 @@ fn column_widths(header: &[&str], rows: &[Vec<String>]) -> Vec<usize> {
         .collect()
 }
 
+/// The terminal's width, when writing to one (`unicode`).
+fn terminal_columns(unicode: bool) -> Option<u16> {
+    unicode.then(|| Table::new().width()).flatten()
+}
+
+/// Writes `text` wrapped to fit `columns` (at most [`PROSE_WIDTH`]), `lead` spaces in, later
+/// lines two more.
+fn write_prose(out: &mut dyn Write, columns: usize, lead: usize, text: &str) -> io::Result<()> {
+    let width = columns
+        .saturating_sub(1)
+        .clamp(40, PROSE_WIDTH)
+        .saturating_sub(lead);
+    for line in crate::export::wrap(text, width, 2) {
+        writeln!(out, "{}{line}", " ".repeat(lead))?;
+    }
+    Ok(())
+}
+
+/// The headline, wrapped to fit `columns`.
+fn write_headline(report: &Report, columns: usize, out: &mut dyn Write) -> io::Result<()> {
+    for line in crate::export::headline(report, &|text| text.to_string()) {
+        write_prose(out, columns, 0, &line)?;
+    }
+    Ok(())
+}
+
 impl TableExporter {
     /// The columns the tables fit, `None` for no limit (`--full`).
     fn table_width(&self) -> Option<usize> {
@@ -122,24 +148,14 @@ impl TableExporter {
 
     /// The terminal's width on a terminal, else [`PIPED_WIDTH`].
     fn terminal_width(&self) -> usize {
-        let columns = self.unicode.then(|| Table::new().width()).flatten();
-        columns.map_or(PIPED_WIDTH, usize::from)
+        terminal_columns(self.unicode).map_or(PIPED_WIDTH, usize::from)
     }
 
-    /// The width prose is wrapped to: the terminal's (or `width`), at most [`PROSE_WIDTH`].
-    fn prose_width(&self) -> usize {
-        let width = self.width.unwrap_or_else(|| self.terminal_width());
-        width.saturating_sub(1).clamp(40, PROSE_WIDTH)
-    }
-
-    /// Writes `text` wrapped to the prose width, later lines indented by `indent` more than
-    /// the first's `lead`.
+    /// Writes `text` wrapped to the prose width of the terminal (or `width`), `lead` spaces
+    /// in, later lines two more.
     fn prose(&self, out: &mut dyn Write, lead: usize, text: &str) -> io::Result<()> {
-        let width = self.prose_width().saturating_sub(lead);
-        for line in crate::export::wrap(text, width, 2) {
-            writeln!(out, "{}{line}", " ".repeat(lead))?;
-        }
-        Ok(())
+        let columns = self.width.unwrap_or_else(|| self.terminal_width());
+        write_prose(out, columns, lead, text)
     }
 
     /// A table of `rows` under `header` (a `\n` in a header cell starts its second line),
@@ -309,18 +325,6 @@ impl TableExporter {
     /// columns mean and which policies are the best trade-offs.
     fn policies(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let full = self.detail == Detail::Full;
-        let worse = |p: &PolicyReport| {
-            if p.risk.calls_at_risk == 0 {
-                "none".to_string()
-            } else {
-                format!(
-                    "{:.1} ({:.1}–{:.1})",
-                    p.risk.expected_degraded_calls,
-                    p.risk.degraded_calls_low,
-                    p.risk.degraded_calls_high
-                )
-            }
-        };
         let table = if full {
             let header = [
                 "policy",
@@ -352,7 +356,7 @@ impl TableExporter {
                         count(p.calls_blocked),
                         ms(p.latency_p50_ms),
                         ms(p.latency_p95_ms),
-                        worse(p),
+                        p.risk.degraded_text(),
                         risk_basis(p).to_string(),
                         format!("{:.1}%", p.risk.spend_share_at_risk_pct),
                     ]
@@ -381,7 +385,7 @@ impl TableExporter {
                         format!("{:.1}%", p.savings_pct),
                         count(p.calls_changed),
                         ms(p.latency_p95_ms),
-                        worse(p),
+                        p.risk.degraded_text(),
                         risk_basis(p).to_string(),
                     ]
                 })
@@ -610,9 +614,11 @@ fn risk_basis(policy: &PolicyReport) -> &'static str {
 
 impl Exporter for TableExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        for line in crate::export::headline(report, &|text| text.to_string()) {
-            self.prose(out, 0, &line)?;
-        }
+        write_headline(
+            report,
+            self.width.unwrap_or_else(|| self.terminal_width()),
+            out,
+        )?;
         if self.detail == Detail::Summary {
             writeln!(out)?;
             write_gates(report, out)?;
@@ -808,8 +814,7 @@ fn write_gates(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// The policies side by side, one column each (`llm-audit compare`), then the cost/risk
 /// frontier and each policy's assumptions.
 pub fn write_comparison(report: &Report, unicode: bool, out: &mut dyn Write) -> io::Result<()> {
-    let width = unicode.then(|| Table::new().width()).flatten();
-    write_comparison_in(report, unicode, width, out)
+    write_comparison_in(report, unicode, terminal_columns(unicode), out)
 }
 
 /// [`write_comparison`] for a terminal `width` columns wide (`None`: no limit).
@@ -819,14 +824,7 @@ pub fn write_comparison_in(
     width: Option<u16>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let prose = width.map_or(PROSE_WIDTH, |w| {
-        usize::from(w).saturating_sub(1).clamp(40, PROSE_WIDTH)
-    });
-    for line in crate::export::headline(report, &|text| text.to_string()) {
-        for part in crate::export::wrap(&line, prose, 2) {
-            writeln!(out, "{part}")?;
-        }
-    }
+    write_headline(report, width.map_or(PIPED_WIDTH, usize::from), out)?;
     writeln!(out)?;
     writeln!(
         out,
@@ -956,9 +954,7 @@ fn write_assumptions(policies: &[PolicyReport], out: &mut dyn Write) -> io::Resu
             names.join(", ")
         };
         let text = format!("{assumption} ({scope})");
-        for line in crate::export::wrap(&text, PROSE_WIDTH - 2, 2) {
-            writeln!(out, "  {line}")?;
-        }
+        write_prose(out, PIPED_WIDTH, 2, &text)?;
     }
     Ok(())
 }
