@@ -1917,3 +1917,28 @@ fn reasoning_spend_is_priced_per_model() {
     assert!((o3["reasoning_cost_usd"].as_f64().unwrap() - 0.0096).abs() < 1e-12);
     assert!(o3["reasoning_cost_usd"].as_f64().unwrap() < o3["cost_usd"].as_f64().unwrap());
 }
+
+/// Without `--group-by`, the headline still names the largest group of the first team tag the
+/// calls carry (feature, then project, then user), as the JSON's `by_tag` has it.
+#[test]
+fn the_headline_names_the_largest_tagged_group_unasked() {
+    let logs = fixture("logs");
+    let report = json_report(&[logs.to_str().unwrap()], &[]);
+    let by_tag = report["by_tag"].as_array().unwrap();
+    let first = &by_tag[0];
+    assert_eq!(first["by"], "feature");
+    let largest = first["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] != "(none)")
+        .unwrap();
+    let output = run(&["analyze", "-q", "--summary", logs.to_str().unwrap()]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    let expected = format!(
+        "largest feature: {} ({:.0}%)",
+        largest["key"].as_str().unwrap(),
+        largest["spend_share_pct"].as_f64().unwrap()
+    );
+    assert!(text.contains(&expected), "{expected}\n{text}");
+}

@@ -91,10 +91,7 @@ impl GroupKey {
                 Some(session) if row.session != 0 => session.clone(),
                 _ => NONE_KEY.to_string(),
             },
-            GroupKey::Tag(key) => run.tag_sets[row.tags as usize]
-                .iter()
-                .find(|(k, _)| k == key)
-                .map_or_else(|| NONE_KEY.to_string(), |(_, value)| value.clone()),
+            GroupKey::Tag(key) => run.tag(row, key).unwrap_or(NONE_KEY).to_string(),
         }
     }
 }

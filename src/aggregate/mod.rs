@@ -61,6 +61,10 @@ impl GroupStats {
     }
 }
 
+/// The tags teams group spend by: every run keeps them when the logs give them, the summary
+/// breaks spend down by each, and the per-call files carry them.
+pub const TEAM_TAGS: [&str; 3] = ["feature", "project", "user"];
+
 /// Named groups in key order.
 pub type Breakdown = BTreeMap<String, GroupStats>;
 
@@ -80,6 +84,9 @@ pub struct Summary {
     pub by_tier: Breakdown,
     pub by_task: Breakdown,
     pub by_day: Breakdown,
+    /// Spend by each of [`TEAM_TAGS`], in that order (calls without the tag under
+    /// [`NONE_KEY`]).
+    pub by_team_tag: [Breakdown; 3],
     /// Spend over time: (day, model) → totals.
     pub by_day_model: BTreeMap<(String, String), GroupStats>,
     /// One breakdown per `--group-by` key, in the order given.
@@ -151,6 +158,9 @@ impl Summary {
             .or_default()
             .add(row, reasoning);
         add_to(&mut self.by_day, day, call);
+        for (key, breakdown) in TEAM_TAGS.iter().zip(&mut self.by_team_tag) {
+            add_to(breakdown, run.tag(row, key).unwrap_or(NONE_KEY), call);
+        }
         for (key, breakdown) in &mut self.groups {
             add_to(breakdown, &key.key_of(row, run, catalog, zone), call);
         }
@@ -170,6 +180,11 @@ impl Summary {
             (&mut self.by_day, &other.by_day),
             (&mut self.unpriced_models, &other.unpriced_models),
         ] {
+            for (key, stats) in theirs {
+                mine.entry(key.clone()).or_default().merge(stats);
+            }
+        }
+        for (mine, theirs) in self.by_team_tag.iter_mut().zip(&other.by_team_tag) {
             for (key, stats) in theirs {
                 mine.entry(key.clone()).or_default().merge(stats);
             }

@@ -520,10 +520,6 @@ impl ReportSettings {
     }
 }
 
-/// The tags every run keeps, when the logs give them: what teams group spend by, written in
-/// the per-call files. (Always, so that partials and merges agree whatever files they write.)
-pub const CALL_TAGS: [&str; 3] = ["project", "user", "feature"];
-
 /// Validated settings of `analyze`.
 pub struct AnalyzeSettings {
     pub input: InputSettings,
@@ -548,7 +544,8 @@ impl AnalyzeSettings {
     ) -> anyhow::Result<AnalyzeSettings> {
         let policy = PolicySettings::from_args(policy, &mut input)?;
         let report = ReportSettings::from_args(report, &mut input)?;
-        input.keep_tags(CALL_TAGS);
+        // Always, so that partials and merges agree whatever files they write.
+        input.keep_tags(crate::aggregate::TEAM_TAGS);
         if let Some(path) = &calls.calls_parquet {
             crate::ingest::refuse_input(path)?;
         }

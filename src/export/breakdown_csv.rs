@@ -22,8 +22,8 @@ const HEADER: [&str; 14] = [
     "timezone",
 ];
 
-/// The report's breakdowns, in the order they are written: the fixed ones, then each
-/// `--group-by` key.
+/// The report's breakdowns, in the order they are written: the fixed ones, each `--group-by`
+/// key, then the team tags the calls carry (feature, project, user) not grouped by already.
 pub fn breakdowns(report: &Report) -> Vec<(&str, &[GroupReport])> {
     let mut all: Vec<(&str, &[GroupReport])> = vec![
         ("model", &report.by_model),
@@ -32,7 +32,7 @@ pub fn breakdowns(report: &Report) -> Vec<(&str, &[GroupReport])> {
         ("task", &report.by_task),
         ("day", &report.by_day),
     ];
-    for grouping in &report.groups {
+    for grouping in report.groups.iter().chain(&report.by_tag) {
         if !all.iter().any(|(by, _)| *by == grouping.by) {
             all.push((&grouping.by, &grouping.groups));
         }

@@ -210,15 +210,6 @@ pub fn tag_keys(run: &RunOutput) -> Vec<&str> {
     keys.into_iter().collect()
 }
 
-/// The value of tag `key` on a call, if it has one.
-pub fn tag_value<'a>(run: &'a RunOutput, row: &CallRow, key: &str) -> Option<&'a str> {
-    run.tag_sets
-        .get(row.tags as usize)?
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, value)| value.as_str())
-}
-
 impl CallColumn {
     /// The column's value for `row` as a CSV cell (empty for a missing value).
     pub fn csv_cell<'a>(&self, ctx: &CallContext<'a>, index: usize, row: &CallRow) -> Cow<'a, str> {
@@ -273,7 +264,7 @@ impl CallsCsvWriter {
                 writer.write_field(&column.csv_cell(&ctx, index, &row))?;
             }
             for key in &tags {
-                writer.write_field(tag_value(run, &row, key).unwrap_or(""))?;
+                writer.write_field(run.tag(&row, key).unwrap_or(""))?;
             }
             writer.end_record()?;
         }

@@ -2,6 +2,7 @@
 //! words and dollars, in a few lines that every human-readable report opens with (the terminal
 //! table, Markdown and HTML). Every figure is one the JSON report holds.
 
+use crate::aggregate::NONE_KEY;
 use crate::export::{FindingReport, PolicyReport, Report, RunRate};
 use crate::human::{count, plural, usd};
 
@@ -48,12 +49,21 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
             data(&model.key),
             model.spend_share_pct
         );
-        if let Some(grouping) = report.groups.first()
-            && let Some(group) = grouping
+        // The largest group of the first grouping asked for, else of the first tag teams
+        // group by (feature, project, user) that the calls carry.
+        if let Some((grouping, group)) =
+            report
                 .groups
                 .iter()
-                .filter(|g| g.key != "(none)")
-                .max_by(|a, b| a.spend_share_pct.total_cmp(&b.spend_share_pct))
+                .chain(&report.by_tag)
+                .find_map(|grouping| {
+                    let largest = grouping
+                        .groups
+                        .iter()
+                        .filter(|g| g.key != NONE_KEY)
+                        .max_by(|a, b| a.spend_share_pct.total_cmp(&b.spend_share_pct))?;
+                    Some((grouping, largest))
+                })
         {
             largest.push_str(&format!(
                 "; largest {}: {} ({:.0}%)",

@@ -29,7 +29,7 @@ use polars::prelude::{
     TimeZone, UInt64Chunked,
 };
 
-use super::calls_csv::{CALL_COLUMNS, CallColumn, CallContext, CallValue, tag_keys, tag_value};
+use super::calls_csv::{CALL_COLUMNS, CallColumn, CallContext, CallValue, tag_keys};
 use crate::classify::ClassifyRules;
 use crate::pipeline::{CallRow, RunOutput};
 use crate::pricing::PriceCatalog;
@@ -111,7 +111,7 @@ fn write_calls(ctx: &CallContext<'_>, out: impl Write, rows_per_group: usize) ->
         columns.extend(tags.iter().map(|key| {
             StringChunked::from_iter_options(
                 PlSmallStr::from(format!("tag:{key}")),
-                rows.iter().map(|row| tag_value(ctx.run, row, key)),
+                rows.iter().map(|row| ctx.run.tag(row, key)),
             )
             .into_column()
         }));

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{Breakdown, GroupStats, Summary, task_order, tier_order};
+use crate::aggregate::{
+    Breakdown, GroupStats, NONE_KEY, Summary, TEAM_TAGS, task_order, tier_order,
+};
 use crate::findings::{Finding, find};
 use crate::money::Money;
 use crate::pipeline::{RetryStats, RunOutput};
@@ -47,6 +49,10 @@ pub struct Report {
     pub by_day: Vec<GroupReport>,
     /// One breakdown per `--group-by` key, in the order given.
     pub groups: Vec<GroupingReport>,
+    /// Spend by each tag teams group by (`feature`, `project`, `user`) that some call
+    /// carries, whether or not `--group-by` asked for it.
+    #[serde(default)]
+    pub by_tag: Vec<GroupingReport>,
     /// Spend per day and model, days in order.
     pub spend_over_time: Vec<SpendPoint>,
     pub policies: Vec<PolicyReport>,
@@ -777,6 +783,15 @@ impl Report {
                     } else {
                         by_spend(breakdown, total_cost)
                     },
+                })
+                .collect(),
+            by_tag: TEAM_TAGS
+                .iter()
+                .zip(&summary.by_team_tag)
+                .filter(|(_, breakdown)| breakdown.keys().any(|key| key != NONE_KEY))
+                .map(|(key, breakdown)| GroupingReport {
+                    by: key.to_string(),
+                    groups: by_spend(breakdown, total_cost),
                 })
                 .collect(),
             spend_over_time: summary

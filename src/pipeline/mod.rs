@@ -99,6 +99,17 @@ pub struct RunOutput {
     pub buckets: Vec<BucketRow>,
 }
 
+impl RunOutput {
+    /// The value of tag `key` on a call, if it carries one.
+    pub fn tag(&self, row: &CallRow, key: &str) -> Option<&str> {
+        self.tag_sets
+            .get(row.tags as usize)?
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
 type Stream = Box<dyn Read + Send>;
 
 enum Work {

@@ -122,6 +122,7 @@ fn small_report() -> Report {
             group("2025-01-02", 2, 5.0, 50.0),
         ],
         groups: Vec::new(),
+        by_tag: Vec::new(),
         spend_over_time: vec![
             SpendPoint {
                 day: "2025-01-01".to_string(),
