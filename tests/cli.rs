@@ -1934,11 +1934,21 @@ fn the_headline_names_the_largest_tagged_group_unasked() {
         .find(|g| g["key"] != "(none)")
         .unwrap();
     let output = run(&["analyze", "-q", "--summary", logs.to_str().unwrap()]);
-    let text = String::from_utf8(output.stdout).unwrap();
+    // Wrapped lines joined, so that a sentence split over two lines still matches.
+    let text = String::from_utf8(output.stdout)
+        .unwrap()
+        .replace("\n  ", " ");
+    let none = first["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == "(none)")
+        .unwrap();
     let expected = format!(
-        "largest feature: {} ({:.0}%)",
+        "largest feature: {} ({:.0}%), {:.0}% of spend has no feature",
         largest["key"].as_str().unwrap(),
-        largest["spend_share_pct"].as_f64().unwrap()
+        largest["spend_share_pct"].as_f64().unwrap(),
+        none["spend_share_pct"].as_f64().unwrap()
     );
     assert!(text.contains(&expected), "{expected}\n{text}");
 }

@@ -71,6 +71,16 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
                 data(&group.key),
                 group.spend_share_pct
             ));
+            // A small largest group may only mean that most calls carry no such key.
+            if let Some(none) = grouping.groups.iter().find(|g| g.key == NONE_KEY)
+                && none.spend_share_pct >= 0.5
+            {
+                largest.push_str(&format!(
+                    ", {:.0}% of spend has no {}",
+                    none.spend_share_pct,
+                    data(&grouping.by)
+                ));
+            }
         }
         largest.push('.');
         lines.push(largest);
