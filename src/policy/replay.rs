@@ -678,7 +678,7 @@ fn assumptions(
 ) -> Vec<String> {
     let used = |test: fn(&Actions) -> bool| policy.rules.iter().any(|r| test(&r.actions));
     let mut lines = vec![
-        "latency: each model's fit on these logs, else its published throughput, else its tier's prior (see the latency models)".to_string(),
+        "latency: each model's fit on these logs, else its published throughput, else a typical figure for its tier (see the latency models, --full)".to_string(),
     ];
     if used(|a| a.route.is_some() || a.cascade.is_some()) {
         lines.extend([
@@ -761,7 +761,7 @@ fn assumptions(
 fn risk_assumption(risk: &RiskModel) -> String {
     match &risk.calibration {
         None => format!(
-            "quality risk: prior degradation rates by task, tier and capability gap (risk priors {}), not calibrated on your labels",
+            "quality risk: how often a weaker model answers worse, by task, tier and capability gap (how many strength tiers the target sits below the logged model), from published benchmarks (risk priors {}; `llm-audit risk priors` shows the evidence), not calibrated on your labels",
             risk.priors.version
         ),
         Some(file) => format!(
