@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
-use llm_audit::aggregate::Grouping;
+use llm_audit::aggregate::GroupIds;
 use llm_audit::classify::{ClassifyRules, classify};
 use llm_audit::ingest::{InputFormat, LineOutcome, discover_sources, parse_lines};
 use llm_audit::pipeline::{
@@ -281,7 +281,7 @@ fn bench_replay(c: &mut Criterion) {
         risk: &risk,
         latency: &latency,
         tokenizers: &tokenizers,
-        grouping: &Grouping::default(),
+        groups: &GroupIds::default(),
     };
     // One worker, so that the numbers measure the replay and not how the cores are shared.
     let pool = rayon::ThreadPoolBuilder::new()

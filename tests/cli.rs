@@ -1919,7 +1919,8 @@ fn reasoning_spend_is_priced_per_model() {
 }
 
 /// Without `--group-by`, the headline still names the largest group of the first team tag the
-/// calls carry (feature, then project, then user), as the JSON's `by_tag` has it.
+/// calls carry (feature, then project), as the JSON's `by_tag` has it; users are left to
+/// `--group-by user`.
 #[test]
 fn the_headline_names_the_largest_tagged_group_unasked() {
     let logs = fixture("logs");
@@ -1927,6 +1928,7 @@ fn the_headline_names_the_largest_tagged_group_unasked() {
     let by_tag = report["by_tag"].as_array().unwrap();
     let first = &by_tag[0];
     assert_eq!(first["by"], "feature");
+    assert!(by_tag.iter().all(|g| g["by"] != "user"));
     let largest = first["groups"]
         .as_array()
         .unwrap()

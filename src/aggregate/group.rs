@@ -3,7 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::aggregate::Zone;
+use std::collections::HashMap;
+
+use crate::aggregate::{Grouping, Zone};
 use crate::pipeline::{CallRow, RunOutput};
 use crate::pricing::PriceCatalog;
 
@@ -44,27 +46,6 @@ impl GroupKey {
         match self {
             GroupKey::Tag(key) => Some(key),
             _ => None,
-        }
-    }
-
-    /// A number that two calls share whenever they fall in the same group (calls with
-    /// different numbers may still share a group: time is cut in quarter hours, finer than any
-    /// zone's day, and tags by the call's whole tag set). Cheap to find for every call, it
-    /// lets a tally keep groups by number and name them once at the end from one of their
-    /// calls with [`GroupKey::key_of`].
-    pub fn fine_id(&self, row: &CallRow) -> u64 {
-        /// Every zone offset is a whole number of quarter hours.
-        const QUARTER_HOUR_MS: i64 = 15 * 60 * 1000;
-        match self {
-            GroupKey::Model => row.price.map_or(1 << 32 | u64::from(row.model), u64::from),
-            GroupKey::Provider => row.provider as u64,
-            GroupKey::Day | GroupKey::Week | GroupKey::Month => row
-                .timestamp_ms
-                .map_or(u64::MAX, |t| t.div_euclid(QUARTER_HOUR_MS) as u64),
-            GroupKey::Tier => row.classification.tier as u64,
-            GroupKey::Task => row.classification.task as u64,
-            GroupKey::Session => u64::from(row.session),
-            GroupKey::Tag(_) => u64::from(row.tags),
         }
     }
 
@@ -148,6 +129,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tag_sets_with_one_value_share_a_group_number() {
+        let tags = |pairs: &[(&str, &str)]| -> crate::pipeline::TagSet {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let run = RunOutput {
+            tag_sets: vec![
+                tags(&[]),
+                tags(&[("feature", "search"), ("user", "a")]),
+                tags(&[("feature", "chat"), ("user", "a")]),
+                tags(&[("feature", "search"), ("user", "b")]),
+                tags(&[("user", "c")]),
+            ],
+            ..RunOutput::default()
+        };
+        let ids = GroupIds::new(
+            Grouping {
+                keys: vec![GroupKey::Model, GroupKey::Tag("feature".into())],
+                zone: Zone::default(),
+            },
+            &run,
+        );
+        let number = |set: u32| {
+            let row = CallRow {
+                tags: set,
+                ..crate::risk::test_row()
+            };
+            ids.id(1, &row)
+        };
+        // Sets 1 and 3 share the value `search`; sets 0 and 4 carry no feature.
+        assert_eq!(number(1), number(3));
+        assert_eq!(number(0), number(4));
+        assert_ne!(number(1), number(2));
+        assert_ne!(number(1), number(0));
+    }
+
+    #[test]
     fn names_read_back_as_written() {
         for name in GroupKey::NAMES.iter().copied().chain(["tag:team"]) {
             let key: GroupKey = name.parse().unwrap();
@@ -161,5 +181,66 @@ mod tests {
         let err = "modle".parse::<GroupKey>().unwrap_err();
         assert!(err.contains("tag:KEY"), "{err}");
         assert!("tag:".parse::<GroupKey>().is_err());
+    }
+}
+
+/// The keys a replay breaks its sums down by, with what finds a call's group number quickly:
+/// two calls of the same group share a number, and calls of different groups never do, but
+/// for time keys, whose numbers are quarter hours (finer than any zone's day: every offset is
+/// a whole number of quarter hours), so that their groups are named and merged at the end.
+#[derive(Debug, Clone, Default)]
+pub struct GroupIds {
+    pub grouping: Grouping,
+    /// For each tag key, each tag set's number: the first tag set with the same value.
+    tag_numbers: Vec<Vec<u32>>,
+}
+
+impl GroupIds {
+    /// The group numbers of `grouping`'s keys over the tag sets of `run`.
+    pub fn new(grouping: Grouping, run: &RunOutput) -> GroupIds {
+        let tag_numbers = grouping
+            .keys
+            .iter()
+            .map(|key| match key.tag_key() {
+                Some(tag) => {
+                    let mut first: HashMap<Option<&str>, u32> = HashMap::new();
+                    run.tag_sets
+                        .iter()
+                        .enumerate()
+                        .map(|(index, set)| {
+                            let value = set.iter().find(|(k, _)| k == tag).map(|(_, v)| v.as_str());
+                            *first.entry(value).or_insert(index as u32)
+                        })
+                        .collect()
+                }
+                None => Vec::new(),
+            })
+            .collect();
+        GroupIds {
+            grouping,
+            tag_numbers,
+        }
+    }
+
+    pub fn keys(&self) -> &[GroupKey] {
+        &self.grouping.keys
+    }
+
+    /// The group number of `row` for the key at `index` of [`Self::keys`].
+    pub fn id(&self, index: usize, row: &CallRow) -> u64 {
+        const QUARTER_HOUR_MS: i64 = 15 * 60 * 1000;
+        match &self.grouping.keys[index] {
+            GroupKey::Model => row.price.map_or(1 << 32 | u64::from(row.model), u64::from),
+            GroupKey::Provider => row.provider as u64,
+            GroupKey::Day | GroupKey::Week | GroupKey::Month => row
+                .timestamp_ms
+                .map_or(u64::MAX, |t| t.div_euclid(QUARTER_HOUR_MS) as u64),
+            GroupKey::Tier => row.classification.tier as u64,
+            GroupKey::Task => row.classification.task as u64,
+            GroupKey::Session => u64::from(row.session),
+            GroupKey::Tag(_) => self.tag_numbers[index]
+                .get(row.tags as usize)
+                .map_or(u64::from(row.tags), |&n| u64::from(n)),
+        }
     }
 }

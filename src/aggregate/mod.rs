@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 pub use filter::{Filter, TagFilter};
-pub use group::{GroupKey, NONE_KEY};
+pub use group::{GroupIds, GroupKey, NONE_KEY};
 pub use zone::Zone;
 
 use crate::classify::{Task, Tier};
@@ -61,9 +61,12 @@ impl GroupStats {
     }
 }
 
-/// The tags teams group spend by: every run keeps them when the logs give them, the summary
-/// breaks spend down by each, and the per-call files carry them.
-pub const TEAM_TAGS: [&str; 3] = ["feature", "project", "user"];
+/// The tags teams group spend by: every run keeps them when the logs give them (so that the
+/// per-call files carry them, and partials agree whatever files a run writes), and the
+/// summary always breaks spend down by them, for the headline's largest group. A few named
+/// parts of a product, unlike users, who may be thousands, cost memory to keep and are
+/// nobody's business in a default report: `--group-by user` asks for them.
+pub const SPEND_TAGS: [&str; 2] = ["feature", "project"];
 
 /// Named groups in key order.
 pub type Breakdown = BTreeMap<String, GroupStats>;
@@ -84,9 +87,9 @@ pub struct Summary {
     pub by_tier: Breakdown,
     pub by_task: Breakdown,
     pub by_day: Breakdown,
-    /// Spend by each of [`TEAM_TAGS`], in that order (calls without the tag under
+    /// Spend by each of [`SPEND_TAGS`], in that order (calls without the tag under
     /// [`NONE_KEY`]).
-    pub by_team_tag: [Breakdown; 3],
+    pub by_team_tag: [Breakdown; 2],
     /// Spend over time: (day, model) → totals.
     pub by_day_model: BTreeMap<(String, String), GroupStats>,
     /// One breakdown per `--group-by` key, in the order given.
@@ -158,7 +161,7 @@ impl Summary {
             .or_default()
             .add(row, reasoning);
         add_to(&mut self.by_day, day, call);
-        for (key, breakdown) in TEAM_TAGS.iter().zip(&mut self.by_team_tag) {
+        for (key, breakdown) in SPEND_TAGS.iter().zip(&mut self.by_team_tag) {
             add_to(breakdown, run.tag(row, key).unwrap_or(NONE_KEY), call);
         }
         for (key, breakdown) in &mut self.groups {

@@ -8,7 +8,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::aggregate::{Filter, GroupKey, Grouping, Summary, Zone};
+use crate::aggregate::{Filter, GroupIds, GroupKey, Grouping, Summary, Zone};
 use crate::classify::ClassifyRules;
 use crate::cli::{AnalyzeArgs, CallsArgs, InputArgs, PolicyArgs, ReadArgs, ReportArgs};
 use crate::commands::ExitStatus;
@@ -258,8 +258,9 @@ impl PolicySettings {
         &self,
         run: &RunOutput,
         catalog: &PriceCatalog,
-        grouping: &Grouping,
+        grouping: Grouping,
     ) -> (Vec<PolicyOutcome>, Vec<LatencyReport>) {
+        let groups = GroupIds::new(grouping, run);
         let latency = LatencyModels::fit(run.rows.iter(), catalog, &self.priors);
         let input = ReplayInput {
             run,
@@ -268,7 +269,7 @@ impl PolicySettings {
             risk: &self.risk,
             latency: &latency,
             tokenizers: &self.tokenizers,
-            grouping,
+            groups: &groups,
         };
         // Policies replay side by side: one's serial cache pass overlaps another's parallel
         // blocks.
@@ -307,7 +308,7 @@ impl PolicySettings {
                 savings.keys.push(key.clone());
             }
         }
-        let (policies, latency) = self.replay(&run, catalog, &savings);
+        let (policies, latency) = self.replay(&run, catalog, savings);
         let mut report = Report::build(&run, &summary, catalog, &policies);
         report.latency_models = latency;
         report.timezone = view.grouping.zone.to_string();
@@ -545,7 +546,7 @@ impl AnalyzeSettings {
         let policy = PolicySettings::from_args(policy, &mut input)?;
         let report = ReportSettings::from_args(report, &mut input)?;
         // Always, so that partials and merges agree whatever files they write.
-        input.keep_tags(crate::aggregate::TEAM_TAGS);
+        input.keep_tags(crate::aggregate::SPEND_TAGS);
         if let Some(path) = &calls.calls_parquet {
             crate::ingest::refuse_input(path)?;
         }

@@ -11,7 +11,7 @@ use crate::export::{CallsCsvWriter, ClassDistribution};
 
 pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitStatus> {
     let mut input = InputSettings::from_args(args.input)?;
-    input.keep_tags(crate::aggregate::TEAM_TAGS);
+    input.keep_tags(crate::aggregate::SPEND_TAGS);
     let mut calls_csv = create_output(args.calls_csv)?;
     let run = input.run();
     if let Some((path, writer)) = calls_csv.as_mut() {

@@ -23,7 +23,7 @@ const HEADER: [&str; 14] = [
 ];
 
 /// The report's breakdowns, in the order they are written: the fixed ones, each `--group-by`
-/// key, then the team tags the calls carry (feature, project, user) not grouped by already.
+/// key, then feature and project when the calls carry them and they are not grouped by already.
 pub fn breakdowns(report: &Report) -> Vec<(&str, &[GroupReport])> {
     let mut all: Vec<(&str, &[GroupReport])> = vec![
         ("model", &report.by_model),

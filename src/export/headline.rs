@@ -49,8 +49,8 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
             data(&model.key),
             model.spend_share_pct
         );
-        // The largest group of the first grouping asked for, else of the first tag teams
-        // group by (feature, project, user) that the calls carry.
+        // The largest group of the first grouping asked for, else by feature, else by
+        // project, when the calls carry them.
         if let Some((grouping, group)) =
             report
                 .groups

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{
-    Breakdown, GroupStats, NONE_KEY, Summary, TEAM_TAGS, task_order, tier_order,
+    Breakdown, GroupStats, NONE_KEY, SPEND_TAGS, Summary, task_order, tier_order,
 };
 use crate::findings::{Finding, find};
 use crate::money::Money;
@@ -49,8 +49,8 @@ pub struct Report {
     pub by_day: Vec<GroupReport>,
     /// One breakdown per `--group-by` key, in the order given.
     pub groups: Vec<GroupingReport>,
-    /// Spend by each tag teams group by (`feature`, `project`, `user`) that some call
-    /// carries, whether or not `--group-by` asked for it.
+    /// Spend by `feature` and by `project`, when some call carries the tag, whether or not
+    /// `--group-by` asked for it.
     #[serde(default)]
     pub by_tag: Vec<GroupingReport>,
     /// Spend per day and model, days in order.
@@ -785,7 +785,7 @@ impl Report {
                     },
                 })
                 .collect(),
-            by_tag: TEAM_TAGS
+            by_tag: SPEND_TAGS
                 .iter()
                 .zip(&summary.by_team_tag)
                 .filter(|(_, breakdown)| breakdown.keys().any(|key| key != NONE_KEY))

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
-use crate::aggregate::Grouping;
+use crate::aggregate::GroupIds;
 use crate::classify::Verifiable;
 use crate::ingest::MIN_CACHEABLE_PREFIX_TOKENS;
 use crate::money::Money;
@@ -41,7 +41,7 @@ pub struct ReplayInput<'a> {
     pub latency: &'a LatencyModels,
     pub tokenizers: &'a Tokenizers,
     /// The keys each policy's savings are broken down by, and the zone days are cut in.
-    pub grouping: &'a Grouping,
+    pub groups: &'a GroupIds,
 }
 
 impl ReplayInput<'_> {
@@ -206,9 +206,9 @@ pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
         input.risk,
         input.catalog,
         &GroupNames {
-            keys: &input.grouping.keys,
+            keys: input.groups.keys(),
             run: input.run,
-            zone: input.grouping.zone,
+            zone: input.groups.grouping.zone,
         },
     )
 }
@@ -218,7 +218,7 @@ pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
 const BLOCK_ROWS: usize = 1 << 14;
 
 /// Replays every row, handing each call's replay to `each` in input order with the row's
-/// index and its [`GroupKey::fine_id`] for each of the input's grouping keys; returns the
+/// index and its group number ([`GroupIds::id`]) for each of the input's grouping keys; returns the
 /// tokenizer moves the policy made.
 pub(crate) fn replay_each(
     policy: &Policy,
@@ -244,7 +244,7 @@ fn replay_in_blocks(
         },
     };
     let caches = run_caches(rows, policy, &plan_of, input);
-    let keys = &input.grouping.keys;
+    let keys = input.groups.keys();
     // Each row's group ids, side by side in one buffer per block (one slot for no key, so
     // that the buffer splits evenly).
     let stride = keys.len().max(1);
@@ -257,8 +257,8 @@ fn replay_in_blocks(
             .zip(group_ids.par_chunks_mut(stride))
             .map(|(index, ids)| {
                 let row = rows.get(index);
-                for (slot, key) in ids.iter_mut().zip(keys) {
-                    *slot = key.fine_id(&row);
+                for (key, slot) in ids.iter_mut().take(keys.len()).enumerate() {
+                    *slot = input.groups.id(key, &row);
                 }
                 let plan = plan_of(&row);
                 let marks = caches.get(index).copied().unwrap_or_default();
@@ -922,7 +922,7 @@ checked = "2026-11-21"
             risk: &risk,
             latency: &latency,
             tokenizers: &tokenizers,
-            grouping: &Grouping::default(),
+            groups: &GroupIds::default(),
         })
     }
 
@@ -1181,7 +1181,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
             risk: &risk,
             latency: &latency,
             tokenizers: &tokenizers,
-            grouping: &Grouping::default(),
+            groups: &GroupIds::default(),
         };
         let matcher = input.match_input();
         let plan_of =

@@ -7,7 +7,7 @@ use crate::aggregate::{GroupKey, Zone};
 use crate::money::Money;
 use crate::pipeline::RunOutput;
 use crate::pricing::PriceCatalog;
-use crate::risk::{Block, RiskCell, RiskEstimate, RiskModel, summarize};
+use crate::risk::{Block, CellRate, RiskCell, RiskEstimate, RiskModel, summarize_rated};
 
 /// One policy's replay, summed.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,7 +154,7 @@ pub(crate) struct Tally {
     actions: ActionTotals,
     blocked_by: BTreeMap<Block, u64>,
     latencies: Vec<f64>,
-    /// Per grouping key: the groups by [`GroupKey::fine_id`].
+    /// Per grouping key: the groups by number ([`crate::aggregate::GroupIds::id`]).
     groups: Vec<HashMap<u64, GroupTally, foldhash::fast::RandomState>>,
 }
 
@@ -214,7 +214,7 @@ pub(crate) struct GroupNames<'a> {
 }
 
 impl Tally {
-    /// Adds the call at row `index`, whose [`GroupKey::fine_id`] for each grouping key is in
+    /// Adds the call at row `index`, whose group number for each grouping key is in
     /// `group_ids`, to its groups.
     pub fn add_to_groups(&mut self, call: &CallReplay, index: usize, group_ids: &[u64]) {
         if self.groups.len() < group_ids.len() {
@@ -253,17 +253,25 @@ impl Tally {
         catalog: &PriceCatalog,
         names: &GroupNames<'_>,
     ) -> PolicyOutcome {
+        // Each cell is rated once, for the whole and for every group it falls in.
+        let mut rates: HashMap<RiskCell, Option<CellRate>, foldhash::fast::RandomState> =
+            HashMap::default();
+        let mut rate = |cell: &RiskCell| {
+            *rates
+                .entry(*cell)
+                .or_insert_with(|| CellRate::of(cell, risk_model, catalog))
+        };
         let by_group = std::mem::take(&mut self.groups)
             .into_iter()
             .zip(names.keys)
             .map(|(groups, key)| GroupingOutcome {
                 by: key.clone(),
-                groups: named_groups(groups, key, names, risk_model, catalog),
+                groups: named_groups(groups, key, names, catalog, &mut rate),
             })
             .collect();
         self.latencies.sort_by(f64::total_cmp);
         let whole = self.whole;
-        let mut risk = summarize(&whole.risk_cells, risk_model, catalog);
+        let mut risk = summarize_rated(&whole.risk_cells, &mut rate);
         // The escalations priced: a policy may state its cascade's rate.
         risk.expected_escalations = self.actions.expected_escalations;
         if whole.baseline_cost != Money::ZERO {
@@ -295,8 +303,8 @@ fn named_groups(
     groups: HashMap<u64, GroupTally, foldhash::fast::RandomState>,
     key: &GroupKey,
     names: &GroupNames<'_>,
-    risk_model: &RiskModel,
     catalog: &PriceCatalog,
+    rate: &mut impl FnMut(&RiskCell) -> Option<CellRate>,
 ) -> Vec<GroupOutcome> {
     let mut by_name: BTreeMap<String, GroupTally> = BTreeMap::new();
     for tally in groups.into_values() {
@@ -319,7 +327,7 @@ fn named_groups(
             baseline_cost: tally.baseline_cost,
             risk_free_savings: tally.risk_free_savings,
             risky_savings: tally.risky_savings,
-            risk: summarize(&tally.risk_cells, risk_model, catalog),
+            risk: summarize_rated(&tally.risk_cells, &mut *rate),
         })
         .collect();
     outcomes.sort_by(|a, b| b.savings().cmp(&a.savings()).then(a.key.cmp(&b.key)));

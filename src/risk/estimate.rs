@@ -79,39 +79,25 @@ pub fn summarize(
     model: &RiskModel,
     catalog: &PriceCatalog,
 ) -> RiskEstimate {
+    summarize_rated(cells, |cell| CellRate::of(cell, model, catalog))
+}
+
+/// [`summarize`] with each cell's rate from `rate` (which may remember the rates of cells
+/// met before: finding a prior's interval is the costly part).
+pub fn summarize_rated(
+    cells: &BTreeMap<RiskCell, u64>,
+    mut rate: impl FnMut(&RiskCell) -> Option<CellRate>,
+) -> RiskEstimate {
     let mut estimate = RiskEstimate::default();
     let mut tiers: BTreeMap<Tier, Sums> = BTreeMap::new();
     let mut total = Sums::default();
     let mut bases = (false, false);
     for (cell, &calls) in cells {
-        let Some((rate, basis)) = cell_rate(cell, model, catalog) else {
+        let Some(rated) = rate(cell) else {
             continue;
         };
-        let caught = cell
-            .escalated_on
-            .map_or(0.0, |check| model.priors.catch(check).catch_rate);
-        let kept = 1.0 - caught;
-        let n = calls as f64;
-        let mean = rate.mean() * kept;
-        let binomial = n * mean * (1.0 - mean);
-        let sums = if basis == Basis::Calibrated {
-            Sums {
-                calls,
-                mean: n * mean,
-                variance: binomial + (n * kept).powi(2) * rate.variance(),
-                ..Sums::default()
-            }
-        } else {
-            let (low, high) = rate.interval(0.95);
-            Sums {
-                calls,
-                mean: n * mean,
-                shared_down: n * (rate.mean() - low) * kept,
-                shared_up: n * (high - rate.mean()) * kept,
-                variance: binomial,
-            }
-        };
-        if basis == Basis::Prior {
+        let sums = rated.sums(calls);
+        if rated.basis == Basis::Prior {
             bases.0 = true;
         } else {
             bases.1 = true;
@@ -183,6 +169,66 @@ pub fn cell_rate(
                 .min()
                 .unwrap_or(Basis::Prior);
             Some((BetaRate::with_mean(1.0 - kept, concentration), basis))
+        }
+    }
+}
+
+/// What one call of a cell adds to an estimate: its rate after the check's catches, with what
+/// its spread needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellRate {
+    basis: Basis,
+    /// The share of failures no check catches.
+    kept: f64,
+    /// The rate's mean and variance, before the catches.
+    rate_mean: f64,
+    rate_variance: f64,
+    /// The rate's 95% interval, for a prior-based rate.
+    interval: (f64, f64),
+}
+
+impl CellRate {
+    /// The cell's rate; `None` for a cell that changes nothing.
+    pub fn of(cell: &RiskCell, model: &RiskModel, catalog: &PriceCatalog) -> Option<CellRate> {
+        let (rate, basis) = cell_rate(cell, model, catalog)?;
+        let caught = cell
+            .escalated_on
+            .map_or(0.0, |check| model.priors.catch(check).catch_rate);
+        Some(CellRate {
+            basis,
+            kept: 1.0 - caught,
+            rate_mean: rate.mean(),
+            rate_variance: rate.variance(),
+            interval: if basis == Basis::Calibrated {
+                (0.0, 0.0)
+            } else {
+                rate.interval(0.95)
+            },
+        })
+    }
+
+    /// What `calls` calls of the cell add.
+    fn sums(&self, calls: u64) -> Sums {
+        let kept = self.kept;
+        let n = calls as f64;
+        let mean = self.rate_mean * kept;
+        let binomial = n * mean * (1.0 - mean);
+        if self.basis == Basis::Calibrated {
+            Sums {
+                calls,
+                mean: n * mean,
+                variance: binomial + (n * kept).powi(2) * self.rate_variance,
+                ..Sums::default()
+            }
+        } else {
+            let (low, high) = self.interval;
+            Sums {
+                calls,
+                mean: n * mean,
+                shared_down: n * (self.rate_mean - low) * kept,
+                shared_up: n * (high - self.rate_mean) * kept,
+                variance: binomial,
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ pub use calibration::{
     Basis, CALIBRATION_VERSION, CalibrationFile, CellCounts, Label, RiskModel, count_cells,
     read_labels,
 };
-pub use estimate::{RiskCell, RiskEstimate, TierRisk, summarize};
+pub use estimate::{CellRate, RiskCell, RiskEstimate, TierRisk, summarize, summarize_rated};
 pub use gates::{Block, feasibility};
 pub use priors::{Cap, CapReduction, CatchRate, Factor, Gap, RiskPriors, TierAnchor};
 
