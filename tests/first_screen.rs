@@ -2,8 +2,9 @@
 //! (`examples/genweek.rs`: flagship models on routine work, a reasoning model on yes/no
 //! questions, agent loops, retries), `analyze` in a real pseudo-terminal of 100×40 and piped
 //! prints, in its first 30 lines, the spend, a monthly figure, the best saving without risk,
-//! the best saving with risk and the largest finding, each equal to the cent to the JSON
-//! report's figure, and no line wider than the terminal. The bundled fixtures, piped, too.
+//! the best saving with risk and the largest finding (each with its monthly figure), each
+//! equal to the cent to the JSON report's figure, and no line wider than the terminal. The
+//! bundled fixtures, piped, too.
 
 #![allow(clippy::disallowed_macros, clippy::disallowed_methods)] // Not a report: reads the binary's.
 
@@ -171,11 +172,15 @@ fn check(name: &str, screen: &str, report: &Value, width: usize) {
     // Wrapped lines are joined so that a sentence split over two lines still matches.
     let joined = text.replace("\n  ", " ");
     let waste = format!("Waste: {}", largest["title"].as_str().unwrap());
+    let waste_month = format!(
+        "(about {} a month)",
+        number(&largest["impact_per_month_usd"])
+    );
     assert!(
-        joined
-            .lines()
-            .any(|l| l.starts_with(&waste) && l.contains(&number(&largest["impact_usd"]))),
-        "{name}: the largest finding ({waste}, {}) is not on the first screen:\n{text}",
+        joined.lines().any(|l| l.starts_with(&waste)
+            && l.contains(&number(&largest["impact_usd"]))
+            && l.contains(&waste_month)),
+        "{name}: the largest finding ({waste}, {}, {waste_month}) is not on the first screen:\n{text}",
         number(&largest["impact_usd"])
     );
     for line in screen.lines() {

@@ -129,10 +129,11 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
             .map(|s| format!(" ({})", data(s)))
             .unwrap_or_default();
         lines.push(format!(
-            "Waste: {}{subject}: {} over {}.",
+            "Waste: {}{subject}: {} over {}{}.",
             finding.title,
             usd(finding.impact_usd),
-            plural(finding.calls, "call", "calls")
+            plural(finding.calls, "call", "calls"),
+            monthly(finding.impact_per_month_usd)
         ));
     }
     caveats(report, &mut lines);
