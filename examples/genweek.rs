@@ -2,7 +2,7 @@
 //! LiteLLM proxy's bucket and HTTP loggers write (`litellm-payload`), one JSON object a line.
 //!
 //! ```sh
-//! cargo run --release --example genweek -- --out /tmp/week.jsonl [--seed N] [--calls N]
+//! cargo run --release --example genweek -- --out /tmp/week.jsonl [--seed N] [--calls N] [--redact]
 //! ```
 //!
 //! It is the test input of `llm-audit analyze`'s first screen ("what you spent, what to change"):
@@ -37,6 +37,12 @@
 //! so the file stays small (about 31 MB at the default size); their token counts are those of
 //! the whole results.
 //!
+//! `--redact` writes the week as a proxy with `turn_off_message_logging` logs it (messages and
+//! answers replaced by `redacted-by-litellm`), to check that redacted logs prove no repeats.
+//! The summary line ends with what caching each agent step's history would have saved, worked
+//! out from what the generator knows (`Stats::history_cache_saving`), the figure the
+//! prompt-cache replay is checked against.
+//!
 //! The same seed and call count give byte-identical output.
 
 #![allow(clippy::disallowed_macros, clippy::disallowed_methods)] // Not a report: prints its own text.
@@ -49,10 +55,11 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 /// The help text.
-const USAGE: &str = "usage: genweek --out PATH [--seed N] [--calls N]\n\
+const USAGE: &str = "usage: genweek --out PATH [--seed N] [--calls N] [--redact]\n\
     writes one week (2026-11-02 to 2026-11-08 UTC) of LiteLLM StandardLoggingPayload records\n\
     --seed N   the random seed (default 1); the same seed gives the same bytes\n\
     --calls N  about how many calls to write (default 3000, at least 200)\n\
+    --redact   write the messages and answers as LiteLLM's turn_off_message_logging does\n\
     below about 1000 calls there are fewer agent sessions than the 8 llm-audit needs to call one a runaway";
 
 // ---------------------------------------------------------------------------------------------
@@ -429,7 +436,7 @@ struct Timing {
 
 /// Counts for the closing line.
 #[derive(Default)]
-struct Stats {
+pub struct Stats {
     records: u64,
     calls: u64,
     failed_without_usage: u64,
@@ -438,13 +445,53 @@ struct Stats {
     reasks: u64,
     sessions: u64,
     cost: f64,
+    /// What caching each agent step's history would have saved, worked out here from what
+    /// the generator knows (not from the log): every billed attempt reads the previous billed
+    /// attempt's whole prompt when it grew from it (no compaction in between) within 5
+    /// minutes, and writes the rest of its prompt at the 5-minute write price (a breakpoint at
+    /// the end of each request). USD at list prices.
+    pub history_cache_saving: f64,
 }
 
 /// The records, kept with their start time and then written in time order.
 #[derive(Default)]
 pub struct Log {
     lines: Vec<(i64, u64, String)>,
-    stats: Stats,
+    pub stats: Stats,
+}
+
+/// The agent's attempts as the history-caching figure follows them.
+#[derive(Default)]
+struct HistoryCache {
+    /// The last billed attempt: its prompt, its start, and whether a compaction came after it.
+    last: Option<(u64, i64)>,
+}
+
+impl HistoryCache {
+    /// Adds a billed attempt at `start` with `usage` on Sonnet; returns what caching the
+    /// history would have saved on it (negative when the write premium outweighs).
+    fn attempt(&mut self, start: i64, usage: &Usage, compacted: bool, head: u64) -> f64 {
+        let prompt = usage.prompt();
+        // After a compaction only the head (system prompt, tools and task) is the same.
+        let read = match self.last {
+            Some((before, at)) if before <= prompt && start - at <= 5 * 60_000 => {
+                if compacted {
+                    head
+                } else {
+                    before
+                }
+            }
+            _ => 0,
+        };
+        self.last = Some((prompt, start));
+        let cached = Usage {
+            input: 0,
+            cache_read: read,
+            cache_write: prompt - read,
+            ..*usage
+        };
+        usage.cost(&SONNET.price) - cached.cost(&SONNET.price)
+    }
 }
 
 fn seconds(ms: i64) -> f64 {
@@ -2373,7 +2420,9 @@ fn agent_session(log: &mut Log, rng: &mut Rng, plan: &SessionPlan) {
     let mut summary: Option<(Value, u64)> = None;
     let mut at = plan.start;
     let mut cache_written: Option<i64> = None;
+    let mut history = HistoryCache::default();
     for index in 0..plan.calls {
+        let mut compacted = false;
         let last = index + 1 == plan.calls;
         let context: u64 =
             steps.iter().map(|s| s.tokens).sum::<u64>() + summary.as_ref().map_or(0, |s| s.1);
@@ -2394,6 +2443,7 @@ fn agent_session(log: &mut Log, rng: &mut Rng, plan: &SessionPlan) {
             let note_tokens = tokens(&note) + more;
             summary = Some((json!({"role": "user", "content": note}), note_tokens));
             steps = kept;
+            compacted = true;
         }
         let context: u64 =
             steps.iter().map(|s| s.tokens).sum::<u64>() + summary.as_ref().map_or(0, |s| s.1);
@@ -2477,10 +2527,15 @@ fn agent_session(log: &mut Log, rng: &mut Rng, plan: &SessionPlan) {
                 end: timing.first_token.unwrap_or(timing.end) + rng.range(300, 3_000) as i64,
                 ..timing
             };
+            if let Some(billed) = &failure.usage {
+                log.stats.history_cache_saving += history.attempt(at, billed, compacted, base);
+                compacted = false;
+            }
             log.attempt(rng, &request, cut, Err(&failure), 0);
             at = cut.end + rng.range(1_000, 5_000) as i64;
         }
         let timing = answer_timing(rng, &request, at, &answer);
+        log.stats.history_cache_saving += history.attempt(at, &answer.usage, compacted, base);
         log.attempt(rng, &request, timing, Ok(&answer), 0);
         // The tool runs, then the next call goes out.
         let tool_ms = match name {
@@ -2551,12 +2606,14 @@ struct Args {
     out: PathBuf,
     seed: u64,
     calls: usize,
+    redact: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut out = None;
     let mut seed = 1;
     let mut calls = 3_000;
+    let mut redact = false;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -2575,6 +2632,7 @@ fn parse_args() -> Result<Args, String> {
                     return Err("--calls must be at least 200".to_string());
                 }
             }
+            "--redact" => redact = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -2583,6 +2641,7 @@ fn parse_args() -> Result<Args, String> {
         out: out.ok_or("--out is required")?,
         seed,
         calls,
+        redact,
     })
 }
 
@@ -2600,6 +2659,26 @@ pub fn generate(seed: u64, calls: usize) -> Log {
     log.lines
         .sort_unstable_by_key(|(start, order, _)| (*start, *order));
     log
+}
+
+/// The week as a LiteLLM proxy with `turn_off_message_logging` logs it: every request's
+/// messages replaced by one user message `redacted-by-litellm`, and every answer's text by the
+/// same (LiteLLM's `redact_message_input_output_from_logging`); the usage, costs, ids and
+/// metadata stay.
+pub fn redact(log: &mut Log) {
+    const MARK: &str = "redacted-by-litellm";
+    for (_, _, line) in &mut log.lines {
+        let mut record: Value = serde_json::from_str(line).expect("the generator writes JSON");
+        record["messages"] = json!([{"role": "user", "content": MARK}]);
+        if let Some(choices) = record["response"]["choices"].as_array_mut() {
+            for choice in choices {
+                if choice["message"].is_object() {
+                    choice["message"]["content"] = json!(MARK);
+                }
+            }
+        }
+        *line = serde_json::to_string(&record).expect("a JSON value serialises");
+    }
 }
 
 /// Writes the week's records to `path`, one JSON object a line; returns the bytes written.
@@ -2627,7 +2706,10 @@ fn main() -> ExitCode {
         }
     };
     let began = Instant::now();
-    let log = generate(args.seed, args.calls);
+    let mut log = generate(args.seed, args.calls);
+    if args.redact {
+        redact(&mut log);
+    }
     let bytes = match write(&log, &args.out) {
         Ok(bytes) => bytes,
         Err(err) => {
@@ -2637,7 +2719,7 @@ fn main() -> ExitCode {
     };
     let s = &log.stats;
     eprintln!(
-        "genweek: wrote {:.1} MB to {} in {:.2} s: {} records, {} calls (failed after billing: {}), failed attempts without usage: {}, repeated requests: {}, re-asked after a cut-off answer: {}, agent sessions: {}, ${:.2} at list prices",
+        "genweek: wrote {:.1} MB to {} in {:.2} s: {} records, {} calls (failed after billing: {}), failed attempts without usage: {}, repeated requests: {}, re-asked after a cut-off answer: {}, agent sessions: {}, ${:.2} at list prices, ${:.2} of it saved by caching each agent step's history",
         bytes as f64 / 1e6,
         args.out.display(),
         began.elapsed().as_secs_f64(),
@@ -2649,6 +2731,7 @@ fn main() -> ExitCode {
         s.reasks,
         s.sessions,
         s.cost,
+        s.history_cache_saving,
     );
     ExitCode::SUCCESS
 }

@@ -281,6 +281,9 @@ pub struct Features {
     pub batch: bool,
     /// Finish reason as the provider wrote it (`stop`, `length`, `tool_use`, …).
     pub finish_reason: Option<String>,
+    /// The log holds a redaction placeholder, or text that cannot be the request's, where the
+    /// prompt was: the call is classified and compared as if the log held no text.
+    pub redacted: bool,
 }
 
 /// Prompt text kept just long enough to classify the call; never stored in rows or reports.
@@ -294,13 +297,117 @@ pub struct CallText {
     pub prompt_chars: u64,
 }
 
-/// A repeated prompt prefix (system prompt and tool definitions) that a prompt cache could serve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// A prefix of a request's prompt that a prompt cache could serve.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PromptPrefix {
     /// Stable hash of the prefix content.
     pub hash: u64,
-    /// Estimated tokens of the prefix.
+    /// Tokens of the prompt up to the end of the prefix: estimated from its characters by the
+    /// adapter, then scaled to the call's billed prompt tokens ([`PromptPrefixes::fitted_to`]).
     pub tokens: u64,
+}
+
+/// The most prefixes kept per request: the system prompt and tools, the conversation before
+/// each of its last three assistant turns, and the whole request.
+pub const MAX_PROMPT_PREFIXES: usize = 5;
+
+/// A request's prompt hashed at the points where a prompt cache could have stored it, shortest
+/// first, the whole request last: what conversation caching and exact repeats are judged on.
+///
+/// An agent or a chat re-sends its conversation each step: step n's prompt is step n − 1's
+/// prompt, the answer, and what came back (tool results, a new user turn). So the points that
+/// matter are where an earlier step's prompt ended, which is just before an assistant turn;
+/// only the last few are kept, because a cache only serves what it saw minutes ago and
+/// Anthropic looks for hits at most 20 blocks back from a breakpoint
+/// (<https://docs.claude.com/en/docs/build-with-claude/prompt-caching>).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PromptPrefixes {
+    items: [PromptPrefix; MAX_PROMPT_PREFIXES],
+    len: u8,
+    /// The first prefix is the system prompt and tool definitions alone.
+    system_first: bool,
+}
+
+impl PromptPrefixes {
+    /// Prefixes from `items`, shortest first, the whole request last; the first is the system
+    /// prompt and tools when `system_first`. Longer lists keep the first and the last
+    /// [`MAX_PROMPT_PREFIXES`] − 1; prefixes that repeat the one before them are dropped.
+    pub fn new(system_first: bool, items: &[PromptPrefix]) -> Option<PromptPrefixes> {
+        let mut kept: Vec<PromptPrefix> = Vec::with_capacity(items.len());
+        for item in items {
+            if kept.last().is_some_and(|last| last.hash == item.hash) {
+                continue;
+            }
+            kept.push(*item);
+        }
+        let system_first = system_first && kept.len() > 1;
+        if kept.len() > MAX_PROMPT_PREFIXES {
+            let tail = kept.len() - (MAX_PROMPT_PREFIXES - 1);
+            kept.drain(1..tail);
+        }
+        let mut prefixes = PromptPrefixes {
+            system_first,
+            ..PromptPrefixes::default()
+        };
+        for (slot, item) in prefixes.items.iter_mut().zip(&kept) {
+            *slot = *item;
+        }
+        prefixes.len = kept.len() as u8;
+        (prefixes.len > 0).then_some(prefixes)
+    }
+
+    /// Every prefix, shortest first.
+    pub fn as_slice(&self) -> &[PromptPrefix] {
+        &self.items[..usize::from(self.len)]
+    }
+
+    /// The whole request.
+    pub fn whole(&self) -> PromptPrefix {
+        self.as_slice().last().copied().unwrap_or_default()
+    }
+
+    /// The system prompt and tool definitions, when the request has them and more.
+    pub fn system(&self) -> Option<PromptPrefix> {
+        self.system_first.then(|| self.items[0])
+    }
+
+    /// Whether the first prefix is the system prompt and tools alone.
+    pub fn system_first(&self) -> bool {
+        self.system_first
+    }
+
+    /// The prefixes with their tokens scaled so the whole request has `prompt_tokens` (the
+    /// billed count): the characters say where each prefix ends, the bill how many tokens the
+    /// request had. Without a billed count the estimates stay.
+    pub fn fitted_to(self, prompt_tokens: u64) -> PromptPrefixes {
+        let estimated = self.whole().tokens.max(1);
+        if prompt_tokens == 0 || self.len == 0 {
+            return self;
+        }
+        let mut fitted = self;
+        let len = usize::from(self.len);
+        for item in &mut fitted.items[..len] {
+            let scaled =
+                u128::from(item.tokens) * u128::from(prompt_tokens) / u128::from(estimated);
+            item.tokens = u64::try_from(scaled).unwrap_or(u64::MAX).min(prompt_tokens);
+        }
+        fitted.items[len - 1].tokens = prompt_tokens;
+        fitted
+    }
+
+    /// The same prefixes with every token count scaled by `to / from` (a call moved to a model
+    /// that counts its prompt in another tokenizer).
+    pub fn rescaled(self, from: u64, to: u64) -> PromptPrefixes {
+        if from == to || from == 0 {
+            return self;
+        }
+        let mut scaled = self;
+        for item in &mut scaled.items[..usize::from(self.len)] {
+            let tokens = u128::from(item.tokens) * u128::from(to) / u128::from(from);
+            item.tokens = u64::try_from(tokens).unwrap_or(u64::MAX);
+        }
+        scaled
+    }
 }
 
 /// One LLM call as every adapter reports it.
@@ -339,8 +446,9 @@ pub struct CallRecord {
     pub web_search_requests: u32,
     /// Prompt text for classification, when the log holds it.
     pub text: Option<CallText>,
-    /// Repeated-prefix hint for prompt-cache replay.
-    pub prefix: Option<PromptPrefix>,
+    /// The prompt's prefixes, for prompt-cache replay and exact repeats, when the log holds the
+    /// whole request.
+    pub prefix: Option<PromptPrefixes>,
     /// Key under which duplicate lines of one call collapse (Claude Code content blocks).
     pub dedupe_key: Option<u64>,
     /// Inferences the provider ran and billed apart within this request, at their own model

@@ -32,6 +32,11 @@ pub struct GroupStats {
     pub reasoning_cost: Money,
     /// Calls classified without prompt text (the log held none): by their sizes alone.
     pub calls_without_text: u64,
+    /// Calls whose log holds a redaction placeholder where the prompt was.
+    pub calls_redacted: u64,
+    /// Calls whose log does not hold the whole request, so no repeat of them can be proved
+    /// (redacted, or no text, or only the last user turn).
+    pub calls_not_comparable: u64,
 }
 
 impl GroupStats {
@@ -48,6 +53,8 @@ impl GroupStats {
                 .reasons
                 .contains(crate::classify::Reason::NoPromptText),
         );
+        self.calls_redacted += u64::from(row.flags.redacted);
+        self.calls_not_comparable += u64::from(row.request_hash.is_none());
     }
 
     /// Adds another group's totals.
@@ -58,6 +65,8 @@ impl GroupStats {
         self.cost += other.cost;
         self.reasoning_cost += other.reasoning_cost;
         self.calls_without_text += other.calls_without_text;
+        self.calls_redacted += other.calls_redacted;
+        self.calls_not_comparable += other.calls_not_comparable;
     }
 }
 
@@ -326,6 +335,8 @@ mod tests {
             cost: Money::from_pico(100),
             reasoning_cost: Money::from_pico(30),
             calls_without_text: 1,
+            calls_redacted: 1,
+            calls_not_comparable: 2,
         };
         let b = a.clone();
         a.merge(&b);

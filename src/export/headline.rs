@@ -88,11 +88,12 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
     let risk_free = best(&report.policies, |p| p.risky_savings_usd == 0.0);
     if let Some(policy) = risk_free {
         lines.push(format!(
-            "Without risk: {} saves {}{} ({}).",
+            "Without risk: {} saves {}{} ({}){}.",
             data(&policy.name),
             usd(policy.savings_usd),
             monthly(policy.savings_per_month_usd),
-            actions(policy)
+            actions(policy),
+            estimated(policy)
         ));
     }
     if let Some(policy) = best(&report.policies, |p| p.risky_savings_usd > 0.0) {
@@ -138,6 +139,19 @@ pub fn headline(report: &Report, data: &dyn Fn(&str) -> String) -> Vec<String> {
     }
     caveats(report, &mut lines);
     lines
+}
+
+/// `"; $X of it estimated …"` when part of a policy's saving is prompt caching judged from how
+/// sessions without text grew, else nothing.
+fn estimated(policy: &PolicyReport) -> String {
+    if policy.estimated_savings_usd <= 0.0 {
+        return String::new();
+    }
+    format!(
+        "; {} of it is an estimate: prompt caching on calls whose logs hold no text, judged \
+         from how their session's prompt grew step by step",
+        usd(policy.estimated_savings_usd)
+    )
 }
 
 /// The policy with the largest saving among those `keep` accepts; none without a saving.
@@ -227,6 +241,14 @@ fn caveats(report: &Report, lines: &mut Vec<String>) {
              and tier rest on sizes alone.",
             count(blind),
             plural(report.calls, "call", "calls")
+        ));
+    }
+    let redacted = report.baseline.calls_redacted;
+    if redacted > 0 {
+        lines.push(format!(
+            "{} logged a redaction placeholder where the prompt was: never counted as repeats, \
+             and cached only where their session's prompt grows (an estimate).",
+            plural(redacted, "call", "calls")
         ));
     }
     if report.errors > 0 {

@@ -405,6 +405,14 @@ pub struct Baseline {
     /// alone.
     #[serde(default)]
     pub calls_without_prompt_text: u64,
+    /// Calls whose log holds a redaction placeholder (or text that cannot be the request's)
+    /// where the prompt was: classified without text and never counted as repeats.
+    #[serde(default)]
+    pub calls_redacted: u64,
+    /// Calls left out of every repeat (response cache, duplicate requests) because the log
+    /// does not hold their whole request: `calls_redacted` and calls without text.
+    #[serde(default)]
+    pub calls_not_checked_for_repeats: u64,
     /// What the priced calls cost, as logged.
     pub cost_usd: f64,
     /// The same amount as an exact decimal string.
@@ -431,6 +439,10 @@ pub struct GroupReport {
     pub reasoning_cost_usd: f64,
     /// Share of the priced baseline spend, in percent.
     pub spend_share_pct: f64,
+    /// The prompt-cache hit rate as logged: the share of prompt tokens read from a cache, in
+    /// percent.
+    #[serde(default)]
+    pub cache_hit_rate_pct: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -516,6 +528,14 @@ pub struct PolicyReport {
     /// The replay by model, tier, task and each `--group-by` key: where the savings are.
     #[serde(default)]
     pub by_group: Vec<PolicyGroupingReport>,
+    /// The prompt-cache hit rate under the policy: the share of the prompt tokens sent that a
+    /// cache serves, in percent (as logged: `by_model[].cache_hit_rate_pct`).
+    #[serde(default)]
+    pub prompt_cache_hit_rate_pct: f64,
+    /// Of `risk_free_savings_usd`, what prompt caching saves on calls whose log holds no text,
+    /// judged from their session's prompt growth: an estimate.
+    #[serde(default)]
+    pub estimated_savings_usd: f64,
 }
 
 /// A policy's replay by the groups of one key, largest saving first.
@@ -540,6 +560,9 @@ pub struct PolicyGroupReport {
     pub expected_degraded_calls: f64,
     pub degraded_calls_low: f64,
     pub degraded_calls_high: f64,
+    /// The prompt-cache hit rate of the group's calls under the policy, in percent.
+    #[serde(default)]
+    pub prompt_cache_hit_rate_pct: f64,
 }
 
 /// Calls each of a policy's actions changed.
@@ -617,6 +640,10 @@ fn group(key: &str, stats: &GroupStats, total_cost: f64) -> GroupReport {
         cost_usd: stats.cost.usd(),
         reasoning_cost_usd: stats.reasoning_cost.usd(),
         spend_share_pct: pct(stats.cost.usd(), total_cost),
+        cache_hit_rate_pct: pct(
+            stats.tokens.cache_read as f64,
+            stats.tokens.prompt_total() as f64,
+        ),
     }
 }
 
@@ -707,6 +734,8 @@ fn policy(outcome: &PolicyOutcome) -> PolicyReport {
         dominated_by: None,
         assumptions: outcome.assumptions.clone(),
         savings_per_month_usd: None,
+        prompt_cache_hit_rate_pct: 100.0 * outcome.prompt_cache.hit_rate(),
+        estimated_savings_usd: outcome.estimated_cache_savings.usd(),
         by_group: outcome
             .by_group
             .iter()
@@ -727,6 +756,7 @@ fn policy(outcome: &PolicyOutcome) -> PolicyReport {
                         expected_degraded_calls: g.risk.expected_degraded_calls,
                         degraded_calls_low: g.risk.degraded_calls_low,
                         degraded_calls_high: g.risk.degraded_calls_high,
+                        prompt_cache_hit_rate_pct: 100.0 * g.prompt_cache.hit_rate(),
                     })
                     .collect(),
             })
@@ -822,6 +852,8 @@ impl Report {
                 priced_calls: summary.total.calls - summary.total.unpriced_calls,
                 unpriced_calls: summary.total.unpriced_calls,
                 calls_without_prompt_text: summary.total.calls_without_text,
+                calls_redacted: summary.total.calls_redacted,
+                calls_not_checked_for_repeats: summary.total.calls_not_comparable,
             },
             unpriced_models: by_spend(&summary.unpriced_models, total_cost),
             by_model: by_spend(&summary.by_model, total_cost),

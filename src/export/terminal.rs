@@ -406,6 +406,7 @@ impl TableExporter {
              `benchmarks` when estimated from published benchmark gaps between the two \
              models, `your labels` when measured on calls you graded (--labels).",
         )?;
+        self.cache_rates(report, out)?;
         let frontier: Vec<&str> = report
             .policies
             .iter()
@@ -419,6 +420,49 @@ impl TableExporter {
                 &format!(
                     "Best trade-offs (no other policy is both cheaper and less risky): {}.",
                     frontier.join(", ")
+                ),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The prompt-cache hit rate as logged and under each policy that caches more, and the
+    /// part of each policy's saving that is an estimate.
+    fn cache_rates(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let Some(logged) = report.policies.iter().find(|p| p.name == "baseline") else {
+            return Ok(());
+        };
+        let logged = logged.prompt_cache_hit_rate_pct;
+        let under: Vec<String> = report
+            .policies
+            .iter()
+            .filter(|p| p.prompt_cache_hit_rate_pct >= logged + 0.5)
+            .map(|p| format!("{:.0}% under {}", p.prompt_cache_hit_rate_pct, p.name))
+            .collect();
+        if !under.is_empty() {
+            self.prose(
+                out,
+                2,
+                &format!(
+                    "Prompt cache hit rate (the share of prompt tokens read from a cache): \
+                     {logged:.0}% as logged, {}.",
+                    under.join(", ")
+                ),
+            )?;
+        }
+        for policy in report
+            .policies
+            .iter()
+            .filter(|p| p.estimated_savings_usd > 0.0)
+        {
+            self.prose(
+                out,
+                2,
+                &format!(
+                    "Estimate: {} of {}'s saving is prompt caching on calls whose logs hold no \
+                     text, judged from how their session's prompt grew step by step.",
+                    usd(policy.estimated_savings_usd),
+                    policy.name
                 ),
             )?;
         }

@@ -9,6 +9,7 @@
 //! the catalog does not know) are never counted as $0: they stay in a finding's calls and
 //! tokens, are left out of its impact, and its `detail` says how many were left out.
 
+mod history;
 mod prefix;
 mod requests;
 mod sessions;
@@ -23,6 +24,7 @@ use crate::money::Money;
 use crate::pipeline::{CallRow, Rows, RunOutput};
 use crate::pricing::PriceCatalog;
 
+pub use history::uncached_history;
 pub use prefix::{MAX_PREFIX_FINDINGS, uncached_prefixes};
 pub use requests::{
     REASK_WINDOW_MS, RESPONSE_CACHE_WINDOW_MS, duplicate_requests, retry_storms, truncated_reasks,
@@ -44,6 +46,8 @@ pub enum WasteKind {
     ReasoningOnSimple,
     /// A long prompt prefix (system prompt, tool definitions) sent again and again uncached.
     UncachedPrefix,
+    /// A conversation (an agent's or a chat's history) re-sent at every step uncached.
+    UncachedHistory,
     /// A session or trace whose cost is far above its peers'.
     RunawaySession,
     /// A call cut off by the output limit, then asked again.
@@ -51,11 +55,12 @@ pub enum WasteKind {
 }
 
 impl WasteKind {
-    pub const ALL: [WasteKind; 6] = [
+    pub const ALL: [WasteKind; 7] = [
         WasteKind::RetryStorm,
         WasteKind::DuplicateRequest,
         WasteKind::ReasoningOnSimple,
         WasteKind::UncachedPrefix,
+        WasteKind::UncachedHistory,
         WasteKind::RunawaySession,
         WasteKind::TruncatedReask,
     ];
@@ -67,6 +72,7 @@ impl WasteKind {
             WasteKind::DuplicateRequest => "duplicate_request",
             WasteKind::ReasoningOnSimple => "reasoning_on_simple",
             WasteKind::UncachedPrefix => "uncached_prefix",
+            WasteKind::UncachedHistory => "uncached_history",
             WasteKind::RunawaySession => "runaway_session",
             WasteKind::TruncatedReask => "truncated_reask",
         }
@@ -79,6 +85,7 @@ impl WasteKind {
             WasteKind::DuplicateRequest => "Duplicate requests",
             WasteKind::ReasoningOnSimple => "Reasoning on simple calls",
             WasteKind::UncachedPrefix => "Uncached repeated prefixes",
+            WasteKind::UncachedHistory => "Conversation history re-sent without cache",
             WasteKind::RunawaySession => "Runaway sessions",
             WasteKind::TruncatedReask => "Truncated and re-asked",
         }
@@ -115,7 +122,13 @@ pub fn find(run: &RunOutput, catalog: &PriceCatalog) -> Vec<Finding> {
         &|| retry_storms(rows).into_iter().collect(),
         &|| duplicate_requests(rows).into_iter().collect(),
         &|| reasoning_on_simple(rows, catalog).into_iter().collect(),
-        &|| uncached_prefixes(rows, catalog),
+        // The history's calls are left out of the prefixes' (each call counts once).
+        &|| {
+            let (history, in_history) = uncached_history(rows, catalog);
+            let mut findings = uncached_prefixes(rows, catalog, &in_history);
+            findings.extend(history);
+            findings
+        },
         &|| runaway_sessions(rows, &run.sessions),
         &|| truncated_reasks(rows).into_iter().collect(),
     ];

@@ -46,13 +46,16 @@ struct PrefixState {
 /// alive but saves nothing. The impact is the sum; only prefixes whose impact is above zero are
 /// reported, at most [`MAX_PREFIX_FINDINGS`], largest first. Tokens are the prefix tokens on
 /// the uncached calls, and their share of every prompt token of the run (cached or not) is
-/// `share_of_input_pct`. Calls without a timestamp cannot be placed in the simulation.
-pub fn uncached_prefixes(rows: &Rows, catalog: &PriceCatalog) -> Vec<Finding> {
+/// `share_of_input_pct`. Calls without a timestamp cannot be placed in the simulation. Calls of
+/// a conversation re-sent step by step (`in_history`, one flag per row) keep the entry alive but
+/// are counted in `uncached_history`, not here.
+pub fn uncached_prefixes(rows: &Rows, catalog: &PriceCatalog, in_history: &[bool]) -> Vec<Finding> {
     let mut states: HashMap<(u32, u64), PrefixState> = HashMap::new();
     for index in in_time_order(rows) {
         let row = rows.get(index);
+        let prefix = row.prefixes.and_then(|p| p.system());
         let (Some(price), Some(prefix), Some(now), Some(cost)) =
-            (row.price, row.prefix, row.timestamp_ms, row.cost)
+            (row.price, prefix, row.timestamp_ms, row.cost)
         else {
             continue;
         };
@@ -66,6 +69,10 @@ pub fn uncached_prefixes(rows: &Rows, catalog: &PriceCatalog) -> Vec<Finding> {
         state.lapses = Some(now + TTL.millis());
         let t = &row.tokens;
         if t.cache_read > 0 || t.cache_write_5m > 0 || t.cache_write_1h > 0 {
+            continue;
+        }
+        if in_history.get(index).copied().unwrap_or(false) {
+            // Counted with the conversation it belongs to (`uncached_history`).
             continue;
         }
         let moved = prefix.tokens.min(t.input);

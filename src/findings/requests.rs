@@ -82,7 +82,7 @@ pub(super) fn duplicate_requests_in(
         if row.flags.failed || row.attempt_group.is_some() {
             continue;
         }
-        let (Some(request), Some(now)) = (row.request_hash, row.timestamp_ms) else {
+        let (Some(request), Some(now)) = (row.repeat_key(), row.timestamp_ms) else {
             continue;
         };
         stored.sweep(|&at| now - at <= RESPONSE_CACHE_WINDOW_MS);
@@ -124,7 +124,7 @@ pub(super) fn truncated_reasks_in(
     let mut reasked = vec![false; rows.len()];
     for index in in_time_order(rows) {
         let row = rows.get(index);
-        let (Some(request), Some(now)) = (row.request_hash, row.timestamp_ms) else {
+        let (Some(request), Some(now)) = (row.repeat_key(), row.timestamp_ms) else {
             continue;
         };
         last_seen

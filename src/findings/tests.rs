@@ -11,7 +11,7 @@ use super::sessions::{far_out_fence, quartile};
 use super::*;
 use crate::classify::{ClassifyRules, Reason};
 use crate::pipeline::{build_row, call_id, group_retries, run_fixture};
-use crate::record::{CallRecord, CallStatus, CallText, TokenBuckets};
+use crate::record::{CallRecord, CallStatus, TokenBuckets};
 
 fn run_dir(dir: &str) -> (RunOutput, PriceCatalog) {
     let catalog = PriceCatalog::embedded().unwrap();
@@ -111,21 +111,25 @@ fn fixture_uncached_prefixes() {
     let found = of_kind(&findings, WasteKind::UncachedPrefix);
     assert_eq!(found.len(), 2, "the legal-intake prefix only loses money");
     let (first, second) = (found[0], found[1]);
-    // Billing-support prefix: 8,000 characters = 2,000 tokens, on claude-sonnet-4-5 at 10:00
+    // Billing-support prefix: 8,000 characters (2,000 estimated tokens) before user turns of
+    // 32, 33, 30, 39 and 41 characters, so whole requests of 2,008, 2,009, 2,008, 2,010 and
+    // 2,011 estimated tokens, each billed 2,300: the prefix is 2,300 × 2,000 / whole, rounded
+    // down, = 2,290, 2,289, 2,290, 2,288 and 2,287 tokens. On claude-sonnet-4-5 at 10:00
     // (write), 10:02, 10:04 (reads), 10:20 (lapsed at 10:09: write), 10:22 (read). A read
-    // saves 2,000 × ($3 − $0.30)/M = $0.0054, a write costs 2,000 × ($3.75 − $3)/M = $0.0015
-    // more: 3 × $0.0054 − 2 × $0.0015 = $0.0132.
-    assert_eq!(first.impact, usd("0.0132"));
+    // saves ($3 − $0.30)/M a token, a write costs ($3.75 − $3)/M more:
+    // (2,289 + 2,290 + 2,287) × 2.7 − (2,290 + 2,288) × 0.75 = 18,538.2 − 3,433.5 = $0.0151047
+    // per million.
+    assert_eq!(first.impact, usd("0.0151047"));
     assert_eq!(first.calls, 5);
-    assert_eq!(first.tokens, 10_000);
+    assert_eq!(first.tokens, 2_290 + 2_289 + 2_290 + 2_288 + 2_287);
     assert_eq!(
         ids(first),
         ["w-pfx-1", "w-pfx-2", "w-pfx-3", "w-pfx-4", "w-pfx-5"]
     );
-    // 10,000 prefix tokens of the fixture's 354,535 prompt tokens.
+    // 11,444 prefix tokens of the fixture's 354,535 prompt tokens.
     let share = first.share_of_input_pct.unwrap();
     assert!(
-        (share - 10_000.0 / 354_535.0 * 100.0).abs() < 1e-9,
+        (share - 11_444.0 / 354_535.0 * 100.0).abs() < 1e-9,
         "{share}"
     );
     assert!(first.subject.as_deref().is_some_and(|s| s.len() == 16));
@@ -134,13 +138,15 @@ fn fixture_uncached_prefixes() {
         "{}",
         first.detail
     );
-    // Shipping prefix: 4,400 characters = 1,100 tokens on gpt-4o, whose cache writes cost the
-    // input price: 10:30 write ($0), 10:33 and 10:36 reads; w-pfx-9 at 10:40 read the cache
-    // itself (left out, but it keeps the entry alive), so 10:44 reads too. A read saves
-    // 1,100 × ($2.50 − $1.25)/M = $0.001375: 3 × $0.001375 = $0.004125.
-    assert_eq!(second.impact, usd("0.004125"));
+    // Shipping prefix: 4,400 characters (1,100 estimated tokens) before a 21-character user
+    // turn (1,106 in all), billed 1,500: 1,500 × 1,100 / 1,106 = 1,491 tokens, on gpt-4o,
+    // whose cache writes cost the input price: 10:30 write ($0), 10:33 and 10:36 reads;
+    // w-pfx-9 at 10:40 read the cache itself (left out, but it keeps the entry alive), so
+    // 10:44 reads too. A read saves 1,491 × ($2.50 − $1.25)/M = $0.00186375:
+    // 3 × $0.00186375 = $0.00559125.
+    assert_eq!(second.impact, usd("0.00559125"));
     assert_eq!(second.calls, 4);
-    assert_eq!(second.tokens, 4_400);
+    assert_eq!(second.tokens, 4 * 1_491);
     assert_eq!(ids(second), ["w-pfx-6", "w-pfx-7", "w-pfx-8", "w-pfx-10"]);
     assert_ne!(first.subject, second.subject);
 }
@@ -259,7 +265,7 @@ fn response_cache_window_is_the_built_in_policy_s() {
 
 /// A call at `at_ms` (ms) asking `user` on `model`.
 fn call(model: &str, at_ms: i64, status: CallStatus, user: &str) -> CallRecord {
-    CallRecord {
+    let mut record = CallRecord {
         model: model.into(),
         timestamp_ms: Some(at_ms),
         status,
@@ -269,13 +275,10 @@ fn call(model: &str, at_ms: i64, status: CallStatus, user: &str) -> CallRecord {
             output: 100,
             ..TokenBuckets::default()
         },
-        text: Some(CallText {
-            user: user.into(),
-            prompt_chars: user.len() as u64,
-            ..CallText::default()
-        }),
         ..CallRecord::default()
-    }
+    };
+    crate::ingest::test_support::ask(&mut record, user);
+    record
 }
 
 fn rows(records: &[CallRecord]) -> Rows {

@@ -458,6 +458,7 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) {
     record.features.tools_defined = array_len(tools);
     record.text = prompt.text();
     record.prefix = prompt.prefix();
+    record.features.redacted |= prompt.redacted;
 }
 
 /// Metadata keys that name the caller's session or trace.

@@ -9,15 +9,46 @@ use serde::Deserialize;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::ingest::wire::PrefixHasher;
-use crate::record::{CallText, PromptPrefix, estimate_tokens};
+use crate::ingest::wire::{PrefixHasher, stable_hash as wire_hash};
+use crate::record::{CallText, PromptPrefix, PromptPrefixes, estimate_tokens};
 
 /// Text kept per field for classification; longer text is cut (on a character boundary).
 const MAX_TEXT_BYTES: usize = 8 * 1024;
 
 /// Prompt caches only serve prefixes of at least this many tokens (OpenAI and Anthropic's
-/// Sonnet/Opus minimum is 1,024 tokens).
+/// Sonnet/Opus minimum is 1,024 tokens; some models need more, see
+/// [`crate::policy::CacheRule`]).
 pub const MIN_CACHEABLE_PREFIX_TOKENS: u64 = 1024;
+
+/// Points before assistant turns kept per request (see [`PromptPrefixes`]).
+const TURN_POINTS: usize = 3;
+
+/// Whether a message's text is a redaction placeholder rather than what was sent: a few words
+/// at most, one of them saying the text was taken out (LiteLLM's `turn_off_message_logging`
+/// writes `redacted-by-litellm`; other loggers write `[REDACTED]`, `<hidden>`, `***`).
+pub(crate) fn is_placeholder(text: &str) -> bool {
+    const MARKS: [&str; 10] = [
+        "redacted",
+        "removed",
+        "hidden",
+        "masked",
+        "scrubbed",
+        "omitted",
+        "filtered",
+        "anonymized",
+        "anonymised",
+        "censored",
+    ];
+    let text = text.trim();
+    if text.is_empty() || text.len() > 48 {
+        return false;
+    }
+    if text.chars().all(|c| matches!(c, '*' | '#' | '█' | '•')) {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    lower.split_whitespace().count() <= 3 && MARKS.iter().any(|mark| lower.contains(mark))
+}
 
 /// One typed part of a message's content.
 #[derive(Deserialize)]
@@ -28,6 +59,27 @@ pub(crate) struct Part<'a> {
     text: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     content: Option<&'a RawValue>,
+    /// What identifies an image, a document or a tool call, hashed with the turn so that two
+    /// requests that differ only there are told apart (never kept).
+    #[serde(borrow, default)]
+    image_url: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    source: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    file: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    input: Option<&'a RawValue>,
+}
+
+impl Part<'_> {
+    /// The fields that identify a part without text, raw.
+    fn identity(&self) -> impl Iterator<Item = &RawValue> {
+        [self.image_url, self.source, self.file, self.id, self.input]
+            .into_iter()
+            .flatten()
+    }
 }
 
 /// A message's content deserialized where it stands in the line: a string (borrowed unless
@@ -122,9 +174,17 @@ pub(crate) struct PromptSummary {
     prompt_chars: u64,
     /// The prefix (system prompt, tool definitions) in order, hashed as it comes.
     prefix: PrefixHasher,
+    /// The other messages in order, hashed as they come, a part a message.
+    turns: PrefixHasher,
+    /// The turns' hash and length just before each of the last [`TURN_POINTS`] assistant
+    /// turns that had turns before them, oldest first.
+    turn_points: Vec<(u64, u64)>,
     pub messages: u32,
     pub images: u32,
     pub tool_results: u32,
+    /// A message held a redaction placeholder ([`is_placeholder`]): the text is not the
+    /// request's, so neither it nor its hashes are kept.
+    pub redacted: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -188,6 +248,13 @@ impl PromptSummary {
     }
 
     fn count_message(&mut self, role: Role) {
+        if role == Role::Assistant && self.turns.len() > 0 {
+            if self.turn_points.len() == TURN_POINTS {
+                self.turn_points.remove(0);
+            }
+            self.turn_points
+                .push((self.turns.digest(), self.turns.len()));
+        }
         self.messages += 1;
         if role == Role::Tool {
             self.tool_results += 1;
@@ -196,10 +263,15 @@ impl PromptSummary {
 
     /// Adds the text of one message.
     fn add_message_text(&mut self, role: Role, text: &str) {
+        self.redacted |= is_placeholder(text);
         if role == Role::System {
             self.add_system(text);
             return;
         }
+        // The role is hashed as a byte of its own (not counted in the length).
+        self.turns.mark(role as u8 + 1);
+        self.turns.update(text.as_bytes());
+        self.turns.end_part();
         self.prompt_chars += text.chars().count() as u64;
         if role == Role::User && !text.is_empty() {
             self.last_user.clear();
@@ -246,6 +318,9 @@ impl PromptSummary {
     /// Counts the parts' images and tool results and appends their text to `text`.
     fn collect_parts(&mut self, role: Role, parts: &[Part<'_>], text: &mut String) {
         for part in parts {
+            for raw in part.identity() {
+                self.turns.update(raw.get().as_bytes());
+            }
             match part.kind.as_ref() {
                 "image_url" | "image" | "input_image" | "document" | "input_file" | "file" => {
                     self.images += 1;
@@ -270,9 +345,10 @@ impl PromptSummary {
         }
     }
 
-    /// The prompt text for classification, if the request held any.
+    /// The prompt text for classification, if the request held any (a redacted request holds
+    /// none).
     pub(crate) fn text(&self) -> Option<CallText> {
-        (self.prompt_chars > 0).then(|| CallText {
+        (self.prompt_chars > 0 && !self.redacted).then(|| CallText {
             system: self.system.clone(),
             user: self.last_user.clone(),
             prompt_chars: self.prompt_chars,
@@ -282,26 +358,40 @@ impl PromptSummary {
     /// [`PromptSummary::text`], moving the text out rather than copying it; the summary's
     /// text is empty afterwards.
     pub(crate) fn take_text(&mut self) -> Option<CallText> {
-        (self.prompt_chars > 0).then(|| CallText {
+        (self.prompt_chars > 0 && !self.redacted).then(|| CallText {
             system: std::mem::take(&mut self.system),
             user: std::mem::take(&mut self.last_user),
             prompt_chars: self.prompt_chars,
         })
     }
 
-    /// The repeated prefix, when it is long enough for a prompt cache to serve. Caches are per
-    /// model, so replay keys them by model and this hash together. The hash is
-    /// `stable_hash(&[prefix])` of the prefix's bytes.
-    pub(crate) fn prefix(&self) -> Option<PromptPrefix> {
-        let tokens = estimate_tokens(self.prefix.len());
-        (tokens >= MIN_CACHEABLE_PREFIX_TOKENS).then(|| {
-            let mut hasher = self.prefix.clone();
-            hasher.end_part();
-            PromptPrefix {
-                hash: hasher.digest(),
-                tokens,
-            }
-        })
+    /// The request's prefixes ([`PromptPrefixes`]): the system prompt and tool definitions,
+    /// the conversation before each of its last few assistant turns, and the whole request,
+    /// each hashed (`wire_hash` of the prefix's hash and the turns' hash at that point) with
+    /// its estimated tokens. `None` for a redacted request or one with nothing in it.
+    pub(crate) fn prefix(&self) -> Option<PromptPrefixes> {
+        if self.redacted || (self.prefix.len() == 0 && self.turns.len() == 0) {
+            return None;
+        }
+        let mut prefix = self.prefix.clone();
+        prefix.end_part();
+        let system = prefix.digest().to_le_bytes();
+        let at = |turns: u64, length: u64| PromptPrefix {
+            hash: wire_hash(&[b"prompt", &system, &turns.to_le_bytes()]),
+            tokens: estimate_tokens(self.prefix.len() + length),
+        };
+        let mut items = Vec::with_capacity(TURN_POINTS + 2);
+        let system_first = self.prefix.len() > 0;
+        if system_first {
+            items.push(at(PrefixHasher::default().digest(), 0));
+        }
+        items.extend(
+            self.turn_points
+                .iter()
+                .map(|&(turns, length)| at(turns, length)),
+        );
+        items.push(at(self.turns.digest(), self.turns.len()));
+        PromptPrefixes::new(system_first, &items)
     }
 }
 
@@ -338,14 +428,58 @@ mod tests {
         assert_eq!(text.prompt_chars, 19 + 6 + 2);
     }
 
-    #[test]
-    fn short_prefixes_are_not_cacheable() {
+    /// A conversation's steps: the second re-sends the first and adds the answer and a tool
+    /// result, so its point before the assistant turn is the first step's whole request.
+    fn step(turns: &[(Role, &str)]) -> PromptSummary {
         let mut summary = PromptSummary::default();
-        summary.add_system("short");
-        assert!(summary.prefix().is_none());
-        summary.add_system(&"x".repeat(4096));
-        let prefix = summary.prefix().unwrap();
-        assert_eq!(prefix.tokens, (5 + 4096u64).div_ceil(4));
+        summary.add_system(&"s".repeat(4_000));
+        summary.add_tool_definitions(&raw(r#"[{"name":"read_file"}]"#));
+        for (role, text) in turns {
+            summary.add_message(*role, Some(&raw(&serde_json::to_string(text).unwrap())));
+        }
+        summary
+    }
+
+    #[test]
+    fn a_conversation_is_hashed_where_each_earlier_step_ended() {
+        let first = step(&[(Role::User, "Fix the failing test.")])
+            .prefix()
+            .unwrap();
+        let second = step(&[
+            (Role::User, "Fix the failing test."),
+            (Role::Assistant, "Reading the test."),
+            (Role::Tool, "fn main() {}"),
+        ])
+        .prefix()
+        .unwrap();
+        // System and tools: 4,000 + 21 bytes, about 1,006 tokens; the whole first step adds
+        // the user turn's 21 bytes.
+        let system = first.system().unwrap();
+        assert_eq!(system.tokens, (4_000u64 + 21).div_ceil(4));
+        assert_eq!(first.whole().tokens, (4_000u64 + 21 + 21).div_ceil(4));
+        assert_eq!(second.system(), Some(system));
+        assert_eq!(second.as_slice()[1], first.whole());
+        assert_eq!(second.as_slice().len(), 3);
+        assert_ne!(second.whole(), first.whole());
+        // Another first turn shares only the system prompt and tools.
+        let other = step(&[(Role::User, "Write a haiku.")]).prefix().unwrap();
+        assert_eq!(other.system(), Some(system));
+        assert_ne!(other.whole(), first.whole());
+    }
+
+    #[test]
+    fn a_redaction_placeholder_keeps_neither_text_nor_hashes() {
+        for placeholder in ["redacted-by-litellm", "[REDACTED]", "<hidden>", "*****"] {
+            let summary = step(&[(Role::User, placeholder)]);
+            assert!(summary.redacted, "{placeholder}");
+            assert!(summary.prefix().is_none() && summary.text().is_none());
+        }
+        for real in [
+            "Is 17 prime?",
+            "Why was my order removed from the cart page?",
+        ] {
+            assert!(!step(&[(Role::User, real)]).redacted, "{real}");
+        }
     }
 
     #[test]

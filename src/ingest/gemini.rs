@@ -635,6 +635,7 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<Strin
     }
     record.text = prompt.text();
     record.prefix = prompt.prefix();
+    record.features.redacted |= prompt.redacted;
     Ok(request.model.as_deref().map(str::to_string))
 }
 

@@ -537,6 +537,7 @@ fn build(fields: Fields<'_>) -> LineOutcome {
         record.features.tool_results = prompt.tool_results;
         record.text = prompt.text();
         record.prefix = prompt.prefix();
+        record.features.redacted |= prompt.redacted;
     }
     for (key, value) in fields.properties {
         if key.eq_ignore_ascii_case("Helicone-Session-Id") {

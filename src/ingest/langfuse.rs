@@ -336,6 +336,7 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
         record.features.tool_results = prompt.tool_results;
         record.text = prompt.text();
         record.prefix = prompt.prefix();
+        record.features.redacted |= prompt.redacted;
     }
     add_tags(obs, &mut record.tags);
     LineOutcome::Call(Box::new(record))

@@ -432,6 +432,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
         record.features.tool_results = prompt.tool_results;
         record.text = prompt.text();
         record.prefix = prompt.prefix();
+        record.features.redacted |= prompt.redacted;
     }
     add_tags(run, extra.metadata, &mut record.tags);
     LineOutcome::Call(Box::new(record))

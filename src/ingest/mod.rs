@@ -24,7 +24,7 @@ mod redact;
 mod remote;
 mod source;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 mod wire;
 
 use std::fmt;

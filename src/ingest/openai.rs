@@ -416,6 +416,7 @@ fn apply_parsed_request<C: ContentField, B>(
         add_string_tags(metadata, &mut record.tags);
     }
     record.prefix = prompt.prefix();
+    record.features.redacted |= prompt.redacted;
     record.text = prompt.take_text();
     request.model.as_deref().map(str::to_string)
 }

@@ -390,6 +390,7 @@ fn apply_features(oi: &Oi<'_>, invocation: &Invocation<'_>, record: &mut CallRec
     });
     record.text = prompt.text();
     record.prefix = prompt.prefix();
+    record.features.redacted |= prompt.redacted;
 }
 
 /// Tags: service, environment and user (shared rules), the Phoenix project, `metadata`

@@ -875,6 +875,7 @@ fn apply_features(g: &GenAi<'_>, record: &mut CallRecord) {
     features.tool_results = prompt.tool_results;
     record.text = prompt.text();
     record.prefix = prompt.prefix();
+    record.features.redacted |= prompt.redacted;
 }
 
 /// Finish reasons that mean the answer was cut short.

@@ -69,3 +69,17 @@ pub fn tag<'r>(record: &'r CallRecord, key: &str) -> Option<&'r str> {
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.as_str())
 }
+
+/// Gives `record` the text and prefixes of a request holding one user turn, `user`, as an
+/// adapter reading it would.
+pub fn ask(record: &mut CallRecord, user: &str) {
+    let mut prompt = crate::ingest::content::PromptSummary::default();
+    let content = serde_json::value::RawValue::from_string(
+        serde_json::to_string(user).expect("a string serializes"),
+    )
+    .expect("a JSON string");
+    prompt.add_message(crate::ingest::content::Role::User, Some(&content));
+    record.prefix = prompt.prefix();
+    record.features.redacted |= prompt.redacted;
+    record.text = prompt.text();
+}

@@ -153,6 +153,11 @@ impl PrefixHasher {
         self.len += bytes.len() as u64;
     }
 
+    /// Adds a marker byte, not counted in [`PrefixHasher::len`] (a message's role).
+    pub fn mark(&mut self, byte: u8) {
+        self.hasher.update(&[byte]);
+    }
+
     /// Ends the current part (a zero byte, not counted in [`PrefixHasher::len`]).
     pub fn end_part(&mut self) {
         self.hasher.update(&[0]);

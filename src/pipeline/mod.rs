@@ -1064,6 +1064,9 @@ pub fn build_row(
     });
     let provider = price.map_or(record.provider, |index| catalog.entry(index).provider);
     let logged_id = record.response_id.is_some() || record.request_id.is_some();
+    let prefixes = record
+        .prefix
+        .map(|prefixes| prefixes.fitted_to(record.tokens.prompt_total()));
     CallRow {
         source,
         line,
@@ -1082,11 +1085,11 @@ pub fn build_row(
         time_to_first_token_ms: record.time_to_first_token_ms.map(|v| v as f32),
         classification: classify(record),
         flags,
-        prefix: record.prefix,
+        prefixes,
         dedupe_key: record.dedupe_key,
         logged_id,
         attempt_group: retries::logged_group(record),
-        request_hash: retries::request_hash(record),
+        request_hash: prefixes.map(|p| retries::request_hash(&record.model, p)),
         tags: 0,
         session: 0,
         text_tokens: None,
@@ -1193,6 +1196,7 @@ impl Assembler {
         if !keep_duplicates {
             merge_across_sources(&mut output);
         }
+        retries::distrust_placeholders(&mut output.rows);
         group_retries(&mut output.rows);
         sum_stated_costs(&mut output);
         let mut total = Accounting::default();

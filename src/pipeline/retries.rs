@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::ingest::wire_hash;
 use crate::pipeline::{CallRow, Rows, par_filter_map};
-use crate::record::CallRecord;
+use crate::record::{CallRecord, PromptPrefixes};
 
 /// Tags whose value names the request that every attempt belongs to.
 pub const ATTEMPT_GROUP_TAGS: [&str; 2] = ["attempt_group", "litellm_trace_id"];
@@ -25,16 +25,45 @@ pub fn logged_group(record: &CallRecord) -> Option<u64> {
     })
 }
 
-/// A fingerprint of what was asked (model, system prompt, last user turn, prompt size), when the
-/// log holds the prompt.
-pub fn request_hash(record: &CallRecord) -> Option<u64> {
-    let text = record.text.as_ref()?;
-    Some(wire_hash(&[
-        record.model.as_bytes(),
-        text.system.as_bytes(),
-        text.user.as_bytes(),
-        &text.prompt_chars.to_le_bytes(),
-    ]))
+/// A fingerprint of the whole request: the model and the hash of its system prompt, tools and
+/// every message ([`PromptPrefixes::whole`]). Only logs that hold the whole request have one:
+/// a last user turn alone (a coding agent's transcript) or a redaction placeholder proves no
+/// two requests the same.
+pub fn request_hash(model: &str, prefixes: PromptPrefixes) -> u64 {
+    wire_hash(&[
+        b"request",
+        model.as_bytes(),
+        &prefixes.whole().hash.to_le_bytes(),
+    ])
+}
+
+/// Marks the rows whose request hash the log shows at two or more billed prompt sizes: the same
+/// text cannot have been sent at two sizes, so it is not what was sent (a placeholder an
+/// unknown logger wrote for every prompt, empty content): such rows prove no repeat and no
+/// cached prefix ([`Rows::mark_unproven`]). Calls without usage (failures) are not compared.
+pub fn distrust_placeholders(rows: &mut Rows) {
+    let mut sizes: Vec<(u64, u64)> = par_filter_map(rows.len(), |index| {
+        let row = rows.get(index);
+        let prompt = row.tokens.prompt_total();
+        (prompt > 0).then_some((row.request_hash?, prompt))
+    });
+    sizes.par_sort_unstable();
+    sizes.dedup();
+    let unproven: HashSet<u64, FixedState> = sizes
+        .windows(2)
+        .filter(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| pair[0].0)
+        .collect();
+    if unproven.is_empty() {
+        return;
+    }
+    let marked: Vec<usize> = par_filter_map(rows.len(), |index| {
+        let request = rows.get(index).request_hash?;
+        unproven.contains(&request).then_some(index)
+    });
+    for index in marked {
+        rows.mark_unproven(index);
+    }
 }
 
 /// Gives rows that repeat a failed request within [`RETRY_WINDOW_MS`] one attempt group (rows
@@ -127,7 +156,7 @@ mod tests {
     use super::*;
     use crate::pipeline::build_row;
     use crate::pricing::PriceCatalog;
-    use crate::record::{CallStatus, CallText, TokenBuckets};
+    use crate::record::{CallStatus, TokenBuckets};
 
     fn rows_of(records: &[CallRecord], catalog: &PriceCatalog) -> Rows {
         records
@@ -137,7 +166,7 @@ mod tests {
     }
 
     fn attempt(at_ms: i64, status: CallStatus, user: &str) -> CallRecord {
-        CallRecord {
+        let mut record = CallRecord {
             model: "gpt-4o-mini".into(),
             timestamp_ms: Some(at_ms),
             status,
@@ -145,13 +174,10 @@ mod tests {
                 input: 1_000,
                 ..TokenBuckets::default()
             },
-            text: Some(CallText {
-                user: user.into(),
-                prompt_chars: user.len() as u64,
-                ..CallText::default()
-            }),
             ..CallRecord::default()
-        }
+        };
+        crate::ingest::test_support::ask(&mut record, user);
+        record
     }
 
     #[test]

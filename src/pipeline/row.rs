@@ -6,7 +6,7 @@ use crate::money::Money;
 use crate::policy::TextTokens;
 use crate::pricing::{BillingMode, PriceCatalog, call_cost, name_residency};
 use crate::record::{
-    CallRecord, CallStatus, PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets,
+    CallRecord, CallStatus, PromptPrefixes, Provider, Residency, ServiceTier, TokenBuckets,
 };
 
 /// Request traits that policies look at.
@@ -19,6 +19,9 @@ pub struct CallFlags {
     pub json_schema: bool,
     pub images: bool,
     pub failed: bool,
+    /// The log held a redaction placeholder (or text that cannot be the request's) where the
+    /// prompt was ([`crate::record::Features::redacted`]).
+    pub redacted: bool,
     /// Service tier served.
     pub tier: ServiceTier,
     /// Where the request ran, when that is billed apart from global processing.
@@ -38,6 +41,7 @@ impl CallFlags {
             json_schema: f.json_schema,
             images: f.images > 0,
             failed: record.status == CallStatus::Error,
+            redacted: record.features.redacted,
             tier: record
                 .service_tier
                 .as_deref()
@@ -87,14 +91,17 @@ pub struct CallRow {
     pub time_to_first_token_ms: Option<f32>,
     pub classification: Classification,
     pub flags: CallFlags,
-    pub prefix: Option<PromptPrefix>,
+    /// The prompt's prefixes, their tokens scaled to the billed prompt, when the log holds the
+    /// whole request.
+    pub prefixes: Option<PromptPrefixes>,
     pub dedupe_key: Option<u64>,
     /// The call's id is an id the log wrote (not a derived hash), so two sources that show the same
     /// id show the same call.
     pub logged_id: bool,
     /// Attempts at one logical request (retries, fallbacks) share this key.
     pub attempt_group: Option<u64>,
-    /// Fingerprint of the request's prompt, when the log holds it.
+    /// Fingerprint of the whole request (model, system prompt, tools, every message), when the
+    /// log holds it ([`crate::pipeline::retries::request_hash`]).
     pub request_hash: Option<u64>,
     /// Index into the run's kept tag sets (`RunOutput::tag_sets`; 0 for none).
     pub tags: u32,
@@ -106,6 +113,15 @@ pub struct CallRow {
 }
 
 impl CallRow {
+    /// What an exact repeat of this call shares with it: the same model, the same hash of the
+    /// whole request, and the same billed prompt tokens. A redacted or text-less log proves no
+    /// repeat, so such calls have none.
+    pub fn repeat_key(&self) -> Option<u64> {
+        let request = self.request_hash?;
+        let prompt = self.tokens.prompt_total();
+        Some(request ^ prompt.wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29))
+    }
+
     /// What the call's reasoning tokens cost: its price with them minus its price with them
     /// taken out of its output, billed the way the call was (for a model with a thinking-mode
     /// output price, that also drops the rest of its output to the plain price). `None` for

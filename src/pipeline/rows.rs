@@ -23,7 +23,10 @@ use crate::money::Money;
 use crate::pipeline::spill::Spill;
 use crate::pipeline::{CallFlags, CallRow};
 use crate::policy::TextTokens;
-use crate::record::{PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets};
+use crate::record::{
+    MAX_PROMPT_PREFIXES, PromptPrefix, PromptPrefixes, Provider, Residency, ServiceTier,
+    TokenBuckets,
+};
 
 /// Bytes of the fixed head: source, model, tag set and session (`u32` each), a byte of
 /// [`Bits`], the attempt group (`u64`), the time (`i64`) and the id's length (`u64`), all
@@ -38,7 +41,10 @@ impl Bits {
     const LOGGED_ID: u8 = 2;
     const DEDUPE_KEY: u8 = 4;
     const TIME: u8 = 8;
-    const ALL: u8 = 15;
+    /// The request's text proved nothing (`retries::distrust_placeholders`): read back without
+    /// its prefixes and request hash, as redacted.
+    const UNPROVEN: u8 = 16;
+    const ALL: u8 = 31;
 }
 
 /// Calls in input order, encoded.
@@ -286,7 +292,7 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
         (class.verifiable.is_some(), Has::VERIFIABLE),
         (class.rule.is_some(), Has::RULE),
         (flags.residency.is_some(), Has::RESIDENCY),
-        (row.prefix.is_some(), Has::PREFIX),
+        (row.prefixes.is_some(), Has::PREFIX),
         (row.dedupe_key.is_some(), Has::DEDUPE_KEY),
         (row.request_hash.is_some(), Has::REQUEST_HASH),
         (row.text_tokens.is_some(), Has::TEXT_TOKENS),
@@ -302,9 +308,10 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
         flags.json_schema,
         flags.images,
         flags.failed,
+        flags.redacted,
     ];
     out.push(
-        (0..7)
+        (0..8)
             .filter(|&bit| request[bit])
             .map(|bit| 1u8 << bit)
             .sum(),
@@ -360,9 +367,14 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
     if let Some(residency) = flags.residency {
         out.push(residency as u8);
     }
-    if let Some(prefix) = row.prefix {
-        out.extend_from_slice(&prefix.hash.to_le_bytes());
-        put_varint(out, prefix.tokens.into());
+    if let Some(prefixes) = row.prefixes {
+        // The count, with the system-first mark in the high bit.
+        let items = prefixes.as_slice();
+        out.push(items.len() as u8 | (u8::from(prefixes.system_first()) << 7));
+        for prefix in items {
+            out.extend_from_slice(&prefix.hash.to_le_bytes());
+            put_varint(out, prefix.tokens.into());
+        }
     }
     for hash in [row.dedupe_key, row.request_hash].into_iter().flatten() {
         out.extend_from_slice(&hash.to_le_bytes());
@@ -530,11 +542,17 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
     let verifiable = read.optional(with(Has::VERIFIABLE), |read| read.one_of(&Verifiable::ALL))?;
     let rule = read.optional(with(Has::RULE), Reader::count)?;
     let residency = read.optional(with(Has::RESIDENCY), |read| read.one_of(&Residency::ALL))?;
-    let prefix = read.optional(with(Has::PREFIX), |read| {
-        Some(PromptPrefix {
-            hash: read.u64()?,
-            tokens: read.count()?,
-        })
+    let prefixes = read.optional(with(Has::PREFIX), |read| {
+        let head = read.byte()?;
+        let mut items = [PromptPrefix::default(); MAX_PROMPT_PREFIXES];
+        let len = usize::from(head & 0x7f);
+        for item in items.get_mut(..len)? {
+            *item = PromptPrefix {
+                hash: read.u64()?,
+                tokens: read.count()?,
+            };
+        }
+        PromptPrefixes::new(head & 0x80 != 0, &items[..len])
     })?;
     let dedupe_key = read.optional(with(Has::DEDUPE_KEY), Reader::u64)?;
     let request_hash = read.optional(with(Has::REQUEST_HASH), Reader::u64)?;
@@ -545,10 +563,11 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
         })
     })?;
     let stated_cost = read.optional(with(Has::STATED_COST), Reader::money)?;
-    if !read.0.is_empty() || has >> 12 != 0 || request >> 7 != 0 {
+    if !read.0.is_empty() || has >> 12 != 0 {
         return None;
     }
     let bits = head[16];
+    let proven = bits & Bits::UNPROVEN == 0;
     Some(CallRow {
         source: word(head, 0),
         line,
@@ -578,15 +597,16 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
             json_schema: on(4),
             images: on(5),
             failed: on(6),
+            redacted: on(7) || !proven,
             tier: service_tier,
             residency,
             web_searches,
         },
-        prefix,
+        prefixes: prefixes.filter(|_| proven),
         dedupe_key,
         logged_id: bits & Bits::LOGGED_ID != 0,
         attempt_group: (bits & Bits::GROUP != 0).then(|| long(head, 17)),
-        request_hash,
+        request_hash: request_hash.filter(|_| proven),
         tags: word(head, 8),
         session: word(head, 12),
         text_tokens,
@@ -808,6 +828,13 @@ impl Rows {
     }
 
     /// Sets the attempt group of the row at `index`.
+    /// Marks the row's text as proving nothing: it reads back without prefixes or request
+    /// hash, as redacted.
+    pub fn mark_unproven(&mut self, index: usize) {
+        let start = self.starts[index];
+        self.bytes.write(start..start + HEAD)[16] |= Bits::UNPROVEN;
+    }
+
     pub fn set_attempt_group(&mut self, index: usize, group: u64) {
         let start = self.starts[index];
         let head = self.bytes.write(start..start + HEAD);
@@ -948,14 +975,20 @@ mod tests {
                 json_schema: n % 13 == 4,
                 images: n.is_multiple_of(17),
                 failed: n.is_multiple_of(7),
+                redacted: n % 9 == 2,
                 tier: ServiceTier::ALL[n as usize % ServiceTier::ALL.len()],
                 residency: Residency::ALL.get(n as usize % 5).copied(),
                 web_searches: n as u32,
             },
-            prefix: (n % 3 == 1).then_some(PromptPrefix {
-                hash: n.wrapping_mul(0x9e37_79b9_7f4a_7c15),
-                tokens: 2_048,
-            }),
+            prefixes: PromptPrefixes::new(
+                n % 2 == 1,
+                &(0..n % 4)
+                    .map(|k| PromptPrefix {
+                        hash: n.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ k,
+                        tokens: 2_048 * (k + 1),
+                    })
+                    .collect::<Vec<_>>(),
+            ),
             dedupe_key: (n % 2 == 1).then_some(n),
             logged_id: n.is_multiple_of(2),
             attempt_group: n.is_multiple_of(6).then_some(u64::MAX - n),

@@ -434,7 +434,7 @@ checked = "2026-11-21"
                 rule: None,
             },
             flags: Default::default(),
-            prefix: None,
+            prefixes: None,
             dedupe_key: None,
             logged_id: false,
             attempt_group: None,

@@ -6,6 +6,7 @@ mod builtin;
 mod file;
 mod latency;
 mod priors;
+mod prompt_cache;
 mod replay;
 mod tally;
 mod tokens;
@@ -18,6 +19,7 @@ pub use file::{
 };
 pub use latency::{LatencyBasis, LatencyFit, LatencyModels, MIN_CALLS_TO_FIT};
 pub use priors::{LatencyPrior, ModelLatencyPrior, Priors};
+pub use prompt_cache::{CacheCall, CacheHit, CacheRule, HitKind, PromptCache, Reuse};
 pub use replay::{RESPONSE_CACHE_HIT_MS, ReplayInput, replay};
-pub use tally::{ActionTotals, PolicyOutcome};
+pub use tally::{ActionTotals, CacheTokens, PolicyOutcome};
 pub use tokens::{TextTokens, TokenizerFamily, Tokenizers, count_text};

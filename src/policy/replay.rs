@@ -17,10 +17,10 @@ use rayon::prelude::*;
 
 use crate::aggregate::GroupIds;
 use crate::classify::Verifiable;
-use crate::ingest::MIN_CACHEABLE_PREFIX_TOKENS;
 use crate::money::Money;
 use crate::pipeline::{CallRow, Rows, RunOutput, TimeWindow, par_filter_map};
 use crate::policy::file::{Actions, CacheTtl, Cascade, MatchInput, Policy, Target};
+use crate::policy::prompt_cache::{CacheCall, CacheHit, CacheRule, PromptCache, Reuse};
 use crate::policy::tally::{CallReplay, GroupNames, Tally};
 use crate::policy::{LatencyModels, PolicyOutcome, Priors, TokenizerFamily, Tokenizers};
 use crate::pricing::{BillingMode, PriceCatalog, call_cost};
@@ -125,70 +125,29 @@ struct Plan {
     response_cache: Option<i64>,
 }
 
-/// What the caches did for one call, on its own model (`risk_free`) and on the policy's.
-#[derive(Debug, Clone, Copy, Default)]
-struct CacheOutcome {
-    response_hit: bool,
-    risk_free: Option<PromptCacheUse>,
-    policy: Option<PromptCacheUse>,
-}
-
-/// What the caches did for one call, in three bytes: the tokens and TTL of each prompt-cache
-/// use follow from the call and its plan ([`CacheMarks::outcome`]), so they are not kept for
-/// every call of the run.
+/// What the caches did for one call, on its own model (`risk_free`) and on the policy's: the
+/// tokens of the cached prefix each found (0 on a miss) and of its last breakpoint, `None`
+/// where no prompt cache served the call.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct CacheMarks {
     response_hit: bool,
-    /// On the call's own model: `Some(true)` read warm, `Some(false)` written.
-    risk_free: Option<bool>,
-    /// On the model the policy runs the call on.
-    policy: Option<bool>,
+    /// The prompt cache's part was judged from the session's prompt growth (no text).
+    estimated: bool,
+    risk_free: Option<[u32; 2]>,
+    policy: Option<[u32; 2]>,
 }
 
-impl CacheMarks {
-    /// The outcome in full, for `row` planned as `plan`.
-    fn outcome(self, row: &CallRow, plan: &Plan) -> CacheOutcome {
-        let used = |warm: Option<bool>, uncached: u64| {
-            let (warm, prefix, ttl) = (warm?, row.prefix?, plan.prompt_cache?);
-            let tokens = prefix.tokens.min(uncached);
-            Some(if warm {
-                PromptCacheUse::Read(tokens)
-            } else {
-                PromptCacheUse::Write(tokens, ttl)
-            })
-        };
-        CacheOutcome {
-            response_hit: self.response_hit,
-            risk_free: used(self.risk_free, row.tokens.input),
-            policy: used(self.policy, plan.tokens.input),
-        }
-    }
+/// A cache hit as the marks keep it (a prompt is far under 2³² tokens; larger saturates).
+fn to_mark(hit: CacheHit) -> [u32; 2] {
+    [hit.tokens, hit.breakpoint].map(|tokens| u32::try_from(tokens).unwrap_or(u32::MAX))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum PromptCacheUse {
-    Write(u64, CacheTtl),
-    Read(u64),
-}
-
-impl PromptCacheUse {
-    /// Moves the cached tokens from uncached input to a cache bucket.
-    fn apply(self, mut tokens: TokenBuckets) -> TokenBuckets {
-        match self {
-            PromptCacheUse::Read(n) => {
-                tokens.input -= n;
-                tokens.cache_read += n;
-            }
-            PromptCacheUse::Write(n, CacheTtl::FiveMinutes) => {
-                tokens.input -= n;
-                tokens.cache_write_5m += n;
-            }
-            PromptCacheUse::Write(n, CacheTtl::OneHour) => {
-                tokens.input -= n;
-                tokens.cache_write_1h += n;
-            }
-        }
-        tokens
+/// The hit a mark keeps.
+fn unmark([tokens, breakpoint]: [u32; 2]) -> CacheHit {
+    CacheHit {
+        tokens: tokens.into(),
+        breakpoint: breakpoint.into(),
+        ..CacheHit::default()
     }
 }
 
@@ -262,7 +221,7 @@ fn replay_in_blocks(
                 }
                 let plan = plan_of(&row);
                 let marks = caches.get(index).copied().unwrap_or_default();
-                let call = price(&row, &plan, &marks.outcome(&row, &plan), input);
+                let call = price(&row, &plan, &marks, input);
                 (call, plan.moved.and_then(|m| m.retokenized))
             })
             .collect();
@@ -442,8 +401,8 @@ struct CacheAsk {
     row: CallRow,
     /// The model the policy runs the call on.
     target: u32,
-    /// Uncached input tokens on the target, after the policy's changes.
-    policy_input: u64,
+    /// Prompt tokens on the target, after the policy's changes.
+    policy_prompt: u64,
     prompt_cache: Option<CacheTtl>,
     response_cache: Option<i64>,
 }
@@ -495,13 +454,14 @@ fn run_caches_with(
             at,
             index,
             target: plan.moved.map_or(row.price?, |m| m.target),
-            policy_input: plan.tokens.input,
+            policy_prompt: plan.tokens.prompt_total(),
             prompt_cache: plan.prompt_cache,
             response_cache: plan.response_cache,
             row,
         })
     };
     let mut caches = new_caches(rows.len());
+    caches.reuse = Reuse::of(rows);
     // Blocks of a quarter of the replay's: each ask holds a decoded row.
     for block in order.chunks(BLOCK_ROWS / 4) {
         let asks: Vec<Option<CacheAsk>> = block.par_iter().map(ask).collect();
@@ -517,9 +477,11 @@ fn run_caches_with(
 struct Caches {
     /// Response cache: request → when its stored answer expires.
     responses: TimeWindow<u64, i64>,
-    /// Prompt cache: (model, prefix) → when the entry lapses; one map per side.
-    own_model: TimeWindow<(u32, u64), i64>,
-    policy_model: TimeWindow<(u32, u64), i64>,
+    /// Prompt caches on the calls' own models, and on the models the policy runs them on.
+    own_model: PromptCache,
+    policy_model: PromptCache,
+    /// What the run re-sends, for where breakpoints pay.
+    reuse: Reuse,
     marks: Vec<CacheMarks>,
 }
 
@@ -527,8 +489,9 @@ impl Caches {
     fn new(rows: usize) -> Caches {
         Caches {
             responses: TimeWindow::default(),
-            own_model: TimeWindow::default(),
-            policy_model: TimeWindow::default(),
+            own_model: PromptCache::default(),
+            policy_model: PromptCache::default(),
+            reuse: Reuse::default(),
             marks: vec![CacheMarks::default(); rows],
         }
     }
@@ -538,8 +501,8 @@ impl Caches {
     fn sweeping_from(rows: usize, min_sweep: usize) -> Caches {
         Caches {
             responses: TimeWindow::sweeping_from(min_sweep),
-            own_model: TimeWindow::sweeping_from(min_sweep),
-            policy_model: TimeWindow::sweeping_from(min_sweep),
+            own_model: PromptCache::sweeping_from(min_sweep),
+            policy_model: PromptCache::sweeping_from(min_sweep),
             ..Caches::new(rows)
         }
     }
@@ -548,12 +511,9 @@ impl Caches {
     fn visit(&mut self, ask: CacheAsk, input: &ReplayInput<'_>) {
         let row = ask.row;
         let now = ask.at;
-        let live = |&lapses: &i64| now <= lapses;
-        self.responses.sweep(live);
-        self.own_model.sweep(live);
-        self.policy_model.sweep(live);
+        self.responses.sweep(|&expires| now <= expires);
         let mark = &mut self.marks[ask.index];
-        if let (Some(window), Some(request)) = (ask.response_cache, row.request_hash) {
+        if let (Some(window), Some(request)) = (ask.response_cache, row.repeat_key()) {
             match self.responses.map.get(&request) {
                 Some(&expires) if now <= expires => {
                     mark.response_hit = true;
@@ -565,29 +525,39 @@ impl Caches {
                 _ => {}
             }
         }
-        let (Some(ttl), Some(prefix), Some(price)) = (ask.prompt_cache, row.prefix, row.price)
-        else {
+        let (Some(ttl), Some(price)) = (ask.prompt_cache, row.price) else {
             return;
         };
-        let use_cache = |cache: &mut TimeWindow<(u32, u64), i64>, model: u32, uncached: u64| {
-            let entry = input.catalog.entry(model);
-            let tokens = prefix.tokens.min(uncached);
-            if !entry.caches_prompts || tokens < MIN_CACHEABLE_PREFIX_TOKENS {
-                return None;
-            }
-            let key = (model, prefix.hash);
-            let warm = cache.map.get(&key).is_some_and(|&lapses| now <= lapses);
-            // Each use refreshes the entry's lifetime.
-            cache.map.insert(key, now + ttl.millis());
-            Some(warm)
+        let own_prompt = row.tokens.prompt_total();
+        let (conversation, system_recurs) = (
+            self.reuse.conversation(&row),
+            self.reuse.system_recurs(&row),
+        );
+        let visit = |cache: &mut PromptCache, model: u32, prompt_tokens: u64| {
+            let rule = CacheRule::of(input.catalog.entry(model))?;
+            cache.visit(&CacheCall {
+                index: ask.index,
+                model,
+                rule,
+                ttl,
+                at_ms: now,
+                prefixes: row.prefixes.map(|p| p.rescaled(own_prompt, prompt_tokens)),
+                session: row.session,
+                prompt_tokens,
+                conversation,
+                system_recurs,
+            })
         };
-        mark.risk_free = use_cache(&mut self.own_model, price, row.tokens.input);
-        mark.policy = use_cache(&mut self.policy_model, ask.target, ask.policy_input);
+        let own = visit(&mut self.own_model, price, own_prompt);
+        let policy = visit(&mut self.policy_model, ask.target, ask.policy_prompt);
+        mark.estimated = own.or(policy).is_some_and(|hit| hit.estimated);
+        mark.risk_free = own.map(to_mark);
+        mark.policy = policy.map(to_mark);
     }
 }
 
 /// Prices one call under its plan and what the caches did.
-fn price(row: &CallRow, plan: &Plan, cache: &CacheOutcome, input: &ReplayInput<'_>) -> CallReplay {
+fn price(row: &CallRow, plan: &Plan, cache: &CacheMarks, input: &ReplayInput<'_>) -> CallReplay {
     let logged_latency = input.logged_latency(row);
     let mut replay = CallReplay {
         cost: row.cost,
@@ -595,6 +565,8 @@ fn price(row: &CallRow, plan: &Plan, cache: &CacheOutcome, input: &ReplayInput<'
         baseline_cost: row.cost,
         latency_ms: logged_latency,
         blocked: plan.blocked,
+        prompt_tokens: row.tokens.prompt_total(),
+        cache_read_tokens: row.tokens.cache_read,
         ..CallReplay::default()
     };
     let (Some(price), Some(_)) = (row.price, row.cost) else {
@@ -629,19 +601,29 @@ fn price(row: &CallRow, plan: &Plan, cache: &CacheOutcome, input: &ReplayInput<'
         replay.risk_free_cost = Some(Money::ZERO);
         replay.latency_ms = RESPONSE_CACHE_HIT_MS;
         replay.changed = true;
+        (replay.prompt_tokens, replay.cache_read_tokens) = (0, 0);
         return replay;
     }
-    match cache.policy {
-        Some(PromptCacheUse::Read(_)) => counts.prompt_cache_reads = true,
-        Some(PromptCacheUse::Write(..)) => counts.prompt_cache_writes = true,
-        None => {}
-    }
-    let cached = |side: Option<PromptCacheUse>, tokens: TokenBuckets| {
-        side.map_or(tokens, |used| used.apply(tokens))
-    };
-    replay.risk_free_cost = Some(input.cost(price, &cached(cache.risk_free, row.tokens), mode));
     let runs_on = plan.moved.map_or(price, |m| m.target);
-    let mut cost = input.cost(runs_on, &cached(cache.policy, plan.tokens), mode);
+    // The cache's part of each side's tokens, by its model's rule.
+    let cached = |side: Option<[u32; 2]>, model: u32, tokens: TokenBuckets| match (
+        side,
+        plan.prompt_cache,
+        CacheRule::of(input.catalog.entry(model)),
+    ) {
+        (Some(hit), Some(ttl), Some(rule)) => rule.apply(tokens, unmark(hit), ttl),
+        _ => tokens,
+    };
+    let own_tokens = cached(cache.risk_free, price, row.tokens);
+    let policy_tokens = cached(cache.policy, runs_on, plan.tokens);
+    counts.prompt_cache_reads = policy_tokens.cache_read > plan.tokens.cache_read;
+    counts.prompt_cache_writes = policy_tokens.cache_write_5m + policy_tokens.cache_write_1h
+        > plan.tokens.cache_write_5m + plan.tokens.cache_write_1h;
+    replay.estimated_cache = cache.estimated && own_tokens != row.tokens;
+    replay.prompt_tokens = policy_tokens.prompt_total();
+    replay.cache_read_tokens = policy_tokens.cache_read;
+    replay.risk_free_cost = Some(input.cost(price, &own_tokens, mode));
+    let mut cost = input.cost(runs_on, &policy_tokens, mode);
     let mut latency = if plan.moved.is_some() {
         input.model_latency(Some(runs_on), plan.tokens.output)
     } else {
@@ -666,7 +648,8 @@ fn price(row: &CallRow, plan: &Plan, cache: &CacheOutcome, input: &ReplayInput<'
     }
     replay.cost = Some(cost);
     replay.latency_ms = latency;
-    replay.changed = risky || plan.batch || cache.policy.is_some() || cache.risk_free.is_some();
+    replay.changed =
+        risky || plan.batch || policy_tokens != plan.tokens || own_tokens != row.tokens;
     replay
 }
 
@@ -705,13 +688,15 @@ fn assumptions(
         ]);
     }
     if used(|a| a.prompt_cache.is_some()) {
-        lines.push(format!(
-            "prompt cache per model and repeated prefix (system prompt, tools) of at least {MIN_CACHEABLE_PREFIX_TOKENS} tokens; each use refreshes the entry; first uses and lapsed entries pay the cache-write price of the TTL"
-        ));
+        lines.extend([
+            "prompt cache per model: a call reads the longest prefix of its request (system prompt and tools, then its messages in order) that an earlier call stored within the TTL, each use refreshing it; a step of a conversation reads the previous step's whole prompt".to_string(),
+            "Anthropic: breakpoints after the system prompt and tools and, for a step of a conversation (earlier turns, or a session of several calls), at the end of the request; what follows the cached prefix up to the last breakpoint is written at the TTL's write price; 1,024 to 4,096 tokens at least by model. OpenAI, Gemini, DeepSeek: implicit caching, no write charge, OpenAI in steps of 128 tokens from 1,024".to_string(),
+            "where a log holds no text, a session's step whose prompt grew from the previous step's is taken to re-send it (an estimate, reported apart)".to_string(),
+        ]);
     }
     if used(|a| a.response_cache.is_some()) {
         lines.push(format!(
-            "response cache: an exact repeat (same model, system prompt, last user turn and prompt size) within the window of a successful call is served at no cost in {RESPONSE_CACHE_HIT_MS} ms"
+            "response cache: an exact repeat (same model, same hash of the whole request, same prompt tokens) within the window of a successful call is served at no cost in {RESPONSE_CACHE_HIT_MS} ms; redacted logs and logs without the request's text prove no repeat"
         ));
     }
     if used(|a| a.batch == Some(true)) {
@@ -776,7 +761,7 @@ mod tests {
     use super::*;
     use crate::classify::{Classification, Reasons, Task, Tier, Verifiable};
     use crate::policy::{TextTokens, builtin};
-    use crate::record::{PromptPrefix, Provider};
+    use crate::record::{PromptPrefix, PromptPrefixes, Provider};
     use crate::risk::RiskPriors;
 
     /// Two Anthropic-shaped models: reads 0.1x, 5m writes 1.25x input; batch 50%.
@@ -850,7 +835,17 @@ checked = "2026-11-21"
     }
 
     fn row(catalog: &PriceCatalog, tier: Tier, tokens: TokenBuckets, at_ms: i64) -> CallRow {
-        let price = catalog.resolve("big", None).unwrap();
+        row_on("big", catalog, tier, tokens, at_ms)
+    }
+
+    fn row_on(
+        model: &str,
+        catalog: &PriceCatalog,
+        tier: Tier,
+        tokens: TokenBuckets,
+        at_ms: i64,
+    ) -> CallRow {
+        let price = catalog.resolve(model, None).unwrap();
         CallRow {
             source: 0,
             line: 1,
@@ -877,7 +872,7 @@ checked = "2026-11-21"
                 rule: None,
             },
             flags: Default::default(),
-            prefix: None,
+            prefixes: None,
             dedupe_key: None,
             logged_id: false,
             attempt_group: None,
@@ -926,6 +921,29 @@ checked = "2026-11-21"
         })
     }
 
+    /// The prefixes of a single request (no earlier turns): its system prompt and tools, and
+    /// the whole request.
+    fn single_request(
+        system: u64,
+        system_tokens: u64,
+        whole: u64,
+        whole_tokens: u64,
+    ) -> Option<PromptPrefixes> {
+        PromptPrefixes::new(
+            true,
+            &[
+                PromptPrefix {
+                    hash: system,
+                    tokens: system_tokens,
+                },
+                PromptPrefix {
+                    hash: whole,
+                    tokens: whole_tokens,
+                },
+            ],
+        )
+    }
+
     fn tokens(input: u64, output: u64) -> TokenBuckets {
         TokenBuckets {
             input,
@@ -943,32 +961,30 @@ checked = "2026-11-21"
             tokens: 2000,
         };
         // Same prefix at 0, +1 min (warm), +3 min (warm: the TTL restarted at +1), +9 min
-        // (lapsed: 6 minutes since last use), and another prefix at +9 min (its first use).
+        // (lapsed: 6 minutes since last use), and another prefix at +9 min, sent by no other
+        // call, so that no breakpoint is set after it (writing it would only cost).
         let mut rows: Vec<CallRow> = [0, minute, 3 * minute, 9 * minute, 9 * minute]
             .into_iter()
             .map(|at| row(&catalog, Tier::Moderate, tokens(2500, 100), at))
             .collect();
-        for row in &mut rows[..4] {
-            row.prefix = Some(prefix);
+        for (i, row) in rows.iter_mut().enumerate() {
+            let system = if i < 4 { prefix.hash } else { 8 };
+            row.prefixes = single_request(system, 2000, 100 + i as u64, 2500);
         }
-        rows[4].prefix = Some(PromptPrefix {
-            hash: 8,
-            tokens: 2000,
-        });
         let outcome = run_builtin("prompt-cache", rows.clone(), &catalog);
         // Baseline per call: 2500×$3 + 100×$15 per million = $0.009.
         let baseline = 5.0 * 0.009;
         // A write moves 2000 tokens from $3 to $3.75; a read from $3 to $0.30.
         let write = 0.009 + 2000.0 * (3.75 - 3.0) / 1e6;
         let read = 0.009 - 2000.0 * (3.0 - 0.3) / 1e6;
-        let expected = write + read + read + write + write;
+        let expected = write + read + read + write + 0.009;
         assert!((outcome.baseline_cost.usd() - baseline).abs() < 1e-12);
         assert!(
             (outcome.cost.usd() - expected).abs() < 1e-12,
             "{} vs {expected}",
             outcome.cost.usd()
         );
-        assert_eq!(outcome.calls_changed, 5);
+        assert_eq!(outcome.calls_changed, 4);
         assert_eq!(
             outcome.risky_savings,
             Money::ZERO,
@@ -983,11 +999,8 @@ checked = "2026-11-21"
             row(&catalog, Tier::Simple, tokens(900, 10), 0),
             row(&catalog, Tier::Simple, tokens(900, 10), 1),
         ];
-        for row in &mut rows {
-            row.prefix = Some(PromptPrefix {
-                hash: 1,
-                tokens: 5000,
-            });
+        for (i, row) in rows.iter_mut().enumerate() {
+            row.prefixes = single_request(1, 5000, 10 + i as u64, 5000);
         }
         // Only 900 uncached input tokens: below the 1,024-token minimum, nothing to cache.
         let outcome = run_builtin("prompt-cache", rows.clone(), &catalog);
@@ -1154,13 +1167,14 @@ cascade = { try = "small", escalation_rate = 0.25 }
         let catalog = catalog();
         let minute = 60_000;
         // One prefix of 2,000 tokens at 0, +30 min (warm), +95 min (65 min since its last use:
-        // lapsed), +100 min (warm again); another prefix at +100 min (first use).
+        // lapsed), +100 min (warm again); another prefix at +100 min that no other call sends
+        // (no breakpoint after it: nothing written, nothing read).
         let mut rows: Vec<CallRow> = [0, 30, 95, 100, 100]
             .into_iter()
             .map(|at| row(&catalog, Tier::Moderate, tokens(2500, 100), at * minute))
             .collect();
-        for (row, hash) in rows.iter_mut().zip([7, 7, 7, 7, 8]) {
-            row.prefix = Some(PromptPrefix { hash, tokens: 2000 });
+        for (i, (row, hash)) in rows.iter_mut().zip([7, 7, 7, 7, 8]).enumerate() {
+            row.prefixes = single_request(hash, 2000, 100 + i as u64, 2500);
         }
         let policy = policy(
             "[[rule]]\nname = \"all\"\nprompt_cache = \"1h\"\n",
@@ -1187,24 +1201,109 @@ cascade = { try = "small", escalation_rate = 0.25 }
         let plan_of =
             |row: &CallRow| plan(row, &policy.actions_for(row, &matcher).unwrap().1, &input);
         let caches = run_caches(&run.rows, &policy, &plan_of, &input);
-        let used: Vec<Option<PromptCacheUse>> = run
-            .rows
-            .iter()
-            .zip(&caches)
-            .map(|(row, marks)| marks.outcome(&row, &plan_of(&row)).policy)
-            .collect();
-        let write = Some(PromptCacheUse::Write(2000, CacheTtl::OneHour));
-        let read = Some(PromptCacheUse::Read(2000));
-        assert_eq!(used, vec![write, read, write, read, write]);
+        // Each call's hit on the policy's side: (cached prefix found, last breakpoint).
+        let used: Vec<Option<[u32; 2]>> = caches.iter().map(|marks| marks.policy).collect();
+        let write = Some([0, 2000]);
+        let read = Some([2000, 2000]);
+        assert_eq!(used, vec![write, read, write, read, Some([0, 0])]);
         // Priced: a 1-hour write moves 2,000 tokens from $3 to $6, a read from $3 to $0.30.
         let outcome = replay(&policy, &input);
         let base = 2500.0 * 3.0 / 1e6 + 100.0 * 15.0 / 1e6;
         let write = base + 2000.0 * (6.0 - 3.0) / 1e6;
         let read = base - 2000.0 * (3.0 - 0.3) / 1e6;
-        close(usd(&outcome.cost), 3.0 * write + 2.0 * read);
-        assert_eq!(outcome.actions.prompt_cache_writes, 3);
+        close(usd(&outcome.cost), 2.0 * write + 2.0 * read + base);
+        assert_eq!(outcome.actions.prompt_cache_writes, 2);
         assert_eq!(outcome.actions.prompt_cache_reads, 2);
         assert_eq!(outcome.risky_savings, Money::ZERO);
+    }
+
+    /// Three steps of one agent session, a minute apart, each re-sending the one before: a
+    /// 2,000-token system prompt and tools, then 3,000, 4,500 and 6,000 tokens in all, 100
+    /// out, on `model` of the embedded catalog.
+    fn conversation(model: &str) -> (PriceCatalog, Vec<CallRow>) {
+        let catalog = PriceCatalog::embedded().unwrap();
+        let point = |hash: u64, tokens: u64| PromptPrefix { hash, tokens };
+        let steps = [
+            vec![point(1, 2_000), point(10, 3_000)],
+            vec![point(1, 2_000), point(10, 3_000), point(11, 4_500)],
+            vec![
+                point(1, 2_000),
+                point(10, 3_000),
+                point(11, 4_500),
+                point(12, 6_000),
+            ],
+        ];
+        let rows = steps
+            .iter()
+            .enumerate()
+            .map(|(step, points)| {
+                let tokens = tokens(points.last().unwrap().tokens, 100);
+                let at = step as i64 * 60_000;
+                let mut row = row_on(model, &catalog, Tier::Moderate, tokens, at);
+                row.session = 1;
+                row.prefixes = PromptPrefixes::new(true, points);
+                row
+            })
+            .collect();
+        (catalog, rows)
+    }
+
+    fn cache_policy(ttl: &str, catalog: &PriceCatalog) -> Policy {
+        policy(
+            &format!("[[rule]]\nname = \"all\"\nprompt_cache = \"{ttl}\"\n"),
+            catalog,
+        )
+    }
+
+    /// Anthropic's rules (<https://docs.claude.com/en/docs/build-with-claude/prompt-caching>):
+    /// a breakpoint at the end of each step writes what follows the cached prefix at 1.25× the
+    /// input price for 5 minutes or 2× for an hour; reads cost 0.1×. Claude Sonnet 4.5: $3
+    /// input, $0.30 read, $3.75 and $6 writes, $15 output per million.
+    #[test]
+    fn an_agent_conversation_reads_each_previous_step_on_anthropic() {
+        let (catalog, rows) = conversation("claude-sonnet-4-5");
+        // Baseline: 13,500 in × $3 + 300 out × $15 = 45,000 per million.
+        // 5 minutes: step 1 writes 3,000 (11,250); step 2 reads step 1's 3,000 (900) and
+        // writes 1,500 (5,625); step 3 reads 4,500 (1,350) and writes 1,500 (5,625); 4,500 of
+        // output: 29,250.
+        let outcome = run_policy(&cache_policy("5m", &catalog), rows.clone(), &catalog);
+        close(usd(&outcome.baseline_cost), 45_000.0 / 1e6);
+        close(usd(&outcome.cost), 29_250.0 / 1e6);
+        assert_eq!(outcome.risky_savings, Money::ZERO);
+        assert_eq!(
+            (
+                outcome.actions.prompt_cache_reads,
+                outcome.actions.prompt_cache_writes
+            ),
+            (2, 3)
+        );
+        // 7,500 of the 13,500 prompt tokens read from the cache.
+        assert_eq!(outcome.prompt_cache.cache_read, 7_500);
+        assert_eq!(outcome.prompt_cache.prompt, 13_500);
+        // One hour: the same tokens, writes at $6: 18,000 + 900 + 9,000 + 1,350 + 9,000 +
+        // 4,500 = 42,750.
+        let outcome = run_policy(&cache_policy("1h", &catalog), rows, &catalog);
+        close(usd(&outcome.cost), 42_750.0 / 1e6);
+    }
+
+    /// OpenAI's implicit caching (<https://platform.openai.com/docs/guides/prompt-caching>):
+    /// no write charge, prompts of 1,024 tokens or more, cached in steps of 128 tokens. gpt-4o:
+    /// $2.50 input, $1.25 cached, $10 output per million.
+    #[test]
+    fn an_agent_conversation_reads_each_previous_step_in_steps_of_128_on_openai() {
+        let (catalog, rows) = conversation("gpt-4o");
+        // Step 1 stores all it read and pays the input price: 3,000 × 2.5 + 100 × 10 = 8,500.
+        // Step 2 finds step 1's 3,000: 1,024 + 15 × 128 = 2,944 read (3,680) and 1,556 at the
+        // input price (3,890), + 1,000: 8,570 against 12,250. Step 3 finds 4,500: 1,024 +
+        // 27 × 128 = 4,480 read (5,600), 1,520 in (3,800), + 1,000: 10,400 against 16,000.
+        let outcome = run_policy(&cache_policy("5m", &catalog), rows, &catalog);
+        close(
+            usd(&outcome.baseline_cost),
+            (8_500.0 + 12_250.0 + 16_000.0) / 1e6,
+        );
+        close(usd(&outcome.cost), (8_500.0 + 8_570.0 + 10_400.0) / 1e6);
+        assert_eq!(outcome.actions.prompt_cache_writes, 0);
+        assert_eq!(outcome.prompt_cache.cache_read, 2_944 + 4_480);
     }
 
     #[test]
@@ -1309,11 +1408,8 @@ cascade = { try = "small", escalation_rate = 0.25 }
             row(&catalog, Tier::Simple, tokens(2500, 100), 0),
             row(&catalog, Tier::Simple, tokens(2500, 100), 60_000),
         ];
-        for row in &mut rows {
-            row.prefix = Some(PromptPrefix {
-                hash: 1,
-                tokens: 2000,
-            });
+        for (i, row) in rows.iter_mut().enumerate() {
+            row.prefixes = single_request(1, 2000, 10 + i as u64, 2500);
         }
         let outcome = run_policy(
             &policy(
@@ -1419,9 +1515,17 @@ cascade = { try = "small", escalation_rate = 0.25 }
             row.timestamp_ms = Some(1_750_000_000_000 + i as i64 * 60_000 / 7);
             let era = (i / 800) as u64;
             row.request_hash = row.request_hash.map(|hash| hash ^ era);
-            if let Some(prefix) = row.prefix.as_mut() {
-                prefix.hash ^= era;
-            }
+            row.prefixes = row.prefixes.and_then(|prefixes| {
+                let items: Vec<PromptPrefix> = prefixes
+                    .as_slice()
+                    .iter()
+                    .map(|item| PromptPrefix {
+                        hash: item.hash ^ era,
+                        ..*item
+                    })
+                    .collect();
+                PromptPrefixes::new(prefixes.system_first(), &items)
+            });
         }
         output.rows = entries.into_iter().collect();
         with_input(&output, &catalog, |input| {
@@ -1443,11 +1547,13 @@ cascade = { try = "small", escalation_rate = 0.25 }
                 let served =
                     |used: &dyn Fn(&CacheMarks) -> bool| swept.iter().filter(|m| used(m)).count();
                 assert!(
-                    served(&|m| m.response_hit) > 0 || served(&|m| m.policy == Some(true)) > 0,
+                    served(&|m| m.response_hit) > 0
+                        || served(&|m| m.policy.is_some_and(|[hit, _]| hit > 0)) > 0,
                     "{name} serves calls from a cache"
                 );
                 assert!(
-                    served(&|m| m.policy == Some(false)) > 1 || served(&|m| !m.response_hit) > 1,
+                    served(&|m| m.policy.is_some_and(|[hit, _]| hit == 0)) > 1
+                        || served(&|m| !m.response_hit) > 1,
                     "{name} also misses"
                 );
             }

@@ -38,6 +38,34 @@ pub struct PolicyOutcome {
     pub assumptions: Vec<String>,
     /// The replay broken down by each grouping key, so a team sees where the savings are.
     pub by_group: Vec<GroupingOutcome>,
+    /// Prompt tokens sent and read from a prompt cache under the policy.
+    pub prompt_cache: CacheTokens,
+    /// Of the risk-free savings, what prompt caching saves on calls whose log holds no text,
+    /// judged from their session's prompt growth: an estimate.
+    pub estimated_cache_savings: Money,
+}
+
+/// Prompt tokens sent, and of them read from a prompt cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheTokens {
+    pub prompt: u64,
+    pub cache_read: u64,
+}
+
+impl CacheTokens {
+    /// The cache hit rate: the share of prompt tokens read from a cache (0 without prompts).
+    pub fn hit_rate(self) -> f64 {
+        if self.prompt == 0 {
+            0.0
+        } else {
+            self.cache_read as f64 / self.prompt as f64
+        }
+    }
+
+    fn add(&mut self, prompt: u64, cache_read: u64) {
+        self.prompt = self.prompt.saturating_add(prompt);
+        self.cache_read = self.cache_read.saturating_add(cache_read);
+    }
 }
 
 /// A policy's replay by the groups of one key, largest saving first.
@@ -59,6 +87,7 @@ pub struct GroupOutcome {
     pub risk_free_savings: Money,
     pub risky_savings: Money,
     pub risk: RiskEstimate,
+    pub prompt_cache: CacheTokens,
 }
 
 impl GroupOutcome {
@@ -143,6 +172,13 @@ pub(crate) struct CallReplay {
     pub blocked: Option<Block>,
     /// Set when the change can alter the answer: the cell whose rate applies.
     pub risk: Option<RiskCell>,
+    /// The prompt cache's part on the call's own model was judged from its session's prompt
+    /// growth (the log holds no text).
+    pub estimated_cache: bool,
+    /// Prompt tokens sent under the policy (none for an answer served from a response cache),
+    /// and of them read from a prompt cache.
+    pub prompt_tokens: u64,
+    pub cache_read_tokens: u64,
 }
 
 /// Accumulates call replays in input order.
@@ -170,6 +206,8 @@ struct GroupTally {
     risk_free_savings: Money,
     risky_savings: Money,
     risk_cells: BTreeMap<RiskCell, u64>,
+    prompt_cache: CacheTokens,
+    estimated_cache_savings: Money,
 }
 
 impl GroupTally {
@@ -177,6 +215,8 @@ impl GroupTally {
     fn add(&mut self, call: &CallReplay) -> Option<Money> {
         self.calls += 1;
         self.calls_changed += u64::from(call.changed);
+        self.prompt_cache
+            .add(call.prompt_tokens, call.cache_read_tokens);
         let (Some(cost), Some(risk_free), Some(baseline)) =
             (call.cost, call.risk_free_cost, call.baseline_cost)
         else {
@@ -185,6 +225,9 @@ impl GroupTally {
         self.cost += cost;
         self.baseline_cost += baseline;
         self.risk_free_savings += baseline - risk_free;
+        if call.estimated_cache {
+            self.estimated_cache_savings += baseline - risk_free;
+        }
         self.risky_savings += risk_free - cost;
         if let Some(cell) = call.risk {
             *self.risk_cells.entry(cell).or_default() += 1;
@@ -200,6 +243,9 @@ impl GroupTally {
         self.baseline_cost += other.baseline_cost;
         self.risk_free_savings += other.risk_free_savings;
         self.risky_savings += other.risky_savings;
+        self.prompt_cache
+            .add(other.prompt_cache.prompt, other.prompt_cache.cache_read);
+        self.estimated_cache_savings += other.estimated_cache_savings;
         for (cell, calls) in other.risk_cells {
             *self.risk_cells.entry(cell).or_default() += calls;
         }
@@ -294,6 +340,8 @@ impl Tally {
             risk,
             assumptions,
             by_group,
+            prompt_cache: whole.prompt_cache,
+            estimated_cache_savings: whole.estimated_cache_savings,
         }
     }
 }
@@ -328,6 +376,7 @@ fn named_groups(
             risk_free_savings: tally.risk_free_savings,
             risky_savings: tally.risky_savings,
             risk: summarize_rated(&tally.risk_cells, &mut *rate),
+            prompt_cache: tally.prompt_cache,
         })
         .collect();
     outcomes.sort_by(|a, b| b.savings().cmp(&a.savings()).then(a.key.cmp(&b.key)));

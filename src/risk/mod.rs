@@ -43,7 +43,7 @@ pub(crate) fn test_row() -> crate::pipeline::CallRow {
             rule: None,
         },
         flags: Default::default(),
-        prefix: None,
+        prefixes: None,
         dedupe_key: None,
         logged_id: false,
         attempt_group: None,

@@ -28,6 +28,7 @@ fn group(key: &str, calls: u64, cost_usd: f64, spend_share_pct: f64) -> GroupRep
         cost_usd,
         reasoning_cost_usd: 0.0,
         spend_share_pct,
+        cache_hit_rate_pct: 0.0,
     }
 }
 
@@ -73,6 +74,8 @@ fn policy(name: &str, cost: f64, savings: (f64, f64), degraded: (f64, f64, f64))
         assumptions: vec!["latency from published throughput".to_string()],
         savings_per_month_usd: None,
         by_group: Vec::new(),
+        prompt_cache_hit_rate_pct: 0.0,
+        estimated_savings_usd: 0.0,
     }
 }
 
@@ -104,6 +107,8 @@ fn small_report() -> Report {
         error_samples: Vec::new(),
         baseline: Baseline {
             calls_without_prompt_text: 0,
+            calls_redacted: 0,
+            calls_not_checked_for_repeats: 0,
             cost_usd: 10.0,
             cost_usd_exact: "10".to_string(),
             priced_calls: 4,

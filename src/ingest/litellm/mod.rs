@@ -470,6 +470,7 @@ impl RequestFacts {
         record.features.streamed |= self.stream.unwrap_or(false);
         record.text = self.prompt.text();
         record.prefix = self.prompt.prefix();
+        record.features.redacted |= self.prompt.redacted;
     }
 }
 
