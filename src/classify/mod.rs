@@ -36,10 +36,11 @@ use task::CONTENT_MAX;
 use text::PromptCues;
 
 // The thresholds sit where the weighted sum actually falls for labelled calls (the
-// labelled set's dev half): an ordinary call of a few hundred tokens in and out scores
-// about 0.1–0.25, so the former 0.2/0.4/0.65 put most routine and multi-step work a tier
-// or two too low. A call needs one clear signal (a long output, a long prompt, several
-// constraints) to be moderate, and several together to be complex.
+// labelled set's dev half): an ordinary request of a few hundred tokens scores about
+// 0.1–0.25, so the former 0.2/0.4/0.65 put most routine and multi-step work a tier or two
+// too low. The pre-execution weights were refitted to these same thresholds. A call needs
+// one clear signal (a long, detailed request, a long prompt, tool results in context) to
+// be moderate, and several together, or a proof asked for, to be complex.
 /// Complexity scores at or above this are [`Tier::Simple`].
 pub const SIMPLE_THRESHOLD: f32 = 0.08;
 /// Complexity scores at or above this are [`Tier::Moderate`].

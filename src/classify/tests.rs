@@ -387,3 +387,68 @@ fn hostile_inputs_do_not_panic_and_are_deterministic() {
     }
     check(&classify(&CallRecord::default()));
 }
+
+/// Property: whatever the request, nothing in the response (output, reasoning, tool calls,
+/// finish reason) moves the score or the tier, and a larger prompt never lowers it. Seeded,
+/// so a failure reproduces.
+#[test]
+fn no_response_moves_the_tier_and_a_larger_prompt_never_lowers_it() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+    const TEXTS: [&str; 4] = [
+        "Is 17 prime?",
+        "Prove that the square root of 2 is irrational.",
+        "Write a 2,000-word essay on rivers. It must have 5 sections.\n1. Source\n2. Delta",
+        "",
+    ];
+    const FINISH: [&str; 4] = ["stop", "length", "tool_calls", "max_tokens"];
+    let config = Config {
+        cases: 1_000,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[24; 32]));
+    let request = (
+        0..TEXTS.len(),
+        any::<u64>(),
+        0u32..60,
+        0u32..20,
+        0u32..40,
+        0u32..12,
+        any::<bool>(),
+    );
+    let response = (any::<u64>(), any::<u64>(), any::<u32>(), 0..FINISH.len());
+    runner
+        .run(
+            &(request, response, 1u64..1_000_000),
+            |((text, prompt, messages, tools, results, images, schema), answer, more)| {
+                let mut r = call("", TEXTS[text], prompt, 0);
+                r.features = Features {
+                    message_count: messages,
+                    tools_defined: tools,
+                    tool_results: results,
+                    images,
+                    json_schema: schema,
+                    ..Features::default()
+                };
+                let asked = classify(&r);
+                check(&asked);
+                let (output, reasoning, tool_calls, finish) = answer;
+                let mut answered = r.clone();
+                answered.tokens.output = output;
+                answered.tokens.reasoning = reasoning;
+                answered.features.tool_calls = tool_calls;
+                answered.features.finish_reason = Some(FINISH[finish].into());
+                let after = classify(&answered);
+                prop_assert_eq!(after.complexity, asked.complexity);
+                prop_assert_eq!(after.tier, asked.tier);
+                let mut longer = r.clone();
+                longer.tokens.input = prompt.saturating_add(more);
+                prop_assert!(classify(&longer).complexity >= asked.complexity);
+                Ok(())
+            },
+        )
+        .unwrap();
+}
