@@ -1954,3 +1954,50 @@ fn the_headline_names_the_largest_tagged_group_unasked() {
     );
     assert!(text.contains(&expected), "{expected}\n{text}");
 }
+
+/// The tier is the request's, so reasoning on easy requests is found however much the model
+/// thought, and the reasoning on answers nothing checks is summed apart. Figures from
+/// `fixtures/reasoning/README.md`: o3 at $8 per million output tokens (reasoning billed as
+/// output); the two "Is 17 prime?" calls think 300 and 2,000 tokens, the schema-checked
+/// extraction 500.
+#[test]
+fn reasoning_on_easy_requests_is_flagged_whatever_the_model_spent() {
+    let path = fixture("reasoning");
+    let path = path.to_str().unwrap();
+    let rows = call_rows(&[path]);
+    for id in ["r-quiz-1", "r-quiz-2", "r-extract-1"] {
+        assert_eq!(rows[id]["tier"], "simple", "{id}");
+    }
+    assert_cost(&rows, "r-quiz-1", at(300.0, 2.0) + at(301.0, 8.0));
+    assert_cost(&rows, "r-quiz-2", at(300.0, 2.0) + at(2_001.0, 8.0));
+
+    let report = json_report(&[path], &[]);
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "reasoning_on_simple")
+        .expect("reasoning on simple calls is found");
+    // (300 + 2,000 + 500) × $8 / 1,000,000 = $0.0224.
+    assert_eq!(finding["calls"], 3);
+    assert_eq!(finding["tokens"], 2_800);
+    assert_eq!(finding["impact_usd_exact"], "0.0224");
+    // The quiz answers only: (300 + 2,000) × $8 / 1,000,000 = $0.0184.
+    let baseline = &report["baseline"];
+    assert_eq!(baseline["reasoning_unverified_tokens"], 2_300);
+    assert!((baseline["reasoning_unverified_usd"].as_f64().unwrap() - 0.0184).abs() < 1e-12);
+    let o3 = &report["by_model"][0];
+    assert_eq!(
+        (&o3["key"], &o3["reasoning_tokens"]),
+        (&"o3".into(), &2_800.into())
+    );
+
+    let table = run(&["analyze", "--format", "table", path]);
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.contains(
+            "$0.0184 of reasoning (2.30k tokens) on answers nothing checks (no schema, tool call or code)."
+        ),
+        "{table}"
+    );
+}

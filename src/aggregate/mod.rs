@@ -30,6 +30,12 @@ pub struct GroupStats {
     pub cost: Money,
     /// What the reasoning tokens cost, within `cost`.
     pub reasoning_cost: Money,
+    /// Reasoning tokens of calls whose answer nothing checks (no schema, tool call or code:
+    /// `classification.verifiable` is `None`), within `tokens.reasoning`. Thinking there
+    /// buys an answer no check confirms, so it is the reasoning spend hardest to justify.
+    pub reasoning_unverified_tokens: u64,
+    /// What those reasoning tokens cost, within `reasoning_cost`.
+    pub reasoning_unverified_cost: Money,
     /// Calls classified without prompt text (the log held none): by their sizes alone.
     pub calls_without_text: u64,
     /// Calls whose log holds a redaction placeholder where the prompt was.
@@ -48,6 +54,10 @@ impl GroupStats {
             None => self.unpriced_calls += 1,
         }
         self.reasoning_cost += reasoning_cost;
+        if row.classification.verifiable.is_none() {
+            self.reasoning_unverified_tokens += row.tokens.reasoning;
+            self.reasoning_unverified_cost += reasoning_cost;
+        }
         self.calls_without_text += u64::from(
             row.classification
                 .reasons
@@ -64,6 +74,8 @@ impl GroupStats {
         self.tokens.add(&other.tokens);
         self.cost += other.cost;
         self.reasoning_cost += other.reasoning_cost;
+        self.reasoning_unverified_tokens += other.reasoning_unverified_tokens;
+        self.reasoning_unverified_cost += other.reasoning_unverified_cost;
         self.calls_without_text += other.calls_without_text;
         self.calls_redacted += other.calls_redacted;
         self.calls_not_comparable += other.calls_not_comparable;
@@ -334,6 +346,8 @@ mod tests {
             },
             cost: Money::from_pico(100),
             reasoning_cost: Money::from_pico(30),
+            reasoning_unverified_tokens: 3,
+            reasoning_unverified_cost: Money::from_pico(20),
             calls_without_text: 1,
             calls_redacted: 1,
             calls_not_comparable: 2,
@@ -345,6 +359,8 @@ mod tests {
         assert_eq!(a.tokens.input, 20);
         assert_eq!(a.cost, Money::from_pico(200));
         assert_eq!(a.reasoning_cost, Money::from_pico(60));
+        assert_eq!(a.reasoning_unverified_tokens, 6);
+        assert_eq!(a.reasoning_unverified_cost, Money::from_pico(40));
         assert_eq!(a.calls_without_text, 2);
     }
 }

@@ -2,6 +2,11 @@
 //! every task type and tier, labelled by people who did not read the classifier; see the
 //! README there). Lines with an even id number are the held-out `test` half: the classifier's
 //! weights were only ever tuned against the odd (`dev`) half.
+//!
+//! The labellers saw the whole call, answer included; the tier only sees the request, so a
+//! call whose difficulty shows only in its answer (a two-line ask for a long essay) is
+//! scored lower than its label. That gap is the price of a tier that reasoning cannot
+//! inflate, and the README's table states it.
 
 use std::fmt::Write as _;
 
@@ -138,8 +143,10 @@ fn classifier_accuracy_on_the_labelled_calls() {
         println!("{report}");
     }
     // Floors a little under the held-out half's measured scores (README, "Classification").
-    let (task, _, near, _) = scores(cases.iter().filter(|c| c.test_half));
-    // Measured: task 77.0%, tier within one step 99.4%.
+    let (task, tier, near, _) = scores(cases.iter().filter(|c| c.test_half));
+    // Measured: task 77.0%, tier 60.0%, tier within one step 97.0% (the tier from the request
+    // alone; with output and reasoning in the score it was 75.8% and 99.4%, see README).
     assert!(task >= 0.74, "task accuracy {task}\n{report}");
-    assert!(near >= 0.96, "tier within one step {near}\n{report}");
+    assert!(tier >= 0.57, "tier accuracy {tier}\n{report}");
+    assert!(near >= 0.94, "tier within one step {near}\n{report}");
 }

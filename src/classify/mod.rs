@@ -5,6 +5,12 @@
 //! through a bounded byte scan (`text.rs`, word lists in `keywords.rs`), the
 //! complexity score is a documented weighted sum (`score.rs`) and the task is
 //! the best of a set of cue scores (`task.rs`).
+//!
+//! The tier is decided before execution: from the request alone (prompt, turns, tools and
+//! their results in context, schema, images, what the text asks for). Output length,
+//! reasoning tokens, tool calls in the response and the finish reason are reasons in the
+//! report; if they moved the tier, a model that thinks hard about an easy question would make
+//! the question look hard, and reasoning spent on easy calls could never be found.
 
 mod keywords;
 mod reasons;
@@ -30,10 +36,11 @@ use task::CONTENT_MAX;
 use text::PromptCues;
 
 // The thresholds sit where the weighted sum actually falls for labelled calls (the
-// labelled set's dev half): an ordinary call of a few hundred tokens in and out scores
-// about 0.1–0.25, so the former 0.2/0.4/0.65 put most routine and multi-step work a tier
-// or two too low. A call needs one clear signal (a long output, a long prompt, several
-// constraints) to be moderate, and several together to be complex.
+// labelled set's dev half): an ordinary request of a few hundred tokens scores about
+// 0.1–0.25, so the former 0.2/0.4/0.65 put most routine and multi-step work a tier or two
+// too low. The pre-execution weights were refitted to these same thresholds. A call needs
+// one clear signal (a long, detailed request, a long prompt, tool results in context) to
+// be moderate, and several together, or a proof asked for, to be complex.
 /// Complexity scores at or above this are [`Tier::Simple`].
 pub const SIMPLE_THRESHOLD: f32 = 0.08;
 /// Complexity scores at or above this are [`Tier::Moderate`].
@@ -220,7 +227,7 @@ impl fmt::Display for Verifiable {
 /// The verdict on one call.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Classification {
-    /// Complexity score in [0, 1].
+    /// Complexity score in [0, 1], from the request alone (nothing the response holds).
     pub complexity: f32,
     /// `Tier::from_complexity(complexity)`.
     pub tier: Tier,
@@ -254,31 +261,13 @@ pub fn classify(record: &CallRecord) -> Classification {
 
     let picked = task::pick_task(features, cues.as_ref(), prompt_tokens);
 
-    let (content, constraints) = cues.as_ref().map_or((0.0, 0), |c| {
-        let all = &c.all;
-        let content = task::code_strength(all).max(task::math_strength(all)) / CONTENT_MAX;
-        let constraints = u32::from(all.numbered_items)
-            + u32::from(all.bullet_items) / 2
-            + u32::from(all.constraint_words);
-        (content, constraints)
-    });
-    let inputs = ScoreInputs {
-        prompt_tokens,
-        output_tokens: tokens.output,
-        reasoning_tokens: tokens.reasoning,
-        message_count: features.message_count,
-        tools_defined: features.tools_defined,
-        tool_calls: features.tool_calls,
-        tool_results: features.tool_results,
-        images: features.images,
-        content,
-        constraints,
-    };
+    let inputs = pre_execution_inputs(record, cues.as_ref(), prompt_tokens);
     let complexity = score::complexity(&inputs);
 
     let mut reasons = picked.reasons;
     let truncated = cues.as_ref().is_some_and(|c| c.all.truncated);
     add_shape_reasons(&mut reasons, record, &inputs, truncated);
+    add_response_reasons(&mut reasons, record);
     let non_english = cues.as_ref().is_some_and(|c| {
         let asked = if c.user_empty { &c.all } else { &c.user };
         asked.mostly_non_english()
@@ -303,6 +292,36 @@ fn has_text(t: &CallText) -> bool {
     !t.system.trim_start().is_empty() || !t.user.trim_start().is_empty()
 }
 
+/// What the score reads: the request only, never the response (see `score.rs`).
+fn pre_execution_inputs(
+    record: &CallRecord,
+    cues: Option<&PromptCues>,
+    prompt_tokens: u64,
+) -> ScoreInputs {
+    let features = &record.features;
+    let mut inputs = ScoreInputs {
+        prompt_tokens,
+        message_count: features.message_count,
+        tools_defined: features.tools_defined,
+        tool_results: features.tool_results,
+        images: features.images,
+        json_schema: features.json_schema,
+        ..ScoreInputs::default()
+    };
+    if let Some(c) = cues {
+        let all = &c.all;
+        let asked = if c.user_empty { &c.all } else { &c.user };
+        inputs.request_words = u32::from(asked.words);
+        inputs.content = task::code_strength(all).max(task::math_strength(all)) / CONTENT_MAX;
+        inputs.constraints = u32::from(all.numbered_items)
+            + u32::from(all.bullet_items) / 2
+            + u32::from(all.constraint_words);
+        inputs.proof_asked = all.proof_words > 0;
+        inputs.writing_asked = all.write_verb > 0 && (all.creative > 0 || all.prose > 0);
+    }
+    inputs
+}
+
 /// Reasons from sizes and request features (the text-cue reasons come from the task rules).
 fn add_shape_reasons(r: &mut Reasons, record: &CallRecord, x: &ScoreInputs, truncated: bool) {
     let f = &record.features;
@@ -311,21 +330,27 @@ fn add_shape_reasons(r: &mut Reasons, record: &CallRecord, x: &ScoreInputs, trun
         Reason::ShortPrompt,
     );
     r.insert_if(x.prompt_tokens >= LONG_PROMPT_TOKENS, Reason::LongPrompt);
-    r.insert_if(x.output_tokens >= LONG_OUTPUT_TOKENS, Reason::LongOutput);
-    r.insert_if(x.reasoning_tokens > 0, Reason::ReasoningUsed);
-    r.insert_if(
-        x.reasoning_tokens >= HEAVY_REASONING_TOKENS,
-        Reason::HeavyReasoning,
-    );
     r.insert_if(f.message_count >= MANY_TURNS, Reason::ManyTurns);
     r.insert_if(f.tools_defined > 0, Reason::ToolsDefined);
-    r.insert_if(f.tool_calls > 0, Reason::ToolCalls);
     r.insert_if(f.tool_results > 0, Reason::ToolResultsInContext);
     r.insert_if(f.json_schema, Reason::JsonSchema);
     r.insert_if(f.images > 0, Reason::Images);
     r.insert_if(f.interactive, Reason::Interactive);
     r.insert_if(x.constraints >= MULTI_CONSTRAINT, Reason::MultiConstraint);
     r.insert_if(truncated, Reason::TextScanTruncated);
+}
+
+/// Reasons from the response: what the model spent and how it stopped. They are reported
+/// beside the tier but never move it (the score reads the request only).
+fn add_response_reasons(r: &mut Reasons, record: &CallRecord) {
+    let (f, tokens) = (&record.features, &record.tokens);
+    r.insert_if(tokens.output >= LONG_OUTPUT_TOKENS, Reason::LongOutput);
+    r.insert_if(tokens.reasoning > 0, Reason::ReasoningUsed);
+    r.insert_if(
+        tokens.reasoning >= HEAVY_REASONING_TOKENS,
+        Reason::HeavyReasoning,
+    );
+    r.insert_if(f.tool_calls > 0, Reason::ToolCalls);
     let cut_short = f.finish_reason.as_deref().is_some_and(|fr| {
         ["length", "max_tokens", "max_output_tokens"]
             .iter()

@@ -420,6 +420,13 @@ pub struct Baseline {
     pub priced_calls: u64,
     /// Calls of models the catalog does not know: not in `cost_usd`, listed in `unpriced_models`.
     pub unpriced_calls: u64,
+    /// Reasoning tokens spent on answers nothing checks: no JSON schema, no tool call, no
+    /// code (calls whose `verifiable` is none). The per-model reasoning is in `by_model`.
+    #[serde(default)]
+    pub reasoning_unverified_tokens: u64,
+    /// What those reasoning tokens cost (billed as output), within `cost_usd`.
+    #[serde(default)]
+    pub reasoning_unverified_usd: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -854,6 +861,8 @@ impl Report {
                 calls_without_prompt_text: summary.total.calls_without_text,
                 calls_redacted: summary.total.calls_redacted,
                 calls_not_checked_for_repeats: summary.total.calls_not_comparable,
+                reasoning_unverified_tokens: summary.total.reasoning_unverified_tokens,
+                reasoning_unverified_usd: summary.total.reasoning_unverified_cost.usd(),
             },
             unpriced_models: by_spend(&summary.unpriced_models, total_cost),
             by_model: by_spend(&summary.by_model, total_cost),

@@ -288,6 +288,27 @@ impl TableExporter {
         writeln!(out, "{}", self.fitted(header, rows))
     }
 
+    /// The reasoning spent on answers nothing checks, under the model table's reasoning
+    /// columns: thinking whose result no schema, tool call or compiler confirms.
+    fn unverified_reasoning(
+        &self,
+        baseline: &crate::export::Baseline,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        if baseline.reasoning_unverified_tokens == 0 {
+            return Ok(());
+        }
+        self.prose(
+            out,
+            0,
+            &format!(
+                "{} of reasoning ({} tokens) on answers nothing checks (no schema, tool call or code).",
+                usd(baseline.reasoning_unverified_usd),
+                tokens(baseline.reasoning_unverified_tokens),
+            ),
+        )
+    }
+
     /// Billing-export lines: billed beside computed, per provider, model and day.
     pub fn billing(&self, lines: &[BillingLineReport], out: &mut dyn Write) -> io::Result<()> {
         let full = self.detail == Detail::Full;
@@ -718,12 +739,13 @@ impl TableExporter {
     fn spend(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         self.heading(out, "SPEND BY MODEL", "")?;
         self.groups("model", &report.by_model, out)?;
+        self.unverified_reasoning(&report.baseline, out)?;
         self.unpriced(report, out)?;
         write_pricing_notes(&report.pricing, out)?;
         self.heading(
             out,
             "SPEND BY TIER",
-            "how demanding each call looked: trivial, simple, moderate or complex",
+            "how demanding each request was, judged before it ran",
         )?;
         self.groups("tier", &report.by_tier, out)?;
         self.heading(

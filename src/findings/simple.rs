@@ -6,7 +6,9 @@ use crate::pipeline::Rows;
 use crate::pricing::PriceCatalog;
 
 /// **reasoning_on_simple**: calls classified trivial or simple that spent reasoning tokens.
-/// The impact per call is its cost minus the cost of the same call with its reasoning tokens
+/// The tier is judged from the request alone (`classify::score`), so a call is flagged however
+/// much the model thought: were reasoning to raise the tier, heavy thinking on an easy request
+/// would hide itself. The impact per call is its cost minus the cost of the same call with its reasoning tokens
 /// taken out of its output (and reasoning), priced the way the call was: for a model with a
 /// thinking-mode output price, that also drops the output to the plain price. Tokens are the
 /// reasoning tokens.
@@ -27,7 +29,7 @@ pub fn reasoning_on_simple(rows: &Rows, catalog: &PriceCatalog) -> Option<Findin
         return None;
     }
     let sentence = format!(
-        "{} classified trivial or simple spent {} reasoning tokens, and the impact is each call's cost minus its cost without them, {}",
+        "{} whose request was trivial or simple (judged before the call ran) spent {} reasoning tokens, and the impact is each call's cost minus its cost without them, {}",
         plural(tally.calls, "call", "calls"),
         crate::human::count(tally.tokens),
         usd(tally.impact),

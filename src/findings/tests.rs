@@ -9,9 +9,9 @@
 
 use super::sessions::{far_out_fence, quartile};
 use super::*;
-use crate::classify::{ClassifyRules, Reason};
+use crate::classify::{ClassifyRules, Reason, Tier};
 use crate::pipeline::{build_row, call_id, group_retries, run_fixture};
-use crate::record::{CallRecord, CallStatus, TokenBuckets};
+use crate::record::{CallRecord, CallStatus, CallText, TokenBuckets};
 
 fn run_dir(dir: &str) -> (RunOutput, PriceCatalog) {
     let catalog = PriceCatalog::embedded().unwrap();
@@ -234,15 +234,12 @@ fn no_finding_quotes_prompt_text() {
 
 #[test]
 fn logs_without_a_pattern_give_no_finding_of_its_kind() {
-    // fixtures/logs has no retried failure, no reasoning on a simple call and no truncated
-    // answer asked again.
+    // fixtures/logs has no retried failure and no truncated answer asked again. (Its short
+    // requests to reasoning models are reasoning on simple calls, since the tier is the
+    // request's, not what the model spent.)
     let (run, catalog) = run_dir("fixtures/logs");
     let findings = find(&run, &catalog);
-    for kind in [
-        WasteKind::RetryStorm,
-        WasteKind::ReasoningOnSimple,
-        WasteKind::TruncatedReask,
-    ] {
+    for kind in [WasteKind::RetryStorm, WasteKind::TruncatedReask] {
         assert!(
             findings.iter().all(|f| f.kind != kind),
             "{kind:?}: {findings:#?}"
@@ -342,6 +339,48 @@ fn a_truncated_answer_asked_again_late_is_no_reask() {
     let found = truncated_reasks(&rows(&[cut, soon])).unwrap();
     // 1,000 × $0.15/M + 100 × $0.60/M = $0.00021.
     assert_eq!((found.calls, found.impact), (1, usd("0.00021")));
+}
+
+/// The issue's case: "Is 17 prime?" sent to o3, which thinks 300 tokens on one call and 2,000
+/// on another. The tier is the request's (simple), so both calls are flagged, however much o3
+/// thought.
+#[test]
+fn an_o3_yes_no_call_is_flagged() {
+    let catalog = PriceCatalog::embedded().unwrap();
+    // 2026-06-01 00:00 UTC: o3 at its price since 2025-06-10, $2 input / $8 output per million.
+    let june_2026 = 1_780_272_000_000;
+    let quiz = |reasoning: u64, at_ms: i64| {
+        let mut r = call("o3", at_ms, CallStatus::Ok, "Is 17 prime?");
+        r.text = Some(CallText {
+            system: "You answer quiz questions for a trivia app. Reply with yes or no only, \
+                     lowercase, nothing else. Do not explain the answer and do not add \
+                     punctuation."
+                .into(),
+            user: "Is 17 prime?".into(),
+            prompt_chars: 1_200,
+        });
+        r.features.message_count = 2;
+        // The app's system prompt is 300 tokens in the log's usage; the answer "no" is one
+        // visible token on top of the reasoning.
+        r.tokens = TokenBuckets {
+            input: 300,
+            output: reasoning + 1,
+            reasoning,
+            ..TokenBuckets::default()
+        };
+        r
+    };
+    let rows = rows(&[quiz(300, june_2026), quiz(2_000, june_2026 + 60_000)]);
+    for row in rows.iter() {
+        assert_eq!(row.classification.tier, Tier::Simple);
+    }
+    let found = reasoning_on_simple(&rows, &catalog).unwrap();
+    // o3 has no separate thinking price, so a call's reasoning costs its reasoning tokens at
+    // the output price: 300 × $8/M = $0.0024 and 2,000 × $8/M = $0.016; $0.0184 together.
+    assert_eq!(
+        (found.calls, found.tokens, found.impact),
+        (2, 2_300, usd("0.0184"))
+    );
 }
 
 #[test]

@@ -113,6 +113,8 @@ fn small_report() -> Report {
             cost_usd_exact: "10".to_string(),
             priced_calls: 4,
             unpriced_calls: 0,
+            reasoning_unverified_tokens: 0,
+            reasoning_unverified_usd: 0.0,
         },
         unpriced_models: Vec::new(),
         by_model: vec![group("gpt-4o", 3, 8.0, 80.0), group(HOSTILE, 1, 2.0, 20.0)],
