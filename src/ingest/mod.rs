@@ -22,6 +22,7 @@ mod openinference;
 mod otel;
 mod redact;
 mod remote;
+mod session_prompt;
 mod source;
 #[cfg(test)]
 mod test_support;
