@@ -771,6 +771,124 @@ fn calls_csv_never_holds_prompt_text() {
     }
 }
 
+/// The coding-agent sessions of `fixtures/agents` (see its README): format, file, and the task
+/// of each call by line.
+const AGENT_SESSIONS: [(&str, &str, &[(&str, &str)]); 3] = [
+    (
+        "claude-code",
+        "agents/claude-code",
+        &[
+            ("3", "code"),
+            ("5", "agentic"),
+            ("7", "agentic"),
+            ("12", "translation"),
+            ("14", "agentic"),
+        ],
+    ),
+    (
+        "codex",
+        "agents/codex",
+        &[("6", "code"), ("9", "agentic"), ("14", "translation")],
+    ),
+    (
+        "gemini-cli",
+        "agents/gemini-cli",
+        &[("3", "code"), ("6", "agentic"), ("8", "translation")],
+    ),
+];
+
+/// Words only the prompts of `fixtures/agents` hold.
+const AGENT_PROMPT_WORDS: [&str; 2] = ["zanzibar", "quokka"];
+
+/// A Claude Code tree (and a Codex and a Gemini CLI session) classified with its prompts: each
+/// call gets the task its session's latest prompt implies, with more confidence than a call
+/// without text can have; a later prompt decides the calls after it; and no call is counted
+/// among those classified without prompt text.
+#[test]
+fn coding_agent_calls_are_classified_with_their_prompts() {
+    for (format, path, expected) in AGENT_SESSIONS {
+        let path = fixture(path);
+        let path = path.to_str().unwrap();
+        let report = json_report(&[path], &[]);
+        assert_eq!(report["inputs"][0]["format"], format);
+        assert_eq!(report["errors"], 0, "{path}");
+        assert_eq!(report["calls"], expected.len(), "{path}");
+        assert_eq!(
+            report["baseline"]["calls_without_prompt_text"], 0,
+            "{path}"
+        );
+        let rows = call_rows(&[path]);
+        let mut tasks: Vec<(&str, &str)> = rows
+            .values()
+            .map(|row| (row["line"].as_str(), row["task"].as_str()))
+            .collect();
+        tasks.sort_by_key(|(line, _)| line.parse::<u64>().unwrap());
+        assert_eq!(tasks, expected, "{path}");
+        for row in rows.values() {
+            let confidence: f64 = row["confidence"].parse().unwrap();
+            assert!(confidence > 0.5, "{path}: {row:?}");
+            assert!(!row["reasons"].contains("no_prompt_text"), "{path}: {row:?}");
+        }
+    }
+}
+
+/// The prompts classify calls and go no further: no report format, per-call or breakdown file,
+/// nor anything on stderr holds a word of them.
+#[test]
+fn coding_agent_prompts_never_reach_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let agents = fixture("agents");
+    let agents = agents.to_str().unwrap();
+    let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
+    for format in ["table", "json", "csv", "markdown", "html"] {
+        let calls = dir.path().join(format!("calls-{format}.csv"));
+        let breakdown = dir.path().join(format!("breakdown-{format}.csv"));
+        let savings = dir.path().join(format!("savings-{format}.csv"));
+        let output = run(&[
+            "analyze",
+            "--format",
+            format,
+            "--full",
+            "--group-by",
+            "session,project,task,tier",
+            "--calls-csv",
+            calls.to_str().unwrap(),
+            "--breakdown-csv",
+            breakdown.to_str().unwrap(),
+            "--savings-csv",
+            savings.to_str().unwrap(),
+            agents,
+        ]);
+        assert!(
+            output.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        outputs.push((format!("{format} stdout"), output.stdout));
+        outputs.push((format!("{format} stderr"), output.stderr));
+        for file in [calls, breakdown, savings] {
+            outputs.push((file.display().to_string(), std::fs::read(&file).unwrap()));
+        }
+    }
+    let classify = run(&["classify", "--format", "json", agents]);
+    assert!(classify.status.success());
+    outputs.push(("classify stdout".into(), classify.stdout));
+    outputs.push(("classify stderr".into(), classify.stderr));
+    for (name, bytes) in &outputs {
+        let text = String::from_utf8_lossy(bytes).to_lowercase();
+        for word in AGENT_PROMPT_WORDS {
+            assert!(!text.contains(word), "{name} holds `{word}`");
+        }
+    }
+    // The words are there to be found: in the fixtures, as prompts.
+    let claude = std::fs::read_to_string(fixture(
+        "agents/claude-code/projects/-home-dev-src-parser/8c1d5e2f-6a7b-4c8d-9e0f-1a2b3c4d5e6f.jsonl",
+    ))
+    .unwrap()
+    .to_lowercase();
+    assert!(AGENT_PROMPT_WORDS.iter().all(|word| claude.contains(word)));
+}
+
 // ---- CLI conventions ---------------------------------------------------------------------
 
 #[test]

@@ -6,17 +6,17 @@
 //! keep one [`SessionPrompt`] per session (or agent thread) as they read it in order, and give
 //! every call they build what it holds, so the call is classified by what was asked.
 //!
-//! The state is bounded: the prompt is cut to the text classification reads
-//! ([`MAX_TEXT_BYTES`]), the rest are saturating counters. The text goes no further than
-//! classification: rows keep none of it (`pipeline::build_row`).
+//! The state is bounded: the prompt is cut to the text classification reads (8 KiB, as
+//! `content::push_bounded` cuts request text), the rest are saturating counters. The text goes
+//! no further than classification: rows keep none of it (`pipeline::build_row`).
 
-use crate::ingest::content::{MAX_TEXT_BYTES, push_bounded};
+use crate::ingest::content::push_bounded;
 use crate::record::{CallRecord, CallText};
 
 /// The latest prompt of one session or agent thread and the tool results since it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct SessionPrompt {
-    /// The prompt, cut to [`MAX_TEXT_BYTES`] on a character boundary.
+    /// The prompt, cut to 8 KiB on a character boundary (`push_bounded`).
     prompt: String,
     /// Characters of the whole prompt, before the cut.
     prompt_chars: u64,
@@ -96,6 +96,7 @@ pub(crate) fn written_chars(raw: &serde_json::value::RawValue) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::content::MAX_TEXT_BYTES;
 
     #[test]
     fn a_prompt_starts_a_turn_and_tool_results_add_to_it() {
