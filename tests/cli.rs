@@ -771,9 +771,15 @@ fn calls_csv_never_holds_prompt_text() {
     }
 }
 
-/// The coding-agent sessions of `fixtures/agents` (see its README): format, file, and the task
-/// of each call by line.
-const AGENT_SESSIONS: [(&str, &str, &[(&str, &str)]); 3] = [
+/// A coding-agent session of `fixtures/agents`: format, file, and the task of each call by line.
+type AgentSession = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The coding-agent sessions of `fixtures/agents` (see its README).
+const AGENT_SESSIONS: [AgentSession; 3] = [
     (
         "claude-code",
         "agents/claude-code",
@@ -813,10 +819,7 @@ fn coding_agent_calls_are_classified_with_their_prompts() {
         assert_eq!(report["inputs"][0]["format"], format);
         assert_eq!(report["errors"], 0, "{path}");
         assert_eq!(report["calls"], expected.len(), "{path}");
-        assert_eq!(
-            report["baseline"]["calls_without_prompt_text"], 0,
-            "{path}"
-        );
+        assert_eq!(report["baseline"]["calls_without_prompt_text"], 0, "{path}");
         let rows = call_rows(&[path]);
         let mut tasks: Vec<(&str, &str)> = rows
             .values()
@@ -827,7 +830,10 @@ fn coding_agent_calls_are_classified_with_their_prompts() {
         for row in rows.values() {
             let confidence: f64 = row["confidence"].parse().unwrap();
             assert!(confidence > 0.5, "{path}: {row:?}");
-            assert!(!row["reasons"].contains("no_prompt_text"), "{path}: {row:?}");
+            assert!(
+                !row["reasons"].contains("no_prompt_text"),
+                "{path}: {row:?}"
+            );
         }
     }
 }

@@ -346,7 +346,8 @@ impl GeminiCliParser {
     fn observe(&mut self, message: &Message<'_>) {
         match message.kind.as_deref() {
             Some("user") => {
-                if self.prompt.start_turn(&message.text_parts()) {
+                let started = self.prompt.start_turn(&message.text_parts());
+                if started {
                     self.latest_results = None;
                 }
             }
@@ -359,7 +360,9 @@ impl GeminiCliParser {
                         }
                     }
                     _ => {
-                        let before = self.latest_results.replace((message.id.to_string(), results));
+                        let before = self
+                            .latest_results
+                            .replace((message.id.to_string(), results));
                         for chars in before.into_iter().flat_map(|(_, sizes)| sizes) {
                             self.prompt.add_tool_result(chars);
                         }
@@ -694,9 +697,11 @@ mod tests {
         let gemini = |id: &str, results: &[&str]| {
             let calls: Vec<serde_json::Value> = results
                 .iter()
-                .map(|r| serde_json::json!({"id": "t", "name": "run_shell_command", "args": {},
+                .map(|r| {
+                    serde_json::json!({"id": "t", "name": "run_shell_command", "args": {},
                     "result": [{"functionResponse": {"name": "run_shell_command",
-                                                     "response": {"output": r}}}]}))
+                                                     "response": {"output": r}}}]})
+                })
                 .collect();
             serde_json::json!({"id": id, "timestamp": "2026-10-03T08:00:14.257Z",
                 "type": "gemini", "content": "", "model": "gemini-2.5-pro",

@@ -105,7 +105,10 @@ mod tests {
         state.apply_to(&mut record);
         assert!(record.text.is_none(), "no prompt yet, no text");
         state.add_tool_result(10);
-        assert!(!state.start_turn(&["", "  \n"]), "blank parts are no prompt");
+        assert!(
+            !state.start_turn(&["", "  \n"]),
+            "blank parts are no prompt"
+        );
         assert!(state.start_turn(&["Fix the test.", "", "It fails on CI."]));
         state.add_tool_result(1_000);
         state.add_tool_result(u64::MAX);
@@ -115,13 +118,19 @@ mod tests {
         assert_eq!(text.user, "Fix the test.\nIt fails on CI.");
         assert_eq!(text.system, "");
         assert_eq!(text.prompt_chars, u64::MAX, "saturates");
-        assert_eq!(record.features.tool_results, 2, "only those since the prompt");
+        assert_eq!(
+            record.features.tool_results, 2,
+            "only those since the prompt"
+        );
         // A later prompt replaces the text and the count.
         assert!(state.start_turn(&["Translate the README to French."]));
         let mut record = CallRecord::default();
         record.features.tool_results = 7;
         state.apply_to(&mut record);
-        assert_eq!(record.features.tool_results, 7, "an adapter's own count stays");
+        assert_eq!(
+            record.features.tool_results, 7,
+            "an adapter's own count stays"
+        );
         let text = record.text.unwrap();
         assert_eq!(text.user, "Translate the README to French.");
         assert_eq!(text.prompt_chars, 31);
