@@ -838,6 +838,52 @@ fn coding_agent_calls_are_classified_with_their_prompts() {
     }
 }
 
+/// A Claude Code transcript longer than a piece (1 MiB) is read in pieces on several cores,
+/// each piece on its own: its calls before the first prompt in it are classified without
+/// text, never with a prompt they cannot be shown to follow.
+#[test]
+fn coding_agent_prompts_carry_within_a_piece_of_a_transcript() {
+    let user = |content: Value| {
+        serde_json::json!({"type": "user", "sessionId": "s", "cwd": "/home/dev/parser",
+                           "message": {"role": "user", "content": content}})
+        .to_string()
+    };
+    let call = |id: &str| {
+        serde_json::json!({"type": "assistant", "sessionId": "s", "requestId": format!("req_{id}"),
+            "timestamp": "2026-11-02T10:00:00.000Z",
+            "message": {"id": format!("msg_{id}"), "model": "claude-sonnet-4-5-20250929",
+                        "role": "assistant", "content": [{"type": "text", "text": "Done."}],
+                        "usage": {"input_tokens": 10, "cache_read_input_tokens": 12_000,
+                                  "output_tokens": 40}}})
+        .to_string()
+    };
+    let fix = "The Rust test parser::tests::dates fails: `cargo test` says thread 'main' \
+               panicked at src/parser.rs:42. Fix the failing test.";
+    let output = "y".repeat(100_000);
+    let mut lines = vec![user(Value::from(fix)), call("a")];
+    for n in 0..12 {
+        lines.push(user(serde_json::json!([{"type": "tool_result",
+                                            "tool_use_id": format!("t{n}"),
+                                            "content": output}])));
+    }
+    lines.push(call("b"));
+    lines.push(user(Value::from("Translate this README to French.")));
+    lines.push(call("c"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("session.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let path = path.to_str().unwrap();
+    let report = json_report(&[path], &[]);
+    assert_eq!(report["calls"], 3);
+    assert_eq!(report["baseline"]["calls_without_prompt_text"], 1);
+    let rows = call_rows(&[path]);
+    assert_eq!(rows["msg_a"]["task"], "code");
+    // B follows the first prompt, 1.2 MB back in the piece before its own.
+    assert!(rows["msg_b"]["reasons"].contains("no_prompt_text"));
+    assert!(rows["msg_b"]["reasons"].contains("tool_results_in_context"));
+    assert_eq!(rows["msg_c"]["task"], "translation");
+}
+
 /// The prompts classify calls and go no further: no report format, per-call or breakdown file,
 /// nor anything on stderr holds a word of them.
 #[test]
