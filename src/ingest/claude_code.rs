@@ -11,9 +11,9 @@
 //! A prompt is a `user` line whose content is a string or text blocks, not one of tool results
 //! (tool output), nor a meta line, a compaction summary or the echo of a local command
 //! (`<command-name>`, `<local-command-stdout>`, `<bash-input>`…). A subagent's calls before
-//! any prompt of their own are read with the main conversation's. Transcripts are read in
-//! chunks on several cores, each chunk on its own: the calls of a chunk before the first
-//! prompt in it are classified without text (and counted so), never with a wrong prompt.
+//! any prompt of their own are read with the main conversation's. Since calls depend on the
+//! prompts before them, a transcript is read in order by one core (transcripts are many: the
+//! cores share them), so every call has the prompt before it, however long the file.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -26,7 +26,7 @@ use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::ingest::anthropic::Usage;
-use crate::ingest::session_prompt::{SessionPrompt, written_chars};
+use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::wire::{parse_timestamp, stable_hash};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider};
@@ -342,7 +342,7 @@ impl Threads {
             .blocks()
             .iter()
             .filter(|block| block.kind == "tool_result")
-            .map(|block| block.content.map_or(0, written_chars))
+            .map(|block| block.content.map_or(0, written_size))
             .collect();
         if !results.is_empty() {
             let state = self.get_mut(thread);
@@ -370,8 +370,8 @@ impl Threads {
     }
 
     /// Gives a call of `thread` its context. A subagent without a prompt of its own (its
-    /// first lines in another chunk) works on the main conversation's: it gets that prompt,
-    /// and keeps its own count of tool results.
+    /// transcript in another file, or a piece read alone) works on the main conversation's:
+    /// it gets that prompt, and keeps its own count of tool results.
     fn apply_to(&self, record: &mut CallRecord, thread: ThreadOf<'_>) {
         let own = self.get(thread);
         if let Some(own) = own {

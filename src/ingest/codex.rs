@@ -37,7 +37,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::ingest::session_prompt::{SessionPrompt, written_chars};
+use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::wire::{parse_timestamp, stable_hash};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider, TokenBuckets};
@@ -263,7 +263,7 @@ impl CodexParser {
                         .is_some_and(|kind| kind.ends_with("_call_output"))
                 }) {
                     let output = item.and_then(|item| item.output);
-                    self.prompt.add_tool_result(output.map_or(0, written_chars));
+                    self.prompt.add_tool_result(output.map_or(0, written_size));
                 }
                 item_outcome(item.and_then(|item| item.role.clone()))
             }

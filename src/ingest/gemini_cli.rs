@@ -31,7 +31,7 @@ use std::collections::HashSet;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::ingest::session_prompt::{SessionPrompt, written_chars};
+use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::wire::{parse_timestamp, stable_hash};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider, TokenBuckets};
@@ -111,7 +111,7 @@ impl Message<'_> {
             .filter_map(|call| serde_json::from_str::<ToolCall<'_>>(call.get()).ok())
             .filter_map(|call| call.result)
             .filter(|result| result.get() != "null")
-            .map(written_chars)
+            .map(written_size)
             .collect()
     }
 

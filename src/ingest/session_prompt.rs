@@ -22,8 +22,7 @@ pub(crate) struct SessionPrompt {
     prompt_chars: u64,
     /// Tool results sent to the model since the prompt.
     tool_results: u32,
-    /// Their size: characters of their content as the log writes it (JSON escapes included,
-    /// an estimate of what the model read).
+    /// Their size as the log writes them ([`written_size`]).
     tool_result_chars: u64,
 }
 
@@ -53,10 +52,10 @@ impl SessionPrompt {
         true
     }
 
-    /// Counts one tool result of `chars` characters sent since the prompt.
-    pub(crate) fn add_tool_result(&mut self, chars: u64) {
+    /// Counts one tool result of `size` characters (or [`written_size`]) sent since the prompt.
+    pub(crate) fn add_tool_result(&mut self, size: u64) {
         self.tool_results = self.tool_results.saturating_add(1);
-        self.tool_result_chars = self.tool_result_chars.saturating_add(chars);
+        self.tool_result_chars = self.tool_result_chars.saturating_add(size);
     }
 
     /// Whether a prompt has been read.
@@ -82,15 +81,13 @@ impl SessionPrompt {
     }
 }
 
-/// The size of a JSON value as written, in characters: how tool results are measured without
-/// decoding them (their escapes count, which a model reading the text would not see).
-pub(crate) fn written_chars(raw: &serde_json::value::RawValue) -> u64 {
+/// The size of a JSON value as written, in bytes (a string's without its quotes): how tool
+/// results are measured without decoding or scanning them. An estimate of their characters:
+/// escapes and non-ASCII text count a little more than a model reading the text would see.
+pub(crate) fn written_size(raw: &serde_json::value::RawValue) -> u64 {
     let text = raw.get();
-    text.strip_prefix('"')
-        .and_then(|inner| inner.strip_suffix('"'))
-        .unwrap_or(text)
-        .chars()
-        .count() as u64
+    let quoted = text.len() >= 2 && text.starts_with('"') && text.ends_with('"');
+    (text.len() - if quoted { 2 } else { 0 }) as u64
 }
 
 #[cfg(test)]
@@ -152,7 +149,8 @@ mod tests {
     #[test]
     fn written_sizes_leave_out_the_quotes_of_a_string() {
         let raw = |json: &str| serde_json::value::RawValue::from_string(json.into()).unwrap();
-        assert_eq!(written_chars(&raw(r#""héllo""#)), 5);
-        assert_eq!(written_chars(&raw(r#"[{"text":"a"}]"#)), 14);
+        assert_eq!(written_size(&raw(r#""hello""#)), 5);
+        assert_eq!(written_size(&raw(r#""""#)), 0);
+        assert_eq!(written_size(&raw(r#"[{"text":"a"}]"#)), 14);
     }
 }
