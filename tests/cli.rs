@@ -260,7 +260,7 @@ fn claude_code_directory_merges_content_blocks_and_subagent_copies() {
 /// Claude Code writes a message once per content block; when those lines repeat the message's
 /// `costUSD` (the case ccusage's own tests check it counts once), the cost the file states is
 /// each message's once, that of the line the run keeps (the most tokens), even when a
-/// message's lines fall in different pieces of the file.
+/// message's lines fall in different 1 MiB chunks of the file.
 #[test]
 fn claude_code_stated_costs_count_each_message_once() {
     let line = |id: &str, output_tokens: u64, cost: Option<f64>, text: &str| {
@@ -283,7 +283,7 @@ fn claude_code_stated_costs_count_each_message_once() {
         line.to_string()
     };
     // A's first block, then a message without a stated cost long enough that A's other blocks
-    // fall in the next 1 MiB piece; B's second block outweighs its first.
+    // fall in the next 1 MiB chunk; B's second block outweighs its first.
     let filler = "x".repeat(1_200_000);
     let transcript = [
         line("a", 50, Some(1.25), "first"),

@@ -232,16 +232,16 @@ struct ProgressData<'a, L> {
 /// under it (see [`Transcript`]).
 type Passed = HashMap<u64, u64, FixedState>;
 
-/// The parser of one piece of a transcript. Claude Code writes one line per content block of
-/// a message, and the piece's merge of duplicates keeps, of the calls that share a key, the
-/// first with the most tokens (`merge_piece_duplicates` in the pipeline). A line whose key an
-/// earlier call of the piece passed on with at least as many tokens can never be kept: it is
-/// counted as a duplicate content block at once, and its record is not built. The merge
-/// still decides among the calls passed on (a later block with more tokens replaces an
-/// earlier one), so the piece keeps the same calls either way, and with them the costs they
+/// The parser of a transcript, read in order as one piece of work. Claude Code writes one line
+/// per content block of a message, and the piece's merge of duplicates keeps, of the calls that
+/// share a key, the first with the most tokens (`merge_piece_duplicates` in the pipeline). A
+/// line whose key an earlier call of the piece passed on with at least as many tokens can never
+/// be kept: it is counted as a duplicate content block at once, and its record is not built.
+/// The merge still decides among the calls passed on (a later block with more tokens replaces
+/// an earlier one), so the piece keeps the same calls either way, and with them the costs they
 /// state (a message's lines that repeat a `costUSD` state it once).
 ///
-/// The piece also keeps the latest prompt of each of its threads ([`Threads`]).
+/// The parser also keeps the latest prompt of each thread ([`Threads`]).
 #[derive(Default)]
 pub(crate) struct Transcript {
     passed: Passed,
@@ -257,11 +257,11 @@ impl LineParser for Transcript {
     }
 }
 
-/// Threads a piece keeps the prompt of at most; beyond, the least recently used is forgotten
+/// Threads a parser keeps the prompt of at most; beyond, the least recently used is forgotten
 /// (a session's main conversation and its subagents, rarely more than a few per file).
 const MAX_THREADS: usize = 16;
 
-/// The latest prompt of each thread of a piece: a session's main conversation, or one of its
+/// The latest prompt of each thread of a transcript: a session's main conversation, or one of its
 /// subagents (sidechain lines, and those nested in `progress` lines), by agent id.
 #[derive(Default, Debug, PartialEq)]
 struct Threads {
@@ -872,7 +872,7 @@ mod tests {
         }
     }
 
-    /// A subagent whose prompt is not in the piece works on the main conversation's; nested
+    /// A subagent whose prompt is not in the file works on the main conversation's; nested
     /// progress lines are a subagent's thread.
     #[test]
     fn a_subagent_without_its_own_prompt_reads_the_main_one() {
@@ -901,7 +901,7 @@ mod tests {
         );
     }
 
-    /// A piece keeps at most [`MAX_THREADS`] threads, forgetting the least recently used.
+    /// A parser keeps at most [`MAX_THREADS`] threads, forgetting the least recently used.
     #[test]
     fn threads_are_bounded() {
         let mut lines = Vec::new();
