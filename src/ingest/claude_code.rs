@@ -9,11 +9,12 @@
 //! Each call is classified with the latest prompt of its thread (the main conversation, or a
 //! subagent's sidechain, per session) and the tool results sent since it ([`SessionPrompt`]).
 //! A prompt is a `user` line whose content is a string or text blocks, not one of tool results
-//! (tool output), nor a meta line, a compaction summary or the echo of a local command
-//! (`<command-name>`, `<local-command-stdout>`, `<bash-input>`…). A subagent's calls before
-//! any prompt of their own are read with the main conversation's. Since calls depend on the
-//! prompts before them, a transcript is read in order by one core (transcripts are many: the
-//! cores share them), so every call has the prompt before it, however long the file.
+//! (tool output), nor a meta line, a compaction summary or the echo of something run locally
+//! (`<local-command-stdout>`, `<bash-input>`…); a slash command is the prompt it records
+//! (`/review the retry change`). A subagent's calls before any prompt of their own are read
+//! with the main conversation's. Since calls depend on the prompts before them, a transcript is
+//! read in order by one core (transcripts are many: the cores share them), so every call has
+//! the prompt before it, however long the file.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -361,6 +362,12 @@ impl Threads {
                 .filter_map(|block| serde_json::from_str::<Cow<'_, str>>(block.text?.get()).ok())
                 .collect(),
         };
+        if let Some(command) = parts.iter().find_map(|part| slash_command(part)) {
+            // The command is what the user asked for; the calls it starts (a custom command's
+            // prompt, /compact's summary) follow it, not the prompt before.
+            self.get_mut(thread).start_turn(&[command]);
+            return;
+        }
         if parts.iter().any(|part| is_local_command(part)) {
             return;
         }
@@ -386,6 +393,24 @@ impl Threads {
             record.features.tool_results = tool_results;
         }
     }
+}
+
+/// The slash command a user line records (`<command-name>/review</command-name>` with its
+/// `<command-args>`), as the user typed it: `/review the retry change`.
+fn slash_command(text: &str) -> Option<String> {
+    let tagged = |tag: &str| {
+        let open = format!("<{tag}>");
+        let start = text.find(&open)? + open.len();
+        let end = start + text[start..].find(&format!("</{tag}>"))?;
+        Some(text[start..end].trim())
+    };
+    let name = tagged("command-name").filter(|name| !name.is_empty())?;
+    let args = tagged("command-args").unwrap_or_default();
+    Some(if args.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} {args}")
+    })
 }
 
 /// Whether a user line's text is Claude Code's echo of something run locally (a slash
@@ -870,6 +895,34 @@ mod tests {
         for (_, call) in &calls {
             assert_eq!(call.text.as_ref().map_or("", |t| t.system.as_str()), "");
         }
+    }
+
+    /// A slash command is the prompt of the calls after it; its output, a shell command and
+    /// an interruption are no prompts.
+    #[test]
+    fn a_slash_command_is_a_prompt_and_local_output_is_not() {
+        let lines = [
+            user(json!(FIX_PROMPT)),
+            user(json!(
+                "<command-message>review is running…</command-message>\n\
+                 <command-name>/review</command-name>\n\
+                 <command-args>the retry change</command-args>"
+            )),
+            assistant("msg_r", 0),
+            user(json!("<command-name>/cost</command-name>")),
+            user(json!(
+                "<local-command-stdout>Total cost: $0.06</local-command-stdout>"
+            )),
+            user(json!("<bash-input>ls</bash-input>")),
+            user(json!([{"type": "text", "text": "[Request interrupted by user]"}])),
+            assistant("msg_s", 0),
+        ];
+        let calls = read_calls(&lines);
+        let text = |i: usize| calls[i].1.text.as_ref().unwrap().user.as_str();
+        assert_eq!(text(0), "/review the retry change");
+        assert_eq!(text(1), "/cost");
+        assert_eq!(slash_command("<command-name></command-name>"), None);
+        assert_eq!(slash_command("no command"), None);
     }
 
     /// A subagent whose prompt is not in the file works on the main conversation's; nested
