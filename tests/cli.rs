@@ -260,7 +260,7 @@ fn claude_code_directory_merges_content_blocks_and_subagent_copies() {
 /// Claude Code writes a message once per content block; when those lines repeat the message's
 /// `costUSD` (the case ccusage's own tests check it counts once), the cost the file states is
 /// each message's once, that of the line the run keeps (the most tokens), even when a
-/// message's lines fall in different pieces of the file.
+/// message's lines fall in different 1 MiB chunks of the file.
 #[test]
 fn claude_code_stated_costs_count_each_message_once() {
     let line = |id: &str, output_tokens: u64, cost: Option<f64>, text: &str| {
@@ -283,7 +283,7 @@ fn claude_code_stated_costs_count_each_message_once() {
         line.to_string()
     };
     // A's first block, then a message without a stated cost long enough that A's other blocks
-    // fall in the next 1 MiB piece; B's second block outweighs its first.
+    // fall in the next 1 MiB chunk; B's second block outweighs its first.
     let filler = "x".repeat(1_200_000);
     let transcript = [
         line("a", 50, Some(1.25), "first"),
@@ -769,6 +769,176 @@ fn calls_csv_never_holds_prompt_text() {
     for secret in ["Policy clause", "Green Tea", "router reboots"] {
         assert!(!text.contains(secret));
     }
+}
+
+/// A coding-agent session of `fixtures/agents`: format, file, and the task of each call by line.
+type AgentSession = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The coding-agent sessions of `fixtures/agents` (see its README).
+const AGENT_SESSIONS: [AgentSession; 3] = [
+    (
+        "claude-code",
+        "agents/claude-code",
+        &[
+            ("3", "code"),
+            ("5", "agentic"),
+            ("7", "agentic"),
+            ("12", "translation"),
+            ("14", "agentic"),
+        ],
+    ),
+    (
+        "codex",
+        "agents/codex",
+        &[("6", "code"), ("9", "agentic"), ("14", "translation")],
+    ),
+    (
+        "gemini-cli",
+        "agents/gemini-cli",
+        &[("3", "code"), ("6", "agentic"), ("8", "translation")],
+    ),
+];
+
+/// Words only the prompts of `fixtures/agents` hold.
+const AGENT_PROMPT_WORDS: [&str; 2] = ["zanzibar", "quokka"];
+
+/// A Claude Code tree (and a Codex and a Gemini CLI session) classified with its prompts: each
+/// call gets the task its session's latest prompt implies, with more confidence than a call
+/// without text can have; a later prompt decides the calls after it; and no call is counted
+/// among those classified without prompt text.
+#[test]
+fn coding_agent_calls_are_classified_with_their_prompts() {
+    for (format, path, expected) in AGENT_SESSIONS {
+        let path = fixture(path);
+        let path = path.to_str().unwrap();
+        let report = json_report(&[path], &[]);
+        assert_eq!(report["inputs"][0]["format"], format);
+        assert_eq!(report["errors"], 0, "{path}");
+        assert_eq!(report["calls"], expected.len(), "{path}");
+        assert_eq!(report["baseline"]["calls_without_prompt_text"], 0, "{path}");
+        let rows = call_rows(&[path]);
+        let mut tasks: Vec<(&str, &str)> = rows
+            .values()
+            .map(|row| (row["line"].as_str(), row["task"].as_str()))
+            .collect();
+        tasks.sort_by_key(|(line, _)| line.parse::<u64>().unwrap());
+        assert_eq!(tasks, expected, "{path}");
+        for row in rows.values() {
+            let confidence: f64 = row["confidence"].parse().unwrap();
+            assert!(confidence > 0.5, "{path}: {row:?}");
+            assert!(
+                !row["reasons"].contains("no_prompt_text"),
+                "{path}: {row:?}"
+            );
+        }
+    }
+}
+
+/// A Claude Code transcript longer than the 1 MiB pieces that files of lines standing alone
+/// are cut in is read in order, whole: a call 1.2 MB after its prompt still reads it.
+#[test]
+fn coding_agent_prompts_carry_across_a_long_transcript() {
+    let user = |content: Value| {
+        serde_json::json!({"type": "user", "sessionId": "s", "cwd": "/home/dev/parser",
+                           "message": {"role": "user", "content": content}})
+        .to_string()
+    };
+    let call = |id: &str| {
+        serde_json::json!({"type": "assistant", "sessionId": "s", "requestId": format!("req_{id}"),
+            "timestamp": "2026-11-02T10:00:00.000Z",
+            "message": {"id": format!("msg_{id}"), "model": "claude-sonnet-4-5-20250929",
+                        "role": "assistant", "content": [{"type": "text", "text": "Done."}],
+                        "usage": {"input_tokens": 10, "cache_read_input_tokens": 12_000,
+                                  "output_tokens": 40}}})
+        .to_string()
+    };
+    let fix = "The Rust test parser::tests::dates fails: `cargo test` says thread 'main' \
+               panicked at src/parser.rs:42. Fix the failing test.";
+    let output = "y".repeat(100_000);
+    let mut lines = vec![user(Value::from(fix)), call("a")];
+    for n in 0..12 {
+        lines.push(user(serde_json::json!([{"type": "tool_result",
+                                            "tool_use_id": format!("t{n}"),
+                                            "content": output}])));
+    }
+    lines.push(call("b"));
+    lines.push(user(Value::from("Translate this README to French.")));
+    lines.push(call("c"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("session.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let path = path.to_str().unwrap();
+    let report = json_report(&[path], &[]);
+    assert_eq!(report["calls"], 3);
+    assert_eq!(report["baseline"]["calls_without_prompt_text"], 0);
+    let rows = call_rows(&[path]);
+    assert_eq!(rows["msg_a"]["task"], "code");
+    // B follows the first prompt, 1.2 MB back, and the twelve tool results since.
+    assert!(!rows["msg_b"]["reasons"].contains("no_prompt_text"));
+    assert!(rows["msg_b"]["reasons"].contains("code_in_prompt"));
+    assert!(rows["msg_b"]["reasons"].contains("tool_results_in_context"));
+    assert_eq!(rows["msg_c"]["task"], "translation");
+}
+
+/// The prompts classify calls and go no further: no report format, per-call or breakdown file,
+/// nor anything on stderr holds a word of them.
+#[test]
+fn coding_agent_prompts_never_reach_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let agents = fixture("agents");
+    let agents = agents.to_str().unwrap();
+    let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
+    for format in ["table", "json", "csv", "markdown", "html"] {
+        let calls = dir.path().join(format!("calls-{format}.csv"));
+        let breakdown = dir.path().join(format!("breakdown-{format}.csv"));
+        let savings = dir.path().join(format!("savings-{format}.csv"));
+        let output = run(&[
+            "analyze",
+            "--format",
+            format,
+            "--full",
+            "--group-by",
+            "session,project,task,tier",
+            "--calls-csv",
+            calls.to_str().unwrap(),
+            "--breakdown-csv",
+            breakdown.to_str().unwrap(),
+            "--savings-csv",
+            savings.to_str().unwrap(),
+            agents,
+        ]);
+        assert!(
+            output.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        outputs.push((format!("{format} stdout"), output.stdout));
+        outputs.push((format!("{format} stderr"), output.stderr));
+        for file in [calls, breakdown, savings] {
+            outputs.push((file.display().to_string(), std::fs::read(&file).unwrap()));
+        }
+    }
+    let classify = run(&["classify", "--format", "json", agents]);
+    assert!(classify.status.success());
+    outputs.push(("classify stdout".into(), classify.stdout));
+    outputs.push(("classify stderr".into(), classify.stderr));
+    for (name, bytes) in &outputs {
+        let text = String::from_utf8_lossy(bytes).to_lowercase();
+        for word in AGENT_PROMPT_WORDS {
+            assert!(!text.contains(word), "{name} holds `{word}`");
+        }
+    }
+    // The words are there to be found: in the fixtures, as prompts.
+    let claude = std::fs::read_to_string(fixture(
+        "agents/claude-code/projects/-home-dev-src-parser/8c1d5e2f-6a7b-4c8d-9e0f-1a2b3c4d5e6f.jsonl",
+    ))
+    .unwrap()
+    .to_lowercase();
+    assert!(AGENT_PROMPT_WORDS.iter().all(|word| claude.contains(word)));
 }
 
 // ---- CLI conventions ---------------------------------------------------------------------

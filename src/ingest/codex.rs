@@ -25,12 +25,19 @@
 //! such a file dated no later than a second after the session started, or within a second of
 //! the previous replayed one, are skipped as [`SkipReason::ReplayedHistory`], and the
 //! cumulative baseline moves to the last of them.
+//!
+//! Each call is classified with the latest prompt of the session (`event_msg` /
+//! `user_message`, what the user typed; the `response_item` user messages also hold the
+//! environment context and instructions Codex adds) and the tool outputs sent since it
+//! (`response_item` `*_call_output`), see [`SessionPrompt`]. A rollout is read in order on one
+//! core, so every call has the prompt before it.
 
 use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::wire::{parse_timestamp, stable_hash};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider, TokenBuckets};
@@ -95,6 +102,9 @@ struct EventPayload<'a> {
     info: Option<&'a RawValue>,
     #[serde(borrow)]
     model: Option<Cow<'a, str>>,
+    /// The text of a `user_message` (kept raw: agent messages are never decoded).
+    #[serde(borrow)]
+    message: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -138,8 +148,13 @@ struct TurnContext<'a> {
 /// A response item (enveloped, or bare in the first rollouts).
 #[derive(Deserialize)]
 struct Item<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
     #[serde(borrow)]
     role: Option<Cow<'a, str>>,
+    /// What a tool call gave back (`function_call_output`, `custom_tool_call_output`).
+    #[serde(borrow)]
+    output: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -176,6 +191,8 @@ struct CodexParser {
     last_replay_ms: Option<i64>,
     model: Option<String>,
     previous_total: Option<[u64; 5]>,
+    /// The latest prompt and the tool outputs since it.
+    prompt: SessionPrompt,
 }
 
 pub(crate) fn parser() -> Box<dyn LineParser> {
@@ -224,16 +241,32 @@ impl CodexParser {
             Some("event_msg") => match serde_json::from_str::<EventPayload<'_>>(payload.get()) {
                 Ok(event) => match event.kind.as_deref() {
                     Some("token_count") => self.token_count(&event, timestamp_ms),
-                    Some("user_message") => LineOutcome::Skip(SkipReason::UserMessage),
+                    Some("user_message") => {
+                        let text = event
+                            .message
+                            .and_then(|raw| serde_json::from_str::<Cow<'_, str>>(raw.get()).ok());
+                        if let Some(text) = text {
+                            self.prompt.start_turn(&[text]);
+                        }
+                        LineOutcome::Skip(SkipReason::UserMessage)
+                    }
                     _ => LineOutcome::Skip(SkipReason::NotAModelCall),
                 },
                 Err(err) => LineOutcome::Error(format!("invalid Codex event_msg: {err}")),
             },
-            Some("response_item") => item_outcome(
-                serde_json::from_str::<Item<'_>>(payload.get())
-                    .ok()
-                    .and_then(|item| item.role),
-            ),
+            Some("response_item") => {
+                let item = serde_json::from_str::<Item<'_>>(payload.get()).ok();
+                let item = item.as_ref();
+                if item.is_some_and(|item| {
+                    item.kind
+                        .as_deref()
+                        .is_some_and(|kind| kind.ends_with("_call_output"))
+                }) {
+                    let output = item.and_then(|item| item.output);
+                    self.prompt.add_tool_result(output.map_or(0, written_size));
+                }
+                item_outcome(item.and_then(|item| item.role.clone()))
+            }
             // Newer Codex also writes each response's usage as its own record; the same usage
             // is in the token_count events, which are what is counted here.
             Some("token_usage_record") => LineOutcome::Skip(SkipReason::DuplicateContentBlock),
@@ -377,6 +410,7 @@ impl CodexParser {
                 .tags
                 .push(("agent".to_string(), "subagent".to_string()));
         }
+        self.prompt.apply_to(&mut record);
         LineOutcome::Call(Box::new(record))
     }
 
@@ -732,5 +766,64 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Each call is read with the latest prompt of the rollout and the tool outputs since it.
+    #[test]
+    fn calls_carry_the_latest_prompt() {
+        use crate::classify::Task;
+        use crate::ingest::test_support::{FIX_TEST_PROMPT, TRANSLATE_PROMPT, assert_prompt_task};
+        let event = |payload: serde_json::Value| {
+            serde_json::json!({"timestamp": "2026-10-04T09:00:01.000Z", "type": "event_msg",
+                               "payload": payload})
+            .to_string()
+        };
+        let item = |payload: serde_json::Value| {
+            serde_json::json!({"timestamp": "2026-10-04T09:00:01.000Z", "type": "response_item",
+                               "payload": payload})
+            .to_string()
+        };
+        let usage = |total: u64| {
+            event(serde_json::json!({"type": "token_count", "info": {
+                "total_token_usage": {"input_tokens": total, "output_tokens": 10},
+                "last_token_usage": {"input_tokens": 1_000, "output_tokens": 10}}}))
+        };
+        let output = "y".repeat(500);
+        let lines = [
+            r#"{"timestamp":"2026-10-04T09:00:00.000Z","type":"session_meta","payload":{"id":"s"}}"#
+                .to_string(),
+            r#"{"timestamp":"2026-10-04T09:00:00.000Z","type":"turn_context","payload":{"model":"gpt-5.2-codex"}}"#
+                .to_string(),
+            item(serde_json::json!({"type": "message", "role": "user", "content": [
+                {"type": "input_text", "text": "<environment_context>/src</environment_context>"}]})),
+            event(serde_json::json!({"type": "user_message", "message": FIX_TEST_PROMPT})),
+            usage(1_000),
+            item(serde_json::json!({"type": "function_call", "name": "shell", "call_id": "c1",
+                                    "arguments": "{}"})),
+            item(serde_json::json!({"type": "function_call_output", "call_id": "c1",
+                                    "output": output})),
+            usage(2_000),
+            event(serde_json::json!({"type": "agent_message", "message": "Fixed."})),
+            event(serde_json::json!({"type": "user_message", "message": TRANSLATE_PROMPT})),
+            usage(3_000),
+        ];
+        let text = lines.join("\n");
+        let parsed = parse(&text);
+        let calls = calls(&parsed);
+        assert_eq!(calls.len(), 3);
+        let user = |i: usize| calls[i].text.as_ref().map(|t| t.user.as_str());
+        assert_eq!(user(0), Some(FIX_TEST_PROMPT));
+        assert_eq!(calls[0].features.tool_results, 0);
+        assert_prompt_task(calls[0], Task::Code);
+        assert_eq!(user(1), Some(FIX_TEST_PROMPT));
+        assert_eq!(calls[1].features.tool_results, 1);
+        let prompt_chars = FIX_TEST_PROMPT.chars().count() as u64;
+        assert_eq!(
+            calls[1].text.as_ref().unwrap().prompt_chars,
+            prompt_chars + 500
+        );
+        assert_eq!(user(2), Some(TRANSLATE_PROMPT));
+        assert_eq!(calls[2].features.tool_results, 0);
+        assert_prompt_task(calls[2], Task::Translation);
     }
 }

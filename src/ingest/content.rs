@@ -13,7 +13,7 @@ use crate::ingest::wire::{PrefixHasher, stable_hash as wire_hash};
 use crate::record::{CallText, PromptPrefix, PromptPrefixes, estimate_tokens};
 
 /// Text kept per field for classification; longer text is cut (on a character boundary).
-const MAX_TEXT_BYTES: usize = 8 * 1024;
+pub(crate) const MAX_TEXT_BYTES: usize = 8 * 1024;
 
 /// Prompt caches only serve prefixes of at least this many tokens (OpenAI and Anthropic's
 /// Sonnet/Opus minimum is 1,024 tokens; some models need more, see
@@ -206,7 +206,9 @@ impl Role {
     }
 }
 
-fn push_bounded(target: &mut String, text: &str) {
+/// Appends `text` to `target` on a new line, keeping `target` within [`MAX_TEXT_BYTES`] (cut on a
+/// character boundary).
+pub(crate) fn push_bounded(target: &mut String, text: &str) {
     if target.len() >= MAX_TEXT_BYTES {
         return;
     }

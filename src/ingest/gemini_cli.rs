@@ -19,14 +19,19 @@
 //! still recorded `total`; the part of it that input, output and tool do not explain is
 //! taken as thoughts. Usage is recorded for the successful attempt of each streamed call only,
 //! so retried attempts Gemini CLI threw away are not in the file.
+//!
+//! Each call is classified with the latest `user` message of the session and the tool results
+//! sent since it ([`SessionPrompt`]): a `gemini` message's `toolCalls[].result` go to the
+//! model in the calls after that message. A session file is read in order on one core, so
+//! every call has the prompt before it.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
+use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::wire::{parse_timestamp, stable_hash};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider, TokenBuckets};
@@ -75,8 +80,56 @@ struct Message<'a> {
     #[serde(borrow)]
     model: Option<Cow<'a, str>>,
     tokens: Option<Tokens>,
-    #[serde(rename = "toolCalls")]
-    tool_calls: Option<Vec<IgnoredAny>>,
+    /// Tool calls (`ToolCallRecord`), kept raw: only their results are read.
+    #[serde(rename = "toolCalls", borrow)]
+    tool_calls: Option<Vec<&'a RawValue>>,
+    /// A user message's text: a string or a list of parts (`PartListUnion`).
+    #[serde(borrow)]
+    content: Option<&'a RawValue>,
+}
+
+/// A tool call's result, sent to the model with the next call.
+#[derive(Deserialize)]
+struct ToolCall<'a> {
+    #[serde(borrow)]
+    result: Option<&'a RawValue>,
+}
+
+/// A part of a user message.
+#[derive(Deserialize)]
+struct TextPart<'a> {
+    #[serde(borrow)]
+    text: Option<Cow<'a, str>>,
+}
+
+impl Message<'_> {
+    /// The sizes of the results of the message's tool calls that have one.
+    fn tool_results(&self) -> Vec<u64> {
+        self.tool_calls
+            .iter()
+            .flatten()
+            .filter_map(|call| serde_json::from_str::<ToolCall<'_>>(call.get()).ok())
+            .filter_map(|call| call.result)
+            .filter(|result| result.get() != "null")
+            .map(written_size)
+            .collect()
+    }
+
+    /// The text parts of a user message.
+    fn text_parts(&self) -> Vec<Cow<'_, str>> {
+        let Some(raw) = self.content else {
+            return Vec::new();
+        };
+        if raw.get().starts_with('"') {
+            return serde_json::from_str(raw.get()).into_iter().collect();
+        }
+        let parts: Vec<&RawValue> = serde_json::from_str(raw.get()).unwrap_or_default();
+        parts
+            .into_iter()
+            .filter_map(|part| serde_json::from_str::<TextPart<'_>>(part.get()).ok())
+            .filter_map(|part| part.text)
+            .collect()
+    }
 }
 
 /// Any line of a session file; which members are present says what it is.
@@ -127,6 +180,11 @@ struct GeminiCliParser {
     /// Ids of messages whose usage was already counted.
     counted: HashSet<String>,
     held: Option<Held>,
+    /// The latest prompt and the tool results sent since it.
+    prompt: SessionPrompt,
+    /// The id of the latest `gemini` message and its tool results, which go to the model only
+    /// with the next message (and which rewrites of the message may still add to).
+    latest_results: Option<(String, Vec<u64>)>,
 }
 
 pub(crate) fn parser() -> Box<dyn LineParser> {
@@ -204,6 +262,7 @@ impl GeminiCliParser {
         message: &Message<'_>,
         out: &mut Vec<Parsed>,
     ) -> Option<LineOutcome> {
+        self.observe(message);
         match message.kind.as_deref() {
             Some("gemini") => {}
             Some("user") => return Some(LineOutcome::Skip(SkipReason::UserMessage)),
@@ -268,7 +327,10 @@ impl GeminiCliParser {
                     && message.tokens.is_some()
                     && !self.counted.contains(message.id.as_ref())
                     && self.held.as_ref().is_none_or(|h| h.id != message.id);
-                if fresh && self.message(line_no, &message, out).is_none() {
+                if !fresh {
+                    // A restatement still says which prompt and tool results came before.
+                    self.observe(&message);
+                } else if self.message(line_no, &message, out).is_none() {
                     // Emit at once: a restated list is never rewritten line by line.
                     self.flush(out);
                 }
@@ -276,6 +338,38 @@ impl GeminiCliParser {
         }
         if out.len() == before {
             push(out, line_no, LineOutcome::Skip(SkipReason::SessionMetadata));
+        }
+    }
+
+    /// Follows the prompt and tool results of the session through one message (read again
+    /// when restated: a checkpoint restates the conversation in order).
+    fn observe(&mut self, message: &Message<'_>) {
+        match message.kind.as_deref() {
+            Some("user") => {
+                let started = self.prompt.start_turn(&message.text_parts());
+                if started {
+                    self.latest_results = None;
+                }
+            }
+            Some("gemini") => {
+                let results = message.tool_results();
+                match self.latest_results.as_mut() {
+                    Some((id, latest)) if *id == message.id => {
+                        if results.len() >= latest.len() {
+                            *latest = results;
+                        }
+                    }
+                    _ => {
+                        let before = self
+                            .latest_results
+                            .replace((message.id.to_string(), results));
+                        for chars in before.into_iter().flat_map(|(_, sizes)| sizes) {
+                            self.prompt.add_tool_result(chars);
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -315,6 +409,7 @@ impl GeminiCliParser {
                 .tags
                 .push(("agent".to_string(), "subagent".to_string()));
         }
+        self.prompt.apply_to(&mut record);
         record
     }
 
@@ -591,5 +686,66 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Each call is read with the latest user message of the session and the tool results of
+    /// the messages since it, rewrites and checkpoints included.
+    #[test]
+    fn calls_carry_the_latest_prompt() {
+        use crate::classify::Task;
+        use crate::ingest::test_support::{FIX_TEST_PROMPT, TRANSLATE_PROMPT, assert_prompt_task};
+        let gemini = |id: &str, results: &[&str]| {
+            let calls: Vec<serde_json::Value> = results
+                .iter()
+                .map(|r| {
+                    serde_json::json!({"id": "t", "name": "run_shell_command", "args": {},
+                    "result": [{"functionResponse": {"name": "run_shell_command",
+                                                     "response": {"output": r}}}]})
+                })
+                .collect();
+            serde_json::json!({"id": id, "timestamp": "2026-10-03T08:00:14.257Z",
+                "type": "gemini", "content": "", "model": "gemini-2.5-pro",
+                "tokens": {"input": 1000, "output": 10, "cached": 0}, "toolCalls": calls})
+            .to_string()
+        };
+        let user = |content: serde_json::Value| {
+            serde_json::json!({"id": "u", "timestamp": "2026-10-03T08:00:05.120Z",
+                               "type": "user", "content": content})
+            .to_string()
+        };
+        let output = "z".repeat(300);
+        let lines = [
+            r#"{"sessionId":"s","projectHash":"p","startTime":"2026-10-03T08:00:00.000Z"}"#
+                .to_string(),
+            user(serde_json::json!([{"text": FIX_TEST_PROMPT}])),
+            gemini("g1", &[]),
+            // The message rewritten with its tool call's result: the next call reads it.
+            gemini("g1", &[&output]),
+            gemini("g2", &[]),
+            user(serde_json::json!(TRANSLATE_PROMPT)),
+            gemini("g3", &[]),
+        ];
+        let parsed = parse(&lines.join("\n"));
+        let calls: Vec<&CallRecord> = parsed
+            .iter()
+            .filter_map(|p| match &p.outcome {
+                LineOutcome::Call(record) => Some(record.as_ref()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(calls.len(), 3);
+        let text = |i: usize| calls[i].text.as_ref().map(|t| t.user.as_str());
+        assert_eq!(text(0), Some(FIX_TEST_PROMPT));
+        assert_prompt_task(calls[0], Task::Code);
+        assert_eq!(calls[0].features.tool_results, 0);
+        assert_eq!(text(1), Some(FIX_TEST_PROMPT));
+        assert_eq!(calls[1].features.tool_results, 1);
+        assert!(
+            calls[1].text.as_ref().unwrap().prompt_chars
+                > FIX_TEST_PROMPT.chars().count() as u64 + 300
+        );
+        assert_eq!(text(2), Some(TRANSLATE_PROMPT));
+        assert_eq!(calls[2].features.tool_results, 0);
+        assert_prompt_task(calls[2], Task::Translation);
     }
 }

@@ -22,6 +22,7 @@ mod openinference;
 mod otel;
 mod redact;
 mod remote;
+mod session_prompt;
 mod source;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -192,11 +193,16 @@ impl InputFormat {
 
     /// Whether each line stands alone, so one file's chunks may be parsed on several cores.
     /// Formats whose lines depend on earlier ones (cumulative counters, stream chunks, parent
-    /// spans) are read one file per core, in order.
+    /// spans, a coding agent's calls on the prompt before them) are read one file per core, in
+    /// order.
     pub fn line_independent(self) -> bool {
         !matches!(
             self,
-            InputFormat::Otel | InputFormat::Gemini | InputFormat::GeminiCli | InputFormat::Codex
+            InputFormat::Otel
+                | InputFormat::Gemini
+                | InputFormat::GeminiCli
+                | InputFormat::Codex
+                | InputFormat::ClaudeCode
         ) && !self.is_billing()
     }
 }

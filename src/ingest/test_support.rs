@@ -1,8 +1,10 @@
 //! Helpers the adapters' tests share: take the call or the skip out of an outcome, build token
-//! buckets, read a tag, and price a record with the embedded catalog.
+//! buckets, read a tag, price a record with the embedded catalog, and check that a
+//! coding-agent call is classified by its prompt.
 
 use std::sync::OnceLock;
 
+use crate::classify::{Reason, Task, classify};
 use crate::ingest::{LineOutcome, SkipReason};
 use crate::money::Money;
 use crate::pricing::{BillingMode, PriceCatalog, call_cost};
@@ -82,4 +84,20 @@ pub fn ask(record: &mut CallRecord, user: &str) {
     record.prefix = prompt.prefix();
     record.features.redacted |= prompt.redacted;
     record.text = prompt.text();
+}
+
+/// A coding agent's prompt the classifier reads as code.
+pub const FIX_TEST_PROMPT: &str = "The Rust test parser::tests::dates fails: `cargo test` says \
+    thread 'main' panicked at src/parser.rs:42. Fix the failing test.";
+
+/// A later prompt of the same session, read as translation.
+pub const TRANSLATE_PROMPT: &str = "Translate this README to French.";
+
+/// Asserts that `record` is classified by prompt text as `task`, with more confidence than a
+/// call without text can have.
+pub fn assert_prompt_task(record: &CallRecord, task: Task) {
+    let class = classify(record);
+    assert_eq!(class.task, task, "{class:?}");
+    assert!(class.confidence > 0.5, "{class:?}");
+    assert!(!class.reasons.contains(Reason::NoPromptText), "{class:?}");
 }
