@@ -72,10 +72,30 @@ pub fn duplicate_requests(rows: &Rows) -> Option<Finding> {
 }
 
 /// [`duplicate_requests`], the stored answers kept in `stored`.
-pub(super) fn duplicate_requests_in(
-    rows: &Rows,
-    mut stored: TimeWindow<u64, i64>,
-) -> Option<Finding> {
+pub(super) fn duplicate_requests_in(rows: &Rows, stored: TimeWindow<u64, i64>) -> Option<Finding> {
+    let repeat = repeated_requests_in(rows, stored);
+    let mut tally = Tally::default();
+    tally.add_marked(rows, &repeat);
+    if tally.calls == 0 {
+        return None;
+    }
+    let sentence = format!(
+        "{} repeated a request answered at most {} min before, outside any retry, and a response cache would have served them for $0, so the impact is their cost, {}",
+        plural(tally.calls, "call", "calls"),
+        RESPONSE_CACHE_WINDOW_MS / 60_000,
+        usd(tally.impact),
+    );
+    Some(tally.finding(WasteKind::DuplicateRequest, sentence))
+}
+
+/// The calls [`duplicate_requests`] counts as repeats, one flag per row: the one rule for a
+/// repeat, which the cost per meaningful response counts too.
+pub fn repeated_requests(rows: &Rows) -> Vec<bool> {
+    repeated_requests_in(rows, TimeWindow::default())
+}
+
+/// [`repeated_requests`], the stored answers kept in `stored`.
+fn repeated_requests_in(rows: &Rows, mut stored: TimeWindow<u64, i64>) -> Vec<bool> {
     let mut repeat = vec![false; rows.len()];
     for index in in_time_order(rows) {
         let row = rows.get(index);
@@ -94,18 +114,7 @@ pub(super) fn duplicate_requests_in(
             _ => {}
         }
     }
-    let mut tally = Tally::default();
-    tally.add_marked(rows, &repeat);
-    if tally.calls == 0 {
-        return None;
-    }
-    let sentence = format!(
-        "{} repeated a request answered at most {} min before, outside any retry, and a response cache would have served them for $0, so the impact is their cost, {}",
-        plural(tally.calls, "call", "calls"),
-        RESPONSE_CACHE_WINDOW_MS / 60_000,
-        usd(tally.impact),
-    );
-    Some(tally.finding(WasteKind::DuplicateRequest, sentence))
+    repeat
 }
 
 /// **truncated_reask**: a call cut off by the output limit (finish reason `length`,

@@ -6,7 +6,7 @@ use crate::money::Money;
 use crate::policy::TextTokens;
 use crate::pricing::{BillingMode, PriceCatalog, call_cost, name_residency};
 use crate::record::{
-    CallRecord, CallStatus, PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets,
+    CallRecord, CallStatus, FailureCause, PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets,
 };
 
 /// Request traits that policies look at.
@@ -19,6 +19,8 @@ pub struct CallFlags {
     pub json_schema: bool,
     pub images: bool,
     pub failed: bool,
+    /// Why the call failed, or its answer was withheld ([`CallRecord::failure_cause`]).
+    pub failure: Option<FailureCause>,
     /// Service tier served.
     pub tier: ServiceTier,
     /// Where the request ran, when that is billed apart from global processing.
@@ -38,6 +40,7 @@ impl CallFlags {
             json_schema: f.json_schema,
             images: f.images > 0,
             failed: record.status == CallStatus::Error,
+            failure: record.failure_cause(),
             tier: record
                 .service_tier
                 .as_deref()
@@ -45,6 +48,13 @@ impl CallFlags {
             residency: record.residency.or_else(|| name_residency(&record.model)),
             web_searches: record.web_search_requests,
         }
+    }
+
+    /// Why the call gave no answer, if it gave none: its cause, or [`FailureCause::Other`]
+    /// for an error whose row carries none.
+    pub fn failure_cause(self) -> Option<FailureCause> {
+        self.failure
+            .or(self.failed.then_some(FailureCause::Other))
     }
 
     /// How the call was billed, for pricing it (or a replay of it) at `at_ms`.

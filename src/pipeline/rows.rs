@@ -23,7 +23,7 @@ use crate::money::Money;
 use crate::pipeline::spill::Spill;
 use crate::pipeline::{CallFlags, CallRow};
 use crate::policy::TextTokens;
-use crate::record::{PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets};
+use crate::record::{FailureCause, PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets};
 
 /// Bytes of the fixed head: source, model, tag set and session (`u32` each), a byte of
 /// [`Bits`], the attempt group (`u64`), the time (`i64`) and the id's length (`u64`), all
@@ -241,6 +241,7 @@ impl Has {
     const REQUEST_HASH: u16 = 1 << 9;
     const TEXT_TOKENS: u16 = 1 << 10;
     const STATED_COST: u16 = 1 << 11;
+    const FAILURE: u16 = 1 << 12;
 }
 
 /// Appends the encoding of `row` and its id to `bytes`.
@@ -291,6 +292,7 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
         (row.request_hash.is_some(), Has::REQUEST_HASH),
         (row.text_tokens.is_some(), Has::TEXT_TOKENS),
         (row.stated_cost.is_some(), Has::STATED_COST),
+        (flags.failure.is_some(), Has::FAILURE),
     ];
     let has: u16 = has.iter().filter(|(on, _)| *on).map(|(_, bit)| bit).sum();
     out.extend_from_slice(&has.to_le_bytes());
@@ -373,6 +375,9 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
     }
     if let Some(stated) = row.stated_cost {
         put_money(out, stated);
+    }
+    if let Some(failure) = flags.failure {
+        out.push(failure as u8);
     }
 }
 
@@ -545,7 +550,8 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
         })
     })?;
     let stated_cost = read.optional(with(Has::STATED_COST), Reader::money)?;
-    if !read.0.is_empty() || has >> 12 != 0 || request >> 7 != 0 {
+    let failure = read.optional(with(Has::FAILURE), |read| read.one_of(&FailureCause::ALL))?;
+    if !read.0.is_empty() || has >> 13 != 0 || request >> 7 != 0 {
         return None;
     }
     let bits = head[16];
@@ -578,6 +584,7 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
             json_schema: on(4),
             images: on(5),
             failed: on(6),
+            failure,
             tier: service_tier,
             residency,
             web_searches,
@@ -948,6 +955,7 @@ mod tests {
                 json_schema: n % 13 == 4,
                 images: n.is_multiple_of(17),
                 failed: n.is_multiple_of(7),
+                failure: FailureCause::ALL.get(n as usize % 7).copied(),
                 tier: ServiceTier::ALL[n as usize % ServiceTier::ALL.len()],
                 residency: Residency::ALL.get(n as usize % 5).copied(),
                 web_searches: n as u32,

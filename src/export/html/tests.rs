@@ -159,6 +159,9 @@ fn small_report() -> Report {
         latency_models: Vec::new(),
         baseline_diff: None,
         gates: Vec::new(),
+        meaningful_responses: Default::default(),
+        failures: Default::default(),
+        sessions: Default::default(),
         per_month: None,
     };
     crate::export::headline::add_run_rates(&mut report);
