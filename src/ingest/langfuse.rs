@@ -56,7 +56,7 @@ use serde_json::value::RawValue;
 use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::wire::unix_to_ms;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
-use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
+use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
 /// One observation, in the camelCase of the API and the snake_case of the blob export.
 #[derive(Deserialize)]
@@ -85,6 +85,9 @@ struct Observation<'a> {
     name: Option<Cow<'a, str>>,
     #[serde(borrow)]
     level: Option<Cow<'a, str>>,
+    /// Read only to name a failure's cause ([`FailureCause::derive`]), never kept.
+    #[serde(rename = "statusMessage", alias = "status_message", borrow)]
+    status_message: Option<Cow<'a, str>>,
     #[serde(rename = "startTime", alias = "start_time", borrow)]
     start_time: Option<&'a RawValue>,
     #[serde(rename = "endTime", alias = "end_time", borrow)]
@@ -301,6 +304,9 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
             .or(obs.trace_id.as_deref())
             .map(str::to_string),
         stated_cost_usd: stated_cost(obs),
+        failure: failed.then(|| {
+            FailureCause::derive(None, &[obs.status_message.as_deref().unwrap_or_default()])
+        }),
         ..CallRecord::default()
     };
     let start = obs.start_time.and_then(timestamp_ms);

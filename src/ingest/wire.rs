@@ -8,7 +8,7 @@ use serde_json::value::RawValue;
 use xxhash_rust::xxh3::Xxh3Default;
 
 use crate::ingest::LineOutcome;
-use crate::record::CallRecord;
+use crate::record::{CallRecord, FailureCause};
 
 /// Fields a logger may put around a request/response pair (or beside a bare response).
 /// Every field is optional; unknown fields are ignored.
@@ -178,6 +178,48 @@ pub(crate) fn array_len(raw: Option<&RawValue>) -> u32 {
 /// Whether a JSON value is present and not `null`.
 pub(crate) fn is_present(raw: Option<&RawValue>) -> bool {
     raw.is_some_and(|r| r.get().trim() != "null")
+}
+
+/// An error as OpenAI, Anthropic and the gateways that relay them write it: an object with a
+/// type, a code and a message (Anthropic's wrapped once more under `error`), or a bare string.
+#[derive(Deserialize, Default)]
+struct WireError<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    code: Option<&'a RawValue>,
+    #[serde(borrow)]
+    message: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+}
+
+/// The cause of a failed call from its HTTP status code and the error object its log holds
+/// ([`FailureCause::derive`]). The message is matched there and dropped: it can quote the
+/// prompt.
+pub(crate) fn failure_of(status_code: Option<u16>, error: Option<&RawValue>) -> FailureCause {
+    let mut texts: Vec<Cow<'_, str>> = Vec::new();
+    let mut next = error;
+    // An error object, then the one it wraps (Anthropic's `{"type": "error", "error": …}`).
+    for _ in 0..2 {
+        let Some(raw) = next.filter(|raw| is_present(Some(raw))) else {
+            break;
+        };
+        if let Ok(text) = serde_json::from_str::<Cow<'_, str>>(raw.get()) {
+            texts.push(text);
+            break;
+        }
+        let parsed: WireError<'_> = serde_json::from_str(raw.get()).unwrap_or_default();
+        texts.extend(parsed.kind);
+        texts.extend(parsed.message);
+        if let Some(code) = parsed.code {
+            let code = code.get().trim().trim_matches('"');
+            texts.push(Cow::Owned(code.to_string()));
+        }
+        next = parsed.error;
+    }
+    let texts: Vec<&str> = texts.iter().map(|text| text.as_ref()).collect();
+    FailureCause::derive(status_code, &texts)
 }
 
 /// The non-empty lines of fixture files (paths from the crate root), for tests.
