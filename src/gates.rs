@@ -169,7 +169,12 @@ impl Gates {
         }
         if let Some(limit) = self.session_cost_above {
             let (count, top) = report.sessions.above(limit);
-            let costliest = report.sessions.costs.first().copied().unwrap_or(Money::ZERO);
+            let costliest = report
+                .sessions
+                .costs
+                .first()
+                .copied()
+                .unwrap_or(Money::ZERO);
             gates.push(GateReport {
                 gate: "fail-if-session-cost-above".into(),
                 threshold: limit.usd(),

@@ -343,7 +343,12 @@ impl FailureCause {
         ]) {
             FailureCause::ContentFilter
         } else if code == Some(429)
-            || says(&["ratelimit", "toomanyrequests", "throttl", "resourceexhausted"])
+            || says(&[
+                "ratelimit",
+                "toomanyrequests",
+                "throttl",
+                "resourceexhausted",
+            ])
         {
             FailureCause::RateLimit
         } else if matches!(code, Some(408 | 504)) || says(&["timeout", "timedout", "deadline"]) {
@@ -563,22 +568,40 @@ mod tests {
     fn failure_causes_come_from_codes_and_error_words() {
         let cause = FailureCause::derive;
         assert_eq!(cause(Some(429), &[]), FailureCause::RateLimit);
-        assert_eq!(cause(None, &["RateLimitError", "429"]), FailureCause::RateLimit);
-        assert_eq!(cause(None, &["ThrottlingException"]), FailureCause::RateLimit);
+        assert_eq!(
+            cause(None, &["RateLimitError", "429"]),
+            FailureCause::RateLimit
+        );
+        assert_eq!(
+            cause(None, &["ThrottlingException"]),
+            FailureCause::RateLimit
+        );
         assert_eq!(cause(Some(504), &[]), FailureCause::Timeout);
         assert_eq!(cause(None, &["Request timed out."]), FailureCause::Timeout);
         assert_eq!(cause(Some(503), &[]), FailureCause::ServerError);
-        assert_eq!(cause(Some(529), &["overloaded_error"]), FailureCause::ServerError);
+        assert_eq!(
+            cause(Some(529), &["overloaded_error"]),
+            FailureCause::ServerError
+        );
         assert_eq!(
             cause(Some(400), &["context_length_exceeded"]),
             FailureCause::ContextLength
         );
         assert_eq!(
-            cause(None, &["This model's maximum context length is 128000 tokens"]),
+            cause(
+                None,
+                &["This model's maximum context length is 128000 tokens"]
+            ),
             FailureCause::ContextLength
         );
-        assert_eq!(cause(None, &["prompt is too long"]), FailureCause::ContextLength);
-        assert_eq!(cause(None, &["content_filter"]), FailureCause::ContentFilter);
+        assert_eq!(
+            cause(None, &["prompt is too long"]),
+            FailureCause::ContextLength
+        );
+        assert_eq!(
+            cause(None, &["content_filter"]),
+            FailureCause::ContentFilter
+        );
         assert_eq!(cause(None, &["SAFETY"]), FailureCause::ContentFilter);
         assert_eq!(cause(Some(401), &["invalid_api_key"]), FailureCause::Other);
         assert_eq!(cause(None, &[]), FailureCause::Other);
@@ -595,7 +618,10 @@ mod tests {
             },
             ..CallRecord::default()
         };
-        assert_eq!(with(CallStatus::Ok, None, Some("stop")).failure_cause(), None);
+        assert_eq!(
+            with(CallStatus::Ok, None, Some("stop")).failure_cause(),
+            None
+        );
         assert_eq!(
             with(CallStatus::Incomplete, None, Some("length")).failure_cause(),
             None

@@ -45,7 +45,10 @@ impl SessionStats {
 }
 
 /// Sessions by cost, largest first, ties by id: `(index, stats)`.
-pub fn by_cost(sessions: &HashMap<u32, SessionStats>, names: &[String]) -> Vec<(u32, SessionStats)> {
+pub fn by_cost(
+    sessions: &HashMap<u32, SessionStats>,
+    names: &[String],
+) -> Vec<(u32, SessionStats)> {
     let mut sorted: Vec<(u32, SessionStats)> = sessions.iter().map(|(&i, &s)| (i, s)).collect();
     let name = |index: u32| names.get(index as usize).map_or("", String::as_str);
     sorted.sort_by(|a, b| b.1.cost.cmp(&a.1.cost).then(name(a.0).cmp(name(b.0))));

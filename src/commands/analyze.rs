@@ -16,7 +16,8 @@ use crate::commands::pricing::load_catalog;
 use crate::escape::TerminalWriter;
 use crate::export::{
     AnalysisFormat, BaselineDiff, CallsCsvWriter, Detail, Exporter, LatencyReport, PreviousReport,
-    Report, TableExporter, latency_reports, responses_of, write_breakdowns, write_calls_parquet, write_savings,
+    Report, TableExporter, latency_reports, responses_of, write_breakdowns, write_calls_parquet,
+    write_savings,
 };
 use crate::gates::Gates;
 use crate::ingest::{InputSource, discover_sources, is_object_url};

@@ -42,8 +42,7 @@ pub use report::{
     ErrorReport, FindingReport, GateReport, GroupReport, GroupingReport, InputReport,
     LatencyReport, ModelChange, PolicyGroupReport, PolicyGroupingReport, PolicyReport,
     PricingReport, Report, RiskReport, RunRate, SCHEMA_VERSION, SessionsAbove, SpendPoint,
-    TierRiskReport,
-    latency_reports,
+    TierRiskReport, latency_reports,
 };
 pub use risk::write_risk_priors;
 pub use savings_csv::write_savings;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{Grouping, ResponseStats, Responses, SessionStats, sessions_by_cost};
+use crate::human::{count, plural, usd};
 use crate::money::Money;
 use crate::pipeline::RunOutput;
 use crate::pricing::PriceCatalog;
@@ -56,9 +57,7 @@ impl ResponsesReport {
             cost_usd: stats.cost.usd(),
             unpriced_calls: stats.unpriced_calls,
             cost_per_response_usd: stats.cost_per_response().map(Money::usd),
-            cost_per_response_usd_exact: stats
-                .cost_per_response()
-                .map(Money::to_decimal_string),
+            cost_per_response_usd_exact: stats.cost_per_response().map(Money::to_decimal_string),
             cost_per_new_response_usd: stats.cost_per_new_response().map(Money::usd),
         }
     }
@@ -99,7 +98,7 @@ pub struct FailureCauseReport {
 }
 
 /// Sessions (calls sharing a session, conversation or trace id).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SessionsReport {
     /// Sessions with an id.
     pub sessions: u64,
@@ -107,9 +106,19 @@ pub struct SessionsReport {
     pub single_call_sessions: u64,
     /// The costliest sessions, at most ten, costliest first.
     pub top: Vec<SessionReport>,
-    /// Every session's cost, costliest first, for the session budget gate.
+    /// Every session's cost, costliest first, for the session budget gate. Known while the
+    /// run is: not written, so a report read back has none.
     #[serde(skip)]
     pub costs: Vec<Money>,
+}
+
+/// Equal when what the report shows is: `costs` is the run's, not the report's.
+impl PartialEq for SessionsReport {
+    fn eq(&self, other: &SessionsReport) -> bool {
+        self.sessions == other.sessions
+            && self.single_call_sessions == other.single_call_sessions
+            && self.top == other.top
+    }
 }
 
 /// One session.
@@ -136,7 +145,11 @@ impl SessionsReport {
                 .iter()
                 .take(TOP_SESSIONS)
                 .map(|(index, session)| SessionReport {
-                    session: run.sessions.get(*index as usize).cloned().unwrap_or_default(),
+                    session: run
+                        .sessions
+                        .get(*index as usize)
+                        .cloned()
+                        .unwrap_or_default(),
                     calls: session.calls,
                     unpriced_calls: session.unpriced_calls,
                     peak_prompt_tokens: session.peak_prompt_tokens,
@@ -205,4 +218,64 @@ pub fn responses_of(
         },
         failures,
     )
+}
+
+impl ResponsesReport {
+    /// One sentence for the reports: answers, attempts, and what one answer cost.
+    pub fn sentence(&self) -> String {
+        let mut text = format!(
+            "{} from {}: {} of spend",
+            plural(self.responses, "answer", "answers"),
+            plural(self.attempts, "attempt", "attempts"),
+            usd(self.cost_usd),
+        );
+        match self.cost_per_response_usd {
+            Some(each) => text.push_str(&format!(", {} an answer", usd(each))),
+            None => text.push_str(", no priced answer"),
+        }
+        if let (true, Some(new)) = (self.repeats > 0, self.cost_per_new_response_usd) {
+            text.push_str(&format!(
+                " ({} a new one: {} left out)",
+                usd(new),
+                plural(self.repeats, "repeat", "repeats")
+            ));
+        }
+        text.push('.');
+        if self.failed_attempts > 0 {
+            text.push_str(&format!(
+                " {} cost {}.",
+                plural(self.failed_attempts, "failed attempt", "failed attempts"),
+                usd(self.failed_attempts_cost_usd)
+            ));
+        }
+        if self.unpriced_calls > 0 {
+            text.push_str(&format!(
+                " {} of unpriced models are left out of the spend and the answers it is divided by.",
+                plural(self.unpriced_calls, "call", "calls")
+            ));
+        }
+        text
+    }
+}
+
+impl FailuresReport {
+    /// `Failed calls by cause: rate limit 1 ($0.0020), …`; `None` without a failed call.
+    pub fn sentence(&self) -> Option<String> {
+        if self.calls == 0 {
+            return None;
+        }
+        let causes: Vec<String> = self
+            .by_cause
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} ({})",
+                    c.cause.replace('_', " "),
+                    count(c.calls),
+                    usd(c.cost_usd)
+                )
+            })
+            .collect();
+        Some(format!("Failed calls by cause: {}.", causes.join(", ")))
+    }
 }

@@ -68,7 +68,7 @@ pub fn runaway_sessions(rows: &Rows, sessions: &[String]) -> Vec<Finding> {
                 "This session cost {} over {} (its largest prompt {} tokens), far above the other sessions: of all {}, a quarter cost more than {} and the middle half spread over {}, so a session is out of line above {} (the first amount plus three times the second), and the impact is the {} it spent above that line",
                 usd(cost),
                 plural(tally.calls, "call", "calls"),
-                stats[&session].peak_prompt_tokens,
+                crate::human::count(stats[&session].peak_prompt_tokens),
                 costs.len(),
                 usd(q3),
                 usd(q3 - q1),

@@ -808,7 +808,10 @@ pub(crate) fn genai_span(span: &Span<'_>, resource: &[Attr<'_>]) -> SpanResult {
     };
     apply_features(&g, &mut record);
     record.status = if span.failed || g.error_type.is_some() {
-        record.failure = Some(FailureCause::derive(None, &[g.error_type.unwrap_or_default()]));
+        record.failure = Some(FailureCause::derive(
+            None,
+            &[g.error_type.unwrap_or_default()],
+        ));
         CallStatus::Error
     } else if is_cut_short(record.features.finish_reason.as_deref()) {
         CallStatus::Incomplete

@@ -6,7 +6,8 @@ use crate::money::Money;
 use crate::policy::TextTokens;
 use crate::pricing::{BillingMode, PriceCatalog, call_cost, name_residency};
 use crate::record::{
-    CallRecord, CallStatus, FailureCause, PromptPrefix, Provider, Residency, ServiceTier, TokenBuckets,
+    CallRecord, CallStatus, FailureCause, PromptPrefix, Provider, Residency, ServiceTier,
+    TokenBuckets,
 };
 
 /// Request traits that policies look at.
@@ -53,8 +54,7 @@ impl CallFlags {
     /// Why the call gave no answer, if it gave none: its cause, or [`FailureCause::Other`]
     /// for an error whose row carries none.
     pub fn failure_cause(self) -> Option<FailureCause> {
-        self.failure
-            .or(self.failed.then_some(FailureCause::Other))
+        self.failure.or(self.failed.then_some(FailureCause::Other))
     }
 
     /// How the call was billed, for pricing it (or a replay of it) at `at_ms`.

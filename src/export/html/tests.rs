@@ -245,6 +245,7 @@ fn full_report() -> Report {
         policy: None,
         tripped: true,
         message: "spend $10.00 is above $9.00 <limit>".to_string(),
+        sessions: None,
     }];
     report
 }
