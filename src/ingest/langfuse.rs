@@ -1078,6 +1078,18 @@ mod tests {
         assert_eq!(cost(record), "0.0009312");
     }
 
+    /// The fixture's failed generation (`429 Too Many Requests`, no usage) is skipped; with
+    /// tokens billed it is a failed call whose cause is read from its status message.
+    #[test]
+    fn a_failed_generation_is_rate_limited_by_its_status_message() {
+        let line = FIXTURE.lines().find(|l| l.contains("obs-err-10")).unwrap();
+        let billed = line.replace("\"usageDetails\":{}", "\"usageDetails\":{\"input\":100}");
+        let out = outcomes(&billed);
+        let record = call(&out[0].outcome);
+        assert_eq!(record.status, CallStatus::Error);
+        assert_eq!(record.failure_cause(), Some(FailureCause::RateLimit));
+    }
+
     #[test]
     fn v1_usage_object_and_costs() {
         let out = outcomes(FIXTURE);

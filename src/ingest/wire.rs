@@ -401,6 +401,27 @@ mod tests {
     use super::*;
     use xxhash_rust::xxh3::xxh3_64;
 
+    /// OpenAI's error object, Anthropic's wrapped one, a bare string and a status code alone.
+    #[test]
+    fn failure_causes_come_from_error_objects_and_status_codes() {
+        let cause = |status: Option<u16>, error: &str| {
+            let raw: Box<RawValue> = serde_json::from_str(error).unwrap();
+            failure_of(status, Some(&raw))
+        };
+        let openai = r#"{"message":"This model's maximum context length is 128000 tokens","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}"#;
+        assert_eq!(cause(Some(400), openai), FailureCause::ContextLength);
+        let anthropic =
+            r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+        assert_eq!(cause(Some(529), anthropic), FailureCause::ServerError);
+        let limited =
+            r#"{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}"#;
+        assert_eq!(cause(None, limited), FailureCause::RateLimit);
+        assert_eq!(cause(None, r#""Request timed out""#), FailureCause::Timeout);
+        assert_eq!(cause(None, r#"{"code":429}"#), FailureCause::RateLimit);
+        assert_eq!(failure_of(Some(503), None), FailureCause::ServerError);
+        assert_eq!(failure_of(None, None), FailureCause::Other);
+    }
+
     /// The streamed hash is the hash of the parts joined with zero bytes, as it was computed
     /// before (one buffer, one call), for part sizes on both sides of XXH3's internal size
     /// classes (16, 128, 240 bytes, the 256-byte buffer, 1 KiB stripes).
