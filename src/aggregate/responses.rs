@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::aggregate::{GroupKey, Grouping};
 use crate::findings::repeated_requests;
 use crate::money::Money;
@@ -121,10 +123,11 @@ pub struct Responses {
 
 impl Responses {
     /// Counts the calls of a run, each in its group of every key (named as the spend
-    /// breakdowns name them).
+    /// breakdowns name them): blocks of rows counted in parallel, then merged (the sums are
+    /// integers, so the result does not depend on how the rows were split).
     pub fn of(run: &RunOutput, catalog: &PriceCatalog, grouping: &Grouping) -> Responses {
         let repeats = repeated_requests(&run.rows);
-        let mut responses = Responses {
+        let empty = || Responses {
             total: ResponseStats::default(),
             groups: grouping
                 .keys
@@ -132,19 +135,42 @@ impl Responses {
                 .map(|key| (key.clone(), BTreeMap::new()))
                 .collect(),
         };
-        for (index, row) in run.rows.iter().enumerate() {
-            let repeat = repeats[index];
-            responses.total.add(&row, repeat);
-            for (key, groups) in &mut responses.groups {
-                groups
-                    .entry(key.key_of(&row, run, catalog, grouping.zone))
-                    .or_default()
-                    .add(&row, repeat);
+        run.rows
+            .blocks(BLOCK_ROWS)
+            .into_par_iter()
+            .map(|block| {
+                let mut responses = empty();
+                for (index, row) in block.clone().zip(run.rows.range(block)) {
+                    let repeat = repeats[index];
+                    responses.total.add(&row, repeat);
+                    for (key, groups) in &mut responses.groups {
+                        groups
+                            .entry(key.key_of(&row, run, catalog, grouping.zone))
+                            .or_default()
+                            .add(&row, repeat);
+                    }
+                }
+                responses
+            })
+            .reduce(empty, |mut left, right| {
+                left.merge(&right);
+                left
+            })
+    }
+
+    /// Adds another run's counts (of other rows).
+    pub fn merge(&mut self, other: &Responses) {
+        self.total.merge(&other.total);
+        for ((_, mine), (_, theirs)) in self.groups.iter_mut().zip(&other.groups) {
+            for (key, stats) in theirs {
+                mine.entry(key.clone()).or_default().merge(stats);
             }
         }
-        responses
     }
 }
+
+/// Rows a block counts on one core.
+const BLOCK_ROWS: usize = 1 << 14;
 
 #[cfg(test)]
 mod tests {
