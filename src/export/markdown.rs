@@ -175,7 +175,7 @@ impl Exporter for MarkdownExporter {
             table(out, &["finding", "impact", "calls", "sample calls"], &rows)?;
         }
 
-        if report.calls > 0 {
+        if report.meaningful_responses.all.attempts > 0 {
             writeln!(out, "### Cost per answer\n")?;
             writeln!(out, "{}\n", report.meaningful_responses.all.sentence())?;
             if let Some(failures) = report.failures.sentence() {
