@@ -184,7 +184,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__analyze)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --summary --full --group-by --since --until --timezone --model --provider --tag --breakdown-csv --savings-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --shard --emit-partial --help --version"
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --summary --full --group-by --since --until --timezone --model --provider --tag --breakdown-csv --savings-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-session-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --shard --emit-partial --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,6 +275,10 @@ _llm__audit() {
                     return 0
                     ;;
                 --fail-if-cost-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-if-session-cost-above)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -414,7 +418,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__compare)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --summary --full --group-by --since --until --timezone --model --provider --tag --breakdown-csv --savings-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --policy --risk-calibration --help --version"
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --summary --full --group-by --since --until --timezone --model --provider --tag --breakdown-csv --savings-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-session-cost-above --fail-if-cost-increase-above --policy --risk-calibration --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -505,6 +509,10 @@ _llm__audit() {
                     return 0
                     ;;
                 --fail-if-cost-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-if-session-cost-above)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -812,7 +820,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__merge)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --summary --full --group-by --since --until --timezone --model --provider --tag --breakdown-csv --savings-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --help --version"
+            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --summary --full --group-by --since --until --timezone --model --provider --tag --breakdown-csv --savings-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-session-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -903,6 +911,10 @@ _llm__audit() {
                     return 0
                     ;;
                 --fail-if-cost-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-if-session-cost-above)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

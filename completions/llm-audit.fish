@@ -84,6 +84,7 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l baseline
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-if-savings-above -d 'Fail when a policy would save more than PCT percent of the spend (more than the team accepts leaving on the table)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-if-risk-above -d 'Fail when a policy\'s expected degraded answers exceed PCT percent of the calls' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-if-cost-above -d 'Fail when the logged spend exceeds USD' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-if-session-cost-above -d 'Fail when any session (calls sharing a session, conversation or trace id) cost more than USD' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-if-cost-increase-above -d 'Fail when spend grew by more than PCT percent over the --baseline-report' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l calls-csv -d 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l calls-parquet -d 'Also write the per-call rows (the `--calls-csv` columns) as Parquet, for DuckDB, Spark or a warehouse' -r -F
@@ -145,6 +146,7 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l baseline
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-if-savings-above -d 'Fail when a policy would save more than PCT percent of the spend (more than the team accepts leaving on the table)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-if-risk-above -d 'Fail when a policy\'s expected degraded answers exceed PCT percent of the calls' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-if-cost-above -d 'Fail when the logged spend exceeds USD' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-if-session-cost-above -d 'Fail when any session (calls sharing a session, conversation or trace id) cost more than USD' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l fail-if-cost-increase-above -d 'Fail when spend grew by more than PCT percent over the --baseline-report' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l policy -d 'A policy to replay besides the baseline: a built-in name (see `llm-audit policies`) or a policy file (TOML). Repeatable; default: every single-idea built-in' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l risk-calibration -d 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone' -r -F
@@ -311,6 +313,7 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l baseline-r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-if-savings-above -d 'Fail when a policy would save more than PCT percent of the spend (more than the team accepts leaving on the table)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-if-risk-above -d 'Fail when a policy\'s expected degraded answers exceed PCT percent of the calls' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-if-cost-above -d 'Fail when the logged spend exceeds USD' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-if-session-cost-above -d 'Fail when any session (calls sharing a session, conversation or trace id) cost more than USD' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l fail-if-cost-increase-above -d 'Fail when spend grew by more than PCT percent over the --baseline-report' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l calls-csv -d 'Also write one CSV row per call (ids, tokens, cost, classification; never prompt text)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l calls-parquet -d 'Also write the per-call rows (the `--calls-csv` columns) as Parquet, for DuckDB, Spark or a warehouse' -r -F

@@ -268,6 +268,11 @@ pub struct GateArgs {
     #[arg(long, value_name = "USD")]
     pub fail_if_cost_above: Option<f64>,
 
+    /// Fail when any session (calls sharing a session, conversation or trace id) cost more
+    /// than USD.
+    #[arg(long, value_name = "USD")]
+    pub fail_if_session_cost_above: Option<f64>,
+
     /// Fail when spend grew by more than PCT percent over the --baseline-report.
     #[arg(long, value_name = "PCT", requires = "baseline_report")]
     pub fail_if_cost_increase_above: Option<f64>,

@@ -2,7 +2,7 @@
 //! command exit 1 with the reason on stderr; every gate checked is also listed in the report.
 
 use crate::cli::GateArgs;
-use crate::export::{GateReport, Report};
+use crate::export::{GateReport, Report, SessionsAbove};
 use crate::money::Money;
 
 /// The gates a run checks.
@@ -13,19 +13,17 @@ pub struct Gates {
     pub on_unpriced: bool,
     pub cost_above: Option<Money>,
     pub cost_increase_above_pct: Option<f64>,
+    /// No session (calls sharing a session, conversation or trace id) may cost more.
+    pub session_cost_above: Option<Money>,
 }
 
 impl Gates {
     pub fn from_args(args: &GateArgs) -> anyhow::Result<Gates> {
-        let cost_above = match args.fail_if_cost_above {
-            None => None,
-            Some(usd) if usd.is_finite() && usd >= 0.0 => {
-                Some(Money::parse_usd(&usd.to_string()).ok_or_else(|| {
-                    anyhow::anyhow!("--fail-if-cost-above {usd}: not an amount in USD")
-                })?)
-            }
-            Some(usd) => anyhow::bail!("--fail-if-cost-above {usd}: not an amount in USD"),
-        };
+        let cost_above = usd_limit("--fail-if-cost-above", args.fail_if_cost_above)?;
+        let session_cost_above = usd_limit(
+            "--fail-if-session-cost-above",
+            args.fail_if_session_cost_above,
+        )?;
         for (flag, value) in [
             ("--fail-if-savings-above", args.fail_if_savings_above),
             ("--fail-if-risk-above", args.fail_if_risk_above),
@@ -44,6 +42,7 @@ impl Gates {
             on_unpriced: args.fail_on_unpriced,
             cost_above,
             cost_increase_above_pct: args.fail_if_cost_increase_above,
+            session_cost_above,
         })
     }
 
@@ -61,6 +60,7 @@ impl Gates {
                 value,
                 policy: top.map(|p| p.name.clone()),
                 tripped,
+                sessions: None,
                 message: match top {
                     Some(p) => format!(
                         "policy `{}` would save {:.2}% of the spend (${:.2}); the gate allows {threshold}%",
@@ -86,6 +86,7 @@ impl Gates {
                 value,
                 policy: top.map(|p| p.name.clone()),
                 tripped: value > threshold,
+                sessions: None,
                 message: match top {
                     Some(p) => format!(
                         "policy `{}` expects {:.1} degraded answers (95% interval {:.1}–{:.1}), \
@@ -113,6 +114,7 @@ impl Gates {
                 value: calls as f64,
                 policy: None,
                 tripped: calls > 0,
+                sessions: None,
                 message: if calls > 0 {
                     format!(
                         "{calls} calls of models the catalog does not price: {}",
@@ -131,6 +133,7 @@ impl Gates {
                 value: cost.usd(),
                 policy: None,
                 tripped: cost > limit,
+                sessions: None,
                 message: format!(
                     "spend was ${} against a limit of ${}",
                     cost.to_decimal_string(),
@@ -151,6 +154,7 @@ impl Gates {
                 value: if value.is_finite() { value } else { f64::MAX },
                 policy: None,
                 tripped: value > threshold,
+                sessions: None,
                 message: format!(
                     "spend went from ${:.2} ({}) to ${:.2}, {}; the gate allows {threshold}%",
                     diff.previous_cost_usd,
@@ -163,6 +167,50 @@ impl Gates {
                 ),
             });
         }
+        if let Some(limit) = self.session_cost_above {
+            let (count, top) = report.sessions.above(limit);
+            let costliest = report
+                .sessions
+                .costs
+                .first()
+                .copied()
+                .unwrap_or(Money::ZERO);
+            gates.push(GateReport {
+                gate: "fail-if-session-cost-above".into(),
+                threshold: limit.usd(),
+                value: costliest.usd(),
+                policy: None,
+                tripped: count > 0,
+                message: match top.first() {
+                    Some(first) => format!(
+                        "{count} of {} sessions cost more than ${}; the costliest, `{}`, cost ${} over {} calls",
+                        report.sessions.sessions,
+                        limit.to_decimal_string(),
+                        first.session,
+                        first.cost_usd_exact,
+                        first.calls
+                    ),
+                    None => format!(
+                        "no session cost more than ${} (costliest: ${}, of {} sessions)",
+                        limit.to_decimal_string(),
+                        costliest.to_decimal_string(),
+                        report.sessions.sessions
+                    ),
+                },
+                sessions: Some(SessionsAbove { count, top }),
+            });
+        }
         gates
+    }
+}
+
+/// A `--fail-*` limit in USD, exact; refused when negative or not a number.
+fn usd_limit(flag: &str, usd: Option<f64>) -> anyhow::Result<Option<Money>> {
+    match usd {
+        None => Ok(None),
+        Some(usd) if usd.is_finite() && usd >= 0.0 => Money::parse_usd(&usd.to_string())
+            .map(Some)
+            .ok_or_else(|| anyhow::anyhow!("{flag} {usd}: not an amount in USD")),
+        Some(usd) => anyhow::bail!("{flag} {usd}: not an amount in USD"),
     }
 }

@@ -129,6 +129,13 @@ impl Money {
         Money(self.0 * count as i128)
     }
 
+    /// An equal share of `self` among `count`, to the nearest pico-dollar (halves away from
+    /// zero); `None` among none.
+    pub fn divided_by(self, count: u64) -> Option<Money> {
+        let count = i128::from(count);
+        (count > 0).then(|| Money((self.0 + self.0.signum() * count / 2) / count))
+    }
+
     /// An expected amount: `self` paid with probability `share`, to the nearest pico-dollar.
     pub fn scaled(self, share: f64) -> Money {
         Money((self.0 as f64 * share).round() as i128)

@@ -258,6 +258,124 @@ pub enum CallStatus {
     Incomplete,
 }
 
+/// Why a call failed, as far as the log says. Derived by [`FailureCause::derive`] from the status
+/// code and error type a log gives; the error's text itself is never kept (it can quote the
+/// prompt).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum FailureCause {
+    /// Throttled: HTTP 429, `rate_limit_error`, `RESOURCE_EXHAUSTED`, `ThrottlingException`.
+    RateLimit,
+    /// The request timed out: HTTP 408 or 504, `timeout`, `timed out`.
+    Timeout,
+    /// The provider failed: any other 5xx, `overloaded`, `internal` errors.
+    ServerError,
+    /// The prompt did not fit the model's context window.
+    ContextLength,
+    /// A content filter, safety system or guardrail withheld the answer.
+    ContentFilter,
+    /// Any other failure (a bad request, authentication, an error the log does not name).
+    Other,
+}
+
+impl FailureCause {
+    /// Every cause, in declaration order.
+    pub const ALL: [FailureCause; 6] = [
+        FailureCause::RateLimit,
+        FailureCause::Timeout,
+        FailureCause::ServerError,
+        FailureCause::ContextLength,
+        FailureCause::ContentFilter,
+        FailureCause::Other,
+    ];
+
+    /// The cause's name in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureCause::RateLimit => "rate_limit",
+            FailureCause::Timeout => "timeout",
+            FailureCause::ServerError => "server_error",
+            FailureCause::ContextLength => "context_length",
+            FailureCause::ContentFilter => "content_filter",
+            FailureCause::Other => "other",
+        }
+    }
+
+    /// The one rule that names a failure's cause from what a log holds: an HTTP status code
+    /// and any error types, codes, messages or finish reasons (a numeric text is read as a
+    /// status code). The words of the texts decide first, since they are the more specific
+    /// (a 400 that says `context_length_exceeded`); then the status code. The texts are only
+    /// matched here, never kept.
+    pub fn derive(status_code: Option<u16>, texts: &[&str]) -> FailureCause {
+        let mut code = status_code;
+        let mut words = String::new();
+        for text in texts {
+            match text.trim().parse::<u16>() {
+                Ok(number) if (100..600).contains(&number) => code = code.or(Some(number)),
+                _ => words.extend(
+                    text.chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .flat_map(char::to_lowercase),
+                ),
+            }
+        }
+        let says = |needles: &[&str]| needles.iter().any(|n| words.contains(n));
+        if says(&[
+            "contextlength",
+            "contextwindow",
+            "maximumcontext",
+            "promptistoolong",
+            "inputistoolong",
+            "toomanytokens",
+        ]) {
+            FailureCause::ContextLength
+        } else if says(&[
+            "contentfilter",
+            "contentpolicy",
+            "contentmanagement",
+            "safety",
+            "guardrail",
+            "refusal",
+            "recitation",
+            "prohibitedcontent",
+            "blocklist",
+        ]) {
+            FailureCause::ContentFilter
+        } else if code == Some(429)
+            || says(&[
+                "ratelimit",
+                "toomanyrequests",
+                "throttl",
+                "resourceexhausted",
+            ])
+        {
+            FailureCause::RateLimit
+        } else if matches!(code, Some(408 | 504)) || says(&["timeout", "timedout", "deadline"]) {
+            FailureCause::Timeout
+        } else if code.is_some_and(|c| c >= 500)
+            || says(&[
+                "overloaded",
+                "internal",
+                "servererror",
+                "serviceunavailable",
+                "badgateway",
+                "unavailable",
+            ])
+        {
+            FailureCause::ServerError
+        } else {
+            FailureCause::Other
+        }
+    }
+}
+
+impl fmt::Display for FailureCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Request features that classification and feasibility checks look at.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Features {
@@ -424,6 +542,9 @@ pub struct CallRecord {
     /// Time to first token in milliseconds.
     pub time_to_first_token_ms: Option<f64>,
     pub status: CallStatus,
+    /// Why the call failed, when the adapter could tell from the log's status code or error
+    /// type ([`FailureCause::derive`]); read through [`CallRecord::failure_cause`].
+    pub failure: Option<FailureCause>,
     /// The provider's response or message id.
     pub response_id: Option<String>,
     /// The provider's request id (or a batch custom id).
@@ -458,6 +579,23 @@ pub struct CallRecord {
 }
 
 impl CallRecord {
+    /// Why the call failed, if it did: an error, for the cause its adapter found (else what
+    /// its finish reason says, else [`FailureCause::Other`]); or an answer a content filter
+    /// withheld (finish reason `content_filter`, `SAFETY`, `refusal`, …), whatever the status.
+    pub fn failure_cause(&self) -> Option<FailureCause> {
+        let finish = || {
+            let reason = self.features.finish_reason.as_deref()?;
+            Some(FailureCause::derive(None, &[reason])).filter(|c| *c != FailureCause::Other)
+        };
+        match self.status {
+            CallStatus::Error => Some(self.failure.or_else(finish).unwrap_or(FailureCause::Other)),
+            CallStatus::Ok | CallStatus::Incomplete => self
+                .failure
+                .or_else(finish)
+                .filter(|cause| *cause == FailureCause::ContentFilter),
+        }
+    }
+
     /// Checks every number the log gave against its range ([`crate::limits`]); the first one
     /// out of range names its field.
     pub fn check_numbers(&self) -> Result<(), String> {
@@ -533,6 +671,82 @@ pub fn estimate_tokens(chars: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failure_causes_come_from_codes_and_error_words() {
+        let cause = FailureCause::derive;
+        assert_eq!(cause(Some(429), &[]), FailureCause::RateLimit);
+        assert_eq!(
+            cause(None, &["RateLimitError", "429"]),
+            FailureCause::RateLimit
+        );
+        assert_eq!(
+            cause(None, &["ThrottlingException"]),
+            FailureCause::RateLimit
+        );
+        assert_eq!(cause(Some(504), &[]), FailureCause::Timeout);
+        assert_eq!(cause(None, &["Request timed out."]), FailureCause::Timeout);
+        assert_eq!(cause(Some(503), &[]), FailureCause::ServerError);
+        assert_eq!(
+            cause(Some(529), &["overloaded_error"]),
+            FailureCause::ServerError
+        );
+        assert_eq!(
+            cause(Some(400), &["context_length_exceeded"]),
+            FailureCause::ContextLength
+        );
+        assert_eq!(
+            cause(
+                None,
+                &["This model's maximum context length is 128000 tokens"]
+            ),
+            FailureCause::ContextLength
+        );
+        assert_eq!(
+            cause(None, &["prompt is too long"]),
+            FailureCause::ContextLength
+        );
+        assert_eq!(
+            cause(None, &["content_filter"]),
+            FailureCause::ContentFilter
+        );
+        assert_eq!(cause(None, &["SAFETY"]), FailureCause::ContentFilter);
+        assert_eq!(cause(Some(401), &["invalid_api_key"]), FailureCause::Other);
+        assert_eq!(cause(None, &[]), FailureCause::Other);
+    }
+
+    #[test]
+    fn only_errors_and_filtered_answers_have_a_failure_cause() {
+        let with = |status, failure, finish: Option<&str>| CallRecord {
+            status,
+            failure,
+            features: Features {
+                finish_reason: finish.map(str::to_string),
+                ..Features::default()
+            },
+            ..CallRecord::default()
+        };
+        assert_eq!(
+            with(CallStatus::Ok, None, Some("stop")).failure_cause(),
+            None
+        );
+        assert_eq!(
+            with(CallStatus::Incomplete, None, Some("length")).failure_cause(),
+            None
+        );
+        assert_eq!(
+            with(CallStatus::Incomplete, None, Some("content_filter")).failure_cause(),
+            Some(FailureCause::ContentFilter)
+        );
+        assert_eq!(
+            with(CallStatus::Error, None, None).failure_cause(),
+            Some(FailureCause::Other)
+        );
+        assert_eq!(
+            with(CallStatus::Error, Some(FailureCause::RateLimit), None).failure_cause(),
+            Some(FailureCause::RateLimit)
+        );
+    }
 
     #[test]
     fn totals_saturate_on_corrupt_counts() {

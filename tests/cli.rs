@@ -2171,3 +2171,139 @@ fn reasoning_on_easy_requests_is_flagged_whatever_the_model_spent() {
         "{table}"
     );
 }
+
+/// `fixtures/budgets/README.md` works out every figure: $2.394 of spend over 10 attempts, 3 of
+/// them failed ($0.014), 7 answers of which 1 repeat: $2.394 ÷ 7 = $0.342 an answer, ÷ 6 =
+/// $0.399 a new one; the `s-fail` session alone: $0.018 for its one answer.
+#[test]
+fn meaningful_responses_count_failed_attempts_and_repeats() {
+    let budgets = fixture("budgets");
+    let report = json_report(&[budgets.to_str().unwrap()], &["--group-by", "session"]);
+    let all = &report["meaningful_responses"];
+    assert_eq!(all["attempts"], 10);
+    assert_eq!(all["responses"], 7);
+    assert_eq!(all["failed_attempts"], 3);
+    assert_eq!(all["failed_attempts_cost_usd"], 0.014);
+    assert_eq!(all["repeats"], 1);
+    assert_eq!(all["cost_usd"], 2.394);
+    assert_eq!(all["cost_per_response_usd"], 0.342);
+    assert_eq!(all["cost_per_response_usd_exact"], "0.342");
+    assert_eq!(all["cost_per_new_response_usd"], 0.399);
+    let sessions = &all["by_group"][0];
+    assert_eq!(sessions["by"], "session");
+    let failing = sessions["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == "s-fail")
+        .expect("the s-fail session");
+    assert_eq!(
+        (
+            &failing["attempts"],
+            &failing["responses"],
+            &failing["failed_attempts"]
+        ),
+        (&4.into(), &1.into(), &3.into())
+    );
+    assert_eq!(failing["failed_attempts_cost_usd"], 0.014);
+    assert_eq!(failing["cost_per_response_usd"], 0.018);
+
+    // One failed call of each cause, each billed for the tokens it reported.
+    let causes: Vec<(String, u64, f64)> = report["failures"]["by_cause"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["cause"].as_str().unwrap().to_string(),
+                c["calls"].as_u64().unwrap(),
+                c["cost_usd"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        causes,
+        [
+            ("rate_limit".to_string(), 1, 0.002),
+            ("context_length".to_string(), 1, 0.01),
+            ("content_filter".to_string(), 1, 0.002),
+        ]
+    );
+    assert_eq!(report["failures"]["calls"], 3);
+
+    // Each session's calls, context fill and cost.
+    let top = &report["sessions"]["top"];
+    assert_eq!(report["sessions"]["sessions"], 4);
+    assert_eq!(report["sessions"]["single_call_sessions"], 1);
+    assert_eq!(top[0]["session"], "s-long");
+    assert_eq!(top[0]["calls"], 3);
+    assert_eq!(top[0]["peak_prompt_tokens"], 300_000);
+    assert_eq!(top[0]["cost_usd_exact"], "1.32");
+    assert_eq!(top[1]["session"], "s-one");
+    assert_eq!(top[1]["peak_prompt_tokens"], 450_000);
+}
+
+/// Two of the four sessions of `fixtures/budgets` cost more than $0.50 (`s-long` $1.32, `s-one`
+/// $1.00): the gate trips, exit 1, and names them; at $2 it holds.
+#[test]
+fn session_budget_gate_exits_1_and_names_the_sessions_above() {
+    let budgets = fixture("budgets");
+    let budgets = budgets.to_str().unwrap();
+    let args = [
+        "analyze",
+        "--format",
+        "json",
+        "--fail-if-session-cost-above",
+        "0.5",
+        budgets,
+    ];
+    let output = run(&args);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "gate tripped: --fail-if-session-cost-above: 2 of 4 sessions cost more than $0.5; \
+             the costliest, `s-long`, cost $1.32 over 3 calls"
+        ),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    let gate = &report["gates"][0];
+    assert_eq!(gate["gate"], "fail-if-session-cost-above");
+    assert_eq!(gate["tripped"], true);
+    assert_eq!(gate["threshold"], 0.5);
+    assert_eq!(gate["value"], 1.32);
+    assert_eq!(gate["sessions"]["count"], 2);
+    let named: Vec<(&str, &str)> = gate["sessions"]["top"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["session"].as_str().unwrap(),
+                s["cost_usd_exact"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(named, [("s-long", "1.32"), ("s-one", "1")]);
+
+    let (code, _) = status_and_stderr(&[
+        "analyze",
+        "-q",
+        "--fail-if-session-cost-above",
+        "2",
+        budgets,
+    ]);
+    assert_eq!(code, Some(0));
+    let held = json_report(&[budgets], &["--fail-if-session-cost-above", "2"]);
+    assert_eq!(held["gates"][0]["tripped"], false);
+    assert_eq!(held["gates"][0]["sessions"]["count"], 0);
+    let (code, stderr) = status_and_stderr(&[
+        "analyze",
+        "-q",
+        "--fail-if-session-cost-above",
+        "-1",
+        budgets,
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+}

@@ -4,6 +4,8 @@
 
 mod filter;
 mod group;
+mod responses;
+mod sessions;
 mod zone;
 
 use std::collections::BTreeMap;
@@ -12,6 +14,8 @@ use rayon::prelude::*;
 
 pub use filter::{Filter, TagFilter};
 pub use group::{GroupIds, GroupKey, NONE_KEY};
+pub use responses::{ResponseStats, Responses};
+pub use sessions::{SessionStats, by_cost as sessions_by_cost};
 pub use zone::Zone;
 
 use crate::classify::{Task, Tier};

@@ -16,7 +16,8 @@ use crate::commands::pricing::load_catalog;
 use crate::escape::TerminalWriter;
 use crate::export::{
     AnalysisFormat, BaselineDiff, CallsCsvWriter, Detail, Exporter, LatencyReport, PreviousReport,
-    Report, TableExporter, latency_reports, write_breakdowns, write_calls_parquet, write_savings,
+    Report, TableExporter, latency_reports, responses_of, write_breakdowns, write_calls_parquet,
+    write_savings,
 };
 use crate::gates::Gates;
 use crate::ingest::{InputSource, discover_sources, is_object_url};
@@ -311,6 +312,8 @@ impl PolicySettings {
         let (policies, latency) = self.replay(&run, catalog, savings);
         let mut report = Report::build(&run, &summary, catalog, &policies);
         report.latency_models = latency;
+        (report.meaningful_responses, report.failures) =
+            responses_of(&run, catalog, &view.grouping);
         report.timezone = view.grouping.zone.to_string();
         report.filters = view.filter.describe();
         Analysis {

@@ -4,6 +4,7 @@
 
 mod charts;
 mod comparisons;
+mod outcomes;
 #[cfg(test)]
 mod tests;
 
@@ -77,6 +78,7 @@ fn write_page(out: &mut String, report: &Report) -> fmt::Result {
     write_tiers_and_tasks(out, report)?;
     write_policies(out, &report.policies)?;
     write_findings(out, &report.findings)?;
+    outcomes::write_outcomes(out, report)?;
     comparisons::write_groups(out, &report.groups)?;
     if let Some(diff) = &report.baseline_diff {
         comparisons::write_baseline_diff(out, diff)?;

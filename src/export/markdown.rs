@@ -175,6 +175,36 @@ impl Exporter for MarkdownExporter {
             table(out, &["finding", "impact", "calls", "sample calls"], &rows)?;
         }
 
+        if report.meaningful_responses.all.attempts > 0 {
+            writeln!(out, "### Cost per answer\n")?;
+            writeln!(out, "{}\n", report.meaningful_responses.all.sentence())?;
+            if let Some(failures) = report.failures.sentence() {
+                writeln!(out, "{failures}\n")?;
+            }
+        }
+        if !report.sessions.top.is_empty() {
+            writeln!(out, "### Costliest sessions\n")?;
+            let rows: Vec<Vec<String>> = report
+                .sessions
+                .top
+                .iter()
+                .take(TOP)
+                .map(|s| {
+                    vec![
+                        cell(&s.session),
+                        count(s.calls),
+                        count(s.peak_prompt_tokens),
+                        usd(s.cost_usd),
+                    ]
+                })
+                .collect();
+            table(
+                out,
+                &["session", "calls", "peak prompt tokens", "cost"],
+                &rows,
+            )?;
+        }
+
         if let Some(diff) = &report.baseline_diff {
             writeln!(out, "### Change since {}\n", cell(&diff.previous))?;
             writeln!(

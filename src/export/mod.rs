@@ -9,6 +9,7 @@ mod headline;
 mod html;
 mod json;
 mod markdown;
+mod outcomes;
 mod parquet;
 mod pricing;
 mod reconcile;
@@ -28,6 +29,11 @@ pub use headline::{headline, wrap};
 pub use html::HtmlExporter;
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
+pub use outcomes::{
+    FailureCauseReport, FailuresReport, MeaningfulResponsesReport, ResponsesGroupReport,
+    ResponsesGroupingReport, ResponsesReport, SessionReport, SessionsReport, TOP_SESSIONS,
+    responses_of,
+};
 pub use parquet::write_calls_parquet;
 pub use pricing::{PeriodView, current_prices, write_model_detail, write_price_list};
 pub use reconcile::{ReconcileReport, write_reconcile};
@@ -35,8 +41,8 @@ pub use report::{
     ActionsReport, AmbiguousModel, Baseline, BaselineDiff, BillingLineReport, BlockedReport,
     ErrorReport, FindingReport, GateReport, GroupReport, GroupingReport, InputReport,
     LatencyReport, ModelChange, PolicyGroupReport, PolicyGroupingReport, PolicyReport,
-    PricingReport, Report, RiskReport, RunRate, SCHEMA_VERSION, SpendPoint, TierRiskReport,
-    latency_reports,
+    PricingReport, Report, RiskReport, RunRate, SCHEMA_VERSION, SessionsAbove, SpendPoint,
+    TierRiskReport, latency_reports,
 };
 pub use risk::write_risk_priors;
 pub use savings_csv::write_savings;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::aggregate::{
     Breakdown, GroupStats, NONE_KEY, SPEND_TAGS, Summary, task_order, tier_order,
 };
+use crate::export::{FailuresReport, MeaningfulResponsesReport, SessionReport, SessionsReport};
 use crate::findings::{Finding, find};
 use crate::money::Money;
 use crate::pipeline::{RetryStats, RunOutput};
@@ -71,6 +72,15 @@ pub struct Report {
     pub baseline_diff: Option<BaselineDiff>,
     /// The `--fail-*` gates checked, tripped or not.
     pub gates: Vec<GateReport>,
+    /// What one answer costs once failed attempts, retries and repeats are paid for.
+    #[serde(default)]
+    pub meaningful_responses: MeaningfulResponsesReport,
+    /// Failed calls by cause.
+    #[serde(default)]
+    pub failures: FailuresReport,
+    /// Sessions: how many, and the costliest with their calls and context fill.
+    #[serde(default)]
+    pub sessions: SessionsReport,
     /// The window the calls (or billing lines) cover and what the spend comes to in a month
     /// at that rate; `None` without dates.
     #[serde(default)]
@@ -187,7 +197,7 @@ pub struct ModelChange {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GateReport {
     /// The flag: `fail-if-savings-above`, `fail-if-risk-above`, `fail-on-unpriced`,
-    /// `fail-if-cost-above`.
+    /// `fail-if-cost-above`, `fail-if-cost-increase-above`, `fail-if-session-cost-above`.
     pub gate: String,
     pub threshold: f64,
     /// The measured value the threshold was held against (the largest, across policies).
@@ -197,6 +207,18 @@ pub struct GateReport {
     pub tripped: bool,
     /// Why it tripped or held, in one line.
     pub message: String,
+    /// `fail-if-session-cost-above`: the sessions above the limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<SessionsAbove>,
+}
+
+/// The sessions that cost more than a session budget.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SessionsAbove {
+    /// How many sessions cost more than the limit.
+    pub count: u64,
+    /// The costliest of them (at most ten), costliest first.
+    pub top: Vec<SessionReport>,
 }
 
 /// One model's latency model.
@@ -893,6 +915,9 @@ impl Report {
                 }
             },
             pricing: PricingReport::of(run, catalog),
+            meaningful_responses: MeaningfulResponsesReport::default(),
+            failures: FailuresReport::default(),
+            sessions: SessionsReport::of(run),
             per_month: None,
         };
         crate::export::headline::add_run_rates(&mut report);

@@ -14,7 +14,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table};
 
 use crate::aggregate::{GroupKey, NONE_KEY};
 use crate::export::{
-    BillingLineReport, Exporter, GroupReport, PolicyReport, PricingReport, Report,
+    BillingLineReport, Exporter, GroupReport, PolicyReport, PricingReport, Report, TOP_SESSIONS,
 };
 use crate::human::{count, ms, plural, tokens, usd};
 
@@ -710,6 +710,7 @@ impl Exporter for TableExporter {
             )?;
             self.policies(report, out)?;
             self.findings(report, out)?;
+            self.outcomes(report, out)?;
             if self.detail == Detail::Full {
                 writeln!(out)?;
                 write_latency_models(report, out)?;
@@ -781,6 +782,95 @@ impl TableExporter {
 }
 
 impl TableExporter {
+    /// What one answer cost (in all and by `--group-by` group), failed calls by cause, and the
+    /// costliest sessions.
+    fn outcomes(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let responses = &report.meaningful_responses;
+        self.heading(
+            out,
+            "COST PER ANSWER",
+            "all spend, failed attempts, retries and repeats included, over the answers given",
+        )?;
+        self.prose(out, 0, &responses.all.sentence())?;
+        if let Some(failures) = report.failures.sentence() {
+            self.prose(out, 0, &failures)?;
+        }
+        for grouping in &responses.by_group {
+            let header = [
+                grouping.by.as_str(),
+                "attempts",
+                "answers",
+                "failed",
+                "failed\ncost",
+                "repeats",
+                "per\nanswer",
+            ];
+            let rows = grouping
+                .groups
+                .iter()
+                .take(if self.detail == Detail::Full {
+                    usize::MAX
+                } else {
+                    10
+                })
+                .map(|g| {
+                    let r = &g.responses;
+                    vec![
+                        g.key.clone(),
+                        count(r.attempts),
+                        count(r.responses),
+                        count(r.failed_attempts),
+                        usd(r.failed_attempts_cost_usd),
+                        count(r.repeats),
+                        r.cost_per_response_usd.map_or_else(|| "-".to_string(), usd),
+                    ]
+                })
+                .collect();
+            writeln!(out)?;
+            writeln!(out, "{}", self.fitted(&header, rows))?;
+        }
+        let sessions = &report.sessions;
+        if sessions.top.is_empty() {
+            return Ok(());
+        }
+        self.heading(
+            out,
+            "COSTLIEST SESSIONS",
+            &format!(
+                "of {} ({} of one call); peak prompt: the most prompt tokens one call sent",
+                plural(sessions.sessions, "session", "sessions"),
+                count(sessions.single_call_sessions)
+            ),
+        )?;
+        let shown = if self.detail == Detail::Full {
+            TOP_SESSIONS
+        } else {
+            5
+        };
+        let rows = sessions
+            .top
+            .iter()
+            .take(shown)
+            .map(|s| {
+                vec![
+                    s.session.clone(),
+                    count(s.calls),
+                    tokens(s.peak_prompt_tokens),
+                    if s.unpriced_calls == s.calls {
+                        "unpriced".to_string()
+                    } else {
+                        usd(s.cost_usd)
+                    },
+                ]
+            })
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            self.fitted(&["session", "calls", "peak prompt", "cost"], rows)
+        )
+    }
+
     /// Spend against the previous report, per model.
     fn baseline_diff(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let Some(diff) = &report.baseline_diff else {

@@ -27,7 +27,8 @@ use crate::pricing::PriceCatalog;
 pub use history::uncached_history;
 pub use prefix::{MAX_PREFIX_FINDINGS, uncached_prefixes};
 pub use requests::{
-    REASK_WINDOW_MS, RESPONSE_CACHE_WINDOW_MS, duplicate_requests, retry_storms, truncated_reasks,
+    REASK_WINDOW_MS, RESPONSE_CACHE_WINDOW_MS, duplicate_requests, repeated_requests, retry_storms,
+    truncated_reasks,
 };
 pub use sessions::{MAX_SESSION_FINDINGS, MIN_SESSIONS, TUKEY_FAR_OUT, runaway_sessions};
 pub use simple::reasoning_on_simple;

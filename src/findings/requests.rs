@@ -59,23 +59,44 @@ pub fn retry_storms(rows: &Rows) -> Option<Finding> {
     Some(tally.finding(WasteKind::RetryStorm, sentence))
 }
 
-/// **duplicate_request**: a call that did not fail, outside any attempt group, whose request
-/// fingerprint (model, system prompt, last user turn, prompt size) equals that of an earlier
-/// stored answer at most [`RESPONSE_CACHE_WINDOW_MS`] before it. A response cache would have
+/// **duplicate_request**: a call that did not fail, outside any attempt group, whose repeat key
+/// ([`crate::pipeline::CallRow::repeat_key`]: the model, the hash of the whole request, the
+/// billed prompt tokens) equals that of an earlier stored answer at most
+/// [`RESPONSE_CACHE_WINDOW_MS`] before it. A response cache would have
 /// served it for $0, so its whole cost is the impact. The window runs from the stored answer:
 /// a repeat served from the cache refreshes nothing, and the first call after the window
 /// stores a new answer. An answer cut off by the output limit is not stored (serving it again
-/// would not help; `truncated_reask` counts those). Calls without a timestamp or a fingerprint
-/// (the log kept no prompt) cannot be compared.
+/// would not help; `truncated_reask` counts those). Calls without a timestamp or a repeat key
+/// (the log kept no whole request, or a redacted one) cannot be compared.
 pub fn duplicate_requests(rows: &Rows) -> Option<Finding> {
     duplicate_requests_in(rows, TimeWindow::default())
 }
 
 /// [`duplicate_requests`], the stored answers kept in `stored`.
-pub(super) fn duplicate_requests_in(
-    rows: &Rows,
-    mut stored: TimeWindow<u64, i64>,
-) -> Option<Finding> {
+pub(super) fn duplicate_requests_in(rows: &Rows, stored: TimeWindow<u64, i64>) -> Option<Finding> {
+    let repeat = repeated_requests_in(rows, stored);
+    let mut tally = Tally::default();
+    tally.add_marked(rows, &repeat);
+    if tally.calls == 0 {
+        return None;
+    }
+    let sentence = format!(
+        "{} repeated a request answered at most {} min before, outside any retry, and a response cache would have served them for $0, so the impact is their cost, {}",
+        plural(tally.calls, "call", "calls"),
+        RESPONSE_CACHE_WINDOW_MS / 60_000,
+        usd(tally.impact),
+    );
+    Some(tally.finding(WasteKind::DuplicateRequest, sentence))
+}
+
+/// The calls [`duplicate_requests`] counts as repeats, one flag per row: the one rule for a
+/// repeat, which the cost per meaningful response counts too.
+pub fn repeated_requests(rows: &Rows) -> Vec<bool> {
+    repeated_requests_in(rows, TimeWindow::default())
+}
+
+/// [`repeated_requests`], the stored answers kept in `stored`.
+fn repeated_requests_in(rows: &Rows, mut stored: TimeWindow<u64, i64>) -> Vec<bool> {
     let mut repeat = vec![false; rows.len()];
     for index in in_time_order(rows) {
         let row = rows.get(index);
@@ -94,18 +115,7 @@ pub(super) fn duplicate_requests_in(
             _ => {}
         }
     }
-    let mut tally = Tally::default();
-    tally.add_marked(rows, &repeat);
-    if tally.calls == 0 {
-        return None;
-    }
-    let sentence = format!(
-        "{} repeated a request answered at most {} min before, outside any retry, and a response cache would have served them for $0, so the impact is their cost, {}",
-        plural(tally.calls, "call", "calls"),
-        RESPONSE_CACHE_WINDOW_MS / 60_000,
-        usd(tally.impact),
-    );
-    Some(tally.finding(WasteKind::DuplicateRequest, sentence))
+    repeat
 }
 
 /// **truncated_reask**: a call cut off by the output limit (finish reason `length`,

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::aggregate::SessionStats;
 use crate::findings::{Finding, Tally, WasteKind, plural, usd};
 use crate::money::Money;
 use crate::pipeline::Rows;
@@ -23,17 +24,17 @@ pub const MAX_SESSION_FINDINGS: usize = 10;
 /// [`MIN_SESSIONS`] sessions that have a priced call, the budget is Tukey's far-out fence over
 /// their costs, Q3 + 3 × (Q3 − Q1), the quartiles by linear interpolation between order
 /// statistics (Hyndman and Fan's type 7, the default of R and NumPy), rounded to the
-/// pico-dollar. A session above the budget is one finding: impact = its cost − the budget,
+/// pico-dollar. A session above the budget that made at least two calls (one call is a request,
+/// not a session that ran away) is one finding: impact = its cost − the budget,
 /// calls and tokens are all of its calls', subject is its id. At most
 /// [`MAX_SESSION_FINDINGS`] are reported, largest impact first.
 pub fn runaway_sessions(rows: &Rows, sessions: &[String]) -> Vec<Finding> {
-    let mut costs: HashMap<u32, Money> = HashMap::new();
-    for index in (0..rows.len()).filter(|&index| rows.session(index) != 0) {
-        let row = rows.get(index);
-        if let Some(cost) = row.cost {
-            *costs.entry(row.session).or_default() += cost;
-        }
-    }
+    let stats = SessionStats::of(rows);
+    let costs: HashMap<u32, Money> = stats
+        .iter()
+        .filter(|(_, session)| session.calls > session.unpriced_calls)
+        .map(|(&index, session)| (index, session.cost))
+        .collect();
     if costs.len() < MIN_SESSIONS {
         return Vec::new();
     }
@@ -43,7 +44,7 @@ pub fn runaway_sessions(rows: &Rows, sessions: &[String]) -> Vec<Finding> {
     let (q1, q3) = (quartile(&sorted, 1), quartile(&sorted, 3));
     let mut runaway: HashMap<u32, Tally> = costs
         .iter()
-        .filter(|(_, cost)| **cost > budget)
+        .filter(|(session, cost)| **cost > budget && stats[*session].is_conversation())
         .map(|(&session, _)| (session, Tally::default()))
         .collect();
     for index in 0..rows.len() {
@@ -64,9 +65,10 @@ pub fn runaway_sessions(rows: &Rows, sessions: &[String]) -> Vec<Finding> {
             let cost = costs.get(&session).copied().unwrap_or_default();
             tally.impact = cost - budget;
             let sentence = format!(
-                "This session cost {} over {}, far above the other sessions: of all {}, a quarter cost more than {} and the middle half spread over {}, so a session is out of line above {} (the first amount plus three times the second), and the impact is the {} it spent above that line",
+                "This session cost {} over {} (its largest prompt {} tokens), far above the other sessions: of all {}, a quarter cost more than {} and the middle half spread over {}, so a session is out of line above {} (the first amount plus three times the second), and the impact is the {} it spent above that line",
                 usd(cost),
                 plural(tally.calls, "call", "calls"),
+                crate::human::count(stats[&session].peak_prompt_tokens),
                 costs.len(),
                 usd(q3),
                 usd(q3 - q1),

@@ -451,8 +451,9 @@ fn runaway_sessions_need_eight_peers_and_rank_by_excess() {
         runaway_sessions(&all.iter().copied().collect(), &names).is_empty(),
         "7 sessions"
     );
-    all.push(session_row(8, 100, "big"));
-    all.push(session_row(9, 60, "mid"));
+    // Each of two calls (one call is never runaway).
+    all.extend([session_row(8, 50, "big"), session_row(8, 50, "big")]);
+    all.extend([session_row(9, 30, "mid"), session_row(9, 30, "mid")]);
     // Calls without a session never count.
     all.push(session_row(0, 1_000, "none"));
     // Nine sessions 1..7, 60, 100 cents: Q1 = x[2] = 3, Q3 = x[6] = 7, fence 7 + 3 × 4 = 19
@@ -464,6 +465,25 @@ fn runaway_sessions_need_eight_peers_and_rank_by_excess() {
         .collect();
     assert_eq!(seen, [(Some("s8"), usd("0.81")), (Some("s9"), usd("0.41"))]);
     assert!(found.iter().all(|f| f.budget == Some(usd("0.19"))));
+}
+
+/// The same nine session costs, but the 100-cent session is one call: a request, not a
+/// session that ran away. It still counts among the peers (the fence stays 19 cents), and only
+/// the two-call session of 60 cents is found, 41 cents over.
+#[test]
+fn a_one_call_session_is_never_runaway() {
+    let names: Vec<String> = (0..=10).map(|i| format!("s{i}")).collect();
+    let mut all: Vec<(CallRow, &str)> = (1..=7).map(|s| session_row(s, s as i128, "x")).collect();
+    all.push(session_row(8, 100, "one"));
+    all.extend([session_row(9, 30, "mid"), session_row(9, 30, "mid")]);
+    let found = runaway_sessions(&all.into_iter().collect(), &names);
+    let seen: Vec<(Option<&str>, Money)> = found
+        .iter()
+        .map(|f| (f.subject.as_deref(), f.impact))
+        .collect();
+    assert_eq!(seen, [(Some("s9"), usd("0.41"))]);
+    assert_eq!(found[0].budget, Some(usd("0.19")));
+    assert_eq!(found[0].calls, 2);
 }
 
 #[test]

@@ -26,7 +26,7 @@ use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::wire::{add_string_tags, array_len, parse_timestamp};
 use crate::ingest::{LineOutcome, LineParser, OneEach, SkipReason, json_error};
 use crate::pricing::name_residency;
-use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
+use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
 /// The cross-region inference-profile prefixes Bedrock puts before a model id.
 const GEO_PREFIXES: [&str; 9] = [
@@ -551,6 +551,10 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
     call.features.tool_calls = facts.tool_calls;
     call.features.finish_reason = facts.stop_reason.clone();
     call.status = if failed {
+        call.failure = Some(FailureCause::derive(
+            None,
+            &[record.error_code.as_deref().unwrap_or_default()],
+        ));
         CallStatus::Error
     } else {
         match facts.stop_reason.as_deref() {

@@ -48,6 +48,7 @@ use crate::ingest::langfuse::{
     provider_from_model, summarize_messages, timestamp_ms, timestamp_text,
 };
 use crate::ingest::langsmith::provider_from_name;
+use crate::ingest::wire::failure_of;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
@@ -383,6 +384,9 @@ struct ResponseBody<'a> {
     stop_reason: Option<Cow<'a, str>>,
     #[serde(borrow)]
     service_tier: Option<Cow<'a, str>>,
+    /// Read only to name a failure's cause, never kept.
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
 }
 
 /// The Responses API `text` option, for its output format.
@@ -480,6 +484,10 @@ fn build(fields: Fields<'_>) -> LineOutcome {
         model: model.to_string(),
         tokens,
         timestamp_ms: fields.created_ms,
+        failure: failed.then(|| {
+            let code = status.and_then(|code| u16::try_from(code as i64).ok());
+            failure_of(code, response.error)
+        }),
         status: match status {
             Some(code) if code >= 400.0 => CallStatus::Error,
             // Helicone logs cancelled streams with a negative status.

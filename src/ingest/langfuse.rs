@@ -56,7 +56,7 @@ use serde_json::value::RawValue;
 use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::wire::unix_to_ms;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
-use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
+use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
 /// One observation, in the camelCase of the API and the snake_case of the blob export.
 #[derive(Deserialize)]
@@ -85,6 +85,9 @@ struct Observation<'a> {
     name: Option<Cow<'a, str>>,
     #[serde(borrow)]
     level: Option<Cow<'a, str>>,
+    /// Read only to name a failure's cause ([`FailureCause::derive`]), never kept.
+    #[serde(rename = "statusMessage", alias = "status_message", borrow)]
+    status_message: Option<Cow<'a, str>>,
     #[serde(rename = "startTime", alias = "start_time", borrow)]
     start_time: Option<&'a RawValue>,
     #[serde(rename = "endTime", alias = "end_time", borrow)]
@@ -301,6 +304,9 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
             .or(obs.trace_id.as_deref())
             .map(str::to_string),
         stated_cost_usd: stated_cost(obs),
+        failure: failed.then(|| {
+            FailureCause::derive(None, &[obs.status_message.as_deref().unwrap_or_default()])
+        }),
         ..CallRecord::default()
     };
     let start = obs.start_time.and_then(timestamp_ms);
@@ -1071,6 +1077,18 @@ mod tests {
         // gpt-4.1-mini: 904 × $0.40/M + 4,096 × $0.10/M + 100 × $1.60/M
         //             = $0.0003616 + $0.0004096 + $0.00016 = $0.0009312
         assert_eq!(cost(record), "0.0009312");
+    }
+
+    /// The fixture's failed generation (`429 Too Many Requests`, no usage) is skipped; with
+    /// tokens billed it is a failed call whose cause is read from its status message.
+    #[test]
+    fn a_failed_generation_is_rate_limited_by_its_status_message() {
+        let line = FIXTURE.lines().find(|l| l.contains("obs-err-10")).unwrap();
+        let billed = line.replace("\"usageDetails\":{}", "\"usageDetails\":{\"input\":100}");
+        let out = outcomes(&billed);
+        let record = call(&out[0].outcome);
+        assert_eq!(record.status, CallStatus::Error);
+        assert_eq!(record.failure_cause(), Some(FailureCause::RateLimit));
     }
 
     #[test]

@@ -37,7 +37,7 @@ use crate::ingest::langfuse::{
     add_short_string_tags, count, elapsed_ms, is_provider_response_id, json_text, member_count,
     number, provider_from_model, timestamp_ms,
 };
-use crate::ingest::wire::is_present;
+use crate::ingest::wire::{failure_of, is_present};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
@@ -380,6 +380,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
         },
         model,
         tokens,
+        failure: failed.then(|| failure_of(None, run.error)),
         status: if failed {
             CallStatus::Error
         } else if matches!(

@@ -11,7 +11,9 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{ContentField, MessageContent, PromptSummary, Role};
-use crate::ingest::wire::{self, Envelope, add_string_tags, array_len, is_present, unix_to_ms};
+use crate::ingest::wire::{
+    self, Envelope, add_string_tags, array_len, failure_of, is_present, unix_to_ms,
+};
 use crate::ingest::{LineOutcome, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
@@ -347,6 +349,9 @@ fn call_from_response<B>(
         _ if is_present(response.error) => CallStatus::Error,
         _ => CallStatus::Ok,
     };
+    if record.status == CallStatus::Error {
+        record.failure = Some(failure_of(status_code, response.error));
+    }
     let request_model = match apply_request(&mut record) {
         Ok(model) => model,
         Err(message) => return LineOutcome::Error(message),

@@ -55,7 +55,7 @@ use serde_json::value::RawValue;
 use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error, openinference};
-use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
+use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
 /// Lines read after a trace's root span before the trace is decided: room for batches of the
 /// same trace that another process exported a little later.
@@ -808,6 +808,10 @@ pub(crate) fn genai_span(span: &Span<'_>, resource: &[Attr<'_>]) -> SpanResult {
     };
     apply_features(&g, &mut record);
     record.status = if span.failed || g.error_type.is_some() {
+        record.failure = Some(FailureCause::derive(
+            None,
+            &[g.error_type.unwrap_or_default()],
+        ));
         CallStatus::Error
     } else if is_cut_short(record.features.finish_reason.as_deref()) {
         CallStatus::Incomplete

@@ -8,7 +8,7 @@ use serde_json::value::RawValue;
 use xxhash_rust::xxh3::Xxh3Default;
 
 use crate::ingest::LineOutcome;
-use crate::record::CallRecord;
+use crate::record::{CallRecord, FailureCause};
 
 /// Fields a logger may put around a request/response pair (or beside a bare response).
 /// Every field is optional; unknown fields are ignored.
@@ -183,6 +183,48 @@ pub(crate) fn array_len(raw: Option<&RawValue>) -> u32 {
 /// Whether a JSON value is present and not `null`.
 pub(crate) fn is_present(raw: Option<&RawValue>) -> bool {
     raw.is_some_and(|r| r.get().trim() != "null")
+}
+
+/// An error as OpenAI, Anthropic and the gateways that relay them write it: an object with a
+/// type, a code and a message (Anthropic's wrapped once more under `error`), or a bare string.
+#[derive(Deserialize, Default)]
+struct WireError<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    code: Option<&'a RawValue>,
+    #[serde(borrow)]
+    message: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+}
+
+/// The cause of a failed call from its HTTP status code and the error object its log holds
+/// ([`FailureCause::derive`]). The message is matched there and dropped: it can quote the
+/// prompt.
+pub(crate) fn failure_of(status_code: Option<u16>, error: Option<&RawValue>) -> FailureCause {
+    let mut texts: Vec<Cow<'_, str>> = Vec::new();
+    let mut next = error;
+    // An error object, then the one it wraps (Anthropic's `{"type": "error", "error": …}`).
+    for _ in 0..2 {
+        let Some(raw) = next.filter(|raw| is_present(Some(raw))) else {
+            break;
+        };
+        if let Ok(text) = serde_json::from_str::<Cow<'_, str>>(raw.get()) {
+            texts.push(text);
+            break;
+        }
+        let parsed: WireError<'_> = serde_json::from_str(raw.get()).unwrap_or_default();
+        texts.extend(parsed.kind);
+        texts.extend(parsed.message);
+        if let Some(code) = parsed.code {
+            let code = code.get().trim().trim_matches('"');
+            texts.push(Cow::Owned(code.to_string()));
+        }
+        next = parsed.error;
+    }
+    let texts: Vec<&str> = texts.iter().map(|text| text.as_ref()).collect();
+    FailureCause::derive(status_code, &texts)
 }
 
 /// The non-empty lines of fixture files (paths from the crate root), for tests.
@@ -363,6 +405,27 @@ pub(crate) fn pair_mutants(line: &[u8]) -> Vec<Vec<u8>> {
 mod tests {
     use super::*;
     use xxhash_rust::xxh3::xxh3_64;
+
+    /// OpenAI's error object, Anthropic's wrapped one, a bare string and a status code alone.
+    #[test]
+    fn failure_causes_come_from_error_objects_and_status_codes() {
+        let cause = |status: Option<u16>, error: &str| {
+            let raw: Box<RawValue> = serde_json::from_str(error).unwrap();
+            failure_of(status, Some(&raw))
+        };
+        let openai = r#"{"message":"This model's maximum context length is 128000 tokens","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}"#;
+        assert_eq!(cause(Some(400), openai), FailureCause::ContextLength);
+        let anthropic =
+            r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+        assert_eq!(cause(Some(529), anthropic), FailureCause::ServerError);
+        let limited =
+            r#"{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}"#;
+        assert_eq!(cause(None, limited), FailureCause::RateLimit);
+        assert_eq!(cause(None, r#""Request timed out""#), FailureCause::Timeout);
+        assert_eq!(cause(None, r#"{"code":429}"#), FailureCause::RateLimit);
+        assert_eq!(failure_of(Some(503), None), FailureCause::ServerError);
+        assert_eq!(failure_of(None, None), FailureCause::Other);
+    }
 
     /// The streamed hash is the hash of the parts joined with zero bytes, as it was computed
     /// before (one buffer, one call), for part sizes on both sides of XXH3's internal size

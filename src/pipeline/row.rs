@@ -6,7 +6,8 @@ use crate::money::Money;
 use crate::policy::TextTokens;
 use crate::pricing::{BillingMode, PriceCatalog, call_cost, name_residency};
 use crate::record::{
-    CallRecord, CallStatus, PromptPrefixes, Provider, Residency, ServiceTier, TokenBuckets,
+    CallRecord, CallStatus, FailureCause, PromptPrefixes, Provider, Residency, ServiceTier,
+    TokenBuckets,
 };
 
 /// Request traits that policies look at.
@@ -22,6 +23,8 @@ pub struct CallFlags {
     /// The log held a redaction placeholder (or text that cannot be the request's) where the
     /// prompt was ([`crate::record::Features::redacted`]).
     pub redacted: bool,
+    /// Why the call failed, or its answer was withheld ([`CallRecord::failure_cause`]).
+    pub failure: Option<FailureCause>,
     /// Service tier served.
     pub tier: ServiceTier,
     /// Where the request ran, when that is billed apart from global processing.
@@ -42,6 +45,7 @@ impl CallFlags {
             images: f.images > 0,
             failed: record.status == CallStatus::Error,
             redacted: record.features.redacted,
+            failure: record.failure_cause(),
             tier: record
                 .service_tier
                 .as_deref()
@@ -49,6 +53,12 @@ impl CallFlags {
             residency: record.residency.or_else(|| name_residency(&record.model)),
             web_searches: record.web_search_requests,
         }
+    }
+
+    /// Why the call gave no answer, if it gave none: its cause, or [`FailureCause::Other`]
+    /// for an error whose row carries none.
+    pub fn failure_cause(self) -> Option<FailureCause> {
+        self.failure.or(self.failed.then_some(FailureCause::Other))
     }
 
     /// How the call was billed, for pricing it (or a replay of it) at `at_ms`.

@@ -24,8 +24,8 @@ use crate::pipeline::spill::Spill;
 use crate::pipeline::{CallFlags, CallRow};
 use crate::policy::TextTokens;
 use crate::record::{
-    MAX_PROMPT_PREFIXES, PromptPrefix, PromptPrefixes, Provider, Residency, ServiceTier,
-    TokenBuckets,
+    FailureCause, MAX_PROMPT_PREFIXES, PromptPrefix, PromptPrefixes, Provider, Residency,
+    ServiceTier, TokenBuckets,
 };
 
 /// Bytes of the fixed head: source, model, tag set and session (`u32` each), a byte of
@@ -247,6 +247,7 @@ impl Has {
     const REQUEST_HASH: u16 = 1 << 9;
     const TEXT_TOKENS: u16 = 1 << 10;
     const STATED_COST: u16 = 1 << 11;
+    const FAILURE: u16 = 1 << 12;
 }
 
 /// Appends the encoding of `row` and its id to `bytes`.
@@ -297,6 +298,7 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
         (row.request_hash.is_some(), Has::REQUEST_HASH),
         (row.text_tokens.is_some(), Has::TEXT_TOKENS),
         (row.stated_cost.is_some(), Has::STATED_COST),
+        (flags.failure.is_some(), Has::FAILURE),
     ];
     let has: u16 = has.iter().filter(|(on, _)| *on).map(|(_, bit)| bit).sum();
     out.extend_from_slice(&has.to_le_bytes());
@@ -385,6 +387,9 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
     }
     if let Some(stated) = row.stated_cost {
         put_money(out, stated);
+    }
+    if let Some(failure) = flags.failure {
+        out.push(failure as u8);
     }
 }
 
@@ -563,7 +568,8 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
         })
     })?;
     let stated_cost = read.optional(with(Has::STATED_COST), Reader::money)?;
-    if !read.0.is_empty() || has >> 12 != 0 {
+    let failure = read.optional(with(Has::FAILURE), |read| read.one_of(&FailureCause::ALL))?;
+    if !read.0.is_empty() || has >> 13 != 0 {
         return None;
     }
     let bits = head[16];
@@ -598,6 +604,7 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
             images: on(5),
             failed: on(6),
             redacted: on(7) || !proven,
+            failure,
             tier: service_tier,
             residency,
             web_searches,
@@ -976,6 +983,7 @@ mod tests {
                 images: n.is_multiple_of(17),
                 failed: n.is_multiple_of(7),
                 redacted: n % 9 == 2,
+                failure: FailureCause::ALL.get(n as usize % 7).copied(),
                 tier: ServiceTier::ALL[n as usize % ServiceTier::ALL.len()],
                 residency: Residency::ALL.get(n as usize % 5).copied(),
                 web_searches: n as u32,

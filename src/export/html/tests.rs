@@ -166,6 +166,9 @@ fn small_report() -> Report {
         latency_models: Vec::new(),
         baseline_diff: None,
         gates: Vec::new(),
+        meaningful_responses: Default::default(),
+        failures: Default::default(),
+        sessions: Default::default(),
         per_month: None,
     };
     crate::export::headline::add_run_rates(&mut report);
@@ -249,6 +252,7 @@ fn full_report() -> Report {
         policy: None,
         tripped: true,
         message: "spend $10.00 is above $9.00 <limit>".to_string(),
+        sessions: None,
     }];
     report
 }

@@ -28,7 +28,7 @@ use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::wire::{add_string_tags, array_len, unix_to_ms};
 use crate::ingest::{LineParser, OneEach, SkipReason};
 use crate::pricing::name_residency;
-use crate::record::{CallRecord, CallStatus, Provider, Residency};
+use crate::record::{CallRecord, CallStatus, FailureCause, Provider, Residency};
 
 pub(crate) use payload::looks_like as looks_like_payload;
 pub(crate) use spend_log::{looks_like as looks_like_spend_log, looks_like_header, parse_row};
@@ -472,6 +472,17 @@ impl RequestFacts {
         record.prefix = self.prompt.prefix();
         record.features.redacted |= self.prompt.redacted;
     }
+}
+
+/// Why a failed call failed, from the error class and code LiteLLM logged (tagged
+/// `error_class`, `error_code`); LiteLLM's error message is never read.
+fn failure_of(tags: &[(String, String)]) -> FailureCause {
+    let texts: Vec<&str> = tags
+        .iter()
+        .filter(|(key, _)| key == "error_class" || key == "error_code")
+        .map(|(_, value)| value.as_str())
+        .collect();
+    FailureCause::derive(None, &texts)
 }
 
 /// How a finish reason bears on the call's status.

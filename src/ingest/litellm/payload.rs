@@ -17,9 +17,9 @@ use serde_json::value::RawValue;
 
 use super::usage::{Usage, UsageParts, count_of};
 use super::{
-    ErrorInformation, Metadata, ModelMap, RequestFacts, ResponseFacts, Text, is_bare_uuid,
-    json_text, number_of, parse_tags, pick_model, provider_of, push_tag, raw_flag, raw_time,
-    scalar_text, skip_reason, status_of, timing,
+    ErrorInformation, Metadata, ModelMap, RequestFacts, ResponseFacts, Text, failure_of,
+    is_bare_uuid, json_text, number_of, parse_tags, pick_model, provider_of, push_tag, raw_flag,
+    raw_time, scalar_text, skip_reason, status_of, timing,
 };
 use crate::ingest::{LineOutcome, json_error};
 use crate::record::CallRecord;
@@ -289,6 +289,9 @@ pub(super) fn parse_line(line: &[u8]) -> LineOutcome {
     if let Some(error) = &payload.error_information {
         push_tag(tags, "error_class", error.error_class.get());
         push_tag(tags, "error_code", error.error_code.get());
+    }
+    if failed {
+        record.failure = Some(failure_of(&record.tags));
     }
     record.model = model;
     LineOutcome::Call(Box::new(record))

@@ -17,9 +17,9 @@ use serde_json::value::RawValue;
 
 use super::usage::{UsageParts, count_of};
 use super::{
-    Metadata, RequestFacts, ResponseFacts, Text, is_bare_uuid, is_nonempty_object, json_text,
-    number_of, parse_flag, parse_tags, parse_time_text, pick_model, provider_of, push_tag,
-    raw_flag, raw_time, skip_reason, status_of, timing,
+    Metadata, RequestFacts, ResponseFacts, Text, failure_of, is_bare_uuid, is_nonempty_object,
+    json_text, number_of, parse_flag, parse_tags, parse_time_text, pick_model, provider_of,
+    push_tag, raw_flag, raw_time, skip_reason, status_of, timing,
 };
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, json_error};
 use crate::record::CallRecord;
@@ -372,6 +372,9 @@ fn build(row: Row<'_>) -> LineOutcome {
         push_tag(tags, "request_tag", Some(tag));
     }
     metadata.add_tags(tags);
+    if failed {
+        record.failure = Some(failure_of(&record.tags));
+    }
     record.model = model;
     LineOutcome::Call(Box::new(record))
 }

@@ -6,7 +6,7 @@ use crate::ingest::{
     detect_format, parse_csv_row, parse_lines,
 };
 use crate::pricing::{BillingMode, PriceCatalog, call_cost};
-use crate::record::{CallStatus, TokenBuckets};
+use crate::record::{CallStatus, FailureCause, TokenBuckets};
 
 const SPEND_JSONL: &str = include_str!("../../../fixtures/logs/litellm/spend_logs.jsonl");
 const SPEND_CSV: &str = include_str!("../../../fixtures/logs/litellm/spend_logs.csv");
@@ -360,6 +360,8 @@ fn payload_failed_attempt_shares_the_trace() {
     assert_eq!(tag(record, "error_class"), Some("RateLimitError"));
     assert_eq!(tag(record, "error_code"), Some("429"));
     assert_eq!(tag(record, "litellm_trace_id"), Some("trace-77"));
+    assert_eq!(record.failure, Some(FailureCause::RateLimit));
+    assert_eq!(record.failure_cause(), Some(FailureCause::RateLimit));
 }
 
 #[test]
