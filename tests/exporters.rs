@@ -155,14 +155,14 @@ fn the_headline_fits_each_width() {
     }
 }
 
-/// The default table report on a terminal of 100 and 120 columns: no line is wider than the
+/// The default table report on a terminal of 80, 100 and 120 columns: no line is wider than the
 /// terminal, and no table cell wraps (every table row is one line: a model's row starts with
 /// its name). Piped, the report is laid out for 100 columns.
 #[test]
 fn the_default_report_fits_each_width() {
     use llm_audit::export::{Detail, Exporter, TableExporter};
     let (_, analysis) = fixture_analysis(&[]);
-    for width in [100, 120] {
+    for width in [80, 100, 120] {
         for unicode in [false, true] {
             let mut out = Vec::new();
             TableExporter {

@@ -207,6 +207,39 @@ impl TableExporter {
         render(&shortened)
     }
 
+    /// [`Self::fitted`], leaving out the `optional` columns (by index) when the table is wider
+    /// than the terminal even with its first column shortened.
+    fn fitted_or_without(
+        &self,
+        header: &[&str],
+        rows: Vec<Vec<String>>,
+        optional: &[usize],
+    ) -> String {
+        let text = self.fitted(header, rows.clone());
+        let Some(width) = self.table_width() else {
+            return text;
+        };
+        if text.lines().all(|line| line.chars().count() <= width) {
+            return text;
+        }
+        let kept = |column: &usize| !optional.contains(column);
+        let header: Vec<&str> = (0..header.len())
+            .filter(kept)
+            .map(|column| header[column])
+            .collect();
+        let rows = rows
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .enumerate()
+                    .filter(|(column, _)| kept(column))
+                    .map(|(_, cell)| cell)
+                    .collect()
+            })
+            .collect();
+        self.fitted(&header, rows)
+    }
+
     /// A section heading, and what it shows in a few words.
     fn heading(&self, out: &mut dyn Write, title: &str, about: &str) -> io::Result<()> {
         writeln!(out)?;
@@ -285,7 +318,9 @@ impl TableExporter {
                 row
             })
             .collect();
-        writeln!(out, "{}", self.fitted(header, rows))
+        // On a narrow terminal the reasoning tokens go; what they cost stays.
+        let optional: &[usize] = if full { &[] } else { &[5] };
+        writeln!(out, "{}", self.fitted_or_without(header, rows, optional))
     }
 
     /// The reasoning spent on answers nothing checks, under the model table's reasoning
@@ -411,7 +446,8 @@ impl TableExporter {
                     ]
                 })
                 .collect();
-            self.fitted(&header, rows)
+            // On a narrow terminal the risk's source goes (the legend still says it).
+            self.fitted_or_without(&header, rows, &[7])
         };
         writeln!(out, "{table}")?;
         if full {
@@ -716,7 +752,8 @@ impl Exporter for TableExporter {
                 write_latency_models(report, out)?;
             }
             writeln!(out)?;
-            write_assumptions(&report.policies, out)?;
+            let columns = self.width.unwrap_or_else(|| self.terminal_width());
+            write_assumptions(&report.policies, columns, out)?;
         }
         self.baseline_diff(report, out)?;
         write_gates(report, out)?;
@@ -1005,7 +1042,11 @@ pub fn write_comparison_in(
     )?;
     write_risk_details(&report.policies, out)?;
     write_latency_models(report, out)?;
-    write_assumptions(&report.policies, out)?;
+    write_assumptions(
+        &report.policies,
+        width.map_or(PIPED_WIDTH, usize::from),
+        out,
+    )?;
     write_gates(report, out)
 }
 
@@ -1100,8 +1141,12 @@ fn comparison_table(policies: &[PolicyReport], unicode: bool) -> Table {
 }
 
 /// What the replays assumed: each assumption once, in the order first met, with the policies
-/// it applies to ("every policy" when all of them).
-fn write_assumptions(policies: &[PolicyReport], out: &mut dyn Write) -> io::Result<()> {
+/// it applies to ("every policy" when all of them), wrapped to `columns`.
+fn write_assumptions(
+    policies: &[PolicyReport],
+    columns: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(out, "Assumptions:")?;
     for (assumption, names) in assumptions_by_text(policies) {
         let scope = if names.len() == policies.len() {
@@ -1110,7 +1155,7 @@ fn write_assumptions(policies: &[PolicyReport], out: &mut dyn Write) -> io::Resu
             names.join(", ")
         };
         let text = format!("{assumption} ({scope})");
-        write_prose(out, PIPED_WIDTH, 2, &text)?;
+        write_prose(out, columns, 2, &text)?;
     }
     Ok(())
 }
@@ -1234,7 +1279,7 @@ mod tests {
             ]
         );
         let mut out = Vec::new();
-        write_assumptions(&policies, &mut out).unwrap();
+        write_assumptions(&policies, PIPED_WIDTH, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "Assumptions:\n  latency (every policy)\n  cache (a, c)\n  batch (b)\n"
