@@ -30,7 +30,9 @@ const MAGIC: &[u8] = b"llm-audit partial\n";
 /// 2: the calls of a piece are encoded rows ([`crate::pipeline::Rows`]).
 /// 3: a call's stated cost is on its row; a piece no longer sums them.
 /// 4: every frame carries a checksum; the accounting lists read failures.
-const FORMAT_VERSION: u32 = 4;
+/// 5: a row holds its prompt's prefixes, whether its text was redacted or proves nothing, and
+///    its failure cause.
+const FORMAT_VERSION: u32 = 5;
 
 /// Largest frame accepted: a chunk's results are far smaller (a chunk is 1 MiB of input);
 /// anything bigger is a corrupt length, not a reason to allocate.

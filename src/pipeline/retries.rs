@@ -230,6 +230,40 @@ mod tests {
         );
     }
 
+    /// A logger that writes its own placeholder for every prompt (not one llm-audit knows):
+    /// the same text billed at two sizes cannot be what was sent, so those calls prove no
+    /// repeat; a real repeat (same text, same size) next to them still does.
+    #[test]
+    fn text_billed_at_two_sizes_proves_no_repeat() {
+        let catalog = PriceCatalog::embedded().unwrap();
+        let sized = |at_ms: i64, user: &str, input: u64| {
+            let mut record = attempt(at_ms, CallStatus::Ok, user);
+            record.tokens.input = input;
+            record
+        };
+        let records = [
+            sized(0, "MASK_THIS_VALUE", 1_200),
+            sized(1_000, "MASK_THIS_VALUE", 1_200),
+            sized(2_000, "MASK_THIS_VALUE", 3_400),
+            sized(3_000, "What is our refund window?", 40),
+            sized(4_000, "What is our refund window?", 40),
+        ];
+        let mut rows = rows_of(&records, &catalog);
+        assert!(rows.iter().all(|row| row.request_hash.is_some()));
+        distrust_placeholders(&mut rows);
+        for row in rows.iter().take(3) {
+            assert_eq!((row.request_hash, row.prefixes), (None, None));
+            assert!(row.flags.redacted);
+        }
+        let real: Vec<CallRow> = rows.iter().skip(3).collect();
+        assert!(real[0].repeat_key().is_some());
+        assert_eq!(real[0].repeat_key(), real[1].repeat_key());
+        assert!(!real[0].flags.redacted);
+        // Only the real repeat is a duplicate.
+        let found = crate::findings::duplicate_requests(&rows).unwrap();
+        assert_eq!(found.calls, 1);
+    }
+
     #[test]
     fn a_logged_trace_id_groups_attempts_whatever_their_timing() {
         let catalog = PriceCatalog::embedded().unwrap();
