@@ -574,7 +574,35 @@ impl TableExporter {
                 self.prose(out, 2, &format!("{}: {}", f.title, f.detail))?;
             }
         }
-        Ok(())
+        self.unchecked_repeats(report, out)
+    }
+
+    /// How many calls no repeat could be proved of, and why.
+    fn unchecked_repeats(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let baseline = &report.baseline;
+        let unchecked = baseline.calls_not_checked_for_repeats;
+        if unchecked == 0 {
+            return Ok(());
+        }
+        let redacted = baseline.calls_redacted.min(unchecked);
+        let why = match (redacted, unchecked - redacted) {
+            (0, _) => "their logs do not hold the whole request".to_string(),
+            (_, 0) => "their logs hold a redaction placeholder where the prompt was".to_string(),
+            (redacted, rest) => format!(
+                "{} logged a redaction placeholder where the prompt was, {} not the whole request",
+                count(redacted),
+                count(rest)
+            ),
+        };
+        self.prose(
+            out,
+            2,
+            &format!(
+                "Not checked for repeats: {} ({why}); a repeat needs the same model, the same \
+                 whole request and the same prompt tokens.",
+                plural(unchecked, "call", "calls")
+            ),
+        )
     }
 
     /// The models the catalog does not know, with what to do about them.
