@@ -221,6 +221,20 @@ pub fn responses_of(
 }
 
 impl ResponsesReport {
+    /// The cells of a group's row in the reports' tables, after its key: attempts, answers,
+    /// failed attempts and their cost, repeats, and the cost per answer.
+    pub fn cells(&self) -> [String; 6] {
+        [
+            count(self.attempts),
+            count(self.responses),
+            count(self.failed_attempts),
+            usd(self.failed_attempts_cost_usd),
+            count(self.repeats),
+            self.cost_per_response_usd
+                .map_or_else(|| "-".to_string(), usd),
+        ]
+    }
+
     /// One sentence for the reports: answers, attempts, and what one answer cost.
     pub fn sentence(&self) -> String {
         let mut text = format!(

@@ -879,16 +879,10 @@ impl TableExporter {
                     10
                 })
                 .map(|g| {
-                    let r = &g.responses;
-                    vec![
-                        g.key.clone(),
-                        count(r.attempts),
-                        count(r.responses),
-                        count(r.failed_attempts),
-                        usd(r.failed_attempts_cost_usd),
-                        count(r.repeats),
-                        r.cost_per_response_usd.map_or_else(|| "-".to_string(), usd),
-                    ]
+                    [g.key.clone()]
+                        .into_iter()
+                        .chain(g.responses.cells())
+                        .collect()
                 })
                 .collect();
             writeln!(out)?;

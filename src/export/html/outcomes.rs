@@ -39,15 +39,10 @@ pub(super) fn write_outcomes(out: &mut String, report: &Report) -> fmt::Result {
             let r = &group.responses;
             row(
                 out,
-                &[
-                    escape(&group.key),
-                    count(r.attempts),
-                    count(r.responses),
-                    count(r.failed_attempts),
-                    usd(r.failed_attempts_cost_usd),
-                    count(r.repeats),
-                    r.cost_per_response_usd.map_or_else(|| "-".to_string(), usd),
-                ],
+                &[escape(&group.key)]
+                    .into_iter()
+                    .chain(r.cells())
+                    .collect::<Vec<_>>(),
             )?;
         }
         out.push_str("</tbody></table>");
