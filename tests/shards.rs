@@ -115,6 +115,9 @@ fn sharded_runs_merged_equal_the_single_run_byte_for_byte() {
     let report: serde_json::Value = serde_json::from_slice(&json.0).unwrap();
     assert!(report["calls"].as_u64().unwrap() > 50);
     assert!(report["errors"].as_u64().unwrap() > 0);
+    // and failures without usage, which only the accounting counts.
+    let by_cause = report["failures"]["by_cause"].as_array().unwrap();
+    assert!(by_cause.iter().any(|c| c["calls"] != c["calls_with_usage"]));
 }
 
 #[test]
@@ -218,16 +221,16 @@ fn merge_refuses_missing_repeated_foreign_damaged_and_older_partials() {
     };
     // The header frame: its 8-byte length, its 8-byte checksum, then the format version.
     let header_len = u64::from_le_bytes(frames[..8].try_into().unwrap()) as usize;
-    assert_eq!(frames[16], 4, "the current format");
+    assert_eq!(frames[16], 5, "the current format");
     let mut old = frames.clone();
-    old[16] = 3;
+    old[16] = 4;
     let checksum = xxhash_rust::xxh3::xxh3_64(&old[16..16 + header_len]);
     old[8..16].copy_from_slice(&checksum.to_le_bytes());
     let older = rewrite(&old, "older.bin");
     let previous = args(&[&parts[0], &older, &parts[2]], &[]);
     assert_eq!(previous.status.code(), Some(2));
     assert!(
-        stderr(&previous).contains("incompatible llm-audit (partial format 3, this one reads 4)"),
+        stderr(&previous).contains("incompatible llm-audit (partial format 4, this one reads 5)"),
         "{}",
         stderr(&previous)
     );

@@ -333,7 +333,7 @@ fn call_from_response<Q, S, B>(
             || is_present(response.error)
             || status_code.is_some_and(|code| code >= 400)
         {
-            return LineOutcome::Skip(SkipReason::ProviderError);
+            return LineOutcome::Failed(wire::failure_of(status_code, response.error));
         }
         if response.kind.is_none() && response.model.is_none() {
             return LineOutcome::Error("not an Anthropic message: no type, model or usage".into());

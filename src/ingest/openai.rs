@@ -302,7 +302,7 @@ fn call_from_response<B>(
             return LineOutcome::Skip(SkipReason::StreamChunkWithoutUsage);
         }
         if is_present(response.error) || status_code.is_some_and(|code| code >= 400) {
-            return LineOutcome::Skip(SkipReason::ProviderError);
+            return LineOutcome::Failed(failure_of(status_code, response.error));
         }
         if response.object.is_none() && response.model.is_none() && response.id.is_none() {
             return LineOutcome::Error("not an OpenAI response: no object, model or usage".into());

@@ -30,7 +30,8 @@ const MAGIC: &[u8] = b"llm-audit partial\n";
 /// 2: the calls of a piece are encoded rows ([`crate::pipeline::Rows`]).
 /// 3: a call's stated cost is on its row; a piece no longer sums them.
 /// 4: every frame carries a checksum; the accounting lists read failures.
-const FORMAT_VERSION: u32 = 4;
+/// 5: the accounting counts failed calls without usage by cause.
+const FORMAT_VERSION: u32 = 5;
 
 /// Largest frame accepted: a chunk's results are far smaller (a chunk is 1 MiB of input);
 /// anything bigger is a corrupt length, not a reason to allocate.

@@ -47,10 +47,10 @@ fn as_call(outcome: &LineOutcome) -> &CallRecord {
 }
 
 fn skip_at(parsed: &[Parsed], line: u64) -> SkipReason {
-    match parsed.iter().find(|p| p.line == line).unwrap().outcome {
-        LineOutcome::Skip(reason) => reason,
-        ref other => panic!("line {line}: expected a skip, got {other:?}"),
-    }
+    let outcome = &parsed.iter().find(|p| p.line == line).unwrap().outcome;
+    outcome
+        .skip_reason()
+        .unwrap_or_else(|| panic!("line {line}: expected a skip, got {outcome:?}"))
 }
 
 /// The exact catalog cost of a call, as a decimal string of dollars.
@@ -347,9 +347,11 @@ fn payload_failed_attempt_shares_the_trace() {
     let line = PAYLOAD_JSONL.lines().nth(1).unwrap();
     let value: serde_json::Value = serde_json::from_str(line).unwrap();
     assert_eq!(value["trace_id"], "trace-77");
+    // status failure, no tokens, error_information RateLimitError / 429: a rate limit skipped
+    // as a provider error.
     assert!(matches!(
         payload::parse_line(line.as_bytes()),
-        LineOutcome::Skip(SkipReason::ProviderError)
+        LineOutcome::Failed(FailureCause::RateLimit)
     ));
     // The same failure with usage (a stream cut off after tokens were billed) is a failed call.
     let with_usage = line.replace("\"prompt_tokens\":0", "\"prompt_tokens\":120");
