@@ -555,3 +555,19 @@ mod pair_tests {
         assert_eq!(crate::ingest::test_support::cost(&call), "0.00016");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::FailureCause;
+
+    #[test]
+    fn an_error_without_usage_is_a_failure_of_its_cause() {
+        // fixtures/logs/openai/chat_and_responses.jsonl, line 6: HTTP 429, no usage.
+        let line = r#"{"request":{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]},"response":{"status_code":429,"body":{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}}}"#;
+        assert!(matches!(
+            parse_line(line.as_bytes()),
+            LineOutcome::Failed(FailureCause::RateLimit)
+        ));
+    }
+}

@@ -98,6 +98,11 @@ fn spend_log_lines_are_each_accounted_for() {
     assert_eq!(parsed.len(), 7);
     assert_eq!(skip_at(&parsed, 5), SkipReason::GatewayCacheHit);
     assert_eq!(skip_at(&parsed, 6), SkipReason::ProviderError);
+    // status failure, no tokens, the metadata's error_information RateLimitError / 429.
+    assert!(matches!(
+        parsed[5].outcome,
+        LineOutcome::Failed(FailureCause::RateLimit)
+    ));
     assert_eq!(skip_at(&parsed, 7), SkipReason::NotAModelCall);
     for line in 1..=4 {
         call_at(&parsed, line);
