@@ -439,8 +439,10 @@ struct Timing {
 pub struct Stats {
     records: u64,
     calls: u64,
-    failed_without_usage: u64,
-    failed_with_usage: u64,
+    /// Failed attempts logged without usage (rate limits, 5xx before any token).
+    pub failed_without_usage: u64,
+    /// Failed attempts billed for the tokens they used.
+    pub failed_with_usage: u64,
     duplicates: u64,
     reasks: u64,
     sessions: u64,

@@ -106,6 +106,26 @@ fn prompt_caching_finds_most_of_what_caching_each_agent_step_saves() {
         .find(|f| f["kind"] == "uncached_history")
         .expect("a history finding");
     assert!(f64_of(&history["impact_usd"]) >= 0.8 * ideal);
+
+    // Every failed attempt the generator wrote is a failure of the report; those without usage
+    // are skipped records, not calls.
+    let stats = &log.stats;
+    assert!(stats.failed_without_usage > 0);
+    assert_eq!(
+        report["failures"]["calls"],
+        stats.failed_with_usage + stats.failed_without_usage
+    );
+    assert_eq!(
+        report["skipped"]["provider error, no usage"],
+        stats.failed_without_usage
+    );
+    let with_usage: u64 = report["failures"]["by_cause"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["calls_with_usage"].as_u64().unwrap())
+        .sum();
+    assert_eq!(with_usage, stats.failed_with_usage);
 }
 
 #[test]

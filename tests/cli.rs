@@ -2175,6 +2175,61 @@ fn reasoning_on_easy_requests_is_flagged_whatever_the_model_spent() {
 /// `fixtures/budgets/README.md` works out every figure: $2.394 of spend over 10 attempts, 3 of
 /// them failed ($0.014), 7 answers of which 1 repeat: $2.394 ÷ 7 = $0.342 an answer, ÷ 6 =
 /// $0.399 a new one; the `s-fail` session alone: $0.018 for its one answer.
+/// `fixtures/failures/litellm_payload.jsonl` (see its README): failures without usage are
+/// skipped records, counted by cause all the same.
+#[test]
+fn failures_without_usage_are_counted_by_cause_and_stay_skipped() {
+    let failures = fixture("failures/litellm_payload.jsonl");
+    let report = json_report(&[failures.to_str().unwrap()], &[]);
+    // 6 records: 3 calls (the timeout billed for its 1,000 prompt tokens, 2 answers) and the
+    // 3 failures without usage, skipped as provider errors.
+    assert_eq!(report["records"], 6);
+    assert_eq!(report["calls"], 3);
+    assert_eq!(report["skipped"]["provider error, no usage"], 3);
+    let causes: Vec<(String, u64, u64, f64)> = report["failures"]["by_cause"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["cause"].as_str().unwrap().to_string(),
+                c["calls"].as_u64().unwrap(),
+                c["calls_with_usage"].as_u64().unwrap(),
+                c["cost_usd"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    // gpt-4.1 at $2/M input: the timeout's 1,000 prompt tokens cost $0.002; the others none.
+    assert_eq!(
+        causes,
+        [
+            ("rate_limit".to_string(), 2, 0, 0.0),
+            ("timeout".to_string(), 1, 1, 0.002),
+            ("server_error".to_string(), 1, 0, 0.0),
+        ]
+    );
+    assert_eq!(report["failures"]["calls"], 4);
+    assert_eq!(report["failures"]["cost_usd"], 0.002);
+    // The calls' own figures are unchanged: 3 attempts, 1 failed.
+    assert_eq!(report["meaningful_responses"]["attempts"], 3);
+    assert_eq!(report["meaningful_responses"]["failed_attempts"], 1);
+
+    let output = run(&[
+        "analyze",
+        "--format",
+        "markdown",
+        failures.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(
+            "Failed calls by cause: rate limit 2 (no usage), timeout 1 ($0.00200), \
+             server error 1 (no usage)."
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn meaningful_responses_count_failed_attempts_and_repeats() {
     let budgets = fixture("budgets");

@@ -115,6 +115,9 @@ fn sharded_runs_merged_equal_the_single_run_byte_for_byte() {
     let report: serde_json::Value = serde_json::from_slice(&json.0).unwrap();
     assert!(report["calls"].as_u64().unwrap() > 50);
     assert!(report["errors"].as_u64().unwrap() > 0);
+    // and failures without usage, which only the accounting counts.
+    let by_cause = report["failures"]["by_cause"].as_array().unwrap();
+    assert!(by_cause.iter().any(|c| c["calls"] != c["calls_with_usage"]));
 }
 
 #[test]

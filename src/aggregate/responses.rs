@@ -104,11 +104,20 @@ impl ResponseStats {
             .divided_by(self.priced_responses - self.priced_repeats)
     }
 
-    /// Failed calls of each cause that has any, in [`FailureCause::ALL`] order.
-    pub fn failures_by_cause(&self) -> impl Iterator<Item = (FailureCause, FailureTally)> + '_ {
+    /// Failed calls of each cause that has any, in [`FailureCause::ALL`] order, counted with
+    /// the failures the logs give no usage for (`without_usage`, by cause: skipped records, so
+    /// no calls here, but failures all the same).
+    pub fn failures_by_cause<'a>(
+        &'a self,
+        without_usage: &'a BTreeMap<FailureCause, u64>,
+    ) -> impl Iterator<Item = (FailureCause, FailureTally)> + 'a {
         FailureCause::ALL
             .into_iter()
             .zip(self.failures)
+            .map(|(cause, mut tally)| {
+                tally.calls += without_usage.get(&cause).copied().unwrap_or(0);
+                (cause, tally)
+            })
             .filter(|(_, tally)| tally.calls > 0)
     }
 }
@@ -223,15 +232,19 @@ mod tests {
             stats.cost_per_new_response().unwrap().to_decimal_string(),
             "0.35"
         );
+        // Beside the calls, two rate limits and a 503 the logs skipped for want of usage.
+        let skipped =
+            BTreeMap::from([(FailureCause::RateLimit, 2), (FailureCause::ServerError, 1)]);
         let causes: Vec<(FailureCause, u64, u64)> = stats
-            .failures_by_cause()
+            .failures_by_cause(&skipped)
             .map(|(cause, t)| (cause, t.calls, t.calls_with_usage))
             .collect();
         assert_eq!(
             causes,
             [
-                (FailureCause::RateLimit, 1, 1),
-                (FailureCause::Timeout, 1, 0)
+                (FailureCause::RateLimit, 3, 1),
+                (FailureCause::Timeout, 1, 0),
+                (FailureCause::ServerError, 1, 0)
             ]
         );
         let mut twice = stats;

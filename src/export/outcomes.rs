@@ -80,6 +80,8 @@ pub struct ResponsesGroupReport {
 /// Failed calls by cause.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct FailuresReport {
+    /// Failed calls: those kept as calls, and the failures without usage that are skipped
+    /// records (`provider error, no usage`).
     pub calls: u64,
     /// What the priced ones cost (a failure is billed when the provider counted tokens).
     pub cost_usd: f64,
@@ -92,7 +94,8 @@ pub struct FailuresReport {
 pub struct FailureCauseReport {
     pub cause: String,
     pub calls: u64,
-    /// Of those, calls whose log reported tokens.
+    /// Of those, calls whose log reported tokens; the others cost nothing, and those skipped
+    /// for want of usage are no calls of the report.
     pub calls_with_usage: u64,
     pub cost_usd: f64,
 }
@@ -198,11 +201,12 @@ pub fn responses_of(
             }
         })
         .collect();
+    let without_usage = &run.accounting.failures_without_usage;
     let failures = FailuresReport {
-        calls: total.failed_attempts,
+        calls: total.failed_attempts + without_usage.values().sum::<u64>(),
         cost_usd: total.failed_cost.usd(),
         by_cause: total
-            .failures_by_cause()
+            .failures_by_cause(without_usage)
             .map(|(cause, tally)| FailureCauseReport {
                 cause: cause.as_str().to_string(),
                 calls: tally.calls,
@@ -273,7 +277,8 @@ impl ResponsesReport {
 }
 
 impl FailuresReport {
-    /// `Failed calls by cause: rate limit 1 ($0.0020), …`; `None` without a failed call.
+    /// `Failed calls by cause: rate limit 3 ($0.0020, 2 without usage), …`; `None` without a
+    /// failed call.
     pub fn sentence(&self) -> Option<String> {
         if self.calls == 0 {
             return None;
@@ -282,12 +287,12 @@ impl FailuresReport {
             .by_cause
             .iter()
             .map(|c| {
-                format!(
-                    "{} {} ({})",
-                    c.cause.replace('_', " "),
-                    count(c.calls),
-                    usd(c.cost_usd)
-                )
+                let cost = match c.calls - c.calls_with_usage {
+                    0 => usd(c.cost_usd),
+                    _ if c.calls_with_usage == 0 && c.cost_usd == 0.0 => "no usage".to_string(),
+                    without => format!("{}, {} without usage", usd(c.cost_usd), count(without)),
+                };
+                format!("{} {} ({cost})", c.cause.replace('_', " "), count(c.calls))
             })
             .collect();
         Some(format!("Failed calls by cause: {}.", causes.join(", ")))

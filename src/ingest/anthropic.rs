@@ -333,7 +333,7 @@ fn call_from_response<Q, S, B>(
             || is_present(response.error)
             || status_code.is_some_and(|code| code >= 400)
         {
-            return LineOutcome::Skip(SkipReason::ProviderError);
+            return LineOutcome::Failed(wire::failure_of(status_code, response.error));
         }
         if response.kind.is_none() && response.model.is_none() {
             return LineOutcome::Error("not an Anthropic message: no type, model or usage".into());
@@ -457,6 +457,17 @@ pub(crate) fn looks_like_message(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::test_support::call;
+    use crate::record::FailureCause;
+
+    #[test]
+    fn an_error_without_usage_is_a_failure_of_its_cause() {
+        // fixtures/logs/anthropic/messages.jsonl, line 5: overloaded, no usage.
+        let line = r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+        assert!(matches!(
+            parse_line(line.as_bytes()),
+            LineOutcome::Failed(FailureCause::ServerError)
+        ));
+    }
 
     fn message(usage: &str) -> String {
         format!(

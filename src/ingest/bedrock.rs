@@ -24,7 +24,7 @@ use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::wire::{add_string_tags, array_len, parse_timestamp};
-use crate::ingest::{LineOutcome, LineParser, OneEach, SkipReason, json_error};
+use crate::ingest::{LineOutcome, LineParser, OneEach, json_error};
 use crate::pricing::name_residency;
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
@@ -507,15 +507,13 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
         .and_then(|i| i.cache_write_input_token_count)
         .or(facts.cache_write);
     let failed = record.error_code.as_deref().is_some_and(|c| !c.is_empty());
+    let failure = failed
+        .then(|| FailureCause::derive(None, &[record.error_code.as_deref().unwrap_or_default()]));
     if [input_tokens, output_tokens, cache_read, cache_write]
         .iter()
         .all(Option::is_none)
     {
-        return LineOutcome::Skip(if failed {
-            SkipReason::ProviderError
-        } else {
-            SkipReason::NoUsage
-        });
+        return LineOutcome::without_usage(failure);
     }
     let cache_write = cache_write.unwrap_or(0);
     let write_1h = facts.cache_write_1h.unwrap_or(0).min(cache_write);
@@ -551,10 +549,7 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
     call.features.tool_calls = facts.tool_calls;
     call.features.finish_reason = facts.stop_reason.clone();
     call.status = if failed {
-        call.failure = Some(FailureCause::derive(
-            None,
-            &[record.error_code.as_deref().unwrap_or_default()],
-        ));
+        call.failure = failure;
         CallStatus::Error
     } else {
         match facts.stop_reason.as_deref() {
@@ -680,7 +675,7 @@ pub(crate) fn maker_provider(model: &str) -> Provider {
 mod tests {
     use super::*;
     use crate::ingest::test_support::cost;
-    use crate::ingest::{InputFormat, Parsed, detect_format, parse_lines};
+    use crate::ingest::{InputFormat, Parsed, SkipReason, detect_format, parse_lines};
     use crate::pricing::PriceCatalog;
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/bedrock/invocations.jsonl");
@@ -723,12 +718,14 @@ mod tests {
         assert_eq!(parsed.len(), 8);
         let skips: Vec<_> = parsed
             .iter()
-            .filter_map(|p| match p.outcome {
-                LineOutcome::Skip(reason) => Some((p.line, reason)),
-                _ => None,
-            })
+            .filter_map(|p| Some((p.line, p.outcome.skip_reason()?)))
             .collect();
         assert_eq!(skips, vec![(8, SkipReason::ProviderError)]);
+        // errorCode ThrottlingException, no token counts: a rate limit without usage.
+        assert!(matches!(
+            parsed[7].outcome,
+            LineOutcome::Failed(FailureCause::RateLimit)
+        ));
         assert!(
             parsed
                 .iter()

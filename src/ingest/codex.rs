@@ -510,6 +510,7 @@ mod tests {
             .map(|p| match &p.outcome {
                 LineOutcome::Call(record) => format!("call {}", record.model),
                 LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
+                LineOutcome::Failed(cause) => format!("skip provider error, no usage: {cause}"),
                 LineOutcome::Error(message) => format!("error {message}"),
                 LineOutcome::Bucket(_) => "bucket".to_string(),
             })

@@ -35,7 +35,7 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::wire::{Envelope, is_present, parse_timestamp};
+use crate::ingest::wire::{Envelope, failure_of, is_present, parse_timestamp};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
@@ -387,13 +387,9 @@ impl LineParser for GeminiParser {
         let extras: Extras<'_> = serde_json::from_slice(line).unwrap_or_default();
         if envelope.request.is_some() && envelope.response.is_none() {
             // A logged request whose call failed or was never answered.
-            let reason = if is_present(extras.error) || extras.status_code.is_some_and(|c| c >= 400)
-            {
-                SkipReason::ProviderError
-            } else {
-                SkipReason::NoUsage
-            };
-            return push(out, line_no, LineOutcome::Skip(reason));
+            let failed = is_present(extras.error) || extras.status_code.is_some_and(|c| c >= 400);
+            let failure = failed.then(|| failure_of(extras.status_code, extras.error));
+            return push(out, line_no, LineOutcome::without_usage(failure));
         }
         let response_json = match envelope.response_json(line) {
             Ok(text) => text,
@@ -472,7 +468,8 @@ impl GeminiParser {
             Err(err) => return push(out, line_no, json_error(err, json.as_bytes())),
         };
         if is_present(response.error) && response.usage_metadata.is_none() {
-            return push(out, line_no, LineOutcome::Skip(SkipReason::ProviderError));
+            let failure = failure_of(None, response.error);
+            return push(out, line_no, LineOutcome::Failed(failure));
         }
         if !response.is_gemini() {
             return push(
@@ -736,6 +733,7 @@ pub(crate) mod tests {
                 let what = match &p.outcome {
                     LineOutcome::Call(record) => format!("call {}", record.model),
                     LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
+                    LineOutcome::Failed(cause) => format!("skip provider error, no usage: {cause}"),
                     LineOutcome::Error(message) => format!("error {message}"),
                     LineOutcome::Bucket(_) => "bucket".to_string(),
                 };
@@ -776,7 +774,8 @@ pub(crate) mod tests {
             (3, "skip stream chunk superseded by a later one"),
             (4, "skip stream chunk without usage"),
             (5, "call gemini-2.5-pro"),
-            (6, "skip provider error, no usage"),
+            // HTTP 429, RESOURCE_EXHAUSTED: a rate limit.
+            (6, "skip provider error, no usage: rate_limit"),
             (7, "call gemini-2.0-flash-001"),
             (8, "call gemini-3-flash-preview"),
             (8, "skip stream chunk superseded by a later one"),
@@ -970,7 +969,8 @@ pub(crate) mod tests {
         assert_eq!(
             by_line(&parse(text)),
             vec![
-                (1, "skip provider error, no usage".to_string()),
+                // 503 UNAVAILABLE: the provider failed.
+                (1, "skip provider error, no usage: server_error".to_string()),
                 (2, "skip response without usage".to_string())
             ]
         );

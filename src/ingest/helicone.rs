@@ -447,13 +447,13 @@ fn build(fields: Fields<'_>) -> LineOutcome {
         .as_deref()
         .and_then(|raw| serde_json::from_str(raw.get()).ok())
         .unwrap_or_default();
+    let failure = failed.then(|| {
+        let code = status.and_then(|code| u16::try_from(code as i64).ok());
+        failure_of(code, response.error)
+    });
     let tokens = buckets(&fields, response.usage.as_ref()).filter(|t| t.total() > 0);
     let Some(tokens) = tokens else {
-        return LineOutcome::Skip(if failed {
-            SkipReason::ProviderError
-        } else {
-            SkipReason::NoUsage
-        });
+        return LineOutcome::without_usage(failure);
     };
     let model = fields
         .model
@@ -484,10 +484,7 @@ fn build(fields: Fields<'_>) -> LineOutcome {
         model: model.to_string(),
         tokens,
         timestamp_ms: fields.created_ms,
-        failure: failed.then(|| {
-            let code = status.and_then(|code| u16::try_from(code as i64).ok());
-            failure_of(code, response.error)
-        }),
+        failure,
         status: match status {
             Some(code) if code >= 400.0 => CallStatus::Error,
             // Helicone logs cancelled streams with a negative status.
@@ -653,6 +650,7 @@ mod tests {
     use super::*;
     use crate::ingest::test_support::{call, cost, skip, tag, tokens};
     use crate::ingest::{InputFormat, detect_csv, detect_format, parse_csv_row, parse_lines};
+    use crate::record::FailureCause;
 
     const JSONL: &str = include_str!("../../fixtures/logs/helicone/requests.jsonl");
     const CSV: &str = include_str!("../../fixtures/logs/helicone/export.csv");
@@ -768,6 +766,11 @@ mod tests {
         let out = outcomes();
         assert_eq!(skip(&out[4]), SkipReason::GatewayCacheHit);
         assert_eq!(skip(&out[5]), SkipReason::ProviderError);
+        // response_status 429 without token counts: a rate limit without usage.
+        assert!(matches!(
+            out[5],
+            LineOutcome::Failed(FailureCause::RateLimit)
+        ));
         assert_eq!(skip(&out[6]), SkipReason::NotAModelCall);
         assert_eq!(skip(&out[7]), SkipReason::GatewayCacheHit);
         assert_eq!(out.len(), 8);
@@ -798,6 +801,11 @@ mod tests {
         assert_eq!(record.stated_cost_usd, Some(0.01245));
         assert_eq!(record.latency_ms, Some(5100.0));
         assert_eq!(skip(&out[2]), SkipReason::ProviderError);
+        // response_status 500, no token counts.
+        assert!(matches!(
+            out[2],
+            LineOutcome::Failed(FailureCause::ServerError)
+        ));
         let (_, bad) = csv_outcomes(BAD_CSV);
         assert!(matches!(bad.as_slice(), [LineOutcome::Error(_)]));
     }

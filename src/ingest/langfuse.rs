@@ -272,13 +272,11 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
         .level
         .as_deref()
         .is_some_and(|level| level.eq_ignore_ascii_case("ERROR"));
+    let failure = failed
+        .then(|| FailureCause::derive(None, &[obs.status_message.as_deref().unwrap_or_default()]));
     let tokens = observation_tokens(obs);
     let Some(tokens) = tokens.filter(|t| t.total() > 0) else {
-        return LineOutcome::Skip(if failed {
-            SkipReason::ProviderError
-        } else {
-            SkipReason::NoUsage
-        });
+        return LineOutcome::without_usage(failure);
     };
     let model = obs
         .model
@@ -304,9 +302,7 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
             .or(obs.trace_id.as_deref())
             .map(str::to_string),
         stated_cost_usd: stated_cost(obs),
-        failure: failed.then(|| {
-            FailureCause::derive(None, &[obs.status_message.as_deref().unwrap_or_default()])
-        }),
+        failure,
         ..CallRecord::default()
     };
     let start = obs.start_time.and_then(timestamp_ms);
@@ -979,13 +975,17 @@ mod tests {
             .filter(|p| matches!(p.outcome, LineOutcome::Call(_)))
             .count();
         assert_eq!(calls, 7);
-        let skips: Vec<SkipReason> = out
+        let skips: Vec<SkipReason> = out.iter().filter_map(|p| p.outcome.skip_reason()).collect();
+        // The ERROR generation without usage, statusMessage "429 Too Many Requests".
+        let failures: Vec<&LineOutcome> = out
             .iter()
-            .filter_map(|p| match p.outcome {
-                LineOutcome::Skip(reason) => Some(reason),
-                _ => None,
-            })
+            .map(|p| &p.outcome)
+            .filter(|outcome| matches!(outcome, LineOutcome::Failed(_)))
             .collect();
+        assert!(matches!(
+            failures[..],
+            [LineOutcome::Failed(FailureCause::RateLimit)]
+        ));
         assert_eq!(
             skips,
             [

@@ -311,6 +311,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
         .as_deref()
         .is_some_and(|s| s.eq_ignore_ascii_case("error"))
         || is_present(run.error);
+    let failure = failed.then(|| failure_of(None, run.error));
     let extra: Extra<'_> = match run.extra {
         Some(raw) => match serde_json::from_str(raw.get()) {
             Ok(extra) => extra,
@@ -345,11 +346,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
         })
         .filter(|t| t.total() > 0);
     let Some(tokens) = tokens else {
-        return LineOutcome::Skip(if failed {
-            SkipReason::ProviderError
-        } else {
-            SkipReason::NoUsage
-        });
+        return LineOutcome::without_usage(failure);
     };
     let params = extra.invocation_params.unwrap_or_default();
     let model = found.model.or_else(|| {
@@ -380,7 +377,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
         },
         model,
         tokens,
-        failure: failed.then(|| failure_of(None, run.error)),
+        failure,
         status: if failed {
             CallStatus::Error
         } else if matches!(
@@ -868,6 +865,7 @@ mod tests {
     use super::*;
     use crate::ingest::test_support::{call, cost, tag, tokens};
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
+    use crate::record::FailureCause;
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/langsmith/runs.jsonl");
 
@@ -897,13 +895,7 @@ mod tests {
             .filter(|p| matches!(p.outcome, LineOutcome::Call(_)))
             .count();
         assert_eq!(calls, 5);
-        let skips: Vec<SkipReason> = out
-            .iter()
-            .filter_map(|p| match p.outcome {
-                LineOutcome::Skip(reason) => Some(reason),
-                _ => None,
-            })
-            .collect();
+        let skips: Vec<SkipReason> = out.iter().filter_map(|p| p.outcome.skip_reason()).collect();
         assert_eq!(
             skips,
             [
@@ -1006,9 +998,10 @@ mod tests {
     #[test]
     fn failed_runs() {
         let out = outcomes();
+        // error "RateLimitError('Error code: 429 - …')" and no usage: a rate limit, skipped.
         assert!(matches!(
             out[8].outcome,
-            LineOutcome::Skip(SkipReason::ProviderError)
+            LineOutcome::Failed(FailureCause::RateLimit)
         ));
         let line = br#"{"id":"r","run_type":"llm","start_time":"2026-01-05T16:46:02","error":"rate limited","extra":{"invocation_params":{"model":"gpt-4.1"}},"outputs":{"llm_output":{"token_usage":{"prompt_tokens":10,"completion_tokens":0}}}}"#;
         let out = parse_lines(InputFormat::Langsmith, &[line]);

@@ -39,7 +39,7 @@ pub use redact::redact_values;
 pub use remote::{RemoteObject, RemoteReader, is_object_url};
 pub use source::{InputSource, SourceError, discover_sources, open_source};
 
-use crate::record::{CallRecord, UsageBucket};
+use crate::record::{CallRecord, FailureCause, UsageBucket};
 
 /// The formats `analyze` reads: per-call traces and logs, and billing exports.
 #[derive(
@@ -284,8 +284,31 @@ pub enum LineOutcome {
     /// A billing-export line: aggregate usage and cost, never a call.
     Bucket(Box<UsageBucket>),
     Skip(SkipReason),
+    /// A failed call the log gives no usage for: skipped as [`SkipReason::ProviderError`] (it is
+    /// no billed call), and counted among the failures by its cause.
+    Failed(FailureCause),
     /// The record is malformed or not of the file's format; the message says how.
     Error(String),
+}
+
+impl LineOutcome {
+    /// A record without usage: a failure of its cause if the call failed, else a response
+    /// without usage.
+    pub(crate) fn without_usage(failure: Option<FailureCause>) -> LineOutcome {
+        match failure {
+            Some(cause) => LineOutcome::Failed(cause),
+            None => LineOutcome::Skip(SkipReason::NoUsage),
+        }
+    }
+
+    /// Why the record is skipped, if it is.
+    pub fn skip_reason(&self) -> Option<SkipReason> {
+        match self {
+            LineOutcome::Skip(reason) => Some(*reason),
+            LineOutcome::Failed(_) => Some(SkipReason::ProviderError),
+            _ => None,
+        }
+    }
 }
 
 /// An outcome with the 1-based line of the file it came from.

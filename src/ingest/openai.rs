@@ -302,7 +302,7 @@ fn call_from_response<B>(
             return LineOutcome::Skip(SkipReason::StreamChunkWithoutUsage);
         }
         if is_present(response.error) || status_code.is_some_and(|code| code >= 400) {
-            return LineOutcome::Skip(SkipReason::ProviderError);
+            return LineOutcome::Failed(failure_of(status_code, response.error));
         }
         if response.object.is_none() && response.model.is_none() && response.id.is_none() {
             return LineOutcome::Error("not an OpenAI response: no object, model or usage".into());
@@ -553,5 +553,21 @@ mod pair_tests {
         let call = record(embedding);
         assert_eq!((call.tokens.input, call.tokens.output), (8000, 0));
         assert_eq!(crate::ingest::test_support::cost(&call), "0.00016");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::FailureCause;
+
+    #[test]
+    fn an_error_without_usage_is_a_failure_of_its_cause() {
+        // fixtures/logs/openai/chat_and_responses.jsonl, line 6: HTTP 429, no usage.
+        let line = r#"{"request":{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]},"response":{"status_code":429,"body":{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}}}"#;
+        assert!(matches!(
+            parse_line(line.as_bytes()),
+            LineOutcome::Failed(FailureCause::RateLimit)
+        ));
     }
 }

@@ -45,7 +45,7 @@ use crate::ingest::otel::{
 };
 use crate::ingest::wire::{add_string_tags, unix_to_ms};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
-use crate::record::{CallRecord, CallStatus, TokenBuckets};
+use crate::record::{CallRecord, CallStatus, FailureCause, TokenBuckets};
 
 /// The attribute that marks an OpenInference span.
 const KIND_KEY: &str = "openinference.span.kind";
@@ -248,10 +248,7 @@ struct ResponseBody<'a> {
 /// Reads one OpenInference span.
 pub(crate) fn span_result(span: &Span<'_>, resource: &[Attr<'_>]) -> SpanResult {
     let oi = Oi::read(&span.attrs);
-    let skip = |reason| SpanResult {
-        outcome: LineOutcome::Skip(reason),
-        counts_tokens: false,
-    };
+    let skip = |reason| SpanResult::no_call(LineOutcome::Skip(reason));
     if !oi
         .kind
         .is_some_and(|kind| kind.trim().eq_ignore_ascii_case("LLM"))
@@ -269,11 +266,10 @@ pub(crate) fn span_result(span: &Span<'_>, resource: &[Attr<'_>]) -> SpanResult 
                 counts_tokens: true,
             };
         }
-        return skip(if span.failed {
-            SkipReason::ProviderError
-        } else {
-            SkipReason::NoUsage
-        });
+        // OpenInference names no error type: a failed call's cause is the one a call with
+        // usage gets from its status alone.
+        let failure = span.failed.then_some(FailureCause::Other);
+        return SpanResult::no_call(LineOutcome::without_usage(failure));
     }
     let invocation: Invocation<'_> = oi
         .invocation_parameters
@@ -796,10 +792,7 @@ mod tests {
     fn skips(parsed: &[Parsed]) -> Vec<(u64, SkipReason)> {
         let mut skips: Vec<(u64, SkipReason)> = parsed
             .iter()
-            .filter_map(|p| match p.outcome {
-                LineOutcome::Skip(reason) => Some((p.line, reason)),
-                _ => None,
-            })
+            .filter_map(|p| Some((p.line, p.outcome.skip_reason()?)))
             .collect();
         skips.sort();
         skips
@@ -846,6 +839,15 @@ mod tests {
                 (3, SkipReason::ProviderError), // LLM span with status ERROR, no counts
             ]
         );
+        // OpenInference names no error type: its cause is `other`.
+        let causes: Vec<(u64, FailureCause)> = parsed
+            .iter()
+            .filter_map(|p| match p.outcome {
+                LineOutcome::Failed(cause) => Some((p.line, cause)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(causes, [(3, FailureCause::Other)]);
     }
 
     #[test]

@@ -456,8 +456,13 @@ pub(crate) struct SpanResult {
 impl SpanResult {
     /// A span that is no call, and reports no tokens.
     fn skip(reason: SkipReason) -> SpanResult {
+        SpanResult::no_call(LineOutcome::Skip(reason))
+    }
+
+    /// A span that is no call (a skip or a failure without usage), and reports no tokens.
+    pub(crate) fn no_call(outcome: LineOutcome) -> SpanResult {
         SpanResult {
-            outcome: LineOutcome::Skip(reason),
+            outcome,
             counts_tokens: false,
         }
     }
@@ -760,17 +765,17 @@ pub(crate) fn genai_span(span: &Span<'_>, resource: &[Attr<'_>]) -> SpanResult {
         .or(g.request_model)
         .map(str::trim)
         .filter(|m| !m.is_empty());
+    let failure = (span.failed || g.error_type.is_some())
+        .then(|| FailureCause::derive(None, &[g.error_type.unwrap_or_default()]));
     if !g.has_usage() {
         let model_call = match g.operation() {
             Some(operation) => is_model_operation(operation),
             None => model.is_some(),
         };
-        return if !model_call {
-            SpanResult::skip(SkipReason::NotAModelCall)
-        } else if span.failed || g.error_type.is_some() {
-            SpanResult::skip(SkipReason::ProviderError)
+        return if model_call {
+            SpanResult::no_call(LineOutcome::without_usage(failure))
         } else {
-            SpanResult::skip(SkipReason::NoUsage)
+            SpanResult::skip(SkipReason::NotAModelCall)
         };
     }
     let tokens = g.buckets();
@@ -807,11 +812,8 @@ pub(crate) fn genai_span(span: &Span<'_>, resource: &[Attr<'_>]) -> SpanResult {
         ..CallRecord::default()
     };
     apply_features(&g, &mut record);
-    record.status = if span.failed || g.error_type.is_some() {
-        record.failure = Some(FailureCause::derive(
-            None,
-            &[g.error_type.unwrap_or_default()],
-        ));
+    record.failure = failure;
+    record.status = if failure.is_some() {
         CallStatus::Error
     } else if is_cut_short(record.features.finish_reason.as_deref()) {
         CallStatus::Incomplete
@@ -1291,10 +1293,7 @@ mod tests {
     fn skips(parsed: &[Parsed]) -> Vec<(u64, SkipReason)> {
         let mut skips: Vec<(u64, SkipReason)> = parsed
             .iter()
-            .filter_map(|p| match p.outcome {
-                LineOutcome::Skip(reason) => Some((p.line, reason)),
-                _ => None,
-            })
+            .filter_map(|p| Some((p.line, p.outcome.skip_reason()?)))
             .collect();
         skips.sort();
         skips
@@ -1339,6 +1338,15 @@ mod tests {
                 (5, SkipReason::RollupSpan),    // framework span wrapping the SDK's span
             ]
         );
+        // The failed chat is a rate limit (error.type 429), counted without usage.
+        let causes: Vec<FailureCause> = parsed
+            .iter()
+            .filter_map(|p| match p.outcome {
+                LineOutcome::Failed(cause) => Some(cause),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(causes, [FailureCause::RateLimit]);
     }
 
     #[test]

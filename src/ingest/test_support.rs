@@ -40,10 +40,9 @@ pub fn call(outcome: &LineOutcome) -> &CallRecord {
 }
 
 pub fn skip(outcome: &LineOutcome) -> SkipReason {
-    match outcome {
-        LineOutcome::Skip(reason) => *reason,
-        other => panic!("expected a skip, got {other:?}"),
-    }
+    outcome
+        .skip_reason()
+        .unwrap_or_else(|| panic!("expected a skip, got {outcome:?}"))
 }
 
 pub fn tokens(

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::ingest::{SkipReason, redact_values};
+use crate::record::FailureCause;
 
 /// How many errors are listed one by one; the rest are only counted.
 pub const ERROR_SAMPLES: usize = 20;
@@ -27,6 +28,9 @@ pub struct Accounting {
     /// Billing-export lines read as usage buckets.
     pub buckets: u64,
     pub skipped: BTreeMap<SkipReason, u64>,
+    /// The failed calls among the records skipped as provider errors (no usage), by cause:
+    /// no calls, but failures the report counts.
+    pub failures_without_usage: BTreeMap<FailureCause, u64>,
     pub errors: u64,
     /// The first errors in input order.
     pub error_samples: Vec<LineError>,
@@ -38,6 +42,12 @@ pub struct Accounting {
 impl Accounting {
     pub fn skip(&mut self, reason: SkipReason) {
         *self.skipped.entry(reason).or_default() += 1;
+    }
+
+    /// Counts a failed call without usage: a provider error skipped, and a failure of `cause`.
+    pub fn fail(&mut self, cause: FailureCause) {
+        self.skip(SkipReason::ProviderError);
+        *self.failures_without_usage.entry(cause).or_default() += 1;
     }
 
     /// Counts an error. Its message is kept without the values it quotes ([`redact_values`]):
@@ -72,6 +82,9 @@ impl Accounting {
         for (reason, count) in other.skipped {
             *self.skipped.entry(reason).or_default() += count;
         }
+        for (cause, count) in other.failures_without_usage {
+            *self.failures_without_usage.entry(cause).or_default() += count;
+        }
         self.errors += other.errors;
         let room = ERROR_SAMPLES.saturating_sub(self.error_samples.len());
         self.error_samples
@@ -101,15 +114,25 @@ mod tests {
             first.error(0, line, "bad".into());
         }
         let mut second = Accounting {
-            records: 4,
+            records: 5,
             calls: 1,
             ..Default::default()
         };
         second.skip(SkipReason::UserMessage);
+        second.fail(FailureCause::RateLimit);
+        first.fail(FailureCause::RateLimit);
+        first.records += 1;
         second.error(1, 7, "late".into());
         second.error(1, 8, "later".into());
         first.merge(second);
-        assert_eq!(first.records, ERROR_SAMPLES as u64 + 3);
+        // 19 errors and a rate limit in the first; a call, a user message, a rate limit and
+        // two errors in the second: 25 records, 2 skipped as provider errors, both rate limits.
+        assert_eq!(first.records, ERROR_SAMPLES as u64 + 5);
+        assert_eq!(first.skipped[&SkipReason::ProviderError], 2);
+        assert_eq!(
+            first.failures_without_usage,
+            BTreeMap::from([(FailureCause::RateLimit, 2)])
+        );
         assert_eq!(first.errors, ERROR_SAMPLES as u64 + 1);
         assert_eq!(first.error_samples.len(), ERROR_SAMPLES);
         assert_eq!(first.error_samples.last().unwrap().line, 7);

@@ -708,6 +708,7 @@ impl<'c> Collector<'c> {
                     });
                 }
                 LineOutcome::Skip(reason) => self.accounting.skip(reason),
+                LineOutcome::Failed(cause) => self.accounting.fail(cause),
                 LineOutcome::Error(message) => self.accounting.error(self.source, line, message),
             }
         }

@@ -31,7 +31,7 @@ const MAGIC: &[u8] = b"llm-audit partial\n";
 /// 3: a call's stated cost is on its row; a piece no longer sums them.
 /// 4: every frame carries a checksum; the accounting lists read failures.
 /// 5: a row holds its prompt's prefixes, whether its text was redacted or proves nothing, and
-///    its failure cause.
+///    its failure cause; the accounting counts failed calls without usage by cause.
 const FORMAT_VERSION: u32 = 5;
 
 /// Largest frame accepted: a chunk's results are far smaller (a chunk is 1 MiB of input);

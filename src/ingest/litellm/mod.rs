@@ -26,7 +26,7 @@ use serde_json::value::RawValue;
 use crate::ingest::bedrock;
 use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::wire::{add_string_tags, array_len, unix_to_ms};
-use crate::ingest::{LineParser, OneEach, SkipReason};
+use crate::ingest::{LineOutcome, LineParser, OneEach, SkipReason};
 use crate::pricing::name_residency;
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, Residency};
 
@@ -474,13 +474,14 @@ impl RequestFacts {
     }
 }
 
-/// Why a failed call failed, from the error class and code LiteLLM logged (tagged
-/// `error_class`, `error_code`); LiteLLM's error message is never read.
-fn failure_of(tags: &[(String, String)]) -> FailureCause {
-    let texts: Vec<&str> = tags
-        .iter()
-        .filter(|(key, _)| key == "error_class" || key == "error_code")
-        .map(|(_, value)| value.as_str())
+/// Why a failed call failed, from the error class and code of the `error_information` LiteLLM
+/// logged (the metadata's, then the record's own); LiteLLM's error message is never read.
+fn failure_of(errors: [Option<&ErrorInformation<'_>>; 2]) -> FailureCause {
+    let texts: Vec<&str> = errors
+        .into_iter()
+        .flatten()
+        .flat_map(|error| [error.error_class.get(), error.error_code.get()])
+        .flatten()
         .collect();
     FailureCause::derive(None, &texts)
 }
@@ -639,29 +640,23 @@ impl<'a> Metadata<'a> {
     }
 }
 
-/// Why a LiteLLM record that parsed fine is not a billable call, if it is not.
-fn skip_reason(
+/// What a LiteLLM record that parsed fine is when it is no billable call (`failure`: why it
+/// failed, if it did).
+fn no_call(
     call_type: Option<&str>,
     cache_hit: bool,
-    failed: bool,
+    failure: Option<FailureCause>,
     usage: &usage::UsageParts,
     cost: Option<f64>,
-) -> Option<SkipReason> {
+) -> Option<LineOutcome> {
     if cache_hit {
-        return Some(SkipReason::GatewayCacheHit);
+        return Some(LineOutcome::Skip(SkipReason::GatewayCacheHit));
     }
     if call_type.is_some_and(is_not_a_model_call) {
-        return Some(SkipReason::NotAModelCall);
+        return Some(LineOutcome::Skip(SkipReason::NotAModelCall));
     }
     let has_usage = usage.buckets().total() > 0 || cost.is_some_and(|c| c > 0.0);
-    if !has_usage {
-        return Some(if failed {
-            SkipReason::ProviderError
-        } else {
-            SkipReason::NoUsage
-        });
-    }
-    None
+    (!has_usage).then(|| LineOutcome::without_usage(failure))
 }
 
 /// Latency, time to first token and whether a first-token time shows a streamed response,

@@ -18,8 +18,8 @@ use serde_json::value::RawValue;
 use super::usage::{Usage, UsageParts, count_of};
 use super::{
     ErrorInformation, Metadata, ModelMap, RequestFacts, ResponseFacts, Text, failure_of,
-    is_bare_uuid, json_text, number_of, parse_tags, pick_model, provider_of, push_tag, raw_flag,
-    raw_time, scalar_text, skip_reason, status_of, timing,
+    is_bare_uuid, json_text, no_call, number_of, parse_tags, pick_model, provider_of, push_tag,
+    raw_flag, raw_time, scalar_text, status_of, timing,
 };
 use crate::ingest::{LineOutcome, json_error};
 use crate::record::CallRecord;
@@ -176,8 +176,14 @@ pub(super) fn parse_line(line: &[u8]) -> LineOutcome {
         .and_then(number_of)
         .or(hidden.response_cost.and_then(number_of));
     let call_type = payload.call_type.get();
-    if let Some(reason) = skip_reason(call_type, cache_hit, failed, &usage, cost) {
-        return LineOutcome::Skip(reason);
+    let failure = failed.then(|| {
+        failure_of([
+            metadata.error_information.as_ref(),
+            payload.error_information.as_ref(),
+        ])
+    });
+    if let Some(outcome) = no_call(call_type, cache_hit, failure, &usage, cost) {
+        return outcome;
     }
     let map_key = payload
         .model_map_information
@@ -290,9 +296,7 @@ pub(super) fn parse_line(line: &[u8]) -> LineOutcome {
         push_tag(tags, "error_class", error.error_class.get());
         push_tag(tags, "error_code", error.error_code.get());
     }
-    if failed {
-        record.failure = Some(failure_of(&record.tags));
-    }
+    record.failure = failure;
     record.model = model;
     LineOutcome::Call(Box::new(record))
 }

@@ -18,8 +18,8 @@ use serde_json::value::RawValue;
 use super::usage::{UsageParts, count_of};
 use super::{
     Metadata, RequestFacts, ResponseFacts, Text, failure_of, is_bare_uuid, is_nonempty_object,
-    json_text, number_of, parse_flag, parse_tags, parse_time_text, pick_model, provider_of,
-    push_tag, raw_flag, raw_time, skip_reason, status_of, timing,
+    json_text, no_call, number_of, parse_flag, parse_tags, parse_time_text, pick_model,
+    provider_of, push_tag, raw_flag, raw_time, status_of, timing,
 };
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, json_error};
 use crate::record::CallRecord;
@@ -290,8 +290,9 @@ fn build(row: Row<'_>) -> LineOutcome {
         .flatten()
         .any(|status| status.eq_ignore_ascii_case("failure"));
     let call_type = row.call_type.as_deref();
-    if let Some(reason) = skip_reason(call_type, cache_hit, failed, &usage, row.spend) {
-        return LineOutcome::Skip(reason);
+    let failure = failed.then(|| failure_of([metadata.error_information.as_ref(), None]));
+    if let Some(outcome) = no_call(call_type, cache_hit, failure, &usage, row.spend) {
+        return outcome;
     }
     let map_key = metadata
         .model_map_information
@@ -372,9 +373,7 @@ fn build(row: Row<'_>) -> LineOutcome {
         push_tag(tags, "request_tag", Some(tag));
     }
     metadata.add_tags(tags);
-    if failed {
-        record.failure = Some(failure_of(&record.tags));
-    }
+    record.failure = failure;
     record.model = model;
     LineOutcome::Call(Box::new(record))
 }

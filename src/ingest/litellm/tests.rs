@@ -47,10 +47,10 @@ fn as_call(outcome: &LineOutcome) -> &CallRecord {
 }
 
 fn skip_at(parsed: &[Parsed], line: u64) -> SkipReason {
-    match parsed.iter().find(|p| p.line == line).unwrap().outcome {
-        LineOutcome::Skip(reason) => reason,
-        ref other => panic!("line {line}: expected a skip, got {other:?}"),
-    }
+    let outcome = &parsed.iter().find(|p| p.line == line).unwrap().outcome;
+    outcome
+        .skip_reason()
+        .unwrap_or_else(|| panic!("line {line}: expected a skip, got {outcome:?}"))
 }
 
 /// The exact catalog cost of a call, as a decimal string of dollars.
@@ -98,6 +98,11 @@ fn spend_log_lines_are_each_accounted_for() {
     assert_eq!(parsed.len(), 7);
     assert_eq!(skip_at(&parsed, 5), SkipReason::GatewayCacheHit);
     assert_eq!(skip_at(&parsed, 6), SkipReason::ProviderError);
+    // status failure, no tokens, the metadata's error_information RateLimitError / 429.
+    assert!(matches!(
+        parsed[5].outcome,
+        LineOutcome::Failed(FailureCause::RateLimit)
+    ));
     assert_eq!(skip_at(&parsed, 7), SkipReason::NotAModelCall);
     for line in 1..=4 {
         call_at(&parsed, line);
@@ -347,9 +352,11 @@ fn payload_failed_attempt_shares_the_trace() {
     let line = PAYLOAD_JSONL.lines().nth(1).unwrap();
     let value: serde_json::Value = serde_json::from_str(line).unwrap();
     assert_eq!(value["trace_id"], "trace-77");
+    // status failure, no tokens, error_information RateLimitError / 429: a rate limit skipped
+    // as a provider error.
     assert!(matches!(
         payload::parse_line(line.as_bytes()),
-        LineOutcome::Skip(SkipReason::ProviderError)
+        LineOutcome::Failed(FailureCause::RateLimit)
     ));
     // The same failure with usage (a stream cut off after tokens were billed) is a failed call.
     let with_usage = line.replace("\"prompt_tokens\":0", "\"prompt_tokens\":120");
