@@ -502,12 +502,10 @@ impl PromptPrefixes {
         if prompt_tokens == 0 || self.len == 0 {
             return self;
         }
-        let mut fitted = self;
+        let mut fitted = self.rescaled(estimated, prompt_tokens);
         let len = usize::from(self.len);
         for item in &mut fitted.items[..len] {
-            let scaled =
-                u128::from(item.tokens) * u128::from(prompt_tokens) / u128::from(estimated);
-            item.tokens = u64::try_from(scaled).unwrap_or(u64::MAX).min(prompt_tokens);
+            item.tokens = item.tokens.min(prompt_tokens);
         }
         fitted.items[len - 1].tokens = prompt_tokens;
         fitted

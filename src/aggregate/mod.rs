@@ -46,7 +46,7 @@ pub struct GroupStats {
     pub calls_redacted: u64,
     /// Calls whose log does not hold the whole request, so no repeat of them can be proved
     /// (redacted, or no text, or only the last user turn).
-    pub calls_not_comparable: u64,
+    pub calls_not_checked_for_repeats: u64,
 }
 
 impl GroupStats {
@@ -68,7 +68,7 @@ impl GroupStats {
                 .contains(crate::classify::Reason::NoPromptText),
         );
         self.calls_redacted += u64::from(row.flags.redacted);
-        self.calls_not_comparable += u64::from(row.request_hash.is_none());
+        self.calls_not_checked_for_repeats += u64::from(row.request_hash.is_none());
     }
 
     /// Adds another group's totals.
@@ -82,7 +82,7 @@ impl GroupStats {
         self.reasoning_unverified_cost += other.reasoning_unverified_cost;
         self.calls_without_text += other.calls_without_text;
         self.calls_redacted += other.calls_redacted;
-        self.calls_not_comparable += other.calls_not_comparable;
+        self.calls_not_checked_for_repeats += other.calls_not_checked_for_repeats;
     }
 }
 
@@ -354,7 +354,7 @@ mod tests {
             reasoning_unverified_cost: Money::from_pico(20),
             calls_without_text: 1,
             calls_redacted: 1,
-            calls_not_comparable: 2,
+            calls_not_checked_for_repeats: 2,
         };
         let b = a.clone();
         a.merge(&b);

@@ -26,7 +26,7 @@ use crate::pipeline::{
     RowContext, RunOptions, RunOutput, retain_rows, run as run_pipeline, run_selected,
 };
 use crate::policy::{
-    DEFAULT_POLICIES, LatencyModels, Policy, PolicyOutcome, Priors, ReplayInput, Tokenizers,
+    DEFAULT_POLICIES, LatencyModels, Policy, PolicyOutcome, Priors, ReplayInput, Reuse, Tokenizers,
     load_policy, replay,
 };
 use crate::pricing::PriceCatalog;
@@ -263,6 +263,12 @@ impl PolicySettings {
     ) -> (Vec<PolicyOutcome>, Vec<LatencyReport>) {
         let groups = GroupIds::new(grouping, run);
         let latency = LatencyModels::fit(run.rows.iter(), catalog, &self.priors);
+        // Read off the rows once for every policy, and only when one of them caches.
+        let reuse = if self.policies.iter().any(Policy::caches) {
+            Reuse::of(&run.rows)
+        } else {
+            Reuse::default()
+        };
         let input = ReplayInput {
             run,
             catalog,
@@ -271,6 +277,7 @@ impl PolicySettings {
             latency: &latency,
             tokenizers: &self.tokenizers,
             groups: &groups,
+            reuse: &reuse,
         };
         // Policies replay side by side: one's serial cache pass overlaps another's parallel
         // blocks.

@@ -882,7 +882,7 @@ impl Report {
                 unpriced_calls: summary.total.unpriced_calls,
                 calls_without_prompt_text: summary.total.calls_without_text,
                 calls_redacted: summary.total.calls_redacted,
-                calls_not_checked_for_repeats: summary.total.calls_not_comparable,
+                calls_not_checked_for_repeats: summary.total.calls_not_checked_for_repeats,
                 reasoning_unverified_tokens: summary.total.reasoning_unverified_tokens,
                 reasoning_unverified_usd: summary.total.reasoning_unverified_cost.usd(),
             },

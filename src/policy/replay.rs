@@ -42,6 +42,9 @@ pub struct ReplayInput<'a> {
     pub tokenizers: &'a Tokenizers,
     /// The keys each policy's savings are broken down by, and the zone days are cut in.
     pub groups: &'a GroupIds,
+    /// What the run re-sends, for where cache breakpoints pay ([`Reuse::of`] the run's rows,
+    /// once for every policy; the default when no policy caches).
+    pub reuse: &'a Reuse,
 }
 
 impl ReplayInput<'_> {
@@ -461,7 +464,6 @@ fn run_caches_with(
         })
     };
     let mut caches = new_caches(rows.len());
-    caches.reuse = Reuse::of(rows);
     // Blocks of a quarter of the replay's: each ask holds a decoded row.
     for block in order.chunks(BLOCK_ROWS / 4) {
         let asks: Vec<Option<CacheAsk>> = block.par_iter().map(ask).collect();
@@ -480,8 +482,6 @@ struct Caches {
     /// Prompt caches on the calls' own models, and on the models the policy runs them on.
     own_model: PromptCache,
     policy_model: PromptCache,
-    /// What the run re-sends, for where breakpoints pay.
-    reuse: Reuse,
     marks: Vec<CacheMarks>,
 }
 
@@ -491,7 +491,6 @@ impl Caches {
             responses: TimeWindow::default(),
             own_model: PromptCache::default(),
             policy_model: PromptCache::default(),
-            reuse: Reuse::default(),
             marks: vec![CacheMarks::default(); rows],
         }
     }
@@ -530,8 +529,8 @@ impl Caches {
         };
         let own_prompt = row.tokens.prompt_total();
         let (conversation, system_recurs) = (
-            self.reuse.conversation(&row),
-            self.reuse.system_recurs(&row),
+            input.reuse.conversation(&row),
+            input.reuse.system_recurs(&row),
         );
         let visit = |cache: &mut PromptCache, model: u32, prompt_tokens: u64| {
             let rule = CacheRule::of(input.catalog.entry(model))?;
@@ -918,6 +917,7 @@ checked = "2026-11-21"
             latency: &latency,
             tokenizers: &tokenizers,
             groups: &GroupIds::default(),
+            reuse: &Reuse::of(&run.rows),
         })
     }
 
@@ -1196,6 +1196,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
             latency: &latency,
             tokenizers: &tokenizers,
             groups: &GroupIds::default(),
+            reuse: &Reuse::of(&run.rows),
         };
         let matcher = input.match_input();
         let plan_of =
