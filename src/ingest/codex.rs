@@ -488,6 +488,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::gemini::tests::reference;
+    use crate::ingest::test_support::calls;
     use crate::ingest::test_support::priced;
     use crate::ingest::{InputFormat, detect_format, parse_lines};
 
@@ -513,16 +514,6 @@ mod tests {
                 LineOutcome::Failed(cause) => format!("skip provider error, no usage: {cause}"),
                 LineOutcome::Error(message) => format!("error {message}"),
                 LineOutcome::Bucket(_) => "bucket".to_string(),
-            })
-            .collect()
-    }
-
-    fn calls(parsed: &[Parsed]) -> Vec<&CallRecord> {
-        parsed
-            .iter()
-            .filter_map(|p| match &p.outcome {
-                LineOutcome::Call(record) => Some(record.as_ref()),
-                _ => None,
             })
             .collect()
     }

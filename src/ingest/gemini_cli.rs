@@ -599,13 +599,7 @@ mod tests {
                 (1, "call gemini-2.5-flash".to_string())
             ]
         );
-        let calls: Vec<&CallRecord> = parsed
-            .iter()
-            .filter_map(|p| match &p.outcome {
-                LineOutcome::Call(record) => Some(record.as_ref()),
-                _ => None,
-            })
-            .collect();
+        let calls = crate::ingest::test_support::calls(&parsed);
         assert_eq!(calls[0].tokens, buckets(100, 0, 15, 5));
         assert_eq!(calls[1].tokens, buckets(66, 64, 4, 0));
         assert!(
@@ -727,13 +721,7 @@ mod tests {
             gemini("g3", &[]),
         ];
         let parsed = parse(&lines.join("\n"));
-        let calls: Vec<&CallRecord> = parsed
-            .iter()
-            .filter_map(|p| match &p.outcome {
-                LineOutcome::Call(record) => Some(record.as_ref()),
-                _ => None,
-            })
-            .collect();
+        let calls = crate::ingest::test_support::calls(&parsed);
         assert_eq!(calls.len(), 3);
         let text = |i: usize| calls[i].text.as_ref().map(|t| t.user.as_str());
         assert_eq!(text(0), Some(FIX_TEST_PROMPT));

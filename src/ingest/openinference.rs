@@ -752,6 +752,7 @@ pub(crate) fn parser() -> Box<dyn LineParser> {
 
 #[cfg(test)]
 mod tests {
+    use crate::ingest::test_support::calls;
 
     use super::*;
     use crate::ingest::test_support::priced as cost;
@@ -770,16 +771,6 @@ mod tests {
     fn parse(text: &str) -> Vec<Parsed> {
         let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
         parse_lines(InputFormat::Openinference, &lines)
-    }
-
-    fn calls(parsed: &[Parsed]) -> Vec<&CallRecord> {
-        parsed
-            .iter()
-            .filter_map(|p| match &p.outcome {
-                LineOutcome::Call(record) => Some(record.as_ref()),
-                _ => None,
-            })
-            .collect()
     }
 
     fn call_of<'p>(parsed: &'p [Parsed], model: &str) -> &'p CallRecord {

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use crate::classify::{Reason, Task, classify};
-use crate::ingest::{LineOutcome, SkipReason};
+use crate::ingest::{LineOutcome, Parsed, SkipReason};
 use crate::money::Money;
 use crate::pricing::{BillingMode, PriceCatalog, call_cost};
 use crate::record::{CallRecord, TokenBuckets};
@@ -13,6 +13,17 @@ use crate::record::{CallRecord, TokenBuckets};
 fn catalog() -> &'static PriceCatalog {
     static CATALOG: OnceLock<PriceCatalog> = OnceLock::new();
     CATALOG.get_or_init(|| PriceCatalog::embedded().expect("the embedded catalog is valid"))
+}
+
+/// The calls among the parsed records, in order.
+pub fn calls(parsed: &[Parsed]) -> Vec<&CallRecord> {
+    parsed
+        .iter()
+        .filter_map(|p| match &p.outcome {
+            LineOutcome::Call(record) => Some(record.as_ref()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The record's cost at standard (non-batch) rates; `None` for a model the catalog lacks.
