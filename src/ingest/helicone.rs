@@ -45,6 +45,7 @@ use serde_json::value::RawValue;
 use crate::ingest::content::PromptSummary;
 use crate::ingest::langfuse::{is_provider_response_id, member_count, summarize_messages};
 use crate::ingest::langsmith::provider_from_name;
+use crate::ingest::usage::cache_writes;
 use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_time, parse_timestamp};
 use crate::ingest::wire::failure_of;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipReason, json_error};
@@ -654,7 +655,8 @@ fn cache_write_split(written: u64, fields: &Fields<'_>) -> (u64, u64) {
                 .unwrap_or(0);
             (five.saturating_add(hour) == written).then_some((five, hour))
         });
-    split.unwrap_or((written, 0))
+    let (five, hour) = split.unzip();
+    cache_writes(Some(written), five, hour)
 }
 
 #[cfg(test)]

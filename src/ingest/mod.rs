@@ -27,6 +27,7 @@ mod session_prompt;
 mod source;
 #[cfg(test)]
 pub(crate) mod test_support;
+mod usage;
 mod values;
 mod wire;
 

@@ -53,6 +53,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
+use crate::ingest::usage::openai_style;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error, openinference};
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
@@ -714,45 +715,13 @@ impl<'s> GenAi<'s> {
 
     /// Exclusive buckets from the spec's inclusive counts (see the module notes).
     fn buckets(&self) -> TokenBuckets {
-        let cache_read = self.cache_read.unwrap_or(0);
-        let cache_write = self.cache_write.unwrap_or(0);
-        let input = self.input.or(self.prompt_legacy).unwrap_or(0);
-        TokenBuckets {
-            input: uncached_input(input, cache_read, cache_write),
-            cache_read,
-            cache_write_5m: cache_write,
-            cache_write_1h: 0,
-            ..output_buckets(
-                self.output.or(self.completion_legacy).unwrap_or(0),
-                self.reasoning.unwrap_or(0),
-            )
-        }
-    }
-}
-
-/// Uncached input from a prompt count that should include cache reads and writes; a count
-/// smaller than the cache counts already excludes them.
-pub(crate) fn uncached_input(prompt: u64, cache_read: u64, cache_write: u64) -> u64 {
-    let cached = cache_read.saturating_add(cache_write);
-    if prompt >= cached {
-        prompt - cached
-    } else {
-        prompt
-    }
-}
-
-/// Output and reasoning buckets from an output count that should include reasoning; reasoning
-/// larger than the output count means output left it out.
-pub(crate) fn output_buckets(output: u64, reasoning: u64) -> TokenBuckets {
-    let output = if reasoning > output {
-        output.saturating_add(reasoning)
-    } else {
-        output
-    };
-    TokenBuckets {
-        output,
-        reasoning,
-        ..TokenBuckets::default()
+        openai_style(
+            self.input.or(self.prompt_legacy).unwrap_or(0),
+            self.cache_read.unwrap_or(0),
+            self.cache_write.unwrap_or(0),
+            self.output.or(self.completion_legacy).unwrap_or(0),
+            self.reasoning.unwrap_or(0),
+        )
     }
 }
 
