@@ -39,7 +39,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::otel::{
+use crate::ingest::genai;
+use crate::ingest::otlp::{
     Attr, Held, Span, SpanResult, Value, WireSpan, add_tags, is_cut_short, link, nonempty,
     provider_for, read_export, settle, shape_error,
 };
@@ -255,8 +256,17 @@ struct ResponseBody<'a> {
     service_tier: Option<Cow<'a, str>>,
 }
 
-/// Reads one OpenInference span.
+/// Reads one span of either convention: OpenInference when it says its kind, GenAI otherwise.
 pub(crate) fn span_result(span: &Span<'_>, resource: &[Attr<'_>]) -> SpanResult {
+    if is_openinference(&span.attrs) {
+        openinference_span(span, resource)
+    } else {
+        genai::genai_span(span, resource)
+    }
+}
+
+/// Reads one OpenInference span.
+pub(crate) fn openinference_span(span: &Span<'_>, resource: &[Attr<'_>]) -> SpanResult {
     let oi = Oi::read(&span.attrs);
     let skip = |reason| SpanResult::no_call(LineOutcome::Skip(reason));
     if !oi
@@ -568,7 +578,7 @@ impl Record {
     /// Reads `span` and keeps its outcome and link.
     fn add(&mut self, line_no: u64, span: &Span<'_>, resource: &[Attr<'_>]) {
         link(&mut self.parents, span);
-        let result = crate::ingest::otel::span_result(span, resource);
+        let result = span_result(span, resource);
         self.held.push(Held::new(line_no, span, result));
     }
 

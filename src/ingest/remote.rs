@@ -24,7 +24,7 @@ use object_store::{
 };
 use tokio::sync::mpsc;
 
-use super::source::{SourceError, is_log_file};
+use super::log_file::{SourceError, is_log_file};
 
 /// Bytes asked for in one ranged GET: large enough that request latency is a small share of
 /// the transfer, small enough that one request finishes well inside [`REQUEST_TIMEOUT`] on a
