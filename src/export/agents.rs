@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::export::ReportFormat;
 use crate::export::terminal::new_table;
-use crate::ingest::{AgentData, Location};
+use crate::ingest::{AgentData, InputFormat, Location, Os, agent_names};
 
 /// One agent as `agents` shows it.
 #[derive(Debug, Serialize)]
@@ -141,4 +141,69 @@ pub fn write_agents(
         }
     }
     Ok(())
+}
+
+/// The README's "Coding agents" table, from the registry: per agent, its default folders on
+/// each system and the variables that move them. A test holds the README to it.
+pub fn agents_markdown() -> String {
+    let mut table =
+        String::from("| agent | Linux | macOS | Windows | moved by |\n|---|---|---|---|---|\n");
+    for name in agent_names() {
+        let agents: Vec<_> = InputFormat::ALL
+            .iter()
+            .filter_map(|format| format.spec().agent)
+            .filter(|agent| agent.name == name)
+            .collect();
+        let mut cells = vec![format!("{} (`{name}`)", agents[0].label)];
+        for os in [Os::Linux, Os::Macos, Os::Windows] {
+            let roots = agents
+                .iter()
+                .flat_map(|agent| agent.roots)
+                .filter(|root| root.os == Os::Any || root.os == os)
+                .map(|root| match os {
+                    Os::Windows => format!("`%USERPROFILE%\\{}`", root.path.replace('/', "\\")),
+                    _ => format!("`~/{}`", root.path),
+                });
+            cells.push(unique(roots).join(", "));
+        }
+        let env = agents
+            .iter()
+            .flat_map(|agent| agent.env)
+            .map(|env| match env.join {
+                "" => format!("`${}`", env.var),
+                join => format!("`${}/{join}`", env.var),
+            });
+        cells.push(unique(env).join(", "));
+        table.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    table
+}
+
+/// The items in order, each once.
+fn unique(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readme_lists_every_agent_where_the_registry_says() {
+        let readme = include_str!("../../README.md");
+        let start = "<!-- agents table: generated from the registry -->\n";
+        let from = readme.find(start).expect("the README has the agents table") + start.len();
+        let to = from + readme[from..].find("\n\n").unwrap_or(readme.len() - from) + 1;
+        let expected = agents_markdown();
+        assert!(
+            readme[from..to] == expected,
+            "the README's agents table is stale; put this in its place:\n{expected}"
+        );
+    }
 }
