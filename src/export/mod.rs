@@ -21,7 +21,7 @@ mod terminal;
 
 use std::io::{self, Write};
 
-pub use agents::{AgentView, LocationView, write_agents};
+pub use agents::{AgentView, LocationView, agents_markdown, write_agents};
 pub use breakdown_csv::{breakdowns, write_breakdowns};
 pub use calls_csv::CallsCsvWriter;
 pub use classify::{ClassCell, ClassDistribution};
