@@ -402,6 +402,23 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn an_agent_file_that_cannot_be_read_is_an_error_source_and_others_are_ignored() {
+        let home = tempfile::tempdir().unwrap();
+        let home = home.path();
+        let projects = home.join(".claude/projects/p");
+        std::fs::create_dir_all(&projects).unwrap();
+        std::os::unix::fs::symlink(home.join("gone.jsonl"), projects.join("s.jsonl")).unwrap();
+        std::os::unix::fs::symlink(home.join("gone.txt"), projects.join("notes.txt")).unwrap();
+        let found = discover_agents(&env(home, &[]), &[]);
+        let sources = &agent(&found, "claude-code").sources;
+        assert!(
+            matches!(&sources[..], [InputSource::Unreadable { path, .. }] if path.ends_with("s.jsonl")),
+            "{sources:?}"
+        );
+    }
+
     #[test]
     fn only_the_agents_asked_for_are_read_and_no_home_means_no_defaults() {
         let home = tempfile::tempdir().unwrap();
