@@ -34,11 +34,13 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day')
             [CompletionResult]::new('pricing', 'pricing', [CompletionResultType]::ParameterValue, 'Inspect and validate the price catalog (and any override files)')
+            [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'The coding agents llm-audit reads, where each keeps its data on this machine (variables that move it included) and how many of its files are there')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a folder)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'llm-audit;analyze' {
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every input as this format instead of detecting it per file')
             [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does')
             [CompletionResult]::new('--max-line-mib', '--max-line-mib', [CompletionResultType]::ParameterName, 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)')
@@ -48,7 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format (default: from the `--output` file''s extension, else `table`)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to this file instead of stdout (`-`: stdout)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to this file instead of stdout (`-`: stdout)')
-            [CompletionResult]::new('--group-by', '--group-by', [CompletionResultType]::ParameterName, 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated')
+            [CompletionResult]::new('--group-by', '--group-by', [CompletionResultType]::ParameterName, 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only calls before this time; a bare date includes that whole day')
             [CompletionResult]::new('--timezone', '--timezone', [CompletionResultType]::ParameterName, 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)')
@@ -82,6 +84,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             break
         }
         'llm-audit;compare' {
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every input as this format instead of detecting it per file')
             [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does')
             [CompletionResult]::new('--max-line-mib', '--max-line-mib', [CompletionResultType]::ParameterName, 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)')
@@ -91,7 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format (default: from the `--output` file''s extension, else `table`)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to this file instead of stdout (`-`: stdout)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to this file instead of stdout (`-`: stdout)')
-            [CompletionResult]::new('--group-by', '--group-by', [CompletionResultType]::ParameterName, 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated')
+            [CompletionResult]::new('--group-by', '--group-by', [CompletionResultType]::ParameterName, 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only calls before this time; a bare date includes that whole day')
             [CompletionResult]::new('--timezone', '--timezone', [CompletionResultType]::ParameterName, 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)')
@@ -181,6 +184,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             break
         }
         'llm-audit;classify' {
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every input as this format instead of detecting it per file')
             [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does')
             [CompletionResult]::new('--max-line-mib', '--max-line-mib', [CompletionResultType]::ParameterName, 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)')
@@ -199,6 +203,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             break
         }
         'llm-audit;calibrate' {
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every input as this format instead of detecting it per file')
             [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does')
             [CompletionResult]::new('--max-line-mib', '--max-line-mib', [CompletionResultType]::ParameterName, 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)')
@@ -256,7 +261,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format (default: from the `--output` file''s extension, else `table`)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to this file instead of stdout (`-`: stdout)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to this file instead of stdout (`-`: stdout)')
-            [CompletionResult]::new('--group-by', '--group-by', [CompletionResultType]::ParameterName, 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated')
+            [CompletionResult]::new('--group-by', '--group-by', [CompletionResultType]::ParameterName, 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only calls before this time; a bare date includes that whole day')
             [CompletionResult]::new('--timezone', '--timezone', [CompletionResultType]::ParameterName, 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)')
@@ -364,6 +369,14 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
         'llm-audit;pricing;help;help' {
             break
         }
+        'llm-audit;agents' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'llm-audit;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write completions for every supported shell into this folder instead')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -382,6 +395,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day')
             [CompletionResult]::new('pricing', 'pricing', [CompletionResultType]::ParameterValue, 'Inspect and validate the price catalog (and any override files)')
+            [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'The coding agents llm-audit reads, where each keeps its data on this machine (variables that move it included) and how many of its files are there')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a folder)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -439,6 +453,9 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             break
         }
         'llm-audit;help;pricing;check' {
+            break
+        }
+        'llm-audit;help;agents' {
             break
         }
         'llm-audit;help;completions' {

@@ -16,6 +16,9 @@ _llm__audit() {
             ",$1")
                 cmd="llm__audit"
                 ;;
+            llm__audit,agents)
+                cmd="llm__audit__subcmd__agents"
+                ;;
             llm__audit,analyze)
                 cmd="llm__audit__subcmd__analyze"
                 ;;
@@ -48,6 +51,9 @@ _llm__audit() {
                 ;;
             llm__audit,risk)
                 cmd="llm__audit__subcmd__risk"
+                ;;
+            llm__audit__subcmd__help,agents)
+                cmd="llm__audit__subcmd__help__subcmd__agents"
                 ;;
             llm__audit__subcmd__help,analyze)
                 cmd="llm__audit__subcmd__help__subcmd__analyze"
@@ -170,7 +176,7 @@ _llm__audit() {
 
     case "${cmd}" in
         llm__audit)
-            opts="-h -V --help --version analyze compare policies classify calibrate risk merge reconcile pricing completions help"
+            opts="-h -V --help --version analyze compare policies classify calibrate risk merge reconcile pricing agents completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -183,13 +189,35 @@ _llm__audit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        llm__subcmd__audit__subcmd__analyze)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --summary --full --group-by --since --until --timezone --model --provider --tag --breakdown-csv --savings-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-session-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --shard --emit-partial --help --version"
+        llm__subcmd__audit__subcmd__agents)
+            opts="-h -V --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__analyze)
+            opts="-q -o -h -V --agent --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --summary --full --group-by --since --until --timezone --model --provider --tag --breakdown-csv --savings-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-session-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --shard --emit-partial --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --agent)
+                    COMPREPLY=($(compgen -W "claude-code codex gemini-cli" -- "${cur}"))
+                    return 0
+                    ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
@@ -318,12 +346,16 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__calibrate)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --labels --threshold --output --help --version"
+            opts="-q -o -h -V --agent --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --labels --threshold --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --agent)
+                    COMPREPLY=($(compgen -W "claude-code codex gemini-cli" -- "${cur}"))
+                    return 0
+                    ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
@@ -372,12 +404,16 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__classify)
-            opts="-q -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --calls-csv --help --version"
+            opts="-q -h -V --agent --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --calls-csv --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --agent)
+                    COMPREPLY=($(compgen -W "claude-code codex gemini-cli" -- "${cur}"))
+                    return 0
+                    ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
@@ -418,12 +454,16 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__compare)
-            opts="-q -o -h -V --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --summary --full --group-by --since --until --timezone --model --provider --tag --breakdown-csv --savings-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-session-cost-above --fail-if-cost-increase-above --policy --risk-calibration --help --version"
+            opts="-q -o -h -V --agent --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --summary --full --group-by --since --until --timezone --model --provider --tag --breakdown-csv --savings-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-session-cost-above --fail-if-cost-increase-above --policy --risk-calibration --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --agent)
+                    COMPREPLY=($(compgen -W "claude-code codex gemini-cli" -- "${cur}"))
+                    return 0
+                    ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
@@ -554,8 +594,22 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__help)
-            opts="analyze compare policies classify calibrate risk merge reconcile pricing completions help"
+            opts="analyze compare policies classify calibrate risk merge reconcile pricing agents completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__help__subcmd__agents)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -31,10 +31,12 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand merge 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had'
             cand reconcile 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
             cand pricing 'Inspect and validate the price catalog (and any override files)'
+            cand agents 'The coding agents llm-audit reads, where each keeps its data on this machine (variables that move it included) and how many of its files are there'
             cand completions 'Print a shell completion script (or write all of them to a folder)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'llm-audit;analyze'= {
+            cand --agent 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)'
             cand --input-format 'Read every input as this format instead of detecting it per file'
             cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
             cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
@@ -44,7 +46,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --format 'Report format (default: from the `--output` file''s extension, else `table`)'
             cand -o 'Write the report to this file instead of stdout (`-`: stdout)'
             cand --output 'Write the report to this file instead of stdout (`-`: stdout)'
-            cand --group-by 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated'
+            cand --group-by 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated'
             cand --since 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset'
             cand --until 'Only calls before this time; a bare date includes that whole day'
             cand --timezone 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)'
@@ -77,6 +79,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --version 'Print version'
         }
         &'llm-audit;compare'= {
+            cand --agent 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)'
             cand --input-format 'Read every input as this format instead of detecting it per file'
             cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
             cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
@@ -86,7 +89,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --format 'Report format (default: from the `--output` file''s extension, else `table`)'
             cand -o 'Write the report to this file instead of stdout (`-`: stdout)'
             cand --output 'Write the report to this file instead of stdout (`-`: stdout)'
-            cand --group-by 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated'
+            cand --group-by 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated'
             cand --since 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset'
             cand --until 'Only calls before this time; a bare date includes that whole day'
             cand --timezone 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)'
@@ -166,6 +169,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;policies;help;help'= {
         }
         &'llm-audit;classify'= {
+            cand --agent 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)'
             cand --input-format 'Read every input as this format instead of detecting it per file'
             cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
             cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
@@ -183,6 +187,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --version 'Print version'
         }
         &'llm-audit;calibrate'= {
+            cand --agent 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)'
             cand --input-format 'Read every input as this format instead of detecting it per file'
             cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
             cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
@@ -234,7 +239,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --format 'Report format (default: from the `--output` file''s extension, else `table`)'
             cand -o 'Write the report to this file instead of stdout (`-`: stdout)'
             cand --output 'Write the report to this file instead of stdout (`-`: stdout)'
-            cand --group-by 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated'
+            cand --group-by 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated'
             cand --since 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset'
             cand --until 'Only calls before this time; a bare date includes that whole day'
             cand --timezone 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)'
@@ -331,6 +336,13 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         }
         &'llm-audit;pricing;help;help'= {
         }
+        &'llm-audit;agents'= {
+            cand --format 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'llm-audit;completions'= {
             cand --dir 'Write completions for every supported shell into this folder instead'
             cand -h 'Print help'
@@ -348,6 +360,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand merge 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had'
             cand reconcile 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
             cand pricing 'Inspect and validate the price catalog (and any override files)'
+            cand agents 'The coding agents llm-audit reads, where each keeps its data on this machine (variables that move it included) and how many of its files are there'
             cand completions 'Print a shell completion script (or write all of them to a folder)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -389,6 +402,8 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;help;pricing;show'= {
         }
         &'llm-audit;help;pricing;check'= {
+        }
+        &'llm-audit;help;agents'= {
         }
         &'llm-audit;help;completions'= {
         }

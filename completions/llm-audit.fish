@@ -35,8 +35,12 @@ complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "risk" -d 'Inspe
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "merge" -d 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "reconcile" -d 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "pricing" -d 'Inspect and validate the price catalog (and any override files)'
+complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "agents" -d 'The coding agents llm-audit reads, where each keeps its data on this machine (variables that move it included) and how many of its files are there'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
 complete -c llm-audit -n "__fish_llm_audit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l agent -d 'Without PATHs: read only this coding agent\'s data (repeatable or comma-separated)' -r -f -a "claude-code\t''
+codex\t''
+gemini-cli\t''"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l input-format -d 'Read every input as this format instead of detecting it per file' -r -f -a "openai-batch\t'OpenAI Batch API output files (and input files, which hold no usage)'
 claude-code\t'Claude Code session transcripts (`~/.claude/projects/**/*.jsonl`)'
 codex\t'Codex CLI rollout files (`~/.codex/sessions/**/rollout-*.jsonl`)'
@@ -71,7 +75,7 @@ csv\t'The policy summary as CSV'
 markdown\t'A compact summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`'
 html\t'One self-contained HTML file with charts'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s o -l output -d 'Write the report to this file instead of stdout (`-`: stdout)' -r -F
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l since -d 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l until -d 'Only calls before this time; a bare date includes that whole day' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l timezone -d 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)' -r
@@ -99,6 +103,9 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l full -d 
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l fail-on-unpriced -d 'Fail when any call\'s model is not in the price catalog'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l agent -d 'Without PATHs: read only this coding agent\'s data (repeatable or comma-separated)' -r -f -a "claude-code\t''
+codex\t''
+gemini-cli\t''"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l input-format -d 'Read every input as this format instead of detecting it per file' -r -f -a "openai-batch\t'OpenAI Batch API output files (and input files, which hold no usage)'
 claude-code\t'Claude Code session transcripts (`~/.claude/projects/**/*.jsonl`)'
 codex\t'Codex CLI rollout files (`~/.codex/sessions/**/rollout-*.jsonl`)'
@@ -133,7 +140,7 @@ csv\t'The policy summary as CSV'
 markdown\t'A compact summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`'
 html\t'One self-contained HTML file with charts'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -s o -l output -d 'Write the report to this file instead of stdout (`-`: stdout)' -r -F
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l since -d 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l until -d 'Only calls before this time; a bare date includes that whole day' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l timezone -d 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)' -r
@@ -184,6 +191,9 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a built-in policy\'s file, to start your own from'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate policy files: syntax, match conditions, actions and model names against the catalog. Errors give the line; exits 2 on the first bad file'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand policies; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l agent -d 'Without PATHs: read only this coding agent\'s data (repeatable or comma-separated)' -r -f -a "claude-code\t''
+codex\t''
+gemini-cli\t''"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l input-format -d 'Read every input as this format instead of detecting it per file' -r -f -a "openai-batch\t'OpenAI Batch API output files (and input files, which hold no usage)'
 claude-code\t'Claude Code session transcripts (`~/.claude/projects/**/*.jsonl`)'
 codex\t'Codex CLI rollout files (`~/.codex/sessions/**/rollout-*.jsonl`)'
@@ -220,6 +230,9 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -s q -l no
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l no-dedupe -d 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -s V -l version -d 'Print version'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand calibrate" -l agent -d 'Without PATHs: read only this coding agent\'s data (repeatable or comma-separated)' -r -f -a "claude-code\t''
+codex\t''
+gemini-cli\t''"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand calibrate" -l input-format -d 'Read every input as this format instead of detecting it per file' -r -f -a "openai-batch\t'OpenAI Batch API output files (and input files, which hold no usage)'
 claude-code\t'Claude Code session transcripts (`~/.claude/projects/**/*.jsonl`)'
 codex\t'Codex CLI rollout files (`~/.codex/sessions/**/rollout-*.jsonl`)'
@@ -300,7 +313,7 @@ csv\t'The policy summary as CSV'
 markdown\t'A compact summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`'
 html\t'One self-contained HTML file with charts'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -s o -l output -d 'Write the report to this file instead of stdout (`-`: stdout)' -r -F
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l since -d 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l until -d 'Only calls before this time; a bare date includes that whole day' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l timezone -d 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)' -r
@@ -390,20 +403,26 @@ complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from help" -f -a "show" -d 'Everything the catalog knows about a model: every price, its history, source and capabilities. Accepts any name a log may use (alias, Bedrock or Vertex name)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the catalog and any override files: prices, price periods, aliases, downgrade targets. Exits 2 on a problem'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand pricing; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand agents" -l format -d 'Output format' -r -f -a "table\t'Tables for a terminal'
+json\t'The full report as JSON'
+csv\t'The policy table as CSV'"
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand agents" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand agents" -s V -l version -d 'Print version'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -l dir -d 'Write completions for every supported shell into this folder instead' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "analyze" -d 'Price, classify and replay every call in the given logs, and print the report'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "compare" -d 'Replay the logs under several routing policies and print them side by side: cost, savings (risk-free and with risk), latency, calls routed and blocked, quality risk, and which policies are dominated on cost and risk'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "policies" -d 'List the built-in routing policies, show one, or validate policy files'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "classify" -d 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "calibrate" -d 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "risk" -d 'Inspect the quality-risk model'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "merge" -d 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "reconcile" -d 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "pricing" -d 'Inspect and validate the price catalog (and any override files)'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing agents completions help" -f -a "analyze" -d 'Price, classify and replay every call in the given logs, and print the report'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing agents completions help" -f -a "compare" -d 'Replay the logs under several routing policies and print them side by side: cost, savings (risk-free and with risk), latency, calls routed and blocked, quality risk, and which policies are dominated on cost and risk'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing agents completions help" -f -a "policies" -d 'List the built-in routing policies, show one, or validate policy files'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing agents completions help" -f -a "classify" -d 'Classify every call (task, tier, verifiability) and print the distribution by tier and task, as shares of calls and of spend'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing agents completions help" -f -a "calibrate" -d 'Turn outcomes you measured on candidate models into a calibration file for `analyze --risk-calibration`'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing agents completions help" -f -a "risk" -d 'Inspect the quality-risk model'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing agents completions help" -f -a "merge" -d 'Put partial results (`analyze --shard K/N --emit-partial FILE`) together: the report is byte for byte the one a single `analyze` over all the inputs prints. Pass the same pricing, rules, policy and report flags as the shards had'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing agents completions help" -f -a "reconcile" -d 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing agents completions help" -f -a "pricing" -d 'Inspect and validate the price catalog (and any override files)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing agents completions help" -f -a "agents" -d 'The coding agents llm-audit reads, where each keeps its data on this machine (variables that move it included) and how many of its files are there'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing agents completions help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a folder)'
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and not __fish_seen_subcommand_from analyze compare policies classify calibrate risk merge reconcile pricing agents completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from policies" -f -a "list" -d 'The built-in policies with their rules (the default)'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from policies" -f -a "show" -d 'Print a built-in policy\'s file, to start your own from'
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand help; and __fish_seen_subcommand_from policies" -f -a "check" -d 'Validate policy files: syntax, match conditions, actions and model names against the catalog. Errors give the line; exits 2 on the first bad file'

@@ -17,8 +17,9 @@ use crate::pipeline::partial::Shard;
 /// cost, latency and quality-risk side by side. Nothing leaves your machine.
 ///
 /// Exit codes: 0 success; 1 a --fail-* gate tripped (the reason is on stderr); 2 error (bad
-/// arguments, unreadable input paths, invalid catalog or policy file, partials `merge` cannot
-/// put together, an output that cannot be written).
+/// arguments, unreadable input paths, no coding agent data found when no path is given,
+/// invalid catalog or policy file, partials `merge` cannot put together, an output that
+/// cannot be written).
 #[derive(Debug, Parser)]
 #[command(
     name = "llm-audit",
@@ -58,6 +59,9 @@ pub enum Command {
     Reconcile(ReconcileArgs),
     /// Inspect and validate the price catalog (and any override files).
     Pricing(PricingCommand),
+    /// The coding agents llm-audit reads, where each keeps its data on this machine (variables
+    /// that move it included) and how many of its files are there.
+    Agents(AgentsArgs),
     /// Print a shell completion script (or write all of them to a folder).
     Completions(CompletionsArgs),
 }
@@ -67,9 +71,20 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Log files or folders (walked recursively for .jsonl/.json/.ndjson/.log, optionally .gz
-    /// or .zst); `-` reads stdin.
-    #[arg(required = true, value_name = "PATH")]
+    /// or .zst); `-` reads stdin. Without any, the data every coding agent keeps on this
+    /// machine is read (`llm-audit agents` shows where).
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Without PATHs: read only this coding agent's data (repeatable or comma-separated).
+    #[arg(
+        long = "agent",
+        value_name = "NAME",
+        value_delimiter = ',',
+        value_parser = clap::builder::PossibleValuesParser::new(crate::ingest::agent_names()),
+        conflicts_with = "paths"
+    )]
+    pub agents: Vec<String>,
 
     #[command(flatten)]
     pub read: ReadArgs,
@@ -196,7 +211,8 @@ pub struct ReportArgs {
     pub full: bool,
 
     /// Also break spend down by these keys: model, provider, day, week, month, tier, task,
-    /// session, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated.
+    /// session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or
+    /// comma-separated.
     #[arg(long, value_name = "KEY", value_delimiter = ',')]
     pub group_by: Vec<String>,
 
@@ -462,6 +478,13 @@ pub struct ReconcileArgs {
 
     #[command(flatten)]
     pub pricing: PricingArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AgentsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]

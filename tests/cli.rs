@@ -2362,3 +2362,242 @@ fn session_budget_gate_exits_1_and_names_the_sessions_above() {
     ]);
     assert_eq!(code, Some(2), "{stderr}");
 }
+
+/// A copy of `fixtures/home`, where each coding agent's fixture sits at its real place under
+/// the home folder.
+fn agents_home() -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    let source = fixture("home");
+    for entry in walkdir::WalkDir::new(&source) {
+        let entry = entry.unwrap();
+        let target = copy
+            .path()
+            .join(entry.path().strip_prefix(&source).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    copy
+}
+
+/// Runs the binary with `home` as the home folder and none of the variables that move an
+/// agent's data (the environment is cleared, so an agent added later is covered too), plus
+/// `vars`.
+fn run_at_home(home: &Path, vars: &[(&str, &Path)], args: &[&str]) -> Output {
+    let mut command = binary();
+    command
+        .env_clear()
+        .env("HOME", home)
+        .env("USERPROFILE", home);
+    if let Some(tmp) = std::env::var_os("TMPDIR") {
+        command.env("TMPDIR", tmp);
+    }
+    for (key, value) in vars {
+        command.env(key, value);
+    }
+    command.args(args).output().expect("the binary runs")
+}
+
+fn stdout_json(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+/// Calls per agent of an `analyze --group-by agent --format json` report.
+fn calls_by_agent(report: &Value) -> BTreeMap<String, u64> {
+    let grouping = &report["groups"][0];
+    assert_eq!(grouping["by"], "agent");
+    grouping["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| {
+            let key = group["key"].as_str().unwrap().to_string();
+            (key, group["calls"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn analyze_without_a_path_reads_every_agent_found_at_home() {
+    let home = agents_home();
+    let home = home.path();
+    let agents = stdout_json(&run_at_home(home, &[], &["agents", "--format", "json"]));
+    let agents = agents.as_array().unwrap();
+    // Every agent whose folder exists in the fixture home is found with its files there.
+    let mut found = Vec::new();
+    for agent in agents {
+        let name = agent["name"].as_str().unwrap();
+        let locations = agent["locations"].as_array().unwrap();
+        for location in locations {
+            let path = Path::new(location["path"].as_str().unwrap());
+            assert!(path.starts_with(home), "{name}: {path:?} is under HOME");
+        }
+        let present = locations.iter().any(|l| l["exists"] == true);
+        assert_eq!(agent["found"], present, "{name}: {agent}");
+        if present {
+            assert!(agent["files"].as_u64().unwrap() > 0, "{name}");
+            found.push(name.to_string());
+        }
+    }
+    for name in ["claude-code", "codex", "gemini-cli"] {
+        assert!(found.iter().any(|f| f == name), "{name} in {found:?}");
+    }
+    let table = run_at_home(home, &[], &["agents"]);
+    let table = String::from_utf8(table.stdout).unwrap();
+    for name in &found {
+        assert!(table.contains(name.as_str()), "{table}");
+    }
+
+    // No path: every agent found is read, each with its calls, and said on stderr.
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("calls.csv");
+    let all = run_at_home(
+        home,
+        &[],
+        &[
+            "analyze",
+            "--format",
+            "json",
+            "--group-by",
+            "agent",
+            "--calls-csv",
+            csv_path.to_str().unwrap(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&all.stderr).to_string();
+    let report = stdout_json(&all);
+    assert_balanced(&report);
+    let files: u64 = agents.iter().map(|a| a["files"].as_u64().unwrap()).sum();
+    let inputs = report["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len() as u64, files, "each file found is read once");
+    assert!(inputs.iter().all(|input| input["read_error"].is_null()));
+    let by_agent = calls_by_agent(&report);
+    assert_eq!(
+        by_agent.keys().cloned().collect::<Vec<_>>(),
+        {
+            let mut sorted = found.clone();
+            sorted.sort();
+            sorted
+        },
+        "{stderr}"
+    );
+    assert_eq!(
+        by_agent.values().sum::<u64>(),
+        report["calls"].as_u64().unwrap()
+    );
+    for agent in agents.iter().filter(|a| a["found"] == true) {
+        let line = format!("{}: ", agent["label"].as_str().unwrap());
+        assert!(stderr.contains(&line), "{line} in {stderr}");
+    }
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let column = reader.headers().unwrap().iter().position(|h| h == "agent");
+    let column = column.expect("the calls CSV has an agent column");
+    let mut csv_counts: BTreeMap<String, u64> = BTreeMap::new();
+    for record in reader.records() {
+        *csv_counts
+            .entry(record.unwrap()[column].to_string())
+            .or_default() += 1;
+    }
+    assert_eq!(csv_counts, by_agent);
+
+    // --agent picks: each agent alone has the calls it had among all, and nothing else; -q
+    // says nothing.
+    for (name, calls) in &by_agent {
+        let output = run_at_home(
+            home,
+            &[],
+            &[
+                "analyze",
+                "-q",
+                "--format",
+                "json",
+                "--group-by",
+                "agent",
+                "--agent",
+                name,
+            ],
+        );
+        assert!(
+            output.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let alone = calls_by_agent(&stdout_json(&output));
+        assert_eq!(alone, BTreeMap::from([(name.clone(), *calls)]));
+    }
+    let two = run_at_home(
+        home,
+        &[],
+        &[
+            "analyze",
+            "-q",
+            "--format",
+            "json",
+            "--group-by",
+            "agent",
+            "--agent",
+            "codex,gemini-cli",
+        ],
+    );
+    assert_eq!(
+        calls_by_agent(&stdout_json(&two))
+            .keys()
+            .collect::<Vec<_>>(),
+        ["codex", "gemini-cli"]
+    );
+
+    // A set variable replaces the default folder: Claude Code's data is elsewhere, and empty.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let moved = run_at_home(
+        home,
+        &[("CLAUDE_CONFIG_DIR", elsewhere.path())],
+        &["analyze", "-q", "--format", "json", "--group-by", "agent"],
+    );
+    assert!(!calls_by_agent(&stdout_json(&moved)).contains_key("claude-code"));
+}
+
+#[test]
+fn analyze_without_a_path_or_agent_data_fails_clearly() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = run_at_home(empty.path(), &[], &["analyze"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no coding agent data found"), "{stderr}");
+    assert!(output.stdout.is_empty());
+
+    let listed = stdout_json(&run_at_home(
+        empty.path(),
+        &[],
+        &["agents", "--format", "json"],
+    ));
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["found"] == false)
+    );
+
+    let home = agents_home();
+    let unknown = run_at_home(home.path(), &[], &["analyze", "--agent", "nobody"]);
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr.contains("nobody") && stderr.contains("claude-code"),
+        "{stderr}"
+    );
+    // --agent picks among the agents' data, not among paths given.
+    let both = run_at_home(
+        home.path(),
+        &[],
+        &["analyze", "--agent", "codex", "fixtures/agents/codex"],
+    );
+    assert_eq!(both.status.code(), Some(2));
+}

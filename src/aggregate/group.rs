@@ -25,15 +25,17 @@ pub enum GroupKey {
     Task,
     /// The session, conversation or trace id the log gives.
     Session,
+    /// The coding agent whose files the call comes from.
+    Agent,
     /// A tag's value (`project`, `user` and `feature` are the tags adapters fill in).
     Tag(String),
 }
 
 impl GroupKey {
     /// The words `--group-by` takes besides `tag:KEY`.
-    pub const NAMES: [&str; 11] = [
-        "model", "provider", "day", "week", "month", "tier", "task", "session", "project", "user",
-        "feature",
+    pub const NAMES: [&str; 12] = [
+        "model", "provider", "day", "week", "month", "tier", "task", "session", "agent", "project",
+        "user", "feature",
     ];
 
     /// Groups are periods of time (shown in time order, not by spend).
@@ -72,6 +74,7 @@ impl GroupKey {
                 Some(session) if row.session != 0 => session.clone(),
                 _ => NONE_KEY.to_string(),
             },
+            GroupKey::Agent => run.agent(row).unwrap_or(NONE_KEY).to_string(),
             GroupKey::Tag(key) => run.tag(row, key).unwrap_or(NONE_KEY).to_string(),
         }
     }
@@ -91,6 +94,7 @@ impl FromStr for GroupKey {
             "tier" => GroupKey::Tier,
             "task" => GroupKey::Task,
             "session" | "trace" => GroupKey::Session,
+            "agent" => GroupKey::Agent,
             "project" | "user" | "feature" => GroupKey::Tag(text.to_string()),
             _ => match text.strip_prefix("tag:") {
                 Some(key) if !key.is_empty() => GroupKey::Tag(key.to_string()),
@@ -116,6 +120,7 @@ impl fmt::Display for GroupKey {
             GroupKey::Tier => f.write_str("tier"),
             GroupKey::Task => f.write_str("task"),
             GroupKey::Session => f.write_str("session"),
+            GroupKey::Agent => f.write_str("agent"),
             GroupKey::Tag(key) if ["project", "user", "feature"].contains(&key.as_str()) => {
                 f.write_str(key)
             }
@@ -193,6 +198,8 @@ pub struct GroupIds {
     pub grouping: Grouping,
     /// For each tag key, each tag set's number: the first tag set with the same value.
     tag_numbers: Vec<Vec<u32>>,
+    /// Each source's agent number: its place among the registry's agents (`u64::MAX` for none).
+    source_agents: Vec<u64>,
 }
 
 impl GroupIds {
@@ -216,9 +223,21 @@ impl GroupIds {
                 None => Vec::new(),
             })
             .collect();
+        let agents = crate::ingest::agent_names();
+        let source_agents = run
+            .sources
+            .iter()
+            .map(|source| {
+                let agent = source.format.and_then(|format| format.agent_name());
+                agent
+                    .and_then(|name| agents.iter().position(|&a| a == name))
+                    .map_or(u64::MAX, |index| index as u64)
+            })
+            .collect();
         GroupIds {
             grouping,
             tag_numbers,
+            source_agents,
         }
     }
 
@@ -238,6 +257,11 @@ impl GroupIds {
             GroupKey::Tier => row.classification.tier as u64,
             GroupKey::Task => row.classification.task as u64,
             GroupKey::Session => u64::from(row.session),
+            GroupKey::Agent => self
+                .source_agents
+                .get(row.source as usize)
+                .copied()
+                .unwrap_or(u64::MAX),
             GroupKey::Tag(_) => self.tag_numbers[index]
                 .get(row.tags as usize)
                 .map_or(u64::from(row.tags), |&n| u64::from(n)),

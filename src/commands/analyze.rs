@@ -20,7 +20,7 @@ use crate::export::{
     write_savings,
 };
 use crate::gates::Gates;
-use crate::ingest::{InputSource, discover_sources, is_object_url};
+use crate::ingest::{Environment, InputSource, discover_agents, discover_sources, is_object_url};
 use crate::pipeline::partial::{PartialSettings, PartialWriter, Shard};
 use crate::pipeline::{
     RowContext, RunOptions, RunOutput, retain_rows, run as run_pipeline, run_selected,
@@ -49,8 +49,13 @@ pub struct InputSettings {
 }
 
 impl InputSettings {
+    /// Settings for the paths given, or, without any, for the coding agents' data found here.
     pub fn from_args(args: InputArgs) -> anyhow::Result<InputSettings> {
-        let sources = discover_sources(&args.paths)?;
+        let sources = if args.paths.is_empty() {
+            agent_sources(&args.agents, args.read.no_progress)?
+        } else {
+            discover_sources(&args.paths)?
+        };
         let mut settings = InputSettings::new(sources, args.read)?;
         settings.named = args
             .paths
@@ -180,6 +185,44 @@ impl InputSettings {
         }
         writer.finish().with_context(writing)
     }
+}
+
+/// The files of the coding agents found on this machine (of `agents` only, when it names any),
+/// each read as its agent's format; what was found is said on stderr unless `quiet`. Finding
+/// nothing is an error: a run over no input would report nothing, silently.
+fn agent_sources(agents: &[String], quiet: bool) -> anyhow::Result<Vec<InputSource>> {
+    let found = discover_agents(&Environment::current(), agents);
+    let mut sources = Vec::new();
+    for data in found.iter().filter(|data| !data.sources.is_empty()) {
+        if !quiet {
+            let folders: Vec<String> = data
+                .locations
+                .iter()
+                .filter(|location| location.files > 0)
+                .map(|location| location.path.display().to_string())
+                .collect();
+            let files = crate::human::plural(data.sources.len() as u64, "file", "files");
+            crate::diag!("{}: {files} in {}", data.label, folders.join(", "));
+        }
+        sources.extend(data.sources.iter().cloned());
+    }
+    if sources.is_empty() {
+        let looked: Vec<String> = found
+            .iter()
+            .flat_map(|data| &data.locations)
+            .map(|location| location.path.display().to_string())
+            .collect();
+        let looked = if looked.is_empty() {
+            "no home folder is set".to_string()
+        } else {
+            format!("looked in {}", looked.join(", "))
+        };
+        anyhow::bail!(
+            "no coding agent data found ({looked}); name the log files or folders to read \
+             (`llm-audit agents` lists where each agent keeps its data)"
+        );
+    }
+    Ok(sources)
 }
 
 /// Says on stderr which named inputs could not be read ([`InputSettings::unreadable_named`]),

@@ -1,5 +1,6 @@
 //! Subcommands, one file each, and the exit status they end with.
 
+pub mod agents;
 pub mod analyze;
 pub mod calibrate;
 pub mod classify;
@@ -20,7 +21,8 @@ pub enum ExitStatus {
     Success = 0,
     /// A `--fail-*` gate tripped (reserved for CI gates).
     GateTripped = 1,
-    /// Bad arguments, unreadable inputs or an invalid catalog.
+    /// Bad arguments, unreadable inputs (or no coding agent data found when no path is given)
+    /// or an invalid catalog.
     Error = 2,
 }
 
@@ -36,6 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Merge(args) => merge::run(args),
         Command::Reconcile(args) => reconcile::run(args),
         Command::Pricing(args) => pricing::run(args),
+        Command::Agents(args) => agents::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -64,7 +64,7 @@ pub struct CallColumn {
 }
 
 /// The per-call columns, in file order.
-pub const CALL_COLUMNS: [CallColumn; 24] = [
+pub const CALL_COLUMNS: [CallColumn; 25] = [
     CallColumn {
         name: "source",
         value: CallValue::Text(|ctx, _, row| {
@@ -196,6 +196,10 @@ pub const CALL_COLUMNS: [CallColumn; 24] = [
                 .map(|session| Cow::Borrowed(session.as_str()))
         }),
     },
+    CallColumn {
+        name: "agent",
+        value: CallValue::Text(|ctx, _, row| ctx.run.agent(row).map(Cow::Borrowed)),
+    },
 ];
 
 /// The tag keys the run's calls carry (those the run kept: `project`, `user`, `feature` and
@@ -285,7 +289,7 @@ mod tests {
             "source,line,call_id,timestamp,day,provider,model,priced_as,input_tokens,\
              cache_read_tokens,cache_write_5m_tokens,cache_write_1h_tokens,output_tokens,\
              reasoning_tokens,cost_usd,latency_ms,complexity,tier,task,confidence,verifiable,\
-             rule,reasons,session"
+             rule,reasons,session,agent"
         );
     }
 }

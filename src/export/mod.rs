@@ -1,5 +1,6 @@
 //! Exporters: one trait, one file per output format.
 
+mod agents;
 mod breakdown_csv;
 mod calls_csv;
 mod classify;
@@ -20,6 +21,7 @@ mod terminal;
 
 use std::io::{self, Write};
 
+pub use agents::{AgentView, LocationView, agents_markdown, write_agents};
 pub use breakdown_csv::{breakdowns, write_breakdowns};
 pub use calls_csv::CallsCsvWriter;
 pub use classify::{ClassCell, ClassDistribution};

@@ -33,7 +33,7 @@ use crate::ingest::wire::stable_hash;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider};
 
-use crate::ingest::{Format, Lines};
+use crate::ingest::{Agent, EnvRoot, Format, Lines, Os, Root, file_named};
 
 /// The format's facts, for the registry.
 pub(crate) const FORMAT: Format = Format {
@@ -41,6 +41,30 @@ pub(crate) const FORMAT: Format = Format {
     lines: Lines::InOrder,
     json: Some(looks_like_line),
     parser: |_| Box::<Transcript>::default(),
+    agent: Some(Agent {
+        name: "claude-code",
+        label: "Claude Code",
+        // Claude Code reads one folder; ccusage also takes a comma-separated list
+        // (ccusage docs, guide/environment-variables.md).
+        env: &[EnvRoot {
+            var: "CLAUDE_CONFIG_DIR",
+            join: "projects",
+        }],
+        // `~/.claude` (`%USERPROFILE%\.claude` on Windows); ccusage also reads
+        // `~/.config/claude`, the XDG folder (ccusage docs, configuration/custom-paths).
+        roots: &[
+            Root {
+                os: Os::Any,
+                path: ".config/claude/projects",
+            },
+            Root {
+                os: Os::Any,
+                path: ".claude/projects",
+            },
+        ],
+        // Sessions and their subagents' transcripts (`<session>/subagents/agent-*.jsonl`).
+        accepts: |path| file_named(path, "", &[".jsonl"]),
+    }),
     ..Format::NEW
 };
 

@@ -38,7 +38,7 @@ use crate::ingest::wire::stable_hash;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-use crate::ingest::{Format, Lines};
+use crate::ingest::{Agent, EnvRoot, Format, Lines, Os, Root, file_named, folder_named};
 
 /// The format's facts, for the registry.
 pub(crate) const FORMAT: Format = Format {
@@ -46,6 +46,27 @@ pub(crate) const FORMAT: Format = Format {
     lines: Lines::InOrder,
     json: Some(looks_like),
     parser: |_| parser(),
+    agent: Some(Agent {
+        name: "gemini-cli",
+        label: "Gemini CLI",
+        // google-gemini/gemini-cli `packages/core/src/utils/paths.ts` (`homedir()`: the
+        // value of `GEMINI_CLI_HOME`, else the user's home) and `config/storage.ts`
+        // (`<home>/.gemini/tmp/<project>`), on every system.
+        env: &[EnvRoot {
+            var: "GEMINI_CLI_HOME",
+            join: ".gemini/tmp",
+        }],
+        roots: &[Root {
+            os: Os::Any,
+            path: ".gemini/tmp",
+        }],
+        // `chatRecordingService.ts`: `chats/session-*.jsonl` (`.json` before 2026-05), and a
+        // subagent's `chats/<parent session>/<session>.jsonl`; not `logs.json` (prompts only).
+        accepts: |path| {
+            (folder_named(path, 1, "chats") && file_named(path, "session-", &[".json", ".jsonl"]))
+                || (folder_named(path, 2, "chats") && file_named(path, "", &[".jsonl"]))
+        },
+    }),
     ..Format::NEW
 };
 

@@ -9,6 +9,7 @@ mod codex;
 mod content;
 mod csv_row;
 mod detect;
+mod discover;
 mod gemini;
 mod gemini_cli;
 mod genai;
@@ -40,6 +41,8 @@ pub use csv_row::{CsvHeaders, CsvRow};
 pub use detect::{
     Container, detect_csv, detect_document, detect_format, detect_value, sniff_container,
 };
+pub use discover::{AgentData, Environment, Location, agent_names, discover_agents};
+pub(crate) use discover::{file_named, folder_named};
 pub use inputs::{note_input, read_input_text, refuse_input};
 pub use redact::redact_values;
 pub use registry::{
@@ -140,6 +143,12 @@ impl InputFormat {
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
         self.spec().name
+    }
+
+    /// The coding agent that writes this format, if one does (`--group-by agent`, the calls'
+    /// `agent` column).
+    pub fn agent_name(self) -> Option<&'static str> {
+        self.spec().agent.map(|agent| agent.name)
     }
 
     /// Billing exports hold aggregates (usage buckets), not calls.

@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use super::InputFormat;
 pub use super::log_file::SourceError;
 use super::log_file::is_log_file;
 use super::remote::{self, RemoteObject};
@@ -14,6 +15,12 @@ use super::remote::{self, RemoteObject};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputSource {
     File(PathBuf),
+    /// A file found in a coding agent's folder ([`super::discover`]): read as the agent's
+    /// format, never sniffed.
+    AgentFile {
+        path: PathBuf,
+        format: InputFormat,
+    },
     Stdin,
     /// An object in a bucket, named by its URL.
     Object(RemoteObject),
@@ -29,7 +36,9 @@ impl InputSource {
     /// The name reports and error messages use.
     pub fn display_name(&self) -> String {
         match self {
-            InputSource::File(path) => path.display().to_string(),
+            InputSource::File(path) | InputSource::AgentFile { path, .. } => {
+                path.display().to_string()
+            }
             InputSource::Stdin => "-".to_string(),
             InputSource::Object(object) => object.url.clone(),
             InputSource::Unreadable { path, .. } => path.display().to_string(),
@@ -40,10 +49,28 @@ impl InputSource {
     /// 0 for stdin.
     pub fn size_hint(&self) -> u64 {
         match self {
-            InputSource::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+            InputSource::File(path) | InputSource::AgentFile { path, .. } => {
+                std::fs::metadata(path).map_or(0, |m| m.len())
+            }
             InputSource::Stdin => 0,
             InputSource::Object(object) => object.size,
             InputSource::Unreadable { .. } => 0,
+        }
+    }
+
+    /// The file's local path, when it is a local file (not stdin or a bucket object).
+    pub fn local_path(&self) -> Option<&Path> {
+        match self {
+            InputSource::File(path) | InputSource::AgentFile { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The format the source is known to be in, which detection must not second-guess.
+    pub fn known_format(&self) -> Option<InputFormat> {
+        match self {
+            InputSource::AgentFile { format, .. } => Some(*format),
+            _ => None,
         }
     }
 }
@@ -147,7 +174,9 @@ pub fn open_source(
     progress: Option<&indicatif::ProgressBar>,
 ) -> io::Result<Box<dyn Read + Send>> {
     let mut raw: Box<dyn Read + Send> = match source {
-        InputSource::File(path) => Box::new(File::open(path)?),
+        InputSource::File(path) | InputSource::AgentFile { path, .. } => {
+            Box::new(File::open(path)?)
+        }
         InputSource::Stdin => Box::new(io::stdin()),
         InputSource::Object(object) => Box::new(remote::open(object)?),
         InputSource::Unreadable { reason, .. } => return Err(io::Error::other(reason.clone())),

@@ -46,7 +46,8 @@ use crate::record::{CallRecord, UsageBucket};
 /// What the pipeline needs besides its inputs.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions {
-    /// Read every file as this format instead of detecting it.
+    /// Read every file as this format instead of detecting it (a file discovery found in a
+    /// coding agent's folder is read as that agent's format all the same).
     pub forced_format: Option<InputFormat>,
     /// Draw a progress bar on stderr (it hides itself when stderr is not a terminal).
     pub progress: bool,
@@ -109,6 +110,11 @@ impl RunOutput {
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, value)| value.as_str())
+    }
+
+    /// The coding agent a call comes from: the agent writing its source's format, if one does.
+    pub fn agent(&self, row: &CallRow) -> Option<&'static str> {
+        self.sources.get(row.source as usize)?.format?.agent_name()
     }
 }
 
@@ -401,9 +407,7 @@ impl SmallFiles {
 /// (`<(zcat logs.gz)`) says nothing of its length, and is cut into chunks for all cores. (A
 /// small compressed file that holds much more is still read right, by one worker.)
 fn small_file(source: &InputSource) -> Option<usize> {
-    let InputSource::File(path) = source else {
-        return None;
-    };
+    let path = source.local_path()?;
     let metadata = std::fs::metadata(path).ok()?;
     let bytes = metadata.len();
     (metadata.is_file() && bytes < CHUNK_BYTES as u64 / 2).then_some(bytes as usize)
@@ -504,7 +508,8 @@ fn read_source(
     pool: &BufferPool,
     send: &mut dyn FnMut(Work) -> bool,
 ) -> bool {
-    let forced = reading.forced;
+    // A file discovery found in an agent's folder is that agent's format, whatever the run forces.
+    let forced = source.known_format().or(reading.forced);
     let read_error = |line: u64, message: String| Work::ReadError {
         source: index,
         line,
@@ -527,10 +532,7 @@ fn read_source(
         }
     };
     let container = sniff_container(&first.bytes);
-    let path: LocalPath = match source {
-        InputSource::File(path) => Some(Arc::from(path.as_path())),
-        _ => None,
-    };
+    let path: LocalPath = source.local_path().map(Arc::from);
     let format = match container {
         Container::JsonDocument => {
             let mut bytes = first.bytes;
