@@ -20,6 +20,9 @@ mod openai;
 mod openai_batch;
 mod openinference;
 mod otel;
+// Registered once the ingest registry lands; until then only its tests use it.
+#[cfg_attr(not(test), allow(dead_code))]
+mod qwen_code;
 mod redact;
 mod remote;
 mod session_prompt;
