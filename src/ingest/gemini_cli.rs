@@ -35,16 +35,18 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::wire::{parse_timestamp, stable_hash};
-use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
+use crate::ingest::{
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
+    json_error,
+};
 use crate::record::{CallRecord, Provider, TokenBuckets};
-
-use crate::ingest::{Format, Lines};
 
 /// The format's facts, for the registry.
 pub(crate) const FORMAT: Format = Format {
@@ -52,8 +54,37 @@ pub(crate) const FORMAT: Format = Format {
     lines: Lines::InOrder,
     json: Some(looks_like),
     parser: |_| parser(),
+    agent: Some(Agent {
+        name: "gemini-cli",
+        label: "Gemini CLI",
+        // `GEMINI_CLI_HOME` stands for the home folder (`packages/core/src/utils/paths.ts`).
+        env: &[EnvRoot {
+            var: "GEMINI_CLI_HOME",
+            join: ".gemini/tmp",
+        }],
+        roots: &[Root {
+            os: Os::Any,
+            path: ".gemini/tmp",
+        }],
+        accepts: is_session_or_prompt_log,
+    }),
     ..Format::NEW
 };
+
+/// A session under a project's `chats/` (subagent sessions one folder deeper), or the
+/// project's `logs.json`; not checkpoints, shell history or the `.project_root` marker.
+fn is_session_or_prompt_log(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let in_chats = path
+        .ancestors()
+        .skip(1)
+        .take(2)
+        .any(|dir| dir.file_name().is_some_and(|d| d == "chats"));
+    name == "logs.json" || (in_chats && (name.ends_with(".jsonl") || name.ends_with(".json")))
+}
 
 /// `TokensSummary` of a `gemini` message.
 #[derive(Deserialize, Default, Clone, Copy)]
@@ -566,6 +597,27 @@ mod tests {
         "../../fixtures/home/.gemini/tmp/tide-tables/chats/session-2026-11-04T14-30-e2a41f07.jsonl"
     );
     const SLUG_LOGS: &str = include_str!("../../fixtures/home/.gemini/tmp/tide-tables/logs.json");
+
+    #[test]
+    fn discovery_takes_sessions_and_prompt_logs() {
+        let accepts = FORMAT.agent.unwrap().accepts;
+        let tmp = Path::new("/home/dev/.gemini/tmp");
+        for taken in [
+            "tide-tables/chats/session-2026-11-04T14-30-e2a41f07.jsonl",
+            "tide-tables/chats/e2a41f07-3c5b-4d69-8a1e-0f9b2c7d4e58/9a1b2c3d.jsonl",
+            "a3f9c2e1/chats/session-2026-11-03T09-12-5b7e2c14.json",
+            "tide-tables/logs.json",
+        ] {
+            assert!(accepts(&tmp.join(taken)), "{taken}");
+        }
+        for left in [
+            "tide-tables/.project_root",
+            "tide-tables/checkpoint-before-refactor.json",
+            "tide-tables/shell_history",
+        ] {
+            assert!(!accepts(&tmp.join(left)), "{left}");
+        }
+    }
 
     #[test]
     fn home_legacy_json_session_is_read_as_one_document() {

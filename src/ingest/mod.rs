@@ -13,15 +13,16 @@ mod gemini;
 mod gemini_cli;
 mod helicone;
 mod inputs;
+mod kimi;
 mod langfuse;
 mod langsmith;
 mod litellm;
 mod openai;
 mod openai_batch;
+mod openclaw;
 mod openinference;
 mod otel;
-// Registered once the ingest registry lands; until then only its tests use it.
-#[cfg_attr(not(test), allow(dead_code))]
+mod pi;
 mod qwen_code;
 mod redact;
 mod registry;
@@ -88,12 +89,22 @@ macro_rules! formats {
 formats! {
     /// OpenAI Batch API output files (and input files, which hold no usage).
     OpenaiBatch => openai_batch::FORMAT,
+    /// Qwen Code chat records (`~/.qwen/projects/*/chats/*.jsonl`); before Claude Code, whose
+    /// detector also takes their envelope.
+    QwenCode => qwen_code::FORMAT,
     /// Claude Code session transcripts (`~/.claude/projects/**/*.jsonl`).
     ClaudeCode => claude_code::FORMAT,
     /// Codex CLI rollout files (`~/.codex/sessions/**/rollout-*.jsonl`).
     Codex => codex::FORMAT,
     /// Gemini CLI session files.
     GeminiCli => gemini_cli::FORMAT,
+    /// pi and Oh My Pi session files (`~/.pi/agent/sessions/**/*.jsonl`, `~/.omp/…`).
+    Pi => pi::FORMAT,
+    /// OpenClaw transcripts (`~/.openclaw/agents/*/sessions/*.jsonl`, archives included): pi's
+    /// format, told apart by place.
+    Openclaw => openclaw::FORMAT,
+    /// Kimi CLI wire logs (`~/.kimi/sessions/*/*/wire.jsonl`).
+    Kimi => kimi::FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
     Otel => otel::FORMAT,
     /// OpenInference (Arize Phoenix) LLM spans.

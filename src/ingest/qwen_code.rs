@@ -34,14 +34,56 @@
 //! input.
 
 use std::borrow::Cow;
+use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::wire::{parse_timestamp, stable_hash};
-use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
+use crate::ingest::{
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
+    json_error,
+};
 use crate::record::{CallRecord, Provider, TokenBuckets};
+
+pub(crate) const FORMAT: Format = Format {
+    name: "qwen-code",
+    lines: Lines::InOrder,
+    json: Some(looks_like),
+    parser: |_| parser(),
+    agent: Some(Agent {
+        name: "qwen-code",
+        label: "Qwen Code",
+        // `QWEN_RUNTIME_DIR` moves the runtime data (chats among it) apart from `QWEN_HOME`
+        // (`packages/core/src/config/storage.ts`).
+        env: &[
+            EnvRoot {
+                var: "QWEN_RUNTIME_DIR",
+                join: "projects",
+            },
+            EnvRoot {
+                var: "QWEN_HOME",
+                join: "projects",
+            },
+        ],
+        roots: &[Root {
+            os: Os::Any,
+            path: ".qwen/projects",
+        }],
+        accepts: is_chat_file,
+    }),
+    ..Format::NEW
+};
+
+/// `<sanitized cwd>/chats/<sessionId>.jsonl` under the projects folder.
+fn is_chat_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "jsonl")
+        && path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|dir| dir == "chats")
+}
 
 /// Gemini's `GenerateContentResponseUsageMetadata`, as Qwen Code records it.
 #[derive(Deserialize, Default, Clone, Copy)]
@@ -423,6 +465,20 @@ mod tests {
                 .iter()
                 .all(|c| c.dedupe_key != own[0].dedupe_key)
         );
+    }
+
+    #[test]
+    fn discovery_takes_chat_files_only() {
+        let accepts = FORMAT.agent.unwrap().accepts;
+        assert!(accepts(Path::new(
+            "/home/dev/.qwen/projects/-home-dev-src-app/chats/3f6b1c92.jsonl"
+        )));
+        assert!(!accepts(Path::new(
+            "/home/dev/.qwen/projects/-home-dev-src-app/memory.json"
+        )));
+        assert!(!accepts(Path::new(
+            "/home/dev/.qwen/projects/x/chats/a.json"
+        )));
     }
 
     #[test]
