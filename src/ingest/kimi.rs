@@ -38,8 +38,8 @@ use serde_json::value::RawValue;
 use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::wire::{parse_timestamp, stable_hash};
 use crate::ingest::{
-    Agent, EnvRoot, FileContext, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root,
-    SkipReason, json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
+    json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
@@ -374,6 +374,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::FileContext;
     use crate::ingest::test_support::{call, calls, cost, skip, tag, tokens};
 
     const SESSION_DIR: &str = "fixtures/home/.kimi/sessions/abefd49e8b1b860474ada446de0d121d/4b8e2f1a-6c3d-4e7b-9a05-d2c1f8e3b7a6";

@@ -1,6 +1,7 @@
 //! Ingest: finding inputs, reading them as line streams, recognising their format, and turning
 //! each line into a canonical [`CallRecord`] — or a counted skip, or a counted error.
 
+mod amp;
 mod anthropic;
 mod bedrock;
 mod billing;
@@ -105,6 +106,8 @@ formats! {
     Openclaw => openclaw::FORMAT,
     /// Kimi CLI wire logs (`~/.kimi/sessions/*/*/wire.jsonl`).
     Kimi => kimi::FORMAT,
+    /// Amp threads (`~/.local/share/amp/threads/T-*.json`).
+    Amp => amp::FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
     Otel => otel::FORMAT,
     /// OpenInference (Arize Phoenix) LLM spans.
