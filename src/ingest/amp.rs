@@ -30,7 +30,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::session_prompt::{SessionPrompt, written_size};
-use crate::ingest::wire::{parse_timestamp, stable_hash};
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::stable_hash;
 use crate::ingest::{
     Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
     json_error,
@@ -329,7 +330,7 @@ impl Call<'_> {
             return LineOutcome::Error("Amp usage names no model".into());
         };
         let mut record = Box::new(CallRecord {
-            provider: provider_of(model),
+            provider: Provider::from_model(model),
             model: model.to_string(),
             tokens: self.tokens,
             timestamp_ms: self.timestamp.and_then(parse_timestamp),
@@ -354,23 +355,6 @@ fn blocks<'a>(content: Option<&'a RawValue>) -> Vec<Block<'a>> {
     content
         .and_then(|raw| serde_json::from_str(raw.get()).ok())
         .unwrap_or_default()
-}
-
-/// The makers of the models Amp routes to, by name.
-fn provider_of(model: &str) -> Provider {
-    let name = model.to_ascii_lowercase();
-    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| name.starts_with(p));
-    if starts(&["claude"]) {
-        Provider::Anthropic
-    } else if starts(&["gpt-", "o3", "o4"]) {
-        Provider::OpenAi
-    } else if starts(&["gemini"]) {
-        Provider::Google
-    } else if starts(&["grok"]) {
-        Provider::XAi
-    } else {
-        Provider::Unknown
-    }
 }
 
 /// Whether a parsed JSON value looks like an Amp thread (used by detection): a thread id

@@ -35,7 +35,8 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::wire::{Envelope, failure_of, is_present, parse_timestamp};
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::{Envelope, failure_of, is_present};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 

@@ -41,7 +41,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::session_prompt::{SessionPrompt, written_size};
-use crate::ingest::wire::{parse_timestamp, stable_hash};
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::stable_hash;
 use crate::ingest::{
     Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
     json_error,

@@ -36,7 +36,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::session_prompt::{SessionPrompt, written_size};
-use crate::ingest::wire::{parse_timestamp, stable_hash};
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::stable_hash;
 use crate::ingest::{
     Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
     json_error,
@@ -291,7 +292,7 @@ impl KimiParser {
         let model = self.model.clone();
         let session = self.session_id.as_deref().unwrap_or_default();
         let mut record = Box::new(CallRecord {
-            provider: provider_of(&model),
+            provider: Provider::from_model(&model),
             model,
             tokens,
             timestamp_ms: timestamp.and_then(parse_timestamp),
@@ -334,16 +335,6 @@ fn texts(input: Option<&RawValue>) -> Vec<String> {
         .into_iter()
         .filter_map(|part| part.text.map(Cow::into_owned))
         .collect()
-}
-
-/// Kimi's own models are Moonshot's; a config may name another maker's model.
-fn provider_of(model: &str) -> Provider {
-    let name = model.to_ascii_lowercase();
-    if name.starts_with("kimi") || name.starts_with("moonshot") {
-        Provider::Moonshot
-    } else {
-        Provider::Unknown
-    }
 }
 
 /// Whether a parsed JSON value looks like a line of a wire file (used by detection): the

@@ -33,10 +33,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::langfuse::{
-    add_short_string_tags, count, elapsed_ms, is_provider_response_id, json_text, member_count,
-    number, provider_from_model, timestamp_ms,
-};
+use crate::ingest::langfuse::{add_short_string_tags, is_provider_response_id, member_count};
+use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_timestamp};
 use crate::ingest::wire::{failure_of, is_present};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
@@ -381,7 +379,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
         .map_or(Provider::Unknown, |name| provider_from_name(name, &model));
     let mut record = CallRecord {
         provider: if provider == Provider::Unknown {
-            provider_from_model(&model)
+            Provider::from_model(&model)
         } else {
             provider
         },
@@ -405,9 +403,9 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
         stated_cost_usd: stated_cost(run).or(found.usage_cost),
         ..CallRecord::default()
     };
-    let start = run.start_time.and_then(timestamp_ms);
-    let end = run.end_time.and_then(timestamp_ms);
-    let first = run.first_token_time.and_then(timestamp_ms);
+    let start = run.start_time.and_then(parse_timestamp);
+    let end = run.end_time.and_then(parse_timestamp);
+    let first = run.first_token_time.and_then(parse_timestamp);
     record.timestamp_ms = start;
     if let (Some(start), Some(end)) = (start, end) {
         record.latency_ms = elapsed_ms(start, end);
@@ -754,12 +752,12 @@ pub(crate) fn provider_from_name(name: &str, model: &str) -> Provider {
         Provider::DeepSeek
     } else if lower.contains("google") || lower.contains("vertex") || lower.contains("gemini") {
         // Vertex AI also serves Claude.
-        match provider_from_model(model) {
+        match Provider::from_model(model) {
             Provider::Anthropic => Provider::Anthropic,
             _ => Provider::Google,
         }
     } else {
-        provider_from_model(model)
+        Provider::from_model(model)
     }
 }
 

@@ -32,6 +32,7 @@ mod session_prompt;
 mod source;
 #[cfg(test)]
 pub(crate) mod test_support;
+mod values;
 mod wire;
 
 use std::fmt;

@@ -11,9 +11,8 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{ContentField, MessageContent, PromptSummary, Role};
-use crate::ingest::wire::{
-    self, Envelope, add_string_tags, array_len, failure_of, is_present, unix_to_ms,
-};
+use crate::ingest::values::unix_to_ms;
+use crate::ingest::wire::{self, Envelope, add_string_tags, array_len, failure_of, is_present};
 use crate::ingest::{LineOutcome, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 

@@ -43,7 +43,8 @@ use crate::ingest::otel::{
     Attr, Held, Span, SpanResult, Value, WireSpan, add_tags, is_cut_short, link, nonempty,
     output_buckets, provider_for, read_export, settle, shape_error, uncached_input,
 };
-use crate::ingest::wire::{add_string_tags, unix_to_ms};
+use crate::ingest::values::unix_to_ms;
+use crate::ingest::wire::add_string_tags;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, FailureCause, TokenBuckets};
 

@@ -1044,7 +1044,7 @@ pub(crate) fn nonempty(value: Option<&str>) -> Option<String> {
 /// `gen_ai.provider.name` / `gen_ai.system` values, OpenInference `llm.provider` /
 /// `llm.system` values).
 pub(crate) fn provider_for(name: Option<&str>, model: &str) -> Provider {
-    let by_model = provider_from_model(model);
+    let by_model = Provider::from_model(model);
     if by_model != Provider::Unknown {
         return by_model;
     }
@@ -1060,38 +1060,6 @@ pub(crate) fn provider_for(name: Option<&str>, model: &str) -> Provider {
         Some("deepseek") => Provider::DeepSeek,
         _ => Provider::Unknown,
     }
-}
-
-/// The maker a model name reveals, including cloud ids (`us.anthropic.claude-…`,
-/// `publishers/google/models/gemini-…`, `deepseek.r1-v1:0`).
-fn provider_from_model(model: &str) -> Provider {
-    let lower = model.trim().to_ascii_lowercase();
-    let base = lower.rsplit('/').next().unwrap_or(&lower);
-    if base.contains("claude") {
-        return Provider::Anthropic;
-    }
-    if base.contains("gemini") {
-        return Provider::Google;
-    }
-    if base.contains("deepseek") {
-        return Provider::DeepSeek;
-    }
-    let openai_family = |name: &str| {
-        name.starts_with("gpt-")
-            || name.starts_with("chatgpt-")
-            || name.starts_with("text-embedding-")
-            || ["o1", "o3", "o4"]
-                .iter()
-                .any(|family| name == *family || name.starts_with(&format!("{family}-")))
-    };
-    let without_cloud_prefix = base
-        .strip_prefix("openai.")
-        .or_else(|| base.strip_prefix("azure/"))
-        .unwrap_or(base);
-    if openai_family(without_cloud_prefix) {
-        return Provider::OpenAi;
-    }
-    Provider::Unknown
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1725,10 +1693,12 @@ mod tests {
                 Provider::Anthropic,
             ),
             (Some("aws.bedrock"), "deepseek.r1-v1:0", Provider::DeepSeek),
+            // This reader once left Nova unknown while the Bedrock and billing readers named
+            // Amazon; one table now decides: Amazon makes Nova.
             (
                 Some("aws.bedrock"),
                 "amazon.nova-pro-v1:0",
-                Provider::Unknown,
+                Provider::Amazon,
             ),
             (Some("deepseek"), "deepseek-chat", Provider::DeepSeek),
             (Some("openai"), "o4-mini", Provider::OpenAi),

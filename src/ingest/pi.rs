@@ -38,7 +38,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::session_prompt::{SessionPrompt, written_size};
-use crate::ingest::wire::{parse_timestamp, stable_hash};
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::stable_hash;
 use crate::ingest::{
     Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
     json_error,
@@ -351,16 +352,13 @@ fn texts(content: Option<&RawValue>) -> Vec<String> {
         .collect()
 }
 
-/// The provider pi names (`anthropic`, `openai`, `google`, …), else the vendor prefix of a
-/// routed model name (`anthropic/claude-…` through OpenRouter).
+/// The provider pi names (`anthropic`, `openai`, `google`, …), else the maker the model name
+/// reveals (a router such as `openrouter` names no maker).
 fn provider_of(provider: Option<&str>, model: &str) -> Provider {
-    let named = provider.map_or(Provider::Unknown, Provider::from_name);
-    if named != Provider::Unknown {
-        return named;
+    match provider.map_or(Provider::Unknown, Provider::from_name) {
+        Provider::Unknown => Provider::from_model(model),
+        named => named,
     }
-    model
-        .split_once('/')
-        .map_or(Provider::Unknown, |(vendor, _)| Provider::from_name(vendor))
 }
 
 /// Whether a parsed JSON value looks like a pi session entry (used by detection): the

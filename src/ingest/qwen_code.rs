@@ -40,7 +40,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::session_prompt::{SessionPrompt, written_size};
-use crate::ingest::wire::{parse_timestamp, stable_hash};
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::stable_hash;
 use crate::ingest::{
     Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
     json_error,
@@ -287,24 +288,15 @@ fn parts<'r, 'a>(record: &'r Record<'a>) -> impl Iterator<Item = &'r Part<'a>> {
         .flat_map(|message| message.parts.iter())
 }
 
-/// The maker of a model Qwen Code names: Qwen's own names (and `coder-model`, the Qwen OAuth
-/// alias), else the families Qwen Code can also be pointed at.
+/// The maker of a model Qwen Code names: Qwen's own names (and `coder-model` /
+/// `vision-model`, the Qwen OAuth aliases), else the maker the name reveals.
 fn provider_of(model: &str) -> Provider {
     let name = model.to_ascii_lowercase();
-    let name = name.rsplit('/').next().unwrap_or(&name);
-    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| name.starts_with(p));
-    if starts(&["qwen", "qwq", "coder-model", "vision-model"]) {
+    let qwen = ["qwen", "qwq", "coder-model", "vision-model"];
+    if qwen.iter().any(|prefix| name.starts_with(prefix)) {
         Provider::Qwen
-    } else if starts(&["gemini"]) {
-        Provider::Google
-    } else if starts(&["claude"]) {
-        Provider::Anthropic
-    } else if starts(&["deepseek"]) {
-        Provider::DeepSeek
-    } else if starts(&["gpt-", "o1", "o3", "o4"]) {
-        Provider::OpenAi
     } else {
-        Provider::Unknown
+        Provider::from_model(model)
     }
 }
 
