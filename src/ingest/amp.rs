@@ -17,7 +17,8 @@
 //! (`toMessageId`): its `input` is then the message's total input (the uncached part is what
 //! the cache does not explain), or, where it equals the message's `inputTokens`, the uncached
 //! input already. An event without its message has no split: its input is all uncached.
-//! Cache writes are read as 5-minute writes (Amp's Anthropic calls use the default TTL).
+//! `cacheCreationInputTokens` does not say its TTL: read as 5-minute writes, Anthropic's
+//! default.
 //!
 //! Each call carries the latest user text before its message. Calls with no tokens (a cancelled
 //! turn) are skipped. `credits` are Amp's own billing unit, not dollars: not a stated cost.

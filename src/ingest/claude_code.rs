@@ -623,14 +623,14 @@ fn assistant_call<L: Blocks>(
 }
 
 /// Whether a parsed JSON value looks like a Claude Code transcript line (used by detection).
-/// A transcript's `message` is always an object (an API message); Gemini CLI's `logs.json`
-/// entries also carry `sessionId`, `type` and `message`, but their message is the prompt as a
-/// string.
+/// Gemini CLI's `logs.json` entries also carry `sessionId`, `type` and `message`, but number
+/// their messages (`messageId` is a number; a transcript's ids are strings).
 pub(crate) fn looks_like_line(value: &serde_json::Value) -> bool {
-    let message = value.get("message");
     value.get("sessionId").is_some()
-        && message.is_none_or(serde_json::Value::is_object)
-        && (message.is_some() || value.get("type").is_some())
+        && (value.get("message").is_some() || value.get("type").is_some())
+        && !value
+            .get("messageId")
+            .is_some_and(serde_json::Value::is_number)
 }
 
 #[cfg(test)]

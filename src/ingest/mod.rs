@@ -6,6 +6,7 @@ mod anthropic;
 mod bedrock;
 mod billing;
 mod claude_code;
+mod codebuff;
 mod codex;
 mod content;
 mod csv_row;
@@ -109,6 +110,8 @@ formats! {
     Kimi => kimi::FORMAT,
     /// Amp threads (`~/.local/share/amp/threads/T-*.json`).
     Amp => amp::FORMAT,
+    /// Codebuff chats (`~/.config/manicode/projects/*/chats/*/chat-messages.json`).
+    Codebuff => codebuff::FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
     Otel => otel::FORMAT,
     /// OpenInference (Arize Phoenix) LLM spans.

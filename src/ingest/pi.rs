@@ -25,8 +25,9 @@
 //! cache (`openai-completions.ts` subtracts `cached_tokens`; Anthropic's `input_tokens`
 //! already does), `cacheRead` and `cacheWrite` are apart, `output` is the output as pi-ai
 //! counts it (it carries no reasoning count of its own, so none is set), `totalTokens` their
-//! sum, and `cost.total` the dollars pi-ai priced, kept as the stated cost. Cache writes are
-//! read as 5-minute writes, the TTL pi-ai asks Anthropic for by default. A failed call
+//! sum, and `cost.total` the dollars pi-ai priced, kept as the stated cost. `cacheWrite` does
+//! not say its TTL: it is read as 5-minute writes, Anthropic's default (a session that asked
+//! for 1-hour caching is under-priced by the difference). A failed call
 //! (`stopReason: "error"`) records zero usage: it is counted among the failures by the cause
 //! its error message names.
 
