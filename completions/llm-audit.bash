@@ -219,7 +219,7 @@ _llm__audit() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -357,7 +357,7 @@ _llm__audit() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -415,7 +415,7 @@ _llm__audit() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -465,7 +465,7 @@ _llm__audit() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -881,7 +881,7 @@ _llm__audit() {
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -1343,7 +1343,7 @@ _llm__audit() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --format)

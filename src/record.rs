@@ -86,13 +86,15 @@ pub enum Provider {
     Qwen,
     /// Amazon's own models (Nova), on Bedrock.
     Amazon,
+    /// Moonshot AI (Kimi).
+    Moonshot,
     #[default]
     Unknown,
 }
 
 impl Provider {
     /// Every provider, in declaration order.
-    pub const ALL: [Provider; 10] = [
+    pub const ALL: [Provider; 11] = [
         Provider::OpenAi,
         Provider::Anthropic,
         Provider::Google,
@@ -102,6 +104,7 @@ impl Provider {
         Provider::Meta,
         Provider::Qwen,
         Provider::Amazon,
+        Provider::Moonshot,
         Provider::Unknown,
     ];
 
@@ -117,6 +120,7 @@ impl Provider {
             Provider::Meta => "meta",
             Provider::Qwen => "qwen",
             Provider::Amazon => "amazon",
+            Provider::Moonshot => "moonshot",
             Provider::Unknown => "unknown",
         }
     }
@@ -133,6 +137,7 @@ impl Provider {
             "meta" | "meta-llama" | "llama" => Provider::Meta,
             "qwen" | "alibaba" | "dashscope" => Provider::Qwen,
             "amazon" | "amazon-nova" | "nova" => Provider::Amazon,
+            "moonshot" | "moonshotai" | "kimi" => Provider::Moonshot,
             _ => Provider::Unknown,
         }
     }
@@ -151,7 +156,7 @@ enum Stands {
 
 /// Words of model names and the maker they name: the one table ingest reads a provider from
 /// when a log names only the model.
-const MODEL_MAKERS: [(&str, Stands, Provider); 19] = [
+const MODEL_MAKERS: [(&str, Stands, Provider); 21] = [
     ("claude", Stands::Anywhere, Provider::Anthropic),
     ("gemini", Stands::Anywhere, Provider::Google),
     ("deepseek", Stands::Anywhere, Provider::DeepSeek),
@@ -171,6 +176,8 @@ const MODEL_MAKERS: [(&str, Stands, Provider); 19] = [
     ("o1", Stands::FirstWord, Provider::OpenAi),
     ("o3", Stands::FirstWord, Provider::OpenAi),
     ("o4", Stands::FirstWord, Provider::OpenAi),
+    ("kimi", Stands::First, Provider::Moonshot),
+    ("moonshot", Stands::First, Provider::Moonshot),
 ];
 
 /// Bedrock's maker prefixes (`anthropic.claude-…`, `amazon.nova-…`).

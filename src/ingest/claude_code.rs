@@ -647,9 +647,14 @@ fn assistant_call<L: Blocks>(
 }
 
 /// Whether a parsed JSON value looks like a Claude Code transcript line (used by detection).
+/// Gemini CLI's `logs.json` entries also carry `sessionId`, `type` and `message`, but number
+/// their messages (`messageId` is a number; a transcript's ids are strings).
 pub(crate) fn looks_like_line(value: &serde_json::Value) -> bool {
     value.get("sessionId").is_some()
         && (value.get("message").is_some() || value.get("type").is_some())
+        && !value
+            .get("messageId")
+            .is_some_and(serde_json::Value::is_number)
 }
 
 #[cfg(test)]

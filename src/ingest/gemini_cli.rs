@@ -1,6 +1,14 @@
 //! Gemini CLI session files (`~/.gemini/tmp/<project hash>/chats/session-*.jsonl`, subagent
-//! sessions in a folder named after the parent session; older versions wrote one JSON document
-//! `session-*.json` with a `messages` array).
+//! sessions in a folder named after the parent session; versions before April 2026 wrote one
+//! pretty-printed JSON document `session-*.json` with a `messages` array). Since February 2026
+//! the project folder is a short name (`~/.gemini/tmp/<project slug>/`, `storage.ts`) instead
+//! of the hash.
+//!
+//! Beside the chats, each project folder holds `logs.json` (`packages/core/src/core/logger.ts`):
+//! a JSON array of `{sessionId, messageId (a number), type: "user", message (the prompt
+//! text), timestamp}`, the user's prompts only, for prompt history. Its entries are no calls:
+//! they are recognised (so that the file is not read as another agent's) and skipped as user
+//! messages.
 //!
 //! Layout (google-gemini/gemini-cli `packages/core/src/services/chatRecordingService.ts` and
 //! `chatRecordingTypes.ts`): a header line `{sessionId, projectHash, startTime, lastUpdated,
@@ -35,10 +43,11 @@ use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::usage::gemini_style;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
-use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
+use crate::ingest::{
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
+    file_named, folder_named, json_error,
+};
 use crate::record::{CallRecord, Provider, TokenBuckets};
-
-use crate::ingest::{Agent, EnvRoot, Format, Lines, Os, Root, file_named, folder_named};
 
 /// The format's facts, for the registry.
 pub(crate) const FORMAT: Format = Format {
@@ -49,9 +58,7 @@ pub(crate) const FORMAT: Format = Format {
     agent: Some(Agent {
         name: "gemini-cli",
         label: "Gemini CLI",
-        // google-gemini/gemini-cli `packages/core/src/utils/paths.ts` (`homedir()`: the
-        // value of `GEMINI_CLI_HOME`, else the user's home) and `config/storage.ts`
-        // (`<home>/.gemini/tmp/<project>`), on every system.
+        // `GEMINI_CLI_HOME` stands for the home folder (`packages/core/src/utils/paths.ts`).
         env: &[EnvRoot {
             var: "GEMINI_CLI_HOME",
             join: ".gemini/tmp",
@@ -61,9 +68,12 @@ pub(crate) const FORMAT: Format = Format {
             path: ".gemini/tmp",
         }],
         // `chatRecordingService.ts`: `chats/session-*.jsonl` (`.json` before 2026-05), and a
-        // subagent's `chats/<parent session>/<session>.jsonl`; not `logs.json` (prompts only).
+        // subagent's `chats/<parent session>/<session>.jsonl`; `logs.json` (prompts only, read
+        // as user messages).
         accepts: |path| {
-            (folder_named(path, 1, "chats") && file_named(path, "session-", &[".json", ".jsonl"]))
+            file_named(path, "logs", &[".json"])
+                || (folder_named(path, 1, "chats")
+                    && file_named(path, "session-", &[".json", ".jsonl"]))
                 || (folder_named(path, 2, "chats") && file_named(path, "", &[".jsonl"]))
         },
     }),
@@ -176,6 +186,9 @@ struct Line<'a> {
     set: Option<&'a RawValue>,
     #[serde(rename = "$rewindTo", borrow)]
     rewind_to: Option<&'a RawValue>,
+    /// Only entries of `logs.json` number their messages.
+    #[serde(rename = "messageId", borrow)]
+    message_id: Option<&'a RawValue>,
 }
 
 /// A `$set` update: metadata members, and possibly a whole-conversation checkpoint.
@@ -251,6 +264,10 @@ impl LineParser for GeminiCliParser {
                 self.session_id = Some(session.into_owned());
             }
             return self.message_list(line_no, update.messages, out);
+        }
+        if parsed.message_id.is_some() {
+            // A prompt-history entry of `logs.json`: the prompt is also in the session file.
+            return push(out, line_no, LineOutcome::Skip(SkipReason::UserMessage));
         }
         if parsed.rewind_to.is_some() {
             // Rewound messages were still billed: their counted usage stays counted.
@@ -459,7 +476,8 @@ fn push(out: &mut Vec<Parsed>, line: u64, outcome: LineOutcome) {
 }
 
 /// Whether a parsed JSON value looks like a line of a Gemini CLI session file (used by
-/// detection): the header, a `$set` / `$rewindTo` record, or a `gemini` message.
+/// detection): the header, a `$set` / `$rewindTo` record, a `gemini` message, or an entry of
+/// the prompt log `logs.json`.
 pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
     let Some(object) = value.as_object() else {
         return false;
@@ -471,13 +489,16 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
     let gemini_message = object.get("type").and_then(|t| t.as_str()) == Some("gemini")
         && object.get("id").is_some_and(|v| v.is_string())
         && (object.contains_key("tokens") || object.contains_key("thoughts"));
-    header || update || gemini_message
+    let prompt_log_entry = object.get("sessionId").is_some_and(|v| v.is_string())
+        && object.get("messageId").is_some_and(|v| v.is_u64())
+        && object.get("message").is_some_and(|v| v.is_string());
+    header || update || gemini_message || prompt_log_entry
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::cost;
+    use crate::ingest::test_support::{cost, tag};
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/gemini-cli/session.jsonl");
@@ -547,6 +568,157 @@ mod tests {
         .map(|(line, what)| (line, what.to_string()))
         .collect();
         assert_eq!(seen, expected);
+    }
+
+    /// The `~/.gemini/tmp` tree of the bundled home: a legacy `.json` session and its
+    /// project's `logs.json` under a project hash, a `.jsonl` session and its `logs.json`
+    /// under a project slug.
+    const HASH_DIR: &str = "a3f9c2e17b4d5086e1c9f0a2b3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c";
+    const LEGACY_SESSION: &str = include_str!(
+        "../../fixtures/home/.gemini/tmp/a3f9c2e17b4d5086e1c9f0a2b3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c/chats/session-2026-11-03T09-12-5b7e2c14.json"
+    );
+    const HASH_LOGS: &str = include_str!(
+        "../../fixtures/home/.gemini/tmp/a3f9c2e17b4d5086e1c9f0a2b3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c/logs.json"
+    );
+    const SLUG_SESSION: &str = include_str!(
+        "../../fixtures/home/.gemini/tmp/tide-tables/chats/session-2026-11-04T14-30-e2a41f07.jsonl"
+    );
+    const SLUG_LOGS: &str = include_str!("../../fixtures/home/.gemini/tmp/tide-tables/logs.json");
+
+    #[test]
+    fn discovery_takes_sessions_and_prompt_logs() {
+        let accepts = FORMAT.agent.unwrap().accepts;
+        let tmp = Path::new("/home/dev/.gemini/tmp");
+        for taken in [
+            "tide-tables/chats/session-2026-11-04T14-30-e2a41f07.jsonl",
+            "tide-tables/chats/e2a41f07-3c5b-4d69-8a1e-0f9b2c7d4e58/9a1b2c3d.jsonl",
+            "a3f9c2e1/chats/session-2026-11-03T09-12-5b7e2c14.json",
+            "tide-tables/logs.json",
+        ] {
+            assert!(accepts(&tmp.join(taken)), "{taken}");
+        }
+        for left in [
+            "tide-tables/.project_root",
+            "tide-tables/checkpoint-before-refactor.json",
+            "tide-tables/shell_history",
+        ] {
+            assert!(!accepts(&tmp.join(left)), "{left}");
+        }
+    }
+
+    #[test]
+    fn home_legacy_json_session_is_read_as_one_document() {
+        let value: serde_json::Value = serde_json::from_str(LEGACY_SESSION).unwrap();
+        assert_eq!(detect_document(&value), Some(InputFormat::GeminiCli));
+        let parsed = parse_lines(InputFormat::GeminiCli, &[LEGACY_SESSION.as_bytes()]);
+        let calls = crate::ingest::test_support::calls(&parsed);
+        // Two `gemini` messages with usage; the user and info messages and the message whose
+        // tokens are null are no calls.
+        assert_eq!(calls.len(), 2);
+        assert!(calls.iter().all(|c| c.model == "gemini-2.5-pro"));
+        assert_eq!(tag(calls[0], "project_hash"), Some(HASH_DIR));
+        // input 18,342 (none cached); output 96 candidates + 211 thoughts.
+        assert_eq!(calls[0].tokens, buckets(18_342, 0, 307, 211));
+        assert_eq!(calls[0].features.tool_calls, 1);
+        // gemini-2.5-pro (prompt under 200k): 18,342 × $1.25/M + 307 × $10/M
+        //   = $0.0229275 + $0.00307 = $0.0259975
+        assert_eq!(cost(calls[0]), "0.0259975");
+        // input 18,910 includes the 16,384 cached.
+        assert_eq!(calls[1].tokens, buckets(2_526, 16_384, 402, 0));
+        // 2,526 × $1.25/M + 16,384 × $0.125/M + 402 × $10/M
+        //   = $0.0031575 + $0.002048 + $0.00402 = $0.0092255
+        assert_eq!(cost(calls[1]), "0.0092255");
+        assert_eq!(
+            calls[1].text.as_ref().map(|t| t.user.as_str()),
+            Some("Add a --dry-run flag to the deploy script.")
+        );
+    }
+
+    #[test]
+    fn home_jsonl_session_accounts_for_every_line() {
+        assert_eq!(
+            detect_format(SLUG_SESSION.as_bytes()),
+            Some(InputFormat::GeminiCli)
+        );
+        let parsed = parse(SLUG_SESSION);
+        let seen = by_line(&parsed);
+        let expected = [
+            "skip session metadata, no usage",
+            "skip user message, no usage",
+            "skip session metadata, no usage",
+            "call gemini-3-flash-preview",
+            "skip session metadata, no usage",
+            "skip duplicate content block",
+            "call gemini-3-flash-preview",
+            "skip session metadata, no usage",
+            "skip not a model call",
+        ];
+        for (index, what) in expected.iter().enumerate() {
+            assert_eq!(seen[index], (index as u64 + 1, what.to_string()));
+        }
+        // The session file was cut mid-write by a crash: its last line is an error.
+        assert!(
+            seen[9].1.starts_with("error truncated JSON"),
+            "{:?}",
+            seen[9]
+        );
+        assert_eq!(seen.len(), 10);
+        let first = call_at(&parsed, 4);
+        // input 21,077 (none cached); output 58 candidates + 164 thoughts.
+        assert_eq!(first.tokens, buckets(21_077, 0, 222, 164));
+        assert_eq!(first.features.tool_calls, 1);
+        // gemini-3-flash-preview: 21,077 × $0.50/M + 222 × $3.00/M
+        //   = $0.0105385 + $0.000666 = $0.0112045
+        assert_eq!(cost(first), "0.0112045");
+        let second = call_at(&parsed, 7);
+        // input 21,890 includes the 20,480 cached; output 274 + 96 thoughts.
+        assert_eq!(second.tokens, buckets(1_410, 20_480, 370, 96));
+        // 1,410 × $0.50/M + 20,480 × $0.05/M + 370 × $3.00/M
+        //   = $0.000705 + $0.001024 + $0.00111 = $0.002839
+        assert_eq!(cost(second), "0.002839");
+        assert_eq!(second.features.tool_results, 1);
+    }
+
+    /// `logs.json` holds the user's prompts only: it is recognised as Gemini CLI (not as a
+    /// Claude Code transcript, whose lines also carry `sessionId`, `type` and `message`) and
+    /// every entry is skipped as a user message.
+    #[test]
+    fn prompt_log_is_recognised_and_holds_no_calls() {
+        for (text, entries) in [(HASH_LOGS, 2), (SLUG_LOGS, 1)] {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(detect_document(&value), Some(InputFormat::GeminiCli));
+            let items: Vec<String> = value
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item.to_string())
+                .collect();
+            assert!(
+                items
+                    .iter()
+                    .all(|item| !crate::ingest::claude_code::looks_like_line(
+                        &serde_json::from_str(item).unwrap()
+                    ))
+            );
+            let lines: Vec<&[u8]> = items.iter().map(|item| item.as_bytes()).collect();
+            let seen = by_line(&parse_lines(InputFormat::GeminiCli, &lines));
+            assert_eq!(seen.len(), entries);
+            assert!(
+                seen.iter()
+                    .all(|(_, what)| what == "skip user message, no usage")
+            );
+        }
+        // An entry before a session's header changes nothing of the session read after it.
+        let log_then_session = format!(
+            "{}\n{}",
+            r#"{"sessionId":"other","messageId":0,"type":"user","message":"hi","timestamp":"2026-11-04T14:30:00Z"}"#,
+            SLUG_SESSION
+        );
+        let parsed = parse(&log_then_session);
+        assert_eq!(
+            call_at(&parsed, 5).session_id.as_deref(),
+            Some("e2a41f07-3c5b-4d69-8a1e-0f9b2c7d4e58")
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Ingest: finding inputs, reading them as line streams, recognising their format, and turning
 //! each line into a canonical [`CallRecord`] — or a counted skip, or a counted error.
 
+mod amp;
 mod anthropic;
 mod bedrock;
 mod billing;
 mod claude_code;
+mod codebuff;
 mod codex;
 mod content;
 mod csv_row;
@@ -15,15 +17,19 @@ mod gemini_cli;
 mod genai;
 mod helicone;
 mod inputs;
+mod kimi;
 mod langfuse;
 mod langsmith;
 mod litellm;
 mod log_file;
 mod openai;
 mod openai_batch;
+mod openclaw;
 mod openinference;
 mod otel;
 mod otlp;
+mod pi;
+mod qwen_code;
 mod redact;
 mod registry;
 mod remote;
@@ -93,12 +99,26 @@ macro_rules! formats {
 formats! {
     /// OpenAI Batch API output files (and input files, which hold no usage).
     OpenaiBatch => openai_batch::FORMAT,
+    /// Qwen Code chat records (`~/.qwen/projects/*/chats/*.jsonl`); before Claude Code, whose
+    /// detector also takes their envelope.
+    QwenCode => qwen_code::FORMAT,
     /// Claude Code session transcripts (`~/.claude/projects/**/*.jsonl`).
     ClaudeCode => claude_code::FORMAT,
     /// Codex CLI rollout files (`~/.codex/sessions/**/rollout-*.jsonl`).
     Codex => codex::FORMAT,
     /// Gemini CLI session files.
     GeminiCli => gemini_cli::FORMAT,
+    /// pi and Oh My Pi session files (`~/.pi/agent/sessions/**/*.jsonl`, `~/.omp/…`).
+    Pi => pi::FORMAT,
+    /// OpenClaw transcripts (`~/.openclaw/agents/*/sessions/*.jsonl`, archives included): pi's
+    /// format, told apart by place.
+    Openclaw => openclaw::FORMAT,
+    /// Kimi CLI wire logs (`~/.kimi/sessions/*/*/wire.jsonl`).
+    Kimi => kimi::FORMAT,
+    /// Amp threads (`~/.local/share/amp/threads/T-*.json`).
+    Amp => amp::FORMAT,
+    /// Codebuff chats (`~/.config/manicode/projects/*/chats/*/chat-messages.json`).
+    Codebuff => codebuff::FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
     Otel => otel::FORMAT,
     /// OpenInference (Arize Phoenix) LLM spans.

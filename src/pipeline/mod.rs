@@ -1432,6 +1432,12 @@ mod tests {
 
     /// `rows` cut into pieces of `size`, as the pipeline would send them.
     fn pieces(rows: &[(CallRow, String)], size: usize) -> Vec<ChunkResult> {
+        // Tables as long as the largest index the fixture rows use (the fixture tree grows).
+        let span = rows
+            .iter()
+            .map(|(row, _)| row.model.max(row.tags).max(row.session) as usize + 1)
+            .max()
+            .unwrap_or(1);
         rows.chunks(size)
             .enumerate()
             .map(|(seq, rows)| ChunkResult {
@@ -1443,9 +1449,9 @@ mod tests {
                     calls: rows.len() as u64,
                     ..Accounting::default()
                 },
-                models: vec!["m".into(); 64],
-                tag_sets: vec![TagSet::new(); 64],
-                sessions: vec![String::new(); 64],
+                models: vec!["m".into(); span],
+                tag_sets: vec![TagSet::new(); span],
+                sessions: vec![String::new(); span],
                 rows: rows.iter().cloned().collect(),
                 buckets: Vec::new(),
             })
