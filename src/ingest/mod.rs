@@ -5,6 +5,7 @@ mod anthropic;
 mod bedrock;
 mod billing;
 mod claude_code;
+mod cline;
 mod codex;
 mod content;
 mod csv_row;
