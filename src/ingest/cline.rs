@@ -50,8 +50,91 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::wire::{parse_timestamp, stable_hash};
-use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
+use crate::ingest::{
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
+    json_error,
+};
 use crate::record::{CallRecord, CallStatus, FailureCause, TokenBuckets};
+
+/// The `globalStorage` folders of a VS Code extension in Code, Code - Insiders and VSCodium,
+/// on each system, then any further roots.
+macro_rules! vscode_roots {
+    ($extension:literal $(, $extra:expr)*) => {
+        [
+            Root { os: Os::Linux, path: concat!(".config/Code/User/globalStorage/", $extension) },
+            Root { os: Os::Linux, path: concat!(".config/Code - Insiders/User/globalStorage/", $extension) },
+            Root { os: Os::Linux, path: concat!(".config/VSCodium/User/globalStorage/", $extension) },
+            Root { os: Os::Macos, path: concat!("Library/Application Support/Code/User/globalStorage/", $extension) },
+            Root { os: Os::Macos, path: concat!("Library/Application Support/Code - Insiders/User/globalStorage/", $extension) },
+            Root { os: Os::Macos, path: concat!("Library/Application Support/VSCodium/User/globalStorage/", $extension) },
+            Root { os: Os::Windows, path: concat!("AppData/Roaming/Code/User/globalStorage/", $extension) },
+            Root { os: Os::Windows, path: concat!("AppData/Roaming/Code - Insiders/User/globalStorage/", $extension) },
+            Root { os: Os::Windows, path: concat!("AppData/Roaming/VSCodium/User/globalStorage/", $extension) },
+            $($extra,)*
+        ]
+    };
+}
+
+/// Cline's task folders (the VS Code extension and the Cline CLI).
+pub(crate) const CLINE_FORMAT: Format = Format {
+    name: "cline",
+    lines: Lines::InOrder,
+    json: Some(looks_like_cline),
+    parser: |file| parser(Flavor::Cline, file.path),
+    agent: Some(Agent {
+        name: "cline",
+        label: "Cline",
+        // The Cline CLI's (and, since its SDK, the extension's) data folder.
+        env: &[
+            EnvRoot {
+                var: "CLINE_DATA_DIR",
+                join: "",
+            },
+            EnvRoot {
+                var: "CLINE_DIR",
+                join: "data",
+            },
+        ],
+        roots: &vscode_roots!(
+            "saoudrizwan.claude-dev",
+            Root {
+                os: Os::Any,
+                path: ".cline/data",
+            }
+        ),
+        accepts: is_task_ui_messages,
+    }),
+    ..Format::NEW
+};
+
+/// Roo Code's task folders.
+pub(crate) const ROO_FORMAT: Format = Format {
+    name: "roo-code",
+    lines: Lines::InOrder,
+    json: Some(looks_like_roo),
+    parser: |file| parser(Flavor::RooCode, file.path),
+    agent: Some(Agent {
+        name: "roo-code",
+        label: "Roo Code",
+        env: &[],
+        roots: &vscode_roots!("rooveterinaryinc.roo-cline"),
+        accepts: is_task_ui_messages,
+    }),
+    ..Format::NEW
+};
+
+/// Whether a file is a task's `tasks/<taskId>/ui_messages.json`.
+fn is_task_ui_messages(path: &Path) -> bool {
+    let in_tasks = path
+        .parent()
+        .and_then(Path::parent)
+        .and_then(Path::file_name)
+        .is_some_and(|name| name == "tasks");
+    in_tasks
+        && path
+            .file_name()
+            .is_some_and(|name| name == "ui_messages.json")
+}
 
 /// Which of the two agents wrote the task folder: their files are alike, their input counts
 /// are not.
@@ -273,15 +356,16 @@ impl Siblings {
                 return Vec::new();
             };
             let read = |name: &str| std::fs::read(dir.join(name)).ok();
-            let mut timelines = Vec::new();
-            if let Some(bytes) = read("task_metadata.json") {
-                timelines.push(ModelTimeline::from_task_metadata(&bytes));
-            }
-            if let Some(bytes) = read("api_conversation_history.json") {
-                timelines.push(ModelTimeline::from_history(&bytes));
-            }
-            timelines.retain(|t| !t.entries.is_empty());
-            timelines
+            // The history can be megabytes: it is read only when the metadata names nothing.
+            let metadata = read("task_metadata.json")
+                .map(|bytes| ModelTimeline::from_task_metadata(&bytes))
+                .filter(|timeline| !timeline.entries.is_empty());
+            let timeline = metadata.or_else(|| {
+                read("api_conversation_history.json")
+                    .map(|bytes| ModelTimeline::from_history(&bytes))
+                    .filter(|timeline| !timeline.entries.is_empty())
+            });
+            timeline.into_iter().collect()
         })
     }
 }

@@ -92,6 +92,10 @@ formats! {
     Codex => codex::FORMAT,
     /// Gemini CLI session files.
     GeminiCli => gemini_cli::FORMAT,
+    /// Roo Code task folders (`…/globalStorage/rooveterinaryinc.roo-cline/tasks/*/ui_messages.json`).
+    RooCode => cline::ROO_FORMAT,
+    /// Cline task folders (`…/globalStorage/saoudrizwan.claude-dev/tasks/*/ui_messages.json`, `~/.cline/data/tasks/`).
+    Cline => cline::CLINE_FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
     Otel => otel::FORMAT,
     /// OpenInference (Arize Phoenix) LLM spans.
