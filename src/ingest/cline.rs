@@ -31,6 +31,7 @@
 //!   included, for both API protocols; before that it wrote the provider's own count, which
 //!   includes the cached tokens only for `apiProtocol: "openai"`. The file carries no version,
 //!   so the call's time decides (an extension updates itself within days of a release).
+//!
 //! Cache writes are priced as 5-minute writes (the only TTL either agent requests). Neither
 //! records reasoning tokens apart: they are inside `tokensOut`, and `reasoning` stays 0.
 //!

@@ -8,6 +8,7 @@ mod claude_code;
 mod cline;
 mod codex;
 mod content;
+mod copilot_cli;
 mod csv_row;
 mod detect;
 mod gemini;
@@ -94,6 +95,8 @@ formats! {
     GeminiCli => gemini_cli::FORMAT,
     /// Roo Code task folders (`…/globalStorage/rooveterinaryinc.roo-cline/tasks/*/ui_messages.json`).
     RooCode => cline::ROO_FORMAT,
+    /// GitHub Copilot CLI session-state event logs (`~/.copilot/session-state/*/events.jsonl`).
+    CopilotCli => copilot_cli::FORMAT,
     /// Cline task folders (`…/globalStorage/saoudrizwan.claude-dev/tasks/*/ui_messages.json`, `~/.cline/data/tasks/`).
     Cline => cline::CLINE_FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
@@ -200,6 +203,12 @@ pub enum SkipReason {
     EmptyBucket,
     /// A call outside the report's `--since`/`--until` or model, provider or tag filters.
     Filtered,
+    /// A turn of an agent that records usage per session: its tokens are in the session's
+    /// totals, read as one record.
+    CountedInSessionTotals,
+    /// A turn of a session that never wrote its totals (it crashed, or was left with `/new`):
+    /// only its output is known, and a record of output alone would price a fraction of it.
+    NoSessionTotals,
 }
 
 impl SkipReason {
@@ -225,6 +234,8 @@ impl SkipReason {
             SkipReason::NotTokenUsage => "billing line not for model tokens",
             SkipReason::EmptyBucket => "billing line without usage or cost",
             SkipReason::Filtered => "left out by a filter",
+            SkipReason::CountedInSessionTotals => "turn counted in its session's totals",
+            SkipReason::NoSessionTotals => "turn of a session that wrote no totals, output only",
         }
     }
 }
