@@ -9,6 +9,7 @@ mod cline;
 mod codex;
 mod content;
 mod copilot_cli;
+mod copilot_otel;
 mod csv_row;
 mod detect;
 mod gemini;
@@ -97,6 +98,8 @@ formats! {
     RooCode => cline::ROO_FORMAT,
     /// GitHub Copilot CLI session-state event logs (`~/.copilot/session-state/*/events.jsonl`).
     CopilotCli => copilot_cli::FORMAT,
+    /// GitHub Copilot CLI OpenTelemetry file exporter (`$COPILOT_OTEL_FILE_EXPORTER_PATH`, `~/.copilot/otel/*.jsonl`).
+    CopilotCliOtel => copilot_otel::FORMAT,
     /// Cline task folders (`…/globalStorage/saoudrizwan.claude-dev/tasks/*/ui_messages.json`, `~/.cline/data/tasks/`).
     Cline => cline::CLINE_FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
