@@ -14,6 +14,7 @@ mod csv_row;
 mod detect;
 mod gemini;
 mod gemini_cli;
+mod grok;
 mod helicone;
 mod inputs;
 mod langfuse;
@@ -100,6 +101,8 @@ formats! {
     CopilotCli => copilot_cli::FORMAT,
     /// GitHub Copilot CLI OpenTelemetry file exporter (`$COPILOT_OTEL_FILE_EXPORTER_PATH`, `~/.copilot/otel/*.jsonl`).
     CopilotCliOtel => copilot_otel::FORMAT,
+    /// Grok Build CLI session updates (`~/.grok/sessions/*/*/updates.jsonl`).
+    Grok => grok::FORMAT,
     /// Cline task folders (`…/globalStorage/saoudrizwan.claude-dev/tasks/*/ui_messages.json`, `~/.cline/data/tasks/`).
     Cline => cline::CLINE_FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
