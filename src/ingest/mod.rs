@@ -12,6 +12,7 @@ mod copilot_cli;
 mod copilot_otel;
 mod csv_row;
 mod detect;
+mod droid;
 mod gemini;
 mod gemini_cli;
 mod grok;
@@ -103,6 +104,8 @@ formats! {
     CopilotCliOtel => copilot_otel::FORMAT,
     /// Grok Build CLI session updates (`~/.grok/sessions/*/*/updates.jsonl`).
     Grok => grok::FORMAT,
+    /// Droid (Factory) session settings, one cumulative total per session (`~/.factory/sessions/*/*.settings.json`).
+    Droid => droid::FORMAT,
     /// Cline task folders (`…/globalStorage/saoudrizwan.claude-dev/tasks/*/ui_messages.json`, `~/.cline/data/tasks/`).
     Cline => cline::CLINE_FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
