@@ -32,6 +32,8 @@ mod session_prompt;
 mod source;
 #[cfg(test)]
 pub(crate) mod test_support;
+mod usage;
+mod values;
 mod wire;
 
 use std::fmt;
