@@ -50,12 +50,13 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::ingest::wire::{parse_timestamp, stable_hash};
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::stable_hash;
 use crate::ingest::{
     Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
     json_error,
 };
-use crate::record::{CallRecord, CallStatus, FailureCause, TokenBuckets};
+use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
 /// The `globalStorage` folders of a VS Code extension in Code, Code - Insiders and VSCodium,
 /// on each system, then any further roots.
@@ -501,7 +502,7 @@ impl ClineParser {
         let session = (!self.task_id.is_empty()).then(|| self.task_id.clone());
         let ts_text = ts.map(|ts| ts.to_string()).unwrap_or_default();
         let mut record = Box::new(CallRecord {
-            provider: crate::ingest::otel::provider_for(None, &model),
+            provider: Provider::from_model(&model),
             model,
             timestamp_ms: ts,
             status,

@@ -42,12 +42,13 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::ingest::wire::{parse_timestamp, stable_hash};
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::stable_hash;
 use crate::ingest::{
     Agent, EnvRoot, Format, Granularity, LineOutcome, LineParser, Lines, Os, Parsed, Root,
     SkipReason, json_error,
 };
-use crate::record::{CallRecord, TokenBuckets};
+use crate::record::{CallRecord, Provider, TokenBuckets};
 
 pub(crate) const FORMAT: Format = Format {
     name: "copilot-cli",
@@ -332,7 +333,7 @@ impl CopilotCliParser {
         let session = self.session_id.as_deref().unwrap_or_default();
         let ended_text = ended.map(|ms| ms.to_string()).unwrap_or_default();
         let mut record = Box::new(CallRecord {
-            provider: crate::ingest::otel::provider_for(None, model),
+            provider: Provider::from_model(model),
             model: model.to_string(),
             timestamp_ms: started,
             session_id: self.session_id.clone(),

@@ -29,12 +29,13 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::ingest::wire::{parse_timestamp, stable_hash};
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::stable_hash;
 use crate::ingest::{
     Agent, EnvRoot, Format, Granularity, LineOutcome, LineParser, Lines, Os, Parsed, Root,
     SkipReason, json_error,
 };
-use crate::record::{CallRecord, TokenBuckets};
+use crate::record::{CallRecord, Provider, TokenBuckets};
 
 pub(crate) const FORMAT: Format = Format {
     name: "droid",
@@ -156,7 +157,7 @@ impl DroidParser {
         let session = self.session_id();
         let timestamp_ms = locked.or_else(|| transcript.and_then(|t| t.first_timestamp_ms));
         let mut record = Box::new(CallRecord {
-            provider: crate::ingest::otel::provider_for(None, &model),
+            provider: Provider::from_model(&model),
             model,
             timestamp_ms,
             tokens,

@@ -30,7 +30,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::ingest::wire::{parse_timestamp, stable_hash};
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::stable_hash;
 use crate::ingest::{
     Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
     json_error,
@@ -270,7 +271,7 @@ impl GrokParser {
             provider: if model.starts_with("grok") {
                 Provider::XAi
             } else {
-                crate::ingest::otel::provider_for(None, model)
+                Provider::from_model(model)
             },
             model: model.to_string(),
             timestamp_ms: turn.timestamp_ms,
