@@ -500,6 +500,7 @@ mod tests {
     use super::*;
     use crate::ingest::test_support::{cost, tag};
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
+    use std::path::Path;
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/gemini-cli/session.jsonl");
 

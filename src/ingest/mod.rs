@@ -6,15 +6,20 @@ mod anthropic;
 mod bedrock;
 mod billing;
 mod claude_code;
+mod cline;
 mod codebuff;
 mod codex;
 mod content;
+mod copilot_cli;
+mod copilot_otel;
 mod csv_row;
 mod detect;
 mod discover;
+mod droid;
 mod gemini;
 mod gemini_cli;
 mod genai;
+mod grok;
 mod helicone;
 mod inputs;
 mod kimi;
@@ -119,6 +124,18 @@ formats! {
     Amp => amp::FORMAT,
     /// Codebuff chats (`~/.config/manicode/projects/*/chats/*/chat-messages.json`).
     Codebuff => codebuff::FORMAT,
+    /// Roo Code task folders (`…/globalStorage/rooveterinaryinc.roo-cline/tasks/*/ui_messages.json`).
+    RooCode => cline::ROO_FORMAT,
+    /// GitHub Copilot CLI session-state event logs (`~/.copilot/session-state/*/events.jsonl`).
+    CopilotCli => copilot_cli::FORMAT,
+    /// GitHub Copilot CLI OpenTelemetry file exporter (`$COPILOT_OTEL_FILE_EXPORTER_PATH`, `~/.copilot/otel/*.jsonl`).
+    CopilotCliOtel => copilot_otel::FORMAT,
+    /// Grok Build CLI session updates (`~/.grok/sessions/*/*/updates.jsonl`).
+    Grok => grok::FORMAT,
+    /// Droid (Factory) session settings, one cumulative total per session (`~/.factory/sessions/*/*.settings.json`).
+    Droid => droid::FORMAT,
+    /// Cline task folders (`…/globalStorage/saoudrizwan.claude-dev/tasks/*/ui_messages.json`, `~/.cline/data/tasks/`).
+    Cline => cline::CLINE_FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
     Otel => otel::FORMAT,
     /// OpenInference (Arize Phoenix) LLM spans.
@@ -229,6 +246,12 @@ pub enum SkipReason {
     EmptyBucket,
     /// A call outside the report's `--since`/`--until` or model, provider or tag filters.
     Filtered,
+    /// A turn of an agent that records usage per session: its tokens are in the session's
+    /// totals, read as one record.
+    CountedInSessionTotals,
+    /// A turn of a session that never wrote its totals (it crashed, or was left with `/new`):
+    /// only its output is known, and a record of output alone would price a fraction of it.
+    NoSessionTotals,
 }
 
 impl SkipReason {
@@ -254,6 +277,8 @@ impl SkipReason {
             SkipReason::NotTokenUsage => "billing line not for model tokens",
             SkipReason::EmptyBucket => "billing line without usage or cost",
             SkipReason::Filtered => "left out by a filter",
+            SkipReason::CountedInSessionTotals => "turn counted in its session's totals",
+            SkipReason::NoSessionTotals => "turn of a session that wrote no totals, output only",
         }
     }
 }
