@@ -24,6 +24,7 @@ mod redact;
 mod remote;
 mod session_prompt;
 mod source;
+pub mod sqlite;
 #[cfg(test)]
 pub(crate) mod test_support;
 mod wire;
