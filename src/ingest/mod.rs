@@ -18,6 +18,7 @@ mod langsmith;
 mod litellm;
 mod openai;
 mod openai_batch;
+mod opencode;
 mod openinference;
 mod otel;
 mod redact;

@@ -371,6 +371,47 @@ pub(crate) mod tests {
         out
     }
 
+    /// Every table's rows, in rowid order, with the schema: what a fixture database holds.
+    fn contents(connection: &Connection) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut tables = connection
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        let tables: Vec<(String, String)> = tables
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for (name, sql) in tables {
+            out.push(sql);
+            let mut rows = connection
+                .prepare(&format!("SELECT * FROM \"{name}\" ORDER BY rowid"))
+                .unwrap();
+            let width = rows.column_count();
+            let mut rows = rows.query([]).unwrap();
+            while let Some(row) = rows.next().unwrap() {
+                let values: Vec<String> = (0..width)
+                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                    .collect();
+                out.push(format!("{name}: {}", values.join(" | ")));
+            }
+        }
+        out
+    }
+
+    /// Asserts that the committed fixture database at `path` (from the crate root) holds what
+    /// its script builds. The scripts are the source; rebuild a database from its script with
+    /// `rm -f X.db && sqlite3 X.db < X.sql` in its folder.
+    pub(crate) fn assert_fixture_matches_script(path: &str, script: &str) {
+        let committed = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap_or_else(|err| panic!("{path}: {err}"));
+        assert_eq!(
+            contents(&committed),
+            contents(&memory(script)),
+            "{path} differs from its script: rebuild it (see the script's first lines)"
+        );
+    }
+
     /// Counts the rows of `t` in a snapshot of `path`, on another thread, failing the test if
     /// the read waits for the writer.
     fn count_without_waiting(path: &Path) -> i64 {
