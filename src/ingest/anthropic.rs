@@ -25,6 +25,16 @@ use crate::ingest::wire::{self, Envelope, add_string_tags, array_len, is_present
 use crate::ingest::{LineOutcome, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, Residency, TokenBuckets};
 
+use crate::ingest::{Format, OneEach};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "anthropic",
+    json: Some(|value| looks_like_message(value.get("response").unwrap_or(value))),
+    parser: |_| Box::new(OneEach(parse_line)),
+    ..Format::NEW
+};
+
 #[derive(Deserialize, Default)]
 struct CacheCreation {
     ephemeral_5m_input_tokens: Option<u64>,

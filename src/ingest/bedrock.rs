@@ -28,6 +28,16 @@ use crate::ingest::{LineOutcome, LineParser, OneEach, json_error};
 use crate::pricing::name_residency;
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
+use crate::ingest::Format;
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "bedrock",
+    json: Some(looks_like),
+    parser: |_| parser(),
+    ..Format::NEW
+};
+
 /// The cross-region inference-profile prefixes Bedrock puts before a model id.
 const GEO_PREFIXES: [&str; 9] = [
     "us", "us-gov", "eu", "apac", "ap", "jp", "au", "ca", "global",

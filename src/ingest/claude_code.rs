@@ -32,6 +32,17 @@ use crate::ingest::wire::{parse_timestamp, stable_hash};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider};
 
+use crate::ingest::{Format, Lines};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "claude-code",
+    lines: Lines::InOrder,
+    json: Some(looks_like_line),
+    parser: |_| Box::<Transcript>::default(),
+    ..Format::NEW
+};
+
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "L: Deserialize<'de> + Default"))]
 struct Message<'a, L> {

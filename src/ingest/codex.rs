@@ -42,6 +42,17 @@ use crate::ingest::wire::{parse_timestamp, stable_hash};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
+use crate::ingest::{Format, Lines};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "codex",
+    lines: Lines::InOrder,
+    json: Some(looks_like),
+    parser: |_| parser(),
+    ..Format::NEW
+};
+
 /// How close (ms) replayed parent events sit to the fork instant and to each other.
 const REPLAY_WINDOW_MS: i64 = 1_000;
 

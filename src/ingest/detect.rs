@@ -3,10 +3,7 @@
 
 use serde_json::Value;
 
-use crate::ingest::{
-    CsvHeaders, InputFormat, anthropic, bedrock, billing, claude_code, codex, gemini, gemini_cli,
-    helicone, langfuse, langsmith, litellm, openai, openai_batch, openinference, otel,
-};
+use crate::ingest::{CsvHeaders, InputFormat};
 
 /// How many non-empty lines detection looks at before giving up.
 const SNIFF_LINES: usize = 32;
@@ -91,57 +88,22 @@ pub fn detect_value(value: &Value) -> Option<InputFormat> {
     if !value.is_object() {
         return None;
     }
-    InputFormat::ALL
-        .into_iter()
-        .find(|&format| looks_like(format, value))
-}
-
-fn looks_like(format: InputFormat, value: &Value) -> bool {
-    match format {
-        InputFormat::OpenaiBatch => openai_batch::looks_like_line(value),
-        InputFormat::ClaudeCode => claude_code::looks_like_line(value),
-        InputFormat::Openai => openai::looks_like_response(value.get("response").unwrap_or(value)),
-        InputFormat::Anthropic => {
-            anthropic::looks_like_message(value.get("response").unwrap_or(value))
-        }
-        InputFormat::Otel => otel::looks_like(value),
-        InputFormat::Openinference => openinference::looks_like(value),
-        InputFormat::Langfuse => langfuse::looks_like(value),
-        InputFormat::Helicone => helicone::looks_like(value),
-        InputFormat::Langsmith => langsmith::looks_like(value),
-        InputFormat::Litellm => litellm::looks_like_spend_log(value),
-        InputFormat::LitellmPayload => litellm::looks_like_payload(value),
-        InputFormat::Gemini => gemini::looks_like(value),
-        InputFormat::GeminiCli => gemini_cli::looks_like(value),
-        InputFormat::Bedrock => bedrock::looks_like(value),
-        InputFormat::Codex => codex::looks_like(value),
-        InputFormat::OpenaiUsage => billing::openai_usage::looks_like(value),
-        InputFormat::OpenaiCosts => billing::openai_costs::looks_like(value),
-        InputFormat::AnthropicUsage => billing::anthropic::looks_like_usage(value),
-        InputFormat::AnthropicCost => billing::anthropic::looks_like_cost(value),
-        InputFormat::GcpBilling => billing::gcp::looks_like(value),
-        InputFormat::AwsCur | InputFormat::AzureCost | InputFormat::Openrouter => false,
-    }
+    InputFormat::ALL.iter().copied().find(|format| {
+        format
+            .spec()
+            .json
+            .is_some_and(|looks_like| looks_like(value))
+    })
 }
 
 /// Names the format of a CSV file from its header row.
 pub fn detect_csv(headers: &CsvHeaders) -> Option<InputFormat> {
-    InputFormat::ALL
-        .into_iter()
-        .find(|&format| looks_like_header(format, headers))
-}
-
-fn looks_like_header(format: InputFormat, headers: &CsvHeaders) -> bool {
-    match format {
-        InputFormat::Helicone => helicone::looks_like_header(headers),
-        InputFormat::Litellm => litellm::looks_like_header(headers),
-        InputFormat::OpenaiUsage => billing::openai_usage::looks_like_header(headers),
-        InputFormat::AwsCur => billing::aws_cur::looks_like_header(headers),
-        InputFormat::GcpBilling => billing::gcp::looks_like_header(headers),
-        InputFormat::AzureCost => billing::azure::looks_like_header(headers),
-        InputFormat::Openrouter => billing::openrouter::looks_like_header(headers),
-        _ => false,
-    }
+    InputFormat::ALL.iter().copied().find(|format| {
+        format
+            .spec()
+            .csv
+            .is_some_and(|csv| (csv.looks_like)(headers))
+    })
 }
 
 #[cfg(test)]

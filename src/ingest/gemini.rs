@@ -39,6 +39,17 @@ use crate::ingest::wire::{Envelope, failure_of, is_present, parse_timestamp};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
+use crate::ingest::{Format, Lines};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "gemini",
+    lines: Lines::InOrder,
+    json: Some(looks_like),
+    parser: |_| parser(),
+    ..Format::NEW
+};
+
 /// `usageMetadata`, in the REST spelling (camelCase) or the Python SDK's (snake_case).
 #[derive(Deserialize, Default, Clone)]
 #[serde(rename_all = "camelCase")]

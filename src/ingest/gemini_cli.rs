@@ -36,6 +36,17 @@ use crate::ingest::wire::{parse_timestamp, stable_hash};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
+use crate::ingest::{Format, Lines};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "gemini-cli",
+    lines: Lines::InOrder,
+    json: Some(looks_like),
+    parser: |_| parser(),
+    ..Format::NEW
+};
+
 /// `TokensSummary` of a `gemini` message.
 #[derive(Deserialize, Default, Clone, Copy)]
 struct Tokens {

@@ -52,6 +52,20 @@ use crate::ingest::wire::failure_of;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
+use crate::ingest::{CsvFormat, Format};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "helicone",
+    json: Some(looks_like),
+    csv: Some(CsvFormat {
+        looks_like: looks_like_header,
+        row: parse_row,
+    }),
+    parser: |_| parser(),
+    ..Format::NEW
+};
+
 /// Helicone's "no cache reference" value (`DEFAULT_UUID` in `packages/llm-mapper/types.ts`).
 const DEFAULT_UUID: &str = "00000000-0000-0000-0000-000000000000";
 

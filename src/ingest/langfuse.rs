@@ -58,6 +58,16 @@ use crate::ingest::wire::unix_to_ms;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
+use crate::ingest::Format;
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "langfuse",
+    json: Some(looks_like),
+    parser: |_| parser(),
+    ..Format::NEW
+};
+
 /// One observation, in the camelCase of the API and the snake_case of the blob export.
 #[derive(Deserialize)]
 struct Observation<'a> {

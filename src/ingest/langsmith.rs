@@ -41,6 +41,16 @@ use crate::ingest::wire::{failure_of, is_present};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
+use crate::ingest::Format;
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "langsmith",
+    json: Some(looks_like),
+    parser: |_| parser(),
+    ..Format::NEW
+};
+
 /// One run, with the fields a model call needs.
 #[derive(Deserialize)]
 struct Run<'a> {

@@ -22,6 +22,7 @@ mod opencode;
 mod openinference;
 mod otel;
 mod redact;
+mod registry;
 mod remote;
 mod session_prompt;
 mod source;
@@ -38,174 +39,120 @@ pub use detect::{
 };
 pub use inputs::{note_input, read_input_text, refuse_input};
 pub use redact::redact_values;
+pub use registry::{
+    Agent, CsvFormat, EnvRoot, FileContext, Format, Granularity, Kind, Lines, Os, Root,
+};
 pub use remote::{RemoteObject, RemoteReader, is_object_url};
 pub use source::{InputSource, SourceError, discover_sources, open_source};
 
 use crate::record::{CallRecord, FailureCause, UsageBucket};
 
-/// The formats `analyze` reads: per-call traces and logs, and billing exports.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    clap::ValueEnum,
-    serde::Serialize,
-    serde::Deserialize,
-)]
-pub enum InputFormat {
-    /// OpenAI Chat Completions and Responses API: request/response pairs or bare responses.
-    Openai,
-    /// Anthropic Messages API: request/response pairs or bare responses.
-    Anthropic,
-    /// Claude Code session transcripts (`~/.claude/projects/**/*.jsonl`).
-    ClaudeCode,
+/// Declares the registry: one line per format, in the order detection tries them (the
+/// specific shapes first, the bare provider responses that other loggers embed last). Each
+/// line names the variant and the adapter's [`Format`]; the doc comment is the format's help.
+macro_rules! formats {
+    ($($(#[$doc:meta])* $variant:ident => $spec:path,)*) => {
+        /// The formats `analyze` reads: per-call traces and logs, and billing exports.
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            clap::ValueEnum,
+            serde::Serialize,
+            serde::Deserialize,
+        )]
+        pub enum InputFormat {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl InputFormat {
+            /// Every format, in the order detection tries them.
+            pub const ALL: &'static [InputFormat] = &[$(InputFormat::$variant,)*];
+
+            /// Everything ingest knows of the format.
+            pub fn spec(self) -> &'static Format {
+                match self {
+                    $(InputFormat::$variant => &$spec,)*
+                }
+            }
+        }
+    };
+}
+
+formats! {
     /// OpenAI Batch API output files (and input files, which hold no usage).
-    OpenaiBatch,
-    /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
-    Otel,
-    /// OpenInference (Arize Phoenix) LLM spans.
-    Openinference,
-    /// Langfuse observations export.
-    Langfuse,
-    /// Helicone request export (JSONL or CSV).
-    Helicone,
-    /// LangSmith runs export.
-    Langsmith,
-    /// LiteLLM proxy spend logs (JSONL or CSV of the SpendLogs table).
-    Litellm,
-    /// LiteLLM StandardLoggingPayload, as its logging callbacks write it.
-    LitellmPayload,
-    /// Google Gemini generateContent responses (streamed chunks included).
-    Gemini,
-    /// Gemini CLI session files.
-    GeminiCli,
-    /// AWS Bedrock model invocation logs.
-    Bedrock,
+    OpenaiBatch => openai_batch::FORMAT,
+    /// Claude Code session transcripts (`~/.claude/projects/**/*.jsonl`).
+    ClaudeCode => claude_code::FORMAT,
     /// Codex CLI rollout files (`~/.codex/sessions/**/rollout-*.jsonl`).
-    Codex,
+    Codex => codex::FORMAT,
+    /// Gemini CLI session files.
+    GeminiCli => gemini_cli::FORMAT,
+    /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
+    Otel => otel::FORMAT,
+    /// OpenInference (Arize Phoenix) LLM spans.
+    Openinference => openinference::FORMAT,
+    /// Langfuse observations export.
+    Langfuse => langfuse::FORMAT,
+    /// LangSmith runs export.
+    Langsmith => langsmith::FORMAT,
+    /// Helicone request export (JSONL or CSV).
+    Helicone => helicone::FORMAT,
+    /// LiteLLM StandardLoggingPayload, as its logging callbacks write it.
+    LitellmPayload => litellm::PAYLOAD_FORMAT,
+    /// LiteLLM proxy spend logs (JSONL or CSV of the SpendLogs table).
+    Litellm => litellm::SPEND_LOG_FORMAT,
+    /// AWS Bedrock model invocation logs.
+    Bedrock => bedrock::FORMAT,
     /// OpenAI Usage API (completions) JSON or the dashboard usage CSV.
-    OpenaiUsage,
+    OpenaiUsage => billing::openai_usage::FORMAT,
     /// OpenAI Costs API JSON.
-    OpenaiCosts,
+    OpenaiCosts => billing::openai_costs::FORMAT,
     /// Anthropic Admin API usage_report (messages) JSON.
-    AnthropicUsage,
+    AnthropicUsage => billing::anthropic::USAGE_FORMAT,
     /// Anthropic Admin API cost_report JSON.
-    AnthropicCost,
+    AnthropicCost => billing::anthropic::COST_FORMAT,
     /// AWS Cost and Usage Report 2.0 line items (Bedrock), CSV.
-    AwsCur,
+    AwsCur => billing::aws_cur::FORMAT,
     /// Google Cloud billing export (BigQuery table as CSV or JSONL).
-    GcpBilling,
+    GcpBilling => billing::gcp::FORMAT,
     /// Azure Cost Management cost and usage details export, CSV.
-    AzureCost,
+    AzureCost => billing::azure::FORMAT,
     /// OpenRouter activity export, CSV.
-    Openrouter,
+    Openrouter => billing::openrouter::FORMAT,
+    /// Google Gemini generateContent responses (streamed chunks included).
+    Gemini => gemini::FORMAT,
+    /// OpenAI Chat Completions and Responses API: request/response pairs or bare responses.
+    Openai => openai::FORMAT,
+    /// Anthropic Messages API: request/response pairs or bare responses.
+    Anthropic => anthropic::FORMAT,
 }
 
 impl InputFormat {
-    /// Every format, in the order detection tries them: the specific shapes first, the bare
-    /// provider responses (which other loggers embed) last.
-    pub const ALL: [InputFormat; 23] = [
-        InputFormat::OpenaiBatch,
-        InputFormat::ClaudeCode,
-        InputFormat::Codex,
-        InputFormat::GeminiCli,
-        InputFormat::Otel,
-        InputFormat::Openinference,
-        InputFormat::Langfuse,
-        InputFormat::Langsmith,
-        InputFormat::Helicone,
-        InputFormat::LitellmPayload,
-        InputFormat::Litellm,
-        InputFormat::Bedrock,
-        InputFormat::OpenaiUsage,
-        InputFormat::OpenaiCosts,
-        InputFormat::AnthropicUsage,
-        InputFormat::AnthropicCost,
-        InputFormat::AwsCur,
-        InputFormat::GcpBilling,
-        InputFormat::AzureCost,
-        InputFormat::Openrouter,
-        InputFormat::Gemini,
-        InputFormat::Openai,
-        InputFormat::Anthropic,
-    ];
-
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
-        match self {
-            InputFormat::Openai => "openai",
-            InputFormat::Anthropic => "anthropic",
-            InputFormat::ClaudeCode => "claude-code",
-            InputFormat::OpenaiBatch => "openai-batch",
-            InputFormat::Otel => "otel",
-            InputFormat::Openinference => "openinference",
-            InputFormat::Langfuse => "langfuse",
-            InputFormat::Helicone => "helicone",
-            InputFormat::Langsmith => "langsmith",
-            InputFormat::Litellm => "litellm",
-            InputFormat::LitellmPayload => "litellm-payload",
-            InputFormat::Gemini => "gemini",
-            InputFormat::GeminiCli => "gemini-cli",
-            InputFormat::Bedrock => "bedrock",
-            InputFormat::Codex => "codex",
-            InputFormat::OpenaiUsage => "openai-usage",
-            InputFormat::OpenaiCosts => "openai-costs",
-            InputFormat::AnthropicUsage => "anthropic-usage",
-            InputFormat::AnthropicCost => "anthropic-cost",
-            InputFormat::AwsCur => "aws-cur",
-            InputFormat::GcpBilling => "gcp-billing",
-            InputFormat::AzureCost => "azure-cost",
-            InputFormat::Openrouter => "openrouter",
-        }
+        self.spec().name
     }
 
     /// Billing exports hold aggregates (usage buckets), not calls.
     pub fn is_billing(self) -> bool {
-        matches!(
-            self,
-            InputFormat::OpenaiUsage
-                | InputFormat::OpenaiCosts
-                | InputFormat::AnthropicUsage
-                | InputFormat::AnthropicCost
-                | InputFormat::AwsCur
-                | InputFormat::GcpBilling
-                | InputFormat::AzureCost
-                | InputFormat::Openrouter
-        )
+        self.spec().kind == Kind::Billing
     }
 
     /// Whether files of this format may be CSV.
     pub fn reads_csv(self) -> bool {
-        matches!(
-            self,
-            InputFormat::Helicone
-                | InputFormat::Litellm
-                | InputFormat::OpenaiUsage
-                | InputFormat::AwsCur
-                | InputFormat::GcpBilling
-                | InputFormat::AzureCost
-                | InputFormat::Openrouter
-        )
+        self.spec().csv.is_some()
     }
 
     /// Whether each line stands alone, so one file's chunks may be parsed on several cores.
-    /// Formats whose lines depend on earlier ones (cumulative counters, stream chunks, parent
-    /// spans, a coding agent's calls on the prompt before them) are read one file per core, in
-    /// order.
+    /// Billing exports are read in order: their pages are few and their buckets merge.
     pub fn line_independent(self) -> bool {
-        !matches!(
-            self,
-            InputFormat::Otel
-                | InputFormat::Gemini
-                | InputFormat::GeminiCli
-                | InputFormat::Codex
-                | InputFormat::ClaudeCode
-        ) && !self.is_billing()
+        self.spec().lines == Lines::Independent && !self.is_billing()
     }
 }
 
@@ -345,54 +292,22 @@ impl LineParser for OneEach {
 }
 
 /// A fresh parser for the JSON records of a file in `format`.
-pub fn line_parser(format: InputFormat) -> Box<dyn LineParser> {
-    match format {
-        InputFormat::Openai => Box::new(OneEach(openai::parse_line)),
-        InputFormat::Anthropic => Box::new(OneEach(anthropic::parse_line)),
-        InputFormat::ClaudeCode => Box::<claude_code::Transcript>::default(),
-        InputFormat::OpenaiBatch => Box::new(OneEach(openai_batch::parse_line)),
-        InputFormat::Otel => otel::parser(),
-        InputFormat::Openinference => openinference::parser(),
-        InputFormat::Langfuse => langfuse::parser(),
-        InputFormat::Helicone => helicone::parser(),
-        InputFormat::Langsmith => langsmith::parser(),
-        InputFormat::Litellm => litellm::spend_log_parser(),
-        InputFormat::LitellmPayload => litellm::payload_parser(),
-        InputFormat::Gemini => gemini::parser(),
-        InputFormat::GeminiCli => gemini_cli::parser(),
-        InputFormat::Bedrock => bedrock::parser(),
-        InputFormat::Codex => codex::parser(),
-        InputFormat::OpenaiUsage => billing::openai_usage::parser(),
-        InputFormat::OpenaiCosts => billing::openai_costs::parser(),
-        InputFormat::AnthropicUsage => billing::anthropic::usage_parser(),
-        InputFormat::AnthropicCost => billing::anthropic::cost_parser(),
-        InputFormat::GcpBilling => billing::gcp::parser(),
-        InputFormat::AwsCur | InputFormat::AzureCost | InputFormat::Openrouter => {
-            Box::new(OneEach(|_| {
-                LineOutcome::Error("this format is read as CSV, not JSON".into())
-            }))
-        }
-    }
+pub fn line_parser(format: InputFormat, file: &FileContext<'_>) -> Box<dyn LineParser> {
+    (format.spec().parser)(file)
 }
 
 /// Parses one data row of a CSV file in `format`.
 pub fn parse_csv_row(format: InputFormat, row: &CsvRow<'_>) -> LineOutcome {
-    match format {
-        InputFormat::Helicone => helicone::parse_row(row),
-        InputFormat::Litellm => litellm::parse_row(row),
-        InputFormat::OpenaiUsage => billing::openai_usage::parse_row(row),
-        InputFormat::AwsCur => billing::aws_cur::parse_row(row),
-        InputFormat::GcpBilling => billing::gcp::parse_row(row),
-        InputFormat::AzureCost => billing::azure::parse_row(row),
-        InputFormat::Openrouter => billing::openrouter::parse_row(row),
-        other => LineOutcome::Error(format!("{other} is not read from CSV")),
+    match format.spec().csv {
+        Some(csv) => (csv.row)(row),
+        None => LineOutcome::Error(format!("{format} is not read from CSV")),
     }
 }
 
 /// Reads `lines` (numbered from 1) of a file in `format` with one parser, as the pipeline
 /// does for a whole file, `finish` included. For tests and small inputs.
 pub fn parse_lines(format: InputFormat, lines: &[&[u8]]) -> Vec<Parsed> {
-    let mut parser = line_parser(format);
+    let mut parser = line_parser(format, &FileContext::default());
     let mut out = Vec::new();
     for (index, line) in lines.iter().enumerate() {
         parser.line(index as u64 + 1, line, &mut out);

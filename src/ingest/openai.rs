@@ -17,6 +17,16 @@ use crate::ingest::wire::{
 use crate::ingest::{LineOutcome, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
+use crate::ingest::{Format, OneEach};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "openai",
+    json: Some(|value| looks_like_response(value.get("response").unwrap_or(value))),
+    parser: |_| Box::new(OneEach(parse_line)),
+    ..Format::NEW
+};
+
 #[derive(Deserialize, Default)]
 struct Details {
     cached_tokens: Option<u64>,

@@ -10,6 +10,16 @@ use serde_json::value::RawValue;
 use crate::ingest::wire::is_present;
 use crate::ingest::{LineOutcome, SkipReason, json_error, openai};
 
+use crate::ingest::{Format, OneEach};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "openai-batch",
+    json: Some(looks_like_line),
+    parser: |_| Box::new(OneEach(parse_line)),
+    ..Format::NEW
+};
+
 #[derive(Deserialize)]
 struct BatchResponse<'a> {
     status_code: Option<u16>,

@@ -47,6 +47,16 @@ use crate::ingest::wire::{add_string_tags, unix_to_ms};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, FailureCause, TokenBuckets};
 
+use crate::ingest::Format;
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "openinference",
+    json: Some(looks_like),
+    parser: |_| parser(),
+    ..Format::NEW
+};
+
 /// The attribute that marks an OpenInference span.
 const KIND_KEY: &str = "openinference.span.kind";
 

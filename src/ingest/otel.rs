@@ -57,6 +57,17 @@ use crate::ingest::wire::stable_hash;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error, openinference};
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
+use crate::ingest::{Format, Lines};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "otel",
+    lines: Lines::InOrder,
+    json: Some(looks_like),
+    parser: |_| parser(),
+    ..Format::NEW
+};
+
 /// Lines read after a trace's root span before the trace is decided: room for batches of the
 /// same trace that another process exported a little later.
 pub(crate) const GRACE_LINES: u64 = 32;

@@ -15,6 +15,8 @@ mod window;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::Arc;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -31,9 +33,9 @@ pub(crate) use window::TimeWindow;
 use crate::classify::{ClassifyRules, classify};
 use crate::ingest::wire_hash;
 use crate::ingest::{
-    Container, CsvHeaders, CsvRow, InputFormat, InputSource, LineOutcome, LineParser, Parsed,
-    SkipReason, detect_csv, detect_document, detect_format, detect_value, line_parser, open_source,
-    parse_csv_row, sniff_container,
+    Container, CsvHeaders, CsvRow, FileContext, InputFormat, InputSource, LineOutcome, LineParser,
+    Parsed, SkipReason, detect_csv, detect_document, detect_format, detect_value, line_parser,
+    open_source, parse_csv_row, sniff_container,
 };
 use crate::money::Money;
 use crate::pipeline::intern::Interner;
@@ -112,22 +114,28 @@ impl RunOutput {
 
 type Stream = Box<dyn Read + Send>;
 
+/// The local path of the file a piece of work comes from (none for stdin and bucket objects),
+/// for adapters that read a sibling file.
+type LocalPath = Option<Arc<Path>>;
+
 enum Work {
     /// Whole lines of a file whose lines stand alone: parsed on any core. Without a format
     /// (no adapter recognised the file), every line is an error.
-    Chunk(Chunk, Option<InputFormat>, Container),
+    Chunk(Chunk, Option<InputFormat>, Container, LocalPath),
     /// A whole file read in order by one core: lines that depend on earlier ones, or CSV.
     Stream {
         first: Chunk,
         rest: ChunkReader<Stream>,
         format: InputFormat,
         container: Container,
+        path: LocalPath,
     },
     /// A whole JSON document, read into memory.
     Document {
         source: u32,
         bytes: Vec<u8>,
         format: Option<InputFormat>,
+        path: LocalPath,
     },
     ReadError {
         source: u32,
@@ -519,6 +527,10 @@ fn read_source(
         }
     };
     let container = sniff_container(&first.bytes);
+    let path: LocalPath = match source {
+        InputSource::File(path) => Some(Arc::from(path.as_path())),
+        _ => None,
+    };
     let format = match container {
         Container::JsonDocument => {
             let mut bytes = first.bytes;
@@ -540,6 +552,7 @@ fn read_source(
                 source: index,
                 bytes,
                 format: forced,
+                path,
             };
             return send(work);
         }
@@ -557,6 +570,7 @@ fn read_source(
             rest: reader,
             format,
             container,
+            path,
         };
         return send(work);
     }
@@ -573,7 +587,7 @@ fn read_source(
                 }
             },
         };
-        if !send(Work::Chunk(chunk, format, container)) {
+        if !send(Work::Chunk(chunk, format, container, path.clone())) {
             return false;
         }
     }
@@ -803,11 +817,14 @@ fn merge_piece_duplicates(rows: Vec<(CallRow, String)>, accounting: &mut Account
 /// Parses one piece of work; chunk buffers go back to `pool` for the reader.
 fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResult {
     match work {
-        Work::Chunk(chunk, format, container) => {
+        Work::Chunk(chunk, format, container, path) => {
             let mut collector = Collector::new(context, chunk.source);
             match format {
                 Some(format) => {
-                    let mut parser = line_parser(format);
+                    let file = FileContext {
+                        path: path.as_deref(),
+                    };
+                    let mut parser = line_parser(format, &file);
                     for (line_no, line) in chunk.lines() {
                         collector.line(parser.as_mut(), line_no, line);
                     }
@@ -830,13 +847,17 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
             rest,
             format,
             container,
+            path,
         } => {
             let source = first.source;
             let mut collector = Collector::new(context, source);
             if container == Container::Csv {
                 read_csv(&mut collector, format, first, rest);
             } else {
-                read_lines_in_order(&mut collector, format, first, rest);
+                let file = FileContext {
+                    path: path.as_deref(),
+                };
+                read_lines_in_order(&mut collector, format, &file, first, rest);
             }
             collector.into_result(0, Some(format))
         }
@@ -844,9 +865,13 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
             source,
             bytes,
             format,
+            path,
         } => {
             let mut collector = Collector::new(context, source);
-            let format = read_document(&mut collector, format, &bytes);
+            let file = FileContext {
+                path: path.as_deref(),
+            };
+            let format = read_document(&mut collector, format, &file, &bytes);
             collector.into_result(0, format)
         }
         Work::ReadError {
@@ -866,10 +891,11 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
 fn read_lines_in_order(
     collector: &mut Collector<'_>,
     format: InputFormat,
+    file: &FileContext<'_>,
     first: Chunk,
     mut rest: ChunkReader<Stream>,
 ) {
-    let mut parser = line_parser(format);
+    let mut parser = line_parser(format, file);
     let mut next = Some(first);
     loop {
         let chunk = match next.take() {
@@ -954,6 +980,7 @@ fn read_csv(
 fn read_document(
     collector: &mut Collector<'_>,
     forced: Option<InputFormat>,
+    file: &FileContext<'_>,
     bytes: &[u8],
 ) -> Option<InputFormat> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -976,7 +1003,7 @@ fn read_document(
                 .take(32)
                 .find_map(|item| detect_value(&serde_json::from_str(item.get()).ok()?))
         });
-        let mut parser = format.map(line_parser);
+        let mut parser = format.map(|format| line_parser(format, file));
         let mut lines = line_of;
         for item in items {
             let line = lines.line_at(item.get().as_ptr());
@@ -1003,7 +1030,7 @@ fn read_document(
     };
     match format {
         Some(format) => {
-            let mut parser = line_parser(format);
+            let mut parser = line_parser(format, file);
             collector.line(parser.as_mut(), first_line, &bytes[start..]);
             collector.finish(parser.as_mut());
         }

@@ -28,6 +28,8 @@
 
 use std::borrow::Cow;
 
+use crate::ingest::{Format, Kind};
+
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -370,15 +372,23 @@ pub(crate) fn looks_like_cost(value: &serde_json::Value) -> bool {
     report_results(value).into_iter().any(is_cost_result)
 }
 
-/// A parser for usage_report JSON.
-pub(crate) fn usage_parser() -> Box<dyn LineParser> {
-    Box::new(UsageParser)
-}
+/// The usage_report's facts, for the registry.
+pub(crate) const USAGE_FORMAT: Format = Format {
+    name: "anthropic-usage",
+    kind: Kind::Billing,
+    json: Some(looks_like_usage),
+    parser: |_| Box::new(UsageParser),
+    ..Format::NEW
+};
 
-/// A parser for cost_report JSON.
-pub(crate) fn cost_parser() -> Box<dyn LineParser> {
-    Box::new(CostParser)
-}
+/// The cost_report's facts, for the registry.
+pub(crate) const COST_FORMAT: Format = Format {
+    name: "anthropic-cost",
+    kind: Kind::Billing,
+    json: Some(looks_like_cost),
+    parser: |_| Box::new(CostParser),
+    ..Format::NEW
+};
 
 #[cfg(test)]
 mod tests {

@@ -33,6 +33,19 @@ use super::{DAY_MS, csv_money, name_words, outcome, parse_time, provider_of, sca
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, SkipReason};
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
+use crate::ingest::{CsvFormat, Format, Kind};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "azure-cost",
+    kind: Kind::Billing,
+    csv: Some(CsvFormat {
+        looks_like: looks_like_header,
+        row: parse_row,
+    }),
+    ..Format::NEW
+};
+
 /// The token class a meter bills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TokenClass {

@@ -43,6 +43,21 @@ use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipRe
 use crate::money::Money;
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
+use crate::ingest::{CsvFormat, Format, Kind};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "gcp-billing",
+    kind: Kind::Billing,
+    json: Some(looks_like),
+    csv: Some(CsvFormat {
+        looks_like: looks_like_header,
+        row: parse_row,
+    }),
+    parser: |_| parser(),
+    ..Format::NEW
+};
+
 /// The token class a SKU bills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TokenClass {

@@ -26,6 +26,17 @@ use super::{json_money, outcome, scalar_text, scaled_count};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason};
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
+use crate::ingest::{Format, Kind};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "openai-costs",
+    kind: Kind::Billing,
+    json: Some(looks_like),
+    parser: |_| parser(),
+    ..Format::NEW
+};
+
 #[derive(Deserialize)]
 struct Amount<'a> {
     #[serde(borrow)]

@@ -34,6 +34,21 @@ use super::{csv_bool, csv_count, json_time, outcome, parse_time};
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
+use crate::ingest::{CsvFormat, Format, Kind};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "openai-usage",
+    kind: Kind::Billing,
+    json: Some(looks_like),
+    csv: Some(CsvFormat {
+        looks_like: looks_like_header,
+        row: parse_row,
+    }),
+    parser: |_| parser(),
+    ..Format::NEW
+};
+
 /// A page, a bucket or a result: whichever the JSON record is.
 #[derive(Deserialize)]
 struct Node<'a> {

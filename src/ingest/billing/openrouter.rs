@@ -25,6 +25,19 @@ use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, SkipReason};
 use crate::money::Money;
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
+use crate::ingest::{CsvFormat, Format, Kind};
+
+/// The format's facts, for the registry.
+pub(crate) const FORMAT: Format = Format {
+    name: "openrouter",
+    kind: Kind::Billing,
+    csv: Some(CsvFormat {
+        looks_like: looks_like_header,
+        row: parse_row,
+    }),
+    ..Format::NEW
+};
+
 /// The catalog's spelling of a permaslug, and the model's maker.
 fn model_name(slug: &str) -> (Provider, String) {
     let slug = slug.split(':').next().unwrap_or(slug).trim();

@@ -26,22 +26,29 @@ use serde_json::value::RawValue;
 use crate::ingest::bedrock;
 use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::wire::{add_string_tags, array_len, unix_to_ms};
-use crate::ingest::{LineOutcome, LineParser, OneEach, SkipReason};
+use crate::ingest::{CsvFormat, Format, LineOutcome, OneEach, SkipReason};
 use crate::pricing::name_residency;
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, Residency};
 
-pub(crate) use payload::looks_like as looks_like_payload;
-pub(crate) use spend_log::{looks_like as looks_like_spend_log, looks_like_header, parse_row};
+/// The spend logs' facts, for the registry: JSON Lines or CSV, every record alone.
+pub(crate) const SPEND_LOG_FORMAT: Format = Format {
+    name: "litellm",
+    json: Some(spend_log::looks_like),
+    csv: Some(CsvFormat {
+        looks_like: spend_log::looks_like_header,
+        row: spend_log::parse_row,
+    }),
+    parser: |_| Box::new(OneEach(spend_log::parse_line)),
+    ..Format::NEW
+};
 
-/// A parser for spend-log JSON records: every record stands alone.
-pub(crate) fn spend_log_parser() -> Box<dyn LineParser> {
-    Box::new(OneEach(spend_log::parse_line))
-}
-
-/// A parser for StandardLoggingPayload records: every record stands alone.
-pub(crate) fn payload_parser() -> Box<dyn LineParser> {
-    Box::new(OneEach(payload::parse_line))
-}
+/// The StandardLoggingPayload's facts, for the registry: every record stands alone.
+pub(crate) const PAYLOAD_FORMAT: Format = Format {
+    name: "litellm-payload",
+    json: Some(payload::looks_like),
+    parser: |_| Box::new(OneEach(payload::parse_line)),
+    ..Format::NEW
+};
 
 /// JSON that LiteLLM may store either as a nested value or as a string holding JSON text (the
 /// spend-log payload serialises `metadata`, `request_tags`, `response` with `json.dumps`; a CSV

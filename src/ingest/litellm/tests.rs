@@ -469,11 +469,11 @@ fn detects_each_fixture() {
     );
     for line in SPEND_JSONL.lines() {
         let value: serde_json::Value = serde_json::from_str(line).unwrap();
-        assert!(looks_like_spend_log(&value) && !looks_like_payload(&value));
+        assert!(spend_log::looks_like(&value) && !payload::looks_like(&value));
     }
     for line in PAYLOAD_JSONL.lines() {
         let value: serde_json::Value = serde_json::from_str(line).unwrap();
-        assert!(looks_like_payload(&value) && !looks_like_spend_log(&value));
+        assert!(payload::looks_like(&value) && !spend_log::looks_like(&value));
     }
 }
 
@@ -519,7 +519,7 @@ fn claims_no_other_reference_sample() {
             if name.ends_with(".csv") {
                 let first = text.lines().next().unwrap_or_default();
                 let headers = CsvHeaders::new(first.split(','));
-                assert!(!looks_like_header(&headers), "{name}");
+                assert!(!spend_log::looks_like_header(&headers), "{name}");
                 continue;
             }
             if name.starts_with("litellm") {
@@ -533,8 +533,8 @@ fn claims_no_other_reference_sample() {
                     .collect(),
             };
             for value in values {
-                assert!(!looks_like_spend_log(&value), "{name}");
-                assert!(!looks_like_payload(&value), "{name}");
+                assert!(!spend_log::looks_like(&value), "{name}");
+                assert!(!payload::looks_like(&value), "{name}");
             }
         }
     }
