@@ -12,6 +12,7 @@ mod detect;
 mod gemini;
 mod gemini_cli;
 mod helicone;
+mod hermes;
 mod inputs;
 mod langfuse;
 mod langsmith;
@@ -93,6 +94,12 @@ formats! {
     Codex => codex::FORMAT,
     /// Gemini CLI session files.
     GeminiCli => gemini_cli::FORMAT,
+    /// OpenCode's database (`~/.local/share/opencode/opencode*.db`) and legacy message files.
+    Opencode => opencode::FORMAT,
+    /// Kilo's database (`~/.local/share/kilo/kilo*.db`), OpenCode's schema.
+    Kilo => opencode::KILO_FORMAT,
+    /// Hermes Agent's state database (`~/.hermes/state.db`): per-session totals.
+    Hermes => hermes::FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
     Otel => otel::FORMAT,
     /// OpenInference (Arize Phoenix) LLM spans.

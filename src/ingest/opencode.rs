@@ -30,25 +30,106 @@
 //! is the one kept when both agree.
 
 use std::borrow::Cow;
+use std::path::Path;
 
 use rusqlite::Connection;
 use serde::Deserialize;
 
 use crate::ingest::sqlite::{self, SqliteReader, column_f64, column_text, has_columns, row_line};
-use crate::ingest::{LineOutcome, Parsed, SkipReason, json_error};
+use crate::ingest::{
+    Agent, EnvRoot, FileContext, Format, LineOutcome, OneEach, Os, Parsed, Root, SkipReason,
+    json_error,
+};
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
+
+/// OpenCode: its databases and its legacy message files.
+pub(crate) const FORMAT: Format = Format {
+    name: "opencode",
+    json: Some(detect_value),
+    parser: |_| Box::new(OneEach(parse_line)),
+    sqlite: Some(SqliteReader {
+        detect: |connection, file| is_message_store(connection) && !is_kilo(file),
+        read: read_messages,
+    }),
+    agent: Some(Agent {
+        name: "opencode",
+        label: "OpenCode",
+        env: &[
+            EnvRoot {
+                var: "OPENCODE_DATA_DIR",
+                join: "",
+            },
+            EnvRoot {
+                var: "XDG_DATA_HOME",
+                join: "opencode",
+            },
+        ],
+        // OpenCode keeps its data under the XDG data folder on every system.
+        roots: &[Root {
+            os: Os::Any,
+            path: ".local/share/opencode",
+        }],
+        accepts: |path| is_store_file(path, "opencode"),
+    }),
+    ..Format::NEW
+};
+
+/// Kilo (an OpenCode fork): the same database, under its own name and folder. Its legacy
+/// message files are shaped like OpenCode's and read as OpenCode's.
+pub(crate) const KILO_FORMAT: Format = Format {
+    name: "kilo",
+    sqlite: Some(SqliteReader {
+        detect: |connection, file| is_message_store(connection) && is_kilo(file),
+        read: read_messages,
+    }),
+    agent: Some(Agent {
+        name: "kilo",
+        label: "Kilo",
+        env: &[
+            EnvRoot {
+                var: "KILO_DATA_DIR",
+                join: "",
+            },
+            EnvRoot {
+                var: "XDG_DATA_HOME",
+                join: "kilo",
+            },
+        ],
+        roots: &[Root {
+            os: Os::Any,
+            path: ".local/share/kilo",
+        }],
+        accepts: |path| is_store_file(path, "kilo"),
+    }),
+    ..Format::NEW
+};
+
+/// Whether the database is Kilo's, by its name (`kilo.db`, `kilo-<channel>.db`): the schema
+/// is OpenCode's.
+fn is_kilo(file: &FileContext<'_>) -> bool {
+    file.path
+        .and_then(Path::file_name)
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name == "kilo.db" || name.starts_with("kilo-"))
+}
+
+/// `<app>.db`, `<app>-<channel>.db`, or a legacy `storage/message/<session>/<message>.json`.
+fn is_store_file(path: &Path, app: &str) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if let Some(stem) = name.strip_suffix(".db") {
+        return stem == app || stem.strip_prefix(app).is_some_and(|s| s.starts_with('-'));
+    }
+    let mut folders = path.iter().rev().skip(1).map(|part| part.to_str());
+    name.ends_with(".json")
+        && folders.nth(1) == Some(Some("message"))
+        && folders.next() == Some(Some("storage"))
+}
 
 /// The message table's schema, shared by OpenCode and Kilo.
 fn is_message_store(connection: &Connection) -> bool {
     has_columns(connection, "message", &["id", "session_id", "data"])
         && has_columns(connection, "session", &["id", "directory"])
 }
-
-/// The SQLite reader for `opencode.db` (and Kilo's `kilo.db`: same schema).
-pub(crate) const DATABASE: SqliteReader = SqliteReader {
-    detect: is_message_store,
-    read: read_messages,
-};
 
 /// Reads every row of `message`, in rowid order.
 fn read_messages(connection: &Connection, emit: &mut dyn FnMut(Parsed)) -> rusqlite::Result<()> {
@@ -303,7 +384,7 @@ impl Message<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::sqlite::tests::{assert_fixture_matches_script, read_script};
+    use crate::ingest::sqlite::tests::{assert_fixture_matches_script, memory, read_script};
     use crate::ingest::test_support::{call, cost, skip, tag, tokens};
 
     const OPENCODE_SQL: &str =
@@ -314,13 +395,41 @@ mod tests {
     const LEGACY: &str = "fixtures/home/.local/share/opencode/storage/message";
 
     fn opencode() -> Vec<Parsed> {
-        read_script(DATABASE, OPENCODE_SQL)
+        read_script(FORMAT.sqlite.unwrap(), OPENCODE_DB, OPENCODE_SQL)
     }
 
     #[test]
     fn the_committed_databases_match_their_scripts() {
         assert_fixture_matches_script(OPENCODE_DB, OPENCODE_SQL);
         assert_fixture_matches_script(KILO_DB, KILO_SQL);
+    }
+
+    #[test]
+    fn kilo_and_opencode_are_told_apart_by_name_and_their_files_found() {
+        let file = |path: &'static str| FileContext {
+            path: Some(Path::new(path)),
+        };
+        let opencode = memory(OPENCODE_SQL);
+        let (open, kilo) = (FORMAT.sqlite.unwrap(), KILO_FORMAT.sqlite.unwrap());
+        assert!((open.detect)(&opencode, &file(OPENCODE_DB)));
+        assert!(!(kilo.detect)(&opencode, &file(OPENCODE_DB)));
+        assert!((kilo.detect)(&opencode, &file(KILO_DB)));
+        assert!(!(open.detect)(&opencode, &file("/x/kilo-beta.db")));
+        let accepts = FORMAT.agent.unwrap().accepts;
+        assert!(accepts(Path::new("/h/.local/share/opencode/opencode.db")));
+        assert!(accepts(Path::new(
+            "/h/.local/share/opencode/opencode-beta.db"
+        )));
+        assert!(!accepts(Path::new("/h/.local/share/opencode/opencodex.db")));
+        assert!(accepts(Path::new(
+            "/h/.local/share/opencode/storage/message/ses_1/msg_2.json"
+        )));
+        assert!(!accepts(Path::new(
+            "/h/.local/share/opencode/storage/part/msg_2/prt_3.json"
+        )));
+        assert!((KILO_FORMAT.agent.unwrap().accepts)(Path::new(
+            "/h/.local/share/kilo/kilo.db"
+        )));
     }
 
     #[test]
@@ -403,7 +512,7 @@ mod tests {
 
     #[test]
     fn kilo_rows_read_the_same_way() {
-        let parsed = read_script(DATABASE, KILO_SQL);
+        let parsed = read_script(KILO_FORMAT.sqlite.unwrap(), KILO_DB, KILO_SQL);
         let calls: Vec<_> = parsed
             .iter()
             .filter_map(|p| match &p.outcome {

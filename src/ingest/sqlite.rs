@@ -34,7 +34,7 @@ use std::time::{Duration, SystemTime};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, Row};
 
-use crate::ingest::Parsed;
+use crate::ingest::{FileContext, InputFormat, Parsed};
 
 /// The 16 bytes every SQLite 3 database file starts with.
 pub const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
@@ -51,8 +51,9 @@ pub fn is_sqlite(bytes: &[u8]) -> bool {
 #[derive(Clone, Copy)]
 pub struct SqliteReader {
     /// Whether an open database has this format's tables and columns. Looks at the schema
-    /// only ([`has_columns`]), so trying every format is cheap.
-    pub detect: fn(&Connection) -> bool,
+    /// only ([`has_columns`]), so trying every format is cheap. The file is given for agents
+    /// that share a schema and differ only in where they keep it (OpenCode and its fork Kilo).
+    pub detect: fn(&Connection, &FileContext<'_>) -> bool,
     /// Reads the database, passing one outcome per row to `emit`, its line the row's rowid (or
     /// index) so an error names the file and row. A failed query ends the read with its error;
     /// outcomes already emitted stand.
@@ -70,6 +71,10 @@ impl std::fmt::Debug for SqliteReader {
 pub enum DatabaseError {
     #[error("cannot copy the database for reading: {0}")]
     Copy(#[from] io::Error),
+    #[error("a compressed SQLite database: decompress it to read it")]
+    Compressed,
+    #[error("the {0} format is not read from a SQLite database")]
+    NotSqliteFormat(InputFormat),
     #[error("the database kept changing while it was copied ({COPY_ATTEMPTS} attempts)")]
     Unstable,
     #[error("not a readable SQLite database: {0}")]
@@ -98,6 +103,12 @@ impl Snapshot {
                 .prefix("llm-audit-sqlite")
                 .tempdir()?;
             let before = Stamp::of(path)?;
+            if !before.files[0]
+                .as_ref()
+                .is_some_and(|db| is_sqlite(&db.head))
+            {
+                return Err(DatabaseError::Compressed);
+            }
             let copy = copy_files(path, folder.path())?;
             if Stamp::of(path)? != before {
                 continue;
@@ -116,19 +127,32 @@ impl Snapshot {
     }
 }
 
-/// Reads the database at `path` with the first of `formats` whose detector accepts it,
-/// passing its outcomes to `emit`; returns the format that read it.
-pub fn read_database<F: Copy>(
+/// Reads the database at `path` as `forced`, or else as the first registered format whose
+/// detector accepts it, passing its outcomes to `emit`; returns the format that read it.
+pub fn read_database(
     path: &Path,
-    formats: impl IntoIterator<Item = (F, SqliteReader)>,
+    forced: Option<InputFormat>,
     emit: &mut dyn FnMut(Parsed),
-) -> Result<F, DatabaseError> {
+) -> Result<InputFormat, DatabaseError> {
+    let candidates: Vec<(InputFormat, Option<SqliteReader>)> = match forced {
+        Some(format) => vec![(format, format.spec().sqlite)],
+        None => InputFormat::ALL
+            .iter()
+            .map(|&format| (format, format.spec().sqlite))
+            .filter(|(_, reader)| reader.is_some())
+            .collect(),
+    };
+    if let Some((format, None)) = candidates.first() {
+        return Err(DatabaseError::NotSqliteFormat(*format));
+    }
     let snapshot = Snapshot::open(path)?;
     let connection = snapshot.connection();
-    let Some((format, reader)) = formats
-        .into_iter()
-        .find(|(_, reader)| (reader.detect)(connection))
-    else {
+    let file = FileContext { path: Some(path) };
+    let found = candidates.into_iter().find_map(|(format, reader)| {
+        let reader = reader?;
+        (forced.is_some() || (reader.detect)(connection, &file)).then_some((format, reader))
+    });
+    let Some((format, reader)) = found else {
         return Err(DatabaseError::Unknown(table_names(connection).join(", ")));
     };
     (reader.read)(connection, emit).map_err(DatabaseError::Read)?;
@@ -359,11 +383,14 @@ pub(crate) mod tests {
         connection
     }
 
-    /// Every outcome `reader` gives for the database of `script`.
-    pub(crate) fn read_script(reader: SqliteReader, script: &str) -> Vec<Parsed> {
+    /// Every outcome `reader` gives for the database `script` builds, read as if from `path`.
+    pub(crate) fn read_script(reader: SqliteReader, path: &str, script: &str) -> Vec<Parsed> {
         let connection = memory(script);
+        let file = FileContext {
+            path: Some(Path::new(path)),
+        };
         assert!(
-            (reader.detect)(&connection),
+            (reader.detect)(&connection, &file),
             "the detector refuses the schema"
         );
         let mut out = Vec::new();
@@ -528,15 +555,27 @@ pub(crate) mod tests {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("other.sqlite");
         build(&path, "CREATE TABLE notes(body TEXT);");
-        let never = SqliteReader {
-            detect: |c| has_columns(c, "message", &["id", "data"]),
-            read: |_, _| Ok(()),
-        };
-        let err = read_database(&path, [("x", never)], &mut |_| {}).unwrap_err();
+        let err = read_database(&path, None, &mut |_| {}).unwrap_err();
         assert_eq!(
             err.to_string(),
             "no adapter reads this SQLite database (tables: notes)"
         );
+        let err = read_database(&path, Some(InputFormat::Openai), &mut |_| {}).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the openai format is not read from a SQLite database"
+        );
+    }
+
+    #[test]
+    fn a_compressed_database_is_refused_by_name() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("opencode.db.gz");
+        std::fs::write(&path, b"\x1f\x8b\x08\x00").unwrap();
+        assert!(matches!(
+            Snapshot::open(&path),
+            Err(DatabaseError::Compressed)
+        ));
     }
 
     #[test]

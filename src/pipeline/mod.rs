@@ -31,6 +31,7 @@ pub use rows::{Renumber, Rows, par_filter_map};
 pub(crate) use window::TimeWindow;
 
 use crate::classify::{ClassifyRules, classify};
+use crate::ingest::sqlite::{is_sqlite, read_database};
 use crate::ingest::wire_hash;
 use crate::ingest::{
     Container, CsvHeaders, CsvRow, FileContext, InputFormat, InputSource, LineOutcome, LineParser,
@@ -136,6 +137,12 @@ enum Work {
         bytes: Vec<u8>,
         format: Option<InputFormat>,
         path: LocalPath,
+    },
+    /// A SQLite database, read from a private copy by one core.
+    Database {
+        source: u32,
+        path: Arc<Path>,
+        format: Option<InputFormat>,
     },
     ReadError {
         source: u32,
@@ -531,6 +538,18 @@ fn read_source(
         InputSource::File(path) => Some(Arc::from(path.as_path())),
         _ => None,
     };
+    if is_sqlite(&first.bytes) {
+        pool.give(first.bytes);
+        let work = match path {
+            Some(path) => Work::Database {
+                source: index,
+                path,
+                format: forced,
+            },
+            None => read_error(0, "a SQLite database is read only from a local file".into()),
+        };
+        return send(work);
+    }
     let format = match container {
         Container::JsonDocument => {
             let mut bytes = first.bytes;
@@ -874,6 +893,15 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
             let format = read_document(&mut collector, format, &file, &bytes);
             collector.into_result(0, format)
         }
+        Work::Database {
+            source,
+            path,
+            format,
+        } => {
+            let mut collector = Collector::new(context, source);
+            let format = read_database_rows(&mut collector, &path, format);
+            collector.into_result(0, format)
+        }
         Work::ReadError {
             source,
             line,
@@ -883,6 +911,34 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
             collector.accounting.records += 1;
             collector.accounting.read_failure(source, line, message);
             collector.into_result(u32::MAX, None)
+        }
+    }
+}
+
+/// Reads a SQLite database's rows with the adapter that recognises it; a database that cannot
+/// be read, or that no adapter reads, is one error of the file.
+fn read_database_rows(
+    collector: &mut Collector<'_>,
+    path: &Path,
+    forced: Option<InputFormat>,
+) -> Option<InputFormat> {
+    let mut batch = Vec::with_capacity(1);
+    // Adapters do not panic on any input; this keeps a bug from ending a long run.
+    let read = catch_unwind(AssertUnwindSafe(|| {
+        read_database(path, forced, &mut |parsed| {
+            batch.push(parsed);
+            collector.take(&mut batch);
+        })
+    }));
+    match read {
+        Ok(Ok(format)) => Some(format),
+        Ok(Err(err)) => {
+            collector.error(0, err.to_string());
+            forced
+        }
+        Err(_) => {
+            collector.error(0, "internal error while reading the database".into());
+            forced
         }
     }
 }
