@@ -86,13 +86,15 @@ pub enum Provider {
     Qwen,
     /// Amazon's own models (Nova), on Bedrock.
     Amazon,
+    /// Zhipu AI / Z.ai (GLM models).
+    Zhipu,
     #[default]
     Unknown,
 }
 
 impl Provider {
     /// Every provider, in declaration order.
-    pub const ALL: [Provider; 10] = [
+    pub const ALL: [Provider; 11] = [
         Provider::OpenAi,
         Provider::Anthropic,
         Provider::Google,
@@ -102,6 +104,7 @@ impl Provider {
         Provider::Meta,
         Provider::Qwen,
         Provider::Amazon,
+        Provider::Zhipu,
         Provider::Unknown,
     ];
 
@@ -117,6 +120,7 @@ impl Provider {
             Provider::Meta => "meta",
             Provider::Qwen => "qwen",
             Provider::Amazon => "amazon",
+            Provider::Zhipu => "zhipu",
             Provider::Unknown => "unknown",
         }
     }
@@ -133,6 +137,9 @@ impl Provider {
             "meta" | "meta-llama" | "llama" => Provider::Meta,
             "qwen" | "alibaba" | "dashscope" => Provider::Qwen,
             "amazon" | "amazon-nova" | "nova" => Provider::Amazon,
+            "zhipu" | "zhipuai" | "zai" | "z-ai" | "zai-coding-plan" | "bigmodel" => {
+                Provider::Zhipu
+            }
             _ => Provider::Unknown,
         }
     }

@@ -94,6 +94,7 @@ fn display_name(provider: Provider) -> &'static str {
         Provider::Meta => "Meta",
         Provider::Qwen => "Qwen",
         Provider::Amazon => "Amazon",
+        Provider::Zhipu => "Zhipu",
         Provider::Unknown => "unattributed",
     }
 }

@@ -28,7 +28,7 @@ use crate::ingest::sqlite::{
 };
 use crate::ingest::wire::{project_of, unix_to_ms};
 use crate::ingest::{
-    Agent, EnvRoot, Format, Granularity, LineOutcome, Os, Parsed, Root, SkipReason,
+    Agent, EnvRoot, FileContext, Format, Granularity, LineOutcome, Os, Parsed, Root, SkipReason,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
@@ -73,7 +73,11 @@ fn is_state_db(connection: &Connection) -> bool {
 
 /// Reads each session, split by model where `session_model_usage` has its rows; every
 /// outcome is at the session's rowid.
-fn read_sessions(connection: &Connection, emit: &mut dyn FnMut(Parsed)) -> rusqlite::Result<()> {
+fn read_sessions(
+    connection: &Connection,
+    _file: &FileContext<'_>,
+    emit: &mut dyn FnMut(Parsed),
+) -> rusqlite::Result<()> {
     let split = has_columns(
         connection,
         "session_model_usage",

@@ -2,6 +2,7 @@
 //! each line into a canonical [`CallRecord`] — or a counted skip, or a counted error.
 
 mod anthropic;
+mod antigravity;
 mod bedrock;
 mod billing;
 mod claude_code;
@@ -11,6 +12,7 @@ mod csv_row;
 mod detect;
 mod gemini;
 mod gemini_cli;
+mod goose;
 mod helicone;
 mod hermes;
 mod inputs;
@@ -31,6 +33,7 @@ pub mod sqlite;
 #[cfg(test)]
 pub(crate) mod test_support;
 mod wire;
+mod zcode;
 
 use std::fmt;
 
@@ -94,12 +97,18 @@ formats! {
     Codex => codex::FORMAT,
     /// Gemini CLI session files.
     GeminiCli => gemini_cli::FORMAT,
+    /// ZCode CLI's database (`~/.zcode/cli/db/db.sqlite`); before OpenCode, whose tables it also has.
+    Zcode => zcode::FORMAT,
     /// OpenCode's database (`~/.local/share/opencode/opencode*.db`) and legacy message files.
     Opencode => opencode::FORMAT,
     /// Kilo's database (`~/.local/share/kilo/kilo*.db`), OpenCode's schema.
     Kilo => opencode::KILO_FORMAT,
     /// Hermes Agent's state database (`~/.hermes/state.db`): per-session totals.
     Hermes => hermes::FORMAT,
+    /// Goose's session database (`~/.local/share/goose/sessions/sessions.db`): per-session totals.
+    Goose => goose::FORMAT,
+    /// Antigravity conversation databases (`~/.gemini/antigravity-cli/conversations/*.db`).
+    Antigravity => antigravity::FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
     Otel => otel::FORMAT,
     /// OpenInference (Arize Phoenix) LLM spans.

@@ -132,7 +132,11 @@ fn is_message_store(connection: &Connection) -> bool {
 }
 
 /// Reads every row of `message`, in rowid order.
-fn read_messages(connection: &Connection, emit: &mut dyn FnMut(Parsed)) -> rusqlite::Result<()> {
+fn read_messages(
+    connection: &Connection,
+    _file: &FileContext<'_>,
+    emit: &mut dyn FnMut(Parsed),
+) -> rusqlite::Result<()> {
     let has_time = has_columns(connection, "message", &["time_created"]);
     let sql = if has_time {
         "SELECT rowid, id, session_id, time_created, data FROM message ORDER BY rowid"

@@ -56,8 +56,9 @@ pub struct SqliteReader {
     pub detect: fn(&Connection, &FileContext<'_>) -> bool,
     /// Reads the database, passing one outcome per row to `emit`, its line the row's rowid (or
     /// index) so an error names the file and row. A failed query ends the read with its error;
-    /// outcomes already emitted stand.
-    pub read: fn(&Connection, &mut dyn FnMut(Parsed)) -> rusqlite::Result<()>,
+    /// outcomes already emitted stand. The file is given for formats whose file name carries
+    /// an id (Antigravity's conversation id).
+    pub read: fn(&Connection, &FileContext<'_>, &mut dyn FnMut(Parsed)) -> rusqlite::Result<()>,
 }
 
 impl std::fmt::Debug for SqliteReader {
@@ -155,7 +156,7 @@ pub fn read_database(
     let Some((format, reader)) = found else {
         return Err(DatabaseError::Unknown(table_names(connection).join(", ")));
     };
-    (reader.read)(connection, emit).map_err(DatabaseError::Read)?;
+    (reader.read)(connection, &file, emit).map_err(DatabaseError::Read)?;
     Ok(format)
 }
 
@@ -394,7 +395,7 @@ pub(crate) mod tests {
             "the detector refuses the schema"
         );
         let mut out = Vec::new();
-        (reader.read)(&connection, &mut |parsed| out.push(parsed)).unwrap();
+        (reader.read)(&connection, &file, &mut |parsed| out.push(parsed)).unwrap();
         out
     }
 

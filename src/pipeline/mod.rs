@@ -1497,9 +1497,11 @@ mod tests {
                     calls: rows.len() as u64,
                     ..Accounting::default()
                 },
-                models: vec!["m".into(); 64],
-                tag_sets: vec![TagSet::new(); 64],
-                sessions: vec![String::new(); 64],
+                // Room for every model, tag set and session the fixtures hold (each coding
+                // agent's fixture tree adds some).
+                models: vec!["m".into(); 1024],
+                tag_sets: vec![TagSet::new(); 1024],
+                sessions: vec![String::new(); 1024],
                 rows: rows.iter().cloned().collect(),
                 buckets: Vec::new(),
             })

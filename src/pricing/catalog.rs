@@ -12,7 +12,7 @@ use crate::record::{Provider, Residency, ServiceTier};
 
 /// The catalog shipped inside the binary: one file per model maker (`data/prices/README.md`
 /// documents the schema).
-const EMBEDDED_FILES: [(&str, &str); 9] = [
+const EMBEDDED_FILES: [(&str, &str); 10] = [
     ("openai.toml", include_str!("../../data/prices/openai.toml")),
     (
         "anthropic.toml",
@@ -31,6 +31,7 @@ const EMBEDDED_FILES: [(&str, &str); 9] = [
     ("meta.toml", include_str!("../../data/prices/meta.toml")),
     ("qwen.toml", include_str!("../../data/prices/qwen.toml")),
     ("amazon.toml", include_str!("../../data/prices/amazon.toml")),
+    ("zhipu.toml", include_str!("../../data/prices/zhipu.toml")),
 ];
 
 /// The date the embedded catalog's prices were last checked as a whole.

@@ -178,6 +178,8 @@ pub(crate) fn provider_of(model: &str) -> Provider {
         Provider::Google
     } else if starts(&["deepseek"]) {
         Provider::DeepSeek
+    } else if starts(&["glm"]) {
+        Provider::Zhipu
     } else if starts(&[
         "gpt",
         "o1",
