@@ -191,7 +191,7 @@ _llm__audit() {
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -325,7 +325,7 @@ _llm__audit() {
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -379,7 +379,7 @@ _llm__audit() {
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -425,7 +425,7 @@ _llm__audit() {
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -827,7 +827,7 @@ _llm__audit() {
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -1289,7 +1289,7 @@ _llm__audit() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch claude-code codex gemini-cli zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -47,6 +47,10 @@ pub fn is_sqlite(bytes: &[u8]) -> bool {
     bytes.starts_with(SQLITE_HEADER)
 }
 
+/// Reads a database's rows as outcomes ([`SqliteReader::read`]).
+pub type ReadRows =
+    fn(&Connection, &FileContext<'_>, &mut dyn FnMut(Parsed)) -> rusqlite::Result<()>;
+
 /// The SQLite part of a format: how its database is recognised and read.
 #[derive(Clone, Copy)]
 pub struct SqliteReader {
@@ -58,7 +62,7 @@ pub struct SqliteReader {
     /// index) so an error names the file and row. A failed query ends the read with its error;
     /// outcomes already emitted stand. The file is given for formats whose file name carries
     /// an id (Antigravity's conversation id).
-    pub read: fn(&Connection, &FileContext<'_>, &mut dyn FnMut(Parsed)) -> rusqlite::Result<()>,
+    pub read: ReadRows,
 }
 
 impl std::fmt::Debug for SqliteReader {

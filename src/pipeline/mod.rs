@@ -221,6 +221,8 @@ fn unknown_format_message(container: Container) -> String {
     let tried: Vec<&str> = InputFormat::ALL
         .iter()
         .filter(|f| container != Container::Csv || f.reads_csv())
+        // Formats read only from SQLite databases were never tried on text.
+        .filter(|f| f.spec().json.is_some() || f.spec().csv.is_some())
         .map(|f| f.name())
         .collect();
     let layout = match container {
