@@ -1426,6 +1426,40 @@ mod tests {
     use crate::classify::ClassifyRules;
     use crate::record::TokenBuckets;
 
+    /// A local file that starts with SQLite's header is read as a database whatever its name;
+    /// a database no adapter reads is one error naming its tables, not a panic.
+    #[test]
+    fn databases_are_known_by_their_header_and_an_unknown_one_is_one_error() {
+        let folder = tempfile::tempdir().unwrap();
+        let renamed = folder.path().join("usage.data");
+        let zcode =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/home/.zcode/cli/db/db.sqlite");
+        std::fs::copy(zcode, &renamed).unwrap();
+        let other = folder.path().join("notes.db");
+        rusqlite::Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE notes(body TEXT); INSERT INTO notes VALUES ('x');")
+            .unwrap();
+        let sources = [InputSource::File(renamed), InputSource::File(other)];
+        let catalog = PriceCatalog::embedded().unwrap();
+        let rules = ClassifyRules::default();
+        let run = run(
+            &sources,
+            RowContext::plain(&catalog, &rules),
+            RunOptions::default(),
+        );
+        let read = &run.sources[0];
+        assert_eq!(read.format, Some(InputFormat::Zcode));
+        assert_eq!((read.accounting.records, read.accounting.calls), (5, 3));
+        let unknown = &run.sources[1].accounting;
+        assert_eq!(unknown.errors, 1);
+        assert_eq!(
+            unknown.error_samples[0].message,
+            "no adapter reads this SQLite database (tables: notes)"
+        );
+        assert_eq!(run.rows.len(), 3);
+    }
+
     /// The rule as first written: one pass in input order over a map of keepers.
     fn losers_by_map<'r, K: Hash + Eq>(
         rows: &'r [CallRow],
