@@ -237,6 +237,27 @@ mod tests {
     }
 
     #[test]
+    fn a_profile_database_of_an_older_schema_reads_its_sessions_rows() {
+        const PROFILE_SQL: &str =
+            include_str!("../../fixtures/home/.hermes/profiles/research/state.sql");
+        const PROFILE_DB: &str = "fixtures/home/.hermes/profiles/research/state.db";
+        assert_fixture_matches_script(PROFILE_DB, PROFILE_SQL);
+        assert!((FORMAT.agent.unwrap().accepts)(std::path::Path::new(
+            PROFILE_DB
+        )));
+        let parsed = read_script(FORMAT.sqlite.unwrap(), PROFILE_DB, PROFILE_SQL);
+        assert_eq!(parsed.len(), 1);
+        let record = call(&parsed[0].outcome);
+        assert_eq!(record.model, "claude-haiku-4-5");
+        assert_eq!(record.tokens, tokens(22_000, 61_000, 0, 0, 3_400, 0));
+        assert_eq!(record.timestamp_ms, Some(1_794_123_000_000));
+        assert_eq!(record.stated_cost_usd, Some(0.0449));
+        // claude-haiku-4-5 at $1 input, $0.10 cache read, $5 output per million: 22,000 × 1 +
+        // 61,000 × 0.10 + 3,400 × 5 = 22,000 + 6,100 + 17,000 = 45,100 µ$ = $0.0451.
+        assert_eq!(cost(record), "0.0451");
+    }
+
+    #[test]
     fn empty_sessions_and_sessions_without_a_model_are_told_apart() {
         let parsed = parsed();
         // Row 3: opened and closed without a model call.
