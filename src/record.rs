@@ -145,6 +145,84 @@ impl Provider {
     }
 }
 
+/// How a word of [`MODEL_MAKERS`] must stand in a model name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stands {
+    /// Anywhere (`my-claude-finetune`, `models/gemini-pro`).
+    Anywhere,
+    /// At the start (`gpt-4o`, `gpt4`, `text-embedding-3-small`).
+    First,
+    /// At the start, as a whole word (`o3`, `o3-mini`, not `o3x`).
+    FirstWord,
+}
+
+/// Words of model names and the maker they name: the one table ingest reads a provider from
+/// when a log names only the model.
+const MODEL_MAKERS: [(&str, Stands, Provider); 20] = [
+    ("claude", Stands::Anywhere, Provider::Anthropic),
+    ("gemini", Stands::Anywhere, Provider::Google),
+    ("deepseek", Stands::Anywhere, Provider::DeepSeek),
+    ("glm", Stands::First, Provider::Zhipu),
+    ("gemma", Stands::First, Provider::Google),
+    ("imagen", Stands::First, Provider::Google),
+    ("veo", Stands::First, Provider::Google),
+    ("gpt", Stands::First, Provider::OpenAi),
+    ("chatgpt", Stands::First, Provider::OpenAi),
+    ("codex", Stands::First, Provider::OpenAi),
+    ("text-embedding", Stands::First, Provider::OpenAi),
+    ("davinci", Stands::First, Provider::OpenAi),
+    ("babbage", Stands::First, Provider::OpenAi),
+    ("whisper", Stands::First, Provider::OpenAi),
+    ("tts", Stands::First, Provider::OpenAi),
+    ("dall-e", Stands::First, Provider::OpenAi),
+    ("omni-moderation", Stands::First, Provider::OpenAi),
+    ("o1", Stands::FirstWord, Provider::OpenAi),
+    ("o3", Stands::FirstWord, Provider::OpenAi),
+    ("o4", Stands::FirstWord, Provider::OpenAi),
+];
+
+/// Bedrock's maker prefixes (`anthropic.claude-…`, `amazon.nova-…`).
+const BEDROCK_MAKERS: [(&str, Provider); 4] = [
+    ("anthropic.", Provider::Anthropic),
+    ("openai.", Provider::OpenAi),
+    ("deepseek.", Provider::DeepSeek),
+    ("amazon.", Provider::Amazon),
+];
+
+impl Provider {
+    /// The maker a model name reveals, cloud spellings included (`us.anthropic.claude-…`,
+    /// `publishers/google/models/gemini-…`, `azure/gpt-4o`, `openai/gpt-5`); `Unknown` when the
+    /// name does not say (the catalog may still know the model).
+    pub fn from_model(model: &str) -> Provider {
+        let lower = model.trim().to_ascii_lowercase();
+        if lower.starts_with("arn:") {
+            return Provider::Unknown;
+        }
+        let name = lower.rsplit('/').next().unwrap_or(&lower);
+        let name = ["us.", "eu.", "apac.", "global."]
+            .iter()
+            .find_map(|region| name.strip_prefix(region))
+            .unwrap_or(name);
+        if let Some((_, provider)) = BEDROCK_MAKERS
+            .iter()
+            .find(|(maker, _)| name.starts_with(maker))
+        {
+            return *provider;
+        }
+        let stands = |word: &str, how: Stands| match how {
+            Stands::Anywhere => name.contains(word),
+            Stands::First => name.starts_with(word),
+            Stands::FirstWord => name
+                .strip_prefix(word)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('-')),
+        };
+        MODEL_MAKERS
+            .iter()
+            .find(|(word, how, _)| stands(word, *how))
+            .map_or(Provider::Unknown, |(_, _, provider)| *provider)
+    }
+}
+
 impl fmt::Display for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -676,6 +754,37 @@ pub fn estimate_tokens(chars: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_model_name_tells_its_maker_in_every_cloud_spelling() {
+        for (model, maker) in [
+            ("gpt-4o-mini", Provider::OpenAi),
+            ("azure/gpt-4o", Provider::OpenAi),
+            ("openai.gpt-oss-120b-1:0", Provider::OpenAi),
+            ("o3", Provider::OpenAi),
+            ("o4-mini", Provider::OpenAi),
+            ("claude-sonnet-4-6", Provider::Anthropic),
+            ("us.anthropic.claude-opus-4-6-v1:0", Provider::Anthropic),
+            (
+                "publishers/google/models/gemini-2.5-flash",
+                Provider::Google,
+            ),
+            ("gemma-3-27b", Provider::Google),
+            ("deepseek/deepseek-v3.2", Provider::DeepSeek),
+            ("deepseek.r1-v1:0", Provider::DeepSeek),
+            ("amazon.nova-pro-v1:0", Provider::Amazon),
+            // Names that do not say are left to the catalog.
+            ("o3x", Provider::Unknown),
+            ("NovaPro", Provider::Unknown),
+            ("mistral.mistral-large-2407-v1:0", Provider::Unknown),
+            (
+                "arn:aws:bedrock:us-east-1:1:inference-profile/x",
+                Provider::Unknown,
+            ),
+        ] {
+            assert_eq!(Provider::from_model(model), maker, "{model}");
+        }
+    }
 
     #[test]
     fn failure_causes_come_from_codes_and_error_words() {

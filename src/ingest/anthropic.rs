@@ -21,6 +21,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{ContentField, MessageContent, PromptSummary, Role};
+use crate::ingest::usage::anthropic_style;
 use crate::ingest::wire::{self, Envelope, add_string_tags, array_len, is_present};
 use crate::ingest::{LineOutcome, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, Residency, TokenBuckets};
@@ -107,25 +108,19 @@ fn split_buckets(
     split: Option<&CacheCreation>,
     output: Option<u64>,
 ) -> TokenBuckets {
-    let written = written.unwrap_or(0);
-    let (mut write_5m, write_1h) = match split {
-        Some(split) => (
-            split.ephemeral_5m_input_tokens.unwrap_or(0),
-            split.ephemeral_1h_input_tokens.unwrap_or(0),
-        ),
-        None => (written, 0),
-    };
-    // Tokens the split does not account for were written with the default (5m) TTL.
-    write_5m += written.saturating_sub(write_5m + write_1h);
-    TokenBuckets {
-        input: input.unwrap_or(0),
-        cache_read: cache_read.unwrap_or(0),
-        cache_write_5m: write_5m,
-        cache_write_1h: write_1h,
-        output: output.unwrap_or(0),
-        // The API reports thinking inside output_tokens without a separate count.
-        reasoning: 0,
-    }
+    let split = split.map_or((None, None), |split| {
+        (
+            split.ephemeral_5m_input_tokens,
+            split.ephemeral_1h_input_tokens,
+        )
+    });
+    anthropic_style(
+        input.unwrap_or(0),
+        cache_read.unwrap_or(0),
+        written,
+        split,
+        output.unwrap_or(0),
+    )
 }
 
 impl Usage {

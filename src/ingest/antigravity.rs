@@ -140,7 +140,7 @@ impl Conversation {
             return LineOutcome::Error("generation with usage but no model id (field 19)".into());
         };
         let mut record = CallRecord {
-            provider: match crate::ingest::billing::provider_of(&model) {
+            provider: match Provider::from_model(&model) {
                 Provider::Unknown => Provider::Google,
                 provider => provider,
             },

@@ -23,7 +23,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::wire::{add_string_tags, array_len, parse_timestamp};
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::{add_string_tags, array_len};
 use crate::ingest::{LineOutcome, LineParser, OneEach, json_error};
 use crate::pricing::name_residency;
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
@@ -545,7 +546,7 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
         None => "",
     };
     let mut call = CallRecord {
-        provider: maker_provider(&model),
+        provider: Provider::from_model(&model),
         residency,
         timestamp_ms: record.timestamp.and_then(parse_timestamp),
         latency_ms: facts.latency_ms.filter(|v| *v >= 0.0),
@@ -660,24 +661,6 @@ fn strip_version_suffix(model: &str) -> &str {
         base
     } else {
         model
-    }
-}
-
-/// The model's maker, from a normalised Bedrock model name.
-pub(crate) fn maker_provider(model: &str) -> Provider {
-    if model.starts_with("arn:") {
-        return Provider::Unknown;
-    }
-    if model.starts_with("claude") {
-        return Provider::Anthropic;
-    }
-    match model.split_once('.').map(|(maker, _)| maker) {
-        Some("anthropic") => Provider::Anthropic,
-        Some("openai") => Provider::OpenAi,
-        Some("deepseek") => Provider::DeepSeek,
-        Some("amazon") => Provider::Amazon,
-        // Meta, Mistral, Cohere, AI21, Writer, Qwen… are left to the catalog.
-        _ => Provider::Unknown,
     }
 }
 
@@ -955,11 +938,14 @@ mod tests {
         for (id, expected) in cases {
             assert_eq!(normalize_model_id(id), expected, "{id}");
         }
-        assert_eq!(maker_provider("deepseek.r1-v1:0"), Provider::DeepSeek);
-        assert_eq!(maker_provider("openai.gpt-oss-120b-1:0"), Provider::OpenAi);
-        assert_eq!(maker_provider("claude-opus-4-6"), Provider::Anthropic);
+        assert_eq!(Provider::from_model("deepseek.r1-v1:0"), Provider::DeepSeek);
         assert_eq!(
-            maker_provider("mistral.mistral-large-2407-v1:0"),
+            Provider::from_model("openai.gpt-oss-120b-1:0"),
+            Provider::OpenAi
+        );
+        assert_eq!(Provider::from_model("claude-opus-4-6"), Provider::Anthropic);
+        assert_eq!(
+            Provider::from_model("mistral.mistral-large-2407-v1:0"),
             Provider::Unknown
         );
     }

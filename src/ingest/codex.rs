@@ -38,7 +38,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::session_prompt::{SessionPrompt, written_size};
-use crate::ingest::wire::{parse_timestamp, stable_hash};
+use crate::ingest::usage::openai_style;
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::stable_hash;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
@@ -85,14 +87,7 @@ impl RawUsage {
 /// output.
 fn buckets(counter: [u64; 5]) -> TokenBuckets {
     let [input, cached, output, reasoning, _] = counter;
-    let cached = cached.min(input);
-    TokenBuckets {
-        input: input - cached,
-        cache_read: cached,
-        output,
-        reasoning: reasoning.min(output),
-        ..TokenBuckets::default()
-    }
+    openai_style(input, cached, 0, output, reasoning)
 }
 
 #[derive(Deserialize)]

@@ -35,7 +35,9 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::wire::{Envelope, failure_of, is_present, parse_timestamp};
+use crate::ingest::usage::gemini_style;
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::{Envelope, failure_of, is_present};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
@@ -179,18 +181,13 @@ impl Usage<'_> {
     /// Exclusive buckets: cached tokens come out of the prompt, tool-use prompt tokens are added
     /// to the uncached input, thoughts are added to the candidates as output.
     fn buckets(&self) -> TokenBuckets {
-        let prompt = self.prompt_token_count.unwrap_or(0);
-        let cached = self.cached_content_token_count.unwrap_or(0).min(prompt);
-        let tool = self.tool_use_prompt_token_count.unwrap_or(0);
-        let thoughts = self.thoughts_token_count.unwrap_or(0);
-        let candidates = self.candidates_token_count.unwrap_or(0);
-        TokenBuckets {
-            input: (prompt - cached).saturating_add(tool),
-            cache_read: cached,
-            output: candidates.saturating_add(thoughts),
-            reasoning: thoughts,
-            ..TokenBuckets::default()
-        }
+        gemini_style(
+            self.prompt_token_count.unwrap_or(0),
+            self.cached_content_token_count.unwrap_or(0),
+            self.candidates_token_count.unwrap_or(0),
+            self.thoughts_token_count.unwrap_or(0),
+            self.tool_use_prompt_token_count.unwrap_or(0),
+        )
     }
 }
 

@@ -32,7 +32,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::session_prompt::{SessionPrompt, written_size};
-use crate::ingest::wire::{parse_timestamp, stable_hash};
+use crate::ingest::usage::gemini_style;
+use crate::ingest::values::parse_timestamp;
+use crate::ingest::wire::stable_hash;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
@@ -61,7 +63,6 @@ struct Tokens {
 impl Tokens {
     fn buckets(&self) -> TokenBuckets {
         let input = self.input.unwrap_or(0);
-        let cached = self.cached.unwrap_or(0).min(input);
         let tool = self.tool.unwrap_or(0);
         let candidates = self.output.unwrap_or(0);
         let thoughts = self.thoughts.unwrap_or_else(|| {
@@ -69,13 +70,7 @@ impl Tokens {
                 total.saturating_sub(input.saturating_add(candidates).saturating_add(tool))
             })
         });
-        TokenBuckets {
-            input: (input - cached).saturating_add(tool),
-            cache_read: cached,
-            output: candidates.saturating_add(thoughts),
-            reasoning: thoughts,
-            ..TokenBuckets::default()
-        }
+        gemini_style(input, self.cached.unwrap_or(0), candidates, thoughts, tool)
     }
 }
 

@@ -114,7 +114,7 @@ fn session(row: &Row<'_>) -> Result<LineOutcome, String> {
     };
     let provider = match column_text(row, "provider_name")?.map(|p| Provider::from_name(&p)) {
         Some(provider) if provider != Provider::Unknown => provider,
-        _ => crate::ingest::billing::provider_of(&model),
+        _ => Provider::from_model(&model),
     };
     let created = column_text(row, "created_at")?;
     let timestamp_ms = match created.as_deref() {

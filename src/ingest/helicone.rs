@@ -43,11 +43,10 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::PromptSummary;
-use crate::ingest::langfuse::{
-    count, elapsed_ms, is_provider_response_id, json_text, member_count, number,
-    provider_from_model, summarize_messages, timestamp_ms, timestamp_text,
-};
+use crate::ingest::langfuse::{is_provider_response_id, member_count, summarize_messages};
 use crate::ingest::langsmith::provider_from_name;
+use crate::ingest::usage::cache_writes;
+use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_time, parse_timestamp};
 use crate::ingest::wire::failure_of;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
@@ -213,8 +212,8 @@ fn parse_line(line: &[u8]) -> LineOutcome {
     let fields = Fields {
         request_id: row.request_id,
         helicone_response_id: row.response_id,
-        created_ms: row.request_created_at.and_then(timestamp_ms),
-        responded_ms: row.response_created_at.and_then(timestamp_ms),
+        created_ms: row.request_created_at.and_then(parse_timestamp),
+        responded_ms: row.response_created_at.and_then(parse_timestamp),
         status: row.response_status.and_then(number),
         provider: row.provider,
         model: [row.response_model, row.model, row.request_model]
@@ -273,8 +272,8 @@ pub(crate) fn parse_row(row: &CsvRow<'_>) -> LineOutcome {
     let fields = Fields {
         request_id: row.get(&["request_id"]).map(Cow::Borrowed),
         helicone_response_id: row.get(&["response_id"]).map(Cow::Borrowed),
-        created_ms: created.and_then(timestamp_text),
-        responded_ms: row.get(&["response_created_at"]).and_then(timestamp_text),
+        created_ms: created.and_then(parse_time),
+        responded_ms: row.get(&["response_created_at"]).and_then(parse_time),
         status: row.f64(&["response_status", "status"]),
         provider: row.get(&["provider"]).map(Cow::Borrowed),
         model: row
@@ -491,7 +490,7 @@ fn build(fields: Fields<'_>) -> LineOutcome {
         .map(str::to_string);
     let mut record = CallRecord {
         provider: if provider == Provider::Unknown {
-            provider_from_model(model)
+            Provider::from_model(model)
         } else {
             provider
         },
@@ -656,7 +655,8 @@ fn cache_write_split(written: u64, fields: &Fields<'_>) -> (u64, u64) {
                 .unwrap_or(0);
             (five.saturating_add(hour) == written).then_some((five, hour))
         });
-    split.unwrap_or((written, 0))
+    let (five, hour) = split.unzip();
+    cache_writes(Some(written), five, hour)
 }
 
 #[cfg(test)]

@@ -26,7 +26,8 @@ use rusqlite::{Connection, Row};
 use crate::ingest::sqlite::{
     SqliteReader, column_count, column_f64, column_text, has_columns, row_line,
 };
-use crate::ingest::wire::{project_of, unix_to_ms};
+use crate::ingest::values::unix_to_ms;
+use crate::ingest::wire::project_of;
 use crate::ingest::{
     Agent, EnvRoot, FileContext, Format, Granularity, LineOutcome, Os, Parsed, Root, SkipReason,
 };
@@ -141,7 +142,7 @@ fn try_record(session: &Row<'_>, part: Option<&Row<'_>>) -> Result<LineOutcome, 
     let billing = column_text(usage, "billing_provider")?;
     let provider = match billing.as_deref().map(Provider::from_name) {
         Some(provider) if provider != Provider::Unknown => provider,
-        _ => crate::ingest::billing::provider_of(&model),
+        _ => Provider::from_model(&model),
     };
     let positive = |column: &str| column_f64(usage, column).map(|cost| cost.filter(|c| *c > 0.0));
     let stated = match positive("actual_cost_usd")? {

@@ -54,7 +54,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::wire::unix_to_ms;
+use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_timestamp, scalar_text};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
@@ -297,7 +297,7 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
         return LineOutcome::Error("Langfuse generation has usage but names no model".into());
     };
     let mut record = CallRecord {
-        provider: provider_from_model(model),
+        provider: Provider::from_model(model),
         model: model.to_string(),
         tokens,
         status: if failed {
@@ -315,9 +315,9 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
         failure,
         ..CallRecord::default()
     };
-    let start = obs.start_time.and_then(timestamp_ms);
-    let end = obs.end_time.and_then(timestamp_ms);
-    let first_token = obs.completion_start_time.and_then(timestamp_ms);
+    let start = obs.start_time.and_then(parse_timestamp);
+    let end = obs.end_time.and_then(parse_timestamp);
+    let first_token = obs.completion_start_time.and_then(parse_timestamp);
     record.timestamp_ms = start;
     if let (Some(start), Some(end)) = (start, end) {
         record.latency_ms = elapsed_ms(start, end);
@@ -757,104 +757,6 @@ fn response_id_of(raw: &RawValue) -> Option<String> {
 // exports write numbers as strings, times without a zone, and ids of several kinds.
 // ---------------------------------------------------------------------------------------------
 
-/// A JSON number, or a string holding one (ClickHouse writes 64-bit integers and decimals as
-/// strings).
-pub(crate) fn number(raw: &RawValue) -> Option<f64> {
-    let text = raw.get().trim();
-    let text = text
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(text)
-        .trim();
-    text.parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
-/// A non-negative whole count (a number or a numeric string; `12.0` is accepted, `-1` is not).
-pub(crate) fn count(raw: &RawValue) -> Option<u64> {
-    let value = number(raw)?;
-    (value >= 0.0 && value.fract() == 0.0 && value < 9e15).then_some(value as u64)
-}
-
-/// The text of a JSON string.
-pub(crate) fn json_text(raw: &RawValue) -> Option<Cow<'_, str>> {
-    serde_json::from_str::<Cow<'_, str>>(raw.get()).ok()
-}
-
-/// A JSON string or number as text (ids and versions are written both ways).
-pub(crate) fn scalar_text(raw: &RawValue) -> Option<String> {
-    let text = raw.get().trim();
-    if text.starts_with('"') {
-        return json_text(raw).map(Cow::into_owned);
-    }
-    (text.parse::<f64>().is_ok()).then(|| text.to_string())
-}
-
-/// A timestamp as these exports write it: RFC 3339, an ISO date-time without a zone (UTC, as
-/// LangSmith and ClickHouse write them: langsmith-sdk `schemas.py` `Run.__init__` reads a naive
-/// time as UTC), or Unix seconds or milliseconds. Returns milliseconds since the epoch.
-pub(crate) fn timestamp_ms(raw: &RawValue) -> Option<i64> {
-    let text = raw.get().trim();
-    match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        Some(quoted) => timestamp_text(quoted),
-        None => text.parse::<f64>().ok().and_then(unix_to_ms),
-    }
-}
-
-/// [`timestamp_ms`] for text that is not JSON (a CSV cell).
-pub(crate) fn timestamp_text(text: &str) -> Option<i64> {
-    let text = text.trim();
-    if let Ok(parsed) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(parsed.timestamp_millis());
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
-        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(text, format) {
-            return Some(naive.and_utc().timestamp_millis());
-        }
-    }
-    for format in ["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%.f%#z"] {
-        if let Ok(parsed) = chrono::DateTime::parse_from_str(text, format) {
-            return Some(parsed.timestamp_millis());
-        }
-    }
-    text.parse::<f64>().ok().and_then(unix_to_ms)
-}
-
-/// Milliseconds from `start` to `end`, when `end` is not earlier (and the span is representable).
-pub(crate) fn elapsed_ms(start: i64, end: i64) -> Option<f64> {
-    end.checked_sub(start).filter(|d| *d >= 0).map(|d| d as f64)
-}
-
-/// The provider a model name points to, for logs that do not name the provider.
-pub(crate) fn provider_from_model(model: &str) -> Provider {
-    let lower = model.trim().to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    let name = name.strip_prefix("us.").unwrap_or(name);
-    if name.contains("claude") || lower.starts_with("anthropic") {
-        Provider::Anthropic
-    } else if name.starts_with("gemini") || lower.starts_with("google") {
-        Provider::Google
-    } else if name.starts_with("deepseek") {
-        Provider::DeepSeek
-    } else if [
-        "gpt-",
-        "o1",
-        "o3",
-        "o4",
-        "chatgpt",
-        "codex",
-        "text-embedding",
-        "davinci",
-    ]
-    .iter()
-    .any(|p| name.starts_with(p))
-        || lower.starts_with("openai")
-    {
-        Provider::OpenAi
-    } else {
-        Provider::Unknown
-    }
-}
-
 /// Whether an id is a provider's response id (OpenAI Chat Completions and Responses, Anthropic
 /// Messages, OpenRouter generations), as opposed to a logger's own id.
 pub(crate) fn is_provider_response_id(id: &str) -> bool {
@@ -1220,22 +1122,22 @@ mod tests {
     fn lenient_timestamps() {
         let raw = |s: &str| RawValue::from_string(s.to_string()).unwrap();
         assert_eq!(
-            timestamp_ms(&raw("\"2026-01-05T16:46:02.101000\"")),
+            parse_timestamp(&raw("\"2026-01-05T16:46:02.101000\"")),
             Some(1_767_631_562_101)
         );
         assert_eq!(
-            timestamp_ms(&raw("\"2026-01-05 16:46:02.101\"")),
+            parse_timestamp(&raw("\"2026-01-05 16:46:02.101\"")),
             Some(1_767_631_562_101)
         );
         assert_eq!(
-            timestamp_ms(&raw("\"2026-01-05T16:46:02.101Z\"")),
+            parse_timestamp(&raw("\"2026-01-05T16:46:02.101Z\"")),
             Some(1_767_631_562_101)
         );
         assert_eq!(
-            timestamp_ms(&raw("1767631562.101")),
+            parse_timestamp(&raw("1767631562.101")),
             Some(1_767_631_562_101)
         );
-        assert_eq!(timestamp_ms(&raw("\"soon\"")), None);
+        assert_eq!(parse_timestamp(&raw("\"soon\"")), None);
     }
 
     #[test]

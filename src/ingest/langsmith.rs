@@ -33,10 +33,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::langfuse::{
-    add_short_string_tags, count, elapsed_ms, is_provider_response_id, json_text, member_count,
-    number, provider_from_model, timestamp_ms,
-};
+use crate::ingest::langfuse::{add_short_string_tags, is_provider_response_id, member_count};
+use crate::ingest::usage::{anthropic_style, cache_writes, openai_style, uncached_input};
+use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_timestamp};
 use crate::ingest::wire::{failure_of, is_present};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
@@ -381,7 +380,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
         .map_or(Provider::Unknown, |name| provider_from_name(name, &model));
     let mut record = CallRecord {
         provider: if provider == Provider::Unknown {
-            provider_from_model(&model)
+            Provider::from_model(&model)
         } else {
             provider
         },
@@ -405,9 +404,9 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
         stated_cost_usd: stated_cost(run).or(found.usage_cost),
         ..CallRecord::default()
     };
-    let start = run.start_time.and_then(timestamp_ms);
-    let end = run.end_time.and_then(timestamp_ms);
-    let first = run.first_token_time.and_then(timestamp_ms);
+    let start = run.start_time.and_then(parse_timestamp);
+    let end = run.end_time.and_then(parse_timestamp);
+    let first = run.first_token_time.and_then(parse_timestamp);
     record.timestamp_ms = start;
     if let (Some(start), Some(end)) = (start, end) {
         record.latency_ms = elapsed_ms(start, end);
@@ -606,21 +605,14 @@ fn lc_buckets(
     let output_details = details(output_details);
     let get = |map: &BTreeMap<String, u64>, key: &str| map.get(key).copied().unwrap_or(0);
     let cache_read = get(&input_details, "cache_read");
-    let creation = get(&input_details, "cache_creation");
-    let write_1h = get(&input_details, "ephemeral_1h_input_tokens");
-    let split_5m = get(&input_details, "ephemeral_5m_input_tokens");
-    // The TTL split is part of `cache_creation`; anything it leaves out used the 5m default.
-    let write_5m =
-        split_5m.saturating_add(creation.saturating_sub(split_5m.saturating_add(write_1h)));
-    let cached = cache_read.saturating_add(write_5m).saturating_add(write_1h);
-    // A provider that reports cache beside a smaller prompt count did not follow the convention.
-    let input = if cached <= prompt {
-        prompt - cached
-    } else {
-        prompt
-    };
+    let (write_5m, write_1h) = cache_writes(
+        input_details.get("cache_creation").copied(),
+        input_details.get("ephemeral_5m_input_tokens").copied(),
+        input_details.get("ephemeral_1h_input_tokens").copied(),
+    );
+    // LangChain's input count includes cache reads and writes.
     Some(TokenBuckets {
-        input,
+        input: uncached_input(prompt, cache_read, write_5m + write_1h),
         cache_read,
         cache_write_5m: write_5m,
         cache_write_1h: write_1h,
@@ -680,53 +672,43 @@ fn provider_usage(raw: &RawValue) -> Option<TokenBuckets> {
         if input.is_none() && output.is_none() {
             return None;
         }
-        let written = usage
-            .cache_creation_input_tokens
-            .and_then(count)
-            .unwrap_or(0);
-        let (split_5m, write_1h) = usage.cache_creation.as_ref().map_or((0, 0), |c| {
+        let split = usage.cache_creation.as_ref().map_or((None, None), |c| {
             (
-                c.ephemeral_5m_input_tokens.and_then(count).unwrap_or(0),
-                c.ephemeral_1h_input_tokens.and_then(count).unwrap_or(0),
+                c.ephemeral_5m_input_tokens.and_then(count),
+                c.ephemeral_1h_input_tokens.and_then(count),
             )
         });
-        return Some(TokenBuckets {
-            input: input.unwrap_or(0),
-            cache_read: usage.cache_read_input_tokens.and_then(count).unwrap_or(0),
-            cache_write_5m: split_5m
-                .saturating_add(written.saturating_sub(split_5m.saturating_add(write_1h))),
-            cache_write_1h: write_1h,
-            output: output.unwrap_or(0),
-            reasoning: 0,
-        });
+        return Some(anthropic_style(
+            input.unwrap_or(0),
+            usage.cache_read_input_tokens.and_then(count).unwrap_or(0),
+            usage.cache_creation_input_tokens.and_then(count),
+            split,
+            output.unwrap_or(0),
+        ));
     }
     let prompt = usage.prompt_tokens.or(usage.input_tokens).and_then(count);
     if prompt.is_none() && output.is_none() {
         return None;
     }
-    let prompt = prompt.unwrap_or(0);
-    let output = output.unwrap_or(0);
     let cached = usage
         .prompt_tokens_details
         .as_ref()
         .and_then(|d| d.cached_tokens)
         .and_then(count)
-        .unwrap_or(0)
-        .min(prompt);
+        .unwrap_or(0);
     let reasoning = usage
         .completion_tokens_details
         .as_ref()
         .and_then(|d| d.reasoning_tokens)
         .and_then(count)
-        .unwrap_or(0)
-        .min(output);
-    Some(TokenBuckets {
-        input: prompt - cached,
-        cache_read: cached,
-        output,
+        .unwrap_or(0);
+    Some(openai_style(
+        prompt.unwrap_or(0),
+        cached,
+        0,
+        output.unwrap_or(0),
         reasoning,
-        ..TokenBuckets::default()
-    })
+    ))
 }
 
 /// The cost LangSmith states for the run: `total_cost`, else prompt plus completion cost.
@@ -754,12 +736,12 @@ pub(crate) fn provider_from_name(name: &str, model: &str) -> Provider {
         Provider::DeepSeek
     } else if lower.contains("google") || lower.contains("vertex") || lower.contains("gemini") {
         // Vertex AI also serves Claude.
-        match provider_from_model(model) {
+        match Provider::from_model(model) {
             Provider::Anthropic => Provider::Anthropic,
             _ => Provider::Google,
         }
     } else {
-        provider_from_model(model)
+        Provider::from_model(model)
     }
 }
 

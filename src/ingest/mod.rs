@@ -32,6 +32,8 @@ mod source;
 pub mod sqlite;
 #[cfg(test)]
 pub(crate) mod test_support;
+mod usage;
+mod values;
 mod wire;
 mod zcode;
 

@@ -11,9 +11,9 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{ContentField, MessageContent, PromptSummary, Role};
-use crate::ingest::wire::{
-    self, Envelope, add_string_tags, array_len, failure_of, is_present, unix_to_ms,
-};
+use crate::ingest::usage::openai_style;
+use crate::ingest::values::unix_to_ms;
+use crate::ingest::wire::{self, Envelope, add_string_tags, array_len, failure_of, is_present};
 use crate::ingest::{LineOutcome, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
@@ -93,22 +93,14 @@ impl Usage {
             .flatten()
             .find_map(|d| d.cached_tokens)
             .or(self.prompt_cache_hit_tokens)
-            .unwrap_or(0)
-            .min(prompt);
+            .unwrap_or(0);
         let output = self.completion_tokens.or(self.output_tokens).unwrap_or(0);
         let reasoning = [&self.completion_tokens_details, &self.output_tokens_details]
             .into_iter()
             .flatten()
             .find_map(|d| d.reasoning_tokens)
-            .unwrap_or(0)
-            .min(output);
-        TokenBuckets {
-            input: prompt - cached,
-            cache_read: cached,
-            output,
-            reasoning,
-            ..TokenBuckets::default()
-        }
+            .unwrap_or(0);
+        openai_style(prompt, cached, 0, output, reasoning)
     }
 }
 

@@ -346,7 +346,7 @@ impl Message<'_> {
         };
         let provider = match self.provider_id.as_deref().map(Provider::from_name) {
             Some(provider) if provider != Provider::Unknown => provider,
-            _ => crate::ingest::billing::provider_of(model),
+            _ => Provider::from_model(model),
         };
         let created = self.time.created.map(|ms| ms as i64).or(ids.created_ms);
         let latency = match (self.time.created, self.time.completed) {

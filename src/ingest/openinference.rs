@@ -41,9 +41,11 @@ use serde_json::value::RawValue;
 use crate::ingest::content::{PromptSummary, Role};
 use crate::ingest::otel::{
     Attr, Held, Span, SpanResult, Value, WireSpan, add_tags, is_cut_short, link, nonempty,
-    output_buckets, provider_for, read_export, settle, shape_error, uncached_input,
+    provider_for, read_export, settle, shape_error,
 };
-use crate::ingest::wire::{add_string_tags, unix_to_ms};
+use crate::ingest::usage::openai_style;
+use crate::ingest::values::unix_to_ms;
+use crate::ingest::wire::add_string_tags;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, FailureCause, TokenBuckets};
 
@@ -212,15 +214,13 @@ impl<'s> Oi<'s> {
 
     /// Exclusive buckets from the inclusive counts (see the module notes).
     fn buckets(&self) -> TokenBuckets {
-        let cache_read = self.cache_read.unwrap_or(0);
-        let cache_write = self.cache_write.unwrap_or(0);
-        TokenBuckets {
-            input: uncached_input(self.prompt.unwrap_or(0), cache_read, cache_write),
-            cache_read,
-            cache_write_5m: cache_write,
-            cache_write_1h: 0,
-            ..output_buckets(self.completion.unwrap_or(0), self.reasoning.unwrap_or(0))
-        }
+        openai_style(
+            self.prompt.unwrap_or(0),
+            self.cache_read.unwrap_or(0),
+            self.cache_write.unwrap_or(0),
+            self.completion.unwrap_or(0),
+            self.reasoning.unwrap_or(0),
+        )
     }
 }
 

@@ -53,6 +53,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
+use crate::ingest::usage::openai_style;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error, openinference};
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
@@ -714,45 +715,13 @@ impl<'s> GenAi<'s> {
 
     /// Exclusive buckets from the spec's inclusive counts (see the module notes).
     fn buckets(&self) -> TokenBuckets {
-        let cache_read = self.cache_read.unwrap_or(0);
-        let cache_write = self.cache_write.unwrap_or(0);
-        let input = self.input.or(self.prompt_legacy).unwrap_or(0);
-        TokenBuckets {
-            input: uncached_input(input, cache_read, cache_write),
-            cache_read,
-            cache_write_5m: cache_write,
-            cache_write_1h: 0,
-            ..output_buckets(
-                self.output.or(self.completion_legacy).unwrap_or(0),
-                self.reasoning.unwrap_or(0),
-            )
-        }
-    }
-}
-
-/// Uncached input from a prompt count that should include cache reads and writes; a count
-/// smaller than the cache counts already excludes them.
-pub(crate) fn uncached_input(prompt: u64, cache_read: u64, cache_write: u64) -> u64 {
-    let cached = cache_read.saturating_add(cache_write);
-    if prompt >= cached {
-        prompt - cached
-    } else {
-        prompt
-    }
-}
-
-/// Output and reasoning buckets from an output count that should include reasoning; reasoning
-/// larger than the output count means output left it out.
-pub(crate) fn output_buckets(output: u64, reasoning: u64) -> TokenBuckets {
-    let output = if reasoning > output {
-        output.saturating_add(reasoning)
-    } else {
-        output
-    };
-    TokenBuckets {
-        output,
-        reasoning,
-        ..TokenBuckets::default()
+        openai_style(
+            self.input.or(self.prompt_legacy).unwrap_or(0),
+            self.cache_read.unwrap_or(0),
+            self.cache_write.unwrap_or(0),
+            self.output.or(self.completion_legacy).unwrap_or(0),
+            self.reasoning.unwrap_or(0),
+        )
     }
 }
 
@@ -1044,7 +1013,7 @@ pub(crate) fn nonempty(value: Option<&str>) -> Option<String> {
 /// `gen_ai.provider.name` / `gen_ai.system` values, OpenInference `llm.provider` /
 /// `llm.system` values).
 pub(crate) fn provider_for(name: Option<&str>, model: &str) -> Provider {
-    let by_model = provider_from_model(model);
+    let by_model = Provider::from_model(model);
     if by_model != Provider::Unknown {
         return by_model;
     }
@@ -1060,38 +1029,6 @@ pub(crate) fn provider_for(name: Option<&str>, model: &str) -> Provider {
         Some("deepseek") => Provider::DeepSeek,
         _ => Provider::Unknown,
     }
-}
-
-/// The maker a model name reveals, including cloud ids (`us.anthropic.claude-…`,
-/// `publishers/google/models/gemini-…`, `deepseek.r1-v1:0`).
-fn provider_from_model(model: &str) -> Provider {
-    let lower = model.trim().to_ascii_lowercase();
-    let base = lower.rsplit('/').next().unwrap_or(&lower);
-    if base.contains("claude") {
-        return Provider::Anthropic;
-    }
-    if base.contains("gemini") {
-        return Provider::Google;
-    }
-    if base.contains("deepseek") {
-        return Provider::DeepSeek;
-    }
-    let openai_family = |name: &str| {
-        name.starts_with("gpt-")
-            || name.starts_with("chatgpt-")
-            || name.starts_with("text-embedding-")
-            || ["o1", "o3", "o4"]
-                .iter()
-                .any(|family| name == *family || name.starts_with(&format!("{family}-")))
-    };
-    let without_cloud_prefix = base
-        .strip_prefix("openai.")
-        .or_else(|| base.strip_prefix("azure/"))
-        .unwrap_or(base);
-    if openai_family(without_cloud_prefix) {
-        return Provider::OpenAi;
-    }
-    Provider::Unknown
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1725,10 +1662,12 @@ mod tests {
                 Provider::Anthropic,
             ),
             (Some("aws.bedrock"), "deepseek.r1-v1:0", Provider::DeepSeek),
+            // This reader once left Nova unknown while the Bedrock and billing readers named
+            // Amazon; one table now decides: Amazon makes Nova.
             (
                 Some("aws.bedrock"),
                 "amazon.nova-pro-v1:0",
-                Provider::Unknown,
+                Provider::Amazon,
             ),
             (Some("deepseek"), "deepseek-chat", Provider::DeepSeek),
             (Some("openai"), "o4-mini", Provider::OpenAi),

@@ -8,6 +8,7 @@ use serde_json::value::RawValue;
 use xxhash_rust::xxh3::Xxh3Default;
 
 use crate::ingest::LineOutcome;
+use crate::ingest::values::parse_timestamp;
 use crate::record::{CallRecord, FailureCause};
 
 /// Fields a logger may put around a request/response pair (or beside a bare response).
@@ -89,29 +90,6 @@ impl<Q, S> Envelope<'_, Q, S> {
             record.stated_cost_usd = self.cost_usd;
         }
     }
-}
-
-/// Parses a timestamp as loggers write it: RFC 3339 text, or Unix seconds or milliseconds as a
-/// number or a numeric string. Returns milliseconds since the epoch.
-pub(crate) fn parse_timestamp(raw: &RawValue) -> Option<i64> {
-    let text = raw.get().trim();
-    if let Some(quoted) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        if let Ok(parsed) = chrono::DateTime::parse_from_rfc3339(quoted) {
-            return Some(parsed.timestamp_millis());
-        }
-        return quoted.parse::<f64>().ok().and_then(unix_to_ms);
-    }
-    text.parse::<f64>().ok().and_then(unix_to_ms)
-}
-
-/// Unix time in seconds or milliseconds (told apart by size) to milliseconds.
-pub(crate) fn unix_to_ms(value: f64) -> Option<i64> {
-    if !value.is_finite() || value <= 0.0 {
-        return None;
-    }
-    // Seconds stay below 1e11 until the year 5138; milliseconds are above it since 1973.
-    let ms = if value < 1e11 { value * 1000.0 } else { value };
-    Some(ms.round() as i64)
 }
 
 /// The project a coding agent worked in, as a report label: the last folder name of its working

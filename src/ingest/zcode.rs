@@ -26,7 +26,7 @@ use crate::ingest::sqlite::{
 };
 use crate::ingest::wire::project_of;
 use crate::ingest::{Agent, FileContext, Format, LineOutcome, Os, Parsed, Root};
-use crate::record::{CallRecord, CallStatus, FailureCause, TokenBuckets};
+use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
 pub(crate) const FORMAT: Format = Format {
     name: "zcode",
@@ -125,7 +125,7 @@ fn request(row: &Row<'_>) -> Result<LineOutcome, String> {
         _ => None,
     };
     let mut record = CallRecord {
-        provider: crate::ingest::billing::provider_of(&model),
+        provider: Provider::from_model(&model),
         model,
         timestamp_ms: started.map(|ms| ms as i64),
         latency_ms: latency,
@@ -156,7 +156,6 @@ mod tests {
     use crate::ingest::SkipReason;
     use crate::ingest::sqlite::tests::{assert_fixture_matches_script, memory, read_script};
     use crate::ingest::test_support::{call, cost, skip, tag, tokens};
-    use crate::record::Provider;
 
     const SQL: &str = include_str!("../../fixtures/home/.zcode/cli/db/db.sql");
     const DB: &str = "fixtures/home/.zcode/cli/db/db.sqlite";

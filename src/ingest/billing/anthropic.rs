@@ -28,12 +28,13 @@
 
 use std::borrow::Cow;
 
+use crate::ingest::values::{parse_timestamp, scalar_text};
 use crate::ingest::{Format, Kind};
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{json_time, outcome, scalar_text};
+use super::outcome;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::money::Money;
 use crate::record::{Provider, TokenBuckets, UsageBucket};
@@ -103,10 +104,10 @@ fn read_report(
     for bucket in buckets {
         let period = bucket
             .starting_at
-            .and_then(json_time)
+            .and_then(parse_timestamp)
             .map(|start_ms| Period {
                 start_ms,
-                end_ms: bucket.ending_at.and_then(json_time),
+                end_ms: bucket.ending_at.and_then(parse_timestamp),
             });
         for result in bucket.results.unwrap_or_default() {
             push(match period {

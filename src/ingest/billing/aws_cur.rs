@@ -26,7 +26,8 @@
 //! Bedrock lines for anything but tokens (provisioned throughput, guardrails, knowledge bases).
 //! The project is the IAM principal, else the resource (inference profile), else the account.
 
-use super::{claude_model, csv_money, name_words, outcome, parse_time, provider_of, scaled_count};
+use super::{claude_model, csv_money, name_words, outcome, scaled_count};
+use crate::ingest::values::parse_time;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, SkipReason};
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
@@ -123,7 +124,7 @@ fn usage_type_model(part: &str) -> (Provider, String) {
         Some("openai") => Provider::OpenAi,
         Some("anthropic") => Provider::Anthropic,
         Some("deepseek") => Provider::DeepSeek,
-        _ => provider_of(&name),
+        _ => Provider::from_model(&name),
     };
     (provider, name)
 }
@@ -230,7 +231,7 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
     let (provider, model) = match (&product, marketplace) {
         (Some(product), true) => {
             let model = product_model(product);
-            (provider_of(&model), model)
+            (Provider::from_model(&model), model)
         }
         _ => usage_type_model(strip_region(&usage_type[..marker_at])),
     };

@@ -29,7 +29,8 @@
 //! keep their cost with zero tokens. The project is the resource (the Azure OpenAI account),
 //! else the resource group, else the subscription. Tags have no place in a bucket.
 
-use super::{DAY_MS, csv_money, name_words, outcome, parse_time, provider_of, scaled_count};
+use super::{DAY_MS, csv_money, name_words, outcome, scaled_count};
+use crate::ingest::values::parse_time;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, SkipReason};
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
@@ -275,7 +276,7 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
         .or_else(|| row.get(&["ResourceGroup", "ResourceGroupName"]))
         .or_else(|| row.get(&["SubscriptionName", "SubscriptionId"]))
         .map(str::to_string);
-    let provider = match provider_of(&meter.model) {
+    let provider = match Provider::from_model(&meter.model) {
         Provider::Unknown if meter.model.starts_with("gpt") => Provider::OpenAi,
         maker => maker,
     };

@@ -35,10 +35,8 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{
-    checked_sum, claude_model, csv_money, json_money, name_words, outcome, parse_time, provider_of,
-    scalar_text, scaled_count,
-};
+use super::{checked_sum, claude_model, csv_money, json_money, name_words, outcome, scaled_count};
+use crate::ingest::values::{parse_time, scalar_text};
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipReason, json_error};
 use crate::money::Money;
 use crate::record::{Provider, TokenBuckets, UsageBucket};
@@ -234,7 +232,7 @@ impl Fields<'_> {
                 TokenClass::Output => tokens.output = count,
             }
         }
-        let provider = match provider_of(&sku.model) {
+        let provider = match Provider::from_model(&sku.model) {
             Provider::Unknown => Provider::Google,
             maker => maker,
         };

@@ -22,7 +22,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::openai_usage::{Period, read_pages, results_of};
-use super::{json_money, outcome, scalar_text, scaled_count};
+use super::{json_money, outcome, scaled_count};
+use crate::ingest::values::scalar_text;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason};
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 

@@ -30,7 +30,8 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{csv_bool, csv_count, json_time, outcome, parse_time};
+use super::{csv_bool, csv_count, outcome};
+use crate::ingest::values::{parse_time, parse_timestamp};
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
@@ -127,8 +128,8 @@ pub(super) fn read_pages(
 
 /// The period a bucket (or a flattened result) states; `None` without a valid start.
 fn period_of(node: &Node<'_>) -> Option<Period> {
-    let start_ms = json_time(node.start_time?)?;
-    let end_ms = node.end_time.and_then(json_time);
+    let start_ms = parse_timestamp(node.start_time?)?;
+    let end_ms = node.end_time.and_then(parse_timestamp);
     Some(Period { start_ms, end_ms })
 }
 

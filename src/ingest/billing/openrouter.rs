@@ -20,7 +20,8 @@
 //! (`anthropic/claude-sonnet-4-5-20250929`, and `claude-sonnet-4.5` → `claude-sonnet-4-5`),
 //! with any `:free`/`:beta` suffix dropped. The project is the API key's name, else the app.
 
-use super::{claude_model, csv_count, csv_money, name_words, parse_time, provider_of};
+use super::{claude_model, csv_count, csv_money, name_words};
+use crate::ingest::values::parse_time;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, SkipReason};
 use crate::money::Money;
 use crate::record::{Provider, TokenBuckets, UsageBucket};
@@ -58,7 +59,7 @@ fn model_name(slug: &str) -> (Provider, String) {
         Some("openai") => Provider::OpenAi,
         Some("google") => Provider::Google,
         Some("deepseek") => Provider::DeepSeek,
-        _ => provider_of(&name),
+        _ => Provider::from_model(&name),
     };
     let full = match vendor {
         Some(vendor) => format!("{vendor}/{name}"),

@@ -25,7 +25,8 @@ use serde_json::value::RawValue;
 
 use crate::ingest::bedrock;
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::wire::{add_string_tags, array_len, unix_to_ms};
+use crate::ingest::values::unix_to_ms;
+use crate::ingest::wire::{add_string_tags, array_len};
 use crate::ingest::{CsvFormat, Format, LineOutcome, OneEach, SkipReason};
 use crate::pricing::name_residency;
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, Residency};
@@ -243,33 +244,10 @@ fn looks_like_bedrock_id(name: &str) -> bool {
 /// The provider that served a call: the model's maker when the name says it (a Claude model on
 /// Bedrock or Vertex is Anthropic's), else LiteLLM's `custom_llm_provider`.
 fn provider_of(model: &str, custom_llm_provider: Option<&str>) -> Provider {
-    let lower = model.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or_default();
-    if name.starts_with("claude") {
-        return Provider::Anthropic;
+    match Provider::from_model(model) {
+        Provider::Unknown => custom_llm_provider.map_or(Provider::Unknown, Provider::from_name),
+        maker => maker,
     }
-    if name.starts_with("gemini") {
-        return Provider::Google;
-    }
-    if name.starts_with("deepseek") {
-        return Provider::DeepSeek;
-    }
-    if name.starts_with("gpt-")
-        || name.starts_with("chatgpt")
-        || name.starts_with("codex")
-        || ["o1", "o3", "o4"]
-            .iter()
-            .any(|family| name == *family || name.starts_with(&format!("{family}-")))
-    {
-        return Provider::OpenAi;
-    }
-    if let Some(route) = custom_llm_provider {
-        let provider = Provider::from_name(route);
-        if provider != Provider::Unknown {
-            return provider;
-        }
-    }
-    bedrock::maker_provider(name)
 }
 
 /// LiteLLM call types that are not model calls (file and batch management, MCP tools, vector

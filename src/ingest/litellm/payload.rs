@@ -15,12 +15,13 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::usage::{Usage, UsageParts, count_of};
+use super::usage::{Usage, UsageParts};
 use super::{
     ErrorInformation, Metadata, ModelMap, RequestFacts, ResponseFacts, Text, failure_of,
     is_bare_uuid, json_text, no_call, number_of, parse_tags, pick_model, provider_of, push_tag,
     raw_flag, raw_time, scalar_text, status_of, timing,
 };
+use crate::ingest::values::count;
 use crate::ingest::{LineOutcome, json_error};
 use crate::record::CallRecord;
 
@@ -110,11 +111,6 @@ struct Payload<'a> {
     model_parameters: Option<&'a RawValue>,
     #[serde(borrow, default)]
     hidden_params: Option<HiddenParams<'a>>,
-}
-
-/// A token count member.
-fn count(raw: &RawValue) -> Option<u64> {
-    count_of(&serde_json::from_str(raw.get()).ok()?)
 }
 
 /// A header LiteLLM added to the response (`x-litellm-attempted-retries`…), by name in either

@@ -15,12 +15,13 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::usage::{UsageParts, count_of};
+use super::usage::UsageParts;
 use super::{
     Metadata, RequestFacts, ResponseFacts, Text, failure_of, is_bare_uuid, is_nonempty_object,
     json_text, no_call, number_of, parse_flag, parse_tags, parse_time_text, pick_model,
     provider_of, push_tag, raw_flag, raw_time, status_of, timing,
 };
+use crate::ingest::values::count;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, json_error};
 use crate::record::CallRecord;
 
@@ -185,11 +186,6 @@ pub(super) fn parse_line(line: &[u8]) -> LineOutcome {
         );
     }
     build(row)
-}
-
-/// A token count column.
-fn count(raw: &RawValue) -> Option<u64> {
-    count_of(&serde_json::from_str(raw.get()).ok()?)
 }
 
 /// Parses one data row of a spend-log CSV export.

@@ -21,25 +21,15 @@
 
 use serde::{Deserialize, Deserializer};
 
+use crate::ingest::usage::cache_writes;
+use crate::ingest::values::count_value;
 use crate::record::TokenBuckets;
 
 /// A token count as LiteLLM writes it: an integer, sometimes a float or a numeric string, or
 /// null. Anything else counts as absent rather than failing the record.
 fn count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
     let value = serde_json::Value::deserialize(deserializer)?;
-    Ok(count_of(&value))
-}
-
-/// A non-negative whole number from a JSON number or numeric string.
-pub(super) fn count_of(value: &serde_json::Value) -> Option<u64> {
-    match value {
-        serde_json::Value::Number(number) => number.as_u64().or_else(|| {
-            let float = number.as_f64()?;
-            (float >= 0.0 && float.fract() == 0.0 && float < 9e15).then_some(float as u64)
-        }),
-        serde_json::Value::String(text) => count_of(&serde_json::from_str(text.trim()).ok()?),
-        _ => None,
-    }
+    Ok(count_value(&value))
 }
 
 /// Anthropic's split of cache writes by TTL, as LiteLLM passes it on.
@@ -170,7 +160,7 @@ impl UsageParts {
         } else {
             prompt
         };
-        let write_1h = self.cache_write_1h.unwrap_or(0).min(write);
+        let (write_5m, write_1h) = cache_writes(Some(write), None, self.cache_write_1h);
         let completion = self.completion.unwrap_or(0);
         let reasoning = self.reasoning.unwrap_or(0);
         let outside = reasoning > 0
@@ -186,7 +176,7 @@ impl UsageParts {
         TokenBuckets {
             input,
             cache_read: read,
-            cache_write_5m: write - write_1h,
+            cache_write_5m: write_5m,
             cache_write_1h: write_1h,
             output,
             reasoning: reasoning.min(output),
