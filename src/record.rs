@@ -88,13 +88,15 @@ pub enum Provider {
     Amazon,
     /// Moonshot AI (Kimi).
     Moonshot,
+    /// Zhipu AI / Z.ai (GLM models).
+    Zhipu,
     #[default]
     Unknown,
 }
 
 impl Provider {
     /// Every provider, in declaration order.
-    pub const ALL: [Provider; 11] = [
+    pub const ALL: [Provider; 12] = [
         Provider::OpenAi,
         Provider::Anthropic,
         Provider::Google,
@@ -105,6 +107,7 @@ impl Provider {
         Provider::Qwen,
         Provider::Amazon,
         Provider::Moonshot,
+        Provider::Zhipu,
         Provider::Unknown,
     ];
 
@@ -121,6 +124,7 @@ impl Provider {
             Provider::Qwen => "qwen",
             Provider::Amazon => "amazon",
             Provider::Moonshot => "moonshot",
+            Provider::Zhipu => "zhipu",
             Provider::Unknown => "unknown",
         }
     }
@@ -138,6 +142,9 @@ impl Provider {
             "qwen" | "alibaba" | "dashscope" => Provider::Qwen,
             "amazon" | "amazon-nova" | "nova" => Provider::Amazon,
             "moonshot" | "moonshotai" | "kimi" => Provider::Moonshot,
+            "zhipu" | "zhipuai" | "zai" | "z-ai" | "zai-coding-plan" | "bigmodel" => {
+                Provider::Zhipu
+            }
             _ => Provider::Unknown,
         }
     }
@@ -156,10 +163,11 @@ enum Stands {
 
 /// Words of model names and the maker they name: the one table ingest reads a provider from
 /// when a log names only the model.
-const MODEL_MAKERS: [(&str, Stands, Provider); 21] = [
+const MODEL_MAKERS: [(&str, Stands, Provider); 23] = [
     ("claude", Stands::Anywhere, Provider::Anthropic),
     ("gemini", Stands::Anywhere, Provider::Google),
     ("deepseek", Stands::Anywhere, Provider::DeepSeek),
+    ("glm", Stands::First, Provider::Zhipu),
     ("gemma", Stands::First, Provider::Google),
     ("imagen", Stands::First, Provider::Google),
     ("veo", Stands::First, Provider::Google),
@@ -178,6 +186,7 @@ const MODEL_MAKERS: [(&str, Stands, Provider); 21] = [
     ("o4", Stands::FirstWord, Provider::OpenAi),
     ("kimi", Stands::First, Provider::Moonshot),
     ("moonshot", Stands::First, Provider::Moonshot),
+    ("grok", Stands::First, Provider::XAi),
 ];
 
 /// Bedrock's maker prefixes (`anthropic.claude-…`, `amazon.nova-…`).

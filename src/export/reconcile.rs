@@ -95,6 +95,7 @@ fn display_name(provider: Provider) -> &'static str {
         Provider::Qwen => "Qwen",
         Provider::Amazon => "Amazon",
         Provider::Moonshot => "Moonshot AI",
+        Provider::Zhipu => "Zhipu",
         Provider::Unknown => "unattributed",
     }
 }

@@ -3,6 +3,7 @@
 
 mod amp;
 mod anthropic;
+mod antigravity;
 mod bedrock;
 mod billing;
 mod claude_code;
@@ -19,8 +20,10 @@ mod droid;
 mod gemini;
 mod gemini_cli;
 mod genai;
+mod goose;
 mod grok;
 mod helicone;
+mod hermes;
 mod inputs;
 mod kimi;
 mod langfuse;
@@ -30,6 +33,7 @@ mod log_file;
 mod openai;
 mod openai_batch;
 mod openclaw;
+mod opencode;
 mod openinference;
 mod otel;
 mod otlp;
@@ -40,11 +44,13 @@ mod registry;
 mod remote;
 mod session_prompt;
 mod source;
+pub mod sqlite;
 #[cfg(test)]
 pub(crate) mod test_support;
 mod usage;
 mod values;
 mod wire;
+mod zcode;
 
 use std::fmt;
 
@@ -136,6 +142,18 @@ formats! {
     Droid => droid::FORMAT,
     /// Cline task folders (`…/globalStorage/saoudrizwan.claude-dev/tasks/*/ui_messages.json`, `~/.cline/data/tasks/`).
     Cline => cline::CLINE_FORMAT,
+    /// ZCode CLI's database (`~/.zcode/cli/db/db.sqlite`); before OpenCode, whose tables it also has.
+    Zcode => zcode::FORMAT,
+    /// OpenCode's database (`~/.local/share/opencode/opencode*.db`) and legacy message files.
+    Opencode => opencode::FORMAT,
+    /// Kilo's database (`~/.local/share/kilo/kilo*.db`), OpenCode's schema.
+    Kilo => opencode::KILO_FORMAT,
+    /// Hermes Agent's state database (`~/.hermes/state.db`): per-session totals.
+    Hermes => hermes::FORMAT,
+    /// Goose's session database (`~/.local/share/goose/sessions/sessions.db`): per-session totals.
+    Goose => goose::FORMAT,
+    /// Antigravity conversation databases (`~/.gemini/antigravity-cli/conversations/*.db`).
+    Antigravity => antigravity::FORMAT,
     /// OpenTelemetry GenAI spans as OTLP JSON (the collector's file exporter).
     Otel => otel::FORMAT,
     /// OpenInference (Arize Phoenix) LLM spans.

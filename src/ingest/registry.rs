@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::ingest::sqlite::SqliteReader;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, Parsed};
 
 /// Whether a format's records are calls or a bill's aggregates.
@@ -121,6 +122,9 @@ pub struct Format {
     pub csv: Option<CsvFormat>,
     /// A fresh parser for a file's JSON records.
     pub parser: fn(&FileContext<'_>) -> Box<dyn LineParser>,
+    /// How the format reads from a SQLite database, if it may be one: a local file that starts
+    /// with SQLite's header is read by the first format whose detector accepts its schema.
+    pub sqlite: Option<SqliteReader>,
     /// Where the coding agent writing this format keeps it, for discovery.
     pub agent: Option<Agent>,
 }
@@ -136,6 +140,7 @@ impl Format {
         json: None,
         csv: None,
         parser: |_| Box::new(NotJson),
+        sqlite: None,
         agent: None,
     };
 }
@@ -170,10 +175,13 @@ mod tests {
     }
 
     #[test]
-    fn every_format_is_read_from_json_or_csv_and_billing_is_never_per_line() {
+    fn every_format_is_read_from_json_csv_or_sqlite_and_billing_is_never_per_line() {
         for &format in InputFormat::ALL {
             let spec = format.spec();
-            assert!(spec.json.is_some() || spec.csv.is_some(), "{format}");
+            assert!(
+                spec.json.is_some() || spec.csv.is_some() || spec.sqlite.is_some(),
+                "{format}"
+            );
             if spec.kind == Kind::Billing {
                 assert!(!format.line_independent(), "{format}");
             }

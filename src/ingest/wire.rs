@@ -92,6 +92,15 @@ impl<Q, S> Envelope<'_, Q, S> {
     }
 }
 
+/// The project a coding agent worked in, as a report label: the last folder name of its working
+/// directory (`/home/dev/src/app` → `app`), never the full path, which shows the layout of
+/// someone's disk.
+pub(crate) fn project_of(cwd: &str) -> String {
+    let trimmed = cwd.trim_end_matches(['/', '\\']);
+    let name = trimmed.rsplit(['/', '\\']).next().unwrap_or(trimmed);
+    name.to_string()
+}
+
 /// Adds the string-valued members of a JSON object as tags; other values are ignored.
 pub(crate) fn add_string_tags(raw: &RawValue, tags: &mut Vec<(String, String)>) {
     type Members<'r> = std::collections::BTreeMap<Cow<'r, str>, &'r RawValue>;

@@ -31,6 +31,7 @@ pub use rows::{Renumber, Rows, par_filter_map};
 pub(crate) use window::TimeWindow;
 
 use crate::classify::{ClassifyRules, classify};
+use crate::ingest::sqlite::{is_sqlite, read_database};
 use crate::ingest::wire_hash;
 use crate::ingest::{
     Container, CsvHeaders, CsvRow, FileContext, InputFormat, InputSource, LineOutcome, LineParser,
@@ -143,6 +144,12 @@ enum Work {
         format: Option<InputFormat>,
         path: LocalPath,
     },
+    /// A SQLite database, read from a private copy by one core.
+    Database {
+        source: u32,
+        path: Arc<Path>,
+        format: Option<InputFormat>,
+    },
     ReadError {
         source: u32,
         line: u64,
@@ -220,6 +227,8 @@ fn unknown_format_message(container: Container) -> String {
     let tried: Vec<&str> = InputFormat::ALL
         .iter()
         .filter(|f| container != Container::Csv || f.reads_csv())
+        // Formats read only from SQLite databases were never tried on text.
+        .filter(|f| f.spec().json.is_some() || f.spec().csv.is_some())
         .map(|f| f.name())
         .collect();
     let layout = match container {
@@ -533,6 +542,18 @@ fn read_source(
     };
     let container = sniff_container(&first.bytes);
     let path: LocalPath = source.local_path().map(Arc::from);
+    if is_sqlite(&first.bytes) {
+        pool.give(first.bytes);
+        let work = match path {
+            Some(path) => Work::Database {
+                source: index,
+                path,
+                format: forced,
+            },
+            None => read_error(0, "a SQLite database is read only from a local file".into()),
+        };
+        return send(work);
+    }
     let format = match container {
         Container::JsonDocument => {
             let mut bytes = first.bytes;
@@ -876,6 +897,15 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
             let format = read_document(&mut collector, format, &file, &bytes);
             collector.into_result(0, format)
         }
+        Work::Database {
+            source,
+            path,
+            format,
+        } => {
+            let mut collector = Collector::new(context, source);
+            let format = read_database_rows(&mut collector, &path, format);
+            collector.into_result(0, format)
+        }
         Work::ReadError {
             source,
             line,
@@ -885,6 +915,34 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
             collector.accounting.records += 1;
             collector.accounting.read_failure(source, line, message);
             collector.into_result(u32::MAX, None)
+        }
+    }
+}
+
+/// Reads a SQLite database's rows with the adapter that recognises it; a database that cannot
+/// be read, or that no adapter reads, is one error of the file.
+fn read_database_rows(
+    collector: &mut Collector<'_>,
+    path: &Path,
+    forced: Option<InputFormat>,
+) -> Option<InputFormat> {
+    let mut batch = Vec::with_capacity(1);
+    // Adapters do not panic on any input; this keeps a bug from ending a long run.
+    let read = catch_unwind(AssertUnwindSafe(|| {
+        read_database(path, forced, &mut |parsed| {
+            batch.push(parsed);
+            collector.take(&mut batch);
+        })
+    }));
+    match read {
+        Ok(Ok(format)) => Some(format),
+        Ok(Err(err)) => {
+            collector.error(0, err.to_string());
+            forced
+        }
+        Err(_) => {
+            collector.error(0, "internal error while reading the database".into());
+            forced
         }
     }
 }
@@ -1369,6 +1427,40 @@ mod tests {
     use super::*;
     use crate::classify::ClassifyRules;
     use crate::record::TokenBuckets;
+
+    /// A local file that starts with SQLite's header is read as a database whatever its name;
+    /// a database no adapter reads is one error naming its tables, not a panic.
+    #[test]
+    fn databases_are_known_by_their_header_and_an_unknown_one_is_one_error() {
+        let folder = tempfile::tempdir().unwrap();
+        let renamed = folder.path().join("usage.data");
+        let zcode =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/home/.zcode/cli/db/db.sqlite");
+        std::fs::copy(zcode, &renamed).unwrap();
+        let other = folder.path().join("notes.db");
+        rusqlite::Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE notes(body TEXT); INSERT INTO notes VALUES ('x');")
+            .unwrap();
+        let sources = [InputSource::File(renamed), InputSource::File(other)];
+        let catalog = PriceCatalog::embedded().unwrap();
+        let rules = ClassifyRules::default();
+        let run = run(
+            &sources,
+            RowContext::plain(&catalog, &rules),
+            RunOptions::default(),
+        );
+        let read = &run.sources[0];
+        assert_eq!(read.format, Some(InputFormat::Zcode));
+        assert_eq!((read.accounting.records, read.accounting.calls), (5, 3));
+        let unknown = &run.sources[1].accounting;
+        assert_eq!(unknown.errors, 1);
+        assert_eq!(
+            unknown.error_samples[0].message,
+            "no adapter reads this SQLite database (tables: notes)"
+        );
+        assert_eq!(run.rows.len(), 3);
+    }
 
     /// The rule as first written: one pass in input order over a map of keepers.
     fn losers_by_map<'r, K: Hash + Eq>(

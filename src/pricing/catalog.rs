@@ -12,7 +12,7 @@ use crate::record::{Provider, Residency, ServiceTier};
 
 /// The catalog shipped inside the binary: one file per model maker (`data/prices/README.md`
 /// documents the schema).
-const EMBEDDED_FILES: [(&str, &str); 10] = [
+const EMBEDDED_FILES: [(&str, &str); 11] = [
     ("openai.toml", include_str!("../../data/prices/openai.toml")),
     (
         "anthropic.toml",
@@ -35,6 +35,7 @@ const EMBEDDED_FILES: [(&str, &str); 10] = [
         "moonshot.toml",
         include_str!("../../data/prices/moonshot.toml"),
     ),
+    ("zhipu.toml", include_str!("../../data/prices/zhipu.toml")),
 ];
 
 /// The date the embedded catalog's prices were last checked as a whole.
