@@ -215,11 +215,11 @@ _llm__audit() {
             fi
             case "${prev}" in
                 --agent)
-                    COMPREPLY=($(compgen -W "claude-code codex gemini-cli" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff roo-code copilot-cli grok droid cline zcode opencode kilo hermes goose antigravity" -- "${cur}"))
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff roo-code copilot-cli copilot-cli-otel grok droid cline zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -353,11 +353,11 @@ _llm__audit() {
             fi
             case "${prev}" in
                 --agent)
-                    COMPREPLY=($(compgen -W "claude-code codex gemini-cli" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff roo-code copilot-cli grok droid cline zcode opencode kilo hermes goose antigravity" -- "${cur}"))
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff roo-code copilot-cli copilot-cli-otel grok droid cline zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -411,11 +411,11 @@ _llm__audit() {
             fi
             case "${prev}" in
                 --agent)
-                    COMPREPLY=($(compgen -W "claude-code codex gemini-cli" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff roo-code copilot-cli grok droid cline zcode opencode kilo hermes goose antigravity" -- "${cur}"))
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff roo-code copilot-cli copilot-cli-otel grok droid cline zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -461,11 +461,11 @@ _llm__audit() {
             fi
             case "${prev}" in
                 --agent)
-                    COMPREPLY=($(compgen -W "claude-code codex gemini-cli" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff roo-code copilot-cli grok droid cline zcode opencode kilo hermes goose antigravity" -- "${cur}"))
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff roo-code copilot-cli copilot-cli-otel grok droid cline zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -881,7 +881,7 @@ _llm__audit() {
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff roo-code copilot-cli copilot-cli-otel grok droid cline zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --spill-above)
@@ -1343,7 +1343,7 @@ _llm__audit() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff roo-code copilot-cli copilot-cli-otel grok droid cline zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
                     return 0
                     ;;
                 --format)

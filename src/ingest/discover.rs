@@ -462,6 +462,8 @@ mod tests {
                 ".gemini/tmp/3f2a/chats/abcd-parent/sub-1.jsonl",
                 ".gemini/tmp/3f2a/chats/session-2026-11-01T09-00-cd.json",
                 ".gemini/tmp/3f2a/chats/session-2026-11-02T12-00-ab.jsonl",
+                // The prompt history is read too: its prompts are counted as user messages.
+                ".gemini/tmp/3f2a/logs.json",
             ]
         );
     }

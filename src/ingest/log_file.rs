@@ -19,7 +19,8 @@ pub enum SourceError {
     Remote { url: String, reason: String },
 }
 
-/// File names read when walking a directory or listing a prefix: JSON Lines, JSON and CSV,
+/// File names read when walking a directory or listing a prefix: JSON Lines, JSON, CSV and
+/// SQLite databases (coding agents keep usage in them),
 /// possibly compressed.
 pub(crate) fn is_log_file(path: &Path) -> bool {
     // A name that is not UTF-8 is still read: only its extension matters here.
@@ -32,7 +33,9 @@ pub(crate) fn is_log_file(path: &Path) -> bool {
         .strip_suffix(".gz")
         .or_else(|| name.strip_suffix(".zst"))
         .unwrap_or(name);
-    [".jsonl", ".ndjson", ".json", ".log", ".csv"]
-        .iter()
-        .any(|ext| name.ends_with(ext))
+    [
+        ".jsonl", ".ndjson", ".json", ".log", ".csv", ".db", ".sqlite", ".sqlite3",
+    ]
+    .iter()
+    .any(|ext| name.ends_with(ext))
 }

@@ -224,21 +224,15 @@ impl ChunkResult {
 
 /// The message for records of a file no adapter recognised.
 fn unknown_format_message(container: Container) -> String {
-    let tried: Vec<&str> = InputFormat::ALL
-        .iter()
-        .filter(|f| container != Container::Csv || f.reads_csv())
-        // Formats read only from SQLite databases were never tried on text.
-        .filter(|f| f.spec().json.is_some() || f.spec().csv.is_some())
-        .map(|f| f.name())
-        .collect();
     let layout = match container {
         Container::Csv => "CSV header",
         Container::JsonDocument => "JSON document",
         _ => "log format",
     };
+    // The formats are many and grow: the help lists them rather than every error line.
     format!(
-        "unrecognised {layout} (tried {}); pass --input-format to force one",
-        tried.join(", ")
+        "unrecognised {layout}: no known format matches (`llm-audit analyze --help` lists them \
+         under --input-format); pass --input-format to force one"
     )
 }
 

@@ -249,7 +249,8 @@ mod tests {
             name("meta-llama/llama-3.3-70b-instruct:free"),
             "meta-llama/llama-3.3-70b-instruct"
         );
-        assert_eq!(model_name("x-ai/grok-4").0, Provider::Unknown);
+        // Grok is xAI's in the one maker table (this reader once left it unknown).
+        assert_eq!(model_name("x-ai/grok-4").0, Provider::XAi);
     }
 
     #[test]
