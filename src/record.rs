@@ -495,6 +495,9 @@ pub struct Features {
     /// The log holds a redaction placeholder, or text that cannot be the request's, where the
     /// prompt was: the call is classified and compared as if the log held no text.
     pub redacted: bool,
+    /// The record sums many requests (a session's totals, where the agent keeps no per-call
+    /// usage): its prompt total is no one request's size, so no long-context tier applies.
+    pub summed: bool,
 }
 
 /// Prompt text kept just long enough to classify the call; never stored in rows or reports.

@@ -2495,6 +2495,16 @@ fn analyze_without_a_path_reads_every_agent_found_at_home() {
         by_agent.values().sum::<u64>(),
         report["calls"].as_u64().unwrap()
     );
+    // The agents that keep only session totals are counted as such: every call of Droid,
+    // Hermes and Goose is a session's total (Copilot CLI's shutdown totals are too, beside its
+    // OTel spans).
+    let summed = report["baseline"]["calls_summed"].as_u64().unwrap();
+    let sessions_only: u64 = ["droid", "hermes", "goose"]
+        .iter()
+        .filter_map(|agent| by_agent.get(*agent))
+        .sum();
+    assert!(sessions_only > 0 && summed >= sessions_only, "{summed}");
+    assert!(summed < report["calls"].as_u64().unwrap());
     for agent in agents.iter().filter(|a| a["found"] == true) {
         let line = format!("{}: ", agent["label"].as_str().unwrap());
         assert!(stderr.contains(&line), "{line} in {stderr}");

@@ -221,16 +221,16 @@ fn merge_refuses_missing_repeated_foreign_damaged_and_older_partials() {
     };
     // The header frame: its 8-byte length, its 8-byte checksum, then the format version.
     let header_len = u64::from_le_bytes(frames[..8].try_into().unwrap()) as usize;
-    assert_eq!(frames[16], 5, "the current format");
+    assert_eq!(frames[16], 6, "the current format");
     let mut old = frames.clone();
-    old[16] = 4;
+    old[16] = 5;
     let checksum = xxhash_rust::xxh3::xxh3_64(&old[16..16 + header_len]);
     old[8..16].copy_from_slice(&checksum.to_le_bytes());
     let older = rewrite(&old, "older.bin");
     let previous = args(&[&parts[0], &older, &parts[2]], &[]);
     assert_eq!(previous.status.code(), Some(2));
     assert!(
-        stderr(&previous).contains("incompatible llm-audit (partial format 4, this one reads 5)"),
+        stderr(&previous).contains("incompatible llm-audit (partial format 5, this one reads 6)"),
         "{}",
         stderr(&previous)
     );

@@ -44,6 +44,8 @@ pub struct GroupStats {
     pub calls_without_text: u64,
     /// Calls whose log holds a redaction placeholder where the prompt was.
     pub calls_redacted: u64,
+    /// Records that sum a session's requests (agents that keep only session totals).
+    pub calls_summed: u64,
     /// Calls whose log does not hold the whole request, so no repeat of them can be proved
     /// (redacted, or no text, or only the last user turn).
     pub calls_not_checked_for_repeats: u64,
@@ -68,6 +70,7 @@ impl GroupStats {
                 .contains(crate::classify::Reason::NoPromptText),
         );
         self.calls_redacted += u64::from(row.flags.redacted);
+        self.calls_summed += u64::from(row.flags.summed);
         self.calls_not_checked_for_repeats += u64::from(row.request_hash.is_none());
     }
 
@@ -82,6 +85,7 @@ impl GroupStats {
         self.reasoning_unverified_cost += other.reasoning_unverified_cost;
         self.calls_without_text += other.calls_without_text;
         self.calls_redacted += other.calls_redacted;
+        self.calls_summed += other.calls_summed;
         self.calls_not_checked_for_repeats += other.calls_not_checked_for_repeats;
     }
 }
@@ -354,6 +358,7 @@ mod tests {
             reasoning_unverified_cost: Money::from_pico(20),
             calls_without_text: 1,
             calls_redacted: 1,
+            calls_summed: 1,
             calls_not_checked_for_repeats: 2,
         };
         let b = a.clone();

@@ -251,6 +251,15 @@ fn caveats(report: &Report, lines: &mut Vec<String>) {
             plural(redacted, "call", "calls")
         ));
     }
+    let summed = report.baseline.calls_summed;
+    if summed > 0 {
+        lines.push(format!(
+            "{} of {} are whole sessions' totals (the agent keeps no per-call usage): timed once \
+             per session, without latency, and priced without long-context tiers.",
+            count(summed),
+            plural(report.calls, "call", "calls")
+        ));
+    }
     if report.errors > 0 {
         lines.push(format!(
             "{} could not be read (see the records at the end).",

@@ -431,6 +431,11 @@ pub struct Baseline {
     /// where the prompt was: classified without text and never counted as repeats.
     #[serde(default)]
     pub calls_redacted: u64,
+    /// Records that are whole sessions' totals, not calls: the agent (Droid, Hermes, Goose,
+    /// Copilot CLI) keeps no per-call usage. Each is timed once per session, has no
+    /// latency, and is priced without long-context tiers.
+    #[serde(default)]
+    pub calls_summed: u64,
     /// Calls left out of every repeat (response cache, duplicate requests) because the log
     /// does not hold their whole request: `calls_redacted` and calls without text.
     #[serde(default)]
@@ -882,6 +887,7 @@ impl Report {
                 unpriced_calls: summary.total.unpriced_calls,
                 calls_without_prompt_text: summary.total.calls_without_text,
                 calls_redacted: summary.total.calls_redacted,
+                calls_summed: summary.total.calls_summed,
                 calls_not_checked_for_repeats: summary.total.calls_not_checked_for_repeats,
                 reasoning_unverified_tokens: summary.total.reasoning_unverified_tokens,
                 reasoning_unverified_usd: summary.total.reasoning_unverified_cost.usd(),

@@ -297,6 +297,30 @@ mod tests {
     }
 
     #[test]
+    fn a_session_total_is_priced_as_a_sum_without_the_long_context_tier() {
+        // Read as the pipeline reads it: the registry marks a per-session format's records.
+        let path = PathBuf::from(format!(
+            "{SESSIONS}/4d9e7a1c-52b8-4f03-a6e2-7c1b90d3f5e4.settings.json"
+        ));
+        let bytes = std::fs::read(&path).unwrap();
+        let file = crate::ingest::FileContext { path: Some(&path) };
+        let mut parser = crate::ingest::line_parser(crate::ingest::InputFormat::Droid, &file);
+        let mut out = Vec::new();
+        parser.line(1, &bytes, &mut out);
+        let record = call(&out[0].outcome);
+        assert!(record.features.summed);
+        // The session's prompt (1.5M tokens) sums many requests, none known above Anthropic's
+        // 200K long-context line: standard Sonnet 4.5 rates, 2,884 × $3/M + 1,402,560 ×
+        // $0.30/M + 96,310 × $3.75/M + 24,630 × $15/M = $0.008652 + $0.420768 + $0.3611625 +
+        // $0.36945 (at the long-context rates it would be $2.13534).
+        let catalog = crate::ingest::test_support::catalog();
+        let price = catalog.entry(catalog.resolve(&record.model, record.timestamp_ms).unwrap());
+        let mode = crate::pipeline::CallFlags::of(record).billing(record.timestamp_ms);
+        let money = crate::pricing::call_cost(price, &record.tokens, mode);
+        assert_eq!(money.to_decimal_string(), "1.1600325");
+    }
+
+    #[test]
     fn a_custom_model_and_its_cost() {
         let record_outcome = read("b71f0e36-9d2a-4c85-8e14-3a6f2d9c0b57.settings.json");
         let record = call(&record_outcome);

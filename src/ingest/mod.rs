@@ -368,7 +368,42 @@ impl LineParser for OneEach {
 
 /// A fresh parser for the JSON records of a file in `format`.
 pub fn line_parser(format: InputFormat, file: &FileContext<'_>) -> Box<dyn LineParser> {
-    (format.spec().parser)(file)
+    let parser = (format.spec().parser)(file);
+    match format.spec().granularity {
+        Granularity::Call => parser,
+        Granularity::Session => Box::new(SessionTotals(parser)),
+    }
+}
+
+/// Marks a call of a format that keeps only per-session totals as a sum of requests
+/// ([`crate::record::Features::summed`]).
+pub(crate) fn mark_summed(parsed: &mut Parsed) {
+    if let LineOutcome::Call(record) = &mut parsed.outcome {
+        record.features.summed = true;
+    }
+}
+
+/// The parser of a per-session-totals format, its calls marked as sums.
+struct SessionTotals(Box<dyn LineParser>);
+
+impl SessionTotals {
+    fn mark(out: &mut [Parsed]) {
+        out.iter_mut().for_each(mark_summed);
+    }
+}
+
+impl LineParser for SessionTotals {
+    fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
+        let start = out.len();
+        self.0.line(line_no, line, out);
+        SessionTotals::mark(&mut out[start..]);
+    }
+
+    fn finish(&mut self, out: &mut Vec<Parsed>) {
+        let start = out.len();
+        self.0.finish(out);
+        SessionTotals::mark(&mut out[start..]);
+    }
 }
 
 /// Parses one data row of a CSV file in `format`.

@@ -34,7 +34,7 @@ use std::time::{Duration, SystemTime};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, Row};
 
-use crate::ingest::{FileContext, InputFormat, Parsed};
+use crate::ingest::{FileContext, Granularity, InputFormat, Parsed, mark_summed};
 
 /// The 16 bytes every SQLite 3 database file starts with.
 pub const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
@@ -160,7 +160,14 @@ pub fn read_database(
     let Some((format, reader)) = found else {
         return Err(DatabaseError::Unknown(table_names(connection).join(", ")));
     };
-    (reader.read)(connection, &file, emit).map_err(DatabaseError::Read)?;
+    let summed = format.spec().granularity == Granularity::Session;
+    let mut emit = |mut parsed: Parsed| {
+        if summed {
+            mark_summed(&mut parsed);
+        }
+        emit(parsed);
+    };
+    (reader.read)(connection, &file, &mut emit).map_err(DatabaseError::Read)?;
     Ok(format)
 }
 

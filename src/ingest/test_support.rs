@@ -10,7 +10,7 @@ use crate::money::Money;
 use crate::pricing::{BillingMode, PriceCatalog, call_cost};
 use crate::record::{CallRecord, TokenBuckets};
 
-fn catalog() -> &'static PriceCatalog {
+pub fn catalog() -> &'static PriceCatalog {
     static CATALOG: OnceLock<PriceCatalog> = OnceLock::new();
     CATALOG.get_or_init(|| PriceCatalog::embedded().expect("the embedded catalog is valid"))
 }

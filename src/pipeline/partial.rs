@@ -32,7 +32,8 @@ const MAGIC: &[u8] = b"llm-audit partial\n";
 /// 4: every frame carries a checksum; the accounting lists read failures.
 /// 5: a row holds its prompt's prefixes, whether its text was redacted or proves nothing, and
 ///    its failure cause; the accounting counts failed calls without usage by cause.
-const FORMAT_VERSION: u32 = 5;
+/// 6: a row says whether it sums a session's requests (agents that keep only session totals).
+const FORMAT_VERSION: u32 = 6;
 
 /// Largest frame accepted: a chunk's results are far smaller (a chunk is 1 MiB of input);
 /// anything bigger is a corrupt length, not a reason to allocate.

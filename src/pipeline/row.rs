@@ -31,6 +31,8 @@ pub struct CallFlags {
     pub residency: Option<Residency>,
     /// Server-side web-search requests made.
     pub web_searches: u32,
+    /// The row sums many requests ([`crate::record::Features::summed`]).
+    pub summed: bool,
 }
 
 impl CallFlags {
@@ -52,6 +54,7 @@ impl CallFlags {
                 .map_or(ServiceTier::Standard, ServiceTier::from_reported),
             residency: record.residency.or_else(|| name_residency(&record.model)),
             web_searches: record.web_search_requests,
+            summed: f.summed,
         }
     }
 
@@ -69,6 +72,7 @@ impl CallFlags {
             residency: self.residency,
             at_ms,
             web_searches: self.web_searches,
+            summed: self.summed,
         }
     }
 

@@ -248,6 +248,8 @@ impl Has {
     const TEXT_TOKENS: u16 = 1 << 10;
     const STATED_COST: u16 = 1 << 11;
     const FAILURE: u16 = 1 << 12;
+    /// No field: the row sums a session's requests ([`CallFlags::summed`]).
+    const SUMMED: u16 = 1 << 13;
 }
 
 /// Appends the encoding of `row` and its id to `bytes`.
@@ -299,6 +301,7 @@ fn put_body(out: &mut Vec<u8>, row: &CallRow) {
         (row.text_tokens.is_some(), Has::TEXT_TOKENS),
         (row.stated_cost.is_some(), Has::STATED_COST),
         (flags.failure.is_some(), Has::FAILURE),
+        (flags.summed, Has::SUMMED),
     ];
     let has: u16 = has.iter().filter(|(on, _)| *on).map(|(_, bit)| bit).sum();
     out.extend_from_slice(&has.to_le_bytes());
@@ -569,7 +572,7 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
     })?;
     let stated_cost = read.optional(with(Has::STATED_COST), Reader::money)?;
     let failure = read.optional(with(Has::FAILURE), |read| read.one_of(&FailureCause::ALL))?;
-    if !read.0.is_empty() || has >> 13 != 0 {
+    if !read.0.is_empty() || has >> 14 != 0 {
         return None;
     }
     let bits = head[16];
@@ -604,6 +607,7 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
             images: on(5),
             failed: on(6),
             redacted: on(7) || !proven,
+            summed: with(Has::SUMMED),
             failure,
             tier: service_tier,
             residency,
@@ -983,6 +987,7 @@ mod tests {
                 images: n.is_multiple_of(17),
                 failed: n.is_multiple_of(7),
                 redacted: n % 9 == 2,
+                summed: n % 4 == 3,
                 failure: FailureCause::ALL.get(n as usize % 7).copied(),
                 tier: ServiceTier::ALL[n as usize % ServiceTier::ALL.len()],
                 residency: Residency::ALL.get(n as usize % 5).copied(),

@@ -21,6 +21,9 @@ pub struct BillingMode {
     pub at_ms: Option<i64>,
     /// Server-side web-search requests the call made.
     pub web_searches: u32,
+    /// The tokens sum many requests (a session's totals): their prompt total is no request's
+    /// size, so no long-context tier applies.
+    pub summed: bool,
 }
 
 impl Default for BillingMode {
@@ -31,6 +34,7 @@ impl Default for BillingMode {
             residency: None,
             at_ms: None,
             web_searches: 0,
+            summed: false,
         }
     }
 }
@@ -139,8 +143,8 @@ pub fn regional_rates(price: &ModelPrice, rates: Rates, residency: Option<Reside
 
 /// The rates that apply to a whole request, every rule applied.
 pub fn rates_for(price: &ModelPrice, tokens: &TokenBuckets, mode: BillingMode) -> Rates {
-    let rates = context_rates(price, long_context_applies(price, tokens));
-    mode_rates(price, rates, mode)
+    let long_context = !mode.summed && long_context_applies(price, tokens);
+    mode_rates(price, context_rates(price, long_context), mode)
 }
 
 /// Batch or service tier, off-peak and regional rules on top of context-tier rates.
@@ -393,6 +397,14 @@ checked = "2026-11-21"
             cost("sonnet-4-5", &above, BillingMode::default()),
             "0.6825006"
         );
+        // The same tokens summed over a session's requests (an agent that keeps only session
+        // totals) are no one request's prompt: standard rates, 100,000 × $3/M + 100,001 ×
+        // $0.30/M + 1,000 × $15/M = $0.3 + $0.0300003 + $0.015.
+        let summed = BillingMode {
+            summed: true,
+            ..BillingMode::default()
+        };
+        assert_eq!(cost("sonnet-4-5", &above, summed), "0.3450003");
     }
 
     #[test]

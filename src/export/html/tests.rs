@@ -108,6 +108,7 @@ fn small_report() -> Report {
         baseline: Baseline {
             calls_without_prompt_text: 0,
             calls_redacted: 0,
+            calls_summed: 0,
             calls_not_checked_for_repeats: 0,
             cost_usd: 10.0,
             cost_usd_exact: "10".to_string(),
