@@ -407,7 +407,8 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{calls, cost, tag, tokens};
+    use crate::ingest::InputFormat;
+    use crate::ingest::test_support::{calls, cost, parse_file, tag, tokens};
 
     const HOME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/home");
     const RESUMED: &str =
@@ -419,13 +420,7 @@ mod tests {
 
     fn read(relative: &str) -> Vec<Parsed> {
         let path = std::path::PathBuf::from(format!("{HOME}/{relative}"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        let mut parser = parser(Some(&path));
-        let mut out = Vec::new();
-        for (index, line) in text.lines().enumerate() {
-            parser.line(index as u64 + 1, line.as_bytes(), &mut out);
-        }
-        parser.finish(&mut out);
+        let mut out = parse_file(InputFormat::CopilotCli, &path);
         out.sort_by_key(|p| p.line);
         out
     }

@@ -372,7 +372,8 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{calls, cost, tag, tokens};
+    use crate::ingest::InputFormat;
+    use crate::ingest::test_support::{calls, cost, parse_file, tag, tokens};
 
     const SESSION: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -386,13 +387,7 @@ mod tests {
     );
 
     fn read(path: &str) -> Vec<Parsed> {
-        let text = std::fs::read_to_string(path).unwrap();
-        let mut parser = parser(Some(Path::new(path)));
-        let mut out = Vec::new();
-        for (index, line) in text.lines().enumerate() {
-            parser.line(index as u64 + 1, line.as_bytes(), &mut out);
-        }
-        parser.finish(&mut out);
+        let mut out = parse_file(InputFormat::Grok, Path::new(path));
         out.sort_by_key(|p| p.line);
         out
     }

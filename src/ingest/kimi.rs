@@ -365,8 +365,8 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::FileContext;
-    use crate::ingest::test_support::{call, calls, cost, skip, tag, tokens};
+    use crate::ingest::InputFormat;
+    use crate::ingest::test_support::{call, calls, cost, parse_file, skip, tag, tokens};
 
     const SESSION_DIR: &str = "fixtures/home/.kimi/sessions/abefd49e8b1b860474ada446de0d121d/4b8e2f1a-6c3d-4e7b-9a05-d2c1f8e3b7a6";
 
@@ -377,15 +377,7 @@ mod tests {
     }
 
     fn parse_at(path: &Path) -> Vec<Parsed> {
-        let text = std::fs::read_to_string(path).unwrap();
-        let context = FileContext { path: Some(path) };
-        let mut parser = (FORMAT.parser)(&context);
-        let mut out = Vec::new();
-        for (index, line) in text.lines().enumerate() {
-            parser.line(index as u64 + 1, line.as_bytes(), &mut out);
-        }
-        parser.finish(&mut out);
-        out
+        parse_file(InputFormat::Kimi, path)
     }
 
     fn at(parsed: &[Parsed], line: u64) -> &LineOutcome {

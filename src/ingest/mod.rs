@@ -417,7 +417,12 @@ pub fn parse_csv_row(format: InputFormat, row: &CsvRow<'_>) -> LineOutcome {
 /// Reads `lines` (numbered from 1) of a file in `format` with one parser, as the pipeline
 /// does for a whole file, `finish` included. For tests and small inputs.
 pub fn parse_lines(format: InputFormat, lines: &[&[u8]]) -> Vec<Parsed> {
-    let mut parser = line_parser(format, &FileContext::default());
+    parse_lines_in(format, &FileContext::default(), lines)
+}
+
+/// [`parse_lines`] of the file `file` names, so its parser may read a sibling file.
+pub fn parse_lines_in(format: InputFormat, file: &FileContext<'_>, lines: &[&[u8]]) -> Vec<Parsed> {
+    let mut parser = line_parser(format, file);
     let mut out = Vec::new();
     for (index, line) in lines.iter().enumerate() {
         parser.line(index as u64 + 1, line, &mut out);

@@ -89,7 +89,8 @@ fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{call, calls, cost, skip, tokens};
+    use crate::ingest::InputFormat;
+    use crate::ingest::test_support::{call, calls, cost, parse_text, skip, tokens};
     use crate::ingest::{LineOutcome, Parsed, SkipReason};
     use crate::record::Provider;
 
@@ -104,13 +105,7 @@ mod tests {
     );
 
     fn parse(text: &str) -> Vec<Parsed> {
-        let mut parser = (FORMAT.parser)(&Default::default());
-        let mut out = Vec::new();
-        for (index, line) in text.lines().enumerate() {
-            parser.line(index as u64 + 1, line.as_bytes(), &mut out);
-        }
-        parser.finish(&mut out);
-        out
+        parse_text(InputFormat::Openclaw, text)
     }
 
     fn at(parsed: &[Parsed], line: u64) -> &LineOutcome {

@@ -390,7 +390,8 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{call, calls, cost, skip, tokens};
+    use crate::ingest::InputFormat;
+    use crate::ingest::test_support::{call, calls, cost, parse_text, skip, tokens};
 
     const PI: &str = include_str!(
         "../../fixtures/home/.pi/agent/sessions/--home-dev-src-ledger--/2026-11-06T08-41-17-532Z_0c5d2e8a-4b1f-4c7d-9a3e-6f2b8d1c4e70.jsonl"
@@ -400,13 +401,7 @@ mod tests {
     );
 
     fn parse(text: &str) -> Vec<Parsed> {
-        let mut parser = parser();
-        let mut out = Vec::new();
-        for (index, line) in text.lines().enumerate() {
-            parser.line(index as u64 + 1, line.as_bytes(), &mut out);
-        }
-        parser.finish(&mut out);
-        out
+        parse_text(InputFormat::Pi, text)
     }
 
     fn at(parsed: &[Parsed], line: u64) -> &LineOutcome {

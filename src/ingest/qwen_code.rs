@@ -326,7 +326,8 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{calls, cost, priced, skip, tag, tokens};
+    use crate::ingest::InputFormat;
+    use crate::ingest::test_support::{calls, cost, parse_text, priced, skip, tag, tokens};
 
     const SESSION: &str = include_str!(
         "../../fixtures/home/.qwen/projects/-home-dev-src-weather-api/chats/3f6b1c92-7e4d-4a58-9c21-0d8e5f7a3b64.jsonl"
@@ -336,13 +337,7 @@ mod tests {
     );
 
     fn parse(text: &str) -> Vec<Parsed> {
-        let mut parser = parser();
-        let mut out = Vec::new();
-        for (index, line) in text.lines().enumerate() {
-            parser.line(index as u64 + 1, line.as_bytes(), &mut out);
-        }
-        parser.finish(&mut out);
-        out
+        parse_text(InputFormat::QwenCode, text)
     }
 
     fn call_at(parsed: &[Parsed], line: u64) -> &CallRecord {

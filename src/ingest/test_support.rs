@@ -2,13 +2,30 @@
 //! buckets, read a tag, price a record with the embedded catalog, and check that a
 //! coding-agent call is classified by its prompt.
 
+use std::path::Path;
 use std::sync::OnceLock;
 
 use crate::classify::{Reason, Task, classify};
-use crate::ingest::{LineOutcome, Parsed, SkipReason};
+use crate::ingest::{
+    FileContext, InputFormat, LineOutcome, Parsed, SkipReason, parse_lines, parse_lines_in,
+};
 use crate::money::Money;
 use crate::pricing::{BillingMode, PriceCatalog, call_cost};
 use crate::record::{CallRecord, TokenBuckets};
+
+/// Every record of `text`, line by line, in `format`, as the pipeline reads a file.
+pub fn parse_text(format: InputFormat, text: &str) -> Vec<Parsed> {
+    let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
+    parse_lines(format, &lines)
+}
+
+/// Every record of the file at `path` in `format`; its parser gets the path, as the pipeline
+/// gives it, to read sibling files.
+pub fn parse_file(format: InputFormat, path: &Path) -> Vec<Parsed> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
+    parse_lines_in(format, &FileContext { path: Some(path) }, &lines)
+}
 
 pub fn catalog() -> &'static PriceCatalog {
     static CATALOG: OnceLock<PriceCatalog> = OnceLock::new();
