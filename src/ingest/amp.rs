@@ -23,7 +23,7 @@
 //! Each call carries the latest user text before its message. Calls with no tokens (a cancelled
 //! turn) are skipped. `credits` are Amp's own billing unit, not dollars: not a stated cost.
 
-use std::borrow::Cow;
+use crate::ingest::values::Text;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -68,39 +68,35 @@ fn is_thread_file(path: &Path) -> bool {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Thread<'a> {
-    #[serde(borrow)]
-    id: Cow<'a, str>,
-    #[serde(borrow)]
+    id: Text<'a>,
     created: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     messages: Vec<Message<'a>>,
     usage_ledger: Option<Ledger<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Message<'a> {
-    #[serde(borrow)]
-    role: Option<Cow<'a, str>>,
+    role: Option<Text<'a>>,
     message_id: Option<u64>,
-    #[serde(borrow)]
     content: Option<&'a RawValue>,
-    #[serde(borrow)]
     usage: Option<MessageUsage<'a>>,
 }
 
 #[derive(Deserialize, Clone)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct MessageUsage<'a> {
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
     input_tokens: Option<u64>,
     output_tokens: Option<u64>,
     cache_creation_input_tokens: Option<u64>,
     cache_read_input_tokens: Option<u64>,
-    #[serde(borrow)]
     timestamp: Option<&'a RawValue>,
 }
 
@@ -117,20 +113,19 @@ impl MessageUsage<'_> {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Ledger<'a> {
-    #[serde(borrow, default)]
+    #[serde(default)]
     events: Vec<LedgerEvent<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct LedgerEvent<'a> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    id: Option<Text<'a>>,
     timestamp: Option<&'a RawValue>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
     tokens: Option<EventTokens>,
     to_message_id: Option<u64>,
 }
@@ -175,12 +170,11 @@ impl LedgerEvent<'_> {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Block<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    text: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    text: Option<Text<'a>>,
     run: Option<&'a RawValue>,
 }
 

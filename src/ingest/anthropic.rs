@@ -15,7 +15,7 @@
 //! other step is a call of its own ([`CallRecord::sub_calls`]) at its model, the request's
 //! model when it names none.
 
-use std::borrow::Cow;
+use crate::ingest::values::Text;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -180,73 +180,66 @@ impl Usage {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 pub(crate) struct ContentBlock<'a> {
-    #[serde(rename = "type", borrow, default)]
-    pub kind: Cow<'a, str>,
+    #[serde(rename = "type", default)]
+    pub kind: Text<'a>,
 }
 
 /// A Message object, or a logger's `{status_code, body}` wrapper around one: the wrapped
 /// object raw (`B = &RawValue`, the general path) or deserialized in place (`Box<Response>`).
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "B: Deserialize<'de>"))]
+#[serde(bound(deserialize = "'de: 'a, B: Deserialize<'de>"))]
 struct Response<'a, B = &'a RawValue> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    id: Option<Text<'a>>,
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    model: Option<Text<'a>>,
     usage: Option<Usage>,
-    #[serde(borrow)]
-    stop_reason: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
+    stop_reason: Option<Text<'a>>,
+    #[serde(default)]
     content: Vec<ContentBlock<'a>>,
     status_code: Option<u16>,
     body: Option<B>,
-    #[serde(borrow)]
     error: Option<&'a RawValue>,
 }
 
 /// A request message; its content raw (`C = &RawValue`) or deserialized in place
 /// ([`MessageContent`]).
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "C: Deserialize<'de>"))]
+#[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>"))]
 struct Message<'a, C> {
-    #[serde(borrow, default)]
-    role: Cow<'a, str>,
+    #[serde(default)]
+    role: Text<'a>,
     content: Option<C>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct FormatSpec<'a> {
-    #[serde(rename = "type", borrow, default)]
-    kind: Cow<'a, str>,
+    #[serde(rename = "type", default)]
+    kind: Text<'a>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct OutputConfig<'a> {
-    #[serde(borrow)]
     format: Option<FormatSpec<'a>>,
 }
 
 /// A Messages API request, its message content and system prompt raw (the general path) or
 /// deserialized in place (the one-pass path of [`parse_pair`]).
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "C: Deserialize<'de>, B: Deserialize<'de>"))]
+#[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>, B: Deserialize<'de>"))]
 struct Request<'a, C = &'a RawValue, B = &'a RawValue> {
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
     #[serde(default = "Vec::new")]
     messages: Vec<Message<'a, C>>,
     system: Option<C>,
-    #[serde(borrow)]
     tools: Option<&'a RawValue>,
-    #[serde(borrow)]
     output_config: Option<OutputConfig<'a>>,
-    #[serde(borrow)]
     output_format: Option<FormatSpec<'a>>,
     stream: Option<bool>,
-    #[serde(borrow)]
     metadata: Option<&'a RawValue>,
     /// A logger's wrapper: the request is this body, raw or deserialized in place.
     body: Option<B>,

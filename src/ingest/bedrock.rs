@@ -17,7 +17,7 @@
 //! price catalog knows; ARNs that do not name a model (application inference profiles,
 //! provisioned throughput) are kept whole and stay unpriced.
 
-use std::borrow::Cow;
+use crate::ingest::values::Text;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -82,16 +82,16 @@ pub(crate) fn parser() -> Box<dyn LineParser> {
 
 /// The caller identity Bedrock records.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Identity<'a> {
-    #[serde(borrow)]
-    arn: Option<Cow<'a, str>>,
+    arn: Option<Text<'a>>,
 }
 
 /// The request half of a record.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Input<'a> {
-    #[serde(borrow)]
     input_body_json: Option<&'a RawValue>,
     input_token_count: Option<u64>,
     cache_read_input_token_count: Option<u64>,
@@ -100,57 +100,43 @@ struct Input<'a> {
 
 /// The response half of a record.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Output<'a> {
-    #[serde(borrow)]
     output_body_json: Option<&'a RawValue>,
     output_token_count: Option<u64>,
 }
 
 /// One model invocation log record; unknown fields are ignored.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Record<'a> {
-    #[serde(borrow)]
-    schema_type: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    schema_type: Option<Text<'a>>,
     timestamp: Option<&'a RawValue>,
-    #[serde(borrow)]
-    account_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    account_id: Option<Text<'a>>,
     identity: Option<Identity<'a>>,
-    #[serde(borrow)]
-    region: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    inference_region: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    request_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    operation: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    region: Option<Text<'a>>,
+    inference_region: Option<Text<'a>>,
+    request_id: Option<Text<'a>>,
+    operation: Option<Text<'a>>,
+    model_id: Option<Text<'a>>,
     input: Option<Input<'a>>,
-    #[serde(borrow)]
     output: Option<Output<'a>>,
-    #[serde(borrow)]
     request_metadata: Option<&'a RawValue>,
-    #[serde(borrow)]
-    error_code: Option<Cow<'a, str>>,
+    error_code: Option<Text<'a>>,
     /// A bare Converse response's own members (see [`is_converse_response`]).
-    #[serde(borrow)]
     usage: Option<&'a RawValue>,
-    #[serde(borrow)]
     stop_reason: Option<&'a RawValue>,
 }
 
 /// A cache-write count for one TTL (Converse `cacheDetails`).
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct CacheDetail<'a> {
     input_tokens: Option<u64>,
-    #[serde(borrow)]
-    ttl: Option<Cow<'a, str>>,
+    ttl: Option<Text<'a>>,
 }
 
 /// Anthropic's split of cache writes by TTL.
@@ -162,6 +148,7 @@ struct CacheCreation {
 
 /// Usage in a logged response body: Converse (camelCase) or Anthropic Messages (snake_case).
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct BodyUsage<'a> {
     #[serde(rename = "inputTokens", alias = "input_tokens")]
     input: Option<u64>,
@@ -174,7 +161,7 @@ struct BodyUsage<'a> {
         alias = "cache_creation_input_tokens"
     )]
     cache_write: Option<u64>,
-    #[serde(rename = "cacheDetails", borrow)]
+    #[serde(rename = "cacheDetails")]
     cache_details: Option<Vec<CacheDetail<'a>>>,
     cache_creation: Option<CacheCreation>,
 }
@@ -201,55 +188,56 @@ struct Metrics {
 /// A content block of either API: Anthropic blocks have a `type`, Converse blocks are keyed by
 /// kind (`toolUse`, `text`, …).
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Block<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(rename = "toolUse", borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    #[serde(rename = "toolUse")]
     tool_use: Option<&'a RawValue>,
 }
 
 /// The assistant message of a Converse response.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ConverseMessage<'a> {
-    #[serde(borrow, default)]
+    #[serde(default)]
     content: Vec<Block<'a>>,
 }
 
 /// `output` of a Converse response.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ConverseOutput<'a> {
-    #[serde(borrow)]
     message: Option<ConverseMessage<'a>>,
 }
 
 /// The message inside an Anthropic `message_start` stream event.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct StartMessage<'a> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    id: Option<Text<'a>>,
     usage: Option<BodyUsage<'a>>,
 }
 
 /// `delta` of an Anthropic `message_delta` event.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Delta<'a> {
-    #[serde(borrow)]
-    stop_reason: Option<Cow<'a, str>>,
+    stop_reason: Option<Text<'a>>,
 }
 
 /// `messageStop` of a ConverseStream.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct MessageStop<'a> {
-    #[serde(borrow)]
-    stop_reason: Option<Cow<'a, str>>,
+    stop_reason: Option<Text<'a>>,
 }
 
 /// `metadata` of a ConverseStream.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct StreamMetadata<'a> {
-    #[serde(borrow)]
     usage: Option<BodyUsage<'a>>,
     metrics: Option<Metrics>,
 }
@@ -257,29 +245,22 @@ struct StreamMetadata<'a> {
 /// A logged response body, or one chunk of a streamed one. Every field is optional so that
 /// one shape reads Converse, InvokeModel (Anthropic) and their stream events.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Body<'a> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    id: Option<Text<'a>>,
     usage: Option<BodyUsage<'a>>,
     metrics: Option<Metrics>,
-    #[serde(rename = "stopReason", alias = "stop_reason", borrow)]
-    stop_reason: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "stopReason", alias = "stop_reason")]
+    stop_reason: Option<Text<'a>>,
     output: Option<ConverseOutput<'a>>,
-    #[serde(borrow)]
     content: Option<Vec<Block<'a>>>,
-    #[serde(borrow)]
     message: Option<StartMessage<'a>>,
-    #[serde(borrow)]
     delta: Option<Delta<'a>>,
-    #[serde(borrow)]
     content_block: Option<Block<'a>>,
-    #[serde(rename = "messageStop", borrow)]
+    #[serde(rename = "messageStop")]
     message_stop: Option<MessageStop<'a>>,
-    #[serde(borrow)]
     metadata: Option<StreamMetadata<'a>>,
-    #[serde(rename = "contentBlockStart", borrow)]
+    #[serde(rename = "contentBlockStart")]
     content_block_start: Option<&'a RawValue>,
     #[serde(rename = "amazon-bedrock-invocationMetrics")]
     invocation_metrics: Option<InvocationMetrics>,
@@ -416,31 +397,29 @@ fn body_facts(raw: Option<&RawValue>) -> BodyFacts {
 /// The request body: Converse (`messages`, `system`, `toolConfig.tools`) or Anthropic Messages
 /// (`messages`, `system`, `tools`).
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct RequestBody<'a> {
-    #[serde(borrow, default)]
+    #[serde(default)]
     messages: Vec<RequestMessage<'a>>,
-    #[serde(borrow)]
     system: Option<&'a RawValue>,
-    #[serde(borrow)]
     tools: Option<&'a RawValue>,
-    #[serde(borrow)]
     tool_config: Option<ToolConfig<'a>>,
 }
 
 /// Converse `toolConfig`.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ToolConfig<'a> {
-    #[serde(borrow)]
     tools: Option<&'a RawValue>,
 }
 
 /// One request message of either API.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct RequestMessage<'a> {
-    #[serde(borrow, default)]
-    role: Cow<'a, str>,
-    #[serde(borrow)]
+    #[serde(default)]
+    role: Text<'a>,
     content: Option<&'a RawValue>,
 }
 

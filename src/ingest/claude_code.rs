@@ -16,6 +16,7 @@
 //! read in order by one core (transcripts are many: the cores share them), so every call has
 //! the prompt before it, however long the file.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -69,17 +70,13 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "L: Deserialize<'de> + Default"))]
+#[serde(bound(deserialize = "'de: 'a, L: Deserialize<'de> + Default"))]
 struct Message<'a, L> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    role: Option<Cow<'a, str>>,
+    id: Option<Text<'a>>,
+    model: Option<Text<'a>>,
+    role: Option<Text<'a>>,
     usage: Option<Usage>,
-    #[serde(borrow)]
-    stop_reason: Option<Cow<'a, str>>,
+    stop_reason: Option<Text<'a>>,
     #[serde(default)]
     content: L,
 }
@@ -87,12 +84,13 @@ struct Message<'a, L> {
 /// One content block. Its text and nested content are kept raw: they are decoded only for a
 /// user's prompt, and tool results are measured as written.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ContentBlock<'a> {
-    #[serde(rename = "type", borrow, default)]
-    kind: Cow<'a, str>,
-    #[serde(borrow, default)]
+    #[serde(rename = "type", default)]
+    kind: Text<'a>,
+    #[serde(default)]
     text: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     content: Option<&'a RawValue>,
 }
 
@@ -226,25 +224,23 @@ impl Blocks for InPlaceContent<'_> {
 /// One transcript line; its message content read through a [`ContentList`] (the general way)
 /// or in place ([`InPlaceContent`]).
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "L: Deserialize<'de> + Default"))]
+#[serde(bound(deserialize = "'de: 'a, L: Deserialize<'de> + Default"))]
 struct Line<'a, L = ContentList<'a>> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
     message: Option<Message<'a, L>>,
-    #[serde(rename = "requestId", borrow)]
-    request_id: Option<Cow<'a, str>>,
-    #[serde(rename = "sessionId", borrow)]
-    session_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "requestId")]
+    request_id: Option<Text<'a>>,
+    #[serde(rename = "sessionId")]
+    session_id: Option<Text<'a>>,
     timestamp: Option<&'a RawValue>,
-    #[serde(borrow)]
-    cwd: Option<Cow<'a, str>>,
-    #[serde(rename = "gitBranch", borrow)]
-    git_branch: Option<Cow<'a, str>>,
+    cwd: Option<Text<'a>>,
+    #[serde(rename = "gitBranch")]
+    git_branch: Option<Text<'a>>,
     #[serde(rename = "isSidechain")]
     is_sidechain: Option<bool>,
-    #[serde(rename = "agentId", borrow)]
-    agent_id: Option<Cow<'a, str>>,
+    #[serde(rename = "agentId")]
+    agent_id: Option<Text<'a>>,
     /// Lines Claude Code adds for the model, not typed by the user (command prompts, caveats).
     #[serde(rename = "isMeta")]
     is_meta: Option<bool>,
@@ -258,11 +254,11 @@ struct Line<'a, L = ContentList<'a>> {
 
 /// `progress` lines nest a subagent's line under `data.message`.
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "'de: 'a, L: Deserialize<'de> + Default"))]
+#[serde(bound(deserialize = "'de: 'a, 'de: 'a, L: Deserialize<'de> + Default"))]
 struct ProgressData<'a, L> {
     message: Option<Box<Line<'a, L>>>,
-    #[serde(rename = "agentId", borrow)]
-    agent_id: Option<Cow<'a, str>>,
+    #[serde(rename = "agentId")]
+    agent_id: Option<Text<'a>>,
 }
 
 /// Message keys of a piece of a transcript, each with the most tokens of a call passed on

@@ -43,7 +43,7 @@
 //! after the call). Only the tag's contents are kept from that file. A call no source names a
 //! model for is an error, not a call at a guessed price.
 
-use std::borrow::Cow;
+use crate::ingest::values::Text;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -176,33 +176,32 @@ const ROO_WHOLE_PROMPT_FROM_MS: i64 = 1_761_955_200_000;
 
 /// One message of `ui_messages.json`.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Message<'a> {
-    #[serde(borrow)]
     ts: Option<&'a RawValue>,
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    say: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    text: Option<Cow<'a, str>>,
-    #[serde(rename = "modelInfo", borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    say: Option<Text<'a>>,
+    text: Option<Text<'a>>,
+    #[serde(rename = "modelInfo")]
     model_info: Option<ModelInfo<'a>>,
 }
 
 /// `ClineMessageModelInfo`: the model a message was made with.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ModelInfo<'a> {
-    #[serde(rename = "modelId", borrow)]
-    model_id: Option<Cow<'a, str>>,
-    #[serde(rename = "providerId", borrow)]
-    provider_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    mode: Option<Cow<'a, str>>,
+    #[serde(rename = "modelId")]
+    model_id: Option<Text<'a>>,
+    #[serde(rename = "providerId")]
+    provider_id: Option<Text<'a>>,
+    mode: Option<Text<'a>>,
 }
 
 /// `ClineApiReqInfo`, the JSON inside an `api_req_started` message's text. `request` (the
 /// prompt) is deliberately not a field.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ApiRequest<'a> {
     #[serde(rename = "tokensIn")]
     tokens_in: Option<u64>,
@@ -213,12 +212,12 @@ struct ApiRequest<'a> {
     #[serde(rename = "cacheReads")]
     cache_reads: Option<u64>,
     cost: Option<f64>,
-    #[serde(rename = "cancelReason", borrow)]
-    cancel_reason: Option<Cow<'a, str>>,
-    #[serde(rename = "streamingFailedMessage", borrow)]
-    streaming_failed: Option<Cow<'a, str>>,
-    #[serde(rename = "apiProtocol", borrow)]
-    api_protocol: Option<Cow<'a, str>>,
+    #[serde(rename = "cancelReason")]
+    cancel_reason: Option<Text<'a>>,
+    #[serde(rename = "streamingFailedMessage")]
+    streaming_failed: Option<Text<'a>>,
+    #[serde(rename = "apiProtocol")]
+    api_protocol: Option<Text<'a>>,
 }
 
 impl ApiRequest<'_> {
@@ -309,10 +308,9 @@ impl ModelTimeline {
     /// kept raw and only searched for the tag: no prompt text is decoded or kept.
     fn from_history(bytes: &[u8]) -> ModelTimeline {
         #[derive(Deserialize)]
+        #[serde(bound(deserialize = "'de: 'a"))]
         struct Turn<'a> {
-            #[serde(borrow)]
-            role: Option<Cow<'a, str>>,
-            #[serde(borrow)]
+            role: Option<Text<'a>>,
             content: Option<&'a RawValue>,
             ts: Option<i64>,
         }

@@ -23,6 +23,7 @@
 //! step. A model the message does not name is the placeholder `codebuff-<agent type>`, which
 //! stays unpriced. `credits` are Codebuff's billing unit, not kept as a stated cost.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -74,39 +75,33 @@ pub(crate) const FORMAT: Format = Format {
 
 /// One chat message.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ChatMessage<'a> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    variant: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    role: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    id: Option<Text<'a>>,
+    variant: Option<Text<'a>>,
+    role: Option<Text<'a>>,
     content: Option<&'a RawValue>,
-    #[serde(borrow)]
     timestamp: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     blocks: Vec<Block<'a>>,
-    #[serde(borrow)]
     metadata: Option<Metadata<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Block<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
     output: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Metadata<'a> {
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
     usage: Option<MessageUsage>,
-    #[serde(borrow)]
     run_state: Option<RunState<'a>>,
 }
 
@@ -133,48 +128,47 @@ impl MessageUsage {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct RunState<'a> {
-    #[serde(borrow)]
     session_state: Option<SessionState<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct SessionState<'a> {
-    #[serde(borrow)]
     main_agent_state: Option<AgentState<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct AgentState<'a> {
-    #[serde(borrow)]
-    agent_type: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
+    agent_type: Option<Text<'a>>,
+    #[serde(default)]
     message_history: Vec<HistoryEntry<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct HistoryEntry<'a> {
-    #[serde(borrow)]
-    role: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    role: Option<Text<'a>>,
     provider_options: Option<ProviderOptions<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ProviderOptions<'a> {
-    #[serde(borrow)]
     codebuff: Option<StepUsage<'a>>,
 }
 
 /// `providerOptions.codebuff` of a history entry, OpenAI's convention.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct StepUsage<'a> {
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
     usage: Option<OpenAiUsage>,
 }
 

@@ -32,6 +32,7 @@
 //! (`response_item` `*_call_output`), see [`SessionPrompt`]. A rollout is read in order on one
 //! core, so every call has the prompt before it.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 
 use serde::Deserialize;
@@ -119,92 +120,74 @@ fn buckets(counter: [u64; 5]) -> TokenBuckets {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Info<'a> {
     total_token_usage: Option<RawUsage>,
     last_token_usage: Option<RawUsage>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model_name: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
+    model_name: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct EventPayload<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
     info: Option<&'a RawValue>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
     /// The text of a `user_message` (kept raw: agent messages are never decoded).
-    #[serde(borrow)]
     message: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Git<'a> {
-    #[serde(borrow)]
-    branch: Option<Cow<'a, str>>,
+    branch: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct SessionMeta<'a> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    id: Option<Text<'a>>,
     timestamp: Option<&'a RawValue>,
-    #[serde(borrow)]
-    cwd: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    originator: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model_provider: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    cwd: Option<Text<'a>>,
+    originator: Option<Text<'a>>,
+    model: Option<Text<'a>>,
+    model_provider: Option<Text<'a>>,
     git: Option<Git<'a>>,
-    #[serde(borrow)]
-    forked_from_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    parent_thread_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    forked_from_id: Option<Text<'a>>,
+    parent_thread_id: Option<Text<'a>>,
     source: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct TurnContext<'a> {
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    cwd: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
+    cwd: Option<Text<'a>>,
 }
 
 /// A response item (enveloped, or bare in the first rollouts).
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Item<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    role: Option<Cow<'a, str>>,
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    role: Option<Text<'a>>,
     /// What a tool call gave back (`function_call_output`, `custom_tool_call_output`).
-    #[serde(borrow)]
     output: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Line<'a> {
-    #[serde(borrow)]
     timestamp: Option<&'a RawValue>,
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
     payload: Option<&'a RawValue>,
-    #[serde(borrow)]
-    record_type: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    role: Option<Cow<'a, str>>,
+    record_type: Option<Text<'a>>,
+    id: Option<Text<'a>>,
+    role: Option<Text<'a>>,
 }
 
 /// Reads one rollout file in order.
@@ -476,7 +459,7 @@ fn difference(total: [u64; 5], previous: Option<[u64; 5]>) -> [u64; 5] {
     }
 }
 
-fn item_outcome(role: Option<Cow<'_, str>>) -> LineOutcome {
+fn item_outcome(role: Option<Text<'_>>) -> LineOutcome {
     if role.as_deref() == Some("user") {
         LineOutcome::Skip(SkipReason::UserMessage)
     } else {

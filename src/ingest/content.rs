@@ -2,6 +2,7 @@
 //! parts), folded into what classification needs: bounded prompt text, counts of images, tool
 //! results and turns, and the repeated prefix a prompt cache could serve.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -52,24 +53,25 @@ pub(crate) fn is_placeholder(text: &str) -> bool {
 
 /// One typed part of a message's content.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 pub(crate) struct Part<'a> {
-    #[serde(rename = "type", borrow, default)]
-    kind: Cow<'a, str>,
-    #[serde(borrow, default)]
-    text: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
+    #[serde(rename = "type", default)]
+    kind: Text<'a>,
+    #[serde(default)]
+    text: Option<Text<'a>>,
+    #[serde(default)]
     content: Option<&'a RawValue>,
     /// What identifies an image, a document or a tool call, hashed with the turn so that two
     /// requests that differ only there are told apart (never kept).
-    #[serde(borrow, default)]
+    #[serde(default)]
     image_url: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     source: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     file: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     id: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     input: Option<&'a RawValue>,
 }
 

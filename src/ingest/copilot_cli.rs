@@ -35,7 +35,7 @@
 //! (codeburn, CLI 1.0.78): the turns before it in the segment are skipped the same way. Turns
 //! a shutdown covers are skipped as [`SkipReason::CountedInSessionTotals`].
 
-use std::borrow::Cow;
+use crate::ingest::values::Text;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -90,29 +90,27 @@ fn is_session_events(path: &Path) -> bool {
 
 /// Any event line.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Event<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
     timestamp: Option<&'a RawValue>,
-    #[serde(borrow)]
     data: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct StartData<'a> {
-    #[serde(rename = "sessionId", borrow)]
-    session_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "sessionId")]
+    session_id: Option<Text<'a>>,
     context: Option<Context<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Context<'a> {
-    #[serde(borrow)]
-    cwd: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    branch: Option<Cow<'a, str>>,
+    cwd: Option<Text<'a>>,
+    branch: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -127,10 +125,11 @@ struct CompactionData {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ShutdownData<'a> {
-    #[serde(rename = "modelMetrics", borrow)]
-    model_metrics: Option<BTreeMap<Cow<'a, str>, ModelMetrics>>,
-    #[serde(rename = "sessionStartTime", borrow)]
+    #[serde(rename = "modelMetrics")]
+    model_metrics: Option<BTreeMap<Text<'a>, ModelMetrics>>,
+    #[serde(rename = "sessionStartTime")]
     session_start_time: Option<&'a RawValue>,
 }
 

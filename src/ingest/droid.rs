@@ -23,7 +23,7 @@
 //! is read the same way (only that phrase is kept). A session stored twice (an `archive/` copy)
 //! has one dedupe key, its session id.
 
-use std::borrow::Cow;
+use crate::ingest::values::Text;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -70,10 +70,10 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Settings<'a> {
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(rename = "providerLockTimestamp", borrow)]
+    model: Option<Text<'a>>,
+    #[serde(rename = "providerLockTimestamp")]
     provider_lock_timestamp: Option<&'a RawValue>,
     #[serde(rename = "tokenUsage")]
     token_usage: Option<TokenUsage>,
@@ -198,8 +198,8 @@ impl Transcript {
     /// Reads the first lines of a transcript for its first timestamp and the `Model:` phrase.
     fn read(path: &Path) -> Option<Transcript> {
         #[derive(Deserialize)]
+        #[serde(bound(deserialize = "'de: 'a"))]
         struct Entry<'a> {
-            #[serde(borrow)]
             timestamp: Option<&'a RawValue>,
         }
         let text = std::fs::read_to_string(path).ok()?;

@@ -28,6 +28,7 @@
 //! message); both are read, numbers by the Vertex AI protos (`google/cloud/aiplatform/v1/
 //! content.proto`, `prediction_service.proto`), whose 1-5 agree with the Gemini API's.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 
 use serde::Deserialize;
@@ -54,6 +55,7 @@ pub(crate) const FORMAT: Format = Format {
 
 /// `usageMetadata`, in the REST spelling (camelCase) or the Python SDK's (snake_case).
 #[derive(Deserialize, Default, Clone)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Usage<'a> {
     #[serde(alias = "prompt_token_count")]
@@ -75,7 +77,7 @@ struct Usage<'a> {
         default,
         deserialize_with = "traffic_type"
     )]
-    traffic_type: Option<Cow<'a, str>>,
+    traffic_type: Option<Text<'a>>,
 }
 
 /// Vertex AI `Candidate.FinishReason`, by number.
@@ -118,27 +120,27 @@ const TRAFFIC_TYPES: [&str; 5] = [
 fn proto_enum<'de, D: serde::Deserializer<'de>>(
     names: &'static [&'static str],
     deserializer: D,
-) -> Result<Option<Cow<'de, str>>, D::Error> {
+) -> Result<Option<Text<'de>>, D::Error> {
     struct Visitor(&'static [&'static str]);
     impl<'de> serde::de::Visitor<'de> for Visitor {
-        type Value = Option<Cow<'de, str>>;
+        type Value = Option<Text<'de>>;
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("an enum name or number")
         }
         fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Self::Value, E> {
-            Ok(Some(Cow::Borrowed(name)))
+            Ok(Some(Text(Cow::Borrowed(name))))
         }
         fn visit_str<E>(self, name: &str) -> Result<Self::Value, E> {
-            Ok(Some(Cow::Owned(name.to_string())))
+            Ok(Some(Text(Cow::Owned(name.to_string()))))
         }
         fn visit_u64<E>(self, number: u64) -> Result<Self::Value, E> {
-            Ok(Some(match self.0.get(number as usize) {
+            Ok(Some(Text(match self.0.get(number as usize) {
                 Some(name) => Cow::Borrowed(name),
                 None => Cow::Owned(number.to_string()),
-            }))
+            })))
         }
         fn visit_i64<E>(self, number: i64) -> Result<Self::Value, E> {
-            Ok(Some(Cow::Owned(number.to_string())))
+            Ok(Some(Text(Cow::Owned(number.to_string()))))
         }
         fn visit_unit<E>(self) -> Result<Self::Value, E> {
             Ok(None)
@@ -153,17 +155,15 @@ fn proto_enum<'de, D: serde::Deserializer<'de>>(
     deserializer.deserialize_option(Visitor(names))
 }
 
-fn finish_reason<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Cow<'de, str>>, D::Error> {
+fn finish_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Text<'de>>, D::Error> {
     proto_enum(&FINISH_REASONS, d)
 }
 
-fn block_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+fn block_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Text<'de>>, D::Error> {
     proto_enum(&BLOCKED_REASONS, d)
 }
 
-fn traffic_type<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+fn traffic_type<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Text<'de>>, D::Error> {
     proto_enum(&TRAFFIC_TYPES, d)
 }
 
@@ -204,6 +204,7 @@ struct OutContent {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Candidate<'a> {
     #[serde(
         rename = "finishReason",
@@ -212,11 +213,12 @@ struct Candidate<'a> {
         default,
         deserialize_with = "finish_reason"
     )]
-    finish_reason: Option<Cow<'a, str>>,
+    finish_reason: Option<Text<'a>>,
     content: Option<OutContent>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct PromptFeedback<'a> {
     #[serde(
         rename = "blockReason",
@@ -225,26 +227,26 @@ struct PromptFeedback<'a> {
         default,
         deserialize_with = "block_reason"
     )]
-    block_reason: Option<Cow<'a, str>>,
+    block_reason: Option<Text<'a>>,
 }
 
 /// A `GenerateContentResponse` (or one chunk of a streamed one).
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Response<'a> {
-    #[serde(borrow, default)]
+    #[serde(default)]
     candidates: Option<Vec<Candidate<'a>>>,
-    #[serde(alias = "usage_metadata", borrow)]
+    #[serde(alias = "usage_metadata")]
     usage_metadata: Option<Usage<'a>>,
-    #[serde(alias = "model_version", borrow)]
-    model_version: Option<Cow<'a, str>>,
-    #[serde(alias = "response_id", borrow)]
-    response_id: Option<Cow<'a, str>>,
-    #[serde(alias = "create_time", borrow)]
+    #[serde(alias = "model_version")]
+    model_version: Option<Text<'a>>,
+    #[serde(alias = "response_id")]
+    response_id: Option<Text<'a>>,
+    #[serde(alias = "create_time")]
     create_time: Option<&'a RawValue>,
-    #[serde(alias = "prompt_feedback", borrow)]
+    #[serde(alias = "prompt_feedback")]
     prompt_feedback: Option<PromptFeedback<'a>>,
-    #[serde(borrow)]
     error: Option<&'a RawValue>,
 }
 
@@ -278,15 +280,12 @@ impl Response<'_> {
 
 /// Members a logger may put beside the request/response pair that [`Envelope`] does not read.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Extras<'a> {
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    method: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    url: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
+    method: Option<Text<'a>>,
+    url: Option<Text<'a>>,
     stream: Option<bool>,
-    #[serde(borrow)]
     error: Option<&'a RawValue>,
     status_code: Option<u16>,
 }
@@ -314,10 +313,9 @@ struct ReqPart {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ReqContent<'a> {
-    #[serde(borrow)]
-    role: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    role: Option<Text<'a>>,
     parts: Option<&'a RawValue>,
 }
 
@@ -328,25 +326,24 @@ struct Tool {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct GenerationConfig<'a> {
-    #[serde(rename = "responseMimeType", alias = "response_mime_type", borrow)]
-    response_mime_type: Option<Cow<'a, str>>,
-    #[serde(rename = "responseSchema", alias = "response_schema", borrow)]
+    #[serde(rename = "responseMimeType", alias = "response_mime_type")]
+    response_mime_type: Option<Text<'a>>,
+    #[serde(rename = "responseSchema", alias = "response_schema")]
     response_schema: Option<&'a RawValue>,
-    #[serde(rename = "responseJsonSchema", alias = "response_json_schema", borrow)]
+    #[serde(rename = "responseJsonSchema", alias = "response_json_schema")]
     response_json_schema: Option<&'a RawValue>,
 }
 
 /// A `GenerateContentRequest` body.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Request<'a> {
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    model: Option<Text<'a>>,
     contents: Option<&'a RawValue>,
-    #[serde(rename = "systemInstruction", alias = "system_instruction", borrow)]
+    #[serde(rename = "systemInstruction", alias = "system_instruction")]
     system_instruction: Option<&'a RawValue>,
-    #[serde(borrow)]
     tools: Option<&'a RawValue>,
     #[serde(
         rename = "generationConfig",
@@ -355,7 +352,6 @@ struct Request<'a> {
         borrow
     )]
     generation_config: Option<GenerationConfig<'a>>,
-    #[serde(borrow)]
     labels: Option<&'a RawValue>,
 }
 

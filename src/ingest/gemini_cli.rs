@@ -33,6 +33,7 @@
 //! model in the calls after that message. A session file is read in order on one core, so
 //! every call has the prompt before it.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -107,36 +108,33 @@ impl Tokens {
 
 /// A message record (`MessageRecord`).
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Message<'a> {
-    #[serde(borrow)]
-    id: Cow<'a, str>,
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    id: Text<'a>,
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
     timestamp: Option<&'a RawValue>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
     tokens: Option<Tokens>,
     /// Tool calls (`ToolCallRecord`), kept raw: only their results are read.
-    #[serde(rename = "toolCalls", borrow)]
+    #[serde(rename = "toolCalls")]
     tool_calls: Option<Vec<&'a RawValue>>,
     /// A user message's text: a string or a list of parts (`PartListUnion`).
-    #[serde(borrow)]
     content: Option<&'a RawValue>,
 }
 
 /// A tool call's result, sent to the model with the next call.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ToolCall<'a> {
-    #[serde(borrow)]
     result: Option<&'a RawValue>,
 }
 
 /// A part of a user message.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct TextPart<'a> {
-    #[serde(borrow)]
-    text: Option<Cow<'a, str>>,
+    text: Option<Text<'a>>,
 }
 
 impl Message<'_> {
@@ -164,39 +162,37 @@ impl Message<'_> {
         parts
             .into_iter()
             .filter_map(|part| serde_json::from_str::<TextPart<'_>>(part.get()).ok())
-            .filter_map(|part| part.text)
+            .filter_map(|part| part.text.map(Cow::from))
             .collect()
     }
 }
 
 /// Any line of a session file; which members are present says what it is.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Line<'a> {
-    #[serde(borrow)]
     id: Option<&'a RawValue>,
-    #[serde(rename = "sessionId", borrow)]
-    session_id: Option<Cow<'a, str>>,
-    #[serde(rename = "projectHash", borrow)]
-    project_hash: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "sessionId")]
+    session_id: Option<Text<'a>>,
+    #[serde(rename = "projectHash")]
+    project_hash: Option<Text<'a>>,
+    kind: Option<Text<'a>>,
     messages: Option<&'a RawValue>,
-    #[serde(rename = "$set", borrow)]
+    #[serde(rename = "$set")]
     set: Option<&'a RawValue>,
-    #[serde(rename = "$rewindTo", borrow)]
+    #[serde(rename = "$rewindTo")]
     rewind_to: Option<&'a RawValue>,
     /// Only entries of `logs.json` number their messages.
-    #[serde(rename = "messageId", borrow)]
+    #[serde(rename = "messageId")]
     message_id: Option<&'a RawValue>,
 }
 
 /// A `$set` update: metadata members, and possibly a whole-conversation checkpoint.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct SetUpdate<'a> {
-    #[serde(rename = "sessionId", borrow)]
-    session_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "sessionId")]
+    session_id: Option<Text<'a>>,
     messages: Option<&'a RawValue>,
 }
 

@@ -23,7 +23,7 @@
 //! given the session's model from the sibling `summary.json` (`current_model_id`, often the
 //! product alias `grok-build`, which stays unpriced rather than guessed).
 
-use std::borrow::Cow;
+use crate::ingest::values::Text;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -60,20 +60,18 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Line<'a> {
-    #[serde(borrow)]
     timestamp: Option<&'a RawValue>,
-    #[serde(borrow)]
-    method: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    method: Option<Text<'a>>,
     params: Option<Params<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Params<'a> {
-    #[serde(rename = "sessionId", borrow)]
-    session_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "sessionId")]
+    session_id: Option<Text<'a>>,
     update: Option<Update<'a>>,
     #[serde(rename = "_meta")]
     meta: Option<Meta>,
@@ -86,11 +84,11 @@ struct Meta {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Update<'a> {
-    #[serde(rename = "sessionUpdate", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    prompt_id: Option<Cow<'a, str>>,
+    #[serde(rename = "sessionUpdate")]
+    kind: Option<Text<'a>>,
+    prompt_id: Option<Text<'a>>,
     usage: Option<Usage>,
 }
 

@@ -36,6 +36,7 @@
 //! cached request, or an explicit `cache_hit`) did not reach the provider: a gateway cache hit.
 //! Helicone custom events (tools, vector databases, data) are not model calls.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -70,81 +71,54 @@ const DEFAULT_UUID: &str = "00000000-0000-0000-0000-000000000000";
 
 /// One `HeliconeRequest` record. Numbers may be strings (ClickHouse writes 64-bit integers so).
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Row<'a> {
-    #[serde(borrow)]
-    request_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    response_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    request_id: Option<Text<'a>>,
+    response_id: Option<Text<'a>>,
     request_created_at: Option<&'a RawValue>,
-    #[serde(borrow)]
     response_created_at: Option<&'a RawValue>,
-    #[serde(borrow)]
     response_status: Option<&'a RawValue>,
-    #[serde(borrow)]
-    provider: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    request_model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    response_model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    request_path: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    request_user_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    provider: Option<Text<'a>>,
+    model: Option<Text<'a>>,
+    request_model: Option<Text<'a>>,
+    response_model: Option<Text<'a>>,
+    request_path: Option<Text<'a>>,
+    request_user_id: Option<Text<'a>>,
     request_properties: Option<&'a RawValue>,
-    #[serde(borrow)]
     properties: Option<&'a RawValue>,
-    #[serde(borrow)]
     delay_ms: Option<&'a RawValue>,
-    #[serde(borrow)]
     latency: Option<&'a RawValue>,
-    #[serde(borrow)]
     time_to_first_token: Option<&'a RawValue>,
-    #[serde(borrow)]
     prompt_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     completion_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     prompt_cache_read_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     prompt_cache_write_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     reasoning_tokens: Option<&'a RawValue>,
-    #[serde(rename = "costUSD", borrow)]
+    #[serde(rename = "costUSD")]
     cost_usd_camel: Option<&'a RawValue>,
-    #[serde(borrow)]
     cost_usd: Option<&'a RawValue>,
-    #[serde(borrow)]
     cost: Option<&'a RawValue>,
-    #[serde(borrow)]
     cache_hit: Option<&'a RawValue>,
-    #[serde(borrow)]
-    cache_reference_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    prompt_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    cache_reference_id: Option<Text<'a>>,
+    prompt_id: Option<Text<'a>>,
     request_body: Option<&'a RawValue>,
-    #[serde(borrow)]
     response_body: Option<&'a RawValue>,
 }
 
 /// What a JSON record or a CSV row says, in one shape.
 #[derive(Default)]
 struct Fields<'a> {
-    request_id: Option<Cow<'a, str>>,
+    request_id: Option<Text<'a>>,
     /// Helicone's own response id (not the provider's).
-    helicone_response_id: Option<Cow<'a, str>>,
+    helicone_response_id: Option<Text<'a>>,
     created_ms: Option<i64>,
     responded_ms: Option<i64>,
     status: Option<f64>,
-    provider: Option<Cow<'a, str>>,
-    model: Option<Cow<'a, str>>,
-    path: Option<Cow<'a, str>>,
-    user: Option<Cow<'a, str>>,
-    prompt_id: Option<Cow<'a, str>>,
+    provider: Option<Text<'a>>,
+    model: Option<Text<'a>>,
+    path: Option<Text<'a>>,
+    user: Option<Text<'a>>,
+    prompt_id: Option<Text<'a>>,
     properties: Vec<(String, String)>,
     delay_ms: Option<f64>,
     ttft_ms: Option<f64>,
@@ -270,18 +244,18 @@ pub(crate) fn parse_row(row: &CsvRow<'_>) -> LineOutcome {
             .get(&["cache_reference_id"])
             .is_some_and(is_cache_reference);
     let fields = Fields {
-        request_id: row.get(&["request_id"]).map(Cow::Borrowed),
-        helicone_response_id: row.get(&["response_id"]).map(Cow::Borrowed),
+        request_id: row.get(&["request_id"]).map(Text::from),
+        helicone_response_id: row.get(&["response_id"]).map(Text::from),
         created_ms: created.and_then(parse_time),
         responded_ms: row.get(&["response_created_at"]).and_then(parse_time),
         status: row.f64(&["response_status", "status"]),
-        provider: row.get(&["provider"]).map(Cow::Borrowed),
+        provider: row.get(&["provider"]).map(Text::from),
         model: row
             .get(&["response_model", "model", "request_model"])
-            .map(Cow::Borrowed),
-        path: row.get(&["request_path"]).map(Cow::Borrowed),
-        user: row.get(&["request_user_id", "user_id"]).map(Cow::Borrowed),
-        prompt_id: row.get(&["prompt_id"]).map(Cow::Borrowed),
+            .map(Text::from),
+        path: row.get(&["request_path"]).map(Text::from),
+        user: row.get(&["request_user_id", "user_id"]).map(Text::from),
+        prompt_id: row.get(&["prompt_id"]).map(Text::from),
         properties,
         delay_ms: row.f64(&["delay_ms", "latency"]),
         ttft_ms: row.f64(&["time_to_first_token"]),
@@ -338,95 +312,76 @@ fn add_properties(raw: &RawValue, out: &mut Vec<(String, String)>) {
 
 /// OpenAI's usage details.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Details<'a> {
-    #[serde(borrow)]
     cached_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     reasoning_tokens: Option<&'a RawValue>,
 }
 
 /// Anthropic's cache writes by TTL.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct CacheCreation<'a> {
-    #[serde(borrow)]
     ephemeral_5m_input_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     ephemeral_1h_input_tokens: Option<&'a RawValue>,
 }
 
 /// The provider usage inside a logged response body (OpenAI or Anthropic shape).
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct BodyUsage<'a> {
-    #[serde(borrow)]
     prompt_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     input_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     completion_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     output_tokens: Option<&'a RawValue>,
-    #[serde(borrow, alias = "input_tokens_details")]
+    #[serde(alias = "input_tokens_details")]
     prompt_tokens_details: Option<Details<'a>>,
-    #[serde(borrow, alias = "output_tokens_details")]
+    #[serde(alias = "output_tokens_details")]
     completion_tokens_details: Option<Details<'a>>,
-    #[serde(borrow)]
     cache_read_input_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     cache_creation: Option<CacheCreation<'a>>,
 }
 
 /// A Chat Completions choice, for its finish reason.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Choice<'a> {
-    #[serde(borrow)]
-    finish_reason: Option<Cow<'a, str>>,
+    finish_reason: Option<Text<'a>>,
 }
 
 /// A logged provider response (OpenAI or Anthropic shape).
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ResponseBody<'a> {
-    #[serde(borrow)]
     id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    model: Option<Text<'a>>,
     usage: Option<BodyUsage<'a>>,
-    #[serde(borrow)]
     choices: Option<Vec<Choice<'a>>>,
-    #[serde(borrow)]
-    stop_reason: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    service_tier: Option<Cow<'a, str>>,
+    stop_reason: Option<Text<'a>>,
+    service_tier: Option<Text<'a>>,
     /// Read only to name a failure's cause, never kept.
-    #[serde(borrow)]
     error: Option<&'a RawValue>,
 }
 
 /// The Responses API `text` option, for its output format.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct TextSpec<'a> {
-    #[serde(borrow)]
     format: Option<&'a RawValue>,
 }
 
 /// A logged request body, or a Helicone custom event (`_type`: tool, vector_db, data).
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct RequestBody<'a> {
-    #[serde(rename = "_type", borrow)]
-    event_type: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "_type")]
+    event_type: Option<Text<'a>>,
+    model: Option<Text<'a>>,
     input: Option<&'a RawValue>,
-    #[serde(borrow)]
-    instructions: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    instructions: Option<Text<'a>>,
     tools: Option<&'a RawValue>,
-    #[serde(borrow)]
     stream: Option<&'a RawValue>,
-    #[serde(borrow)]
     response_format: Option<&'a RawValue>,
-    #[serde(borrow)]
     text: Option<TextSpec<'a>>,
 }
 

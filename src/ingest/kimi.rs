@@ -28,6 +28,7 @@
 //! Without a config the calls are still counted, under the placeholder model
 //! [`UNCONFIGURED_MODEL`], which no catalog prices (reported as unpriced).
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -117,30 +118,29 @@ fn configured_model(wire: &Path) -> Option<String> {
 
 /// One line of a wire file: the header, or a message record.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Line<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
     timestamp: Option<&'a RawValue>,
-    #[serde(borrow)]
     message: Option<Envelope<'a>>,
 }
 
 /// A wire message: its type's name and its fields.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Envelope<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    #[serde(borrow)]
+    #[serde(rename = "type")]
+    kind: Text<'a>,
     payload: &'a RawValue,
 }
 
 /// The fields of a `StatusUpdate` read here.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct StatusUpdate<'a> {
     token_usage: Option<TokenUsage>,
-    #[serde(borrow)]
-    message_id: Option<Cow<'a, str>>,
+    message_id: Option<Text<'a>>,
 }
 
 /// kosong's `TokenUsage`.
@@ -169,21 +169,21 @@ impl TokenUsage {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct SubagentEvent<'a> {
-    #[serde(borrow)]
     event: Envelope<'a>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct TurnBegin<'a> {
-    #[serde(borrow)]
     user_input: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct TextPart<'a> {
-    #[serde(borrow)]
-    text: Option<Cow<'a, str>>,
+    text: Option<Text<'a>>,
 }
 
 /// Reads one wire file in order.
@@ -333,7 +333,7 @@ fn texts(input: Option<&RawValue>) -> Vec<String> {
     serde_json::from_str::<Vec<TextPart<'_>>>(raw.get())
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|part| part.text.map(Cow::into_owned))
+        .filter_map(|part| part.text.map(Text::into_owned))
         .collect()
 }
 

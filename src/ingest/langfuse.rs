@@ -47,6 +47,7 @@
 //! Other `input_*` / `output_*` keys (audio, modalities, predictions) are further exclusive parts
 //! of the prompt and the output.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -70,37 +71,32 @@ pub(crate) const FORMAT: Format = Format {
 
 /// One observation, in the camelCase of the API and the snake_case of the blob export.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Observation<'a> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(rename = "traceId", alias = "trace_id", borrow)]
-    trace_id: Option<Cow<'a, str>>,
-    #[serde(rename = "sessionId", alias = "session_id", borrow)]
-    session_id: Option<Cow<'a, str>>,
-    #[serde(rename = "userId", alias = "user_id", borrow)]
-    user_id: Option<Cow<'a, str>>,
+    id: Option<Text<'a>>,
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    #[serde(rename = "traceId", alias = "trace_id")]
+    trace_id: Option<Text<'a>>,
+    #[serde(rename = "sessionId", alias = "session_id")]
+    session_id: Option<Text<'a>>,
+    #[serde(rename = "userId", alias = "user_id")]
+    user_id: Option<Text<'a>>,
     /// A trace's observations (a trace object or a UI download holds them).
-    #[serde(borrow)]
     observations: Option<&'a RawValue>,
     /// The trace of a `{trace, observations}` download.
-    #[serde(borrow)]
     trace: Option<&'a RawValue>,
-    #[serde(rename = "projectId", alias = "project_id", borrow)]
-    project_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    environment: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    name: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    level: Option<Cow<'a, str>>,
+    #[serde(rename = "projectId", alias = "project_id")]
+    project_id: Option<Text<'a>>,
+    environment: Option<Text<'a>>,
+    name: Option<Text<'a>>,
+    level: Option<Text<'a>>,
     /// Read only to name a failure's cause ([`FailureCause::derive`]), never kept.
-    #[serde(rename = "statusMessage", alias = "status_message", borrow)]
-    status_message: Option<Cow<'a, str>>,
-    #[serde(rename = "startTime", alias = "start_time", borrow)]
+    #[serde(rename = "statusMessage", alias = "status_message")]
+    status_message: Option<Text<'a>>,
+    #[serde(rename = "startTime", alias = "start_time")]
     start_time: Option<&'a RawValue>,
-    #[serde(rename = "endTime", alias = "end_time", borrow)]
+    #[serde(rename = "endTime", alias = "end_time")]
     end_time: Option<&'a RawValue>,
     #[serde(
         rename = "completionStartTime",
@@ -108,28 +104,26 @@ struct Observation<'a> {
         borrow
     )]
     completion_start_time: Option<&'a RawValue>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(rename = "providedModelName", alias = "provided_model_name", borrow)]
-    provided_model_name: Option<Cow<'a, str>>,
-    #[serde(rename = "modelParameters", alias = "model_parameters", borrow)]
+    model: Option<Text<'a>>,
+    #[serde(rename = "providedModelName", alias = "provided_model_name")]
+    provided_model_name: Option<Text<'a>>,
+    #[serde(rename = "modelParameters", alias = "model_parameters")]
     model_parameters: Option<&'a RawValue>,
-    #[serde(rename = "usageDetails", alias = "usage_details", borrow)]
+    #[serde(rename = "usageDetails", alias = "usage_details")]
     usage_details: Option<&'a RawValue>,
     /// The v1 API's deprecated usage object (`input`, `output`, `total`, `unit`, costs).
-    #[serde(borrow)]
     usage: Option<&'a RawValue>,
-    #[serde(rename = "promptTokens", alias = "prompt_tokens", borrow)]
+    #[serde(rename = "promptTokens", alias = "prompt_tokens")]
     prompt_tokens: Option<&'a RawValue>,
-    #[serde(rename = "completionTokens", alias = "completion_tokens", borrow)]
+    #[serde(rename = "completionTokens", alias = "completion_tokens")]
     completion_tokens: Option<&'a RawValue>,
-    #[serde(rename = "inputUsage", alias = "input_usage", borrow)]
+    #[serde(rename = "inputUsage", alias = "input_usage")]
     input_usage: Option<&'a RawValue>,
-    #[serde(rename = "outputUsage", alias = "output_usage", borrow)]
+    #[serde(rename = "outputUsage", alias = "output_usage")]
     output_usage: Option<&'a RawValue>,
-    #[serde(rename = "costDetails", alias = "cost_details", borrow)]
+    #[serde(rename = "costDetails", alias = "cost_details")]
     cost_details: Option<&'a RawValue>,
-    #[serde(rename = "totalCost", alias = "total_cost", borrow)]
+    #[serde(rename = "totalCost", alias = "total_cost")]
     total_cost: Option<&'a RawValue>,
     #[serde(
         rename = "calculatedTotalCost",
@@ -137,24 +131,19 @@ struct Observation<'a> {
         borrow
     )]
     calculated_total_cost: Option<&'a RawValue>,
-    #[serde(borrow)]
     metadata: Option<&'a RawValue>,
-    #[serde(borrow)]
     tags: Option<&'a RawValue>,
-    #[serde(rename = "promptName", alias = "prompt_name", borrow)]
-    prompt_name: Option<Cow<'a, str>>,
-    #[serde(rename = "promptVersion", alias = "prompt_version", borrow)]
+    #[serde(rename = "promptName", alias = "prompt_name")]
+    prompt_name: Option<Text<'a>>,
+    #[serde(rename = "promptVersion", alias = "prompt_version")]
     prompt_version: Option<&'a RawValue>,
-    #[serde(borrow)]
     input: Option<&'a RawValue>,
-    #[serde(borrow)]
     output: Option<&'a RawValue>,
-    #[serde(rename = "toolDefinitions", alias = "tool_definitions", borrow)]
+    #[serde(rename = "toolDefinitions", alias = "tool_definitions")]
     tool_definitions: Option<&'a RawValue>,
-    #[serde(rename = "toolCalls", alias = "tool_calls", borrow)]
+    #[serde(rename = "toolCalls", alias = "tool_calls")]
     tool_calls: Option<&'a RawValue>,
     /// The records of an API page (`{"data": [...], "meta": {...}}`).
-    #[serde(borrow)]
     data: Option<&'a RawValue>,
 }
 
@@ -186,11 +175,12 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 
 /// What a trace says of all its observations: the session and user they belong to.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct TraceFacts<'a> {
-    #[serde(rename = "sessionId", alias = "session_id", borrow)]
-    session_id: Option<Cow<'a, str>>,
-    #[serde(rename = "userId", alias = "user_id", borrow)]
-    user_id: Option<Cow<'a, str>>,
+    #[serde(rename = "sessionId", alias = "session_id")]
+    session_id: Option<Text<'a>>,
+    #[serde(rename = "userId", alias = "user_id")]
+    user_id: Option<Text<'a>>,
 }
 
 /// Whether one JSON object has an observation's type, trace id and start time.
@@ -380,9 +370,9 @@ fn observation_tokens(obs: &Observation<'_>) -> Option<TokenBuckets> {
 /// are not tokens.
 fn usage_from_v1_object(raw: &RawValue) -> Option<TokenBuckets> {
     #[derive(Deserialize)]
+    #[serde(bound(deserialize = "'de: 'a"))]
     struct Unit<'a> {
-        #[serde(borrow)]
-        unit: Option<Cow<'a, str>>,
+        unit: Option<Text<'a>>,
     }
     let unit: Unit<'_> = serde_json::from_str(raw.get()).ok()?;
     if unit
@@ -510,10 +500,9 @@ impl UsageSums {
                 | "output_tokens_details"
         ) {
             #[derive(Deserialize)]
+            #[serde(bound(deserialize = "'de: 'a"))]
             struct Details<'a> {
-                #[serde(borrow)]
                 cached_tokens: Option<&'a RawValue>,
-                #[serde(borrow)]
                 reasoning_tokens: Option<&'a RawValue>,
             }
             if let Ok(details) = serde_json::from_str::<Details<'_>>(value.get()) {
@@ -663,8 +652,9 @@ fn stated_cost(obs: &Observation<'_>) -> Option<f64> {
         .find_map(number)
         .or_else(|| {
             #[derive(Deserialize)]
+            #[serde(bound(deserialize = "'de: 'a"))]
             struct V1Cost<'a> {
-                #[serde(rename = "totalCost", borrow)]
+                #[serde(rename = "totalCost")]
                 total_cost: Option<&'a RawValue>,
             }
             let usage = obs.usage?;
@@ -677,12 +667,10 @@ fn stated_cost(obs: &Observation<'_>) -> Option<f64> {
 /// Service tier and structured-output hints from the model parameters (values are often strings).
 fn apply_model_parameters(raw: &RawValue, record: &mut CallRecord) {
     #[derive(Deserialize)]
+    #[serde(bound(deserialize = "'de: 'a"))]
     struct Params<'a> {
-        #[serde(borrow)]
         service_tier: Option<&'a RawValue>,
-        #[serde(borrow)]
         response_format: Option<&'a RawValue>,
-        #[serde(borrow)]
         stream: Option<&'a RawValue>,
     }
     let Ok(params) = serde_json::from_str::<Params<'_>>(raw.get()) else {
@@ -738,9 +726,9 @@ fn add_tags(obs: &Observation<'_>, tags: &mut Vec<(String, String)>) {
 /// The provider's response id, when a logged object carries one (`resp_…`, `chatcmpl-…`, `msg_…`).
 fn response_id_of(raw: &RawValue) -> Option<String> {
     #[derive(Deserialize)]
+    #[serde(bound(deserialize = "'de: 'a"))]
     struct WithId<'a> {
-        #[serde(borrow)]
-        id: Option<Cow<'a, str>>,
+        id: Option<Text<'a>>,
     }
     if !raw.get().trim_start().starts_with('{') {
         return None;
@@ -749,7 +737,7 @@ fn response_id_of(raw: &RawValue) -> Option<String> {
     parsed
         .id
         .filter(|id| is_provider_response_id(id))
-        .map(Cow::into_owned)
+        .map(Text::into_owned)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -797,23 +785,20 @@ pub(crate) fn member_count(raw: Option<&RawValue>) -> u32 {
 
 /// A chat message or a Responses API input item.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ChatItem<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    role: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    role: Option<Text<'a>>,
     content: Option<&'a RawValue>,
-    #[serde(borrow)]
     output: Option<&'a RawValue>,
 }
 
 /// A request-shaped prompt: `messages`, and Anthropic's `system`.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct WithMessages<'a> {
-    #[serde(borrow)]
     messages: Option<&'a RawValue>,
-    #[serde(borrow)]
     system: Option<&'a RawValue>,
 }
 

@@ -26,6 +26,7 @@
 //! run's top-level counts (which LangSmith may have estimated with a tokenizer when the model
 //! reported none).
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -52,181 +53,130 @@ pub(crate) const FORMAT: Format = Format {
 
 /// One run, with the fields a model call needs.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Run<'a> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    name: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    run_type: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    id: Option<Text<'a>>,
+    name: Option<Text<'a>>,
+    run_type: Option<Text<'a>>,
     start_time: Option<&'a RawValue>,
-    #[serde(borrow)]
     end_time: Option<&'a RawValue>,
-    #[serde(borrow)]
     first_token_time: Option<&'a RawValue>,
-    #[serde(borrow)]
-    status: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    status: Option<Text<'a>>,
     error: Option<&'a RawValue>,
-    #[serde(borrow)]
     inputs: Option<&'a RawValue>,
-    #[serde(borrow)]
     outputs: Option<&'a RawValue>,
-    #[serde(borrow)]
     extra: Option<&'a RawValue>,
-    #[serde(borrow)]
     tags: Option<&'a RawValue>,
-    #[serde(borrow)]
-    trace_id: Option<Cow<'a, str>>,
+    trace_id: Option<Text<'a>>,
     /// The tracing project's id (LangSmith calls projects "sessions").
-    #[serde(borrow)]
-    session_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    thread_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    session_id: Option<Text<'a>>,
+    thread_id: Option<Text<'a>>,
     prompt_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     completion_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     prompt_token_details: Option<&'a RawValue>,
-    #[serde(borrow)]
     completion_token_details: Option<&'a RawValue>,
-    #[serde(borrow)]
     prompt_cost: Option<&'a RawValue>,
-    #[serde(borrow)]
     completion_cost: Option<&'a RawValue>,
-    #[serde(borrow)]
     total_cost: Option<&'a RawValue>,
     /// The runs of a query page (`{"runs": [...], "cursors": {...}}`).
-    #[serde(borrow)]
     runs: Option<&'a RawValue>,
 }
 
 /// `extra`: the chat model's invocation parameters and the run's metadata.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Extra<'a> {
-    #[serde(borrow)]
     invocation_params: Option<InvocationParams<'a>>,
-    #[serde(borrow)]
     metadata: Option<&'a RawValue>,
 }
 
 /// The parameters LangChain called the model with.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct InvocationParams<'a> {
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model_name: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model_id: Option<Cow<'a, str>>,
-    #[serde(rename = "_type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    model: Option<Text<'a>>,
+    model_name: Option<Text<'a>>,
+    model_id: Option<Text<'a>>,
+    #[serde(rename = "_type")]
+    kind: Option<Text<'a>>,
     stream: Option<&'a RawValue>,
-    #[serde(borrow)]
     tools: Option<&'a RawValue>,
-    #[serde(borrow)]
     functions: Option<&'a RawValue>,
-    #[serde(borrow)]
     response_format: Option<&'a RawValue>,
 }
 
 /// LangChain's `ls_*` model metadata, and usage logged by `@traceable` code.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Metadata<'a> {
-    #[serde(borrow)]
-    ls_provider: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    ls_model_name: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    ls_provider: Option<Text<'a>>,
+    ls_model_name: Option<Text<'a>>,
     ls_structured_output_format: Option<&'a RawValue>,
-    #[serde(borrow)]
     usage_metadata: Option<&'a RawValue>,
 }
 
 /// A chat model run's outputs (an `LLMResult`), or a wrapped provider response.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Outputs<'a> {
-    #[serde(borrow)]
     generations: Option<&'a RawValue>,
-    #[serde(borrow)]
     llm_output: Option<LlmOutput<'a>>,
-    #[serde(borrow)]
     usage_metadata: Option<&'a RawValue>,
     /// A wrapped provider response (`wrap_openai`, `wrap_anthropic`) keeps its raw usage.
-    #[serde(borrow)]
     usage: Option<&'a RawValue>,
-    #[serde(borrow)]
     id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    service_tier: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
+    service_tier: Option<Text<'a>>,
 }
 
 /// `llm_output`: the provider's raw usage and model, as older LangChain versions kept them.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct LlmOutput<'a> {
-    #[serde(borrow)]
     token_usage: Option<&'a RawValue>,
-    #[serde(borrow)]
     usage: Option<&'a RawValue>,
-    #[serde(borrow)]
-    model_name: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    model_name: Option<Text<'a>>,
+    model: Option<Text<'a>>,
     id: Option<&'a RawValue>,
 }
 
 /// One generation of an `LLMResult`.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Generation<'a> {
-    #[serde(borrow)]
     generation_info: Option<GenerationInfo<'a>>,
-    #[serde(borrow)]
     message: Option<&'a RawValue>,
 }
 
 /// `generation_info`: the provider's finish reason.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct GenerationInfo<'a> {
-    #[serde(borrow)]
-    finish_reason: Option<Cow<'a, str>>,
+    finish_reason: Option<Text<'a>>,
 }
 
 /// An AI message, serialized (`{lc, type, id: [...], kwargs: {...}}`) or plain.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Message<'a> {
-    #[serde(borrow, alias = "data")]
+    #[serde(alias = "data")]
     kwargs: Option<&'a RawValue>,
-    #[serde(borrow)]
     usage_metadata: Option<&'a RawValue>,
-    #[serde(borrow)]
     response_metadata: Option<ResponseMetadata<'a>>,
-    #[serde(borrow)]
     tool_calls: Option<&'a RawValue>,
-    #[serde(borrow)]
     id: Option<&'a RawValue>,
 }
 
 /// `response_metadata` of an AI message: the provider's response id, model and stop reason.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ResponseMetadata<'a> {
-    #[serde(borrow)]
     id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    model_name: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    finish_reason: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    stop_reason: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    service_tier: Option<Cow<'a, str>>,
+    model_name: Option<Text<'a>>,
+    model: Option<Text<'a>>,
+    finish_reason: Option<Text<'a>>,
+    stop_reason: Option<Text<'a>>,
+    service_tier: Option<Text<'a>>,
 }
 
 /// Whether a parsed JSON value is a LangSmith run, or a query page of runs.
@@ -542,7 +492,7 @@ fn first_generation(raw: &RawValue) -> Option<Generation<'_>> {
 /// The first generation's finish reason, when it has generation info.
 fn first_generation_info(raw: &RawValue) -> Option<Option<String>> {
     let info = first_generation(raw)?.generation_info?;
-    Some(info.finish_reason.map(Cow::into_owned))
+    Some(info.finish_reason.map(Text::into_owned))
 }
 
 /// A provider response id held in a JSON string.
@@ -554,16 +504,12 @@ fn provider_id(raw: &RawValue) -> Option<String> {
 
 /// LangChain `usage_metadata`.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct LcUsage<'a> {
-    #[serde(borrow)]
     input_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     output_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     input_token_details: Option<&'a RawValue>,
-    #[serde(borrow)]
     output_token_details: Option<&'a RawValue>,
-    #[serde(borrow)]
     total_cost: Option<&'a RawValue>,
 }
 
@@ -625,38 +571,30 @@ fn lc_buckets(
 /// `input_tokens`) or Anthropic's (cache reads and writes beside `input_tokens`).
 fn provider_usage(raw: &RawValue) -> Option<TokenBuckets> {
     #[derive(Deserialize)]
+    #[serde(bound(deserialize = "'de: 'a"))]
     struct Details<'a> {
-        #[serde(borrow)]
         cached_tokens: Option<&'a RawValue>,
-        #[serde(borrow)]
         reasoning_tokens: Option<&'a RawValue>,
     }
     #[derive(Deserialize)]
+    #[serde(bound(deserialize = "'de: 'a"))]
     struct CacheCreation<'a> {
-        #[serde(borrow)]
         ephemeral_5m_input_tokens: Option<&'a RawValue>,
-        #[serde(borrow)]
         ephemeral_1h_input_tokens: Option<&'a RawValue>,
     }
     #[derive(Deserialize)]
+    #[serde(bound(deserialize = "'de: 'a"))]
     struct Usage<'a> {
-        #[serde(borrow)]
         prompt_tokens: Option<&'a RawValue>,
-        #[serde(borrow)]
         completion_tokens: Option<&'a RawValue>,
-        #[serde(borrow)]
         input_tokens: Option<&'a RawValue>,
-        #[serde(borrow)]
         output_tokens: Option<&'a RawValue>,
-        #[serde(borrow, alias = "input_tokens_details")]
+        #[serde(alias = "input_tokens_details")]
         prompt_tokens_details: Option<Details<'a>>,
-        #[serde(borrow, alias = "output_tokens_details")]
+        #[serde(alias = "output_tokens_details")]
         completion_tokens_details: Option<Details<'a>>,
-        #[serde(borrow)]
         cache_read_input_tokens: Option<&'a RawValue>,
-        #[serde(borrow)]
         cache_creation_input_tokens: Option<&'a RawValue>,
-        #[serde(borrow)]
         cache_creation: Option<CacheCreation<'a>>,
     }
     let usage: Usage<'_> = serde_json::from_str(raw.get()).ok()?;
@@ -747,26 +685,22 @@ pub(crate) fn provider_from_name(name: &str, model: &str) -> Provider {
 
 /// A chat model's `messages` or a completion model's `prompts`.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Inputs<'a> {
-    #[serde(borrow)]
     messages: Option<&'a RawValue>,
-    #[serde(borrow)]
-    prompts: Option<Vec<Cow<'a, str>>>,
+    prompts: Option<Vec<Text<'a>>>,
 }
 
 /// A LangChain message, serialized (`{lc, id: [..., "HumanMessage"], kwargs: {...}}`) or plain
 /// (`{type: "human", content}`, `{role, content}`).
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct LcMessage<'a> {
-    #[serde(borrow)]
     id: Option<&'a RawValue>,
-    #[serde(borrow)]
     kwargs: Option<Box<LcMessage<'a>>>,
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    role: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    role: Option<Text<'a>>,
     content: Option<&'a RawValue>,
 }
 

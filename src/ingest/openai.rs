@@ -4,7 +4,7 @@
 //! OpenAI's `prompt_tokens` / `input_tokens` *include* cached tokens and `completion_tokens`
 //! includes reasoning tokens; both are split into exclusive buckets here.
 
-use std::borrow::Cow;
+use crate::ingest::values::Text;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -110,92 +110,77 @@ struct ChoiceMessage {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Choice<'a> {
-    #[serde(borrow)]
-    finish_reason: Option<Cow<'a, str>>,
+    finish_reason: Option<Text<'a>>,
     message: Option<ChoiceMessage>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct OutputItem<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
+    #[serde(rename = "type")]
+    kind: Text<'a>,
 }
 
 /// A response object, or a logger's `{status_code, body}` wrapper around one: the wrapped
 /// object raw (`B = &RawValue`, the general path) or deserialized in place (`Box<Response>`).
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "B: Deserialize<'de>"))]
+#[serde(bound(deserialize = "'de: 'a, B: Deserialize<'de>"))]
 struct Response<'a, B = &'a RawValue> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    object: Option<Cow<'a, str>>,
+    id: Option<Text<'a>>,
+    object: Option<Text<'a>>,
     created: Option<f64>,
     created_at: Option<f64>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    service_tier: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
+    service_tier: Option<Text<'a>>,
     usage: Option<Usage>,
-    #[serde(borrow)]
     choices: Option<Vec<Choice<'a>>>,
-    #[serde(borrow)]
     output: Option<Vec<OutputItem<'a>>>,
-    #[serde(borrow)]
-    status: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    status: Option<Text<'a>>,
     error: Option<&'a RawValue>,
     status_code: Option<u16>,
     body: Option<B>,
-    #[serde(borrow)]
-    request_id: Option<Cow<'a, str>>,
+    request_id: Option<Text<'a>>,
 }
 
 /// A request message; its content raw (`C = &RawValue`) or deserialized in place
 /// ([`MessageContent`]).
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "C: Deserialize<'de>"))]
+#[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>"))]
 struct Message<'a, C> {
-    #[serde(borrow, default)]
-    role: Cow<'a, str>,
+    #[serde(default)]
+    role: Text<'a>,
     content: Option<C>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct FormatSpec<'a> {
-    #[serde(rename = "type", borrow, default)]
-    kind: Cow<'a, str>,
+    #[serde(rename = "type", default)]
+    kind: Text<'a>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct TextSpec<'a> {
-    #[serde(borrow)]
     format: Option<FormatSpec<'a>>,
 }
 
 /// A Chat Completions or Responses request body, its message content raw (the general path)
 /// or deserialized in place (the one-pass path of [`parse_pair`]).
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "C: Deserialize<'de>, B: Deserialize<'de>"))]
+#[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>, B: Deserialize<'de>"))]
 struct Request<'a, C = &'a RawValue, B = &'a RawValue> {
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
     messages: Option<Vec<Message<'a, C>>>,
-    #[serde(borrow)]
     input: Option<&'a RawValue>,
-    #[serde(borrow)]
-    instructions: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    instructions: Option<Text<'a>>,
     tools: Option<&'a RawValue>,
-    #[serde(borrow)]
     response_format: Option<FormatSpec<'a>>,
-    #[serde(borrow)]
     text: Option<TextSpec<'a>>,
     stream: Option<bool>,
-    #[serde(borrow)]
-    user: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    user: Option<Text<'a>>,
     metadata: Option<&'a RawValue>,
     /// A logger's wrapper: the request is this body, raw or deserialized in place.
     body: Option<B>,
@@ -429,14 +414,12 @@ fn apply_parsed_request<C: ContentField, B>(
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct InputItem<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    role: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    role: Option<Text<'a>>,
     content: Option<&'a RawValue>,
-    #[serde(borrow)]
     output: Option<&'a RawValue>,
 }
 

@@ -2,7 +2,7 @@
 //! body}, error}`) are calls billed at batch prices; input lines (`{custom_id, method, url,
 //! body}`) hold no usage and are counted as skipped.
 
-use std::borrow::Cow;
+use crate::ingest::values::Text;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -21,24 +21,20 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct BatchResponse<'a> {
     status_code: Option<u16>,
-    #[serde(borrow)]
-    request_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    request_id: Option<Text<'a>>,
     body: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Line<'a> {
-    #[serde(borrow)]
-    custom_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    custom_id: Option<Text<'a>>,
     response: Option<BatchResponse<'a>>,
-    #[serde(borrow)]
     error: Option<&'a RawValue>,
-    #[serde(borrow)]
-    method: Option<Cow<'a, str>>,
+    method: Option<Text<'a>>,
 }
 
 /// Parses one line of a Batch input or output file.

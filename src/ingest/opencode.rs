@@ -29,6 +29,7 @@
 //! discovery lists the data folder's `opencode*.db` before `storage/`, so the database's copy
 //! is the one kept when both agree.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -174,8 +175,8 @@ fn message_row(row: &rusqlite::Row<'_>) -> LineOutcome {
         Err(err) => return json_error(err, data),
     };
     let ids = Ids {
-        id: id.map(Cow::Owned),
-        session: session.map(Cow::Owned),
+        id: id.map(Cow::Owned).map(Text::from),
+        session: session.map(Cow::Owned).map(Text::from),
         created_ms: created.map(|ms| ms as i64),
     };
     message.outcome(ids)
@@ -204,35 +205,31 @@ pub(crate) fn detect_value(value: &serde_json::Value) -> bool {
 
 /// The message's identity: from the row's columns, or from inside the legacy file.
 struct Ids<'a> {
-    id: Option<Cow<'a, str>>,
-    session: Option<Cow<'a, str>>,
+    id: Option<Text<'a>>,
+    session: Option<Text<'a>>,
     /// The row's `time_created`, used when the message has no `time.created`.
     created_ms: Option<i64>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Message<'a> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(rename = "sessionID", borrow)]
-    session_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    role: Option<Cow<'a, str>>,
+    id: Option<Text<'a>>,
+    #[serde(rename = "sessionID")]
+    session_id: Option<Text<'a>>,
+    role: Option<Text<'a>>,
     #[serde(default)]
     time: Time,
-    #[serde(rename = "modelID", borrow)]
-    model_id: Option<Cow<'a, str>>,
-    #[serde(rename = "providerID", borrow)]
-    provider_id: Option<Cow<'a, str>>,
+    #[serde(rename = "modelID")]
+    model_id: Option<Text<'a>>,
+    #[serde(rename = "providerID")]
+    provider_id: Option<Text<'a>>,
     path: Option<MessagePath<'a>>,
-    #[serde(borrow)]
-    agent: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    mode: Option<Cow<'a, str>>,
+    agent: Option<Text<'a>>,
+    mode: Option<Text<'a>>,
     cost: Option<f64>,
     tokens: Option<Tokens>,
-    #[serde(borrow)]
-    finish: Option<Cow<'a, str>>,
+    finish: Option<Text<'a>>,
     error: Option<MessageError<'a>>,
 }
 
@@ -243,24 +240,24 @@ struct Time {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct MessagePath<'a> {
-    #[serde(borrow)]
-    cwd: Option<Cow<'a, str>>,
+    cwd: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct MessageError<'a> {
-    #[serde(borrow)]
-    name: Option<Cow<'a, str>>,
+    name: Option<Text<'a>>,
     data: Option<ErrorData<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ErrorData<'a> {
     #[serde(rename = "statusCode")]
     status_code: Option<u16>,
-    #[serde(borrow)]
-    message: Option<Cow<'a, str>>,
+    message: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, Default, Clone, Copy)]
@@ -364,15 +361,15 @@ impl Message<'_> {
                 CallStatus::Ok
             },
             failure,
-            response_id: ids.id.map(Cow::into_owned),
-            session_id: ids.session.map(Cow::into_owned),
+            response_id: ids.id.map(Text::into_owned),
+            session_id: ids.session.map(Text::into_owned),
             tokens,
             stated_cost_usd: self.cost.filter(|c| *c > 0.0),
             ..CallRecord::default()
         };
         record.features.interactive = true;
         record.features.streamed = true;
-        record.features.finish_reason = self.finish.map(Cow::into_owned);
+        record.features.finish_reason = self.finish.map(Text::into_owned);
         if let Some(cwd) = self.path.as_ref().and_then(|p| p.cwd.as_deref()) {
             record
                 .tags

@@ -32,6 +32,7 @@
 //! [`SkipReason::RollupSpan`]. This format's lines are read independently (on several cores),
 //! so nesting across lines is not seen.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -227,33 +228,28 @@ impl<'s> Oi<'s> {
 
 /// `llm.invocation_parameters`: the request's parameters as a JSON string.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Invocation<'a> {
     /// The requested model: a fallback when the span names none.
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model_name: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
+    model_name: Option<Text<'a>>,
     stream: Option<bool>,
     /// `{"type": "json_schema" | "json_object" | "text", …}`.
-    #[serde(borrow)]
     response_format: Option<&'a RawValue>,
     /// The requested tier: used when the response does not say which one served.
-    #[serde(borrow)]
-    service_tier: Option<Cow<'a, str>>,
+    service_tier: Option<Text<'a>>,
 }
 
 /// The provider's response when `output.value` holds it as JSON (OpenAI and Anthropic
 /// instrumentations record the response object).
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ResponseBody<'a> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    object: Option<Cow<'a, str>>,
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    service_tier: Option<Cow<'a, str>>,
+    id: Option<Text<'a>>,
+    object: Option<Text<'a>>,
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    service_tier: Option<Text<'a>>,
 }
 
 /// Reads one span of either convention: OpenInference when it says its kind, GenAI otherwise.
@@ -558,12 +554,11 @@ fn phoenix_span(value: &serde_json::Value) -> Result<Span<'static>, String> {
 
 /// Which shape a record has, without reading it all.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Probe<'a> {
-    #[serde(borrow, rename = "resourceSpans", alias = "resource_spans")]
+    #[serde(rename = "resourceSpans", alias = "resource_spans")]
     resource_spans: Option<&'a RawValue>,
-    #[serde(borrow)]
     context: Option<&'a RawValue>,
-    #[serde(borrow)]
     data: Option<&'a RawValue>,
 }
 

@@ -9,6 +9,7 @@
 //! `startTimeUnixNano` strings. Snake-case field names (`resource_spans`, `string_value`, as
 //! Phoenix's `/spans/otlpv1` API writes them) are accepted too.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
@@ -38,14 +39,15 @@ const MAX_ANCESTOR_STEPS: usize = 4096;
 
 /// An `ExportTraceServiceRequest`.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ExportRequest<'a> {
-    #[serde(borrow, rename = "resourceSpans", alias = "resource_spans")]
+    #[serde(rename = "resourceSpans", alias = "resource_spans")]
     resource_spans: Option<Vec<ResourceSpans<'a>>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ResourceSpans<'a> {
-    #[serde(borrow)]
     resource: Option<Resource<'a>>,
     /// `instrumentationLibrarySpans` is the pre-1.0 OTLP name of `scopeSpans`.
     #[serde(
@@ -58,81 +60,79 @@ struct ResourceSpans<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Resource<'a> {
-    #[serde(borrow)]
     attributes: Option<Vec<KeyValue<'a>>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ScopeSpans<'a> {
-    #[serde(borrow)]
     spans: Option<Vec<WireSpan<'a>>>,
 }
 
 /// One OTLP span as JSON.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 pub(crate) struct WireSpan<'a> {
-    #[serde(borrow, rename = "traceId", alias = "trace_id")]
-    trace_id: Option<Cow<'a, str>>,
-    #[serde(borrow, rename = "spanId", alias = "span_id")]
-    span_id: Option<Cow<'a, str>>,
-    #[serde(borrow, rename = "parentSpanId", alias = "parent_span_id")]
-    parent_span_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    name: Option<Cow<'a, str>>,
-    #[serde(borrow, rename = "startTimeUnixNano", alias = "start_time_unix_nano")]
+    #[serde(rename = "traceId", alias = "trace_id")]
+    trace_id: Option<Text<'a>>,
+    #[serde(rename = "spanId", alias = "span_id")]
+    span_id: Option<Text<'a>>,
+    #[serde(rename = "parentSpanId", alias = "parent_span_id")]
+    parent_span_id: Option<Text<'a>>,
+    name: Option<Text<'a>>,
+    #[serde(rename = "startTimeUnixNano", alias = "start_time_unix_nano")]
     start: Option<&'a RawValue>,
-    #[serde(borrow, rename = "endTimeUnixNano", alias = "end_time_unix_nano")]
+    #[serde(rename = "endTimeUnixNano", alias = "end_time_unix_nano")]
     end: Option<&'a RawValue>,
-    #[serde(borrow)]
     attributes: Option<Vec<KeyValue<'a>>>,
-    #[serde(borrow)]
     status: Option<WireStatus<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct WireStatus<'a> {
     /// `2`, `"2"` or `"STATUS_CODE_ERROR"` for an error.
-    #[serde(borrow)]
     code: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct KeyValue<'a> {
-    #[serde(borrow)]
-    key: Cow<'a, str>,
-    #[serde(borrow)]
+    key: Text<'a>,
     value: Option<AnyValue<'a>>,
 }
 
 /// An OTLP `AnyValue`: exactly one member is set.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct AnyValue<'a> {
-    #[serde(borrow, rename = "stringValue", alias = "string_value")]
-    string: Option<Cow<'a, str>>,
+    #[serde(rename = "stringValue", alias = "string_value")]
+    string: Option<Text<'a>>,
     /// A decimal string in OTLP JSON (64-bit integers), a number from lenient writers.
-    #[serde(borrow, rename = "intValue", alias = "int_value")]
+    #[serde(rename = "intValue", alias = "int_value")]
     int: Option<&'a RawValue>,
     /// A number, or `"NaN"`/`"Infinity"` as a string.
-    #[serde(borrow, rename = "doubleValue", alias = "double_value")]
+    #[serde(rename = "doubleValue", alias = "double_value")]
     double: Option<&'a RawValue>,
     #[serde(rename = "boolValue", alias = "bool_value")]
     boolean: Option<bool>,
-    #[serde(borrow, rename = "arrayValue", alias = "array_value")]
+    #[serde(rename = "arrayValue", alias = "array_value")]
     array: Option<ValueList<'a>>,
-    #[serde(borrow, rename = "kvlistValue", alias = "kvlist_value")]
+    #[serde(rename = "kvlistValue", alias = "kvlist_value")]
     kvlist: Option<KeyValueList<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ValueList<'a> {
-    #[serde(borrow)]
     values: Option<Vec<AnyValue<'a>>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct KeyValueList<'a> {
-    #[serde(borrow)]
     values: Option<Vec<KeyValue<'a>>>,
 }
 
@@ -163,7 +163,7 @@ pub(crate) struct Attr<'a> {
 impl<'a> Value<'a> {
     fn from_wire(value: AnyValue<'a>) -> Value<'a> {
         if let Some(text) = value.string {
-            return Value::Str(text);
+            return Value::Str(text.into());
         }
         if let Some(raw) = value.int {
             return unquote(raw)
@@ -273,7 +273,7 @@ fn unquote(raw: &RawValue) -> &str {
 fn attrs_from_wire(list: Vec<KeyValue<'_>>) -> Vec<Attr<'_>> {
     list.into_iter()
         .map(|kv| Attr {
-            key: kv.key,
+            key: kv.key.into(),
             value: kv.value.map_or(Value::Empty, Value::from_wire),
         })
         .collect()
@@ -302,10 +302,10 @@ impl<'a> Span<'a> {
             .and_then(|s| s.code)
             .is_some_and(|code| matches!(unquote(code).trim(), "2" | "STATUS_CODE_ERROR"));
         Span {
-            trace_id: wire.trace_id.unwrap_or_default(),
-            span_id: wire.span_id.unwrap_or_default(),
-            parent_id: wire.parent_span_id.unwrap_or_default(),
-            name: wire.name.unwrap_or_default(),
+            trace_id: wire.trace_id.unwrap_or_default().into(),
+            span_id: wire.span_id.unwrap_or_default().into(),
+            parent_id: wire.parent_span_id.unwrap_or_default().into(),
+            name: wire.name.unwrap_or_default().into(),
             start_ns: wire.start.and_then(parse_nanos),
             end_ns: wire.end.and_then(parse_nanos),
             failed,

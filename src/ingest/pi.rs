@@ -31,6 +31,7 @@
 //! (`stopReason: "error"`) records zero usage: it is counted among the failures by the cause
 //! its error message names.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::Path;
@@ -87,59 +88,46 @@ fn is_session_file(path: &Path) -> bool {
 
 /// Any entry of a session file; which members are present depends on its `type`.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Entry<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    id: Option<Text<'a>>,
     timestamp: Option<&'a RawValue>,
-    #[serde(borrow)]
     message: Option<Message<'a>>,
     /// `model_change`: the model the following messages use.
-    #[serde(borrow)]
-    model_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    provider: Option<Cow<'a, str>>,
+    model_id: Option<Text<'a>>,
+    provider: Option<Text<'a>>,
     /// `custom`: an extension's entry; OpenClaw's `model-snapshot` names the model in `data`.
-    #[serde(borrow)]
-    custom_type: Option<Cow<'a, str>>,
+    custom_type: Option<Text<'a>>,
     data: Option<ModelSnapshot<'a>>,
 }
 
 /// The `data` of an OpenClaw `model-snapshot` entry.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct ModelSnapshot<'a> {
-    #[serde(borrow)]
-    model_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    provider: Option<Cow<'a, str>>,
+    model_id: Option<Text<'a>>,
+    provider: Option<Text<'a>>,
 }
 
 /// A pi-ai message.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Message<'a> {
-    #[serde(borrow)]
-    role: Option<Cow<'a, str>>,
+    role: Option<Text<'a>>,
     /// A string, or a list of blocks (`text`, `thinking`, `toolCall`, `image`).
-    #[serde(borrow)]
     content: Option<&'a RawValue>,
-    #[serde(borrow)]
-    provider: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    response_id: Option<Cow<'a, str>>,
+    provider: Option<Text<'a>>,
+    model: Option<Text<'a>>,
+    response_id: Option<Text<'a>>,
     usage: Option<Usage>,
-    #[serde(borrow)]
-    stop_reason: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    error_message: Option<Cow<'a, str>>,
+    stop_reason: Option<Text<'a>>,
+    error_message: Option<Text<'a>>,
     /// Milliseconds since the epoch, when the message was made.
-    #[serde(borrow)]
     timestamp: Option<&'a RawValue>,
 }
 
@@ -173,11 +161,11 @@ impl Usage {
 
 /// A content block of a message.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Block<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    text: Option<Cow<'a, str>>,
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    text: Option<Text<'a>>,
 }
 
 /// Reads one session file in order.
@@ -216,7 +204,7 @@ impl PiParser {
                 None => LineOutcome::Error("pi message entry without `message`".into()),
             },
             Some("session") => {
-                self.session_id = entry.id.map(Cow::into_owned);
+                self.session_id = entry.id.map(Text::into_owned);
                 LineOutcome::Skip(SkipReason::SessionMetadata)
             }
             Some("model_change") => {
@@ -234,9 +222,9 @@ impl PiParser {
         }
     }
 
-    fn set_model(&mut self, provider: Option<Cow<'_, str>>, model: Option<Cow<'_, str>>) {
+    fn set_model(&mut self, provider: Option<Text<'_>>, model: Option<Text<'_>>) {
         if let Some(model) = model.filter(|m| !m.is_empty()) {
-            self.model = Some((provider.map(Cow::into_owned), model.into_owned()));
+            self.model = Some((provider.map(Text::into_owned), model.into_owned()));
         }
     }
 
@@ -349,7 +337,7 @@ fn texts(content: Option<&RawValue>) -> Vec<String> {
     blocks(Some(raw))
         .into_iter()
         .filter(|block| block.kind.as_deref() == Some("text"))
-        .filter_map(|block| block.text.map(Cow::into_owned))
+        .filter_map(|block| block.text.map(Text::into_owned))
         .collect()
 }
 

@@ -33,7 +33,7 @@
 //! fold cache writes into `promptTokenCount`, so those are read (and priced) as uncached
 //! input.
 
-use std::borrow::Cow;
+use crate::ingest::values::Text;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -128,51 +128,45 @@ impl UsageMetadata {
 
 /// One chat record; which members matter depends on its `type`.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Record<'a> {
-    #[serde(borrow)]
-    uuid: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    session_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    uuid: Option<Text<'a>>,
+    session_id: Option<Text<'a>>,
     timestamp: Option<&'a RawValue>,
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    subtype: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    subtype: Option<Text<'a>>,
+    model: Option<Text<'a>>,
     /// A Gemini `Content`: only its parts are read.
     message: Option<Content<'a>>,
     usage_metadata: Option<UsageMetadata>,
     is_sidechain: Option<bool>,
-    #[serde(borrow)]
     forked_from: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Content<'a> {
-    #[serde(borrow, default)]
+    #[serde(default)]
     parts: Vec<Part<'a>>,
 }
 
 /// A part of a message: text, a function call the model made, or a tool's response.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 #[serde(rename_all = "camelCase")]
 struct Part<'a> {
-    #[serde(borrow)]
-    text: Option<Cow<'a, str>>,
+    text: Option<Text<'a>>,
     /// Set on thinking parts, whose text is no prompt.
     thought: Option<bool>,
-    #[serde(borrow)]
     function_call: Option<&'a RawValue>,
-    #[serde(borrow)]
     function_response: Option<FunctionResponse<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct FunctionResponse<'a> {
-    #[serde(borrow)]
     response: Option<&'a RawValue>,
 }
 

@@ -1,6 +1,7 @@
 //! Wire shapes shared by the adapters: the envelope that body-pair loggers wrap around a
 //! request and its response, timestamps in their several spellings, and stable hashes.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 
 use serde::Deserialize;
@@ -18,25 +19,19 @@ use crate::record::{CallRecord, FailureCause};
 /// adapter may instead name the types they deserialize to (`Q`, `S`), so that a line is read
 /// in one pass rather than skipped over once here and parsed again.
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "Q: Deserialize<'de>, S: Deserialize<'de>"))]
+#[serde(bound(deserialize = "'de: 'a, Q: Deserialize<'de>, S: Deserialize<'de>"))]
 pub(crate) struct Envelope<'a, Q = &'a RawValue, S = &'a RawValue> {
     pub request: Option<Q>,
     pub response: Option<S>,
-    #[serde(borrow)]
     pub timestamp: Option<&'a RawValue>,
-    #[serde(borrow)]
     pub start_time: Option<&'a RawValue>,
-    #[serde(borrow)]
     pub created_at: Option<&'a RawValue>,
     pub latency_ms: Option<f64>,
     pub duration_ms: Option<f64>,
     pub time_to_first_token_ms: Option<f64>,
     pub ttft_ms: Option<f64>,
-    #[serde(borrow)]
-    pub session_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    pub trace_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    pub session_id: Option<Text<'a>>,
+    pub trace_id: Option<Text<'a>>,
     pub tags: Option<&'a RawValue>,
     pub cost_usd: Option<f64>,
 }
@@ -175,14 +170,12 @@ pub(crate) fn is_present(raw: Option<&RawValue>) -> bool {
 /// An error as OpenAI, Anthropic and the gateways that relay them write it: an object with a
 /// type, a code and a message (Anthropic's wrapped once more under `error`), or a bare string.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct WireError<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
     code: Option<&'a RawValue>,
-    #[serde(borrow)]
-    message: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    message: Option<Text<'a>>,
     error: Option<&'a RawValue>,
 }
 
@@ -202,8 +195,8 @@ pub(crate) fn failure_of(status_code: Option<u16>, error: Option<&RawValue>) -> 
             break;
         }
         let parsed: WireError<'_> = serde_json::from_str(raw.get()).unwrap_or_default();
-        texts.extend(parsed.kind);
-        texts.extend(parsed.message);
+        texts.extend(parsed.kind.map(Cow::from));
+        texts.extend(parsed.message.map(Cow::from));
         if let Some(code) = parsed.code {
             let code = code.get().trim().trim_matches('"');
             texts.push(Cow::Owned(code.to_string()));

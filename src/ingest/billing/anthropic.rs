@@ -26,7 +26,7 @@
 //!
 //! [`Money::parse_cents`]: crate::money::Money::parse_cents
 
-use std::borrow::Cow;
+use crate::ingest::values::Text;
 
 use crate::ingest::values::{parse_timestamp, scalar_text};
 use crate::ingest::{Format, Kind};
@@ -41,14 +41,11 @@ use crate::record::{Provider, TokenBuckets, UsageBucket};
 
 /// A report page, or one of its buckets.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Node<'a> {
-    #[serde(borrow)]
     data: Option<Vec<&'a RawValue>>,
-    #[serde(borrow)]
     starting_at: Option<&'a RawValue>,
-    #[serde(borrow)]
     ending_at: Option<&'a RawValue>,
-    #[serde(borrow)]
     results: Option<Vec<&'a RawValue>>,
 }
 
@@ -119,7 +116,7 @@ fn read_report(
 }
 
 /// Trimmed, non-empty text of an optional field.
-fn text(value: &Option<Cow<'_, str>>) -> Option<String> {
+fn text(value: &Option<Text<'_>>) -> Option<String> {
     value
         .as_deref()
         .map(str::trim)
@@ -128,7 +125,7 @@ fn text(value: &Option<Cow<'_, str>>) -> Option<String> {
 }
 
 /// `key=value` pairs of the fields that change the price of a line, for `line_item`.
-fn pricing_notes(pairs: &[(&str, &Option<Cow<'_, str>>)]) -> Option<String> {
+fn pricing_notes(pairs: &[(&str, &Option<Text<'_>>)]) -> Option<String> {
     let notes: Vec<String> = pairs
         .iter()
         .filter_map(|(key, value)| text(value).map(|v| format!("{key}={v}")))
@@ -143,6 +140,7 @@ struct CacheCreation {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct UsageResult<'a> {
     uncached_input_tokens: Option<u64>,
     cache_creation: Option<CacheCreation>,
@@ -151,20 +149,13 @@ struct UsageResult<'a> {
     cache_read_input_tokens: Option<u64>,
     output_tokens: Option<u64>,
     requests: Option<u64>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    workspace_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    api_key_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    service_tier: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    context_window: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    inference_geo: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    speed: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
+    workspace_id: Option<Text<'a>>,
+    api_key_id: Option<Text<'a>>,
+    service_tier: Option<Text<'a>>,
+    context_window: Option<Text<'a>>,
+    inference_geo: Option<Text<'a>>,
+    speed: Option<Text<'a>>,
 }
 
 /// One usage_report result as a bucket of exclusive token counts.
@@ -219,25 +210,17 @@ fn is_long_context(window: &str) -> bool {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct CostResult<'a> {
-    #[serde(borrow)]
     amount: Option<&'a RawValue>,
-    #[serde(borrow)]
-    currency: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    description: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    cost_type: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    token_type: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    service_tier: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    context_window: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    workspace_id: Option<Cow<'a, str>>,
+    currency: Option<Text<'a>>,
+    description: Option<Text<'a>>,
+    cost_type: Option<Text<'a>>,
+    model: Option<Text<'a>>,
+    token_type: Option<Text<'a>>,
+    service_tier: Option<Text<'a>>,
+    context_window: Option<Text<'a>>,
+    workspace_id: Option<Text<'a>>,
 }
 
 /// One cost_report result as a cost-only bucket, or a skip for non-token costs.

@@ -30,6 +30,7 @@
 //! docs: add credits to cost for the total). It is in the row's `currency`, recorded when not
 //! USD; `currency_conversion_rate` is not applied (dividing by it is not exact).
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 
 use serde::Deserialize;
@@ -171,21 +172,21 @@ fn unit_factor(unit: &str) -> Option<u64> {
 }
 
 /// A quantity as written, with the unit it is counted in.
-type Quantity<'a> = (Option<Cow<'a, str>>, Option<Cow<'a, str>>);
+type Quantity<'a> = (Option<Text<'a>>, Option<Text<'a>>);
 
 /// A billing row, whichever layout it came in.
 #[derive(Default)]
 struct Fields<'a> {
-    sku: Option<Cow<'a, str>>,
+    sku: Option<Text<'a>>,
     start: Option<i64>,
     end: Option<i64>,
-    project: Option<Cow<'a, str>>,
+    project: Option<Text<'a>>,
     cost: Option<Money>,
     credits: Money,
-    currency: Option<Cow<'a, str>>,
+    currency: Option<Text<'a>>,
     /// Quantity text with its unit, first the usage unit then the pricing unit.
     amounts: [Quantity<'a>; 2],
-    cost_type: Option<Cow<'a, str>>,
+    cost_type: Option<Text<'a>>,
 }
 
 impl Fields<'_> {
@@ -257,65 +258,54 @@ impl Fields<'_> {
                 .map(str::to_ascii_uppercase),
             batch: sku.batch,
             long_context: false,
-            project: self.project.map(Cow::into_owned),
+            project: self.project.map(Text::into_owned),
             line_item: Some(sku_text.to_string()),
         })
     }
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Described<'a> {
-    #[serde(borrow)]
-    description: Option<Cow<'a, str>>,
+    description: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Project<'a> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    name: Option<Cow<'a, str>>,
+    id: Option<Text<'a>>,
+    name: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Usage<'a> {
-    #[serde(borrow)]
     amount: Option<&'a RawValue>,
-    #[serde(borrow)]
-    unit: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    unit: Option<Text<'a>>,
     amount_in_pricing_units: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pricing_unit: Option<Cow<'a, str>>,
+    pricing_unit: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Credit<'a> {
-    #[serde(borrow)]
     amount: Option<&'a RawValue>,
 }
 
 /// One exported row as BigQuery writes it to JSON.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct JsonRow<'a> {
-    #[serde(borrow)]
     sku: Option<Described<'a>>,
-    #[serde(borrow)]
     usage_start_time: Option<&'a RawValue>,
-    #[serde(borrow)]
     usage_end_time: Option<&'a RawValue>,
-    #[serde(borrow)]
     project: Option<Project<'a>>,
-    #[serde(borrow)]
     cost: Option<&'a RawValue>,
-    #[serde(borrow)]
-    currency: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    currency: Option<Text<'a>>,
     usage: Option<Usage<'a>>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     credits: Option<Vec<Credit<'a>>>,
-    #[serde(borrow)]
-    cost_type: Option<Cow<'a, str>>,
+    cost_type: Option<Text<'a>>,
 }
 
 /// Parses one JSON row of the export.
@@ -342,9 +332,15 @@ fn parse_line(line: &[u8]) -> LineOutcome {
     let time = |raw: Option<&RawValue>| raw.and_then(scalar_text).and_then(|t| parse_time(&t));
     let (usage_amounts, pricing_amounts) = match row.usage {
         Some(usage) => (
-            (usage.amount.and_then(scalar_text), usage.unit),
             (
-                usage.amount_in_pricing_units.and_then(scalar_text),
+                usage.amount.and_then(scalar_text).map(Text::from),
+                usage.unit,
+            ),
+            (
+                usage
+                    .amount_in_pricing_units
+                    .and_then(scalar_text)
+                    .map(Text::from),
                 usage.pricing_unit,
             ),
         ),
@@ -421,27 +417,29 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
         credits = csv_money(total, "credits")?.unwrap_or_default();
     }
     Ok(Fields {
-        sku: text(&["sku.description", "sku_description"]),
+        sku: text(&["sku.description", "sku_description"]).map(Text::from),
         start: time("usage_start_time")?,
         end: time("usage_end_time")?,
-        project: text(&["project.id", "project_id", "project.name", "project_name"]),
+        project: text(&["project.id", "project_id", "project.name", "project_name"])
+            .map(Text::from),
         cost,
         credits,
-        currency: text(&["currency"]),
+        currency: text(&["currency"]).map(Text::from),
         amounts: [
             (
-                text(&["usage.amount", "usage_amount"]),
-                text(&["usage.unit", "usage_unit"]),
+                text(&["usage.amount", "usage_amount"]).map(Text::from),
+                text(&["usage.unit", "usage_unit"]).map(Text::from),
             ),
             (
                 text(&[
                     "usage.amount_in_pricing_units",
                     "usage_amount_in_pricing_units",
-                ]),
-                text(&["usage.pricing_unit", "usage_pricing_unit"]),
+                ])
+                .map(Text::from),
+                text(&["usage.pricing_unit", "usage_pricing_unit"]).map(Text::from),
             ),
         ],
-        cost_type: text(&["cost_type"]),
+        cost_type: text(&["cost_type"]).map(Text::from),
     }
     .into_outcome())
 }

@@ -16,7 +16,7 @@
 //! A result without a line item (costs not grouped by line item) is the whole bill of its
 //! bucket: a bucket without a model.
 
-use std::borrow::Cow;
+use crate::ingest::values::Text;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -39,26 +39,20 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Amount<'a> {
-    #[serde(borrow)]
     value: Option<&'a RawValue>,
-    #[serde(borrow)]
-    currency: Option<Cow<'a, str>>,
+    currency: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct CostResult<'a> {
-    #[serde(borrow)]
-    object: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    object: Option<Text<'a>>,
     amount: Option<Amount<'a>>,
-    #[serde(borrow)]
-    line_item: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    project_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    api_key_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    line_item: Option<Text<'a>>,
+    project_id: Option<Text<'a>>,
+    api_key_id: Option<Text<'a>>,
     quantity: Option<&'a RawValue>,
 }
 

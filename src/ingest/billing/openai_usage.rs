@@ -25,6 +25,7 @@
 //! The dashboard's "Export" CSV (`completions_usage_<from>_<to>.csv`) has the same columns,
 //! with `batch` written `True`/`False`; its columns are read by name and may be missing.
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 
 use serde::Deserialize;
@@ -52,14 +53,12 @@ pub(crate) const FORMAT: Format = Format {
 
 /// A page, a bucket or a result: whichever the JSON record is.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Node<'a> {
-    #[serde(borrow)]
     data: Option<Vec<&'a RawValue>>,
-    #[serde(borrow)]
     start_time: Option<&'a RawValue>,
-    #[serde(borrow)]
     end_time: Option<&'a RawValue>,
-    #[serde(borrow, alias = "result")]
+    #[serde(alias = "result")]
     results: Option<Vec<&'a RawValue>>,
 }
 
@@ -135,26 +134,21 @@ fn period_of(node: &Node<'_>) -> Option<Period> {
 
 /// A Usage API result (completions, or another endpoint's result saved alongside).
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct UsageResult<'a> {
-    #[serde(borrow)]
-    object: Option<Cow<'a, str>>,
+    object: Option<Text<'a>>,
     input_tokens: Option<u64>,
     input_cached_tokens: Option<u64>,
     input_cache_write_tokens: Option<u64>,
     input_uncached_tokens: Option<u64>,
     output_tokens: Option<u64>,
     num_model_requests: Option<u64>,
-    #[serde(borrow)]
-    project_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    user_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    api_key_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    project_id: Option<Text<'a>>,
+    user_id: Option<Text<'a>>,
+    api_key_id: Option<Text<'a>>,
+    model: Option<Text<'a>>,
     batch: Option<bool>,
-    #[serde(borrow)]
-    service_tier: Option<Cow<'a, str>>,
+    service_tier: Option<Text<'a>>,
 }
 
 impl UsageResult<'_> {
@@ -192,7 +186,7 @@ impl UsageResult<'_> {
             // Images, audio, moderations, vector stores, code interpreter sessions.
             Some(_) => return LineOutcome::Skip(SkipReason::NotTokenUsage),
         };
-        let text = |value: &Option<Cow<'_, str>>| {
+        let text = |value: &Option<Text<'_>>| {
             value
                 .as_deref()
                 .map(str::trim)
@@ -325,12 +319,12 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
         input_uncached_tokens: csv_count(row, &["input_uncached_tokens"])?,
         output_tokens: csv_count(row, &["output_tokens"])?,
         num_model_requests: csv_count(row, &["num_model_requests"])?,
-        project_id: text("project_id"),
-        user_id: text("user_id"),
-        api_key_id: text("api_key_id"),
-        model: text("model"),
+        project_id: text("project_id").map(Text::from),
+        user_id: text("user_id").map(Text::from),
+        api_key_id: text("api_key_id").map(Text::from),
+        model: text("model").map(Text::from),
         batch: Some(csv_bool(row.get(&["batch"]))),
-        service_tier: text("service_tier"),
+        service_tier: text("service_tier").map(Text::from),
     };
     Ok(result.into_outcome(Period { start_ms, end_ms }))
 }

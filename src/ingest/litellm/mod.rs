@@ -19,6 +19,7 @@ mod usage;
 #[cfg(test)]
 mod tests;
 
+use crate::ingest::values::Text;
 use std::borrow::Cow;
 
 use serde_json::value::RawValue;
@@ -309,31 +310,25 @@ impl ResponseFacts {
     /// else (an error string, `{}`) gives empty facts.
     fn parse(text: Option<&str>) -> ResponseFacts {
         #[derive(serde::Deserialize)]
+        #[serde(bound(deserialize = "'de: 'a"))]
         struct Message<'a> {
-            #[serde(borrow)]
             tool_calls: Option<Vec<&'a RawValue>>,
         }
         #[derive(serde::Deserialize)]
+        #[serde(bound(deserialize = "'de: 'a"))]
         struct Choice<'a> {
-            #[serde(borrow)]
-            finish_reason: Option<Cow<'a, str>>,
-            #[serde(borrow)]
+            finish_reason: Option<Text<'a>>,
             message: Option<Message<'a>>,
         }
         #[derive(serde::Deserialize)]
+        #[serde(bound(deserialize = "'de: 'a"))]
         struct Response<'a> {
-            #[serde(borrow)]
-            id: Option<Cow<'a, str>>,
-            #[serde(borrow)]
-            model: Option<Cow<'a, str>>,
-            #[serde(borrow)]
-            service_tier: Option<Cow<'a, str>>,
-            #[serde(borrow)]
+            id: Option<Text<'a>>,
+            model: Option<Text<'a>>,
+            service_tier: Option<Text<'a>>,
             choices: Option<Vec<Choice<'a>>>,
             /// An Anthropic Messages response (the `/v1/messages` pass-through).
-            #[serde(borrow)]
-            stop_reason: Option<Cow<'a, str>>,
-            #[serde(borrow)]
+            stop_reason: Option<Text<'a>>,
             usage: Option<&'a RawValue>,
         }
         let Some(text) = text.filter(|t| is_nonempty_object(t)) else {
@@ -344,9 +339,9 @@ impl ResponseFacts {
         };
         let choices = response.choices.unwrap_or_default();
         ResponseFacts {
-            id: response.id.map(Cow::into_owned),
-            model: response.model.map(Cow::into_owned),
-            service_tier: response.service_tier.map(Cow::into_owned),
+            id: response.id.map(Text::into_owned),
+            model: response.model.map(Text::into_owned),
+            service_tier: response.service_tier.map(Text::into_owned),
             finish_reason: choices
                 .first()
                 .and_then(|c| c.finish_reason.as_deref())
@@ -376,10 +371,10 @@ impl RequestFacts {
     /// Adds a message list (or a bare prompt string, for text completions).
     fn add_messages(&mut self, raw: Option<&RawValue>) {
         #[derive(serde::Deserialize)]
+        #[serde(bound(deserialize = "'de: 'a"))]
         struct Message<'a> {
-            #[serde(borrow, default)]
-            role: Cow<'a, str>,
-            #[serde(borrow)]
+            #[serde(default)]
+            role: Text<'a>,
             content: Option<&'a RawValue>,
         }
         let Some(raw) = raw else {
@@ -409,19 +404,17 @@ impl RequestFacts {
     /// Adds request parameters: `tools`, `response_format`, `stream`.
     fn add_parameters(&mut self, raw: Option<&RawValue>) {
         #[derive(serde::Deserialize)]
+        #[serde(bound(deserialize = "'de: 'a"))]
         struct Format<'a> {
-            #[serde(rename = "type", borrow, default)]
-            kind: Cow<'a, str>,
+            #[serde(rename = "type", default)]
+            kind: Text<'a>,
         }
         #[derive(serde::Deserialize)]
+        #[serde(bound(deserialize = "'de: 'a"))]
         struct Parameters<'a> {
-            #[serde(borrow)]
             tools: Option<&'a RawValue>,
-            #[serde(borrow)]
             response_format: Option<Format<'a>>,
-            #[serde(borrow)]
             stream: Option<&'a RawValue>,
-            #[serde(borrow)]
             messages: Option<&'a RawValue>,
         }
         let Some(text) = raw.and_then(json_text) else {
@@ -488,9 +481,9 @@ fn status_of(failed: bool, finish_reason: Option<&str>) -> CallStatus {
 /// A scalar LiteLLM usually writes as a string but sometimes as a number or a bool. Null,
 /// empty strings, objects and lists read as absent, so one odd value never fails a record.
 #[derive(Default)]
-struct Text<'a>(Option<Cow<'a, str>>);
+struct Scalar<'a>(Option<Cow<'a, str>>);
 
-impl<'a> Text<'a> {
+impl<'a> Scalar<'a> {
     /// The text, if any.
     fn get(&self) -> Option<&str> {
         self.0.as_deref()
@@ -502,10 +495,10 @@ impl<'a> Text<'a> {
     }
 }
 
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Text<'a> {
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Scalar<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw: &'de RawValue = serde::Deserialize::deserialize(deserializer)?;
-        Ok(Text(scalar_text(raw)))
+        Ok(Scalar(scalar_text(raw)))
     }
 }
 
@@ -536,58 +529,57 @@ fn number_of(raw: &RawValue) -> Option<f64> {
 
 /// `error_information` of either format.
 #[derive(serde::Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ErrorInformation<'a> {
-    #[serde(borrow, default)]
-    pub error_class: Text<'a>,
-    #[serde(borrow, default)]
-    pub error_code: Text<'a>,
+    #[serde(default)]
+    pub error_class: Scalar<'a>,
+    #[serde(default)]
+    pub error_code: Scalar<'a>,
 }
 
 /// `model_map_information`: the key LiteLLM priced the call under.
 #[derive(serde::Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct ModelMap<'a> {
-    #[serde(borrow, default)]
-    pub model_map_key: Text<'a>,
+    #[serde(default)]
+    pub model_map_key: Scalar<'a>,
 }
 
 /// The members of LiteLLM's `metadata` both formats use (`SpendLogsMetadata`,
 /// `StandardLoggingMetadata`).
 #[derive(serde::Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Metadata<'a> {
-    #[serde(borrow)]
     pub usage_object: Option<&'a RawValue>,
-    #[serde(borrow)]
     pub additional_usage_values: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    pub user_api_key_alias: Text<'a>,
-    #[serde(borrow, default)]
-    pub user_api_key_team_id: Text<'a>,
-    #[serde(borrow, default)]
-    pub user_api_key_team_alias: Text<'a>,
-    #[serde(borrow, default)]
-    pub user_api_key_user_id: Text<'a>,
-    #[serde(borrow, default)]
-    pub user_api_key_org_id: Text<'a>,
-    #[serde(borrow, default)]
-    pub user_api_key_end_user_id: Text<'a>,
-    #[serde(borrow, default)]
-    pub status: Text<'a>,
-    #[serde(borrow)]
+    #[serde(default)]
+    pub user_api_key_alias: Scalar<'a>,
+    #[serde(default)]
+    pub user_api_key_team_id: Scalar<'a>,
+    #[serde(default)]
+    pub user_api_key_team_alias: Scalar<'a>,
+    #[serde(default)]
+    pub user_api_key_user_id: Scalar<'a>,
+    #[serde(default)]
+    pub user_api_key_org_id: Scalar<'a>,
+    #[serde(default)]
+    pub user_api_key_end_user_id: Scalar<'a>,
+    #[serde(default)]
+    pub status: Scalar<'a>,
     pub spend_logs_metadata: Option<&'a RawValue>,
-    #[serde(borrow)]
     pub requester_metadata: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     pub error_information: Option<ErrorInformation<'a>>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     pub model_map_information: Option<ModelMap<'a>>,
-    #[serde(borrow, default)]
-    pub attempted_retries: Text<'a>,
-    #[serde(borrow, default)]
-    pub max_retries: Text<'a>,
-    #[serde(borrow, default)]
-    pub session_id: Text<'a>,
-    #[serde(borrow, default)]
-    pub litellm_session_id: Text<'a>,
+    #[serde(default)]
+    pub attempted_retries: Scalar<'a>,
+    #[serde(default)]
+    pub max_retries: Scalar<'a>,
+    #[serde(default)]
+    pub session_id: Scalar<'a>,
+    #[serde(default)]
+    pub litellm_session_id: Scalar<'a>,
 }
 
 impl<'a> Metadata<'a> {

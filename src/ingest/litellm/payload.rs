@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 
 use super::usage::{Usage, UsageParts};
 use super::{
-    ErrorInformation, Metadata, ModelMap, RequestFacts, ResponseFacts, Text, failure_of,
+    ErrorInformation, Metadata, ModelMap, RequestFacts, ResponseFacts, Scalar, failure_of,
     is_bare_uuid, json_text, no_call, number_of, parse_tags, pick_model, provider_of, push_tag,
     raw_flag, raw_time, scalar_text, status_of, timing,
 };
@@ -39,77 +39,64 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 
 /// `hidden_params` members used here.
 #[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct HiddenParams<'a> {
-    #[serde(borrow)]
     response_cost: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    litellm_model_name: Text<'a>,
-    #[serde(borrow, default)]
-    litellm_call_id: Text<'a>,
-    #[serde(borrow)]
+    #[serde(default)]
+    litellm_model_name: Scalar<'a>,
+    #[serde(default)]
+    litellm_call_id: Scalar<'a>,
     additional_headers: Option<&'a RawValue>,
-    #[serde(borrow)]
     usage_object: Option<&'a RawValue>,
 }
 
 /// A StandardLoggingPayload; unknown members are ignored.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Payload<'a> {
-    #[serde(borrow, default)]
-    id: Text<'a>,
-    #[serde(borrow, default)]
-    trace_id: Text<'a>,
-    #[serde(borrow, default)]
-    call_id: Text<'a>,
-    #[serde(borrow, default)]
-    call_type: Text<'a>,
-    #[serde(borrow)]
+    #[serde(default)]
+    id: Scalar<'a>,
+    #[serde(default)]
+    trace_id: Scalar<'a>,
+    #[serde(default)]
+    call_id: Scalar<'a>,
+    #[serde(default)]
+    call_type: Scalar<'a>,
     stream: Option<&'a RawValue>,
-    #[serde(borrow)]
     response_cost: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    status: Text<'a>,
-    #[serde(borrow, default)]
-    custom_llm_provider: Text<'a>,
-    #[serde(borrow)]
+    #[serde(default)]
+    status: Scalar<'a>,
+    #[serde(default)]
+    custom_llm_provider: Scalar<'a>,
     prompt_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     completion_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     total_tokens: Option<&'a RawValue>,
-    #[serde(rename = "startTime", borrow)]
+    #[serde(rename = "startTime")]
     start_time: Option<&'a RawValue>,
-    #[serde(rename = "endTime", borrow)]
+    #[serde(rename = "endTime")]
     end_time: Option<&'a RawValue>,
-    #[serde(rename = "completionStartTime", borrow)]
+    #[serde(rename = "completionStartTime")]
     completion_start_time: Option<&'a RawValue>,
-    #[serde(borrow)]
     response_time: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     model_map_information: Option<ModelMap<'a>>,
-    #[serde(borrow, default)]
-    model: Text<'a>,
-    #[serde(borrow, default)]
-    model_group: Text<'a>,
-    #[serde(borrow, default)]
-    api_base: Text<'a>,
-    #[serde(borrow)]
+    #[serde(default)]
+    model: Scalar<'a>,
+    #[serde(default)]
+    model_group: Scalar<'a>,
+    #[serde(default)]
+    api_base: Scalar<'a>,
     metadata: Option<&'a RawValue>,
-    #[serde(borrow)]
     cache_hit: Option<&'a RawValue>,
-    #[serde(borrow)]
     request_tags: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    end_user: Text<'a>,
-    #[serde(borrow)]
+    #[serde(default)]
+    end_user: Scalar<'a>,
     messages: Option<&'a RawValue>,
-    #[serde(borrow)]
     response: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     error_information: Option<ErrorInformation<'a>>,
-    #[serde(borrow)]
     model_parameters: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(default)]
     hidden_params: Option<HiddenParams<'a>>,
 }
 

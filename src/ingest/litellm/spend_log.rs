@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 
 use super::usage::UsageParts;
 use super::{
-    Metadata, RequestFacts, ResponseFacts, Text, failure_of, is_bare_uuid, is_nonempty_object,
+    Metadata, RequestFacts, ResponseFacts, Scalar, failure_of, is_bare_uuid, is_nonempty_object,
     json_text, no_call, number_of, parse_flag, parse_tags, parse_time_text, pick_model,
     provider_of, push_tag, raw_flag, raw_time, status_of, timing,
 };
@@ -43,22 +43,19 @@ pub(crate) fn looks_like_header(headers: &CsvHeaders) -> bool {
 
 /// A spend-log row as JSON; unknown columns are ignored.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Json<'a> {
-    #[serde(borrow, default)]
-    request_id: Text<'a>,
-    #[serde(borrow, default)]
-    call_type: Text<'a>,
-    #[serde(borrow)]
+    #[serde(default)]
+    request_id: Scalar<'a>,
+    #[serde(default)]
+    call_type: Scalar<'a>,
     spend: Option<&'a RawValue>,
-    #[serde(borrow)]
     prompt_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     completion_tokens: Option<&'a RawValue>,
-    #[serde(borrow)]
     total_tokens: Option<&'a RawValue>,
-    #[serde(rename = "startTime", alias = "start_time", borrow)]
+    #[serde(rename = "startTime", alias = "start_time")]
     start_time: Option<&'a RawValue>,
-    #[serde(rename = "endTime", alias = "end_time", borrow)]
+    #[serde(rename = "endTime", alias = "end_time")]
     end_time: Option<&'a RawValue>,
     #[serde(
         rename = "completionStartTime",
@@ -66,43 +63,36 @@ struct Json<'a> {
         borrow
     )]
     completion_start_time: Option<&'a RawValue>,
-    #[serde(borrow)]
     request_duration_ms: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    model: Text<'a>,
-    #[serde(borrow, default)]
-    model_group: Text<'a>,
-    #[serde(borrow, default)]
-    custom_llm_provider: Text<'a>,
-    #[serde(borrow, default)]
-    api_base: Text<'a>,
-    #[serde(borrow, default)]
-    user: Text<'a>,
-    #[serde(borrow, default)]
-    team_id: Text<'a>,
-    #[serde(borrow, default)]
-    organization_id: Text<'a>,
-    #[serde(borrow, default)]
-    end_user: Text<'a>,
-    #[serde(borrow, default)]
-    session_id: Text<'a>,
-    #[serde(borrow, default)]
-    status: Text<'a>,
-    #[serde(borrow, default)]
-    agent_id: Text<'a>,
-    #[serde(borrow, default)]
-    mcp_namespaced_tool_name: Text<'a>,
-    #[serde(borrow)]
+    #[serde(default)]
+    model: Scalar<'a>,
+    #[serde(default)]
+    model_group: Scalar<'a>,
+    #[serde(default)]
+    custom_llm_provider: Scalar<'a>,
+    #[serde(default)]
+    api_base: Scalar<'a>,
+    #[serde(default)]
+    user: Scalar<'a>,
+    #[serde(default)]
+    team_id: Scalar<'a>,
+    #[serde(default)]
+    organization_id: Scalar<'a>,
+    #[serde(default)]
+    end_user: Scalar<'a>,
+    #[serde(default)]
+    session_id: Scalar<'a>,
+    #[serde(default)]
+    status: Scalar<'a>,
+    #[serde(default)]
+    agent_id: Scalar<'a>,
+    #[serde(default)]
+    mcp_namespaced_tool_name: Scalar<'a>,
     cache_hit: Option<&'a RawValue>,
-    #[serde(borrow)]
     request_tags: Option<&'a RawValue>,
-    #[serde(borrow)]
     metadata: Option<&'a RawValue>,
-    #[serde(borrow)]
     messages: Option<&'a RawValue>,
-    #[serde(borrow)]
     response: Option<&'a RawValue>,
-    #[serde(borrow)]
     proxy_server_request: Option<&'a RawValue>,
 }
 
@@ -145,7 +135,7 @@ pub(super) fn parse_line(line: &[u8]) -> LineOutcome {
         Ok(json) => json,
         Err(err) => return json_error(err, line),
     };
-    let text = Text::into_inner;
+    let text = Scalar::into_inner;
     let row = Row {
         request_id: text(json.request_id),
         call_type: text(json.call_type),
