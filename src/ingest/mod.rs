@@ -10,6 +10,7 @@ mod claude_code;
 mod cline;
 mod codebuff;
 mod codex;
+pub mod container;
 mod content;
 mod copilot_cli;
 mod copilot_otel;

@@ -21,7 +21,6 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use serde_json::value::RawValue;
 
 pub use accounting::{Accounting, ERROR_SAMPLES, LineError};
 pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader, DEFAULT_MAX_LINE_BYTES, LineLimit};
@@ -31,12 +30,12 @@ pub use rows::{Renumber, Rows, par_filter_map};
 pub(crate) use window::TimeWindow;
 
 use crate::classify::{ClassifyRules, classify};
-use crate::ingest::sqlite::{is_sqlite, read_database};
+use crate::ingest::container::{self, Sink};
+use crate::ingest::sqlite::is_sqlite;
 use crate::ingest::wire_hash;
 use crate::ingest::{
-    Container, CsvHeaders, CsvRow, FileContext, InputFormat, InputSource, LineOutcome, LineParser,
-    Parsed, SkipReason, detect_csv, detect_document, detect_format, detect_value, line_parser,
-    open_source, parse_csv_row, sniff_container,
+    Container, FileContext, InputFormat, InputSource, LineOutcome, LineParser, Parsed, SkipReason,
+    detect_format, line_parser, open_source, sniff_container,
 };
 use crate::money::Money;
 use crate::pipeline::intern::Interner;
@@ -220,20 +219,6 @@ impl ChunkResult {
             error.source += base;
         }
     }
-}
-
-/// The message for records of a file no adapter recognised.
-fn unknown_format_message(container: Container) -> String {
-    let layout = match container {
-        Container::Csv => "CSV header",
-        Container::JsonDocument => "JSON document",
-        _ => "log format",
-    };
-    // The formats are many and grow: the help lists them rather than every error line.
-    format!(
-        "unrecognised {layout}: no known format matches (`llm-audit analyze --help` lists them \
-         under --input-format); pass --input-format to force one"
-    )
 }
 
 /// What pricing and classifying a record reads: the catalog, and the user's rules.
@@ -574,7 +559,7 @@ fn read_source(
             return send(work);
         }
         Container::Csv => forced
-            .or_else(|| csv_format(&first.bytes))
+            .or_else(|| container::csv_format(&first.bytes))
             .filter(|f| f.reads_csv()),
         Container::JsonLines | Container::Empty => forced.or_else(|| detect_format(&first.bytes)),
     };
@@ -610,16 +595,6 @@ fn read_source(
     }
 }
 
-/// The format of a CSV file, from its header row.
-fn csv_format(head: &[u8]) -> Option<InputFormat> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(head);
-    let header = reader.records().next()?.ok()?;
-    detect_csv(&CsvHeaders::new(header.iter()))
-}
-
 /// Turns parsed outcomes into priced rows, buckets and counts for one piece of work.
 struct Collector<'c> {
     context: RowContext<'c>,
@@ -651,47 +626,6 @@ impl<'c> Collector<'c> {
         }
     }
 
-    /// Feeds one line to the parser, after the checks every JSON format shares.
-    fn line(&mut self, parser: &mut dyn LineParser, line_no: u64, line: &[u8]) {
-        let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            return;
-        }
-        if line.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-            self.error(line_no, "not a JSON object".to_string());
-            return;
-        }
-        let mut parsed = std::mem::take(&mut self.parsed);
-        // Adapters do not panic on any input; this keeps one bad line from ending a long run
-        // should a bug slip through.
-        let guarded = catch_unwind(AssertUnwindSafe(|| {
-            parser.line(line_no, line, &mut parsed);
-        }));
-        if guarded.is_err() {
-            parsed.clear();
-            parsed.push(Parsed {
-                line: line_no,
-                outcome: LineOutcome::Error("internal error while parsing this line".into()),
-            });
-        }
-        self.take(&mut parsed);
-        self.parsed = parsed;
-    }
-
-    fn finish(&mut self, parser: &mut dyn LineParser) {
-        let mut parsed = Vec::new();
-        if catch_unwind(AssertUnwindSafe(|| parser.finish(&mut parsed))).is_err() {
-            parsed.clear();
-            self.error(0, "internal error at the end of the file".into());
-        }
-        self.take(&mut parsed);
-    }
-
-    fn error(&mut self, line: u64, message: String) {
-        self.accounting.records += 1;
-        self.accounting.error(self.source, line, message);
-    }
-
     /// Counts the lines skipped for being longer than the limit, one error each.
     fn overlong(&mut self, lines: &[u64]) {
         for &line in lines {
@@ -699,49 +633,6 @@ impl<'c> Collector<'c> {
                 line,
                 "line longer than the --max-line-mib limit: skipped".to_string(),
             );
-        }
-    }
-
-    /// Counts and keeps parsed outcomes, emptying `parsed`.
-    fn take(&mut self, parsed: &mut Vec<Parsed>) {
-        for Parsed { line, outcome } in parsed.drain(..) {
-            self.accounting.records += 1;
-            let outcome = match outcome {
-                LineOutcome::Call(record) => match record.check_numbers() {
-                    Ok(()) => LineOutcome::Call(record),
-                    Err(message) => LineOutcome::Error(message),
-                },
-                LineOutcome::Bucket(bucket) => match bucket.check_numbers() {
-                    Ok(()) => LineOutcome::Bucket(bucket),
-                    Err(message) => LineOutcome::Error(message),
-                },
-                other => other,
-            };
-            match outcome {
-                LineOutcome::Call(mut record) => {
-                    let sub_calls = std::mem::take(&mut record.sub_calls);
-                    self.push_call(line, &record);
-                    // Each inference billed apart is a call, and a record, of its own.
-                    for sub_call in sub_calls {
-                        match sub_call.check_numbers() {
-                            Ok(()) => self.push_call(line, &sub_call),
-                            Err(message) => self.accounting.error(self.source, line, message),
-                        }
-                        self.accounting.records += 1;
-                    }
-                }
-                LineOutcome::Bucket(bucket) => {
-                    self.accounting.buckets += 1;
-                    self.buckets.push(BucketRow {
-                        source: self.source,
-                        line,
-                        bucket: *bucket,
-                    });
-                }
-                LineOutcome::Skip(reason) => self.accounting.skip(reason),
-                LineOutcome::Failed(cause) => self.accounting.fail(cause),
-                LineOutcome::Error(message) => self.accounting.error(self.source, line, message),
-            }
         }
     }
 
@@ -801,6 +692,97 @@ impl<'c> Collector<'c> {
     }
 }
 
+impl Sink for Collector<'_> {
+    /// Feeds one line to the parser, after the checks every JSON format shares.
+    fn line(&mut self, parser: &mut dyn LineParser, line_no: u64, line: &[u8]) {
+        let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        if line.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            self.error(line_no, "not a JSON object".to_string());
+            return;
+        }
+        let mut parsed = std::mem::take(&mut self.parsed);
+        // Adapters do not panic on any input; this keeps one bad line from ending a long run
+        // should a bug slip through.
+        let guarded = catch_unwind(AssertUnwindSafe(|| {
+            parser.line(line_no, line, &mut parsed);
+        }));
+        if guarded.is_err() {
+            parsed.clear();
+            parsed.push(Parsed {
+                line: line_no,
+                outcome: LineOutcome::Error("internal error while parsing this line".into()),
+            });
+        }
+        self.take(&mut parsed);
+        self.parsed = parsed;
+    }
+
+    fn finish(&mut self, parser: &mut dyn LineParser) {
+        let mut parsed = Vec::new();
+        if catch_unwind(AssertUnwindSafe(|| parser.finish(&mut parsed))).is_err() {
+            parsed.clear();
+            self.error(0, "internal error at the end of the file".into());
+        }
+        self.take(&mut parsed);
+    }
+
+    fn error(&mut self, line: u64, message: String) {
+        self.accounting.records += 1;
+        self.accounting.error(self.source, line, message);
+    }
+
+    /// Counts and keeps parsed outcomes, emptying `parsed`.
+    fn take(&mut self, parsed: &mut Vec<Parsed>) {
+        for Parsed { line, outcome } in parsed.drain(..) {
+            self.accounting.records += 1;
+            let outcome = match outcome {
+                LineOutcome::Call(record) => match record.check_numbers() {
+                    Ok(()) => LineOutcome::Call(record),
+                    Err(message) => LineOutcome::Error(message),
+                },
+                LineOutcome::Bucket(bucket) => match bucket.check_numbers() {
+                    Ok(()) => LineOutcome::Bucket(bucket),
+                    Err(message) => LineOutcome::Error(message),
+                },
+                other => other,
+            };
+            match outcome {
+                LineOutcome::Call(mut record) => {
+                    let sub_calls = std::mem::take(&mut record.sub_calls);
+                    self.push_call(line, &record);
+                    // Each inference billed apart is a call, and a record, of its own.
+                    for sub_call in sub_calls {
+                        match sub_call.check_numbers() {
+                            Ok(()) => self.push_call(line, &sub_call),
+                            Err(message) => self.accounting.error(self.source, line, message),
+                        }
+                        self.accounting.records += 1;
+                    }
+                }
+                LineOutcome::Bucket(bucket) => {
+                    self.accounting.buckets += 1;
+                    self.buckets.push(BucketRow {
+                        source: self.source,
+                        line,
+                        bucket: *bucket,
+                    });
+                }
+                LineOutcome::Skip(reason) => self.accounting.skip(reason),
+                LineOutcome::Failed(cause) => self.accounting.fail(cause),
+                LineOutcome::Error(message) => self.accounting.error(self.source, line, message),
+            }
+        }
+    }
+
+    fn read_failure(&mut self, line: u64, message: String) {
+        self.accounting.records += 1;
+        self.accounting.read_failure(self.source, line, message);
+    }
+}
+
 /// Collapses a piece's rows that share a dedupe key, as the run does for all rows
 /// ([`merge_duplicates`]), counting the dropped ones in the piece's `accounting`: Claude Code
 /// writes one line per content block of a message, so most of its rows go here, before they
@@ -850,7 +832,7 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
                 None => {
                     for (line_no, line) in chunk.lines() {
                         if !line.iter().all(u8::is_ascii_whitespace) {
-                            collector.error(line_no, unknown_format_message(container));
+                            collector.error(line_no, container::unknown_format_message(container));
                         }
                     }
                 }
@@ -888,7 +870,7 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
             let file = FileContext {
                 path: path.as_deref(),
             };
-            let format = read_document(&mut collector, format, &file, &bytes);
+            let format = container::read_document(&mut collector, format, &file, &bytes);
             collector.into_result(0, format)
         }
         Work::Database {
@@ -897,7 +879,7 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
             format,
         } => {
             let mut collector = Collector::new(context, source);
-            let format = read_database_rows(&mut collector, &path, format);
+            let format = container::read_database_rows(&mut collector, &path, format);
             collector.into_result(0, format)
         }
         Work::ReadError {
@@ -906,37 +888,8 @@ fn process(work: Work, context: RowContext<'_>, pool: &BufferPool) -> ChunkResul
             message,
         } => {
             let mut collector = Collector::new(context, source);
-            collector.accounting.records += 1;
-            collector.accounting.read_failure(source, line, message);
+            collector.read_failure(line, message);
             collector.into_result(u32::MAX, None)
-        }
-    }
-}
-
-/// Reads a SQLite database's rows with the adapter that recognises it; a database that cannot
-/// be read, or that no adapter reads, is one error of the file.
-fn read_database_rows(
-    collector: &mut Collector<'_>,
-    path: &Path,
-    forced: Option<InputFormat>,
-) -> Option<InputFormat> {
-    let mut batch = Vec::with_capacity(1);
-    // Adapters do not panic on any input; this keeps a bug from ending a long run.
-    let read = catch_unwind(AssertUnwindSafe(|| {
-        read_database(path, forced, &mut |parsed| {
-            batch.push(parsed);
-            collector.take(&mut batch);
-        })
-    }));
-    match read {
-        Ok(Ok(format)) => Some(format),
-        Ok(Err(err)) => {
-            collector.error(0, err.to_string());
-            forced
-        }
-        Err(_) => {
-            collector.error(0, "internal error while reading the database".into());
-            forced
         }
     }
 }
@@ -958,12 +911,7 @@ fn read_lines_in_order(
                 Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
                 Err(err) => {
-                    collector.accounting.records += 1;
-                    collector.accounting.read_failure(
-                        collector.source,
-                        rest.next_line(),
-                        format!("read error: {err}"),
-                    );
+                    collector.read_failure(rest.next_line(), format!("read error: {err}"));
                     break;
                 }
             },
@@ -989,142 +937,7 @@ fn read_csv(
         io::Cursor::new(first.bytes).chain(rest.into_rest()),
         max_line,
     );
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(stream);
-    let mut headers: Option<CsvHeaders> = None;
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(err) => {
-                let line = err.position().map_or(line, csv::Position::line);
-                if matches!(err.kind(), csv::ErrorKind::Io(_)) {
-                    collector.accounting.records += 1;
-                    let message = format!("read error: {err}");
-                    collector
-                        .accounting
-                        .read_failure(collector.source, line, message);
-                    break;
-                }
-                collector.error(line, format!("bad CSV: {err}"));
-                continue;
-            }
-        }
-        let line = record.position().map_or(line, csv::Position::line);
-        if record.iter().all(|field| field.trim().is_empty()) {
-            continue;
-        }
-        let Some(headers) = headers.as_ref() else {
-            headers = Some(CsvHeaders::new(record.iter()));
-            continue;
-        };
-        let row = CsvRow::new(headers, &record);
-        let outcome = catch_unwind(AssertUnwindSafe(|| parse_csv_row(format, &row)))
-            .unwrap_or_else(|_| LineOutcome::Error("internal error while parsing this row".into()));
-        collector.take(&mut vec![Parsed { line, outcome }]);
-    }
-}
-
-/// Reads a whole JSON document: an array of records (each read as a line would be) or one
-/// object (a billing page, a saved API response). Returns the format it was read as.
-fn read_document(
-    collector: &mut Collector<'_>,
-    forced: Option<InputFormat>,
-    file: &FileContext<'_>,
-    bytes: &[u8],
-) -> Option<InputFormat> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let line_of = LineCounter::new(bytes);
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(0);
-    if bytes.get(start) == Some(&b'[') {
-        let items: Vec<&RawValue> = match serde_json::from_slice(bytes) {
-            Ok(items) => items,
-            Err(err) => {
-                collector.error(err.line() as u64, format!("invalid JSON document: {err}"));
-                return forced;
-            }
-        };
-        let format = forced.or_else(|| {
-            items
-                .iter()
-                .take(32)
-                .find_map(|item| detect_value(&serde_json::from_str(item.get()).ok()?))
-        });
-        let mut parser = format.map(|format| line_parser(format, file));
-        let mut lines = line_of;
-        for item in items {
-            let line = lines.line_at(item.get().as_ptr());
-            match parser.as_mut() {
-                Some(parser) => collector.line(parser.as_mut(), line, item.get().as_bytes()),
-                None => collector.error(line, unknown_format_message(Container::JsonDocument)),
-            }
-        }
-        if let Some(parser) = parser.as_mut() {
-            collector.finish(parser.as_mut());
-        }
-        return format;
-    }
-    let first_line = line_of.clone().line_at(bytes[start..].as_ptr());
-    let format = match forced {
-        Some(format) => Some(format),
-        None => match serde_json::from_slice::<serde_json::Value>(bytes) {
-            Ok(value) => detect_document(&value),
-            Err(err) => {
-                collector.error(err.line() as u64, format!("invalid JSON document: {err}"));
-                return None;
-            }
-        },
-    };
-    match format {
-        Some(format) => {
-            let mut parser = line_parser(format, file);
-            collector.line(parser.as_mut(), first_line, &bytes[start..]);
-            collector.finish(parser.as_mut());
-        }
-        None => collector.error(first_line, unknown_format_message(Container::JsonDocument)),
-    }
-    format
-}
-
-/// Line numbers of positions in a buffer, for positions visited in increasing order.
-#[derive(Clone)]
-struct LineCounter<'b> {
-    bytes: &'b [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'b> LineCounter<'b> {
-    fn new(bytes: &'b [u8]) -> LineCounter<'b> {
-        LineCounter {
-            bytes,
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    /// The 1-based line of the byte at `at`, which points into the buffer.
-    fn line_at(&mut self, at: *const u8) -> u64 {
-        let target = (at as usize)
-            .saturating_sub(self.bytes.as_ptr() as usize)
-            .min(self.bytes.len());
-        if target > self.offset {
-            let newlines = self.bytes[self.offset..target]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            self.line += newlines as u64;
-            self.offset = target;
-        }
-        self.line
-    }
+    container::read_csv(collector, format, stream);
 }
 
 /// Prices and classifies one call into its compact row.
