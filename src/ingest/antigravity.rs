@@ -292,8 +292,8 @@ fn varint(bytes: &mut &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::sqlite::tests::{assert_fixture_matches_script, read_script};
-    use crate::ingest::test_support::{call, cost, skip, tokens};
+    use crate::ingest::sqlite::tests::read_fixture;
+    use crate::ingest::test_support::{call, cost, error, skip, tokens};
 
     const DIR: &str = "fixtures/home/.gemini/antigravity-cli/conversations";
     const SQL: &str = include_str!(
@@ -305,12 +305,7 @@ mod tests {
     }
 
     fn parsed() -> Vec<Parsed> {
-        read_script(FORMAT.sqlite.unwrap(), &db(), SQL)
-    }
-
-    #[test]
-    fn the_committed_database_matches_its_script() {
-        assert_fixture_matches_script(&db(), SQL);
+        read_fixture(FORMAT.sqlite.unwrap(), &db(), SQL)
     }
 
     #[test]
@@ -344,12 +339,10 @@ mod tests {
             tokens(4_430, 18_000, 0, 0, 1_500, 900)
         );
         assert_eq!(skip(&parsed[3].outcome), SkipReason::NoUsage);
-        match &parsed[4].outcome {
-            LineOutcome::Error(message) => {
-                assert_eq!(message, "column `data` is not a generation protobuf")
-            }
-            other => panic!("expected an error, got {other:?}"),
-        }
+        assert_eq!(
+            error(&parsed[4].outcome),
+            "column `data` is not a generation protobuf"
+        );
         let carried = call(&parsed[5].outcome);
         assert_eq!(carried.model, "gemini-pro-default");
         assert_eq!(carried.tokens, tokens(4_850, 20_100, 0, 0, 410, 110));

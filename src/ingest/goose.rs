@@ -168,19 +168,14 @@ fn sqlite_time(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::sqlite::tests::{assert_fixture_matches_script, read_script};
-    use crate::ingest::test_support::{call, cost, skip, tag, tokens};
+    use crate::ingest::sqlite::tests::read_fixture;
+    use crate::ingest::test_support::{call, cost, error, skip, tag, tokens};
 
     const SQL: &str = include_str!("../../fixtures/home/.local/share/goose/sessions/sessions.sql");
     const DB: &str = "fixtures/home/.local/share/goose/sessions/sessions.db";
 
     fn parsed() -> Vec<Parsed> {
-        read_script(FORMAT.sqlite.unwrap(), DB, SQL)
-    }
-
-    #[test]
-    fn the_committed_database_matches_its_script() {
-        assert_fixture_matches_script(DB, SQL);
+        read_fixture(FORMAT.sqlite.unwrap(), DB, SQL)
     }
 
     #[test]
@@ -221,12 +216,9 @@ mod tests {
         );
         assert_eq!(call(&parsed[2].outcome).model, "gpt-4.1");
         assert_eq!(skip(&parsed[3].outcome), SkipReason::NoUsage);
-        match &parsed[4].outcome {
-            LineOutcome::Error(message) => assert_eq!(
-                message,
-                "session with usage but no `model_config_json.model_name`"
-            ),
-            other => panic!("expected an error, got {other:?}"),
-        }
+        assert_eq!(
+            error(&parsed[4].outcome),
+            "session with usage but no `model_config_json.model_name`"
+        );
     }
 }

@@ -176,19 +176,14 @@ fn try_record(session: &Row<'_>, part: Option<&Row<'_>>) -> Result<LineOutcome, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::sqlite::tests::{assert_fixture_matches_script, read_script};
-    use crate::ingest::test_support::{call, cost, skip, tag, tokens};
+    use crate::ingest::sqlite::tests::read_fixture;
+    use crate::ingest::test_support::{call, cost, error, skip, tag, tokens};
 
     const SQL: &str = include_str!("../../fixtures/home/.hermes/state.sql");
     const DB: &str = "fixtures/home/.hermes/state.db";
 
     fn parsed() -> Vec<Parsed> {
-        read_script(FORMAT.sqlite.unwrap(), DB, SQL)
-    }
-
-    #[test]
-    fn the_committed_database_matches_its_script() {
-        assert_fixture_matches_script(DB, SQL);
+        read_fixture(FORMAT.sqlite.unwrap(), DB, SQL)
     }
 
     #[test]
@@ -242,11 +237,10 @@ mod tests {
         const PROFILE_SQL: &str =
             include_str!("../../fixtures/home/.hermes/profiles/research/state.sql");
         const PROFILE_DB: &str = "fixtures/home/.hermes/profiles/research/state.db";
-        assert_fixture_matches_script(PROFILE_DB, PROFILE_SQL);
         assert!((FORMAT.agent.unwrap().accepts)(std::path::Path::new(
             PROFILE_DB
         )));
-        let parsed = read_script(FORMAT.sqlite.unwrap(), PROFILE_DB, PROFILE_SQL);
+        let parsed = read_fixture(FORMAT.sqlite.unwrap(), PROFILE_DB, PROFILE_SQL);
         assert_eq!(parsed.len(), 1);
         let record = call(&parsed[0].outcome);
         assert_eq!(record.model, "claude-haiku-4-5");
@@ -264,18 +258,14 @@ mod tests {
         // Row 3: opened and closed without a model call.
         assert_eq!(skip(&parsed[3].outcome), SkipReason::NoUsage);
         // Row 4: tokens but no model: an error naming the field.
-        match &parsed[4].outcome {
-            LineOutcome::Error(message) => {
-                assert_eq!(message, "session with usage but no `model`")
-            }
-            other => panic!("expected an error, got {other:?}"),
-        }
+        assert_eq!(
+            error(&parsed[4].outcome),
+            "session with usage but no `model`"
+        );
         // Row 5: a negative count is an error naming the column, not its value.
-        match &parsed[5].outcome {
-            LineOutcome::Error(message) => {
-                assert_eq!(message, "column `output_tokens` is not a token count")
-            }
-            other => panic!("expected an error, got {other:?}"),
-        }
+        assert_eq!(
+            error(&parsed[5].outcome),
+            "column `output_tokens` is not a token count"
+        );
     }
 }

@@ -385,8 +385,8 @@ impl Message<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::sqlite::tests::{assert_fixture_matches_script, memory, read_script};
-    use crate::ingest::test_support::{call, cost, skip, tag, tokens};
+    use crate::ingest::sqlite::tests::{memory, read_fixture};
+    use crate::ingest::test_support::{call, calls, cost, error, skip, tag, tokens};
 
     const OPENCODE_SQL: &str =
         include_str!("../../fixtures/home/.local/share/opencode/opencode.sql");
@@ -396,13 +396,7 @@ mod tests {
     const LEGACY: &str = "fixtures/home/.local/share/opencode/storage/message";
 
     fn opencode() -> Vec<Parsed> {
-        read_script(FORMAT.sqlite.unwrap(), OPENCODE_DB, OPENCODE_SQL)
-    }
-
-    #[test]
-    fn the_committed_databases_match_their_scripts() {
-        assert_fixture_matches_script(OPENCODE_DB, OPENCODE_SQL);
-        assert_fixture_matches_script(KILO_DB, KILO_SQL);
+        read_fixture(FORMAT.sqlite.unwrap(), OPENCODE_DB, OPENCODE_SQL)
     }
 
     #[test]
@@ -499,12 +493,8 @@ mod tests {
             LineOutcome::Failed(FailureCause::RateLimit)
         ));
         // Row 7: data that is not JSON is an error naming no value.
-        match &parsed[6].outcome {
-            LineOutcome::Error(message) => {
-                assert!(message.starts_with("invalid JSON"), "{message}")
-            }
-            other => panic!("expected an error, got {other:?}"),
-        }
+        let message = error(&parsed[6].outcome);
+        assert!(message.starts_with("invalid JSON"), "{message}");
         // Row 8: a model this catalog does not know stays a call, unpriced.
         let record = call(&parsed[7].outcome);
         assert_eq!(record.model, "glm-4.6");
@@ -513,14 +503,8 @@ mod tests {
 
     #[test]
     fn kilo_rows_read_the_same_way() {
-        let parsed = read_script(KILO_FORMAT.sqlite.unwrap(), KILO_DB, KILO_SQL);
-        let calls: Vec<_> = parsed
-            .iter()
-            .filter_map(|p| match &p.outcome {
-                LineOutcome::Call(record) => Some(record),
-                _ => None,
-            })
-            .collect();
+        let parsed = read_fixture(KILO_FORMAT.sqlite.unwrap(), KILO_DB, KILO_SQL);
+        let calls = calls(&parsed);
         assert_eq!(calls.len(), 2);
         assert_eq!(calls[0].model, "claude-sonnet-4-5");
         assert_eq!(calls[0].tokens, tokens(960, 22_150, 1_040, 0, 415, 0));

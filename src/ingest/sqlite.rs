@@ -438,6 +438,13 @@ pub(crate) mod tests {
         out
     }
 
+    /// Every outcome `reader` gives for the committed fixture database at `path`, after
+    /// asserting that it still holds what its `script` builds.
+    pub(crate) fn read_fixture(reader: SqliteReader, path: &str, script: &str) -> Vec<Parsed> {
+        assert_fixture_matches_script(path, script);
+        read_script(reader, path, script)
+    }
+
     /// Asserts that the committed fixture database at `path` (from the crate root) holds what
     /// its script builds. The scripts are the source; rebuild a database from its script with
     /// `rm -f X.db && sqlite3 X.db < X.sql` in its folder.

@@ -73,6 +73,14 @@ pub fn skip(outcome: &LineOutcome) -> SkipReason {
         .unwrap_or_else(|| panic!("expected a skip, got {outcome:?}"))
 }
 
+/// The message of an error outcome.
+pub fn error(outcome: &LineOutcome) -> &str {
+    match outcome {
+        LineOutcome::Error(message) => message,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
 pub fn tokens(
     input: u64,
     cache_read: u64,

@@ -154,19 +154,14 @@ fn request(row: &Row<'_>) -> Result<LineOutcome, String> {
 mod tests {
     use super::*;
     use crate::ingest::SkipReason;
-    use crate::ingest::sqlite::tests::{assert_fixture_matches_script, memory, read_script};
+    use crate::ingest::sqlite::tests::{memory, read_fixture};
     use crate::ingest::test_support::{call, cost, skip, tag, tokens};
 
     const SQL: &str = include_str!("../../fixtures/home/.zcode/cli/db/db.sql");
     const DB: &str = "fixtures/home/.zcode/cli/db/db.sqlite";
 
     fn parsed() -> Vec<Parsed> {
-        read_script(FORMAT.sqlite.unwrap(), DB, SQL)
-    }
-
-    #[test]
-    fn the_committed_database_matches_its_script() {
-        assert_fixture_matches_script(DB, SQL);
+        read_fixture(FORMAT.sqlite.unwrap(), DB, SQL)
     }
 
     #[test]
