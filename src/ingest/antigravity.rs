@@ -161,12 +161,7 @@ impl<'a> Generation<'a> {
     /// Reads the fields the module doc names; `None` for bytes that are not a protobuf
     /// message or lack the chat model field.
     fn decode(data: &'a [u8]) -> Option<Generation<'a>> {
-        let chat_model = fields(data)?
-            .into_iter()
-            .find_map(|(number, value)| match value {
-                Value::Bytes(bytes) if number == 1 => Some(bytes),
-                _ => None,
-            })?;
+        let chat_model = bytes_field(data, 1)?;
         let mut generation = Generation::default();
         for (number, value) in fields(chat_model)? {
             match (number, value) {
@@ -218,12 +213,7 @@ impl<'a> Generation<'a> {
 
 /// The generation info's timestamp (field 4: seconds, nanos) in Unix milliseconds.
 fn timestamp(info: &[u8]) -> Option<i64> {
-    let stamp = fields(info)?
-        .into_iter()
-        .find_map(|(number, value)| match value {
-            Value::Bytes(bytes) if number == 4 => Some(bytes),
-            _ => None,
-        })?;
+    let stamp = bytes_field(info, 4)?;
     let (mut seconds, mut nanos) = (0, 0);
     for (number, value) in fields(stamp)? {
         match (number, value) {
@@ -241,6 +231,16 @@ enum Value<'a> {
     Varint(u64),
     Bytes(&'a [u8]),
     Fixed,
+}
+
+/// The first length-delimited field `number` of a protobuf message.
+fn bytes_field(message: &[u8], number: u64) -> Option<&[u8]> {
+    fields(message)?
+        .into_iter()
+        .find_map(|(n, value)| match value {
+            Value::Bytes(bytes) if n == number => Some(bytes),
+            _ => None,
+        })
 }
 
 /// The fields of one protobuf message, in order; `None` if the bytes are not one.

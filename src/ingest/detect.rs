@@ -153,36 +153,31 @@ mod tests {
 
     #[test]
     fn tells_lines_from_documents_and_csv() {
-        assert_eq!(
-            sniff_container(b"\n  {\"a\":1}\n{\"a\":2}\n"),
-            Container::JsonLines
-        );
-        assert_eq!(
-            sniff_container(b"{\n  \"data\": [\n"),
-            Container::JsonDocument
-        );
-        assert_eq!(
-            sniff_container(b"{\"data\": [\n  {\"a\": 1}\n]}"),
-            Container::JsonDocument
-        );
-        assert_eq!(sniff_container(b"[{\"a\":1}]"), Container::JsonDocument);
-        assert_eq!(sniff_container(b"[{\"a\":1}]\n"), Container::JsonDocument);
-        assert_eq!(
-            sniff_container(b"[\n  {\"a\": 1},\n  {\"a\": 2}\n]\n"),
-            Container::JsonDocument
-        );
-        // A stray array on the first line of a JSON Lines file does not make it a document.
-        assert_eq!(
-            sniff_container(b"[[1,2]]\n{\"a\":1}\n{\"a\":2}\n"),
-            Container::JsonLines
-        );
-        assert_eq!(sniff_container(b"[]\n\n{\"a\":1}\n"), Container::JsonLines);
-        assert_eq!(sniff_container(b"a,b,c\n1,2,3\n"), Container::Csv);
-        assert_eq!(sniff_container(b"\xef\xbb\xbf \n\t"), Container::Empty);
-        // A truncated first record is still JSON Lines: it is reported as a line error.
-        assert_eq!(
-            sniff_container(b"{\"a\": \"cut\n{\"a\":2}\n"),
-            Container::JsonLines
-        );
+        let cases: [(&[u8], Container); 11] = [
+            (b"\n  {\"a\":1}\n{\"a\":2}\n", Container::JsonLines),
+            (b"{\n  \"data\": [\n", Container::JsonDocument),
+            (b"{\"data\": [\n  {\"a\": 1}\n]}", Container::JsonDocument),
+            (b"[{\"a\":1}]", Container::JsonDocument),
+            (b"[{\"a\":1}]\n", Container::JsonDocument),
+            (
+                b"[\n  {\"a\": 1},\n  {\"a\": 2}\n]\n",
+                Container::JsonDocument,
+            ),
+            // A stray array on the first line of a JSON Lines file does not make it a document.
+            (b"[[1,2]]\n{\"a\":1}\n{\"a\":2}\n", Container::JsonLines),
+            (b"[]\n\n{\"a\":1}\n", Container::JsonLines),
+            (b"a,b,c\n1,2,3\n", Container::Csv),
+            (b"\xef\xbb\xbf \n\t", Container::Empty),
+            // A truncated first record is still JSON Lines: it is reported as a line error.
+            (b"{\"a\": \"cut\n{\"a\":2}\n", Container::JsonLines),
+        ];
+        for (head, container) in cases {
+            assert_eq!(
+                sniff_container(head),
+                container,
+                "{}",
+                String::from_utf8_lossy(head)
+            );
+        }
     }
 }

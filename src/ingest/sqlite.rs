@@ -34,6 +34,7 @@ use std::time::{Duration, SystemTime};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, Row};
 
+use crate::ingest::values::{count_f64, count_text, number_text};
 use crate::ingest::{FileContext, Granularity, InputFormat, Parsed, mark_summed};
 
 /// The 16 bytes every SQLite 3 database file starts with.
@@ -302,45 +303,45 @@ pub fn wrong_column(column: &str, expected: &str) -> String {
     format!("column `{column}` is not {expected}")
 }
 
-/// A count of tokens from a column: an integer, a whole non-negative real, or a text of
-/// digits; `Ok(None)` for NULL or a missing column.
+/// A count of tokens from a column: an integer, a whole non-negative real, or a text holding
+/// one, by the rule every format's counts follow ([`count_text`]); `Ok(None)` for NULL or a
+/// missing column.
 pub fn column_count(row: &Row<'_>, column: &str) -> Result<Option<u64>, String> {
-    let Ok(value) = row.get_ref(column) else {
-        return Ok(None);
-    };
-    let wrong = || wrong_column(column, "a token count");
-    match value {
-        ValueRef::Null => Ok(None),
-        ValueRef::Integer(n) => u64::try_from(n).map(Some).map_err(|_| wrong()),
-        ValueRef::Real(x) if x >= 0.0 && x.fract() == 0.0 && x < 1e18 => Ok(Some(x as u64)),
-        ValueRef::Text(text) => std::str::from_utf8(text)
-            .ok()
-            .and_then(|t| t.trim().parse().ok())
-            .map(Some)
-            .ok_or_else(wrong),
-        _ => Err(wrong()),
-    }
+    column_number(row, column, "a token count", count_f64, count_text)
 }
 
 /// A number from a column (an integer, a real or a numeric text); `Ok(None)` for NULL or a
 /// missing column.
 pub fn column_f64(row: &Row<'_>, column: &str) -> Result<Option<f64>, String> {
+    column_number(
+        row,
+        column,
+        "a number",
+        |x| x.is_finite().then_some(x),
+        number_text,
+    )
+}
+
+/// A numeric column read with `of_number` (an integer or real) or `of_text`; an error naming
+/// the column (as `expected`) where neither takes it.
+fn column_number<T>(
+    row: &Row<'_>,
+    column: &str,
+    expected: &str,
+    of_number: fn(f64) -> Option<T>,
+    of_text: fn(&str) -> Option<T>,
+) -> Result<Option<T>, String> {
     let Ok(value) = row.get_ref(column) else {
         return Ok(None);
     };
-    let wrong = || wrong_column(column, "a number");
-    match value {
-        ValueRef::Null => Ok(None),
-        ValueRef::Integer(n) => Ok(Some(n as f64)),
-        ValueRef::Real(x) if x.is_finite() => Ok(Some(x)),
-        ValueRef::Text(text) => std::str::from_utf8(text)
-            .ok()
-            .and_then(|t| t.trim().parse::<f64>().ok())
-            .filter(|x| x.is_finite())
-            .map(Some)
-            .ok_or_else(wrong),
-        _ => Err(wrong()),
-    }
+    let read = match value {
+        ValueRef::Null => return Ok(None),
+        ValueRef::Integer(n) => of_number(n as f64),
+        ValueRef::Real(x) => of_number(x),
+        ValueRef::Text(text) => std::str::from_utf8(text).ok().and_then(of_text),
+        ValueRef::Blob(_) => None,
+    };
+    read.map(Some).ok_or_else(|| wrong_column(column, expected))
 }
 
 /// A text from a column (an integer is written out); `Ok(None)` for NULL, an empty text or a
@@ -609,8 +610,9 @@ pub(crate) mod tests {
 
     #[test]
     fn columns_are_read_leniently_and_errors_name_the_column() {
-        let connection =
-            memory("CREATE TABLE t(a, b, c, d); INSERT INTO t VALUES (12, '34', 5.0, -1);");
+        let connection = memory(
+            "CREATE TABLE t(a, b, c, d, e); INSERT INTO t VALUES (12, '34', 5.0, -1, '7.0');",
+        );
         connection
             .query_row("SELECT * FROM t", [], |row| {
                 assert_eq!(column_count(row, "a"), Ok(Some(12)));
@@ -620,6 +622,8 @@ pub(crate) mod tests {
                     column_count(row, "d"),
                     Err("column `d` is not a token count".to_string())
                 );
+                // A text count follows every format's rule: `7.0` is seven.
+                assert_eq!(column_count(row, "e"), Ok(Some(7)));
                 assert_eq!(column_count(row, "missing"), Ok(None));
                 assert_eq!(column_text(row, "a"), Ok(Some("12".to_string())));
                 Ok(())

@@ -21,12 +21,26 @@ const MAX_COUNT: f64 = 9e15;
 /// A JSON number, or a string holding one.
 pub(crate) fn number(raw: &RawValue) -> Option<f64> {
     let text = raw.get().trim();
-    let text = text
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(text)
-        .trim();
-    text.parse::<f64>().ok().filter(|v| v.is_finite())
+    number_text(
+        text.strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .unwrap_or(text),
+    )
+}
+
+/// A finite number written as text (a column, a cell).
+pub(crate) fn number_text(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// A non-negative whole count written as text, by [`count`]'s rule.
+pub(crate) fn count_text(text: &str) -> Option<u64> {
+    whole(number_text(text)?)
+}
+
+/// A non-negative whole count from a number, by [`count`]'s rule.
+pub(crate) fn count_f64(value: f64) -> Option<u64> {
+    whole(value)
 }
 
 /// A non-negative whole count: a number or a numeric string; `12.0` is accepted, `-1` and
