@@ -351,6 +351,17 @@ pub enum CallStatus {
     Incomplete,
 }
 
+impl CallStatus {
+    /// `Error` for a call the log names a failure of, else `Ok`.
+    pub fn of(failure: Option<FailureCause>) -> CallStatus {
+        if failure.is_some() {
+            CallStatus::Error
+        } else {
+            CallStatus::Ok
+        }
+    }
+}
+
 /// Why a call failed, as far as the log says. Derived by [`FailureCause::derive`] from the status
 /// code and error type a log gives; the error's text itself is never kept (it can quote the
 /// prompt).

@@ -29,7 +29,7 @@
 //! discovery lists the data folder's `opencode*.db` before `storage/`, so the database's copy
 //! is the one kept when both agree.
 
-use crate::ingest::values::Text;
+use crate::ingest::values::{Text, between};
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -346,20 +346,12 @@ impl Message<'_> {
             _ => Provider::from_model(model),
         };
         let created = self.time.created.map(|ms| ms as i64).or(ids.created_ms);
-        let latency = match (self.time.created, self.time.completed) {
-            (Some(start), Some(end)) if end >= start => Some(end - start),
-            _ => None,
-        };
         let mut record = CallRecord {
             provider,
             model: model.to_string(),
             timestamp_ms: created,
-            latency_ms: latency,
-            status: if failure.is_some() {
-                CallStatus::Error
-            } else {
-                CallStatus::Ok
-            },
+            latency_ms: between(self.time.created, self.time.completed),
+            status: CallStatus::of(failure),
             failure,
             response_id: ids.id.map(Text::into_owned),
             session_id: ids.session.map(Text::into_owned),

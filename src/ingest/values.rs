@@ -139,6 +139,12 @@ pub(crate) fn elapsed_ms(start: i64, end: i64) -> Option<f64> {
     end.checked_sub(start).filter(|d| *d >= 0).map(|d| d as f64)
 }
 
+/// The time from `start` to `end` where both are known and in order (a clock that went back
+/// is no latency).
+pub(crate) fn between(start: Option<f64>, end: Option<f64>) -> Option<f64> {
+    Some(end? - start?).filter(|d| *d >= 0.0)
+}
+
 /// A string field of a log record, borrowed from the line where it holds no escapes and
 /// copied only where it does. Wire structs that hold one say `#[serde(bound(deserialize =
 /// "'de: 'a"))]` once, instead of `#[serde(borrow)]` on every field; a `Cow<str>` field

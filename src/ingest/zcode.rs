@@ -24,6 +24,7 @@ use rusqlite::{Connection, Row};
 use crate::ingest::sqlite::{
     SqliteReader, column_count, column_f64, column_text, has_columns, row_line,
 };
+use crate::ingest::values::between;
 use crate::ingest::wire::project_of;
 use crate::ingest::{Agent, FileContext, Format, LineOutcome, Os, Parsed, Root};
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
@@ -120,20 +121,12 @@ fn request(row: &Row<'_>) -> Result<LineOutcome, String> {
     };
     let started = column_f64(row, "started_at")?;
     let completed = column_f64(row, "completed_at")?;
-    let latency = match (started, completed) {
-        (Some(start), Some(end)) if end >= start => Some(end - start),
-        _ => None,
-    };
     let mut record = CallRecord {
         provider: Provider::from_model(&model),
         model,
         timestamp_ms: started.map(|ms| ms as i64),
-        latency_ms: latency,
-        status: if failure.is_some() {
-            CallStatus::Error
-        } else {
-            CallStatus::Ok
-        },
+        latency_ms: between(started, completed),
+        status: CallStatus::of(failure),
         failure,
         request_id: column_text(row, "id")?.map(|id| format!("zcode:{id}")),
         session_id: column_text(row, "session_id")?,
