@@ -277,6 +277,16 @@ struct Credit<'a> {
     amount: Option<&'a RawValue>,
 }
 
+/// The sum of a row's credits (negative amounts), as a JSON row or a CSV cell lists them.
+fn credits_total(credits: &[Credit<'_>]) -> Result<Money, String> {
+    let mut total = Money::ZERO;
+    for credit in credits {
+        let amount = json_money(credit.amount, "credits.amount")?.unwrap_or_default();
+        total = checked_sum(total, amount).ok_or("credits out of range")?;
+    }
+    Ok(total)
+}
+
 /// One exported row as BigQuery writes it to JSON.
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "'de: 'a"))]
@@ -303,17 +313,10 @@ fn parse_line(line: &[u8]) -> LineOutcome {
         Ok(cost) => cost,
         Err(message) => return LineOutcome::Error(message),
     };
-    let mut credits = Money::ZERO;
-    for credit in row.credits.iter().flatten() {
-        let amount = match json_money(credit.amount, "credits.amount") {
-            Ok(amount) => amount.unwrap_or_default(),
-            Err(message) => return LineOutcome::Error(message),
-        };
-        match checked_sum(credits, amount) {
-            Some(sum) => credits = sum,
-            None => return LineOutcome::Error("credits out of range".into()),
-        }
-    }
+    let credits = match credits_total(row.credits.as_deref().unwrap_or_default()) {
+        Ok(credits) => credits,
+        Err(message) => return LineOutcome::Error(message),
+    };
     let time = |raw: Option<&RawValue>| raw.and_then(scalar_text).and_then(|t| parse_time(&t));
     let (usage_amounts, pricing_amounts) = match row.usage {
         Some(usage) => (
@@ -376,14 +379,10 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
             .transpose()
     };
     let cost = csv_money(row.get(&["cost"]), "cost")?;
-    let mut credits = Money::ZERO;
-    if let Some(list) = row.get(&["credits"]).filter(|c| c.starts_with('[')) {
+    let credits = if let Some(list) = row.get(&["credits"]).filter(|c| c.starts_with('[')) {
         let list: Vec<Credit<'_>> =
             serde_json::from_str(list).map_err(|err| format!("credits is not a list: {err}"))?;
-        for credit in list {
-            let amount = json_money(credit.amount, "credits.amount")?.unwrap_or_default();
-            credits = checked_sum(credits, amount).ok_or("credits out of range")?;
-        }
+        credits_total(&list)?
     } else {
         let total = row.get(&[
             "credits",
@@ -391,8 +390,8 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
             "credits_amount",
             "total_credits",
         ]);
-        credits = csv_money(total, "credits")?.unwrap_or_default();
-    }
+        csv_money(total, "credits")?.unwrap_or_default()
+    };
     Ok(Fields {
         sku: text(&["sku.description", "sku_description"]).map(Text::from),
         start: time("usage_start_time")?,
