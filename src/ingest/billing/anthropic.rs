@@ -28,14 +28,14 @@
 
 use crate::ingest::values::Text;
 
-use crate::ingest::values::{parse_timestamp, scalar_text};
-use crate::ingest::{Format, Kind};
+use crate::ingest::Format;
+use crate::ingest::values::scalar_text;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::outcome;
-use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
+use super::{BILLING, Period, ReportApi, ReportNode, ReportParser, currency, outcome, trimmed};
+use crate::ingest::{LineOutcome, SkipReason};
 use crate::money::Money;
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
@@ -49,86 +49,29 @@ struct Node<'a> {
     results: Option<Vec<&'a RawValue>>,
 }
 
-/// The period a bucket covers.
-#[derive(Debug, Clone, Copy)]
-struct Period {
-    start_ms: i64,
-    end_ms: Option<i64>,
-}
+/// Anthropic's report documents: `starting_at` and `ending_at` bound a bucket.
+const REPORT: ReportApi = ReportApi {
+    node: report_node,
+    document: "report",
+    start: "starting_at",
+    lone_results: false,
+    not_a_report: "not an Anthropic report page or bucket: no data or results",
+};
 
-/// Pushes one outcome per result of a page or bucket, all numbered `line_no`.
-fn read_report(
-    line_no: u64,
-    line: &[u8],
-    out: &mut Vec<Parsed>,
-    read_result: fn(&str, Period) -> LineOutcome,
-) {
-    let mut push = |outcome| {
-        out.push(Parsed {
-            line: line_no,
-            outcome,
-        })
-    };
-    let mut node: Node<'_> = match serde_json::from_slice(line) {
-        Ok(node) => node,
-        Err(err) => return push(json_error(err, line)),
-    };
-    let has_results = node.results.is_some();
-    let buckets = match node.data.take() {
-        Some(items) => items
-            .into_iter()
-            .filter_map(|item| match serde_json::from_str::<Node<'_>>(item.get()) {
-                Ok(bucket) if bucket.results.is_some() => Some(bucket),
-                Ok(_) => {
-                    push(LineOutcome::Error(
-                        "report item is not a bucket: no results".into(),
-                    ));
-                    None
-                }
-                Err(err) => {
-                    push(LineOutcome::Error(format!("invalid bucket: {err}")));
-                    None
-                }
-            })
-            .collect(),
-        None if has_results => vec![node],
-        None => {
-            return push(LineOutcome::Error(
-                "not an Anthropic report page or bucket: no data or results".into(),
-            ));
-        }
-    };
-    for bucket in buckets {
-        let period = bucket
-            .starting_at
-            .and_then(parse_timestamp)
-            .map(|start_ms| Period {
-                start_ms,
-                end_ms: bucket.ending_at.and_then(parse_timestamp),
-            });
-        for result in bucket.results.unwrap_or_default() {
-            push(match period {
-                Some(period) => read_result(result.get(), period),
-                None => LineOutcome::Error("bucket has no valid starting_at".into()),
-            });
-        }
-    }
-}
-
-/// Trimmed, non-empty text of an optional field.
-fn text(value: &Option<Text<'_>>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_string)
+fn report_node(json: &[u8]) -> serde_json::Result<ReportNode<'_>> {
+    let node: Node<'_> = serde_json::from_slice(json)?;
+    Ok(ReportNode {
+        data: node.data,
+        results: node.results,
+        period: Period::between(node.starting_at, node.ending_at),
+    })
 }
 
 /// `key=value` pairs of the fields that change the price of a line, for `line_item`.
 fn pricing_notes(pairs: &[(&str, &Option<Text<'_>>)]) -> Option<String> {
     let notes: Vec<String> = pairs
         .iter()
-        .filter_map(|(key, value)| text(value).map(|v| format!("{key}={v}")))
+        .filter_map(|(key, value)| trimmed(value).map(|v| format!("{key}={v}")))
         .collect();
     (!notes.is_empty()).then(|| notes.join(", "))
 }
@@ -174,7 +117,7 @@ fn read_usage(json: &str, period: Period) -> LineOutcome {
     };
     outcome(UsageBucket {
         provider: Provider::Anthropic,
-        model: text(&result.model),
+        model: trimmed(&result.model),
         start_ms: period.start_ms,
         end_ms: period.end_ms,
         tokens: TokenBuckets {
@@ -193,7 +136,7 @@ fn read_usage(json: &str, period: Period) -> LineOutcome {
             .context_window
             .as_deref()
             .is_some_and(is_long_context),
-        project: text(&result.workspace_id).or_else(|| text(&result.api_key_id)),
+        project: trimmed(&result.workspace_id).or_else(|| trimmed(&result.api_key_id)),
         line_item: pricing_notes(&[
             ("service_tier", &result.service_tier),
             ("context_window", &result.context_window),
@@ -235,13 +178,13 @@ fn read_cost(json: &str, period: Period) -> LineOutcome {
     let Some(billed) = Money::parse_cents(&amount) else {
         return LineOutcome::Error(format!("amount is not a number of cents: {amount:?}"));
     };
-    let model = text(&result.model);
+    let model = trimmed(&result.model);
     match result.cost_type.as_deref() {
         Some("tokens") => {}
         Some(_) => return LineOutcome::Skip(SkipReason::NotTokenUsage),
         // Not grouped by description: a named line without a model is not token usage;
         // an unnamed one is the bucket's whole bill.
-        None if model.is_none() && text(&result.description).is_some() => {
+        None if model.is_none() && trimmed(&result.description).is_some() => {
             return LineOutcome::Skip(SkipReason::NotTokenUsage);
         }
         None => {}
@@ -250,10 +193,10 @@ fn read_cost(json: &str, period: Period) -> LineOutcome {
         .context_window
         .as_deref()
         .filter(|window| is_long_context(window));
-    let line_item = match (text(&result.token_type), context) {
+    let line_item = match (trimmed(&result.token_type), context) {
         (Some(token_type), Some(window)) => Some(format!("{token_type}, context_window={window}")),
         (Some(token_type), None) => Some(token_type),
-        (None, _) => text(&result.description),
+        (None, _) => trimmed(&result.description),
     };
     outcome(UsageBucket {
         provider: Provider::Anthropic,
@@ -263,35 +206,15 @@ fn read_cost(json: &str, period: Period) -> LineOutcome {
         tokens: TokenBuckets::default(),
         requests: None,
         billed: Some(billed),
-        currency: text(&result.currency)
-            .filter(|c| !c.eq_ignore_ascii_case("usd"))
-            .map(|c| c.to_ascii_uppercase()),
+        currency: currency(result.currency.as_deref()),
         batch: result.service_tier.as_deref() == Some("batch"),
         long_context: result
             .context_window
             .as_deref()
             .is_some_and(is_long_context),
-        project: text(&result.workspace_id),
+        project: trimmed(&result.workspace_id),
         line_item,
     })
-}
-
-/// Reads usage_report documents.
-struct UsageParser;
-
-impl LineParser for UsageParser {
-    fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
-        read_report(line_no, line, out, read_usage);
-    }
-}
-
-/// Reads cost_report documents.
-struct CostParser;
-
-impl LineParser for CostParser {
-    fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
-        read_report(line_no, line, out, read_cost);
-    }
 }
 
 /// The buckets of a report page (or the bucket itself), when they look like report buckets.
@@ -359,25 +282,23 @@ pub(crate) fn looks_like_cost(value: &serde_json::Value) -> bool {
 /// The usage_report's facts, for the registry.
 pub(crate) const USAGE_FORMAT: Format = Format {
     name: "anthropic-usage",
-    kind: Kind::Billing,
     json: Some(looks_like_usage),
-    parser: |_| Box::new(UsageParser),
-    ..Format::NEW
+    parser: |_| ReportParser::boxed(&REPORT, read_usage),
+    ..BILLING
 };
 
 /// The cost_report's facts, for the registry.
 pub(crate) const COST_FORMAT: Format = Format {
     name: "anthropic-cost",
-    kind: Kind::Billing,
     json: Some(looks_like_cost),
-    parser: |_| Box::new(CostParser),
-    ..Format::NEW
+    parser: |_| ReportParser::boxed(&REPORT, read_cost),
+    ..BILLING
 };
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::billing::tests::{assert_detected, billed, buckets, price};
+    use crate::ingest::billing::tests::{assert_error, billed, buckets, price};
     use crate::ingest::{InputFormat, parse_lines};
 
     const USAGE: &str =
@@ -388,8 +309,7 @@ mod tests {
     fn usage_results_map_onto_exclusive_buckets() {
         let parsed = parse_lines(InputFormat::AnthropicUsage, &[USAGE.as_bytes()]);
         assert!(parsed.iter().all(|p| p.line == 1));
-        let (found, skipped) = buckets(parsed);
-        assert_eq!(skipped, vec![SkipReason::EmptyBucket]);
+        let found = buckets(parsed, &[SkipReason::EmptyBucket]);
         assert_eq!(found.len(), 3);
 
         let sonnet = &found[0];
@@ -439,14 +359,13 @@ mod tests {
     #[test]
     fn cost_amounts_are_cents_read_exactly() {
         let parsed = parse_lines(InputFormat::AnthropicCost, &[COST.as_bytes()]);
-        let (found, skipped) = buckets(parsed);
-        assert_eq!(
-            skipped,
-            vec![
+        let found = buckets(
+            parsed,
+            &[
                 SkipReason::NotTokenUsage,
                 SkipReason::NotTokenUsage,
-                SkipReason::EmptyBucket
-            ]
+                SkipReason::EmptyBucket,
+            ],
         );
         let lines: Vec<(Option<&str>, Option<&str>, String, bool)> = found
             .iter()
@@ -495,9 +414,7 @@ mod tests {
     }
 
     #[test]
-    fn fixtures_are_detected_apart() {
-        assert_detected(USAGE, InputFormat::AnthropicUsage);
-        assert_detected(COST, InputFormat::AnthropicCost);
+    fn reports_of_empty_buckets_are_usage_reports() {
         // A report whose buckets are all empty reads as nothing, not as an error.
         let empty = br#"{"data":[{"starting_at":"2025-11-19T00:00:00Z","ending_at":"2025-11-20T00:00:00Z","results":[]}],"has_more":false}"#;
         let value: serde_json::Value = serde_json::from_slice(empty).unwrap();
@@ -536,18 +453,7 @@ mod tests {
             (InputFormat::AnthropicUsage, br#"{"data":[{"starting_at":"#),
         ];
         for (format, case) in cases {
-            let parsed = parse_lines(format, &[case]);
-            assert!(
-                matches!(
-                    parsed[..],
-                    [Parsed {
-                        outcome: LineOutcome::Error(_),
-                        ..
-                    }]
-                ),
-                "{}",
-                String::from_utf8_lossy(case)
-            );
+            assert_error(format, case);
         }
     }
 }

@@ -26,56 +26,45 @@
 //! Bedrock lines for anything but tokens (provisioned throughput, guardrails, knowledge bases).
 //! The project is the IAM principal, else the resource (inference profile), else the account.
 
-use super::{claude_model, csv_money, name_words, outcome, scaled_count};
+use super::{
+    BILLING, TokenClass, catalog_name, claude_model, csv_money, currency, name_words, outcome,
+    row_outcome, scaled_count,
+};
 use crate::ingest::values::parse_time;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, SkipReason};
-use crate::record::{Provider, TokenBuckets, UsageBucket};
+use crate::record::{Provider, UsageBucket};
 
-use crate::ingest::{CsvFormat, Format, Kind};
+use crate::ingest::{CsvFormat, Format};
 
 /// The format's facts, for the registry.
 pub(crate) const FORMAT: Format = Format {
     name: "aws-cur",
-    kind: Kind::Billing,
     csv: Some(CsvFormat {
         looks_like: looks_like_header,
         row: parse_row,
     }),
-    ..Format::NEW
+    ..BILLING
 };
 
-/// The token class a usage type bills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TokenClass {
-    Input,
-    CacheRead,
-    CacheWrite5m,
-    CacheWrite1h,
-    Output,
-}
-
-/// Markers of the token class in a lowercase usage type, cache classes first (their markers
-/// contain the plain input one).
-const MARKERS: [(&str, TokenClass); 12] = [
-    ("cache-read", TokenClass::CacheRead),
-    ("cache_read", TokenClass::CacheRead),
-    ("cacheread", TokenClass::CacheRead),
-    ("cache-write", TokenClass::CacheWrite5m),
-    ("cache_write", TokenClass::CacheWrite5m),
-    ("cachewrite", TokenClass::CacheWrite5m),
-    ("input-token", TokenClass::Input),
-    ("input_token", TokenClass::Input),
-    ("inputtoken", TokenClass::Input),
-    ("output-token", TokenClass::Output),
-    ("output_token", TokenClass::Output),
-    ("outputtoken", TokenClass::Output),
+/// The two words that mark each token class in a lowercase usage type, cache classes first
+/// (their markers contain the plain input one).
+const MARKERS: [(&str, &str, TokenClass); 4] = [
+    ("cache", "read", TokenClass::CacheRead),
+    ("cache", "write", TokenClass::CacheWrite5m),
+    ("input", "token", TokenClass::Input),
+    ("output", "token", TokenClass::Output),
 ];
+
+/// How usage types join a marker's two words.
+const JOINERS: [&str; 3] = ["-", "_", ""];
 
 /// The token class of a usage type and where its marker starts; 1-hour cache writes are told
 /// by a `1h` after the marker.
 fn token_class(lower: &str) -> Option<(TokenClass, usize)> {
-    MARKERS.iter().find_map(|(marker, class)| {
-        let at = lower.find(marker)?;
+    MARKERS.iter().find_map(|(first, second, class)| {
+        let at = JOINERS
+            .iter()
+            .find_map(|joiner| lower.find(&format!("{first}{joiner}{second}")))?;
         let class = match class {
             TokenClass::CacheWrite5m if lower[at..].contains("1h") => TokenClass::CacheWrite1h,
             other => *other,
@@ -112,14 +101,7 @@ fn usage_type_model(part: &str) -> (Provider, String) {
         _ => (None, part),
     };
     let model = model.strip_suffix("-mantle").unwrap_or(model);
-    let words = name_words(model, true);
-    let name = match words.split_first() {
-        Some((first, rest)) if first == "claude" => {
-            let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
-            claude_model(&rest).unwrap_or_else(|| model.to_string())
-        }
-        _ => model.to_string(),
-    };
+    let name = catalog_name(model, true);
     let provider = match vendor {
         Some("openai") => Provider::OpenAi,
         Some("anthropic") => Provider::Anthropic,
@@ -196,10 +178,7 @@ pub(crate) fn looks_like_header(headers: &CsvHeaders) -> bool {
 
 /// Reads one CUR line item.
 pub(crate) fn parse_row(row: &CsvRow<'_>) -> LineOutcome {
-    match read_row(row) {
-        Ok(outcome) => outcome,
-        Err(message) => LineOutcome::Error(message),
-    }
+    row_outcome(read_row(row))
 }
 
 /// A line item as a bucket or a skip; an error message for a malformed cell.
@@ -259,22 +238,10 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
             .ok_or_else(|| format!("line_item_usage_amount is not a quantity: {amount:?}"))?,
         _ => 0,
     };
-    let mut tokens = TokenBuckets::default();
-    match class {
-        TokenClass::Input => tokens.input = count,
-        TokenClass::CacheRead => tokens.cache_read = count,
-        TokenClass::CacheWrite5m => tokens.cache_write_5m = count,
-        TokenClass::CacheWrite1h => tokens.cache_write_1h = count,
-        TokenClass::Output => tokens.output = count,
-    }
     let operation = row
         .get(&["line_item_operation", "lineItem/Operation"])
         .unwrap_or_default();
     let batch = lower.contains("batch") || operation.to_ascii_lowercase().contains("batch");
-    let currency = row
-        .get(&["line_item_currency_code", "lineItem/CurrencyCode"])
-        .filter(|c| !c.eq_ignore_ascii_case("usd"))
-        .map(str::to_ascii_uppercase);
     let project = row
         .get(&[
             "line_item_iam_principal",
@@ -289,10 +256,10 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
         model: Some(model),
         start_ms,
         end_ms,
-        tokens,
+        tokens: class.tokens(count),
         requests: None,
         billed,
-        currency,
+        currency: currency(row.get(&["line_item_currency_code", "lineItem/CurrencyCode"])),
         batch,
         long_context: false,
         project,
@@ -303,22 +270,24 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::billing::tests::{assert_detected, billed, buckets, csv_outcomes, price};
-    use crate::ingest::{InputFormat, Parsed};
+    use crate::ingest::InputFormat;
+    use crate::ingest::billing::tests::{
+        assert_charged, assert_detected, assert_row_errors, billed, buckets, csv_outcomes, price,
+    };
+    use crate::record::TokenBuckets;
 
     const CUR: &str = include_str!("../../../fixtures/billing/aws-cur/cur2_bedrock.csv");
 
     #[test]
     fn bedrock_token_lines_become_buckets() {
-        let (found, skipped) = buckets(csv_outcomes(CUR, parse_row));
-        assert_eq!(
-            skipped,
-            vec![
+        let found = buckets(
+            csv_outcomes(CUR, parse_row),
+            &[
                 SkipReason::NotTokenUsage, // tax
                 SkipReason::NotTokenUsage, // S3 storage
                 SkipReason::NotTokenUsage, // guardrails
                 SkipReason::EmptyBucket,
-            ]
+            ],
         );
         assert_eq!(found.len(), 7);
         for bucket in &found[..4] {
@@ -343,19 +312,13 @@ mod tests {
         assert_eq!(price(&found[0]), "0.069");
         // 14,267 output × $15/M = $0.214005.
         assert_eq!(found[1].tokens.output, 14_267);
-        assert_eq!(
-            (billed(&found[1]), price(&found[1])),
-            ("0.214005".into(), "0.214005".into())
-        );
+        assert_charged(&found[1], "0.214005");
         // 500,000 cache reads × $0.30/M = $0.15.
         assert_eq!(found[2].tokens.cache_read, 500_000);
         assert_eq!(price(&found[2]), "0.15");
         // 40,000 cache writes × $3.75/M = $0.15.
         assert_eq!(found[3].tokens.cache_write_5m, 40_000);
-        assert_eq!(
-            (billed(&found[3]), price(&found[3])),
-            ("0.15".into(), "0.15".into())
-        );
+        assert_charged(&found[3], "0.15");
 
         // Pricing unit "1K tokens": 120.5 units are 120,500 tokens; batch halves $1/M:
         // 120,500 × $0.50/M = $0.06025.
@@ -363,10 +326,7 @@ mod tests {
         assert_eq!(haiku.model.as_deref(), Some("claude-haiku-4-5"));
         assert!(haiku.batch);
         assert_eq!(haiku.tokens.input, 120_500);
-        assert_eq!(
-            (billed(haiku), price(haiku)),
-            ("0.06025".into(), "0.06025".into())
-        );
+        assert_charged(haiku, "0.06025");
 
         // Marketplace line: the model is in the product name; "Units" count no tokens, so the
         // cost is kept with zero tokens.
@@ -395,24 +355,34 @@ mod tests {
             let (class, at) = token_class(&lower).unwrap();
             (class, usage_type_model(strip_region(&usage_type[..at])).1)
         };
-        assert_eq!(
-            model("USE1-Claude4.6Sonnet-cache-read-input-token-count"),
-            (TokenClass::CacheRead, "claude-sonnet-4-6".into())
-        );
-        assert_eq!(
-            model("USW2-Claude3.5SonnetV2-output-tokens"),
-            (TokenClass::Output, "claude-3-5-sonnet".into())
-        );
-        assert_eq!(
-            model("USE1-Claude4Sonnet-cache-read-input-token-count-cross-region-global").1,
-            "claude-sonnet-4"
-        );
-        assert_eq!(
-            model("EUC1-Claude4.5Opus-cache-write-1h-input-token-count"),
-            (TokenClass::CacheWrite1h, "claude-opus-4-5".into())
-        );
-        assert_eq!(model("USE1-Nova2.0Lite-input-tokens-flex").1, "Nova2.0Lite");
-        assert_eq!(model("Claude3Haiku-input-tokens").1, "claude-3-haiku");
+        use TokenClass::*;
+        let usage_types = [
+            (
+                "USE1-Claude4.6Sonnet-cache-read-input-token-count",
+                CacheRead,
+                "claude-sonnet-4-6",
+            ),
+            (
+                "USW2-Claude3.5SonnetV2-output-tokens",
+                Output,
+                "claude-3-5-sonnet",
+            ),
+            (
+                "USE1-Claude4Sonnet-cache-read-input-token-count-cross-region-global",
+                CacheRead,
+                "claude-sonnet-4",
+            ),
+            (
+                "EUC1-Claude4.5Opus-cache-write-1h-input-token-count",
+                CacheWrite1h,
+                "claude-opus-4-5",
+            ),
+            ("USE1-Nova2.0Lite-input-tokens-flex", Input, "Nova2.0Lite"),
+            ("Claude3Haiku-input-tokens", Input, "claude-3-haiku"),
+        ];
+        for (usage_type, class, name) in usage_types {
+            assert_eq!(model(usage_type), (class, name.into()), "{usage_type}");
+        }
         assert_eq!(
             product_model("OpenAI GPT-5.6 Sol (Amazon Bedrock Edition)"),
             "gpt-5.6-sol"
@@ -428,11 +398,10 @@ mod tests {
     }
 
     #[test]
-    fn fixture_is_detected() {
-        assert_detected(CUR, InputFormat::AwsCur);
+    fn legacy_column_names_are_detected_and_read() {
         let legacy = "lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UsageType,lineItem/UsageAmount,pricing/unit,lineItem/UnblendedCost\n2025-11-19T10:00:00Z,AmazonBedrock,USE1-Claude4.5Haiku-output-tokens,2000,tokens,0.01\n";
         assert_detected(legacy, InputFormat::AwsCur);
-        let (found, _) = buckets(csv_outcomes(legacy, parse_row));
+        let found = buckets(csv_outcomes(legacy, parse_row), &[]);
         assert_eq!(found[0].tokens.output, 2_000);
         assert_eq!(found[0].model.as_deref(), Some("claude-haiku-4-5"));
     }
@@ -444,10 +413,6 @@ mod tests {
             2025-11-19T10:00:00Z,AmazonBedrock,USE1-Claude4.5Haiku-input-tokens,many,tokens,0.1\n\
             2025-11-19T10:00:00Z,AmazonBedrock,USE1-Claude4.5Haiku-input-tokens,1,tokens,$0.10\n\
             ,AmazonBedrock,USE1-Claude4.5Haiku-input-tokens,1,tokens,0.1\n";
-        let parsed = csv_outcomes(text, parse_row);
-        assert_eq!(parsed.len(), 4);
-        for Parsed { line, outcome } in parsed {
-            assert!(matches!(outcome, LineOutcome::Error(_)), "line {line}");
-        }
+        assert_row_errors(text, parse_row, 4);
     }
 }

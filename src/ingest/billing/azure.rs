@@ -29,31 +29,24 @@
 //! keep their cost with zero tokens. The project is the resource (the Azure OpenAI account),
 //! else the resource group, else the subscription. Tags have no place in a bucket.
 
-use super::{DAY_MS, csv_money, name_words, outcome, scaled_count};
+use super::{
+    BILLING, DAY_MS, TokenClass, csv_money, name_words, outcome, row_outcome, scaled_count,
+};
 use crate::ingest::values::parse_time;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, SkipReason};
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
-use crate::ingest::{CsvFormat, Format, Kind};
+use crate::ingest::{CsvFormat, Format};
 
 /// The format's facts, for the registry.
 pub(crate) const FORMAT: Format = Format {
     name: "azure-cost",
-    kind: Kind::Billing,
     csv: Some(CsvFormat {
         looks_like: looks_like_header,
         row: parse_row,
     }),
-    ..Format::NEW
+    ..BILLING
 };
-
-/// The token class a meter bills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TokenClass {
-    Input,
-    CacheRead,
-    Output,
-}
 
 /// What a token meter's name says.
 #[derive(Debug, PartialEq, Eq)]
@@ -216,10 +209,7 @@ pub(crate) fn looks_like_header(headers: &CsvHeaders) -> bool {
 
 /// Reads one row of the export.
 pub(crate) fn parse_row(row: &CsvRow<'_>) -> LineOutcome {
-    match read_row(row) {
-        Ok(outcome) => outcome,
-        Err(message) => LineOutcome::Error(message),
-    }
+    row_outcome(read_row(row))
 }
 
 /// A row as a bucket or a skip; an error message for a malformed cell.
@@ -246,15 +236,10 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
         (Some(quantity), Some(factor)) => token_count(row, quantity, factor)?,
         _ => 0,
     };
-    let mut tokens = TokenBuckets::default();
-    if meter.text {
-        match meter.class {
-            Some(TokenClass::Input) => tokens.input = count,
-            Some(TokenClass::CacheRead) => tokens.cache_read = count,
-            Some(TokenClass::Output) => tokens.output = count,
-            None => {}
-        }
-    }
+    let tokens = match meter.class {
+        Some(class) if meter.text => class.tokens(count),
+        _ => TokenBuckets::default(),
+    };
     let billing_currency = row
         .get(&["BillingCurrency", "BillingCurrencyCode", "Currency"])
         .map(str::to_ascii_uppercase);
@@ -299,22 +284,22 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::billing::tests::{assert_detected, billed, buckets, csv_outcomes, price};
-    use crate::ingest::{InputFormat, Parsed};
+    use crate::ingest::billing::tests::{
+        assert_charged, assert_row_errors, billed, buckets, csv_outcomes,
+    };
 
     const EXPORT: &str = include_str!("../../../fixtures/billing/azure-cost/cost_details.csv");
 
     #[test]
     fn token_meters_become_buckets() {
-        let (found, skipped) = buckets(csv_outcomes(EXPORT, parse_row));
-        assert_eq!(
-            skipped,
-            vec![
+        let found = buckets(
+            csv_outcomes(EXPORT, parse_row),
+            &[
                 SkipReason::NotTokenUsage, // fine-tuned model hosting hours
                 SkipReason::NotTokenUsage, // storage
                 SkipReason::NotTokenUsage, // reservation purchase
                 SkipReason::EmptyBucket,
-            ]
+            ],
         );
         assert_eq!(found.len(), 7);
         let trap = &found[0];
@@ -330,41 +315,29 @@ mod tests {
         // Unit "1K" but 13,823 × $0.00015 = $2.07 ≠ $0.00207345: the quantity is plain tokens.
         // 13,823 × $0.15/M = $0.00207345.
         assert_eq!(trap.tokens.input, 13_823);
-        assert_eq!(
-            (billed(trap), price(trap)),
-            ("0.00207345".into(), "0.00207345".into())
-        );
+        assert_charged(trap, "0.00207345");
 
         // 2.5 thousand output tokens: 2,500 × $0.60/M = $0.0015.
         let output = &found[1];
         assert_eq!(output.tokens.output, 2_500);
-        assert_eq!(
-            (billed(output), price(output)),
-            ("0.0015".into(), "0.0015".into())
-        );
+        assert_charged(output, "0.0015");
 
         // Cached input: 40,000 × $0.075/M = $0.003.
         let cached = &found[2];
         assert_eq!(cached.tokens.cache_read, 40_000);
-        assert_eq!(
-            (billed(cached), price(cached)),
-            ("0.003".into(), "0.003".into())
-        );
+        assert_charged(cached, "0.003");
 
         // "1M" unit: 0.12 million output tokens of gpt-5: 120,000 × $10/M = $1.20.
         let gpt5 = &found[3];
         assert_eq!(gpt5.model.as_deref(), Some("gpt-5"));
         assert_eq!(gpt5.tokens.output, 120_000);
-        assert_eq!((billed(gpt5), price(gpt5)), ("1.2".into(), "1.2".into()));
+        assert_charged(gpt5, "1.2");
 
         // Batch meter: 100,000 × $0.075/M (half of $0.15/M) = $0.0075.
         let batch = &found[4];
         assert!(batch.batch);
         assert_eq!(batch.tokens.input, 100_000);
-        assert_eq!(
-            (billed(batch), price(batch)),
-            ("0.0075".into(), "0.0075".into())
-        );
+        assert_charged(batch, "0.0075");
 
         // Billed in euros with the US-dollar cost stated: billed in dollars.
         // 500,000 gpt-4.1-mini input × $0.40/M = $0.20.
@@ -372,7 +345,7 @@ mod tests {
         assert_eq!(euros.model.as_deref(), Some("gpt-4.1-mini"));
         assert_eq!(euros.tokens.input, 500_000);
         assert_eq!(euros.currency, None);
-        assert_eq!((billed(euros), price(euros)), ("0.2".into(), "0.2".into()));
+        assert_charged(euros, "0.2");
         assert_eq!(euros.start_ms, 1_795_046_400_000);
 
         // Embeddings bill input; the model is not in the catalog but keeps its name.
@@ -384,54 +357,42 @@ mod tests {
 
     #[test]
     fn reads_meter_spellings() {
-        let meter = |name: &str| {
-            let m = parse_meter(name);
-            (m.model, m.class)
-        };
         use TokenClass::*;
-        assert_eq!(
-            meter("o4-mini 0416 Inp Data Zone Tokens"),
-            ("o4-mini-2025-04-16".into(), Some(Input))
-        );
-        assert_eq!(
-            meter("gpt 4.1 mini Inp glbl Tokens"),
-            ("gpt-4.1-mini".into(), Some(Input))
-        );
-        assert_eq!(
-            meter("GPT 5 Nano Inpt Glbl 1M Tokens"),
-            ("gpt-5-nano".into(), Some(Input))
-        );
-        assert_eq!(
-            meter("5.4 nano Inp Gl 1M Tokens"),
-            ("gpt-5.4-nano".into(), Some(Input))
-        );
-        assert_eq!(
-            meter("5.4 opt Dz 1M Tokens"),
-            ("gpt-5.4".into(), Some(Output))
-        );
-        assert_eq!(
-            meter("gpt-4o-0806-Outp-regnl Tokens"),
-            ("gpt-4o-2024-08-06".into(), Some(Output))
-        );
-        assert_eq!(
-            meter("gpt-35-turbo-0125-Inp-regnl Tokens"),
-            ("gpt-3.5-turbo-2024-01-25".into(), Some(Input))
-        );
-        assert_eq!(
-            meter("gpt-5-codex-inp-glbl"),
-            ("gpt-5-codex".into(), Some(Input))
-        );
+        let meters = [
+            (
+                "o4-mini 0416 Inp Data Zone Tokens",
+                "o4-mini-2025-04-16",
+                Input,
+            ),
+            ("gpt 4.1 mini Inp glbl Tokens", "gpt-4.1-mini", Input),
+            ("GPT 5 Nano Inpt Glbl 1M Tokens", "gpt-5-nano", Input),
+            ("5.4 nano Inp Gl 1M Tokens", "gpt-5.4-nano", Input),
+            ("5.4 opt Dz 1M Tokens", "gpt-5.4", Output),
+            ("gpt-4o-0806-Outp-regnl Tokens", "gpt-4o-2024-08-06", Output),
+            (
+                "gpt-35-turbo-0125-Inp-regnl Tokens",
+                "gpt-3.5-turbo-2024-01-25",
+                Input,
+            ),
+            ("gpt-5-codex-inp-glbl", "gpt-5-codex", Input),
+        ];
+        for (name, model, class) in meters {
+            let meter = parse_meter(name);
+            assert_eq!(
+                (meter.model.as_str(), meter.class),
+                (model, Some(class)),
+                "{name}"
+            );
+        }
         assert!(!parse_meter("gpt-4o-mini-tts-aud-out-glbl").text);
         assert_eq!(
             parse_meter("GPT 5 Nano Inpt Glbl 1M Tokens").unit,
             Some(1_000_000)
         );
-        assert_eq!(meter("Llama 3.3 70B Inp glbl Tokens").0, "llama-3.3-70b");
-    }
-
-    #[test]
-    fn fixture_is_detected() {
-        assert_detected(EXPORT, InputFormat::AzureCost);
+        assert_eq!(
+            parse_meter("Llama 3.3 70B Inp glbl Tokens").model,
+            "llama-3.3-70b"
+        );
     }
 
     #[test]
@@ -440,10 +401,6 @@ mod tests {
             someday,Azure OpenAI,gpt-4o-mini-0718-Inp-glbl Tokens,1K,1,0.00015,USD\n\
             11/19/2026,Azure OpenAI,gpt-4o-mini-0718-Inp-glbl Tokens,1K,lots,0.00015,USD\n\
             11/19/2026,Azure OpenAI,gpt-4o-mini-0718-Inp-glbl Tokens,1K,1,\"1,5\",USD\n";
-        let parsed = csv_outcomes(text, parse_row);
-        assert_eq!(parsed.len(), 3);
-        for Parsed { line, outcome } in parsed {
-            assert!(matches!(outcome, LineOutcome::Error(_)), "line {line}");
-        }
+        assert_row_errors(text, parse_row, 3);
     }
 }

@@ -36,35 +36,29 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{checked_sum, claude_model, csv_money, json_money, name_words, outcome, scaled_count};
+use super::{
+    BILLING, TokenClass, checked_sum, claude_model, csv_money, currency, json_money, name_words,
+    outcome, row_outcome, scaled_count,
+};
 use crate::ingest::values::{parse_time, scalar_text};
-use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipReason, json_error};
+use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, OneEach, SkipReason, json_error};
 use crate::money::Money;
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
-use crate::ingest::{CsvFormat, Format, Kind};
+use crate::ingest::{CsvFormat, Format};
 
 /// The format's facts, for the registry.
 pub(crate) const FORMAT: Format = Format {
     name: "gcp-billing",
-    kind: Kind::Billing,
     json: Some(looks_like),
     csv: Some(CsvFormat {
         looks_like: looks_like_header,
         row: parse_row,
     }),
-    parser: |_| parser(),
-    ..Format::NEW
+    // Each JSONL row stands alone.
+    parser: |_| Box::new(OneEach(parse_line)),
+    ..BILLING
 };
-
-/// The token class a SKU bills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TokenClass {
-    Input,
-    CacheRead,
-    CacheWrite,
-    Output,
-}
 
 /// What a SKU description says about model tokens.
 #[derive(Debug, PartialEq, Eq)]
@@ -126,7 +120,7 @@ fn parse_sku(description: &str) -> Option<Sku> {
     let position = |targets: &[&str]| words.iter().position(|w| targets.contains(&w.as_str()));
     let cached = words.iter().any(|w| w.starts_with("cach"));
     let class = if cached && (has("write") || has("writes") || has("creation")) {
-        TokenClass::CacheWrite
+        TokenClass::CacheWrite5m
     } else if cached {
         TokenClass::CacheRead
     } else {
@@ -224,15 +218,11 @@ impl Fields<'_> {
                 }
             }
         }
-        let mut tokens = TokenBuckets::default();
-        if sku.text {
-            match sku.class {
-                TokenClass::Input => tokens.input = count,
-                TokenClass::CacheRead => tokens.cache_read = count,
-                TokenClass::CacheWrite => tokens.cache_write_5m = count,
-                TokenClass::Output => tokens.output = count,
-            }
-        }
+        let tokens = if sku.text {
+            sku.class.tokens(count)
+        } else {
+            TokenBuckets::default()
+        };
         let provider = match Provider::from_model(&sku.model) {
             Provider::Unknown => Provider::Google,
             maker => maker,
@@ -250,12 +240,7 @@ impl Fields<'_> {
             tokens,
             requests: None,
             billed,
-            currency: self
-                .currency
-                .as_deref()
-                .map(str::trim)
-                .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("usd"))
-                .map(str::to_ascii_uppercase),
+            currency: currency(self.currency.as_deref()),
             batch: sku.batch,
             long_context: false,
             project: self.project.map(Text::into_owned),
@@ -292,6 +277,16 @@ struct Credit<'a> {
     amount: Option<&'a RawValue>,
 }
 
+/// The sum of a row's credits (negative amounts), as a JSON row or a CSV cell lists them.
+fn credits_total(credits: &[Credit<'_>]) -> Result<Money, String> {
+    let mut total = Money::ZERO;
+    for credit in credits {
+        let amount = json_money(credit.amount, "credits.amount")?.unwrap_or_default();
+        total = checked_sum(total, amount).ok_or("credits out of range")?;
+    }
+    Ok(total)
+}
+
 /// One exported row as BigQuery writes it to JSON.
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "'de: 'a"))]
@@ -318,17 +313,10 @@ fn parse_line(line: &[u8]) -> LineOutcome {
         Ok(cost) => cost,
         Err(message) => return LineOutcome::Error(message),
     };
-    let mut credits = Money::ZERO;
-    for credit in row.credits.iter().flatten() {
-        let amount = match json_money(credit.amount, "credits.amount") {
-            Ok(amount) => amount.unwrap_or_default(),
-            Err(message) => return LineOutcome::Error(message),
-        };
-        match checked_sum(credits, amount) {
-            Some(sum) => credits = sum,
-            None => return LineOutcome::Error("credits out of range".into()),
-        }
-    }
+    let credits = match credits_total(row.credits.as_deref().unwrap_or_default()) {
+        Ok(credits) => credits,
+        Err(message) => return LineOutcome::Error(message),
+    };
     let time = |raw: Option<&RawValue>| raw.and_then(scalar_text).and_then(|t| parse_time(&t));
     let (usage_amounts, pricing_amounts) = match row.usage {
         Some(usage) => (
@@ -370,11 +358,6 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
         && value.get("usage_start_time").is_some()
 }
 
-/// A parser for JSONL exports (each row stands alone).
-pub(crate) fn parser() -> Box<dyn LineParser> {
-    Box::new(OneEach(parse_line))
-}
-
 /// Whether a CSV header is a billing export with flattened column names.
 pub(crate) fn looks_like_header(headers: &CsvHeaders) -> bool {
     (headers.has("sku.description") || headers.has("sku_description"))
@@ -384,10 +367,7 @@ pub(crate) fn looks_like_header(headers: &CsvHeaders) -> bool {
 
 /// Reads one CSV row of the export.
 pub(crate) fn parse_row(row: &CsvRow<'_>) -> LineOutcome {
-    match read_row(row) {
-        Ok(outcome) => outcome,
-        Err(message) => LineOutcome::Error(message),
-    }
+    row_outcome(read_row(row))
 }
 
 /// A CSV row as a bucket or a skip; an error message for a malformed cell.
@@ -399,14 +379,10 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
             .transpose()
     };
     let cost = csv_money(row.get(&["cost"]), "cost")?;
-    let mut credits = Money::ZERO;
-    if let Some(list) = row.get(&["credits"]).filter(|c| c.starts_with('[')) {
+    let credits = if let Some(list) = row.get(&["credits"]).filter(|c| c.starts_with('[')) {
         let list: Vec<Credit<'_>> =
             serde_json::from_str(list).map_err(|err| format!("credits is not a list: {err}"))?;
-        for credit in list {
-            let amount = json_money(credit.amount, "credits.amount")?.unwrap_or_default();
-            credits = checked_sum(credits, amount).ok_or("credits out of range")?;
-        }
+        credits_total(&list)?
     } else {
         let total = row.get(&[
             "credits",
@@ -414,8 +390,8 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
             "credits_amount",
             "total_credits",
         ]);
-        credits = csv_money(total, "credits")?.unwrap_or_default();
-    }
+        csv_money(total, "credits")?.unwrap_or_default()
+    };
     Ok(Fields {
         sku: text(&["sku.description", "sku_description"]).map(Text::from),
         start: time("usage_start_time")?,
@@ -447,8 +423,10 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::billing::tests::{assert_detected, billed, buckets, csv_outcomes, price};
-    use crate::ingest::{InputFormat, Parsed, parse_lines};
+    use crate::ingest::billing::tests::{
+        assert_charged, assert_error, billed, buckets, csv_outcomes, price,
+    };
+    use crate::ingest::{InputFormat, parse_lines};
 
     const JSONL: &str = include_str!("../../../fixtures/billing/gcp-billing/vertex_export.jsonl");
     const CSV: &str = include_str!("../../../fixtures/billing/gcp-billing/vertex_export.csv");
@@ -460,15 +438,14 @@ mod tests {
     #[test]
     fn json_rows_become_buckets_by_sku() {
         let parsed = parse_lines(InputFormat::GcpBilling, &lines(JSONL));
-        let (found, skipped) = buckets(parsed);
-        assert_eq!(
-            skipped,
-            vec![
+        let found = buckets(
+            parsed,
+            &[
                 SkipReason::NotTokenUsage, // Cloud Storage
                 SkipReason::NotTokenUsage, // tax
                 SkipReason::NotTokenUsage, // context cache storage
                 SkipReason::EmptyBucket,
-            ]
+            ],
         );
         assert_eq!(found.len(), 6);
         let input = &found[0];
@@ -483,7 +460,7 @@ mod tests {
             Some("Gemini 2.5 Flash GA Text Input - Predictions")
         );
         // 1,000,000 input × $0.30/M = $0.30, as billed.
-        assert_eq!((billed(input), price(input)), ("0.3".into(), "0.3".into()));
+        assert_charged(input, "0.3");
 
         // Thinking output: output tokens, no reasoning split. The $1.25 list cost
         // (500,000 × $2.50/M) is wholly covered by a free-trial credit: billed net $0.
@@ -501,10 +478,7 @@ mod tests {
         // Cached input (the SKU starts with a space): 2,000,000 × $0.03/M = $0.06.
         let cached = &found[2];
         assert_eq!(cached.tokens.cache_read, 2_000_000);
-        assert_eq!(
-            (billed(cached), price(cached)),
-            ("0.06".into(), "0.06".into())
-        );
+        assert_charged(cached, "0.06");
 
         // Gemini API SKU, BigQuery timestamps and numbers as strings: Flash Lite is its own
         // model; 400,000 × $0.10/M = $0.04.
@@ -512,7 +486,7 @@ mod tests {
         assert_eq!(lite.model.as_deref(), Some("gemini-2.5-flash-lite"));
         assert_eq!(lite.tokens.input, 400_000);
         assert_eq!(lite.start_ms, 1_795_082_400_000);
-        assert_eq!((billed(lite), price(lite)), ("0.04".into(), "0.04".into()));
+        assert_charged(lite, "0.04");
 
         // Audio input: cost kept, no text tokens.
         let audio = &found[4];
@@ -529,15 +503,11 @@ mod tests {
 
     #[test]
     fn csv_rows_with_flattened_columns() {
-        let (found, skipped) = buckets(csv_outcomes(CSV, parse_row));
-        assert_eq!(skipped, vec![SkipReason::NotTokenUsage]);
+        let found = buckets(csv_outcomes(CSV, parse_row), &[SkipReason::NotTokenUsage]);
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].tokens.input, 1_000_000);
         assert_eq!(found[0].start_ms, 1_795_082_400_000);
-        assert_eq!(
-            (billed(&found[0]), price(&found[0])),
-            ("0.3".into(), "0.3".into())
-        );
+        assert_charged(&found[0], "0.3");
         // $0.625 cost minus a $0.125 promotion credit; 250,000 output × $2.50/M = $0.625.
         assert_eq!(found[1].tokens.output, 250_000);
         assert_eq!(price(&found[1]), "0.625");
@@ -546,59 +516,92 @@ mod tests {
 
     #[test]
     fn reads_sku_spellings() {
-        let sku = |text: &str| parse_sku(text).map(|s| (s.model, s.class, s.text, s.batch));
         use TokenClass::*;
-        assert_eq!(
-            sku("Gemini 2.5 Flash GA Text Output (Thinking On) - Predictions"),
-            Some(("gemini-2.5-flash".into(), Output, true, false))
-        );
-        assert_eq!(
-            sku(
-                "Generate content output token count gemini 2.5 flash lite short output text non-thinking"
+        // Description, model, class, text tokens, batch.
+        let skus = [
+            (
+                "Gemini 2.5 Flash GA Text Output (Thinking On) - Predictions",
+                "gemini-2.5-flash",
+                Output,
+                true,
+                false,
             ),
-            Some(("gemini-2.5-flash-lite".into(), Output, true, false))
-        );
-        assert_eq!(
-            sku("Generate content input token count gemini 3.5 flash text"),
-            Some(("gemini-3.5-flash".into(), Input, true, false))
-        );
-        assert_eq!(
-            sku("Gemini 3.1 Flash Lite Global Text Input - Predictions"),
-            Some(("gemini-3.1-flash-lite".into(), Input, true, false))
-        );
-        assert_eq!(
-            sku("Gemini 3 Pro Preview Text Input - Predictions").map(|s| s.0),
-            Some("gemini-3-pro-preview".into())
-        );
-        assert_eq!(
-            sku(" Gemini 2.5 Flash GA Input Text Caching (Long)").map(|s| s.1),
-            Some(CacheRead)
-        );
-        assert_eq!(
-            sku("Gemini 2.5 Flash GA Audio Input (Long) - Predictions"),
-            Some(("gemini-2.5-flash".into(), Input, false, false))
-        );
-        assert_eq!(
-            sku("Gemini 2.5 Flash Batch Text Output - Predictions").map(|s| s.3),
-            Some(true)
-        );
-        assert_eq!(
-            sku("Claude Sonnet 4.5 Input Tokens"),
-            Some(("claude-sonnet-4-5".into(), Input, true, false))
-        );
-        assert_eq!(sku("Gemini 2.5 Pro Grounding with Google Search"), None);
-        assert_eq!(sku("Gemini 2.5 Flash Context Caching Storage"), None);
-        assert_eq!(sku("Standard Storage US Multi-region"), None);
+            (
+                "Generate content output token count gemini 2.5 flash lite short output text non-thinking",
+                "gemini-2.5-flash-lite",
+                Output,
+                true,
+                false,
+            ),
+            (
+                "Generate content input token count gemini 3.5 flash text",
+                "gemini-3.5-flash",
+                Input,
+                true,
+                false,
+            ),
+            (
+                "Gemini 3.1 Flash Lite Global Text Input - Predictions",
+                "gemini-3.1-flash-lite",
+                Input,
+                true,
+                false,
+            ),
+            (
+                "Gemini 3 Pro Preview Text Input - Predictions",
+                "gemini-3-pro-preview",
+                Input,
+                true,
+                false,
+            ),
+            (
+                " Gemini 2.5 Flash GA Input Text Caching (Long)",
+                "gemini-2.5-flash",
+                CacheRead,
+                true,
+                false,
+            ),
+            (
+                "Gemini 2.5 Flash GA Audio Input (Long) - Predictions",
+                "gemini-2.5-flash",
+                Input,
+                false,
+                false,
+            ),
+            (
+                "Gemini 2.5 Flash Batch Text Output - Predictions",
+                "gemini-2.5-flash",
+                Output,
+                true,
+                true,
+            ),
+            (
+                "Claude Sonnet 4.5 Input Tokens",
+                "claude-sonnet-4-5",
+                Input,
+                true,
+                false,
+            ),
+        ];
+        for (description, model, class, text, batch) in skus {
+            let sku = parse_sku(description).expect(description);
+            assert_eq!(
+                (sku.model.as_str(), sku.class, sku.text, sku.batch),
+                (model, class, text, batch),
+                "{description}"
+            );
+        }
+        for other in [
+            "Gemini 2.5 Pro Grounding with Google Search",
+            "Gemini 2.5 Flash Context Caching Storage",
+            "Standard Storage US Multi-region",
+        ] {
+            assert_eq!(parse_sku(other), None, "{other}");
+        }
         assert_eq!(unit_factor("count"), Some(1));
         assert_eq!(unit_factor("1000 count"), Some(1_000));
         assert_eq!(unit_factor("1M tokens"), Some(1_000_000));
         assert_eq!(unit_factor("characters"), None);
-    }
-
-    #[test]
-    fn fixtures_are_detected() {
-        assert_detected(JSONL, InputFormat::GcpBilling);
-        assert_detected(CSV, InputFormat::GcpBilling);
     }
 
     #[test]
@@ -610,18 +613,7 @@ mod tests {
             br#"{"sku":{"description":"Gemini 2.5 Flash GA Text Input"#,
         ];
         for case in cases {
-            let parsed = parse_lines(InputFormat::GcpBilling, &[case]);
-            assert!(
-                matches!(
-                    parsed[..],
-                    [Parsed {
-                        outcome: LineOutcome::Error(_),
-                        ..
-                    }]
-                ),
-                "{}",
-                String::from_utf8_lossy(case)
-            );
+            assert_error(InputFormat::GcpBilling, case);
         }
     }
 }

@@ -26,10 +26,19 @@ pub(crate) mod openrouter;
 
 use serde_json::value::RawValue;
 
-use crate::ingest::values::scalar_text;
-use crate::ingest::{CsvRow, LineOutcome, SkipReason};
+use crate::ingest::values::{Text, parse_timestamp, scalar_text};
+use crate::ingest::{
+    CsvRow, Format, Kind, LineOutcome, LineParser, Parsed, SkipReason, json_error,
+};
 use crate::money::{Money, PICO_PER_USD};
-use crate::record::UsageBucket;
+use crate::record::{TokenBuckets, UsageBucket};
+
+/// The defaults every billing format starts from (`..BILLING`): its records are a bill's
+/// usage buckets, never calls.
+pub(crate) const BILLING: Format = Format {
+    kind: Kind::Billing,
+    ..Format::NEW
+};
 
 /// The bucket as an outcome, or [`SkipReason::EmptyBucket`] when it holds no tokens, no
 /// requests and no (or a zero) cost.
@@ -42,6 +51,162 @@ pub(crate) fn outcome(bucket: UsageBucket) -> LineOutcome {
     } else {
         LineOutcome::Bucket(Box::new(bucket))
     }
+}
+
+/// The period a bucket of an organization report covers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Period {
+    pub start_ms: i64,
+    pub end_ms: Option<i64>,
+}
+
+impl Period {
+    /// The period between a bucket's bounds; `None` without a valid start.
+    pub(crate) fn between(start: Option<&RawValue>, end: Option<&RawValue>) -> Option<Period> {
+        let start_ms = parse_timestamp(start?)?;
+        let end_ms = end.and_then(parse_timestamp);
+        Some(Period { start_ms, end_ms })
+    }
+}
+
+/// What the report reader needs of a JSON node: a page's `data` (its buckets), a bucket's
+/// `results`, and the period the node states.
+pub(crate) struct ReportNode<'a> {
+    pub data: Option<Vec<&'a RawValue>>,
+    pub results: Option<Vec<&'a RawValue>>,
+    pub period: Option<Period>,
+}
+
+/// How one organization API writes its report documents. Anthropic's usage and cost reports
+/// and OpenAI's usage and costs page alike (a page's `data` holds time buckets, a bucket its
+/// period and `results`) but name the parts apart.
+pub(crate) struct ReportApi {
+    /// Reads a page, a bucket or a result with the API's field names.
+    pub node: for<'a> fn(&'a [u8]) -> serde_json::Result<ReportNode<'a>>,
+    /// What the API calls a document, for the error of an item that is not a bucket.
+    pub document: &'static str,
+    /// The bucket's start field, for the error of a bucket without one.
+    pub start: &'static str,
+    /// Whether a result saved on its own, with its bucket's period, is read as one result.
+    pub lone_results: bool,
+    /// The error of a document that holds nothing the API's reader reads.
+    pub not_a_report: &'static str,
+}
+
+/// Reads one report document (a page of buckets, one bucket or, where the API allows, one
+/// result carrying its period) and pushes one outcome per result, each numbered with the
+/// document's line.
+pub(crate) struct ReportParser {
+    pub api: &'static ReportApi,
+    pub read_result: fn(&str, Period) -> LineOutcome,
+}
+
+impl ReportParser {
+    /// A parser of `api`'s documents that reads each result with `read_result`.
+    pub(crate) fn boxed(
+        api: &'static ReportApi,
+        read_result: fn(&str, Period) -> LineOutcome,
+    ) -> Box<dyn LineParser> {
+        Box::new(ReportParser { api, read_result })
+    }
+}
+
+impl LineParser for ReportParser {
+    fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
+        let mut push = |outcome| {
+            out.push(Parsed {
+                line: line_no,
+                outcome,
+            })
+        };
+        let node = match (self.api.node)(line) {
+            Ok(node) => node,
+            Err(err) => return push(json_error(err, line)),
+        };
+        let buckets = match node.data {
+            Some(items) => {
+                let mut buckets = Vec::with_capacity(items.len());
+                for item in items {
+                    match (self.api.node)(item.get().as_bytes()) {
+                        Ok(bucket) if bucket.results.is_some() => buckets.push(bucket),
+                        Ok(_) => push(LineOutcome::Error(format!(
+                            "{} item is not a bucket: no results",
+                            self.api.document
+                        ))),
+                        Err(err) => push(LineOutcome::Error(format!("invalid bucket: {err}"))),
+                    }
+                }
+                buckets
+            }
+            None if node.results.is_some() => vec![node],
+            None => {
+                return push(match node.period {
+                    // A bare result, flattened with its bucket's period by whatever saved it.
+                    Some(period) if self.api.lone_results => {
+                        (self.read_result)(&String::from_utf8_lossy(line), period)
+                    }
+                    _ => LineOutcome::Error(self.api.not_a_report.into()),
+                });
+            }
+        };
+        for bucket in buckets {
+            for result in bucket.results.unwrap_or_default() {
+                push(match bucket.period {
+                    Some(period) => (self.read_result)(result.get(), period),
+                    None => LineOutcome::Error(format!("bucket has no valid {}", self.api.start)),
+                });
+            }
+        }
+    }
+}
+
+/// A CSV row reader's result as the row's outcome: a malformed cell makes the row an error.
+pub(crate) fn row_outcome(read: Result<LineOutcome, String>) -> LineOutcome {
+    read.unwrap_or_else(LineOutcome::Error)
+}
+
+/// The token class of a billing line: exports write one line per model and class, so the
+/// line's count fills one bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenClass {
+    Input,
+    CacheRead,
+    CacheWrite5m,
+    CacheWrite1h,
+    Output,
+}
+
+impl TokenClass {
+    /// `count` tokens of this class, every other bucket empty.
+    pub(crate) fn tokens(self, count: u64) -> TokenBuckets {
+        let mut tokens = TokenBuckets::default();
+        let bucket = match self {
+            TokenClass::Input => &mut tokens.input,
+            TokenClass::CacheRead => &mut tokens.cache_read,
+            TokenClass::CacheWrite5m => &mut tokens.cache_write_5m,
+            TokenClass::CacheWrite1h => &mut tokens.cache_write_1h,
+            TokenClass::Output => &mut tokens.output,
+        };
+        *bucket = count;
+        tokens
+    }
+}
+
+/// Trimmed, non-empty text of an optional field.
+pub(crate) fn trimmed(value: &Option<Text<'_>>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// A line's currency as the bucket records it: upper case, and none for US dollars, the
+/// currency of every price in the catalog.
+pub(crate) fn currency(code: Option<&str>) -> Option<String> {
+    code.map(str::trim)
+        .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("usd"))
+        .map(str::to_ascii_uppercase)
 }
 
 /// An amount of money written as a JSON number or string, read exactly as decimal text.
@@ -167,6 +332,20 @@ pub(crate) fn claude_model(words: &[&str]) -> Option<String> {
     Some(name)
 }
 
+/// The catalog's name of a model as a billing name writes it: a Claude name respelt by
+/// [`claude_model`] (`claude-4.5-sonnet` → `claude-sonnet-4-5`), any other as written.
+/// `at_digits` splits words as [`name_words`] does.
+pub(crate) fn catalog_name(name: &str, at_digits: bool) -> String {
+    let words = name_words(name, at_digits);
+    match words.split_first() {
+        Some((first, rest)) if first == "claude" => {
+            let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+            claude_model(&rest).unwrap_or_else(|| name.to_string())
+        }
+        _ => name.to_string(),
+    }
+}
+
 /// Splits a billing name into lowercase words at spaces, dashes, underscores, colons, slashes,
 /// parentheses and commas; with `at_digits`, also between letters and digits
 /// (`Claude4.6Sonnet` → `claude 4.6 sonnet`). Dots stay inside version numbers.
@@ -208,8 +387,57 @@ pub(crate) mod tests {
     use crate::pricing::{BillingMode, PriceCatalog, call_cost};
     use crate::record::TokenBuckets;
 
-    /// The buckets and skips of parsed outcomes, in order; panics on a call or an error.
-    pub(crate) fn buckets(parsed: Vec<Parsed>) -> (Vec<UsageBucket>, Vec<SkipReason>) {
+    /// The billing fixtures that are JSON documents, with their formats.
+    const JSON_FIXTURES: [(InputFormat, &str); 5] = [
+        (
+            InputFormat::OpenaiUsage,
+            include_str!("../../../fixtures/billing/openai-usage/completions_page.json"),
+        ),
+        (
+            InputFormat::OpenaiCosts,
+            include_str!("../../../fixtures/billing/openai-costs/costs_page.json"),
+        ),
+        (
+            InputFormat::AnthropicUsage,
+            include_str!("../../../fixtures/billing/anthropic-usage/usage_report_messages.json"),
+        ),
+        (
+            InputFormat::AnthropicCost,
+            include_str!("../../../fixtures/billing/anthropic-cost/cost_report.json"),
+        ),
+        (
+            InputFormat::GcpBilling,
+            include_str!("../../../fixtures/billing/gcp-billing/vertex_export.jsonl"),
+        ),
+    ];
+
+    /// The billing fixtures that are CSV files, with their formats.
+    const CSV_FIXTURES: [(InputFormat, &str); 5] = [
+        (
+            InputFormat::OpenaiUsage,
+            include_str!("../../../fixtures/billing/openai-usage/completions_usage_dashboard.csv"),
+        ),
+        (
+            InputFormat::AwsCur,
+            include_str!("../../../fixtures/billing/aws-cur/cur2_bedrock.csv"),
+        ),
+        (
+            InputFormat::AzureCost,
+            include_str!("../../../fixtures/billing/azure-cost/cost_details.csv"),
+        ),
+        (
+            InputFormat::GcpBilling,
+            include_str!("../../../fixtures/billing/gcp-billing/vertex_export.csv"),
+        ),
+        (
+            InputFormat::Openrouter,
+            include_str!("../../../fixtures/billing/openrouter/activity.csv"),
+        ),
+    ];
+
+    /// The buckets of parsed outcomes, in order, after asserting which lines were skipped and
+    /// why; panics on a call or an error.
+    pub(crate) fn buckets(parsed: Vec<Parsed>, skips: &[SkipReason]) -> Vec<UsageBucket> {
         let mut found = Vec::new();
         let mut skipped = Vec::new();
         for Parsed { line, outcome } in parsed {
@@ -219,7 +447,8 @@ pub(crate) mod tests {
                 other => panic!("line {line}: {other:?}"),
             }
         }
-        (found, skipped)
+        assert_eq!(skipped, skips);
+        found
     }
 
     /// Reads CSV text as the pipeline does (header row, then one outcome per data row).
@@ -260,6 +489,44 @@ pub(crate) mod tests {
         bucket.billed.expect("billed").to_decimal_string()
     }
 
+    /// Asserts that the export billed `amount` for the bucket and that the catalog prices its
+    /// tokens at the same amount, to the digit.
+    pub(crate) fn assert_charged(bucket: &UsageBucket, amount: &str) {
+        assert_eq!(
+            (billed(bucket), price(bucket)),
+            (amount.to_string(), amount.to_string())
+        );
+    }
+
+    /// Asserts that a document of `format` reads as one error line.
+    pub(crate) fn assert_error(format: InputFormat, document: &[u8]) {
+        let parsed = crate::ingest::parse_lines(format, &[document]);
+        assert!(
+            matches!(
+                parsed[..],
+                [Parsed {
+                    outcome: LineOutcome::Error(_),
+                    ..
+                }]
+            ),
+            "{}",
+            String::from_utf8_lossy(document)
+        );
+    }
+
+    /// Asserts that each of the `rows` data rows of CSV `text` reads as an error.
+    pub(crate) fn assert_row_errors(
+        text: &str,
+        parse: fn(&CsvRow<'_>) -> LineOutcome,
+        rows: usize,
+    ) {
+        let parsed = csv_outcomes(text, parse);
+        assert_eq!(parsed.len(), rows);
+        for Parsed { line, outcome } in parsed {
+            assert!(matches!(outcome, LineOutcome::Error(_)), "line {line}");
+        }
+    }
+
     /// Asserts a fixture file is detected as `format` without `--input-format`.
     pub(crate) fn assert_detected(content: &str, format: InputFormat) {
         let detected = match sniff_container(content.as_bytes()) {
@@ -276,6 +543,13 @@ pub(crate) mod tests {
             _ => detect_format(content.as_bytes()),
         };
         assert_eq!(detected, Some(format));
+    }
+
+    #[test]
+    fn fixtures_are_detected() {
+        for (format, text) in JSON_FIXTURES.into_iter().chain(CSV_FIXTURES) {
+            assert_detected(text, format);
+        }
     }
 
     #[test]
@@ -317,37 +591,27 @@ pub(crate) mod tests {
             let rest: Vec<&str> = words[at + 1..].iter().map(String::as_str).collect();
             claude_model(&rest)
         };
-        assert_eq!(
-            claude("Claude4.6Sonnet").as_deref(),
-            Some("claude-sonnet-4-6")
-        );
-        assert_eq!(claude("Claude4Sonnet").as_deref(), Some("claude-sonnet-4"));
-        assert_eq!(
-            claude("Claude4.5Haiku").as_deref(),
-            Some("claude-haiku-4-5")
-        );
-        assert_eq!(
-            claude("Claude3.5SonnetV2").as_deref(),
-            Some("claude-3-5-sonnet")
-        );
-        assert_eq!(claude("Claude3Haiku").as_deref(), Some("claude-3-haiku"));
-        assert_eq!(
-            claude("claude-4.5-sonnet-20250929").as_deref(),
-            Some("claude-sonnet-4-5-20250929")
-        );
-        assert_eq!(
-            claude("claude-sonnet-4.5").as_deref(),
-            Some("claude-sonnet-4-5")
-        );
-        assert_eq!(
-            claude("claude-3-5-haiku-20241022").as_deref(),
-            Some("claude-3-5-haiku-20241022")
-        );
-        assert_eq!(
-            claude("Claude Opus 4.1").as_deref(),
-            Some("claude-opus-4-1")
-        );
-        assert_eq!(claude("Claude unknown"), None);
+        let names = [
+            ("Claude4.6Sonnet", Some("claude-sonnet-4-6")),
+            ("Claude4Sonnet", Some("claude-sonnet-4")),
+            ("Claude4.5Haiku", Some("claude-haiku-4-5")),
+            ("Claude3.5SonnetV2", Some("claude-3-5-sonnet")),
+            ("Claude3Haiku", Some("claude-3-haiku")),
+            (
+                "claude-4.5-sonnet-20250929",
+                Some("claude-sonnet-4-5-20250929"),
+            ),
+            ("claude-sonnet-4.5", Some("claude-sonnet-4-5")),
+            (
+                "claude-3-5-haiku-20241022",
+                Some("claude-3-5-haiku-20241022"),
+            ),
+            ("Claude Opus 4.1", Some("claude-opus-4-1")),
+            ("Claude unknown", None),
+        ];
+        for (text, name) in names {
+            assert_eq!(claude(text).as_deref(), name, "{text}");
+        }
     }
 
     #[test]
@@ -390,30 +654,7 @@ pub(crate) mod tests {
         let overflow = br#"{"sku":{"description":"Gemini 2.5 Flash GA Text Input"},"usage_start_time":"2026-11-19T10:00:00Z","cost":9e25,"credits":[{"amount":9e25}],"usage":{"amount":1,"unit":"count"}}"#;
         let parsed = crate::ingest::parse_lines(InputFormat::GcpBilling, &[overflow]);
         assert!(matches!(parsed[0].outcome, LineOutcome::Error(_)));
-        let documents = [
-            (
-                InputFormat::OpenaiUsage,
-                include_str!("../../../fixtures/billing/openai-usage/completions_page.json"),
-            ),
-            (
-                InputFormat::OpenaiCosts,
-                include_str!("../../../fixtures/billing/openai-costs/costs_page.json"),
-            ),
-            (
-                InputFormat::AnthropicUsage,
-                include_str!(
-                    "../../../fixtures/billing/anthropic-usage/usage_report_messages.json"
-                ),
-            ),
-            (
-                InputFormat::AnthropicCost,
-                include_str!("../../../fixtures/billing/anthropic-cost/cost_report.json"),
-            ),
-            (
-                InputFormat::GcpBilling,
-                include_str!("../../../fixtures/billing/gcp-billing/vertex_export.jsonl"),
-            ),
-        ];
+        let documents = JSON_FIXTURES;
         for (format, text) in documents {
             let bytes = text.as_bytes();
             for cut in (1..bytes.len()).step_by(13) {

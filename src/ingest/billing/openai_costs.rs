@@ -21,21 +21,22 @@ use crate::ingest::values::Text;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::openai_usage::{Period, read_pages, results_of};
-use super::{json_money, outcome, scaled_count};
+use super::openai_usage::{PAGES, results_of};
+use super::{
+    BILLING, Period, ReportParser, TokenClass, currency, json_money, outcome, scaled_count, trimmed,
+};
 use crate::ingest::values::scalar_text;
-use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason};
+use crate::ingest::{LineOutcome, SkipReason};
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
-use crate::ingest::{Format, Kind};
+use crate::ingest::Format;
 
 /// The format's facts, for the registry.
 pub(crate) const FORMAT: Format = Format {
     name: "openai-costs",
-    kind: Kind::Billing,
     json: Some(looks_like),
-    parser: |_| parser(),
-    ..Format::NEW
+    parser: |_| ReportParser::boxed(&PAGES, read_result),
+    ..BILLING
 };
 
 #[derive(Deserialize)]
@@ -54,15 +55,6 @@ struct CostResult<'a> {
     project_id: Option<Text<'a>>,
     api_key_id: Option<Text<'a>>,
     quantity: Option<&'a RawValue>,
-}
-
-/// The token class a line item bills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TokenClass {
-    Input,
-    CachedInput,
-    CacheWrite,
-    Output,
 }
 
 /// What a token line item says.
@@ -95,9 +87,9 @@ fn parse_line_item(text: &str) -> Option<LineItem<'_>> {
         let part = part.to_ascii_lowercase();
         let this = match part.as_str() {
             "input" => Some(TokenClass::Input),
-            "cached input" => Some(TokenClass::CachedInput),
+            "cached input" => Some(TokenClass::CacheRead),
             "cache write" | "cache writes" | "cached write" | "cache write input" => {
-                Some(TokenClass::CacheWrite)
+                Some(TokenClass::CacheWrite5m)
             }
             "output" => Some(TokenClass::Output),
             other => {
@@ -140,12 +132,6 @@ fn read_result(json: &str, period: Period) -> LineOutcome {
         Ok(billed) => billed,
         Err(message) => return LineOutcome::Error(message),
     };
-    let currency = amount
-        .currency
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("usd"))
-        .map(str::to_ascii_uppercase);
     let line_item = result
         .line_item
         .as_deref()
@@ -156,13 +142,8 @@ fn read_result(json: &str, period: Period) -> LineOutcome {
         start_ms: period.start_ms,
         end_ms: period.end_ms,
         billed,
-        currency,
-        project: [&result.project_id, &result.api_key_id]
-            .into_iter()
-            .flatten()
-            .map(|v| v.trim())
-            .find(|v| !v.is_empty())
-            .map(str::to_string),
+        currency: currency(amount.currency.as_deref()),
+        project: trimmed(&result.project_id).or_else(|| trimmed(&result.api_key_id)),
         line_item: line_item.map(str::to_string),
         ..UsageBucket::default()
     };
@@ -182,27 +163,11 @@ fn read_result(json: &str, period: Period) -> LineOutcome {
         },
         None => None,
     };
-    if let Some(count) = quantity.filter(|_| item.text) {
-        let tokens = &mut bucket.tokens;
-        match item.class {
-            TokenClass::Input => tokens.input = count,
-            TokenClass::CachedInput => tokens.cache_read = count,
-            TokenClass::CacheWrite => tokens.cache_write_5m = count,
-            TokenClass::Output => tokens.output = count,
-        }
-    } else {
-        bucket.tokens = TokenBuckets::default();
-    }
+    bucket.tokens = match quantity {
+        Some(count) if item.text => item.class.tokens(count),
+        _ => TokenBuckets::default(),
+    };
     outcome(bucket)
-}
-
-/// Reads Costs API documents, one outcome per result.
-struct CostsParser;
-
-impl LineParser for CostsParser {
-    fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
-        read_pages(line_no, line, out, read_result);
-    }
 }
 
 /// Whether a JSON record is a Costs API page, bucket or result.
@@ -221,15 +186,10 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
     results.into_iter().any(is_cost)
 }
 
-/// A parser for Costs API JSON.
-pub(crate) fn parser() -> Box<dyn LineParser> {
-    Box::new(CostsParser)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::billing::tests::{assert_detected, billed, buckets};
+    use crate::ingest::billing::tests::{assert_error, billed, buckets};
     use crate::ingest::{InputFormat, parse_lines};
 
     const PAGE: &str = include_str!("../../../fixtures/billing/openai-costs/costs_page.json");
@@ -237,10 +197,9 @@ mod tests {
     #[test]
     fn line_items_become_cost_buckets_with_exact_amounts() {
         let parsed = parse_lines(InputFormat::OpenaiCosts, &[PAGE.as_bytes()]);
-        let (found, skipped) = buckets(parsed);
-        assert_eq!(
-            skipped,
-            vec![SkipReason::NotTokenUsage, SkipReason::EmptyBucket]
+        let found = buckets(
+            parsed,
+            &[SkipReason::NotTokenUsage, SkipReason::EmptyBucket],
         );
         assert_eq!(found.len(), 6);
         let item = |at: usize| {
@@ -304,7 +263,7 @@ mod tests {
             item("gpt-4o-mini-2024-07-18, cached input"),
             Some(LineItem {
                 model: "gpt-4o-mini-2024-07-18",
-                class: TokenClass::CachedInput,
+                class: TokenClass::CacheRead,
                 text: true,
                 batch: false,
                 long_context: false,
@@ -320,7 +279,7 @@ mod tests {
         assert!(item("batch | gpt-4o, output").unwrap().batch);
         assert_eq!(
             item("gpt-5.6-terra, cache writes").map(|i| i.class),
-            Some(TokenClass::CacheWrite)
+            Some(TokenClass::CacheWrite5m)
         );
         assert!(!item("gpt-audio-mini-2025-12-15 audio, input").unwrap().text);
         assert!(
@@ -339,11 +298,6 @@ mod tests {
     }
 
     #[test]
-    fn fixture_is_detected() {
-        assert_detected(PAGE, InputFormat::OpenaiCosts);
-    }
-
-    #[test]
     fn malformed_results_are_errors() {
         let cases: [&[u8]; 3] = [
             br#"{"object":"bucket","start_time":1763510400,"results":[{"object":"organization.costs.result","amount":{"value":"lots","currency":"usd"},"line_item":"gpt-4o, input"}]}"#,
@@ -351,18 +305,7 @@ mod tests {
             br#"{"object":"bucket","start_time":1763510400,"results":[{"object":"organization.costs.result","amount":{"value":1,"currency":"usd"},"line_item":"gpt-4o, input","quantity":-3}]}"#,
         ];
         for case in cases {
-            let parsed = parse_lines(InputFormat::OpenaiCosts, &[case]);
-            assert!(
-                matches!(
-                    parsed[..],
-                    [Parsed {
-                        outcome: LineOutcome::Error(_),
-                        ..
-                    }]
-                ),
-                "{}",
-                String::from_utf8_lossy(case)
-            );
+            assert_error(InputFormat::OpenaiCosts, case);
         }
     }
 }

@@ -31,24 +31,26 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{csv_bool, csv_count, outcome};
-use crate::ingest::values::{parse_time, parse_timestamp};
-use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, Parsed, SkipReason, json_error};
+use super::{
+    BILLING, Period, ReportApi, ReportNode, ReportParser, csv_bool, csv_count, outcome,
+    row_outcome, trimmed,
+};
+use crate::ingest::values::parse_time;
+use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, SkipReason};
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
-use crate::ingest::{CsvFormat, Format, Kind};
+use crate::ingest::{CsvFormat, Format};
 
 /// The format's facts, for the registry.
 pub(crate) const FORMAT: Format = Format {
     name: "openai-usage",
-    kind: Kind::Billing,
     json: Some(looks_like),
     csv: Some(CsvFormat {
         looks_like: looks_like_header,
         row: parse_row,
     }),
-    parser: |_| parser(),
-    ..Format::NEW
+    parser: |_| ReportParser::boxed(&PAGES, read_result),
+    ..BILLING
 };
 
 /// A page, a bucket or a result: whichever the JSON record is.
@@ -62,74 +64,23 @@ struct Node<'a> {
     results: Option<Vec<&'a RawValue>>,
 }
 
-/// The period a bucket covers.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Period {
-    pub start_ms: i64,
-    pub end_ms: Option<i64>,
-}
+/// OpenAI's organization API documents: `start_time` and `end_time` (Unix seconds) bound a
+/// bucket, and a result may be saved on its own with them. The Costs API pages the same way.
+pub(super) const PAGES: ReportApi = ReportApi {
+    node: page_node,
+    document: "page",
+    start: "start_time",
+    lone_results: true,
+    not_a_report: "not an OpenAI usage page, bucket or result with a start_time",
+};
 
-/// Reads an OpenAI organization API document — a page of buckets, one bucket, or one result
-/// carrying its own `start_time` — and pushes one outcome per result, all numbered with the
-/// document's line. Shared with the Costs API, which pages and buckets the same way.
-pub(super) fn read_pages(
-    line_no: u64,
-    line: &[u8],
-    out: &mut Vec<Parsed>,
-    read_result: fn(&str, Period) -> LineOutcome,
-) {
-    let mut push = |outcome| {
-        out.push(Parsed {
-            line: line_no,
-            outcome,
-        })
-    };
-    let node: Node<'_> = match serde_json::from_slice(line) {
-        Ok(node) => node,
-        Err(err) => return push(json_error(err, line)),
-    };
-    let buckets: Vec<Node<'_>> = match node.data {
-        Some(items) => {
-            let mut buckets = Vec::with_capacity(items.len());
-            for item in items {
-                match serde_json::from_str::<Node<'_>>(item.get()) {
-                    Ok(bucket) if bucket.results.is_some() => buckets.push(bucket),
-                    Ok(_) => push(LineOutcome::Error(
-                        "page item is not a bucket: no results".into(),
-                    )),
-                    Err(err) => push(LineOutcome::Error(format!("invalid bucket: {err}"))),
-                }
-            }
-            buckets
-        }
-        None if node.results.is_some() => vec![node],
-        None => {
-            // A bare result, flattened with its bucket's period by whatever saved it.
-            let Some(period) = period_of(&node) else {
-                return push(LineOutcome::Error(
-                    "not an OpenAI usage page, bucket or result with a start_time".into(),
-                ));
-            };
-            let text = String::from_utf8_lossy(line);
-            return push(read_result(&text, period));
-        }
-    };
-    for bucket in buckets {
-        let period = period_of(&bucket);
-        for result in bucket.results.unwrap_or_default() {
-            push(match period {
-                Some(period) => read_result(result.get(), period),
-                None => LineOutcome::Error("bucket has no valid start_time".into()),
-            });
-        }
-    }
-}
-
-/// The period a bucket (or a flattened result) states; `None` without a valid start.
-fn period_of(node: &Node<'_>) -> Option<Period> {
-    let start_ms = parse_timestamp(node.start_time?)?;
-    let end_ms = node.end_time.and_then(parse_timestamp);
-    Some(Period { start_ms, end_ms })
+fn page_node(json: &[u8]) -> serde_json::Result<ReportNode<'_>> {
+    let node: Node<'_> = serde_json::from_slice(json)?;
+    Ok(ReportNode {
+        data: node.data,
+        results: node.results,
+        period: Period::between(node.start_time, node.end_time),
+    })
 }
 
 /// A Usage API result (completions, or another endpoint's result saved alongside).
@@ -186,16 +137,9 @@ impl UsageResult<'_> {
             // Images, audio, moderations, vector stores, code interpreter sessions.
             Some(_) => return LineOutcome::Skip(SkipReason::NotTokenUsage),
         };
-        let text = |value: &Option<Text<'_>>| {
-            value
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
         outcome(UsageBucket {
             provider: Provider::OpenAi,
-            model: text(&self.model),
+            model: trimmed(&self.model),
             start_ms: period.start_ms,
             end_ms: period.end_ms,
             tokens,
@@ -204,11 +148,11 @@ impl UsageResult<'_> {
             currency: None,
             batch: self.batch.unwrap_or(false),
             long_context: false,
-            project: text(&self.project_id)
-                .or_else(|| text(&self.api_key_id))
-                .or_else(|| text(&self.user_id)),
+            project: trimmed(&self.project_id)
+                .or_else(|| trimmed(&self.api_key_id))
+                .or_else(|| trimmed(&self.user_id)),
             // The tier sets the price (flex is half, priority double): keep it with the line.
-            line_item: text(&self.service_tier).map(|tier| format!("service_tier={tier}")),
+            line_item: trimmed(&self.service_tier).map(|tier| format!("service_tier={tier}")),
         })
     }
 }
@@ -218,15 +162,6 @@ fn read_result(json: &str, period: Period) -> LineOutcome {
     match serde_json::from_str::<UsageResult<'_>>(json) {
         Ok(result) => result.into_outcome(period),
         Err(err) => LineOutcome::Error(format!("invalid usage result: {err}")),
-    }
-}
-
-/// Reads Usage API documents, one outcome per result.
-struct UsageParser;
-
-impl LineParser for UsageParser {
-    fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
-        read_pages(line_no, line, out, read_result);
     }
 }
 
@@ -279,11 +214,6 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
     results.into_iter().any(is_usage)
 }
 
-/// A parser for Usage API JSON.
-pub(crate) fn parser() -> Box<dyn LineParser> {
-    Box::new(UsageParser)
-}
-
 /// Whether a CSV header is the dashboard's usage export.
 pub(crate) fn looks_like_header(headers: &CsvHeaders) -> bool {
     headers.has_all(&["num_model_requests", "input_tokens", "output_tokens"])
@@ -292,10 +222,7 @@ pub(crate) fn looks_like_header(headers: &CsvHeaders) -> bool {
 
 /// Reads one row of the dashboard usage CSV.
 pub(crate) fn parse_row(row: &CsvRow<'_>) -> LineOutcome {
-    match read_row(row) {
-        Ok(outcome) => outcome,
-        Err(message) => LineOutcome::Error(message),
-    }
+    row_outcome(read_row(row))
 }
 
 /// A dashboard CSV row as a bucket; an error message for a malformed cell.
@@ -332,7 +259,9 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::billing::tests::{assert_detected, buckets, csv_outcomes, price};
+    use crate::ingest::billing::tests::{
+        assert_error, assert_row_errors, buckets, csv_outcomes, price,
+    };
     use crate::ingest::{InputFormat, parse_lines};
 
     const PAGE: &str = include_str!("../../../fixtures/billing/openai-usage/completions_page.json");
@@ -343,8 +272,7 @@ mod tests {
     fn page_results_become_buckets_with_exclusive_tokens() {
         let parsed = parse_lines(InputFormat::OpenaiUsage, &[PAGE.as_bytes()]);
         assert!(parsed.iter().all(|p| p.line == 1), "the document's line");
-        let (found, skipped) = buckets(parsed);
-        assert_eq!(skipped, vec![SkipReason::EmptyBucket]);
+        let found = buckets(parsed, &[SkipReason::EmptyBucket]);
         assert_eq!(found.len(), 3);
 
         // 1,250,000 input = 800,000 cached + 50,000 cache writes + 400,000 plain input.
@@ -395,8 +323,7 @@ mod tests {
 
     #[test]
     fn dashboard_csv_rows_become_buckets() {
-        let (found, skipped) = buckets(csv_outcomes(CSV, parse_row));
-        assert!(skipped.is_empty());
+        let found = buckets(csv_outcomes(CSV, parse_row), &[]);
         assert_eq!(found.len(), 3);
         let first = &found[0];
         assert_eq!(first.model.as_deref(), Some("gpt-4.1-mini-2025-04-14"));
@@ -420,19 +347,12 @@ mod tests {
     }
 
     #[test]
-    fn fixtures_are_detected() {
-        assert_detected(PAGE, InputFormat::OpenaiUsage);
-        assert_detected(CSV, InputFormat::OpenaiUsage);
-    }
-
-    #[test]
     fn other_usage_endpoints_and_bare_results() {
         let embeddings = br#"{"object":"bucket","start_time":1763510400,"end_time":1763596800,"results":[{"object":"organization.usage.embeddings.result","input_tokens":5000,"num_model_requests":4,"model":"text-embedding-3-small"}]}"#;
         let images = br#"{"object":"bucket","start_time":1763510400,"results":[{"object":"organization.usage.images.result","images":3,"num_model_requests":3}]}"#;
         let bare = br#"{"object":"organization.usage.completions.result","start_time":1763510400,"input_tokens":10,"output_tokens":5,"num_model_requests":1}"#;
         let parsed = parse_lines(InputFormat::OpenaiUsage, &[embeddings, images, bare]);
-        let (found, skipped) = buckets(parsed);
-        assert_eq!(skipped, vec![SkipReason::NotTokenUsage]);
+        let found = buckets(parsed, &[SkipReason::NotTokenUsage]);
         assert_eq!(found[0].tokens.input, 5_000);
         assert_eq!(found[0].tokens.output, 0);
         assert_eq!(found[1].tokens.input, 10);
@@ -456,17 +376,9 @@ mod tests {
             br#"{"hello":"world"}"#,
         ];
         for case in cases {
-            let parsed = parse_lines(InputFormat::OpenaiUsage, &[case]);
-            assert_eq!(parsed.len(), 1, "{}", String::from_utf8_lossy(case));
-            assert!(
-                matches!(parsed[0].outcome, LineOutcome::Error(_)),
-                "{}",
-                String::from_utf8_lossy(case)
-            );
+            assert_error(InputFormat::OpenaiUsage, case);
         }
         let row = "start_time,num_model_requests,input_tokens,output_tokens\nsoon,1,2,3\n1761523200,1,-2,3\n";
-        for outcome in csv_outcomes(row, parse_row) {
-            assert!(matches!(outcome.outcome, LineOutcome::Error(_)));
-        }
+        assert_row_errors(row, parse_row, 2);
     }
 }

@@ -20,23 +20,22 @@
 //! (`anthropic/claude-sonnet-4-5-20250929`, and `claude-sonnet-4.5` → `claude-sonnet-4-5`),
 //! with any `:free`/`:beta` suffix dropped. The project is the API key's name, else the app.
 
-use super::{claude_model, csv_count, csv_money, name_words};
+use super::{BILLING, catalog_name, csv_count, csv_money, row_outcome};
 use crate::ingest::values::parse_time;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, SkipReason};
 use crate::money::Money;
 use crate::record::{Provider, TokenBuckets, UsageBucket};
 
-use crate::ingest::{CsvFormat, Format, Kind};
+use crate::ingest::{CsvFormat, Format};
 
 /// The format's facts, for the registry.
 pub(crate) const FORMAT: Format = Format {
     name: "openrouter",
-    kind: Kind::Billing,
     csv: Some(CsvFormat {
         looks_like: looks_like_header,
         row: parse_row,
     }),
-    ..Format::NEW
+    ..BILLING
 };
 
 /// The catalog's spelling of a permaslug, and the model's maker.
@@ -46,14 +45,7 @@ fn model_name(slug: &str) -> (Provider, String) {
         Some((vendor, name)) => (Some(vendor), name),
         None => (None, slug),
     };
-    let words = name_words(name, false);
-    let name = match words.split_first() {
-        Some((first, rest)) if first == "claude" => {
-            let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
-            claude_model(&rest).unwrap_or_else(|| name.to_string())
-        }
-        _ => name.to_string(),
-    };
+    let name = catalog_name(name, false);
     let provider = match vendor {
         Some("anthropic") => Provider::Anthropic,
         Some("openai") => Provider::OpenAi,
@@ -77,10 +69,7 @@ pub(crate) fn looks_like_header(headers: &CsvHeaders) -> bool {
 
 /// Reads one generation.
 pub(crate) fn parse_row(row: &CsvRow<'_>) -> LineOutcome {
-    match read_row(row) {
-        Ok(outcome) => outcome,
-        Err(message) => LineOutcome::Error(message),
-    }
+    row_outcome(read_row(row))
 }
 
 /// A generation as a one-request bucket; an error message for a malformed cell.
@@ -147,15 +136,18 @@ fn read_row(row: &CsvRow<'_>) -> Result<LineOutcome, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::billing::tests::{assert_detected, billed, buckets, csv_outcomes, price};
-    use crate::ingest::{InputFormat, Parsed};
+    use crate::ingest::billing::tests::{
+        assert_charged, assert_row_errors, billed, buckets, csv_outcomes,
+    };
 
     const ACTIVITY: &str = include_str!("../../../fixtures/billing/openrouter/activity.csv");
 
     #[test]
     fn generations_become_one_request_buckets() {
-        let (found, skipped) = buckets(csv_outcomes(ACTIVITY, parse_row));
-        assert_eq!(skipped, vec![SkipReason::EmptyBucket]);
+        let found = buckets(
+            csv_outcomes(ACTIVITY, parse_row),
+            &[SkipReason::EmptyBucket],
+        );
         assert_eq!(found.len(), 5);
 
         let sonnet = &found[0];
@@ -185,10 +177,7 @@ mod tests {
         );
         // 2,389 × $3/M + 8,000 × $0.30/M + 137 × $15/M = $0.007167 + $0.0024 + $0.002055
         // = $0.011622, which is what OpenRouter charged (the negative cost_cache is inside).
-        assert_eq!(
-            (billed(sonnet), price(sonnet)),
-            ("0.011622".into(), "0.011622".into())
-        );
+        assert_charged(sonnet, "0.011622");
 
         // A free variant: billed nothing, usage kept; the model is not in the catalog.
         let free = &found[1];
@@ -204,29 +193,20 @@ mod tests {
         // 1,200 × $0.15/M + 300 × $0.60/M = $0.00018 + $0.00018 = $0.00036.
         let mini = &found[2];
         assert_eq!(mini.model.as_deref(), Some("openai/gpt-4o-mini-2024-07-18"));
-        assert_eq!(
-            (billed(mini), price(mini)),
-            ("0.00036".into(), "0.00036".into())
-        );
+        assert_charged(mini, "0.00036");
 
         // Gemini thinking is inside completion: 2,000 × $0.30/M + 1,500 × $2.50/M
         // = $0.0006 + $0.00375 = $0.00435.
         let flash = &found[3];
         assert_eq!(flash.tokens.output, 1_500);
         assert_eq!(flash.tokens.reasoning, 1_200);
-        assert_eq!(
-            (billed(flash), price(flash)),
-            ("0.00435".into(), "0.00435".into())
-        );
+        assert_charged(flash, "0.00435");
 
         // The dotted slug of the reference sample: 500 × $3/M + 100 × $15/M = $0.003.
         let dotted = &found[4];
         assert_eq!(dotted.model.as_deref(), Some("anthropic/claude-sonnet-4-5"));
         assert_eq!(dotted.project.as_deref(), Some("my-app"));
-        assert_eq!(
-            (billed(dotted), price(dotted)),
-            ("0.003".into(), "0.003".into())
-        );
+        assert_charged(dotted, "0.003");
     }
 
     #[test]
@@ -254,21 +234,12 @@ mod tests {
     }
 
     #[test]
-    fn fixture_is_detected() {
-        assert_detected(ACTIVITY, InputFormat::Openrouter);
-    }
-
-    #[test]
     fn malformed_rows_are_errors() {
         let text = "generation_id,created_at,cost_total,tokens_prompt,tokens_completion,model_permaslug\n\
             gen-1,noon,0.1,10,10,openai/gpt-4o\n\
             gen-2,2026-11-19 10:00:00.000,0.1,ten,10,openai/gpt-4o\n\
             gen-3,2026-11-19 10:00:00.000,free,10,10,openai/gpt-4o\n\
             gen-4,2026-11-19 10:00:00.000,0.1,10,10,\n";
-        let parsed = csv_outcomes(text, parse_row);
-        assert_eq!(parsed.len(), 4);
-        for Parsed { line, outcome } in parsed {
-            assert!(matches!(outcome, LineOutcome::Error(_)), "line {line}");
-        }
+        assert_row_errors(text, parse_row, 4);
     }
 }
