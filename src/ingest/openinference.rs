@@ -767,65 +767,23 @@ pub(crate) fn parser() -> Box<dyn LineParser> {
 
 #[cfg(test)]
 mod tests {
-    use crate::ingest::test_support::calls;
-
     use super::*;
-    use crate::ingest::test_support::priced as cost;
+    use crate::ingest::test_support::{
+        self, call_of, calls, has_tag, parse_text, priced as cost, skips, tokens, usd,
+    };
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
-    use crate::money::Money;
     use crate::record::Provider;
 
     const OTLP: &str = include_str!("../../fixtures/logs/openinference/otlp_spans.jsonl");
     const PHOENIX: &str = include_str!("../../fixtures/logs/openinference/phoenix_spans.jsonl");
     const PAGE: &str = include_str!("../../fixtures/logs/openinference/phoenix_rest_page.json");
 
-    fn usd(text: &str) -> Money {
-        Money::parse_usd(text).unwrap()
-    }
-
     fn parse(text: &str) -> Vec<Parsed> {
-        let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::Openinference, &lines)
-    }
-
-    fn call_of<'p>(parsed: &'p [Parsed], model: &str) -> &'p CallRecord {
-        calls(parsed)
-            .into_iter()
-            .find(|r| r.model == model)
-            .unwrap_or_else(|| panic!("no call of {model}"))
-    }
-
-    fn skips(parsed: &[Parsed]) -> Vec<(u64, SkipReason)> {
-        let mut skips: Vec<(u64, SkipReason)> = parsed
-            .iter()
-            .filter_map(|p| Some((p.line, p.outcome.skip_reason()?)))
-            .collect();
-        skips.sort();
-        skips
-    }
-
-    fn tokens(input: u64, read: u64, write: u64, output: u64, reasoning: u64) -> TokenBuckets {
-        TokenBuckets {
-            input,
-            cache_read: read,
-            cache_write_5m: write,
-            cache_write_1h: 0,
-            output,
-            reasoning,
-        }
-    }
-
-    fn has_tag(record: &CallRecord, key: &str, value: &str) -> bool {
-        record.tags.iter().any(|(k, v)| k == key && v == value)
+        parse_text(InputFormat::Openinference, text)
     }
 
     fn error_of(line: &str) -> String {
-        let parsed = parse_lines(InputFormat::Openinference, &[line.as_bytes()]);
-        assert_eq!(parsed.len(), 1, "{line}");
-        match &parsed[0].outcome {
-            LineOutcome::Error(message) => message.clone(),
-            other => panic!("{other:?} for {line}"),
-        }
+        test_support::error_of(InputFormat::Openinference, line)
     }
 
     #[test]
@@ -861,7 +819,7 @@ mod tests {
         let parsed = parse(OTLP);
         let call = call_of(&parsed, "claude-sonnet-4-5-20250929");
         // llm.token_count.prompt 2,406 includes 1,800 cache reads and 200 cache writes.
-        assert_eq!(call.tokens, tokens(406, 1800, 200, 50, 0));
+        assert_eq!(call.tokens, tokens(406, 1800, 200, 0, 50, 0));
         // claude-sonnet-4-5: 406 × $3/M + 1,800 × $0.30/M + 200 × $3.75/M + 50 × $15/M
         // = 0.001218 + 0.00054 + 0.00075 + 0.00075 = $0.003258
         assert_eq!(cost(call), Some(usd("0.003258")));
@@ -905,7 +863,7 @@ mod tests {
         let parsed = parse(OTLP);
         let call = call_of(&parsed, "gpt-5-mini-2025-08-07");
         // 1,500 prompt including 1,024 cached; 400 completion including 256 reasoning.
-        assert_eq!(call.tokens, tokens(476, 1024, 0, 400, 256));
+        assert_eq!(call.tokens, tokens(476, 1024, 0, 0, 400, 256));
         // gpt-5-mini: 476 × $0.25/M + 1,024 × $0.025/M + 400 × $2/M
         // = 0.000119 + 0.0000256 + 0.0008 = $0.0009446
         assert_eq!(cost(call), Some(usd("0.0009446")));
@@ -926,7 +884,7 @@ mod tests {
         let parsed = parse(OTLP);
         let call = call_of(&parsed, "claude-haiku-4-5");
         // Before openinference abd36c45 the Anthropic prompt count was input_tokens alone.
-        assert_eq!(call.tokens, tokens(12, 3000, 500, 80, 0));
+        assert_eq!(call.tokens, tokens(12, 3000, 500, 0, 80, 0));
         // claude-haiku-4-5: 12 × $1/M + 3,000 × $0.10/M + 500 × $1.25/M + 80 × $5/M
         // = 0.000012 + 0.0003 + 0.000625 + 0.0004 = $0.001337
         assert_eq!(cost(call), Some(usd("0.001337")));
@@ -940,7 +898,7 @@ mod tests {
         assert_eq!(skips(&parsed), vec![(2, SkipReason::NotAModelCall)]);
         // Nested attributes: {"llm": {"token_count": {...}}}.
         let gemini = call_of(&parsed, "gemini-2.5-flash");
-        assert_eq!(gemini.tokens, tokens(1000, 1200, 0, 500, 350));
+        assert_eq!(gemini.tokens, tokens(1000, 1200, 0, 0, 500, 350));
         // gemini-2.5-flash: 1,000 × $0.30/M + 1,200 × $0.03/M + 500 × $2.50/M
         // = 0.0003 + 0.000036 + 0.00125 = $0.001586
         assert_eq!(cost(gemini), Some(usd("0.001586")));
@@ -953,7 +911,7 @@ mod tests {
         assert_eq!(gemini.text.as_ref().unwrap().user, "Summarise this thread.");
         // The spec's example shape: dotted keys, lists of message objects, an OTel span kind.
         let openai = call_of(&parsed, "gpt-4o-mini-2024-07-18");
-        assert_eq!(openai.tokens, tokens(229, 0, 0, 21, 0));
+        assert_eq!(openai.tokens, tokens(229, 0, 0, 0, 21, 0));
         // gpt-4o-mini: 229 × $0.15/M + 21 × $0.60/M = 0.00003435 + 0.0000126 = $0.00004695
         assert_eq!(cost(openai), Some(usd("0.00004695")));
         assert_eq!(openai.features.message_count, 2);
@@ -969,7 +927,7 @@ mod tests {
         let parsed = parse_lines(InputFormat::Openinference, &[PAGE.as_bytes()]);
         assert_eq!(parsed.len(), 2);
         let deepseek = call_of(&parsed, "deepseek-chat");
-        assert_eq!(deepseek.tokens, tokens(440, 2560, 0, 300, 0));
+        assert_eq!(deepseek.tokens, tokens(440, 2560, 0, 0, 300, 0));
         // deepseek-chat from 2025-09-29: 440 × $0.28/M + 2,560 × $0.028/M + 300 × $0.42/M
         // = 0.0001232 + 0.00007168 + 0.000126 = $0.00032088
         assert_eq!(cost(deepseek), Some(usd("0.00032088")));
@@ -978,7 +936,7 @@ mod tests {
         assert!(has_tag(deepseek, "user", "user-7"));
         // Snake-case OTLP span of /spans/otlpv1, integers as JSON numbers.
         let haiku = call_of(&parsed, "claude-haiku-4-5-20251001");
-        assert_eq!(haiku.tokens, tokens(1000, 0, 0, 100, 0));
+        assert_eq!(haiku.tokens, tokens(1000, 0, 0, 0, 100, 0));
         // claude-haiku-4-5: 1,000 × $1/M + 100 × $5/M = $0.0015
         assert_eq!(cost(haiku), Some(usd("0.0015")));
         assert_eq!(haiku.latency_ms, Some(1200.0));
@@ -1014,7 +972,11 @@ mod tests {
         let mixed = r#"{"name":"n","context":{"trace_id":"t","span_id":"s"},"span_kind":"LLM","attributes":{"llm":{"model_name":"gpt-4o-mini","token_count.prompt":"100","token_count":{"completion":10.0,"prompt_details.cache_read":40}}}}"#;
         for line in [nested, flat, mixed] {
             let parsed = parse_lines(InputFormat::Openinference, &[line.as_bytes()]);
-            assert_eq!(calls(&parsed)[0].tokens, tokens(60, 40, 0, 10, 0), "{line}");
+            assert_eq!(
+                calls(&parsed)[0].tokens,
+                tokens(60, 40, 0, 0, 10, 0),
+                "{line}"
+            );
         }
     }
 
