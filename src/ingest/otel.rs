@@ -238,7 +238,7 @@ mod tests {
     use super::*;
     use crate::ingest::otlp::provider_for;
     use crate::ingest::test_support::{
-        call_at, call_of, calls, error_of, has_tag, parse_text, priced as cost, skips, tokens, usd,
+        assert_priced, call_at, call_of, calls, error_of, has_tag, parse_text, skips, tokens,
     };
     use crate::ingest::{
         InputFormat, LineOutcome, SkipReason, detect_document, detect_format, parse_lines,
@@ -299,10 +299,9 @@ mod tests {
         let parsed = parse(SPANS);
         let call = call_with(&parsed, "msg_01FixtureOtelCheckout0001");
         // input_tokens 2,406 includes 1,800 cache reads and 200 cache writes (spec v1.40+).
-        assert_eq!(call.tokens, tokens(406, 1800, 200, 0, 50, 0));
         // claude-sonnet-4-5: 406 × $3/M + 1,800 × $0.30/M + 200 × $3.75/M + 50 × $15/M
         // = 0.001218 + 0.00054 + 0.00075 + 0.00075 = $0.003258
-        assert_eq!(cost(call), Some(usd("0.003258")));
+        assert_priced(call, tokens(406, 1800, 200, 0, 50, 0), "0.003258");
         assert_eq!(call.provider, Provider::Anthropic);
         assert_eq!(call.model, "claude-sonnet-4-5-20250929");
         assert_eq!(call.timestamp_ms, Some(1_761_766_343_238));
@@ -337,18 +336,16 @@ mod tests {
         let parsed = parse(SPANS);
         let first = call_with(&parsed, "chatcmpl-FixtureAgentTurn1");
         // 3,200 input including 2,048 cached; 900 output including 640 reasoning.
-        assert_eq!(first.tokens, tokens(1152, 2048, 0, 0, 900, 640));
         // gpt-5-mini: 1,152 × $0.25/M + 2,048 × $0.025/M + 900 × $2/M
         // = 0.000288 + 0.0000512 + 0.0018 = $0.0021392
-        assert_eq!(cost(first), Some(usd("0.0021392")));
+        assert_priced(first, tokens(1152, 2048, 0, 0, 900, 640), "0.0021392");
         assert_eq!(first.features.tool_calls, 1);
         assert_eq!(first.features.tools_defined, 1);
         assert_eq!(first.service_tier.as_deref(), Some("default"));
         assert!(has_tag(first, "environment", "staging"));
         let second = call_with(&parsed, "chatcmpl-FixtureAgentTurn2");
-        assert_eq!(second.tokens, tokens(328, 3072, 0, 0, 120, 64));
         // 328 × $0.25/M + 3,072 × $0.025/M + 120 × $2/M = 0.000082 + 0.0000768 + 0.00024
-        assert_eq!(cost(second), Some(usd("0.0003988")));
+        assert_priced(second, tokens(328, 3072, 0, 0, 120, 64), "0.0003988");
         // The invoke_agent span (line 3) reports 6,600 / 1,020 tokens: the two chats' sum.
         assert!(
             calls(&parsed)
@@ -365,10 +362,9 @@ mod tests {
         // gen_ai.usage.cache_read_input_tokens: 1,500 prompt tokens including 1,024 cached.
         assert_eq!(call.provider, Provider::OpenAi);
         assert_eq!(call.model, "gpt-4o-mini-2024-07-18");
-        assert_eq!(call.tokens, tokens(476, 1024, 0, 0, 200, 0));
         // gpt-4o-mini: 476 × $0.15/M + 1,024 × $0.075/M + 200 × $0.60/M
         // = 0.0000714 + 0.0000768 + 0.00012 = $0.0002682
-        assert_eq!(cost(call), Some(usd("0.0002682")));
+        assert_priced(call, tokens(476, 1024, 0, 0, 200, 0), "0.0002682");
         // gen_ai.prompt.<n>.role / .content
         assert_eq!(call.features.message_count, 2);
         assert_eq!(
@@ -389,11 +385,10 @@ mod tests {
         let call = call_of(&parsed, "gemini-2.5-flash");
         // output_tokens 300 < reasoning 700: the instrumentation copied Gemini's
         // candidatesTokenCount, which leaves thoughts out. Billed output is 1,000.
-        assert_eq!(call.tokens, tokens(1000, 4000, 0, 0, 1000, 700));
-        assert_eq!(call.provider, Provider::Google);
         // gemini-2.5-flash: 1,000 × $0.30/M + 4,000 × $0.03/M + 1,000 × $2.50/M
         // = 0.0003 + 0.00012 + 0.0025 = $0.00292
-        assert_eq!(cost(call), Some(usd("0.00292")));
+        assert_priced(call, tokens(1000, 4000, 0, 0, 1000, 700), "0.00292");
+        assert_eq!(call.provider, Provider::Google);
     }
 
     #[test]
@@ -401,29 +396,26 @@ mod tests {
         let parsed = parse(SPANS);
         let call = call_with(&parsed, "msg_01FixtureRawAnthropicCount");
         // input_tokens 12 is smaller than 3,000 + 500 cached: Anthropic's own exclusive count.
-        assert_eq!(call.tokens, tokens(12, 3000, 500, 0, 80, 0));
         // claude-haiku-4-5: 12 × $1/M + 3,000 × $0.10/M + 500 × $1.25/M + 80 × $5/M
         // = 0.000012 + 0.0003 + 0.000625 + 0.0004 = $0.001337
-        assert_eq!(cost(call), Some(usd("0.001337")));
+        assert_priced(call, tokens(12, 3000, 500, 0, 80, 0), "0.001337");
     }
 
     #[test]
     fn embeddings_with_usage_are_calls_priced_at_the_embedding_price() {
         let parsed = parse(SPANS);
         let call = call_of(&parsed, "text-embedding-3-small");
-        assert_eq!(call.tokens, tokens(512, 0, 0, 0, 0, 0));
-        assert_eq!(call.provider, Provider::OpenAi);
         // text-embedding-3-small, $0.02 per million input tokens: 512 × 0.02/M.
-        assert_eq!(cost(call), Some(usd("0.00001024")));
+        assert_priced(call, tokens(512, 0, 0, 0, 0, 0), "0.00001024");
+        assert_eq!(call.provider, Provider::OpenAi);
     }
 
     #[test]
     fn wrapped_sdk_span_counts_once_even_when_its_parent_came_first() {
         let parsed = parse(SPANS);
         let call = call_with(&parsed, "chatcmpl-FixtureWrapped");
-        assert_eq!(call.tokens, tokens(800, 0, 0, 0, 40, 0));
         // gpt-4o-mini: 800 × $0.15/M + 40 × $0.60/M = 0.00012 + 0.000024 = $0.000144
-        assert_eq!(cost(call), Some(usd("0.000144")));
+        assert_priced(call, tokens(800, 0, 0, 0, 40, 0), "0.000144");
         assert_eq!(call.status, CallStatus::Incomplete);
         let framework = calls(&parsed)
             .iter()
@@ -440,10 +432,9 @@ mod tests {
         assert_eq!(parsed.len(), 1);
         let call = call_with(&parsed, "chatcmpl-FixtureAzureDoc");
         assert_eq!(call.provider, Provider::OpenAi);
-        assert_eq!(call.tokens, tokens(416, 3584, 0, 0, 250, 0));
         // gpt-4.1-mini: 416 × $0.40/M + 3,584 × $0.10/M + 250 × $1.60/M
         // = 0.0001664 + 0.0003584 + 0.0004 = $0.0009248
-        assert_eq!(cost(call), Some(usd("0.0009248")));
+        assert_priced(call, tokens(416, 3584, 0, 0, 250, 0), "0.0009248");
         // The served tier, not the requested `auto`.
         assert_eq!(call.service_tier.as_deref(), Some("default"));
     }
