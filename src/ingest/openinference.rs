@@ -769,7 +769,7 @@ pub(crate) fn parser() -> Box<dyn LineParser> {
 mod tests {
     use super::*;
     use crate::ingest::test_support::{
-        self, assert_priced, call_of, calls, has_tag, parse_text, skips, tokens,
+        self, assert_priced, assert_tags, call_of, calls, has_tag, parse_text, skips, tokens,
     };
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
     use crate::record::Provider;
@@ -840,21 +840,18 @@ mod tests {
             call.text.as_ref().unwrap().system,
             "Extract the order as JSON."
         );
-        for (key, value) in [
-            ("service", "checkout-api"),
-            ("environment", "prod"),
-            ("project", "checkout"),
-            ("user", "user-42"),
-            ("feature", "order-extract"),
-            ("tag", "checkout"),
-            ("tag", "prod"),
-        ] {
-            assert!(
-                has_tag(call, key, value),
-                "{key}={value} in {:?}",
-                call.tags
-            );
-        }
+        assert_tags(
+            call,
+            &[
+                ("service", "checkout-api"),
+                ("environment", "prod"),
+                ("project", "checkout"),
+                ("user", "user-42"),
+                ("feature", "order-extract"),
+                ("tag", "checkout"),
+                ("tag", "prod"),
+            ],
+        );
     }
 
     #[test]

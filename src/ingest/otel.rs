@@ -238,7 +238,8 @@ mod tests {
     use super::*;
     use crate::ingest::otlp::provider_for;
     use crate::ingest::test_support::{
-        assert_priced, call_at, call_of, calls, error_of, has_tag, parse_text, skips, tokens,
+        assert_priced, assert_tags, call_at, call_of, calls, error_of, has_tag, parse_text, skips,
+        tokens,
     };
     use crate::ingest::{
         InputFormat, LineOutcome, SkipReason, detect_document, detect_format, parse_lines,
@@ -316,19 +317,16 @@ mod tests {
         let text = call.text.as_ref().unwrap();
         assert_eq!(text.system, "Extract the order as JSON.");
         assert_eq!(text.user, "2 green teas at $5.50 and 1 coffee at $3.00");
-        for (key, value) in [
-            ("service", "checkout-api"),
-            ("environment", "prod"),
-            ("user", "user-42"),
-            ("feature", "order-extract"),
-            ("trace_id", "5b8efff798038103d269b633813fc60c"),
-        ] {
-            assert!(
-                has_tag(call, key, value),
-                "{key}={value} in {:?}",
-                call.tags
-            );
-        }
+        assert_tags(
+            call,
+            &[
+                ("service", "checkout-api"),
+                ("environment", "prod"),
+                ("user", "user-42"),
+                ("feature", "order-extract"),
+                ("trace_id", "5b8efff798038103d269b633813fc60c"),
+            ],
+        );
     }
 
     #[test]

@@ -212,3 +212,15 @@ pub fn assert_priced(record: &CallRecord, expected: TokenBuckets, dollars: &str)
     assert_eq!(record.tokens, expected, "{}", record.model);
     assert_eq!(cost(record), dollars, "{}", record.model);
 }
+
+/// Asserts that `record` carries each tag `key` = `value` of `expected` (it may carry more).
+#[track_caller]
+pub fn assert_tags(record: &CallRecord, expected: &[(&str, &str)]) {
+    for (key, value) in expected {
+        assert!(
+            has_tag(record, key, value),
+            "{key}={value} in {:?}",
+            record.tags
+        );
+    }
+}
