@@ -11,7 +11,7 @@ use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::ingest::wire::{PrefixHasher, stable_hash as wire_hash};
-use crate::record::{CallText, PromptPrefix, PromptPrefixes, estimate_tokens};
+use crate::record::{CallRecord, CallText, PromptPrefix, PromptPrefixes, estimate_tokens};
 
 /// Text kept per field for classification; longer text is cut (on a character boundary).
 pub(crate) const MAX_TEXT_BYTES: usize = 8 * 1024;
@@ -164,6 +164,27 @@ impl ContentField for MessageContent<'_> {
                 prompt.collect_parts(Role::System, parts, &mut text);
                 prompt.add_system(&text);
             }
+        }
+    }
+}
+
+/// A request message as the OpenAI and Anthropic APIs write it: a role and content, the content
+/// raw (`C = &RawValue`) or deserialized in place ([`MessageContent`]).
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>"))]
+pub(crate) struct RequestMessage<'a, C> {
+    #[serde(default)]
+    role: Text<'a>,
+    content: Option<C>,
+}
+
+impl<C: ContentField> RequestMessage<'_, C> {
+    /// Adds the message to `prompt`, in the role it names (a message without content counts).
+    pub(crate) fn add_to(&self, prompt: &mut PromptSummary) {
+        let role = Role::from_name(&self.role);
+        match &self.content {
+            Some(content) => content.add_to(prompt, role),
+            None => prompt.add_message(role, None),
         }
     }
 }
@@ -396,6 +417,18 @@ impl PromptSummary {
         );
         items.push(at(self.turns.digest(), self.turns.len()));
         PromptPrefixes::new(system_first, &items)
+    }
+
+    /// Copies what the request adds up to into the call: its counts of messages, images and
+    /// tool results, its prefixes, whether it was redacted, and its text (moved out).
+    pub(crate) fn apply_to(mut self, record: &mut CallRecord) {
+        let features = &mut record.features;
+        features.message_count = self.messages;
+        features.images = self.images;
+        features.tool_results = self.tool_results;
+        features.redacted |= self.redacted;
+        record.prefix = self.prefix();
+        record.text = self.take_text();
     }
 }
 
