@@ -23,8 +23,7 @@ use serde_json::value::RawValue;
 use crate::ingest::content::{ContentField, MessageContent, PromptSummary, RequestMessage};
 use crate::ingest::usage::anthropic_style;
 use crate::ingest::wire::{
-    self, Envelope, FormatSpec, Wrapper, add_string_tags, array_len, is_present, model_of,
-    read_wrapped,
+    self, Envelope, FormatSpec, add_string_tags, array_len, is_present, model_of, read_wrapped,
 };
 use crate::ingest::{LineOutcome, SkipReason};
 use crate::record::{CallRecord, CallStatus, Provider, Residency, TokenBuckets};
@@ -231,22 +230,6 @@ struct Request<'a, C = &'a RawValue, B = &'a RawValue> {
     body: Option<B>,
 }
 
-impl<'a> Wrapper<'a> for Response<'a> {
-    fn body(&self) -> Option<&'a RawValue> {
-        self.body
-    }
-
-    fn status_code(&self) -> Option<u16> {
-        self.status_code
-    }
-}
-
-impl<'a> Wrapper<'a> for Request<'a> {
-    fn body(&self) -> Option<&'a RawValue> {
-        self.body
-    }
-}
-
 /// Parses one line of an Anthropic Messages log: in one pass when it is a plain
 /// `{request, response}` pair ([`parse_pair`]), else the general way
 /// ([`parse_line_general`]). Both give the same outcome for any line.
@@ -296,10 +279,11 @@ fn parse_line_general(line: &[u8]) -> LineOutcome {
         Ok(read) => read,
         Err(outcome) => return outcome,
     };
-    let (response, status_code) = match read_wrapped::<Response<'_>>(response_json) {
-        Ok(read) => read,
-        Err(err) => return err.outcome(),
-    };
+    let (response, status_code) =
+        match read_wrapped(response_json, |r: &Response| (r.body, r.status_code)) {
+            Ok(read) => read,
+            Err(err) => return err.outcome(),
+        };
     call_from_response(&envelope, &response, status_code, |record| {
         match envelope.request {
             Some(raw) => apply_request(raw, record),
@@ -379,8 +363,8 @@ fn call_from_response<Q, S, B>(
 }
 
 fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<String>, String> {
-    let (request, _) =
-        read_wrapped::<Request<'_>>(raw.get()).map_err(|err| err.message("Anthropic request"))?;
+    let (request, _) = read_wrapped(raw.get(), |r: &Request| (r.body, None))
+        .map_err(|err| err.message("Anthropic request"))?;
     Ok(apply_parsed_request(&request, record))
 }
 

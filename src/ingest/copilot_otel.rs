@@ -195,22 +195,9 @@ fn plain_attrs(attributes: &serde_json::Value) -> Vec<Attr<'static>> {
         .iter()
         .map(|(key, value)| Attr {
             key: Cow::Owned(key.clone()),
-            value: plain_value(value),
+            value: Value::from_plain(value),
         })
         .collect()
-}
-
-fn plain_value(value: &serde_json::Value) -> Value<'static> {
-    match value {
-        serde_json::Value::String(text) => Value::Str(Cow::Owned(text.clone())),
-        serde_json::Value::Bool(flag) => Value::Bool(*flag),
-        serde_json::Value::Number(number) => match number.as_i64() {
-            Some(n) => Value::Int(n),
-            None => number.as_f64().map_or(Value::Empty, Value::Double),
-        },
-        serde_json::Value::Array(items) => Value::Array(items.iter().map(plain_value).collect()),
-        _ => Value::Empty,
-    }
 }
 
 /// Whether a JSON value is a span of the JS SDK's file exporter carrying GenAI attributes.

@@ -14,8 +14,8 @@ use crate::ingest::content::{ContentField, MessageContent, PromptSummary, Reques
 use crate::ingest::usage::openai_style;
 use crate::ingest::values::unix_to_ms;
 use crate::ingest::wire::{
-    self, Envelope, FormatSpec, Wrapper, add_string_tags, array_len, failure_of, is_present,
-    model_of, read_wrapped,
+    self, Envelope, FormatSpec, add_string_tags, array_len, failure_of, is_present, model_of,
+    read_wrapped,
 };
 use crate::ingest::{LineOutcome, SkipReason};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
@@ -172,22 +172,6 @@ struct Request<'a, C = &'a RawValue, B = &'a RawValue> {
     body: Option<B>,
 }
 
-impl<'a> Wrapper<'a> for Response<'a> {
-    fn body(&self) -> Option<&'a RawValue> {
-        self.body
-    }
-
-    fn status_code(&self) -> Option<u16> {
-        self.status_code
-    }
-}
-
-impl<'a> Wrapper<'a> for Request<'a> {
-    fn body(&self) -> Option<&'a RawValue> {
-        self.body
-    }
-}
-
 /// Parses one line of an OpenAI log: in one pass when it is a plain `{request, response}`
 /// pair ([`parse_pair`]), else the general way ([`parse_line_general`]). Both give the same
 /// outcome for any line; the first only reads the line once.
@@ -257,10 +241,11 @@ fn parse_line_general(line: &[u8]) -> LineOutcome {
 
 /// Turns a response (and the request that produced it, when logged) into a call.
 pub(crate) fn parse_response(response_json: &str, request: Option<&RawValue>) -> LineOutcome {
-    let (response, status_code) = match read_wrapped::<Response<'_>>(response_json) {
-        Ok(read) => read,
-        Err(err) => return err.outcome(),
-    };
+    let (response, status_code) =
+        match read_wrapped(response_json, |r: &Response| (r.body, r.status_code)) {
+            Ok(read) => read,
+            Err(err) => return err.outcome(),
+        };
     call_from_response(&response, status_code, |record| match request {
         Some(raw) => apply_request(raw, record),
         None => Ok(None),
@@ -347,8 +332,8 @@ fn call_from_response<B>(
 /// Reads the request side: prompt text, tools, schema, streaming, tags. Returns the requested
 /// model name.
 fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<String>, String> {
-    let (request, _) =
-        read_wrapped::<Request<'_>>(raw.get()).map_err(|err| err.message("OpenAI request"))?;
+    let (request, _) = read_wrapped(raw.get(), |r: &Request| (r.body, None))
+        .map_err(|err| err.message("OpenAI request"))?;
     Ok(apply_parsed_request(&request, record))
 }
 

@@ -468,23 +468,9 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<Attr<'static>>
         serde_json::Value::Null => {}
         other if !prefix.is_empty() => out.push(Attr {
             key: Cow::Owned(prefix.to_string()),
-            value: plain_value(other),
+            value: Value::from_plain(other),
         }),
         _ => {}
-    }
-}
-
-/// A JSON value that is not an object, as an attribute value.
-fn plain_value(value: &serde_json::Value) -> Value<'static> {
-    match value {
-        serde_json::Value::String(text) => Value::Str(Cow::Owned(text.clone())),
-        serde_json::Value::Bool(flag) => Value::Bool(*flag),
-        serde_json::Value::Number(number) => match number.as_i64() {
-            Some(n) => Value::Int(n),
-            None => number.as_f64().map_or(Value::Empty, Value::Double),
-        },
-        serde_json::Value::Array(items) => Value::Array(items.iter().map(plain_value).collect()),
-        _ => Value::Empty,
     }
 }
 

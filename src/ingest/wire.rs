@@ -65,19 +65,7 @@ impl<'a> Envelope<'a> {
     }
 }
 
-/// A request or response as a body-pair logger may store it: the object itself, or a wrapper
-/// (`{method, body}`, `{status_code, body}`) that holds the object raw under `body`.
-pub(crate) trait Wrapper<'a>: Deserialize<'a> {
-    /// The object this wraps, if it is a wrapper.
-    fn body(&self) -> Option<&'a RawValue>;
-
-    /// The HTTP status a response's wrapper gives.
-    fn status_code(&self) -> Option<u16> {
-        None
-    }
-}
-
-/// JSON that did not read as a [`Wrapper`] or as the object it wraps.
+/// JSON that did not read as a request or response, or as the object its wrapper holds.
 pub(crate) struct UnwrapError<'a> {
     err: serde_json::Error,
     json: &'a str,
@@ -97,18 +85,21 @@ impl UnwrapError<'_> {
     }
 }
 
-/// `json` read as a `T`, or as the object it wraps when it is a wrapper (one level deep, as
-/// loggers wrap), with the status code the outer object gives.
-pub(crate) fn read_wrapped<'a, T: Wrapper<'a>>(
+/// `json` read as a `T`, a request or response as a body-pair logger may store it: the object
+/// itself, or a wrapper (`{method, body}`, `{status_code, body}`) that holds it raw under
+/// `body`, read one level deep as loggers wrap. `wrapper` gives what a `T` has as a wrapper:
+/// its `body` and its status code. Returns the object and the outer status code.
+pub(crate) fn read_wrapped<'a, T: Deserialize<'a>>(
     json: &'a str,
+    wrapper: impl Fn(&T) -> (Option<&'a RawValue>, Option<u16>),
 ) -> Result<(T, Option<u16>), UnwrapError<'a>> {
     let outer: T = serde_json::from_str(json).map_err(|err| UnwrapError {
         err,
         json,
         in_body: false,
     })?;
-    let status_code = outer.status_code();
-    let Some(body) = outer.body() else {
+    let (body, status_code) = wrapper(&outer);
+    let Some(body) = body else {
         return Ok((outer, status_code));
     };
     let inner = serde_json::from_str(body.get()).map_err(|err| UnwrapError {
