@@ -189,6 +189,18 @@ impl<C: ContentField> RequestMessage<'_, C> {
     }
 }
 
+/// An item of a Responses API `input` list, or a chat message: a tool call's output, a call or
+/// a reasoning step (no prompt text), or a message in its role.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
+struct InputItem<'a> {
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    role: Option<Text<'a>>,
+    content: Option<&'a RawValue>,
+    output: Option<&'a RawValue>,
+}
+
 /// What a request's messages add up to.
 #[derive(Default)]
 pub(crate) struct PromptSummary {
@@ -255,6 +267,24 @@ impl PromptSummary {
             self.collect_text(role, content, &mut text);
         }
         self.add_message_text(role, &text);
+    }
+
+    /// Adds a list of Responses API input items or chat messages (see [`InputItem`]); a
+    /// message without a role is the user's. Anything but such a list adds nothing.
+    pub(crate) fn add_items(&mut self, raw: &RawValue) {
+        let Ok(items) = serde_json::from_str::<Vec<InputItem<'_>>>(raw.get()) else {
+            return;
+        };
+        for item in items {
+            match item.kind.as_deref() {
+                Some("function_call_output") => self.add_message(Role::Tool, item.output),
+                Some("function_call") | Some("reasoning") => {}
+                _ => {
+                    let role = Role::from_name(item.role.as_deref().unwrap_or("user"));
+                    self.add_message(role, item.content);
+                }
+            }
+        }
     }
 
     /// [`PromptSummary::add_message`] for content already deserialized: the same counts and

@@ -375,35 +375,13 @@ fn apply_parsed_request<C: ContentField, B>(
     request.model.as_deref().map(str::to_string)
 }
 
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "'de: 'a"))]
-struct InputItem<'a> {
-    #[serde(rename = "type")]
-    kind: Option<Text<'a>>,
-    role: Option<Text<'a>>,
-    content: Option<&'a RawValue>,
-    output: Option<&'a RawValue>,
-}
-
 /// The Responses API `input`: a string, or a list of messages and tool outputs.
 fn add_responses_input(input: &RawValue, prompt: &mut PromptSummary) {
     if input.get().trim_start().starts_with('"') {
         prompt.add_message(Role::User, Some(input));
         return;
     }
-    let Ok(items) = serde_json::from_str::<Vec<InputItem<'_>>>(input.get()) else {
-        return;
-    };
-    for item in items {
-        match item.kind.as_deref() {
-            Some("function_call_output") => prompt.add_message(Role::Tool, item.output),
-            Some("function_call") | Some("reasoning") => {}
-            _ => {
-                let role = Role::from_name(item.role.as_deref().unwrap_or("user"));
-                prompt.add_message(role, item.content);
-            }
-        }
-    }
+    prompt.add_items(input);
 }
 
 /// Whether a parsed JSON value looks like an OpenAI response (used by detection).
