@@ -621,10 +621,8 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<Strin
     if let Some(contents) = request.contents {
         add_contents(contents, &mut prompt);
     }
+    prompt.apply_to(record);
     let features = &mut record.features;
-    features.message_count = prompt.messages;
-    features.images = prompt.images;
-    features.tool_results = prompt.tool_results;
     features.tools_defined = tools_defined;
     features.json_schema = request.generation_config.as_ref().is_some_and(|c| {
         c.response_mime_type.as_deref() == Some("application/json")
@@ -634,9 +632,6 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<Strin
     if let Some(labels) = request.labels {
         crate::ingest::wire::add_string_tags(labels, &mut record.tags);
     }
-    record.text = prompt.text();
-    record.prefix = prompt.prefix();
-    record.features.redacted |= prompt.redacted;
     Ok(request.model.as_deref().map(str::to_string))
 }
 

@@ -388,10 +388,8 @@ fn apply_features(oi: &Oi<'_>, invocation: &Invocation<'_>, record: &mut CallRec
         };
         prompt.add_message(role, content.as_deref());
     }
+    prompt.apply_to(record);
     let features = &mut record.features;
-    features.message_count = prompt.messages;
-    features.images = prompt.images;
-    features.tool_results = prompt.tool_results;
     features.tools_defined = oi.tools.len() as u32;
     features.tool_calls = oi.output_tool_calls.len() as u32;
     features.finish_reason = nonempty(oi.finish_reason);
@@ -400,9 +398,6 @@ fn apply_features(oi: &Oi<'_>, invocation: &Invocation<'_>, record: &mut CallRec
         let text = format.get();
         text.contains("json_schema") || text.contains("json_object")
     });
-    record.text = prompt.text();
-    record.prefix = prompt.prefix();
-    record.features.redacted |= prompt.redacted;
 }
 
 /// Tags: service, environment and user (shared rules), the Phoenix project, `metadata`
