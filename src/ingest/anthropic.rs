@@ -20,10 +20,12 @@ use crate::ingest::values::Text;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::ingest::content::{ContentField, MessageContent, PromptSummary, Role};
+use crate::ingest::content::{ContentField, MessageContent, PromptSummary, RequestMessage};
 use crate::ingest::usage::anthropic_style;
-use crate::ingest::wire::{self, Envelope, add_string_tags, array_len, is_present};
-use crate::ingest::{LineOutcome, SkipReason, json_error};
+use crate::ingest::wire::{
+    self, Envelope, FormatSpec, add_string_tags, array_len, is_present, model_of, read_wrapped,
+};
+use crate::ingest::{LineOutcome, SkipReason};
 use crate::record::{CallRecord, CallStatus, Provider, Residency, TokenBuckets};
 
 use crate::ingest::{Format, OneEach};
@@ -204,23 +206,6 @@ struct Response<'a, B = &'a RawValue> {
     error: Option<&'a RawValue>,
 }
 
-/// A request message; its content raw (`C = &RawValue`) or deserialized in place
-/// ([`MessageContent`]).
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>"))]
-struct Message<'a, C> {
-    #[serde(default)]
-    role: Text<'a>,
-    content: Option<C>,
-}
-
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "'de: 'a"))]
-struct FormatSpec<'a> {
-    #[serde(rename = "type", default)]
-    kind: Text<'a>,
-}
-
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "'de: 'a"))]
 struct OutputConfig<'a> {
@@ -234,7 +219,7 @@ struct OutputConfig<'a> {
 struct Request<'a, C = &'a RawValue, B = &'a RawValue> {
     model: Option<Text<'a>>,
     #[serde(default = "Vec::new")]
-    messages: Vec<Message<'a, C>>,
+    messages: Vec<RequestMessage<'a, C>>,
     system: Option<C>,
     tools: Option<&'a RawValue>,
     output_config: Option<OutputConfig<'a>>,
@@ -290,25 +275,15 @@ fn parse_pair(line: &[u8]) -> Option<LineOutcome> {
 /// Parses one line of an Anthropic Messages log, whatever its shape: the envelope first,
 /// keeping both sides raw, then each side.
 fn parse_line_general(line: &[u8]) -> LineOutcome {
-    let envelope: Envelope<'_> = match serde_json::from_slice(line) {
-        Ok(envelope) => envelope,
-        Err(err) => return json_error(err, line),
-    };
-    let response_json = match envelope.response_json(line) {
-        Ok(text) => text,
+    let (envelope, response_json) = match Envelope::read(line) {
+        Ok(read) => read,
         Err(outcome) => return outcome,
     };
-    let mut response: Response<'_> = match serde_json::from_str(response_json) {
-        Ok(response) => response,
-        Err(err) => return json_error(err, response_json.as_bytes()),
-    };
-    let status_code = response.status_code;
-    if let Some(body) = response.body {
-        response = match serde_json::from_str(body.get()) {
-            Ok(inner) => inner,
-            Err(err) => return json_error(err, body.get().as_bytes()),
+    let (response, status_code) =
+        match read_wrapped(response_json, |r: &Response| (r.body, r.status_code)) {
+            Ok(read) => read,
+            Err(err) => return err.outcome(),
         };
-    }
     call_from_response(&envelope, &response, status_code, |record| {
         match envelope.request {
             Some(raw) => apply_request(raw, record),
@@ -359,11 +334,10 @@ fn call_from_response<Q, S, B>(
         Ok(model) => model,
         Err(message) => return LineOutcome::Error(message),
     };
-    record.model = match (response.model.as_deref(), request_model) {
-        (Some(model), _) => model.to_string(),
-        (None, Some(model)) => model,
-        (None, None) => return LineOutcome::Error("Anthropic message names no model".into()),
+    let Some(model) = model_of(response.model.as_deref(), request_model) else {
+        return LineOutcome::Error("Anthropic message names no model".into());
     };
+    record.model = model;
     envelope.apply_to(&mut record);
     record.sub_calls = usage
         .other_steps()
@@ -389,12 +363,8 @@ fn call_from_response<Q, S, B>(
 }
 
 fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<String>, String> {
-    let mut request: Request<'_> = serde_json::from_str(raw.get())
-        .map_err(|err| format!("invalid Anthropic request: {err}"))?;
-    if let Some(body) = request.body {
-        request = serde_json::from_str(body.get())
-            .map_err(|err| format!("invalid Anthropic request body: {err}"))?;
-    }
+    let (request, _) = read_wrapped(raw.get(), |r: &Request| (r.body, None))
+        .map_err(|err| err.message("Anthropic request"))?;
     Ok(apply_parsed_request(&request, record))
 }
 
@@ -412,16 +382,10 @@ fn apply_parsed_request<C: ContentField, B>(
         prompt.add_tool_definitions(tools);
     }
     for message in &request.messages {
-        let role = Role::from_name(&message.role);
-        match &message.content {
-            Some(content) => content.add_to(&mut prompt, role),
-            None => prompt.add_message(role, None),
-        }
+        message.add_to(&mut prompt);
     }
+    prompt.apply_to(record);
     let features = &mut record.features;
-    features.message_count = prompt.messages;
-    features.images = prompt.images;
-    features.tool_results = prompt.tool_results;
     features.tools_defined = array_len(request.tools);
     features.streamed = request.stream.unwrap_or(false);
     let format = request
@@ -433,9 +397,6 @@ fn apply_parsed_request<C: ContentField, B>(
     if let Some(metadata) = request.metadata {
         add_string_tags(metadata, &mut record.tags);
     }
-    record.prefix = prompt.prefix();
-    record.features.redacted |= prompt.redacted;
-    record.text = prompt.take_text();
     request.model.as_deref().map(str::to_string)
 }
 

@@ -11,7 +11,7 @@ use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::ingest::wire::{PrefixHasher, stable_hash as wire_hash};
-use crate::record::{CallText, PromptPrefix, PromptPrefixes, estimate_tokens};
+use crate::record::{CallRecord, CallText, PromptPrefix, PromptPrefixes, estimate_tokens};
 
 /// Text kept per field for classification; longer text is cut (on a character boundary).
 pub(crate) const MAX_TEXT_BYTES: usize = 8 * 1024;
@@ -168,6 +168,39 @@ impl ContentField for MessageContent<'_> {
     }
 }
 
+/// A request message as the OpenAI and Anthropic APIs write it: a role and content, the content
+/// raw (`C = &RawValue`) or deserialized in place ([`MessageContent`]).
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>"))]
+pub(crate) struct RequestMessage<'a, C> {
+    #[serde(default)]
+    role: Text<'a>,
+    content: Option<C>,
+}
+
+impl<C: ContentField> RequestMessage<'_, C> {
+    /// Adds the message to `prompt`, in the role it names (a message without content counts).
+    pub(crate) fn add_to(&self, prompt: &mut PromptSummary) {
+        let role = Role::from_name(&self.role);
+        match &self.content {
+            Some(content) => content.add_to(prompt, role),
+            None => prompt.add_message(role, None),
+        }
+    }
+}
+
+/// An item of a Responses API `input` list, or a chat message: a tool call's output, a call or
+/// a reasoning step (no prompt text), or a message in its role.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
+struct InputItem<'a> {
+    #[serde(rename = "type")]
+    kind: Option<Text<'a>>,
+    role: Option<Text<'a>>,
+    content: Option<&'a RawValue>,
+    output: Option<&'a RawValue>,
+}
+
 /// What a request's messages add up to.
 #[derive(Default)]
 pub(crate) struct PromptSummary {
@@ -234,6 +267,24 @@ impl PromptSummary {
             self.collect_text(role, content, &mut text);
         }
         self.add_message_text(role, &text);
+    }
+
+    /// Adds a list of Responses API input items or chat messages (see [`InputItem`]); a
+    /// message without a role is the user's. Anything but such a list adds nothing.
+    pub(crate) fn add_items(&mut self, raw: &RawValue) {
+        let Ok(items) = serde_json::from_str::<Vec<InputItem<'_>>>(raw.get()) else {
+            return;
+        };
+        for item in items {
+            match item.kind.as_deref() {
+                Some("function_call_output") => self.add_message(Role::Tool, item.output),
+                Some("function_call") | Some("reasoning") => {}
+                _ => {
+                    let role = Role::from_name(item.role.as_deref().unwrap_or("user"));
+                    self.add_message(role, item.content);
+                }
+            }
+        }
     }
 
     /// [`PromptSummary::add_message`] for content already deserialized: the same counts and
@@ -396,6 +447,18 @@ impl PromptSummary {
         );
         items.push(at(self.turns.digest(), self.turns.len()));
         PromptPrefixes::new(system_first, &items)
+    }
+
+    /// Copies what the request adds up to into the call: its counts of messages, images and
+    /// tool results, its prefixes, whether it was redacted, and its text (moved out).
+    pub(crate) fn apply_to(mut self, record: &mut CallRecord) {
+        let features = &mut record.features;
+        features.message_count = self.messages;
+        features.images = self.images;
+        features.tool_results = self.tool_results;
+        features.redacted |= self.redacted;
+        record.prefix = self.prefix();
+        record.text = self.take_text();
     }
 }
 

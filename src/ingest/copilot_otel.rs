@@ -195,22 +195,9 @@ fn plain_attrs(attributes: &serde_json::Value) -> Vec<Attr<'static>> {
         .iter()
         .map(|(key, value)| Attr {
             key: Cow::Owned(key.clone()),
-            value: plain_value(value),
+            value: Value::from_plain(value),
         })
         .collect()
-}
-
-fn plain_value(value: &serde_json::Value) -> Value<'static> {
-    match value {
-        serde_json::Value::String(text) => Value::Str(Cow::Owned(text.clone())),
-        serde_json::Value::Bool(flag) => Value::Bool(*flag),
-        serde_json::Value::Number(number) => match number.as_i64() {
-            Some(n) => Value::Int(n),
-            None => number.as_f64().map_or(Value::Empty, Value::Double),
-        },
-        serde_json::Value::Array(items) => Value::Array(items.iter().map(plain_value).collect()),
-        _ => Value::Empty,
-    }
 }
 
 /// Whether a JSON value is a span of the JS SDK's file exporter carrying GenAI attributes.
@@ -232,7 +219,8 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{calls, cost, tokens};
+    use crate::ingest::test_support::{calls, cost, outcomes, parse_file, tokens};
+    use crate::ingest::{InputFormat, parse_lines};
 
     const FIXTURE: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -240,26 +228,7 @@ mod tests {
     );
 
     fn read() -> Vec<Parsed> {
-        let text = std::fs::read_to_string(FIXTURE).unwrap();
-        let mut parser = CopilotOtelParser::default();
-        let mut out = Vec::new();
-        for (index, line) in text.lines().enumerate() {
-            parser.line(index as u64 + 1, line.as_bytes(), &mut out);
-        }
-        out
-    }
-
-    fn outcomes(parsed: &[Parsed]) -> Vec<String> {
-        parsed
-            .iter()
-            .map(|p| match &p.outcome {
-                LineOutcome::Call(record) => format!("call {}", record.model),
-                LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
-                LineOutcome::Failed(cause) => format!("failed {cause}"),
-                LineOutcome::Error(message) => format!("error {message}"),
-                LineOutcome::Bucket(_) => "bucket".to_string(),
-            })
-            .collect()
+        parse_file(InputFormat::CopilotCliOtel, Path::new(FIXTURE))
     }
 
     #[test]
@@ -316,19 +285,12 @@ mod tests {
 
     #[test]
     fn malformed_records_are_errors() {
-        let mut parser = CopilotOtelParser::default();
-        let mut out = Vec::new();
-        for (index, line) in [
-            r#"{"type":"span","traceId":"t","spanId":"s","attributes":"gen_ai secret"}"#,
-            r#"{"hello":"world"}"#,
-            r#"{"type":"span","traceId":"#,
-        ]
-        .iter()
-        .enumerate()
-        {
-            parser.line(index as u64 + 1, line.as_bytes(), &mut out);
-        }
-        let seen = outcomes(&out);
+        let lines: [&[u8]; 3] = [
+            br#"{"type":"span","traceId":"t","spanId":"s","attributes":"gen_ai secret"}"#,
+            br#"{"hello":"world"}"#,
+            br#"{"type":"span","traceId":"#,
+        ];
+        let seen = outcomes(&parse_lines(InputFormat::CopilotCliOtel, &lines));
         assert_eq!(
             seen[0],
             "error Copilot OTel span attributes must be a JSON object"

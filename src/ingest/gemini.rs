@@ -621,10 +621,8 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<Strin
     if let Some(contents) = request.contents {
         add_contents(contents, &mut prompt);
     }
+    prompt.apply_to(record);
     let features = &mut record.features;
-    features.message_count = prompt.messages;
-    features.images = prompt.images;
-    features.tool_results = prompt.tool_results;
     features.tools_defined = tools_defined;
     features.json_schema = request.generation_config.as_ref().is_some_and(|c| {
         c.response_mime_type.as_deref() == Some("application/json")
@@ -634,9 +632,6 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<Strin
     if let Some(labels) = request.labels {
         crate::ingest::wire::add_string_tags(labels, &mut record.tags);
     }
-    record.text = prompt.text();
-    record.prefix = prompt.prefix();
-    record.features.redacted |= prompt.redacted;
     Ok(request.model.as_deref().map(str::to_string))
 }
 
@@ -702,7 +697,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::ingest::test_support::cost;
+    use crate::ingest::test_support::{by_line, call_at, cost, parse_text, tokens};
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/gemini/generate_content.jsonl");
@@ -725,47 +720,7 @@ pub(crate) mod tests {
     }
 
     fn parse(text: &str) -> Vec<Parsed> {
-        let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::Gemini, &lines)
-    }
-
-    /// Outcomes in line order (the parser emits a held chunk late), calls and skips alike.
-    fn by_line(parsed: &[Parsed]) -> Vec<(u64, String)> {
-        let mut rows: Vec<(u64, String)> = parsed
-            .iter()
-            .map(|p| {
-                let what = match &p.outcome {
-                    LineOutcome::Call(record) => format!("call {}", record.model),
-                    LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
-                    LineOutcome::Failed(cause) => format!("skip provider error, no usage: {cause}"),
-                    LineOutcome::Error(message) => format!("error {message}"),
-                    LineOutcome::Bucket(_) => "bucket".to_string(),
-                };
-                (p.line, what)
-            })
-            .collect();
-        rows.sort();
-        rows
-    }
-
-    fn call_at(parsed: &[Parsed], line: u64) -> &CallRecord {
-        parsed
-            .iter()
-            .find_map(|p| match &p.outcome {
-                LineOutcome::Call(record) if p.line == line => Some(record.as_ref()),
-                _ => None,
-            })
-            .unwrap_or_else(|| panic!("no call at line {line}"))
-    }
-
-    fn buckets(input: u64, cache_read: u64, output: u64, reasoning: u64) -> TokenBuckets {
-        TokenBuckets {
-            input,
-            cache_read,
-            output,
-            reasoning,
-            ..TokenBuckets::default()
-        }
+        parse_text(InputFormat::Gemini, text)
     }
 
     #[test]
@@ -779,7 +734,7 @@ pub(crate) mod tests {
             (4, "skip stream chunk without usage"),
             (5, "call gemini-2.5-pro"),
             // HTTP 429, RESOURCE_EXHAUSTED: a rate limit.
-            (6, "skip provider error, no usage: rate_limit"),
+            (6, "failed rate_limit"),
             (7, "call gemini-2.0-flash-001"),
             (8, "call gemini-3-flash-preview"),
             (8, "skip stream chunk superseded by a later one"),
@@ -796,7 +751,7 @@ pub(crate) mod tests {
         let parsed = parse(FIXTURE);
         let record = call_at(&parsed, 1);
         // promptTokenCount 12,779 includes the 12,204 cached; output = 24 candidates + 71 thoughts.
-        assert_eq!(record.tokens, buckets(575, 12_204, 95, 71));
+        assert_eq!(record.tokens, tokens(575, 12_204, 0, 0, 95, 71));
         assert_eq!(record.provider, Provider::Google);
         assert_eq!(
             record.response_id.as_deref(),
@@ -814,7 +769,7 @@ pub(crate) mod tests {
         let parsed = parse(FIXTURE);
         let record = call_at(&parsed, 2);
         // 22 prompt (16 cached) + 303 tool-use prompt = 309 uncached input; 212 + 114 output.
-        assert_eq!(record.tokens, buckets(309, 16, 326, 114));
+        assert_eq!(record.tokens, tokens(309, 16, 0, 0, 326, 114));
         // gemini-2.5-flash: 309 × $0.30/M + 16 × $0.03/M + 326 × $2.50/M
         //   = $0.0000927 + $0.00000048 + $0.000815 = $0.00090818
         assert_eq!(cost(record), "0.00090818");
@@ -839,7 +794,7 @@ pub(crate) mod tests {
     fn streamed_chunks_count_once_at_long_context_rates() {
         let parsed = parse(FIXTURE);
         let record = call_at(&parsed, 5);
-        assert_eq!(record.tokens, buckets(60_000, 150_000, 1_600, 400));
+        assert_eq!(record.tokens, tokens(60_000, 150_000, 0, 0, 1_600, 400));
         assert!(record.features.streamed);
         assert_eq!(record.features.tool_calls, 1);
         // The prompt (210,000 with cache) is above 200k: gemini-2.5-pro's long-context rates
@@ -852,7 +807,7 @@ pub(crate) mod tests {
     fn vertex_response_keeps_create_time_traffic_type_and_cut_output() {
         let parsed = parse(FIXTURE);
         let record = call_at(&parsed, 7);
-        assert_eq!(record.tokens, buckets(1_000, 0, 8_192, 0));
+        assert_eq!(record.tokens, tokens(1_000, 0, 0, 0, 8_192, 0));
         assert_eq!(record.status, CallStatus::Incomplete);
         assert_eq!(record.features.finish_reason.as_deref(), Some("MAX_TOKENS"));
         assert_eq!(record.service_tier.as_deref(), Some("ON_DEMAND"));
@@ -897,7 +852,7 @@ pub(crate) mod tests {
     fn chunk_array_in_a_pair_is_one_streamed_call_named_by_the_request() {
         let parsed = parse(FIXTURE);
         let record = call_at(&parsed, 8);
-        assert_eq!(record.tokens, buckets(575, 12_204, 95, 71));
+        assert_eq!(record.tokens, tokens(575, 12_204, 0, 0, 95, 71));
         assert!(record.features.streamed);
         assert_eq!(record.features.tool_calls, 1);
         assert_eq!(record.features.tools_defined, 2);
@@ -954,7 +909,7 @@ pub(crate) mod tests {
         let parsed = parse_lines(InputFormat::Gemini, &lines);
         assert_eq!(parsed.len(), 2);
         let record = call_at(&parsed, 2);
-        assert_eq!(record.tokens, buckets(8, 0, 3, 0));
+        assert_eq!(record.tokens, tokens(8, 0, 0, 0, 3, 0));
         assert!(record.features.streamed);
     }
 
@@ -962,7 +917,7 @@ pub(crate) mod tests {
     fn snake_case_sdk_dumps_are_read() {
         let text = r#"{"candidates":[{"finish_reason":"STOP","content":{"parts":[{"text":"x"}]}}],"usage_metadata":{"prompt_token_count":40,"cached_content_token_count":10,"candidates_token_count":5,"thoughts_token_count":3,"total_token_count":48},"model_version":"gemini-2.5-flash","response_id":"snake-1"}"#;
         let parsed = parse(text);
-        assert_eq!(call_at(&parsed, 1).tokens, buckets(30, 10, 8, 3));
+        assert_eq!(call_at(&parsed, 1).tokens, tokens(30, 10, 0, 0, 8, 3));
         assert_eq!(detect_format(text.as_bytes()), Some(InputFormat::Gemini));
     }
 
@@ -974,7 +929,7 @@ pub(crate) mod tests {
             by_line(&parse(text)),
             vec![
                 // 503 UNAVAILABLE: the provider failed.
-                (1, "skip provider error, no usage: server_error".to_string()),
+                (1, "failed server_error".to_string()),
                 (2, "skip response without usage".to_string())
             ]
         );
@@ -1016,7 +971,7 @@ pub(crate) mod tests {
         assert_eq!(seen[1].1, "skip stream chunk superseded by a later one");
         let record = call_at(&parsed, 2);
         // 34 prompt; 418 candidates + 438 thoughts of output.
-        assert_eq!(record.tokens, buckets(34, 0, 856, 438));
+        assert_eq!(record.tokens, tokens(34, 0, 0, 0, 856, 438));
         assert_eq!(record.model, "gemini-3-flash-preview");
     }
 

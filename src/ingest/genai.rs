@@ -289,13 +289,7 @@ fn apply_features(g: &GenAi<'_>, record: &mut CallRecord) {
             prompt.add_message(role, content.as_deref());
         }
     }
-    let features = &mut record.features;
-    features.message_count = prompt.messages;
-    features.images = prompt.images;
-    features.tool_results = prompt.tool_results;
-    record.text = prompt.text();
-    record.prefix = prompt.prefix();
-    record.features.redacted |= prompt.redacted;
+    prompt.apply_to(record);
 }
 
 /// Adds `gen_ai.tool.definitions` (a JSON string or a structured value) to the repeated

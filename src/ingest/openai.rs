@@ -10,11 +10,14 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
-use crate::ingest::content::{ContentField, MessageContent, PromptSummary, Role};
+use crate::ingest::content::{ContentField, MessageContent, PromptSummary, RequestMessage, Role};
 use crate::ingest::usage::openai_style;
 use crate::ingest::values::unix_to_ms;
-use crate::ingest::wire::{self, Envelope, add_string_tags, array_len, failure_of, is_present};
-use crate::ingest::{LineOutcome, SkipReason, json_error};
+use crate::ingest::wire::{
+    self, Envelope, FormatSpec, add_string_tags, array_len, failure_of, is_present, model_of,
+    read_wrapped,
+};
+use crate::ingest::{LineOutcome, SkipReason};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
 
 use crate::ingest::{Format, OneEach};
@@ -144,23 +147,6 @@ struct Response<'a, B = &'a RawValue> {
     request_id: Option<Text<'a>>,
 }
 
-/// A request message; its content raw (`C = &RawValue`) or deserialized in place
-/// ([`MessageContent`]).
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>"))]
-struct Message<'a, C> {
-    #[serde(default)]
-    role: Text<'a>,
-    content: Option<C>,
-}
-
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "'de: 'a"))]
-struct FormatSpec<'a> {
-    #[serde(rename = "type", default)]
-    kind: Text<'a>,
-}
-
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "'de: 'a"))]
 struct TextSpec<'a> {
@@ -173,7 +159,7 @@ struct TextSpec<'a> {
 #[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>, B: Deserialize<'de>"))]
 struct Request<'a, C = &'a RawValue, B = &'a RawValue> {
     model: Option<Text<'a>>,
-    messages: Option<Vec<Message<'a, C>>>,
+    messages: Option<Vec<RequestMessage<'a, C>>>,
     input: Option<&'a RawValue>,
     instructions: Option<Text<'a>>,
     tools: Option<&'a RawValue>,
@@ -242,12 +228,8 @@ fn parse_pair(line: &[u8]) -> Option<LineOutcome> {
 /// Parses one line of an OpenAI log, whatever its shape: the envelope first, keeping both
 /// sides raw, then each side.
 fn parse_line_general(line: &[u8]) -> LineOutcome {
-    let envelope: Envelope<'_> = match serde_json::from_slice(line) {
-        Ok(envelope) => envelope,
-        Err(err) => return json_error(err, line),
-    };
-    let response_json = match envelope.response_json(line) {
-        Ok(text) => text,
+    let (envelope, response_json) = match Envelope::read(line) {
+        Ok(read) => read,
         Err(outcome) => return outcome,
     };
     let mut outcome = parse_response(response_json, envelope.request);
@@ -259,17 +241,11 @@ fn parse_line_general(line: &[u8]) -> LineOutcome {
 
 /// Turns a response (and the request that produced it, when logged) into a call.
 pub(crate) fn parse_response(response_json: &str, request: Option<&RawValue>) -> LineOutcome {
-    let mut response: Response<'_> = match serde_json::from_str(response_json) {
-        Ok(response) => response,
-        Err(err) => return json_error(err, response_json.as_bytes()),
-    };
-    let status_code = response.status_code;
-    if let Some(body) = response.body {
-        response = match serde_json::from_str(body.get()) {
-            Ok(inner) => inner,
-            Err(err) => return json_error(err, body.get().as_bytes()),
+    let (response, status_code) =
+        match read_wrapped(response_json, |r: &Response| (r.body, r.status_code)) {
+            Ok(read) => read,
+            Err(err) => return err.outcome(),
         };
-    }
     call_from_response(&response, status_code, |record| match request {
         Some(raw) => apply_request(raw, record),
         None => Ok(None),
@@ -343,26 +319,21 @@ fn call_from_response<B>(
         Ok(model) => model,
         Err(message) => return LineOutcome::Error(message),
     };
-    record.model = match (response.model.as_deref(), request_model) {
-        (Some(model), _) => model.to_string(),
-        (None, Some(model)) => model,
-        (None, None) if response.object.as_deref() == Some("response.compaction") => {
-            COMPACTION_MODEL_NOT_LOGGED.to_string()
-        }
-        (None, None) => return LineOutcome::Error("OpenAI response names no model".into()),
+    let compaction = response.object.as_deref() == Some("response.compaction");
+    let Some(model) = model_of(response.model.as_deref(), request_model)
+        .or_else(|| compaction.then(|| COMPACTION_MODEL_NOT_LOGGED.to_string()))
+    else {
+        return LineOutcome::Error("OpenAI response names no model".into());
     };
+    record.model = model;
     LineOutcome::Call(Box::new(record))
 }
 
 /// Reads the request side: prompt text, tools, schema, streaming, tags. Returns the requested
 /// model name.
 fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<String>, String> {
-    let mut request: Request<'_> =
-        serde_json::from_str(raw.get()).map_err(|err| format!("invalid OpenAI request: {err}"))?;
-    if let Some(body) = request.body {
-        request = serde_json::from_str(body.get())
-            .map_err(|err| format!("invalid OpenAI request body: {err}"))?;
-    }
+    let (request, _) = read_wrapped(raw.get(), |r: &Request| (r.body, None))
+        .map_err(|err| err.message("OpenAI request"))?;
     Ok(apply_parsed_request(&request, record))
 }
 
@@ -380,19 +351,13 @@ fn apply_parsed_request<C: ContentField, B>(
         prompt.add_tool_definitions(tools);
     }
     for message in request.messages.iter().flatten() {
-        let role = Role::from_name(&message.role);
-        match &message.content {
-            Some(content) => content.add_to(&mut prompt, role),
-            None => prompt.add_message(role, None),
-        }
+        message.add_to(&mut prompt);
     }
     if let Some(input) = request.input {
         add_responses_input(input, &mut prompt);
     }
+    prompt.apply_to(record);
     let features = &mut record.features;
-    features.message_count = prompt.messages;
-    features.images = prompt.images;
-    features.tool_results = prompt.tool_results;
     features.tools_defined = array_len(request.tools);
     features.streamed |= request.stream.unwrap_or(false);
     let format = request
@@ -407,20 +372,7 @@ fn apply_parsed_request<C: ContentField, B>(
     if let Some(metadata) = request.metadata {
         add_string_tags(metadata, &mut record.tags);
     }
-    record.prefix = prompt.prefix();
-    record.features.redacted |= prompt.redacted;
-    record.text = prompt.take_text();
     request.model.as_deref().map(str::to_string)
-}
-
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "'de: 'a"))]
-struct InputItem<'a> {
-    #[serde(rename = "type")]
-    kind: Option<Text<'a>>,
-    role: Option<Text<'a>>,
-    content: Option<&'a RawValue>,
-    output: Option<&'a RawValue>,
 }
 
 /// The Responses API `input`: a string, or a list of messages and tool outputs.
@@ -429,19 +381,7 @@ fn add_responses_input(input: &RawValue, prompt: &mut PromptSummary) {
         prompt.add_message(Role::User, Some(input));
         return;
     }
-    let Ok(items) = serde_json::from_str::<Vec<InputItem<'_>>>(input.get()) else {
-        return;
-    };
-    for item in items {
-        match item.kind.as_deref() {
-            Some("function_call_output") => prompt.add_message(Role::Tool, item.output),
-            Some("function_call") | Some("reasoning") => {}
-            _ => {
-                let role = Role::from_name(item.role.as_deref().unwrap_or("user"));
-                prompt.add_message(role, item.content);
-            }
-        }
-    }
+    prompt.add_items(input);
 }
 
 /// Whether a parsed JSON value looks like an OpenAI response (used by detection).

@@ -388,10 +388,8 @@ fn apply_features(oi: &Oi<'_>, invocation: &Invocation<'_>, record: &mut CallRec
         };
         prompt.add_message(role, content.as_deref());
     }
+    prompt.apply_to(record);
     let features = &mut record.features;
-    features.message_count = prompt.messages;
-    features.images = prompt.images;
-    features.tool_results = prompt.tool_results;
     features.tools_defined = oi.tools.len() as u32;
     features.tool_calls = oi.output_tool_calls.len() as u32;
     features.finish_reason = nonempty(oi.finish_reason);
@@ -400,9 +398,6 @@ fn apply_features(oi: &Oi<'_>, invocation: &Invocation<'_>, record: &mut CallRec
         let text = format.get();
         text.contains("json_schema") || text.contains("json_object")
     });
-    record.text = prompt.text();
-    record.prefix = prompt.prefix();
-    record.features.redacted |= prompt.redacted;
 }
 
 /// Tags: service, environment and user (shared rules), the Phoenix project, `metadata`
@@ -468,23 +463,9 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<Attr<'static>>
         serde_json::Value::Null => {}
         other if !prefix.is_empty() => out.push(Attr {
             key: Cow::Owned(prefix.to_string()),
-            value: plain_value(other),
+            value: Value::from_plain(other),
         }),
         _ => {}
-    }
-}
-
-/// A JSON value that is not an object, as an attribute value.
-fn plain_value(value: &serde_json::Value) -> Value<'static> {
-    match value {
-        serde_json::Value::String(text) => Value::Str(Cow::Owned(text.clone())),
-        serde_json::Value::Bool(flag) => Value::Bool(*flag),
-        serde_json::Value::Number(number) => match number.as_i64() {
-            Some(n) => Value::Int(n),
-            None => number.as_f64().map_or(Value::Empty, Value::Double),
-        },
-        serde_json::Value::Array(items) => Value::Array(items.iter().map(plain_value).collect()),
-        _ => Value::Empty,
     }
 }
 
@@ -767,65 +748,23 @@ pub(crate) fn parser() -> Box<dyn LineParser> {
 
 #[cfg(test)]
 mod tests {
-    use crate::ingest::test_support::calls;
-
     use super::*;
-    use crate::ingest::test_support::priced as cost;
+    use crate::ingest::test_support::{
+        self, assert_priced, assert_tags, call_of, calls, has_tag, parse_text, skips, tokens,
+    };
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
-    use crate::money::Money;
     use crate::record::Provider;
 
     const OTLP: &str = include_str!("../../fixtures/logs/openinference/otlp_spans.jsonl");
     const PHOENIX: &str = include_str!("../../fixtures/logs/openinference/phoenix_spans.jsonl");
     const PAGE: &str = include_str!("../../fixtures/logs/openinference/phoenix_rest_page.json");
 
-    fn usd(text: &str) -> Money {
-        Money::parse_usd(text).unwrap()
-    }
-
     fn parse(text: &str) -> Vec<Parsed> {
-        let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::Openinference, &lines)
-    }
-
-    fn call_of<'p>(parsed: &'p [Parsed], model: &str) -> &'p CallRecord {
-        calls(parsed)
-            .into_iter()
-            .find(|r| r.model == model)
-            .unwrap_or_else(|| panic!("no call of {model}"))
-    }
-
-    fn skips(parsed: &[Parsed]) -> Vec<(u64, SkipReason)> {
-        let mut skips: Vec<(u64, SkipReason)> = parsed
-            .iter()
-            .filter_map(|p| Some((p.line, p.outcome.skip_reason()?)))
-            .collect();
-        skips.sort();
-        skips
-    }
-
-    fn tokens(input: u64, read: u64, write: u64, output: u64, reasoning: u64) -> TokenBuckets {
-        TokenBuckets {
-            input,
-            cache_read: read,
-            cache_write_5m: write,
-            cache_write_1h: 0,
-            output,
-            reasoning,
-        }
-    }
-
-    fn has_tag(record: &CallRecord, key: &str, value: &str) -> bool {
-        record.tags.iter().any(|(k, v)| k == key && v == value)
+        parse_text(InputFormat::Openinference, text)
     }
 
     fn error_of(line: &str) -> String {
-        let parsed = parse_lines(InputFormat::Openinference, &[line.as_bytes()]);
-        assert_eq!(parsed.len(), 1, "{line}");
-        match &parsed[0].outcome {
-            LineOutcome::Error(message) => message.clone(),
-            other => panic!("{other:?} for {line}"),
-        }
+        test_support::error_of(InputFormat::Openinference, line)
     }
 
     #[test]
@@ -861,10 +800,9 @@ mod tests {
         let parsed = parse(OTLP);
         let call = call_of(&parsed, "claude-sonnet-4-5-20250929");
         // llm.token_count.prompt 2,406 includes 1,800 cache reads and 200 cache writes.
-        assert_eq!(call.tokens, tokens(406, 1800, 200, 50, 0));
         // claude-sonnet-4-5: 406 × $3/M + 1,800 × $0.30/M + 200 × $3.75/M + 50 × $15/M
         // = 0.001218 + 0.00054 + 0.00075 + 0.00075 = $0.003258
-        assert_eq!(cost(call), Some(usd("0.003258")));
+        assert_priced(call, tokens(406, 1800, 200, 0, 50, 0), "0.003258");
         assert_eq!(call.provider, Provider::Anthropic);
         assert_eq!(
             call.response_id.as_deref(),
@@ -883,21 +821,18 @@ mod tests {
             call.text.as_ref().unwrap().system,
             "Extract the order as JSON."
         );
-        for (key, value) in [
-            ("service", "checkout-api"),
-            ("environment", "prod"),
-            ("project", "checkout"),
-            ("user", "user-42"),
-            ("feature", "order-extract"),
-            ("tag", "checkout"),
-            ("tag", "prod"),
-        ] {
-            assert!(
-                has_tag(call, key, value),
-                "{key}={value} in {:?}",
-                call.tags
-            );
-        }
+        assert_tags(
+            call,
+            &[
+                ("service", "checkout-api"),
+                ("environment", "prod"),
+                ("project", "checkout"),
+                ("user", "user-42"),
+                ("feature", "order-extract"),
+                ("tag", "checkout"),
+                ("tag", "prod"),
+            ],
+        );
     }
 
     #[test]
@@ -905,10 +840,9 @@ mod tests {
         let parsed = parse(OTLP);
         let call = call_of(&parsed, "gpt-5-mini-2025-08-07");
         // 1,500 prompt including 1,024 cached; 400 completion including 256 reasoning.
-        assert_eq!(call.tokens, tokens(476, 1024, 0, 400, 256));
         // gpt-5-mini: 476 × $0.25/M + 1,024 × $0.025/M + 400 × $2/M
         // = 0.000119 + 0.0000256 + 0.0008 = $0.0009446
-        assert_eq!(cost(call), Some(usd("0.0009446")));
+        assert_priced(call, tokens(476, 1024, 0, 0, 400, 256), "0.0009446");
         assert_eq!(
             call.response_id.as_deref(),
             Some("chatcmpl-FixtureOpenInference02")
@@ -926,10 +860,9 @@ mod tests {
         let parsed = parse(OTLP);
         let call = call_of(&parsed, "claude-haiku-4-5");
         // Before openinference abd36c45 the Anthropic prompt count was input_tokens alone.
-        assert_eq!(call.tokens, tokens(12, 3000, 500, 80, 0));
         // claude-haiku-4-5: 12 × $1/M + 3,000 × $0.10/M + 500 × $1.25/M + 80 × $5/M
         // = 0.000012 + 0.0003 + 0.000625 + 0.0004 = $0.001337
-        assert_eq!(cost(call), Some(usd("0.001337")));
+        assert_priced(call, tokens(12, 3000, 500, 0, 80, 0), "0.001337");
         assert_eq!(call.status, CallStatus::Incomplete);
     }
 
@@ -940,10 +873,9 @@ mod tests {
         assert_eq!(skips(&parsed), vec![(2, SkipReason::NotAModelCall)]);
         // Nested attributes: {"llm": {"token_count": {...}}}.
         let gemini = call_of(&parsed, "gemini-2.5-flash");
-        assert_eq!(gemini.tokens, tokens(1000, 1200, 0, 500, 350));
         // gemini-2.5-flash: 1,000 × $0.30/M + 1,200 × $0.03/M + 500 × $2.50/M
         // = 0.0003 + 0.000036 + 0.00125 = $0.001586
-        assert_eq!(cost(gemini), Some(usd("0.001586")));
+        assert_priced(gemini, tokens(1000, 1200, 0, 0, 500, 350), "0.001586");
         assert_eq!(gemini.provider, Provider::Google);
         // 2025-10-29T19:40:00.125Z
         assert_eq!(gemini.timestamp_ms, Some(1_761_766_800_125));
@@ -953,9 +885,8 @@ mod tests {
         assert_eq!(gemini.text.as_ref().unwrap().user, "Summarise this thread.");
         // The spec's example shape: dotted keys, lists of message objects, an OTel span kind.
         let openai = call_of(&parsed, "gpt-4o-mini-2024-07-18");
-        assert_eq!(openai.tokens, tokens(229, 0, 0, 21, 0));
         // gpt-4o-mini: 229 × $0.15/M + 21 × $0.60/M = 0.00003435 + 0.0000126 = $0.00004695
-        assert_eq!(cost(openai), Some(usd("0.00004695")));
+        assert_priced(openai, tokens(229, 0, 0, 0, 21, 0), "0.00004695");
         assert_eq!(openai.features.message_count, 2);
         assert_eq!(openai.features.tool_calls, 1);
         assert_eq!(openai.latency_ms, Some(534.781));
@@ -969,18 +900,16 @@ mod tests {
         let parsed = parse_lines(InputFormat::Openinference, &[PAGE.as_bytes()]);
         assert_eq!(parsed.len(), 2);
         let deepseek = call_of(&parsed, "deepseek-chat");
-        assert_eq!(deepseek.tokens, tokens(440, 2560, 0, 300, 0));
         // deepseek-chat from 2025-09-29: 440 × $0.28/M + 2,560 × $0.028/M + 300 × $0.42/M
         // = 0.0001232 + 0.00007168 + 0.000126 = $0.00032088
-        assert_eq!(cost(deepseek), Some(usd("0.00032088")));
+        assert_priced(deepseek, tokens(440, 2560, 0, 0, 300, 0), "0.00032088");
         assert_eq!(deepseek.stated_cost_usd, Some(0.00032088));
         assert_eq!(deepseek.provider, Provider::DeepSeek);
         assert!(has_tag(deepseek, "user", "user-7"));
         // Snake-case OTLP span of /spans/otlpv1, integers as JSON numbers.
         let haiku = call_of(&parsed, "claude-haiku-4-5-20251001");
-        assert_eq!(haiku.tokens, tokens(1000, 0, 0, 100, 0));
         // claude-haiku-4-5: 1,000 × $1/M + 100 × $5/M = $0.0015
-        assert_eq!(cost(haiku), Some(usd("0.0015")));
+        assert_priced(haiku, tokens(1000, 0, 0, 0, 100, 0), "0.0015");
         assert_eq!(haiku.latency_ms, Some(1200.0));
     }
 
@@ -1014,7 +943,11 @@ mod tests {
         let mixed = r#"{"name":"n","context":{"trace_id":"t","span_id":"s"},"span_kind":"LLM","attributes":{"llm":{"model_name":"gpt-4o-mini","token_count.prompt":"100","token_count":{"completion":10.0,"prompt_details.cache_read":40}}}}"#;
         for line in [nested, flat, mixed] {
             let parsed = parse_lines(InputFormat::Openinference, &[line.as_bytes()]);
-            assert_eq!(calls(&parsed)[0].tokens, tokens(60, 40, 0, 10, 0), "{line}");
+            assert_eq!(
+                calls(&parsed)[0].tokens,
+                tokens(60, 40, 0, 0, 10, 0),
+                "{line}"
+            );
         }
     }
 

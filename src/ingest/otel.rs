@@ -237,65 +237,27 @@ pub(crate) fn parser() -> Box<dyn LineParser> {
 mod tests {
     use super::*;
     use crate::ingest::otlp::provider_for;
-    use crate::ingest::test_support::priced as cost;
+    use crate::ingest::test_support::{
+        assert_priced, assert_tags, call_at, call_of, calls, error_of, has_tag, parse_text, skips,
+        tokens,
+    };
     use crate::ingest::{
         InputFormat, LineOutcome, SkipReason, detect_document, detect_format, parse_lines,
     };
-    use crate::money::Money;
-    use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
+    use crate::record::{CallRecord, CallStatus, FailureCause, Provider};
 
     const SPANS: &str = include_str!("../../fixtures/logs/otel/genai_spans.jsonl");
     const DOCUMENT: &str = include_str!("../../fixtures/logs/otel/otlp_export.json");
 
-    fn usd(text: &str) -> Money {
-        Money::parse_usd(text).unwrap()
-    }
-
     fn parse(text: &str) -> Vec<Parsed> {
-        let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::Otel, &lines)
-    }
-
-    fn calls(parsed: &[Parsed]) -> Vec<(u64, &CallRecord)> {
-        parsed
-            .iter()
-            .filter_map(|p| match &p.outcome {
-                LineOutcome::Call(record) => Some((p.line, record.as_ref())),
-                _ => None,
-            })
-            .collect()
+        parse_text(InputFormat::Otel, text)
     }
 
     fn call_with<'p>(parsed: &'p [Parsed], response_id: &str) -> &'p CallRecord {
         calls(parsed)
             .into_iter()
-            .find(|(_, r)| r.response_id.as_deref() == Some(response_id))
-            .map(|(_, r)| r)
+            .find(|r| r.response_id.as_deref() == Some(response_id))
             .unwrap_or_else(|| panic!("no call with response id {response_id}"))
-    }
-
-    fn skips(parsed: &[Parsed]) -> Vec<(u64, SkipReason)> {
-        let mut skips: Vec<(u64, SkipReason)> = parsed
-            .iter()
-            .filter_map(|p| Some((p.line, p.outcome.skip_reason()?)))
-            .collect();
-        skips.sort();
-        skips
-    }
-
-    fn tokens(input: u64, read: u64, write: u64, output: u64, reasoning: u64) -> TokenBuckets {
-        TokenBuckets {
-            input,
-            cache_read: read,
-            cache_write_5m: write,
-            cache_write_1h: 0,
-            output,
-            reasoning,
-        }
-    }
-
-    fn has_tag(record: &CallRecord, key: &str, value: &str) -> bool {
-        record.tags.iter().any(|(k, v)| k == key && v == value)
     }
 
     #[test]
@@ -338,10 +300,9 @@ mod tests {
         let parsed = parse(SPANS);
         let call = call_with(&parsed, "msg_01FixtureOtelCheckout0001");
         // input_tokens 2,406 includes 1,800 cache reads and 200 cache writes (spec v1.40+).
-        assert_eq!(call.tokens, tokens(406, 1800, 200, 50, 0));
         // claude-sonnet-4-5: 406 × $3/M + 1,800 × $0.30/M + 200 × $3.75/M + 50 × $15/M
         // = 0.001218 + 0.00054 + 0.00075 + 0.00075 = $0.003258
-        assert_eq!(cost(call), Some(usd("0.003258")));
+        assert_priced(call, tokens(406, 1800, 200, 0, 50, 0), "0.003258");
         assert_eq!(call.provider, Provider::Anthropic);
         assert_eq!(call.model, "claude-sonnet-4-5-20250929");
         assert_eq!(call.timestamp_ms, Some(1_761_766_343_238));
@@ -356,19 +317,16 @@ mod tests {
         let text = call.text.as_ref().unwrap();
         assert_eq!(text.system, "Extract the order as JSON.");
         assert_eq!(text.user, "2 green teas at $5.50 and 1 coffee at $3.00");
-        for (key, value) in [
-            ("service", "checkout-api"),
-            ("environment", "prod"),
-            ("user", "user-42"),
-            ("feature", "order-extract"),
-            ("trace_id", "5b8efff798038103d269b633813fc60c"),
-        ] {
-            assert!(
-                has_tag(call, key, value),
-                "{key}={value} in {:?}",
-                call.tags
-            );
-        }
+        assert_tags(
+            call,
+            &[
+                ("service", "checkout-api"),
+                ("environment", "prod"),
+                ("user", "user-42"),
+                ("feature", "order-extract"),
+                ("trace_id", "5b8efff798038103d269b633813fc60c"),
+            ],
+        );
     }
 
     #[test]
@@ -376,42 +334,35 @@ mod tests {
         let parsed = parse(SPANS);
         let first = call_with(&parsed, "chatcmpl-FixtureAgentTurn1");
         // 3,200 input including 2,048 cached; 900 output including 640 reasoning.
-        assert_eq!(first.tokens, tokens(1152, 2048, 0, 900, 640));
         // gpt-5-mini: 1,152 × $0.25/M + 2,048 × $0.025/M + 900 × $2/M
         // = 0.000288 + 0.0000512 + 0.0018 = $0.0021392
-        assert_eq!(cost(first), Some(usd("0.0021392")));
+        assert_priced(first, tokens(1152, 2048, 0, 0, 900, 640), "0.0021392");
         assert_eq!(first.features.tool_calls, 1);
         assert_eq!(first.features.tools_defined, 1);
         assert_eq!(first.service_tier.as_deref(), Some("default"));
         assert!(has_tag(first, "environment", "staging"));
         let second = call_with(&parsed, "chatcmpl-FixtureAgentTurn2");
-        assert_eq!(second.tokens, tokens(328, 3072, 0, 120, 64));
         // 328 × $0.25/M + 3,072 × $0.025/M + 120 × $2/M = 0.000082 + 0.0000768 + 0.00024
-        assert_eq!(cost(second), Some(usd("0.0003988")));
+        assert_priced(second, tokens(328, 3072, 0, 0, 120, 64), "0.0003988");
         // The invoke_agent span (line 3) reports 6,600 / 1,020 tokens: the two chats' sum.
         assert!(
             calls(&parsed)
                 .iter()
-                .all(|(_, r)| r.model != "gpt-5-mini" || r.tokens.output != 1020)
+                .all(|r| r.model != "gpt-5-mini" || r.tokens.output != 1020)
         );
     }
 
     #[test]
     fn pre_1_37_names_and_openllmetry_spellings() {
         let parsed = parse(SPANS);
-        let call = calls(&parsed)
-            .into_iter()
-            .find(|(line, _)| *line == 3)
-            .map(|(_, r)| r)
-            .unwrap();
+        let call = call_at(&parsed, 3);
         // gen_ai.system, gen_ai.usage.prompt_tokens / completion_tokens and
         // gen_ai.usage.cache_read_input_tokens: 1,500 prompt tokens including 1,024 cached.
         assert_eq!(call.provider, Provider::OpenAi);
         assert_eq!(call.model, "gpt-4o-mini-2024-07-18");
-        assert_eq!(call.tokens, tokens(476, 1024, 0, 200, 0));
         // gpt-4o-mini: 476 × $0.15/M + 1,024 × $0.075/M + 200 × $0.60/M
         // = 0.0000714 + 0.0000768 + 0.00012 = $0.0002682
-        assert_eq!(cost(call), Some(usd("0.0002682")));
+        assert_priced(call, tokens(476, 1024, 0, 0, 200, 0), "0.0002682");
         // gen_ai.prompt.<n>.role / .content
         assert_eq!(call.features.message_count, 2);
         assert_eq!(
@@ -429,18 +380,13 @@ mod tests {
     #[test]
     fn reasoning_outside_output_is_added_to_output() {
         let parsed = parse(SPANS);
-        let call = calls(&parsed)
-            .into_iter()
-            .find(|(_, r)| r.model == "gemini-2.5-flash")
-            .map(|(_, r)| r)
-            .unwrap();
+        let call = call_of(&parsed, "gemini-2.5-flash");
         // output_tokens 300 < reasoning 700: the instrumentation copied Gemini's
         // candidatesTokenCount, which leaves thoughts out. Billed output is 1,000.
-        assert_eq!(call.tokens, tokens(1000, 4000, 0, 1000, 700));
-        assert_eq!(call.provider, Provider::Google);
         // gemini-2.5-flash: 1,000 × $0.30/M + 4,000 × $0.03/M + 1,000 × $2.50/M
         // = 0.0003 + 0.00012 + 0.0025 = $0.00292
-        assert_eq!(cost(call), Some(usd("0.00292")));
+        assert_priced(call, tokens(1000, 4000, 0, 0, 1000, 700), "0.00292");
+        assert_eq!(call.provider, Provider::Google);
     }
 
     #[test]
@@ -448,37 +394,30 @@ mod tests {
         let parsed = parse(SPANS);
         let call = call_with(&parsed, "msg_01FixtureRawAnthropicCount");
         // input_tokens 12 is smaller than 3,000 + 500 cached: Anthropic's own exclusive count.
-        assert_eq!(call.tokens, tokens(12, 3000, 500, 80, 0));
         // claude-haiku-4-5: 12 × $1/M + 3,000 × $0.10/M + 500 × $1.25/M + 80 × $5/M
         // = 0.000012 + 0.0003 + 0.000625 + 0.0004 = $0.001337
-        assert_eq!(cost(call), Some(usd("0.001337")));
+        assert_priced(call, tokens(12, 3000, 500, 0, 80, 0), "0.001337");
     }
 
     #[test]
     fn embeddings_with_usage_are_calls_priced_at_the_embedding_price() {
         let parsed = parse(SPANS);
-        let call = calls(&parsed)
-            .into_iter()
-            .find(|(_, r)| r.model == "text-embedding-3-small")
-            .map(|(_, r)| r)
-            .unwrap();
-        assert_eq!(call.tokens, tokens(512, 0, 0, 0, 0));
-        assert_eq!(call.provider, Provider::OpenAi);
+        let call = call_of(&parsed, "text-embedding-3-small");
         // text-embedding-3-small, $0.02 per million input tokens: 512 × 0.02/M.
-        assert_eq!(cost(call), Some(usd("0.00001024")));
+        assert_priced(call, tokens(512, 0, 0, 0, 0, 0), "0.00001024");
+        assert_eq!(call.provider, Provider::OpenAi);
     }
 
     #[test]
     fn wrapped_sdk_span_counts_once_even_when_its_parent_came_first() {
         let parsed = parse(SPANS);
         let call = call_with(&parsed, "chatcmpl-FixtureWrapped");
-        assert_eq!(call.tokens, tokens(800, 0, 0, 40, 0));
         // gpt-4o-mini: 800 × $0.15/M + 40 × $0.60/M = 0.00012 + 0.000024 = $0.000144
-        assert_eq!(cost(call), Some(usd("0.000144")));
+        assert_priced(call, tokens(800, 0, 0, 0, 40, 0), "0.000144");
         assert_eq!(call.status, CallStatus::Incomplete);
         let framework = calls(&parsed)
             .iter()
-            .filter(|(_, r)| r.tokens == tokens(800, 0, 0, 40, 0))
+            .filter(|r| r.tokens == tokens(800, 0, 0, 0, 40, 0))
             .count();
         assert_eq!(framework, 1);
     }
@@ -491,10 +430,9 @@ mod tests {
         assert_eq!(parsed.len(), 1);
         let call = call_with(&parsed, "chatcmpl-FixtureAzureDoc");
         assert_eq!(call.provider, Provider::OpenAi);
-        assert_eq!(call.tokens, tokens(416, 3584, 0, 250, 0));
         // gpt-4.1-mini: 416 × $0.40/M + 3,584 × $0.10/M + 250 × $1.60/M
         // = 0.0001664 + 0.0003584 + 0.0004 = $0.0009248
-        assert_eq!(cost(call), Some(usd("0.0009248")));
+        assert_priced(call, tokens(416, 3584, 0, 0, 250, 0), "0.0009248");
         // The served tier, not the requested `auto`.
         assert_eq!(call.service_tier.as_deref(), Some("default"));
     }
@@ -537,9 +475,9 @@ mod tests {
         );
         let line = export_line("t1", "s1", "", &attrs);
         let parsed = parse_lines(InputFormat::Otel, &[line.as_bytes()]);
-        let (_, call) = calls(&parsed)[0];
+        let call = calls(&parsed)[0];
         // intValue as a string ("1000") or as a number (7) alike.
-        assert_eq!(call.tokens, tokens(700, 0, 300, 7, 0));
+        assert_eq!(call.tokens, tokens(700, 0, 300, 0, 7, 0));
     }
 
     #[test]
@@ -548,7 +486,7 @@ mod tests {
         let parent = export_line("t1", "p1", "", &usage_attrs(100, 10));
         let parsed = parse_lines(InputFormat::Otel, &[child.as_bytes(), parent.as_bytes()]);
         assert_eq!(calls(&parsed).len(), 1);
-        assert_eq!(calls(&parsed)[0].0, 1);
+        call_at(&parsed, 1);
         assert_eq!(skips(&parsed), vec![(2, SkipReason::RollupSpan)]);
     }
 
@@ -649,14 +587,8 @@ mod tests {
             ),
         ];
         for (line, expected) in cases {
-            let parsed = parse_lines(InputFormat::Otel, &[line.as_bytes()]);
-            assert_eq!(parsed.len(), 1, "{line}");
-            match &parsed[0].outcome {
-                LineOutcome::Error(message) => {
-                    assert!(message.contains(expected), "{message} for {line}");
-                }
-                other => panic!("{other:?} for {line}"),
-            }
+            let message = error_of(InputFormat::Otel, line);
+            assert!(message.contains(expected), "{message} for {line}");
         }
     }
 

@@ -160,6 +160,25 @@ pub(crate) struct Attr<'a> {
     pub value: Value<'a>,
 }
 
+impl Value<'static> {
+    /// A plain JSON value (not an object) as an attribute value: how span readers that get
+    /// attributes as JSON members, not OTLP's typed values, read each one.
+    pub(crate) fn from_plain(value: &serde_json::Value) -> Value<'static> {
+        match value {
+            serde_json::Value::String(text) => Value::Str(Cow::Owned(text.clone())),
+            serde_json::Value::Bool(flag) => Value::Bool(*flag),
+            serde_json::Value::Number(number) => match number.as_i64() {
+                Some(n) => Value::Int(n),
+                None => number.as_f64().map_or(Value::Empty, Value::Double),
+            },
+            serde_json::Value::Array(items) => {
+                Value::Array(items.iter().map(Value::from_plain).collect())
+            }
+            _ => Value::Empty,
+        }
+    }
+}
+
 impl<'a> Value<'a> {
     fn from_wire(value: AnyValue<'a>) -> Value<'a> {
         if let Some(text) = value.string {

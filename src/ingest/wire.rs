@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use xxhash_rust::xxh3::Xxh3Default;
 
-use crate::ingest::LineOutcome;
 use crate::ingest::values::parse_timestamp;
+use crate::ingest::{LineOutcome, json_error};
 use crate::record::{CallRecord, FailureCause};
 
 /// Fields a logger may put around a request/response pair (or beside a bare response).
@@ -52,6 +52,75 @@ impl<'a> Envelope<'a> {
                 .map_err(|_| LineOutcome::Error("line is not UTF-8".to_string())),
         }
     }
+}
+
+impl<'a> Envelope<'a> {
+    /// Reads a line's envelope, both sides kept raw, and the response's JSON
+    /// ([`Envelope::response_json`]); the outcome of a line that is neither.
+    pub fn read(line: &'a [u8]) -> Result<(Self, &'a str), LineOutcome> {
+        let envelope: Envelope<'a> =
+            serde_json::from_slice(line).map_err(|err| json_error(err, line))?;
+        let response = envelope.response_json(line)?;
+        Ok((envelope, response))
+    }
+}
+
+/// JSON that did not read as a request or response, or as the object its wrapper holds.
+pub(crate) struct UnwrapError<'a> {
+    err: serde_json::Error,
+    json: &'a str,
+    in_body: bool,
+}
+
+impl UnwrapError<'_> {
+    /// The line's outcome: the JSON error, named by the field it was met in.
+    pub fn outcome(self) -> LineOutcome {
+        json_error(self.err, self.json.as_bytes())
+    }
+
+    /// A message naming `what` did not read (`OpenAI request`), or its body.
+    pub fn message(&self, what: &str) -> String {
+        let body = if self.in_body { " body" } else { "" };
+        format!("invalid {what}{body}: {}", self.err)
+    }
+}
+
+/// `json` read as a `T`, a request or response as a body-pair logger may store it: the object
+/// itself, or a wrapper (`{method, body}`, `{status_code, body}`) that holds it raw under
+/// `body`, read one level deep as loggers wrap. `wrapper` gives what a `T` has as a wrapper:
+/// its `body` and its status code. Returns the object and the outer status code.
+pub(crate) fn read_wrapped<'a, T: Deserialize<'a>>(
+    json: &'a str,
+    wrapper: impl Fn(&T) -> (Option<&'a RawValue>, Option<u16>),
+) -> Result<(T, Option<u16>), UnwrapError<'a>> {
+    let outer: T = serde_json::from_str(json).map_err(|err| UnwrapError {
+        err,
+        json,
+        in_body: false,
+    })?;
+    let (body, status_code) = wrapper(&outer);
+    let Some(body) = body else {
+        return Ok((outer, status_code));
+    };
+    let inner = serde_json::from_str(body.get()).map_err(|err| UnwrapError {
+        err,
+        json: body.get(),
+        in_body: true,
+    })?;
+    Ok((inner, status_code))
+}
+
+/// A response format as OpenAI and Anthropic requests name it: `{"type": "json_schema", …}`.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
+pub(crate) struct FormatSpec<'a> {
+    #[serde(rename = "type", default)]
+    pub kind: Text<'a>,
+}
+
+/// The model of a call: the one the response names, else the one its request asked for.
+pub(crate) fn model_of(response: Option<&str>, requested: Option<String>) -> Option<String> {
+    response.map(str::to_string).or(requested)
 }
 
 impl<Q, S> Envelope<'_, Q, S> {
