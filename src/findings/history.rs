@@ -50,6 +50,7 @@ pub fn uncached_history(rows: &Rows, catalog: &PriceCatalog) -> (Option<Finding>
             prompt_tokens: row.tokens.prompt_total(),
             conversation: reuse.conversation(&row),
             system_recurs: reuse.system_recurs(&row),
+            summed: row.flags.summed,
         }) else {
             continue;
         };

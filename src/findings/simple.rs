@@ -15,7 +15,9 @@ use crate::pricing::PriceCatalog;
 pub fn reasoning_on_simple(rows: &Rows, catalog: &PriceCatalog) -> Option<Finding> {
     let mut tally = Tally::default();
     for (index, row) in rows.iter().enumerate() {
-        let simple = matches!(row.classification.tier, Tier::Trivial | Tier::Simple);
+        // A whole session's totals are no one request: its tier says nothing of any call.
+        let simple =
+            !row.flags.summed && matches!(row.classification.tier, Tier::Trivial | Tier::Simple);
         if simple && row.tokens.reasoning > 0 {
             tally.add(
                 rows,

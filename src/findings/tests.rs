@@ -406,6 +406,22 @@ fn unpriced_reasoning_is_counted_but_not_priced() {
     );
 }
 
+#[test]
+fn a_sessions_totals_are_never_reasoning_on_a_simple_request() {
+    let catalog = PriceCatalog::embedded().unwrap();
+    // The same short call as above, but the record sums a whole session (an agent that logs
+    // only totals): its tier is no request's, so its reasoning is not flagged.
+    let mut record = call("acme-internal-7b", 0, CallStatus::Ok, "Hi");
+    record.tokens = TokenBuckets {
+        input: 40,
+        output: 60,
+        reasoning: 50,
+        ..TokenBuckets::default()
+    };
+    record.features.summed = true;
+    assert!(reasoning_on_simple(&rows(&[record]), &catalog).is_none());
+}
+
 fn cents(values: &[i128]) -> Vec<Money> {
     values
         .iter()

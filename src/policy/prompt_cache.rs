@@ -236,6 +236,8 @@ pub struct CacheCall {
     pub conversation: bool,
     /// Its system prompt and tools are sent by other calls too ([`Reuse::system_recurs`]).
     pub system_recurs: bool,
+    /// The record sums a whole session's requests: no one prompt a cache could store or read.
+    pub summed: bool,
 }
 
 /// A stored prefix: when it lapses, which call stored it first, and its tokens as that call
@@ -280,6 +282,9 @@ impl PromptCache {
     /// holds neither its text nor a session whose steps it could follow). Each use refreshes
     /// what it touches for another TTL.
     pub fn visit(&mut self, call: &CacheCall) -> Option<CacheHit> {
+        if call.summed {
+            return None;
+        }
         let now = call.at_ms;
         let lapses = now + call.ttl.millis();
         let live = |stored: &Stored| now <= stored.lapses;
@@ -473,6 +478,7 @@ mod tests {
             prompt_tokens: prefixes.map_or(0, |p| p.whole().tokens),
             conversation: false,
             system_recurs: true,
+            summed: false,
         }
     }
 
@@ -533,6 +539,15 @@ mod tests {
         );
         // A prompt that shrank (the agent compacted its history) proves no shared prefix.
         assert_eq!(cache.visit(&step(2, 2, 3_500)).unwrap().tokens, 0);
+        // A record of a whole session's totals is no prompt: the growth says nothing.
+        assert!(
+            cache
+                .visit(&CacheCall {
+                    summed: true,
+                    ..step(3, 3, 9_000)
+                })
+                .is_none()
+        );
         // No session of several calls, no text: the cache cannot tell.
         assert!(
             cache

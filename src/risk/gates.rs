@@ -21,15 +21,19 @@ pub enum Block {
     Vision,
     /// The call asks for a JSON schema; the model has no structured output.
     JsonSchema,
+    /// The record is a whole session's totals (an agent that logs no more): its calls, each
+    /// with its own size and difficulty, cannot be moved one by one.
+    SessionTotal,
 }
 
 impl Block {
-    pub const ALL: [Block; 5] = [
+    pub const ALL: [Block; 6] = [
         Block::ContextWindow,
         Block::MaxOutput,
         Block::Tools,
         Block::Vision,
         Block::JsonSchema,
+        Block::SessionTotal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +43,7 @@ impl Block {
             Block::Tools => "tools",
             Block::Vision => "vision",
             Block::JsonSchema => "json_schema",
+            Block::SessionTotal => "session_total",
         }
     }
 }
@@ -54,6 +59,9 @@ impl fmt::Display for Block {
 /// Limits the catalog does not state do not block. Capabilities are only checked for a model
 /// whose catalog entry lists any: an entry with no list (a bare override) states nothing.
 pub fn feasibility(row: &CallRow, target: &ModelPrice) -> Option<Block> {
+    if row.flags.summed {
+        return Some(Block::SessionTotal);
+    }
     let output = row.tokens.output;
     let needed = row.tokens.prompt_total().saturating_add(output);
     if target.context_window.is_some_and(|window| needed > window) {
@@ -145,6 +153,16 @@ checked = "2026-11-21"
         assert_eq!(
             feasibility(&row(100, 0, 1_001), &target("small")),
             Some(Block::MaxOutput)
+        );
+    }
+
+    #[test]
+    fn a_sessions_totals_move_nowhere_however_small() {
+        let mut session = row(100, 0, 10);
+        session.flags.summed = true;
+        assert_eq!(
+            feasibility(&session, &target("small")),
+            Some(Block::SessionTotal)
         );
     }
 
