@@ -617,8 +617,10 @@ fn cache_write_split(written: u64, fields: &Fields<'_>) -> (u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{call, cost, skip, tag, tokens};
-    use crate::ingest::{InputFormat, detect_csv, detect_format, parse_csv_row, parse_lines};
+    use crate::ingest::test_support::{
+        assert_each_is_error, call, cost, parse_csv, parse_text, skip, tag, tokens,
+    };
+    use crate::ingest::{InputFormat, detect_csv, detect_format, parse_lines};
     use crate::record::FailureCause;
 
     const JSONL: &str = include_str!("../../fixtures/logs/helicone/requests.jsonl");
@@ -626,32 +628,16 @@ mod tests {
     const BAD_CSV: &str = include_str!("../../fixtures/malformed/helicone_row_without_id.csv");
 
     fn outcomes() -> Vec<LineOutcome> {
-        let lines: Vec<&[u8]> = JSONL.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::Helicone, &lines)
+        parse_text(InputFormat::Helicone, JSONL)
             .into_iter()
             .map(|p| p.outcome)
             .collect()
     }
 
-    fn csv_outcomes(text: &str) -> (CsvHeaders, Vec<LineOutcome>) {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut records = reader.records().map(Result::unwrap);
-        let headers = CsvHeaders::new(records.next().unwrap().iter());
-        let rows: Vec<csv::StringRecord> = records.collect();
-        let out = rows
-            .iter()
-            .map(|record| parse_csv_row(InputFormat::Helicone, &CsvRow::new(&headers, record)))
-            .collect();
-        (headers, out)
-    }
-
     #[test]
     fn fixtures_are_detected_as_helicone() {
         assert_eq!(detect_format(JSONL.as_bytes()), Some(InputFormat::Helicone));
-        let (headers, _) = csv_outcomes(CSV);
+        let (headers, _) = parse_csv(InputFormat::Helicone, CSV);
         assert_eq!(detect_csv(&headers), Some(InputFormat::Helicone));
     }
 
@@ -747,7 +733,7 @@ mod tests {
 
     #[test]
     fn csv_export_rows() {
-        let (_, out) = csv_outcomes(CSV);
+        let (_, out) = parse_csv(InputFormat::Helicone, CSV);
         assert_eq!(out.len(), 3);
         let record = call(&out[0]);
         // No cache columns in this export: every prompt token is billed as input.
@@ -775,7 +761,7 @@ mod tests {
             out[2],
             LineOutcome::Failed(FailureCause::ServerError)
         ));
-        let (_, bad) = csv_outcomes(BAD_CSV);
+        let (_, bad) = parse_csv(InputFormat::Helicone, BAD_CSV);
         assert!(matches!(bad.as_slice(), [LineOutcome::Error(_)]));
     }
 
@@ -807,21 +793,15 @@ mod tests {
 
     #[test]
     fn malformed_records_are_errors() {
-        let cases: [&[u8]; 4] = [
-            b"{\"request_id\":\"r\",\"request_created_at\":",
-            b"{\"model\":\"gpt-4o\"}",
-            b"{\"request_id\":\"r\",\"request_created_at\":\"2025-10-02T14:03:11Z\",\"prompt_tokens\":5}",
-            b"{\"request_id\":7}",
-        ];
-        for line in cases {
-            let out = parse_lines(InputFormat::Helicone, &[line]);
-            assert!(
-                matches!(out[0].outcome, LineOutcome::Error(_)),
-                "{}: {:?}",
-                String::from_utf8_lossy(line),
-                out[0].outcome
-            );
-        }
+        assert_each_is_error(
+            InputFormat::Helicone,
+            &[
+                b"{\"request_id\":\"r\",\"request_created_at\":",
+                b"{\"model\":\"gpt-4o\"}",
+                b"{\"request_id\":\"r\",\"request_created_at\":\"2025-10-02T14:03:11Z\",\"prompt_tokens\":5}",
+                b"{\"request_id\":7}",
+            ],
+        );
     }
 
     #[test]

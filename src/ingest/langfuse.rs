@@ -839,7 +839,7 @@ pub(crate) fn summarize_messages(raw: &RawValue, prompt: &mut PromptSummary) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{call, cost, tag, tokens};
+    use crate::ingest::test_support::{assert_each_is_error, call, cost, parse_text, tag, tokens};
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/langfuse/observations.jsonl");
@@ -847,8 +847,7 @@ mod tests {
         include_str!("../../fixtures/logs/langfuse/observations_export.json");
 
     fn outcomes(text: &str) -> Vec<Parsed> {
-        let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::Langfuse, &lines)
+        parse_text(InputFormat::Langfuse, text)
     }
 
     #[test]
@@ -1040,23 +1039,16 @@ mod tests {
 
     #[test]
     fn malformed_records_are_errors() {
-        let cases: [&[u8]; 5] = [
-            b"{\"type\":\"GENERATION\",\"traceId\":\"t\"",
-            b"{\"id\":\"x\",\"traceId\":\"t\"}",
-            b"{\"type\":\"GENERATION\",\"traceId\":\"t\",\"startTime\":\"2025-01-01T00:00:00Z\",\"usageDetails\":{\"input\":5}}",
-            b"{\"type\":7}",
-            b"{\"data\":{\"not\":\"a list\"}}",
-        ];
-        for line in cases {
-            let out = parse_lines(InputFormat::Langfuse, &[line]);
-            assert_eq!(out.len(), 1);
-            assert!(
-                matches!(out[0].outcome, LineOutcome::Error(_)),
-                "{}: {:?}",
-                String::from_utf8_lossy(line),
-                out[0].outcome
-            );
-        }
+        assert_each_is_error(
+            InputFormat::Langfuse,
+            &[
+                b"{\"type\":\"GENERATION\",\"traceId\":\"t\"",
+                b"{\"id\":\"x\",\"traceId\":\"t\"}",
+                b"{\"type\":\"GENERATION\",\"traceId\":\"t\",\"startTime\":\"2025-01-01T00:00:00Z\",\"usageDetails\":{\"input\":5}}",
+                b"{\"type\":7}",
+                b"{\"data\":{\"not\":\"a list\"}}",
+            ],
+        );
     }
 
     #[test]

@@ -789,15 +789,14 @@ fn add_tags(run: &Run<'_>, metadata: Option<&RawValue>, tags: &mut Vec<(String, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{call, cost, tag, tokens};
+    use crate::ingest::test_support::{assert_each_is_error, call, cost, parse_text, tag, tokens};
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
     use crate::record::FailureCause;
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/langsmith/runs.jsonl");
 
     fn outcomes() -> Vec<Parsed> {
-        let lines: Vec<&[u8]> = FIXTURE.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::Langsmith, &lines)
+        parse_text(InputFormat::Langsmith, FIXTURE)
     }
 
     #[test]
@@ -960,23 +959,16 @@ mod tests {
 
     #[test]
     fn malformed_runs_are_errors() {
-        let cases: [&[u8]; 5] = [
-            b"{\"run_type\":\"llm\",",
-            b"{\"id\":\"x\",\"trace_id\":\"t\"}",
-            b"{\"run_type\":\"llm\",\"start_time\":\"x\",\"prompt_tokens\":5}",
-            b"{\"run_type\":\"llm\",\"extra\":[1,2],\"prompt_tokens\":5}",
-            b"{\"runs\":7}",
-        ];
-        for line in cases {
-            let out = parse_lines(InputFormat::Langsmith, &[line]);
-            assert_eq!(out.len(), 1);
-            assert!(
-                matches!(out[0].outcome, LineOutcome::Error(_)),
-                "{}: {:?}",
-                String::from_utf8_lossy(line),
-                out[0].outcome
-            );
-        }
+        assert_each_is_error(
+            InputFormat::Langsmith,
+            &[
+                b"{\"run_type\":\"llm\",",
+                b"{\"id\":\"x\",\"trace_id\":\"t\"}",
+                b"{\"run_type\":\"llm\",\"start_time\":\"x\",\"prompt_tokens\":5}",
+                b"{\"run_type\":\"llm\",\"extra\":[1,2],\"prompt_tokens\":5}",
+                b"{\"runs\":7}",
+            ],
+        );
     }
 
     #[test]
