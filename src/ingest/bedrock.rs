@@ -23,6 +23,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
+use crate::ingest::langfuse::{apply_prompt, push_tag};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::{add_string_tags, array_len};
 use crate::ingest::{LineOutcome, LineParser, OneEach, json_error};
@@ -442,13 +443,8 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) {
     for message in &request.messages {
         prompt.add_message(Role::from_name(&message.role), message.content);
     }
-    record.features.message_count = prompt.messages;
-    record.features.images = prompt.images;
-    record.features.tool_results = prompt.tool_results;
+    apply_prompt(&prompt, record);
     record.features.tools_defined = array_len(tools);
-    record.text = prompt.text();
-    record.prefix = prompt.prefix();
-    record.features.redacted |= prompt.redacted;
 }
 
 /// Metadata keys that name the caller's session or trace.
@@ -557,23 +553,19 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
         apply_request(body, &mut call);
     }
     let tags = &mut call.tags;
-    let mut tag = |key: &str, value: Option<&str>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            tags.push((key.to_string(), value.to_string()));
-        }
-    };
-    tag("aws_account", record.account_id.as_deref());
-    tag("aws_region", record.region.as_deref());
-    tag("inference_region", record.inference_region.as_deref());
-    tag(
+    push_tag(tags, "aws_account", record.account_id.as_deref());
+    push_tag(tags, "aws_region", record.region.as_deref());
+    push_tag(tags, "inference_region", record.inference_region.as_deref());
+    push_tag(
+        tags,
         "identity_arn",
         record.identity.as_ref().and_then(|i| i.arn.as_deref()),
     );
-    tag("operation", Some(operation));
+    push_tag(tags, "operation", Some(operation));
     if model != model_id {
-        tag("bedrock_model_id", Some(model_id));
+        push_tag(tags, "bedrock_model_id", Some(model_id));
     }
-    tag("error_code", record.error_code.as_deref());
+    push_tag(tags, "error_code", record.error_code.as_deref());
     if let Some(metadata) = record.request_metadata {
         let start = call.tags.len();
         add_string_tags(metadata, &mut call.tags);

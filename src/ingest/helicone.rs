@@ -44,7 +44,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::PromptSummary;
-use crate::ingest::langfuse::{is_provider_response_id, member_count, summarize_messages};
+use crate::ingest::langfuse::{
+    apply_prompt, is_provider_response_id, member_count, push_tag, summarize_messages,
+};
 use crate::ingest::langsmith::provider_from_name;
 use crate::ingest::usage::cache_writes;
 use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_time, parse_timestamp};
@@ -505,12 +507,7 @@ fn build(fields: Fields<'_>) -> LineOutcome {
         if let Some(input) = request.input {
             summarize_messages(input, &mut prompt);
         }
-        record.features.message_count = prompt.messages;
-        record.features.images = prompt.images;
-        record.features.tool_results = prompt.tool_results;
-        record.text = prompt.text();
-        record.prefix = prompt.prefix();
-        record.features.redacted |= prompt.redacted;
+        apply_prompt(&prompt, &mut record);
     }
     for (key, value) in fields.properties {
         if key.eq_ignore_ascii_case("Helicone-Session-Id") {
@@ -519,15 +516,12 @@ fn build(fields: Fields<'_>) -> LineOutcome {
             record.tags.push((key, value));
         }
     }
-    let mut push = |key: &str, value: Option<&str>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            record.tags.push((key.to_string(), value.to_string()));
-        }
-    };
-    push("user", fields.user.as_deref());
-    push("prompt_id", fields.prompt_id.as_deref());
+    let tags = &mut record.tags;
+    push_tag(tags, "user", fields.user.as_deref());
+    push_tag(tags, "prompt_id", fields.prompt_id.as_deref());
     // The query string may carry an API key (Gemini's `?key=`): only the path is kept.
-    push(
+    push_tag(
+        tags,
         "path",
         fields
             .path

@@ -202,62 +202,49 @@ struct ObservationParser;
 
 impl LineParser for ObservationParser {
     fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
-        let observation: Observation<'_> = match serde_json::from_slice(line) {
-            Ok(observation) => observation,
-            Err(err) => {
-                out.push(Parsed {
-                    line: line_no,
-                    outcome: json_error(err, line),
-                });
-                return;
-            }
-        };
-        let list = observation.data.or(observation.observations);
-        if let (None, Some(data)) = (&observation.kind, list) {
-            // A trace's session and user hold for observations that do not repeat them: the
-            // trace is the line itself (the public API) or its `trace` member (a download).
-            let trace: TraceFacts<'_> = match observation.trace {
-                Some(trace) => serde_json::from_str(trace.get()).unwrap_or_default(),
-                None => TraceFacts {
-                    session_id: observation.session_id.clone(),
-                    user_id: observation.user_id.clone(),
-                },
-            };
-            match serde_json::from_str::<Vec<&RawValue>>(data.get()) {
-                Ok(items) => {
-                    for item in items {
-                        let outcome = match serde_json::from_str::<Observation<'_>>(item.get()) {
-                            Ok(mut inner) => {
-                                if inner.session_id.is_none() {
-                                    inner.session_id = trace.session_id.clone();
-                                }
-                                if inner.user_id.is_none() {
-                                    inner.user_id = trace.user_id.clone();
-                                }
-                                parse_observation(&inner)
-                            }
-                            Err(err) => json_error(err, item.get().as_bytes()),
-                        };
-                        out.push(Parsed {
-                            line: line_no,
-                            outcome,
-                        });
-                    }
+        let outcome = match serde_json::from_slice::<Observation<'_>>(line) {
+            Ok(observation) => {
+                let list = observation.data.or(observation.observations);
+                if let (None, Some(list)) = (&observation.kind, list) {
+                    return push_trace_items(&observation, list, line_no, out);
                 }
-                Err(err) => out.push(Parsed {
-                    line: line_no,
-                    outcome: LineOutcome::Error(format!(
-                        "Langfuse `data` or `observations` is not a list: {err}"
-                    )),
-                }),
+                parse_observation(&observation)
             }
-            return;
-        }
+            Err(err) => json_error(err, line),
+        };
         out.push(Parsed {
             line: line_no,
-            outcome: parse_observation(&observation),
+            outcome,
         });
     }
+}
+
+/// Pushes the observations of an API page or a trace: a trace's session and user hold for
+/// observations that do not repeat them, the trace being the record itself (the public API) or
+/// its `trace` member (a download).
+fn push_trace_items(page: &Observation<'_>, list: &RawValue, line: u64, out: &mut Vec<Parsed>) {
+    let trace: TraceFacts<'_> = match page.trace {
+        Some(trace) => serde_json::from_str(trace.get()).unwrap_or_default(),
+        None => TraceFacts {
+            session_id: page.session_id.clone(),
+            user_id: page.user_id.clone(),
+        },
+    };
+    let what = "Langfuse `data` or `observations`";
+    push_page_items(out, line, list, what, |item| {
+        match serde_json::from_slice::<Observation<'_>>(item) {
+            Ok(mut inner) => {
+                if inner.session_id.is_none() {
+                    inner.session_id = trace.session_id.clone();
+                }
+                if inner.user_id.is_none() {
+                    inner.user_id = trace.user_id.clone();
+                }
+                parse_observation(&inner)
+            }
+            Err(err) => json_error(err, item),
+        }
+    });
 }
 
 /// Turns one observation into a call or a skip.
@@ -308,12 +295,8 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
     let start = obs.start_time.and_then(parse_timestamp);
     let end = obs.end_time.and_then(parse_timestamp);
     let first_token = obs.completion_start_time.and_then(parse_timestamp);
-    record.timestamp_ms = start;
-    if let (Some(start), Some(end)) = (start, end) {
-        record.latency_ms = elapsed_ms(start, end);
-    }
-    if let (Some(start), Some(first)) = (start, first_token) {
-        record.time_to_first_token_ms = elapsed_ms(start, first);
+    apply_span_times(&mut record, start, end, first_token);
+    if let (Some(_), Some(first)) = (start, first_token) {
         // Integrations set the completion start time from the first streamed chunk.
         record.features.streamed = end.is_none_or(|end| first < end);
     }
@@ -333,12 +316,7 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
             .and_then(|text| serde_json::from_str::<Box<RawValue>>(&text).ok());
         let mut prompt = PromptSummary::default();
         summarize_messages(decoded.as_deref().unwrap_or(input), &mut prompt);
-        record.features.message_count = prompt.messages;
-        record.features.images = prompt.images;
-        record.features.tool_results = prompt.tool_results;
-        record.text = prompt.text();
-        record.prefix = prompt.prefix();
-        record.features.redacted |= prompt.redacted;
+        apply_prompt(&prompt, &mut record);
     }
     add_tags(obs, &mut record.tags);
     LineOutcome::Call(Box::new(record))
@@ -696,28 +674,17 @@ fn apply_model_parameters(raw: &RawValue, record: &mut CallRecord) {
 
 /// Tags: where the observation ran, for whom, with which prompt, and its string metadata.
 fn add_tags(obs: &Observation<'_>, tags: &mut Vec<(String, String)>) {
-    let mut push = |key: &str, value: Option<&str>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            tags.push((key.to_string(), value.to_string()));
-        }
-    };
-    push("project", obs.project_id.as_deref());
-    push("environment", obs.environment.as_deref());
-    push("name", obs.name.as_deref());
-    push("user", obs.user_id.as_deref());
+    push_tag(tags, "project", obs.project_id.as_deref());
+    push_tag(tags, "environment", obs.environment.as_deref());
+    push_tag(tags, "name", obs.name.as_deref());
+    push_tag(tags, "user", obs.user_id.as_deref());
     if obs.session_id.is_some() {
-        push("trace_id", obs.trace_id.as_deref());
+        push_tag(tags, "trace_id", obs.trace_id.as_deref());
     }
-    push("prompt_name", obs.prompt_name.as_deref());
+    push_tag(tags, "prompt_name", obs.prompt_name.as_deref());
     let version = obs.prompt_version.and_then(scalar_text);
-    push("prompt_version", version.as_deref());
-    if let Some(list) = obs.tags
-        && let Ok(items) = serde_json::from_str::<Vec<Cow<'_, str>>>(list.get())
-    {
-        for item in items {
-            tags.push(("tag".to_string(), item.into_owned()));
-        }
-    }
+    push_tag(tags, "prompt_version", version.as_deref());
+    add_list_tags(obs.tags, tags);
     if let Some(metadata) = obs.metadata {
         add_short_string_tags(metadata, tags);
     }
@@ -781,6 +748,74 @@ pub(crate) fn member_count(raw: Option<&RawValue>) -> u32 {
     }
     serde_json::from_str::<BTreeMap<Cow<'_, str>, serde::de::IgnoredAny>>(raw.get())
         .map_or(0, |members| members.len() as u32)
+}
+
+/// Pushes one outcome per item of a page's list (LangSmith's `runs`, Langfuse's `data`), all
+/// on the page's line, each item read by `parse`; a list that is not one is one error, `what`
+/// naming it.
+pub(crate) fn push_page_items(
+    out: &mut Vec<Parsed>,
+    line: u64,
+    list: &RawValue,
+    what: &str,
+    mut parse: impl FnMut(&[u8]) -> LineOutcome,
+) {
+    match serde_json::from_str::<Vec<&RawValue>>(list.get()) {
+        Ok(items) => out.extend(items.into_iter().map(|item| Parsed {
+            line,
+            outcome: parse(item.get().as_bytes()),
+        })),
+        Err(err) => out.push(Parsed {
+            line,
+            outcome: LineOutcome::Error(format!("{what} is not a list: {err}")),
+        }),
+    }
+}
+
+/// Adds a tag when the value is present and not empty.
+pub(crate) fn push_tag(tags: &mut Vec<(String, String)>, key: &str, value: Option<&str>) {
+    if let Some(value) = value.filter(|v| !v.is_empty()) {
+        tags.push((key.to_string(), value.to_string()));
+    }
+}
+
+/// Adds each string of a JSON list (a run's or an observation's `tags`) as a `tag` tag.
+pub(crate) fn add_list_tags(list: Option<&RawValue>, tags: &mut Vec<(String, String)>) {
+    if let Some(list) = list
+        && let Ok(items) = serde_json::from_str::<Vec<Cow<'_, str>>>(list.get())
+    {
+        for item in items {
+            tags.push(("tag".to_string(), item.into_owned()));
+        }
+    }
+}
+
+/// Gives the record what its logged prompt says: the message, image and tool-result counts,
+/// the prompt text and prefixes, and whether anything was redacted.
+pub(crate) fn apply_prompt(prompt: &PromptSummary, record: &mut CallRecord) {
+    record.features.message_count = prompt.messages;
+    record.features.images = prompt.images;
+    record.features.tool_results = prompt.tool_results;
+    record.text = prompt.text();
+    record.prefix = prompt.prefix();
+    record.features.redacted |= prompt.redacted;
+}
+
+/// Sets the call's time from its start, and its latency and time to first token from its end
+/// and first-token times when those are not earlier than the start. Milliseconds.
+pub(crate) fn apply_span_times(
+    record: &mut CallRecord,
+    start: Option<i64>,
+    end: Option<i64>,
+    first_token: Option<i64>,
+) {
+    record.timestamp_ms = start;
+    if let (Some(start), Some(end)) = (start, end) {
+        record.latency_ms = elapsed_ms(start, end);
+    }
+    if let (Some(start), Some(first)) = (start, first_token) {
+        record.time_to_first_token_ms = elapsed_ms(start, first);
+    }
 }
 
 /// A chat message or a Responses API input item.

@@ -34,9 +34,12 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::langfuse::{add_short_string_tags, is_provider_response_id, member_count};
+use crate::ingest::langfuse::{
+    add_list_tags, add_short_string_tags, apply_prompt, apply_span_times, is_provider_response_id,
+    member_count, push_page_items, push_tag,
+};
 use crate::ingest::usage::{anthropic_style, cache_writes, openai_style, uncached_input};
-use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_timestamp};
+use crate::ingest::values::{count, json_text, number, parse_timestamp};
 use crate::ingest::wire::{failure_of, is_present};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
@@ -205,42 +208,27 @@ struct RunParser;
 
 impl LineParser for RunParser {
     fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
-        let run: Run<'_> = match serde_json::from_slice(line) {
-            Ok(run) => run,
-            Err(err) => {
-                out.push(Parsed {
-                    line: line_no,
-                    outcome: json_error(err, line),
-                });
-                return;
-            }
-        };
-        if let (None, Some(runs)) = (&run.run_type, run.runs) {
-            match serde_json::from_str::<Vec<&RawValue>>(runs.get()) {
-                Ok(items) => {
-                    for item in items {
-                        let outcome = match serde_json::from_str(item.get()) {
+        let outcome =
+            match serde_json::from_slice::<Run<'_>>(line) {
+                Ok(Run {
+                    run_type: None,
+                    runs: Some(runs),
+                    ..
+                }) => {
+                    let what = "LangSmith page `runs`";
+                    return push_page_items(out, line_no, runs, what, |item| {
+                        match serde_json::from_slice::<Run<'_>>(item) {
                             Ok(inner) => parse_run(&inner),
-                            Err(err) => json_error(err, item.get().as_bytes()),
-                        };
-                        out.push(Parsed {
-                            line: line_no,
-                            outcome,
-                        });
-                    }
+                            Err(err) => json_error(err, item),
+                        }
+                    });
                 }
-                Err(err) => out.push(Parsed {
-                    line: line_no,
-                    outcome: LineOutcome::Error(format!(
-                        "LangSmith page `runs` is not a list: {err}"
-                    )),
-                }),
-            }
-            return;
-        }
+                Ok(run) => parse_run(&run),
+                Err(err) => json_error(err, line),
+            };
         out.push(Parsed {
             line: line_no,
-            outcome: parse_run(&run),
+            outcome,
         });
     }
 }
@@ -357,13 +345,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
     let start = run.start_time.and_then(parse_timestamp);
     let end = run.end_time.and_then(parse_timestamp);
     let first = run.first_token_time.and_then(parse_timestamp);
-    record.timestamp_ms = start;
-    if let (Some(start), Some(end)) = (start, end) {
-        record.latency_ms = elapsed_ms(start, end);
-    }
-    if let (Some(start), Some(first)) = (start, first) {
-        record.time_to_first_token_ms = elapsed_ms(start, first);
-    }
+    apply_span_times(&mut record, start, end, first);
     let features = &mut record.features;
     features.finish_reason = found.finish_reason;
     features.tool_calls = found.tool_calls;
@@ -384,12 +366,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
             prompt.add_tool_definitions(tools);
         }
         summarize_inputs(inputs, &mut prompt);
-        record.features.message_count = prompt.messages;
-        record.features.images = prompt.images;
-        record.features.tool_results = prompt.tool_results;
-        record.text = prompt.text();
-        record.prefix = prompt.prefix();
-        record.features.redacted |= prompt.redacted;
+        apply_prompt(&prompt, &mut record);
     }
     add_tags(run, extra.metadata, &mut record.tags);
     LineOutcome::Call(Box::new(record))
@@ -759,21 +736,10 @@ fn summarize_inputs(raw: &RawValue, prompt: &mut PromptSummary) {
 /// Tags: the run's name and project, its tags, and short string metadata (LangChain's own
 /// `ls_*` model fields are left out: they are the model and provider already recorded).
 fn add_tags(run: &Run<'_>, metadata: Option<&RawValue>, tags: &mut Vec<(String, String)>) {
-    let mut push = |key: &str, value: Option<&str>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            tags.push((key.to_string(), value.to_string()));
-        }
-    };
-    push("run_name", run.name.as_deref());
-    push("project_id", run.session_id.as_deref());
-    push("thread_id", run.thread_id.as_deref());
-    if let Some(list) = run.tags
-        && let Ok(items) = serde_json::from_str::<Vec<Cow<'_, str>>>(list.get())
-    {
-        for item in items {
-            tags.push(("tag".to_string(), item.into_owned()));
-        }
-    }
+    push_tag(tags, "run_name", run.name.as_deref());
+    push_tag(tags, "project_id", run.session_id.as_deref());
+    push_tag(tags, "thread_id", run.thread_id.as_deref());
+    add_list_tags(run.tags, tags);
     if let Some(metadata) = metadata {
         let mut found = Vec::new();
         add_short_string_tags(metadata, &mut found);
