@@ -48,7 +48,7 @@ use crate::ingest::langfuse::{
     apply_prompt, is_provider_response_id, member_count, push_tag, summarize_messages,
 };
 use crate::ingest::langsmith::provider_from_name;
-use crate::ingest::usage::cache_writes;
+use crate::ingest::usage::{WireUsage, cache_writes};
 use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_time, parse_timestamp};
 use crate::ingest::wire::failure_of;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipReason, json_error};
@@ -312,38 +312,6 @@ fn add_properties(raw: &RawValue, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// OpenAI's usage details.
-#[derive(Deserialize, Default)]
-#[serde(bound(deserialize = "'de: 'a"))]
-struct Details<'a> {
-    cached_tokens: Option<&'a RawValue>,
-    reasoning_tokens: Option<&'a RawValue>,
-}
-
-/// Anthropic's cache writes by TTL.
-#[derive(Deserialize, Default)]
-#[serde(bound(deserialize = "'de: 'a"))]
-struct CacheCreation<'a> {
-    ephemeral_5m_input_tokens: Option<&'a RawValue>,
-    ephemeral_1h_input_tokens: Option<&'a RawValue>,
-}
-
-/// The provider usage inside a logged response body (OpenAI or Anthropic shape).
-#[derive(Deserialize, Default)]
-#[serde(bound(deserialize = "'de: 'a"))]
-struct BodyUsage<'a> {
-    prompt_tokens: Option<&'a RawValue>,
-    input_tokens: Option<&'a RawValue>,
-    completion_tokens: Option<&'a RawValue>,
-    output_tokens: Option<&'a RawValue>,
-    #[serde(alias = "input_tokens_details")]
-    prompt_tokens_details: Option<Details<'a>>,
-    #[serde(alias = "output_tokens_details")]
-    completion_tokens_details: Option<Details<'a>>,
-    cache_read_input_tokens: Option<&'a RawValue>,
-    cache_creation: Option<CacheCreation<'a>>,
-}
-
 /// A Chat Completions choice, for its finish reason.
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "'de: 'a"))]
@@ -357,7 +325,7 @@ struct Choice<'a> {
 struct ResponseBody<'a> {
     id: Option<&'a RawValue>,
     model: Option<Text<'a>>,
-    usage: Option<BodyUsage<'a>>,
+    usage: Option<WireUsage<'a>>,
     choices: Option<Vec<Choice<'a>>>,
     stop_reason: Option<Text<'a>>,
     service_tier: Option<Text<'a>>,
@@ -533,7 +501,7 @@ fn build(fields: Fields<'_>) -> LineOutcome {
 
 /// Exclusive buckets from Helicone's columns (see the module documentation), with the logged
 /// response body as a witness of which convention an older row followed.
-fn buckets(fields: &Fields<'_>, body: Option<&BodyUsage<'_>>) -> Option<TokenBuckets> {
+fn buckets(fields: &Fields<'_>, body: Option<&WireUsage<'_>>) -> Option<TokenBuckets> {
     if fields.prompt.is_none() && fields.completion.is_none() {
         return None;
     }
@@ -543,19 +511,10 @@ fn buckets(fields: &Fields<'_>, body: Option<&BodyUsage<'_>>) -> Option<TokenBuc
     let cache_write = fields.cache_write.unwrap_or(0);
     let reasoning = fields.reasoning.unwrap_or(0);
     let body = body.filter(|u| u.cache_read_input_tokens.is_none());
-    let body_prompt = body.and_then(|u| u.prompt_tokens.or(u.input_tokens).and_then(count));
-    let body_completion =
-        body.and_then(|u| u.completion_tokens.or(u.output_tokens).and_then(count));
-    let body_reasoning = body
-        .and_then(|u| u.completion_tokens_details.as_ref())
-        .and_then(|d| d.reasoning_tokens)
-        .and_then(count)
-        .unwrap_or(0);
-    let body_cached = body
-        .and_then(|u| u.prompt_tokens_details.as_ref())
-        .and_then(|d| d.cached_tokens)
-        .and_then(count)
-        .unwrap_or(0);
+    let body_prompt = body.and_then(WireUsage::prompt);
+    let body_completion = body.and_then(WireUsage::completion);
+    let body_reasoning = body.map_or(0, WireUsage::reasoning);
+    let body_cached = body.map_or(0, WireUsage::cached);
     // OpenAI's prompt_tokens include cached tokens: when the column holds that very number, so
     // does the column.
     let cached = cache_read.saturating_add(cache_write);
@@ -593,15 +552,8 @@ fn cache_write_split(written: u64, fields: &Fields<'_>) -> (u64, u64) {
         .as_deref()
         .and_then(|raw| serde_json::from_str::<ResponseBody<'_>>(raw.get()).ok())
         .and_then(|body| {
-            let creation = body.usage?.cache_creation?;
-            let five = creation
-                .ephemeral_5m_input_tokens
-                .and_then(count)
-                .unwrap_or(0);
-            let hour = creation
-                .ephemeral_1h_input_tokens
-                .and_then(count)
-                .unwrap_or(0);
+            let (five, hour) = body.usage?.cache_creation?.split();
+            let (five, hour) = (five.unwrap_or(0), hour.unwrap_or(0));
             (five.saturating_add(hour) == written).then_some((five, hour))
         });
     let (five, hour) = split.unzip();

@@ -55,6 +55,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
+use crate::ingest::usage::WireDetails;
 use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_timestamp, scalar_text};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
@@ -98,11 +99,7 @@ struct Observation<'a> {
     start_time: Option<&'a RawValue>,
     #[serde(rename = "endTime", alias = "end_time")]
     end_time: Option<&'a RawValue>,
-    #[serde(
-        rename = "completionStartTime",
-        alias = "completion_start_time",
-        borrow
-    )]
+    #[serde(rename = "completionStartTime", alias = "completion_start_time")]
     completion_start_time: Option<&'a RawValue>,
     model: Option<Text<'a>>,
     #[serde(rename = "providedModelName", alias = "provided_model_name")]
@@ -125,11 +122,7 @@ struct Observation<'a> {
     cost_details: Option<&'a RawValue>,
     #[serde(rename = "totalCost", alias = "total_cost")]
     total_cost: Option<&'a RawValue>,
-    #[serde(
-        rename = "calculatedTotalCost",
-        alias = "calculated_total_cost",
-        borrow
-    )]
+    #[serde(rename = "calculatedTotalCost", alias = "calculated_total_cost")]
     calculated_total_cost: Option<&'a RawValue>,
     metadata: Option<&'a RawValue>,
     tags: Option<&'a RawValue>,
@@ -477,13 +470,7 @@ impl UsageSums {
                 | "completion_tokens_details"
                 | "output_tokens_details"
         ) {
-            #[derive(Deserialize)]
-            #[serde(bound(deserialize = "'de: 'a"))]
-            struct Details<'a> {
-                cached_tokens: Option<&'a RawValue>,
-                reasoning_tokens: Option<&'a RawValue>,
-            }
-            if let Ok(details) = serde_json::from_str::<Details<'_>>(value.get()) {
+            if let Ok(details) = serde_json::from_str::<WireDetails<'_>>(value.get()) {
                 self.openai_cached += details.cached_tokens.and_then(count).unwrap_or(0);
                 self.openai_reasoning += details.reasoning_tokens.and_then(count).unwrap_or(0);
             }

@@ -38,7 +38,7 @@ use crate::ingest::langfuse::{
     add_list_tags, add_short_string_tags, apply_prompt, apply_span_times, is_provider_response_id,
     member_count, push_page_items, push_tag,
 };
-use crate::ingest::usage::{anthropic_style, cache_writes, openai_style, uncached_input};
+use crate::ingest::usage::{WireUsage, cache_writes, uncached_input};
 use crate::ingest::values::{count, json_text, number, parse_timestamp};
 use crate::ingest::wire::{failure_of, is_present};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
@@ -422,7 +422,11 @@ fn read_outputs(raw: &RawValue) -> Found {
         found.tokens = [llm_output.token_usage, llm_output.usage, outputs.usage]
             .into_iter()
             .flatten()
-            .find_map(provider_usage);
+            .find_map(|raw| {
+                serde_json::from_str::<WireUsage<'_>>(raw.get())
+                    .ok()?
+                    .buckets()
+            });
     }
     found.model = llm_output
         .model_name
@@ -542,88 +546,6 @@ fn lc_buckets(
         output,
         reasoning: get(&output_details, "reasoning").min(output),
     })
-}
-
-/// A provider's raw usage object: OpenAI's (cached tokens inside `prompt_tokens` /
-/// `input_tokens`) or Anthropic's (cache reads and writes beside `input_tokens`).
-fn provider_usage(raw: &RawValue) -> Option<TokenBuckets> {
-    #[derive(Deserialize)]
-    #[serde(bound(deserialize = "'de: 'a"))]
-    struct Details<'a> {
-        cached_tokens: Option<&'a RawValue>,
-        reasoning_tokens: Option<&'a RawValue>,
-    }
-    #[derive(Deserialize)]
-    #[serde(bound(deserialize = "'de: 'a"))]
-    struct CacheCreation<'a> {
-        ephemeral_5m_input_tokens: Option<&'a RawValue>,
-        ephemeral_1h_input_tokens: Option<&'a RawValue>,
-    }
-    #[derive(Deserialize)]
-    #[serde(bound(deserialize = "'de: 'a"))]
-    struct Usage<'a> {
-        prompt_tokens: Option<&'a RawValue>,
-        completion_tokens: Option<&'a RawValue>,
-        input_tokens: Option<&'a RawValue>,
-        output_tokens: Option<&'a RawValue>,
-        #[serde(alias = "input_tokens_details")]
-        prompt_tokens_details: Option<Details<'a>>,
-        #[serde(alias = "output_tokens_details")]
-        completion_tokens_details: Option<Details<'a>>,
-        cache_read_input_tokens: Option<&'a RawValue>,
-        cache_creation_input_tokens: Option<&'a RawValue>,
-        cache_creation: Option<CacheCreation<'a>>,
-    }
-    let usage: Usage<'_> = serde_json::from_str(raw.get()).ok()?;
-    let output = usage
-        .completion_tokens
-        .or(usage.output_tokens)
-        .and_then(count);
-    let anthropic = usage.cache_read_input_tokens.is_some()
-        || usage.cache_creation_input_tokens.is_some()
-        || usage.cache_creation.is_some();
-    if anthropic && usage.prompt_tokens.is_none() {
-        let input = usage.input_tokens.and_then(count);
-        if input.is_none() && output.is_none() {
-            return None;
-        }
-        let split = usage.cache_creation.as_ref().map_or((None, None), |c| {
-            (
-                c.ephemeral_5m_input_tokens.and_then(count),
-                c.ephemeral_1h_input_tokens.and_then(count),
-            )
-        });
-        return Some(anthropic_style(
-            input.unwrap_or(0),
-            usage.cache_read_input_tokens.and_then(count).unwrap_or(0),
-            usage.cache_creation_input_tokens.and_then(count),
-            split,
-            output.unwrap_or(0),
-        ));
-    }
-    let prompt = usage.prompt_tokens.or(usage.input_tokens).and_then(count);
-    if prompt.is_none() && output.is_none() {
-        return None;
-    }
-    let cached = usage
-        .prompt_tokens_details
-        .as_ref()
-        .and_then(|d| d.cached_tokens)
-        .and_then(count)
-        .unwrap_or(0);
-    let reasoning = usage
-        .completion_tokens_details
-        .as_ref()
-        .and_then(|d| d.reasoning_tokens)
-        .and_then(count)
-        .unwrap_or(0);
-    Some(openai_style(
-        prompt.unwrap_or(0),
-        cached,
-        0,
-        output.unwrap_or(0),
-        reasoning,
-    ))
 }
 
 /// The cost LangSmith states for the run: `total_cost`, else prompt plus completion cost.
