@@ -488,14 +488,8 @@ fn build(fields: Fields<'_>) -> LineOutcome {
     push_tag(tags, "user", fields.user.as_deref());
     push_tag(tags, "prompt_id", fields.prompt_id.as_deref());
     // The query string may carry an API key (Gemini's `?key=`): only the path is kept.
-    push_tag(
-        tags,
-        "path",
-        fields
-            .path
-            .as_deref()
-            .and_then(|path| path.split(['?', '#']).next()),
-    );
+    let path = fields.path.as_deref();
+    push_tag(tags, "path", path.and_then(|p| p.split(['?', '#']).next()));
     LineOutcome::Call(Box::new(record))
 }
 

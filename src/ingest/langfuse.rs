@@ -861,7 +861,9 @@ pub(crate) fn summarize_messages(raw: &RawValue, prompt: &mut PromptSummary) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{assert_each_is_error, call, cost, parse_text, tag, tokens};
+    use crate::ingest::test_support::{
+        assert_each_is_error, call, calls, cost, parse_text, skip_reasons, tag, tokens,
+    };
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/langfuse/observations.jsonl");
@@ -888,12 +890,8 @@ mod tests {
     fn every_fixture_line_is_accounted_for() {
         let out = outcomes(FIXTURE);
         assert_eq!(out.len(), FIXTURE.lines().count());
-        let calls = out
-            .iter()
-            .filter(|p| matches!(p.outcome, LineOutcome::Call(_)))
-            .count();
-        assert_eq!(calls, 7);
-        let skips: Vec<SkipReason> = out.iter().filter_map(|p| p.outcome.skip_reason()).collect();
+        assert_eq!(calls(&out).len(), 7);
+        let skips = skip_reasons(&out);
         // The ERROR generation without usage, statusMessage "429 Too Many Requests".
         let failures: Vec<&LineOutcome> = out
             .iter()

@@ -677,7 +677,9 @@ fn add_tags(run: &Run<'_>, metadata: Option<&RawValue>, tags: &mut Vec<(String, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{assert_each_is_error, call, cost, parse_text, tag, tokens};
+    use crate::ingest::test_support::{
+        assert_each_is_error, call, calls, cost, parse_text, skip_reasons, tag, tokens,
+    };
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
     use crate::record::FailureCause;
 
@@ -703,12 +705,8 @@ mod tests {
     fn every_fixture_line_is_accounted_for() {
         let out = outcomes();
         assert_eq!(out.len(), FIXTURE.lines().count());
-        let calls = out
-            .iter()
-            .filter(|p| matches!(p.outcome, LineOutcome::Call(_)))
-            .count();
-        assert_eq!(calls, 5);
-        let skips: Vec<SkipReason> = out.iter().filter_map(|p| p.outcome.skip_reason()).collect();
+        assert_eq!(calls(&out).len(), 5);
+        let skips = skip_reasons(&out);
         assert_eq!(
             skips,
             [

@@ -225,3 +225,11 @@ pub fn reference_samples() -> Vec<(String, String)> {
     }
     samples
 }
+
+/// Why each skipped record was skipped, in order.
+pub fn skip_reasons(parsed: &[Parsed]) -> Vec<SkipReason> {
+    parsed
+        .iter()
+        .filter_map(|p| p.outcome.skip_reason())
+        .collect()
+}

@@ -184,18 +184,14 @@ impl WireUsage<'_> {
     /// OpenAI's cached tokens (inside the prompt count); 0 when not stated.
     pub(crate) fn cached(&self) -> u64 {
         let details = self.prompt_tokens_details.as_ref();
-        details
-            .and_then(|d| d.cached_tokens)
-            .and_then(count)
-            .unwrap_or(0)
+        details.and_then(|d| count(d.cached_tokens?)).unwrap_or(0)
     }
 
     /// OpenAI's reasoning tokens (inside the completion count); 0 when not stated.
     pub(crate) fn reasoning(&self) -> u64 {
         let details = self.completion_tokens_details.as_ref();
         details
-            .and_then(|d| d.reasoning_tokens)
-            .and_then(count)
+            .and_then(|d| count(d.reasoning_tokens?))
             .unwrap_or(0)
     }
 
