@@ -48,7 +48,7 @@ use crate::ingest::langfuse::{
     apply_prompt, is_provider_response_id, member_count, push_tag, summarize_messages,
 };
 use crate::ingest::langsmith::provider_from_name;
-use crate::ingest::usage::{WireUsage, cache_writes};
+use crate::ingest::usage::{WireUsage, cache_writes, split_buckets};
 use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_time, parse_timestamp};
 use crate::ingest::wire::failure_of;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipReason, json_error};
@@ -528,15 +528,8 @@ fn buckets(fields: &Fields<'_>, body: Option<&WireUsage<'_>>) -> Option<TokenBuc
     } else {
         (completion.saturating_add(reasoning), reasoning)
     };
-    let (write_5m, write_1h) = cache_write_split(cache_write, fields);
-    Some(TokenBuckets {
-        input,
-        cache_read,
-        cache_write_5m: write_5m,
-        cache_write_1h: write_1h,
-        output,
-        reasoning: reasoning.min(output),
-    })
+    let writes = cache_write_split(cache_write, fields);
+    Some(split_buckets(input, cache_read, writes, output, reasoning))
 }
 
 /// Splits cache writes by TTL when a logged Anthropic body does so and agrees with the column.

@@ -55,7 +55,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::usage::WireDetails;
+use crate::ingest::usage::{WireDetails, split_buckets};
 use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_timestamp, scalar_text};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
@@ -576,14 +576,13 @@ impl UsageSums {
         } else {
             base_out.saturating_add(reasoning)
         };
-        Some(TokenBuckets {
+        Some(split_buckets(
             input,
             cache_read,
-            cache_write_5m: write_5m,
-            cache_write_1h: write_1h,
+            (write_5m, write_1h),
             output,
-            reasoning: reasoning.min(output),
-        })
+            reasoning,
+        ))
     }
 }
 

@@ -38,7 +38,7 @@ use crate::ingest::langfuse::{
     add_list_tags, add_short_string_tags, apply_prompt, apply_span_times, is_provider_response_id,
     member_count, push_page_items, push_tag,
 };
-use crate::ingest::usage::{WireUsage, cache_writes, uncached_input};
+use crate::ingest::usage::{WireUsage, cache_writes, split_buckets, uncached_input};
 use crate::ingest::values::{count, json_text, number, parse_timestamp};
 use crate::ingest::wire::{failure_of, is_present};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
@@ -538,14 +538,15 @@ fn lc_buckets(
         input_details.get("ephemeral_1h_input_tokens").copied(),
     );
     // LangChain's input count includes cache reads and writes.
-    Some(TokenBuckets {
-        input: uncached_input(prompt, cache_read, write_5m + write_1h),
+    let input = uncached_input(prompt, cache_read, write_5m + write_1h);
+    let reasoning = get(&output_details, "reasoning");
+    Some(split_buckets(
+        input,
         cache_read,
-        cache_write_5m: write_5m,
-        cache_write_1h: write_1h,
+        (write_5m, write_1h),
         output,
-        reasoning: get(&output_details, "reasoning").min(output),
-    })
+        reasoning,
+    ))
 }
 
 /// The cost LangSmith states for the run: `total_cost`, else prompt plus completion cost.

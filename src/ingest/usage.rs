@@ -233,6 +233,26 @@ impl WireUsage<'_> {
     }
 }
 
+/// Exclusive buckets from counts a reader has already split: the uncached input, cache reads,
+/// cache writes `(5 minutes, 1 hour)`, and the output with its reasoning part, which is capped
+/// at the output (a log that states more reasoning than output cannot bill it twice).
+pub(crate) fn split_buckets(
+    input: u64,
+    cache_read: u64,
+    (cache_write_5m, cache_write_1h): (u64, u64),
+    output: u64,
+    reasoning: u64,
+) -> TokenBuckets {
+    TokenBuckets {
+        input,
+        cache_read,
+        cache_write_5m,
+        cache_write_1h,
+        output,
+        reasoning: reasoning.min(output),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
