@@ -23,6 +23,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
+use crate::ingest::langfuse::{apply_prompt, push_tag};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::{add_string_tags, array_len};
 use crate::ingest::{LineOutcome, LineParser, OneEach, json_error};
@@ -442,13 +443,8 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) {
     for message in &request.messages {
         prompt.add_message(Role::from_name(&message.role), message.content);
     }
-    record.features.message_count = prompt.messages;
-    record.features.images = prompt.images;
-    record.features.tool_results = prompt.tool_results;
+    apply_prompt(&prompt, record);
     record.features.tools_defined = array_len(tools);
-    record.text = prompt.text();
-    record.prefix = prompt.prefix();
-    record.features.redacted |= prompt.redacted;
 }
 
 /// Metadata keys that name the caller's session or trace.
@@ -557,23 +553,19 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
         apply_request(body, &mut call);
     }
     let tags = &mut call.tags;
-    let mut tag = |key: &str, value: Option<&str>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            tags.push((key.to_string(), value.to_string()));
-        }
-    };
-    tag("aws_account", record.account_id.as_deref());
-    tag("aws_region", record.region.as_deref());
-    tag("inference_region", record.inference_region.as_deref());
-    tag(
+    push_tag(tags, "aws_account", record.account_id.as_deref());
+    push_tag(tags, "aws_region", record.region.as_deref());
+    push_tag(tags, "inference_region", record.inference_region.as_deref());
+    push_tag(
+        tags,
         "identity_arn",
         record.identity.as_ref().and_then(|i| i.arn.as_deref()),
     );
-    tag("operation", Some(operation));
+    push_tag(tags, "operation", Some(operation));
     if model != model_id {
-        tag("bedrock_model_id", Some(model_id));
+        push_tag(tags, "bedrock_model_id", Some(model_id));
     }
-    tag("error_code", record.error_code.as_deref());
+    push_tag(tags, "error_code", record.error_code.as_deref());
     if let Some(metadata) = record.request_metadata {
         let start = call.tags.len();
         add_string_tags(metadata, &mut call.tags);
@@ -646,42 +638,21 @@ fn strip_version_suffix(model: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::cost;
-    use crate::ingest::{InputFormat, Parsed, SkipReason, detect_format, parse_lines};
+    use crate::ingest::test_support::{
+        assert_each_is_error, call_at, cost, parse_text, reference, reference_samples, tag,
+    };
+    use crate::ingest::{InputFormat, Parsed, SkipReason, detect_format};
     use crate::pricing::PriceCatalog;
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/bedrock/invocations.jsonl");
 
     fn parse_fixture() -> Vec<Parsed> {
-        let lines: Vec<&[u8]> = FIXTURE.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::Bedrock, &lines)
+        parse_text(InputFormat::Bedrock, FIXTURE)
     }
 
-    fn call(parsed: &[Parsed], line: u64) -> &CallRecord {
-        match &parsed.iter().find(|p| p.line == line).unwrap().outcome {
-            LineOutcome::Call(record) => record,
-            other => panic!("line {line}: expected a call, got {other:?}"),
-        }
-    }
-
-    /// The exact catalog cost of a call, as a decimal string of dollars.
+    /// Bedrock reports no reasoning apart from output.
     fn buckets(input: u64, read: u64, w5m: u64, w1h: u64, output: u64) -> TokenBuckets {
-        TokenBuckets {
-            input,
-            cache_read: read,
-            cache_write_5m: w5m,
-            cache_write_1h: w1h,
-            output,
-            reasoning: 0,
-        }
-    }
-
-    fn tag<'r>(record: &'r CallRecord, key: &str) -> Option<&'r str> {
-        record
-            .tags
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        crate::ingest::test_support::tokens(input, read, w5m, w1h, output, 0)
     }
 
     #[test]
@@ -708,7 +679,7 @@ mod tests {
     #[test]
     fn converse_with_cache_reads_and_both_write_ttls() {
         let parsed = parse_fixture();
-        let record = call(&parsed, 1);
+        let record = call_at(&parsed, 1);
         assert_eq!(record.model, "claude-sonnet-4-5-20250929");
         assert_eq!(record.provider, Provider::Anthropic);
         // inputTokenCount excludes the cache: 1,500 plain + 20,000 read + 3,000 written, the
@@ -750,7 +721,7 @@ mod tests {
     #[test]
     fn invoke_model_with_a_foundation_model_arn_and_one_hour_writes() {
         let parsed = parse_fixture();
-        let record = call(&parsed, 2);
+        let record = call_at(&parsed, 2);
         assert_eq!(record.model, "claude-3-5-haiku-20241022");
         assert_eq!(record.tokens, buckets(2048, 0, 0, 4096, 310));
         // Haiku 3.5: 2,048 × $0.80/M + 4,096 × $1.60/M (1h write) + 310 × $4/M
@@ -766,7 +737,7 @@ mod tests {
     #[test]
     fn converse_stream_with_an_inference_profile_arn_cut_at_max_tokens() {
         let parsed = parse_fixture();
-        let record = call(&parsed, 3);
+        let record = call_at(&parsed, 3);
         assert_eq!(record.model, "claude-haiku-4-5-20251001");
         assert_eq!(record.tokens, buckets(900, 0, 0, 0, 120));
         // Haiku 4.5: 900 × $1/M + 120 × $5/M = 0.0009 + 0.0006 = $0.0015.
@@ -779,7 +750,7 @@ mod tests {
     #[test]
     fn response_stream_chunks_fill_in_missing_counters() {
         let parsed = parse_fixture();
-        let record = call(&parsed, 4);
+        let record = call_at(&parsed, 4);
         assert_eq!(record.model, "claude-opus-4-5-20251101");
         // No log-level counters: the message_start usage, the growing message_delta output and
         // the invocation metrics supply them.
@@ -836,7 +807,7 @@ mod tests {
             buckets(300, 0, 0, 0, 80),
         )];
         for (line, model, tokens) in expected {
-            let record = call(&parsed, line);
+            let record = call_at(&parsed, line);
             assert_eq!(record.model, model);
             assert_eq!(record.tokens, tokens);
             assert_eq!(record.provider, Provider::Unknown);
@@ -848,7 +819,7 @@ mod tests {
         }
         // Amazon's own Nova Pro keeps its Bedrock name and is priced (on-demand, us-east-1:
         // $0.80 in, $0.20 cache hits, $3.20 out): 40 × 0.8 + 2,100 × 0.2 + 55 × 3.2 = $0.000628.
-        let nova = call(&parsed, 7);
+        let nova = call_at(&parsed, 7);
         assert_eq!(nova.model, "amazon.nova-pro-v1:0");
         assert_eq!(nova.provider, Provider::Amazon);
         assert_eq!(nova.tokens, buckets(40, 2100, 0, 0, 55));
@@ -858,7 +829,7 @@ mod tests {
     #[test]
     fn llama_on_bedrock_is_priced_at_the_bedrock_price() {
         let parsed = parse_fixture();
-        let record = call(&parsed, 6);
+        let record = call_at(&parsed, 6);
         assert_eq!(record.model, "meta.llama3-1-70b-instruct-v1:0");
         assert_eq!(record.tokens, buckets(640, 0, 0, 0, 90));
         // Bedrock Llama 3.1 70B Instruct: $0.72/M in and out (data/prices/meta.toml).
@@ -945,8 +916,7 @@ mod tests {
                     Some(InputFormat::Bedrock),
                     "{path}"
                 );
-                let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
-                for parsed in parse_lines(InputFormat::Bedrock, &lines) {
+                for parsed in parse_text(InputFormat::Bedrock, &text) {
                     assert!(matches!(parsed.outcome, LineOutcome::Call(_)), "{path}");
                 }
             }
@@ -955,21 +925,13 @@ mod tests {
 
     #[test]
     fn claims_no_other_reference_sample() {
-        let Some(dir) = reference_dir() else {
-            return;
-        };
-        for sub in ["formats", "billing"] {
-            for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
-                let path = entry.unwrap().path();
-                let name = path.file_name().unwrap().to_string_lossy().to_string();
-                if name.starts_with("bedrock") || !name.ends_with(".jsonl") {
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).unwrap();
-                for line in text.lines() {
-                    if let Ok(value) = serde_json::from_str::<serde_json::Value>(line) {
-                        assert!(!looks_like(&value), "{name}: {line}");
-                    }
+        for (name, text) in reference_samples() {
+            if name.starts_with("bedrock") || !name.ends_with(".jsonl") {
+                continue;
+            }
+            for line in text.lines() {
+                if let Ok(value) = serde_json::from_str::<serde_json::Value>(line) {
+                    assert!(!looks_like(&value), "{name}: {line}");
                 }
             }
         }
@@ -977,22 +939,17 @@ mod tests {
 
     #[test]
     fn malformed_records_are_errors_not_panics() {
-        let cases: [&[u8]; 6] = [
-            b"{\"schemaType\":\"ModelInvocationLog\",\"modelId\":\"anthropic.cla",
-            b"{\"schemaType\":\"ModelInvocationLog\",\"operation\":\"Converse\"}",
-            b"{\"schemaType\":\"SomethingElse\",\"modelId\":\"x\"}",
-            b"{\"schemaType\":\"ModelInvocationLog\",\"modelId\":\"m\",\"input\":{\"inputTokenCount\":\"many\"}}",
-            b"{\"schemaType\":\"ModelInvocationLog\",\"modelId\":\"m\",\"input\":{\"inputTokenCount\":-3}}",
-            b"[1,2,3]",
-        ];
-        for line in cases {
-            let outcome = parse_line(line);
-            assert!(
-                matches!(outcome, LineOutcome::Error(_)),
-                "{}: {outcome:?}",
-                String::from_utf8_lossy(line)
-            );
-        }
+        assert_each_is_error(
+            InputFormat::Bedrock,
+            &[
+                b"{\"schemaType\":\"ModelInvocationLog\",\"modelId\":\"anthropic.cla",
+                b"{\"schemaType\":\"ModelInvocationLog\",\"operation\":\"Converse\"}",
+                b"{\"schemaType\":\"SomethingElse\",\"modelId\":\"x\"}",
+                b"{\"schemaType\":\"ModelInvocationLog\",\"modelId\":\"m\",\"input\":{\"inputTokenCount\":\"many\"}}",
+                b"{\"schemaType\":\"ModelInvocationLog\",\"modelId\":\"m\",\"input\":{\"inputTokenCount\":-3}}",
+                b"[1,2,3]",
+            ],
+        );
         // A record without counters and without an error is a response without usage.
         let outcome = parse_line(br#"{"schemaType":"ModelInvocationLog","modelId":"amazon.titan-embed-text-v2:0","operation":"InvokeModel"}"#);
         assert!(matches!(outcome, LineOutcome::Skip(SkipReason::NoUsage)));
@@ -1003,18 +960,5 @@ mod tests {
         };
         assert_eq!(record.tokens, buckets(10, 0, 0, 0, 2));
         assert_eq!(record.model, "claude-3-haiku-20240307");
-    }
-
-    /// The shared reference folder, when this checkout sits where it is expected.
-    fn reference_dir() -> Option<std::path::PathBuf> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        ["../shared/reference", "../../shared/reference"]
-            .iter()
-            .map(|rel| root.join(rel))
-            .find(|dir| dir.is_dir())
-    }
-
-    fn reference(path: &str) -> Option<String> {
-        std::fs::read_to_string(reference_dir()?.join(path)).ok()
     }
 }

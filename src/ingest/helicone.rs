@@ -44,9 +44,11 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::PromptSummary;
-use crate::ingest::langfuse::{is_provider_response_id, member_count, summarize_messages};
+use crate::ingest::langfuse::{
+    apply_prompt, is_provider_response_id, member_count, push_tag, summarize_messages,
+};
 use crate::ingest::langsmith::provider_from_name;
-use crate::ingest::usage::cache_writes;
+use crate::ingest::usage::{WireUsage, cache_writes, split_buckets};
 use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_time, parse_timestamp};
 use crate::ingest::wire::failure_of;
 use crate::ingest::{CsvHeaders, CsvRow, LineOutcome, LineParser, OneEach, SkipReason, json_error};
@@ -310,38 +312,6 @@ fn add_properties(raw: &RawValue, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// OpenAI's usage details.
-#[derive(Deserialize, Default)]
-#[serde(bound(deserialize = "'de: 'a"))]
-struct Details<'a> {
-    cached_tokens: Option<&'a RawValue>,
-    reasoning_tokens: Option<&'a RawValue>,
-}
-
-/// Anthropic's cache writes by TTL.
-#[derive(Deserialize, Default)]
-#[serde(bound(deserialize = "'de: 'a"))]
-struct CacheCreation<'a> {
-    ephemeral_5m_input_tokens: Option<&'a RawValue>,
-    ephemeral_1h_input_tokens: Option<&'a RawValue>,
-}
-
-/// The provider usage inside a logged response body (OpenAI or Anthropic shape).
-#[derive(Deserialize, Default)]
-#[serde(bound(deserialize = "'de: 'a"))]
-struct BodyUsage<'a> {
-    prompt_tokens: Option<&'a RawValue>,
-    input_tokens: Option<&'a RawValue>,
-    completion_tokens: Option<&'a RawValue>,
-    output_tokens: Option<&'a RawValue>,
-    #[serde(alias = "input_tokens_details")]
-    prompt_tokens_details: Option<Details<'a>>,
-    #[serde(alias = "output_tokens_details")]
-    completion_tokens_details: Option<Details<'a>>,
-    cache_read_input_tokens: Option<&'a RawValue>,
-    cache_creation: Option<CacheCreation<'a>>,
-}
-
 /// A Chat Completions choice, for its finish reason.
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "'de: 'a"))]
@@ -355,7 +325,7 @@ struct Choice<'a> {
 struct ResponseBody<'a> {
     id: Option<&'a RawValue>,
     model: Option<Text<'a>>,
-    usage: Option<BodyUsage<'a>>,
+    usage: Option<WireUsage<'a>>,
     choices: Option<Vec<Choice<'a>>>,
     stop_reason: Option<Text<'a>>,
     service_tier: Option<Text<'a>>,
@@ -505,12 +475,7 @@ fn build(fields: Fields<'_>) -> LineOutcome {
         if let Some(input) = request.input {
             summarize_messages(input, &mut prompt);
         }
-        record.features.message_count = prompt.messages;
-        record.features.images = prompt.images;
-        record.features.tool_results = prompt.tool_results;
-        record.text = prompt.text();
-        record.prefix = prompt.prefix();
-        record.features.redacted |= prompt.redacted;
+        apply_prompt(&prompt, &mut record);
     }
     for (key, value) in fields.properties {
         if key.eq_ignore_ascii_case("Helicone-Session-Id") {
@@ -519,27 +484,18 @@ fn build(fields: Fields<'_>) -> LineOutcome {
             record.tags.push((key, value));
         }
     }
-    let mut push = |key: &str, value: Option<&str>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            record.tags.push((key.to_string(), value.to_string()));
-        }
-    };
-    push("user", fields.user.as_deref());
-    push("prompt_id", fields.prompt_id.as_deref());
+    let tags = &mut record.tags;
+    push_tag(tags, "user", fields.user.as_deref());
+    push_tag(tags, "prompt_id", fields.prompt_id.as_deref());
     // The query string may carry an API key (Gemini's `?key=`): only the path is kept.
-    push(
-        "path",
-        fields
-            .path
-            .as_deref()
-            .and_then(|path| path.split(['?', '#']).next()),
-    );
+    let path = fields.path.as_deref();
+    push_tag(tags, "path", path.and_then(|p| p.split(['?', '#']).next()));
     LineOutcome::Call(Box::new(record))
 }
 
 /// Exclusive buckets from Helicone's columns (see the module documentation), with the logged
 /// response body as a witness of which convention an older row followed.
-fn buckets(fields: &Fields<'_>, body: Option<&BodyUsage<'_>>) -> Option<TokenBuckets> {
+fn buckets(fields: &Fields<'_>, body: Option<&WireUsage<'_>>) -> Option<TokenBuckets> {
     if fields.prompt.is_none() && fields.completion.is_none() {
         return None;
     }
@@ -549,19 +505,10 @@ fn buckets(fields: &Fields<'_>, body: Option<&BodyUsage<'_>>) -> Option<TokenBuc
     let cache_write = fields.cache_write.unwrap_or(0);
     let reasoning = fields.reasoning.unwrap_or(0);
     let body = body.filter(|u| u.cache_read_input_tokens.is_none());
-    let body_prompt = body.and_then(|u| u.prompt_tokens.or(u.input_tokens).and_then(count));
-    let body_completion =
-        body.and_then(|u| u.completion_tokens.or(u.output_tokens).and_then(count));
-    let body_reasoning = body
-        .and_then(|u| u.completion_tokens_details.as_ref())
-        .and_then(|d| d.reasoning_tokens)
-        .and_then(count)
-        .unwrap_or(0);
-    let body_cached = body
-        .and_then(|u| u.prompt_tokens_details.as_ref())
-        .and_then(|d| d.cached_tokens)
-        .and_then(count)
-        .unwrap_or(0);
+    let body_prompt = body.and_then(WireUsage::prompt);
+    let body_completion = body.and_then(WireUsage::completion);
+    let body_reasoning = body.map_or(0, WireUsage::reasoning);
+    let body_cached = body.map_or(0, WireUsage::cached);
     // OpenAI's prompt_tokens include cached tokens: when the column holds that very number, so
     // does the column.
     let cached = cache_read.saturating_add(cache_write);
@@ -581,15 +528,8 @@ fn buckets(fields: &Fields<'_>, body: Option<&BodyUsage<'_>>) -> Option<TokenBuc
     } else {
         (completion.saturating_add(reasoning), reasoning)
     };
-    let (write_5m, write_1h) = cache_write_split(cache_write, fields);
-    Some(TokenBuckets {
-        input,
-        cache_read,
-        cache_write_5m: write_5m,
-        cache_write_1h: write_1h,
-        output,
-        reasoning: reasoning.min(output),
-    })
+    let writes = cache_write_split(cache_write, fields);
+    Some(split_buckets(input, cache_read, writes, output, reasoning))
 }
 
 /// Splits cache writes by TTL when a logged Anthropic body does so and agrees with the column.
@@ -599,15 +539,8 @@ fn cache_write_split(written: u64, fields: &Fields<'_>) -> (u64, u64) {
         .as_deref()
         .and_then(|raw| serde_json::from_str::<ResponseBody<'_>>(raw.get()).ok())
         .and_then(|body| {
-            let creation = body.usage?.cache_creation?;
-            let five = creation
-                .ephemeral_5m_input_tokens
-                .and_then(count)
-                .unwrap_or(0);
-            let hour = creation
-                .ephemeral_1h_input_tokens
-                .and_then(count)
-                .unwrap_or(0);
+            let (five, hour) = body.usage?.cache_creation?.split();
+            let (five, hour) = (five.unwrap_or(0), hour.unwrap_or(0));
             (five.saturating_add(hour) == written).then_some((five, hour))
         });
     let (five, hour) = split.unzip();
@@ -617,8 +550,10 @@ fn cache_write_split(written: u64, fields: &Fields<'_>) -> (u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{call, cost, skip, tag, tokens};
-    use crate::ingest::{InputFormat, detect_csv, detect_format, parse_csv_row, parse_lines};
+    use crate::ingest::test_support::{
+        assert_each_is_error, call, cost, parse_csv, parse_text, skip, tag, tokens,
+    };
+    use crate::ingest::{InputFormat, detect_csv, detect_format, parse_lines};
     use crate::record::FailureCause;
 
     const JSONL: &str = include_str!("../../fixtures/logs/helicone/requests.jsonl");
@@ -626,32 +561,16 @@ mod tests {
     const BAD_CSV: &str = include_str!("../../fixtures/malformed/helicone_row_without_id.csv");
 
     fn outcomes() -> Vec<LineOutcome> {
-        let lines: Vec<&[u8]> = JSONL.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::Helicone, &lines)
+        parse_text(InputFormat::Helicone, JSONL)
             .into_iter()
             .map(|p| p.outcome)
             .collect()
     }
 
-    fn csv_outcomes(text: &str) -> (CsvHeaders, Vec<LineOutcome>) {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut records = reader.records().map(Result::unwrap);
-        let headers = CsvHeaders::new(records.next().unwrap().iter());
-        let rows: Vec<csv::StringRecord> = records.collect();
-        let out = rows
-            .iter()
-            .map(|record| parse_csv_row(InputFormat::Helicone, &CsvRow::new(&headers, record)))
-            .collect();
-        (headers, out)
-    }
-
     #[test]
     fn fixtures_are_detected_as_helicone() {
         assert_eq!(detect_format(JSONL.as_bytes()), Some(InputFormat::Helicone));
-        let (headers, _) = csv_outcomes(CSV);
+        let (headers, _) = parse_csv(InputFormat::Helicone, CSV);
         assert_eq!(detect_csv(&headers), Some(InputFormat::Helicone));
     }
 
@@ -747,7 +666,7 @@ mod tests {
 
     #[test]
     fn csv_export_rows() {
-        let (_, out) = csv_outcomes(CSV);
+        let (_, out) = parse_csv(InputFormat::Helicone, CSV);
         assert_eq!(out.len(), 3);
         let record = call(&out[0]);
         // No cache columns in this export: every prompt token is billed as input.
@@ -775,7 +694,7 @@ mod tests {
             out[2],
             LineOutcome::Failed(FailureCause::ServerError)
         ));
-        let (_, bad) = csv_outcomes(BAD_CSV);
+        let (_, bad) = parse_csv(InputFormat::Helicone, BAD_CSV);
         assert!(matches!(bad.as_slice(), [LineOutcome::Error(_)]));
     }
 
@@ -807,21 +726,15 @@ mod tests {
 
     #[test]
     fn malformed_records_are_errors() {
-        let cases: [&[u8]; 4] = [
-            b"{\"request_id\":\"r\",\"request_created_at\":",
-            b"{\"model\":\"gpt-4o\"}",
-            b"{\"request_id\":\"r\",\"request_created_at\":\"2025-10-02T14:03:11Z\",\"prompt_tokens\":5}",
-            b"{\"request_id\":7}",
-        ];
-        for line in cases {
-            let out = parse_lines(InputFormat::Helicone, &[line]);
-            assert!(
-                matches!(out[0].outcome, LineOutcome::Error(_)),
-                "{}: {:?}",
-                String::from_utf8_lossy(line),
-                out[0].outcome
-            );
-        }
+        assert_each_is_error(
+            InputFormat::Helicone,
+            &[
+                b"{\"request_id\":\"r\",\"request_created_at\":",
+                b"{\"model\":\"gpt-4o\"}",
+                b"{\"request_id\":\"r\",\"request_created_at\":\"2025-10-02T14:03:11Z\",\"prompt_tokens\":5}",
+                b"{\"request_id\":7}",
+            ],
+        );
     }
 
     #[test]

@@ -55,6 +55,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
+use crate::ingest::usage::{WireDetails, split_buckets};
 use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_timestamp, scalar_text};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
@@ -98,11 +99,7 @@ struct Observation<'a> {
     start_time: Option<&'a RawValue>,
     #[serde(rename = "endTime", alias = "end_time")]
     end_time: Option<&'a RawValue>,
-    #[serde(
-        rename = "completionStartTime",
-        alias = "completion_start_time",
-        borrow
-    )]
+    #[serde(rename = "completionStartTime", alias = "completion_start_time")]
     completion_start_time: Option<&'a RawValue>,
     model: Option<Text<'a>>,
     #[serde(rename = "providedModelName", alias = "provided_model_name")]
@@ -125,11 +122,7 @@ struct Observation<'a> {
     cost_details: Option<&'a RawValue>,
     #[serde(rename = "totalCost", alias = "total_cost")]
     total_cost: Option<&'a RawValue>,
-    #[serde(
-        rename = "calculatedTotalCost",
-        alias = "calculated_total_cost",
-        borrow
-    )]
+    #[serde(rename = "calculatedTotalCost", alias = "calculated_total_cost")]
     calculated_total_cost: Option<&'a RawValue>,
     metadata: Option<&'a RawValue>,
     tags: Option<&'a RawValue>,
@@ -202,62 +195,49 @@ struct ObservationParser;
 
 impl LineParser for ObservationParser {
     fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
-        let observation: Observation<'_> = match serde_json::from_slice(line) {
-            Ok(observation) => observation,
-            Err(err) => {
-                out.push(Parsed {
-                    line: line_no,
-                    outcome: json_error(err, line),
-                });
-                return;
-            }
-        };
-        let list = observation.data.or(observation.observations);
-        if let (None, Some(data)) = (&observation.kind, list) {
-            // A trace's session and user hold for observations that do not repeat them: the
-            // trace is the line itself (the public API) or its `trace` member (a download).
-            let trace: TraceFacts<'_> = match observation.trace {
-                Some(trace) => serde_json::from_str(trace.get()).unwrap_or_default(),
-                None => TraceFacts {
-                    session_id: observation.session_id.clone(),
-                    user_id: observation.user_id.clone(),
-                },
-            };
-            match serde_json::from_str::<Vec<&RawValue>>(data.get()) {
-                Ok(items) => {
-                    for item in items {
-                        let outcome = match serde_json::from_str::<Observation<'_>>(item.get()) {
-                            Ok(mut inner) => {
-                                if inner.session_id.is_none() {
-                                    inner.session_id = trace.session_id.clone();
-                                }
-                                if inner.user_id.is_none() {
-                                    inner.user_id = trace.user_id.clone();
-                                }
-                                parse_observation(&inner)
-                            }
-                            Err(err) => json_error(err, item.get().as_bytes()),
-                        };
-                        out.push(Parsed {
-                            line: line_no,
-                            outcome,
-                        });
-                    }
+        let outcome = match serde_json::from_slice::<Observation<'_>>(line) {
+            Ok(observation) => {
+                let list = observation.data.or(observation.observations);
+                if let (None, Some(list)) = (&observation.kind, list) {
+                    return push_trace_items(&observation, list, line_no, out);
                 }
-                Err(err) => out.push(Parsed {
-                    line: line_no,
-                    outcome: LineOutcome::Error(format!(
-                        "Langfuse `data` or `observations` is not a list: {err}"
-                    )),
-                }),
+                parse_observation(&observation)
             }
-            return;
-        }
+            Err(err) => json_error(err, line),
+        };
         out.push(Parsed {
             line: line_no,
-            outcome: parse_observation(&observation),
+            outcome,
         });
     }
+}
+
+/// Pushes the observations of an API page or a trace: a trace's session and user hold for
+/// observations that do not repeat them, the trace being the record itself (the public API) or
+/// its `trace` member (a download).
+fn push_trace_items(page: &Observation<'_>, list: &RawValue, line: u64, out: &mut Vec<Parsed>) {
+    let trace: TraceFacts<'_> = match page.trace {
+        Some(trace) => serde_json::from_str(trace.get()).unwrap_or_default(),
+        None => TraceFacts {
+            session_id: page.session_id.clone(),
+            user_id: page.user_id.clone(),
+        },
+    };
+    let what = "Langfuse `data` or `observations`";
+    push_page_items(out, line, list, what, |item| {
+        match serde_json::from_slice::<Observation<'_>>(item) {
+            Ok(mut inner) => {
+                if inner.session_id.is_none() {
+                    inner.session_id = trace.session_id.clone();
+                }
+                if inner.user_id.is_none() {
+                    inner.user_id = trace.user_id.clone();
+                }
+                parse_observation(&inner)
+            }
+            Err(err) => json_error(err, item),
+        }
+    });
 }
 
 /// Turns one observation into a call or a skip.
@@ -308,12 +288,8 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
     let start = obs.start_time.and_then(parse_timestamp);
     let end = obs.end_time.and_then(parse_timestamp);
     let first_token = obs.completion_start_time.and_then(parse_timestamp);
-    record.timestamp_ms = start;
-    if let (Some(start), Some(end)) = (start, end) {
-        record.latency_ms = elapsed_ms(start, end);
-    }
-    if let (Some(start), Some(first)) = (start, first_token) {
-        record.time_to_first_token_ms = elapsed_ms(start, first);
+    apply_span_times(&mut record, start, end, first_token);
+    if let (Some(_), Some(first)) = (start, first_token) {
         // Integrations set the completion start time from the first streamed chunk.
         record.features.streamed = end.is_none_or(|end| first < end);
     }
@@ -333,12 +309,7 @@ fn parse_observation(obs: &Observation<'_>) -> LineOutcome {
             .and_then(|text| serde_json::from_str::<Box<RawValue>>(&text).ok());
         let mut prompt = PromptSummary::default();
         summarize_messages(decoded.as_deref().unwrap_or(input), &mut prompt);
-        record.features.message_count = prompt.messages;
-        record.features.images = prompt.images;
-        record.features.tool_results = prompt.tool_results;
-        record.text = prompt.text();
-        record.prefix = prompt.prefix();
-        record.features.redacted |= prompt.redacted;
+        apply_prompt(&prompt, &mut record);
     }
     add_tags(obs, &mut record.tags);
     LineOutcome::Call(Box::new(record))
@@ -499,13 +470,7 @@ impl UsageSums {
                 | "completion_tokens_details"
                 | "output_tokens_details"
         ) {
-            #[derive(Deserialize)]
-            #[serde(bound(deserialize = "'de: 'a"))]
-            struct Details<'a> {
-                cached_tokens: Option<&'a RawValue>,
-                reasoning_tokens: Option<&'a RawValue>,
-            }
-            if let Ok(details) = serde_json::from_str::<Details<'_>>(value.get()) {
+            if let Ok(details) = serde_json::from_str::<WireDetails<'_>>(value.get()) {
                 self.openai_cached += details.cached_tokens.and_then(count).unwrap_or(0);
                 self.openai_reasoning += details.reasoning_tokens.and_then(count).unwrap_or(0);
             }
@@ -611,14 +576,13 @@ impl UsageSums {
         } else {
             base_out.saturating_add(reasoning)
         };
-        Some(TokenBuckets {
+        Some(split_buckets(
             input,
             cache_read,
-            cache_write_5m: write_5m,
-            cache_write_1h: write_1h,
+            (write_5m, write_1h),
             output,
-            reasoning: reasoning.min(output),
-        })
+            reasoning,
+        ))
     }
 }
 
@@ -696,28 +660,17 @@ fn apply_model_parameters(raw: &RawValue, record: &mut CallRecord) {
 
 /// Tags: where the observation ran, for whom, with which prompt, and its string metadata.
 fn add_tags(obs: &Observation<'_>, tags: &mut Vec<(String, String)>) {
-    let mut push = |key: &str, value: Option<&str>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            tags.push((key.to_string(), value.to_string()));
-        }
-    };
-    push("project", obs.project_id.as_deref());
-    push("environment", obs.environment.as_deref());
-    push("name", obs.name.as_deref());
-    push("user", obs.user_id.as_deref());
+    push_tag(tags, "project", obs.project_id.as_deref());
+    push_tag(tags, "environment", obs.environment.as_deref());
+    push_tag(tags, "name", obs.name.as_deref());
+    push_tag(tags, "user", obs.user_id.as_deref());
     if obs.session_id.is_some() {
-        push("trace_id", obs.trace_id.as_deref());
+        push_tag(tags, "trace_id", obs.trace_id.as_deref());
     }
-    push("prompt_name", obs.prompt_name.as_deref());
+    push_tag(tags, "prompt_name", obs.prompt_name.as_deref());
     let version = obs.prompt_version.and_then(scalar_text);
-    push("prompt_version", version.as_deref());
-    if let Some(list) = obs.tags
-        && let Ok(items) = serde_json::from_str::<Vec<Cow<'_, str>>>(list.get())
-    {
-        for item in items {
-            tags.push(("tag".to_string(), item.into_owned()));
-        }
-    }
+    push_tag(tags, "prompt_version", version.as_deref());
+    add_list_tags(obs.tags, tags);
     if let Some(metadata) = obs.metadata {
         add_short_string_tags(metadata, tags);
     }
@@ -783,6 +736,74 @@ pub(crate) fn member_count(raw: Option<&RawValue>) -> u32 {
         .map_or(0, |members| members.len() as u32)
 }
 
+/// Pushes one outcome per item of a page's list (LangSmith's `runs`, Langfuse's `data`), all
+/// on the page's line, each item read by `parse`; a list that is not one is one error, `what`
+/// naming it.
+pub(crate) fn push_page_items(
+    out: &mut Vec<Parsed>,
+    line: u64,
+    list: &RawValue,
+    what: &str,
+    mut parse: impl FnMut(&[u8]) -> LineOutcome,
+) {
+    match serde_json::from_str::<Vec<&RawValue>>(list.get()) {
+        Ok(items) => out.extend(items.into_iter().map(|item| Parsed {
+            line,
+            outcome: parse(item.get().as_bytes()),
+        })),
+        Err(err) => out.push(Parsed {
+            line,
+            outcome: LineOutcome::Error(format!("{what} is not a list: {err}")),
+        }),
+    }
+}
+
+/// Adds a tag when the value is present and not empty.
+pub(crate) fn push_tag(tags: &mut Vec<(String, String)>, key: &str, value: Option<&str>) {
+    if let Some(value) = value.filter(|v| !v.is_empty()) {
+        tags.push((key.to_string(), value.to_string()));
+    }
+}
+
+/// Adds each string of a JSON list (a run's or an observation's `tags`) as a `tag` tag.
+pub(crate) fn add_list_tags(list: Option<&RawValue>, tags: &mut Vec<(String, String)>) {
+    if let Some(list) = list
+        && let Ok(items) = serde_json::from_str::<Vec<Cow<'_, str>>>(list.get())
+    {
+        for item in items {
+            tags.push(("tag".to_string(), item.into_owned()));
+        }
+    }
+}
+
+/// Gives the record what its logged prompt says: the message, image and tool-result counts,
+/// the prompt text and prefixes, and whether anything was redacted.
+pub(crate) fn apply_prompt(prompt: &PromptSummary, record: &mut CallRecord) {
+    record.features.message_count = prompt.messages;
+    record.features.images = prompt.images;
+    record.features.tool_results = prompt.tool_results;
+    record.text = prompt.text();
+    record.prefix = prompt.prefix();
+    record.features.redacted |= prompt.redacted;
+}
+
+/// Sets the call's time from its start, and its latency and time to first token from its end
+/// and first-token times when those are not earlier than the start. Milliseconds.
+pub(crate) fn apply_span_times(
+    record: &mut CallRecord,
+    start: Option<i64>,
+    end: Option<i64>,
+    first_token: Option<i64>,
+) {
+    record.timestamp_ms = start;
+    if let (Some(start), Some(end)) = (start, end) {
+        record.latency_ms = elapsed_ms(start, end);
+    }
+    if let (Some(start), Some(first)) = (start, first_token) {
+        record.time_to_first_token_ms = elapsed_ms(start, first);
+    }
+}
+
 /// A chat message or a Responses API input item.
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "'de: 'a"))]
@@ -839,7 +860,9 @@ pub(crate) fn summarize_messages(raw: &RawValue, prompt: &mut PromptSummary) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{call, cost, tag, tokens};
+    use crate::ingest::test_support::{
+        assert_each_is_error, call, calls, cost, parse_text, skip_reasons, tag, tokens,
+    };
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/langfuse/observations.jsonl");
@@ -847,8 +870,7 @@ mod tests {
         include_str!("../../fixtures/logs/langfuse/observations_export.json");
 
     fn outcomes(text: &str) -> Vec<Parsed> {
-        let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::Langfuse, &lines)
+        parse_text(InputFormat::Langfuse, text)
     }
 
     #[test]
@@ -867,12 +889,8 @@ mod tests {
     fn every_fixture_line_is_accounted_for() {
         let out = outcomes(FIXTURE);
         assert_eq!(out.len(), FIXTURE.lines().count());
-        let calls = out
-            .iter()
-            .filter(|p| matches!(p.outcome, LineOutcome::Call(_)))
-            .count();
-        assert_eq!(calls, 7);
-        let skips: Vec<SkipReason> = out.iter().filter_map(|p| p.outcome.skip_reason()).collect();
+        assert_eq!(calls(&out).len(), 7);
+        let skips = skip_reasons(&out);
         // The ERROR generation without usage, statusMessage "429 Too Many Requests".
         let failures: Vec<&LineOutcome> = out
             .iter()
@@ -1040,23 +1058,16 @@ mod tests {
 
     #[test]
     fn malformed_records_are_errors() {
-        let cases: [&[u8]; 5] = [
-            b"{\"type\":\"GENERATION\",\"traceId\":\"t\"",
-            b"{\"id\":\"x\",\"traceId\":\"t\"}",
-            b"{\"type\":\"GENERATION\",\"traceId\":\"t\",\"startTime\":\"2025-01-01T00:00:00Z\",\"usageDetails\":{\"input\":5}}",
-            b"{\"type\":7}",
-            b"{\"data\":{\"not\":\"a list\"}}",
-        ];
-        for line in cases {
-            let out = parse_lines(InputFormat::Langfuse, &[line]);
-            assert_eq!(out.len(), 1);
-            assert!(
-                matches!(out[0].outcome, LineOutcome::Error(_)),
-                "{}: {:?}",
-                String::from_utf8_lossy(line),
-                out[0].outcome
-            );
-        }
+        assert_each_is_error(
+            InputFormat::Langfuse,
+            &[
+                b"{\"type\":\"GENERATION\",\"traceId\":\"t\"",
+                b"{\"id\":\"x\",\"traceId\":\"t\"}",
+                b"{\"type\":\"GENERATION\",\"traceId\":\"t\",\"startTime\":\"2025-01-01T00:00:00Z\",\"usageDetails\":{\"input\":5}}",
+                b"{\"type\":7}",
+                b"{\"data\":{\"not\":\"a list\"}}",
+            ],
+        );
     }
 
     #[test]

@@ -34,9 +34,12 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::langfuse::{add_short_string_tags, is_provider_response_id, member_count};
-use crate::ingest::usage::{anthropic_style, cache_writes, openai_style, uncached_input};
-use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_timestamp};
+use crate::ingest::langfuse::{
+    add_list_tags, add_short_string_tags, apply_prompt, apply_span_times, is_provider_response_id,
+    member_count, push_page_items, push_tag,
+};
+use crate::ingest::usage::{WireUsage, cache_writes, split_buckets, uncached_input};
+use crate::ingest::values::{count, json_text, number, parse_timestamp};
 use crate::ingest::wire::{failure_of, is_present};
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
@@ -205,42 +208,27 @@ struct RunParser;
 
 impl LineParser for RunParser {
     fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Parsed>) {
-        let run: Run<'_> = match serde_json::from_slice(line) {
-            Ok(run) => run,
-            Err(err) => {
-                out.push(Parsed {
-                    line: line_no,
-                    outcome: json_error(err, line),
-                });
-                return;
-            }
-        };
-        if let (None, Some(runs)) = (&run.run_type, run.runs) {
-            match serde_json::from_str::<Vec<&RawValue>>(runs.get()) {
-                Ok(items) => {
-                    for item in items {
-                        let outcome = match serde_json::from_str(item.get()) {
+        let outcome =
+            match serde_json::from_slice::<Run<'_>>(line) {
+                Ok(Run {
+                    run_type: None,
+                    runs: Some(runs),
+                    ..
+                }) => {
+                    let what = "LangSmith page `runs`";
+                    return push_page_items(out, line_no, runs, what, |item| {
+                        match serde_json::from_slice::<Run<'_>>(item) {
                             Ok(inner) => parse_run(&inner),
-                            Err(err) => json_error(err, item.get().as_bytes()),
-                        };
-                        out.push(Parsed {
-                            line: line_no,
-                            outcome,
-                        });
-                    }
+                            Err(err) => json_error(err, item),
+                        }
+                    });
                 }
-                Err(err) => out.push(Parsed {
-                    line: line_no,
-                    outcome: LineOutcome::Error(format!(
-                        "LangSmith page `runs` is not a list: {err}"
-                    )),
-                }),
-            }
-            return;
-        }
+                Ok(run) => parse_run(&run),
+                Err(err) => json_error(err, line),
+            };
         out.push(Parsed {
             line: line_no,
-            outcome: parse_run(&run),
+            outcome,
         });
     }
 }
@@ -357,13 +345,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
     let start = run.start_time.and_then(parse_timestamp);
     let end = run.end_time.and_then(parse_timestamp);
     let first = run.first_token_time.and_then(parse_timestamp);
-    record.timestamp_ms = start;
-    if let (Some(start), Some(end)) = (start, end) {
-        record.latency_ms = elapsed_ms(start, end);
-    }
-    if let (Some(start), Some(first)) = (start, first) {
-        record.time_to_first_token_ms = elapsed_ms(start, first);
-    }
+    apply_span_times(&mut record, start, end, first);
     let features = &mut record.features;
     features.finish_reason = found.finish_reason;
     features.tool_calls = found.tool_calls;
@@ -384,12 +366,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
             prompt.add_tool_definitions(tools);
         }
         summarize_inputs(inputs, &mut prompt);
-        record.features.message_count = prompt.messages;
-        record.features.images = prompt.images;
-        record.features.tool_results = prompt.tool_results;
-        record.text = prompt.text();
-        record.prefix = prompt.prefix();
-        record.features.redacted |= prompt.redacted;
+        apply_prompt(&prompt, &mut record);
     }
     add_tags(run, extra.metadata, &mut record.tags);
     LineOutcome::Call(Box::new(record))
@@ -445,7 +422,11 @@ fn read_outputs(raw: &RawValue) -> Found {
         found.tokens = [llm_output.token_usage, llm_output.usage, outputs.usage]
             .into_iter()
             .flatten()
-            .find_map(provider_usage);
+            .find_map(|raw| {
+                serde_json::from_str::<WireUsage<'_>>(raw.get())
+                    .ok()?
+                    .buckets()
+            });
     }
     found.model = llm_output
         .model_name
@@ -557,94 +538,13 @@ fn lc_buckets(
         input_details.get("ephemeral_1h_input_tokens").copied(),
     );
     // LangChain's input count includes cache reads and writes.
-    Some(TokenBuckets {
-        input: uncached_input(prompt, cache_read, write_5m + write_1h),
+    let input = uncached_input(prompt, cache_read, write_5m + write_1h);
+    let reasoning = get(&output_details, "reasoning");
+    Some(split_buckets(
+        input,
         cache_read,
-        cache_write_5m: write_5m,
-        cache_write_1h: write_1h,
+        (write_5m, write_1h),
         output,
-        reasoning: get(&output_details, "reasoning").min(output),
-    })
-}
-
-/// A provider's raw usage object: OpenAI's (cached tokens inside `prompt_tokens` /
-/// `input_tokens`) or Anthropic's (cache reads and writes beside `input_tokens`).
-fn provider_usage(raw: &RawValue) -> Option<TokenBuckets> {
-    #[derive(Deserialize)]
-    #[serde(bound(deserialize = "'de: 'a"))]
-    struct Details<'a> {
-        cached_tokens: Option<&'a RawValue>,
-        reasoning_tokens: Option<&'a RawValue>,
-    }
-    #[derive(Deserialize)]
-    #[serde(bound(deserialize = "'de: 'a"))]
-    struct CacheCreation<'a> {
-        ephemeral_5m_input_tokens: Option<&'a RawValue>,
-        ephemeral_1h_input_tokens: Option<&'a RawValue>,
-    }
-    #[derive(Deserialize)]
-    #[serde(bound(deserialize = "'de: 'a"))]
-    struct Usage<'a> {
-        prompt_tokens: Option<&'a RawValue>,
-        completion_tokens: Option<&'a RawValue>,
-        input_tokens: Option<&'a RawValue>,
-        output_tokens: Option<&'a RawValue>,
-        #[serde(alias = "input_tokens_details")]
-        prompt_tokens_details: Option<Details<'a>>,
-        #[serde(alias = "output_tokens_details")]
-        completion_tokens_details: Option<Details<'a>>,
-        cache_read_input_tokens: Option<&'a RawValue>,
-        cache_creation_input_tokens: Option<&'a RawValue>,
-        cache_creation: Option<CacheCreation<'a>>,
-    }
-    let usage: Usage<'_> = serde_json::from_str(raw.get()).ok()?;
-    let output = usage
-        .completion_tokens
-        .or(usage.output_tokens)
-        .and_then(count);
-    let anthropic = usage.cache_read_input_tokens.is_some()
-        || usage.cache_creation_input_tokens.is_some()
-        || usage.cache_creation.is_some();
-    if anthropic && usage.prompt_tokens.is_none() {
-        let input = usage.input_tokens.and_then(count);
-        if input.is_none() && output.is_none() {
-            return None;
-        }
-        let split = usage.cache_creation.as_ref().map_or((None, None), |c| {
-            (
-                c.ephemeral_5m_input_tokens.and_then(count),
-                c.ephemeral_1h_input_tokens.and_then(count),
-            )
-        });
-        return Some(anthropic_style(
-            input.unwrap_or(0),
-            usage.cache_read_input_tokens.and_then(count).unwrap_or(0),
-            usage.cache_creation_input_tokens.and_then(count),
-            split,
-            output.unwrap_or(0),
-        ));
-    }
-    let prompt = usage.prompt_tokens.or(usage.input_tokens).and_then(count);
-    if prompt.is_none() && output.is_none() {
-        return None;
-    }
-    let cached = usage
-        .prompt_tokens_details
-        .as_ref()
-        .and_then(|d| d.cached_tokens)
-        .and_then(count)
-        .unwrap_or(0);
-    let reasoning = usage
-        .completion_tokens_details
-        .as_ref()
-        .and_then(|d| d.reasoning_tokens)
-        .and_then(count)
-        .unwrap_or(0);
-    Some(openai_style(
-        prompt.unwrap_or(0),
-        cached,
-        0,
-        output.unwrap_or(0),
         reasoning,
     ))
 }
@@ -759,21 +659,10 @@ fn summarize_inputs(raw: &RawValue, prompt: &mut PromptSummary) {
 /// Tags: the run's name and project, its tags, and short string metadata (LangChain's own
 /// `ls_*` model fields are left out: they are the model and provider already recorded).
 fn add_tags(run: &Run<'_>, metadata: Option<&RawValue>, tags: &mut Vec<(String, String)>) {
-    let mut push = |key: &str, value: Option<&str>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            tags.push((key.to_string(), value.to_string()));
-        }
-    };
-    push("run_name", run.name.as_deref());
-    push("project_id", run.session_id.as_deref());
-    push("thread_id", run.thread_id.as_deref());
-    if let Some(list) = run.tags
-        && let Ok(items) = serde_json::from_str::<Vec<Cow<'_, str>>>(list.get())
-    {
-        for item in items {
-            tags.push(("tag".to_string(), item.into_owned()));
-        }
-    }
+    push_tag(tags, "run_name", run.name.as_deref());
+    push_tag(tags, "project_id", run.session_id.as_deref());
+    push_tag(tags, "thread_id", run.thread_id.as_deref());
+    add_list_tags(run.tags, tags);
     if let Some(metadata) = metadata {
         let mut found = Vec::new();
         add_short_string_tags(metadata, &mut found);
@@ -789,15 +678,16 @@ fn add_tags(run: &Run<'_>, metadata: Option<&RawValue>, tags: &mut Vec<(String, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{call, cost, tag, tokens};
+    use crate::ingest::test_support::{
+        assert_each_is_error, call, calls, cost, parse_text, skip_reasons, tag, tokens,
+    };
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
     use crate::record::FailureCause;
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/langsmith/runs.jsonl");
 
     fn outcomes() -> Vec<Parsed> {
-        let lines: Vec<&[u8]> = FIXTURE.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::Langsmith, &lines)
+        parse_text(InputFormat::Langsmith, FIXTURE)
     }
 
     #[test]
@@ -816,12 +706,8 @@ mod tests {
     fn every_fixture_line_is_accounted_for() {
         let out = outcomes();
         assert_eq!(out.len(), FIXTURE.lines().count());
-        let calls = out
-            .iter()
-            .filter(|p| matches!(p.outcome, LineOutcome::Call(_)))
-            .count();
-        assert_eq!(calls, 5);
-        let skips: Vec<SkipReason> = out.iter().filter_map(|p| p.outcome.skip_reason()).collect();
+        assert_eq!(calls(&out).len(), 5);
+        let skips = skip_reasons(&out);
         assert_eq!(
             skips,
             [
@@ -960,23 +846,16 @@ mod tests {
 
     #[test]
     fn malformed_runs_are_errors() {
-        let cases: [&[u8]; 5] = [
-            b"{\"run_type\":\"llm\",",
-            b"{\"id\":\"x\",\"trace_id\":\"t\"}",
-            b"{\"run_type\":\"llm\",\"start_time\":\"x\",\"prompt_tokens\":5}",
-            b"{\"run_type\":\"llm\",\"extra\":[1,2],\"prompt_tokens\":5}",
-            b"{\"runs\":7}",
-        ];
-        for line in cases {
-            let out = parse_lines(InputFormat::Langsmith, &[line]);
-            assert_eq!(out.len(), 1);
-            assert!(
-                matches!(out[0].outcome, LineOutcome::Error(_)),
-                "{}: {:?}",
-                String::from_utf8_lossy(line),
-                out[0].outcome
-            );
-        }
+        assert_each_is_error(
+            InputFormat::Langsmith,
+            &[
+                b"{\"run_type\":\"llm\",",
+                b"{\"id\":\"x\",\"trace_id\":\"t\"}",
+                b"{\"run_type\":\"llm\",\"start_time\":\"x\",\"prompt_tokens\":5}",
+                b"{\"run_type\":\"llm\",\"extra\":[1,2],\"prompt_tokens\":5}",
+                b"{\"runs\":7}",
+            ],
+        );
     }
 
     #[test]

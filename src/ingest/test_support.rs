@@ -232,3 +232,103 @@ pub fn assert_tags(record: &CallRecord, expected: &[(&str, &str)]) {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Observability and gateway adapters (Langfuse, LangSmith, Helicone, LiteLLM, Bedrock): records
+// found by their line, CSV exports read whole, malformed records, the shared reference samples.
+// ---------------------------------------------------------------------------------------------
+
+/// The outcome parsed from line `line` (1-based).
+pub fn outcome_at(parsed: &[Parsed], line: u64) -> &LineOutcome {
+    &parsed
+        .iter()
+        .find(|p| p.line == line)
+        .unwrap_or_else(|| panic!("no outcome for line {line}"))
+        .outcome
+}
+
+/// Why line `line` was skipped; panics when it was not.
+pub fn skip_at(parsed: &[Parsed], line: u64) -> SkipReason {
+    skip(outcome_at(parsed, line))
+}
+
+/// Every value of the tag `key`, in order.
+pub fn tags<'r>(record: &'r CallRecord, key: &str) -> Vec<&'r str> {
+    record
+        .tags
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// Reads a CSV export in `format` the way the pipeline does: the header row first, then each
+/// data row.
+pub fn parse_csv(format: InputFormat, text: &str) -> (crate::ingest::CsvHeaders, Vec<LineOutcome>) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let headers = crate::ingest::CsvHeaders::new(records[0].iter());
+    let outcomes = records[1..]
+        .iter()
+        .map(|record| {
+            crate::ingest::parse_csv_row(format, &crate::ingest::CsvRow::new(&headers, record))
+        })
+        .collect();
+    (headers, outcomes)
+}
+
+/// Asserts that each of `lines`, read alone in `format`, is one malformed record.
+pub fn assert_each_is_error(format: InputFormat, lines: &[&[u8]]) {
+    for line in lines {
+        let out = parse_lines(format, &[line]);
+        assert_eq!(out.len(), 1, "{}", String::from_utf8_lossy(line));
+        assert!(
+            matches!(out[0].outcome, LineOutcome::Error(_)),
+            "{}: {:?}",
+            String::from_utf8_lossy(line),
+            out[0].outcome
+        );
+    }
+}
+
+/// The shared reference folder, when this checkout sits where it is expected.
+pub fn reference_dir() -> Option<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    ["../shared/reference", "../../shared/reference"]
+        .iter()
+        .map(|rel| root.join(rel))
+        .find(|dir| dir.is_dir())
+}
+
+/// A file of the shared reference folder, when there is one.
+pub fn reference(path: &str) -> Option<String> {
+    std::fs::read_to_string(reference_dir()?.join(path)).ok()
+}
+
+/// Every sample of the shared reference folder's `formats` and `billing` folders, as (file
+/// name, text); none without the folder.
+pub fn reference_samples() -> Vec<(String, String)> {
+    let Some(dir) = reference_dir() else {
+        return Vec::new();
+    };
+    let mut samples = Vec::new();
+    for sub in ["formats", "billing"] {
+        for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            samples.push((name, std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    samples
+}
+
+/// Why each skipped record was skipped, in order.
+pub fn skip_reasons(parsed: &[Parsed]) -> Vec<SkipReason> {
+    parsed
+        .iter()
+        .filter_map(|p| p.outcome.skip_reason())
+        .collect()
+}

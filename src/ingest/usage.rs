@@ -12,6 +12,10 @@
 //!   `cachedContentTokenCount`; `candidatesTokenCount` excludes `thoughtsTokenCount`;
 //!   `toolUsePromptTokenCount` is input outside the prompt count.
 
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::ingest::values::count;
 use crate::record::TokenBuckets;
 
 /// Cache writes by TTL, `(5 minutes, 1 hour)`. Anthropic's `cache_creation` object breaks
@@ -109,6 +113,143 @@ pub(crate) fn gemini_style(
         output: candidates.saturating_add(thoughts),
         reasoning: thoughts,
         ..TokenBuckets::default()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observability adapters (Helicone, LangSmith, Langfuse): a provider's usage object as a logged
+// response body or a run's raw output carries it, OpenAI's shape or Anthropic's, its counts
+// numbers or numeric strings.
+// ---------------------------------------------------------------------------------------------
+
+/// OpenAI's usage details: `prompt_tokens_details` and `completion_tokens_details`, the
+/// Responses API's `input_tokens_details` and `output_tokens_details`.
+#[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
+pub(crate) struct WireDetails<'a> {
+    pub(crate) cached_tokens: Option<&'a RawValue>,
+    pub(crate) reasoning_tokens: Option<&'a RawValue>,
+}
+
+/// Anthropic's `cache_creation`: the cache writes by TTL.
+#[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
+pub(crate) struct WireCacheCreation<'a> {
+    ephemeral_5m_input_tokens: Option<&'a RawValue>,
+    ephemeral_1h_input_tokens: Option<&'a RawValue>,
+}
+
+impl WireCacheCreation<'_> {
+    /// The writes `(5 minutes, 1 hour)` as [`cache_writes`] takes them.
+    pub(crate) fn split(&self) -> (Option<u64>, Option<u64>) {
+        (
+            self.ephemeral_5m_input_tokens.and_then(count),
+            self.ephemeral_1h_input_tokens.and_then(count),
+        )
+    }
+}
+
+/// A provider's usage object: OpenAI's (`prompt_tokens` or `input_tokens` with the cached
+/// tokens inside, reasoning inside the completion) or Anthropic's (`input_tokens` with the cache
+/// reads and writes beside it).
+#[derive(Deserialize, Default)]
+#[serde(bound(deserialize = "'de: 'a"))]
+pub(crate) struct WireUsage<'a> {
+    prompt_tokens: Option<&'a RawValue>,
+    completion_tokens: Option<&'a RawValue>,
+    input_tokens: Option<&'a RawValue>,
+    output_tokens: Option<&'a RawValue>,
+    #[serde(alias = "input_tokens_details")]
+    prompt_tokens_details: Option<WireDetails<'a>>,
+    #[serde(alias = "output_tokens_details")]
+    completion_tokens_details: Option<WireDetails<'a>>,
+    pub(crate) cache_read_input_tokens: Option<&'a RawValue>,
+    cache_creation_input_tokens: Option<&'a RawValue>,
+    pub(crate) cache_creation: Option<WireCacheCreation<'a>>,
+}
+
+impl WireUsage<'_> {
+    /// The prompt count, OpenAI's spelling first.
+    pub(crate) fn prompt(&self) -> Option<u64> {
+        self.prompt_tokens.or(self.input_tokens).and_then(count)
+    }
+
+    /// The completion count, OpenAI's spelling first.
+    pub(crate) fn completion(&self) -> Option<u64> {
+        self.completion_tokens
+            .or(self.output_tokens)
+            .and_then(count)
+    }
+
+    /// OpenAI's cached tokens (inside the prompt count); 0 when not stated.
+    pub(crate) fn cached(&self) -> u64 {
+        let details = self.prompt_tokens_details.as_ref();
+        details.and_then(|d| count(d.cached_tokens?)).unwrap_or(0)
+    }
+
+    /// OpenAI's reasoning tokens (inside the completion count); 0 when not stated.
+    pub(crate) fn reasoning(&self) -> u64 {
+        let details = self.completion_tokens_details.as_ref();
+        details
+            .and_then(|d| count(d.reasoning_tokens?))
+            .unwrap_or(0)
+    }
+
+    /// Exclusive buckets: by Anthropic's convention when the object has Anthropic's cache
+    /// fields and no `prompt_tokens`, else by OpenAI's. `None` without a prompt or output count.
+    pub(crate) fn buckets(&self) -> Option<TokenBuckets> {
+        let output = self.completion();
+        let anthropic = self.cache_read_input_tokens.is_some()
+            || self.cache_creation_input_tokens.is_some()
+            || self.cache_creation.is_some();
+        if anthropic && self.prompt_tokens.is_none() {
+            let input = self.input_tokens.and_then(count);
+            if input.is_none() && output.is_none() {
+                return None;
+            }
+            let split = self
+                .cache_creation
+                .as_ref()
+                .map_or((None, None), WireCacheCreation::split);
+            return Some(anthropic_style(
+                input.unwrap_or(0),
+                self.cache_read_input_tokens.and_then(count).unwrap_or(0),
+                self.cache_creation_input_tokens.and_then(count),
+                split,
+                output.unwrap_or(0),
+            ));
+        }
+        let prompt = self.prompt();
+        if prompt.is_none() && output.is_none() {
+            return None;
+        }
+        Some(openai_style(
+            prompt.unwrap_or(0),
+            self.cached(),
+            0,
+            output.unwrap_or(0),
+            self.reasoning(),
+        ))
+    }
+}
+
+/// Exclusive buckets from counts a reader has already split: the uncached input, cache reads,
+/// cache writes `(5 minutes, 1 hour)`, and the output with its reasoning part, which is capped
+/// at the output (a log that states more reasoning than output cannot bill it twice).
+pub(crate) fn split_buckets(
+    input: u64,
+    cache_read: u64,
+    (cache_write_5m, cache_write_1h): (u64, u64),
+    output: u64,
+    reasoning: u64,
+) -> TokenBuckets {
+    TokenBuckets {
+        input,
+        cache_read,
+        cache_write_5m,
+        cache_write_1h,
+        output,
+        reasoning: reasoning.min(output),
     }
 }
 

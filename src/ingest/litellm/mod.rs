@@ -480,6 +480,8 @@ fn status_of(failed: bool, finish_reason: Option<&str>) -> CallStatus {
 
 /// A scalar LiteLLM usually writes as a string but sometimes as a number or a bool. Null,
 /// empty strings, objects and lists read as absent, so one odd value never fails a record.
+/// A record struct holding them says `#[serde(default)]` once, so that a missing member reads
+/// as absent too.
 #[derive(Default)]
 struct Scalar<'a>(Option<Cow<'a, str>>);
 
@@ -529,56 +531,40 @@ fn number_of(raw: &RawValue) -> Option<f64> {
 
 /// `error_information` of either format.
 #[derive(serde::Deserialize, Default)]
-#[serde(bound(deserialize = "'de: 'a"))]
+#[serde(default, bound(deserialize = "'de: 'a"))]
 struct ErrorInformation<'a> {
-    #[serde(default)]
     pub error_class: Scalar<'a>,
-    #[serde(default)]
     pub error_code: Scalar<'a>,
 }
 
 /// `model_map_information`: the key LiteLLM priced the call under.
 #[derive(serde::Deserialize, Default)]
-#[serde(bound(deserialize = "'de: 'a"))]
+#[serde(default, bound(deserialize = "'de: 'a"))]
 struct ModelMap<'a> {
-    #[serde(default)]
     pub model_map_key: Scalar<'a>,
 }
 
 /// The members of LiteLLM's `metadata` both formats use (`SpendLogsMetadata`,
 /// `StandardLoggingMetadata`).
 #[derive(serde::Deserialize, Default)]
-#[serde(bound(deserialize = "'de: 'a"))]
+#[serde(default, bound(deserialize = "'de: 'a"))]
 struct Metadata<'a> {
     pub usage_object: Option<&'a RawValue>,
     pub additional_usage_values: Option<&'a RawValue>,
-    #[serde(default)]
     pub user_api_key_alias: Scalar<'a>,
-    #[serde(default)]
     pub user_api_key_team_id: Scalar<'a>,
-    #[serde(default)]
     pub user_api_key_team_alias: Scalar<'a>,
-    #[serde(default)]
     pub user_api_key_user_id: Scalar<'a>,
-    #[serde(default)]
     pub user_api_key_org_id: Scalar<'a>,
-    #[serde(default)]
     pub user_api_key_end_user_id: Scalar<'a>,
-    #[serde(default)]
     pub status: Scalar<'a>,
     pub spend_logs_metadata: Option<&'a RawValue>,
     pub requester_metadata: Option<&'a RawValue>,
-    #[serde(default)]
     pub error_information: Option<ErrorInformation<'a>>,
-    #[serde(default)]
     pub model_map_information: Option<ModelMap<'a>>,
-    #[serde(default)]
     pub attempted_retries: Scalar<'a>,
-    #[serde(default)]
     pub max_retries: Scalar<'a>,
-    #[serde(default)]
     pub session_id: Scalar<'a>,
-    #[serde(default)]
     pub litellm_session_id: Scalar<'a>,
 }
 

@@ -39,34 +39,26 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 
 /// `hidden_params` members used here.
 #[derive(Deserialize, Default)]
-#[serde(bound(deserialize = "'de: 'a"))]
+#[serde(default, bound(deserialize = "'de: 'a"))]
 struct HiddenParams<'a> {
     response_cost: Option<&'a RawValue>,
-    #[serde(default)]
     litellm_model_name: Scalar<'a>,
-    #[serde(default)]
     litellm_call_id: Scalar<'a>,
     additional_headers: Option<&'a RawValue>,
     usage_object: Option<&'a RawValue>,
 }
 
 /// A StandardLoggingPayload; unknown members are ignored.
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "'de: 'a"))]
+#[derive(Deserialize, Default)]
+#[serde(default, bound(deserialize = "'de: 'a"))]
 struct Payload<'a> {
-    #[serde(default)]
     id: Scalar<'a>,
-    #[serde(default)]
     trace_id: Scalar<'a>,
-    #[serde(default)]
     call_id: Scalar<'a>,
-    #[serde(default)]
     call_type: Scalar<'a>,
     stream: Option<&'a RawValue>,
     response_cost: Option<&'a RawValue>,
-    #[serde(default)]
     status: Scalar<'a>,
-    #[serde(default)]
     custom_llm_provider: Scalar<'a>,
     prompt_tokens: Option<&'a RawValue>,
     completion_tokens: Option<&'a RawValue>,
@@ -78,25 +70,18 @@ struct Payload<'a> {
     #[serde(rename = "completionStartTime")]
     completion_start_time: Option<&'a RawValue>,
     response_time: Option<&'a RawValue>,
-    #[serde(default)]
     model_map_information: Option<ModelMap<'a>>,
-    #[serde(default)]
     model: Scalar<'a>,
-    #[serde(default)]
     model_group: Scalar<'a>,
-    #[serde(default)]
     api_base: Scalar<'a>,
     metadata: Option<&'a RawValue>,
     cache_hit: Option<&'a RawValue>,
     request_tags: Option<&'a RawValue>,
-    #[serde(default)]
     end_user: Scalar<'a>,
     messages: Option<&'a RawValue>,
     response: Option<&'a RawValue>,
-    #[serde(default)]
     error_information: Option<ErrorInformation<'a>>,
     model_parameters: Option<&'a RawValue>,
-    #[serde(default)]
     hidden_params: Option<HiddenParams<'a>>,
 }
 

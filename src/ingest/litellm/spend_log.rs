@@ -42,12 +42,10 @@ pub(crate) fn looks_like_header(headers: &CsvHeaders) -> bool {
 }
 
 /// A spend-log row as JSON; unknown columns are ignored.
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "'de: 'a"))]
+#[derive(Deserialize, Default)]
+#[serde(default, bound(deserialize = "'de: 'a"))]
 struct Json<'a> {
-    #[serde(default)]
     request_id: Scalar<'a>,
-    #[serde(default)]
     call_type: Scalar<'a>,
     spend: Option<&'a RawValue>,
     prompt_tokens: Option<&'a RawValue>,
@@ -57,36 +55,20 @@ struct Json<'a> {
     start_time: Option<&'a RawValue>,
     #[serde(rename = "endTime", alias = "end_time")]
     end_time: Option<&'a RawValue>,
-    #[serde(
-        rename = "completionStartTime",
-        alias = "completion_start_time",
-        borrow
-    )]
+    #[serde(rename = "completionStartTime", alias = "completion_start_time")]
     completion_start_time: Option<&'a RawValue>,
     request_duration_ms: Option<&'a RawValue>,
-    #[serde(default)]
     model: Scalar<'a>,
-    #[serde(default)]
     model_group: Scalar<'a>,
-    #[serde(default)]
     custom_llm_provider: Scalar<'a>,
-    #[serde(default)]
     api_base: Scalar<'a>,
-    #[serde(default)]
     user: Scalar<'a>,
-    #[serde(default)]
     team_id: Scalar<'a>,
-    #[serde(default)]
     organization_id: Scalar<'a>,
-    #[serde(default)]
     end_user: Scalar<'a>,
-    #[serde(default)]
     session_id: Scalar<'a>,
-    #[serde(default)]
     status: Scalar<'a>,
-    #[serde(default)]
     agent_id: Scalar<'a>,
-    #[serde(default)]
     mcp_namespaced_tool_name: Scalar<'a>,
     cache_hit: Option<&'a RawValue>,
     request_tags: Option<&'a RawValue>,

@@ -1,12 +1,14 @@
 //! Tests of both LiteLLM formats against the fixtures in `fixtures/logs/litellm*/`.
 
 use super::*;
-use crate::ingest::{
-    CsvHeaders, CsvRow, InputFormat, LineOutcome, Parsed, detect_csv, detect_document,
-    detect_format, parse_csv_row, parse_lines,
+use crate::ingest::test_support::{
+    assert_each_is_error, call, call_at, cost, parse_csv, parse_text, reference, reference_samples,
+    skip_at, tag, tags, tokens,
 };
-use crate::pricing::{BillingMode, PriceCatalog, call_cost};
-use crate::record::{CallStatus, FailureCause, TokenBuckets};
+use crate::ingest::{
+    CsvHeaders, InputFormat, LineOutcome, detect_csv, detect_document, detect_format, parse_lines,
+};
+use crate::record::{CallStatus, FailureCause};
 
 const SPEND_JSONL: &str = include_str!("../../../fixtures/logs/litellm/spend_logs.jsonl");
 const SPEND_CSV: &str = include_str!("../../../fixtures/logs/litellm/spend_logs.csv");
@@ -15,86 +17,11 @@ const PAYLOAD_JSONL: &str =
 const PAYLOAD_ARRAY: &str =
     include_str!("../../../fixtures/logs/litellm-payload/generic_api_batch.json");
 
-fn parse(format: InputFormat, text: &str) -> Vec<Parsed> {
-    let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
-    parse_lines(format, &lines)
-}
-
-/// Reads a CSV export the way the pipeline does: header row first, then each data row.
-fn parse_csv(text: &str) -> (CsvHeaders, Vec<LineOutcome>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    let headers = CsvHeaders::new(records[0].iter());
-    let outcomes = records[1..]
-        .iter()
-        .map(|record| parse_csv_row(InputFormat::Litellm, &CsvRow::new(&headers, record)))
-        .collect();
-    (headers, outcomes)
-}
-
-fn call_at(parsed: &[Parsed], line: u64) -> &CallRecord {
-    as_call(&parsed.iter().find(|p| p.line == line).unwrap().outcome)
-}
-
-fn as_call(outcome: &LineOutcome) -> &CallRecord {
-    match outcome {
-        LineOutcome::Call(record) => record,
-        other => panic!("expected a call, got {other:?}"),
-    }
-}
-
-fn skip_at(parsed: &[Parsed], line: u64) -> SkipReason {
-    let outcome = &parsed.iter().find(|p| p.line == line).unwrap().outcome;
-    outcome
-        .skip_reason()
-        .unwrap_or_else(|| panic!("line {line}: expected a skip, got {outcome:?}"))
-}
-
-/// The exact catalog cost of a call, as a decimal string of dollars.
-fn cost(record: &CallRecord) -> String {
-    let catalog = PriceCatalog::embedded().unwrap();
-    let index = catalog
-        .resolve(&record.model, record.timestamp_ms)
-        .unwrap_or_else(|| panic!("{} is not in the catalog", record.model));
-    call_cost(catalog.entry(index), &record.tokens, BillingMode::default()).to_decimal_string()
-}
-
-fn buckets(input: u64, read: u64, w5m: u64, w1h: u64, output: u64, reasoning: u64) -> TokenBuckets {
-    TokenBuckets {
-        input,
-        cache_read: read,
-        cache_write_5m: w5m,
-        cache_write_1h: w1h,
-        output,
-        reasoning,
-    }
-}
-
-fn tag<'r>(record: &'r CallRecord, key: &str) -> Option<&'r str> {
-    record
-        .tags
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-}
-
-fn tags<'r>(record: &'r CallRecord, key: &str) -> Vec<&'r str> {
-    record
-        .tags
-        .iter()
-        .filter(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-        .collect()
-}
-
 // ---------------------------------------------------------------- spend logs, JSON Lines
 
 #[test]
 fn spend_log_lines_are_each_accounted_for() {
-    let parsed = parse(InputFormat::Litellm, SPEND_JSONL);
+    let parsed = parse_text(InputFormat::Litellm, SPEND_JSONL);
     assert_eq!(parsed.len(), 7);
     assert_eq!(skip_at(&parsed, 5), SkipReason::GatewayCacheHit);
     assert_eq!(skip_at(&parsed, 6), SkipReason::ProviderError);
@@ -111,13 +38,13 @@ fn spend_log_lines_are_each_accounted_for() {
 
 #[test]
 fn spend_log_anthropic_call_with_cache_and_thinking() {
-    let parsed = parse(InputFormat::Litellm, SPEND_JSONL);
+    let parsed = parse_text(InputFormat::Litellm, SPEND_JSONL);
     let record = call_at(&parsed, 1);
     assert_eq!(record.model, "claude-sonnet-4-5-20250929");
     assert_eq!(record.provider, Provider::Anthropic);
     // prompt_tokens 27,730 = 1,230 plain + 24,000 read + 2,500 written (LiteLLM's convention);
     // 320 of the 850 completion tokens were thinking.
-    assert_eq!(record.tokens, buckets(1230, 24_000, 2500, 0, 850, 320));
+    assert_eq!(record.tokens, tokens(1230, 24_000, 2500, 0, 850, 320));
     // Sonnet 4.5: 1,230 × $3/M + 24,000 × $0.30/M + 2,500 × $3.75/M + 850 × $15/M
     // = 0.00369 + 0.0072 + 0.009375 + 0.01275 = $0.033015, as LiteLLM's own `spend` says.
     assert_eq!(cost(record), "0.033015");
@@ -152,12 +79,12 @@ fn spend_log_anthropic_call_with_cache_and_thinking() {
 
 #[test]
 fn spend_log_openai_reasoning_call_with_metadata_as_json_text() {
-    let parsed = parse(InputFormat::Litellm, SPEND_JSONL);
+    let parsed = parse_text(InputFormat::Litellm, SPEND_JSONL);
     let record = call_at(&parsed, 2);
     assert_eq!(record.model, "gpt-5-mini");
     assert_eq!(record.provider, Provider::OpenAi);
     // OpenAI: 4,096 of the 5,000 prompt tokens were cached; 1,200 of 1,500 output were reasoning.
-    assert_eq!(record.tokens, buckets(904, 4096, 0, 0, 1500, 1200));
+    assert_eq!(record.tokens, tokens(904, 4096, 0, 0, 1500, 1200));
     // gpt-5-mini: 904 × $0.25/M + 4,096 × $0.025/M + 1,500 × $2/M
     // = 0.000226 + 0.0001024 + 0.003 = $0.0033284.
     assert_eq!(cost(record), "0.0033284");
@@ -179,13 +106,13 @@ fn spend_log_openai_reasoning_call_with_metadata_as_json_text() {
 
 #[test]
 fn spend_log_from_a_release_that_counted_only_cache_reads_in_the_prompt() {
-    let parsed = parse(InputFormat::Litellm, SPEND_JSONL);
+    let parsed = parse_text(InputFormat::Litellm, SPEND_JSONL);
     let record = call_at(&parsed, 3);
     assert_eq!(record.model, "claude-3-7-sonnet-20250219");
     assert_eq!(record.provider, Provider::Anthropic);
     // prompt_tokens 3,050 < 3,000 read + 1,200 written: the writes are outside the prompt, so
     // the plain input is 3,050 − 3,000 = 50 (not 3,050 − 4,200, which would underflow).
-    assert_eq!(record.tokens, buckets(50, 3000, 1200, 0, 400, 0));
+    assert_eq!(record.tokens, tokens(50, 3000, 1200, 0, 400, 0));
     // Claude 3.7 Sonnet: 50 × $3/M + 3,000 × $0.30/M + 1,200 × $3.75/M + 400 × $15/M
     // = 0.00015 + 0.0009 + 0.0045 + 0.006 = $0.01155.
     assert_eq!(cost(record), "0.01155");
@@ -204,10 +131,10 @@ fn spend_log_from_a_release_that_counted_only_cache_reads_in_the_prompt() {
 
 #[test]
 fn spend_log_with_the_prompt_counted_the_anthropic_way() {
-    let parsed = parse(InputFormat::Litellm, SPEND_JSONL);
+    let parsed = parse_text(InputFormat::Litellm, SPEND_JSONL);
     let record = call_at(&parsed, 4);
     // prompt_tokens 12 < 2,495 cache reads: the prompt excludes the cache.
-    assert_eq!(record.tokens, buckets(12, 2495, 0, 0, 180, 0));
+    assert_eq!(record.tokens, tokens(12, 2495, 0, 0, 180, 0));
     // Haiku 4.5: 12 × $1/M + 2,495 × $0.10/M + 180 × $5/M = 0.000012 + 0.0002495 + 0.0009
     // = $0.0011615.
     assert_eq!(cost(record), "0.0011615");
@@ -218,16 +145,16 @@ fn spend_log_with_the_prompt_counted_the_anthropic_way() {
 
 #[test]
 fn spend_log_csv_rows() {
-    let (headers, outcomes) = parse_csv(SPEND_CSV);
+    let (headers, outcomes) = parse_csv(InputFormat::Litellm, SPEND_CSV);
     assert_eq!(detect_csv(&headers), Some(InputFormat::Litellm));
     assert_eq!(outcomes.len(), 4);
 
-    let gemini = as_call(&outcomes[0]);
+    let gemini = call(&outcomes[0]);
     assert_eq!(gemini.model, "gemini-2.5-flash");
     assert_eq!(gemini.provider, Provider::Google);
     // total 2,600 = 1,800 prompt + 200 completion + 600 thinking: the thinking is outside the
     // completion and billed as output; 1,024 of the prompt were cached.
-    assert_eq!(gemini.tokens, buckets(776, 1024, 0, 0, 800, 600));
+    assert_eq!(gemini.tokens, tokens(776, 1024, 0, 0, 800, 600));
     // Gemini 2.5 Flash: 776 × $0.30/M + 1,024 × $0.03/M + 800 × $2.50/M
     // = 0.0002328 + 0.00003072 + 0.002 = $0.00226352.
     assert_eq!(cost(gemini), "0.00226352");
@@ -237,12 +164,12 @@ fn spend_log_csv_rows() {
     assert_eq!(tags(gemini, "request_tag"), vec!["docs", "team a"]);
     assert_eq!(gemini.session_id.as_deref(), Some("sess-docs-1"));
 
-    let azure = as_call(&outcomes[1]);
+    let azure = call(&outcomes[1]);
     // The deployment name says nothing; the stored response names the model.
     assert_eq!(azure.model, "gpt-4.1-mini-2025-04-14");
     assert_eq!(azure.provider, Provider::OpenAi);
     assert_eq!(tag(azure, "litellm_model"), None);
-    assert_eq!(azure.tokens, buckets(800, 0, 0, 0, 50, 0));
+    assert_eq!(azure.tokens, tokens(800, 0, 0, 0, 50, 0));
     // gpt-4.1-mini: 800 × $0.40/M + 50 × $1.60/M = 0.00032 + 0.00008 = $0.0004.
     assert_eq!(cost(azure), "0.0004");
     assert_eq!(azure.status, CallStatus::Incomplete);
@@ -260,10 +187,10 @@ fn spend_log_csv_rows() {
         LineOutcome::Skip(SkipReason::GatewayCacheHit)
     ));
 
-    let vertex = as_call(&outcomes[3]);
+    let vertex = call(&outcomes[3]);
     assert_eq!(vertex.model, "claude-sonnet-4-20250514");
     assert_eq!(vertex.provider, Provider::Anthropic);
-    assert_eq!(vertex.tokens, buckets(1000, 8000, 1000, 0, 300, 0));
+    assert_eq!(vertex.tokens, tokens(1000, 8000, 1000, 0, 300, 0));
     // Sonnet 4: 1,000 × $3/M + 8,000 × $0.30/M + 1,000 × $3.75/M + 300 × $15/M
     // = 0.003 + 0.0024 + 0.00375 + 0.0045 = $0.01365.
     assert_eq!(cost(vertex), "0.01365");
@@ -277,7 +204,7 @@ fn spend_log_csv_errors_name_the_bad_cell() {
                 r2,acompletion,cheap,2025-10-03 09:00:00,gpt-4o,10,{}\n\
                 r3,acompletion,0.1,2025-10-03 09:00:00,gpt-4o,10,\"{\"\"usage_object\"\": \"\n\
                 r4,acompletion,0.1,2025-10-03 09:00:00,,10,{}\n";
-    let (_, outcomes) = parse_csv(text);
+    let (_, outcomes) = parse_csv(InputFormat::Litellm, text);
     let messages: Vec<String> = outcomes
         .iter()
         .map(|o| match o {
@@ -295,7 +222,7 @@ fn spend_log_csv_errors_name_the_bad_cell() {
 
 #[test]
 fn payload_lines_are_each_accounted_for() {
-    let parsed = parse(InputFormat::LitellmPayload, PAYLOAD_JSONL);
+    let parsed = parse_text(InputFormat::LitellmPayload, PAYLOAD_JSONL);
     assert_eq!(parsed.len(), 5);
     call_at(&parsed, 1);
     assert_eq!(skip_at(&parsed, 2), SkipReason::ProviderError);
@@ -306,12 +233,12 @@ fn payload_lines_are_each_accounted_for() {
 
 #[test]
 fn payload_openai_streamed_call_after_a_retry() {
-    let parsed = parse(InputFormat::LitellmPayload, PAYLOAD_JSONL);
+    let parsed = parse_text(InputFormat::LitellmPayload, PAYLOAD_JSONL);
     let record = call_at(&parsed, 1);
     assert_eq!(record.model, "gpt-5-2025-08-07");
     assert_eq!(record.provider, Provider::OpenAi);
     // 10,240 of 12,000 prompt tokens cached; 1,536 of 2,400 output tokens were reasoning.
-    assert_eq!(record.tokens, buckets(1760, 10_240, 0, 0, 2400, 1536));
+    assert_eq!(record.tokens, tokens(1760, 10_240, 0, 0, 2400, 1536));
     // gpt-5: 1,760 × $1.25/M + 10,240 × $0.125/M + 2,400 × $10/M
     // = 0.0022 + 0.00128 + 0.024 = $0.02748.
     assert_eq!(cost(record), "0.02748");
@@ -361,7 +288,7 @@ fn payload_failed_attempt_shares_the_trace() {
     // The same failure with usage (a stream cut off after tokens were billed) is a failed call.
     let with_usage = line.replace("\"prompt_tokens\":0", "\"prompt_tokens\":120");
     let outcome = payload::parse_line(with_usage.as_bytes());
-    let record = as_call(&outcome);
+    let record = call(&outcome);
     assert_eq!(record.status, CallStatus::Error);
     assert_eq!(record.tokens.input, 120);
     assert_eq!(tag(record, "error_class"), Some("RateLimitError"));
@@ -373,10 +300,10 @@ fn payload_failed_attempt_shares_the_trace() {
 
 #[test]
 fn payload_anthropic_call_with_one_hour_cache_writes() {
-    let parsed = parse(InputFormat::LitellmPayload, PAYLOAD_JSONL);
+    let parsed = parse_text(InputFormat::LitellmPayload, PAYLOAD_JSONL);
     let record = call_at(&parsed, 3);
     assert_eq!(record.model, "claude-opus-4-1-20250805");
-    assert_eq!(record.tokens, buckets(800, 0, 0, 3000, 600, 0));
+    assert_eq!(record.tokens, tokens(800, 0, 0, 3000, 600, 0));
     // Opus 4.1: 800 × $15/M + 3,000 × $30/M (1h write) + 600 × $75/M
     // = 0.012 + 0.09 + 0.045 = $0.147.
     assert_eq!(cost(record), "0.147");
@@ -406,53 +333,43 @@ fn payload_array_document() {
     assert_eq!(record.model, "gemini-2.5-flash");
     assert_eq!(record.provider, Provider::Google);
     // total 1,300 = 400 + 900: here the 700 thinking tokens are inside the completion.
-    assert_eq!(record.tokens, buckets(400, 0, 0, 0, 900, 700));
+    assert_eq!(record.tokens, tokens(400, 0, 0, 0, 900, 700));
     // Gemini 2.5 Flash: 400 × $0.30/M + 900 × $2.50/M = 0.00012 + 0.00225 = $0.00237.
     assert_eq!(cost(record), "0.00237");
 }
 
 #[test]
 fn payload_malformed_records_are_errors() {
-    let cases: [&[u8]; 4] = [
-        br#"{"call_type":"acompletion","response_cost":0.1,"hidden_params":{},"model":"gpt-4o","prompt_tok"#,
-        br#"{"call_type":"acompletion","response_cost":0.1,"prompt_tokens":5,"metadata":"not json"}"#,
-        br#"{"call_type":"acompletion","response_cost":0.1,"prompt_tokens":5}"#,
-        br#"{"response_cost":0.1}"#,
-    ];
-    for line in cases {
-        let outcome = payload::parse_line(line);
-        assert!(
-            matches!(outcome, LineOutcome::Error(_)),
-            "{}: {outcome:?}",
-            String::from_utf8_lossy(line)
-        );
-    }
+    assert_each_is_error(
+        InputFormat::LitellmPayload,
+        &[
+            br#"{"call_type":"acompletion","response_cost":0.1,"hidden_params":{},"model":"gpt-4o","prompt_tok"#,
+            br#"{"call_type":"acompletion","response_cost":0.1,"prompt_tokens":5,"metadata":"not json"}"#,
+            br#"{"call_type":"acompletion","response_cost":0.1,"prompt_tokens":5}"#,
+            br#"{"response_cost":0.1}"#,
+        ],
+    );
     // Odd value types degrade to absent fields instead of failing the record.
     let outcome = payload::parse_line(
         br#"{"call_type":"acompletion","response_cost":"0.002","model":42,"prompt_tokens":"100","completion_tokens":1.0,"startTime":"soon","cache_hit":"maybe","response":"upstream error text","messages":{"odd":true},"model_parameters":[1]}"#,
     );
-    let record = as_call(&outcome);
+    let record = call(&outcome);
     assert_eq!(record.model, "42");
-    assert_eq!(record.tokens, buckets(100, 0, 0, 0, 1, 0));
+    assert_eq!(record.tokens, tokens(100, 0, 0, 0, 1, 0));
     assert_eq!(record.stated_cost_usd, Some(0.002));
     assert_eq!(record.timestamp_ms, None);
 }
 
 #[test]
 fn spend_log_malformed_records_are_errors() {
-    let cases: [&[u8]; 3] = [
-        br#"{"request_id":"x","call_type":"acompletion","spend":0.1,"startTime":"2025-"#,
-        br#"{"request_id":"x","call_type":"acompletion","spend":0.1,"prompt_tokens":3,"model":"gpt-4o","metadata":"{broken"}"#,
-        br#"{"hello":"world"}"#,
-    ];
-    for line in cases {
-        let outcome = spend_log::parse_line(line);
-        assert!(
-            matches!(outcome, LineOutcome::Error(_)),
-            "{}: {outcome:?}",
-            String::from_utf8_lossy(line)
-        );
-    }
+    assert_each_is_error(
+        InputFormat::Litellm,
+        &[
+            br#"{"request_id":"x","call_type":"acompletion","spend":0.1,"startTime":"2025-"#,
+            br#"{"request_id":"x","call_type":"acompletion","spend":0.1,"prompt_tokens":3,"model":"gpt-4o","metadata":"{broken"}"#,
+            br#"{"hello":"world"}"#,
+        ],
+    );
 }
 
 // ---------------------------------------------------------------- detection
@@ -483,10 +400,10 @@ fn reference_samples_are_detected_and_priced() {
         return;
     };
     assert_eq!(detect_format(spend.as_bytes()), Some(InputFormat::Litellm));
-    let parsed = parse(InputFormat::Litellm, &spend);
+    let parsed = parse_text(InputFormat::Litellm, &spend);
     let record = call_at(&parsed, 1);
     // prompt 2,406 = 406 plain + 1,800 read + 200 written.
-    assert_eq!(record.tokens, buckets(406, 1800, 200, 0, 50, 0));
+    assert_eq!(record.tokens, tokens(406, 1800, 200, 0, 50, 0));
     // 406 × $3/M + 1,800 × $0.30/M + 200 × $3.75/M + 50 × $15/M = $0.003258, the sample's spend.
     assert_eq!(cost(record), "0.003258");
     assert_eq!(record.stated_cost_usd, Some(0.003258));
@@ -496,10 +413,10 @@ fn reference_samples_are_detected_and_priced() {
         detect_format(payload.as_bytes()),
         Some(InputFormat::LitellmPayload)
     );
-    let parsed = parse(InputFormat::LitellmPayload, &payload);
+    let parsed = parse_text(InputFormat::LitellmPayload, &payload);
     let record = call_at(&parsed, 1);
     assert_eq!(record.model, "gpt-3.5-turbo-0301");
-    assert_eq!(record.tokens, buckets(9, 0, 0, 0, 12, 0));
+    assert_eq!(record.tokens, tokens(9, 0, 0, 0, 12, 0));
     assert!(record.features.streamed);
     assert_eq!(record.features.finish_reason.as_deref(), Some("stop"));
     assert_eq!(tag(record, "litellm_model"), None);
@@ -508,34 +425,26 @@ fn reference_samples_are_detected_and_priced() {
 
 #[test]
 fn claims_no_other_reference_sample() {
-    let Some(dir) = reference_dir() else {
-        return;
-    };
-    for sub in ["formats", "billing"] {
-        for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            let text = std::fs::read_to_string(&path).unwrap();
-            if name.ends_with(".csv") {
-                let first = text.lines().next().unwrap_or_default();
-                let headers = CsvHeaders::new(first.split(','));
-                assert!(!spend_log::looks_like_header(&headers), "{name}");
-                continue;
-            }
-            if name.starts_with("litellm") {
-                continue;
-            }
-            let values: Vec<serde_json::Value> = match serde_json::from_str(&text) {
-                Ok(document) => vec![document],
-                Err(_) => text
-                    .lines()
-                    .filter_map(|line| serde_json::from_str(line).ok())
-                    .collect(),
-            };
-            for value in values {
-                assert!(!spend_log::looks_like(&value), "{name}");
-                assert!(!payload::looks_like(&value), "{name}");
-            }
+    for (name, text) in reference_samples() {
+        if name.ends_with(".csv") {
+            let first = text.lines().next().unwrap_or_default();
+            let headers = CsvHeaders::new(first.split(','));
+            assert!(!spend_log::looks_like_header(&headers), "{name}");
+            continue;
+        }
+        if name.starts_with("litellm") {
+            continue;
+        }
+        let values: Vec<serde_json::Value> = match serde_json::from_str(&text) {
+            Ok(document) => vec![document],
+            Err(_) => text
+                .lines()
+                .filter_map(|line| serde_json::from_str(line).ok())
+                .collect(),
+        };
+        for value in values {
+            assert!(!spend_log::looks_like(&value), "{name}");
+            assert!(!payload::looks_like(&value), "{name}");
         }
     }
 }
@@ -615,30 +524,17 @@ fn model_names_lose_their_gateway_routes() {
     ));
 }
 
-/// The shared reference folder, when this checkout sits where it is expected.
-fn reference_dir() -> Option<std::path::PathBuf> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../shared/reference", "../../shared/reference"]
-        .iter()
-        .map(|rel| root.join(rel))
-        .find(|dir| dir.is_dir())
-}
-
-fn reference(path: &str) -> Option<String> {
-    std::fs::read_to_string(reference_dir()?.join(path)).ok()
-}
-
 #[test]
 fn payload_of_the_anthropic_messages_pass_through() {
     // The response is Anthropic's own Message: its id, stop reason and TTL split are used.
     let line = br#"{"id":"msg_01XyZ","trace_id":"t-am","call_type":"anthropic_messages","response_cost":0.031536,"status":"success","custom_llm_provider":"anthropic","prompt_tokens":5012,"completion_tokens":100,"total_tokens":5112,"startTime":1760000500.0,"endTime":1760000502.0,"model":"claude-sonnet-4-5-20250929","hidden_params":{},"response":{"id":"msg_01XyZ","type":"message","model":"claude-sonnet-4-5-20250929","stop_reason":"max_tokens","usage":{"input_tokens":12,"cache_read_input_tokens":0,"cache_creation_input_tokens":5000,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":5000},"output_tokens":100}}}"#;
     let outcome = payload::parse_line(line);
-    let record = as_call(&outcome);
+    let record = call(&outcome);
     assert_eq!(record.response_id.as_deref(), Some("msg_01XyZ"));
     assert_eq!(record.status, CallStatus::Incomplete);
     assert_eq!(record.features.finish_reason.as_deref(), Some("max_tokens"));
     // prompt 5,012 = 12 plain + 5,000 written with the 1-hour TTL.
-    assert_eq!(record.tokens, buckets(12, 0, 0, 5000, 100, 0));
+    assert_eq!(record.tokens, tokens(12, 0, 0, 5000, 100, 0));
     // Sonnet 4.5: 12 × $3/M + 5,000 × $6/M + 100 × $15/M = 0.000036 + 0.03 + 0.0015
     // = $0.031536.
     assert_eq!(cost(record), "0.031536");
@@ -656,5 +552,5 @@ fn responses_api_usage_details_are_read() {
         ..usage::UsageParts::default()
     };
     parts.add(&usage);
-    assert_eq!(parts.buckets(), buckets(388, 512, 0, 0, 300, 256));
+    assert_eq!(parts.buckets(), tokens(388, 512, 0, 0, 300, 256));
 }

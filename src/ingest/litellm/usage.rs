@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Deserializer};
 
-use crate::ingest::usage::cache_writes;
+use crate::ingest::usage::{cache_writes, split_buckets};
 use crate::ingest::values::count_value;
 use crate::record::TokenBuckets;
 
@@ -160,7 +160,7 @@ impl UsageParts {
         } else {
             prompt
         };
-        let (write_5m, write_1h) = cache_writes(Some(write), None, self.cache_write_1h);
+        let writes = cache_writes(Some(write), None, self.cache_write_1h);
         let completion = self.completion.unwrap_or(0);
         let reasoning = self.reasoning.unwrap_or(0);
         let outside = reasoning > 0
@@ -173,14 +173,7 @@ impl UsageParts {
         } else {
             completion
         };
-        TokenBuckets {
-            input,
-            cache_read: read,
-            cache_write_5m: write_5m,
-            cache_write_1h: write_1h,
-            output,
-            reasoning: reasoning.min(output),
-        }
+        split_buckets(input, read, writes, output, reasoning)
     }
 }
 
