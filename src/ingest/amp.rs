@@ -34,31 +34,21 @@ use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "amp",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |_| Box::new(AmpParser),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "amp",
         label: "Amp",
-        env: &[EnvRoot {
-            var: "AMP_DATA_DIR",
-            join: "threads",
-        }],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".local/share/amp/threads",
-        }],
+        env: &[EnvRoot::new("AMP_DATA_DIR", "threads")],
+        roots: &[Root::any(".local/share/amp/threads")],
         accepts: is_thread_file,
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |_| Box::new(AmpParser),
+);
 
 /// `T-<uuid>.json`.
 fn is_thread_file(path: &Path) -> bool {

@@ -53,8 +53,7 @@ use serde_json::value::RawValue;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Os, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
@@ -78,52 +77,34 @@ macro_rules! vscode_roots {
 }
 
 /// Cline's task folders (the VS Code extension and the Cline CLI).
-pub(crate) const CLINE_FORMAT: Format = Format {
-    name: "cline",
-    lines: Lines::InOrder,
-    json: Some(looks_like_cline),
-    parser: |file| parser(Flavor::Cline, file.path),
-    agent: Some(Agent {
+pub(crate) const CLINE_FORMAT: Format = Format::agent_log(
+    Agent {
         name: "cline",
         label: "Cline",
         // The Cline CLI's (and, since its SDK, the extension's) data folder.
         env: &[
-            EnvRoot {
-                var: "CLINE_DATA_DIR",
-                join: "",
-            },
-            EnvRoot {
-                var: "CLINE_DIR",
-                join: "data",
-            },
+            EnvRoot::new("CLINE_DATA_DIR", ""),
+            EnvRoot::new("CLINE_DIR", "data"),
         ],
-        roots: &vscode_roots!(
-            "saoudrizwan.claude-dev",
-            Root {
-                os: Os::Any,
-                path: ".cline/data",
-            }
-        ),
+        roots: &vscode_roots!("saoudrizwan.claude-dev", Root::any(".cline/data")),
         accepts: is_task_ui_messages,
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like_cline,
+    |file| parser(Flavor::Cline, file.path),
+);
 
 /// Roo Code's task folders.
-pub(crate) const ROO_FORMAT: Format = Format {
-    name: "roo-code",
-    lines: Lines::InOrder,
-    json: Some(looks_like_roo),
-    parser: |file| parser(Flavor::RooCode, file.path),
-    agent: Some(Agent {
+pub(crate) const ROO_FORMAT: Format = Format::agent_log(
+    Agent {
         name: "roo-code",
         label: "Roo Code",
         env: &[],
         roots: &vscode_roots!("rooveterinaryinc.roo-cline"),
         accepts: is_task_ui_messages,
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like_roo,
+    |file| parser(Flavor::RooCode, file.path),
+);
 
 /// Whether a file is a task's `tasks/<taskId>/ui_messages.json`.
 fn is_task_ui_messages(path: &Path) -> bool {

@@ -34,44 +34,28 @@ use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "codebuff",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |context| parser(context.path),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "codebuff",
         label: "Codebuff",
-        env: &[EnvRoot {
-            var: "CODEBUFF_DATA_DIR",
-            join: "projects",
-        }],
+        env: &[EnvRoot::new("CODEBUFF_DATA_DIR", "projects")],
         roots: &[
-            Root {
-                os: Os::Any,
-                path: ".config/manicode/projects",
-            },
-            Root {
-                os: Os::Any,
-                path: ".config/manicode-dev/projects",
-            },
-            Root {
-                os: Os::Any,
-                path: ".config/manicode-staging/projects",
-            },
+            Root::any(".config/manicode/projects"),
+            Root::any(".config/manicode-dev/projects"),
+            Root::any(".config/manicode-staging/projects"),
         ],
         accepts: |path| {
             path.file_name()
                 .is_some_and(|name| name == "chat-messages.json")
         },
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |context| parser(context.path),
+);
 
 /// One chat message.
 #[derive(Deserialize)]

@@ -45,44 +45,29 @@ use crate::ingest::wire::stable_hash;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-use crate::ingest::{Agent, EnvRoot, Format, Lines, Os, Root, file_named};
+use crate::ingest::{Agent, EnvRoot, Format, Root, file_named};
 
 /// The format's facts, for the registry.
-pub(crate) const FORMAT: Format = Format {
-    name: "codex",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |_| parser(),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "codex",
         label: "Codex",
         // openai/codex `codex-rs/rollout/src/lib.rs` (`SESSIONS_SUBDIR`,
         // `ARCHIVED_SESSIONS_SUBDIR`) under `find_codex_home` (`$CODEX_HOME`, else `~/.codex`
         // on every system).
         env: &[
-            EnvRoot {
-                var: "CODEX_HOME",
-                join: "sessions",
-            },
-            EnvRoot {
-                var: "CODEX_HOME",
-                join: "archived_sessions",
-            },
+            EnvRoot::new("CODEX_HOME", "sessions"),
+            EnvRoot::new("CODEX_HOME", "archived_sessions"),
         ],
         roots: &[
-            Root {
-                os: Os::Any,
-                path: ".codex/sessions",
-            },
-            Root {
-                os: Os::Any,
-                path: ".codex/archived_sessions",
-            },
+            Root::any(".codex/sessions"),
+            Root::any(".codex/archived_sessions"),
         ],
         accepts: |path| file_named(path, "rollout-", &[".jsonl"]),
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |_| parser(),
+);
 
 /// How close (ms) replayed parent events sit to the fork instant and to each other.
 const REPLAY_WINDOW_MS: i64 = 1_000;

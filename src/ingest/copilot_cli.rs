@@ -45,31 +45,24 @@ use serde_json::value::RawValue;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, Granularity, LineOutcome, LineParser, Lines, Os, Parsed, Root,
-    SkipReason, json_error,
+    Agent, EnvRoot, Format, Granularity, LineOutcome, LineParser, Parsed, Root, SkipReason,
+    json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
 pub(crate) const FORMAT: Format = Format {
-    name: "copilot-cli",
-    lines: Lines::InOrder,
     granularity: Granularity::Session,
-    json: Some(looks_like),
-    parser: |file| parser(file.path),
-    agent: Some(Agent {
-        name: "copilot-cli",
-        label: "GitHub Copilot CLI",
-        env: &[EnvRoot {
-            var: "COPILOT_HOME",
-            join: "",
-        }],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".copilot",
-        }],
-        accepts: is_session_events,
-    }),
-    ..Format::NEW
+    ..Format::agent_log(
+        Agent {
+            name: "copilot-cli",
+            label: "GitHub Copilot CLI",
+            env: &[EnvRoot::new("COPILOT_HOME", "")],
+            roots: &[Root::any(".copilot")],
+            accepts: is_session_events,
+        },
+        looks_like,
+        |file| parser(file.path),
+    )
 };
 
 /// Whether a file under `~/.copilot` is a session's event log.

@@ -32,41 +32,31 @@ use serde_json::value::RawValue;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, Granularity, LineOutcome, LineParser, Lines, Os, Parsed, Root,
-    SkipReason, json_error,
+    Agent, EnvRoot, Format, Granularity, LineOutcome, LineParser, Parsed, Root, SkipReason,
+    json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
 pub(crate) const FORMAT: Format = Format {
-    name: "droid",
-    lines: Lines::InOrder,
     granularity: Granularity::Session,
-    json: Some(looks_like),
-    parser: |file| parser(file.path),
-    agent: Some(Agent {
-        name: "droid",
-        label: "Droid (Factory)",
-        env: &[
-            EnvRoot {
-                var: "DROID_SESSIONS_DIR",
-                join: "",
+    ..Format::agent_log(
+        Agent {
+            name: "droid",
+            label: "Droid (Factory)",
+            env: &[
+                EnvRoot::new("DROID_SESSIONS_DIR", ""),
+                EnvRoot::new("FACTORY_DIR", "sessions"),
+            ],
+            roots: &[Root::any(".factory/sessions")],
+            accepts: |path: &Path| {
+                path.file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.ends_with(".settings.json"))
             },
-            EnvRoot {
-                var: "FACTORY_DIR",
-                join: "sessions",
-            },
-        ],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".factory/sessions",
-        }],
-        accepts: |path: &Path| {
-            path.file_name()
-                .and_then(|name| name.to_str())
-                .is_some_and(|name| name.ends_with(".settings.json"))
         },
-    }),
-    ..Format::NEW
+        looks_like,
+        |file| parser(file.path),
+    )
 };
 
 #[derive(Deserialize)]

@@ -45,29 +45,19 @@ use crate::ingest::usage::gemini_style;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    file_named, folder_named, json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, file_named,
+    folder_named, json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
 /// The format's facts, for the registry.
-pub(crate) const FORMAT: Format = Format {
-    name: "gemini-cli",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |_| parser(),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "gemini-cli",
         label: "Gemini CLI",
         // `GEMINI_CLI_HOME` stands for the home folder (`packages/core/src/utils/paths.ts`).
-        env: &[EnvRoot {
-            var: "GEMINI_CLI_HOME",
-            join: ".gemini/tmp",
-        }],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".gemini/tmp",
-        }],
+        env: &[EnvRoot::new("GEMINI_CLI_HOME", ".gemini/tmp")],
+        roots: &[Root::any(".gemini/tmp")],
         // `chatRecordingService.ts`: `chats/session-*.jsonl` (`.json` before 2026-05), and a
         // subagent's `chats/<parent session>/<session>.jsonl`; `logs.json` (prompts only, read
         // as user messages).
@@ -77,9 +67,10 @@ pub(crate) const FORMAT: Format = Format {
                     && file_named(path, "session-", &[".json", ".jsonl"]))
                 || (folder_named(path, 2, "chats") && file_named(path, "", &[".jsonl"]))
         },
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |_| parser(),
+);
 
 /// `TokensSummary` of a `gemini` message.
 #[derive(Deserialize, Default, Clone, Copy)]

@@ -33,31 +33,21 @@ use serde_json::value::RawValue;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "grok",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |file| parser(file.path),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "grok",
         label: "Grok Build CLI",
-        env: &[EnvRoot {
-            var: "GROK_HOME",
-            join: "sessions",
-        }],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".grok/sessions",
-        }],
+        env: &[EnvRoot::new("GROK_HOME", "sessions")],
+        roots: &[Root::any(".grok/sessions")],
         accepts: |path: &Path| path.file_name().is_some_and(|name| name == "updates.jsonl"),
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |file| parser(file.path),
+);
 
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "'de: 'a"))]

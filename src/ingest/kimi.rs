@@ -40,31 +40,21 @@ use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "kimi",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |context| parser(context.path),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "kimi",
         label: "Kimi CLI",
-        env: &[EnvRoot {
-            var: "KIMI_SHARE_DIR",
-            join: "sessions",
-        }],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".kimi/sessions",
-        }],
+        env: &[EnvRoot::new("KIMI_SHARE_DIR", "sessions")],
+        roots: &[Root::any(".kimi/sessions")],
         accepts: |path| path.file_name().is_some_and(|name| name == "wire.jsonl"),
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |context| parser(context.path),
+);
 
 /// The model of calls whose share dir has no usable config.
 pub(crate) const UNCONFIGURED_MODEL: &str = "kimi-cli-unconfigured-model";

@@ -22,48 +22,27 @@
 
 use std::path::Path;
 
-use crate::ingest::{Agent, EnvRoot, Format, Lines, Os, Root, pi};
+use crate::ingest::{Agent, EnvRoot, Format, Root, pi};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "openclaw",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |_| pi::parser(),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "openclaw",
         label: "OpenClaw",
         env: &[
-            EnvRoot {
-                var: "OPENCLAW_STATE_DIR",
-                join: "agents",
-            },
-            EnvRoot {
-                var: "CLAWDBOT_STATE_DIR",
-                join: "agents",
-            },
+            EnvRoot::new("OPENCLAW_STATE_DIR", "agents"),
+            EnvRoot::new("CLAWDBOT_STATE_DIR", "agents"),
         ],
         roots: &[
-            Root {
-                os: Os::Any,
-                path: ".openclaw/agents",
-            },
-            Root {
-                os: Os::Any,
-                path: ".clawdbot/agents",
-            },
-            Root {
-                os: Os::Any,
-                path: ".moltbot/agents",
-            },
-            Root {
-                os: Os::Any,
-                path: ".moldbot/agents",
-            },
+            Root::any(".openclaw/agents"),
+            Root::any(".clawdbot/agents"),
+            Root::any(".moltbot/agents"),
+            Root::any(".moldbot/agents"),
         ],
         accepts: is_transcript,
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |_| pi::parser(),
+);
 
 /// `<agent>/sessions/<sessionId>.jsonl`, or its deleted or reset archive.
 fn is_transcript(path: &Path) -> bool {

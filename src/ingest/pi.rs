@@ -43,38 +43,25 @@ use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, FailureCause, Provider, TokenBuckets};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "pi",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |_| parser(),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "pi",
         label: "pi / Oh My Pi",
         // `PI_CODING_AGENT_DIR` moves pi's agent folder (`packages/coding-agent/src/config.ts`).
-        env: &[EnvRoot {
-            var: "PI_CODING_AGENT_DIR",
-            join: "sessions",
-        }],
+        env: &[EnvRoot::new("PI_CODING_AGENT_DIR", "sessions")],
         roots: &[
-            Root {
-                os: Os::Any,
-                path: ".pi/agent/sessions",
-            },
-            Root {
-                os: Os::Any,
-                path: ".omp/agent/sessions",
-            },
+            Root::any(".pi/agent/sessions"),
+            Root::any(".omp/agent/sessions"),
         ],
         accepts: is_session_file,
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |_| parser(),
+);
 
 /// `--<cwd>--/<timestamp>_<sessionId>.jsonl` under a sessions folder.
 fn is_session_file(path: &Path) -> bool {

@@ -43,39 +43,26 @@ use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "qwen-code",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |_| parser(),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "qwen-code",
         label: "Qwen Code",
         // `QWEN_RUNTIME_DIR` moves the runtime data (chats among it) apart from `QWEN_HOME`
         // (`packages/core/src/config/storage.ts`).
         env: &[
-            EnvRoot {
-                var: "QWEN_RUNTIME_DIR",
-                join: "projects",
-            },
-            EnvRoot {
-                var: "QWEN_HOME",
-                join: "projects",
-            },
+            EnvRoot::new("QWEN_RUNTIME_DIR", "projects"),
+            EnvRoot::new("QWEN_HOME", "projects"),
         ],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".qwen/projects",
-        }],
+        roots: &[Root::any(".qwen/projects")],
         accepts: is_chat_file,
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |_| parser(),
+);
 
 /// `<sanitized cwd>/chats/<sessionId>.jsonl` under the projects folder.
 fn is_chat_file(path: &Path) -> bool {
