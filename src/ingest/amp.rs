@@ -23,6 +23,7 @@
 //! Each call carries the latest user text before its message. Calls with no tokens (a cancelled
 //! turn) are skipped. `credits` are Amp's own billing unit, not dollars: not a stated cost.
 
+use crate::ingest::usage;
 use crate::ingest::values::Text;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -92,13 +93,13 @@ struct MessageUsage<'a> {
 
 impl MessageUsage<'_> {
     fn buckets(&self) -> TokenBuckets {
-        TokenBuckets {
-            input: self.input_tokens.unwrap_or(0),
-            cache_read: self.cache_read_input_tokens.unwrap_or(0),
-            cache_write_5m: self.cache_creation_input_tokens.unwrap_or(0),
-            output: self.output_tokens.unwrap_or(0),
-            ..TokenBuckets::default()
-        }
+        usage::anthropic_style(
+            self.input_tokens.unwrap_or(0),
+            self.cache_read_input_tokens.unwrap_or(0),
+            self.cache_creation_input_tokens,
+            (None, None),
+            self.output_tokens.unwrap_or(0),
+        )
     }
 }
 
@@ -149,13 +150,13 @@ impl LedgerEvent<'_> {
         } else {
             input.saturating_sub(cache_read.saturating_add(cache_write))
         };
-        TokenBuckets {
-            input: uncached,
+        usage::anthropic_style(
+            uncached,
             cache_read,
-            cache_write_5m: cache_write,
+            Some(cache_write),
+            (None, None),
             output,
-            ..TokenBuckets::default()
-        }
+        )
     }
 }
 

@@ -23,6 +23,7 @@
 //! step. A model the message does not name is the placeholder `codebuff-<agent type>`, which
 //! stays unpriced. `credits` are Codebuff's billing unit, not kept as a stated cost.
 
+use crate::ingest::usage;
 use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::path::Path;
@@ -101,13 +102,13 @@ struct MessageUsage {
 
 impl MessageUsage {
     fn buckets(self) -> TokenBuckets {
-        TokenBuckets {
-            input: self.input_tokens.unwrap_or(0),
-            cache_read: self.cache_read_input_tokens.unwrap_or(0),
-            cache_write_5m: self.cache_creation_input_tokens.unwrap_or(0),
-            output: self.output_tokens.unwrap_or(0),
-            ..TokenBuckets::default()
-        }
+        usage::anthropic_style(
+            self.input_tokens.unwrap_or(0),
+            self.cache_read_input_tokens.unwrap_or(0),
+            self.cache_creation_input_tokens,
+            (None, None),
+            self.output_tokens.unwrap_or(0),
+        )
     }
 }
 

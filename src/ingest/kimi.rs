@@ -28,6 +28,7 @@
 //! Without a config the calls are still counted, under the placeholder model
 //! [`UNCONFIGURED_MODEL`], which no catalog prices (reported as unpriced).
 
+use crate::ingest::usage;
 use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -148,13 +149,13 @@ struct TokenUsage {
 
 impl TokenUsage {
     fn buckets(self) -> TokenBuckets {
-        TokenBuckets {
-            input: self.input_other,
-            cache_read: self.input_cache_read,
-            cache_write_5m: self.input_cache_creation,
-            output: self.output,
-            ..TokenBuckets::default()
-        }
+        usage::anthropic_style(
+            self.input_other,
+            self.input_cache_read,
+            Some(self.input_cache_creation),
+            (None, None),
+            self.output,
+        )
     }
 }
 

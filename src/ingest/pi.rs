@@ -31,6 +31,7 @@
 //! (`stopReason: "error"`) records zero usage: it is counted among the failures by the cause
 //! its error message names.
 
+use crate::ingest::usage;
 use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -136,13 +137,13 @@ struct Cost {
 
 impl Usage {
     fn buckets(&self) -> TokenBuckets {
-        TokenBuckets {
-            input: self.input.unwrap_or(0),
-            cache_read: self.cache_read.unwrap_or(0),
-            cache_write_5m: self.cache_write.unwrap_or(0),
-            output: self.output.unwrap_or(0),
-            ..TokenBuckets::default()
-        }
+        usage::anthropic_style(
+            self.input.unwrap_or(0),
+            self.cache_read.unwrap_or(0),
+            self.cache_write,
+            (None, None),
+            self.output.unwrap_or(0),
+        )
     }
 }
 
