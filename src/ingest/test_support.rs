@@ -128,3 +128,84 @@ pub fn assert_prompt_task(record: &CallRecord, task: Task) {
     assert!(class.confidence > 0.5, "{class:?}");
     assert!(!class.reasons.contains(Reason::NoPromptText), "{class:?}");
 }
+
+// ---- Outcome tables and lookups (added by the span and provider adapters' clean-up: openinference,
+// otel, gemini, …; any adapter's tests may use them) ----
+
+/// One outcome as a short line a test compares: `call <model>`, `skip <reason>`,
+/// `failed <cause>`, `error <message>` or `bucket`.
+pub fn describe(outcome: &LineOutcome) -> String {
+    match outcome {
+        LineOutcome::Call(record) => format!("call {}", record.model),
+        LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
+        LineOutcome::Failed(cause) => format!("failed {cause}"),
+        LineOutcome::Error(message) => format!("error {message}"),
+        LineOutcome::Bucket(_) => "bucket".to_string(),
+    }
+}
+
+/// Every outcome [described](describe), in the order the parser gave them.
+pub fn outcomes(parsed: &[Parsed]) -> Vec<String> {
+    parsed.iter().map(|p| describe(&p.outcome)).collect()
+}
+
+/// Every outcome [described](describe) with its line, sorted by line and then by description:
+/// a parser may emit a record it held back after later lines, and the order it emits them in
+/// is not what a test checks.
+pub fn by_line(parsed: &[Parsed]) -> Vec<(u64, String)> {
+    let mut rows: Vec<(u64, String)> = parsed
+        .iter()
+        .map(|p| (p.line, describe(&p.outcome)))
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// The skips (failures without usage among them) with their lines, in line order.
+pub fn skips(parsed: &[Parsed]) -> Vec<(u64, SkipReason)> {
+    let mut skips: Vec<(u64, SkipReason)> = parsed
+        .iter()
+        .filter_map(|p| Some((p.line, p.outcome.skip_reason()?)))
+        .collect();
+    skips.sort();
+    skips
+}
+
+/// The first call of `model`; panics if there is none.
+pub fn call_of<'p>(parsed: &'p [Parsed], model: &str) -> &'p CallRecord {
+    calls(parsed)
+        .into_iter()
+        .find(|r| r.model == model)
+        .unwrap_or_else(|| panic!("no call of {model}"))
+}
+
+/// The call from `line`; panics if that line gave none.
+pub fn call_at(parsed: &[Parsed], line: u64) -> &CallRecord {
+    parsed
+        .iter()
+        .find_map(|p| match &p.outcome {
+            LineOutcome::Call(record) if p.line == line => Some(record.as_ref()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no call at line {line}"))
+}
+
+/// Whether `record` carries the tag `key` = `value` (among tags of one key, any).
+pub fn has_tag(record: &CallRecord, key: &str, value: &str) -> bool {
+    record.tags.iter().any(|(k, v)| k == key && v == value)
+}
+
+/// A dollar amount from its decimal text.
+pub fn usd(text: &str) -> Money {
+    Money::parse_usd(text).unwrap()
+}
+
+/// The message of the error a single `line` of `format` gives; panics on any other outcome.
+pub fn error_of(format: InputFormat, line: &str) -> String {
+    let parsed = parse_lines(format, &[line.as_bytes()]);
+    assert_eq!(parsed.len(), 1, "{line}");
+    match &parsed[0].outcome {
+        LineOutcome::Error(message) => message.clone(),
+        other => panic!("{other:?} for {line}"),
+    }
+}
