@@ -532,7 +532,7 @@ fn api_request_text(value: &serde_json::Value) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{calls, cost, skip, tag, tokens};
+    use crate::ingest::test_support::{calls, cost, outcomes, skip, tag, tokens};
 
     const HOME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/home");
     const CLINE_TASKS: &str = ".config/Code/User/globalStorage/saoudrizwan.claude-dev/tasks";
@@ -555,19 +555,6 @@ mod tests {
         }
         parser.finish(&mut out);
         out
-    }
-
-    fn outcomes(parsed: &[Parsed]) -> Vec<String> {
-        parsed
-            .iter()
-            .map(|p| match &p.outcome {
-                LineOutcome::Call(record) => format!("call {}", record.model),
-                LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
-                LineOutcome::Failed(cause) => format!("failed {cause}"),
-                LineOutcome::Error(message) => format!("error {message}"),
-                LineOutcome::Bucket(_) => "bucket".to_string(),
-            })
-            .collect()
     }
 
     #[test]

@@ -400,7 +400,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::InputFormat;
-    use crate::ingest::test_support::{calls, cost, parse_file, tag, tokens};
+    use crate::ingest::test_support::{by_line, calls, cost, parse_file, tag, tokens};
 
     const HOME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/home");
     const RESUMED: &str =
@@ -417,26 +417,10 @@ mod tests {
         out
     }
 
-    fn outcomes(parsed: &[Parsed]) -> Vec<(u64, String)> {
-        parsed
-            .iter()
-            .map(|p| {
-                let what = match &p.outcome {
-                    LineOutcome::Call(record) => format!("call {}", record.model),
-                    LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
-                    LineOutcome::Failed(cause) => format!("failed {cause}"),
-                    LineOutcome::Error(message) => format!("error {message}"),
-                    LineOutcome::Bucket(_) => "bucket".to_string(),
-                };
-                (p.line, what)
-            })
-            .collect()
-    }
-
     #[test]
     fn a_resumed_session_adds_its_segments() {
         let parsed = read(RESUMED);
-        let seen = outcomes(&parsed);
+        let seen = by_line(&parsed);
         let counted = "skip turn counted in its session's totals";
         let expected: Vec<(u64, &str)> = vec![
             (1, "skip session metadata, no usage"),
@@ -491,7 +475,7 @@ mod tests {
     fn a_session_that_never_shut_down_has_only_output_and_no_record() {
         let parsed = read(CRASHED);
         assert!(calls(&parsed).is_empty());
-        let without = outcomes(&parsed)
+        let without = by_line(&parsed)
             .into_iter()
             .filter(|(_, what)| what.contains("wrote no totals"))
             .count();
@@ -501,7 +485,7 @@ mod tests {
     #[test]
     fn the_older_history_file_and_a_compaction() {
         let parsed = read(HISTORY);
-        let seen = outcomes(&parsed);
+        let seen = by_line(&parsed);
         // The turn before the compaction is not in the shutdown's totals.
         assert_eq!(
             seen[2].1,
@@ -533,7 +517,7 @@ mod tests {
             parser.line(index as u64 + 1, line.as_bytes(), &mut out);
         }
         parser.finish(&mut out);
-        let seen = outcomes(&out);
+        let seen = by_line(&out);
         assert!(
             seen[0]
                 .1

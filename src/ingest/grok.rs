@@ -361,7 +361,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::InputFormat;
-    use crate::ingest::test_support::{calls, cost, parse_file, tag, tokens};
+    use crate::ingest::test_support::{by_line, calls, cost, parse_file, tag, tokens};
 
     const SESSION: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -380,26 +380,10 @@ mod tests {
         out
     }
 
-    fn outcomes(parsed: &[Parsed]) -> Vec<(u64, String)> {
-        parsed
-            .iter()
-            .map(|p| {
-                let what = match &p.outcome {
-                    LineOutcome::Call(record) => format!("call {}", record.model),
-                    LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
-                    LineOutcome::Failed(cause) => format!("failed {cause}"),
-                    LineOutcome::Error(message) => format!("error {message}"),
-                    LineOutcome::Bucket(_) => "bucket".to_string(),
-                };
-                (p.line, what)
-            })
-            .collect()
-    }
-
     #[test]
     fn the_last_turn_completed_of_each_prompt_counts() {
         let parsed = read(SESSION);
-        let seen: Vec<String> = outcomes(&parsed)
+        let seen: Vec<String> = by_line(&parsed)
             .into_iter()
             .map(|(l, w)| format!("{l} {w}"))
             .collect();
@@ -449,7 +433,7 @@ mod tests {
         let parsed = read(OLD_SESSION);
         assert!(calls(&parsed).is_empty());
         assert!(
-            outcomes(&parsed)
+            by_line(&parsed)
                 .iter()
                 .all(|(_, what)| what.starts_with("skip"))
         );
@@ -464,8 +448,7 @@ mod tests {
         parser.line(2, br#"{"params":{}}"#, &mut out);
         parser.line(3, br#"{"method":"_x.ai/session/update","params":{"update":{"sessionUpdate":"turn_completed","usage":{"inputTokens":"lots"}}}}"#, &mut out);
         parser.finish(&mut out);
-        out.sort_by_key(|p| p.line);
-        let seen = outcomes(&out);
+        let seen = by_line(&out);
         assert!(
             seen[0]
                 .1

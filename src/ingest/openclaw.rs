@@ -69,8 +69,8 @@ fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::InputFormat;
-    use crate::ingest::test_support::{call, calls, cost, parse_text, skip, tokens};
-    use crate::ingest::{LineOutcome, Parsed, SkipReason};
+    use crate::ingest::test_support::{call, calls, cost, outcome_at, parse_text, skips, tokens};
+    use crate::ingest::{Parsed, SkipReason};
     use crate::record::Provider;
 
     const MAIN: &str = include_str!(
@@ -87,34 +87,31 @@ mod tests {
         parse_text(InputFormat::Openclaw, text)
     }
 
-    fn at(parsed: &[Parsed], line: u64) -> &LineOutcome {
-        &parsed[line as usize - 1].outcome
-    }
-
     #[test]
     fn live_transcript_accounts_for_every_line() {
         let parsed = parse(MAIN);
         assert_eq!(parsed.len(), 11);
-        for (line, reason) in [
-            (1, SkipReason::SessionMetadata),
-            (2, SkipReason::SessionMetadata),
-            (3, SkipReason::SessionMetadata),
-            (4, SkipReason::UserMessage),
-            // Line 5 appended again byte for byte.
-            (6, SkipReason::DuplicateContentBlock),
-            (7, SkipReason::UserMessage),
-            (9, SkipReason::SessionMetadata),
-            (10, SkipReason::UserMessage),
-        ] {
-            assert_eq!(skip(at(&parsed, line)), reason, "line {line}");
-        }
+        assert_eq!(
+            skips(&parsed),
+            [
+                (1, SkipReason::SessionMetadata),
+                (2, SkipReason::SessionMetadata),
+                (3, SkipReason::SessionMetadata),
+                (4, SkipReason::UserMessage),
+                // Line 5 appended again byte for byte.
+                (6, SkipReason::DuplicateContentBlock),
+                (7, SkipReason::UserMessage),
+                (9, SkipReason::SessionMetadata),
+                (10, SkipReason::UserMessage),
+            ]
+        );
         assert_eq!(calls(&parsed).len(), 3);
     }
 
     #[test]
     fn messages_naming_no_model_take_the_model_change() {
         let parsed = parse(MAIN);
-        let first = call(at(&parsed, 5));
+        let first = call(outcome_at(&parsed, 5));
         assert_eq!(first.model, "claude-sonnet-4-5");
         assert_eq!(first.provider, Provider::Anthropic);
         assert_eq!(first.tokens, tokens(6, 0, 11_240, 0, 145, 0));
@@ -123,12 +120,12 @@ mod tests {
         //   = $0.000018 + $0.04215 + $0.002175 = $0.044343 (as OpenClaw stated)
         assert_eq!(cost(first), "0.044343");
         assert_eq!(first.stated_cost_usd, Some(0.044343));
-        let second = call(at(&parsed, 8));
+        let second = call(outcome_at(&parsed, 8));
         assert_eq!(second.tokens, tokens(4, 11_240, 310, 0, 58, 0));
         // 4 × $3/M + 11,240 × $0.30/M + 310 × $3.75/M + 58 × $15/M
         //   = $0.000012 + $0.003372 + $0.0011625 + $0.00087 = $0.0054165
         assert_eq!(cost(second), "0.0054165");
-        let third = call(at(&parsed, 11));
+        let third = call(outcome_at(&parsed, 11));
         assert_eq!(third.model, "gpt-5.1");
         assert_eq!(third.tokens, tokens(1_830, 10_496, 0, 0, 212, 0));
         // gpt-5.1: 1,830 × $1.25/M + 10,496 × $0.125/M + 212 × $10/M
@@ -141,14 +138,14 @@ mod tests {
     #[test]
     fn deleted_and_reset_archives_are_read() {
         let deleted = parse(DELETED);
-        let call_deleted = call(at(&deleted, 4));
+        let call_deleted = call(outcome_at(&deleted, 4));
         assert_eq!(call_deleted.model, "claude-opus-4-5");
         assert_eq!(call_deleted.tokens, tokens(12, 0, 8_022, 0, 96, 0));
         // claude-opus-4-5: 12 × $5/M + 8,022 × $6.25/M + 96 × $25/M
         //   = $0.00006 + $0.0501375 + $0.0024 = $0.0525975
         assert_eq!(cost(call_deleted), "0.0525975");
         let reset = parse(RESET);
-        let call_reset = call(at(&reset, 3));
+        let call_reset = call(outcome_at(&reset, 3));
         assert_eq!(call_reset.tokens, tokens(2_400, 0, 0, 0, 131, 0));
         // gpt-5.1: 2,400 × $1.25/M + 131 × $10/M = $0.003 + $0.00131 = $0.00431
         assert_eq!(cost(call_reset), "0.00431");

@@ -308,7 +308,9 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::InputFormat;
-    use crate::ingest::test_support::{calls, cost, parse_text, priced, skip, tag, tokens};
+    use crate::ingest::test_support::{
+        call_at, calls, cost, error_of, parse_text, priced, skip, tag, tokens,
+    };
 
     const SESSION: &str = include_str!(
         "../../fixtures/home/.qwen/projects/-home-dev-src-weather-api/chats/3f6b1c92-7e4d-4a58-9c21-0d8e5f7a3b64.jsonl"
@@ -319,10 +321,6 @@ mod tests {
 
     fn parse(text: &str) -> Vec<Parsed> {
         parse_text(InputFormat::QwenCode, text)
-    }
-
-    fn call_at(parsed: &[Parsed], line: u64) -> &CallRecord {
-        crate::ingest::test_support::call(&parsed[line as usize - 1].outcome)
     }
 
     #[test]
@@ -451,24 +449,20 @@ mod tests {
 
     #[test]
     fn malformed_records_are_errors_without_values() {
-        let text = r#"{"uuid":"u","sessionId":"s","type":"assistant","usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":2}}
-{"uuid":"u","sessionId":"s","type":"assistant","model":"qwen3-coder-plus","usageMetadata":{"promptTokenCount":"secret"}}
-{"uuid":"u","sessionId":"s","type":"telepathy"}
-{"uuid":"#;
-        let parsed = parse(text);
-        let errors: Vec<&str> = parsed
-            .iter()
-            .map(|p| match &p.outcome {
-                LineOutcome::Error(message) => message.as_str(),
-                other => panic!("expected an error, got {other:?}"),
-            })
-            .collect();
-        assert!(errors[0].contains("names no model"));
+        let error = |line| error_of(InputFormat::QwenCode, line);
+        assert!(
+            error(r#"{"uuid":"u","sessionId":"s","type":"assistant","usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":2}}"#)
+                .contains("names no model")
+        );
         // The pipeline keeps error messages without the values serde quotes.
-        let counted = crate::ingest::redact_values(errors[1]);
+        let counted = crate::ingest::redact_values(&error(
+            r#"{"uuid":"u","sessionId":"s","type":"assistant","model":"qwen3-coder-plus","usageMetadata":{"promptTokenCount":"secret"}}"#,
+        ));
         assert!(counted.contains("promptTokenCount") && !counted.contains("secret"));
-        assert!(errors[2].contains("unknown `type`"));
-        assert!(errors[3].starts_with("truncated JSON"));
+        assert!(
+            error(r#"{"uuid":"u","sessionId":"s","type":"telepathy"}"#).contains("unknown `type`")
+        );
+        assert!(error(r#"{"uuid":"#).starts_with("truncated JSON"));
     }
 
     #[test]

@@ -209,3 +209,37 @@ pub fn error_of(format: InputFormat, line: &str) -> String {
         other => panic!("{other:?} for {line}"),
     }
 }
+
+// ---- Coding agents' session logs (added by the coding-agent adapters' clean-up: codex,
+// gemini_cli, pi, openclaw, kimi, …; any adapter's tests may use them) ----
+
+/// The outcome of `line`, for a parser that gives every line exactly one outcome, in order.
+pub fn outcome_at(parsed: &[Parsed], line: u64) -> &LineOutcome {
+    let at = &parsed[line as usize - 1];
+    assert_eq!(at.line, line, "one outcome a line");
+    &at.outcome
+}
+
+/// Asserts that `looks_like` claims no line of the shared reference samples of other formats
+/// (the `.jsonl` samples whose names do not start with `own`); does nothing where the samples
+/// are absent.
+pub fn assert_claims_no_other_reference_line(
+    own: &str,
+    looks_like: fn(&serde_json::Value) -> bool,
+) {
+    let Some(dir) = crate::ingest::gemini::tests::reference_dir() else {
+        return;
+    };
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !name.ends_with(".jsonl") || name.starts_with(own) {
+            continue;
+        }
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(line) {
+                assert!(!looks_like(&value), "{name}: {line}");
+            }
+        }
+    }
+}
