@@ -532,7 +532,8 @@ fn api_request_text(value: &serde_json::Value) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{calls, cost, outcomes, skip, tag, tokens};
+    use crate::ingest::test_support::{calls, cost, outcomes, parse_items, skip, tag, tokens};
+    use crate::ingest::{FileContext, InputFormat};
 
     const HOME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/home");
     const CLINE_TASKS: &str = ".config/Code/User/globalStorage/saoudrizwan.claude-dev/tasks";
@@ -547,14 +548,11 @@ mod tests {
     }
 
     fn read_messages(flavor: Flavor, path: Option<&Path>, bytes: &[u8]) -> Vec<Parsed> {
-        let items: Vec<&RawValue> = serde_json::from_slice(bytes).unwrap();
-        let mut parser = parser(flavor, path);
-        let mut out = Vec::new();
-        for (index, item) in items.iter().enumerate() {
-            parser.line(index as u64 + 1, item.get().as_bytes(), &mut out);
-        }
-        parser.finish(&mut out);
-        out
+        let format = match flavor {
+            Flavor::Cline => InputFormat::Cline,
+            Flavor::RooCode => InputFormat::RooCode,
+        };
+        parse_items(format, &FileContext { path }, bytes)
     }
 
     #[test]

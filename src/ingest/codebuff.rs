@@ -382,7 +382,8 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::FileContext;
-    use crate::ingest::test_support::{calls, cost, skip, tokens};
+    use crate::ingest::InputFormat;
+    use crate::ingest::test_support::{calls, cost, parse_items, skip, tokens};
     use std::path::PathBuf;
 
     fn chat_path(chat: &str) -> PathBuf {
@@ -394,16 +395,12 @@ mod tests {
 
     /// Reads a chat as the pipeline reads a JSON array: each message a record.
     fn parse(path: &Path) -> Vec<Parsed> {
-        let text = std::fs::read_to_string(path).unwrap();
-        let items: Vec<&RawValue> = serde_json::from_str(&text).unwrap();
-        let context = FileContext { path: Some(path) };
-        let mut parser = (FORMAT.parser)(&context);
-        let mut out = Vec::new();
-        for (index, item) in items.iter().enumerate() {
-            parser.line(index as u64 + 1, item.get().as_bytes(), &mut out);
-        }
-        parser.finish(&mut out);
-        out
+        let document = std::fs::read(path).unwrap();
+        parse_items(
+            InputFormat::Codebuff,
+            &FileContext { path: Some(path) },
+            &document,
+        )
     }
 
     #[test]

@@ -243,3 +243,11 @@ pub fn assert_claims_no_other_reference_line(
         }
     }
 }
+
+/// Every item of a JSON array `document` in `format`, as the pipeline reads an array: each item
+/// a record, numbered from 1.
+pub fn parse_items(format: InputFormat, file: &FileContext<'_>, document: &[u8]) -> Vec<Parsed> {
+    let items: Vec<&serde_json::value::RawValue> = serde_json::from_slice(document).unwrap();
+    let items: Vec<&[u8]> = items.iter().map(|item| item.get().as_bytes()).collect();
+    parse_lines_in(format, file, &items)
+}
