@@ -358,7 +358,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{calls as calls_of, cost, tokens};
+    use crate::ingest::test_support::{assert_priced, calls as calls_of, cost, tokens};
 
     const LEDGER: &str = include_str!(
         "../../fixtures/home/.local/share/amp/threads/T-6f2a9c41-8e3b-4d7a-b5c0-1e9d7f3a2b48.json"
@@ -388,10 +388,9 @@ mod tests {
         // claude-sonnet-4-5: 4 × $3/M + 14,210 × $3.75/M + 311 × $15/M
         //   = $0.000012 + $0.0532875 + $0.004665 = $0.0579645
         assert_eq!(cost(calls[0]), "0.0579645");
-        assert_eq!(calls[1].tokens, tokens(6, 14_210, 1_830, 0, 402, 0));
         // 6 × $3/M + 14,210 × $0.30/M + 1,830 × $3.75/M + 402 × $15/M
         //   = $0.000018 + $0.004263 + $0.0068625 + $0.00603 = $0.0171735
-        assert_eq!(cost(calls[1]), "0.0171735");
+        assert_priced(calls[1], tokens(6, 14_210, 1_830, 0, 402, 0), "0.0171735");
         assert_eq!(calls[1].features.tool_results, 1);
         assert_eq!(
             calls[1].text.as_ref().map(|t| t.user.as_str()),
@@ -399,9 +398,8 @@ mod tests {
         );
         // The title generation: no message, no split.
         assert_eq!(calls[2].model, "claude-haiku-4-5-20251001");
-        assert_eq!(calls[2].tokens, tokens(920, 0, 0, 0, 18, 0));
         // claude-haiku-4-5: 920 × $1/M + 18 × $5/M = $0.00092 + $0.00009 = $0.00101
-        assert_eq!(cost(calls[2]), "0.00101");
+        assert_priced(calls[2], tokens(920, 0, 0, 0, 18, 0), "0.00101");
         assert_eq!(
             calls[0].session_id.as_deref(),
             Some("T-6f2a9c41-8e3b-4d7a-b5c0-1e9d7f3a2b48")

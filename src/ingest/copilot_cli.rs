@@ -400,7 +400,9 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::InputFormat;
-    use crate::ingest::test_support::{by_line, calls, cost, parse_file, tag, tokens};
+    use crate::ingest::test_support::{
+        assert_priced, by_line, calls, cost, parse_file, tag, tokens,
+    };
 
     const HOME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/home");
     const RESUMED: &str =
@@ -498,10 +500,13 @@ mod tests {
             calls[0].session_id.as_deref(),
             Some("3b7e5d21-94c6-4f08-8e2a-d15f60a7b938")
         );
-        assert_eq!(calls[0].tokens, tokens(5_310, 40_960, 0, 0, 2_204, 1_536));
         // gpt-5.1: 5,310 × $1.25/M + 40,960 × $0.125/M + 2,204 × $10/M
         //   = $0.0066375 + $0.00512 + $0.02204 = $0.0337975
-        assert_eq!(cost(calls[0]), "0.0337975");
+        assert_priced(
+            calls[0],
+            tokens(5_310, 40_960, 0, 0, 2_204, 1_536),
+            "0.0337975",
+        );
     }
 
     #[test]

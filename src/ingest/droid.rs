@@ -251,7 +251,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{call, cost, skip, tokens};
+    use crate::ingest::test_support::{assert_priced, call, skip, tokens};
 
     const SESSIONS: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -316,10 +316,13 @@ mod tests {
         let record = call(&record_outcome);
         // custom:gpt-5-[Proxy]-0
         assert_eq!(record.model, "gpt-5");
-        assert_eq!(record.tokens, tokens(41_200, 118_784, 0, 0, 9_610, 3_072));
         // gpt-5: 41,200 × $1.25/M + 118,784 × $0.125/M + 9,610 × $10/M
         //   = $0.0515 + $0.014848 + $0.0961 = $0.162448
-        assert_eq!(cost(record), "0.162448");
+        assert_priced(
+            record,
+            tokens(41_200, 118_784, 0, 0, 9_610, 3_072),
+            "0.162448",
+        );
     }
 
     #[test]

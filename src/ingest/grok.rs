@@ -361,7 +361,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::InputFormat;
-    use crate::ingest::test_support::{by_line, calls, cost, parse_file, tag, tokens};
+    use crate::ingest::test_support::{assert_priced, by_line, calls, parse_file, tag, tokens};
 
     const SESSION: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -410,10 +410,13 @@ mod tests {
         let parsed = read(SESSION);
         let calls = calls(&parsed);
         // inputTokens 61,420 hold 54,272 cached reads; cacheCreationTokens stay in input.
-        assert_eq!(calls[0].tokens, tokens(7_148, 54_272, 0, 0, 2_310, 1_402));
         // grok-4.6-build (Grok 4.6's rates): 7,148 × $2/M + 54,272 × $0.50/M + 2,310 × $6/M
         //   = $0.014296 + $0.027136 + $0.01386 = $0.055292
-        assert_eq!(cost(calls[0]), "0.055292");
+        assert_priced(
+            calls[0],
+            tokens(7_148, 54_272, 0, 0, 2_310, 1_402),
+            "0.055292",
+        );
         assert_eq!(calls[0].timestamp_ms, Some(1_794_827_472_589));
         assert_eq!(
             calls[0].session_id.as_deref(),

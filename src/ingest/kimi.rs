@@ -358,7 +358,7 @@ mod tests {
     use super::*;
     use crate::ingest::InputFormat;
     use crate::ingest::test_support::{
-        call, calls, cost, outcome_at, parse_file, skips, tag, tokens,
+        assert_priced, call, calls, outcome_at, parse_file, skips, tag, tokens,
     };
 
     const SESSION_DIR: &str = "fixtures/home/.kimi/sessions/abefd49e8b1b860474ada446de0d121d/4b8e2f1a-6c3d-4e7b-9a05-d2c1f8e3b7a6";
@@ -410,18 +410,16 @@ mod tests {
         // config.toml: default_model "kimi-k2.6", whose table names the API id kimi-k2.6.
         assert_eq!(first.model, "kimi-k2.6");
         assert_eq!(first.provider, Provider::Moonshot);
-        assert_eq!(first.tokens, tokens(15_890, 0, 0, 0, 122, 0));
         // kimi-k2.6: 15,890 × $0.95/M + 122 × $4/M = $0.0150955 + $0.000488 = $0.0155835
-        assert_eq!(cost(first), "0.0155835");
+        assert_priced(first, tokens(15_890, 0, 0, 0, 122, 0), "0.0155835");
         assert_eq!(
             first.session_id.as_deref(),
             Some("4b8e2f1a-6c3d-4e7b-9a05-d2c1f8e3b7a6")
         );
         let second = call(outcome_at(&parsed, 10));
-        assert_eq!(second.tokens, tokens(1_204, 15_872, 0, 0, 356, 0));
         // 1,204 × $0.95/M + 15,872 × $0.16/M + 356 × $4/M
         //   = $0.0011438 + $0.00253952 + $0.001424 = $0.00510732
-        assert_eq!(cost(second), "0.00510732");
+        assert_priced(second, tokens(1_204, 15_872, 0, 0, 356, 0), "0.00510732");
         assert_eq!(second.features.tool_results, 1);
         assert_eq!(
             second.text.as_ref().map(|t| t.user.as_str()),
@@ -435,9 +433,8 @@ mod tests {
         let parsed = parse_at(&wire_path());
         let sub = call(outcome_at(&parsed, 13));
         assert_eq!(tag(sub, "agent"), Some("subagent"));
-        assert_eq!(sub.tokens, tokens(6_400, 0, 0, 0, 210, 0));
         // kimi-k2.6: 6,400 × $0.95/M + 210 × $4/M = $0.00608 + $0.00084 = $0.00692
-        assert_eq!(cost(sub), "0.00692");
+        assert_priced(sub, tokens(6_400, 0, 0, 0, 210, 0), "0.00692");
         // The sub-agent's own wire file states it with the same id: one call between them.
         assert_eq!(
             sub.dedupe_key,

@@ -309,7 +309,7 @@ mod tests {
     use super::*;
     use crate::ingest::InputFormat;
     use crate::ingest::test_support::{
-        call_at, calls, cost, error_of, parse_text, priced, skip, tag, tokens,
+        assert_priced, call_at, calls, cost, error_of, parse_text, priced, skip, tag, tokens,
     };
 
     const SESSION: &str = include_str!(
@@ -370,10 +370,9 @@ mod tests {
         let second = call_at(&parsed, 8);
         // prompt 15,030 includes the 13,824 cached; total 15,516 = prompt + 486 candidates,
         // so the 120 thoughts are inside the candidates.
-        assert_eq!(second.tokens, tokens(1_206, 13_824, 0, 0, 486, 120));
         // 1,206 × $1/M + 13,824 × $0.20/M + 486 × $5/M
         //   = $0.001206 + $0.0027648 + $0.00243 = $0.0064008
-        assert_eq!(cost(second), "0.0064008");
+        assert_priced(second, tokens(1_206, 13_824, 0, 0, 486, 120), "0.0064008");
         // It carries the prompt and the read_file result sent since.
         assert_eq!(second.features.tool_results, 1);
         assert_eq!(

@@ -195,11 +195,6 @@ pub fn has_tag(record: &CallRecord, key: &str, value: &str) -> bool {
     record.tags.iter().any(|(k, v)| k == key && v == value)
 }
 
-/// A dollar amount from its decimal text.
-pub fn usd(text: &str) -> Money {
-    Money::parse_usd(text).unwrap()
-}
-
 /// The message of the error a single `line` of `format` gives; panics on any other outcome.
 pub fn error_of(format: InputFormat, line: &str) -> String {
     let parsed = parse_lines(format, &[line.as_bytes()]);
@@ -207,6 +202,26 @@ pub fn error_of(format: InputFormat, line: &str) -> String {
     match &parsed[0].outcome {
         LineOutcome::Error(message) => message.clone(),
         other => panic!("{other:?} for {line}"),
+    }
+}
+
+/// Asserts a call's exclusive token buckets and its exact cost in dollars at standard rates
+/// (see [`cost`]): what most adapter tests check of each call they read.
+#[track_caller]
+pub fn assert_priced(record: &CallRecord, expected: TokenBuckets, dollars: &str) {
+    assert_eq!(record.tokens, expected, "{}", record.model);
+    assert_eq!(cost(record), dollars, "{}", record.model);
+}
+
+/// Asserts that `record` carries each tag `key` = `value` of `expected` (it may carry more).
+#[track_caller]
+pub fn assert_tags(record: &CallRecord, expected: &[(&str, &str)]) {
+    for (key, value) in expected {
+        assert!(
+            has_tag(record, key, value),
+            "{key}={value} in {:?}",
+            record.tags
+        );
     }
 }
 
