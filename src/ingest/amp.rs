@@ -23,6 +23,7 @@
 //! Each call carries the latest user text before its message. Calls with no tokens (a cancelled
 //! turn) are skipped. `credits` are Amp's own billing unit, not dollars: not a stated cost.
 
+use crate::ingest::usage;
 use crate::ingest::values::Text;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,31 +35,21 @@ use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "amp",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |_| Box::new(AmpParser),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "amp",
         label: "Amp",
-        env: &[EnvRoot {
-            var: "AMP_DATA_DIR",
-            join: "threads",
-        }],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".local/share/amp/threads",
-        }],
+        env: &[EnvRoot::new("AMP_DATA_DIR", "threads")],
+        roots: &[Root::any(".local/share/amp/threads")],
         accepts: is_thread_file,
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |_| Box::new(AmpParser),
+);
 
 /// `T-<uuid>.json`.
 fn is_thread_file(path: &Path) -> bool {
@@ -102,13 +93,13 @@ struct MessageUsage<'a> {
 
 impl MessageUsage<'_> {
     fn buckets(&self) -> TokenBuckets {
-        TokenBuckets {
-            input: self.input_tokens.unwrap_or(0),
-            cache_read: self.cache_read_input_tokens.unwrap_or(0),
-            cache_write_5m: self.cache_creation_input_tokens.unwrap_or(0),
-            output: self.output_tokens.unwrap_or(0),
-            ..TokenBuckets::default()
-        }
+        usage::anthropic_style(
+            self.input_tokens.unwrap_or(0),
+            self.cache_read_input_tokens.unwrap_or(0),
+            self.cache_creation_input_tokens,
+            (None, None),
+            self.output_tokens.unwrap_or(0),
+        )
     }
 }
 
@@ -159,13 +150,13 @@ impl LedgerEvent<'_> {
         } else {
             input.saturating_sub(cache_read.saturating_add(cache_write))
         };
-        TokenBuckets {
-            input: uncached,
+        usage::anthropic_style(
+            uncached,
             cache_read,
-            cache_write_5m: cache_write,
+            Some(cache_write),
+            (None, None),
             output,
-            ..TokenBuckets::default()
-        }
+        )
     }
 }
 
@@ -367,7 +358,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{calls as calls_of, cost, tokens};
+    use crate::ingest::test_support::{assert_priced, calls as calls_of, cost, tokens};
 
     const LEDGER: &str = include_str!(
         "../../fixtures/home/.local/share/amp/threads/T-6f2a9c41-8e3b-4d7a-b5c0-1e9d7f3a2b48.json"
@@ -397,10 +388,9 @@ mod tests {
         // claude-sonnet-4-5: 4 × $3/M + 14,210 × $3.75/M + 311 × $15/M
         //   = $0.000012 + $0.0532875 + $0.004665 = $0.0579645
         assert_eq!(cost(calls[0]), "0.0579645");
-        assert_eq!(calls[1].tokens, tokens(6, 14_210, 1_830, 0, 402, 0));
         // 6 × $3/M + 14,210 × $0.30/M + 1,830 × $3.75/M + 402 × $15/M
         //   = $0.000018 + $0.004263 + $0.0068625 + $0.00603 = $0.0171735
-        assert_eq!(cost(calls[1]), "0.0171735");
+        assert_priced(calls[1], tokens(6, 14_210, 1_830, 0, 402, 0), "0.0171735");
         assert_eq!(calls[1].features.tool_results, 1);
         assert_eq!(
             calls[1].text.as_ref().map(|t| t.user.as_str()),
@@ -408,9 +398,8 @@ mod tests {
         );
         // The title generation: no message, no split.
         assert_eq!(calls[2].model, "claude-haiku-4-5-20251001");
-        assert_eq!(calls[2].tokens, tokens(920, 0, 0, 0, 18, 0));
         // claude-haiku-4-5: 920 × $1/M + 18 × $5/M = $0.00092 + $0.00009 = $0.00101
-        assert_eq!(cost(calls[2]), "0.00101");
+        assert_priced(calls[2], tokens(920, 0, 0, 0, 18, 0), "0.00101");
         assert_eq!(
             calls[0].session_id.as_deref(),
             Some("T-6f2a9c41-8e3b-4d7a-b5c0-1e9d7f3a2b48")

@@ -34,40 +34,28 @@ use crate::ingest::wire::stable_hash;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider};
 
-use crate::ingest::{Agent, EnvRoot, Format, Lines, Os, Root, file_named};
+use crate::ingest::{Agent, EnvRoot, Format, Root, file_named};
 
 /// The format's facts, for the registry.
-pub(crate) const FORMAT: Format = Format {
-    name: "claude-code",
-    lines: Lines::InOrder,
-    json: Some(looks_like_line),
-    parser: |_| Box::<Transcript>::default(),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "claude-code",
         label: "Claude Code",
         // Claude Code reads one folder; ccusage also takes a comma-separated list
         // (ccusage docs, guide/environment-variables.md).
-        env: &[EnvRoot {
-            var: "CLAUDE_CONFIG_DIR",
-            join: "projects",
-        }],
+        env: &[EnvRoot::new("CLAUDE_CONFIG_DIR", "projects")],
         // `~/.claude` (`%USERPROFILE%\.claude` on Windows); ccusage also reads
         // `~/.config/claude`, the XDG folder (ccusage docs, configuration/custom-paths).
         roots: &[
-            Root {
-                os: Os::Any,
-                path: ".config/claude/projects",
-            },
-            Root {
-                os: Os::Any,
-                path: ".claude/projects",
-            },
+            Root::any(".config/claude/projects"),
+            Root::any(".claude/projects"),
         ],
         // Sessions and their subagents' transcripts (`<session>/subagents/agent-*.jsonl`).
         accepts: |path| file_named(path, "", &[".jsonl"]),
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like_line,
+    |_| Box::<Transcript>::default(),
+);
 
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "'de: 'a, L: Deserialize<'de> + Default"))]

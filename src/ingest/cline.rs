@@ -53,8 +53,7 @@ use serde_json::value::RawValue;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Os, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, CallStatus, FailureCause, Provider, TokenBuckets};
 
@@ -78,52 +77,34 @@ macro_rules! vscode_roots {
 }
 
 /// Cline's task folders (the VS Code extension and the Cline CLI).
-pub(crate) const CLINE_FORMAT: Format = Format {
-    name: "cline",
-    lines: Lines::InOrder,
-    json: Some(looks_like_cline),
-    parser: |file| parser(Flavor::Cline, file.path),
-    agent: Some(Agent {
+pub(crate) const CLINE_FORMAT: Format = Format::agent_log(
+    Agent {
         name: "cline",
         label: "Cline",
         // The Cline CLI's (and, since its SDK, the extension's) data folder.
         env: &[
-            EnvRoot {
-                var: "CLINE_DATA_DIR",
-                join: "",
-            },
-            EnvRoot {
-                var: "CLINE_DIR",
-                join: "data",
-            },
+            EnvRoot::new("CLINE_DATA_DIR", ""),
+            EnvRoot::new("CLINE_DIR", "data"),
         ],
-        roots: &vscode_roots!(
-            "saoudrizwan.claude-dev",
-            Root {
-                os: Os::Any,
-                path: ".cline/data",
-            }
-        ),
+        roots: &vscode_roots!("saoudrizwan.claude-dev", Root::any(".cline/data")),
         accepts: is_task_ui_messages,
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like_cline,
+    |file| parser(Flavor::Cline, file.path),
+);
 
 /// Roo Code's task folders.
-pub(crate) const ROO_FORMAT: Format = Format {
-    name: "roo-code",
-    lines: Lines::InOrder,
-    json: Some(looks_like_roo),
-    parser: |file| parser(Flavor::RooCode, file.path),
-    agent: Some(Agent {
+pub(crate) const ROO_FORMAT: Format = Format::agent_log(
+    Agent {
         name: "roo-code",
         label: "Roo Code",
         env: &[],
         roots: &vscode_roots!("rooveterinaryinc.roo-cline"),
         accepts: is_task_ui_messages,
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like_roo,
+    |file| parser(Flavor::RooCode, file.path),
+);
 
 /// Whether a file is a task's `tasks/<taskId>/ui_messages.json`.
 fn is_task_ui_messages(path: &Path) -> bool {
@@ -551,7 +532,10 @@ fn api_request_text(value: &serde_json::Value) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{calls, cost, skip, tag, tokens};
+    use crate::ingest::test_support::{
+        assert_priced, calls, outcomes, parse_items, skip, tag, tokens,
+    };
+    use crate::ingest::{FileContext, InputFormat};
 
     const HOME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/home");
     const CLINE_TASKS: &str = ".config/Code/User/globalStorage/saoudrizwan.claude-dev/tasks";
@@ -566,27 +550,11 @@ mod tests {
     }
 
     fn read_messages(flavor: Flavor, path: Option<&Path>, bytes: &[u8]) -> Vec<Parsed> {
-        let items: Vec<&RawValue> = serde_json::from_slice(bytes).unwrap();
-        let mut parser = parser(flavor, path);
-        let mut out = Vec::new();
-        for (index, item) in items.iter().enumerate() {
-            parser.line(index as u64 + 1, item.get().as_bytes(), &mut out);
-        }
-        parser.finish(&mut out);
-        out
-    }
-
-    fn outcomes(parsed: &[Parsed]) -> Vec<String> {
-        parsed
-            .iter()
-            .map(|p| match &p.outcome {
-                LineOutcome::Call(record) => format!("call {}", record.model),
-                LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
-                LineOutcome::Failed(cause) => format!("failed {cause}"),
-                LineOutcome::Error(message) => format!("error {message}"),
-                LineOutcome::Bucket(_) => "bucket".to_string(),
-            })
-            .collect()
+        let format = match flavor {
+            Flavor::Cline => InputFormat::Cline,
+            Flavor::RooCode => InputFormat::RooCode,
+        };
+        parse_items(format, &FileContext { path }, bytes)
     }
 
     #[test]
@@ -617,20 +585,18 @@ mod tests {
         let parsed = read_task(Flavor::Cline, CLINE_TASKS, "1793700243120");
         let calls = calls(&parsed);
         // tokensIn 3, cacheWrites 14,210, tokensOut 412.
-        assert_eq!(calls[0].tokens, tokens(3, 0, 14_210, 0, 412, 0));
         // claude-sonnet-4-5: 3 × $3/M + 14,210 × $3.75/M + 412 × $15/M
         //   = $0.000009 + $0.0532875 + $0.00618 = $0.0594765
-        assert_eq!(cost(calls[0]), "0.0594765");
+        assert_priced(calls[0], tokens(3, 0, 14_210, 0, 412, 0), "0.0594765");
         assert_eq!(calls[0].stated_cost_usd, Some(0.0594765));
         assert_eq!(calls[0].session_id.as_deref(), Some("1793700243120"));
         assert_eq!(calls[0].timestamp_ms, Some(1_793_700_245_410));
         assert_eq!(tag(calls[0], "mode"), Some("act"));
         assert!(calls[0].features.interactive);
         // tokensIn 5, cacheReads 14,210, cacheWrites 1,180, tokensOut 230.
-        assert_eq!(calls[1].tokens, tokens(5, 14_210, 1_180, 0, 230, 0));
         // claude-sonnet-4-5: 5 × $3/M + 14,210 × $0.30/M + 1,180 × $3.75/M + 230 × $15/M
         //   = $0.000015 + $0.004263 + $0.004425 + $0.00345 = $0.012153
-        assert_eq!(cost(calls[1]), "0.012153");
+        assert_priced(calls[1], tokens(5, 14_210, 1_180, 0, 230, 0), "0.012153");
         assert_ne!(calls[0].dedupe_key, calls[1].dedupe_key);
         // The plan-mode call after the cancelled one, interrupted by the user with its usage.
         assert_eq!(calls[3].tokens, tokens(2, 15_390, 640, 0, 96, 0));
@@ -643,10 +609,9 @@ mod tests {
         let parsed = read_task(Flavor::Cline, CLINE_TASKS, "1793700243120");
         let record = calls(&parsed)[2];
         // providerId "openai": tokensIn 12,400 holds the 8,192 cache reads.
-        assert_eq!(record.tokens, tokens(4_208, 8_192, 0, 0, 350, 0));
         // gpt-4.1: 4,208 × $2/M + 8,192 × $0.50/M + 350 × $8/M
         //   = $0.008416 + $0.004096 + $0.0028 = $0.015312
-        assert_eq!(cost(record), "0.015312");
+        assert_priced(record, tokens(4_208, 8_192, 0, 0, 350, 0), "0.015312");
     }
 
     #[test]
@@ -668,10 +633,9 @@ mod tests {
         assert_eq!(calls[1].tokens, tokens(7, 11_020, 2_410, 0, 1_210, 0));
         // After the switch to Gemini at 09:40:10 (Cline's Gemini provider subtracts the cached
         // part itself).
-        assert_eq!(calls[2].tokens, tokens(14_180, 0, 0, 0, 2_046, 0));
         // gemini-2.5-pro (prompt under 200k): 14,180 × $1.25/M + 2,046 × $10/M
         //   = $0.017725 + $0.02046 = $0.038185
-        assert_eq!(cost(calls[2]), "0.038185");
+        assert_priced(calls[2], tokens(14_180, 0, 0, 0, 2_046, 0), "0.038185");
     }
 
     #[test]
@@ -682,10 +646,9 @@ mod tests {
         let parsed = read_messages(Flavor::Cline, Some(&path), &std::fs::read(&path).unwrap());
         let calls = calls(&parsed);
         assert_eq!(calls.len(), 2);
-        assert_eq!(calls[0].tokens, tokens(12, 0, 9_800, 0, 640, 0));
         // claude-haiku-4-5: 12 × $1/M + 9,800 × $1.25/M + 640 × $5/M
         //   = $0.000012 + $0.01225 + $0.0032 = $0.015462
-        assert_eq!(cost(calls[0]), "0.015462");
+        assert_priced(calls[0], tokens(12, 0, 9_800, 0, 640, 0), "0.015462");
         assert_eq!(calls[1].tokens, tokens(41, 9_812, 0, 0, 212, 0));
     }
 
@@ -711,17 +674,15 @@ mod tests {
         );
         let calls = calls(&parsed);
         // tokensIn 18,240 = 6 uncached + 18,234 cache writes.
-        assert_eq!(calls[0].tokens, tokens(6, 0, 18_234, 0, 505, 0));
         // claude-sonnet-4-5: 6 × $3/M + 18,234 × $3.75/M + 505 × $15/M
         //   = $0.000018 + $0.0683775 + $0.007575 = $0.0759705
-        assert_eq!(cost(calls[0]), "0.0759705");
+        assert_priced(calls[0], tokens(6, 0, 18_234, 0, 505, 0), "0.0759705");
         // tokensIn 19,020 = 6 + 780 written + 18,234 read.
         assert_eq!(calls[1].tokens, tokens(6, 18_234, 780, 0, 1_311, 0));
         // OpenRouter (apiProtocol "openai"): 25,600 = 6,104 + 19,496 read.
-        assert_eq!(calls[2].tokens, tokens(6_104, 19_496, 0, 0, 2_870, 0));
         // gpt-5: 6,104 × $1.25/M + 19,496 × $0.125/M + 2,870 × $10/M
         //   = $0.00763 + $0.002437 + $0.0287 = $0.038767
-        assert_eq!(cost(calls[2]), "0.038767");
+        assert_priced(calls[2], tokens(6_104, 19_496, 0, 0, 2_870, 0), "0.038767");
         assert_eq!(
             calls[2].session_id.as_deref(),
             Some("0f6c2e8a-4b1d-4c7e-9a35-2d8e61b7c904")

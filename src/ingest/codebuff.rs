@@ -23,6 +23,7 @@
 //! step. A model the message does not name is the placeholder `codebuff-<agent type>`, which
 //! stays unpriced. `credits` are Codebuff's billing unit, not kept as a stated cost.
 
+use crate::ingest::usage;
 use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::path::Path;
@@ -34,44 +35,28 @@ use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "codebuff",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |context| parser(context.path),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "codebuff",
         label: "Codebuff",
-        env: &[EnvRoot {
-            var: "CODEBUFF_DATA_DIR",
-            join: "projects",
-        }],
+        env: &[EnvRoot::new("CODEBUFF_DATA_DIR", "projects")],
         roots: &[
-            Root {
-                os: Os::Any,
-                path: ".config/manicode/projects",
-            },
-            Root {
-                os: Os::Any,
-                path: ".config/manicode-dev/projects",
-            },
-            Root {
-                os: Os::Any,
-                path: ".config/manicode-staging/projects",
-            },
+            Root::any(".config/manicode/projects"),
+            Root::any(".config/manicode-dev/projects"),
+            Root::any(".config/manicode-staging/projects"),
         ],
         accepts: |path| {
             path.file_name()
                 .is_some_and(|name| name == "chat-messages.json")
         },
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |context| parser(context.path),
+);
 
 /// One chat message.
 #[derive(Deserialize)]
@@ -117,13 +102,13 @@ struct MessageUsage {
 
 impl MessageUsage {
     fn buckets(self) -> TokenBuckets {
-        TokenBuckets {
-            input: self.input_tokens.unwrap_or(0),
-            cache_read: self.cache_read_input_tokens.unwrap_or(0),
-            cache_write_5m: self.cache_creation_input_tokens.unwrap_or(0),
-            output: self.output_tokens.unwrap_or(0),
-            ..TokenBuckets::default()
-        }
+        usage::anthropic_style(
+            self.input_tokens.unwrap_or(0),
+            self.cache_read_input_tokens.unwrap_or(0),
+            self.cache_creation_input_tokens,
+            (None, None),
+            self.output_tokens.unwrap_or(0),
+        )
     }
 }
 
@@ -397,7 +382,8 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::FileContext;
-    use crate::ingest::test_support::{calls, cost, skip, tokens};
+    use crate::ingest::InputFormat;
+    use crate::ingest::test_support::{assert_priced, calls, cost, parse_items, skip, tokens};
     use std::path::PathBuf;
 
     fn chat_path(chat: &str) -> PathBuf {
@@ -409,16 +395,12 @@ mod tests {
 
     /// Reads a chat as the pipeline reads a JSON array: each message a record.
     fn parse(path: &Path) -> Vec<Parsed> {
-        let text = std::fs::read_to_string(path).unwrap();
-        let items: Vec<&RawValue> = serde_json::from_str(&text).unwrap();
-        let context = FileContext { path: Some(path) };
-        let mut parser = (FORMAT.parser)(&context);
-        let mut out = Vec::new();
-        for (index, item) in items.iter().enumerate() {
-            parser.line(index as u64 + 1, item.get().as_bytes(), &mut out);
-        }
-        parser.finish(&mut out);
-        out
+        let document = std::fs::read(path).unwrap();
+        parse_items(
+            InputFormat::Codebuff,
+            &FileContext { path: Some(path) },
+            &document,
+        )
     }
 
     #[test]
@@ -442,10 +424,9 @@ mod tests {
         assert_eq!(step1.model, "openai/gpt-5.1");
         // prompt 19,010 includes the 16,384 cached.
         assert_eq!(step1.tokens, tokens(2_626, 16_384, 0, 0, 88, 0));
-        assert_eq!(step2.tokens, tokens(2_560, 17_920, 0, 0, 390, 0));
         // gpt-5.1: 2,560 × $1.25/M + 17,920 × $0.125/M + 390 × $10/M
         //   = $0.0032 + $0.00224 + $0.0039 = $0.00934
-        assert_eq!(cost(step2), "0.00934");
+        assert_priced(step2, tokens(2_560, 17_920, 0, 0, 390, 0), "0.00934");
         assert_ne!(step1.dedupe_key, step2.dedupe_key);
         assert_eq!(
             step2.text.as_ref().map(|t| t.user.as_str()),
@@ -467,10 +448,9 @@ mod tests {
         let (a, b) = (calls(&first)[0], calls(&second)[0]);
         assert_eq!(a.request_id, b.request_id);
         assert_ne!(a.dedupe_key, b.dedupe_key);
-        assert_eq!(b.tokens, tokens(8, 5_400, 0, 0, 120, 0));
         // claude-haiku-4-5: 8 × $1/M + 5,400 × $0.10/M + 120 × $5/M
         //   = $0.000008 + $0.00054 + $0.0006 = $0.001148
-        assert_eq!(cost(b), "0.001148");
+        assert_priced(b, tokens(8, 5_400, 0, 0, 120, 0), "0.001148");
     }
 
     #[test]

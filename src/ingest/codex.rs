@@ -45,44 +45,29 @@ use crate::ingest::wire::stable_hash;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-use crate::ingest::{Agent, EnvRoot, Format, Lines, Os, Root, file_named};
+use crate::ingest::{Agent, EnvRoot, Format, Root, file_named};
 
 /// The format's facts, for the registry.
-pub(crate) const FORMAT: Format = Format {
-    name: "codex",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |_| parser(),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "codex",
         label: "Codex",
         // openai/codex `codex-rs/rollout/src/lib.rs` (`SESSIONS_SUBDIR`,
         // `ARCHIVED_SESSIONS_SUBDIR`) under `find_codex_home` (`$CODEX_HOME`, else `~/.codex`
         // on every system).
         env: &[
-            EnvRoot {
-                var: "CODEX_HOME",
-                join: "sessions",
-            },
-            EnvRoot {
-                var: "CODEX_HOME",
-                join: "archived_sessions",
-            },
+            EnvRoot::new("CODEX_HOME", "sessions"),
+            EnvRoot::new("CODEX_HOME", "archived_sessions"),
         ],
         roots: &[
-            Root {
-                os: Os::Any,
-                path: ".codex/sessions",
-            },
-            Root {
-                os: Os::Any,
-                path: ".codex/archived_sessions",
-            },
+            Root::any(".codex/sessions"),
+            Root::any(".codex/archived_sessions"),
         ],
         accepts: |path| file_named(path, "rollout-", &[".jsonl"]),
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |_| parser(),
+);
 
 /// How close (ms) replayed parent events sit to the fork instant and to each other.
 const REPLAY_WINDOW_MS: i64 = 1_000;
@@ -505,9 +490,10 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::gemini::tests::reference;
-    use crate::ingest::test_support::calls;
-    use crate::ingest::test_support::priced;
-    use crate::ingest::{InputFormat, detect_format, parse_lines};
+    use crate::ingest::test_support::{
+        assert_claims_no_other_reference_line, calls, outcomes, parse_text, priced, tokens,
+    };
+    use crate::ingest::{InputFormat, detect_format};
 
     const ROLLOUT: &str =
         include_str!("../../fixtures/logs/codex/rollout-2026-10-04T09-00-00-0199a1b2.jsonl");
@@ -518,35 +504,11 @@ mod tests {
         include_str!("../../fixtures/logs/codex/rollout-2025-08-20T14-03-11-legacy.jsonl");
 
     fn parse(text: &str) -> Vec<Parsed> {
-        let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::Codex, &lines)
-    }
-
-    fn outcomes(parsed: &[Parsed]) -> Vec<String> {
-        parsed
-            .iter()
-            .map(|p| match &p.outcome {
-                LineOutcome::Call(record) => format!("call {}", record.model),
-                LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
-                LineOutcome::Failed(cause) => format!("skip provider error, no usage: {cause}"),
-                LineOutcome::Error(message) => format!("error {message}"),
-                LineOutcome::Bucket(_) => "bucket".to_string(),
-            })
-            .collect()
+        parse_text(InputFormat::Codex, text)
     }
 
     fn cost(record: &CallRecord) -> crate::money::Money {
         priced(record).expect("a model the catalog knows")
-    }
-
-    fn buckets(input: u64, cache_read: u64, output: u64, reasoning: u64) -> TokenBuckets {
-        TokenBuckets {
-            input,
-            cache_read,
-            output,
-            reasoning,
-            ..TokenBuckets::default()
-        }
     }
 
     #[test]
@@ -575,10 +537,10 @@ mod tests {
         let parsed = parse(ROLLOUT);
         let calls = calls(&parsed);
         // input_tokens 1,200 include the 1,000 cached; output 150 includes 40 of reasoning.
-        assert_eq!(calls[0].tokens, buckets(200, 1_000, 150, 40));
+        assert_eq!(calls[0].tokens, tokens(200, 1_000, 0, 0, 150, 40));
         // No last_token_usage: the difference of the cumulative totals (94,300 − 1,200 input,
         // 2,920 − 1,000 cached, 691 − 150 output, 296 − 40 reasoning).
-        assert_eq!(calls[1].tokens, buckets(91_180, 1_920, 541, 256));
+        assert_eq!(calls[1].tokens, tokens(91_180, 1_920, 0, 0, 541, 256));
         // gpt-5.2-codex: 200 × $1.75/M + 1,000 × $0.175/M + 150 × $14/M
         //   = $0.00035 + $0.000175 + $0.0021 = $0.002625
         assert_eq!(cost(calls[0]).to_decimal_string(), "0.002625");
@@ -615,7 +577,7 @@ mod tests {
     fn the_model_follows_the_latest_turn_context() {
         let parsed = parse(ROLLOUT);
         let record = calls(&parsed)[2];
-        assert_eq!(record.tokens, buckets(18_620, 37_080, 2_000, 1_000));
+        assert_eq!(record.tokens, tokens(18_620, 37_080, 0, 0, 2_000, 1_000));
         // gpt-5.1-codex-mini: 18,620 × $0.25/M + 37,080 × $0.025/M + 2,000 × $2/M
         //   = $0.004655 + $0.000927 + $0.004 = $0.009582
         assert_eq!(cost(record).to_decimal_string(), "0.009582");
@@ -638,7 +600,7 @@ mod tests {
             ]
         );
         let record = calls(&parsed)[0];
-        assert_eq!(record.tokens, buckets(1_000, 5_000, 300, 100));
+        assert_eq!(record.tokens, tokens(1_000, 5_000, 0, 0, 300, 100));
         assert_eq!(
             record.session_id.as_deref(),
             Some("0199a2c3-0000-7000-8000-00000000c0de")
@@ -670,7 +632,7 @@ mod tests {
             ]
         );
         // The fork's own call is measured from the last replayed total.
-        assert_eq!(calls(&parsed)[0].tokens, buckets(1_000, 3_000, 100, 0));
+        assert_eq!(calls(&parsed)[0].tokens, tokens(1_000, 3_000, 0, 0, 100, 0));
     }
 
     #[test]
@@ -681,7 +643,7 @@ mod tests {
         let parsed = parse(text);
         let calls = calls(&parsed);
         assert_eq!(calls.len(), 2);
-        assert_eq!(calls[1].tokens, buckets(300, 0, 20, 0));
+        assert_eq!(calls[1].tokens, tokens(300, 0, 0, 0, 20, 0));
         assert_eq!(calls[1].model, "gpt-5.3-codex");
     }
 
@@ -730,7 +692,7 @@ mod tests {
                 total.add(&record.tokens);
                 money += cost(record);
             }
-            assert_eq!(total, buckets(91_380, 2_920, 691, 296));
+            assert_eq!(total, tokens(91_380, 2_920, 0, 0, 691, 296));
             assert_eq!(money.to_decimal_string(), "0.1701");
         }
         // The ccusage fixture: the second event names gpt-5.3-codex in its info.
@@ -738,9 +700,9 @@ mod tests {
             let parsed = parse(&text);
             let calls = calls(&parsed);
             assert_eq!(calls.len(), 2);
-            assert_eq!(calls[0].tokens, buckets(750, 250, 125, 75));
+            assert_eq!(calls[0].tokens, tokens(750, 250, 0, 0, 125, 75));
             assert_eq!(calls[1].model, "gpt-5.3-codex");
-            assert_eq!(calls[1].tokens, buckets(2_000, 500, 300, 200));
+            assert_eq!(calls[1].tokens, tokens(2_000, 500, 0, 0, 300, 200));
         }
         // codex 0.39.0 (aide-gpt-5, a custom provider alias) plus a rate-limit sample whose
         // cumulative total is below the session's: it starts afresh.
@@ -748,9 +710,9 @@ mod tests {
             let parsed = parse(&text);
             let calls = calls(&parsed);
             assert_eq!(calls.len(), 3);
-            assert_eq!(calls[0].tokens, buckets(141, 5_504, 810, 640));
-            assert_eq!(calls[1].tokens, buckets(5_822, 0, 244, 192));
-            assert_eq!(calls[2].tokens, buckets(100, 0, 0, 0));
+            assert_eq!(calls[0].tokens, tokens(141, 5_504, 0, 0, 810, 640));
+            assert_eq!(calls[1].tokens, tokens(5_822, 0, 0, 0, 244, 192));
+            assert_eq!(calls[2].tokens, tokens(100, 0, 0, 0, 0, 0));
             assert_eq!(calls[0].model, "aide-gpt-5");
         }
     }
@@ -760,21 +722,7 @@ mod tests {
         for text in [ROLLOUT, SUBAGENT, LEGACY] {
             assert_eq!(detect_format(text.as_bytes()), Some(InputFormat::Codex));
         }
-        let Some(dir) = crate::ingest::gemini::tests::reference_dir() else {
-            return;
-        };
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if !name.ends_with(".jsonl") || name.starts_with("codex") {
-                continue;
-            }
-            for line in std::fs::read_to_string(&path).unwrap().lines() {
-                if let Ok(value) = serde_json::from_str::<serde_json::Value>(line) {
-                    assert!(!looks_like(&value), "{name}: {line}");
-                }
-            }
-        }
+        assert_claims_no_other_reference_line("codex", looks_like);
     }
 
     /// Each call is read with the latest prompt of the rollout and the tool outputs since it.

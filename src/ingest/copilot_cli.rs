@@ -45,31 +45,24 @@ use serde_json::value::RawValue;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, Granularity, LineOutcome, LineParser, Lines, Os, Parsed, Root,
-    SkipReason, json_error,
+    Agent, EnvRoot, Format, Granularity, LineOutcome, LineParser, Parsed, Root, SkipReason,
+    json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
 pub(crate) const FORMAT: Format = Format {
-    name: "copilot-cli",
-    lines: Lines::InOrder,
     granularity: Granularity::Session,
-    json: Some(looks_like),
-    parser: |file| parser(file.path),
-    agent: Some(Agent {
-        name: "copilot-cli",
-        label: "GitHub Copilot CLI",
-        env: &[EnvRoot {
-            var: "COPILOT_HOME",
-            join: "",
-        }],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".copilot",
-        }],
-        accepts: is_session_events,
-    }),
-    ..Format::NEW
+    ..Format::agent_log(
+        Agent {
+            name: "copilot-cli",
+            label: "GitHub Copilot CLI",
+            env: &[EnvRoot::new("COPILOT_HOME", "")],
+            roots: &[Root::any(".copilot")],
+            accepts: is_session_events,
+        },
+        looks_like,
+        |file| parser(file.path),
+    )
 };
 
 /// Whether a file under `~/.copilot` is a session's event log.
@@ -407,7 +400,9 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::InputFormat;
-    use crate::ingest::test_support::{calls, cost, parse_file, tag, tokens};
+    use crate::ingest::test_support::{
+        assert_priced, by_line, calls, cost, parse_file, tag, tokens,
+    };
 
     const HOME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/home");
     const RESUMED: &str =
@@ -424,26 +419,10 @@ mod tests {
         out
     }
 
-    fn outcomes(parsed: &[Parsed]) -> Vec<(u64, String)> {
-        parsed
-            .iter()
-            .map(|p| {
-                let what = match &p.outcome {
-                    LineOutcome::Call(record) => format!("call {}", record.model),
-                    LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
-                    LineOutcome::Failed(cause) => format!("failed {cause}"),
-                    LineOutcome::Error(message) => format!("error {message}"),
-                    LineOutcome::Bucket(_) => "bucket".to_string(),
-                };
-                (p.line, what)
-            })
-            .collect()
-    }
-
     #[test]
     fn a_resumed_session_adds_its_segments() {
         let parsed = read(RESUMED);
-        let seen = outcomes(&parsed);
+        let seen = by_line(&parsed);
         let counted = "skip turn counted in its session's totals";
         let expected: Vec<(u64, &str)> = vec![
             (1, "skip session metadata, no usage"),
@@ -498,7 +477,7 @@ mod tests {
     fn a_session_that_never_shut_down_has_only_output_and_no_record() {
         let parsed = read(CRASHED);
         assert!(calls(&parsed).is_empty());
-        let without = outcomes(&parsed)
+        let without = by_line(&parsed)
             .into_iter()
             .filter(|(_, what)| what.contains("wrote no totals"))
             .count();
@@ -508,7 +487,7 @@ mod tests {
     #[test]
     fn the_older_history_file_and_a_compaction() {
         let parsed = read(HISTORY);
-        let seen = outcomes(&parsed);
+        let seen = by_line(&parsed);
         // The turn before the compaction is not in the shutdown's totals.
         assert_eq!(
             seen[2].1,
@@ -521,10 +500,13 @@ mod tests {
             calls[0].session_id.as_deref(),
             Some("3b7e5d21-94c6-4f08-8e2a-d15f60a7b938")
         );
-        assert_eq!(calls[0].tokens, tokens(5_310, 40_960, 0, 0, 2_204, 1_536));
         // gpt-5.1: 5,310 × $1.25/M + 40,960 × $0.125/M + 2,204 × $10/M
         //   = $0.0066375 + $0.00512 + $0.02204 = $0.0337975
-        assert_eq!(cost(calls[0]), "0.0337975");
+        assert_priced(
+            calls[0],
+            tokens(5_310, 40_960, 0, 0, 2_204, 1_536),
+            "0.0337975",
+        );
     }
 
     #[test]
@@ -540,7 +522,7 @@ mod tests {
             parser.line(index as u64 + 1, line.as_bytes(), &mut out);
         }
         parser.finish(&mut out);
-        let seen = outcomes(&out);
+        let seen = by_line(&out);
         assert!(
             seen[0]
                 .1

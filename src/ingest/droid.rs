@@ -32,41 +32,31 @@ use serde_json::value::RawValue;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, Granularity, LineOutcome, LineParser, Lines, Os, Parsed, Root,
-    SkipReason, json_error,
+    Agent, EnvRoot, Format, Granularity, LineOutcome, LineParser, Parsed, Root, SkipReason,
+    json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
 pub(crate) const FORMAT: Format = Format {
-    name: "droid",
-    lines: Lines::InOrder,
     granularity: Granularity::Session,
-    json: Some(looks_like),
-    parser: |file| parser(file.path),
-    agent: Some(Agent {
-        name: "droid",
-        label: "Droid (Factory)",
-        env: &[
-            EnvRoot {
-                var: "DROID_SESSIONS_DIR",
-                join: "",
+    ..Format::agent_log(
+        Agent {
+            name: "droid",
+            label: "Droid (Factory)",
+            env: &[
+                EnvRoot::new("DROID_SESSIONS_DIR", ""),
+                EnvRoot::new("FACTORY_DIR", "sessions"),
+            ],
+            roots: &[Root::any(".factory/sessions")],
+            accepts: |path: &Path| {
+                path.file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.ends_with(".settings.json"))
             },
-            EnvRoot {
-                var: "FACTORY_DIR",
-                join: "sessions",
-            },
-        ],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".factory/sessions",
-        }],
-        accepts: |path: &Path| {
-            path.file_name()
-                .and_then(|name| name.to_str())
-                .is_some_and(|name| name.ends_with(".settings.json"))
         },
-    }),
-    ..Format::NEW
+        looks_like,
+        |file| parser(file.path),
+    )
 };
 
 #[derive(Deserialize)]
@@ -261,7 +251,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{call, cost, skip, tokens};
+    use crate::ingest::test_support::{assert_priced, call, skip, tokens};
 
     const SESSIONS: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -326,10 +316,13 @@ mod tests {
         let record = call(&record_outcome);
         // custom:gpt-5-[Proxy]-0
         assert_eq!(record.model, "gpt-5");
-        assert_eq!(record.tokens, tokens(41_200, 118_784, 0, 0, 9_610, 3_072));
         // gpt-5: 41,200 × $1.25/M + 118,784 × $0.125/M + 9,610 × $10/M
         //   = $0.0515 + $0.014848 + $0.0961 = $0.162448
-        assert_eq!(cost(record), "0.162448");
+        assert_priced(
+            record,
+            tokens(41_200, 118_784, 0, 0, 9_610, 3_072),
+            "0.162448",
+        );
     }
 
     #[test]

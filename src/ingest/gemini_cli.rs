@@ -45,29 +45,19 @@ use crate::ingest::usage::gemini_style;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    file_named, folder_named, json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, file_named,
+    folder_named, json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
 /// The format's facts, for the registry.
-pub(crate) const FORMAT: Format = Format {
-    name: "gemini-cli",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |_| parser(),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "gemini-cli",
         label: "Gemini CLI",
         // `GEMINI_CLI_HOME` stands for the home folder (`packages/core/src/utils/paths.ts`).
-        env: &[EnvRoot {
-            var: "GEMINI_CLI_HOME",
-            join: ".gemini/tmp",
-        }],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".gemini/tmp",
-        }],
+        env: &[EnvRoot::new("GEMINI_CLI_HOME", ".gemini/tmp")],
+        roots: &[Root::any(".gemini/tmp")],
         // `chatRecordingService.ts`: `chats/session-*.jsonl` (`.json` before 2026-05), and a
         // subagent's `chats/<parent session>/<session>.jsonl`; `logs.json` (prompts only, read
         // as user messages).
@@ -77,9 +67,10 @@ pub(crate) const FORMAT: Format = Format {
                     && file_named(path, "session-", &[".json", ".jsonl"]))
                 || (folder_named(path, 2, "chats") && file_named(path, "", &[".jsonl"]))
         },
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |_| parser(),
+);
 
 /// `TokensSummary` of a `gemini` message.
 #[derive(Deserialize, Default, Clone, Copy)]
@@ -494,53 +485,17 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::{cost, tag};
+    use crate::ingest::test_support::{
+        assert_claims_no_other_reference_line, assert_priced, by_line, call_at, cost, parse_text,
+        tag, tokens,
+    };
     use crate::ingest::{InputFormat, detect_document, detect_format, parse_lines};
     use std::path::Path;
 
     const FIXTURE: &str = include_str!("../../fixtures/logs/gemini-cli/session.jsonl");
 
     fn parse(text: &str) -> Vec<Parsed> {
-        let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
-        parse_lines(InputFormat::GeminiCli, &lines)
-    }
-
-    fn by_line(parsed: &[Parsed]) -> Vec<(u64, String)> {
-        let mut rows: Vec<(u64, String)> = parsed
-            .iter()
-            .map(|p| {
-                let what = match &p.outcome {
-                    LineOutcome::Call(record) => format!("call {}", record.model),
-                    LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
-                    LineOutcome::Failed(cause) => format!("skip provider error, no usage: {cause}"),
-                    LineOutcome::Error(message) => format!("error {message}"),
-                    LineOutcome::Bucket(_) => "bucket".to_string(),
-                };
-                (p.line, what)
-            })
-            .collect();
-        rows.sort();
-        rows
-    }
-
-    fn call_at(parsed: &[Parsed], line: u64) -> &CallRecord {
-        parsed
-            .iter()
-            .find_map(|p| match &p.outcome {
-                LineOutcome::Call(record) if p.line == line => Some(record.as_ref()),
-                _ => None,
-            })
-            .unwrap_or_else(|| panic!("no call at line {line}"))
-    }
-
-    fn buckets(input: u64, cache_read: u64, output: u64, reasoning: u64) -> TokenBuckets {
-        TokenBuckets {
-            input,
-            cache_read,
-            output,
-            reasoning,
-            ..TokenBuckets::default()
-        }
+        parse_text(InputFormat::GeminiCli, text)
     }
 
     #[test]
@@ -615,16 +570,15 @@ mod tests {
         assert!(calls.iter().all(|c| c.model == "gemini-2.5-pro"));
         assert_eq!(tag(calls[0], "project_hash"), Some(HASH_DIR));
         // input 18,342 (none cached); output 96 candidates + 211 thoughts.
-        assert_eq!(calls[0].tokens, buckets(18_342, 0, 307, 211));
+        assert_eq!(calls[0].tokens, tokens(18_342, 0, 0, 0, 307, 211));
         assert_eq!(calls[0].features.tool_calls, 1);
         // gemini-2.5-pro (prompt under 200k): 18,342 × $1.25/M + 307 × $10/M
         //   = $0.0229275 + $0.00307 = $0.0259975
         assert_eq!(cost(calls[0]), "0.0259975");
         // input 18,910 includes the 16,384 cached.
-        assert_eq!(calls[1].tokens, buckets(2_526, 16_384, 402, 0));
         // 2,526 × $1.25/M + 16,384 × $0.125/M + 402 × $10/M
         //   = $0.0031575 + $0.002048 + $0.00402 = $0.0092255
-        assert_eq!(cost(calls[1]), "0.0092255");
+        assert_priced(calls[1], tokens(2_526, 16_384, 0, 0, 402, 0), "0.0092255");
         assert_eq!(
             calls[1].text.as_ref().map(|t| t.user.as_str()),
             Some("Add a --dry-run flag to the deploy script.")
@@ -662,17 +616,16 @@ mod tests {
         assert_eq!(seen.len(), 10);
         let first = call_at(&parsed, 4);
         // input 21,077 (none cached); output 58 candidates + 164 thoughts.
-        assert_eq!(first.tokens, buckets(21_077, 0, 222, 164));
+        assert_eq!(first.tokens, tokens(21_077, 0, 0, 0, 222, 164));
         assert_eq!(first.features.tool_calls, 1);
         // gemini-3-flash-preview: 21,077 × $0.50/M + 222 × $3.00/M
         //   = $0.0105385 + $0.000666 = $0.0112045
         assert_eq!(cost(first), "0.0112045");
         let second = call_at(&parsed, 7);
         // input 21,890 includes the 20,480 cached; output 274 + 96 thoughts.
-        assert_eq!(second.tokens, buckets(1_410, 20_480, 370, 96));
         // 1,410 × $0.50/M + 20,480 × $0.05/M + 370 × $3.00/M
         //   = $0.000705 + $0.001024 + $0.00111 = $0.002839
-        assert_eq!(cost(second), "0.002839");
+        assert_priced(second, tokens(1_410, 20_480, 0, 0, 370, 96), "0.002839");
         assert_eq!(second.features.tool_results, 1);
     }
 
@@ -723,7 +676,7 @@ mod tests {
         let parsed = parse(FIXTURE);
         let record = call_at(&parsed, 4);
         // input 13,906 (none cached); output 185 candidates + 306 thoughts.
-        assert_eq!(record.tokens, buckets(13_906, 0, 491, 306));
+        assert_eq!(record.tokens, tokens(13_906, 0, 0, 0, 491, 306));
         // Line 6 rewrote the message with the tool call it made.
         assert_eq!(record.features.tool_calls, 1);
         assert!(record.features.interactive);
@@ -743,10 +696,13 @@ mod tests {
         let parsed = parse(FIXTURE);
         let record = call_at(&parsed, 8);
         // input 48,210 includes the 40,960 cached; output 512 + 1,024 thoughts.
-        assert_eq!(record.tokens, buckets(7_250, 40_960, 1_536, 1_024));
         // gemini-2.5-pro (prompt under 200k): 7,250 × $1.25/M + 40,960 × $0.125/M
         //   + 1,536 × $10/M = $0.0090625 + $0.00512 + $0.01536 = $0.0295425
-        assert_eq!(cost(record), "0.0295425");
+        assert_priced(
+            record,
+            tokens(7_250, 40_960, 0, 0, 1_536, 1_024),
+            "0.0295425",
+        );
     }
 
     #[test]
@@ -754,10 +710,9 @@ mod tests {
         let parsed = parse(FIXTURE);
         let record = call_at(&parsed, 9);
         assert_eq!(record.model, "gemini-2.5-pro");
-        assert_eq!(record.tokens, buckets(1_900, 48_000, 40, 0));
         // gemini-2.5-pro: 1,900 × $1.25/M + 48,000 × $0.125/M + 40 × $10/M
         //   = $0.002375 + $0.006 + $0.0004 = $0.008775
-        assert_eq!(cost(record), "0.008775");
+        assert_priced(record, tokens(1_900, 48_000, 0, 0, 40, 0), "0.008775");
     }
 
     #[test]
@@ -765,9 +720,8 @@ mod tests {
         let parsed = parse(FIXTURE);
         let record = call_at(&parsed, 12);
         // total 1,500 − input 1,200 − output 80 = 220 thinking tokens, billed as output.
-        assert_eq!(record.tokens, buckets(1_200, 0, 300, 220));
         // gemini-2.5-flash: 1,200 × $0.30/M + 300 × $2.50/M = $0.00036 + $0.00075 = $0.00111
-        assert_eq!(cost(record), "0.00111");
+        assert_priced(record, tokens(1_200, 0, 0, 0, 300, 220), "0.00111");
     }
 
     #[test]
@@ -775,7 +729,7 @@ mod tests {
         let text = r#"{"sessionId":"s","projectHash":"p","startTime":"2026-10-03T08:00:00Z"}
 {"id":"m1","timestamp":"2026-10-03T08:00:01Z","type":"gemini","model":"gemini-2.5-flash","tokens":{"input":22,"output":212,"cached":16,"thoughts":114,"tool":303,"total":651}}"#;
         let parsed = parse(text);
-        assert_eq!(call_at(&parsed, 2).tokens, buckets(309, 16, 326, 114));
+        assert_eq!(call_at(&parsed, 2).tokens, tokens(309, 16, 0, 0, 326, 114));
     }
 
     #[test]
@@ -796,8 +750,8 @@ mod tests {
             ]
         );
         let calls = crate::ingest::test_support::calls(&parsed);
-        assert_eq!(calls[0].tokens, buckets(100, 0, 15, 5));
-        assert_eq!(calls[1].tokens, buckets(66, 64, 4, 0));
+        assert_eq!(calls[0].tokens, tokens(100, 0, 0, 0, 15, 5));
+        assert_eq!(calls[1].tokens, tokens(66, 64, 0, 0, 4, 0));
         assert!(
             calls[0]
                 .tags
@@ -851,7 +805,7 @@ mod tests {
             ]
         );
         let record = call_at(&parsed, 3);
-        assert_eq!(record.tokens, buckets(13_906, 0, 491, 306));
+        assert_eq!(record.tokens, tokens(13_906, 0, 0, 0, 491, 306));
         // Line 5 restates the message with its five tool calls (update_topic, 4 × read_file).
         assert_eq!(record.features.tool_calls, 5);
     }
@@ -862,21 +816,7 @@ mod tests {
             detect_format(FIXTURE.as_bytes()),
             Some(InputFormat::GeminiCli)
         );
-        let Some(dir) = crate::ingest::gemini::tests::reference_dir() else {
-            return;
-        };
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if !name.ends_with(".jsonl") || name.starts_with("gemini_cli") {
-                continue;
-            }
-            for line in std::fs::read_to_string(&path).unwrap().lines() {
-                if let Ok(value) = serde_json::from_str::<serde_json::Value>(line) {
-                    assert!(!looks_like(&value), "{name}: {line}");
-                }
-            }
-        }
+        assert_claims_no_other_reference_line("gemini_cli", looks_like);
     }
 
     /// Each call is read with the latest user message of the session and the tool results of

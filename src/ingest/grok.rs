@@ -33,31 +33,21 @@ use serde_json::value::RawValue;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "grok",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |file| parser(file.path),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "grok",
         label: "Grok Build CLI",
-        env: &[EnvRoot {
-            var: "GROK_HOME",
-            join: "sessions",
-        }],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".grok/sessions",
-        }],
+        env: &[EnvRoot::new("GROK_HOME", "sessions")],
+        roots: &[Root::any(".grok/sessions")],
         accepts: |path: &Path| path.file_name().is_some_and(|name| name == "updates.jsonl"),
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |file| parser(file.path),
+);
 
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "'de: 'a"))]
@@ -371,7 +361,7 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::InputFormat;
-    use crate::ingest::test_support::{calls, cost, parse_file, tag, tokens};
+    use crate::ingest::test_support::{assert_priced, by_line, calls, parse_file, tag, tokens};
 
     const SESSION: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -390,26 +380,10 @@ mod tests {
         out
     }
 
-    fn outcomes(parsed: &[Parsed]) -> Vec<(u64, String)> {
-        parsed
-            .iter()
-            .map(|p| {
-                let what = match &p.outcome {
-                    LineOutcome::Call(record) => format!("call {}", record.model),
-                    LineOutcome::Skip(reason) => format!("skip {}", reason.as_str()),
-                    LineOutcome::Failed(cause) => format!("failed {cause}"),
-                    LineOutcome::Error(message) => format!("error {message}"),
-                    LineOutcome::Bucket(_) => "bucket".to_string(),
-                };
-                (p.line, what)
-            })
-            .collect()
-    }
-
     #[test]
     fn the_last_turn_completed_of_each_prompt_counts() {
         let parsed = read(SESSION);
-        let seen: Vec<String> = outcomes(&parsed)
+        let seen: Vec<String> = by_line(&parsed)
             .into_iter()
             .map(|(l, w)| format!("{l} {w}"))
             .collect();
@@ -436,10 +410,13 @@ mod tests {
         let parsed = read(SESSION);
         let calls = calls(&parsed);
         // inputTokens 61,420 hold 54,272 cached reads; cacheCreationTokens stay in input.
-        assert_eq!(calls[0].tokens, tokens(7_148, 54_272, 0, 0, 2_310, 1_402));
         // grok-4.6-build (Grok 4.6's rates): 7,148 × $2/M + 54,272 × $0.50/M + 2,310 × $6/M
         //   = $0.014296 + $0.027136 + $0.01386 = $0.055292
-        assert_eq!(cost(calls[0]), "0.055292");
+        assert_priced(
+            calls[0],
+            tokens(7_148, 54_272, 0, 0, 2_310, 1_402),
+            "0.055292",
+        );
         assert_eq!(calls[0].timestamp_ms, Some(1_794_827_472_589));
         assert_eq!(
             calls[0].session_id.as_deref(),
@@ -459,7 +436,7 @@ mod tests {
         let parsed = read(OLD_SESSION);
         assert!(calls(&parsed).is_empty());
         assert!(
-            outcomes(&parsed)
+            by_line(&parsed)
                 .iter()
                 .all(|(_, what)| what.starts_with("skip"))
         );
@@ -474,8 +451,7 @@ mod tests {
         parser.line(2, br#"{"params":{}}"#, &mut out);
         parser.line(3, br#"{"method":"_x.ai/session/update","params":{"update":{"sessionUpdate":"turn_completed","usage":{"inputTokens":"lots"}}}}"#, &mut out);
         parser.finish(&mut out);
-        out.sort_by_key(|p| p.line);
-        let seen = outcomes(&out);
+        let seen = by_line(&out);
         assert!(
             seen[0]
                 .1

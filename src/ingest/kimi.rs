@@ -28,6 +28,7 @@
 //! Without a config the calls are still counted, under the placeholder model
 //! [`UNCONFIGURED_MODEL`], which no catalog prices (reported as unpriced).
 
+use crate::ingest::usage;
 use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -40,31 +41,21 @@ use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "kimi",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |context| parser(context.path),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "kimi",
         label: "Kimi CLI",
-        env: &[EnvRoot {
-            var: "KIMI_SHARE_DIR",
-            join: "sessions",
-        }],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".kimi/sessions",
-        }],
+        env: &[EnvRoot::new("KIMI_SHARE_DIR", "sessions")],
+        roots: &[Root::any(".kimi/sessions")],
         accepts: |path| path.file_name().is_some_and(|name| name == "wire.jsonl"),
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |context| parser(context.path),
+);
 
 /// The model of calls whose share dir has no usable config.
 pub(crate) const UNCONFIGURED_MODEL: &str = "kimi-cli-unconfigured-model";
@@ -158,13 +149,13 @@ struct TokenUsage {
 
 impl TokenUsage {
     fn buckets(self) -> TokenBuckets {
-        TokenBuckets {
-            input: self.input_other,
-            cache_read: self.input_cache_read,
-            cache_write_5m: self.input_cache_creation,
-            output: self.output,
-            ..TokenBuckets::default()
-        }
+        usage::anthropic_style(
+            self.input_other,
+            self.input_cache_read,
+            Some(self.input_cache_creation),
+            (None, None),
+            self.output,
+        )
     }
 }
 
@@ -366,7 +357,9 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::InputFormat;
-    use crate::ingest::test_support::{call, calls, cost, parse_file, skip, tag, tokens};
+    use crate::ingest::test_support::{
+        assert_priced, call, calls, outcome_at, parse_file, skips, tag, tokens,
+    };
 
     const SESSION_DIR: &str = "fixtures/home/.kimi/sessions/abefd49e8b1b860474ada446de0d121d/4b8e2f1a-6c3d-4e7b-9a05-d2c1f8e3b7a6";
 
@@ -380,35 +373,32 @@ mod tests {
         parse_file(InputFormat::Kimi, path)
     }
 
-    fn at(parsed: &[Parsed], line: u64) -> &LineOutcome {
-        &parsed[line as usize - 1].outcome
-    }
-
     #[test]
     fn wire_accounts_for_every_line() {
         let parsed = parse_at(&wire_path());
         assert_eq!(parsed.len(), 16);
-        for (line, reason) in [
-            (1, SkipReason::SessionMetadata),
-            (2, SkipReason::UserMessage),
-            (3, SkipReason::NotAModelCall),
-            (4, SkipReason::NotAModelCall),
-            (5, SkipReason::NotAModelCall),
-            (7, SkipReason::NotAModelCall),
-            (8, SkipReason::NotAModelCall),
-            (9, SkipReason::NotAModelCall),
-            // The status of line 10 sent again.
-            (11, SkipReason::DuplicateContentBlock),
-            // MCP state only.
-            (12, SkipReason::SessionMetadata),
-            (14, SkipReason::NotAModelCall),
-            // All-zero usage.
-            (15, SkipReason::NoUsage),
-        ] {
-            assert_eq!(skip(at(&parsed, line)), reason, "line {line}");
-        }
+        assert_eq!(
+            skips(&parsed),
+            [
+                (1, SkipReason::SessionMetadata),
+                (2, SkipReason::UserMessage),
+                (3, SkipReason::NotAModelCall),
+                (4, SkipReason::NotAModelCall),
+                (5, SkipReason::NotAModelCall),
+                (7, SkipReason::NotAModelCall),
+                (8, SkipReason::NotAModelCall),
+                (9, SkipReason::NotAModelCall),
+                // The status of line 10 sent again.
+                (11, SkipReason::DuplicateContentBlock),
+                // MCP state only.
+                (12, SkipReason::SessionMetadata),
+                (14, SkipReason::NotAModelCall),
+                // All-zero usage.
+                (15, SkipReason::NoUsage),
+            ]
+        );
         assert!(
-            matches!(at(&parsed, 16), LineOutcome::Error(m) if m.starts_with("truncated JSON"))
+            matches!(outcome_at(&parsed, 16), LineOutcome::Error(m) if m.starts_with("truncated JSON"))
         );
         assert_eq!(calls(&parsed).len(), 3);
     }
@@ -416,22 +406,20 @@ mod tests {
     #[test]
     fn calls_take_the_configured_model_and_exclusive_buckets() {
         let parsed = parse_at(&wire_path());
-        let first = call(at(&parsed, 6));
+        let first = call(outcome_at(&parsed, 6));
         // config.toml: default_model "kimi-k2.6", whose table names the API id kimi-k2.6.
         assert_eq!(first.model, "kimi-k2.6");
         assert_eq!(first.provider, Provider::Moonshot);
-        assert_eq!(first.tokens, tokens(15_890, 0, 0, 0, 122, 0));
         // kimi-k2.6: 15,890 × $0.95/M + 122 × $4/M = $0.0150955 + $0.000488 = $0.0155835
-        assert_eq!(cost(first), "0.0155835");
+        assert_priced(first, tokens(15_890, 0, 0, 0, 122, 0), "0.0155835");
         assert_eq!(
             first.session_id.as_deref(),
             Some("4b8e2f1a-6c3d-4e7b-9a05-d2c1f8e3b7a6")
         );
-        let second = call(at(&parsed, 10));
-        assert_eq!(second.tokens, tokens(1_204, 15_872, 0, 0, 356, 0));
+        let second = call(outcome_at(&parsed, 10));
         // 1,204 × $0.95/M + 15,872 × $0.16/M + 356 × $4/M
         //   = $0.0011438 + $0.00253952 + $0.001424 = $0.00510732
-        assert_eq!(cost(second), "0.00510732");
+        assert_priced(second, tokens(1_204, 15_872, 0, 0, 356, 0), "0.00510732");
         assert_eq!(second.features.tool_results, 1);
         assert_eq!(
             second.text.as_ref().map(|t| t.user.as_str()),
@@ -443,11 +431,10 @@ mod tests {
     #[test]
     fn a_subagent_status_is_a_call_keyed_by_its_message_id() {
         let parsed = parse_at(&wire_path());
-        let sub = call(at(&parsed, 13));
+        let sub = call(outcome_at(&parsed, 13));
         assert_eq!(tag(sub, "agent"), Some("subagent"));
-        assert_eq!(sub.tokens, tokens(6_400, 0, 0, 0, 210, 0));
         // kimi-k2.6: 6,400 × $0.95/M + 210 × $4/M = $0.00608 + $0.00084 = $0.00692
-        assert_eq!(cost(sub), "0.00692");
+        assert_priced(sub, tokens(6_400, 0, 0, 0, 210, 0), "0.00692");
         // The sub-agent's own wire file states it with the same id: one call between them.
         assert_eq!(
             sub.dedupe_key,
@@ -464,15 +451,15 @@ mod tests {
         std::fs::copy(wire_path(), &wire).unwrap();
         // No config: counted, under a placeholder no catalog prices.
         let parsed = parse_at(&wire);
-        assert_eq!(call(at(&parsed, 6)).model, UNCONFIGURED_MODEL);
-        assert!(crate::ingest::test_support::priced(call(at(&parsed, 6))).is_none());
+        assert_eq!(call(outcome_at(&parsed, 6)).model, UNCONFIGURED_MODEL);
+        assert!(crate::ingest::test_support::priced(call(outcome_at(&parsed, 6))).is_none());
         std::fs::write(
             home.path().join("config.json"),
             r#"{"default_model": "k2", "models": {"k2": {"provider": "moonshot", "model": "kimi-k2-turbo-preview", "max_context_size": 262144}}}"#,
         )
         .unwrap();
         let parsed = parse_at(&wire);
-        assert_eq!(call(at(&parsed, 6)).model, "kimi-k2-turbo-preview");
+        assert_eq!(call(outcome_at(&parsed, 6)).model, "kimi-k2-turbo-preview");
         // A sub-agent's wire file finds the same share dir.
         let nested = session.join("subagents/coder-2c7e/wire.jsonl");
         assert_eq!(share_dir(&nested).as_deref(), Some(home.path()));

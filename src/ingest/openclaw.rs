@@ -22,48 +22,27 @@
 
 use std::path::Path;
 
-use crate::ingest::{Agent, EnvRoot, Format, Lines, Os, Root, pi};
+use crate::ingest::{Agent, EnvRoot, Format, Root, pi};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "openclaw",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |_| pi::parser(),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "openclaw",
         label: "OpenClaw",
         env: &[
-            EnvRoot {
-                var: "OPENCLAW_STATE_DIR",
-                join: "agents",
-            },
-            EnvRoot {
-                var: "CLAWDBOT_STATE_DIR",
-                join: "agents",
-            },
+            EnvRoot::new("OPENCLAW_STATE_DIR", "agents"),
+            EnvRoot::new("CLAWDBOT_STATE_DIR", "agents"),
         ],
         roots: &[
-            Root {
-                os: Os::Any,
-                path: ".openclaw/agents",
-            },
-            Root {
-                os: Os::Any,
-                path: ".clawdbot/agents",
-            },
-            Root {
-                os: Os::Any,
-                path: ".moltbot/agents",
-            },
-            Root {
-                os: Os::Any,
-                path: ".moldbot/agents",
-            },
+            Root::any(".openclaw/agents"),
+            Root::any(".clawdbot/agents"),
+            Root::any(".moltbot/agents"),
+            Root::any(".moldbot/agents"),
         ],
         accepts: is_transcript,
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |_| pi::parser(),
+);
 
 /// `<agent>/sessions/<sessionId>.jsonl`, or its deleted or reset archive.
 fn is_transcript(path: &Path) -> bool {
@@ -90,8 +69,10 @@ fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::InputFormat;
-    use crate::ingest::test_support::{call, calls, cost, parse_text, skip, tokens};
-    use crate::ingest::{LineOutcome, Parsed, SkipReason};
+    use crate::ingest::test_support::{
+        assert_priced, call, calls, cost, outcome_at, parse_text, skips, tokens,
+    };
+    use crate::ingest::{Parsed, SkipReason};
     use crate::record::Provider;
 
     const MAIN: &str = include_str!(
@@ -108,34 +89,31 @@ mod tests {
         parse_text(InputFormat::Openclaw, text)
     }
 
-    fn at(parsed: &[Parsed], line: u64) -> &LineOutcome {
-        &parsed[line as usize - 1].outcome
-    }
-
     #[test]
     fn live_transcript_accounts_for_every_line() {
         let parsed = parse(MAIN);
         assert_eq!(parsed.len(), 11);
-        for (line, reason) in [
-            (1, SkipReason::SessionMetadata),
-            (2, SkipReason::SessionMetadata),
-            (3, SkipReason::SessionMetadata),
-            (4, SkipReason::UserMessage),
-            // Line 5 appended again byte for byte.
-            (6, SkipReason::DuplicateContentBlock),
-            (7, SkipReason::UserMessage),
-            (9, SkipReason::SessionMetadata),
-            (10, SkipReason::UserMessage),
-        ] {
-            assert_eq!(skip(at(&parsed, line)), reason, "line {line}");
-        }
+        assert_eq!(
+            skips(&parsed),
+            [
+                (1, SkipReason::SessionMetadata),
+                (2, SkipReason::SessionMetadata),
+                (3, SkipReason::SessionMetadata),
+                (4, SkipReason::UserMessage),
+                // Line 5 appended again byte for byte.
+                (6, SkipReason::DuplicateContentBlock),
+                (7, SkipReason::UserMessage),
+                (9, SkipReason::SessionMetadata),
+                (10, SkipReason::UserMessage),
+            ]
+        );
         assert_eq!(calls(&parsed).len(), 3);
     }
 
     #[test]
     fn messages_naming_no_model_take_the_model_change() {
         let parsed = parse(MAIN);
-        let first = call(at(&parsed, 5));
+        let first = call(outcome_at(&parsed, 5));
         assert_eq!(first.model, "claude-sonnet-4-5");
         assert_eq!(first.provider, Provider::Anthropic);
         assert_eq!(first.tokens, tokens(6, 0, 11_240, 0, 145, 0));
@@ -144,17 +122,15 @@ mod tests {
         //   = $0.000018 + $0.04215 + $0.002175 = $0.044343 (as OpenClaw stated)
         assert_eq!(cost(first), "0.044343");
         assert_eq!(first.stated_cost_usd, Some(0.044343));
-        let second = call(at(&parsed, 8));
-        assert_eq!(second.tokens, tokens(4, 11_240, 310, 0, 58, 0));
+        let second = call(outcome_at(&parsed, 8));
         // 4 × $3/M + 11,240 × $0.30/M + 310 × $3.75/M + 58 × $15/M
         //   = $0.000012 + $0.003372 + $0.0011625 + $0.00087 = $0.0054165
-        assert_eq!(cost(second), "0.0054165");
-        let third = call(at(&parsed, 11));
+        assert_priced(second, tokens(4, 11_240, 310, 0, 58, 0), "0.0054165");
+        let third = call(outcome_at(&parsed, 11));
         assert_eq!(third.model, "gpt-5.1");
-        assert_eq!(third.tokens, tokens(1_830, 10_496, 0, 0, 212, 0));
         // gpt-5.1: 1,830 × $1.25/M + 10,496 × $0.125/M + 212 × $10/M
         //   = $0.0022875 + $0.001312 + $0.00212 = $0.0057195
-        assert_eq!(cost(third), "0.0057195");
+        assert_priced(third, tokens(1_830, 10_496, 0, 0, 212, 0), "0.0057195");
         // OpenClaw stated $0: a model it could not price, not a free call.
         assert_eq!(third.stated_cost_usd, None);
     }
@@ -162,17 +138,15 @@ mod tests {
     #[test]
     fn deleted_and_reset_archives_are_read() {
         let deleted = parse(DELETED);
-        let call_deleted = call(at(&deleted, 4));
+        let call_deleted = call(outcome_at(&deleted, 4));
         assert_eq!(call_deleted.model, "claude-opus-4-5");
-        assert_eq!(call_deleted.tokens, tokens(12, 0, 8_022, 0, 96, 0));
         // claude-opus-4-5: 12 × $5/M + 8,022 × $6.25/M + 96 × $25/M
         //   = $0.00006 + $0.0501375 + $0.0024 = $0.0525975
-        assert_eq!(cost(call_deleted), "0.0525975");
+        assert_priced(call_deleted, tokens(12, 0, 8_022, 0, 96, 0), "0.0525975");
         let reset = parse(RESET);
-        let call_reset = call(at(&reset, 3));
-        assert_eq!(call_reset.tokens, tokens(2_400, 0, 0, 0, 131, 0));
+        let call_reset = call(outcome_at(&reset, 3));
         // gpt-5.1: 2,400 × $1.25/M + 131 × $10/M = $0.003 + $0.00131 = $0.00431
-        assert_eq!(cost(call_reset), "0.00431");
+        assert_priced(call_reset, tokens(2_400, 0, 0, 0, 131, 0), "0.00431");
         assert_eq!(
             call_reset.text.as_ref().map(|t| t.user.as_str()),
             Some("Is the disk on the NAS filling up?")

@@ -31,6 +31,7 @@
 //! (`stopReason: "error"`) records zero usage: it is counted among the failures by the cause
 //! its error message names.
 
+use crate::ingest::usage;
 use crate::ingest::values::Text;
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -43,38 +44,25 @@ use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, FailureCause, Provider, TokenBuckets};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "pi",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |_| parser(),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "pi",
         label: "pi / Oh My Pi",
         // `PI_CODING_AGENT_DIR` moves pi's agent folder (`packages/coding-agent/src/config.ts`).
-        env: &[EnvRoot {
-            var: "PI_CODING_AGENT_DIR",
-            join: "sessions",
-        }],
+        env: &[EnvRoot::new("PI_CODING_AGENT_DIR", "sessions")],
         roots: &[
-            Root {
-                os: Os::Any,
-                path: ".pi/agent/sessions",
-            },
-            Root {
-                os: Os::Any,
-                path: ".omp/agent/sessions",
-            },
+            Root::any(".pi/agent/sessions"),
+            Root::any(".omp/agent/sessions"),
         ],
         accepts: is_session_file,
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |_| parser(),
+);
 
 /// `--<cwd>--/<timestamp>_<sessionId>.jsonl` under a sessions folder.
 fn is_session_file(path: &Path) -> bool {
@@ -149,13 +137,13 @@ struct Cost {
 
 impl Usage {
     fn buckets(&self) -> TokenBuckets {
-        TokenBuckets {
-            input: self.input.unwrap_or(0),
-            cache_read: self.cache_read.unwrap_or(0),
-            cache_write_5m: self.cache_write.unwrap_or(0),
-            output: self.output.unwrap_or(0),
-            ..TokenBuckets::default()
-        }
+        usage::anthropic_style(
+            self.input.unwrap_or(0),
+            self.cache_read.unwrap_or(0),
+            self.cache_write,
+            (None, None),
+            self.output.unwrap_or(0),
+        )
     }
 }
 
@@ -379,7 +367,9 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::InputFormat;
-    use crate::ingest::test_support::{call, calls, cost, parse_text, skip, tokens};
+    use crate::ingest::test_support::{
+        assert_priced, call, calls, cost, outcome_at, parse_text, skip, skips, tokens,
+    };
 
     const PI: &str = include_str!(
         "../../fixtures/home/.pi/agent/sessions/--home-dev-src-ledger--/2026-11-06T08-41-17-532Z_0c5d2e8a-4b1f-4c7d-9a3e-6f2b8d1c4e70.jsonl"
@@ -392,31 +382,30 @@ mod tests {
         parse_text(InputFormat::Pi, text)
     }
 
-    fn at(parsed: &[Parsed], line: u64) -> &LineOutcome {
-        &parsed[line as usize - 1].outcome
-    }
-
     #[test]
     fn pi_session_accounts_for_every_line() {
         let parsed = parse(PI);
         assert_eq!(parsed.len(), 13);
-        for (line, reason) in [
-            (1, SkipReason::SessionMetadata),
-            (2, SkipReason::SessionMetadata),
-            (3, SkipReason::SessionMetadata),
-            (4, SkipReason::UserMessage),
-            (6, SkipReason::UserMessage),
-            // The response of line 7 written again under a new entry id.
-            (8, SkipReason::DuplicateContentBlock),
-            (10, SkipReason::SessionMetadata),
-            (11, SkipReason::UserMessage),
-            (13, SkipReason::SessionMetadata),
-        ] {
-            assert_eq!(skip(at(&parsed, line)), reason, "line {line}");
-        }
+        assert_eq!(
+            skips(&parsed),
+            [
+                (1, SkipReason::SessionMetadata),
+                (2, SkipReason::SessionMetadata),
+                (3, SkipReason::SessionMetadata),
+                (4, SkipReason::UserMessage),
+                (6, SkipReason::UserMessage),
+                // The response of line 7 written again under a new entry id.
+                (8, SkipReason::DuplicateContentBlock),
+                // The rate-limited call below.
+                (9, SkipReason::ProviderError),
+                (10, SkipReason::SessionMetadata),
+                (11, SkipReason::UserMessage),
+                (13, SkipReason::SessionMetadata),
+            ]
+        );
         // A rate-limited call: zero usage, counted among the failures.
         assert!(matches!(
-            at(&parsed, 9),
+            outcome_at(&parsed, 9),
             LineOutcome::Failed(FailureCause::RateLimit)
         ));
         assert_eq!(calls(&parsed).len(), 3);
@@ -425,7 +414,7 @@ mod tests {
     #[test]
     fn anthropic_calls_keep_their_exclusive_buckets_and_stated_cost() {
         let parsed = parse(PI);
-        let first = call(at(&parsed, 5));
+        let first = call(outcome_at(&parsed, 5));
         assert_eq!(first.tokens, tokens(3, 0, 9_870, 0, 412, 0));
         assert_eq!(first.provider, Provider::Anthropic);
         assert_eq!(first.features.tool_calls, 1);
@@ -433,11 +422,10 @@ mod tests {
         //   = $0.000009 + $0.0370125 + $0.00618 = $0.0432015 (pi-ai stated the same)
         assert_eq!(cost(first), "0.0432015");
         assert_eq!(first.stated_cost_usd, Some(0.0432015));
-        let second = call(at(&parsed, 7));
-        assert_eq!(second.tokens, tokens(5, 9_870, 1_120, 0, 268, 0));
+        let second = call(outcome_at(&parsed, 7));
         // 5 × $3/M + 9,870 × $0.30/M + 1,120 × $3.75/M + 268 × $15/M
         //   = $0.000015 + $0.002961 + $0.0042 + $0.00402 = $0.011196
-        assert_eq!(cost(second), "0.011196");
+        assert_priced(second, tokens(5, 9_870, 1_120, 0, 268, 0), "0.011196");
         assert_eq!(second.features.tool_results, 1);
         assert_eq!(
             second.text.as_ref().map(|t| t.user.as_str()),
@@ -448,13 +436,12 @@ mod tests {
     #[test]
     fn a_model_change_and_a_string_prompt() {
         let parsed = parse(PI);
-        let call = call(at(&parsed, 12));
+        let call = call(outcome_at(&parsed, 12));
         assert_eq!(call.model, "gpt-5-mini");
         assert_eq!(call.provider, Provider::OpenAi);
-        assert_eq!(call.tokens, tokens(2_210, 8_448, 0, 0, 640, 0));
         // gpt-5-mini: 2,210 × $0.25/M + 8,448 × $0.025/M + 640 × $2/M
         //   = $0.0005525 + $0.0002112 + $0.00128 = $0.0020437
-        assert_eq!(cost(call), "0.0020437");
+        assert_priced(call, tokens(2_210, 8_448, 0, 0, 640, 0), "0.0020437");
         assert_eq!(
             call.text.as_ref().map(|t| t.user.as_str()),
             Some("Write a regression test for the cent drift.")
@@ -468,20 +455,21 @@ mod tests {
     #[test]
     fn oh_my_pi_title_first_and_a_response_shared_with_pi() {
         let parsed = parse(OMP);
-        assert_eq!(skip(at(&parsed, 1)), SkipReason::SessionMetadata);
-        assert_eq!(skip(at(&parsed, 2)), SkipReason::SessionMetadata);
-        let imported = call(at(&parsed, 3));
+        assert_eq!(skip(outcome_at(&parsed, 1)), SkipReason::SessionMetadata);
+        assert_eq!(skip(outcome_at(&parsed, 2)), SkipReason::SessionMetadata);
+        let imported = call(outcome_at(&parsed, 3));
         // The response pi counted: the same dedupe key, so the two files count it once.
         let pi = parse(PI);
-        assert_eq!(imported.dedupe_key, call(at(&pi, 7)).dedupe_key);
-        let own = call(at(&parsed, 5));
-        assert_eq!(own.tokens, tokens(4, 10_990, 640, 0, 190, 0));
+        assert_eq!(imported.dedupe_key, call(outcome_at(&pi, 7)).dedupe_key);
+        let own = call(outcome_at(&parsed, 5));
         // claude-haiku-4-5: 4 × $1/M + 10,990 × $0.10/M + 640 × $1.25/M + 190 × $5/M
         //   = $0.000004 + $0.001099 + $0.0008 + $0.00095 = $0.002853
-        assert_eq!(cost(own), "0.002853");
+        assert_priced(own, tokens(4, 10_990, 640, 0, 190, 0), "0.002853");
         assert_ne!(own.dedupe_key, imported.dedupe_key);
         // The session was cut mid-write.
-        assert!(matches!(at(&parsed, 6), LineOutcome::Error(m) if m.starts_with("truncated JSON")));
+        assert!(
+            matches!(outcome_at(&parsed, 6), LineOutcome::Error(m) if m.starts_with("truncated JSON"))
+        );
     }
 
     #[test]
@@ -491,9 +479,11 @@ mod tests {
 {"type":"model_change","id":"b","parentId":"a","timestamp":"2026-11-06T08:00:02Z","provider":"anthropic","modelId":"claude-haiku-4-5"}
 {"type":"message","id":"c","parentId":"b","timestamp":"2026-11-06T08:00:03Z","message":{"role":"assistant","content":[],"usage":{"input":10,"output":2,"cacheRead":0,"cacheWrite":0,"totalTokens":12},"stopReason":"stop","timestamp":1762416003000}}"#;
         let parsed = parse(text);
-        assert!(matches!(at(&parsed, 2), LineOutcome::Error(m) if m.contains("names no model")));
-        assert_eq!(call(at(&parsed, 4)).model, "claude-haiku-4-5");
-        assert_eq!(call(at(&parsed, 4)).provider, Provider::Anthropic);
+        assert!(
+            matches!(outcome_at(&parsed, 2), LineOutcome::Error(m) if m.contains("names no model"))
+        );
+        assert_eq!(call(outcome_at(&parsed, 4)).model, "claude-haiku-4-5");
+        assert_eq!(call(outcome_at(&parsed, 4)).provider, Provider::Anthropic);
     }
 
     #[test]

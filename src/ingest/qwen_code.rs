@@ -43,39 +43,26 @@ use crate::ingest::session_prompt::{SessionPrompt, written_size};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{
-    Agent, EnvRoot, Format, LineOutcome, LineParser, Lines, Os, Parsed, Root, SkipReason,
-    json_error,
+    Agent, EnvRoot, Format, LineOutcome, LineParser, Parsed, Root, SkipReason, json_error,
 };
 use crate::record::{CallRecord, Provider, TokenBuckets};
 
-pub(crate) const FORMAT: Format = Format {
-    name: "qwen-code",
-    lines: Lines::InOrder,
-    json: Some(looks_like),
-    parser: |_| parser(),
-    agent: Some(Agent {
+pub(crate) const FORMAT: Format = Format::agent_log(
+    Agent {
         name: "qwen-code",
         label: "Qwen Code",
         // `QWEN_RUNTIME_DIR` moves the runtime data (chats among it) apart from `QWEN_HOME`
         // (`packages/core/src/config/storage.ts`).
         env: &[
-            EnvRoot {
-                var: "QWEN_RUNTIME_DIR",
-                join: "projects",
-            },
-            EnvRoot {
-                var: "QWEN_HOME",
-                join: "projects",
-            },
+            EnvRoot::new("QWEN_RUNTIME_DIR", "projects"),
+            EnvRoot::new("QWEN_HOME", "projects"),
         ],
-        roots: &[Root {
-            os: Os::Any,
-            path: ".qwen/projects",
-        }],
+        roots: &[Root::any(".qwen/projects")],
         accepts: is_chat_file,
-    }),
-    ..Format::NEW
-};
+    },
+    looks_like,
+    |_| parser(),
+);
 
 /// `<sanitized cwd>/chats/<sessionId>.jsonl` under the projects folder.
 fn is_chat_file(path: &Path) -> bool {
@@ -321,7 +308,9 @@ pub(crate) fn looks_like(value: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::InputFormat;
-    use crate::ingest::test_support::{calls, cost, parse_text, priced, skip, tag, tokens};
+    use crate::ingest::test_support::{
+        assert_priced, call_at, calls, cost, error_of, parse_text, priced, skip, tag, tokens,
+    };
 
     const SESSION: &str = include_str!(
         "../../fixtures/home/.qwen/projects/-home-dev-src-weather-api/chats/3f6b1c92-7e4d-4a58-9c21-0d8e5f7a3b64.jsonl"
@@ -332,10 +321,6 @@ mod tests {
 
     fn parse(text: &str) -> Vec<Parsed> {
         parse_text(InputFormat::QwenCode, text)
-    }
-
-    fn call_at(parsed: &[Parsed], line: u64) -> &CallRecord {
-        crate::ingest::test_support::call(&parsed[line as usize - 1].outcome)
     }
 
     #[test]
@@ -385,10 +370,9 @@ mod tests {
         let second = call_at(&parsed, 8);
         // prompt 15,030 includes the 13,824 cached; total 15,516 = prompt + 486 candidates,
         // so the 120 thoughts are inside the candidates.
-        assert_eq!(second.tokens, tokens(1_206, 13_824, 0, 0, 486, 120));
         // 1,206 × $1/M + 13,824 × $0.20/M + 486 × $5/M
         //   = $0.001206 + $0.0027648 + $0.00243 = $0.0064008
-        assert_eq!(cost(second), "0.0064008");
+        assert_priced(second, tokens(1_206, 13_824, 0, 0, 486, 120), "0.0064008");
         // It carries the prompt and the read_file result sent since.
         assert_eq!(second.features.tool_results, 1);
         assert_eq!(
@@ -464,24 +448,20 @@ mod tests {
 
     #[test]
     fn malformed_records_are_errors_without_values() {
-        let text = r#"{"uuid":"u","sessionId":"s","type":"assistant","usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":2}}
-{"uuid":"u","sessionId":"s","type":"assistant","model":"qwen3-coder-plus","usageMetadata":{"promptTokenCount":"secret"}}
-{"uuid":"u","sessionId":"s","type":"telepathy"}
-{"uuid":"#;
-        let parsed = parse(text);
-        let errors: Vec<&str> = parsed
-            .iter()
-            .map(|p| match &p.outcome {
-                LineOutcome::Error(message) => message.as_str(),
-                other => panic!("expected an error, got {other:?}"),
-            })
-            .collect();
-        assert!(errors[0].contains("names no model"));
+        let error = |line| error_of(InputFormat::QwenCode, line);
+        assert!(
+            error(r#"{"uuid":"u","sessionId":"s","type":"assistant","usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":2}}"#)
+                .contains("names no model")
+        );
         // The pipeline keeps error messages without the values serde quotes.
-        let counted = crate::ingest::redact_values(errors[1]);
+        let counted = crate::ingest::redact_values(&error(
+            r#"{"uuid":"u","sessionId":"s","type":"assistant","model":"qwen3-coder-plus","usageMetadata":{"promptTokenCount":"secret"}}"#,
+        ));
         assert!(counted.contains("promptTokenCount") && !counted.contains("secret"));
-        assert!(errors[2].contains("unknown `type`"));
-        assert!(errors[3].starts_with("truncated JSON"));
+        assert!(
+            error(r#"{"uuid":"u","sessionId":"s","type":"telepathy"}"#).contains("unknown `type`")
+        );
+        assert!(error(r#"{"uuid":"#).starts_with("truncated JSON"));
     }
 
     #[test]

@@ -84,12 +84,26 @@ pub struct Root {
     pub path: &'static str,
 }
 
+impl Root {
+    /// A location that is the same on every system: most agents keep a dot folder in the home
+    /// folder wherever they run.
+    pub const fn any(path: &'static str) -> Root {
+        Root { os: Os::Any, path }
+    }
+}
+
 /// An environment variable that moves an agent's data, and the folder under it to read.
 #[derive(Debug, Clone, Copy)]
 pub struct EnvRoot {
     pub var: &'static str,
     /// Joined to the variable's value (`""` for the value itself).
     pub join: &'static str,
+}
+
+impl EnvRoot {
+    pub const fn new(var: &'static str, join: &'static str) -> EnvRoot {
+        EnvRoot { var, join }
+    }
 }
 
 /// Where a coding agent keeps its usage, for discovery.
@@ -143,6 +157,23 @@ impl Format {
         sqlite: None,
         agent: None,
     };
+
+    /// A coding agent's own log: the format goes by the agent's name, and its lines are read in
+    /// order, since a call's prompt is the turns before it.
+    pub const fn agent_log(
+        agent: Agent,
+        json: fn(&Value) -> bool,
+        parser: fn(&FileContext<'_>) -> Box<dyn LineParser>,
+    ) -> Format {
+        Format {
+            name: agent.name,
+            lines: Lines::InOrder,
+            json: Some(json),
+            parser,
+            agent: Some(agent),
+            ..Format::NEW
+        }
+    }
 }
 
 /// The parser of a format read only as CSV: every JSON record is an error.

@@ -332,3 +332,38 @@ pub fn skip_reasons(parsed: &[Parsed]) -> Vec<SkipReason> {
         .filter_map(|p| p.outcome.skip_reason())
         .collect()
 }
+
+// ---- Coding agents' session logs (added by the coding-agent adapters' clean-up: codex,
+// gemini_cli, pi, openclaw, kimi, …; any adapter's tests may use them) ----
+
+/// Asserts that `looks_like` claims no line of the shared reference samples of other formats
+/// (the `.jsonl` samples whose names do not start with `own`); does nothing where the samples
+/// are absent.
+pub fn assert_claims_no_other_reference_line(
+    own: &str,
+    looks_like: fn(&serde_json::Value) -> bool,
+) {
+    let Some(dir) = crate::ingest::gemini::tests::reference_dir() else {
+        return;
+    };
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !name.ends_with(".jsonl") || name.starts_with(own) {
+            continue;
+        }
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(line) {
+                assert!(!looks_like(&value), "{name}: {line}");
+            }
+        }
+    }
+}
+
+/// Every item of a JSON array `document` in `format`, as the pipeline reads an array: each item
+/// a record, numbered from 1.
+pub fn parse_items(format: InputFormat, file: &FileContext<'_>, document: &[u8]) -> Vec<Parsed> {
+    let items: Vec<&serde_json::value::RawValue> = serde_json::from_slice(document).unwrap();
+    let items: Vec<&[u8]> = items.iter().map(|item| item.get().as_bytes()).collect();
+    parse_lines_in(format, file, &items)
+}
