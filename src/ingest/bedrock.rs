@@ -23,7 +23,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::langfuse::{apply_prompt, push_tag};
+use crate::ingest::observability::push_tag;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::wire::{add_string_tags, array_len};
 use crate::ingest::{LineOutcome, LineParser, OneEach, json_error};
@@ -443,7 +443,7 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) {
     for message in &request.messages {
         prompt.add_message(Role::from_name(&message.role), message.content);
     }
-    apply_prompt(&prompt, record);
+    prompt.apply_to(record);
     record.features.tools_defined = array_len(tools);
 }
 

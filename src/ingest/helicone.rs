@@ -44,10 +44,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::PromptSummary;
-use crate::ingest::langfuse::{
-    apply_prompt, is_provider_response_id, member_count, push_tag, summarize_messages,
+use crate::ingest::observability::{
+    is_provider_response_id, member_count, provider_from_name, push_tag, summarize_messages,
 };
-use crate::ingest::langsmith::provider_from_name;
 use crate::ingest::usage::{WireUsage, cache_writes, split_buckets};
 use crate::ingest::values::{count, elapsed_ms, json_text, number, parse_time, parse_timestamp};
 use crate::ingest::wire::failure_of;
@@ -475,7 +474,7 @@ fn build(fields: Fields<'_>) -> LineOutcome {
         if let Some(input) = request.input {
             summarize_messages(input, &mut prompt);
         }
-        apply_prompt(&prompt, &mut record);
+        prompt.apply_to(&mut record);
     }
     for (key, value) in fields.properties {
         if key.eq_ignore_ascii_case("Helicone-Session-Id") {

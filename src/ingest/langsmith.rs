@@ -34,9 +34,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::langfuse::{
-    add_list_tags, add_short_string_tags, apply_prompt, apply_span_times, is_provider_response_id,
-    member_count, push_page_items, push_tag,
+use crate::ingest::observability::{
+    add_list_tags, add_short_string_tags, apply_span_times, is_provider_response_id, member_count,
+    provider_from_name, push_page_items, push_tag,
 };
 use crate::ingest::usage::{WireUsage, cache_writes, split_buckets, uncached_input};
 use crate::ingest::values::{count, json_text, number, parse_timestamp};
@@ -366,7 +366,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
             prompt.add_tool_definitions(tools);
         }
         summarize_inputs(inputs, &mut prompt);
-        apply_prompt(&prompt, &mut record);
+        prompt.apply_to(&mut record);
     }
     add_tags(run, extra.metadata, &mut record.tags);
     LineOutcome::Call(Box::new(record))
@@ -560,27 +560,6 @@ fn stated_cost(run: &Run<'_>) -> Option<f64> {
                 .then(|| prompt.unwrap_or(0.0) + completion.unwrap_or(0.0))
         })
         .filter(|cost| *cost >= 0.0)
-}
-
-/// LangChain's provider names (`ls_provider`: `openai`, `azure`, `anthropic`, `google_genai`,
-/// `google_vertexai`, `bedrock`, …) and chat-model types (`openai-chat`, `anthropic-chat`).
-pub(crate) fn provider_from_name(name: &str, model: &str) -> Provider {
-    let lower = name.to_ascii_lowercase();
-    if lower.contains("anthropic") {
-        Provider::Anthropic
-    } else if lower.contains("openai") || lower.contains("azure") {
-        Provider::OpenAi
-    } else if lower.contains("deepseek") {
-        Provider::DeepSeek
-    } else if lower.contains("google") || lower.contains("vertex") || lower.contains("gemini") {
-        // Vertex AI also serves Claude.
-        match Provider::from_model(model) {
-            Provider::Anthropic => Provider::Anthropic,
-            _ => Provider::Google,
-        }
-    } else {
-        Provider::from_model(model)
-    }
 }
 
 /// A chat model's `messages` or a completion model's `prompts`.

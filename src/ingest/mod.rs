@@ -31,6 +31,7 @@ mod langfuse;
 mod langsmith;
 mod litellm;
 mod log_file;
+mod observability;
 mod openai;
 mod openai_batch;
 mod openclaw;

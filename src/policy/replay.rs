@@ -666,7 +666,7 @@ fn assumptions(
     if used(|a| a.route.is_some() || a.cascade.is_some()) {
         lines.extend([
             "moved calls keep their logged cache reads and writes (the cache warms alike on the target)".to_string(),
-            "calls the target cannot serve (context window, output limit, tools, vision, JSON schema), and records of a whole session's totals, stay and are counted as blocked".to_string(),
+            "calls the target cannot serve (context window, output limit, tools, vision, JSON schema) stay and are counted as blocked".to_string(),
             "moved calls within a tokenizer family keep their token counts".to_string(),
         ]);
     }
