@@ -842,6 +842,8 @@ mod tests {
         let line = br#"{"run_type":"llm","start_time":"2026-01-05T16:46:02","extra":{"invocation_params":{"model":"gpt-4.1"}},"prompt_tokens":10,"completion_tokens":3,"prompt_token_details":{"cache_read":50},"completion_token_details":{"reasoning":9}}"#;
         let out = parse_lines(InputFormat::Langsmith, &[line]);
         let record = call(&out[0].outcome);
-        assert_eq!(record.tokens, tokens(10, 50, 0, 0, 3, 3));
+        // Cache reads above the prompt were counted beside it; reasoning above the completion
+        // was left out of it and is added (usage::output_with_reasoning's one rule): 3 + 9.
+        assert_eq!(record.tokens, tokens(10, 50, 0, 0, 12, 9));
     }
 }

@@ -87,15 +87,13 @@ pub(crate) fn anthropic_style(
     split: (Option<u64>, Option<u64>),
     output: u64,
 ) -> TokenBuckets {
-    let (cache_write_5m, cache_write_1h) = cache_writes(written, split.0, split.1);
-    TokenBuckets {
+    split_buckets(
         input,
         cache_read,
-        cache_write_5m,
-        cache_write_1h,
+        cache_writes(written, split.0, split.1),
         output,
-        reasoning: 0,
-    }
+        0,
+    )
 }
 
 /// Gemini-style counts: cached tokens come out of the prompt, tool-use prompt tokens are added
@@ -234,8 +232,8 @@ impl WireUsage<'_> {
 }
 
 /// Exclusive buckets from counts a reader has already split: the uncached input, cache reads,
-/// cache writes `(5 minutes, 1 hour)`, and the output with its reasoning part, which is capped
-/// at the output (a log that states more reasoning than output cannot bill it twice).
+/// cache writes `(5 minutes, 1 hour)`, and the output with its reasoning part, read by
+/// [`output_with_reasoning`]'s one rule.
 pub(crate) fn split_buckets(
     input: u64,
     cache_read: u64,
@@ -248,8 +246,7 @@ pub(crate) fn split_buckets(
         cache_read,
         cache_write_5m,
         cache_write_1h,
-        output,
-        reasoning: reasoning.min(output),
+        ..output_with_reasoning(output, reasoning)
     }
 }
 
@@ -290,9 +287,13 @@ mod tests {
         // which keeps every token the log states.)
         let beside = openai_style(100, 800, 0, 300, 0);
         assert_eq!((beside.input, beside.cache_read), (100, 800));
-        // Reasoning above the output count: the count left it out.
+        // Reasoning above the output count: the count left it out. (The observability
+        // readers once capped the reasoning at the output instead, dropping 20 tokens here;
+        // decided for this rule, which keeps every token the log states, in split_buckets too.)
         let apart = openai_style(100, 0, 0, 50, 70);
         assert_eq!((apart.output, apart.reasoning), (120, 70));
+        let split = split_buckets(100, 0, (0, 0), 50, 70);
+        assert_eq!((split.output, split.reasoning), (120, 70));
     }
 
     #[test]
