@@ -383,18 +383,22 @@ fn an_o3_yes_no_call_is_flagged() {
     );
 }
 
-#[test]
-fn unpriced_reasoning_is_counted_but_not_priced() {
-    let catalog = PriceCatalog::embedded().unwrap();
+/// A short prompt and answer with reasoning, on a model the catalog lacks: a simple call.
+fn short_unpriced_reasoning() -> CallRecord {
     let mut record = call("acme-internal-7b", 0, CallStatus::Ok, "Hi");
-    // A short prompt and answer: a simple call.
     record.tokens = TokenBuckets {
         input: 40,
         output: 60,
         reasoning: 50,
         ..TokenBuckets::default()
     };
-    let found = reasoning_on_simple(&rows(&[record]), &catalog).unwrap();
+    record
+}
+
+#[test]
+fn unpriced_reasoning_is_counted_but_not_priced() {
+    let catalog = PriceCatalog::embedded().unwrap();
+    let found = reasoning_on_simple(&rows(&[short_unpriced_reasoning()]), &catalog).unwrap();
     assert_eq!(
         (found.calls, found.tokens, found.impact),
         (1, 50, Money::ZERO)
@@ -409,15 +413,9 @@ fn unpriced_reasoning_is_counted_but_not_priced() {
 #[test]
 fn a_sessions_totals_are_never_reasoning_on_a_simple_request() {
     let catalog = PriceCatalog::embedded().unwrap();
-    // The same short call as above, but the record sums a whole session (an agent that logs
-    // only totals): its tier is no request's, so its reasoning is not flagged.
-    let mut record = call("acme-internal-7b", 0, CallStatus::Ok, "Hi");
-    record.tokens = TokenBuckets {
-        input: 40,
-        output: 60,
-        reasoning: 50,
-        ..TokenBuckets::default()
-    };
+    // The same short call, but the record sums a whole session (an agent that logs only
+    // totals): its tier is no request's, so its reasoning is not flagged.
+    let mut record = short_unpriced_reasoning();
     record.features.summed = true;
     assert!(reasoning_on_simple(&rows(&[record]), &catalog).is_none());
 }

@@ -539,23 +539,17 @@ mod tests {
         );
         // A prompt that shrank (the agent compacted its history) proves no shared prefix.
         assert_eq!(cache.visit(&step(2, 2, 3_500)).unwrap().tokens, 0);
-        // A record of a whole session's totals is no prompt: the growth says nothing.
-        assert!(
-            cache
-                .visit(&CacheCall {
-                    summed: true,
-                    ..step(3, 3, 9_000)
-                })
-                .is_none()
-        );
-        // No session of several calls, no text: the cache cannot tell.
-        assert!(
-            cache
-                .visit(&CacheCall {
-                    conversation: false,
-                    ..step(3, 3, 9_000)
-                })
-                .is_none()
-        );
+        // No session of several calls, no text: the cache cannot tell. A record of a whole
+        // session's totals is no prompt at all: its growth says nothing either.
+        let lone = CacheCall {
+            conversation: false,
+            ..step(3, 3, 9_000)
+        };
+        let whole_session = CacheCall {
+            summed: true,
+            ..step(3, 3, 9_000)
+        };
+        assert!(cache.visit(&lone).is_none());
+        assert!(cache.visit(&whole_session).is_none());
     }
 }
