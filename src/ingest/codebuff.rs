@@ -171,18 +171,14 @@ struct PromptDetails {
 
 impl OpenAiUsage {
     fn buckets(self) -> TokenBuckets {
-        let prompt = self.prompt_tokens.unwrap_or(0);
-        let cached = self
-            .prompt_tokens_details
-            .and_then(|d| d.cached_tokens)
-            .unwrap_or(0)
-            .min(prompt);
-        TokenBuckets {
-            input: prompt - cached,
-            cache_read: cached,
-            output: self.completion_tokens.unwrap_or(0),
-            ..TokenBuckets::default()
-        }
+        let cached = self.prompt_tokens_details.and_then(|d| d.cached_tokens);
+        usage::openai_style(
+            self.prompt_tokens.unwrap_or(0),
+            cached.unwrap_or(0),
+            0,
+            self.completion_tokens.unwrap_or(0),
+            0,
+        )
     }
 }
 

@@ -35,6 +35,7 @@
 //! (codeburn, CLI 1.0.78): the turns before it in the segment are skipped the same way. Turns
 //! a shutdown covers are skipped as [`SkipReason::CountedInSessionTotals`].
 
+use crate::ingest::usage::openai_style;
 use crate::ingest::values::Text;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -149,21 +150,13 @@ struct Usage {
 impl Usage {
     /// Exclusive buckets: the cache comes out of `inputTokens`; reasoning stays in output.
     fn buckets(&self) -> TokenBuckets {
-        let cache_read = self.cache_read.unwrap_or(0);
-        let cache_write = self.cache_write.unwrap_or(0);
-        let output = self.output.unwrap_or(0);
-        TokenBuckets {
-            input: self
-                .input
-                .unwrap_or(0)
-                .saturating_sub(cache_read)
-                .saturating_sub(cache_write),
-            cache_read,
-            cache_write_5m: cache_write,
-            output,
-            reasoning: self.reasoning.unwrap_or(0).min(output),
-            ..TokenBuckets::default()
-        }
+        openai_style(
+            self.input.unwrap_or(0),
+            self.cache_read.unwrap_or(0),
+            self.cache_write.unwrap_or(0),
+            self.output.unwrap_or(0),
+            self.reasoning.unwrap_or(0),
+        )
     }
 }
 

@@ -23,6 +23,7 @@
 //! given the session's model from the sibling `summary.json` (`current_model_id`, often the
 //! product alias `grok-build`, which stays unpriced rather than guessed).
 
+use crate::ingest::usage::openai_style;
 use crate::ingest::values::Text;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -101,16 +102,13 @@ struct Usage {
 
 impl Usage {
     fn buckets(&self) -> TokenBuckets {
-        let input = self.input.unwrap_or(0);
-        let cache_read = self.cache_read.unwrap_or(0).min(input);
-        let output = self.output.unwrap_or(0);
-        TokenBuckets {
-            input: input - cache_read,
-            cache_read,
-            output,
-            reasoning: self.reasoning.unwrap_or(0).min(output),
-            ..TokenBuckets::default()
-        }
+        openai_style(
+            self.input.unwrap_or(0),
+            self.cache_read.unwrap_or(0),
+            0,
+            self.output.unwrap_or(0),
+            self.reasoning.unwrap_or(0),
+        )
     }
 }
 
@@ -429,6 +427,18 @@ mod tests {
         assert_eq!(calls[1].tokens, tokens(3_904, 62_976, 0, 0, 1_180, 640));
         assert_eq!(calls[2].tokens, tokens(2_510, 0, 0, 0, 96, 0));
         assert_ne!(calls[1].dedupe_key, calls[2].dedupe_key);
+    }
+
+    #[test]
+    fn counts_that_contradict_each_other_keep_every_token_by_the_shared_rule() {
+        // Cached reads above the input were counted beside it; reasoning above the output was
+        // left out of it (usage::openai_style). Grok once clamped both, dropping 700 cached
+        // and 20 reasoning tokens here.
+        let usage: Usage = serde_json::from_str(
+            r#"{"inputTokens":100,"cachedReadTokens":800,"outputTokens":50,"reasoningTokens":70}"#,
+        )
+        .unwrap();
+        assert_eq!(usage.buckets(), tokens(100, 800, 0, 0, 120, 70));
     }
 
     #[test]
