@@ -272,6 +272,8 @@ pub enum SkipReason {
     /// A turn of a session that never wrote its totals (it crashed, or was left with `/new`):
     /// only its output is known, and a record of output alone would price a fraction of it.
     NoSessionTotals,
+    /// A session's totals, where another source logs the same session's calls one by one.
+    SessionReadPerCall,
 }
 
 impl SkipReason {
@@ -299,6 +301,7 @@ impl SkipReason {
             SkipReason::Filtered => "left out by a filter",
             SkipReason::CountedInSessionTotals => "turn counted in its session's totals",
             SkipReason::NoSessionTotals => "turn of a session that wrote no totals, output only",
+            SkipReason::SessionReadPerCall => "session totals, its calls read from another source",
         }
     }
 }

@@ -1090,6 +1090,7 @@ impl Assembler {
         merge_duplicates(&mut output);
         if !keep_duplicates {
             merge_across_sources(&mut output);
+            drop_totals_of_sessions_read_per_call(&mut output);
         }
         retries::distrust_placeholders(&mut output.rows);
         group_retries(&mut output.rows);
@@ -1141,6 +1142,29 @@ fn merge_across_sources(output: &mut RunOutput) {
         |index| rows.get(index).tokens.total(),
     );
     drop_rows(output, dropped, SkipReason::DuplicateAcrossSources);
+}
+
+/// Counts once the calls of a session that one source sums and another logs call by call
+/// (Copilot CLI's session-state totals beside its OpenTelemetry export, say): a record of a
+/// session's totals is dropped where rows of single calls of the same session and model are
+/// read, as those are finer. The model is compared by the catalog entry that priced it, so
+/// `claude-sonnet-4.5` and `claude-sonnet-4-5` meet; an unpriced one by its name.
+fn drop_totals_of_sessions_read_per_call(output: &mut RunOutput) {
+    let rows = &output.rows;
+    let model = |row: &CallRow| row.price.map_or((false, row.model), |price| (true, price));
+    let per_call: std::collections::HashSet<(u32, (bool, u32))> = rows
+        .iter()
+        .filter(|row| !row.flags.summed && row.session != 0)
+        .map(|row| (row.session, model(&row)))
+        .collect();
+    if per_call.is_empty() {
+        return;
+    }
+    let dropped = rows
+        .iter()
+        .map(|row| row.flags.summed && per_call.contains(&(row.session, model(&row))))
+        .collect();
+    drop_rows(output, dropped, SkipReason::SessionReadPerCall);
 }
 
 /// Marks, among rows that share a key, all but the one with the most tokens (the first in
@@ -1467,6 +1491,61 @@ mod tests {
             assert!(in_file.rows == in_memory.rows, "above {limit} bytes");
             assert_eq!(in_file.sources, in_memory.sources);
             assert_eq!(in_file.accounting, in_memory.accounting);
+        }
+    }
+
+    /// Copilot CLI's session-state totals of a session and its OpenTelemetry export of the same
+    /// session's calls are counted once, by the calls: the totals are dropped with their reason.
+    #[test]
+    fn a_sessions_totals_give_way_to_its_calls_read_from_another_source() {
+        let catalog = PriceCatalog::embedded().unwrap();
+        let rules = ClassifyRules::default();
+        let context = RowContext::plain(&catalog, &rules);
+        let home = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/home/.copilot");
+        let events = home.join("session-state/5f2c9e14-8a37-4d0b-b6e1-3c7a90d4e812/events.jsonl");
+        let session_state = InputSource::File(events);
+        let totals_alone = run(
+            std::slice::from_ref(&session_state),
+            context,
+            RunOptions::default(),
+        );
+        let summed = (0..totals_alone.rows.len())
+            .filter(|&i| totals_alone.rows.get(i).flags.summed)
+            .count();
+        assert!(summed > 0, "the session-state fixture holds session totals");
+        // The OTel export, as if it had logged that same session's claude-sonnet-4.5 calls.
+        let otel = std::fs::read_to_string(home.join("otel/copilot-otel-2026-11-14.jsonl"))
+            .unwrap()
+            .replace(
+                "6a0e2f7c-1d93-4b58-a2c4-90f3e71d5b06",
+                "5f2c9e14-8a37-4d0b-b6e1-3c7a90d4e812",
+            );
+        let dir = tempfile::tempdir().unwrap();
+        let otel_path = dir.path().join("copilot-otel.jsonl");
+        std::fs::write(&otel_path, otel).unwrap();
+        let otel = InputSource::AgentFile {
+            path: otel_path,
+            format: InputFormat::CopilotCliOtel,
+        };
+        let calls_alone = run(std::slice::from_ref(&otel), context, RunOptions::default());
+        let both = run(&[session_state, otel], context, RunOptions::default());
+        let dropped = both.accounting.skipped[&SkipReason::SessionReadPerCall];
+        assert!(dropped > 0);
+        assert_eq!(
+            both.accounting.calls,
+            totals_alone.accounting.calls + calls_alone.accounting.calls - dropped
+        );
+        // What is dropped is a total of the session and model the export logs, and nothing else.
+        for i in 0..both.rows.len() {
+            let row = both.rows.get(i);
+            let session = &both.sessions[row.session as usize];
+            let model = &both.models[row.model as usize];
+            assert!(
+                !(row.flags.summed
+                    && session == "5f2c9e14-8a37-4d0b-b6e1-3c7a90d4e812"
+                    && model == "claude-sonnet-4.5"),
+                "a total of the session the export logs is kept"
+            );
         }
     }
 
