@@ -99,12 +99,9 @@ pub fn tokens(
     }
 }
 
+/// The first value of the tag `key`.
 pub fn tag<'r>(record: &'r CallRecord, key: &str) -> Option<&'r str> {
-    record
-        .tags
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
+    tags(record, key).first().copied()
 }
 
 /// Gives `record` the text and prefixes of a request holding one user turn, `user`, as an
@@ -200,17 +197,14 @@ pub fn call_at(parsed: &[Parsed], line: u64) -> &CallRecord {
 
 /// Whether `record` carries the tag `key` = `value` (among tags of one key, any).
 pub fn has_tag(record: &CallRecord, key: &str, value: &str) -> bool {
-    record.tags.iter().any(|(k, v)| k == key && v == value)
+    tags(record, key).contains(&value)
 }
 
 /// The message of the error a single `line` of `format` gives; panics on any other outcome.
 pub fn error_of(format: InputFormat, line: &str) -> String {
     let parsed = parse_lines(format, &[line.as_bytes()]);
     assert_eq!(parsed.len(), 1, "{line}");
-    match &parsed[0].outcome {
-        LineOutcome::Error(message) => message.clone(),
-        other => panic!("{other:?} for {line}"),
-    }
+    error(&parsed[0].outcome).to_string()
 }
 
 /// Asserts a call's exclusive token buckets and its exact cost in dollars at standard rates

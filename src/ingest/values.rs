@@ -35,30 +35,26 @@ pub(crate) fn number_text(text: &str) -> Option<f64> {
 
 /// A non-negative whole count written as text, by [`count`]'s rule.
 pub(crate) fn count_text(text: &str) -> Option<u64> {
-    whole(number_text(text)?)
-}
-
-/// A non-negative whole count from a number, by [`count`]'s rule.
-pub(crate) fn count_f64(value: f64) -> Option<u64> {
-    whole(value)
+    count_f64(number_text(text)?)
 }
 
 /// A non-negative whole count: a number or a numeric string; `12.0` is accepted, `-1` and
 /// `1.5` are not.
 pub(crate) fn count(raw: &RawValue) -> Option<u64> {
-    whole(number(raw)?)
+    count_f64(number(raw)?)
 }
 
 /// [`count`] of a parsed JSON value.
 pub(crate) fn count_value(value: &Value) -> Option<u64> {
     match value {
-        Value::Number(number) => number.as_u64().or_else(|| whole(number.as_f64()?)),
-        Value::String(text) => whole(text.trim().parse::<f64>().ok()?),
+        Value::Number(number) => number.as_u64().or_else(|| count_f64(number.as_f64()?)),
+        Value::String(text) => count_text(text),
         _ => None,
     }
 }
 
-fn whole(value: f64) -> Option<u64> {
+/// A non-negative whole count from a number, by [`count`]'s rule.
+pub(crate) fn count_f64(value: f64) -> Option<u64> {
     (value >= 0.0 && value.fract() == 0.0 && value < MAX_COUNT).then_some(value as u64)
 }
 

@@ -26,7 +26,7 @@ use serde_json::value::RawValue;
 
 use crate::ingest::bedrock;
 use crate::ingest::content::{PromptSummary, Role};
-use crate::ingest::values::unix_to_ms;
+use crate::ingest::values::{elapsed_ms, unix_to_ms};
 use crate::ingest::wire::{add_string_tags, array_len};
 use crate::ingest::{CsvFormat, Format, LineOutcome, OneEach, SkipReason};
 use crate::pricing::name_residency;
@@ -633,10 +633,7 @@ fn timing(
 ) -> (Option<f64>, Option<f64>, bool) {
     let latency = duration_ms
         .filter(|d| *d >= 0.0)
-        .or(match (start_ms, end_ms) {
-            (Some(start), Some(end)) if end >= start => Some((end - start) as f64),
-            _ => None,
-        });
+        .or_else(|| elapsed_ms(start_ms?, end_ms?));
     match (start_ms, first_token_ms, end_ms) {
         (Some(start), Some(first), Some(end)) if start <= first && first < end => {
             (latency, Some((first - start) as f64), true)
