@@ -12,6 +12,7 @@
 //! report; if they moved the tier, a model that thinks hard about an easy question would make
 //! the question look hard, and reasoning spent on easy calls could never be found.
 
+pub mod difficulty;
 mod keywords;
 mod reasons;
 pub(crate) mod rules;
@@ -261,17 +262,19 @@ pub fn classify(record: &CallRecord) -> Classification {
 
     let picked = task::pick_task(features, cues.as_ref(), prompt_tokens);
 
-    let inputs = pre_execution_inputs(record, cues.as_ref(), prompt_tokens);
+    let mut inputs = pre_execution_inputs(record, cues.as_ref(), prompt_tokens);
+    if let (Some(text), Some(cues)) = (text, cues.as_ref()) {
+        inputs.difficulty = difficulty_of(text, cues);
+    }
     let complexity = score::complexity(&inputs);
 
     let mut reasons = picked.reasons;
     let truncated = cues.as_ref().is_some_and(|c| c.all.truncated);
     add_shape_reasons(&mut reasons, record, &inputs, truncated);
     add_response_reasons(&mut reasons, record);
-    let non_english = cues.as_ref().is_some_and(|c| {
-        let asked = if c.user_empty { &c.all } else { &c.user };
-        asked.mostly_non_english()
-    });
+    let non_english = cues
+        .as_ref()
+        .is_some_and(|c| c.asked().mostly_non_english());
     reasons.insert_if(non_english, Reason::NonEnglish);
     let verifiable = Verifiable::of(features, picked.task);
     reasons.insert_if(verifiable.is_some(), Reason::Verifiable);
@@ -285,6 +288,34 @@ pub fn classify(record: &CallRecord) -> Classification {
         verifiable,
         rule: None,
     }
+}
+
+/// What the difficulty model reads of a call's request, or `None` without prompt text (for
+/// training the model: `examples/difficulty.rs`).
+pub fn difficulty_inputs(record: &CallRecord) -> Option<difficulty::DifficultyInputs> {
+    let text = record.text.as_ref().filter(|t| has_text(t))?;
+    let cues = PromptCues::scan(text);
+    let mut buckets = Vec::new();
+    difficulty::for_each_word_bucket(difficulty::asked_text(text), |b| buckets.push(b as u16));
+    Some(difficulty::DifficultyInputs {
+        dense: difficulty::dense_signals(cues.asked()),
+        buckets,
+    })
+}
+
+/// P(a cheaper model answers the request wrong), from the embedded difficulty model; `None`
+/// without prompt text.
+pub fn difficulty(record: &CallRecord) -> Option<f32> {
+    let text = record.text.as_ref().filter(|t| has_text(t))?;
+    Some(difficulty_of(text, &PromptCues::scan(text)))
+}
+
+fn difficulty_of(text: &CallText, cues: &PromptCues) -> f32 {
+    let model = difficulty::DifficultyModel::embedded();
+    model.probability(
+        &difficulty::dense_signals(cues.asked()),
+        model.vocabulary_mean(difficulty::asked_text(text)),
+    )
 }
 
 /// Whether a `CallText` holds anything to read.
@@ -310,8 +341,7 @@ fn pre_execution_inputs(
     };
     if let Some(c) = cues {
         let all = &c.all;
-        let asked = if c.user_empty { &c.all } else { &c.user };
-        inputs.request_words = u32::from(asked.words);
+        inputs.request_words = u32::from(c.asked().words);
         inputs.content = task::code_strength(all).max(task::math_strength(all)) / CONTENT_MAX;
         inputs.constraints = u32::from(all.numbered_items)
             + u32::from(all.bullet_items) / 2

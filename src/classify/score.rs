@@ -60,6 +60,17 @@ const W_PROOF: f32 = 0.45;
 /// answer is long by request.
 const W_WRITING: f32 = 0.09;
 
+/// The difficulty model's P(a cheaper model answers wrong) (`difficulty.rs`), above
+/// [`DIFFICULTY_FLOOR`]: what the request is about and how it is built (subject vocabulary,
+/// numbers, math, constraints), learned from public per-question outcomes. Below the floor a
+/// request adds nothing, so routine production calls keep the tier their shape gives them.
+/// Chosen on the tuning half of `fixtures/difficulty/` with the labelled set's dev half: the
+/// smallest lift that took the tuning AUROC to about 0.70 without lowering the dev tier
+/// accuracy (`examples/difficulty.rs`; README, "Difficulty").
+const W_DIFFICULTY: f32 = 0.30;
+/// Difficulty at or below this adds nothing to the score.
+const DIFFICULTY_FLOOR: f32 = 0.50;
+
 /// Prompt tokens mapped to 0 and 1 (log scale in between).
 const PROMPT_RANGE: (f64, f64) = (30.0, 60_000.0);
 /// Words of the request mapped to 0 and 1.
@@ -93,6 +104,8 @@ pub(super) struct ScoreInputs {
     pub proof_asked: bool,
     /// The prompt asks for a piece of writing.
     pub writing_asked: bool,
+    /// P(a cheaper model answers wrong) from the difficulty model, in [0, 1]; 0 without text.
+    pub difficulty: f32,
 }
 
 /// The complexity score in [0, 1]. Non-decreasing in every input.
@@ -113,8 +126,17 @@ pub(super) fn complexity(x: &ScoreInputs) -> f32 {
         + W_IMAGES * images_component(x.images)
         + W_SCHEMA * flag(x.json_schema)
         + W_PROOF * flag(x.proof_asked)
-        + W_WRITING * flag(x.writing_asked);
+        + W_WRITING * flag(x.writing_asked)
+        + W_DIFFICULTY * difficulty_component(x.difficulty);
     score.clamp(0.0, 1.0)
+}
+
+/// Difficulty above the floor, in [0, 1 - floor]; NaN counts as none.
+fn difficulty_component(p: f32) -> f32 {
+    if p.is_nan() {
+        return 0.0;
+    }
+    (p.clamp(0.0, 1.0) - DIFFICULTY_FLOOR).max(0.0)
 }
 
 /// Tool results in context, in [0, 1]: any result proves a loop, more results a longer one.
@@ -166,10 +188,12 @@ mod tests {
             constraints: u32::MAX,
             proof_asked: true,
             writing_asked: true,
+            difficulty: f32::INFINITY,
         };
         assert_eq!(complexity(&max), 1.0);
         let nan = ScoreInputs {
             content: f32::NAN,
+            difficulty: f32::NAN,
             ..ScoreInputs::default()
         };
         let s = complexity(&nan);
@@ -236,6 +260,10 @@ mod tests {
             },
             ScoreInputs {
                 writing_asked: true,
+                ..base
+            },
+            ScoreInputs {
+                difficulty: 0.9,
                 ..base
             },
         ];

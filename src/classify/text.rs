@@ -567,6 +567,15 @@ impl PromptCues {
             user_empty: text.user.trim_start().is_empty(),
         }
     }
+
+    /// The cues of what the call asks: the user turn, or the whole prompt when it is blank.
+    pub fn asked(&self) -> &TextSignals {
+        if self.user_empty {
+            &self.all
+        } else {
+            &self.user
+        }
+    }
 }
 
 /// What the scan of a part carries from word to word.
