@@ -262,7 +262,7 @@ pub fn classify(record: &CallRecord) -> Classification {
 
     let picked = task::pick_task(features, cues.as_ref(), prompt_tokens);
 
-    let mut inputs = pre_execution_inputs(record, cues.as_ref(), prompt_tokens);
+    let mut inputs = pre_execution_inputs(record, cues.as_ref(), prompt_tokens, text_tokens);
     if let (Some(text), Some(cues)) = (text, cues.as_ref()) {
         inputs.difficulty = difficulty_of(text, cues);
     }
@@ -270,7 +270,7 @@ pub fn classify(record: &CallRecord) -> Classification {
 
     let mut reasons = picked.reasons;
     let truncated = cues.as_ref().is_some_and(|c| c.all.truncated);
-    add_shape_reasons(&mut reasons, record, &inputs, truncated);
+    add_shape_reasons(&mut reasons, record, prompt_tokens, &inputs, truncated);
     add_response_reasons(&mut reasons, record);
     let non_english = cues
         .as_ref()
@@ -323,11 +323,32 @@ fn has_text(t: &CallText) -> bool {
     !t.system.trim_start().is_empty() || !t.user.trim_start().is_empty()
 }
 
+/// Whether a call is one step of an agent or tool loop: tool results in its context, or a call
+/// from an interactive tool (a coding agent's session, a chat), whose context grows with every
+/// step whatever the step asks.
+fn is_agent_step(features: &crate::record::Features) -> bool {
+    features.tool_results > 0 || features.interactive
+}
+
 /// What the score reads: the request only, never the response (see `score.rs`).
+///
+/// An agent step with prompt text is sized by what it newly brings, not by the context its loop
+/// accumulated: the larger of its text (a coding agent's latest prompt and the tool results
+/// since it; an API log's messages) and the part of its prompt not read from cache (what this
+/// step added). The cache reads are the loop's earlier context, resent with every step, so a
+/// long session does not make each of its steps hard. In a coding agent's session (an
+/// interactive call) the turns and the tool results since the prompt say how far into the
+/// session and the turn the step is, not what it must do: the turns do not count and the tool
+/// results count once (the step is in a loop; what came back is already in its size), and the
+/// first step of a turn counts as planning. An API log's tool loop keeps its turns and results:
+/// there a step answers over every result its request holds, and the hand-labelled loops rate
+/// a synthesis over many results harder. Without text the billed size is all the log shows and
+/// stays in the score: a step never looks easier than the log proves.
 fn pre_execution_inputs(
     record: &CallRecord,
     cues: Option<&PromptCues>,
     prompt_tokens: u64,
+    text_tokens: u64,
 ) -> ScoreInputs {
     let features = &record.features;
     let mut inputs = ScoreInputs {
@@ -339,6 +360,16 @@ fn pre_execution_inputs(
         json_schema: features.json_schema,
         ..ScoreInputs::default()
     };
+    if cues.is_some() && is_agent_step(features) {
+        let t = &record.tokens;
+        let uncached = t.prompt_total().saturating_sub(t.cache_read);
+        inputs.prompt_tokens = text_tokens.max(uncached);
+        if features.interactive {
+            inputs.message_count = 0;
+            inputs.tool_results = features.tool_results.min(1);
+            inputs.planning_step = features.tool_results == 0;
+        }
+    }
     if let Some(c) = cues {
         let all = &c.all;
         inputs.request_words = u32::from(c.asked().words);
@@ -353,19 +384,32 @@ fn pre_execution_inputs(
 }
 
 /// Reasons from sizes and request features (the text-cue reasons come from the task rules).
-fn add_shape_reasons(r: &mut Reasons, record: &CallRecord, x: &ScoreInputs, truncated: bool) {
+/// `prompt_tokens` is the whole prompt's size, also for an agent step whose score reads its
+/// request's size instead.
+fn add_shape_reasons(
+    r: &mut Reasons,
+    record: &CallRecord,
+    prompt_tokens: u64,
+    x: &ScoreInputs,
+    truncated: bool,
+) {
     let f = &record.features;
     r.insert_if(
-        x.prompt_tokens > 0 && x.prompt_tokens < SHORT_PROMPT_TOKENS,
+        prompt_tokens > 0 && prompt_tokens < SHORT_PROMPT_TOKENS,
         Reason::ShortPrompt,
     );
-    r.insert_if(x.prompt_tokens >= LONG_PROMPT_TOKENS, Reason::LongPrompt);
+    r.insert_if(prompt_tokens >= LONG_PROMPT_TOKENS, Reason::LongPrompt);
     r.insert_if(f.message_count >= MANY_TURNS, Reason::ManyTurns);
     r.insert_if(f.tools_defined > 0, Reason::ToolsDefined);
     r.insert_if(f.tool_results > 0, Reason::ToolResultsInContext);
     r.insert_if(f.json_schema, Reason::JsonSchema);
     r.insert_if(f.images > 0, Reason::Images);
     r.insert_if(f.interactive, Reason::Interactive);
+    r.insert_if(
+        is_agent_step(f) && record.text.as_ref().is_some_and(has_text),
+        Reason::AgentStep,
+    );
+    r.insert_if(x.planning_step, Reason::PlanningStep);
     r.insert_if(x.constraints >= MULTI_CONSTRAINT, Reason::MultiConstraint);
     r.insert_if(truncated, Reason::TextScanTruncated);
 }

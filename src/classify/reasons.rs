@@ -70,11 +70,17 @@ pub enum Reason {
     Verifiable,
     /// A user rule (`--rules`) set the task or tier.
     UserRule,
+    /// A step of an agent or tool loop: scored from the user's request and the step's place in
+    /// its turn, not from the context the loop has accumulated.
+    AgentStep,
+    /// The first step of an agent's turn (no tool result since the user's request): the model
+    /// reads the request and plans, where later steps read, search and edit.
+    PlanningStep,
 }
 
 impl Reason {
     /// Every reason, in bit order.
-    pub const ALL: [Reason; 33] = [
+    pub const ALL: [Reason; 35] = [
         Reason::ShortPrompt,
         Reason::LongPrompt,
         Reason::LongOutput,
@@ -108,6 +114,8 @@ impl Reason {
         Reason::NonEnglish,
         Reason::Verifiable,
         Reason::UserRule,
+        Reason::AgentStep,
+        Reason::PlanningStep,
     ];
 
     /// The snake_case name used in reports and exports.
@@ -146,6 +154,8 @@ impl Reason {
             Reason::NonEnglish => "non_english",
             Reason::Verifiable => "verifiable",
             Reason::UserRule => "user_rule",
+            Reason::AgentStep => "agent_step",
+            Reason::PlanningStep => "planning_step",
         }
     }
 

@@ -68,6 +68,11 @@ const W_WRITING: f32 = 0.09;
 /// smallest lift that took the tuning AUROC to about 0.70 without lowering the dev tier
 /// accuracy (`examples/difficulty.rs`; README, "Difficulty").
 const W_DIFFICULTY: f32 = 0.30;
+/// The first step of an agent's turn: it reads the user's request and decides the approach,
+/// where the steps after it mostly read files, search and apply what was decided. An
+/// assumption (no public per-step outcomes were found): about one signal's worth, so a
+/// request that is already moderate makes a moderate planning step.
+const W_PLANNING: f32 = 0.08;
 /// Difficulty at or below this adds nothing to the score.
 const DIFFICULTY_FLOOR: f32 = 0.50;
 
@@ -106,6 +111,8 @@ pub(super) struct ScoreInputs {
     pub writing_asked: bool,
     /// P(a cheaper model answers wrong) from the difficulty model, in [0, 1]; 0 without text.
     pub difficulty: f32,
+    /// The first step of an agent's turn (see [`W_PLANNING`]).
+    pub planning_step: bool,
 }
 
 /// The complexity score in [0, 1]. Non-decreasing in every input.
@@ -127,7 +134,8 @@ pub(super) fn complexity(x: &ScoreInputs) -> f32 {
         + W_SCHEMA * flag(x.json_schema)
         + W_PROOF * flag(x.proof_asked)
         + W_WRITING * flag(x.writing_asked)
-        + W_DIFFICULTY * difficulty_component(x.difficulty);
+        + W_DIFFICULTY * difficulty_component(x.difficulty)
+        + W_PLANNING * flag(x.planning_step);
     score.clamp(0.0, 1.0)
 }
 
@@ -189,6 +197,7 @@ mod tests {
             proof_asked: true,
             writing_asked: true,
             difficulty: f32::INFINITY,
+            planning_step: true,
         };
         assert_eq!(complexity(&max), 1.0);
         let nan = ScoreInputs {
@@ -264,6 +273,10 @@ mod tests {
             },
             ScoreInputs {
                 difficulty: 0.9,
+                ..base
+            },
+            ScoreInputs {
+                planning_step: true,
                 ..base
             },
         ];

@@ -46,42 +46,119 @@ fn one_line_sentiment_label_is_trivial_classification() {
     assert!(c.reasons.contains(Reason::ShortPrompt));
 }
 
-#[test]
-fn long_agent_loop_with_reasoning_is_complex_agentic() {
+/// A coding agent's step, `results` tool results into its turn, `messages` into its session,
+/// with `cache_read` tokens of earlier context read from cache.
+fn coding_agent_step(request: &str, results: u32, messages: u32, cache_read: u64) -> CallRecord {
     let mut r = call(
         "You are a coding agent. Use the tools to edit files and run tests.",
-        "The tests still fail, keep going.",
+        request,
         0,
         2_500,
     );
     r.tokens = TokenBuckets {
         input: 4_000,
-        cache_read: 56_000,
+        cache_read,
         output: 2_500,
         reasoning: 1_800,
         ..TokenBuckets::default()
     };
     r.features = Features {
-        message_count: 48,
+        message_count: messages,
         tools_defined: 12,
         tool_calls: 1,
-        tool_results: 22,
+        tool_results: results,
         interactive: true,
         finish_reason: Some("tool_use".into()),
         ..Features::default()
     };
+    r
+}
+
+#[test]
+fn a_long_coding_session_does_not_make_its_steps_hard() {
+    // Deep into a long session: 22 results into the turn, 48 messages, 56k cached tokens.
+    let r = coding_agent_step("The tests still fail, keep going.", 22, 48, 56_000);
     let c = classify(&r);
     check(&c);
     assert_eq!(c.task, Task::Agentic);
-    assert_eq!(c.tier, Tier::Complex, "{c:?}");
+    assert!(c.tier < Tier::Complex, "{c:?}");
     for reason in [
         Reason::LongPrompt,
         Reason::ReasoningUsed,
         Reason::ToolResultsInContext,
         Reason::ManyTurns,
+        Reason::AgentStep,
     ] {
         assert!(c.reasons.contains(reason), "{reason:?}");
     }
+    assert!(!c.reasons.contains(Reason::PlanningStep));
+    // The same step early in a short session scores the same: the session's length, the
+    // turn's length and the cached context are not the step's difficulty.
+    let early = classify(&coding_agent_step(
+        "The tests still fail, keep going.",
+        1,
+        4,
+        6_000,
+    ));
+    assert_eq!(early.complexity, c.complexity);
+    let huge = classify(&coding_agent_step(
+        "The tests still fail, keep going.",
+        400,
+        2_000,
+        900_000,
+    ));
+    assert_eq!(huge.complexity, c.complexity);
+}
+
+#[test]
+fn a_coding_agent_step_is_as_hard_as_its_request() {
+    let routine = classify(&coding_agent_step(
+        "Rename the variable cnt to count in utils.py.",
+        3,
+        30,
+        80_000,
+    ));
+    let hard = classify(&coding_agent_step(
+        "Redesign the storage layer so that writes are crash-safe: add a write-ahead log with \
+         checksums, replay it on start-up, make compaction concurrent with readers, keep the \
+         on-disk format backward compatible with version 3 files, and prove with tests that a \
+         crash at any point between fsyncs loses no acknowledged write. It must not slow the \
+         read path, must keep memory under 200 MB, and must never block the event loop.",
+        3,
+        30,
+        80_000,
+    ));
+    assert!(
+        hard.complexity > routine.complexity,
+        "{hard:?} vs {routine:?}"
+    );
+    assert!(hard.tier > routine.tier, "{hard:?} vs {routine:?}");
+}
+
+#[test]
+fn the_first_step_of_a_turn_plans() {
+    let request = "The tests still fail, keep going.";
+    let first = classify(&coding_agent_step(request, 0, 30, 80_000));
+    assert!(first.reasons.contains(Reason::PlanningStep), "{first:?}");
+    assert!(first.reasons.contains(Reason::AgentStep));
+    // Not an agent step: an API call with the same text and no tool results or session.
+    let mut plain = coding_agent_step(request, 0, 30, 80_000);
+    plain.features.interactive = false;
+    let plain = classify(&plain);
+    assert!(!plain.reasons.contains(Reason::PlanningStep));
+    assert!(!plain.reasons.contains(Reason::AgentStep));
+}
+
+#[test]
+fn an_agent_step_without_text_keeps_its_billed_size() {
+    // Nothing but the billed prompt is known: it stays in the score, so a step never looks
+    // easier than the log proves.
+    let mut bare = coding_agent_step("x", 22, 48, 56_000);
+    bare.text = None;
+    let mut small = bare.clone();
+    small.tokens.cache_read = 1_000;
+    assert!(classify(&bare).complexity > classify(&small).complexity);
+    assert!(!classify(&bare).reasons.contains(Reason::AgentStep));
 }
 
 #[test]
