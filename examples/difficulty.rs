@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use llm_audit::classify::difficulty::{BUCKETS, DENSE, DifficultyModel, auroc};
 use llm_audit::classify::difficulty::{Outcome, OutcomeRow, read_outcomes};
 use llm_audit::classify::{Tier, classify, difficulty, difficulty_inputs};
+use llm_audit::risk::{BAND_SHRINK, RiskPriors, band_evidence};
 
 fn main() {
     let root = env!("CARGO_MANIFEST_DIR");
@@ -26,8 +27,62 @@ fn main() {
         let path = format!("{root}/data/difficulty_model.txt");
         std::fs::write(&path, model.write(HEADER)).expect("write the model");
         eprintln!("wrote {path}");
+    } else if std::env::args().any(|a| a == "--bands") {
+        bands(&rows);
     } else {
         report(&rows);
+    }
+}
+
+/// The capability gap of each pair, from the catalog's tiers (`data/prices`): GPT-4o is a
+/// flagship and GPT-4o mini small (two steps); Claude 3.5 Sonnet mid and Claude 3 Haiku small,
+/// Gemini 1.5 Pro flagship and Flash mid, Llama 3.1 70B mid and 8B small (one step each). Qwen
+/// is not in the catalog; its 72B → 7B pairs count as one step, like Llama's 70B → 8B.
+fn gap_of(pair: &str) -> &'static str {
+    if pair.starts_with("gpt-4o-2024-08-06>") {
+        "two_steps"
+    } else {
+        "one_step"
+    }
+}
+
+/// Degradation (the cheaper model wrong, the flagship right) per score band of the risk priors
+/// and per gap on the held-out half, and each band's factor against its tier (what the
+/// `[[score_band]]` entries of `data/risk_priors.toml` state; a test checks they agree).
+fn bands(rows: &[OutcomeRow]) {
+    let priors = RiskPriors::embedded().unwrap_or_else(|err| panic!("{err}"));
+    let evidence = band_evidence(rows, &priors);
+    // (band, gap) -> (points, degraded)
+    let mut cells: BTreeMap<(u8, &str), (u64, u64)> = BTreeMap::new();
+    for row in rows.iter().filter(|r| r.held_out()) {
+        let band = priors.band_of(classify(&row.record()).complexity);
+        for (pair, outcome) in &row.outcomes {
+            let cell = cells.entry((band, gap_of(pair))).or_default();
+            cell.0 += 1;
+            cell.1 += u64::from(*outcome == Outcome::Cheap);
+        }
+    }
+    let rate =
+        |d: u64, n: u64| format!("{d:>5}/{n:<6} {:>5.1}%", 100.0 * d as f64 / n.max(1) as f64);
+    println!("(shrunk toward the tier's rate by {BAND_SHRINK} points)");
+    println!(
+        "band           below  one_step          two_steps         all               tier              factor"
+    );
+    for (k, (band, e)) in priors.bands().iter().zip(&evidence).enumerate() {
+        let gap = |g: &str| {
+            let (n, d) = cells.get(&(k as u8, g)).copied().unwrap_or_default();
+            rate(d, n)
+        };
+        println!(
+            "{:<14} {:<6} {} {} {} {} {:.2}",
+            band.name,
+            band.below,
+            gap("one_step"),
+            gap("two_steps"),
+            rate(e.degraded, e.points),
+            rate(e.tier_degraded, e.tier_points),
+            e.factor
+        );
     }
 }
 

@@ -14,7 +14,7 @@ use crate::risk::{Cap, Gap, RiskPriors};
 #[derive(Debug, Serialize)]
 struct PriorRow<'a> {
     kind: &'static str,
-    name: &'static str,
+    name: &'a str,
     /// Rate (tier, cap tier), multiplier (task, gap), share caught (check) or share of tokens
     /// removed (cap reduction).
     value: f64,
@@ -36,7 +36,9 @@ struct PriorsView<'a> {
     rows: Vec<PriorRow<'a>>,
 }
 
-const RULE: &str = "P(degraded) = tier rate × task factor × gap factor; 95% range scaled alike; \
+const RULE: &str = "P(degraded) = tier rate × task factor × gap factor × score band factor \
+                    (within a tier, the rate moves with the complexity score; labelled cells keep \
+                    their own rate); 95% range scaled alike; \
                     a check catches its share of degraded answers when a cascade escalates; \
                     a cap (one step less reasoning, or a ~30% shorter answer) has its own rate per tier \
                     and removes its default_reduction share of reasoning or output tokens";
@@ -75,6 +77,18 @@ pub fn write_risk_priors(
             worth_calls: None,
             evidence: &factor.evidence,
             sources: &factor.sources,
+        });
+    }
+    for band in priors.bands() {
+        rows.push(PriorRow {
+            kind: "score_band",
+            name: &band.name,
+            value: band.factor,
+            low: None,
+            high: None,
+            worth_calls: None,
+            evidence: &band.evidence,
+            sources: &band.sources,
         });
     }
     for check in Verifiable::ALL {

@@ -386,7 +386,10 @@ fn cascade_move(
     let gap = Gap::between(&entry.tier, &target_entry.tier);
     let c = &row.classification;
     let rate = cascade.escalation_rate.unwrap_or_else(|| {
-        let (rate, _) = input.risk.rate(&target_entry.id, c.task, c.tier, gap);
+        let band = input.risk.priors.band_of(c.complexity);
+        let (rate, _) = input
+            .risk
+            .call_rate(&target_entry.id, c.task, c.tier, gap, band);
         rate.mean() * input.risk.priors.catch(check).catch_rate
     });
     Ok(Some(Move {
@@ -590,6 +593,7 @@ fn price(row: &CallRow, plan: &Plan, cache: &CacheMarks, input: &ReplayInput<'_>
             task: c.task,
             tier: c.tier,
             gap: plan.moved.map(|m| m.gap),
+            band: input.risk.priors.band_of(c.complexity),
             escalated_on: plan.moved.and_then(|m| m.escalation).map(|e| e.check),
             reasoning_cap: plan.reasoning_capped,
             output_cap: plan.output_capped,
@@ -746,7 +750,7 @@ fn assumptions(
 fn risk_assumption(risk: &RiskModel) -> String {
     match &risk.calibration {
         None => format!(
-            "quality risk: how often a weaker model answers worse, by task, tier and capability gap (how many strength tiers the target sits below the logged model), from published benchmarks (risk priors {}; `llm-audit risk priors` shows the evidence), not calibrated on your labels",
+            "quality risk: how often a weaker model answers worse, by task, tier and capability gap (how many strength tiers the target sits below the logged model), from published benchmarks, moving within a tier with the complexity score as public per-question outcomes show (risk priors {}; `llm-audit risk priors` shows the evidence), not calibrated on your labels",
             risk.priors.version
         ),
         Some(file) => format!(
@@ -863,7 +867,7 @@ checked = "2026-11-21"
             latency_ms: Some(900.0),
             time_to_first_token_ms: None,
             classification: Classification {
-                complexity: 0.1,
+                complexity: score_of(tier),
                 tier,
                 task: Task::Extraction,
                 confidence: 0.9,
@@ -1026,12 +1030,10 @@ checked = "2026-11-21"
         assert_eq!(outcome.blocked_by, vec![(Block::ContextWindow, 1)]);
         assert_eq!(outcome.risky_savings, outcome.savings());
         // The moved call is a trivial extraction, flagship → small: two capability steps.
-        let rate = risk()
-            .priors
-            .cell(Task::Extraction, Tier::Trivial, Gap::TwoSteps);
+        let rate = moved_rate("small", Task::Extraction, Tier::Trivial, Gap::TwoSteps);
         assert_eq!(outcome.risk.calls_at_risk, 1);
         assert_eq!(outcome.risk.basis, "prior");
-        assert!((outcome.risk.expected_degraded_calls - rate.mean()).abs() < 1e-12);
+        assert!((outcome.risk.expected_degraded_calls - rate).abs() < 1e-12);
         assert_eq!(outcome.risk.by_tier.len(), 1);
         assert_eq!(outcome.risk.by_tier[0].tier, Tier::Trivial);
     }
@@ -1065,6 +1067,24 @@ checked = "2026-11-21"
         assert_eq!(outcome.cost, logged);
         assert_eq!(outcome.savings(), Money::ZERO);
         assert_eq!(outcome.latency_p50_ms, 900.0);
+    }
+
+    /// A complexity score inside `tier` (the test rows' score).
+    fn score_of(tier: Tier) -> f32 {
+        match tier {
+            Tier::Trivial => 0.05,
+            Tier::Simple => 0.1,
+            Tier::Moderate => 0.3,
+            Tier::Complex => 0.5,
+        }
+    }
+
+    /// A model change's rate for a test row of `tier` moved to `candidate`: the cell's rate
+    /// times the score band's factor, as the estimate applies it to a prior.
+    fn moved_rate(candidate: &str, task: Task, tier: Tier, gap: Gap) -> f64 {
+        let risk = risk();
+        let band = risk.priors.band_of(score_of(tier));
+        risk.call_rate(candidate, task, tier, gap, band).0.mean()
     }
 
     fn policy(text: &str, catalog: &PriceCatalog) -> Policy {
@@ -1153,13 +1173,13 @@ cascade = { try = "small", escalation_rate = 0.25 }
             &catalog,
         );
         let risk = risk();
-        let (rate, _) = risk.rate("small", Task::Extraction, Tier::Simple, Gap::TwoSteps);
-        let escalation = rate.mean() * risk.priors.catch(Verifiable::JsonSchema).catch_rate;
+        let rate = moved_rate("small", Task::Extraction, Tier::Simple, Gap::TwoSteps);
+        let escalation = rate * risk.priors.catch(Verifiable::JsonSchema).catch_rate;
         close(usd(&derived.cost), 0.0015 + escalation * 0.0045);
         // The residual risk is what the check misses.
         close(
             derived.risk.expected_degraded_calls,
-            rate.mean() * (1.0 - risk.priors.catch(Verifiable::JsonSchema).catch_rate),
+            rate * (1.0 - risk.priors.catch(Verifiable::JsonSchema).catch_rate),
         );
     }
 
@@ -1394,11 +1414,11 @@ cascade = { try = "small", escalation_rate = 0.25 }
         // mid, 300 reasoning tokens fewer: 1000×$2 + 700×$10 per million.
         close(usd(&outcome.cost), 9_000.0 / 1e6);
         let risk = risk();
-        let (moved, _) = risk.rate("mid", Task::Extraction, Tier::Complex, Gap::OneStep);
+        let moved = moved_rate("mid", Task::Extraction, Tier::Complex, Gap::OneStep);
         let capped = risk.priors.cap(Cap::Reasoning, Tier::Complex);
         close(
             outcome.risk.expected_degraded_calls,
-            1.0 - (1.0 - moved.mean()) * (1.0 - capped.mean()),
+            1.0 - (1.0 - moved) * (1.0 - capped.mean()),
         );
         assert_eq!(outcome.risk.calls_at_risk, 1);
     }

@@ -424,7 +424,10 @@ checked = "2026-11-21"
         )
         .unwrap();
         let priors = RiskPriors::embedded().unwrap();
-        let rate = priors.cell(Task::Other, Tier::Simple, Gap::OneStep).mean();
+        // A simple call in the upper half of its tier: the tier's rate times the band's factor.
+        let band = priors.band_of(0.2);
+        let rate =
+            priors.cell(Task::Other, Tier::Simple, Gap::OneStep).mean() * priors.band_factor(band);
         let model = RiskModel::prior(priors);
         let mut tally = Tally::default();
         tally.add(CallReplay {
@@ -439,6 +442,7 @@ checked = "2026-11-21"
                 task: Task::Other,
                 tier: Tier::Simple,
                 gap: Some(Gap::OneStep),
+                band,
                 escalated_on: None,
                 reasoning_cap: false,
                 output_cap: false,

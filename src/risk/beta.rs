@@ -22,6 +22,14 @@ impl BetaRate {
         }
     }
 
+    /// The same concentration with the mean multiplied by `factor` (kept inside (0, 0.95]).
+    pub fn scaled(self, factor: f64) -> BetaRate {
+        BetaRate::with_mean(
+            (self.mean() * factor).clamp(1e-6, 0.95),
+            self.alpha + self.beta,
+        )
+    }
+
     pub fn mean(self) -> f64 {
         self.alpha / (self.alpha + self.beta)
     }

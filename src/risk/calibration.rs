@@ -275,6 +275,25 @@ impl RiskModel {
     /// [`MODEL_WIDE_SHRINK`] expected failures), given at most [`CALIBRATION_PRIOR_WEIGHT`]
     /// pseudo-observations, then updated by the cell's own labels (Beta-binomial). Thin data
     /// therefore stays near the prior; plentiful data speaks for itself.
+    /// [`RiskModel::rate`] for a call in score band `band` (`RiskPriors::band_of`): a rate that
+    /// rests on the priors moves with the band's factor; the user's own labels speak for their
+    /// cell whatever the band.
+    pub fn call_rate(
+        &self,
+        candidate: &str,
+        task: Task,
+        tier: Tier,
+        gap: Gap,
+        band: u8,
+    ) -> (BetaRate, Basis) {
+        let (rate, basis) = self.rate(candidate, task, tier, gap);
+        if basis == Basis::Calibrated {
+            (rate, basis)
+        } else {
+            (rate.scaled(self.priors.band_factor(band)), basis)
+        }
+    }
+
     pub fn rate(&self, candidate: &str, task: Task, tier: Tier, gap: Gap) -> (BetaRate, Basis) {
         let prior = self.priors.cell(task, tier, gap);
         let Some(labels) = self.candidates.get(candidate) else {
@@ -451,6 +470,8 @@ checked = "2026-11-21"
                 task: call.task,
                 tier: call.tier,
                 gap: Some(Gap::OneStep),
+                // Calibrated cells keep their labels' rate whatever the band.
+                band: 0,
                 escalated_on: None,
                 reasoning_cap: false,
                 output_cap: false,
@@ -486,6 +507,30 @@ checked = "2026-11-21"
                 < 0.5 * (prior_only.degraded_calls_high - prior_only.degraded_calls_low),
             "calibrated {estimate:?}\nprior {prior_only:?}"
         );
+    }
+
+    #[test]
+    fn a_prior_moves_with_the_score_band() {
+        let priors = RiskPriors::embedded().unwrap();
+        let (low, high) = (priors.band_of(0.1), priors.band_of(0.2));
+        let factors = (priors.band_factor(low), priors.band_factor(high));
+        assert!(
+            factors.0 < factors.1,
+            "simple's upper half degrades more often"
+        );
+        let model = RiskModel::prior(priors);
+        let at = |band| {
+            model
+                .call_rate("small", Task::Chat, Tier::Simple, Gap::OneStep, band)
+                .0
+                .mean()
+        };
+        let tier_rate = model
+            .rate("small", Task::Chat, Tier::Simple, Gap::OneStep)
+            .0
+            .mean();
+        assert!((at(low) - tier_rate * factors.0).abs() < 1e-12);
+        assert!((at(high) - tier_rate * factors.1).abs() < 1e-12);
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub struct RiskCell {
     pub tier: Tier,
     /// How far the call moved down; `None` when it stayed on its model.
     pub gap: Option<Gap>,
+    /// The call's complexity score band (`RiskPriors::band_of`): within a tier, a model
+    /// change's prior moves with the score.
+    pub band: u8,
     /// Set when a failed check escalates the call back to the original model: only the
     /// failures the check misses remain.
     pub escalated_on: Option<Verifiable>,
@@ -144,7 +147,7 @@ pub fn cell_rate(
     let mut parts: Vec<(BetaRate, Basis)> = Vec::with_capacity(3);
     if let Some(gap) = cell.gap {
         let candidate = &catalog.entry(cell.target).id;
-        parts.push(model.rate(candidate, cell.task, cell.tier, gap));
+        parts.push(model.call_rate(candidate, cell.task, cell.tier, gap, cell.band));
     }
     for (cap, applied) in [
         (Cap::Reasoning, cell.reasoning_cap),

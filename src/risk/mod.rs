@@ -15,7 +15,10 @@ pub use calibration::{
 };
 pub use estimate::{CellRate, RiskCell, RiskEstimate, TierRisk, summarize, summarize_rated};
 pub use gates::{Block, feasibility};
-pub use priors::{Cap, CapReduction, CatchRate, Factor, Gap, RiskPriors, TierAnchor};
+pub use priors::{
+    BAND_SHRINK, BandEvidence, Cap, CapReduction, CatchRate, Factor, Gap, RiskPriors, ScoreBand,
+    TierAnchor, band_evidence,
+};
 
 /// A plain priced-nowhere row for tests: one call, no flags.
 #[cfg(test)]

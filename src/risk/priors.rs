@@ -5,6 +5,8 @@
 //! A cell's rate is `tier.rate × task.factor × gap.factor`; its uncertainty is a Beta
 //! distribution with that mean whose concentration is fitted, per tier, to the tier's stated
 //! 95% range. The same Beta is the prior that a user's labels update (`calibration.rs`).
+//! Within a tier a call's prior then moves with its complexity score: each score band (half a
+//! tier) has a factor measured on public outcomes (`[[score_band]]`, see [`ScoreBand`]).
 //!
 //! Caps (a lower reasoning effort, a shorter answer) keep the model, so they have their own
 //! per-tier anchors (`[cap.reasoning.<tier>]`, `[cap.output.<tier>]`), fitted the same way.
@@ -108,6 +110,19 @@ pub struct Factor {
     pub sources: Vec<String>,
 }
 
+/// A band of complexity scores, from the band before's `below` up to its own (the last band
+/// holds 1.0 too), with the factor its calls' prior rate is multiplied by: how much more or
+/// less often a cheaper model degraded on the band's public questions than on its tier's.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreBand {
+    pub name: String,
+    pub below: f64,
+    pub factor: f64,
+    pub evidence: String,
+    pub sources: Vec<String>,
+}
+
 /// The share of degraded answers a mechanical check catches.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -156,6 +171,7 @@ struct PriorsFile {
     gap: BTreeMap<String, Factor>,
     verification: BTreeMap<String, CatchRate>,
     cap: BTreeMap<String, CapFile>,
+    score_band: Vec<ScoreBand>,
 }
 
 /// The loaded priors, indexed by enum position.
@@ -170,6 +186,8 @@ pub struct RiskPriors {
     catches: Vec<CatchRate>,
     /// Indexed by `Cap` position.
     caps: Vec<CapPriors>,
+    /// Ascending; the last one's `below` is 1.
+    bands: Vec<ScoreBand>,
 }
 
 impl RiskPriors {
@@ -246,6 +264,7 @@ impl RiskPriors {
                 return Err(format!("risk priors: unknown {section} `{name}`"));
             }
         }
+        check_bands(&file.score_band)?;
         let concentration = fit_concentrations(&tiers);
         Ok(RiskPriors {
             version: file.version,
@@ -255,7 +274,28 @@ impl RiskPriors {
             gaps,
             catches,
             caps,
+            bands: file.score_band,
         })
+    }
+
+    /// The score bands, ascending.
+    pub fn bands(&self) -> &[ScoreBand] {
+        &self.bands
+    }
+
+    /// The index of the band holding `complexity` (NaN and anything past 1 in the last).
+    pub fn band_of(&self, complexity: f32) -> u8 {
+        let at = self
+            .bands
+            .iter()
+            .position(|b| f64::from(complexity) < b.below)
+            .unwrap_or(self.bands.len() - 1);
+        u8::try_from(at).unwrap_or(u8::MAX)
+    }
+
+    /// The factor of band `band` (1 for an index past the bands).
+    pub fn band_factor(&self, band: u8) -> f64 {
+        self.bands.get(usize::from(band)).map_or(1.0, |b| b.factor)
     }
 
     /// The prior rate of a cell, as a Beta distribution.
@@ -345,6 +385,100 @@ fn take_anchors(
     Ok(anchors)
 }
 
+/// Points of its tier's rate a band's measured rate is shrunk toward (`[[score_band]]`).
+pub const BAND_SHRINK: f64 = 100.0;
+
+/// What the public outcomes say of one score band: its points and degraded points, its tier's,
+/// and the factor they give.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandEvidence {
+    pub points: u64,
+    pub degraded: u64,
+    pub tier_points: u64,
+    pub tier_degraded: u64,
+    /// `(degraded + BAND_SHRINK × tier rate) / ((points + BAND_SHRINK) × tier rate)`.
+    pub factor: f64,
+}
+
+/// Measures each of `priors`' score bands on the held-out half of the public outcomes
+/// (`fixtures/difficulty/`): a point is a question and a model pair, degraded when the cheaper
+/// model answered wrong and the flagship right.
+pub fn band_evidence(
+    rows: &[crate::classify::difficulty::OutcomeRow],
+    priors: &RiskPriors,
+) -> Vec<BandEvidence> {
+    use crate::classify::difficulty::Outcome;
+    let mut bands = vec![(0u64, 0u64); priors.bands().len()];
+    let mut tiers = [(0u64, 0u64); Tier::ALL.len()];
+    for row in rows.iter().filter(|r| r.held_out()) {
+        let verdict = crate::classify::classify(&row.record());
+        let band = usize::from(priors.band_of(verdict.complexity));
+        for outcome in row.outcomes.values() {
+            let degraded = u64::from(*outcome == Outcome::Cheap);
+            for cell in [&mut bands[band], &mut tiers[verdict.tier as usize]] {
+                cell.0 += 1;
+                cell.1 += degraded;
+            }
+        }
+    }
+    let mut from = 0.0f32;
+    priors
+        .bands()
+        .iter()
+        .zip(bands)
+        .map(|(band, (points, degraded))| {
+            let (tier_points, tier_degraded) = tiers[Tier::from_complexity(from) as usize];
+            from = band.below as f32;
+            let tier_rate = tier_degraded as f64 / tier_points.max(1) as f64;
+            let factor = if tier_rate > 0.0 {
+                (degraded as f64 + BAND_SHRINK * tier_rate)
+                    / ((points as f64 + BAND_SHRINK) * tier_rate)
+            } else {
+                1.0
+            };
+            BandEvidence {
+                points,
+                degraded,
+                tier_points,
+                tier_degraded,
+                factor,
+            }
+        })
+        .collect()
+}
+
+/// Score bands must rise to 1, each within one tier (so a band's factor is measured against
+/// its own tier), with positive factors.
+fn check_bands(bands: &[ScoreBand]) -> Result<(), String> {
+    let mut from = 0.0f64;
+    for band in bands {
+        if !(band.below > from && band.below <= 1.0) {
+            return Err(format!(
+                "risk priors: score band `{}` must end above {from} and at most at 1",
+                band.name
+            ));
+        }
+        if !(band.factor > 0.0 && band.factor.is_finite()) {
+            return Err(format!(
+                "risk priors: factor of score band `{}` must be positive",
+                band.name
+            ));
+        }
+        let last_inside = (band.below - 1e-6) as f32;
+        if Tier::from_complexity(from as f32) != Tier::from_complexity(last_inside) {
+            return Err(format!(
+                "risk priors: score band `{}` spans two tiers",
+                band.name
+            ));
+        }
+        from = band.below;
+    }
+    if from < 1.0 {
+        return Err("risk priors: the score bands must reach 1".to_string());
+    }
+    Ok(())
+}
+
 /// Beta concentrations fitted to each anchor's stated range, in tier order.
 fn fit_concentrations(anchors: &[TierAnchor]) -> Vec<f64> {
     anchors
@@ -361,6 +495,84 @@ fn take<T>(map: &mut BTreeMap<String, T>, key: &str, section: &str) -> Result<T,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `[[score_band]]` factors follow from the public outcomes: recomputed here from
+    /// `fixtures/difficulty/` with the classifier of this commit, they match the file to the
+    /// two decimals it states.
+    #[test]
+    fn score_band_factors_follow_from_the_public_outcomes() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/difficulty/outcomes.jsonl"
+        );
+        let rows =
+            crate::classify::difficulty::read_outcomes(&std::fs::read_to_string(path).unwrap())
+                .unwrap();
+        let priors = RiskPriors::embedded().unwrap();
+        let evidence = band_evidence(&rows, &priors);
+        assert_eq!(evidence.len(), 8);
+        for (band, measured) in priors.bands().iter().zip(&evidence) {
+            assert!(
+                (band.factor - measured.factor).abs() <= 0.005 + 1e-9,
+                "{}: file {} vs measured {measured:?}",
+                band.name,
+                band.factor
+            );
+            assert!(band.evidence.contains(&format!(
+                "{} of {} points",
+                measured.degraded, measured.points
+            )));
+        }
+        // Within the tiers with most points, the upper half degrades more often.
+        let named = |n: &str| priors.bands().iter().position(|b| b.name == n).unwrap();
+        for tier in ["simple", "moderate"] {
+            let (low, high) = (
+                named(&format!("{tier}_low")),
+                named(&format!("{tier}_high")),
+            );
+            assert!(
+                priors.band_factor(high as u8) > priors.band_factor(low as u8),
+                "{tier}"
+            );
+        }
+    }
+
+    #[test]
+    fn bands_are_found_by_score_and_refused_when_malformed() {
+        let priors = RiskPriors::embedded().unwrap();
+        assert_eq!(
+            priors.bands()[usize::from(priors.band_of(0.0))].name,
+            "trivial_low"
+        );
+        assert_eq!(
+            priors.bands()[usize::from(priors.band_of(0.2))].name,
+            "simple_high"
+        );
+        assert_eq!(
+            priors.bands()[usize::from(priors.band_of(1.0))].name,
+            "complex_high"
+        );
+        assert_eq!(
+            priors.bands()[usize::from(priors.band_of(f32::NAN))].name,
+            "complex_high"
+        );
+        let band = |name: &str, below: f64, factor: f64| ScoreBand {
+            name: name.into(),
+            below,
+            factor,
+            evidence: String::new(),
+            sources: Vec::new(),
+        };
+        assert!(
+            check_bands(&[band("a", 0.08, 1.0), band("b", 1.0, 1.0)]).is_err(),
+            "b spans tiers"
+        );
+        assert!(
+            check_bands(&[band("a", 0.08, 1.0)]).is_err(),
+            "does not reach 1"
+        );
+        assert!(check_bands(&[band("a", 0.04, 0.0)]).is_err(), "factor 0");
+    }
 
     #[test]
     fn embedded_priors_load_with_sources_for_every_tier() {
