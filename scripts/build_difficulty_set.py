@@ -46,8 +46,15 @@ MMLU_PRO_PAIRS = [
 MMLU_PRO_KEEP = 4
 
 
-def pair_name(strong, cheap):
-    return f"{strong}>{cheap}"
+def models_of(pairs):
+    """Every model of `pairs`, once, in order."""
+    return list(dict.fromkeys(model for pair in pairs for model in pair))
+
+
+def outcomes_of(key, results, pairs):
+    """The outcome of question `key` for every pair whose two models answered it."""
+    return {f"{strong}>{cheap}": outcome(results[strong][key], results[cheap][key])
+            for strong, cheap in pairs if key in results[strong] and key in results[cheap]}
 
 
 def outcome(strong_right, cheap_right):
@@ -126,18 +133,15 @@ def zeroeval_rows(repo):
     for dataset, source in [("gsm", "gsm8k"), ("math-l5", "math_level5")]:
         accuracy = {}
         results = {}
-        for pair in ZEROEVAL_PAIRS:
-            for model in pair:
-                if model in results:
-                    continue
-                items = json.loads(git_show(repo, f"result_dirs/{dataset}/{model}.json"))
-                right = {}
-                for item in items:
-                    key = f"{source}/{item['id']}"
-                    right[key] = graded(dataset, item["answer"], item["output"])
-                    prompts.setdefault(key, item.get("question") or item.get("problem"))
-                results[model] = right
-                accuracy[model] = 100.0 * sum(right.values()) / len(right)
+        for model in models_of(ZEROEVAL_PAIRS):
+            items = json.loads(git_show(repo, f"result_dirs/{dataset}/{model}.json"))
+            right = {}
+            for item in items:
+                key = f"{source}/{item['id']}"
+                right[key] = graded(dataset, item["answer"], item["output"])
+                prompts.setdefault(key, item.get("question") or item.get("problem"))
+            results[model] = right
+            accuracy[model] = 100.0 * sum(right.values()) / len(right)
         summary = json.loads(git_show(repo, f"result_dirs/{dataset}.summary.json"))
         published = {s.get("Model"): s.get("Acc") for s in summary if isinstance(s, dict)}
         for model, acc in accuracy.items():
@@ -146,34 +150,26 @@ def zeroeval_rows(repo):
         for key, prompt in prompts.items():
             if not key.startswith(source + "/"):
                 continue
-            outcomes = {}
-            for strong, cheap in ZEROEVAL_PAIRS:
-                if key in results[strong] and key in results[cheap]:
-                    outcomes[pair_name(strong, cheap)] = outcome(
-                        results[strong][key], results[cheap][key])
             rows[key] = {"id": key, "source": source, "subject": None, "prompt": prompt,
-                         "outcomes": outcomes}
+                         "outcomes": outcomes_of(key, results, ZEROEVAL_PAIRS)}
     return rows
 
 
 def mmlu_pro_rows(repo):
     results = {}
     questions = {}
-    for pair in MMLU_PRO_PAIRS:
-        for model in pair:
-            if model in results:
-                continue
-            blob = git_show(repo, f"eval_results/model_outputs_{model}_5shots.zip")
-            archive = zipfile.ZipFile(io.BytesIO(blob))
-            name = next(n for n in archive.namelist() if n.endswith(".json"))
-            right = {}
-            for item in json.loads(archive.read(name)):
-                key = f"mmlu_pro/{item['question_id']}"
-                right[key] = item.get("pred") == item.get("answer")
-                questions.setdefault(key, item)
-            results[model] = right
-            print(f"mmlu-pro {model:32} graded {100.0 * sum(right.values()) / len(right):5.1f}",
-                  file=sys.stderr)
+    for model in models_of(MMLU_PRO_PAIRS):
+        blob = git_show(repo, f"eval_results/model_outputs_{model}_5shots.zip")
+        archive = zipfile.ZipFile(io.BytesIO(blob))
+        name = next(n for n in archive.namelist() if n.endswith(".json"))
+        right = {}
+        for item in json.loads(archive.read(name)):
+            key = f"mmlu_pro/{item['question_id']}"
+            right[key] = item.get("pred") == item.get("answer")
+            questions.setdefault(key, item)
+        results[model] = right
+        print(f"mmlu-pro {model:32} graded {100.0 * sum(right.values()) / len(right):5.1f}",
+              file=sys.stderr)
     rows = {}
     for key, item in questions.items():
         if hashlib.sha256(key.encode()).digest()[1] % MMLU_PRO_KEEP:
@@ -184,13 +180,8 @@ def mmlu_pro_rows(repo):
         letters = "ABCDEFGHIJ"
         prompt = item["question"].strip() + "\n\n" + "\n".join(
             f"{letters[i]}. {str(o).strip()}" for i, o in enumerate(options))
-        outcomes = {}
-        for strong, cheap in MMLU_PRO_PAIRS:
-            if key in results[strong] and key in results[cheap]:
-                outcomes[pair_name(strong, cheap)] = outcome(
-                    results[strong][key], results[cheap][key])
         rows[key] = {"id": key, "source": "mmlu_pro", "subject": item["category"],
-                     "prompt": prompt, "outcomes": outcomes}
+                     "prompt": prompt, "outcomes": outcomes_of(key, results, MMLU_PRO_PAIRS)}
     return rows
 
 
