@@ -6,7 +6,8 @@
 //! answer was worse than the flagship's.
 //!
 //! `cargo run --release --example difficulty -- --train` fits the difficulty model on the
-//! tuning half only and writes `data/difficulty_model.txt`.
+//! tuning half only and writes `data/difficulty_model.txt`. `-- --bands` prints the score
+//! bands' evidence for the risk priors; `-- --thresholds` weighs other tier thresholds.
 
 #![allow(clippy::disallowed_macros, clippy::disallowed_methods)] // Not a report: prints its own text.
 
@@ -14,8 +15,12 @@ use std::collections::BTreeMap;
 
 use llm_audit::classify::difficulty::{BUCKETS, DENSE, DifficultyModel, auroc};
 use llm_audit::classify::difficulty::{Outcome, OutcomeRow, read_outcomes};
-use llm_audit::classify::{Tier, classify, difficulty, difficulty_inputs};
-use llm_audit::risk::{BAND_SHRINK, RiskPriors, band_evidence};
+use llm_audit::classify::{
+    COMPLEX_THRESHOLD, MODERATE_THRESHOLD, SIMPLE_THRESHOLD, Tier, classify, difficulty,
+    difficulty_inputs,
+};
+use llm_audit::pricing::PriceCatalog;
+use llm_audit::risk::{BAND_SHRINK, Gap, RiskPriors, band_evidence, pair_gap};
 
 fn main() {
     let root = env!("CARGO_MANIFEST_DIR");
@@ -29,60 +34,57 @@ fn main() {
         eprintln!("wrote {path}");
     } else if std::env::args().any(|a| a == "--bands") {
         bands(&rows);
+    } else if std::env::args().any(|a| a == "--thresholds") {
+        thresholds(&rows);
     } else {
         report(&rows);
     }
 }
 
-/// The capability gap of each pair, from the catalog's tiers (`data/prices`): GPT-4o is a
-/// flagship and GPT-4o mini small (two steps); Claude 3.5 Sonnet mid and Claude 3 Haiku small,
-/// Gemini 1.5 Pro flagship and Flash mid, Llama 3.1 70B mid and 8B small (one step each). Qwen
-/// is not in the catalog; its 72B → 7B pairs count as one step, like Llama's 70B → 8B.
-fn gap_of(pair: &str) -> &'static str {
-    if pair.starts_with("gpt-4o-2024-08-06>") {
-        "two_steps"
-    } else {
-        "one_step"
-    }
-}
-
-/// Degradation (the cheaper model wrong, the flagship right) per score band of the risk priors
-/// and per gap on the held-out half, and each band's factor against its tier (what the
-/// `[[score_band]]` entries of `data/risk_priors.toml` state; a test checks they agree).
+/// Degradation (the cheaper model wrong, the flagship right) per score band of the risk priors,
+/// over all pairs and per capability gap, on the held-out half, and the factors they give (what
+/// the `[[score_band]]` entries of `data/risk_priors.toml` state; a test checks they agree).
 fn bands(rows: &[OutcomeRow]) {
     let priors = RiskPriors::embedded().unwrap_or_else(|err| panic!("{err}"));
-    let evidence = band_evidence(rows, &priors);
-    // (band, gap) -> (points, degraded)
-    let mut cells: BTreeMap<(u8, &str), (u64, u64)> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.held_out()) {
-        let band = priors.band_of(classify(&row.record()).complexity);
-        for (pair, outcome) in &row.outcomes {
-            let cell = cells.entry((band, gap_of(pair))).or_default();
-            cell.0 += 1;
-            cell.1 += u64::from(*outcome == Outcome::Cheap);
+    let catalog = PriceCatalog::embedded().unwrap_or_else(|err| panic!("{err}"));
+    let mut gaps: BTreeMap<&str, Gap> = BTreeMap::new();
+    for row in rows {
+        for pair in row.outcomes.keys() {
+            gaps.entry(pair).or_insert_with(|| pair_gap(pair, &catalog));
         }
     }
+    println!("pairs and their capability gap (catalog tiers; unknown models count as one step):");
+    for (pair, gap) in &gaps {
+        println!("  {pair}: {}", gap.as_str());
+    }
     let rate =
-        |d: u64, n: u64| format!("{d:>5}/{n:<6} {:>5.1}%", 100.0 * d as f64 / n.max(1) as f64);
-    println!("(shrunk toward the tier's rate by {BAND_SHRINK} points)");
+        |d: u64, n: u64| format!("{d:>4}/{n:<5} {:>5.1}%", 100.0 * d as f64 / n.max(1) as f64);
     println!(
-        "band           below  one_step          two_steps         all               tier              factor"
+        "\n(band and tier: degraded/points; factors shrunk by {BAND_SHRINK} points: pooled toward 1,"
     );
-    for (k, (band, e)) in priors.bands().iter().zip(&evidence).enumerate() {
-        let gap = |g: &str| {
-            let (n, d) = cells.get(&(k as u8, g)).copied().unwrap_or_default();
-            rate(d, n)
-        };
+    println!(" each gap toward the pooled factor; a gap without points takes the pooled factor)");
+    for (band, e) in priors
+        .bands()
+        .iter()
+        .zip(band_evidence(rows, &priors, &catalog))
+    {
         println!(
-            "{:<14} {:<6} {} {} {} {} {:.2}",
+            "{:<14} all {} (tier {}) pooled {:.2}",
             band.name,
-            band.below,
-            gap("one_step"),
-            gap("two_steps"),
-            rate(e.degraded, e.points),
-            rate(e.tier_degraded, e.tier_points),
-            e.factor
+            rate(e.all.degraded, e.all.points),
+            rate(e.all.tier_degraded, e.all.tier_points),
+            e.pooled
         );
+        for gap in Gap::ALL {
+            let c = e.by_gap[gap as usize];
+            println!(
+                "    {:<10} {} (tier {}) factor {:.2}",
+                gap.as_str(),
+                rate(c.degraded, c.points),
+                rate(c.tier_degraded, c.tier_points),
+                e.factors[gap as usize]
+            );
+        }
     }
 }
 
@@ -244,6 +246,105 @@ fn fit(examples: &[Example], l2: f32) -> DifficultyModel {
         dense,
         vocabulary: 1.0,
         buckets: v,
+    }
+}
+
+/// The tier of `score` under thresholds `[simple, moderate, complex]`.
+fn tier_under(score: f32, t: [f32; 3]) -> usize {
+    t.iter().filter(|at| score >= **at).count()
+}
+
+/// Gain in log-likelihood per point of one degradation rate per tier over one rate for all: how
+/// much a set of thresholds tells degraded points from the rest.
+fn split_gain(points: &[(f32, bool)], t: [f32; 3]) -> f64 {
+    let mut cells = [(0.0f64, 0.0f64); 4];
+    for (score, degraded) in points {
+        let cell = &mut cells[tier_under(*score, t)];
+        cell.0 += 1.0;
+        cell.1 += f64::from(u8::from(*degraded));
+    }
+    let ll = |n: f64, d: f64| {
+        if d == 0.0 || d == n {
+            0.0
+        } else {
+            d * (d / n).ln() + (n - d) * (1.0 - d / n).ln()
+        }
+    };
+    let (n, d) = cells.iter().fold((0.0, 0.0), |a, c| (a.0 + c.0, a.1 + c.1));
+    (cells.iter().map(|c| ll(c.0, c.1)).sum::<f64>() - ll(n, d)) / n.max(1.0)
+}
+
+/// Other tier thresholds weighed on the tuning half of the public outcomes (how well they split
+/// degraded points) beside the hand-labelled calls' dev half (tier accuracy under them).
+fn thresholds(rows: &[OutcomeRow]) {
+    let points: Vec<(f32, bool)> = rows
+        .iter()
+        .filter(|r| !r.held_out())
+        .flat_map(|r| {
+            let score = classify(&r.record()).complexity;
+            r.outcomes
+                .values()
+                .map(move |o| (score, *o == Outcome::Cheap))
+        })
+        .collect();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut labelled = Vec::new();
+    for file in ["labelled_a.jsonl", "labelled_b.jsonl"] {
+        let text = std::fs::read_to_string(format!("{root}/fixtures/classify/{file}"))
+            .expect("the labelled calls");
+        for line in text.lines() {
+            let value: serde_json::Value = serde_json::from_str(line).expect("a labelled call");
+            let id = value["label"]["id"].as_str().unwrap_or_default();
+            // Odd ids are the dev half, the only one tuned on.
+            if id
+                .get(2..)
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_none_or(|n| n % 2 == 0)
+            {
+                continue;
+            }
+            let tier = value["label"]["tier"].as_str().and_then(Tier::from_name);
+            let parsed = llm_audit::ingest::parse_lines(
+                llm_audit::ingest::InputFormat::Openai,
+                &[line.as_bytes()],
+            );
+            if let (Some(tier), Some(llm_audit::ingest::LineOutcome::Call(record))) =
+                (tier, parsed.into_iter().next().map(|p| p.outcome))
+            {
+                labelled.push((classify(&record).complexity, tier as usize));
+            }
+        }
+    }
+    let accuracy = |t: [f32; 3]| {
+        labelled
+            .iter()
+            .filter(|(s, tier)| tier_under(*s, t) == *tier)
+            .count() as f64
+            / labelled.len().max(1) as f64
+    };
+    let current = [SIMPLE_THRESHOLD, MODERATE_THRESHOLD, COMPLEX_THRESHOLD];
+    let mut grid = Vec::new();
+    for simple in [0.05f32, 0.06, 0.07, 0.08, 0.09, 0.10] {
+        for moderate in [0.16f32, 0.18, 0.20, 0.22, 0.24, 0.26, 0.28] {
+            for complex in [0.34f32, 0.38, 0.42, 0.46, 0.50] {
+                let t = [simple, moderate, complex];
+                grid.push((split_gain(&points, t), accuracy(t), t));
+            }
+        }
+    }
+    grid.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)));
+    println!(
+        "current {current:?}: gain {:.5} a point, labelled dev tier accuracy {:.3}",
+        split_gain(&points, current),
+        accuracy(current)
+    );
+    println!("best gains among thresholds keeping the labelled dev accuracy:");
+    for (gain, dev, t) in grid.iter().filter(|g| g.1 >= accuracy(current)).take(5) {
+        println!("  {t:?}: gain {gain:.5}, dev accuracy {dev:.3}");
+    }
+    println!("best gains overall:");
+    for (gain, dev, t) in grid.iter().take(5) {
+        println!("  {t:?}: gain {gain:.5}, dev accuracy {dev:.3}");
     }
 }
 

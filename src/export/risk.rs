@@ -1,5 +1,6 @@
 //! `llm-audit risk priors`: the prior degradation rates with the evidence behind each.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use serde::Serialize;
@@ -14,7 +15,7 @@ use crate::risk::{Cap, Gap, RiskPriors};
 #[derive(Debug, Serialize)]
 struct PriorRow<'a> {
     kind: &'static str,
-    name: &'a str,
+    name: Cow<'a, str>,
     /// Rate (tier, cap tier), multiplier (task, gap), share caught (check) or share of tokens
     /// removed (cap reduction).
     value: f64,
@@ -54,7 +55,7 @@ pub fn write_risk_priors(
         let anchor = priors.tier(tier);
         rows.push(PriorRow {
             kind: "tier",
-            name: tier.as_str(),
+            name: tier.as_str().into(),
             value: anchor.rate,
             low: Some(anchor.low),
             high: Some(anchor.high),
@@ -70,7 +71,7 @@ pub fn write_risk_priors(
     for (kind, name, factor) in factors {
         rows.push(PriorRow {
             kind,
-            name,
+            name: name.into(),
             value: factor.factor,
             low: None,
             high: None,
@@ -79,23 +80,25 @@ pub fn write_risk_priors(
             sources: &factor.sources,
         });
     }
-    for band in priors.bands() {
-        rows.push(PriorRow {
-            kind: "score_band",
-            name: &band.name,
-            value: band.factor,
-            low: None,
-            high: None,
-            worth_calls: None,
-            evidence: &band.evidence,
-            sources: &band.sources,
-        });
+    for (k, band) in priors.bands().iter().enumerate() {
+        for gap in Gap::ALL {
+            rows.push(PriorRow {
+                kind: "score_band",
+                name: format!("{} {}", band.name, gap.as_str()).into(),
+                value: priors.band_factor(k as u8, gap),
+                low: None,
+                high: None,
+                worth_calls: None,
+                evidence: &band.evidence,
+                sources: &band.sources,
+            });
+        }
     }
     for check in Verifiable::ALL {
         let catch = priors.catch(check);
         rows.push(PriorRow {
             kind: "check",
-            name: check.as_str(),
+            name: check.as_str().into(),
             value: catch.catch_rate,
             low: None,
             high: None,
@@ -110,7 +113,7 @@ pub fn write_risk_priors(
             let anchor = priors.cap_anchor(cap, tier);
             rows.push(PriorRow {
                 kind,
-                name: tier.as_str(),
+                name: tier.as_str().into(),
                 value: anchor.rate,
                 low: Some(anchor.low),
                 high: Some(anchor.high),
@@ -122,7 +125,7 @@ pub fn write_risk_priors(
         let reduction = priors.cap_reduction(cap);
         rows.push(PriorRow {
             kind,
-            name: "default_reduction",
+            name: "default_reduction".into(),
             value: reduction.default_reduction,
             low: None,
             high: None,

@@ -426,8 +426,8 @@ checked = "2026-11-21"
         let priors = RiskPriors::embedded().unwrap();
         // A simple call in the upper half of its tier: the tier's rate times the band's factor.
         let band = priors.band_of(0.2);
-        let rate =
-            priors.cell(Task::Other, Tier::Simple, Gap::OneStep).mean() * priors.band_factor(band);
+        let rate = priors.cell(Task::Other, Tier::Simple, Gap::OneStep).mean()
+            * priors.band_factor(band, Gap::OneStep);
         let model = RiskModel::prior(priors);
         let mut tally = Tally::default();
         tally.add(CallReplay {

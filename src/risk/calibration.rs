@@ -290,7 +290,7 @@ impl RiskModel {
         if basis == Basis::Calibrated {
             (rate, basis)
         } else {
-            (rate.scaled(self.priors.band_factor(band)), basis)
+            (rate.scaled(self.priors.band_factor(band, gap)), basis)
         }
     }
 
@@ -513,7 +513,10 @@ checked = "2026-11-21"
     fn a_prior_moves_with_the_score_band() {
         let priors = RiskPriors::embedded().unwrap();
         let (low, high) = (priors.band_of(0.1), priors.band_of(0.2));
-        let factors = (priors.band_factor(low), priors.band_factor(high));
+        let factors = (
+            priors.band_factor(low, Gap::OneStep),
+            priors.band_factor(high, Gap::OneStep),
+        );
         assert!(
             factors.0 < factors.1,
             "simple's upper half degrades more often"

@@ -111,14 +111,16 @@ pub struct Factor {
 }
 
 /// A band of complexity scores, from the band before's `below` up to its own (the last band
-/// holds 1.0 too), with the factor its calls' prior rate is multiplied by: how much more or
-/// less often a cheaper model degraded on the band's public questions than on its tier's.
+/// holds 1.0 too), with the factor its calls' prior rate is multiplied by, per capability gap:
+/// how much more or less often a cheaper model degraded on the band's public questions than on
+/// its tier's.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreBand {
     pub name: String,
     pub below: f64,
-    pub factor: f64,
+    /// One factor per capability gap (`lateral`, `one_step`, `two_steps`).
+    pub factors: BTreeMap<String, f64>,
     pub evidence: String,
     pub sources: Vec<String>,
 }
@@ -188,6 +190,8 @@ pub struct RiskPriors {
     caps: Vec<CapPriors>,
     /// Ascending; the last one's `below` is 1.
     bands: Vec<ScoreBand>,
+    /// `bands[i]`'s factor for each gap, indexed by `Gap` position.
+    band_factors: Vec<[f64; Gap::ALL.len()]>,
 }
 
 impl RiskPriors {
@@ -264,7 +268,7 @@ impl RiskPriors {
                 return Err(format!("risk priors: unknown {section} `{name}`"));
             }
         }
-        check_bands(&file.score_band)?;
+        let band_factors = check_bands(&file.score_band)?;
         let concentration = fit_concentrations(&tiers);
         Ok(RiskPriors {
             version: file.version,
@@ -275,6 +279,7 @@ impl RiskPriors {
             catches,
             caps,
             bands: file.score_band,
+            band_factors,
         })
     }
 
@@ -293,9 +298,11 @@ impl RiskPriors {
         u8::try_from(at).unwrap_or(u8::MAX)
     }
 
-    /// The factor of band `band` (1 for an index past the bands).
-    pub fn band_factor(&self, band: u8) -> f64 {
-        self.bands.get(usize::from(band)).map_or(1.0, |b| b.factor)
+    /// The factor of band `band` for a move of `gap` (1 for an index past the bands).
+    pub fn band_factor(&self, band: u8, gap: Gap) -> f64 {
+        self.band_factors
+            .get(usize::from(band))
+            .map_or(1.0, |factors| factors[gap as usize])
     }
 
     /// The prior rate of a cell, as a Beta distribution.
@@ -388,16 +395,56 @@ fn take_anchors(
 /// Points of its tier's rate a band's measured rate is shrunk toward (`[[score_band]]`).
 pub const BAND_SHRINK: f64 = 100.0;
 
-/// What the public outcomes say of one score band: its points and degraded points, its tier's,
-/// and the factor they give.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BandEvidence {
+/// Points of one score band (or of its tier) on the public outcomes.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BandCount {
     pub points: u64,
     pub degraded: u64,
     pub tier_points: u64,
     pub tier_degraded: u64,
-    /// `(degraded + BAND_SHRINK × tier rate) / ((points + BAND_SHRINK) × tier rate)`.
-    pub factor: f64,
+}
+
+impl BandCount {
+    fn tier_rate(&self) -> f64 {
+        self.tier_degraded as f64 / self.tier_points.max(1) as f64
+    }
+
+    /// The band's rate over its tier's, shrunk toward `toward` by [`BAND_SHRINK`] points.
+    fn factor(&self, toward: f64) -> f64 {
+        let tier_rate = self.tier_rate();
+        if tier_rate > 0.0 {
+            (self.degraded as f64 + BAND_SHRINK * tier_rate * toward)
+                / ((self.points as f64 + BAND_SHRINK) * tier_rate)
+        } else {
+            toward
+        }
+    }
+}
+
+/// What the public outcomes say of one score band: its points over all pairs and per gap, and
+/// the factor per gap (indexed by `Gap` position). The pooled factor is shrunk toward 1, each
+/// gap's toward the pooled one; a gap without points (no lateral pair was published) takes the
+/// pooled factor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandEvidence {
+    pub all: BandCount,
+    pub by_gap: [BandCount; Gap::ALL.len()],
+    pub pooled: f64,
+    pub factors: [f64; Gap::ALL.len()],
+}
+
+/// The capability gap of a public pair `flagship>cheaper` by the catalog's tiers; a pair whose
+/// models the catalog does not know counts as one step.
+pub fn pair_gap(pair: &str, catalog: &crate::pricing::PriceCatalog) -> Gap {
+    let tier = |name: &str| {
+        catalog
+            .resolve(name, None)
+            .map(|i| catalog.entry(i).tier.clone())
+    };
+    match pair.split_once('>').map(|(a, b)| (tier(a), tier(b))) {
+        Some((Some(from), Some(to))) => Gap::between(&from, &to),
+        _ => Gap::OneStep,
+    }
 }
 
 /// Measures each of `priors`' score bands on the held-out half of the public outcomes
@@ -406,18 +453,23 @@ pub struct BandEvidence {
 pub fn band_evidence(
     rows: &[crate::classify::difficulty::OutcomeRow],
     priors: &RiskPriors,
+    catalog: &crate::pricing::PriceCatalog,
 ) -> Vec<BandEvidence> {
     use crate::classify::difficulty::Outcome;
-    let mut bands = vec![(0u64, 0u64); priors.bands().len()];
-    let mut tiers = [(0u64, 0u64); Tier::ALL.len()];
+    const GAPS: usize = Gap::ALL.len();
+    // [band][gap or GAPS for all] and [tier][gap or all]: (points, degraded)
+    let mut bands = vec![[(0u64, 0u64); GAPS + 1]; priors.bands().len()];
+    let mut tiers = [[(0u64, 0u64); GAPS + 1]; Tier::ALL.len()];
     for row in rows.iter().filter(|r| r.held_out()) {
         let verdict = crate::classify::classify(&row.record());
         let band = usize::from(priors.band_of(verdict.complexity));
-        for outcome in row.outcomes.values() {
+        for (pair, outcome) in &row.outcomes {
             let degraded = u64::from(*outcome == Outcome::Cheap);
-            for cell in [&mut bands[band], &mut tiers[verdict.tier as usize]] {
-                cell.0 += 1;
-                cell.1 += degraded;
+            for g in [pair_gap(pair, catalog) as usize, GAPS] {
+                for cell in [&mut bands[band][g], &mut tiers[verdict.tier as usize][g]] {
+                    cell.0 += 1;
+                    cell.1 += degraded;
+                }
             }
         }
     }
@@ -426,31 +478,34 @@ pub fn band_evidence(
         .bands()
         .iter()
         .zip(bands)
-        .map(|(band, (points, degraded))| {
-            let (tier_points, tier_degraded) = tiers[Tier::from_complexity(from) as usize];
+        .map(|(band, cells)| {
+            let tier = tiers[Tier::from_complexity(from) as usize];
             from = band.below as f32;
-            let tier_rate = tier_degraded as f64 / tier_points.max(1) as f64;
-            let factor = if tier_rate > 0.0 {
-                (degraded as f64 + BAND_SHRINK * tier_rate)
-                    / ((points as f64 + BAND_SHRINK) * tier_rate)
-            } else {
-                1.0
+            let count = |g: usize| BandCount {
+                points: cells[g].0,
+                degraded: cells[g].1,
+                tier_points: tier[g].0,
+                tier_degraded: tier[g].1,
             };
+            let all = count(GAPS);
+            let pooled = all.factor(1.0);
+            let by_gap: [BandCount; GAPS] = std::array::from_fn(count);
             BandEvidence {
-                points,
-                degraded,
-                tier_points,
-                tier_degraded,
-                factor,
+                all,
+                by_gap,
+                pooled,
+                factors: by_gap.map(|c| c.factor(pooled)),
             }
         })
         .collect()
 }
 
 /// Score bands must rise to 1, each within one tier (so a band's factor is measured against
-/// its own tier), with positive factors.
-fn check_bands(bands: &[ScoreBand]) -> Result<(), String> {
+/// its own tier), with a positive factor for every gap and no other key. Returns the factors
+/// indexed by gap.
+fn check_bands(bands: &[ScoreBand]) -> Result<Vec<[f64; Gap::ALL.len()]>, String> {
     let mut from = 0.0f64;
+    let mut all = Vec::with_capacity(bands.len());
     for band in bands {
         if !(band.below > from && band.below <= 1.0) {
             return Err(format!(
@@ -458,9 +513,28 @@ fn check_bands(bands: &[ScoreBand]) -> Result<(), String> {
                 band.name
             ));
         }
-        if !(band.factor > 0.0 && band.factor.is_finite()) {
+        let mut factors = [0.0; Gap::ALL.len()];
+        for (gap, slot) in Gap::ALL.iter().zip(&mut factors) {
+            *slot = band
+                .factors
+                .get(gap.as_str())
+                .copied()
+                .filter(|f| *f > 0.0 && f.is_finite())
+                .ok_or_else(|| {
+                    format!(
+                        "risk priors: score band `{}` needs a positive factor for `{}`",
+                        band.name,
+                        gap.as_str()
+                    )
+                })?;
+        }
+        if let Some(key) = band
+            .factors
+            .keys()
+            .find(|k| !Gap::ALL.iter().any(|g| g.as_str() == k.as_str()))
+        {
             return Err(format!(
-                "risk priors: factor of score band `{}` must be positive",
+                "risk priors: score band `{}` has a factor for unknown gap `{key}`",
                 band.name
             ));
         }
@@ -471,12 +545,13 @@ fn check_bands(bands: &[ScoreBand]) -> Result<(), String> {
                 band.name
             ));
         }
+        all.push(factors);
         from = band.below;
     }
     if from < 1.0 {
         return Err("risk priors: the score bands must reach 1".to_string());
     }
-    Ok(())
+    Ok(all)
 }
 
 /// Beta concentrations fitted to each anchor's stated range, in tier order.
@@ -509,31 +584,40 @@ mod tests {
             crate::classify::difficulty::read_outcomes(&std::fs::read_to_string(path).unwrap())
                 .unwrap();
         let priors = RiskPriors::embedded().unwrap();
-        let evidence = band_evidence(&rows, &priors);
+        let catalog = crate::pricing::PriceCatalog::embedded().unwrap();
+        let evidence = band_evidence(&rows, &priors, &catalog);
         assert_eq!(evidence.len(), 8);
-        for (band, measured) in priors.bands().iter().zip(&evidence) {
-            assert!(
-                (band.factor - measured.factor).abs() <= 0.005 + 1e-9,
-                "{}: file {} vs measured {measured:?}",
-                band.name,
-                band.factor
-            );
+        for (k, (band, measured)) in priors.bands().iter().zip(&evidence).enumerate() {
+            for gap in Gap::ALL {
+                let stated = priors.band_factor(k as u8, gap);
+                assert!(
+                    (stated - measured.factors[gap as usize]).abs() <= 0.005 + 1e-9,
+                    "{} {}: file {stated} vs measured {measured:?}",
+                    band.name,
+                    gap.as_str()
+                );
+            }
             assert!(band.evidence.contains(&format!(
                 "{} of {} points",
-                measured.degraded, measured.points
+                measured.all.degraded, measured.all.points
             )));
         }
+        // GPT-4o → GPT-4o mini is the one two-step pair; the others are one step.
+        let gap = |pair| pair_gap(pair, &catalog);
+        assert_eq!(
+            gap("gpt-4o-2024-08-06>gpt-4o-mini-2024-07-18"),
+            Gap::TwoSteps
+        );
+        assert_eq!(gap("gemini-1.5-pro>gemini-1.5-flash"), Gap::OneStep);
         // Within the tiers with most points, the upper half degrades more often.
-        let named = |n: &str| priors.bands().iter().position(|b| b.name == n).unwrap();
+        let named = |n: &str| priors.bands().iter().position(|b| b.name == n).unwrap() as u8;
         for tier in ["simple", "moderate"] {
             let (low, high) = (
                 named(&format!("{tier}_low")),
                 named(&format!("{tier}_high")),
             );
-            assert!(
-                priors.band_factor(high as u8) > priors.band_factor(low as u8),
-                "{tier}"
-            );
+            let factor = |band| priors.band_factor(band, Gap::OneStep);
+            assert!(factor(high) > factor(low), "{tier}");
         }
     }
 
@@ -559,7 +643,10 @@ mod tests {
         let band = |name: &str, below: f64, factor: f64| ScoreBand {
             name: name.into(),
             below,
-            factor,
+            factors: Gap::ALL
+                .iter()
+                .map(|g| (g.as_str().to_string(), factor))
+                .collect(),
             evidence: String::new(),
             sources: Vec::new(),
         };
