@@ -324,8 +324,8 @@ fn has_text(t: &CallText) -> bool {
 }
 
 /// Whether a call is one step of an agent or tool loop: tool results in its context, or a call
-/// from an interactive tool (a coding agent's session, a chat), whose context grows with every
-/// step whatever the step asks.
+/// from an interactive tool (the coding agents' readers mark their sessions' calls so), whose
+/// context grows with every step whatever the step asks.
 fn is_agent_step(features: &crate::record::Features) -> bool {
     features.tool_results > 0 || features.interactive
 }
