@@ -16,6 +16,9 @@ use crate::risk::{Cap, Gap, RiskPriors};
 struct PriorRow<'a> {
     kind: &'static str,
     name: Cow<'a, str>,
+    /// The capability gap a score band's factor is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gap: Option<&'static str>,
     /// Rate (tier, cap tier), multiplier (task, gap), share caught (check) or share of tokens
     /// removed (cap reduction).
     value: f64,
@@ -56,6 +59,7 @@ pub fn write_risk_priors(
         rows.push(PriorRow {
             kind: "tier",
             name: tier.as_str().into(),
+            gap: None,
             value: anchor.rate,
             low: Some(anchor.low),
             high: Some(anchor.high),
@@ -72,6 +76,7 @@ pub fn write_risk_priors(
         rows.push(PriorRow {
             kind,
             name: name.into(),
+            gap: None,
             value: factor.factor,
             low: None,
             high: None,
@@ -84,7 +89,8 @@ pub fn write_risk_priors(
         for gap in Gap::ALL {
             rows.push(PriorRow {
                 kind: "score_band",
-                name: format!("{} {}", band.name, gap.as_str()).into(),
+                name: band.name.as_str().into(),
+                gap: Some(gap.as_str()),
                 value: priors.band_factor(k as u8, gap),
                 low: None,
                 high: None,
@@ -99,6 +105,7 @@ pub fn write_risk_priors(
         rows.push(PriorRow {
             kind: "check",
             name: check.as_str().into(),
+            gap: None,
             value: catch.catch_rate,
             low: None,
             high: None,
@@ -114,6 +121,7 @@ pub fn write_risk_priors(
             rows.push(PriorRow {
                 kind,
                 name: tier.as_str().into(),
+                gap: None,
                 value: anchor.rate,
                 low: Some(anchor.low),
                 high: Some(anchor.high),
@@ -126,6 +134,7 @@ pub fn write_risk_priors(
         rows.push(PriorRow {
             kind,
             name: "default_reduction".into(),
+            gap: None,
             value: reduction.default_reduction,
             low: None,
             high: None,
@@ -147,7 +156,7 @@ pub fn write_risk_priors(
         ReportFormat::Csv => {
             let mut writer = crate::escape::CsvWriter::new(out);
             writer.write_record([
-                "kind", "name", "value", "low", "high", "evidence", "sources",
+                "kind", "name", "value", "low", "high", "evidence", "sources", "gap",
             ])?;
             for row in &rows {
                 writer.write_record([
@@ -158,6 +167,7 @@ pub fn write_risk_priors(
                     row.high.map(|v| v.to_string()).unwrap_or_default(),
                     row.evidence.to_string(),
                     row.sources.join(" "),
+                    row.gap.unwrap_or_default().to_string(),
                 ])?;
             }
             writer.flush()?;
@@ -187,8 +197,16 @@ pub fn write_risk_priors(
                     }
                     _ => format!("×{}", row.value),
                 };
+                // A score band's gap goes beside its kind, short, so a narrow terminal that
+                // shortens the name column still tells the three rows of a band apart.
+                let kind = match row.gap {
+                    Some("lateral") => "band lateral".to_string(),
+                    Some("one_step") => "band 1 step".to_string(),
+                    Some(_) => "band 2 steps".to_string(),
+                    None => row.kind.to_string(),
+                };
                 table.add_row(vec![
-                    row.kind.to_string(),
+                    kind,
                     row.name.to_string(),
                     value,
                     range,
@@ -206,7 +224,8 @@ pub fn write_risk_priors(
             )?;
             writeln!(out, "\nEvidence:")?;
             for row in &rows {
-                writeln!(out, "- {} {}: {}", row.kind, row.name, row.evidence)?;
+                let gap = row.gap.map(|g| format!(" ({g})")).unwrap_or_default();
+                writeln!(out, "- {} {}{gap}: {}", row.kind, row.name, row.evidence)?;
                 for source in row.sources {
                     writeln!(out, "    {source}")?;
                 }
@@ -261,6 +280,34 @@ mod tests {
             .find(|r| r["kind"] == "reasoning_cap" && r["name"] == "complex")
             .unwrap();
         assert_eq!(complex["value"].as_f64(), Some(0.07));
+    }
+
+    #[test]
+    fn every_score_band_is_listed_once_per_gap() {
+        let priors = RiskPriors::embedded().unwrap();
+        let json: serde_json::Value = serde_json::from_str(&render(ReportFormat::Json)).unwrap();
+        let bands: Vec<_> = json["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["kind"] == "score_band")
+            .collect();
+        assert_eq!(bands.len(), priors.bands().len() * Gap::ALL.len());
+        let simple_high_two = bands
+            .iter()
+            .find(|r| r["name"] == "simple_high" && r["gap"] == "two_steps")
+            .unwrap();
+        let at = priors.band_of(0.2);
+        assert_eq!(
+            simple_high_two["value"].as_f64(),
+            Some(priors.band_factor(at, Gap::TwoSteps))
+        );
+        // The table names the gap beside the kind, where a narrow terminal does not cut it.
+        let table = render(ReportFormat::Table);
+        for kind in ["band lateral", "band 1 step", "band 2 steps"] {
+            let rows = table.lines().filter(|l| l.contains(kind)).count();
+            assert_eq!(rows, priors.bands().len(), "{kind}");
+        }
     }
 
     #[test]
