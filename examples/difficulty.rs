@@ -360,14 +360,23 @@ fn report(rows: &[OutcomeRow]) {
         "{:<12} {:<10} {:>7} {:>9} {:>9} {:>9}",
         "half", "source", "points", "failed", "score", "model"
     );
+    // The held-out half's points by tier: (points, cheaper failed, degraded).
+    let mut tiers: BTreeMap<Tier, (usize, usize, usize)> = BTreeMap::new();
     for held_out in [false, true] {
         let half = if held_out { "held_out" } else { "tune" };
         let mut by_source: BTreeMap<&str, (Points, Points)> = BTreeMap::new();
         for row in rows.iter().filter(|r| r.held_out() == held_out) {
             let record = row.record();
-            let score = classify(&record).complexity;
+            let verdict = classify(&record);
+            let score = verdict.complexity;
             let p = difficulty(&record).unwrap_or(0.0);
             for outcome in row.outcomes.values() {
+                if held_out {
+                    let cell = tiers.entry(verdict.tier).or_default();
+                    cell.0 += 1;
+                    cell.1 += usize::from(outcome.cheap_failed());
+                    cell.2 += usize::from(*outcome == Outcome::Cheap);
+                }
                 for key in [row.source.as_str(), "all"] {
                     let entry = by_source.entry(key).or_default();
                     entry.0.push((score, outcome.cheap_failed()));
@@ -391,16 +400,6 @@ fn report(rows: &[OutcomeRow]) {
         "{:<10} {:>7} {:>13} {:>13}",
         "tier", "points", "cheap failed", "degraded"
     );
-    let mut tiers: BTreeMap<Tier, (usize, usize, usize)> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.held_out()) {
-        let tier = classify(&row.record()).tier;
-        for outcome in row.outcomes.values() {
-            let cell = tiers.entry(tier).or_default();
-            cell.0 += 1;
-            cell.1 += usize::from(outcome.cheap_failed());
-            cell.2 += usize::from(*outcome == Outcome::Cheap);
-        }
-    }
     for (tier, (n, failed, degraded)) in tiers {
         println!(
             "{:<10} {n:>7} {:>12.1}% {:>12.1}%",

@@ -16,8 +16,8 @@ pub use calibration::{
 pub use estimate::{CellRate, RiskCell, RiskEstimate, TierRisk, summarize, summarize_rated};
 pub use gates::{Block, feasibility};
 pub use priors::{
-    BAND_SHRINK, BandCount, BandEvidence, Cap, CapReduction, CatchRate, Factor, Gap, RiskPriors,
-    ScoreBand, TierAnchor, band_evidence, pair_gap,
+    BAND_SHRINK, BandCount, BandEvidence, Cap, CapReduction, CatchRate, Factor, Gap, GapFactors,
+    RiskPriors, ScoreBand, TierAnchor, band_evidence, pair_gap,
 };
 
 /// A plain priced-nowhere row for tests: one call, no flags.

@@ -119,10 +119,28 @@ pub struct Factor {
 pub struct ScoreBand {
     pub name: String,
     pub below: f64,
-    /// One factor per capability gap (`lateral`, `one_step`, `two_steps`).
-    pub factors: BTreeMap<String, f64>,
+    pub factors: GapFactors,
     pub evidence: String,
     pub sources: Vec<String>,
+}
+
+/// A score band's factor for each capability gap, as the file names them.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GapFactors {
+    pub lateral: f64,
+    pub one_step: f64,
+    pub two_steps: f64,
+}
+
+impl GapFactors {
+    pub fn of(&self, gap: Gap) -> f64 {
+        match gap {
+            Gap::Lateral => self.lateral,
+            Gap::OneStep => self.one_step,
+            Gap::TwoSteps => self.two_steps,
+        }
+    }
 }
 
 /// The share of degraded answers a mechanical check catches.
@@ -190,8 +208,6 @@ pub struct RiskPriors {
     caps: Vec<CapPriors>,
     /// Ascending; the last one's `below` is 1.
     bands: Vec<ScoreBand>,
-    /// `bands[i]`'s factor for each gap, indexed by `Gap` position.
-    band_factors: Vec<[f64; Gap::ALL.len()]>,
 }
 
 impl RiskPriors {
@@ -268,7 +284,7 @@ impl RiskPriors {
                 return Err(format!("risk priors: unknown {section} `{name}`"));
             }
         }
-        let band_factors = check_bands(&file.score_band)?;
+        check_bands(&file.score_band)?;
         let concentration = fit_concentrations(&tiers);
         Ok(RiskPriors {
             version: file.version,
@@ -279,7 +295,6 @@ impl RiskPriors {
             catches,
             caps,
             bands: file.score_band,
-            band_factors,
         })
     }
 
@@ -300,9 +315,9 @@ impl RiskPriors {
 
     /// The factor of band `band` for a move of `gap` (1 for an index past the bands).
     pub fn band_factor(&self, band: u8, gap: Gap) -> f64 {
-        self.band_factors
+        self.bands
             .get(usize::from(band))
-            .map_or(1.0, |factors| factors[gap as usize])
+            .map_or(1.0, |b| b.factors.of(gap))
     }
 
     /// The prior rate of a cell, as a Beta distribution.
@@ -501,11 +516,9 @@ pub fn band_evidence(
 }
 
 /// Score bands must rise to 1, each within one tier (so a band's factor is measured against
-/// its own tier), with a positive factor for every gap and no other key. Returns the factors
-/// indexed by gap.
-fn check_bands(bands: &[ScoreBand]) -> Result<Vec<[f64; Gap::ALL.len()]>, String> {
+/// its own tier), with a positive factor for every gap.
+fn check_bands(bands: &[ScoreBand]) -> Result<(), String> {
     let mut from = 0.0f64;
-    let mut all = Vec::with_capacity(bands.len());
     for band in bands {
         if !(band.below > from && band.below <= 1.0) {
             return Err(format!(
@@ -513,29 +526,14 @@ fn check_bands(bands: &[ScoreBand]) -> Result<Vec<[f64; Gap::ALL.len()]>, String
                 band.name
             ));
         }
-        let mut factors = [0.0; Gap::ALL.len()];
-        for (gap, slot) in Gap::ALL.iter().zip(&mut factors) {
-            *slot = band
-                .factors
-                .get(gap.as_str())
-                .copied()
-                .filter(|f| *f > 0.0 && f.is_finite())
-                .ok_or_else(|| {
-                    format!(
-                        "risk priors: score band `{}` needs a positive factor for `{}`",
-                        band.name,
-                        gap.as_str()
-                    )
-                })?;
-        }
-        if let Some(key) = band
-            .factors
-            .keys()
-            .find(|k| !Gap::ALL.iter().any(|g| g.as_str() == k.as_str()))
-        {
+        if let Some(gap) = Gap::ALL.into_iter().find(|g| {
+            let factor = band.factors.of(*g);
+            !(factor > 0.0 && factor.is_finite())
+        }) {
             return Err(format!(
-                "risk priors: score band `{}` has a factor for unknown gap `{key}`",
-                band.name
+                "risk priors: score band `{}` needs a positive factor for `{}`",
+                band.name,
+                gap.as_str()
             ));
         }
         let last_inside = (band.below - 1e-6) as f32;
@@ -545,13 +543,12 @@ fn check_bands(bands: &[ScoreBand]) -> Result<Vec<[f64; Gap::ALL.len()]>, String
                 band.name
             ));
         }
-        all.push(factors);
         from = band.below;
     }
     if from < 1.0 {
         return Err("risk priors: the score bands must reach 1".to_string());
     }
-    Ok(all)
+    Ok(())
 }
 
 /// Beta concentrations fitted to each anchor's stated range, in tier order.
@@ -643,10 +640,11 @@ mod tests {
         let band = |name: &str, below: f64, factor: f64| ScoreBand {
             name: name.into(),
             below,
-            factors: Gap::ALL
-                .iter()
-                .map(|g| (g.as_str().to_string(), factor))
-                .collect(),
+            factors: GapFactors {
+                lateral: factor,
+                one_step: factor,
+                two_steps: factor,
+            },
             evidence: String::new(),
             sources: Vec::new(),
         };
@@ -659,6 +657,12 @@ mod tests {
             "does not reach 1"
         );
         assert!(check_bands(&[band("a", 0.04, 0.0)]).is_err(), "factor 0");
+        // A gap the file does not know, or one left out, is refused when the file is read.
+        let embedded = include_str!("../../data/risk_priors.toml");
+        let unknown = embedded.replacen("two_steps = ", "three_steps = ", 1);
+        assert!(RiskPriors::from_toml(&unknown).is_err());
+        let missing = embedded.replacen(", two_steps = ", " } # ", 1);
+        assert!(RiskPriors::from_toml(&missing).is_err());
     }
 
     #[test]
