@@ -62,6 +62,10 @@ pub enum Command {
     /// The coding agents llm-audit reads, where each keeps its data on this machine (variables
     /// that move it included) and how many of its files are there.
     Agents(AgentsArgs),
+    /// Keep a history of calls that outlives the logs (agents delete old sessions, gateways
+    /// expire their logs): add logs to it, see what it holds, compact it, forget old months.
+    /// `analyze --history` reports over it.
+    History(HistoryCommand),
     /// Print a shell completion script (or write all of them to a folder).
     Completions(CompletionsArgs),
 }
@@ -153,6 +157,25 @@ pub struct AnalyzeArgs {
         conflicts_with_all = ["output", "breakdown_csv", "savings_csv", "calls_csv", "calls_parquet"]
     )]
     pub emit_partial: Option<PathBuf>,
+
+    /// Report over the calls stored in the history too (`history add`), plus any PATHs named:
+    /// `--history` alone uses the default store (`LLM_AUDIT_HISTORY`, else
+    /// `$XDG_DATA_HOME/llm-audit/history`), `--history=DIR|URL` names one. Without PATHs, no
+    /// agent data is read besides the store.
+    #[arg(
+        long,
+        value_name = "DIR|URL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "",
+        conflicts_with_all = ["shard", "emit_partial", "agents"]
+    )]
+    pub history: Option<String>,
+
+    /// With --history: the machine this run counts as (named logs are tagged with it); the
+    /// host's name by default.
+    #[arg(long, value_name = "NAME", requires = "history")]
+    pub machine: Option<String>,
 }
 
 /// Per-call outputs besides the report.
@@ -496,4 +519,56 @@ pub struct CompletionsArgs {
     /// Write completions for every supported shell into this folder instead.
     #[arg(long, value_name = "DIR", conflicts_with = "shell")]
     pub dir: Option<PathBuf>,
+}
+
+/// `llm-audit history`: a store of calls that outlives the logs.
+#[derive(Debug, Args)]
+pub struct HistoryCommand {
+    #[command(subcommand)]
+    pub action: HistoryAction,
+
+    /// The store: a folder, or an object-storage URL (`s3://bucket/prefix`, `gs://…`,
+    /// `az://…`) a team shares. Default: `LLM_AUDIT_HISTORY`, else
+    /// `$XDG_DATA_HOME/llm-audit/history` (`~/.local/share/llm-audit/history`).
+    #[arg(long, global = true, value_name = "DIR|URL")]
+    pub history: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// Read logs (no PATH: every coding agent's data found here) and store each call's
+    /// compact row, never prompt text. Sources already stored unchanged are skipped; a
+    /// changed one is read again and replaces its earlier reading.
+    Add {
+        #[command(flatten)]
+        input: InputArgs,
+
+        /// Tag the calls with this machine name (letters, digits, `.`, `_`, `-`); default:
+        /// `LLM_AUDIT_MACHINE`, else the host's name.
+        #[arg(long, value_name = "NAME")]
+        machine: Option<String>,
+
+        /// Read every source again, even unchanged ones (to classify them with this version).
+        #[arg(long)]
+        reread: bool,
+
+        /// Do not count prompt tokens with the real tokenizers (faster; policies that move
+        /// calls across tokenizer families then estimate the ratio).
+        #[arg(long)]
+        no_text_tokens: bool,
+    },
+    /// What the store holds: calls, days, sources, agents, machines, files and bytes.
+    Status {
+        /// Output format (`table` or `json`).
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+    /// Merge each month's files into one and drop readings that later ones replaced; reports
+    /// stay the same.
+    Compact,
+    /// Remove the calls of every month before DATE's month (YYYY-MM-DD or YYYY-MM).
+    Forget {
+        #[arg(long, value_name = "DATE")]
+        before: String,
+    },
 }

@@ -16,6 +16,7 @@ pub mod findings;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod gates;
+pub mod history;
 pub mod human;
 pub mod ingest;
 pub mod limits;

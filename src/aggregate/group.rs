@@ -27,15 +27,17 @@ pub enum GroupKey {
     Session,
     /// The coding agent whose files the call comes from.
     Agent,
+    /// The machine that read the call into a history (`history add --machine`).
+    Machine,
     /// A tag's value (`project`, `user` and `feature` are the tags adapters fill in).
     Tag(String),
 }
 
 impl GroupKey {
     /// The words `--group-by` takes besides `tag:KEY`.
-    pub const NAMES: [&str; 12] = [
-        "model", "provider", "day", "week", "month", "tier", "task", "session", "agent", "project",
-        "user", "feature",
+    pub const NAMES: [&str; 13] = [
+        "model", "provider", "day", "week", "month", "tier", "task", "session", "agent", "machine",
+        "project", "user", "feature",
     ];
 
     /// Groups are periods of time (shown in time order, not by spend).
@@ -75,6 +77,7 @@ impl GroupKey {
                 _ => NONE_KEY.to_string(),
             },
             GroupKey::Agent => run.agent(row).unwrap_or(NONE_KEY).to_string(),
+            GroupKey::Machine => run.machine(row).to_string(),
             GroupKey::Tag(key) => run.tag(row, key).unwrap_or(NONE_KEY).to_string(),
         }
     }
@@ -95,6 +98,7 @@ impl FromStr for GroupKey {
             "task" => GroupKey::Task,
             "session" | "trace" => GroupKey::Session,
             "agent" => GroupKey::Agent,
+            "machine" => GroupKey::Machine,
             "project" | "user" | "feature" => GroupKey::Tag(text.to_string()),
             _ => match text.strip_prefix("tag:") {
                 Some(key) if !key.is_empty() => GroupKey::Tag(key.to_string()),
@@ -121,6 +125,7 @@ impl fmt::Display for GroupKey {
             GroupKey::Task => f.write_str("task"),
             GroupKey::Session => f.write_str("session"),
             GroupKey::Agent => f.write_str("agent"),
+            GroupKey::Machine => f.write_str("machine"),
             GroupKey::Tag(key) if ["project", "user", "feature"].contains(&key.as_str()) => {
                 f.write_str(key)
             }
@@ -200,6 +205,8 @@ pub struct GroupIds {
     tag_numbers: Vec<Vec<u32>>,
     /// Each source's agent number: its place among the registry's agents (`u64::MAX` for none).
     source_agents: Vec<u64>,
+    /// Each source's machine number: the first source read on the same machine.
+    source_machines: Vec<u64>,
 }
 
 impl GroupIds {
@@ -234,10 +241,22 @@ impl GroupIds {
                     .map_or(u64::MAX, |index| index as u64)
             })
             .collect();
+        let mut first: HashMap<Option<&str>, u64> = HashMap::new();
+        let source_machines = run
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(index, source)| {
+                *first
+                    .entry(source.machine.as_deref())
+                    .or_insert(index as u64)
+            })
+            .collect();
         GroupIds {
             grouping,
             tag_numbers,
             source_agents,
+            source_machines,
         }
     }
 
@@ -259,6 +278,11 @@ impl GroupIds {
             GroupKey::Session => u64::from(row.session),
             GroupKey::Agent => self
                 .source_agents
+                .get(row.source as usize)
+                .copied()
+                .unwrap_or(u64::MAX),
+            GroupKey::Machine => self
+                .source_machines
                 .get(row.source as usize)
                 .copied()
                 .unwrap_or(u64::MAX),

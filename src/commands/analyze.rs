@@ -112,12 +112,13 @@ impl InputSettings {
     }
 
     /// What pricing and classifying a record reads.
-    fn context(&self) -> RowContext<'_> {
+    pub(crate) fn context(&self) -> RowContext<'_> {
         RowContext {
             catalog: &self.catalog,
             rules: &self.rules,
             tag_keys: &self.tag_keys,
             count_text_tokens: &self.count_text_tokens,
+            keep_all_tags: false,
         }
     }
 
@@ -190,7 +191,7 @@ impl InputSettings {
 /// The files of the coding agents found on this machine (of `agents` only, when it names any),
 /// each read as its agent's format; what was found is said on stderr unless `quiet`. Finding
 /// nothing is an error: a run over no input would report nothing, silently.
-fn agent_sources(agents: &[String], quiet: bool) -> anyhow::Result<Vec<InputSource>> {
+pub(crate) fn agent_sources(agents: &[String], quiet: bool) -> anyhow::Result<Vec<InputSource>> {
     let found = discover_agents(&Environment::current(), agents);
     let mut sources = Vec::new();
     for data in found.iter().filter(|data| !data.sources.is_empty()) {
@@ -662,7 +663,10 @@ pub fn warn_unpriced(report: &Report) {
     }
 }
 
-pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitStatus> {
+pub fn run(mut args: AnalyzeArgs) -> anyhow::Result<ExitStatus> {
+    if let Some(location) = args.history.take() {
+        return crate::commands::history::analyze(args, location);
+    }
     let (shard, emit_partial) = (args.shard, args.emit_partial.clone());
     let mut settings = AnalyzeSettings::from_args(args)?;
     if let Some(path) = emit_partial {

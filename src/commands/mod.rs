@@ -6,6 +6,7 @@ pub mod calibrate;
 pub mod classify;
 pub mod compare;
 pub mod completions;
+pub mod history;
 pub mod merge;
 pub mod policies;
 pub mod pricing;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Reconcile(args) => reconcile::run(args),
         Command::Pricing(args) => pricing::run(args),
         Command::Agents(args) => agents::run(args),
+        Command::History(command) => history::run(command),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -43,7 +43,7 @@ mod pi;
 mod qwen_code;
 mod redact;
 mod registry;
-mod remote;
+pub(crate) mod remote;
 mod session_prompt;
 mod source;
 pub mod sqlite;

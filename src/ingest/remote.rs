@@ -212,6 +212,35 @@ fn build_store(url: &ObjectUrl<'_>) -> object_store::Result<Arc<dyn ObjectStore>
     })
 }
 
+/// A bucket and a key prefix in it, opened from a URL, with a runtime to drive its requests
+/// from blocking code: where a history kept in object storage lives.
+pub(crate) struct Bucket {
+    pub store: Arc<dyn ObjectStore>,
+    pub prefix: ObjectPath,
+    pub runtime: tokio::runtime::Runtime,
+}
+
+/// Opens the bucket and prefix `url` names, configured as the inputs' stores are.
+pub(crate) fn open_bucket(url: &str) -> Result<Bucket, SourceError> {
+    let parsed = ObjectUrl::parse(url)
+        .ok_or_else(|| remote_error(url, "not an object-storage URL (scheme://bucket/key)"))?;
+    let prefix = ObjectPath::parse(parsed.key)
+        .map_err(|err| remote_error(url, format!("not a valid object key: {err}")))?;
+    let store = build_store(&parsed)
+        .map_err(|err| remote_error(url, format!("cannot configure the store: {err}")))?;
+    let runtime = runtime().map_err(|err| remote_error(url, err.to_string()))?;
+    Ok(Bucket {
+        store,
+        prefix,
+        runtime,
+    })
+}
+
+/// An object-store error in words a user can act on.
+pub(crate) fn describe_error(err: &object_store::Error) -> String {
+    describe(err)
+}
+
 /// A single-threaded runtime to drive one store's requests from blocking code.
 fn runtime() -> io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()

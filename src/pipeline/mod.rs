@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 pub use accounting::{Accounting, ERROR_SAMPLES, LineError};
 pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader, DEFAULT_MAX_LINE_BYTES, LineLimit};
+pub(crate) use intern::Interner;
 pub use retries::{RetryStats, attempt_groups, group_retries};
 pub use row::{CallFlags, CallRow};
 pub use rows::{Renumber, Rows, par_filter_map};
@@ -38,7 +39,6 @@ use crate::ingest::{
     detect_format, line_parser, open_source, sniff_container,
 };
 use crate::money::Money;
-use crate::pipeline::intern::Interner;
 use crate::policy::count_text;
 use crate::pricing::{PriceCatalog, call_cost};
 use crate::record::{CallRecord, UsageBucket};
@@ -75,7 +75,12 @@ pub struct SourceSummary {
     pub stated_cost: Money,
     /// Calls counted for the source that stated a cost.
     pub stated_cost_calls: u64,
+    /// The machine that read it, for a source from a history (`None`: this run read it).
+    pub machine: Option<Arc<str>>,
 }
+
+/// The machine of the calls a run read itself (not from a history).
+pub const THIS_MACHINE: &str = "(this machine)";
 
 /// A billing-export line, with where it came from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -110,6 +115,15 @@ impl RunOutput {
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, value)| value.as_str())
+    }
+
+    /// The machine that read a call into a history; a call this run read itself is of
+    /// [`THIS_MACHINE`].
+    pub fn machine(&self, row: &CallRow) -> &str {
+        self.sources
+            .get(row.source as usize)
+            .and_then(|source| source.machine.as_deref())
+            .unwrap_or(THIS_MACHINE)
     }
 
     /// The coding agent a call comes from: the agent writing its source's format, if one does.
@@ -165,13 +179,13 @@ pub struct ChunkResult {
     pub source: u32,
     /// Position within the source (`u32::MAX` for a read error).
     pub seq: u32,
-    format: Option<InputFormat>,
-    accounting: Accounting,
-    models: Vec<String>,
-    tag_sets: Vec<TagSet>,
-    sessions: Vec<String>,
-    rows: Rows,
-    buckets: Vec<BucketRow>,
+    pub(crate) format: Option<InputFormat>,
+    pub(crate) accounting: Accounting,
+    pub(crate) models: Vec<String>,
+    pub(crate) tag_sets: Vec<TagSet>,
+    pub(crate) sessions: Vec<String>,
+    pub(crate) rows: Rows,
+    pub(crate) buckets: Vec<BucketRow>,
 }
 
 impl ChunkResult {
@@ -233,6 +247,9 @@ pub struct RowContext<'c> {
     /// replays that move calls where an exact count changes the token ratio; it costs time, so
     /// only where a policy needs it). Empty: never.
     pub count_text_tokens: &'c [bool],
+    /// Keep every tag of a record, not only `tag_keys` (the history stores them all, and each
+    /// run that reads it keeps what it needs).
+    pub keep_all_tags: bool,
 }
 
 impl<'c> RowContext<'c> {
@@ -243,6 +260,7 @@ impl<'c> RowContext<'c> {
             rules,
             tag_keys: &[],
             count_text_tokens: &[],
+            keep_all_tags: false,
         }
     }
 }
@@ -660,12 +678,13 @@ impl<'c> Collector<'c> {
     /// Interns the record's kept tags (0 when it has none of the kept keys).
     fn tag_set(&mut self, tags: &[(String, String)]) -> u32 {
         let keys = self.context.tag_keys;
-        if keys.is_empty() {
+        let all = self.context.keep_all_tags;
+        if keys.is_empty() && !all {
             return 0;
         }
         let mut kept: TagSet = tags
             .iter()
-            .filter(|(key, _)| keys.contains(key))
+            .filter(|(key, _)| all || keys.contains(key))
             .cloned()
             .collect();
         if kept.is_empty() {

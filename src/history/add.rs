@@ -1,0 +1,495 @@
+//! `history add`: reads logs as `analyze` does and stores what each source gave before
+//! anything was merged across sources — its calls (Parquet, one file per month) and its counts
+//! (the commit record) — so a later run puts them together exactly as `analyze` would.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use polars::prelude::{KeyValueMetadata, ParquetCompression, ParquetWriter};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+
+use super::commit::{
+    CALLS, Commit, DataFile, Fingerprint, MARKER, MARKER_KIND, NO_MONTH, Reading, Settings, State,
+    commit_key,
+};
+use super::schema::{Origin, SCHEMA_VERSION, StoredCall, VERSION_KEY, history_schema, to_frame};
+use super::store::Store;
+use crate::commands::analyze::InputSettings;
+use crate::ingest::InputSource;
+use crate::pipeline::{ChunkResult, Interner, RowContext, run_selected};
+
+/// Calls per Parquet row group (as `--calls-parquet`).
+const ROWS_PER_GROUP: usize = 65_536;
+
+/// Set by tests: the addition stops (the process aborts) just before its commit record.
+pub const ABORT_VARIABLE: &str = "LLM_AUDIT_TEST_ABORT";
+
+/// What one `history add` did.
+#[derive(Debug, Default)]
+pub struct Added {
+    /// Sources read and stored (new or changed).
+    pub read: usize,
+    /// Sources already stored as they are now.
+    pub unchanged: usize,
+    /// Of `read`, sources stored before and read again because they changed.
+    pub replaced: usize,
+    /// Calls stored by this addition.
+    pub calls: u64,
+    /// Sources that could not be read to their end: not stored, and the command fails.
+    pub failed: Vec<(String, String)>,
+}
+
+/// The store's marker, written once.
+pub fn ensure_marker(store: &Store) -> anyhow::Result<()> {
+    let marker = serde_json::json!({ "kind": MARKER_KIND, "schema": SCHEMA_VERSION });
+    match store.get(MARKER)? {
+        Some(bytes) => {
+            let found: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            anyhow::ensure!(
+                found.get("kind").and_then(|k| k.as_str()) == Some(MARKER_KIND),
+                "{}: not an llm-audit history (its STORE file says otherwise)",
+                store.location
+            );
+        }
+        None => {
+            store.put(MARKER, marker.to_string().into_bytes(), true)?;
+        }
+    }
+    Ok(())
+}
+
+/// A unique name for an addition: UTC time, machine, and 16 hex digits of a hash of the
+/// process, the time and the machine.
+pub fn addition_id(machine: &str) -> String {
+    let now = chrono::Utc::now();
+    let nanos = now.timestamp_nanos_opt().unwrap_or_default();
+    let salt = xxh3_64(format!("{machine}\0{}\0{nanos}", std::process::id()).as_bytes());
+    format!("{}-{machine}-{salt:016x}", now.format("%Y%m%dT%H%M%SZ"))
+}
+
+/// The month folder of a call made at `ms`.
+pub fn month_of(ms: Option<i64>) -> String {
+    ms.and_then(chrono::DateTime::from_timestamp_millis)
+        .map_or_else(|| NO_MONTH.to_string(), |t| t.format("%Y-%m").to_string())
+}
+
+/// What tells whether `source` changed since it was stored: size and modification time, and
+/// (when those differ from the stored ones) a hash of its bytes.
+fn fingerprint(source: &InputSource, stored: Option<&Fingerprint>) -> std::io::Result<Fingerprint> {
+    match source {
+        InputSource::Object(object) => Ok(Fingerprint {
+            size: object.size,
+            e_tag: object.e_tag.clone(),
+            ..Fingerprint::default()
+        }),
+        _ => {
+            let path = source.local_path().unwrap_or(Path::new(""));
+            let meta = std::fs::metadata(path)?;
+            let modified_ns = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos() as i128);
+            let quick = Fingerprint {
+                size: meta.len(),
+                modified_ns,
+                hash: stored.and_then(|s| s.hash),
+                e_tag: None,
+            };
+            if stored == Some(&quick) {
+                return Ok(quick);
+            }
+            let mut hasher = Xxh3::new();
+            let mut reader = BufReader::with_capacity(1 << 20, File::open(path)?);
+            let mut buffer = vec![0; 1 << 20];
+            loop {
+                let n = reader.read(&mut buffer)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buffer[..n]);
+            }
+            Ok(Fingerprint {
+                hash: Some(hasher.digest()),
+                ..quick
+            })
+        }
+    }
+}
+
+/// Whether a stored reading is of the same bytes as `now`.
+fn same_content(stored: &Fingerprint, now: &Fingerprint) -> bool {
+    stored.size == now.size
+        && match (&stored.e_tag, &now.e_tag, stored.hash, now.hash) {
+            (Some(a), Some(b), _, _) => a == b,
+            (_, _, Some(a), Some(b)) => a == b,
+            _ => false,
+        }
+}
+
+/// The calls of one month, written as they come.
+struct MonthFile {
+    file: tempfile::NamedTempFile,
+    writer: polars::prelude::BatchedWriter<File>,
+    pending: Vec<StoredCall>,
+    rows: u64,
+}
+
+/// Where the addition puts its calls.
+struct Writer<'a> {
+    months: BTreeMap<String, MonthFile>,
+    origin: Origin<'a>,
+}
+
+/// A Parquet writer of [`history_schema`] files, zstd-compressed, with the schema version in
+/// the file's key-value metadata.
+fn parquet_writer(
+    out: File,
+) -> polars::prelude::PolarsResult<polars::prelude::BatchedWriter<File>> {
+    let metadata = KeyValueMetadata::from_static(vec![
+        (VERSION_KEY.to_string(), SCHEMA_VERSION.to_string()),
+        (
+            "llm-audit.version".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+    ]);
+    ParquetWriter::new(out)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_key_value_metadata(Some(metadata))
+        .batched(&history_schema())
+}
+
+/// One whole data file holding `calls`, in row groups of [`ROWS_PER_GROUP`].
+pub fn write_file(calls: &[StoredCall], origin: &Origin<'_>) -> anyhow::Result<Vec<u8>> {
+    let file = tempfile::NamedTempFile::new().context("creating a temporary file")?;
+    let mut writer = parquet_writer(file.reopen()?)?;
+    for group in calls.chunks(ROWS_PER_GROUP) {
+        writer.write_batch(&to_frame(group, origin)?)?;
+    }
+    writer.finish()?;
+    std::fs::read(file.path()).context("reading back a written Parquet file")
+}
+
+impl Writer<'_> {
+    fn push(&mut self, call: StoredCall) -> anyhow::Result<()> {
+        let month = month_of(call.row.timestamp_ms);
+        if !self.months.contains_key(&month) {
+            let file = tempfile::NamedTempFile::new().context("creating a temporary file")?;
+            let writer = parquet_writer(file.reopen()?)?;
+            self.months.insert(
+                month.clone(),
+                MonthFile {
+                    file,
+                    writer,
+                    pending: Vec::new(),
+                    rows: 0,
+                },
+            );
+        }
+        let full = {
+            let month = self.months.get_mut(&month).expect("inserted above");
+            month.pending.push(call);
+            month.pending.len() >= ROWS_PER_GROUP
+        };
+        if full {
+            self.flush(&month)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, month: &str) -> anyhow::Result<()> {
+        let file = self.months.get_mut(month).expect("a month being written");
+        if file.pending.is_empty() {
+            return Ok(());
+        }
+        let frame = to_frame(&file.pending, &self.origin)?;
+        file.writer.write_batch(&frame)?;
+        file.rows += file.pending.len() as u64;
+        file.pending.clear();
+        Ok(())
+    }
+
+    /// Finishes every month's file; returns each month's bytes and row count.
+    fn finish(mut self) -> anyhow::Result<Vec<(String, PathBuf, u64, tempfile::NamedTempFile)>> {
+        let months: Vec<String> = self.months.keys().cloned().collect();
+        let mut out = Vec::new();
+        for month in months {
+            self.flush(&month)?;
+            let file = self.months.remove(&month).expect("listed above");
+            file.writer.finish()?;
+            let path = file.file.path().to_path_buf();
+            out.push((month, path, file.rows, file.file));
+        }
+        Ok(out)
+    }
+}
+
+/// The reading of one source being put together from its pieces.
+struct Building {
+    reading: Reading,
+    models: Interner<String>,
+    days: std::collections::BTreeSet<i64>,
+    ordinal: u32,
+}
+
+/// Reads the sources of `input` that are new or changed since the store last saw them, and
+/// commits their calls as one addition of `machine`.
+pub fn add(
+    store: &Store,
+    input: &InputSettings,
+    machine: &str,
+    reread: bool,
+    text_tokens: bool,
+) -> anyhow::Result<Added> {
+    let _lock = store.lock()?;
+    ensure_marker(store)?;
+    let state = State::load(store)?;
+    let live = state.live();
+    let store_root = store
+        .local_root()
+        .and_then(|root| std::path::absolute(root).ok());
+    let mut added = Added::default();
+    let names: Vec<String> = input
+        .sources
+        .iter()
+        .map(InputSource::display_name)
+        .collect();
+    let mut selected = vec![false; names.len()];
+    let mut fingerprints = vec![Fingerprint::default(); names.len()];
+    for (index, source) in input.sources.iter().enumerate() {
+        if matches!(source, InputSource::Stdin) {
+            anyhow::bail!("`history add` stores files and objects it can read again, not stdin");
+        }
+        if let (Some(root), Some(path)) = (&store_root, source.local_path())
+            && path.starts_with(root)
+        {
+            continue;
+        }
+        let stored = live
+            .get(&(machine.to_string(), names[index].clone()))
+            .map(|&l| state.reading(l));
+        if let InputSource::Unreadable { path, reason } = source {
+            added
+                .failed
+                .push((path.display().to_string(), reason.clone()));
+            continue;
+        }
+        let now = match fingerprint(source, stored.map(|r| &r.fingerprint)) {
+            Ok(now) => now,
+            Err(err) => {
+                added.failed.push((names[index].clone(), err.to_string()));
+                continue;
+            }
+        };
+        if !reread && stored.is_some_and(|r| same_content(&r.fingerprint, &now)) {
+            added.unchanged += 1;
+            continue;
+        }
+        added.replaced += usize::from(stored.is_some());
+        selected[index] = true;
+        fingerprints[index] = now;
+    }
+    if !selected.contains(&true) {
+        return Ok(added);
+    }
+
+    let id = addition_id(machine);
+    let seq = state.last_seq + 1;
+    let count_all: Vec<bool> = if text_tokens {
+        vec![true; input.catalog.entries().len()]
+    } else {
+        Vec::new()
+    };
+    let context = RowContext {
+        count_text_tokens: &count_all,
+        keep_all_tags: true,
+        ..input.context()
+    };
+    // Reading indices: the selected sources in input order.
+    let reading_of: HashMap<u32, u32> = (0..names.len() as u32)
+        .filter(|&i| selected[i as usize])
+        .enumerate()
+        .map(|(reading, source)| (source, reading as u32))
+        .collect();
+    let reading_sources: Vec<String> = (0..names.len())
+        .filter(|&i| selected[i])
+        .map(|i| names[i].clone())
+        .collect();
+    let mut building: Vec<Building> = reading_sources
+        .iter()
+        .enumerate()
+        .map(|(r, source)| {
+            let index = (0..names.len())
+                .filter(|&i| selected[i])
+                .nth(r)
+                .unwrap_or(0);
+            Building {
+                reading: Reading {
+                    machine: machine.to_string(),
+                    source: source.clone(),
+                    added_seq: seq,
+                    added_id: id.clone(),
+                    fingerprint: fingerprints[index].clone(),
+                    format: None,
+                    accounting: Default::default(),
+                    buckets: Vec::new(),
+                    models: Vec::new(),
+                    rows: 0,
+                    months: BTreeMap::new(),
+                    first_ms: None,
+                    last_ms: None,
+                    days: Vec::new(),
+                    failed: None,
+                },
+                models: Interner::default(),
+                days: Default::default(),
+                ordinal: 0,
+            }
+        })
+        .collect();
+    let machines = vec![machine.to_string(); reading_sources.len()];
+    let mut writer = Writer {
+        months: BTreeMap::new(),
+        origin: Origin {
+            machines: &machines,
+            sources: &reading_sources,
+        },
+    };
+    let catalog = &input.catalog;
+    let mut failure = None;
+    let mut options = input.options;
+    options.keep_duplicates = true;
+    run_selected(
+        &input.sources,
+        context,
+        options,
+        |index| selected[index as usize],
+        |piece: ChunkResult| {
+            if failure.is_some() {
+                return;
+            }
+            let reading = reading_of[&piece.source];
+            let building = &mut building[reading as usize];
+            if let Err(err) = take_piece(building, reading, piece, catalog, &mut writer) {
+                failure = Some(err);
+            }
+        },
+    );
+    if let Some(err) = failure {
+        return Err(err);
+    }
+    let months = writer.finish()?;
+
+    // A source that failed part way does not count: its old reading stays in effect. (Its
+    // calls are in the files, under a reading that says it failed, so indices stay put.)
+    let mut readings = Vec::new();
+    for mut building in building {
+        if let Some(failure) = building.reading.accounting.read_failures.first() {
+            let message = failure.message.clone();
+            added
+                .failed
+                .push((building.reading.source.clone(), message.clone()));
+            building.reading.failed = Some(message);
+        } else {
+            added.read += 1;
+            added.calls += building.reading.rows;
+        }
+        building.reading.models = building.models.into_items();
+        building.reading.days = building.days.into_iter().collect();
+        readings.push(building.reading);
+    }
+    if added.read == 0 {
+        return Ok(added);
+    }
+    let mut files = Vec::new();
+    for (month, path, rows, _temp) in months {
+        let key = format!("{CALLS}month={month}/{id}.parquet");
+        let bytes = std::fs::read(&path).context("reading back a written Parquet file")?;
+        store.put(&key, bytes, false)?;
+        files.push(DataFile { key, month, rows });
+    }
+    let commit = Commit {
+        schema: SCHEMA_VERSION,
+        id: id.clone(),
+        seq,
+        machine: machine.to_string(),
+        created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        settings: Settings {
+            rules: xxh3_64(format!("{:?}", input.rules).as_bytes()),
+            input_format: input.options.forced_format,
+            text_tokens,
+        },
+        files,
+        readings,
+        replaces: Vec::new(),
+        forget_before: None,
+    };
+    if std::env::var(ABORT_VARIABLE).as_deref() == Ok("history-before-commit") {
+        std::process::abort();
+    }
+    store.put(
+        &commit_key(seq, &id),
+        serde_json::to_vec_pretty(&commit)?,
+        true,
+    )?;
+    Ok(added)
+}
+
+/// Adds one piece of a source's reading: its counts to the reading, its calls to the files.
+fn take_piece(
+    building: &mut Building,
+    reading: u32,
+    piece: ChunkResult,
+    catalog: &crate::pricing::PriceCatalog,
+    writer: &mut Writer<'_>,
+) -> anyhow::Result<()> {
+    let target = &mut building.reading;
+    let days = &mut building.days;
+    if target.format.is_none() {
+        target.format = piece.format;
+    }
+    let mut accounting = piece.accounting;
+    for error in accounting
+        .error_samples
+        .iter_mut()
+        .chain(accounting.read_failures.iter_mut())
+    {
+        error.source = 0;
+    }
+    target.accounting.merge(accounting);
+    target
+        .buckets
+        .extend(piece.buckets.into_iter().map(|mut b| {
+            b.source = 0;
+            b
+        }));
+    building.models.merge(piece.models.clone());
+    for index in 0..piece.rows.len() {
+        let row = piece.rows.get(index);
+        let month = month_of(row.timestamp_ms);
+        *target.months.entry(month).or_default() += 1;
+        target.rows += 1;
+        if let Some(ms) = row.timestamp_ms {
+            days.insert(ms.div_euclid(86_400_000));
+            target.first_ms = Some(target.first_ms.map_or(ms, |f| f.min(ms)));
+            target.last_ms = Some(target.last_ms.map_or(ms, |l| l.max(ms)));
+        }
+        let call = StoredCall {
+            reading,
+            ordinal: building.ordinal,
+            id: piece.rows.call_id(index).to_string(),
+            model: piece.models[row.model as usize].clone(),
+            catalog_id: row.price.map(|p| catalog.entry(p).id.clone()),
+            session: piece.sessions[row.session as usize].clone(),
+            tags: piece.tag_sets[row.tags as usize].clone(),
+            row,
+        };
+        building.ordinal += 1;
+        writer.push(call)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,289 @@
+//! A history of calls that outlives the logs: `history add` stores each source's calls as
+//! Parquet (one file per month and addition) with a JSON commit record per addition;
+//! `analyze --history` puts the stored readings together exactly as `analyze` over every log
+//! the history has seen would; `history status`, `compact` and `forget` look after it.
+//!
+//! ```text
+//! <root>/STORE                                      marks the folder as a store
+//! <root>/calls/month=2026-05/<addition>.parquet     the calls (hive-style partitions)
+//! <root>/additions/<seq>-<addition>.commit          JSON, written last: commits the files
+//! <root>/lock                                       writers take turns on a local store
+//! ```
+
+pub mod add;
+pub mod commit;
+pub mod machine;
+pub mod read;
+pub mod schema;
+pub mod store;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use self::commit::{CALLS, Commit, DataFile, Live, NO_MONTH, State, commit_key};
+use self::schema::StoredCall;
+use self::store::Store;
+
+/// The store's location: `given`, else `LLM_AUDIT_HISTORY`, else the user's data folder.
+pub fn location(given: Option<&str>) -> anyhow::Result<String> {
+    if let Some(given) = given.filter(|g| !g.is_empty()) {
+        return Ok(given.to_string());
+    }
+    if let Ok(env) = std::env::var("LLM_AUDIT_HISTORY")
+        && !env.is_empty()
+    {
+        return Ok(env);
+    }
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let base = if cfg!(windows) {
+        var("LOCALAPPDATA").map(std::path::PathBuf::from)
+    } else {
+        var("XDG_DATA_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|| var("HOME").map(|home| std::path::Path::new(&home).join(".local/share")))
+    };
+    let base = base.ok_or_else(|| {
+        anyhow::anyhow!("no home folder is set: name the store with --history DIR")
+    })?;
+    Ok(base.join("llm-audit").join("history").display().to_string())
+}
+
+/// What `history status` prints.
+#[derive(Debug, Serialize)]
+pub struct Status {
+    pub store: String,
+    /// Calls stored by the readings in effect, before duplicates across sources are merged.
+    pub calls: u64,
+    pub days: usize,
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+    pub sources: usize,
+    pub agents: BTreeMap<String, usize>,
+    pub machines: BTreeMap<String, usize>,
+    pub months: BTreeMap<String, u64>,
+    pub commits: usize,
+    pub files: usize,
+    pub bytes: u64,
+    /// Months before this one are forgotten.
+    pub forgotten_before: Option<String>,
+    /// Readings made by another llm-audit version (`history add --reread` classifies them
+    /// again).
+    pub other_versions: usize,
+    /// The readings in effect: a reader outside llm-audit keeps the rows of these
+    /// `(source, addition)` pairs only (until `history compact`, files also hold replaced
+    /// readings).
+    pub live: Vec<LiveReading>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LiveReading {
+    pub machine: String,
+    pub source: String,
+    pub addition: String,
+    pub calls: u64,
+}
+
+fn day_text(day: i64) -> String {
+    chrono::DateTime::from_timestamp(day * 86_400, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// What the store holds, from its commit records and listing alone.
+pub fn status(store: &Store) -> anyhow::Result<Status> {
+    let state = State::load(store)?;
+    let mut live: Vec<Live> = state.live().into_values().collect();
+    live.sort();
+    let mut days = BTreeSet::new();
+    let mut agents = BTreeMap::new();
+    let mut machines = BTreeMap::new();
+    let mut other_versions = 0;
+    let mut readings = Vec::new();
+    for at in &live {
+        let commit = &state.commits[at.commit];
+        let reading = state.reading(*at);
+        days.extend(reading.days.iter().copied());
+        if let Some(agent) = reading.format.and_then(|f| f.agent_name()) {
+            *agents.entry(agent.to_string()).or_default() += 1;
+        }
+        *machines.entry(reading.machine.clone()).or_default() += 1;
+        other_versions += usize::from(commit.tool_version != env!("CARGO_PKG_VERSION"));
+        let calls = reading
+            .months
+            .iter()
+            .filter(|(month, _)| !state.forgotten(month))
+            .map(|(_, n)| n)
+            .sum();
+        readings.push(LiveReading {
+            machine: reading.machine.clone(),
+            source: reading.source.clone(),
+            addition: reading.added_id.clone(),
+            calls,
+        });
+    }
+    if let Some(before) = &state.forget_before {
+        let first = chrono::NaiveDate::parse_from_str(&format!("{before}-01"), "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc().timestamp() / 86_400);
+        if let Some(first) = first {
+            days.retain(|&day| day >= first);
+        }
+    }
+    let listed = store.list(CALLS)?;
+    let commits = store.list(commit::ADDITIONS)?;
+    Ok(Status {
+        store: store.location.clone(),
+        calls: readings.iter().map(|r| r.calls).sum(),
+        days: days.len(),
+        first_day: days.first().copied().map(day_text),
+        last_day: days.last().copied().map(day_text),
+        sources: readings.len(),
+        agents,
+        machines,
+        months: read::months(&state),
+        commits: state.commits.len(),
+        files: listed.len() + commits.len(),
+        bytes: listed.iter().chain(&commits).map(|f| f.size).sum(),
+        forgotten_before: state.forget_before.clone(),
+        other_versions,
+        live: readings,
+    })
+}
+
+/// Rewrites the readings in effect into one file per month and drops everything else;
+/// returns the files removed.
+pub fn compact(store: &Store, machine: &str) -> anyhow::Result<usize> {
+    let _lock = store.lock()?;
+    let state = State::load(store)?;
+    let mut live: Vec<Live> = state.live().into_values().collect();
+    // In the order they were added, so the compacted files list calls as the store did.
+    live.sort_by(|a, b| {
+        let (a, b) = (state.reading(*a), state.reading(*b));
+        (a.added_seq, &a.added_id, &a.source).cmp(&(b.added_seq, &b.added_id, &b.source))
+    });
+    let index: std::collections::HashMap<Live, u32> = live
+        .iter()
+        .enumerate()
+        .map(|(i, at)| (*at, i as u32))
+        .collect();
+    let id = add::addition_id(machine);
+    let seq = state.last_seq + 1;
+    let readings: Vec<commit::Reading> = live.iter().map(|at| state.reading(*at).clone()).collect();
+    let sources: Vec<String> = readings.iter().map(|r| r.source.clone()).collect();
+    let machines: Vec<String> = readings.iter().map(|r| r.machine.clone()).collect();
+    let mut by_month: BTreeMap<String, Vec<StoredCall>> = BTreeMap::new();
+    for (c, commit) in state.commits.iter().enumerate() {
+        for file in &commit.files {
+            if state.forgotten(&file.month) {
+                continue;
+            }
+            for mut call in read::read_file(store, &file.key)? {
+                let at = Live {
+                    commit: c,
+                    reading: call.reading as usize,
+                };
+                if let Some(&reading) = index.get(&at) {
+                    call.reading = reading;
+                    by_month.entry(file.month.clone()).or_default().push(call);
+                }
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for (month, mut calls) in by_month {
+        calls.sort_by_key(|call| (call.reading, call.ordinal));
+        let key = format!("{CALLS}month={month}/{id}.parquet");
+        let rows = calls.len() as u64;
+        let bytes = add::write_file(
+            &calls,
+            &schema::Origin {
+                machines: &machines,
+                sources: &sources,
+            },
+        )?;
+        store.put(&key, bytes, false)?;
+        files.push(DataFile { key, month, rows });
+    }
+    let compacted =
+        Commit {
+            schema: schema::SCHEMA_VERSION,
+            id: id.clone(),
+            seq,
+            machine: machine.to_string(),
+            created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            settings: state.commits.last().map(|c| c.settings.clone()).unwrap_or(
+                commit::Settings {
+                    rules: 0,
+                    input_format: None,
+                    text_tokens: true,
+                },
+            ),
+            files,
+            readings,
+            replaces: state.commits.iter().map(|c| c.id.clone()).collect(),
+            forget_before: state.forget_before.clone(),
+        };
+    store.put(
+        &commit_key(seq, &id),
+        serde_json::to_vec_pretty(&compacted)?,
+        true,
+    )?;
+    // Everything the new commit replaces, and anything no commit names (a killed writer's).
+    let kept: BTreeSet<String> = compacted.files.iter().map(|f| f.key.clone()).collect();
+    let mut removed = 0;
+    for key in state.keys.iter().chain(&state.replaced) {
+        store.delete(key)?;
+        removed += 1;
+    }
+    for file in store.list(CALLS)? {
+        if !kept.contains(&file.key) {
+            store.delete(&file.key)?;
+            removed += 1;
+        }
+    }
+    store.sweep_leftovers();
+    Ok(removed)
+}
+
+/// Forgets the calls of every month before `before` (`YYYY-MM`); returns the files removed.
+pub fn forget(store: &Store, machine: &str, before: &str) -> anyhow::Result<usize> {
+    let _lock = store.lock()?;
+    let state = State::load(store)?;
+    let id = add::addition_id(machine);
+    let seq = state.last_seq + 1;
+    let record = Commit {
+        schema: schema::SCHEMA_VERSION,
+        id: id.clone(),
+        seq,
+        machine: machine.to_string(),
+        created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        settings: commit::Settings {
+            rules: 0,
+            input_format: None,
+            text_tokens: false,
+        },
+        files: Vec::new(),
+        readings: Vec::new(),
+        replaces: Vec::new(),
+        forget_before: Some(before.to_string()),
+    };
+    store.put(
+        &commit_key(seq, &id),
+        serde_json::to_vec_pretty(&record)?,
+        true,
+    )?;
+    let mut removed = 0;
+    for commit in &state.commits {
+        for file in &commit.files {
+            if file.month != NO_MONTH && file.month.as_str() < before {
+                store.delete(&file.key)?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
+}

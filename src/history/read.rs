@@ -1,0 +1,337 @@
+//! `analyze --history`: the stored readings, plus any logs named, put together as one run.
+//! Each source's reading becomes the piece `analyze` would have made of it, and the pieces go
+//! through the same [`Assembler`] in the order `analyze` reads sources, so duplicates, retries
+//! and session totals are worked out over every stored call at once, by the same rules.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Cursor;
+use std::path::Path;
+
+use polars::prelude::{ParquetReader, SerReader};
+
+use super::commit::{Identity, Live, NO_MONTH, Reading, State};
+use super::schema::{StoredCall, from_frame};
+use super::store::{Store, StoreError};
+use crate::commands::analyze::InputSettings;
+use crate::pipeline::{
+    Accounting, Assembler, ChunkResult, Interner, Rows, RunOutput, TagSet, run_selected,
+};
+use crate::pricing::call_cost;
+
+/// Which months to read: calls outside `[since, until)` cannot be kept by the run's filter,
+/// so their files are not opened.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Window {
+    pub since_ms: Option<i64>,
+    pub until_ms: Option<i64>,
+}
+
+/// A margin around the window, for retries and sessions that cross its edges.
+const MARGIN_MS: i64 = 24 * 3_600_000;
+
+impl Window {
+    /// Whether calls of `month` (`YYYY-MM` or `none`) may be inside the window.
+    fn keeps(&self, month: &str) -> bool {
+        if self.since_ms.is_none() && self.until_ms.is_none() {
+            return true;
+        }
+        if month == NO_MONTH {
+            return false;
+        }
+        let Some(start) = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc().timestamp_millis())
+        else {
+            return true;
+        };
+        let end = chrono::DateTime::from_timestamp_millis(start)
+            .and_then(|t| t.checked_add_months(chrono::Months::new(1)))
+            .map_or(i64::MAX, |t| t.timestamp_millis());
+        self.since_ms.is_none_or(|since| end > since - MARGIN_MS)
+            && self.until_ms.is_none_or(|until| start < until + MARGIN_MS)
+    }
+}
+
+/// Where a source falls in the run's order ([`order_key`]).
+type OrderKey = (bool, String, Vec<String>);
+
+/// One source of the run: a stored reading, or a log named with `--history`.
+enum Part {
+    Stored(Live),
+    Named(u32),
+}
+
+/// The order `analyze` reads sources in: a folder walk's (paths by component), URLs by text;
+/// this machine's before others'.
+fn order_key(machine: &str, here: &str, source: &str) -> OrderKey {
+    let parts = Path::new(source)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    (machine != here, machine.to_string(), parts)
+}
+
+/// Puts the store's readings in effect and the `input` sources together into one run.
+pub fn assemble(
+    store: &Store,
+    input: &InputSettings,
+    machine: &str,
+    window: Window,
+) -> Result<RunOutput, StoreError> {
+    let state = State::load(store)?;
+    let live = state.live();
+    let named: Vec<String> = input
+        .sources
+        .iter()
+        .map(crate::ingest::InputSource::display_name)
+        .collect();
+    let mut parts: Vec<(OrderKey, Part)> = Vec::new();
+    let named_ids: std::collections::HashSet<Identity> = named
+        .iter()
+        .map(|name| (machine.to_string(), name.clone()))
+        .collect();
+    for (identity, &at) in &live {
+        if !named_ids.contains(identity) {
+            parts.push((
+                order_key(&identity.0, machine, &identity.1),
+                Part::Stored(at),
+            ));
+        }
+    }
+    for (index, name) in named.iter().enumerate() {
+        parts.push((order_key(machine, machine, name), Part::Named(index as u32)));
+    }
+    parts.sort_by(|a, b| a.0.cmp(&b.0));
+
+    // Stored calls of the readings in effect, by reading.
+    let wanted: HashMap<Live, usize> = parts
+        .iter()
+        .enumerate()
+        .filter_map(|(position, (_, part))| match part {
+            Part::Stored(at) => Some((*at, position)),
+            Part::Named(_) => None,
+        })
+        .collect();
+    let mut calls: Vec<Vec<StoredCall>> = (0..parts.len()).map(|_| Vec::new()).collect();
+    let mut pruned: Vec<u64> = vec![0; parts.len()];
+    for (c, commit) in state.commits.iter().enumerate() {
+        if !commit.readings.iter().enumerate().any(|(r, _)| {
+            wanted.contains_key(&Live {
+                commit: c,
+                reading: r,
+            })
+        }) {
+            continue;
+        }
+        for file in &commit.files {
+            if state.forgotten(&file.month) || !window.keeps(&file.month) {
+                continue;
+            }
+            for call in read_file(store, &file.key)? {
+                let at = Live {
+                    commit: c,
+                    reading: call.reading as usize,
+                };
+                if let Some(&position) = wanted.get(&at) {
+                    calls[position].push(call);
+                }
+            }
+        }
+    }
+    for (position, (_, part)) in parts.iter().enumerate() {
+        if let Part::Stored(at) = part {
+            let reading = state.reading(*at);
+            pruned[position] = reading
+                .months
+                .iter()
+                .filter(|(month, _)| state.forgotten(month) || !window.keeps(month))
+                .map(|(_, n)| n)
+                .sum();
+        }
+    }
+
+    let names: Vec<String> = parts
+        .iter()
+        .map(|(_, part)| match part {
+            Part::Stored(at) => {
+                let reading = state.reading(*at);
+                if reading.machine == machine {
+                    reading.source.clone()
+                } else {
+                    format!("{}:{}", reading.machine, reading.source)
+                }
+            }
+            Part::Named(index) => named[*index as usize].clone(),
+        })
+        .collect();
+    let mut assembler = Assembler::new(names, input.options.spill_above);
+    let mut named_pieces: Vec<Vec<ChunkResult>> = (0..named.len()).map(|_| Vec::new()).collect();
+    if !named.is_empty() {
+        run_selected(
+            &input.sources,
+            input.context(),
+            input.options,
+            |_| true,
+            |piece| named_pieces[piece.source as usize].push(piece),
+        );
+    }
+    let mut named_pieces = named_pieces.into_iter().map(Some).collect::<Vec<_>>();
+    for (position, ((_, part), stored)) in parts.iter().zip(calls).enumerate() {
+        let source = position as u32;
+        match part {
+            Part::Stored(at) => {
+                let reading = state.reading(*at);
+                assembler.push(rebuild(source, reading, stored, pruned[position], input));
+            }
+            Part::Named(index) => {
+                for mut piece in named_pieces[*index as usize].take().unwrap_or_default() {
+                    piece.shift_source(source);
+                    piece.source = source;
+                    assembler.push(piece);
+                }
+            }
+        }
+    }
+    let machines = parts
+        .iter()
+        .map(|(_, part)| match part {
+            Part::Stored(at) => state.reading(*at).machine.clone(),
+            Part::Named(_) => machine.to_string(),
+        })
+        .collect::<Vec<_>>();
+    let mut run = assembler.finish(input.options.keep_duplicates);
+    for (summary, name) in run.sources.iter_mut().zip(machines) {
+        summary.machine = Some(name.into());
+    }
+    Ok(run)
+}
+
+/// The calls of one data file.
+pub(crate) fn read_file(store: &Store, key: &str) -> Result<Vec<StoredCall>, StoreError> {
+    let corrupt = |what: String| StoreError {
+        location: store.location.clone(),
+        what: format!("{key}: {what}"),
+    };
+    let frame = match store.local_root() {
+        Some(root) => {
+            let file = std::fs::File::open(root.join(key)).map_err(|e| corrupt(e.to_string()))?;
+            ParquetReader::new(file).finish()
+        }
+        None => {
+            let bytes = store
+                .get(key)?
+                .ok_or_else(|| corrupt("listed in a commit, but missing".into()))?;
+            ParquetReader::new(Cursor::new(bytes)).finish()
+        }
+    }
+    .map_err(|err| corrupt(format!("not a readable Parquet file ({err})")))?;
+    from_frame(&frame).map_err(corrupt)
+}
+
+/// The piece `analyze` would have made of a stored reading, priced and masked for this run.
+fn rebuild(
+    source: u32,
+    reading: &Reading,
+    mut calls: Vec<StoredCall>,
+    pruned: u64,
+    input: &InputSettings,
+) -> ChunkResult {
+    calls.sort_by_key(|call| call.ordinal);
+    let catalog = &input.catalog;
+    let mut models = Interner::default();
+    for name in &reading.models {
+        models.intern(name.as_str());
+    }
+    let mut tag_sets: Interner<TagSet> = Interner::starting_with(TagSet::new());
+    let mut sessions: Interner<String> = Interner::starting_with(String::new());
+    let mut rows = Rows::with_capacity(calls.len(), calls.len() * 128);
+    for call in calls {
+        let mut row = call.row;
+        row.source = source;
+        row.model = models.intern(call.model.as_str());
+        row.session = if call.session.is_empty() {
+            0
+        } else {
+            sessions.intern(call.session.as_str())
+        };
+        let kept: TagSet = call
+            .tags
+            .into_iter()
+            .filter(|(key, _)| input.tag_keys.contains(key))
+            .collect();
+        row.tags = if kept.is_empty() {
+            0
+        } else {
+            tag_sets.insert(kept)
+        };
+        // Priced as the run prices a call it reads: with this run's catalog.
+        row.price = catalog.resolve(&call.model, row.timestamp_ms);
+        row.cost = row.price.map(|index| {
+            call_cost(
+                catalog.entry(index),
+                &row.tokens,
+                row.flags.billing(row.timestamp_ms),
+            )
+        });
+        if let Some(index) = row.price {
+            row.provider = catalog.entry(index).provider;
+        }
+        if !row
+            .price
+            .and_then(|p| input.count_text_tokens.get(p as usize))
+            .is_some_and(|&count| count)
+        {
+            row.text_tokens = None;
+        }
+        rows.push(&row, &call.id);
+    }
+    let mut accounting: Accounting = reading.accounting.clone();
+    for error in accounting
+        .error_samples
+        .iter_mut()
+        .chain(accounting.read_failures.iter_mut())
+    {
+        error.source = source;
+    }
+    if pruned > 0 {
+        accounting.calls = accounting.calls.saturating_sub(pruned);
+        *accounting
+            .skipped
+            .entry(crate::ingest::SkipReason::Filtered)
+            .or_default() += pruned;
+    }
+    let buckets = reading
+        .buckets
+        .iter()
+        .cloned()
+        .map(|mut bucket| {
+            bucket.source = source;
+            bucket
+        })
+        .collect();
+    ChunkResult {
+        source,
+        seq: 0,
+        format: reading.format,
+        accounting,
+        models: models.into_items(),
+        tag_sets: tag_sets.into_items(),
+        sessions: sessions.into_items(),
+        rows,
+        buckets,
+    }
+}
+
+/// Per month, the calls the readings in effect hold (for `history status`).
+pub fn months(state: &State) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for at in state.live().values() {
+        for (month, n) in &state.reading(*at).months {
+            if !state.forgotten(month) {
+                *out.entry(month.clone()).or_default() += n;
+            }
+        }
+    }
+    out
+}
