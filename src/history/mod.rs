@@ -63,8 +63,12 @@ pub struct Status {
     pub machines: BTreeMap<String, usize>,
     pub months: BTreeMap<String, u64>,
     pub commits: usize,
+    /// Data files and commit records in effect, and their bytes.
     pub files: usize,
     pub bytes: u64,
+    /// Files no commit in effect names (a killed add's, readings replaced since the last
+    /// compaction); `history compact` removes them.
+    pub leftovers: usize,
     /// Months before this one are forgotten.
     pub forgotten_before: Option<String>,
     /// Readings made by another llm-audit version (`history add --reread` classifies them
@@ -131,8 +135,16 @@ pub fn status(store: &Store) -> anyhow::Result<Status> {
             days.retain(|&day| day >= first);
         }
     }
-    let listed = store.list(CALLS)?;
-    let commits = store.list(commit::ADDITIONS)?;
+    let named: BTreeSet<&str> = state
+        .commits
+        .iter()
+        .flat_map(|c| c.files.iter().map(|f| f.key.as_str()))
+        .chain(state.keys.iter().map(String::as_str))
+        .collect();
+    let mut listed = store.list(CALLS)?;
+    listed.extend(store.list(commit::ADDITIONS)?);
+    let (held, leftovers): (Vec<_>, Vec<_>) =
+        listed.iter().partition(|f| named.contains(f.key.as_str()));
     Ok(Status {
         store: store.location.clone(),
         calls: readings.iter().map(|r| r.calls).sum(),
@@ -144,8 +156,9 @@ pub fn status(store: &Store) -> anyhow::Result<Status> {
         machines,
         months: read::months(&state),
         commits: state.commits.len(),
-        files: listed.len() + commits.len(),
-        bytes: listed.iter().chain(&commits).map(|f| f.size).sum(),
+        files: held.len(),
+        bytes: held.iter().map(|f| f.size).sum(),
+        leftovers: leftovers.len(),
         forgotten_before: state.forget_before.clone(),
         other_versions,
         live: readings,
