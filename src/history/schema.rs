@@ -707,3 +707,140 @@ pub fn from_frame(frame: &DataFrame) -> Result<Vec<StoredCall>, String> {
     }
     Ok(calls)
 }
+
+#[cfg(test)]
+mod tests {
+    use polars::prelude::{ParquetReader, SerReader};
+
+    use super::*;
+    use crate::classify::ClassifyRules;
+    use crate::pipeline::run_fixture;
+    use crate::pricing::PriceCatalog;
+
+    /// Every call of the log fixtures, as `history add` stores it.
+    fn fixture_calls() -> Vec<StoredCall> {
+        let catalog = PriceCatalog::embedded().expect("embedded catalog");
+        let run = run_fixture("fixtures/logs", &catalog, &ClassifyRules::default());
+        (0..run.rows.len())
+            .map(|index| {
+                let row = run.rows.get(index);
+                StoredCall {
+                    reading: row.source,
+                    ordinal: index as u32,
+                    id: run.rows.call_id(index).to_string(),
+                    model: run.models[row.model as usize].clone(),
+                    catalog_id: row.price.map(|p| catalog.entry(p).id.clone()),
+                    session: run.sessions[row.session as usize].clone(),
+                    tags: run.tag_sets[row.tags as usize].clone(),
+                    row: CallRow {
+                        source: 0,
+                        model: 0,
+                        tags: 0,
+                        session: 0,
+                        // Prices are not stored: a run prices each call with its catalog.
+                        price: None,
+                        // What the store keeps besides the row: a count where one was made.
+                        text_tokens: (index % 3 == 0).then_some(TextTokens {
+                            o200k: index as u32,
+                            cl100k: index as u32 + 1,
+                        }),
+                        ..row
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn origin(calls: &[StoredCall]) -> (Vec<String>, Vec<String>) {
+        let readings = calls.iter().map(|c| c.reading).max().unwrap_or(0) as usize + 1;
+        (
+            (0..readings).map(|r| format!("machine-{r}")).collect(),
+            (0..readings).map(|r| format!("/logs/source-{r}.jsonl")).collect(),
+        )
+    }
+
+    #[test]
+    fn every_fixture_call_reads_back_from_parquet_exactly_with_the_documented_schema() {
+        let calls = fixture_calls();
+        // The fixtures must exercise what the columns are about.
+        assert!(calls.iter().any(|c| c.row.cost.is_none()), "an unpriced call");
+        assert!(calls.iter().any(|c| c.row.prefixes.is_some()), "prompt prefixes");
+        assert!(calls.iter().any(|c| !c.session.is_empty()), "a session");
+        assert!(calls.iter().any(|c| c.row.timestamp_ms.is_none()), "a call without a time");
+        let (machines, sources) = origin(&calls);
+        let origin = Origin {
+            machines: &machines,
+            sources: &sources,
+        };
+        let bytes = crate::history::add::write_file(&calls, &origin).expect("written");
+        let mut reader = ParquetReader::new(std::io::Cursor::new(bytes));
+        let metadata = reader.get_metadata().expect("metadata").clone();
+        let version = metadata
+            .key_value_metadata()
+            .as_ref()
+            .and_then(|kv| kv.iter().find(|kv| kv.key == VERSION_KEY))
+            .and_then(|kv| kv.value.clone());
+        assert_eq!(version, Some(SCHEMA_VERSION.to_string()));
+        let frame = reader.finish().expect("polars reads the file");
+        assert_eq!(frame.schema().as_ref(), &history_schema());
+        assert_eq!(frame.height(), calls.len());
+        assert_eq!(from_frame(&frame).expect("the calls read back"), calls);
+        // The columns outside llm-audit read: where each call comes from, and what it cost.
+        let source = frame.column("source").unwrap().str().unwrap().get(0);
+        assert_eq!(source, Some(sources[calls[0].reading as usize].as_str()));
+        let machine = frame.column("machine").unwrap().str().unwrap().get(0);
+        assert_eq!(machine, Some(machines[calls[0].reading as usize].as_str()));
+    }
+
+    #[test]
+    fn a_frame_with_a_bad_value_is_an_error_naming_the_column() {
+        let calls = fixture_calls();
+        let (machines, sources) = origin(&calls);
+        let origin = Origin {
+            machines: &machines,
+            sources: &sources,
+        };
+        let mut frame = to_frame(&calls[..2], &origin).expect("frame");
+        let tiers = StringChunked::from_iter_values(
+            PlSmallStr::from_static("tier"),
+            ["simple", "legendary"].into_iter(),
+        );
+        frame.replace("tier", tiers.into_column()).expect("replaced");
+        let err = from_frame(&frame).expect_err("an unknown tier");
+        assert!(err.contains("tier") && err.contains("legendary"), "{err}");
+    }
+
+    #[test]
+    fn the_readme_documents_every_column() {
+        let readme = include_str!("../../README.md");
+        let start = "<!-- history schema: generated -->";
+        let end = "<!-- history schema: end -->";
+        let table = readme
+            .split_once(start)
+            .and_then(|(_, rest)| rest.split_once(end))
+            .map(|(table, _)| table.trim())
+            .expect("the README holds the history schema table");
+        assert_eq!(table, readme_table().trim());
+    }
+
+    /// The README's table of the columns.
+    fn readme_table() -> String {
+        let mut out = String::from("| column | type | meaning |\n|---|---|---|\n");
+        for column in COLUMNS.iter().chain(&TOKEN_COLUMNS) {
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                column.name, column.dtype, column.about
+            ));
+        }
+        out
+    }
+
+    #[test]
+    #[ignore = "prints the README table: cargo test readme_table_text -- --ignored --nocapture"]
+    fn readme_table_text() {
+        #[allow(clippy::disallowed_macros)]
+        {
+            println!("{}", readme_table());
+        }
+    }
+}
