@@ -365,3 +365,175 @@ fn two_adds_at_once_commit_once_and_machines_group_apart() {
     assert_eq!(by_name("beta"), Some(calls_of(&[&other])));
     assert_eq!(groups.len(), 2);
 }
+
+/// Copies the folder `from` to `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for file in walk(from) {
+        let target = to.join(file.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&file, target).unwrap();
+    }
+}
+
+fn skipped_total(report: &serde_json::Value) -> u64 {
+    report["skipped"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum()
+}
+
+#[test]
+fn compact_changes_no_report_and_forget_drops_old_months_with_the_counts_balanced() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let store = dir.path().join("store");
+    let root = dir.path().join("logs");
+    // The log fixtures: many formats, calls over several months, some without a time.
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs"),
+        &root,
+    );
+    ok(add(&home, &store, &[&root], "alpha"));
+    // A log that grew (its new reading replaces the old one) and an add killed before its
+    // commit: both leave files that no longer count.
+    let grown = root.join("litellm/spend_logs.jsonl");
+    let mut text = std::fs::read(&grown).unwrap();
+    text.extend_from_slice(b"\n");
+    std::fs::write(&grown, text).unwrap();
+    ok(add(&home, &store, &[&root], "alpha"));
+    let killed = llm_audit(&home)
+        .env("LLM_AUDIT_TEST_ABORT", "history-before-commit")
+        .args(["history", "add", "-q", "--history"])
+        .arg(&store)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/malformed"))
+        .output()
+        .unwrap();
+    assert!(!killed.status.success());
+    let before = status_json(&home, &store);
+    assert!(before["leftovers"].as_u64() > Some(0), "{before}");
+    let report_before = report(&home, Some(&store), &[], &[]);
+
+    ok(llm_audit(&home)
+        .args(["history", "compact", "--history"])
+        .arg(&store)
+        .output()
+        .unwrap());
+    same_report(
+        &report(&home, Some(&store), &[], &[]),
+        &report_before,
+        "compact changes no report",
+    );
+    let after = status_json(&home, &store);
+    assert_eq!(after["leftovers"], 0, "{after}");
+    assert_eq!(after["commits"], 1, "{after}");
+    assert_eq!(after["calls"], before["calls"]);
+    let months = after["months"].as_object().unwrap();
+    assert!(months.len() >= 3, "{after}");
+    for month in months.keys() {
+        let files = std::fs::read_dir(store.join("calls").join(format!("month={month}")))
+            .unwrap()
+            .count();
+        assert_eq!(files, 1, "one file for {month}");
+    }
+    same_report(
+        &report(&home, Some(&store), &[], &[]),
+        &report(&home, None, &[&root], &[]),
+        "the compacted store reports as analyze",
+    );
+
+    // Forget the oldest months: their calls leave the totals and are counted as filtered.
+    let oldest = months.keys().next().unwrap().clone();
+    let cut = months.keys().nth(1).unwrap().clone();
+    ok(llm_audit(&home)
+        .args([
+            "history",
+            "forget",
+            "--before",
+            &format!("{cut}-01"),
+            "--history",
+        ])
+        .arg(&store)
+        .output()
+        .unwrap());
+    let forgotten = status_json(&home, &store);
+    assert!(forgotten["months"].get(&oldest).is_none(), "{forgotten}");
+    assert_eq!(forgotten["forgotten_before"], cut.as_str());
+    let old_month = store.join("calls").join(format!("month={oldest}"));
+    assert!(
+        !old_month.exists() || walk(&old_month).is_empty(),
+        "the forgotten month's files are removed"
+    );
+    let gone = months[&oldest].as_u64().unwrap();
+    let old: serde_json::Value = serde_json::from_str(&report_before.0).unwrap();
+    let new: serde_json::Value =
+        serde_json::from_str(&report(&home, Some(&store), &[], &[]).0).unwrap();
+    assert_eq!(
+        new["records"], old["records"],
+        "every record is still accounted for"
+    );
+    assert!(new["calls"].as_u64().unwrap() + gone >= old["calls"].as_u64().unwrap());
+    assert!(new["calls"].as_u64() < old["calls"].as_u64());
+    assert_eq!(
+        new["calls"].as_u64().unwrap() + skipped_total(&new),
+        old["calls"].as_u64().unwrap() + skipped_total(&old),
+        "the calls forgotten are counted as skipped"
+    );
+}
+
+#[test]
+fn since_reads_only_the_months_it_needs_and_keeps_the_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let store = dir.path().join("store");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs");
+    ok(add(&home, &store, &[&root], "alpha"));
+    let months: Vec<String> = status_json(&home, &store)["months"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|m| *m != "none")
+        .cloned()
+        .collect();
+    let since = format!("{}-01", months[months.len() / 2]);
+    // A month far from the window, made unreadable: `--since` must not open it.
+    let early = store.join("calls").join(format!("month={}", months[0]));
+    for file in walk(&early) {
+        std::fs::write(file, b"not parquet").unwrap();
+    }
+    let flags = ["--since", since.as_str()];
+    let (got, _) = report(&home, Some(&store), &[], &flags);
+    let (expected, _) = report(&home, None, &[&root], &flags);
+    let strip = |text: &str| {
+        let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+        value["inputs"] = serde_json::Value::Null;
+        value["skipped"] = serde_json::Value::Null;
+        value
+    };
+    assert_eq!(
+        strip(&got),
+        strip(&expected),
+        "the window's report is analyze --since's"
+    );
+    let (got, expected): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&got).unwrap(),
+        serde_json::from_str(&expected).unwrap(),
+    );
+    assert_eq!(
+        got["calls"].as_u64().unwrap() + skipped_total(&got),
+        expected["calls"].as_u64().unwrap() + skipped_total(&expected),
+        "every record still accounted for"
+    );
+    // Without the window, the broken month is an error naming it.
+    let output = llm_audit(&home)
+        .args(["analyze", "-q", "--format", "json"])
+        .arg(format!("--history={}", store.display()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("month={}", months[0])), "{stderr}");
+}

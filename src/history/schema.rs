@@ -755,7 +755,9 @@ mod tests {
         let readings = calls.iter().map(|c| c.reading).max().unwrap_or(0) as usize + 1;
         (
             (0..readings).map(|r| format!("machine-{r}")).collect(),
-            (0..readings).map(|r| format!("/logs/source-{r}.jsonl")).collect(),
+            (0..readings)
+                .map(|r| format!("/logs/source-{r}.jsonl"))
+                .collect(),
         )
     }
 
@@ -763,10 +765,19 @@ mod tests {
     fn every_fixture_call_reads_back_from_parquet_exactly_with_the_documented_schema() {
         let calls = fixture_calls();
         // The fixtures must exercise what the columns are about.
-        assert!(calls.iter().any(|c| c.row.cost.is_none()), "an unpriced call");
-        assert!(calls.iter().any(|c| c.row.prefixes.is_some()), "prompt prefixes");
+        assert!(
+            calls.iter().any(|c| c.row.cost.is_none()),
+            "an unpriced call"
+        );
+        assert!(
+            calls.iter().any(|c| c.row.prefixes.is_some()),
+            "prompt prefixes"
+        );
         assert!(calls.iter().any(|c| !c.session.is_empty()), "a session");
-        assert!(calls.iter().any(|c| c.row.timestamp_ms.is_none()), "a call without a time");
+        assert!(
+            calls.iter().any(|c| c.row.timestamp_ms.is_none()),
+            "a call without a time"
+        );
         let (machines, sources) = origin(&calls);
         let origin = Origin {
             machines: &machines,
@@ -805,7 +816,9 @@ mod tests {
             PlSmallStr::from_static("tier"),
             ["simple", "legendary"].into_iter(),
         );
-        frame.replace("tier", tiers.into_column()).expect("replaced");
+        frame
+            .replace("tier", tiers.into_column())
+            .expect("replaced");
         let err = from_frame(&frame).expect_err("an unknown tier");
         assert!(err.contains("tier") && err.contains("legendary"), "{err}");
     }
