@@ -75,6 +75,16 @@ impl Server {
     /// Runs `analyze --format json` on `inputs` with the endpoint and credentials in the
     /// standard AWS variables (and no others from the caller's environment).
     fn analyze(&self, inputs: &[&str]) -> Output {
+        self.command()
+            .args(["analyze", "--format", "json", "--no-progress"])
+            .args(inputs)
+            .output()
+            .expect("the binary runs")
+    }
+
+    /// The binary with the endpoint and credentials in the standard AWS variables (and no
+    /// others from the caller's environment).
+    fn command(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_llm-audit"));
         // The server is local: no proxy in between.
         for (name, _) in std::env::vars_os() {
@@ -89,10 +99,9 @@ impl Server {
             .env("AWS_REGION", REGION)
             .env("AWS_ENDPOINT_URL", &self.endpoint)
             .env("AWS_ALLOW_HTTP", "true")
-            .args(["analyze", "--format", "json", "--no-progress"])
-            .args(inputs)
-            .output()
-            .expect("the binary runs")
+            .env_remove("LLM_AUDIT_HISTORY")
+            .env_remove("LLM_AUDIT_MACHINE");
+        command
     }
 }
 
@@ -312,4 +321,123 @@ fn a_store_that_loops_or_ignores_ranges_is_an_error_naming_the_url() {
             "{url}: {stderr}"
         );
     }
+}
+
+/// `history add` of `paths` to `store` as `machine`.
+fn history_add(server: &Server, store: &str, machine: &str, paths: &[&Path]) -> Output {
+    server
+        .command()
+        .args([
+            "history",
+            "add",
+            "-q",
+            "--history",
+            store,
+            "--machine",
+            machine,
+        ])
+        .args(paths)
+        .output()
+        .expect("the binary runs")
+}
+
+/// A report without what names the inputs (paths differ between a store and the disk).
+fn without_inputs(report: &str) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_str(report).unwrap();
+    value["inputs"] = serde_json::Value::Null;
+    for sample in value["error_samples"].as_array_mut().into_iter().flatten() {
+        sample["file"] = serde_json::Value::Null;
+    }
+    value
+}
+
+#[test]
+fn two_machines_keep_one_history_in_a_bucket_and_group_apart() {
+    let server = Server::start();
+    std::fs::create_dir(server.root.path().join("team")).unwrap();
+    let logs = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs");
+    let (alpha, beta) = (logs.join("claude-code"), logs.join("openai"));
+    let store = "s3://team/history";
+    stdout(&history_add(&server, store, "alpha", &[&alpha]));
+    stdout(&history_add(&server, store, "beta", &[&beta]));
+    // Again, from both machines at once: everything is stored, nothing is added.
+    let spawn = |machine: &str, path: &Path| {
+        server
+            .command()
+            .args([
+                "history",
+                "add",
+                "-q",
+                "--history",
+                store,
+                "--machine",
+                machine,
+            ])
+            .arg(path)
+            .spawn()
+            .unwrap()
+    };
+    let (mut one, mut two) = (spawn("alpha", &alpha), spawn("beta", &beta));
+    assert!(one.wait().unwrap().success() && two.wait().unwrap().success());
+
+    let status = server
+        .command()
+        .args(["history", "status", "--format", "json", "--history", store])
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_str(&stdout(&status)).unwrap();
+    assert_eq!(status["commits"], 2, "{status}");
+    assert_eq!(status["machines"]["alpha"], 3, "{status}");
+    assert_eq!(status["machines"]["beta"], 1, "{status}");
+
+    let history = |extra: &[&str]| {
+        let output = server
+            .command()
+            .args(["analyze", "-q", "--format", "json", "--machine", "alpha"])
+            .arg(format!("--history={store}"))
+            .args(extra)
+            .output()
+            .unwrap();
+        stdout(&output)
+    };
+    // The team's history reports as analyze over both machines' logs.
+    assert_eq!(
+        without_inputs(&history(&[])),
+        without_inputs(&stdout(&analyze_local(&[&alpha, &beta])))
+    );
+    // And `--group-by machine` splits the calls as each machine read them.
+    let grouped: serde_json::Value =
+        serde_json::from_str(&history(&["--group-by", "machine"])).unwrap();
+    let groups = grouped["groups"]
+        .as_array()
+        .and_then(|all| all.iter().find(|g| g["by"] == "machine"))
+        .and_then(|g| g["groups"].as_array())
+        .expect("a machine grouping")
+        .clone();
+    let calls_of = |path: &Path| -> serde_json::Value {
+        let report: serde_json::Value =
+            serde_json::from_str(&stdout(&analyze_local(&[path]))).unwrap();
+        report["calls"].clone()
+    };
+    let by_name = |name: &str| {
+        groups
+            .iter()
+            .find(|g| g["key"] == name)
+            .map(|g| g["calls"].clone())
+    };
+    assert_eq!(groups.len(), 2);
+    assert_eq!(by_name("alpha"), Some(calls_of(&alpha)));
+    assert_eq!(by_name("beta"), Some(calls_of(&beta)));
+    // Another machine's sources are named with it.
+    let report: serde_json::Value = serde_json::from_str(&history(&[])).unwrap();
+    let beta_name = format!("beta:{}", beta.join("chat_and_responses.jsonl").display());
+    assert!(
+        report["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|input| input["path"] == beta_name.as_str()),
+        "{}",
+        report["inputs"]
+    );
 }

@@ -251,8 +251,12 @@ pub fn compact(store: &Store, machine: &str) -> anyhow::Result<usize> {
         store.delete(key)?;
         removed += 1;
     }
+    // A file no commit names may belong to an add still running on another machine (a
+    // bucket has no lock): only those older than an hour are a killed writer's.
+    let local = store.local_root().is_some();
     for file in store.list(CALLS)? {
-        if !kept.contains(&file.key) {
+        let stale = local || file.age_secs.is_some_and(|age| age > 3600);
+        if !kept.contains(&file.key) && stale {
             store.delete(&file.key)?;
             removed += 1;
         }

@@ -79,7 +79,35 @@ pub fn assemble(
     machine: &str,
     window: Window,
 ) -> Result<RunOutput, StoreError> {
+    // A compaction or forgetting that ran since the commits were listed may have removed a
+    // file they name: the second listing sees the commit that replaced it.
     let state = State::load(store)?;
+    match stored_calls(store, &state, input, machine, window) {
+        Ok(stored) => Ok(put_together(&state, stored, input, machine)),
+        Err(_) => {
+            let state = State::load(store)?;
+            let stored = stored_calls(store, &state, input, machine, window)?;
+            Ok(put_together(&state, stored, input, machine))
+        }
+    }
+}
+
+/// The run's sources in order, with the stored calls of each and how many of its calls the
+/// window or a `forget` left out.
+struct Stored {
+    parts: Vec<(OrderKey, Part)>,
+    calls: Vec<Vec<StoredCall>>,
+    pruned: Vec<u64>,
+    named: Vec<String>,
+}
+
+fn stored_calls(
+    store: &Store,
+    state: &State,
+    input: &InputSettings,
+    machine: &str,
+    window: Window,
+) -> Result<Stored, StoreError> {
     let live = state.live();
     let named: Vec<String> = input
         .sources
@@ -151,6 +179,22 @@ pub fn assemble(
         }
     }
 
+    Ok(Stored {
+        parts,
+        calls,
+        pruned,
+        named,
+    })
+}
+
+/// The run: stored readings rebuilt as pieces, the named logs read, all assembled in order.
+fn put_together(state: &State, stored: Stored, input: &InputSettings, machine: &str) -> RunOutput {
+    let Stored {
+        parts,
+        calls,
+        pruned,
+        named,
+    } = stored;
     let names: Vec<String> = parts
         .iter()
         .map(|(_, part)| match part {
@@ -204,7 +248,7 @@ pub fn assemble(
     for (summary, name) in run.sources.iter_mut().zip(machines) {
         summary.machine = Some(name.into());
     }
-    Ok(run)
+    run
 }
 
 /// The calls of one data file.

@@ -42,6 +42,8 @@ pub struct StoreError {
 pub struct Listed {
     pub key: String,
     pub size: u64,
+    /// Seconds since it was last written, when known.
+    pub age_secs: Option<u64>,
 }
 
 /// An exclusive hold on a local store for one writing command; released when dropped (and by
@@ -120,8 +122,17 @@ impl Store {
                         if key.ends_with(PARTIAL) {
                             continue;
                         }
-                        let size = entry.metadata().map_err(|err| self.error(&key, err))?.len();
-                        out.push(Listed { key, size });
+                        let meta = entry.metadata().map_err(|err| self.error(&key, err))?;
+                        let age_secs = meta
+                            .modified()
+                            .ok()
+                            .and_then(|t| t.elapsed().ok())
+                            .map(|d| d.as_secs());
+                        out.push(Listed {
+                            key,
+                            size: meta.len(),
+                            age_secs,
+                        });
                     }
                 }
                 out
@@ -146,6 +157,10 @@ impl Store {
                             .collect::<Vec<_>>()
                             .join("/"),
                         size: meta.size,
+                        age_secs: u64::try_from(
+                            (chrono::Utc::now() - meta.last_modified).num_seconds(),
+                        )
+                        .ok(),
                     })
                     .collect()
             }
