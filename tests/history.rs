@@ -537,3 +537,52 @@ fn since_reads_only_the_months_it_needs_and_keeps_the_totals() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(&format!("month={}", months[0])), "{stderr}");
 }
+
+#[test]
+fn calls_of_a_log_truncated_in_place_are_kept_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let store = dir.path().join("store");
+    let log = dir.path().join("gateway.jsonl");
+    genlogs::generate(Format::Openai, Mix::Standard, 60_000, 8, &log).unwrap();
+    let whole = std::fs::read_to_string(&log).unwrap();
+    let before = report(&home, None, &[&log], &[]);
+    ok(add(&home, &store, &[&log], "alpha"));
+    // The gateway rotates in place: the file now holds only its last lines, and one new.
+    let lines: Vec<&str> = whole.lines().collect();
+    assert!(lines.len() >= 4, "{} lines", lines.len());
+    let kept = lines[lines.len() / 2..].join("\n") + "\n";
+    std::fs::write(&log, &kept).unwrap();
+    ok(add(&home, &store, &[&log], "alpha"));
+
+    let status = status_json(&home, &store);
+    let live = status["live"].as_array().unwrap();
+    assert_eq!(live.len(), 2, "{status}");
+    let residual = live
+        .iter()
+        .find(|r| r["source"].as_str().unwrap().contains("(before "))
+        .expect("a reading of the lost calls");
+    let current = live
+        .iter()
+        .find(|r| !r["source"].as_str().unwrap().contains("(before "))
+        .expect("the file as it is now");
+    let calls_before: serde_json::Value = serde_json::from_str(&before.0).unwrap();
+    let (lost, now) = (
+        residual["calls"].as_u64().unwrap(),
+        current["calls"].as_u64().unwrap(),
+    );
+    assert!(lost > 0 && now > 0, "{status}");
+    assert_eq!(Some(lost + now), calls_before["calls"].as_u64(), "{status}");
+    // Every call the history saw is still reported, once.
+    let (json, _) = report(&home, Some(&store), &[], &[]);
+    let (got, expected): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&json).unwrap(),
+        serde_json::from_str(&before.0).unwrap(),
+    );
+    assert_eq!(got["calls"], expected["calls"]);
+    assert_eq!(
+        got["baseline"]["cost_usd_exact"],
+        expected["baseline"]["cost_usd_exact"]
+    );
+}

@@ -2,7 +2,7 @@
 //! anything was merged across sources — its calls (Parquet, one file per month) and its counts
 //! (the commit record) — so a later run puts them together exactly as `analyze` would.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -12,8 +12,8 @@ use polars::prelude::{KeyValueMetadata, ParquetCompression, ParquetWriter};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::commit::{
-    CALLS, Commit, DataFile, Fingerprint, MARKER, MARKER_KIND, NO_MONTH, Reading, Settings, State,
-    commit_key,
+    CALLS, Commit, DataFile, Fingerprint, Live, MARKER, MARKER_KIND, NO_MONTH, Reading, Settings,
+    State, commit_key,
 };
 use super::schema::{Origin, SCHEMA_VERSION, StoredCall, VERSION_KEY, history_schema, to_frame};
 use super::store::Store;
@@ -139,9 +139,11 @@ struct MonthFile {
 }
 
 /// Where the addition puts its calls.
-struct Writer<'a> {
+struct Writer {
     months: BTreeMap<String, MonthFile>,
-    origin: Origin<'a>,
+    /// The machine and source of each reading, by index.
+    machines: Vec<String>,
+    sources: Vec<String>,
 }
 
 /// A Parquet writer of [`history_schema`] files, zstd-compressed, with the schema version in
@@ -173,7 +175,7 @@ pub fn write_file(calls: &[StoredCall], origin: &Origin<'_>) -> anyhow::Result<V
     std::fs::read(file.path()).context("reading back a written Parquet file")
 }
 
-impl Writer<'_> {
+impl Writer {
     fn push(&mut self, call: StoredCall) -> anyhow::Result<()> {
         let month = month_of(call.row.timestamp_ms);
         if !self.months.contains_key(&month) {
@@ -205,7 +207,11 @@ impl Writer<'_> {
         if file.pending.is_empty() {
             return Ok(());
         }
-        let frame = to_frame(&file.pending, &self.origin)?;
+        let origin = Origin {
+            machines: &self.machines,
+            sources: &self.sources,
+        };
+        let frame = to_frame(&file.pending, &origin)?;
         file.writer.write_batch(&frame)?;
         file.rows += file.pending.len() as u64;
         file.pending.clear();
@@ -233,6 +239,67 @@ struct Building {
     models: Interner<String>,
     days: std::collections::BTreeSet<i64>,
     ordinal: u32,
+    /// For a source read before: the reading this one replaces, and the ids of the calls read
+    /// now (calls of the old reading missing from this one are kept apart).
+    previous: Option<(Live, HashSet<String>)>,
+}
+
+impl Building {
+    fn new(reading: Reading, previous: Option<Live>) -> Building {
+        Building {
+            reading,
+            models: Interner::default(),
+            days: Default::default(),
+            ordinal: 0,
+            previous: previous.map(|at| (at, HashSet::new())),
+        }
+    }
+
+    /// Counts one call of the reading and writes it.
+    fn push(&mut self, mut call: StoredCall, writer: &mut Writer) -> anyhow::Result<()> {
+        let target = &mut self.reading;
+        let ms = call.row.timestamp_ms;
+        *target.months.entry(month_of(ms)).or_default() += 1;
+        target.rows += 1;
+        if let Some(ms) = ms {
+            self.days.insert(ms.div_euclid(86_400_000));
+            target.first_ms = Some(target.first_ms.map_or(ms, |f| f.min(ms)));
+            target.last_ms = Some(target.last_ms.map_or(ms, |l| l.max(ms)));
+        }
+        if let Some((_, ids)) = &mut self.previous {
+            ids.insert(call.id.clone());
+        }
+        call.ordinal = self.ordinal;
+        self.ordinal += 1;
+        writer.push(call)
+    }
+
+    fn finish(mut self) -> Reading {
+        self.reading.models = self.models.into_items();
+        self.reading.days = self.days.into_iter().collect();
+        self.reading
+    }
+}
+
+/// A reading of `source` by this addition, before anything is counted.
+fn empty_reading(machine: &str, source: String, seq: u64, id: &str, print: Fingerprint) -> Reading {
+    Reading {
+        machine: machine.to_string(),
+        source,
+        added_seq: seq,
+        added_id: id.to_string(),
+        fingerprint: print,
+        format: None,
+        accounting: Default::default(),
+        buckets: Vec::new(),
+        models: Vec::new(),
+        rows: 0,
+        months: BTreeMap::new(),
+        first_ms: None,
+        last_ms: None,
+        days: Vec::new(),
+        failed: None,
+    }
 }
 
 /// Reads the sources of `input` that are new or changed since the store last saw them, and
@@ -259,6 +326,7 @@ pub fn add(
         .collect();
     let mut selected = vec![false; names.len()];
     let mut fingerprints = vec![Fingerprint::default(); names.len()];
+    let mut previous: Vec<Option<Live>> = vec![None; names.len()];
     for (index, source) in input.sources.iter().enumerate() {
         if matches!(source, InputSource::Stdin) {
             anyhow::bail!("`history add` stores files and objects it can read again, not stdin");
@@ -268,9 +336,10 @@ pub fn add(
         {
             continue;
         }
-        let stored = live
+        let at = live
             .get(&(machine.to_string(), names[index].clone()))
-            .map(|&l| state.reading(l));
+            .copied();
+        let stored = at.map(|l| state.reading(l));
         if let InputSource::Unreadable { path, reason } = source {
             added
                 .failed
@@ -291,6 +360,7 @@ pub fn add(
         added.replaced += usize::from(stored.is_some());
         selected[index] = true;
         fingerprints[index] = now;
+        previous[index] = at;
     }
     if !selected.contains(&true) {
         return Ok(added);
@@ -318,45 +388,18 @@ pub fn add(
         .filter(|&i| selected[i])
         .map(|i| names[i].clone())
         .collect();
-    let mut building: Vec<Building> = reading_sources
-        .iter()
-        .enumerate()
-        .map(|(r, source)| {
-            let index = (0..names.len())
-                .filter(|&i| selected[i])
-                .nth(r)
-                .unwrap_or(0);
-            Building {
-                reading: Reading {
-                    machine: machine.to_string(),
-                    source: source.clone(),
-                    added_seq: seq,
-                    added_id: id.clone(),
-                    fingerprint: fingerprints[index].clone(),
-                    format: None,
-                    accounting: Default::default(),
-                    buckets: Vec::new(),
-                    models: Vec::new(),
-                    rows: 0,
-                    months: BTreeMap::new(),
-                    first_ms: None,
-                    last_ms: None,
-                    days: Vec::new(),
-                    failed: None,
-                },
-                models: Interner::default(),
-                days: Default::default(),
-                ordinal: 0,
-            }
+    let mut building: Vec<Building> = (0..names.len())
+        .filter(|&i| selected[i])
+        .map(|i| {
+            let reading =
+                empty_reading(machine, names[i].clone(), seq, &id, fingerprints[i].clone());
+            Building::new(reading, previous[i])
         })
         .collect();
-    let machines = vec![machine.to_string(); reading_sources.len()];
     let mut writer = Writer {
         months: BTreeMap::new(),
-        origin: Origin {
-            machines: &machines,
-            sources: &reading_sources,
-        },
+        machines: vec![machine.to_string(); reading_sources.len()],
+        sources: reading_sources,
     };
     let catalog = &input.catalog;
     let mut failure = None;
@@ -381,6 +424,9 @@ pub fn add(
     if let Some(err) = failure {
         return Err(err);
     }
+    let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let residuals = keep_lost_calls(store, &state, &mut building, &mut writer, &created)?;
+    building.extend(residuals);
     let months = writer.finish()?;
 
     // A source that failed part way does not count: its old reading stays in effect. (Its
@@ -397,9 +443,7 @@ pub fn add(
             added.read += 1;
             added.calls += building.reading.rows;
         }
-        building.reading.models = building.models.into_items();
-        building.reading.days = building.days.into_iter().collect();
-        readings.push(building.reading);
+        readings.push(building.finish());
     }
     if added.read == 0 {
         return Ok(added);
@@ -416,7 +460,7 @@ pub fn add(
         id: id.clone(),
         seq,
         machine: machine.to_string(),
-        created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        created,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         settings: Settings {
             rules: xxh3_64(format!("{:?}", input.rules).as_bytes()),
@@ -445,10 +489,9 @@ fn take_piece(
     reading: u32,
     piece: ChunkResult,
     catalog: &crate::pricing::PriceCatalog,
-    writer: &mut Writer<'_>,
+    writer: &mut Writer,
 ) -> anyhow::Result<()> {
     let target = &mut building.reading;
-    let days = &mut building.days;
     if target.format.is_none() {
         target.format = piece.format;
     }
@@ -470,17 +513,9 @@ fn take_piece(
     building.models.merge(piece.models.clone());
     for index in 0..piece.rows.len() {
         let row = piece.rows.get(index);
-        let month = month_of(row.timestamp_ms);
-        *target.months.entry(month).or_default() += 1;
-        target.rows += 1;
-        if let Some(ms) = row.timestamp_ms {
-            days.insert(ms.div_euclid(86_400_000));
-            target.first_ms = Some(target.first_ms.map_or(ms, |f| f.min(ms)));
-            target.last_ms = Some(target.last_ms.map_or(ms, |l| l.max(ms)));
-        }
         let call = StoredCall {
             reading,
-            ordinal: building.ordinal,
+            ordinal: 0,
             id: piece.rows.call_id(index).to_string(),
             model: piece.models[row.model as usize].clone(),
             catalog_id: row.price.map(|p| catalog.entry(p).id.clone()),
@@ -488,8 +523,66 @@ fn take_piece(
             tags: piece.tag_sets[row.tags as usize].clone(),
             row,
         };
-        building.ordinal += 1;
-        writer.push(call)?;
+        building.push(call, writer)?;
     }
     Ok(())
+}
+
+/// For each source read again, the calls its earlier reading held that this one no longer
+/// does (a log truncated or rewritten in place): they are kept as a reading of their own,
+/// `<source> (before <time>)`, so no call the history has seen is lost.
+fn keep_lost_calls(
+    store: &Store,
+    state: &State,
+    building: &mut [Building],
+    writer: &mut Writer,
+    created: &str,
+) -> anyhow::Result<Vec<Building>> {
+    let mut residuals = Vec::new();
+    for current in building.iter() {
+        let Some((at, ids)) = &current.previous else {
+            continue;
+        };
+        if current.reading.accounting.read_failures.first().is_some() {
+            continue;
+        }
+        let old = state.reading(*at);
+        let mut lost = Vec::new();
+        for file in &state.commits[at.commit].files {
+            if state.forgotten(&file.month) {
+                continue;
+            }
+            lost.extend(
+                super::read::read_file(store, &file.key)?
+                    .into_iter()
+                    .filter(|call| call.reading as usize == at.reading && !ids.contains(&call.id)),
+            );
+        }
+        if lost.is_empty() {
+            continue;
+        }
+        lost.sort_by_key(|call| call.ordinal);
+        let index = writer.sources.len() as u32;
+        let source = format!("{} (before {created})", old.source);
+        writer.sources.push(source.clone());
+        writer.machines.push(current.reading.machine.clone());
+        let mut reading = empty_reading(
+            &current.reading.machine,
+            source,
+            current.reading.added_seq,
+            &current.reading.added_id,
+            Fingerprint::default(),
+        );
+        reading.format = old.format;
+        reading.accounting.records = lost.len() as u64;
+        reading.accounting.calls = lost.len() as u64;
+        let mut residual = Building::new(reading, None);
+        for mut call in lost {
+            residual.models.intern(call.model.as_str());
+            call.reading = index;
+            residual.push(call, writer)?;
+        }
+        residuals.push(residual);
+    }
+    Ok(residuals)
 }
