@@ -543,7 +543,7 @@ fn keep_lost_calls(
         let Some((at, ids)) = &current.previous else {
             continue;
         };
-        if current.reading.accounting.read_failures.first().is_some() {
+        if !current.reading.accounting.read_failures.is_empty() {
             continue;
         }
         let old = state.reading(*at);
