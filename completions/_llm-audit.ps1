@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day')
             [CompletionResult]::new('pricing', 'pricing', [CompletionResultType]::ParameterValue, 'Inspect and validate the price catalog (and any override files)')
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'The coding agents llm-audit reads, where each keeps its data on this machine (variables that move it included) and how many of its files are there')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Keep a history of calls that outlives the logs (agents delete old sessions, gateways expire their logs): add logs to it, see what it holds, compact it, forget old months. `analyze --history` reports over it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a folder)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -71,6 +72,8 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('--risk-calibration', '--risk-calibration', [CompletionResultType]::ParameterName, 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Read only the K-th of N slices of the inputs (every N-th file of the sorted list, starting at the K-th), to spread one audit over N machines; needs --emit-partial')
             [CompletionResult]::new('--emit-partial', '--emit-partial', [CompletionResultType]::ParameterName, 'Write the parsed calls as a partial result to FILE (`-`: stdout) instead of a report; `llm-audit merge` puts partials together into the report a single run would print')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'Report over the calls stored in the history too (`history add`), plus any PATHs named: `--history` alone uses the default store (`LLM_AUDIT_HISTORY`, else `$XDG_DATA_HOME/llm-audit/history`), `--history=DIR|URL` names one. Without PATHs, no agent data is read besides the store')
+            [CompletionResult]::new('--machine', '--machine', [CompletionResultType]::ParameterName, 'With --history: the machine this run counts as (named logs are tagged with it); the host''s name by default')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
             [CompletionResult]::new('--no-dedupe', '--no-dedupe', [CompletionResultType]::ParameterName, 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once')
@@ -377,6 +380,89 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'llm-audit;history' {
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'The store: a folder, or an object-storage URL (`s3://bucket/prefix`, `gs://…`, `az://…`) a team shares. Default: `LLM_AUDIT_HISTORY`, else `$XDG_DATA_HOME/llm-audit/history` (`~/.local/share/llm-audit/history`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Read logs (no PATH: every coding agent''s data found here) and store each call''s compact row, never prompt text. Sources already stored unchanged are skipped; a changed one is read again and replaces its earlier reading')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What the store holds: calls, days, sources, agents, machines, files and bytes')
+            [CompletionResult]::new('compact', 'compact', [CompletionResultType]::ParameterValue, 'Merge each month''s files into one and drop readings that later ones replaced; reports stay the same')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Remove the calls of every month before DATE''s month (YYYY-MM-DD or YYYY-MM)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'llm-audit;history;add' {
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every input as this format instead of detecting it per file')
+            [CompletionResult]::new('--spill-above', '--spill-above', [CompletionResultType]::ParameterName, 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does')
+            [CompletionResult]::new('--max-line-mib', '--max-line-mib', [CompletionResultType]::ParameterName, 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)')
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)')
+            [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win')
+            [CompletionResult]::new('--pricing-litellm', '--pricing-litellm', [CompletionResultType]::ParameterName, 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files')
+            [CompletionResult]::new('--machine', '--machine', [CompletionResultType]::ParameterName, 'Tag the calls with this machine name (letters, digits, `.`, `_`, `-`); default: `LLM_AUDIT_MACHINE`, else the host''s name')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'The store: a folder, or an object-storage URL (`s3://bucket/prefix`, `gs://…`, `az://…`) a team shares. Default: `LLM_AUDIT_HISTORY`, else `$XDG_DATA_HOME/llm-audit/history` (`~/.local/share/llm-audit/history`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bar (it is also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--no-dedupe', '--no-dedupe', [CompletionResultType]::ParameterName, 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once')
+            [CompletionResult]::new('--reread', '--reread', [CompletionResultType]::ParameterName, 'Read every source again, even unchanged ones (to classify them with this version)')
+            [CompletionResult]::new('--no-text-tokens', '--no-text-tokens', [CompletionResultType]::ParameterName, 'Do not count prompt tokens with the real tokenizers (faster; policies that move calls across tokenizer families then estimate the ratio)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'llm-audit;history;status' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (`table` or `json`)')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'The store: a folder, or an object-storage URL (`s3://bucket/prefix`, `gs://…`, `az://…`) a team shares. Default: `LLM_AUDIT_HISTORY`, else `$XDG_DATA_HOME/llm-audit/history` (`~/.local/share/llm-audit/history`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'llm-audit;history;compact' {
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'The store: a folder, or an object-storage URL (`s3://bucket/prefix`, `gs://…`, `az://…`) a team shares. Default: `LLM_AUDIT_HISTORY`, else `$XDG_DATA_HOME/llm-audit/history` (`~/.local/share/llm-audit/history`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'llm-audit;history;forget' {
+            [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'before')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'The store: a folder, or an object-storage URL (`s3://bucket/prefix`, `gs://…`, `az://…`) a team shares. Default: `LLM_AUDIT_HISTORY`, else `$XDG_DATA_HOME/llm-audit/history` (`~/.local/share/llm-audit/history`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'llm-audit;history;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Read logs (no PATH: every coding agent''s data found here) and store each call''s compact row, never prompt text. Sources already stored unchanged are skipped; a changed one is read again and replaces its earlier reading')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What the store holds: calls, days, sources, agents, machines, files and bytes')
+            [CompletionResult]::new('compact', 'compact', [CompletionResultType]::ParameterValue, 'Merge each month''s files into one and drop readings that later ones replaced; reports stay the same')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Remove the calls of every month before DATE''s month (YYYY-MM-DD or YYYY-MM)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'llm-audit;history;help;add' {
+            break
+        }
+        'llm-audit;history;help;status' {
+            break
+        }
+        'llm-audit;history;help;compact' {
+            break
+        }
+        'llm-audit;history;help;forget' {
+            break
+        }
+        'llm-audit;history;help;help' {
+            break
+        }
         'llm-audit;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write completions for every supported shell into this folder instead')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -396,6 +482,7 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day')
             [CompletionResult]::new('pricing', 'pricing', [CompletionResultType]::ParameterValue, 'Inspect and validate the price catalog (and any override files)')
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'The coding agents llm-audit reads, where each keeps its data on this machine (variables that move it included) and how many of its files are there')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Keep a history of calls that outlives the logs (agents delete old sessions, gateways expire their logs): add logs to it, see what it holds, compact it, forget old months. `analyze --history` reports over it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a folder)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -456,6 +543,25 @@ Register-ArgumentCompleter -Native -CommandName 'llm-audit' -ScriptBlock {
             break
         }
         'llm-audit;help;agents' {
+            break
+        }
+        'llm-audit;help;history' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Read logs (no PATH: every coding agent''s data found here) and store each call''s compact row, never prompt text. Sources already stored unchanged are skipped; a changed one is read again and replaces its earlier reading')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What the store holds: calls, days, sources, agents, machines, files and bytes')
+            [CompletionResult]::new('compact', 'compact', [CompletionResultType]::ParameterValue, 'Merge each month''s files into one and drop readings that later ones replaced; reports stay the same')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Remove the calls of every month before DATE''s month (YYYY-MM-DD or YYYY-MM)')
+            break
+        }
+        'llm-audit;help;history;add' {
+            break
+        }
+        'llm-audit;help;history;status' {
+            break
+        }
+        'llm-audit;help;history;compact' {
+            break
+        }
+        'llm-audit;help;history;forget' {
             break
         }
         'llm-audit;help;completions' {

@@ -37,6 +37,9 @@ _llm__audit() {
             llm__audit,help)
                 cmd="llm__audit__subcmd__help"
                 ;;
+            llm__audit,history)
+                cmd="llm__audit__subcmd__history"
+                ;;
             llm__audit,merge)
                 cmd="llm__audit__subcmd__merge"
                 ;;
@@ -73,6 +76,9 @@ _llm__audit() {
             llm__audit__subcmd__help,help)
                 cmd="llm__audit__subcmd__help__subcmd__help"
                 ;;
+            llm__audit__subcmd__help,history)
+                cmd="llm__audit__subcmd__help__subcmd__history"
+                ;;
             llm__audit__subcmd__help,merge)
                 cmd="llm__audit__subcmd__help__subcmd__merge"
                 ;;
@@ -87,6 +93,18 @@ _llm__audit() {
                 ;;
             llm__audit__subcmd__help,risk)
                 cmd="llm__audit__subcmd__help__subcmd__risk"
+                ;;
+            llm__audit__subcmd__help__subcmd__history,add)
+                cmd="llm__audit__subcmd__help__subcmd__history__subcmd__add"
+                ;;
+            llm__audit__subcmd__help__subcmd__history,compact)
+                cmd="llm__audit__subcmd__help__subcmd__history__subcmd__compact"
+                ;;
+            llm__audit__subcmd__help__subcmd__history,forget)
+                cmd="llm__audit__subcmd__help__subcmd__history__subcmd__forget"
+                ;;
+            llm__audit__subcmd__help__subcmd__history,status)
+                cmd="llm__audit__subcmd__help__subcmd__history__subcmd__status"
                 ;;
             llm__audit__subcmd__help__subcmd__policies,check)
                 cmd="llm__audit__subcmd__help__subcmd__policies__subcmd__check"
@@ -108,6 +126,36 @@ _llm__audit() {
                 ;;
             llm__audit__subcmd__help__subcmd__risk,priors)
                 cmd="llm__audit__subcmd__help__subcmd__risk__subcmd__priors"
+                ;;
+            llm__audit__subcmd__history,add)
+                cmd="llm__audit__subcmd__history__subcmd__add"
+                ;;
+            llm__audit__subcmd__history,compact)
+                cmd="llm__audit__subcmd__history__subcmd__compact"
+                ;;
+            llm__audit__subcmd__history,forget)
+                cmd="llm__audit__subcmd__history__subcmd__forget"
+                ;;
+            llm__audit__subcmd__history,help)
+                cmd="llm__audit__subcmd__history__subcmd__help"
+                ;;
+            llm__audit__subcmd__history,status)
+                cmd="llm__audit__subcmd__history__subcmd__status"
+                ;;
+            llm__audit__subcmd__history__subcmd__help,add)
+                cmd="llm__audit__subcmd__history__subcmd__help__subcmd__add"
+                ;;
+            llm__audit__subcmd__history__subcmd__help,compact)
+                cmd="llm__audit__subcmd__history__subcmd__help__subcmd__compact"
+                ;;
+            llm__audit__subcmd__history__subcmd__help,forget)
+                cmd="llm__audit__subcmd__history__subcmd__help__subcmd__forget"
+                ;;
+            llm__audit__subcmd__history__subcmd__help,help)
+                cmd="llm__audit__subcmd__history__subcmd__help__subcmd__help"
+                ;;
+            llm__audit__subcmd__history__subcmd__help,status)
+                cmd="llm__audit__subcmd__history__subcmd__help__subcmd__status"
                 ;;
             llm__audit__subcmd__policies,check)
                 cmd="llm__audit__subcmd__policies__subcmd__check"
@@ -176,7 +224,7 @@ _llm__audit() {
 
     case "${cmd}" in
         llm__audit)
-            opts="-h -V --help --version analyze compare policies classify calibrate risk merge reconcile pricing agents completions help"
+            opts="-h -V --help --version analyze compare policies classify calibrate risk merge reconcile pricing agents history completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -208,7 +256,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__analyze)
-            opts="-q -o -h -V --agent --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --summary --full --group-by --since --until --timezone --model --provider --tag --breakdown-csv --savings-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-session-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --shard --emit-partial --help --version"
+            opts="-q -o -h -V --agent --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --format --output --summary --full --group-by --since --until --timezone --model --provider --tag --breakdown-csv --savings-csv --baseline-report --fail-if-savings-above --fail-if-risk-above --fail-on-unpriced --fail-if-cost-above --fail-if-session-cost-above --fail-if-cost-increase-above --calls-csv --calls-parquet --policy --risk-calibration --shard --emit-partial --history --machine --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -335,6 +383,14 @@ _llm__audit() {
                     return 0
                     ;;
                 --emit-partial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --machine)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -594,7 +650,7 @@ _llm__audit() {
             return 0
             ;;
         llm__subcmd__audit__subcmd__help)
-            opts="analyze compare policies classify calibrate risk merge reconcile pricing agents completions help"
+            opts="analyze compare policies classify calibrate risk merge reconcile pricing agents history completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -694,6 +750,76 @@ _llm__audit() {
         llm__subcmd__audit__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__help__subcmd__history)
+            opts="add status compact forget"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__help__subcmd__history__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__help__subcmd__history__subcmd__compact)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__help__subcmd__history__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__help__subcmd__history__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -866,6 +992,220 @@ _llm__audit() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__history)
+            opts="-h -V --history --help --version add status compact forget help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__history__subcmd__add)
+            opts="-q -h -V --agent --input-format --no-progress --no-dedupe --spill-above --max-line-mib --rules --pricing --pricing-litellm --machine --reread --no-text-tokens --history --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --agent)
+                    COMPREPLY=($(compgen -W "qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff roo-code copilot-cli grok droid cline zcode opencode kilo hermes goose antigravity" -- "${cur}"))
+                    return 0
+                    ;;
+                --input-format)
+                    COMPREPLY=($(compgen -W "openai-batch qwen-code claude-code codex gemini-cli pi openclaw kimi amp codebuff roo-code copilot-cli copilot-cli-otel grok droid cline zcode opencode kilo hermes goose antigravity otel openinference langfuse langsmith helicone litellm-payload litellm bedrock openai-usage openai-costs anthropic-usage anthropic-cost aws-cur gcp-billing azure-cost openrouter gemini openai anthropic" -- "${cur}"))
+                    return 0
+                    ;;
+                --spill-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pricing-litellm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --machine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__history__subcmd__compact)
+            opts="-h -V --history --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__history__subcmd__forget)
+            opts="-h -V --before --history --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__history__subcmd__help)
+            opts="add status compact forget help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__history__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__history__subcmd__help__subcmd__compact)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__history__subcmd__help__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__history__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__history__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        llm__subcmd__audit__subcmd__history__subcmd__status)
+            opts="-h -V --format --history --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

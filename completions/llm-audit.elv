@@ -32,6 +32,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand reconcile 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
             cand pricing 'Inspect and validate the price catalog (and any override files)'
             cand agents 'The coding agents llm-audit reads, where each keeps its data on this machine (variables that move it included) and how many of its files are there'
+            cand history 'Keep a history of calls that outlives the logs (agents delete old sessions, gateways expire their logs): add logs to it, see what it holds, compact it, forget old months. `analyze --history` reports over it'
             cand completions 'Print a shell completion script (or write all of them to a folder)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -67,6 +68,8 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand --risk-calibration 'Rate quality risk with a calibration file written by `llm-audit calibrate` (your labels) instead of the priors alone'
             cand --shard 'Read only the K-th of N slices of the inputs (every N-th file of the sorted list, starting at the K-th), to spread one audit over N machines; needs --emit-partial'
             cand --emit-partial 'Write the parsed calls as a partial result to FILE (`-`: stdout) instead of a report; `llm-audit merge` puts partials together into the report a single run would print'
+            cand --history 'Report over the calls stored in the history too (`history add`), plus any PATHs named: `--history` alone uses the default store (`LLM_AUDIT_HISTORY`, else `$XDG_DATA_HOME/llm-audit/history`), `--history=DIR|URL` names one. Without PATHs, no agent data is read besides the store'
+            cand --machine 'With --history: the machine this run counts as (named logs are tagged with it); the host''s name by default'
             cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
             cand --no-dedupe 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
@@ -343,6 +346,78 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'llm-audit;history'= {
+            cand --history 'The store: a folder, or an object-storage URL (`s3://bucket/prefix`, `gs://…`, `az://…`) a team shares. Default: `LLM_AUDIT_HISTORY`, else `$XDG_DATA_HOME/llm-audit/history` (`~/.local/share/llm-audit/history`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Read logs (no PATH: every coding agent''s data found here) and store each call''s compact row, never prompt text. Sources already stored unchanged are skipped; a changed one is read again and replaces its earlier reading'
+            cand status 'What the store holds: calls, days, sources, agents, machines, files and bytes'
+            cand compact 'Merge each month''s files into one and drop readings that later ones replaced; reports stay the same'
+            cand forget 'Remove the calls of every month before DATE''s month (YYYY-MM-DD or YYYY-MM)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'llm-audit;history;add'= {
+            cand --agent 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)'
+            cand --input-format 'Read every input as this format instead of detecting it per file'
+            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
+            cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
+            cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
+            cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
+            cand --pricing-litellm 'Override or add entries from a LiteLLM `model_prices_and_context_window.json` (the table many teams already maintain). Applied before `--pricing` files'
+            cand --machine 'Tag the calls with this machine name (letters, digits, `.`, `_`, `-`); default: `LLM_AUDIT_MACHINE`, else the host''s name'
+            cand --history 'The store: a folder, or an object-storage URL (`s3://bucket/prefix`, `gs://…`, `az://…`) a team shares. Default: `LLM_AUDIT_HISTORY`, else `$XDG_DATA_HOME/llm-audit/history` (`~/.local/share/llm-audit/history`)'
+            cand -q 'No progress bar (it is also hidden when stderr is not a terminal)'
+            cand --no-progress 'No progress bar (it is also hidden when stderr is not a terminal)'
+            cand --no-dedupe 'Count every record, even when two sources show the same call (same response or request id); by default such calls are counted once'
+            cand --reread 'Read every source again, even unchanged ones (to classify them with this version)'
+            cand --no-text-tokens 'Do not count prompt tokens with the real tokenizers (faster; policies that move calls across tokenizer families then estimate the ratio)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;history;status'= {
+            cand --format 'Output format (`table` or `json`)'
+            cand --history 'The store: a folder, or an object-storage URL (`s3://bucket/prefix`, `gs://…`, `az://…`) a team shares. Default: `LLM_AUDIT_HISTORY`, else `$XDG_DATA_HOME/llm-audit/history` (`~/.local/share/llm-audit/history`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;history;compact'= {
+            cand --history 'The store: a folder, or an object-storage URL (`s3://bucket/prefix`, `gs://…`, `az://…`) a team shares. Default: `LLM_AUDIT_HISTORY`, else `$XDG_DATA_HOME/llm-audit/history` (`~/.local/share/llm-audit/history`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;history;forget'= {
+            cand --before 'before'
+            cand --history 'The store: a folder, or an object-storage URL (`s3://bucket/prefix`, `gs://…`, `az://…`) a team shares. Default: `LLM_AUDIT_HISTORY`, else `$XDG_DATA_HOME/llm-audit/history` (`~/.local/share/llm-audit/history`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'llm-audit;history;help'= {
+            cand add 'Read logs (no PATH: every coding agent''s data found here) and store each call''s compact row, never prompt text. Sources already stored unchanged are skipped; a changed one is read again and replaces its earlier reading'
+            cand status 'What the store holds: calls, days, sources, agents, machines, files and bytes'
+            cand compact 'Merge each month''s files into one and drop readings that later ones replaced; reports stay the same'
+            cand forget 'Remove the calls of every month before DATE''s month (YYYY-MM-DD or YYYY-MM)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'llm-audit;history;help;add'= {
+        }
+        &'llm-audit;history;help;status'= {
+        }
+        &'llm-audit;history;help;compact'= {
+        }
+        &'llm-audit;history;help;forget'= {
+        }
+        &'llm-audit;history;help;help'= {
+        }
         &'llm-audit;completions'= {
             cand --dir 'Write completions for every supported shell into this folder instead'
             cand -h 'Print help'
@@ -361,6 +436,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
             cand reconcile 'Compare traces with billing exports: how much of the bill the traces explain, per provider, model and day'
             cand pricing 'Inspect and validate the price catalog (and any override files)'
             cand agents 'The coding agents llm-audit reads, where each keeps its data on this machine (variables that move it included) and how many of its files are there'
+            cand history 'Keep a history of calls that outlives the logs (agents delete old sessions, gateways expire their logs): add logs to it, see what it holds, compact it, forget old months. `analyze --history` reports over it'
             cand completions 'Print a shell completion script (or write all of them to a folder)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -404,6 +480,20 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;help;pricing;check'= {
         }
         &'llm-audit;help;agents'= {
+        }
+        &'llm-audit;help;history'= {
+            cand add 'Read logs (no PATH: every coding agent''s data found here) and store each call''s compact row, never prompt text. Sources already stored unchanged are skipped; a changed one is read again and replaces its earlier reading'
+            cand status 'What the store holds: calls, days, sources, agents, machines, files and bytes'
+            cand compact 'Merge each month''s files into one and drop readings that later ones replaced; reports stay the same'
+            cand forget 'Remove the calls of every month before DATE''s month (YYYY-MM-DD or YYYY-MM)'
+        }
+        &'llm-audit;help;history;add'= {
+        }
+        &'llm-audit;help;history;status'= {
+        }
+        &'llm-audit;help;history;compact'= {
+        }
+        &'llm-audit;help;history;forget'= {
         }
         &'llm-audit;help;completions'= {
         }

@@ -164,6 +164,7 @@ fn write_status(status: &Status, out: &mut impl Write) -> std::io::Result<()> {
 pub fn analyze(mut args: AnalyzeArgs, location: String) -> anyhow::Result<ExitStatus> {
     let location = history::location(Some(&location))?;
     let store = Store::open(&location)?;
+    history::require(&store)?;
     let machine = machine_name(args.machine.as_deref())?;
     let paths = std::mem::take(&mut args.input.paths);
     let sources = if paths.is_empty() {

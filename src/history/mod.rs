@@ -49,6 +49,19 @@ pub fn location(given: Option<&str>) -> anyhow::Result<String> {
     Ok(base.join("llm-audit").join("history").display().to_string())
 }
 
+/// Fails unless `store` is a history (its `STORE` file is there): reading a folder that holds
+/// none would report nothing, silently.
+pub fn require(store: &Store) -> anyhow::Result<()> {
+    match store.get(commit::MARKER)? {
+        Some(_) => Ok(()),
+        None => anyhow::bail!(
+            "no history at {} (`llm-audit history add` starts one; --history or \
+             LLM_AUDIT_HISTORY names another)",
+            crate::escape::terminal_text(&store.location)
+        ),
+    }
+}
+
 /// What `history status` prints.
 #[derive(Debug, Serialize)]
 pub struct Status {
@@ -96,6 +109,7 @@ fn day_text(day: i64) -> String {
 
 /// What the store holds, from its commit records and listing alone.
 pub fn status(store: &Store) -> anyhow::Result<Status> {
+    require(store)?;
     let state = State::load(store)?;
     let mut live: Vec<Live> = state.live().into_values().collect();
     live.sort();
@@ -168,6 +182,7 @@ pub fn status(store: &Store) -> anyhow::Result<Status> {
 /// Rewrites the readings in effect into one file per month and drops everything else;
 /// returns the files removed.
 pub fn compact(store: &Store, machine: &str) -> anyhow::Result<usize> {
+    require(store)?;
     let _lock = store.lock()?;
     let state = State::load(store)?;
     let mut live: Vec<Live> = state.live().into_values().collect();
@@ -267,6 +282,7 @@ pub fn compact(store: &Store, machine: &str) -> anyhow::Result<usize> {
 
 /// Forgets the calls of every month before `before` (`YYYY-MM`); returns the files removed.
 pub fn forget(store: &Store, machine: &str, before: &str) -> anyhow::Result<usize> {
+    require(store)?;
     let _lock = store.lock()?;
     let state = State::load(store)?;
     let id = add::addition_id(machine);

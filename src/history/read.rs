@@ -96,9 +96,93 @@ pub fn assemble(
 /// window or a `forget` left out.
 struct Stored {
     parts: Vec<(OrderKey, Part)>,
-    calls: Vec<Vec<StoredCall>>,
+    calls: Vec<Option<Piece>>,
     pruned: Vec<u64>,
     named: Vec<String>,
+}
+
+/// A stored reading's calls as they are read back, priced and masked for this run, held
+/// encoded as the pipeline holds them; put in their stored order at the end.
+struct Piece {
+    models: Interner<String>,
+    tag_sets: Interner<TagSet>,
+    sessions: Interner<String>,
+    rows: Rows,
+    ordinals: Vec<u32>,
+}
+
+impl Piece {
+    fn new(reading: &Reading) -> Piece {
+        let mut models = Interner::default();
+        for name in &reading.models {
+            models.intern(name.as_str());
+        }
+        Piece {
+            models,
+            tag_sets: Interner::starting_with(TagSet::new()),
+            sessions: Interner::starting_with(String::new()),
+            rows: Rows::new(),
+            ordinals: Vec::new(),
+        }
+    }
+
+    /// Adds a stored call as `analyze` would have built its row with this run's settings:
+    /// priced with its catalog, with the tags it keeps and the token counts it asks for.
+    fn push(&mut self, call: StoredCall, input: &InputSettings) {
+        let catalog = &input.catalog;
+        let mut row = call.row;
+        row.model = self.models.intern(call.model.as_str());
+        row.session = if call.session.is_empty() {
+            0
+        } else {
+            self.sessions.intern(call.session.as_str())
+        };
+        let kept: TagSet = call
+            .tags
+            .into_iter()
+            .filter(|(key, _)| input.tag_keys.contains(key))
+            .collect();
+        row.tags = if kept.is_empty() {
+            0
+        } else {
+            self.tag_sets.insert(kept)
+        };
+        row.price = catalog.resolve(&call.model, row.timestamp_ms);
+        row.cost = row.price.map(|index| {
+            call_cost(
+                catalog.entry(index),
+                &row.tokens,
+                row.flags.billing(row.timestamp_ms),
+            )
+        });
+        if let Some(index) = row.price {
+            row.provider = catalog.entry(index).provider;
+        }
+        if !row
+            .price
+            .and_then(|p| input.count_text_tokens.get(p as usize))
+            .is_some_and(|&count| count)
+        {
+            row.text_tokens = None;
+        }
+        self.rows.push(&row, &call.id);
+        self.ordinals.push(call.ordinal);
+    }
+}
+
+/// `rows` in the order of their `ordinals`, as the reading held them (files are by month, so
+/// a reading that spans months comes back in pieces).
+fn in_order(rows: Rows, ordinals: &[u32]) -> Rows {
+    if ordinals.is_sorted() {
+        return rows;
+    }
+    let mut order: Vec<usize> = (0..ordinals.len()).collect();
+    order.sort_by_key(|&i| ordinals[i]);
+    let mut sorted = Rows::with_capacity(order.len(), order.len() * 128);
+    for i in order {
+        sorted.push(&rows.get(i), rows.call_id(i));
+    }
+    sorted
 }
 
 fn stored_calls(
@@ -141,7 +225,13 @@ fn stored_calls(
             Part::Named(_) => None,
         })
         .collect();
-    let mut calls: Vec<Vec<StoredCall>> = (0..parts.len()).map(|_| Vec::new()).collect();
+    let mut calls: Vec<Option<Piece>> = parts
+        .iter()
+        .map(|(_, part)| match part {
+            Part::Stored(at) => Some(Piece::new(state.reading(*at))),
+            Part::Named(_) => None,
+        })
+        .collect();
     let mut pruned: Vec<u64> = vec![0; parts.len()];
     for (c, commit) in state.commits.iter().enumerate() {
         if !commit.readings.iter().enumerate().any(|(r, _)| {
@@ -156,15 +246,17 @@ fn stored_calls(
             if state.forgotten(&file.month) || !window.keeps(&file.month) {
                 continue;
             }
-            for call in read_file(store, &file.key)? {
-                let at = Live {
-                    commit: c,
-                    reading: call.reading as usize,
-                };
-                if let Some(&position) = wanted.get(&at) {
-                    calls[position].push(call);
+            read_groups(store, &file.key, |group| {
+                for call in group {
+                    let at = Live {
+                        commit: c,
+                        reading: call.reading as usize,
+                    };
+                    if let Some(piece) = wanted.get(&at).and_then(|&p| calls[p].as_mut()) {
+                        piece.push(call, input);
+                    }
                 }
-            }
+            })?;
         }
     }
     for (position, (_, part)) in parts.iter().enumerate() {
@@ -223,12 +315,13 @@ fn put_together(state: &State, stored: Stored, input: &InputSettings, machine: &
     let mut named_pieces = named_pieces.into_iter().map(Some).collect::<Vec<_>>();
     for (position, ((_, part), stored)) in parts.iter().zip(calls).enumerate() {
         let source = position as u32;
-        match part {
-            Part::Stored(at) => {
+        match (part, stored) {
+            (Part::Stored(at), Some(piece)) => {
                 let reading = state.reading(*at);
-                assembler.push(rebuild(source, reading, stored, pruned[position], input));
+                assembler.push(rebuild(source, reading, piece, pruned[position]));
             }
-            Part::Named(index) => {
+            (Part::Stored(_), None) => unreachable!("every stored part has a piece"),
+            (Part::Named(index), _) => {
                 for mut piece in named_pieces[*index as usize].take().unwrap_or_default() {
                     piece.shift_source(source);
                     piece.source = source;
@@ -251,85 +344,79 @@ fn put_together(state: &State, stored: Stored, input: &InputSettings, machine: &
     run
 }
 
-/// The calls of one data file.
-pub(crate) fn read_file(store: &Store, key: &str) -> Result<Vec<StoredCall>, StoreError> {
+/// Row groups read at once: a file is read a slice at a time, so a month of a million calls
+/// is never decoded whole.
+const ROWS_PER_SLICE: usize = 65_536;
+
+/// Hands the calls of one data file to `take`, a slice at a time.
+pub(crate) fn read_groups(
+    store: &Store,
+    key: &str,
+    mut take: impl FnMut(Vec<StoredCall>),
+) -> Result<(), StoreError> {
     let corrupt = |what: String| StoreError {
         location: store.location.clone(),
         what: format!("{key}: {what}"),
     };
-    let frame = match store.local_root() {
-        Some(root) => {
-            let file = std::fs::File::open(root.join(key)).map_err(|e| corrupt(e.to_string()))?;
-            ParquetReader::new(file).finish()
-        }
+    let parquet =
+        |err: polars::prelude::PolarsError| corrupt(format!("not a readable Parquet file ({err})"));
+    let bytes = match store.local_root() {
+        Some(_) => None,
         None => {
-            let bytes = store
-                .get(key)?
-                .ok_or_else(|| corrupt("listed in a commit, but missing".into()))?;
-            ParquetReader::new(Cursor::new(bytes)).finish()
+            Some(bytes::Bytes::from(store.get(key)?.ok_or_else(|| {
+                corrupt("listed in a commit, but missing".into())
+            })?))
         }
+    };
+    let open =
+        || -> Result<ParquetReader<Box<dyn polars::io::mmap::MmapBytesReader>>, StoreError> {
+            let reader: Box<dyn polars::io::mmap::MmapBytesReader> =
+                match (&bytes, store.local_root()) {
+                    (Some(bytes), _) => Box::new(Cursor::new(bytes.clone())),
+                    (None, Some(root)) => Box::new(
+                        std::fs::File::open(root.join(key)).map_err(|e| corrupt(e.to_string()))?,
+                    ),
+                    (None, None) => unreachable!("a remote store's file is fetched above"),
+                };
+            Ok(ParquetReader::new(reader))
+        };
+    let rows = open()?.num_rows().map_err(parquet)?;
+    let mut offset = 0;
+    while offset < rows {
+        let len = ROWS_PER_SLICE.min(rows - offset);
+        let frame = open()?
+            .with_slice(Some((offset, len)))
+            .finish()
+            .map_err(parquet)?;
+        take(from_frame(&frame).map_err(corrupt)?);
+        offset += len;
     }
-    .map_err(|err| corrupt(format!("not a readable Parquet file ({err})")))?;
-    from_frame(&frame).map_err(corrupt)
+    Ok(())
 }
 
-/// The piece `analyze` would have made of a stored reading, priced and masked for this run.
-fn rebuild(
-    source: u32,
-    reading: &Reading,
-    mut calls: Vec<StoredCall>,
-    pruned: u64,
-    input: &InputSettings,
-) -> ChunkResult {
-    calls.sort_by_key(|call| call.ordinal);
-    let catalog = &input.catalog;
-    let mut models = Interner::default();
-    for name in &reading.models {
-        models.intern(name.as_str());
-    }
-    let mut tag_sets: Interner<TagSet> = Interner::starting_with(TagSet::new());
-    let mut sessions: Interner<String> = Interner::starting_with(String::new());
-    let mut rows = Rows::with_capacity(calls.len(), calls.len() * 128);
-    for call in calls {
-        let mut row = call.row;
-        row.source = source;
-        row.model = models.intern(call.model.as_str());
-        row.session = if call.session.is_empty() {
-            0
-        } else {
-            sessions.intern(call.session.as_str())
-        };
-        let kept: TagSet = call
-            .tags
-            .into_iter()
-            .filter(|(key, _)| input.tag_keys.contains(key))
-            .collect();
-        row.tags = if kept.is_empty() {
-            0
-        } else {
-            tag_sets.insert(kept)
-        };
-        // Priced as the run prices a call it reads: with this run's catalog.
-        row.price = catalog.resolve(&call.model, row.timestamp_ms);
-        row.cost = row.price.map(|index| {
-            call_cost(
-                catalog.entry(index),
-                &row.tokens,
-                row.flags.billing(row.timestamp_ms),
-            )
-        });
-        if let Some(index) = row.price {
-            row.provider = catalog.entry(index).provider;
-        }
-        if !row
-            .price
-            .and_then(|p| input.count_text_tokens.get(p as usize))
-            .is_some_and(|&count| count)
-        {
-            row.text_tokens = None;
-        }
-        rows.push(&row, &call.id);
-    }
+/// The calls of one data file.
+pub(crate) fn read_file(store: &Store, key: &str) -> Result<Vec<StoredCall>, StoreError> {
+    let mut calls = Vec::new();
+    read_groups(store, key, |group| calls.extend(group))?;
+    Ok(calls)
+}
+
+/// The piece `analyze` would have made of a stored reading.
+fn rebuild(source: u32, reading: &Reading, piece: Piece, pruned: u64) -> ChunkResult {
+    let Piece {
+        models,
+        tag_sets,
+        sessions,
+        rows,
+        ordinals,
+    } = piece;
+    let (models, tag_sets, sessions) = (
+        models.into_items(),
+        tag_sets.into_items(),
+        sessions.into_items(),
+    );
+    let mut rows = in_order(rows, &ordinals);
+    rows.renumber(|numbers| crate::pipeline::Renumber { source, ..numbers });
     let mut accounting: Accounting = reading.accounting.clone();
     for error in accounting
         .error_samples
@@ -359,9 +446,9 @@ fn rebuild(
         seq: 0,
         format: reading.format,
         accounting,
-        models: models.into_items(),
-        tag_sets: tag_sets.into_items(),
-        sessions: sessions.into_items(),
+        models,
+        tag_sets,
+        sessions,
         rows,
         buckets,
     }
