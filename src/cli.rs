@@ -234,8 +234,8 @@ pub struct ReportArgs {
     pub full: bool,
 
     /// Also break spend down by these keys: model, provider, day, week, month, tier, task,
-    /// session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or
-    /// comma-separated.
+    /// session, agent, machine (with --history), project, user, feature, or tag:KEY for any
+    /// tag. Repeatable or comma-separated.
     #[arg(long, value_name = "KEY", value_delimiter = ',')]
     pub group_by: Vec<String>,
 

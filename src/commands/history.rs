@@ -36,8 +36,8 @@ pub fn run(command: HistoryCommand) -> anyhow::Result<ExitStatus> {
             let added = history::add::add(&store, &settings, &machine, reread, !no_text_tokens)?;
             let status = history::status(&store)?;
             crate::diag!(
-                "history {}: {} read ({} replacing earlier readings), {} unchanged; {} added; \
-                 the store holds {} from {}",
+                "history {}: {} read ({} of them changed since last added), {} unchanged; {} \
+                 added; it holds {} from {}",
                 crate::escape::terminal_text(&location),
                 crate::human::plural(added.read as u64, "source", "sources"),
                 added.replaced,
@@ -142,11 +142,19 @@ fn write_status(status: &Status, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "  machines     {}", list(&status.machines))?;
     writeln!(
         out,
-        "  files        {} in {} commits, {}",
+        "  files        {} in {}, {}",
         status.files,
-        status.commits,
+        crate::human::plural(status.commits as u64, "commit", "commits"),
         mebibytes(status.bytes)
     )?;
+    if status.leftovers > 0 {
+        writeln!(
+            out,
+            "  leftovers    {} no commit names (an interrupted add, replaced readings); \
+             `history compact` removes them",
+            crate::human::plural(status.leftovers as u64, "file", "files")
+        )?;
+    }
     if let Some(before) = &status.forgotten_before {
         writeln!(out, "  forgotten    every month before {before}")?;
     }
