@@ -13,7 +13,7 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::commit::{
     CALLS, Commit, DataFile, Fingerprint, Live, MARKER, MARKER_KIND, NO_MONTH, Reading, Settings,
-    State, commit_key,
+    State,
 };
 use super::schema::{Origin, SCHEMA_VERSION, StoredCall, VERSION_KEY, history_schema, to_frame};
 use super::store::Store;
@@ -59,15 +59,6 @@ pub fn ensure_marker(store: &Store) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// A unique name for an addition: UTC time, machine, and 16 hex digits of a hash of the
-/// process, the time and the machine.
-pub fn addition_id(machine: &str) -> String {
-    let now = chrono::Utc::now();
-    let nanos = now.timestamp_nanos_opt().unwrap_or_default();
-    let salt = xxh3_64(format!("{machine}\0{}\0{nanos}", std::process::id()).as_bytes());
-    format!("{}-{machine}-{salt:016x}", now.format("%Y%m%dT%H%M%SZ"))
 }
 
 /// The month folder of a call made at `ms`.
@@ -366,8 +357,16 @@ pub fn add(
         return Ok(added);
     }
 
-    let id = addition_id(machine);
-    let seq = state.last_seq + 1;
+    let mut commit = Commit::next(
+        &state,
+        machine,
+        Settings {
+            rules: xxh3_64(format!("{:?}", input.rules).as_bytes()),
+            input_format: input.options.forced_format,
+            text_tokens,
+        },
+    );
+    let (id, seq) = (commit.id.clone(), commit.seq);
     let count_all: Vec<bool> = if text_tokens {
         vec![true; input.catalog.entries().len()]
     } else {
@@ -424,8 +423,7 @@ pub fn add(
     if let Some(err) = failure {
         return Err(err);
     }
-    let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let residuals = keep_lost_calls(store, &state, &mut building, &mut writer, &created)?;
+    let residuals = keep_lost_calls(store, &state, &mut building, &mut writer, &commit.created)?;
     building.extend(residuals);
     let months = writer.finish()?;
 
@@ -448,38 +446,17 @@ pub fn add(
     if added.read == 0 {
         return Ok(added);
     }
-    let mut files = Vec::new();
     for (month, path, rows, _temp) in months {
         let key = format!("{CALLS}month={month}/{id}.parquet");
         let bytes = std::fs::read(&path).context("reading back a written Parquet file")?;
         store.put(&key, bytes, false)?;
-        files.push(DataFile { key, month, rows });
+        commit.files.push(DataFile { key, month, rows });
     }
-    let commit = Commit {
-        schema: SCHEMA_VERSION,
-        id: id.clone(),
-        seq,
-        machine: machine.to_string(),
-        created,
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        settings: Settings {
-            rules: xxh3_64(format!("{:?}", input.rules).as_bytes()),
-            input_format: input.options.forced_format,
-            text_tokens,
-        },
-        files,
-        readings,
-        replaces: Vec::new(),
-        forget_before: None,
-    };
+    commit.readings = readings;
     if std::env::var(ABORT_VARIABLE).as_deref() == Ok("history-before-commit") {
         std::process::abort();
     }
-    store.put(
-        &commit_key(seq, &id),
-        serde_json::to_vec_pretty(&commit)?,
-        true,
-    )?;
+    commit.put(store)?;
     Ok(added)
 }
 

@@ -46,6 +46,44 @@ pub struct Commit {
     pub forget_before: Option<String>,
 }
 
+impl Commit {
+    /// An empty commit by `machine`, numbered after every commit of `state`.
+    pub fn next(state: &State, machine: &str, settings: Settings) -> Commit {
+        Commit {
+            schema: SCHEMA_VERSION,
+            id: addition_id(machine),
+            seq: state.last_seq + 1,
+            machine: machine.to_string(),
+            created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            settings,
+            files: Vec::new(),
+            readings: Vec::new(),
+            replaces: Vec::new(),
+            forget_before: None,
+        }
+    }
+
+    /// Writes the record, which commits the files it names; it never replaces another.
+    pub fn put(&self, store: &Store) -> anyhow::Result<()> {
+        let key = commit_key(self.seq, &self.id);
+        let written = store.put(&key, serde_json::to_vec_pretty(self)?, true)?;
+        anyhow::ensure!(written, "{}: {key} exists already", store.location);
+        Ok(())
+    }
+}
+
+/// A unique name for an addition: UTC time, machine, and 16 hex digits of a hash of the
+/// process, the time and the machine.
+pub fn addition_id(machine: &str) -> String {
+    let now = chrono::Utc::now();
+    let nanos = now.timestamp_nanos_opt().unwrap_or_default();
+    let salt = xxhash_rust::xxh3::xxh3_64(
+        format!("{machine}\0{}\0{nanos}", std::process::id()).as_bytes(),
+    );
+    format!("{}-{machine}-{salt:016x}", now.format("%Y%m%dT%H%M%SZ"))
+}
+
 /// What the stored classification depends on besides the logs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use self::commit::{CALLS, Commit, DataFile, Live, NO_MONTH, State, commit_key};
+use self::commit::{CALLS, Commit, DataFile, Live, NO_MONTH, State};
 use self::schema::StoredCall;
 use self::store::Store;
 
@@ -196,8 +196,19 @@ pub fn compact(store: &Store, machine: &str) -> anyhow::Result<usize> {
         .enumerate()
         .map(|(i, at)| (*at, i as u32))
         .collect();
-    let id = add::addition_id(machine);
-    let seq = state.last_seq + 1;
+    let mut compacted = Commit::next(
+        &state,
+        machine,
+        state.commits.last().map_or(
+            commit::Settings {
+                rules: 0,
+                input_format: None,
+                text_tokens: true,
+            },
+            |c| c.settings.clone(),
+        ),
+    );
+    let id = compacted.id.clone();
     let readings: Vec<commit::Reading> = live.iter().map(|at| state.reading(*at).clone()).collect();
     let sources: Vec<String> = readings.iter().map(|r| r.source.clone()).collect();
     let machines: Vec<String> = readings.iter().map(|r| r.machine.clone()).collect();
@@ -234,31 +245,11 @@ pub fn compact(store: &Store, machine: &str) -> anyhow::Result<usize> {
         store.put(&key, bytes, false)?;
         files.push(DataFile { key, month, rows });
     }
-    let compacted =
-        Commit {
-            schema: schema::SCHEMA_VERSION,
-            id: id.clone(),
-            seq,
-            machine: machine.to_string(),
-            created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            settings: state.commits.last().map(|c| c.settings.clone()).unwrap_or(
-                commit::Settings {
-                    rules: 0,
-                    input_format: None,
-                    text_tokens: true,
-                },
-            ),
-            files,
-            readings,
-            replaces: state.commits.iter().map(|c| c.id.clone()).collect(),
-            forget_before: state.forget_before.clone(),
-        };
-    store.put(
-        &commit_key(seq, &id),
-        serde_json::to_vec_pretty(&compacted)?,
-        true,
-    )?;
+    compacted.files = files;
+    compacted.readings = readings;
+    compacted.replaces = state.commits.iter().map(|c| c.id.clone()).collect();
+    compacted.forget_before = state.forget_before.clone();
+    compacted.put(store)?;
     // Everything the new commit replaces, and anything no commit names (a killed writer's).
     let kept: BTreeSet<String> = compacted.files.iter().map(|f| f.key.clone()).collect();
     let mut removed = 0;
@@ -285,30 +276,17 @@ pub fn forget(store: &Store, machine: &str, before: &str) -> anyhow::Result<usiz
     require(store)?;
     let _lock = store.lock()?;
     let state = State::load(store)?;
-    let id = add::addition_id(machine);
-    let seq = state.last_seq + 1;
-    let record = Commit {
-        schema: schema::SCHEMA_VERSION,
-        id: id.clone(),
-        seq,
-        machine: machine.to_string(),
-        created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        settings: commit::Settings {
+    let mut record = Commit::next(
+        &state,
+        machine,
+        commit::Settings {
             rules: 0,
             input_format: None,
             text_tokens: false,
         },
-        files: Vec::new(),
-        readings: Vec::new(),
-        replaces: Vec::new(),
-        forget_before: Some(before.to_string()),
-    };
-    store.put(
-        &commit_key(seq, &id),
-        serde_json::to_vec_pretty(&record)?,
-        true,
-    )?;
+    );
+    record.forget_before = Some(before.to_string());
+    record.put(store)?;
     let mut removed = 0;
     for commit in &state.commits {
         for file in &commit.files {

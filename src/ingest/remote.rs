@@ -253,13 +253,12 @@ fn runtime() -> io::Result<tokio::runtime::Runtime> {
 /// A URL ending in `/` is always a prefix, and one with no log files under it yields nothing,
 /// like an empty directory; any other URL must name an object or a non-empty prefix.
 pub fn discover(url: &str) -> Result<Vec<RemoteObject>, SourceError> {
-    let parsed = ObjectUrl::parse(url)
-        .ok_or_else(|| remote_error(url, "not an object-storage URL (scheme://bucket/key)"))?;
-    let key = ObjectPath::parse(parsed.key)
-        .map_err(|err| remote_error(url, format!("not a valid object key: {err}")))?;
-    let store = build_store(&parsed)
-        .map_err(|err| remote_error(url, format!("cannot configure the store: {err}")))?;
-    let runtime = runtime().map_err(|err| remote_error(url, err.to_string()))?;
+    let Bucket {
+        store,
+        prefix: key,
+        runtime,
+    } = open_bucket(url)?;
+    let parsed = ObjectUrl::parse(url).expect("open_bucket parsed it");
     runtime.block_on(async {
         if !parsed.is_prefix() {
             match store.head(&key).await {
