@@ -21,8 +21,9 @@ use crate::commands::analyze::InputSettings;
 use crate::ingest::InputSource;
 use crate::pipeline::{ChunkResult, Interner, RowContext, run_selected};
 
-/// Calls per Parquet row group (as `--calls-parquet`).
-const ROWS_PER_GROUP: usize = 65_536;
+/// Calls per Parquet row group: what a writer holds decoded before it writes them, and what a
+/// reader decodes at once ([`super::read::read_groups`]), so both stay in the tens of MB.
+pub const ROWS_PER_GROUP: usize = 16_384;
 
 /// Set by tests: the addition stops (the process aborts) just before its commit record.
 pub const ABORT_VARIABLE: &str = "LLM_AUDIT_TEST_ABORT";

@@ -97,18 +97,21 @@ pub fn assemble(
 struct Stored {
     parts: Vec<(OrderKey, Part)>,
     calls: Vec<Option<Piece>>,
+    /// Every stored call read, encoded as the pipeline holds calls (in a temporary file past
+    /// `--spill-above`, as a run's calls are), in the order the files were read.
+    rows: Rows,
     pruned: Vec<u64>,
     named: Vec<String>,
 }
 
-/// A stored reading's calls as they are read back, priced and masked for this run, held
-/// encoded as the pipeline holds them; put in their stored order at the end.
+/// A stored reading's calls as they are read back, priced and masked for this run: its names,
+/// and where its calls are among the rows read, by their place in the reading.
 struct Piece {
     models: Interner<String>,
     tag_sets: Interner<TagSet>,
     sessions: Interner<String>,
-    rows: Rows,
-    ordinals: Vec<u32>,
+    /// `(ordinal, index into the rows read)` of each call.
+    calls: Vec<(u32, u32)>,
 }
 
 impl Piece {
@@ -121,14 +124,13 @@ impl Piece {
             models,
             tag_sets: Interner::starting_with(TagSet::new()),
             sessions: Interner::starting_with(String::new()),
-            rows: Rows::new(),
-            ordinals: Vec::new(),
+            calls: Vec::new(),
         }
     }
 
     /// Adds a stored call as `analyze` would have built its row with this run's settings:
     /// priced with its catalog, with the tags it keeps and the token counts it asks for.
-    fn push(&mut self, call: StoredCall, input: &InputSettings) {
+    fn push(&mut self, call: StoredCall, input: &InputSettings, rows: &mut Rows, at: u32) {
         let catalog = &input.catalog;
         let mut row = call.row;
         row.model = self.models.intern(call.model.as_str());
@@ -165,24 +167,20 @@ impl Piece {
         {
             row.text_tokens = None;
         }
-        self.rows.push(&row, &call.id);
-        self.ordinals.push(call.ordinal);
+        rows.push(&row, &call.id);
+        self.calls.push((call.ordinal, at));
     }
 }
 
-/// `rows` in the order of their `ordinals`, as the reading held them (files are by month, so
-/// a reading that spans months comes back in pieces).
-fn in_order(rows: Rows, ordinals: &[u32]) -> Rows {
-    if ordinals.is_sorted() {
-        return rows;
+/// A reading's rows, out of all the rows read, in the order the reading held them (files are
+/// by month, so a reading that spans months comes back in pieces).
+fn in_order(all: &Rows, mut calls: Vec<(u32, u32)>) -> Rows {
+    calls.sort_unstable();
+    let mut rows = Rows::with_capacity(calls.len(), calls.len() * 128);
+    for (_, at) in calls {
+        rows.push(&all.get(at as usize), all.call_id(at as usize));
     }
-    let mut order: Vec<usize> = (0..ordinals.len()).collect();
-    order.sort_by_key(|&i| ordinals[i]);
-    let mut sorted = Rows::with_capacity(order.len(), order.len() * 128);
-    for i in order {
-        sorted.push(&rows.get(i), rows.call_id(i));
-    }
-    sorted
+    rows
 }
 
 fn stored_calls(
@@ -233,6 +231,10 @@ fn stored_calls(
         })
         .collect();
     let mut pruned: Vec<u64> = vec![0; parts.len()];
+    let mut rows = input
+        .options
+        .spill_above
+        .map_or_else(Rows::new, Rows::spilling_above);
     for (c, commit) in state.commits.iter().enumerate() {
         if !commit.readings.iter().enumerate().any(|(r, _)| {
             wanted.contains_key(&Live {
@@ -247,15 +249,18 @@ fn stored_calls(
                 continue;
             }
             read_groups(store, &file.key, |group| {
+                let mut batch = Rows::new();
                 for call in group {
                     let at = Live {
                         commit: c,
                         reading: call.reading as usize,
                     };
                     if let Some(piece) = wanted.get(&at).and_then(|&p| calls[p].as_mut()) {
-                        piece.push(call, input);
+                        let index = (rows.len() + batch.len()) as u32;
+                        piece.push(call, input, &mut batch, index);
                     }
                 }
+                rows.append(batch, |numbers| numbers);
             })?;
         }
     }
@@ -274,6 +279,7 @@ fn stored_calls(
     Ok(Stored {
         parts,
         calls,
+        rows,
         pruned,
         named,
     })
@@ -284,6 +290,7 @@ fn put_together(state: &State, stored: Stored, input: &InputSettings, machine: &
     let Stored {
         parts,
         calls,
+        rows,
         pruned,
         named,
     } = stored;
@@ -318,7 +325,7 @@ fn put_together(state: &State, stored: Stored, input: &InputSettings, machine: &
         match (part, stored) {
             (Part::Stored(at), Some(piece)) => {
                 let reading = state.reading(*at);
-                assembler.push(rebuild(source, reading, piece, pruned[position]));
+                assembler.push(rebuild(source, reading, piece, &rows, pruned[position]));
             }
             (Part::Stored(_), None) => unreachable!("every stored part has a piece"),
             (Part::Named(index), _) => {
@@ -344,9 +351,9 @@ fn put_together(state: &State, stored: Stored, input: &InputSettings, machine: &
     run
 }
 
-/// Row groups read at once: a file is read a slice at a time, so a month of a million calls
-/// is never decoded whole.
-const ROWS_PER_SLICE: usize = 65_536;
+/// Calls decoded at once: a file is read a row group at a time, so a month of a million
+/// calls is never decoded whole.
+const ROWS_PER_SLICE: usize = super::add::ROWS_PER_GROUP;
 
 /// Hands the calls of one data file to `take`, a slice at a time.
 pub(crate) fn read_groups(
@@ -402,20 +409,19 @@ pub(crate) fn read_file(store: &Store, key: &str) -> Result<Vec<StoredCall>, Sto
 }
 
 /// The piece `analyze` would have made of a stored reading.
-fn rebuild(source: u32, reading: &Reading, piece: Piece, pruned: u64) -> ChunkResult {
+fn rebuild(source: u32, reading: &Reading, piece: Piece, all: &Rows, pruned: u64) -> ChunkResult {
     let Piece {
         models,
         tag_sets,
         sessions,
-        rows,
-        ordinals,
+        calls,
     } = piece;
     let (models, tag_sets, sessions) = (
         models.into_items(),
         tag_sets.into_items(),
         sessions.into_items(),
     );
-    let mut rows = in_order(rows, &ordinals);
+    let mut rows = in_order(all, calls);
     rows.renumber(|numbers| crate::pipeline::Renumber { source, ..numbers });
     let mut accounting: Accounting = reading.accounting.clone();
     for error in accounting
