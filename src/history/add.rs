@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use polars::prelude::{KeyValueMetadata, ParquetCompression, ParquetWriter};
@@ -130,8 +130,9 @@ struct MonthFile {
     rows: u64,
 }
 
-/// Where the addition puts its calls.
-struct Writer {
+/// Where an addition (or a compaction) puts its calls: a Parquet file per month, written a
+/// row group at a time.
+pub struct Writer {
     months: BTreeMap<String, MonthFile>,
     /// The machine and source of each reading, by index.
     machines: Vec<String>,
@@ -167,8 +168,24 @@ pub fn write_file(calls: &[StoredCall], origin: &Origin<'_>) -> anyhow::Result<V
     std::fs::read(file.path()).context("reading back a written Parquet file")
 }
 
+/// A month's finished file, in a temporary file until it is stored.
+pub struct MonthDone {
+    month: String,
+    rows: u64,
+    file: tempfile::NamedTempFile,
+}
+
 impl Writer {
-    fn push(&mut self, call: StoredCall) -> anyhow::Result<()> {
+    /// A writer of calls of the readings whose machines and sources are given, by index.
+    pub fn new(machines: Vec<String>, sources: Vec<String>) -> Writer {
+        Writer {
+            months: BTreeMap::new(),
+            machines,
+            sources,
+        }
+    }
+
+    pub fn push(&mut self, call: StoredCall) -> anyhow::Result<()> {
         let month = month_of(call.row.timestamp_ms);
         if !self.months.contains_key(&month) {
             let file = tempfile::NamedTempFile::new().context("creating a temporary file")?;
@@ -210,19 +227,44 @@ impl Writer {
         Ok(())
     }
 
-    /// Finishes every month's file; returns each month's bytes and row count.
-    fn finish(mut self) -> anyhow::Result<Vec<(String, PathBuf, u64, tempfile::NamedTempFile)>> {
+    /// Finishes every month's file.
+    pub fn finish(mut self) -> anyhow::Result<Vec<MonthDone>> {
         let months: Vec<String> = self.months.keys().cloned().collect();
         let mut out = Vec::new();
         for month in months {
             self.flush(&month)?;
             let file = self.months.remove(&month).expect("listed above");
             file.writer.finish()?;
-            let path = file.file.path().to_path_buf();
-            out.push((month, path, file.rows, file.file));
+            out.push(MonthDone {
+                month,
+                rows: file.rows,
+                file: file.file,
+            });
         }
         Ok(out)
     }
+}
+
+/// Stores each finished month as `calls/month=<month>/<id>.parquet`; returns what the commit
+/// lists.
+pub fn store_files(
+    store: &Store,
+    id: &str,
+    months: Vec<MonthDone>,
+) -> anyhow::Result<Vec<DataFile>> {
+    let mut files = Vec::new();
+    for done in months {
+        let key = format!("{CALLS}month={}/{id}.parquet", done.month);
+        let bytes =
+            std::fs::read(done.file.path()).context("reading back a written Parquet file")?;
+        store.put(&key, bytes, false)?;
+        files.push(DataFile {
+            key,
+            month: done.month,
+            rows: done.rows,
+        });
+    }
+    Ok(files)
 }
 
 /// The reading of one source being put together from its pieces.
@@ -396,11 +438,10 @@ pub fn add(
             Building::new(reading, previous[i])
         })
         .collect();
-    let mut writer = Writer {
-        months: BTreeMap::new(),
-        machines: vec![machine.to_string(); reading_sources.len()],
-        sources: reading_sources,
-    };
+    let mut writer = Writer::new(
+        vec![machine.to_string(); reading_sources.len()],
+        reading_sources,
+    );
     let catalog = &input.catalog;
     let mut failure = None;
     let mut options = input.options;
@@ -447,12 +488,7 @@ pub fn add(
     if added.read == 0 {
         return Ok(added);
     }
-    for (month, path, rows, _temp) in months {
-        let key = format!("{CALLS}month={month}/{id}.parquet");
-        let bytes = std::fs::read(&path).context("reading back a written Parquet file")?;
-        store.put(&key, bytes, false)?;
-        commit.files.push(DataFile { key, month, rows });
-    }
+    commit.files = store_files(store, &id, months)?;
     commit.readings = readings;
     if std::env::var(ABORT_VARIABLE).as_deref() == Ok("history-before-commit") {
         std::process::abort();

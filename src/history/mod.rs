@@ -21,8 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use self::commit::{CALLS, Commit, DataFile, Live, NO_MONTH, State};
-use self::schema::StoredCall;
+use self::commit::{CALLS, Commit, Live, NO_MONTH, State};
 use self::store::Store;
 
 /// The store's location: `given`, else `LLM_AUDIT_HISTORY`, else the user's data folder.
@@ -212,39 +211,37 @@ pub fn compact(store: &Store, machine: &str) -> anyhow::Result<usize> {
     let readings: Vec<commit::Reading> = live.iter().map(|at| state.reading(*at).clone()).collect();
     let sources: Vec<String> = readings.iter().map(|r| r.source.clone()).collect();
     let machines: Vec<String> = readings.iter().map(|r| r.machine.clone()).collect();
-    let mut by_month: BTreeMap<String, Vec<StoredCall>> = BTreeMap::new();
+    // Calls are streamed into one file per month as the files are read: a reader puts each
+    // reading's calls back in order itself.
+    let mut writer = add::Writer::new(machines, sources);
     for (c, commit) in state.commits.iter().enumerate() {
         for file in &commit.files {
             if state.forgotten(&file.month) {
                 continue;
             }
-            for mut call in read::read_file(store, &file.key)? {
-                let at = Live {
-                    commit: c,
-                    reading: call.reading as usize,
-                };
-                if let Some(&reading) = index.get(&at) {
-                    call.reading = reading;
-                    by_month.entry(file.month.clone()).or_default().push(call);
+            let mut failed = None;
+            read::read_groups(store, &file.key, |group| {
+                for mut call in group {
+                    let at = Live {
+                        commit: c,
+                        reading: call.reading as usize,
+                    };
+                    if let Some(&reading) = index.get(&at) {
+                        call.reading = reading;
+                        if let Err(err) = writer.push(call)
+                            && failed.is_none()
+                        {
+                            failed = Some(err);
+                        }
+                    }
                 }
+            })?;
+            if let Some(err) = failed {
+                return Err(err);
             }
         }
     }
-    let mut files = Vec::new();
-    for (month, mut calls) in by_month {
-        calls.sort_by_key(|call| (call.reading, call.ordinal));
-        let key = format!("{CALLS}month={month}/{id}.parquet");
-        let rows = calls.len() as u64;
-        let bytes = add::write_file(
-            &calls,
-            &schema::Origin {
-                machines: &machines,
-                sources: &sources,
-            },
-        )?;
-        store.put(&key, bytes, false)?;
-        files.push(DataFile { key, month, rows });
-    }
+    let files = add::store_files(store, &id, writer.finish()?)?;
     compacted.files = files;
     compacted.readings = readings;
     compacted.replaces = state.commits.iter().map(|c| c.id.clone()).collect();
