@@ -173,6 +173,12 @@ pub fn analyze(mut args: AnalyzeArgs, location: String) -> anyhow::Result<ExitSt
     let location = history::location(Some(&location))?;
     let store = Store::open(&location)?;
     history::require(&store)?;
+    // The store's files are this run's inputs: no output may be written over one.
+    if let Some(root) = store.local_root() {
+        for file in store.list("")? {
+            crate::ingest::note_input(&root.join(&file.key));
+        }
+    }
     let machine = machine_name(args.machine.as_deref())?;
     let paths = std::mem::take(&mut args.input.paths);
     let sources = if paths.is_empty() {
