@@ -586,3 +586,48 @@ fn calls_of_a_log_truncated_in_place_are_kept_apart() {
         expected["baseline"]["cost_usd_exact"]
     );
 }
+
+#[test]
+fn a_missing_store_stdin_and_an_output_over_the_store_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let store = dir.path().join("store");
+    // No history there yet: an error naming the folder, not an empty report.
+    let output = llm_audit(&home)
+        .args(["analyze", "-q"])
+        .arg(format!("--history={}", store.display()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no history at") && stderr.contains("store"),
+        "{stderr}"
+    );
+    // Stdin cannot be read again: it is not stored.
+    let output = llm_audit(&home)
+        .args(["history", "add", "-q", "--history"])
+        .arg(&store)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    // A report written over one of the store's files is refused, and the file is kept.
+    let log = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs/openai");
+    ok(add(&home, &store, &[&log], "alpha"));
+    let data = walk(&store.join("calls"))[0].clone();
+    let bytes = std::fs::read(&data).unwrap();
+    let output = llm_audit(&home)
+        .args(["analyze", "-q", "--calls-csv"])
+        .arg(&data)
+        .arg(format!("--history={}", store.display()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(
+        std::fs::read(&data).unwrap(),
+        bytes,
+        "the stored file is untouched"
+    );
+}
