@@ -631,3 +631,33 @@ fn a_missing_store_stdin_and_an_output_over_the_store_are_errors() {
         "the stored file is untouched"
     );
 }
+
+#[test]
+fn every_agents_data_added_without_a_path_reports_as_analyze_without_a_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    // A home folder where every coding agent llm-audit reads has left its data.
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/home"),
+        &home,
+    );
+    let added = ok(llm_audit(&home)
+        .args(["history", "add", "-q", "--machine", "alpha"])
+        .output()
+        .unwrap());
+    let said = String::from_utf8_lossy(&added.stderr);
+    let store = home.join(".local/share/llm-audit/history");
+    assert!(store.join("STORE").is_file(), "the default store: {said}");
+    let status = status_json(&home, &store);
+    assert!(
+        status["agents"].as_object().unwrap().len() >= 10,
+        "{status}"
+    );
+    // `analyze` without a path reads the agents' files in their registry's order; the
+    // history reads its readings in the same order, so the reports are the same, byte for byte.
+    same_report(
+        &report(&home, Some(&store), &[], &[]),
+        &report(&home, None, &[], &[]),
+        "the agents' data, from the history and as found",
+    );
+}

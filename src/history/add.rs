@@ -324,6 +324,7 @@ fn empty_reading(machine: &str, source: String, seq: u64, id: &str, print: Finge
         added_id: id.to_string(),
         fingerprint: print,
         format: None,
+        agent: None,
         accounting: Default::default(),
         buckets: Vec::new(),
         models: Vec::new(),
@@ -433,8 +434,12 @@ pub fn add(
     let mut building: Vec<Building> = (0..names.len())
         .filter(|&i| selected[i])
         .map(|i| {
-            let reading =
+            let mut reading =
                 empty_reading(machine, names[i].clone(), seq, &id, fingerprints[i].clone());
+            reading.agent = input.sources[i]
+                .known_format()
+                .and_then(|format| format.agent_name())
+                .map(str::to_string);
             Building::new(reading, previous[i])
         })
         .collect();
@@ -588,6 +593,7 @@ fn keep_lost_calls(
             Fingerprint::default(),
         );
         reading.format = old.format;
+        reading.agent = old.agent.clone();
         reading.accounting.records = lost.len() as u64;
         reading.accounting.calls = lost.len() as u64;
         let mut residual = Building::new(reading, None);

@@ -115,6 +115,10 @@ pub struct Reading {
     pub added_id: String,
     pub fingerprint: Fingerprint,
     pub format: Option<InputFormat>,
+    /// The coding agent whose data this is, for a file found where the agent keeps it
+    /// (`history add` without a path); such files are read in the agents' order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
     /// What the source counted (records, skips, errors), as `analyze` counts it before
     /// anything is merged across sources.
     pub accounting: Accounting,

@@ -53,8 +53,10 @@ impl Window {
     }
 }
 
-/// Where a source falls in the run's order ([`order_key`]).
-type OrderKey = (bool, String, Vec<String>);
+/// Where a source falls in the run's order ([`order_key`]): another machine's, the machine,
+/// the agent's place in the registry (for a file found as a coding agent's data), then the
+/// name (a path by its components, or the whole name).
+type OrderKey = (bool, String, usize, Vec<String>);
 
 /// One source of the run: a stored reading, or a log named with `--history`.
 enum Part {
@@ -62,14 +64,25 @@ enum Part {
     Named(u32),
 }
 
-/// The order `analyze` reads sources in: a folder walk's (paths by component), URLs by text;
-/// this machine's before others'.
-fn order_key(machine: &str, here: &str, source: &str) -> OrderKey {
-    let parts = Path::new(source)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    (machine != here, machine.to_string(), parts)
+/// The order `analyze` reads sources in, this machine's before others': the coding agents'
+/// files in registry order, each agent's by name (as `analyze` without a path finds them),
+/// then files named on a command line in a folder walk's order (paths by component).
+fn order_key(machine: &str, here: &str, source: &str, agent: Option<&str>) -> OrderKey {
+    let rank = agent.map_or(usize::MAX, |name| {
+        crate::ingest::agent_names()
+            .iter()
+            .position(|&known| known == name)
+            .unwrap_or(usize::MAX - 1)
+    });
+    let parts = if agent.is_some() {
+        vec![source.to_string()]
+    } else {
+        Path::new(source)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect()
+    };
+    (machine != here, machine.to_string(), rank, parts)
 }
 
 /// Puts the store's readings in effect and the `input` sources together into one run.
@@ -204,13 +217,24 @@ fn stored_calls(
     for (identity, &at) in &live {
         if !named_ids.contains(identity) {
             parts.push((
-                order_key(&identity.0, machine, &identity.1),
+                order_key(
+                    &identity.0,
+                    machine,
+                    &identity.1,
+                    state.reading(at).agent.as_deref(),
+                ),
                 Part::Stored(at),
             ));
         }
     }
     for (index, name) in named.iter().enumerate() {
-        parts.push((order_key(machine, machine, name), Part::Named(index as u32)));
+        let agent = input.sources[index]
+            .known_format()
+            .and_then(|format| format.agent_name());
+        parts.push((
+            order_key(machine, machine, name, agent),
+            Part::Named(index as u32),
+        ));
     }
     parts.sort_by(|a, b| a.0.cmp(&b.0));
 
