@@ -323,10 +323,10 @@ fn a_store_that_loops_or_ignores_ranges_is_an_error_naming_the_url() {
     }
 }
 
-/// `history add` of `paths` to `store` as `machine`.
-fn history_add(server: &Server, store: &str, machine: &str, paths: &[&Path]) -> Output {
-    server
-        .command()
+/// `history add` of `paths` to `store` as `machine`, to be run.
+fn history_add_command(server: &Server, store: &str, machine: &str, paths: &[&Path]) -> Command {
+    let mut command = server.command();
+    command
         .args([
             "history",
             "add",
@@ -336,7 +336,13 @@ fn history_add(server: &Server, store: &str, machine: &str, paths: &[&Path]) -> 
             "--machine",
             machine,
         ])
-        .args(paths)
+        .args(paths);
+    command
+}
+
+/// `history add` of `paths` to `store` as `machine`.
+fn history_add(server: &Server, store: &str, machine: &str, paths: &[&Path]) -> Output {
+    history_add_command(server, store, machine, paths)
         .output()
         .expect("the binary runs")
 }
@@ -362,18 +368,7 @@ fn two_machines_keep_one_history_in_a_bucket_and_group_apart() {
     stdout(&history_add(&server, store, "beta", &[&beta]));
     // Again, from both machines at once: everything is stored, nothing is added.
     let spawn = |machine: &str, path: &Path| {
-        server
-            .command()
-            .args([
-                "history",
-                "add",
-                "-q",
-                "--history",
-                store,
-                "--machine",
-                machine,
-            ])
-            .arg(path)
+        history_add_command(&server, store, machine, &[path])
             .spawn()
             .unwrap()
     };
