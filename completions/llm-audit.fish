@@ -111,7 +111,7 @@ csv\t'The policy summary as CSV'
 markdown\t'A compact summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`'
 html\t'One self-contained HTML file with charts'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -s o -l output -d 'Write the report to this file instead of stdout (`-`: stdout)' -r -F
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, machine (with --history), project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l since -d 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l until -d 'Only calls before this time; a bare date includes that whole day' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l timezone -d 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)' -r
@@ -213,7 +213,7 @@ csv\t'The policy summary as CSV'
 markdown\t'A compact summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`'
 html\t'One self-contained HTML file with charts'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -s o -l output -d 'Write the report to this file instead of stdout (`-`: stdout)' -r -F
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, machine (with --history), project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l since -d 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l until -d 'Only calls before this time; a bare date includes that whole day' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l timezone -d 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)' -r
@@ -474,7 +474,7 @@ csv\t'The policy summary as CSV'
 markdown\t'A compact summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`'
 html\t'One self-contained HTML file with charts'"
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -s o -l output -d 'Write the report to this file instead of stdout (`-`: stdout)' -r -F
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l group-by -d 'Also break spend down by these keys: model, provider, day, week, month, tier, task, session, agent, machine (with --history), project, user, feature, or tag:KEY for any tag. Repeatable or comma-separated' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l since -d 'Only calls at or after this time: 2025-08-01, 2025-08-01T14:00 (read in --timezone) or RFC 3339 with an offset' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l until -d 'Only calls before this time; a bare date includes that whole day' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l timezone -d 'The zone days, weeks and months are cut in, and --since/--until are read in: an IANA name (Europe/Berlin), UTC, or an offset (+05:30)' -r
