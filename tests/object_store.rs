@@ -436,3 +436,61 @@ fn two_machines_keep_one_history_in_a_bucket_and_group_apart() {
         report["inputs"]
     );
 }
+
+#[test]
+fn a_bucket_of_logs_added_to_a_history_is_known_again_and_reports_as_analyze() {
+    let server = Server::start();
+    // Three logs, one of them under a name that sorts apart by URL and by path components
+    // (`openai-batch/…` before `openai/…` as text, after it as a path).
+    let names = [
+        "anthropic/messages.jsonl",
+        "openai/chat_and_responses.jsonl",
+        "openai-batch/batch_output.jsonl",
+    ];
+    let keys: Vec<String> = names.iter().map(|name| format!("logs/{name}")).collect();
+    let objects: Vec<(&str, Vec<u8>)> = keys
+        .iter()
+        .zip(names)
+        .map(|(key, name)| (key.as_str(), fixture(name)))
+        .collect();
+    server.upload("audit", &objects);
+    let store = tempfile::tempdir().unwrap();
+    let store = store.path().join("history");
+    let add = || {
+        let output = server
+            .command()
+            .args(["history", "add", "-q", "--machine", "alpha", "--history"])
+            .arg(&store)
+            .arg("s3://audit/logs/")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let first = add();
+    assert!(
+        first.contains(&format!("{} sources read", objects.len())),
+        "{first}"
+    );
+    // The objects did not change: nothing is read again.
+    let second = add();
+    assert!(
+        second.contains("0 sources read")
+            && second.contains(&format!("{} unchanged", objects.len())),
+        "{second}"
+    );
+    let history = server
+        .command()
+        .args(["analyze", "-q", "--format", "json", "--machine", "alpha"])
+        .arg(format!("--history={}", store.display()))
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&history),
+        stdout(&server.analyze(&["s3://audit/logs/"]))
+    );
+}

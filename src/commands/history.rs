@@ -49,6 +49,10 @@ pub fn run(command: HistoryCommand) -> anyhow::Result<ExitStatus> {
             Ok(fail_on_unreadable(&added.failed, ExitStatus::Success))
         }
         HistoryAction::Status { format } => {
+            anyhow::ensure!(
+                format != ReportFormat::Csv,
+                "history status prints a table or JSON (--format table|json)"
+            );
             let status = history::status(&store)?;
             let (_, mut out) = crate::escape::report_stdout(format != ReportFormat::Json);
             match format {

@@ -72,9 +72,15 @@ pub fn month_of(ms: Option<i64>) -> String {
 /// (when those differ from the stored ones) a hash of its bytes.
 fn fingerprint(source: &InputSource, stored: Option<&Fingerprint>) -> std::io::Result<Fingerprint> {
     match source {
-        InputSource::Object(object) => Ok(Fingerprint {
+        // A store that gives no version tag (an ETag) has the object's bytes hashed instead.
+        InputSource::Object(object) if object.e_tag.is_some() => Ok(Fingerprint {
             size: object.size,
             e_tag: object.e_tag.clone(),
+            ..Fingerprint::default()
+        }),
+        InputSource::Object(object) => Ok(Fingerprint {
+            size: object.size,
+            hash: Some(hash_bytes(crate::ingest::remote::open(object)?)?),
             ..Fingerprint::default()
         }),
         _ => {
@@ -94,21 +100,25 @@ fn fingerprint(source: &InputSource, stored: Option<&Fingerprint>) -> std::io::R
             if stored == Some(&quick) {
                 return Ok(quick);
             }
-            let mut hasher = Xxh3::new();
-            let mut reader = BufReader::with_capacity(1 << 20, File::open(path)?);
-            let mut buffer = vec![0; 1 << 20];
-            loop {
-                let n = reader.read(&mut buffer)?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buffer[..n]);
-            }
             Ok(Fingerprint {
-                hash: Some(hasher.digest()),
+                hash: Some(hash_bytes(File::open(path)?)?),
                 ..quick
             })
         }
+    }
+}
+
+/// XXH3-64 of everything `source` reads.
+fn hash_bytes(source: impl Read) -> std::io::Result<u64> {
+    let mut hasher = Xxh3::new();
+    let mut reader = BufReader::with_capacity(1 << 20, source);
+    let mut buffer = vec![0; 1 << 20];
+    loop {
+        let n = reader.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(hasher.digest());
+        }
+        hasher.update(&buffer[..n]);
     }
 }
 

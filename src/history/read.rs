@@ -66,7 +66,8 @@ enum Part {
 
 /// The order `analyze` reads sources in, this machine's before others': the coding agents'
 /// files in registry order, each agent's by name (as `analyze` without a path finds them),
-/// then files named on a command line in a folder walk's order (paths by component).
+/// then files named on a command line in a folder walk's order (paths by component), objects
+/// by URL.
 fn order_key(machine: &str, here: &str, source: &str, agent: Option<&str>) -> OrderKey {
     let rank = agent.map_or(usize::MAX, |name| {
         crate::ingest::agent_names()
@@ -74,7 +75,8 @@ fn order_key(machine: &str, here: &str, source: &str, agent: Option<&str>) -> Or
             .position(|&known| known == name)
             .unwrap_or(usize::MAX - 1)
     });
-    let parts = if agent.is_some() {
+    // An agent's files are sorted by name, a bucket's objects by URL (as listing sorts them).
+    let parts = if agent.is_some() || crate::ingest::is_object_url(source) {
         vec![source.to_string()]
     } else {
         Path::new(source)
