@@ -662,3 +662,36 @@ fn every_agents_data_added_without_a_path_reports_as_analyze_without_a_path() {
         "the agents' data, from the history and as found",
     );
 }
+
+#[test]
+fn logs_named_beside_the_history_join_it_and_replace_their_stored_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let store = dir.path().join("store");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs");
+    let (stored, new) = (dir.path().join("a"), dir.path().join("b"));
+    copy_tree(&fixtures.join("openai"), &stored);
+    copy_tree(&fixtures.join("anthropic"), &new);
+    copy_tree(&fixtures.join("litellm"), &new.join("litellm"));
+    ok(add(&home, &store, &[&stored], "alpha"));
+    let both = report(&home, None, &[&stored, &new], &[]);
+    // Logs not added yet join the stored calls.
+    same_report(
+        &report(&home, Some(&store), &[&new], &[]),
+        &both,
+        "the history and new logs",
+    );
+    // A stored log named again is read from disk, once, not stored and read.
+    same_report(
+        &report(&home, Some(&store), &[&new, &stored], &[]),
+        &both,
+        "a stored log named again",
+    );
+    // Named in another order, the sources still come in the history's order.
+    same_report(
+        &report(&home, Some(&store), &[&stored, &new], &[]),
+        &both,
+        "named in the other order",
+    );
+}

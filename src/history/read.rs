@@ -356,8 +356,7 @@ fn put_together(state: &State, stored: Stored, input: &InputSettings, machine: &
             (Part::Stored(_), None) => unreachable!("every stored part has a piece"),
             (Part::Named(index), _) => {
                 for mut piece in named_pieces[*index as usize].take().unwrap_or_default() {
-                    piece.shift_source(source);
-                    piece.source = source;
+                    piece.move_to(source);
                     assembler.push(piece);
                 }
             }

@@ -218,6 +218,24 @@ impl ChunkResult {
         Ok(())
     }
 
+    /// Makes the result the source at index `source` of the run's list (a history run puts
+    /// the logs it reads among the stored ones).
+    pub(crate) fn move_to(&mut self, source: u32) {
+        self.source = source;
+        self.rows.renumber(|numbers| Renumber { source, ..numbers });
+        for bucket in &mut self.buckets {
+            bucket.source = source;
+        }
+        for error in self
+            .accounting
+            .error_samples
+            .iter_mut()
+            .chain(&mut self.accounting.read_failures)
+        {
+            error.source = source;
+        }
+    }
+
     /// Moves the result to the source `base` places further down the list (a merge puts the
     /// sources of several runs one after another).
     pub fn shift_source(&mut self, base: u32) {
