@@ -695,3 +695,54 @@ fn logs_named_beside_the_history_join_it_and_replace_their_stored_reading() {
         "named in the other order",
     );
 }
+
+#[test]
+fn status_says_in_words_what_the_store_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let store = dir.path().join("store");
+    let logs = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs");
+    ok(add(
+        &home,
+        &store,
+        &[&logs.join("claude-code"), &logs.join("openai")],
+        "alpha",
+    ));
+    let output = ok(llm_audit(&home)
+        .args(["history", "status", "--history"])
+        .arg(&store)
+        .output()
+        .unwrap());
+    let table = String::from_utf8(output.stdout).unwrap();
+    let json = status_json(&home, &store);
+    let line = |label: &str| {
+        table
+            .lines()
+            .find(|line| line.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no `{label}` line in\n{table}"))
+            .to_string()
+    };
+    assert!(line("History store").ends_with(&store.display().to_string()));
+    assert!(
+        line("calls").contains(&json["calls"].to_string()),
+        "{table}"
+    );
+    let days = line("days");
+    assert!(
+        days.contains(json["first_day"].as_str().unwrap())
+            && days.contains(json["last_day"].as_str().unwrap()),
+        "{table}"
+    );
+    assert!(
+        line("sources").contains(&json["sources"].to_string()),
+        "{table}"
+    );
+    assert!(line("agents").contains("claude-code (3)"), "{table}");
+    assert!(
+        line("machines").contains(&format!("alpha ({})", json["sources"])),
+        "{table}"
+    );
+    assert!(line("files").contains("in 1 commit,"), "{table}");
+    assert!(!table.contains("leftovers"), "{table}");
+}

@@ -131,7 +131,7 @@ fn write_status(status: &Status, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
         out,
         "  calls        {} (before duplicates across sources are merged)",
-        status.calls
+        crate::human::count(status.calls)
     )?;
     match (&status.first_day, &status.last_day) {
         (Some(first), Some(last)) => writeln!(
@@ -141,7 +141,11 @@ fn write_status(status: &Status, out: &mut impl Write) -> std::io::Result<()> {
         )?,
         _ => writeln!(out, "  days         none")?,
     }
-    writeln!(out, "  sources      {}", status.sources)?;
+    writeln!(
+        out,
+        "  sources      {}",
+        crate::human::count(status.sources as u64)
+    )?;
     writeln!(out, "  agents       {}", list(&status.agents))?;
     writeln!(out, "  machines     {}", list(&status.machines))?;
     writeln!(

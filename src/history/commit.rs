@@ -67,7 +67,7 @@ impl Commit {
     /// Writes the record, which commits the files it names; it never replaces another.
     pub fn put(&self, store: &Store) -> anyhow::Result<()> {
         let key = commit_key(self.seq, &self.id);
-        let written = store.put(&key, serde_json::to_vec_pretty(self)?, true)?;
+        let written = store.put(&key, serde_json::to_vec(self)?, true)?;
         anyhow::ensure!(written, "{}: {key} exists already", store.location);
         Ok(())
     }
