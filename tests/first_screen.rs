@@ -211,3 +211,32 @@ fn the_fixtures_first_screen_answers_with_the_json_reports_figures() {
     let logs = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs");
     check("fixtures piped", &piped(&logs), &json(&logs), 100);
 }
+
+/// The README shows a newcomer the first screen of `analyze fixtures/logs` (piped, so 100
+/// columns): it must be what the command prints today, not what it printed once.
+#[test]
+fn the_readme_shows_the_first_screen_the_fixtures_print_today() {
+    let readme = include_str!("../README.md");
+    let shown = readme
+        .split_once("```text\n")
+        .and_then(|(_, rest)| rest.split_once(" …\n```"))
+        .map(|(block, _)| block)
+        .expect("the README's first text block ends with ` …`");
+    let output = Command::new(binary())
+        .args(["analyze", "fixtures/logs"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run llm-audit");
+    assert!(output.status.success());
+    let printed = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(
+        printed.starts_with(shown),
+        "the README's first screen differs from today's; it prints:\n{}",
+        printed
+            .lines()
+            .take(shown.lines().count())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
