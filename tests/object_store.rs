@@ -12,10 +12,12 @@ use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStoreExt, PutPayload};
 
+#[allow(dead_code)]
+#[path = "../examples/s3_server.rs"]
+mod s3_server;
+
 /// Credentials the server accepts; the binary gets them through the standard AWS variables.
-const ACCESS_KEY: &str = "llm-audit-test";
-const SECRET_KEY: &str = "llm-audit-test-secret";
-const REGION: &str = "us-east-1";
+use s3_server::{ACCESS_KEY, REGION, SECRET_KEY};
 
 /// A local S3 server over a temporary directory, serving until the test process ends.
 struct Server {
@@ -28,23 +30,7 @@ impl Server {
     /// Binds 127.0.0.1 on a free port and serves S3 requests on a background thread.
     fn start() -> Server {
         let root = tempfile::tempdir().unwrap();
-        let (runtime, listener, endpoint) = bind_local();
-        let mut builder =
-            s3s::service::S3ServiceBuilder::new(s3s_fs::FileSystem::new(root.path()).unwrap());
-        builder.set_auth(s3s::auth::SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
-        let service = builder.build();
-        std::thread::spawn(move || {
-            runtime.block_on(async move {
-                loop {
-                    let Ok((socket, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    let connection = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(socket), service.clone());
-                    tokio::spawn(connection);
-                }
-            })
-        });
+        let endpoint = s3_server::serve(root.path()).unwrap();
         Server { root, endpoint }
     }
 
