@@ -12,8 +12,8 @@ use polars::prelude::{KeyValueMetadata, ParquetCompression, ParquetWriter};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::commit::{
-    CALLS, Commit, DataFile, Fingerprint, Live, MARKER, MARKER_KIND, NO_MONTH, Reading, Settings,
-    State,
+    CALLS, Commit, DataFile, Fingerprint, Live, MARKER, MARKER_KIND, Reading, Settings, State,
+    month_of,
 };
 use super::schema::{Origin, SCHEMA_VERSION, StoredCall, VERSION_KEY, history_schema, to_frame};
 use super::store::Store;
@@ -60,12 +60,6 @@ pub fn ensure_marker(store: &Store) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The month folder of a call made at `ms`.
-pub fn month_of(ms: Option<i64>) -> String {
-    ms.and_then(chrono::DateTime::from_timestamp_millis)
-        .map_or_else(|| NO_MONTH.to_string(), |t| t.format("%Y-%m").to_string())
 }
 
 /// What tells whether `source` changed since it was stored: size and modification time, and
@@ -369,9 +363,9 @@ pub fn add(
         .iter()
         .map(InputSource::display_name)
         .collect();
-    let mut selected = vec![false; names.len()];
-    let mut fingerprints = vec![Fingerprint::default(); names.len()];
-    let mut previous: Vec<Option<Live>> = vec![None; names.len()];
+    // The sources to read (new or changed), by index, with their fingerprint and the reading
+    // they replace.
+    let mut chosen: Vec<(usize, Fingerprint, Option<Live>)> = Vec::new();
     for (index, source) in input.sources.iter().enumerate() {
         if matches!(source, InputSource::Stdin) {
             anyhow::bail!("`history add` stores files and objects it can read again, not stdin");
@@ -403,11 +397,9 @@ pub fn add(
             continue;
         }
         added.replaced += usize::from(stored.is_some());
-        selected[index] = true;
-        fingerprints[index] = now;
-        previous[index] = at;
+        chosen.push((index, now, at));
     }
-    if !selected.contains(&true) {
+    if chosen.is_empty() {
         return Ok(added);
     }
 
@@ -431,41 +423,34 @@ pub fn add(
         keep_all_tags: true,
         ..input.context()
     };
-    // Reading indices: the selected sources in input order.
-    let reading_of: HashMap<u32, u32> = (0..names.len() as u32)
-        .filter(|&i| selected[i as usize])
+    // A reading per chosen source, numbered in input order.
+    let reading_of: HashMap<u32, u32> = chosen
+        .iter()
         .enumerate()
-        .map(|(reading, source)| (source, reading as u32))
+        .map(|(reading, (source, _, _))| (*source as u32, reading as u32))
         .collect();
-    let reading_sources: Vec<String> = (0..names.len())
-        .filter(|&i| selected[i])
-        .map(|i| names[i].clone())
-        .collect();
-    let mut building: Vec<Building> = (0..names.len())
-        .filter(|&i| selected[i])
-        .map(|i| {
-            let mut reading =
-                empty_reading(machine, names[i].clone(), seq, &id, fingerprints[i].clone());
-            reading.agent = input.sources[i]
+    let mut building: Vec<Building> = chosen
+        .into_iter()
+        .map(|(index, print, previous)| {
+            let mut reading = empty_reading(machine, names[index].clone(), seq, &id, print);
+            reading.agent = input.sources[index]
                 .known_format()
                 .and_then(|format| format.agent_name())
                 .map(str::to_string);
-            Building::new(reading, previous[i])
+            Building::new(reading, previous)
         })
         .collect();
     let mut writer = Writer::new(
-        vec![machine.to_string(); reading_sources.len()],
-        reading_sources,
+        vec![machine.to_string(); building.len()],
+        building.iter().map(|b| b.reading.source.clone()).collect(),
     );
     let catalog = &input.catalog;
     let mut failure = None;
-    let mut options = input.options;
-    options.keep_duplicates = true;
     run_selected(
         &input.sources,
         context,
-        options,
-        |index| selected[index as usize],
+        input.options,
+        |index| reading_of.contains_key(&index),
         |piece: ChunkResult| {
             if failure.is_some() {
                 return;
@@ -516,7 +501,7 @@ pub fn add(
 fn take_piece(
     building: &mut Building,
     reading: u32,
-    piece: ChunkResult,
+    mut piece: ChunkResult,
     catalog: &crate::pricing::PriceCatalog,
     writer: &mut Writer,
 ) -> anyhow::Result<()> {
@@ -524,21 +509,10 @@ fn take_piece(
     if target.format.is_none() {
         target.format = piece.format;
     }
-    let mut accounting = piece.accounting;
-    for error in accounting
-        .error_samples
-        .iter_mut()
-        .chain(accounting.read_failures.iter_mut())
-    {
-        error.source = 0;
-    }
-    target.accounting.merge(accounting);
-    target
-        .buckets
-        .extend(piece.buckets.into_iter().map(|mut b| {
-            b.source = 0;
-            b
-        }));
+    // A reading names no source: the run that reads it back puts it in its place.
+    piece.move_to(0);
+    target.accounting.merge(piece.accounting);
+    target.buckets.extend(piece.buckets);
     building.models.merge(piece.models.clone());
     for index in 0..piece.rows.len() {
         let row = piece.rows.get(index);

@@ -17,6 +17,27 @@ pub const ADDITIONS: &str = "additions/";
 pub const CALLS: &str = "calls/";
 /// The month folder of calls without a time.
 pub const NO_MONTH: &str = "none";
+/// The month folder of a call made at `ms` (UTC): `YYYY-MM`, or [`NO_MONTH`].
+pub fn month_of(ms: Option<i64>) -> String {
+    ms.and_then(chrono::DateTime::from_timestamp_millis)
+        .map_or_else(|| NO_MONTH.to_string(), |t| t.format("%Y-%m").to_string())
+}
+
+/// When the month folder `month` starts, in ms since the epoch (UTC); `None` for
+/// [`NO_MONTH`] or a name that is not a month.
+pub fn month_start_ms(month: &str) -> Option<i64> {
+    chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .ok()
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map(|start| start.and_utc().timestamp_millis())
+}
+
+/// Whether the calls of `month` fall before the month `before` (calls without a time never
+/// do): what `history forget --before` removes.
+pub fn before_month(month: &str, before: &str) -> bool {
+    month != NO_MONTH && month < before
+}
+
 /// The file that marks a folder as a history store.
 pub const MARKER: &str = "STORE";
 /// What [`MARKER`] holds.
@@ -85,7 +106,7 @@ pub fn addition_id(machine: &str) -> String {
 }
 
 /// What the stored classification depends on besides the logs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// Fingerprint of the classification rules (`--rules`).
     pub rules: u64,
@@ -160,6 +181,15 @@ pub type Identity = (String, String);
 impl Reading {
     pub fn identity(&self) -> Identity {
         (self.machine.clone(), self.source.clone())
+    }
+
+    /// Its calls in the months `counted` takes.
+    pub fn calls_in(&self, counted: impl Fn(&str) -> bool) -> u64 {
+        self.months
+            .iter()
+            .filter(|(month, _)| counted(month))
+            .map(|(_, n)| n)
+            .sum()
     }
 }
 
@@ -290,6 +320,6 @@ impl State {
     pub fn forgotten(&self, month: &str) -> bool {
         self.forget_before
             .as_deref()
-            .is_some_and(|before| month != NO_MONTH && month < before)
+            .is_some_and(|before| before_month(month, before))
     }
 }

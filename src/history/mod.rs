@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use self::commit::{CALLS, Commit, Live, NO_MONTH, State};
+use self::commit::{CALLS, Commit, Live, State};
 use self::store::Store;
 
 /// The store's location: `given`, else `LLM_AUDIT_HISTORY`, else the user's data folder.
@@ -115,6 +115,7 @@ pub fn status(store: &Store) -> anyhow::Result<Status> {
     let mut days = BTreeSet::new();
     let mut agents = BTreeMap::new();
     let mut machines = BTreeMap::new();
+    let mut months: BTreeMap<String, u64> = BTreeMap::new();
     let mut other_versions = 0;
     let mut readings = Vec::new();
     for at in &live {
@@ -126,12 +127,12 @@ pub fn status(store: &Store) -> anyhow::Result<Status> {
         }
         *machines.entry(reading.machine.clone()).or_default() += 1;
         other_versions += usize::from(commit.tool_version != env!("CARGO_PKG_VERSION"));
-        let calls = reading
-            .months
-            .iter()
-            .filter(|(month, _)| !state.forgotten(month))
-            .map(|(_, n)| n)
-            .sum();
+        for (month, n) in &reading.months {
+            if !state.forgotten(month) {
+                *months.entry(month.clone()).or_default() += n;
+            }
+        }
+        let calls = reading.calls_in(|month| !state.forgotten(month));
         readings.push(LiveReading {
             machine: reading.machine.clone(),
             source: reading.source.clone(),
@@ -139,14 +140,12 @@ pub fn status(store: &Store) -> anyhow::Result<Status> {
             calls,
         });
     }
-    if let Some(before) = &state.forget_before {
-        let first = chrono::NaiveDate::parse_from_str(&format!("{before}-01"), "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| t.and_utc().timestamp() / 86_400);
-        if let Some(first) = first {
-            days.retain(|&day| day >= first);
-        }
+    if let Some(first) = state
+        .forget_before
+        .as_deref()
+        .and_then(commit::month_start_ms)
+    {
+        days.retain(|&day| day >= first / 86_400_000);
     }
     let named: BTreeSet<&str> = state
         .commits
@@ -167,7 +166,7 @@ pub fn status(store: &Store) -> anyhow::Result<Status> {
         sources: readings.len(),
         agents,
         machines,
-        months: read::months(&state),
+        months,
         commits: state.commits.len(),
         files: held.len(),
         bytes: held.iter().map(|f| f.size).sum(),
@@ -198,14 +197,11 @@ pub fn compact(store: &Store, machine: &str) -> anyhow::Result<usize> {
     let mut compacted = Commit::next(
         &state,
         machine,
-        state.commits.last().map_or(
-            commit::Settings {
-                rules: 0,
-                input_format: None,
-                text_tokens: true,
-            },
-            |c| c.settings.clone(),
-        ),
+        state
+            .commits
+            .last()
+            .map(|c| c.settings.clone())
+            .unwrap_or_default(),
     );
     let id = compacted.id.clone();
     let readings: Vec<commit::Reading> = live.iter().map(|at| state.reading(*at).clone()).collect();
@@ -273,21 +269,13 @@ pub fn forget(store: &Store, machine: &str, before: &str) -> anyhow::Result<usiz
     require(store)?;
     let _lock = store.lock()?;
     let state = State::load(store)?;
-    let mut record = Commit::next(
-        &state,
-        machine,
-        commit::Settings {
-            rules: 0,
-            input_format: None,
-            text_tokens: false,
-        },
-    );
+    let mut record = Commit::next(&state, machine, commit::Settings::default());
     record.forget_before = Some(before.to_string());
     record.put(store)?;
     let mut removed = 0;
     for commit in &state.commits {
         for file in &commit.files {
-            if file.month != NO_MONTH && file.month.as_str() < before {
+            if commit::before_month(&file.month, before) {
                 store.delete(&file.key)?;
                 removed += 1;
             }

@@ -3,20 +3,19 @@
 //! through the same [`Assembler`] in the order `analyze` reads sources, so duplicates, retries
 //! and session totals are worked out over every stored call at once, by the same rules.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::Path;
 
 use polars::prelude::{ParquetReader, SerReader};
 
-use super::commit::{Identity, Live, NO_MONTH, Reading, State};
+use super::commit::{Identity, Live, NO_MONTH, Reading, State, month_start_ms};
 use super::schema::{StoredCall, from_frame};
 use super::store::{Store, StoreError};
 use crate::commands::analyze::InputSettings;
 use crate::pipeline::{
-    Accounting, Assembler, ChunkResult, Interner, Rows, RunOutput, TagSet, run_selected,
+    Accounting, Assembler, ChunkResult, Interner, RowContext, Rows, RunOutput, TagSet, run_selected,
 };
-use crate::pricing::call_cost;
 
 /// Which months to read: calls outside `[since, until)` cannot be kept by the run's filter,
 /// so their files are not opened.
@@ -38,11 +37,7 @@ impl Window {
         if month == NO_MONTH {
             return false;
         }
-        let Some(start) = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| t.and_utc().timestamp_millis())
-        else {
+        let Some(start) = month_start_ms(month) else {
             return true;
         };
         let end = chrono::DateTime::from_timestamp_millis(start)
@@ -145,8 +140,7 @@ impl Piece {
 
     /// Adds a stored call as `analyze` would have built its row with this run's settings:
     /// priced with its catalog, with the tags it keeps and the token counts it asks for.
-    fn push(&mut self, call: StoredCall, input: &InputSettings, rows: &mut Rows, at: u32) {
-        let catalog = &input.catalog;
+    fn push(&mut self, call: StoredCall, context: &RowContext<'_>, rows: &mut Rows, at: u32) {
         let mut row = call.row;
         row.model = self.models.intern(call.model.as_str());
         row.session = if call.session.is_empty() {
@@ -154,32 +148,19 @@ impl Piece {
         } else {
             self.sessions.intern(call.session.as_str())
         };
+        // Stored tags are sorted and one a key already: keeping some keeps them so.
         let kept: TagSet = call
             .tags
             .into_iter()
-            .filter(|(key, _)| input.tag_keys.contains(key))
+            .filter(|(key, _)| context.keeps_tag(key))
             .collect();
         row.tags = if kept.is_empty() {
             0
         } else {
             self.tag_sets.insert(kept)
         };
-        row.price = catalog.resolve(&call.model, row.timestamp_ms);
-        row.cost = row.price.map(|index| {
-            call_cost(
-                catalog.entry(index),
-                &row.tokens,
-                row.flags.billing(row.timestamp_ms),
-            )
-        });
-        if let Some(index) = row.price {
-            row.provider = catalog.entry(index).provider;
-        }
-        if !row
-            .price
-            .and_then(|p| input.count_text_tokens.get(p as usize))
-            .is_some_and(|&count| count)
-        {
+        row.price_with(&call.model, context.catalog);
+        if !context.counts_text(row.price) {
             row.text_tokens = None;
         }
         rows.push(&row, &call.id);
@@ -257,6 +238,7 @@ fn stored_calls(
         })
         .collect();
     let mut pruned: Vec<u64> = vec![0; parts.len()];
+    let context = input.context();
     let mut rows = input
         .options
         .spill_above
@@ -283,7 +265,7 @@ fn stored_calls(
                     };
                     if let Some(piece) = wanted.get(&at).and_then(|&p| calls[p].as_mut()) {
                         let index = (rows.len() + batch.len()) as u32;
-                        piece.push(call, input, &mut batch, index);
+                        piece.push(call, &context, &mut batch, index);
                     }
                 }
                 rows.append(batch, |numbers| numbers);
@@ -293,12 +275,8 @@ fn stored_calls(
     for (position, (_, part)) in parts.iter().enumerate() {
         if let Part::Stored(at) = part {
             let reading = state.reading(*at);
-            pruned[position] = reading
-                .months
-                .iter()
-                .filter(|(month, _)| state.forgotten(month) || !window.keeps(month))
-                .map(|(_, n)| n)
-                .sum();
+            pruned[position] =
+                reading.calls_in(|month| state.forgotten(month) || !window.keeps(month));
         }
     }
 
@@ -446,16 +424,7 @@ fn rebuild(source: u32, reading: &Reading, piece: Piece, all: &Rows, pruned: u64
         tag_sets.into_items(),
         sessions.into_items(),
     );
-    let mut rows = in_order(all, calls);
-    rows.renumber(|numbers| crate::pipeline::Renumber { source, ..numbers });
     let mut accounting: Accounting = reading.accounting.clone();
-    for error in accounting
-        .error_samples
-        .iter_mut()
-        .chain(accounting.read_failures.iter_mut())
-    {
-        error.source = source;
-    }
     if pruned > 0 {
         accounting.calls = accounting.calls.saturating_sub(pruned);
         *accounting
@@ -463,16 +432,7 @@ fn rebuild(source: u32, reading: &Reading, piece: Piece, all: &Rows, pruned: u64
             .entry(crate::ingest::SkipReason::Filtered)
             .or_default() += pruned;
     }
-    let buckets = reading
-        .buckets
-        .iter()
-        .cloned()
-        .map(|mut bucket| {
-            bucket.source = source;
-            bucket
-        })
-        .collect();
-    ChunkResult {
+    let mut piece = ChunkResult {
         source,
         seq: 0,
         format: reading.format,
@@ -480,20 +440,10 @@ fn rebuild(source: u32, reading: &Reading, piece: Piece, all: &Rows, pruned: u64
         models,
         tag_sets,
         sessions,
-        rows,
-        buckets,
-    }
-}
-
-/// Per month, the calls the readings in effect hold (for `history status`).
-pub fn months(state: &State) -> BTreeMap<String, u64> {
-    let mut out = BTreeMap::new();
-    for at in state.live().values() {
-        for (month, n) in &state.reading(*at).months {
-            if !state.forgotten(month) {
-                *out.entry(month.clone()).or_default() += n;
-            }
-        }
-    }
-    out
+        rows: in_order(all, calls),
+        buckets: reading.buckets.clone(),
+    };
+    // The reading's calls, counts and billing lines name its source in the run.
+    piece.move_to(source);
+    piece
 }

@@ -40,7 +40,7 @@ use crate::ingest::{
 };
 use crate::money::Money;
 use crate::policy::count_text;
-use crate::pricing::{PriceCatalog, call_cost};
+use crate::pricing::PriceCatalog;
 use crate::record::{CallRecord, UsageBucket};
 
 /// What the pipeline needs besides its inputs.
@@ -239,17 +239,7 @@ impl ChunkResult {
     /// Moves the result to the source `base` places further down the list (a merge puts the
     /// sources of several runs one after another).
     pub fn shift_source(&mut self, base: u32) {
-        self.source += base;
-        self.rows.renumber(|numbers| Renumber {
-            source: numbers.source + base,
-            ..numbers
-        });
-        for bucket in &mut self.buckets {
-            bucket.source += base;
-        }
-        for error in &mut self.accounting.error_samples {
-            error.source += base;
-        }
+        self.move_to(self.source + base);
     }
 }
 
@@ -271,6 +261,19 @@ pub struct RowContext<'c> {
 }
 
 impl<'c> RowContext<'c> {
+    /// Whether calls priced by catalog entry `price` have their prompt text counted with the
+    /// real tokenizers.
+    pub fn counts_text(&self, price: Option<u32>) -> bool {
+        price
+            .and_then(|p| self.count_text_tokens.get(p as usize))
+            .is_some_and(|&count| count)
+    }
+
+    /// Whether rows keep the tag `key`.
+    pub fn keeps_tag(&self, key: &str) -> bool {
+        self.keep_all_tags || self.tag_keys.iter().any(|k| k == key)
+    }
+
     /// A context that keeps no tags and counts no prompt text with the tokenizers.
     pub fn plain(catalog: &'c PriceCatalog, rules: &'c ClassifyRules) -> RowContext<'c> {
         RowContext {
@@ -682,11 +685,7 @@ impl<'c> Collector<'c> {
             .session_id
             .as_deref()
             .map_or(0, |id| self.sessions.intern(id));
-        if row
-            .price
-            .and_then(|p| self.context.count_text_tokens.get(p as usize))
-            .is_some_and(|&count| count)
-        {
+        if self.context.counts_text(row.price) {
             row.text_tokens = record.text.as_ref().and_then(count_text);
         }
         self.context.rules.apply(record, &mut row.classification);
@@ -695,14 +694,12 @@ impl<'c> Collector<'c> {
 
     /// Interns the record's kept tags (0 when it has none of the kept keys).
     fn tag_set(&mut self, tags: &[(String, String)]) -> u32 {
-        let keys = self.context.tag_keys;
-        let all = self.context.keep_all_tags;
-        if keys.is_empty() && !all {
+        if self.context.tag_keys.is_empty() && !self.context.keep_all_tags {
             return 0;
         }
         let mut kept: TagSet = tags
             .iter()
-            .filter(|(key, _)| all || keys.contains(key))
+            .filter(|(key, _)| self.context.keeps_tag(key))
             .cloned()
             .collect();
         if kept.is_empty() {
@@ -985,29 +982,20 @@ pub fn build_row(
     model: u32,
     catalog: &PriceCatalog,
 ) -> CallRow {
-    let price = catalog.resolve(&record.model, record.timestamp_ms);
     let flags = CallFlags::of(record);
-    let cost = price.map(|index| {
-        call_cost(
-            catalog.entry(index),
-            &record.tokens,
-            flags.billing(record.timestamp_ms),
-        )
-    });
-    let provider = price.map_or(record.provider, |index| catalog.entry(index).provider);
     let logged_id = record.response_id.is_some() || record.request_id.is_some();
     let prefixes = record
         .prefix
         .map(|prefixes| prefixes.fitted_to(record.tokens.prompt_total()));
-    CallRow {
+    let mut row = CallRow {
         source,
         line,
         timestamp_ms: record.timestamp_ms,
         model,
-        provider,
-        price,
+        provider: record.provider,
+        price: None,
         tokens: record.tokens,
-        cost,
+        cost: None,
         // The shortest decimal that reads back as the same f64 is what the log wrote.
         stated_cost: record
             .stated_cost_usd
@@ -1025,7 +1013,9 @@ pub fn build_row(
         tags: 0,
         session: 0,
         text_tokens: None,
-    }
+    };
+    row.price_with(&record.model, catalog);
+    row
 }
 
 /// The call's id: the provider's response or message id, else its request id, else a stable

@@ -127,6 +127,23 @@ pub struct CallRow {
 }
 
 impl CallRow {
+    /// Prices the call with `catalog`: the entry that prices `model` (the logged name) when the
+    /// call was made, what the call cost under it as it was billed, and the entry's provider
+    /// (an unknown model keeps the provider the log gave, and no price or cost).
+    pub fn price_with(&mut self, model: &str, catalog: &PriceCatalog) {
+        self.price = catalog.resolve(model, self.timestamp_ms);
+        self.cost = self.price.map(|index| {
+            call_cost(
+                catalog.entry(index),
+                &self.tokens,
+                self.flags.billing(self.timestamp_ms),
+            )
+        });
+        if let Some(index) = self.price {
+            self.provider = catalog.entry(index).provider;
+        }
+    }
+
     /// What an exact repeat of this call shares with it: the same model, the same hash of the
     /// whole request, and the same billed prompt tokens. A redacted or text-less log proves no
     /// repeat, so such calls have none.
