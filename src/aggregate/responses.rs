@@ -150,7 +150,7 @@ impl Responses {
             .map(|block| {
                 let mut responses = empty();
                 for (index, row) in block.clone().zip(run.rows.range(block)) {
-                    let repeat = repeats[index];
+                    let repeat = repeats.contains(index);
                     responses.total.add(&row, repeat);
                     for (key, groups) in &mut responses.groups {
                         groups

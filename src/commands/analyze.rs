@@ -23,7 +23,7 @@ use crate::gates::Gates;
 use crate::ingest::{Environment, InputSource, discover_agents, discover_sources, is_object_url};
 use crate::pipeline::partial::{PartialSettings, PartialWriter, Shard};
 use crate::pipeline::{
-    RowContext, RunOptions, RunOutput, retain_rows, run as run_pipeline, run_selected,
+    RowContext, RowSet, RunOptions, RunOutput, filter_rows, run as run_pipeline, run_selected,
 };
 use crate::policy::{
     DEFAULT_POLICIES, LatencyModels, Policy, PolicyOutcome, Priors, ReplayInput, Reuse, Tokenizers,
@@ -342,12 +342,13 @@ impl PolicySettings {
     /// Keeps the calls of a finished run that the view's filter keeps, and replays them.
     pub fn analyze_run(&self, mut run: RunOutput, catalog: &PriceCatalog, view: &View) -> Analysis {
         if !view.filter.is_empty() {
-            let keep = run
-                .rows
-                .iter()
-                .map(|row| view.filter.keeps(&row, &run, catalog))
-                .collect();
-            retain_rows(&mut run, keep);
+            let mut filtered = RowSet::new(run.rows.len());
+            for (index, row) in run.rows.iter().enumerate() {
+                if !view.filter.keeps(&row, &run, catalog) {
+                    filtered.insert(index);
+                }
+            }
+            filter_rows(&mut run, filtered);
         }
         let summary = Summary::of(&run, catalog, &view.grouping);
         // Savings by model, tier and task, and by the keys the report groups by.

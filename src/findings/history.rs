@@ -4,7 +4,7 @@
 
 use crate::findings::{Finding, Tally, WasteKind, in_time_order, plural, usd};
 use crate::money::Money;
-use crate::pipeline::Rows;
+use crate::pipeline::{ExternalSort, RowSet, Rows};
 use crate::policy::{CacheCall, CacheRule, CacheTtl, HitKind, PromptCache, Reuse};
 use crate::pricing::{PriceCatalog, call_cost};
 
@@ -23,12 +23,13 @@ const TTL: CacheTtl = CacheTtl::FiveMinutes;
 /// session whose prompt grows step by step is taken to re-send its previous step (an estimate,
 /// said so). Returns the finding (if its impact is above zero) and which rows are in it, so
 /// that `uncached_prefix` does not count them again.
-pub fn uncached_history(rows: &Rows, catalog: &PriceCatalog) -> (Option<Finding>, Vec<bool>) {
+pub fn uncached_history(rows: &Rows, catalog: &PriceCatalog) -> (Option<Finding>, RowSet) {
     let mut cache = PromptCache::default();
     let reuse = Reuse::of(rows);
-    let mut in_history = vec![false; rows.len()];
-    // (row, tokens moved, saving) of every call the cache served, history or not.
-    let mut savings: Vec<(usize, u64, Money)> = Vec::new();
+    let mut in_history = RowSet::new(rows.len());
+    // (row, tokens moved, saving in pico-dollars) of every call the cache served, history or
+    // not.
+    let mut savings = ExternalSort::new(rows.list_limit());
     let mut estimated = 0u64;
     for index in in_time_order(rows) {
         let row = rows.get(index);
@@ -56,21 +57,21 @@ pub fn uncached_history(rows: &Rows, catalog: &PriceCatalog) -> (Option<Finding>
         };
         let t = &row.tokens;
         if hit.kind == HitKind::History {
-            in_history[index] = true;
+            in_history.insert(index);
             if let Some(writer) = hit.writer {
-                in_history[writer] = true;
+                in_history.insert(writer);
             }
             estimated += u64::from(hit.estimated);
         }
         let cached = rule.apply(*t, hit, TTL);
         let saving = cost - call_cost(entry, &cached, row.flags.billing(row.timestamp_ms));
-        savings.push((index, t.input - cached.input, saving));
+        savings.push((index, t.input - cached.input, saving.pico()));
     }
-    savings.retain(|&(index, _, _)| in_history[index]);
-    savings.sort_by_key(|&(index, _, _)| index);
     let mut tally = Tally::default();
-    for &(index, moved, saving) in &savings {
-        tally.add(rows, index, moved, Some(saving));
+    for (index, moved, saving) in savings.sorted() {
+        if in_history.contains(index) {
+            tally.add(rows, index, moved, Some(Money::from_pico(saving)));
+        }
     }
     if tally.calls == 0 || tally.impact <= Money::ZERO {
         return (None, in_history);

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::human::plural;
 use crate::money::Money;
-use crate::pipeline::{CallRow, Rows, RunOutput};
+use crate::pipeline::{CallRow, RowSet, Rows, RunOutput, sort_filter_map};
 use crate::pricing::PriceCatalog;
 
 pub use history::uncached_history;
@@ -164,8 +164,8 @@ impl Tally {
 
     /// Adds every call marked in `marked` (one flag per row), its tokens and its cost as the
     /// impact.
-    fn add_marked(&mut self, rows: &Rows, marked: &[bool]) {
-        for index in (0..rows.len()).filter(|&index| marked[index]) {
+    fn add_marked(&mut self, rows: &Rows, marked: &RowSet) {
+        for index in marked.iter() {
             let row = rows.get(index);
             self.add(rows, index, row.tokens.total(), row.cost);
         }
@@ -211,12 +211,11 @@ fn later(a: &CallRow, ai: usize, b: &CallRow, bi: usize) -> bool {
 }
 
 /// Indices of rows that have a timestamp, in time order (input order on ties). The times are
-/// read without decoding the rows.
-fn in_time_order(rows: &Rows) -> Vec<usize> {
-    let mut order: Vec<(i64, usize)> = (0..rows.len())
-        .filter_map(|i| Some((rows.timestamp_ms(i)?, i)))
-        .collect();
+/// read without decoding the rows, and sorted as the rows' [`Rows::list_limit`] allows.
+fn in_time_order(rows: &Rows) -> impl Iterator<Item = usize> + use<> {
     // Rows at the same millisecond keep their input order: the keys are unique.
-    order.par_sort_unstable();
-    order.into_iter().map(|(_, i)| i).collect()
+    sort_filter_map(rows.len(), rows.list_limit(), |i| {
+        Some((rows.timestamp_ms(i)?, i))
+    })
+    .map(|(_, i)| i)
 }

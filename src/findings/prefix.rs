@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::findings::{Finding, Tally, WasteKind, in_time_order, plural, usd};
 use crate::ingest::MIN_CACHEABLE_PREFIX_TOKENS;
 use crate::money::Money;
-use crate::pipeline::Rows;
+use crate::pipeline::{RowSet, Rows};
 use crate::policy::CacheTtl;
 use crate::pricing::{PriceCatalog, call_cost};
 use crate::record::TokenBuckets;
@@ -49,7 +49,7 @@ struct PrefixState {
 /// `share_of_input_pct`. Calls without a timestamp cannot be placed in the simulation. Calls of
 /// a conversation re-sent step by step (`in_history`, one flag per row) keep the entry alive but
 /// are counted in `uncached_history`, not here.
-pub fn uncached_prefixes(rows: &Rows, catalog: &PriceCatalog, in_history: &[bool]) -> Vec<Finding> {
+pub fn uncached_prefixes(rows: &Rows, catalog: &PriceCatalog, in_history: &RowSet) -> Vec<Finding> {
     let mut states: HashMap<(u32, u64), PrefixState> = HashMap::new();
     for index in in_time_order(rows) {
         let row = rows.get(index);
@@ -71,7 +71,7 @@ pub fn uncached_prefixes(rows: &Rows, catalog: &PriceCatalog, in_history: &[bool
         if t.cache_read > 0 || t.cache_write_5m > 0 || t.cache_write_1h > 0 {
             continue;
         }
-        if in_history.get(index).copied().unwrap_or(false) {
+        if in_history.contains(index) {
             // Counted with the conversation it belongs to (`uncached_history`).
             continue;
         }

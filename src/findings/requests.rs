@@ -3,7 +3,7 @@
 
 use crate::classify::Reason;
 use crate::findings::{Finding, Tally, WasteKind, in_time_order, later, plural, usd};
-use crate::pipeline::{CallRow, Rows, TimeWindow, attempt_groups};
+use crate::pipeline::{CallRow, RowSet, Rows, TimeWindow, attempt_groups};
 
 /// How long a stored answer serves exact repeats of its request: the window of the built-in
 /// `response-cache` policy (`data/policies/response-cache.toml`, `response_cache = "1h"`), so
@@ -22,30 +22,27 @@ pub const REASK_WINDOW_MS: i64 = 10 * 60_000;
 /// theirs. Attempts come one after another in time, or in input order when the log gives no
 /// distinct times.
 pub fn retry_storms(rows: &Rows) -> Option<Finding> {
-    let stormy: Vec<u64> = attempt_groups(rows)
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|group| {
-            group.iter().any(|&(_, i)| {
-                rows.get(i).flags.failed
-                    && group
-                        .iter()
-                        .any(|&(_, j)| j != i && later(&rows.get(i), i, &rows.get(j), j))
-            })
-        })
-        .map(|group| group[0].0)
-        .collect();
+    // The failed attempts of the stormy groups, and how many groups those are.
+    let mut failed = RowSet::new(rows.len());
+    let mut storms = 0u64;
+    attempt_groups(rows, |group| {
+        let stormy = group.iter().any(|&i| {
+            rows.get(i).flags.failed
+                && group
+                    .iter()
+                    .any(|&j| j != i && later(&rows.get(i), i, &rows.get(j), j))
+        });
+        if stormy {
+            storms += 1;
+            for &index in group.iter().filter(|&&index| rows.get(index).flags.failed) {
+                failed.insert(index);
+            }
+        }
+    });
     let mut tally = Tally::default();
-    for index in 0..rows.len() {
-        let in_storm = rows
-            .attempt_group(index)
-            .is_some_and(|g| stormy.binary_search(&g).is_ok());
-        if !in_storm {
-            continue;
-        }
+    for index in failed.iter() {
         let row = rows.get(index);
-        if row.flags.failed {
-            tally.add(rows, index, row.tokens.total(), row.cost);
-        }
+        tally.add(rows, index, row.tokens.total(), row.cost);
     }
     if tally.calls == 0 {
         return None;
@@ -53,7 +50,7 @@ pub fn retry_storms(rows: &Rows) -> Option<Finding> {
     let sentence = format!(
         "{} in {} that were then tried again cost {}, every failed attempt paid for and thrown away",
         plural(tally.calls, "failed attempt", "failed attempts"),
-        plural(stormy.len() as u64, "request", "requests"),
+        plural(storms, "request", "requests"),
         usd(tally.impact),
     );
     Some(tally.finding(WasteKind::RetryStorm, sentence))
@@ -91,13 +88,13 @@ pub(super) fn duplicate_requests_in(rows: &Rows, stored: TimeWindow<u64, i64>) -
 
 /// The calls [`duplicate_requests`] counts as repeats, one flag per row: the one rule for a
 /// repeat, which the cost per meaningful response counts too.
-pub fn repeated_requests(rows: &Rows) -> Vec<bool> {
+pub fn repeated_requests(rows: &Rows) -> RowSet {
     repeated_requests_in(rows, TimeWindow::default())
 }
 
 /// [`repeated_requests`], the stored answers kept in `stored`.
-fn repeated_requests_in(rows: &Rows, mut stored: TimeWindow<u64, i64>) -> Vec<bool> {
-    let mut repeat = vec![false; rows.len()];
+fn repeated_requests_in(rows: &Rows, mut stored: TimeWindow<u64, i64>) -> RowSet {
+    let mut repeat = RowSet::new(rows.len());
     for index in in_time_order(rows) {
         let row = rows.get(index);
         if row.flags.failed || row.attempt_group.is_some() {
@@ -108,7 +105,7 @@ fn repeated_requests_in(rows: &Rows, mut stored: TimeWindow<u64, i64>) -> Vec<bo
         };
         stored.sweep(|&at| now - at <= RESPONSE_CACHE_WINDOW_MS);
         match stored.map.get(&request) {
-            Some(&at) if now - at <= RESPONSE_CACHE_WINDOW_MS => repeat[index] = true,
+            Some(&at) if now - at <= RESPONSE_CACHE_WINDOW_MS => repeat.insert(index),
             _ if !truncated(&row) => {
                 stored.map.insert(request, now);
             }
@@ -131,7 +128,7 @@ pub(super) fn truncated_reasks_in(
     rows: &Rows,
     mut last_seen: TimeWindow<u64, usize>,
 ) -> Option<Finding> {
-    let mut reasked = vec![false; rows.len()];
+    let mut reasked = RowSet::new(rows.len());
     for index in in_time_order(rows) {
         let row = rows.get(index);
         let (Some(request), Some(now)) = (row.repeat_key(), row.timestamp_ms) else {
@@ -143,7 +140,7 @@ pub(super) fn truncated_reasks_in(
             let earlier = rows.get(before);
             let gap = now - earlier.timestamp_ms.unwrap_or(now);
             if truncated(&earlier) && gap <= REASK_WINDOW_MS {
-                reasked[before] = true;
+                reasked.insert(before);
             }
         }
         last_seen.map.insert(request, index);

@@ -9,6 +9,7 @@ pub mod partial;
 mod retries;
 mod row;
 mod rows;
+mod sorted;
 mod spill;
 mod window;
 
@@ -27,7 +28,8 @@ pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader, DEFAULT_MAX_LINE_B
 pub(crate) use intern::Interner;
 pub use retries::{RetryStats, attempt_groups, group_retries};
 pub use row::{CallFlags, CallRow};
-pub use rows::{Renumber, Rows, par_filter_map};
+pub use rows::{Renumber, RowSet, Rows};
+pub(crate) use sorted::{ExternalSort, Field, Sorted, sort_filter_map};
 pub(crate) use window::TimeWindow;
 
 use crate::classify::{ClassifyRules, classify};
@@ -825,10 +827,11 @@ impl Sink for Collector<'_> {
 fn merge_piece_duplicates(rows: Vec<(CallRow, String)>, accounting: &mut Accounting) -> Rows {
     let dropped = losers(
         rows.len(),
+        None,
         |index| rows[index].0.dedupe_key,
         |index| rows[index].0.tokens.total(),
     );
-    let count = dropped.iter().filter(|&&d| d).count() as u64;
+    let count = dropped.len() as u64;
     if count > 0 {
         accounting.calls -= count;
         *accounting
@@ -839,8 +842,8 @@ fn merge_piece_duplicates(rows: Vec<(CallRow, String)>, accounting: &mut Account
     let kept = rows.len() - count as usize;
     // Most encoded rows take 60 to 150 bytes; the vector grows if these take more.
     let mut encoded = Rows::with_capacity(kept, kept * 128);
-    for ((row, id), dropped) in rows.into_iter().zip(dropped) {
-        if !dropped {
+    for (index, (row, id)) in rows.into_iter().enumerate() {
+        if !dropped.contains(index) {
             encoded.push(&row, &id);
         }
     }
@@ -1137,6 +1140,7 @@ fn merge_duplicates(output: &mut RunOutput) {
     let rows = &output.rows;
     let dropped = losers(
         rows.len(),
+        rows.list_limit(),
         |index| dedupe_key(rows, index),
         |index| rows.get(index).tokens.total(),
     );
@@ -1148,14 +1152,19 @@ fn merge_duplicates(output: &mut RunOutput) {
 /// however many of those lines repeat its `costUSD`.
 fn sum_stated_costs(output: &mut RunOutput) {
     let rows = &output.rows;
-    let stated: Vec<(u32, Money)> = par_filter_map(rows.len(), |index| {
-        let row = rows.get(index);
-        Some((row.source, row.stated_cost?))
-    });
-    for (source, cost) in stated {
-        let summary = &mut output.sources[source as usize];
-        summary.stated_cost += cost;
-        summary.stated_cost_calls += 1;
+    for block in rows.blocks(1 << 14) {
+        let stated: Vec<(u32, Money)> = block
+            .into_par_iter()
+            .filter_map(|index| {
+                let row = rows.get(index);
+                Some((row.source, row.stated_cost?))
+            })
+            .collect();
+        for (source, cost) in stated {
+            let summary = &mut output.sources[source as usize];
+            summary.stated_cost += cost;
+            summary.stated_cost_calls += 1;
+        }
     }
 }
 
@@ -1165,6 +1174,7 @@ fn merge_across_sources(output: &mut RunOutput) {
     let rows = &output.rows;
     let dropped = losers(
         rows.len(),
+        rows.list_limit(),
         |index| rows.logged_id(index).then(|| rows.call_id(index)),
         |index| rows.get(index).tokens.total(),
     );
@@ -1187,55 +1197,68 @@ fn drop_totals_of_sessions_read_per_call(output: &mut RunOutput) {
     if per_call.is_empty() {
         return;
     }
-    let dropped = rows
-        .iter()
-        .map(|row| row.flags.summed && per_call.contains(&(row.session, model(&row))))
-        .collect();
+    let mut dropped = RowSet::new(rows.len());
+    for (index, row) in rows.iter().enumerate() {
+        if row.flags.summed && per_call.contains(&(row.session, model(&row))) {
+            dropped.insert(index);
+        }
+    }
     drop_rows(output, dropped, SkipReason::SessionReadPerCall);
 }
 
 /// Marks, among rows that share a key, all but the one with the most tokens (the first in
 /// input order on a tie).
 ///
-/// Keys are hashed and the (hash, index) pairs sorted on all cores; rows then meet their
-/// duplicates next to each other, in input order, and are told apart by the key itself (two
-/// keys can share a hash).
+/// Keys are hashed and the (hash, index) pairs sorted on all cores (through a temporary file
+/// past `limit` bytes, [`ExternalSort`]); rows then meet their duplicates next to each other,
+/// in input order, and are told apart by the key itself (two keys can share a hash).
 fn losers<K: std::hash::Hash + Eq + Send>(
     rows: usize,
+    limit: Option<usize>,
     key: impl Fn(usize) -> Option<K> + Sync,
     tokens: impl Fn(usize) -> u64,
-) -> Vec<bool> {
+) -> RowSet {
     use std::hash::BuildHasher;
     // Keys are ids the logs wrote; a fast fixed hasher (no DoS to fear from one's own logs).
     let hasher = foldhash::fast::FixedState::default();
-    let mut keyed: Vec<(u64, usize)> = par_filter_map(rows, |index| {
+    let keyed = sort_filter_map(rows, limit, |index| {
         key(index).map(|key| (hasher.hash_one(key), index))
     });
-    keyed.par_sort_unstable();
-    let mut dropped = vec![false; rows];
+    let mut dropped = RowSet::new(rows);
+    // The rows of the hash being read, and among them each key's keeper so far.
+    let mut same_hash: Vec<usize> = Vec::new();
     let mut kept: Vec<(K, usize)> = Vec::new();
-    for run in keyed
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() > 1)
-    {
-        kept.clear();
-        for &(_, index) in run {
-            let Some(key) = key(index) else {
-                continue;
-            };
-            match kept.iter_mut().find(|(seen, _)| *seen == key) {
-                None => kept.push((key, index)),
-                Some((_, keeper)) => {
-                    let loser = if tokens(index) > tokens(*keeper) {
-                        std::mem::replace(keeper, index)
-                    } else {
-                        index
-                    };
-                    dropped[loser] = true;
+    let mut settle = |same_hash: &mut Vec<usize>| {
+        if same_hash.len() > 1 {
+            kept.clear();
+            for &index in same_hash.iter() {
+                let Some(key) = key(index) else {
+                    continue;
+                };
+                match kept.iter_mut().find(|(seen, _)| *seen == key) {
+                    None => kept.push((key, index)),
+                    Some((_, keeper)) => {
+                        let loser = if tokens(index) > tokens(*keeper) {
+                            std::mem::replace(keeper, index)
+                        } else {
+                            index
+                        };
+                        dropped.insert(loser);
+                    }
                 }
             }
         }
+        same_hash.clear();
+    };
+    let mut hash = None;
+    for (next, index) in keyed {
+        if hash != Some(next) {
+            settle(&mut same_hash);
+            hash = Some(next);
+        }
+        same_hash.push(index);
     }
+    settle(&mut same_hash);
     dropped
 }
 
@@ -1246,10 +1269,10 @@ fn dedupe_key(rows: &Rows, index: usize) -> Option<u64> {
         .flatten()
 }
 
-/// Keeps the rows marked in `keep` (one flag per row); the others are counted as skipped ("left
-/// out by a filter") in their own source, and in the run's totals.
-pub fn retain_rows(output: &mut RunOutput, keep: Vec<bool>) {
-    let dropped: Vec<bool> = keep.into_iter().map(|k| !k).collect();
+/// Leaves out the rows in `filtered`, counting them as skipped ("left out by a filter") in
+/// their own source, and in the run's totals.
+pub fn filter_rows(output: &mut RunOutput, filtered: RowSet) {
+    let dropped = filtered;
     let before = output.rows.len();
     drop_rows(output, dropped, SkipReason::Filtered);
     let filtered = (before - output.rows.len()) as u64;
@@ -1263,12 +1286,12 @@ pub fn retain_rows(output: &mut RunOutput, keep: Vec<bool>) {
     }
 }
 
-/// Removes the marked rows, counting each as skipped for `reason` in its own source.
-fn drop_rows(output: &mut RunOutput, dropped: Vec<bool>, reason: SkipReason) {
-    if !dropped.contains(&true) {
+/// Removes the rows in `dropped`, counting each as skipped for `reason` in its own source.
+fn drop_rows(output: &mut RunOutput, dropped: RowSet, reason: SkipReason) {
+    if dropped.is_empty() {
         return;
     }
-    for (index, _) in dropped.iter().enumerate().filter(|(_, drop)| **drop) {
+    for index in dropped.iter() {
         let source = output.rows.get(index).source;
         let accounting = &mut output.sources[source as usize].accounting;
         accounting.calls -= 1;
@@ -1324,9 +1347,9 @@ mod tests {
     fn losers_by_map<'r, K: Hash + Eq>(
         rows: &'r [CallRow],
         key: impl Fn(&'r CallRow) -> Option<K>,
-    ) -> Vec<bool> {
+    ) -> RowSet {
         let mut keeper: HashMap<K, usize> = HashMap::new();
-        let mut dropped = vec![false; rows.len()];
+        let mut dropped = RowSet::new(rows.len());
         for (index, row) in rows.iter().enumerate() {
             let Some(key) = key(row) else { continue };
             match keeper.get(&key).copied() {
@@ -1335,9 +1358,9 @@ mod tests {
                 }
                 Some(kept) if row.tokens.total() > rows[kept].tokens.total() => {
                     keeper.insert(key, index);
-                    dropped[kept] = true;
+                    dropped.insert(kept);
                 }
-                Some(_) => dropped[index] = true,
+                Some(_) => dropped.insert(index),
             }
         }
         dropped
@@ -1629,17 +1652,23 @@ mod tests {
         let plain: Vec<CallRow> = entries.iter().map(|(row, _)| *row).collect();
         let rows: Rows = entries.into_iter().collect();
         let tokens = |index| rows.get(index).tokens.total();
-        let dropped = losers(rows.len(), |index| dedupe_key(&rows, index), tokens);
+        let dropped = losers(rows.len(), None, |index| dedupe_key(&rows, index), tokens);
         assert_eq!(dropped, losers_by_map(&plain, |row| row.dedupe_key));
         // 1,600 keyed rows on 97 keys keep 97.
-        assert_eq!(dropped.iter().filter(|&&d| d).count(), 1600 - 97);
-        assert_eq!(
-            losers(
-                rows.len(),
-                |index| dedupe_key(&rows, index).map(SameHash),
-                tokens
-            ),
-            dropped
-        );
+        assert_eq!(dropped.len(), 1600 - 97);
+        // The same with every key on one hash, and with the pairs sorted through a file in
+        // runs of 7.
+        for (limit, same_hash) in [(None, true), (Some(16 * 7), false), (Some(16 * 7), true)] {
+            let found = match same_hash {
+                true => losers(
+                    rows.len(),
+                    limit,
+                    |index| dedupe_key(&rows, index).map(SameHash),
+                    tokens,
+                ),
+                false => losers(rows.len(), limit, |index| dedupe_key(&rows, index), tokens),
+            };
+            assert_eq!(found, dropped, "{limit:?} {same_hash}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 use crate::ingest::wire_hash;
-use crate::pipeline::{CallRow, Rows, par_filter_map};
+use crate::pipeline::{CallRow, Rows, sort_filter_map};
 use crate::record::{CallRecord, PromptPrefixes};
 
 /// Tags whose value names the request that every attempt belongs to.
@@ -42,29 +42,40 @@ pub fn request_hash(model: &str, prefixes: PromptPrefixes) -> u64 {
 /// unknown logger wrote for every prompt, empty content): such rows prove no repeat and no
 /// cached prefix ([`Rows::mark_unproven`]). Calls without usage (failures) are not compared.
 pub fn distrust_placeholders(rows: &mut Rows) {
-    let mut sizes: Vec<(u64, u64)> = par_filter_map(rows.len(), |index| {
+    // (request, prompt size), sorted: a request's sizes come side by side.
+    let sizes = sort_filter_map(rows.len(), rows.list_limit(), |index| {
         let row = rows.get(index);
         let prompt = row.tokens.prompt_total();
         (prompt > 0).then_some((row.request_hash?, prompt))
     });
-    sizes.par_sort_unstable();
-    sizes.dedup();
-    let unproven: HashSet<u64, FixedState> = sizes
-        .windows(2)
-        .filter(|pair| pair[0].0 == pair[1].0)
-        .map(|pair| pair[0].0)
-        .collect();
+    let mut unproven: HashSet<u64, FixedState> = HashSet::default();
+    let mut last: Option<(u64, u64)> = None;
+    for (request, prompt) in sizes {
+        if last.is_some_and(|(before, size)| before == request && size != prompt) {
+            unproven.insert(request);
+        }
+        last = Some((request, prompt));
+    }
     if unproven.is_empty() {
         return;
     }
-    let marked: Vec<usize> = par_filter_map(rows.len(), |index| {
-        let request = rows.get(index).request_hash?;
-        unproven.contains(&request).then_some(index)
-    });
-    for index in marked {
-        rows.mark_unproven(index);
+    for block in rows.blocks(BLOCK_ROWS) {
+        let marked: Vec<usize> = block
+            .into_par_iter()
+            .filter(|&index| {
+                rows.get(index)
+                    .request_hash
+                    .is_some_and(|request| unproven.contains(&request))
+            })
+            .collect();
+        for index in marked {
+            rows.mark_unproven(index);
+        }
     }
 }
+
+/// Rows a pass over all of them hands to the cores at a time.
+const BLOCK_ROWS: usize = 1 << 14;
 
 /// Gives rows that repeat a failed request within [`RETRY_WINDOW_MS`] one attempt group (rows
 /// that already carry a logged group keep it).
@@ -85,16 +96,18 @@ pub fn group_retries(rows: &mut Rows) {
     }
     // Sorted as (request, time, index) keys, each unique, so the order is fixed however the
     // parallel sort splits them.
-    let mut order: Vec<(u64, i64, usize, bool)> = par_filter_map(rows.len(), |index| {
+    let order = sort_filter_map(rows.len(), rows.list_limit(), |index| {
         let (request, at, failed_here) = attempt(&rows.get(index))?;
         failed
             .contains(&request)
             .then_some((request, at, index, failed_here))
     });
-    order.par_sort_unstable();
-    for pair in 1..order.len() {
-        let (request, at, before, failed) = order[pair - 1];
-        let (next_request, next_at, after, _) = order[pair];
+    let mut last = None;
+    for next in order {
+        let Some((request, at, before, failed)) = last.replace(next) else {
+            continue;
+        };
+        let (next_request, next_at, after, _) = next;
         let gap = next_at - at;
         if request == next_request && failed && gap <= RETRY_WINDOW_MS {
             // A retry of a retry joins the group its attempt was given.
@@ -120,25 +133,36 @@ pub struct RetryStats {
     pub failed_cost: crate::money::Money,
 }
 
-/// The (attempt group, row index) pairs of the rows in a group, sorted: each group's attempts
-/// side by side, in input order. Most calls are a group of their own, so this beats a map of
-/// every group to its members.
-pub fn attempt_groups(rows: &Rows) -> Vec<(u64, usize)> {
-    let mut members: Vec<(u64, usize)> = (0..rows.len())
-        .into_par_iter()
-        .filter_map(|index| rows.attempt_group(index).map(|group| (group, index)))
-        .collect();
-    members.par_sort_unstable();
-    members
+/// Hands `each` the rows of every attempt group of more than one attempt, in input order, the
+/// groups one after another. The (attempt group, row) pairs are sorted ([`sort_filter_map`]):
+/// most calls are a group of their own, so this beats a map of every group to its members.
+pub fn attempt_groups(rows: &Rows, mut each: impl FnMut(&[usize])) {
+    let members = sort_filter_map(rows.len(), rows.list_limit(), |index| {
+        rows.attempt_group(index).map(|group| (group, index))
+    });
+    let mut group = Vec::new();
+    let mut last = None;
+    for (id, index) in members {
+        if last != Some(id) {
+            if group.len() > 1 {
+                each(&group);
+            }
+            group.clear();
+            last = Some(id);
+        }
+        group.push(index);
+    }
+    if group.len() > 1 {
+        each(&group);
+    }
 }
 
 impl RetryStats {
     pub fn of(rows: &Rows) -> RetryStats {
-        let members = attempt_groups(rows);
         let mut stats = RetryStats::default();
-        for group in members.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        attempt_groups(rows, |group| {
             stats.groups += 1;
-            for &(_, index) in group {
+            for &index in group {
                 let row = rows.get(index);
                 stats.attempts += 1;
                 if row.flags.failed {
@@ -146,7 +170,7 @@ impl RetryStats {
                     stats.failed_cost += row.cost.unwrap_or_default();
                 }
             }
-        }
+        });
         stats
     }
 }

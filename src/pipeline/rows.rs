@@ -650,6 +650,13 @@ impl Rows {
         }
     }
 
+    /// Bytes a list with an entry per row may take in memory before it is sorted through a
+    /// temporary file ([`crate::pipeline::ExternalSort`]): a quarter of the rows' own limit
+    /// (several such lists can be at work at once), none when the rows have none.
+    pub fn list_limit(&self) -> Option<usize> {
+        self.spill_above.map(|limit| limit / 4)
+    }
+
     /// Whether the rows are kept in a temporary file.
     pub fn spilled(&self) -> bool {
         matches!(self.bytes, Store::File(_))
@@ -854,11 +861,11 @@ impl Rows {
     }
 
     /// Removes the rows marked in `dropped` (one flag per row; missing flags keep their row).
-    pub fn remove(&mut self, dropped: &[bool]) {
+    pub fn remove(&mut self, dropped: &RowSet) {
         let mut bytes = 0;
         let mut rows = 0;
         for index in 0..self.len() {
-            if dropped.get(index).copied().unwrap_or(false) {
+            if dropped.contains(index) {
                 continue;
             }
             let end = self
@@ -893,20 +900,44 @@ impl Rows {
     }
 }
 
-/// The values `f` gives for the indices below `len`, in index order, made on all cores a
-/// block at a time: the list grows once, where a parallel collect would hold it twice while
-/// it joins the parts the cores made.
-pub fn par_filter_map<T: Send>(len: usize, f: impl Fn(usize) -> Option<T> + Sync) -> Vec<T> {
-    const BLOCK: usize = 1 << 14;
-    let mut all = Vec::new();
-    for start in (0..len).step_by(BLOCK) {
-        let found: Vec<Option<T>> = (start..len.min(start + BLOCK))
-            .into_par_iter()
-            .map(&f)
-            .collect();
-        all.extend(found.into_iter().flatten());
+/// Rows picked out of a run, a bit each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowSet(Vec<u64>);
+
+impl RowSet {
+    /// None of `rows` rows.
+    pub fn new(rows: usize) -> RowSet {
+        RowSet(vec![0; rows.div_ceil(64)])
     }
-    all
+
+    /// Adds row `index` (which must be below the set's rows).
+    pub fn insert(&mut self, index: usize) {
+        self.0[index / 64] |= 1 << (index % 64);
+    }
+
+    /// Rows in the set.
+    pub fn len(&self) -> usize {
+        self.0.iter().map(|word| word.count_ones() as usize).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|&word| word == 0)
+    }
+
+    pub fn contains(&self, index: usize) -> bool {
+        self.0
+            .get(index / 64)
+            .is_some_and(|word| word >> (index % 64) & 1 == 1)
+    }
+
+    /// The rows in the set, in row order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(at, &word)| {
+            (0..64)
+                .filter(move |bit| word >> bit & 1 == 1)
+                .map(move |bit| at * 64 + bit)
+        })
+    }
 }
 
 /// The numbers [`Rows::append`] renumbers.
@@ -1024,6 +1055,17 @@ mod tests {
     }
 
     #[test]
+    fn a_row_set_holds_the_rows_put_in_it() {
+        let mut set = RowSet::new(130);
+        for index in [0, 63, 64, 129] {
+            set.insert(index);
+        }
+        assert_eq!(set.iter().collect::<Vec<_>>(), [0, 63, 64, 129]);
+        assert!(set.contains(64) && !set.contains(65) && !set.contains(1_000));
+        assert_eq!(RowSet::new(0).iter().count(), 0);
+    }
+
+    #[test]
     fn every_field_reads_back_as_written() {
         let rows = sample(200);
         assert_eq!(rows.len(), 200);
@@ -1079,20 +1121,14 @@ mod tests {
     }
 
     #[test]
-    fn par_filter_map_keeps_index_order_across_blocks() {
-        let cubes = |index: usize| (!index.is_multiple_of(3)).then(|| index * index * index);
-        for len in [0, 1, 16_383, 16_384, 50_001] {
-            let sequential: Vec<usize> = (0..len).filter_map(cubes).collect();
-            assert_eq!(par_filter_map(len, cubes), sequential, "{len} indices");
-        }
-    }
-
-    #[test]
     fn removing_keeps_the_others_in_order() {
         let mut rows = sample(50);
-        let dropped: Vec<bool> = (0..50).map(|n| n % 3 == 0 || n > 45).collect();
+        let mut dropped = RowSet::new(50);
+        (0..50)
+            .filter(|n| n % 3 == 0 || *n > 45)
+            .for_each(|n| dropped.insert(n));
         rows.remove(&dropped);
-        let kept: Vec<u64> = (0..50).filter(|n| !dropped[*n as usize]).collect();
+        let kept: Vec<u64> = (0..50).filter(|n| !dropped.contains(*n as usize)).collect();
         assert_eq!(rows.len(), kept.len());
         for (index, &n) in kept.iter().enumerate() {
             assert_eq!(rows.get(index), row(n));

@@ -18,7 +18,9 @@ use rayon::prelude::*;
 use crate::aggregate::GroupIds;
 use crate::classify::Verifiable;
 use crate::money::Money;
-use crate::pipeline::{CallRow, Rows, RunOutput, TimeWindow, par_filter_map};
+use crate::pipeline::{
+    CallRow, ExternalSort, Field, Rows, RunOutput, Sorted, TimeWindow, sort_filter_map,
+};
 use crate::policy::file::{Actions, CacheTtl, Cascade, MatchInput, Policy, Target};
 use crate::policy::prompt_cache::{CacheCall, CacheHit, CacheRule, PromptCache, Reuse};
 use crate::policy::tally::{CallReplay, GroupNames, Tally};
@@ -131,13 +133,50 @@ struct Plan {
 /// What the caches did for one call, on its own model (`risk_free`) and on the policy's: the
 /// tokens of the cached prefix each found (0 on a miss) and of its last breakpoint, `None`
 /// where no prompt cache served the call.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 struct CacheMarks {
     response_hit: bool,
     /// The prompt cache's part was judged from the session's prompt growth (no text).
     estimated: bool,
     risk_free: Option<[u32; 2]>,
     policy: Option<[u32; 2]>,
+}
+
+/// Marks as a sorted list keeps them: a byte of flags, then the two hits.
+impl Field for CacheMarks {
+    const BYTES: usize = 17;
+
+    fn put(self, out: &mut [u8]) {
+        let flags = [
+            self.response_hit,
+            self.estimated,
+            self.risk_free.is_some(),
+            self.policy.is_some(),
+        ];
+        out[0] = flags
+            .iter()
+            .enumerate()
+            .fold(0, |bits, (bit, &set)| bits | (u8::from(set) << bit));
+        for (at, hit) in [self.risk_free, self.policy].into_iter().enumerate() {
+            let [tokens, breakpoint] = hit.unwrap_or_default();
+            out[1 + at * 8..5 + at * 8].copy_from_slice(&tokens.to_le_bytes());
+            out[5 + at * 8..9 + at * 8].copy_from_slice(&breakpoint.to_le_bytes());
+        }
+    }
+
+    fn take(bytes: &[u8]) -> Self {
+        let flag = |bit: u8| bytes[0] & (1 << bit) != 0;
+        let hit = |at: usize, bit: u8| {
+            flag(bit)
+                .then(|| [1 + at * 8, 5 + at * 8].map(|from| u32::take(&bytes[from..from + 4])))
+        };
+        CacheMarks {
+            response_hit: flag(0),
+            estimated: flag(1),
+            risk_free: hit(0, 2),
+            policy: hit(1, 3),
+        }
+    }
 }
 
 /// A cache hit as the marks keep it (a prompt is far under 2³² tokens; larger saturates).
@@ -205,7 +244,7 @@ fn replay_in_blocks(
             ..Plan::default()
         },
     };
-    let caches = run_caches(rows, policy, &plan_of, input);
+    let mut marks = run_caches(rows, policy, &plan_of, input).peekable();
     let keys = input.groups.keys();
     // Each row's group ids, side by side in one buffer per block (one slot for no key, so
     // that the buffer splits evenly).
@@ -213,6 +252,10 @@ fn replay_in_blocks(
     let mut retokenized = BTreeSet::new();
     for block in rows.blocks(block_rows) {
         let mut group_ids = vec![0u64; block.len() * stride];
+        let mut block_marks = vec![CacheMarks::default(); block.len()];
+        while let Some((index, mark)) = marks.next_if(|&(index, _)| index < block.end) {
+            block_marks[index - block.start] = mark;
+        }
         let replays: Vec<(CallReplay, Option<(TokenizerFamily, TokenizerFamily)>)> = block
             .clone()
             .into_par_iter()
@@ -223,8 +266,7 @@ fn replay_in_blocks(
                     *slot = input.groups.id(key, &row);
                 }
                 let plan = plan_of(&row);
-                let marks = caches.get(index).copied().unwrap_or_default();
-                let call = price(&row, &plan, &marks, input);
+                let call = price(&row, &plan, &block_marks[index - block.start], input);
                 (call, plan.moved.and_then(|m| m.retokenized))
             })
             .collect();
@@ -413,28 +455,29 @@ struct CacheAsk {
     response_cache: Option<i64>,
 }
 
-/// Runs the response cache and the prompt cache over the calls in time order: one mark per row,
-/// or none at all when the policy caches nothing.
+/// Runs the response cache and the prompt cache over the calls in time order: the marks of
+/// the calls they did something for, as (row, marks) in row order; none when the policy caches
+/// nothing.
 fn run_caches(
     rows: &Rows,
     policy: &Policy,
     plan_of: &(impl Fn(&CallRow) -> Plan + Sync),
     input: &ReplayInput<'_>,
-) -> Vec<CacheMarks> {
-    run_caches_with(rows, policy, plan_of, input, Caches::new)
+) -> Sorted<(usize, CacheMarks)> {
+    run_caches_with(rows, policy, plan_of, input, Caches::default)
 }
 
-/// [`run_caches`] through the caches `new_caches` makes for the number of rows (made only
-/// when some call goes through them).
+/// [`run_caches`] through the caches `new_caches` makes.
 fn run_caches_with(
     rows: &Rows,
     policy: &Policy,
     plan_of: &(impl Fn(&CallRow) -> Plan + Sync),
     input: &ReplayInput<'_>,
-    new_caches: impl FnOnce(usize) -> Caches,
-) -> Vec<CacheMarks> {
+    new_caches: impl FnOnce() -> Caches,
+) -> Sorted<(usize, CacheMarks)> {
+    let mut marks = ExternalSort::new(rows.list_limit());
     if !policy.caches() {
-        return Vec::new();
+        return marks.sorted();
     }
     let matcher = input.match_input();
     // The calls a cache sees, as (time, index): matching is cheap, and 16 bytes a call are
@@ -446,12 +489,8 @@ fn run_caches_with(
         let cached = actions.prompt_cache.is_some() || actions.response_cache.is_some();
         cached.then_some((at, index))
     };
-    let mut order = par_filter_map(rows.len(), seen);
-    if order.is_empty() {
-        return Vec::new();
-    }
     // Calls at the same millisecond keep their input order.
-    order.par_sort_unstable();
+    let mut order = sort_filter_map(rows.len(), rows.list_limit(), seen).peekable();
     // The plans are made a block at a time, on all cores, in time order.
     let ask = |&(at, index): &(i64, usize)| {
         let row = rows.get(index);
@@ -466,60 +505,56 @@ fn run_caches_with(
             row,
         })
     };
-    let mut caches = new_caches(rows.len());
+    let mut caches = new_caches();
     // Blocks of a quarter of the replay's: each ask holds a decoded row.
-    for block in order.chunks(BLOCK_ROWS / 4) {
+    while order.peek().is_some() {
+        let block: Vec<(i64, usize)> = order.by_ref().take(BLOCK_ROWS / 4).collect();
         let asks: Vec<Option<CacheAsk>> = block.par_iter().map(ask).collect();
         for ask in asks.into_iter().flatten() {
-            caches.visit(ask, input);
+            let index = ask.index;
+            let mark = caches.visit(ask, input);
+            if mark != CacheMarks::default() {
+                marks.push((index, mark));
+            }
         }
     }
-    caches.marks
+    marks.sorted()
 }
 
-/// The caches as calls pass through them in time order, and what they did for each call. Each
-/// entry holds when it lapses; one that lapsed before the current call serves no later one.
+/// The caches as calls pass through them in time order. Each entry holds when it lapses; one
+/// that lapsed before the current call serves no later one.
+#[derive(Default)]
 struct Caches {
     /// Response cache: request → when its stored answer expires.
     responses: TimeWindow<u64, i64>,
     /// Prompt caches on the calls' own models, and on the models the policy runs them on.
     own_model: PromptCache,
     policy_model: PromptCache,
-    marks: Vec<CacheMarks>,
 }
 
 impl Caches {
-    fn new(rows: usize) -> Caches {
-        Caches {
-            responses: TimeWindow::default(),
-            own_model: PromptCache::default(),
-            policy_model: PromptCache::default(),
-            marks: vec![CacheMarks::default(); rows],
-        }
-    }
-
     /// Caches whose maps are swept from `min_sweep` entries on, for tests.
     #[cfg(test)]
-    fn sweeping_from(rows: usize, min_sweep: usize) -> Caches {
+    fn sweeping_from(min_sweep: usize) -> Caches {
         Caches {
             responses: TimeWindow::sweeping_from(min_sweep),
             own_model: PromptCache::sweeping_from(min_sweep),
             policy_model: PromptCache::sweeping_from(min_sweep),
-            ..Caches::new(rows)
         }
     }
 
-    /// Sends the call of `ask` through the caches (calls come in time order).
-    fn visit(&mut self, ask: CacheAsk, input: &ReplayInput<'_>) {
+    /// Sends the call of `ask` through the caches (calls come in time order): what they did
+    /// for it.
+    fn visit(&mut self, ask: CacheAsk, input: &ReplayInput<'_>) -> CacheMarks {
         let row = ask.row;
         let now = ask.at;
         self.responses.sweep(|&expires| now <= expires);
-        let mark = &mut self.marks[ask.index];
+        let mut mark = CacheMarks::default();
         if let (Some(window), Some(request)) = (ask.response_cache, row.repeat_key()) {
             match self.responses.map.get(&request) {
                 Some(&expires) if now <= expires => {
                     mark.response_hit = true;
-                    return;
+                    return mark;
                 }
                 _ if !row.flags.failed => {
                     self.responses.map.insert(request, now + window);
@@ -528,7 +563,7 @@ impl Caches {
             }
         }
         let (Some(ttl), Some(price)) = (ask.prompt_cache, row.price) else {
-            return;
+            return mark;
         };
         let own_prompt = row.tokens.prompt_total();
         let (conversation, system_recurs) = (
@@ -556,6 +591,7 @@ impl Caches {
         mark.estimated = own.or(policy).is_some_and(|hit| hit.estimated);
         mark.risk_free = own.map(to_mark);
         mark.policy = policy.map(to_mark);
+        mark
     }
 }
 
@@ -949,6 +985,40 @@ checked = "2026-11-21"
         )
     }
 
+    /// Each of `rows` rows' marks (none where the caches did nothing for it).
+    fn marks_by_row(marks: Sorted<(usize, CacheMarks)>, rows: usize) -> Vec<CacheMarks> {
+        let mut by_row = vec![CacheMarks::default(); rows];
+        for (index, mark) in marks {
+            by_row[index] = mark;
+        }
+        by_row
+    }
+
+    #[test]
+    fn marks_round_trip_through_a_sorted_list() {
+        for marks in [
+            CacheMarks::default(),
+            CacheMarks {
+                response_hit: true,
+                ..CacheMarks::default()
+            },
+            CacheMarks {
+                estimated: true,
+                risk_free: Some([0, 0]),
+                policy: Some([u32::MAX, 128]),
+                ..CacheMarks::default()
+            },
+            CacheMarks {
+                policy: Some([7, 9]),
+                ..CacheMarks::default()
+            },
+        ] {
+            let mut bytes = [0u8; CacheMarks::BYTES];
+            marks.put(&mut bytes);
+            assert_eq!(CacheMarks::take(&bytes), marks);
+        }
+    }
+
     fn tokens(input: u64, output: u64) -> TokenBuckets {
         TokenBuckets {
             input,
@@ -1222,7 +1292,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
         let matcher = input.match_input();
         let plan_of =
             |row: &CallRow| plan(row, &policy.actions_for(row, &matcher).unwrap().1, &input);
-        let caches = run_caches(&run.rows, &policy, &plan_of, &input);
+        let caches = marks_by_row(run_caches(&run.rows, &policy, &plan_of, &input), 5);
         // Each call's hit on the policy's side: (cached prefix found, last breakpoint).
         let used: Vec<Option<[u32; 2]>> = caches.iter().map(|marks| marks.policy).collect();
         let write = Some([0, 2000]);
@@ -1559,9 +1629,10 @@ cascade = { try = "small", escalation_rate = 0.25 }
                     None => Plan::default(),
                 };
                 let run = |min_sweep| {
-                    run_caches_with(&output.rows, &policy, &plan_of, input, |rows| {
-                        Caches::sweeping_from(rows, min_sweep)
-                    })
+                    let marks = run_caches_with(&output.rows, &policy, &plan_of, input, || {
+                        Caches::sweeping_from(min_sweep)
+                    });
+                    marks_by_row(marks, output.rows.len())
                 };
                 let swept = run(8);
                 let kept = run(usize::MAX / 2);

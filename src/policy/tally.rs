@@ -189,7 +189,7 @@ pub(crate) struct Tally {
     risky_baseline: Money,
     actions: ActionTotals,
     blocked_by: BTreeMap<Block, u64>,
-    latencies: Vec<f64>,
+    latencies: Counts,
     /// Per grouping key: the groups by number ([`crate::aggregate::GroupIds::id`]).
     groups: Vec<HashMap<u64, GroupTally, foldhash::fast::RandomState>>,
 }
@@ -278,7 +278,7 @@ impl Tally {
     }
 
     pub fn add(&mut self, call: CallReplay) {
-        self.latencies.push(call.latency_ms);
+        self.latencies.add(call.latency_ms);
         self.actions.add(&call.counts, call.escalation_rate);
         if let Some(block) = call.blocked {
             *self.blocked_by.entry(block).or_default() += 1;
@@ -315,7 +315,6 @@ impl Tally {
                 groups: named_groups(groups, key, names, catalog, &mut rate),
             })
             .collect();
-        self.latencies.sort_by(f64::total_cmp);
         let whole = self.whole;
         let mut risk = summarize_rated(&whole.risk_cells, &mut rate);
         // The escalations priced: a policy may state its cascade's rate.
@@ -335,8 +334,8 @@ impl Tally {
             actions: self.actions,
             calls_blocked: self.blocked_by.values().sum(),
             blocked_by: self.blocked_by.into_iter().collect(),
-            latency_p50_ms: percentile(&self.latencies, 0.50),
-            latency_p95_ms: percentile(&self.latencies, 0.95),
+            latency_p50_ms: self.latencies.percentile(0.50),
+            latency_p95_ms: self.latencies.percentile(0.95),
             risk,
             assumptions,
             by_group,
@@ -383,13 +382,43 @@ fn named_groups(
     outcomes
 }
 
-/// Nearest-rank percentile of sorted values (0 for none).
-pub(crate) fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
+/// Values kept as how often each occurs: percentiles as exact as a sorted list's, in memory as
+/// many entries as distinct values. Replayed latencies repeat: a logged latency is a whole
+/// number of milliseconds, and a modelled one is a line in the call's output tokens.
+#[derive(Debug, Default)]
+struct Counts {
+    /// Value (its bits) → how often it was added.
+    by_value: HashMap<u64, u64, foldhash::fast::RandomState>,
+    len: u64,
+}
+
+impl Counts {
+    fn add(&mut self, value: f64) {
+        *self.by_value.entry(value.to_bits()).or_default() += 1;
+        self.len += 1;
     }
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
+
+    /// Nearest-rank percentile `q` of the values added (0 for none).
+    fn percentile(&self, q: f64) -> f64 {
+        if self.len == 0 {
+            return 0.0;
+        }
+        let rank = ((q * self.len as f64).ceil() as u64).clamp(1, self.len);
+        let mut values: Vec<(f64, u64)> = self
+            .by_value
+            .iter()
+            .map(|(&bits, &count)| (f64::from_bits(bits), count))
+            .collect();
+        values.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let mut below = 0;
+        values
+            .into_iter()
+            .find(|&(_, count)| {
+                below += count;
+                below >= rank
+            })
+            .map_or(0.0, |(value, _)| value)
+    }
 }
 
 #[cfg(test)]
@@ -398,11 +427,21 @@ mod tests {
 
     #[test]
     fn nearest_rank_percentiles() {
-        let values: Vec<f64> = (1..=100).map(f64::from).collect();
-        assert_eq!(percentile(&values, 0.5), 50.0);
-        assert_eq!(percentile(&values, 0.95), 95.0);
-        assert_eq!(percentile(&[7.0], 0.95), 7.0);
-        assert_eq!(percentile(&[], 0.5), 0.0);
+        let counts = |values: &[f64]| {
+            let mut counts = Counts::default();
+            values.iter().for_each(|&value| counts.add(value));
+            counts
+        };
+        // 1 to 100 added backwards: the 50th and 95th of them.
+        let hundred = counts(&(1..=100).rev().map(f64::from).collect::<Vec<_>>());
+        assert_eq!(hundred.percentile(0.5), 50.0);
+        assert_eq!(hundred.percentile(0.95), 95.0);
+        assert_eq!(counts(&[7.0]).percentile(0.95), 7.0);
+        assert_eq!(counts(&[]).percentile(0.5), 0.0);
+        // Repeats count by rank: of 3, 3, 3, 9 the median (rank 2) is 3, the 95th (rank 4) 9.
+        let repeated = counts(&[3.0, 9.0, 3.0, 3.0]);
+        assert_eq!(repeated.percentile(0.5), 3.0);
+        assert_eq!(repeated.percentile(0.95), 9.0);
     }
 
     #[test]
