@@ -12,6 +12,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::io;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -52,8 +53,9 @@ impl Bits {
 #[serde(try_from = "Encoded")]
 pub struct Rows {
     bytes: Store,
-    /// Where each row starts in `bytes`.
-    starts: Vec<usize>,
+    /// Where each row starts in `bytes`, eight bytes (little-endian) a row, kept where the
+    /// bytes are: in a temporary file too once they are.
+    starts: Store,
     /// Bytes of rows beyond which [`Rows::append`] moves them to a temporary file.
     spill_above: Option<usize>,
 }
@@ -115,6 +117,62 @@ impl Store {
             Store::File(spill) => Cow::Owned(spill.to_vec()),
         }
     }
+
+    /// Adds `bytes` at the end.
+    fn extend(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            Store::Heap(heap) => {
+                heap.extend_from_slice(bytes);
+                Ok(())
+            }
+            Store::File(spill) => spill.extend(bytes),
+        }
+    }
+
+    /// Moves the bytes to a temporary file.
+    fn move_to_file(&mut self) -> io::Result<()> {
+        if let Store::Heap(heap) = self {
+            *self = Store::File(Spill::create(heap)?);
+        }
+        Ok(())
+    }
+
+    /// Moves the bytes back to the heap.
+    fn move_to_heap(&mut self) {
+        if let Store::File(spill) = self {
+            *self = Store::Heap(spill.to_vec());
+        }
+    }
+
+    /// The offset kept at `index` of a store of offsets.
+    #[inline]
+    fn offset(&self, index: usize) -> usize {
+        let bytes = self.read(index * 8..index * 8 + 8);
+        u64::from_le_bytes(bytes.try_into().expect(CHECKED)) as usize
+    }
+
+    /// The offsets kept at `index` and `index + 1`, read at once.
+    #[inline]
+    fn offsets(&self, index: usize) -> (usize, usize) {
+        let bytes = self.read(index * 8..index * 8 + 16);
+        let at = |from: usize| {
+            u64::from_le_bytes(bytes[from..from + 8].try_into().expect(CHECKED)) as usize
+        };
+        (at(0), at(8))
+    }
+
+    fn set_offset(&mut self, index: usize, offset: usize) {
+        self.write(index * 8..index * 8 + 8)
+            .copy_from_slice(&(offset as u64).to_le_bytes());
+    }
+}
+
+/// Offsets as a store of them keeps them.
+fn offset_bytes(offsets: impl IntoIterator<Item = usize>) -> Vec<u8> {
+    offsets
+        .into_iter()
+        .flat_map(|offset| (offset as u64).to_le_bytes())
+        .collect()
 }
 
 /// A copy on the heap.
@@ -122,7 +180,7 @@ impl Clone for Rows {
     fn clone(&self) -> Rows {
         Rows {
             bytes: Store::Heap(self.bytes.to_vec().into_owned()),
-            starts: self.starts.clone(),
+            starts: Store::Heap(self.starts.to_vec().into_owned()),
             spill_above: self.spill_above,
         }
     }
@@ -130,7 +188,7 @@ impl Clone for Rows {
 
 impl PartialEq for Rows {
     fn eq(&self, other: &Rows) -> bool {
-        self.starts == other.starts && self.bytes.to_vec() == other.bytes.to_vec()
+        self.starts.to_vec() == other.starts.to_vec() && self.bytes.to_vec() == other.bytes.to_vec()
     }
 }
 
@@ -151,7 +209,8 @@ impl Serialize for Rows {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut encoded = serializer.serialize_struct("Rows", 2)?;
         encoded.serialize_field("bytes", &*self.bytes.to_vec())?;
-        encoded.serialize_field("starts", &self.starts)?;
+        let starts: Vec<usize> = (0..self.len()).map(|i| self.starts.offset(i)).collect();
+        encoded.serialize_field("starts", &starts)?;
         encoded.end()
     }
 }
@@ -186,7 +245,7 @@ impl TryFrom<Encoded> for Rows {
         }
         Ok(Rows {
             bytes: Store::Heap(bytes),
-            starts,
+            starts: Store::Heap(offset_bytes(starts)),
             spill_above: None,
         })
     }
@@ -636,7 +695,7 @@ impl Rows {
     pub fn with_capacity(rows: usize, bytes: usize) -> Rows {
         Rows {
             bytes: Store::Heap(Vec::with_capacity(bytes)),
-            starts: Vec::with_capacity(rows),
+            starts: Store::Heap(Vec::with_capacity(rows * 8)),
             spill_above: None,
         }
     }
@@ -663,40 +722,49 @@ impl Rows {
     }
 
     pub fn len(&self) -> usize {
-        self.starts.len()
+        self.starts.len() / 8
     }
 
     pub fn is_empty(&self) -> bool {
-        self.starts.is_empty()
+        self.starts.len() == 0
     }
 
     /// Adds a call and its id (the provider's response or request id, or a derived hash).
     pub fn push(&mut self, row: &CallRow, call_id: &str) {
-        self.starts.push(self.bytes.len());
-        match &mut self.bytes {
-            Store::Heap(bytes) => encode(bytes, row, call_id),
-            Store::File(_) => {
+        let start = (self.bytes.len() as u64).to_le_bytes();
+        match (&mut self.bytes, &mut self.starts) {
+            (Store::Heap(bytes), Store::Heap(starts)) => {
+                starts.extend_from_slice(&start);
+                encode(bytes, row, call_id);
+            }
+            _ => {
                 let mut bytes = Vec::new();
                 encode(&mut bytes, row, call_id);
-                self.extend(&bytes);
+                self.extend(&bytes, &start);
             }
+        }
+    }
+
+    /// Where the row at `index` lies in `bytes`.
+    #[inline]
+    fn span(&self, index: usize) -> Range<usize> {
+        if index + 1 < self.len() {
+            let (start, end) = self.starts.offsets(index);
+            start..end
+        } else {
+            self.starts.offset(index)..self.bytes.len()
         }
     }
 
     #[inline]
     fn encoded(&self, index: usize) -> &[u8] {
-        let end = self
-            .starts
-            .get(index + 1)
-            .copied()
-            .unwrap_or(self.bytes.len());
-        self.bytes.read(self.starts[index]..end)
+        self.bytes.read(self.span(index))
     }
 
     #[inline]
     fn head(&self, index: usize) -> &[u8] {
-        self.bytes
-            .read(self.starts[index]..self.starts[index] + HEAD)
+        let start = self.starts.offset(index);
+        self.bytes.read(start..start + HEAD)
     }
 
     /// The body and id bytes of the row at `index`.
@@ -779,37 +847,30 @@ impl Rows {
     pub fn append(&mut self, mut other: Rows, renumber: impl Fn(Renumber) -> Renumber) {
         other.renumber(renumber);
         let base = self.bytes.len();
-        self.starts
-            .extend(other.starts.iter().map(|&start| base + start));
-        self.extend(&other.bytes.to_vec());
+        let starts = offset_bytes((0..other.len()).map(|i| base + other.starts.offset(i)));
+        self.extend(&other.bytes.to_vec(), &starts);
     }
 
-    /// Adds `bytes` at the end, first moving the rows to a temporary file if that takes them
-    /// past [`Rows::spilling_above`]'s limit. Rows that cannot be kept in a file (the file
-    /// cannot be made or written) stay on the heap, with a warning.
-    fn extend(&mut self, bytes: &[u8]) {
-        if let Store::Heap(heap) = &mut self.bytes
+    /// Adds `bytes` of rows that start at `starts` (encoded offsets) at the end, first moving
+    /// the rows to a temporary file if that takes them past [`Rows::spilling_above`]'s limit.
+    /// Rows that cannot be kept in a file (the file cannot be made or written) stay on the
+    /// heap, with a warning.
+    fn extend(&mut self, bytes: &[u8], starts: &[u8]) {
+        if !self.spilled()
             && self
                 .spill_above
-                .is_some_and(|limit| heap.len() + bytes.len() > limit)
+                .is_some_and(|limit| self.bytes.len() + bytes.len() > limit)
+            && let Err(error) = self.bytes.move_to_file().and_then(|()| self.starts.move_to_file())
         {
-            match Spill::create(heap) {
-                Ok(spill) => self.bytes = Store::File(spill),
-                Err(error) => self.keep_on_heap(&error),
-            }
+            self.keep_on_heap(&error);
         }
-        let failed = match &mut self.bytes {
-            Store::Heap(heap) => {
-                heap.extend_from_slice(bytes);
-                return;
-            }
-            Store::File(spill) => match spill.extend(bytes) {
-                Ok(()) => return,
-                Err(error) => error,
-            },
-        };
-        self.keep_on_heap(&failed);
-        self.extend(bytes);
+        // On the heap (where a failure leaves them) adding cannot fail.
+        while let Err(error) = self.bytes.extend(bytes) {
+            self.keep_on_heap(&error);
+        }
+        while let Err(error) = self.starts.extend(starts) {
+            self.keep_on_heap(&error);
+        }
     }
 
     /// Moves the rows back to the heap for good, after the temporary file failed.
@@ -819,14 +880,14 @@ impl Rows {
             std::env::temp_dir().display()
         );
         self.spill_above = None;
-        if let Store::File(spill) = &self.bytes {
-            self.bytes = Store::Heap(spill.to_vec());
-        }
+        self.bytes.move_to_heap();
+        self.starts.move_to_heap();
     }
 
     /// Renumbers every row's source, model, tag set and session through `renumber`.
     pub fn renumber(&mut self, renumber: impl Fn(Renumber) -> Renumber) {
-        for &start in &self.starts {
+        for index in 0..self.len() {
+            let start = self.starts.offset(index);
             let head = self.bytes.write(start..start + HEAD);
             let new = renumber(Renumber {
                 source: word(head, 0),
@@ -849,12 +910,12 @@ impl Rows {
     /// Marks the row's text as proving nothing: it reads back without prefixes or request
     /// hash, as redacted.
     pub fn mark_unproven(&mut self, index: usize) {
-        let start = self.starts[index];
+        let start = self.starts.offset(index);
         self.bytes.write(start..start + HEAD)[16] |= Bits::UNPROVEN;
     }
 
     pub fn set_attempt_group(&mut self, index: usize, group: u64) {
-        let start = self.starts[index];
+        let start = self.starts.offset(index);
         let head = self.bytes.write(start..start + HEAD);
         head[16] |= Bits::GROUP;
         head[17..25].copy_from_slice(&group.to_le_bytes());
@@ -868,19 +929,15 @@ impl Rows {
             if dropped.contains(index) {
                 continue;
             }
-            let end = self
-                .starts
-                .get(index + 1)
-                .copied()
-                .unwrap_or(self.bytes.len());
-            let start = self.starts[index];
-            self.bytes.copy_within(start..end, bytes);
-            self.starts[rows] = bytes;
-            bytes += end - start;
+            let range = self.span(index);
+            let len = range.len();
+            self.bytes.copy_within(range, bytes);
+            self.starts.set_offset(rows, bytes);
+            bytes += len;
             rows += 1;
         }
         self.bytes.truncate(bytes);
-        self.starts.truncate(rows);
+        self.starts.truncate(rows * 8);
     }
 
     /// Every row with its id, for tests that edit rows.
@@ -893,10 +950,11 @@ impl Rows {
 
     /// Gives back room left over from growing.
     pub fn shrink_to_fit(&mut self) {
-        if let Store::Heap(bytes) = &mut self.bytes {
-            bytes.shrink_to_fit();
+        for store in [&mut self.bytes, &mut self.starts] {
+            if let Store::Heap(bytes) = store {
+                bytes.shrink_to_fit();
+            }
         }
-        self.starts.shrink_to_fit();
     }
 }
 
@@ -1179,7 +1237,7 @@ mod tests {
         let catalog = crate::pricing::PriceCatalog::embedded().unwrap();
         let rules = crate::classify::ClassifyRules::default();
         let rows = crate::pipeline::run_fixture("fixtures", &catalog, &rules).rows;
-        let held = rows.bytes.len() + rows.starts.len() * size_of::<usize>();
+        let held = rows.bytes.len() + rows.starts.len();
         let ids: usize = (0..rows.len()).map(|index| rows.call_id(index).len()).sum();
         let decoded = rows.len() * size_of::<CallRow>() + ids;
         assert!(rows.len() > 300, "{} calls", rows.len());
@@ -1200,18 +1258,20 @@ mod tests {
         let bytes = postcard::to_stdvec(&broken).unwrap();
         assert!(postcard::from_bytes::<Rows>(&bytes).is_err());
         let mut shuffled = rows.clone();
-        shuffled.starts.swap(3, 4);
+        let (third, fourth) = shuffled.starts.offsets(3);
+        shuffled.starts.set_offset(3, fourth);
+        shuffled.starts.set_offset(4, third);
         let bytes = postcard::to_stdvec(&shuffled).unwrap();
         assert!(postcard::from_bytes::<Rows>(&bytes).is_err());
         // A flag the head does not have, and a provider past the last.
         let mut unknown_flag = rows.clone();
-        let at = unknown_flag.starts[2] + 16;
+        let at = unknown_flag.starts.offset(2) + 16;
         unknown_flag.bytes.write(at..at + 1)[0] |= 0x80;
         let bytes = postcard::to_stdvec(&unknown_flag).unwrap();
         assert!(postcard::from_bytes::<Rows>(&bytes).is_err());
         let mut no_provider = rows.clone();
         // Head, the word of present fields, the request flags.
-        let provider = no_provider.starts[2] + HEAD + 3;
+        let provider = no_provider.starts.offset(2) + HEAD + 3;
         let byte = &mut no_provider.bytes.write(provider..provider + 1)[0];
         assert_eq!(*byte, rows.get(2).provider as u8);
         *byte = Provider::ALL.len() as u8;
