@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Times `merge` of N shards' partials over CALLS generated calls and prints a Markdown row:
+# Times `merge` of N shards' partials over CALLS generated calls and prints a Markdown row (calls,
+# shards, partial bytes, wall time, peak RSS, peak anonymous RSS):
 #   scripts/bench_merge.sh CALLS [SHARDS]      (e.g. 10000000 4)
 # The calls are minimal OpenAI chat-completion lines (about 190 bytes, no prompt text: what is
 # measured is merge's work a call, not parsing), written by an inline generator; each shard's
@@ -37,8 +38,18 @@ for k in $(seq "$shards"); do
   "$bin" analyze -q --shard "$k/$shards" --emit-partial "$work/part-$k.bin" "$work"
 done
 partial_bytes=$(du -cb "$work"/part-*.bin | tail -1 | cut -f1)
-/usr/bin/time -f "%e %M" "$bin" merge -q --format json "$work"/part-*.bin > "$work/report.json" 2> "$work/time"
+/usr/bin/time -f "%e %M" "$bin" merge -q --format json "$work"/part-*.bin > "$work/report.json" 2> "$work/time" &
+# The heap's share of the peak: anonymous resident memory (RssAnon), sampled every 50 ms (the
+# rest of the peak is file pages: the binary and the temporary files' maps, which the kernel
+# can drop).
+anon=0
+while kill -0 $! 2>/dev/null; do
+  kib=$(awk '/^RssAnon/ {print $2}' /proc/"$(pgrep -n -f "$bin merge")"/status 2>/dev/null || echo 0)
+  [ -n "$kib" ] && [ "$kib" -gt "$anon" ] && anon=$kib
+  sleep 0.05
+done
+wait $!
 read -r secs kib <<<"$(tail -1 "$work/time")"
 merged=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['calls'])" "$work/report.json")
-printf '| %s | %s | %s bytes | %s s | %d MiB |\n' "$calls" "$shards" "$partial_bytes" "$secs" "$((kib / 1024))"
+printf '| %s | %s | %s bytes | %s s | %d MiB | %d MiB |\n' "$calls" "$shards" "$partial_bytes" "$secs" "$((kib / 1024))" "$((anon / 1024))"
 test "$merged" = "$calls"

@@ -860,7 +860,10 @@ impl Rows {
             && self
                 .spill_above
                 .is_some_and(|limit| self.bytes.len() + bytes.len() > limit)
-            && let Err(error) = self.bytes.move_to_file().and_then(|()| self.starts.move_to_file())
+            && let Err(error) = self
+                .bytes
+                .move_to_file()
+                .and_then(|()| self.starts.move_to_file())
         {
             self.keep_on_heap(&error);
         }
