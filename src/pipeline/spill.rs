@@ -6,8 +6,8 @@
 //! duplicates) overwrite bytes already written. Pages read through the map count toward the
 //! process's resident memory until they are unmapped, so the map is given back to the kernel
 //! ([`MADV_DONTNEED`]) whenever the pages read since the last time could add up to
-//! [`MAPPED_LIMIT`], unless those reads were spread thin: then the limit doubles, once
-//! ([`MAPPED_CEILING`]), since giving the map back would only fault the same pages in again.
+//! [`MAPPED_LIMIT`], unless those reads were spread thin: then the limit doubles, up to
+//! [`MAPPED_CEILING`], since giving the map back would only fault the same pages in again.
 //! The bytes stay in the kernel's page
 //! cache while memory is free, and are written to disk and dropped from it when memory is
 //! needed: reading them again is then a read from disk.
@@ -24,7 +24,7 @@ use std::fs::File;
 use std::io;
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 
 use memmap2::{MmapMut, MmapOptions, UncheckedAdvice};
 
@@ -36,15 +36,19 @@ const WINDOW_SHIFT: u32 = 21;
 /// Bytes of the map that may be resident before it is given back, at first.
 pub const MAPPED_LIMIT: usize = 32 << 20;
 
-/// The most the limit grows to: a run's peak memory stays bounded whatever its reads (at 10
-/// million calls, unbounded doubling left 150 to 590 MiB of the map resident from run to run).
-const MAPPED_CEILING: usize = 2 * MAPPED_LIMIT;
+/// The most the limit grows to, so that a run's peak memory stays bounded whatever its reads
+/// (at 10 million calls, unbounded doubling left 150 to 590 MiB of the map resident from run
+/// to run). 96 MiB holds the rows of a 4 GB Claude Code tree (81 MB), whose time-ordered
+/// passes jump between sessions: with 64 MiB that tree took 10 % longer, faulting pages in
+/// again; with 128 MiB, 20 GB of gateway logs peaked past 200 MiB.
+const MAPPED_CEILING: usize = 3 * MAPPED_LIMIT;
 
 /// Reads a window must have had, on average, since the map was last given back for the reads
 /// to count as close together. Reads further apart than that (a pass in time order over logs
 /// whose sessions interleave, say) would fault the same windows in again and again, so the
-/// limit doubles instead: memory is then traded for time. A pass in input order reads
-/// thousands of rows a window.
+/// limit doubles instead, when the turn before was spread thin too: memory is then traded for
+/// time. A few reads far apart (the rows a pass drops, say) make one such turn, not two. A pass
+/// in input order reads thousands of rows a window.
 const CLOSE_READS: usize = 64;
 
 /// Reads a thread counts before it adds them to [`Spill::reads`].
@@ -93,6 +97,8 @@ pub struct Spill {
     slot: usize,
     /// Times the map was given back.
     given_back: AtomicUsize,
+    /// The reads before the last give-back were spread thin.
+    thin_before: AtomicBool,
 }
 
 impl Spill {
@@ -110,6 +116,7 @@ impl Spill {
             limit: AtomicUsize::new(MAPPED_LIMIT >> WINDOW_SHIFT),
             reads: AtomicUsize::new(0),
             given_back: AtomicUsize::new(0),
+            thin_before: AtomicBool::new(false),
             slot: NEXT_SLOT.fetch_add(1, Relaxed) % SLOTS,
         })
     }
@@ -154,6 +161,8 @@ impl Spill {
 
     /// Copies the bytes of `from` to `to` (ranges that may overlap), as `copy_within`.
     pub fn copy_within(&mut self, from: Range<usize>, to: usize) {
+        // A read and a write: counted, or a pass that moves rows would look spread thin.
+        self.count_read();
         for at in [from.start, from.end.saturating_sub(1), to] {
             self.mark(at);
         }
@@ -189,8 +198,9 @@ impl Spill {
     }
 
     /// Notes that the window holding byte `at` is read. Once the windows read reach the
-    /// limit, the map is given back if they were read closely ([`CLOSE_READS`]), and the
-    /// limit doubles if not (up to [`MAPPED_CEILING`]).
+    /// limit, the map is given back, unless these reads and those before the last give-back
+    /// were both spread thin ([`CLOSE_READS`]): then the limit doubles (up to
+    /// [`MAPPED_CEILING`]).
     #[inline]
     fn mark(&self, at: usize) {
         let window = at >> WINDOW_SHIFT;
@@ -202,13 +212,15 @@ impl Spill {
         }
         let mapped = self.mapped.fetch_add(1, Relaxed) + 1;
         let limit = self.limit.load(Relaxed);
-        if mapped < limit {
+        // Only the read that reaches the limit decides: another thread past it would see the
+        // count of reads its give-back just set to zero, and double the limit for nothing.
+        if mapped != limit {
             return;
         }
-        if self.reads.load(Relaxed) < CLOSE_READS * mapped
-            && 2 * limit <= MAPPED_CEILING >> WINDOW_SHIFT
-        {
-            self.limit.store(2 * limit, Relaxed);
+        let thin = self.reads.load(Relaxed) < CLOSE_READS * mapped;
+        let ceiling = MAPPED_CEILING >> WINDOW_SHIFT;
+        if self.thin_before.swap(thin, Relaxed) && thin && limit < ceiling {
+            self.limit.store((2 * limit).min(ceiling), Relaxed);
         } else {
             self.give_back();
         }
@@ -280,12 +292,12 @@ mod tests {
         assert_eq!(spill.to_vec(), all);
     }
 
-    /// Reads that go round more windows than the limit, a few rows each, double the limit once
+    /// Reads that go round more windows than the limit, a few rows each, double the limit
     /// instead of giving the map back at every turn; past [`MAPPED_CEILING`] the map is given
     /// back all the same, so no more than that is ever mapped.
     #[test]
     fn scattered_reads_raise_the_limit_up_to_the_ceiling() {
-        let windows = 3 * (MAPPED_LIMIT >> WINDOW_SHIFT);
+        let windows = 3 * (MAPPED_CEILING >> WINDOW_SHIFT) / 2;
         let spill = Spill::create(&pattern(windows << WINDOW_SHIFT)).unwrap();
         let mut most = 0;
         for round in 0..4 {

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use foldhash::fast::FixedState;
 
-use crate::pipeline::{CallRow, Rows, TimeWindow};
+use crate::pipeline::{CallRow, Rows, TimeWindow, sort_filter_map};
 use crate::policy::CacheTtl;
 use crate::pricing::ModelPrice;
 use crate::record::{PromptPrefixes, Provider, TokenBuckets};
@@ -145,7 +145,6 @@ pub struct Reuse {
 impl Reuse {
     pub fn of(rows: &Rows) -> Reuse {
         let mut calls: Vec<u8> = Vec::new();
-        let mut systems: Vec<u64> = Vec::new();
         for index in 0..rows.len() {
             let session = rows.session(index) as usize;
             if session != 0 {
@@ -154,16 +153,19 @@ impl Reuse {
                 }
                 calls[session] = calls[session].saturating_add(1);
             }
-            if let Some(system) = rows.get(index).prefixes.and_then(|p| p.system()) {
-                systems.push(system.hash);
+        }
+        // (system prompt, row), sorted: a prompt's calls come side by side.
+        let sends = sort_filter_map(rows.len(), rows.list_limit(), |index| {
+            let system = rows.get(index).prefixes?.system()?;
+            Some((system.hash, index))
+        });
+        let mut systems = HashSet::default();
+        let mut last = None;
+        for (system, _) in sends {
+            if last.replace(system) == Some(system) {
+                systems.insert(system);
             }
         }
-        systems.sort_unstable();
-        let systems = systems
-            .windows(2)
-            .filter(|pair| pair[0] == pair[1])
-            .map(|pair| pair[0])
-            .collect();
         Reuse {
             sessions: calls.into_iter().map(|n| n > 1).collect(),
             systems,
