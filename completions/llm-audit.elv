@@ -39,7 +39,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;analyze'= {
             cand --agent 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)'
             cand --input-format 'Read every input as this format instead of detecting it per file'
-            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
+            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, and sort the lists made over them through files past a quarter of it each, so that memory stays flat on large inputs; 0 always does'
             cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
             cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
@@ -84,7 +84,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;compare'= {
             cand --agent 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)'
             cand --input-format 'Read every input as this format instead of detecting it per file'
-            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
+            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, and sort the lists made over them through files past a quarter of it each, so that memory stays flat on large inputs; 0 always does'
             cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
             cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
@@ -174,7 +174,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;classify'= {
             cand --agent 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)'
             cand --input-format 'Read every input as this format instead of detecting it per file'
-            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
+            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, and sort the lists made over them through files past a quarter of it each, so that memory stays flat on large inputs; 0 always does'
             cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
             cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
@@ -192,7 +192,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;calibrate'= {
             cand --agent 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)'
             cand --input-format 'Read every input as this format instead of detecting it per file'
-            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
+            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, and sort the lists made over them through files past a quarter of it each, so that memory stays flat on large inputs; 0 always does'
             cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
             cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
@@ -234,7 +234,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         }
         &'llm-audit;merge'= {
             cand --input-format 'Read every input as this format instead of detecting it per file'
-            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
+            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, and sort the lists made over them through files past a quarter of it each, so that memory stays flat on large inputs; 0 always does'
             cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
             cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'
@@ -361,7 +361,7 @@ set edit:completion:arg-completer[llm-audit] = {|@words|
         &'llm-audit;history;add'= {
             cand --agent 'Without PATHs: read only this coding agent''s data (repeatable or comma-separated)'
             cand --input-format 'Read every input as this format instead of detecting it per file'
-            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does'
+            cand --spill-above 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, and sort the lists made over them through files past a quarter of it each, so that memory stays flat on large inputs; 0 always does'
             cand --max-line-mib 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine''s memory (a JSON document may take 1 GiB or this)'
             cand --rules 'Classification rules (TOML): calls matching a rule''s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)'
             cand --pricing 'Override or add catalog entries from a file in llm-audit''s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win'

@@ -100,7 +100,7 @@ openrouter\t'OpenRouter activity export, CSV'
 gemini\t'Google Gemini generateContent responses (streamed chunks included)'
 openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
 anthropic\t'Anthropic Messages API: request/response pairs or bare responses'"
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, and sort the lists made over them through files past a quarter of it each, so that memory stays flat on large inputs; 0 always does' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l max-line-mib -d 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine\'s memory (a JSON document may take 1 GiB or this)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand analyze" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
@@ -202,7 +202,7 @@ openrouter\t'OpenRouter activity export, CSV'
 gemini\t'Google Gemini generateContent responses (streamed chunks included)'
 openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
 anthropic\t'Anthropic Messages API: request/response pairs or bare responses'"
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, and sort the lists made over them through files past a quarter of it each, so that memory stays flat on large inputs; 0 always does' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l max-line-mib -d 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine\'s memory (a JSON document may take 1 GiB or this)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand compare" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
@@ -325,7 +325,7 @@ openrouter\t'OpenRouter activity export, CSV'
 gemini\t'Google Gemini generateContent responses (streamed chunks included)'
 openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
 anthropic\t'Anthropic Messages API: request/response pairs or bare responses'"
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, and sort the lists made over them through files past a quarter of it each, so that memory stays flat on large inputs; 0 always does' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l max-line-mib -d 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine\'s memory (a JSON document may take 1 GiB or this)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand classify" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
@@ -399,7 +399,7 @@ openrouter\t'OpenRouter activity export, CSV'
 gemini\t'Google Gemini generateContent responses (streamed chunks included)'
 openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
 anthropic\t'Anthropic Messages API: request/response pairs or bare responses'"
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand calibrate" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand calibrate" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, and sort the lists made over them through files past a quarter of it each, so that memory stays flat on large inputs; 0 always does' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand calibrate" -l max-line-mib -d 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine\'s memory (a JSON document may take 1 GiB or this)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand calibrate" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand calibrate" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
@@ -463,7 +463,7 @@ openrouter\t'OpenRouter activity export, CSV'
 gemini\t'Google Gemini generateContent responses (streamed chunks included)'
 openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
 anthropic\t'Anthropic Messages API: request/response pairs or bare responses'"
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, and sort the lists made over them through files past a quarter of it each, so that memory stays flat on large inputs; 0 always does' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l max-line-mib -d 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine\'s memory (a JSON document may take 1 GiB or this)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand merge" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F
@@ -656,7 +656,7 @@ openrouter\t'OpenRouter activity export, CSV'
 gemini\t'Google Gemini generateContent responses (streamed chunks included)'
 openai\t'OpenAI Chat Completions and Responses API: request/response pairs or bare responses'
 anthropic\t'Anthropic Messages API: request/response pairs or bare responses'"
-complete -c llm-audit -n "__fish_llm_audit_using_subcommand history; and __fish_seen_subcommand_from add" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, so that memory grows little on large inputs; 0 always does' -r
+complete -c llm-audit -n "__fish_llm_audit_using_subcommand history; and __fish_seen_subcommand_from add" -l spill-above -d 'Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more than this many MiB, and sort the lists made over them through files past a quarter of it each, so that memory stays flat on large inputs; 0 always does' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand history; and __fish_seen_subcommand_from add" -l max-line-mib -d 'The longest line read, in MiB: a longer line is counted as an error and skipped, so one hostile line cannot take the machine\'s memory (a JSON document may take 1 GiB or this)' -r
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand history; and __fish_seen_subcommand_from add" -l rules -d 'Classification rules (TOML): calls matching a rule\'s tags, model or sizes get the task, tier or verifiability it sets, overriding the classifier (see the README)' -r -F
 complete -c llm-audit -n "__fish_llm_audit_using_subcommand history; and __fish_seen_subcommand_from add" -l pricing -d 'Override or add catalog entries from a file in llm-audit\'s schema (TOML, or JSON); also maps Azure deployment names (`[deployments]`). Repeatable; later files win' -r -F

@@ -112,7 +112,8 @@ pub struct ReadArgs {
     pub no_dedupe: bool,
 
     /// Keep the calls in a temporary file (in TMPDIR) instead of memory once they take more
-    /// than this many MiB, so that memory grows little on large inputs; 0 always does.
+    /// than this many MiB, and sort the lists made over them through files past a quarter of
+    /// it each, so that memory stays flat on large inputs; 0 always does.
     #[arg(long, value_name = "MIB", default_value_t = 32)]
     pub spill_above: usize,
 

@@ -20,7 +20,7 @@ pub use zone::Zone;
 
 use crate::classify::{Task, Tier};
 use crate::money::Money;
-use crate::pipeline::{CallRow, RunOutput};
+use crate::pipeline::{BLOCK_ROWS, CallRow, RunOutput};
 use crate::pricing::PriceCatalog;
 use crate::record::TokenBuckets;
 
@@ -131,7 +131,7 @@ impl Summary {
     /// Sums the rows of a run: blocks of rows summed in parallel, then merged (the sums are
     /// integers, so the result does not depend on how the rows were split).
     pub fn of(run: &RunOutput, catalog: &PriceCatalog, grouping: &Grouping) -> Summary {
-        Summary::in_blocks(run, catalog, grouping, SUMMARY_BLOCK_ROWS)
+        Summary::in_blocks(run, catalog, grouping, BLOCK_ROWS)
     }
 
     fn in_blocks(
@@ -234,9 +234,6 @@ impl Summary {
         }
     }
 }
-
-/// Rows a block of the summary sums on one core.
-const SUMMARY_BLOCK_ROWS: usize = 1 << 14;
 
 /// Adds a row and the cost of its reasoning to the group `key`, allocating the key only for
 /// a new group.

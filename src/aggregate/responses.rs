@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::aggregate::{GroupKey, Grouping};
 use crate::findings::repeated_requests;
 use crate::money::Money;
-use crate::pipeline::{CallRow, RunOutput};
+use crate::pipeline::{BLOCK_ROWS, CallRow, RunOutput};
 use crate::pricing::PriceCatalog;
 use crate::record::FailureCause;
 
@@ -177,9 +177,6 @@ impl Responses {
         }
     }
 }
-
-/// Rows a block counts on one core.
-const BLOCK_ROWS: usize = 1 << 14;
 
 #[cfg(test)]
 mod tests {

@@ -28,7 +28,7 @@ pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader, DEFAULT_MAX_LINE_B
 pub(crate) use intern::Interner;
 pub use retries::{RetryStats, attempt_groups, group_retries};
 pub use row::{CallFlags, CallRow};
-pub use rows::{Renumber, RowSet, Rows};
+pub use rows::{BLOCK_ROWS, Renumber, RowSet, Rows};
 pub(crate) use sorted::{ExternalSort, Field, Sorted, sort_filter_map};
 pub(crate) use window::TimeWindow;
 
@@ -1152,7 +1152,7 @@ fn merge_duplicates(output: &mut RunOutput) {
 /// however many of those lines repeat its `costUSD`.
 fn sum_stated_costs(output: &mut RunOutput) {
     let rows = &output.rows;
-    for block in rows.blocks(1 << 14) {
+    for block in rows.blocks(BLOCK_ROWS) {
         let stated: Vec<(u32, Money)> = block
             .into_par_iter()
             .filter_map(|index| {

@@ -8,7 +8,7 @@ use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 use crate::ingest::wire_hash;
-use crate::pipeline::{CallRow, Rows, sort_filter_map};
+use crate::pipeline::{BLOCK_ROWS, CallRow, Rows, sort_filter_map};
 use crate::record::{CallRecord, PromptPrefixes};
 
 /// Tags whose value names the request that every attempt belongs to.
@@ -73,9 +73,6 @@ pub fn distrust_placeholders(rows: &mut Rows) {
         }
     }
 }
-
-/// Rows a pass over all of them hands to the cores at a time.
-const BLOCK_ROWS: usize = 1 << 14;
 
 /// Gives rows that repeat a failed request within [`RETRY_WINDOW_MS`] one attempt group (rows
 /// that already carry a logged group keep it).

@@ -961,6 +961,10 @@ impl Rows {
     }
 }
 
+/// Rows a pass over all of them hands to the cores at a time: each block is done in parallel
+/// and handed on in input order, so a pass holds one block's results, never the run's.
+pub const BLOCK_ROWS: usize = 1 << 14;
+
 /// Rows picked out of a run, a bit each.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RowSet(Vec<u64>);

@@ -24,11 +24,10 @@ use std::os::unix::fs::FileExt;
 
 use rayon::prelude::*;
 
+use crate::pipeline::BLOCK_ROWS;
+
 /// Bytes read from a run at a time.
 const RUN_BUFFER: usize = 64 << 10;
-
-/// Indices handed to the cores at a time by [`sort_filter_map`].
-const BLOCK: usize = 1 << 14;
 
 /// An entry of a sorted list, written to a run as `BYTES` bytes.
 pub trait Record: Ord + Send + Sync + Sized {
@@ -229,8 +228,8 @@ pub fn sort_filter_map<T: Record>(
     f: impl Fn(usize) -> Option<T> + Sync,
 ) -> Sorted<T> {
     let mut sort = ExternalSort::new(limit);
-    for start in (0..len).step_by(BLOCK) {
-        let found: Vec<Option<T>> = (start..len.min(start + BLOCK))
+    for start in (0..len).step_by(BLOCK_ROWS) {
+        let found: Vec<Option<T>> = (start..len.min(start + BLOCK_ROWS))
             .into_par_iter()
             .map(&f)
             .collect();

@@ -1,5 +1,6 @@
 //! Replays the logged calls under a policy: the calls a cache sees are planned (in parallel) and
-//! run through the caches in time order, which leaves three bytes a call; then every call is
+//! run through the caches in time order, and what the caches did for each is sorted back into
+//! row order (through a temporary file on large runs, [`ExternalSort`]); then every call is
 //! planned again and priced, a block at a time in parallel, and summed in input order.
 //!
 //! Savings are split so they never add up blindly. For each call:
@@ -19,7 +20,7 @@ use crate::aggregate::GroupIds;
 use crate::classify::Verifiable;
 use crate::money::Money;
 use crate::pipeline::{
-    CallRow, ExternalSort, Field, Rows, RunOutput, Sorted, TimeWindow, sort_filter_map,
+    BLOCK_ROWS, CallRow, ExternalSort, Field, Rows, RunOutput, Sorted, TimeWindow, sort_filter_map,
 };
 use crate::policy::file::{Actions, CacheTtl, Cascade, MatchInput, Policy, Target};
 use crate::policy::prompt_cache::{CacheCall, CacheHit, CacheRule, PromptCache, Reuse};
@@ -213,10 +214,6 @@ pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
         },
     )
 }
-
-/// Rows planned and priced together: each block is done in parallel and handed on in input
-/// order, so a replay holds one block's plans and prices, never the run's.
-const BLOCK_ROWS: usize = 1 << 14;
 
 /// Replays every row, handing each call's replay to `each` in input order with the row's
 /// index and its group number ([`GroupIds::id`]) for each of the input's grouping keys; returns the
@@ -481,7 +478,7 @@ fn run_caches_with(
     }
     let matcher = input.match_input();
     // The calls a cache sees, as (time, index): matching is cheap, and 16 bytes a call are
-    // all that is held for every call.
+    // all that is sorted.
     let seen = |index: usize| {
         let row = rows.get(index);
         let (at, _) = (row.timestamp_ms?, row.price?);
