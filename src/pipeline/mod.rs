@@ -28,7 +28,7 @@ pub use chunks::{BufferPool, CHUNK_BYTES, Chunk, ChunkReader, DEFAULT_MAX_LINE_B
 pub(crate) use intern::Interner;
 pub use retries::{RetryStats, attempt_groups, group_retries};
 pub use row::{CallFlags, CallRow};
-pub use rows::{BLOCK_ROWS, Renumber, RowSet, Rows};
+pub use rows::{BLOCK_ROWS, MIN_LIST_CHUNK, Renumber, RowSet, Rows};
 pub(crate) use sorted::{ExternalSort, Field, Sorted, sort_filter_map};
 pub(crate) use window::TimeWindow;
 

@@ -711,9 +711,11 @@ impl Rows {
 
     /// Bytes a list with an entry per row may take in memory before it is sorted through a
     /// temporary file ([`crate::pipeline::ExternalSort`]): a quarter of the rows' own limit
-    /// (several such lists can be at work at once), none when the rows have none.
+    /// (several such lists can be at work at once), none when the rows have none. Never less
+    /// than [`MIN_LIST_CHUNK`]: each chunk written is read back through a buffer of its own.
     pub fn list_limit(&self) -> Option<usize> {
-        self.spill_above.map(|limit| limit / 4)
+        self.spill_above
+            .map(|limit| (limit / 4).max(MIN_LIST_CHUNK))
     }
 
     /// Whether the rows are kept in a temporary file.
@@ -960,6 +962,10 @@ impl Rows {
         }
     }
 }
+
+/// The least a list over the rows keeps in memory before it is sorted through a file: with
+/// `--spill-above 0`, ten million calls make some 2,500 runs of a list, not ten million.
+pub const MIN_LIST_CHUNK: usize = 64 << 10;
 
 /// Rows a pass over all of them hands to the cores at a time: each block is done in parallel
 /// and handed on in input order, so a pass holds one block's results, never the run's.

@@ -1588,16 +1588,14 @@ cascade = { try = "small", escalation_rate = 0.25 }
         });
     }
 
-    #[test]
-    fn dropping_lapsed_cache_entries_changes_no_call() {
+    /// The fixture's calls cycled to 20,000, 8.6 s apart: a request or prompt comes back every
+    /// 400-odd calls (about an hour, so within and beyond the 5-minute and 1-hour windows) and
+    /// changes every 800, so old keys lapse while new ones come.
+    fn cycled_fixture() -> (PriceCatalog, RunOutput) {
         use crate::classify::ClassifyRules;
         let catalog = PriceCatalog::embedded().unwrap();
         let mut output =
             crate::pipeline::run_fixture("fixtures", &catalog, &ClassifyRules::default());
-        // 20,000 calls 8.6 s apart, the fixture's cycled: a request or prompt comes back every
-        // 400-odd calls (about an hour, so within and beyond the 5-minute and 1-hour windows)
-        // and changes every 800, so old keys lapse while new ones come. The maps are swept
-        // from 8 entries on, so sweeps come often.
         let mut entries: Vec<(CallRow, String)> = output.rows.entries();
         entries = entries.into_iter().cycle().take(20_000).collect();
         for (i, (row, _)) in entries.iter_mut().enumerate() {
@@ -1617,6 +1615,13 @@ cascade = { try = "small", escalation_rate = 0.25 }
             });
         }
         output.rows = entries.into_iter().collect();
+        (catalog, output)
+    }
+
+    /// The maps are swept from 8 entries on, so sweeps come often.
+    #[test]
+    fn dropping_lapsed_cache_entries_changes_no_call() {
+        let (catalog, output) = cycled_fixture();
         with_input(&output, &catalog, |input| {
             for name in ["balanced", "prompt-cache", "response-cache"] {
                 let policy = builtin(name, &catalog).unwrap().unwrap();
@@ -1648,6 +1653,49 @@ cascade = { try = "small", escalation_rate = 0.25 }
                 );
             }
         });
+    }
+
+    /// With the rows in a temporary file, the lists over them (the caches' time order and
+    /// marks, the findings' time order, the history's savings) are sorted through files, in
+    /// runs of 4,096 entries here: every built-in policy replays, and every finding is found,
+    /// as with everything in memory.
+    #[test]
+    fn lists_sorted_through_files_replay_and_find_as_in_memory() {
+        let (catalog, mut output) = cycled_fixture();
+        // Times shuffled within each run of 800 calls, so that time order is not row order
+        // and the sorted runs interleave.
+        let mut entries = output.rows.entries();
+        let times: Vec<Option<i64>> = entries.iter().map(|(row, _)| row.timestamp_ms).collect();
+        for (i, (row, _)) in entries.iter_mut().enumerate() {
+            row.timestamp_ms = times[i / 800 * 800 + (i % 800) * 719 % 800];
+        }
+        output.rows = entries.into_iter().collect();
+        let in_memory: Vec<PolicyOutcome> = with_input(&output, &catalog, |input| {
+            crate::policy::builtin::BUILTIN_POLICIES
+                .iter()
+                .map(|(name, _)| replay(&builtin(name, &catalog).unwrap().unwrap(), input))
+                .collect()
+        });
+        let found = crate::findings::find(&output, &catalog);
+        let mut spilled = Rows::spilling_above(0);
+        spilled.append(std::mem::take(&mut output.rows), |numbers| numbers);
+        assert!(spilled.spilled());
+        assert_eq!(spilled.list_limit(), Some(crate::pipeline::MIN_LIST_CHUNK));
+        output.rows = spilled;
+        let from_files: Vec<PolicyOutcome> = with_input(&output, &catalog, |input| {
+            crate::policy::builtin::BUILTIN_POLICIES
+                .iter()
+                .map(|(name, _)| replay(&builtin(name, &catalog).unwrap().unwrap(), input))
+                .collect()
+        });
+        assert!(
+            in_memory
+                .iter()
+                .any(|outcome| outcome.actions.prompt_cache_reads > 0)
+        );
+        assert!(from_files == in_memory);
+        assert!(!found.is_empty());
+        assert!(crate::findings::find(&output, &catalog) == found);
     }
 
     #[test]
