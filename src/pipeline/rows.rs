@@ -60,7 +60,7 @@ pub struct Rows {
     spill_above: Option<usize>,
 }
 
-/// Where the rows' bytes are kept.
+/// Where the rows' bytes, or where each starts, are kept.
 enum Store {
     Heap(Vec<u8>),
     File(Spill),
