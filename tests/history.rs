@@ -137,6 +137,16 @@ fn move_under(file: &Path, from: &Path, to: &Path) {
     std::fs::rename(file, target).unwrap();
 }
 
+/// A fresh temporary folder with an empty home folder in it, and where its store goes (not
+/// made yet).
+fn workspace() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let store = dir.path().join("store");
+    (dir, home, store)
+}
+
 #[test]
 fn a_history_outlives_the_cleanup_and_reports_what_analyze_reports_over_every_log_seen() {
     let dir = tempfile::tempdir().unwrap();
@@ -249,10 +259,7 @@ fn a_history_outlives_the_cleanup_and_reports_what_analyze_reports_over_every_lo
 
 #[test]
 fn an_add_killed_before_its_commit_leaves_the_store_as_it_was() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let store = dir.path().join("store");
+    let (dir, home, store) = workspace();
     let old = dir.path().join("old.jsonl");
     let new = dir.path().join("new.jsonl");
     genlogs::generate(Format::Openai, Mix::Standard, 60_000, 3, &old).unwrap();
@@ -316,10 +323,7 @@ fn an_add_killed_before_its_commit_leaves_the_store_as_it_was() {
 
 #[test]
 fn two_adds_at_once_commit_once_and_machines_group_apart() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let store = dir.path().join("store");
+    let (dir, home, store) = workspace();
     let logs = dir.path().join("logs");
     genlogs::generate(Format::ClaudeCode, Mix::Standard, 300_000, 6, &logs).unwrap();
     let spawn = || {
@@ -387,10 +391,7 @@ fn skipped_total(report: &serde_json::Value) -> u64 {
 
 #[test]
 fn compact_changes_no_report_and_forget_drops_old_months_with_the_counts_balanced() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let store = dir.path().join("store");
+    let (dir, home, store) = workspace();
     let root = dir.path().join("logs");
     // The log fixtures: many formats, calls over several months, some without a time.
     copy_tree(
@@ -486,10 +487,7 @@ fn compact_changes_no_report_and_forget_drops_old_months_with_the_counts_balance
 
 #[test]
 fn since_reads_only_the_months_it_needs_and_keeps_the_totals() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let store = dir.path().join("store");
+    let (_dir, home, store) = workspace();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs");
     ok(add(&home, &store, &[&root], "alpha"));
     let months: Vec<String> = status_json(&home, &store)["months"]
@@ -541,10 +539,7 @@ fn since_reads_only_the_months_it_needs_and_keeps_the_totals() {
 
 #[test]
 fn calls_of_a_log_truncated_in_place_are_kept_apart() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let store = dir.path().join("store");
+    let (dir, home, store) = workspace();
     let log = dir.path().join("gateway.jsonl");
     genlogs::generate(Format::Openai, Mix::Standard, 60_000, 8, &log).unwrap();
     let whole = std::fs::read_to_string(&log).unwrap();
@@ -590,10 +585,7 @@ fn calls_of_a_log_truncated_in_place_are_kept_apart() {
 
 #[test]
 fn a_missing_store_stdin_and_an_output_over_the_store_are_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let store = dir.path().join("store");
+    let (_dir, home, store) = workspace();
     // No history there yet: an error naming the folder, not an empty report.
     let output = llm_audit(&home)
         .args(["analyze", "-q"])
@@ -665,10 +657,7 @@ fn every_agents_data_added_without_a_path_reports_as_analyze_without_a_path() {
 
 #[test]
 fn logs_named_beside_the_history_join_it_and_replace_their_stored_reading() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let store = dir.path().join("store");
+    let (dir, home, store) = workspace();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs");
     let (stored, new) = (dir.path().join("a"), dir.path().join("b"));
     copy_tree(&fixtures.join("openai"), &stored);
@@ -698,10 +687,7 @@ fn logs_named_beside_the_history_join_it_and_replace_their_stored_reading() {
 
 #[test]
 fn status_says_in_words_what_the_store_holds() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let store = dir.path().join("store");
+    let (_dir, home, store) = workspace();
     let logs = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs");
     ok(add(
         &home,

@@ -29,7 +29,7 @@ pub(crate) use intern::Interner;
 pub use retries::{RetryStats, attempt_groups, group_retries};
 pub use row::{CallFlags, CallRow};
 pub use rows::{BLOCK_ROWS, MIN_LIST_CHUNK, Renumber, RowSet, Rows};
-pub(crate) use sorted::{ExternalSort, Field, Sorted, sort_filter_map};
+pub(crate) use sorted::{ExternalSort, Field, Sorted, shared_keys, sort_filter_map};
 pub(crate) use window::TimeWindow;
 
 use crate::classify::{ClassifyRules, classify};
@@ -1225,40 +1225,27 @@ fn losers<K: std::hash::Hash + Eq + Send>(
         key(index).map(|key| (hasher.hash_one(key), index))
     });
     let mut dropped = RowSet::new(rows);
-    // The rows of the hash being read, and among them each key's keeper so far.
-    let mut same_hash: Vec<usize> = Vec::new();
+    // Among the rows of one hash, each key's keeper so far.
     let mut kept: Vec<(K, usize)> = Vec::new();
-    let mut settle = |same_hash: &mut Vec<usize>| {
-        if same_hash.len() > 1 {
-            kept.clear();
-            for &index in same_hash.iter() {
-                let Some(key) = key(index) else {
-                    continue;
-                };
-                match kept.iter_mut().find(|(seen, _)| *seen == key) {
-                    None => kept.push((key, index)),
-                    Some((_, keeper)) => {
-                        let loser = if tokens(index) > tokens(*keeper) {
-                            std::mem::replace(keeper, index)
-                        } else {
-                            index
-                        };
-                        dropped.insert(loser);
-                    }
+    shared_keys(keyed, |same_hash| {
+        kept.clear();
+        for &index in same_hash {
+            let Some(key) = key(index) else {
+                continue;
+            };
+            match kept.iter_mut().find(|(seen, _)| *seen == key) {
+                None => kept.push((key, index)),
+                Some((_, keeper)) => {
+                    let loser = if tokens(index) > tokens(*keeper) {
+                        std::mem::replace(keeper, index)
+                    } else {
+                        index
+                    };
+                    dropped.insert(loser);
                 }
             }
         }
-        same_hash.clear();
-    };
-    let mut hash = None;
-    for (next, index) in keyed {
-        if hash != Some(next) {
-            settle(&mut same_hash);
-            hash = Some(next);
-        }
-        same_hash.push(index);
-    }
-    settle(&mut same_hash);
+    });
     dropped
 }
 

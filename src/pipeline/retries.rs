@@ -8,7 +8,7 @@ use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 use crate::ingest::wire_hash;
-use crate::pipeline::{BLOCK_ROWS, CallRow, Rows, sort_filter_map};
+use crate::pipeline::{BLOCK_ROWS, CallRow, Rows, shared_keys, sort_filter_map};
 use crate::record::{CallRecord, PromptPrefixes};
 
 /// Tags whose value names the request that every attempt belongs to.
@@ -133,25 +133,11 @@ pub struct RetryStats {
 /// Hands `each` the rows of every attempt group of more than one attempt, in input order, the
 /// groups one after another. The (attempt group, row) pairs are sorted ([`sort_filter_map`]):
 /// most calls are a group of their own, so this beats a map of every group to its members.
-pub fn attempt_groups(rows: &Rows, mut each: impl FnMut(&[usize])) {
+pub fn attempt_groups(rows: &Rows, each: impl FnMut(&[usize])) {
     let members = sort_filter_map(rows.len(), rows.list_limit(), |index| {
         rows.attempt_group(index).map(|group| (group, index))
     });
-    let mut group = Vec::new();
-    let mut last = None;
-    for (id, index) in members {
-        if last != Some(id) {
-            if group.len() > 1 {
-                each(&group);
-            }
-            group.clear();
-            last = Some(id);
-        }
-        group.push(index);
-    }
-    if group.len() > 1 {
-        each(&group);
-    }
+    shared_keys(members, each);
 }
 
 impl RetryStats {

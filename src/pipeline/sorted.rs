@@ -240,6 +240,29 @@ pub fn sort_filter_map<T: Record>(
     sort.sorted()
 }
 
+/// Hands `each` the rows of every key that two or more of the sorted (key, row) `entries`
+/// share, in row order, one key after another.
+pub fn shared_keys<K: PartialEq>(
+    entries: impl IntoIterator<Item = (K, usize)>,
+    mut each: impl FnMut(&[usize]),
+) {
+    let mut rows = Vec::new();
+    let mut last = None;
+    for (key, row) in entries {
+        if last.as_ref() != Some(&key) {
+            if rows.len() > 1 {
+                each(&rows);
+            }
+            rows.clear();
+            last = Some(key);
+        }
+        rows.push(row);
+    }
+    if rows.len() > 1 {
+        each(&rows);
+    }
+}
+
 /// A fixed-width number in a run.
 pub trait Field: Copy {
     const BYTES: usize;
@@ -360,6 +383,15 @@ mod tests {
             let expected: Vec<usize> = (0..40_000).rev().filter(|i| i % 3 == 0).collect();
             assert_eq!(indices, expected, "limit {limit:?}");
         }
+    }
+
+    #[test]
+    fn shared_keys_come_with_their_rows_and_lone_keys_not_at_all() {
+        let mut groups = Vec::new();
+        let entries = [(1, 4), (1, 9), (2, 3), (5, 0), (5, 1), (5, 7), (8, 2)];
+        shared_keys(entries, |rows| groups.push(rows.to_vec()));
+        assert_eq!(groups, [vec![4, 9], vec![0, 1, 7]]);
+        shared_keys(Vec::<(u64, usize)>::new(), |_| panic!("no entries, no key"));
     }
 
     #[test]
