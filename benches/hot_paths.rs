@@ -32,7 +32,8 @@ use llm_audit::pipeline::{
     CallFlags, CallRow, RowContext, Rows, RunOptions, RunOutput, build_row, run,
 };
 use llm_audit::policy::{
-    BUILTIN_POLICIES, LatencyModels, Priors, ReplayInput, Reuse, Tokenizers, load_policy, replay,
+    BUILTIN_POLICIES, CacheRules, LatencyModels, Priors, ReplayInput, Reuse, Tokenizers,
+    load_policy, replay,
 };
 use llm_audit::pricing::{PriceCatalog, call_cost};
 use llm_audit::record::CallRecord;
@@ -283,6 +284,7 @@ fn bench_replay(c: &mut Criterion) {
         tokenizers: &tokenizers,
         groups: &GroupIds::default(),
         reuse: &Reuse::of(&output.rows),
+        cache_rules: &CacheRules::new(&catalog),
     };
     // One worker, so that the numbers measure the replay and not how the cores are shared.
     let pool = rayon::ThreadPoolBuilder::new()

@@ -14,6 +14,7 @@
 
 pub mod difficulty;
 mod keywords;
+mod memo;
 mod reasons;
 pub(crate) mod rules;
 mod score;
@@ -23,6 +24,7 @@ mod text;
 #[cfg(test)]
 mod accuracy;
 
+use std::cell::RefCell;
 use std::fmt;
 
 use crate::record::{CallRecord, CallText, estimate_tokens};
@@ -311,11 +313,16 @@ pub fn difficulty(record: &CallRecord) -> Option<f32> {
 }
 
 fn difficulty_of(text: &CallText, cues: &PromptCues) -> f32 {
+    thread_local! {
+        /// The vocabulary means of the last texts asked (a coding agent's turn's prompt is
+        /// asked by every call of the turn).
+        static VOCABULARY: RefCell<memo::FieldMemo<f32>> = RefCell::new(memo::FieldMemo::new(4));
+    }
     let model = difficulty::DifficultyModel::embedded();
-    model.probability(
-        &difficulty::dense_signals(cues.asked()),
-        model.vocabulary_mean(difficulty::asked_text(text)),
-    )
+    let vocabulary_mean = memo::memoised(&VOCABULARY, difficulty::asked_text(text), |asked| {
+        model.vocabulary_mean(asked)
+    });
+    model.probability(&difficulty::dense_signals(cues.asked()), vocabulary_mean)
 }
 
 /// Whether a `CallText` holds anything to read.

@@ -9,12 +9,11 @@
 
 use std::cell::RefCell;
 
-use xxhash_rust::xxh3::xxh3_64;
-
 use super::keywords::{
     Cue, Lanes, Marker, PAD, Padded, cjk_cue, is_latex_command, is_question_word, known_word,
     lanes_hash, may_be_known, may_have_stem_cue, padded_word_cue,
 };
+use super::memo::{FieldMemo, memoised};
 use crate::record::CallText;
 
 /// Bytes of each text field that are scanned. Task cues sit at the start of a
@@ -552,12 +551,10 @@ pub(super) struct PromptCues {
 }
 
 impl PromptCues {
-    /// Scans both text fields, the system prompt through the per-thread memo
-    /// ([`scan_memoised`]): services send the same system prompt with every call, while a
-    /// user turn is rarely sent twice and would only push system prompts out of the memo.
+    /// Scans both text fields, each through its per-thread memo ([`memoised`]).
     pub fn scan(text: &CallText) -> PromptCues {
-        let system = scan_memoised(&text.system);
-        let user = TextSignals::scan(&text.user);
+        let system = memoised(&SYSTEM_MEMO, &text.system, TextSignals::scan);
+        let user = memoised(&USER_MEMO, &text.user, TextSignals::scan);
         let mut all = system;
         all.merge(&user);
         PromptCues {
@@ -651,98 +648,19 @@ fn pack_flags(flags: &[u8; 64]) -> u64 {
     packed
 }
 
-/// Shortest field whose scan is memoised. Production logs repeat system prompts (a service's
-/// instructions, a RAG template) on every call; hashing and comparing such a field costs a
-/// small fraction of scanning it, and a short field gains little.
-pub(super) const MEMO_MIN_BYTES: usize = 256;
+/// Sets of the per-thread memo of system prompts: a service's few instructions and templates
+/// (32 sets of 2, at most 1 MiB a thread).
+const SYSTEM_SETS: usize = 32;
 
-/// Longest field memoised, so the memo's memory stays bounded: each entry keeps its field's
-/// text to compare against. Adapters keep at most 8 KiB a field, so all of them fit.
-pub(super) const MEMO_MAX_BYTES: usize = 16 * 1024;
-
-/// Sets of the per-thread memo; each holds [`MEMO_WAYS`] fields.
-const MEMO_SETS: usize = 32;
-
-/// Fields per memo set; the least recently used is replaced.
-const MEMO_WAYS: usize = 2;
-
-/// A remembered scan: the field's hash and full text, and what the scan found.
-struct MemoEntry {
-    hash: u64,
-    text: String,
-    signals: TextSignals,
-}
-
-/// A small set-associative cache of scans, keyed by the full text of a field: a hit needs the
-/// same hash *and* the same bytes, so two fields are never confused. At most
-/// `MEMO_SETS * MEMO_WAYS` entries of at most [`MEMO_MAX_BYTES`] each (1 MiB a thread).
-struct ScanMemo {
-    entries: Vec<Option<MemoEntry>>,
-    /// Per set, the way that served or took a field last.
-    recent: [u8; MEMO_SETS],
-}
-
-impl ScanMemo {
-    fn new() -> ScanMemo {
-        ScanMemo {
-            entries: (0..MEMO_SETS * MEMO_WAYS).map(|_| None).collect(),
-            recent: [0; MEMO_SETS],
-        }
-    }
-
-    /// The scan of `text`, whose hash is `hash`: remembered, or scanned and remembered.
-    fn scan(&mut self, text: &str, hash: u64) -> TextSignals {
-        let set = (hash % MEMO_SETS as u64) as usize;
-        let base = set * MEMO_WAYS;
-        for way in 0..MEMO_WAYS {
-            if let Some(entry) = &self.entries[base + way]
-                && entry.hash == hash
-                && entry.text == text
-            {
-                self.recent[set] = way as u8;
-                return entry.signals;
-            }
-        }
-        let signals = TextSignals::scan(text);
-        let way = (usize::from(self.recent[set]) + 1) % MEMO_WAYS;
-        self.recent[set] = way as u8;
-        match &mut self.entries[base + way] {
-            // Reuse the evicted entry's buffer: no allocation once the memo is warm.
-            Some(entry) => {
-                entry.hash = hash;
-                entry.text.clear();
-                entry.text.push_str(text);
-                entry.signals = signals;
-            }
-            slot @ None => {
-                *slot = Some(MemoEntry {
-                    hash,
-                    text: text.to_string(),
-                    signals,
-                });
-            }
-        }
-        signals
-    }
-}
+/// Sets of the per-thread memo of user turns: an API log rarely sends one twice, a coding
+/// agent sends its turn's prompt with every call of the turn, so the last few are enough, and
+/// unique turns do not push system prompts out.
+const USER_SETS: usize = 4;
 
 thread_local! {
-    /// Each rayon worker's memo: no locks, and a worker sees the fields of many chunks.
-    static SCAN_MEMO: RefCell<ScanMemo> = RefCell::new(ScanMemo::new());
-}
-
-/// [`TextSignals::scan`], remembered per thread for fields of [`MEMO_MIN_BYTES`] to
-/// [`MEMO_MAX_BYTES`]. The result is the scan's whatever the memo holds; only the time differs.
-pub(super) fn scan_memoised(text: &str) -> TextSignals {
-    if !(MEMO_MIN_BYTES..=MEMO_MAX_BYTES).contains(&text.len()) {
-        return TextSignals::scan(text);
-    }
-    let hash = xxh3_64(text.as_bytes());
-    SCAN_MEMO.with(|memo| match memo.try_borrow_mut() {
-        Ok(mut memo) => memo.scan(text, hash),
-        // Not reentrant; should a scan ever run inside one, it scans without the memo.
-        Err(_) => TextSignals::scan(text),
-    })
+    /// Each rayon worker's memos: no locks, and a worker sees the fields of many chunks.
+    static SYSTEM_MEMO: RefCell<FieldMemo<TextSignals>> = RefCell::new(FieldMemo::new(SYSTEM_SETS));
+    static USER_MEMO: RefCell<FieldMemo<TextSignals>> = RefCell::new(FieldMemo::new(USER_SETS));
 }
 
 /// Word bytes: ASCII letters, digits, `_`, and every non-ASCII byte, so words
@@ -1350,39 +1268,28 @@ mod tests {
         }
     }
 
-    /// The memo answers what a scan answers: on first sight and on every repeat, for fields
-    /// below, inside and above its size range, and after its sets have been cycled through.
+    /// The memos answer what a scan answers: on first sight and on every repeat, for fields
+    /// below, inside and above their size range, and after their sets have been cycled
+    /// through, as system prompts and as user turns.
     #[test]
-    fn memo_answers_as_the_scan() {
+    fn memos_answer_as_the_scan() {
+        use super::super::memo::{MEMO_MAX_BYTES, MEMO_MIN_BYTES};
         let base = corpus();
         let mut fields: Vec<String> = base.iter().take(400).cloned().collect();
         fields.push("x".repeat(MEMO_MIN_BYTES - 1));
         fields.push(format!("Summarize: {}", "y ".repeat(MEMO_MAX_BYTES)));
         for _ in 0..3 {
             for field in &fields {
-                assert_eq!(scan_memoised(field), TextSignals::scan(field), "{field:?}");
+                let scanned = TextSignals::scan(field);
+                for memo in [&SYSTEM_MEMO, &USER_MEMO] {
+                    assert_eq!(
+                        memoised(memo, field, TextSignals::scan),
+                        scanned,
+                        "{field:?}"
+                    );
+                }
             }
         }
-    }
-
-    /// Two different fields under the same hash (a collision forced by hand) are told apart
-    /// by their text: the memo never returns another field's scan.
-    #[test]
-    fn memo_keys_on_the_full_text() {
-        let a = format!("Translate this. {}", "word ".repeat(300));
-        let b = format!("Summarize this. {}", "word ".repeat(300));
-        let mut memo = ScanMemo::new();
-        for _ in 0..3 {
-            assert_eq!(memo.scan(&a, 7), TextSignals::scan(&a));
-            assert_eq!(memo.scan(&b, 7), TextSignals::scan(&b));
-        }
-        assert_eq!(memo.scan(&a, 7).translate, 1);
-        assert_eq!(memo.scan(&b, 7).translate, 0);
-        // A third field in the same set evicts the least recently used one, which is then
-        // scanned again, correctly.
-        let c = format!("Classify this. {}", "word ".repeat(300));
-        assert_eq!(memo.scan(&c, 7 + MEMO_SETS as u64).classify, 1);
-        assert_eq!(memo.scan(&a, 7).translate, 1);
     }
 
     /// The eight-at-a-time lowercasing agrees with `to_ascii_lowercase` on every byte value

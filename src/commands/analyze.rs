@@ -26,8 +26,8 @@ use crate::pipeline::{
     RowContext, RowSet, RunOptions, RunOutput, filter_rows, run as run_pipeline, run_selected,
 };
 use crate::policy::{
-    DEFAULT_POLICIES, LatencyModels, Policy, PolicyOutcome, Priors, ReplayInput, Reuse, Tokenizers,
-    load_policy, replay,
+    CacheRules, DEFAULT_POLICIES, LatencyModels, Policy, PolicyOutcome, Priors, ReplayInput, Reuse,
+    Tokenizers, load_policy, replay,
 };
 use crate::pricing::PriceCatalog;
 use crate::risk::{CalibrationFile, RiskModel, RiskPriors};
@@ -322,6 +322,7 @@ impl PolicySettings {
             tokenizers: &self.tokenizers,
             groups: &groups,
             reuse: &reuse,
+            cache_rules: &CacheRules::new(catalog),
         };
         // Policies replay side by side: one's serial cache pass overlaps another's parallel
         // blocks.

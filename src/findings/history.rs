@@ -5,7 +5,7 @@
 use crate::findings::{Finding, Tally, WasteKind, in_time_order, plural, usd};
 use crate::money::Money;
 use crate::pipeline::{ExternalSort, RowSet, Rows};
-use crate::policy::{CacheCall, CacheRule, CacheTtl, HitKind, PromptCache, Reuse};
+use crate::policy::{CacheCall, CacheRules, CacheTtl, HitKind, PromptCache, Reuse};
 use crate::pricing::{PriceCatalog, call_cost};
 
 /// The simulated cache's lifetime: 5 minutes, refreshed on each use (Anthropic's default;
@@ -14,7 +14,7 @@ const TTL: CacheTtl = CacheTtl::FiveMinutes;
 
 /// **uncached_history**: calls that re-sent an earlier step's prompt (the conversation so far)
 /// to the same priced model within 5 minutes of it, and the calls whose prompt they re-sent. Each model's prompt cache is simulated over
-/// the calls in time order by its provider's rule ([`CacheRule`]): a call reads the longest
+/// the calls in time order by its provider's rule ([`CacheRule`](crate::policy::CacheRule)): a call reads the longest
 /// prefix an earlier call stored (its previous step's whole prompt) and, on an explicit cache,
 /// writes the rest. Per call the saving is its cost minus the cost of the same call with those
 /// tokens moved, so the writes' premium counts against it; what the log already read from or
@@ -26,6 +26,7 @@ const TTL: CacheTtl = CacheTtl::FiveMinutes;
 pub fn uncached_history(rows: &Rows, catalog: &PriceCatalog) -> (Option<Finding>, RowSet) {
     let mut cache = PromptCache::default();
     let reuse = Reuse::of(rows);
+    let rules = CacheRules::new(catalog);
     let mut in_history = RowSet::new(rows.len());
     // (row, tokens moved, saving in pico-dollars) of every call the cache served, history or
     // not.
@@ -37,7 +38,7 @@ pub fn uncached_history(rows: &Rows, catalog: &PriceCatalog) -> (Option<Finding>
             continue;
         };
         let entry = catalog.entry(price);
-        let Some(rule) = CacheRule::of(entry) else {
+        let Some(rule) = rules.get(price) else {
             continue;
         };
         let Some(hit) = cache.visit(&CacheCall {

@@ -19,7 +19,7 @@ pub use file::{
 };
 pub use latency::{LatencyBasis, LatencyFit, LatencyModels, MIN_CALLS_TO_FIT};
 pub use priors::{LatencyPrior, ModelLatencyPrior, Priors};
-pub use prompt_cache::{CacheCall, CacheHit, CacheRule, HitKind, PromptCache, Reuse};
+pub use prompt_cache::{CacheCall, CacheHit, CacheRule, CacheRules, HitKind, PromptCache, Reuse};
 pub use replay::{RESPONSE_CACHE_HIT_MS, ReplayInput, replay};
 pub use tally::{ActionTotals, CacheTokens, PolicyOutcome};
 pub use tokens::{TextTokens, TokenizerFamily, Tokenizers, count_text};

@@ -15,7 +15,7 @@ use foldhash::fast::FixedState;
 
 use crate::pipeline::{CallRow, Rows, TimeWindow, sort_filter_map};
 use crate::policy::CacheTtl;
-use crate::pricing::ModelPrice;
+use crate::pricing::{ModelPrice, PriceCatalog};
 use crate::record::{PromptPrefixes, Provider, TokenBuckets};
 
 /// How one model's prompt cache works.
@@ -49,6 +49,22 @@ const ANTHROPIC_MIN_TOKENS: [(&str, u64); 6] = [
 /// 2,048 tokens on 2.5 Flash and Pro and 4,096 on Gemini 3 and later:
 /// <https://ai.google.dev/gemini-api/docs/caching> (read 2026-12-06).
 const GEMINI_MIN_TOKENS: [(&str, u64); 1] = [("gemini-2.5", 2048)];
+
+/// [`CacheRule::of`] every catalog entry, worked out once for a run: replays look the rule up
+/// for every call under every policy.
+#[derive(Debug, Clone, Default)]
+pub struct CacheRules(Vec<Option<CacheRule>>);
+
+impl CacheRules {
+    pub fn new(catalog: &PriceCatalog) -> CacheRules {
+        CacheRules(catalog.entries().iter().map(CacheRule::of).collect())
+    }
+
+    /// The rule of catalog entry `model` (`None` for an index outside the catalog).
+    pub fn get(&self, model: u32) -> Option<CacheRule> {
+        self.0.get(model as usize).copied().flatten()
+    }
+}
 
 impl CacheRule {
     /// The rule for a catalog model, or `None` when it serves no prompt-cache reads.

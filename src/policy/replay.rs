@@ -23,7 +23,7 @@ use crate::pipeline::{
     BLOCK_ROWS, CallRow, ExternalSort, Field, Rows, RunOutput, Sorted, TimeWindow, sort_filter_map,
 };
 use crate::policy::file::{Actions, CacheTtl, Cascade, MatchInput, Policy, Target};
-use crate::policy::prompt_cache::{CacheCall, CacheHit, CacheRule, PromptCache, Reuse};
+use crate::policy::prompt_cache::{CacheCall, CacheHit, CacheRules, PromptCache, Reuse};
 use crate::policy::tally::{CallReplay, GroupNames, Tally};
 use crate::policy::{LatencyModels, PolicyOutcome, Priors, TokenizerFamily, Tokenizers};
 use crate::pricing::{BillingMode, PriceCatalog, call_cost};
@@ -48,6 +48,8 @@ pub struct ReplayInput<'a> {
     /// What the run re-sends, for where cache breakpoints pay ([`Reuse::of`] the run's rows,
     /// once for every policy; the default when no policy caches).
     pub reuse: &'a Reuse,
+    /// Each catalog entry's prompt-cache rule ([`CacheRules::new`] of the catalog).
+    pub cache_rules: &'a CacheRules,
 }
 
 impl ReplayInput<'_> {
@@ -568,7 +570,7 @@ impl Caches {
             input.reuse.system_recurs(&row),
         );
         let visit = |cache: &mut PromptCache, model: u32, prompt_tokens: u64| {
-            let rule = CacheRule::of(input.catalog.entry(model))?;
+            let rule = input.cache_rules.get(model)?;
             cache.visit(&CacheCall {
                 index: ask.index,
                 model,
@@ -646,7 +648,7 @@ fn price(row: &CallRow, plan: &Plan, cache: &CacheMarks, input: &ReplayInput<'_>
     let cached = |side: Option<[u32; 2]>, model: u32, tokens: TokenBuckets| match (
         side,
         plan.prompt_cache,
-        CacheRule::of(input.catalog.entry(model)),
+        input.cache_rules.get(model),
     ) {
         (Some(hit), Some(ttl), Some(rule)) => rule.apply(tokens, unmark(hit), ttl),
         _ => tokens,
@@ -956,6 +958,7 @@ checked = "2026-11-21"
             tokenizers: &tokenizers,
             groups: &GroupIds::default(),
             reuse: &Reuse::of(&run.rows),
+            cache_rules: &CacheRules::new(catalog),
         })
     }
 
@@ -1285,6 +1288,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
             tokenizers: &tokenizers,
             groups: &GroupIds::default(),
             reuse: &Reuse::of(&run.rows),
+            cache_rules: &CacheRules::new(&catalog),
         };
         let matcher = input.match_input();
         let plan_of =
