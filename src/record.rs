@@ -558,26 +558,29 @@ impl PromptPrefixes {
     /// prompt and tools when `system_first`. Longer lists keep the first and the last
     /// [`MAX_PROMPT_PREFIXES`] − 1; prefixes that repeat the one before them are dropped.
     pub fn new(system_first: bool, items: &[PromptPrefix]) -> Option<PromptPrefixes> {
-        let mut kept: Vec<PromptPrefix> = Vec::with_capacity(items.len());
-        for item in items {
-            if kept.last().is_some_and(|last| last.hash == item.hash) {
-                continue;
-            }
-            kept.push(*item);
-        }
-        let system_first = system_first && kept.len() > 1;
-        if kept.len() > MAX_PROMPT_PREFIXES {
-            let tail = kept.len() - (MAX_PROMPT_PREFIXES - 1);
-            kept.drain(1..tail);
-        }
+        // Without allocating: rows are decoded many times a run, each time through here.
+        let distinct = || {
+            items
+                .iter()
+                .enumerate()
+                .filter(|&(at, item)| at == 0 || items[at - 1].hash != item.hash)
+                .map(|(_, item)| *item)
+        };
+        let count = distinct().count();
+        // Kept: the first, and from `tail` on.
+        let tail = count.saturating_sub(MAX_PROMPT_PREFIXES - 1).max(1);
+        let kept = distinct()
+            .enumerate()
+            .filter(|&(at, _)| at == 0 || at >= tail)
+            .map(|(_, item)| item);
         let mut prefixes = PromptPrefixes {
-            system_first,
+            system_first: system_first && count > 1,
             ..PromptPrefixes::default()
         };
-        for (slot, item) in prefixes.items.iter_mut().zip(&kept) {
-            *slot = *item;
+        for (slot, item) in prefixes.items.iter_mut().zip(kept) {
+            *slot = item;
         }
-        prefixes.len = kept.len() as u8;
+        prefixes.len = count.min(MAX_PROMPT_PREFIXES) as u8;
         (prefixes.len > 0).then_some(prefixes)
     }
 
@@ -776,6 +779,46 @@ pub fn estimate_tokens(chars: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Prefix lists of every length up to 9 over hashes from a small alphabet (so that
+    /// neighbours often repeat) keep what the rule says: repeats of the prefix before dropped,
+    /// then the first and the last four, in order; the system prompt is first only when more
+    /// than one prefix remains.
+    #[test]
+    fn prefixes_keep_the_first_and_the_last_distinct_ones() {
+        for len in 0..=9usize {
+            for seed in 0..3u64.pow(len as u32) {
+                let items: Vec<PromptPrefix> = (0..len)
+                    .map(|at| PromptPrefix {
+                        hash: seed / 3u64.pow(at as u32) % 3,
+                        tokens: at as u64 * 10,
+                    })
+                    .collect();
+                let mut distinct: Vec<PromptPrefix> = Vec::new();
+                for item in &items {
+                    if distinct.last().is_none_or(|last| last.hash != item.hash) {
+                        distinct.push(*item);
+                    }
+                }
+                let expected: Vec<PromptPrefix> = if distinct.len() > MAX_PROMPT_PREFIXES {
+                    let tail = distinct.len() - (MAX_PROMPT_PREFIXES - 1);
+                    [&distinct[..1], &distinct[tail..]].concat()
+                } else {
+                    distinct.clone()
+                };
+                for system_first in [false, true] {
+                    let got = PromptPrefixes::new(system_first, &items);
+                    match got {
+                        None => assert!(expected.is_empty(), "{items:?}"),
+                        Some(got) => {
+                            assert_eq!(got.as_slice(), &expected[..], "{items:?}");
+                            assert_eq!(got.system_first(), system_first && distinct.len() > 1);
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_model_name_tells_its_maker_in_every_cloud_spelling() {
