@@ -39,6 +39,7 @@ pub(crate) const FORMAT: Format = Format {
 };
 
 #[derive(Deserialize, Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct CacheCreation {
     ephemeral_5m_input_tokens: Option<u64>,
     ephemeral_1h_input_tokens: Option<u64>,
@@ -46,12 +47,14 @@ struct CacheCreation {
 
 /// Server tools the request used, billed per use.
 #[derive(Deserialize, Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct ServerToolUse {
     web_search_requests: Option<u64>,
 }
 
 /// Anthropic usage, as the Messages API and Claude Code write it.
 #[derive(Deserialize, Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 pub(crate) struct Usage {
     input_tokens: Option<u64>,
     output_tokens: Option<u64>,
@@ -71,6 +74,7 @@ pub(crate) struct Usage {
 /// One entry of `usage.iterations`: a sampling step of the request (`message`,
 /// `compaction`, `fallback_message`) or an advisor sub-inference (`advisor_message`).
 #[derive(Deserialize, Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct Iteration {
     #[serde(rename = "type")]
     kind: Option<String>,

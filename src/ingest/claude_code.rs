@@ -28,8 +28,9 @@ use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::ingest::anthropic::Usage;
-use crate::ingest::session_prompt::{SessionPrompt, written_size};
-use crate::ingest::values::parse_timestamp;
+use crate::ingest::scan::{Cursor, Seen};
+use crate::ingest::session_prompt::{SessionPrompt, written_len};
+use crate::ingest::values::{Raw, timestamp_text};
 use crate::ingest::wire::stable_hash;
 use crate::ingest::{LineOutcome, LineParser, Parsed, SkipReason, json_error};
 use crate::record::{CallRecord, Provider};
@@ -57,7 +58,8 @@ pub(crate) const FORMAT: Format = Format::agent_log(
     |_| Box::<Transcript>::default(),
 );
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(bound(deserialize = "'de: 'a, L: Deserialize<'de> + Default"))]
 struct Message<'a, L> {
     id: Option<Text<'a>>,
@@ -72,14 +74,15 @@ struct Message<'a, L> {
 /// One content block. Its text and nested content are kept raw: they are decoded only for a
 /// user's prompt, and tool results are measured as written.
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(bound(deserialize = "'de: 'a"))]
 struct ContentBlock<'a> {
     #[serde(rename = "type", default)]
     kind: Text<'a>,
     #[serde(default)]
-    text: Option<&'a RawValue>,
+    text: Option<Raw<'a>>,
     #[serde(default)]
-    content: Option<&'a RawValue>,
+    content: Option<Raw<'a>>,
 }
 
 /// Content is a list of blocks on assistant lines and often a plain string on user lines.
@@ -112,6 +115,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for ContentList<'a> {
 /// holding an item that is no block fails the line's deserialization instead, and the line is
 /// read again with [`ContentList`], which makes that no blocks.
 #[derive(Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct InPlaceContent<'a> {
     blocks: Vec<ContentBlock<'a>>,
     text: Option<Cow<'a, str>>,
@@ -211,7 +215,8 @@ impl Blocks for InPlaceContent<'_> {
 
 /// One transcript line; its message content read through a [`ContentList`] (the general way)
 /// or in place ([`InPlaceContent`]).
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(bound(deserialize = "'de: 'a, L: Deserialize<'de> + Default"))]
 struct Line<'a, L = ContentList<'a>> {
     #[serde(rename = "type")]
@@ -221,7 +226,7 @@ struct Line<'a, L = ContentList<'a>> {
     request_id: Option<Text<'a>>,
     #[serde(rename = "sessionId")]
     session_id: Option<Text<'a>>,
-    timestamp: Option<&'a RawValue>,
+    timestamp: Option<Raw<'a>>,
     cwd: Option<Text<'a>>,
     #[serde(rename = "gitBranch")]
     git_branch: Option<Text<'a>>,
@@ -241,7 +246,8 @@ struct Line<'a, L = ContentList<'a>> {
 }
 
 /// `progress` lines nest a subagent's line under `data.message`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(bound(deserialize = "'de: 'a, 'de: 'a, L: Deserialize<'de> + Default"))]
 struct ProgressData<'a, L> {
     message: Option<Box<Line<'a, L>>>,
@@ -363,7 +369,7 @@ impl Threads {
             .blocks()
             .iter()
             .filter(|block| block.kind == "tool_result")
-            .map(|block| block.content.map_or(0, written_size))
+            .map(|block| block.content.map_or(0, |raw| written_len(raw.0)))
             .collect();
         if !results.is_empty() {
             let state = self.get_mut(thread);
@@ -379,7 +385,7 @@ impl Threads {
                 .blocks()
                 .iter()
                 .filter(|block| block.kind == "text")
-                .filter_map(|block| serde_json::from_str::<Cow<'_, str>>(block.text?.get()).ok())
+                .filter_map(|block| serde_json::from_str::<Cow<'_, str>>(block.text?.0).ok())
                 .collect(),
         };
         if let Some(command) = parts.iter().find_map(|part| slash_command(part)) {
@@ -453,18 +459,202 @@ fn is_local_command(text: &str) -> bool {
 }
 
 /// Parses one line of a Claude Code transcript: in one pass, message content in place, when
-/// the line is UTF-8 and its content of the usual shapes; else the general way, which keeps
-/// the content raw and reads it again. Both give the same outcome for any line. With a
-/// `transcript`, a call that cannot outweigh one passed on before under its key is a
-/// duplicate, user lines update its threads, and calls get their thread's prompt.
+/// the line is UTF-8 and its content of the usual shapes (by the strict reader,
+/// [`scan_line`], else by serde_json); else the general way, which keeps the content raw and
+/// reads it again. All give the same outcome for any line. With a `transcript`, a call that
+/// cannot outweigh one passed on before under its key is a duplicate, user lines update its
+/// threads, and calls get their thread's prompt.
 fn parse(line: &[u8], transcript: Option<&mut Transcript>) -> LineOutcome {
     // The general way validates the UTF-8 of the content it keeps raw; check the whole line so
     // that no invalid byte is skipped unseen in place.
-    let in_place = super::wire::utf8(line)
-        .and_then(|text| serde_json::from_str::<Line<'_, InPlaceContent<'_>>>(text).ok());
+    let in_place = super::wire::utf8(line).and_then(|text| {
+        scan_line(text).or_else(|| serde_json::from_str::<Line<'_, InPlaceContent<'_>>>(text).ok())
+    });
     match in_place {
         Some(parsed) => line_outcome(&parsed, transcript),
         None => parse_general(line, transcript),
+    }
+}
+
+/// Reads a transcript line as serde_json reads a `Line<InPlaceContent>`, with the strict
+/// reader ([`Cursor`]): `None` where that reader gives up or the line is not of the usual
+/// shapes (a struct written as an array, a block that is no object, a value of the wrong
+/// type), and serde_json reads the line instead. Usage and `costUSD` are handed to serde_json
+/// as written, so that their numbers read exactly as it reads them.
+fn scan_line(text: &str) -> Option<Line<'_, InPlaceContent<'_>>> {
+    let mut cursor = Cursor::new(text);
+    let line = scan_line_at(&mut cursor)?;
+    cursor.end()?;
+    Some(line)
+}
+
+/// The transcript line (or the line nested in a `progress` line) at the cursor.
+fn scan_line_at<'a>(cursor: &mut Cursor<'a>) -> Option<Line<'a, InPlaceContent<'a>>> {
+    let mut line = Line::default();
+    let mut seen = Seen::default();
+    cursor.object(|cursor, key| {
+        match key {
+            "type" => {
+                seen.first(0)?;
+                line.kind = cursor.nullable(Cursor::text)?;
+            }
+            "message" => {
+                seen.first(1)?;
+                line.message = cursor.nullable(scan_message)?;
+            }
+            "requestId" => {
+                seen.first(2)?;
+                line.request_id = cursor.nullable(Cursor::text)?;
+            }
+            "sessionId" => {
+                seen.first(3)?;
+                line.session_id = cursor.nullable(Cursor::text)?;
+            }
+            "timestamp" => {
+                seen.first(4)?;
+                line.timestamp = cursor.nullable(Cursor::raw)?;
+            }
+            "cwd" => {
+                seen.first(5)?;
+                line.cwd = cursor.nullable(Cursor::text)?;
+            }
+            "gitBranch" => {
+                seen.first(6)?;
+                line.git_branch = cursor.nullable(Cursor::text)?;
+            }
+            "isSidechain" => {
+                seen.first(7)?;
+                line.is_sidechain = cursor.nullable(Cursor::bool)?;
+            }
+            "agentId" => {
+                seen.first(8)?;
+                line.agent_id = cursor.nullable(Cursor::text)?;
+            }
+            "isMeta" => {
+                seen.first(9)?;
+                line.is_meta = cursor.nullable(Cursor::bool)?;
+            }
+            "isCompactSummary" => {
+                seen.first(10)?;
+                line.is_compact_summary = cursor.nullable(Cursor::bool)?;
+            }
+            "costUSD" => {
+                seen.first(11)?;
+                line.cost_usd =
+                    cursor.nullable(|cursor| serde_json::from_str(cursor.number()?).ok())?;
+            }
+            "data" => {
+                seen.first(12)?;
+                line.data = cursor.nullable(|cursor| {
+                    let mut data = ProgressData::default();
+                    let mut seen = Seen::default();
+                    cursor.object(|cursor, key| {
+                        match key {
+                            "message" => {
+                                seen.first(0)?;
+                                data.message =
+                                    cursor.nullable(|c| scan_line_at(c).map(Box::new))?;
+                            }
+                            "agentId" => {
+                                seen.first(1)?;
+                                data.agent_id = cursor.nullable(Cursor::text)?;
+                            }
+                            _ => drop(cursor.raw()?),
+                        }
+                        Some(())
+                    })?;
+                    Some(data)
+                })?;
+            }
+            _ => drop(cursor.raw()?),
+        }
+        Some(())
+    })?;
+    Some(line)
+}
+
+/// A line's `message` object.
+fn scan_message<'a>(cursor: &mut Cursor<'a>) -> Option<Message<'a, InPlaceContent<'a>>> {
+    let mut message = Message::default();
+    let mut seen = Seen::default();
+    cursor.object(|cursor, key| {
+        match key {
+            "id" => {
+                seen.first(0)?;
+                message.id = cursor.nullable(Cursor::text)?;
+            }
+            "model" => {
+                seen.first(1)?;
+                message.model = cursor.nullable(Cursor::text)?;
+            }
+            "role" => {
+                seen.first(2)?;
+                message.role = cursor.nullable(Cursor::text)?;
+            }
+            "usage" => {
+                seen.first(3)?;
+                message.usage =
+                    cursor.nullable(|cursor| serde_json::from_str(cursor.raw()?.0).ok())?;
+            }
+            "stop_reason" => {
+                seen.first(4)?;
+                message.stop_reason = cursor.nullable(Cursor::text)?;
+            }
+            "content" => {
+                seen.first(5)?;
+                message.content = scan_content(cursor)?;
+            }
+            _ => drop(cursor.raw()?),
+        }
+        Some(())
+    })?;
+    Some(message)
+}
+
+/// Message content as [`InPlaceContent`] reads it: a string kept, a list of block objects
+/// read, any other value no blocks.
+fn scan_content<'a>(cursor: &mut Cursor<'a>) -> Option<InPlaceContent<'a>> {
+    match cursor.peek()? {
+        b'"' => Some(InPlaceContent {
+            blocks: Vec::new(),
+            text: Some(cursor.text()?.0),
+        }),
+        b'[' => {
+            let mut blocks = Vec::new();
+            cursor.array(|cursor| {
+                let mut block = ContentBlock {
+                    kind: Text::default(),
+                    text: None,
+                    content: None,
+                };
+                let mut seen = Seen::default();
+                cursor.object(|cursor, key| {
+                    match key {
+                        "type" => {
+                            seen.first(0)?;
+                            block.kind = cursor.text()?;
+                        }
+                        "text" => {
+                            seen.first(1)?;
+                            block.text = cursor.nullable(Cursor::raw)?;
+                        }
+                        "content" => {
+                            seen.first(2)?;
+                            block.content = cursor.nullable(Cursor::raw)?;
+                        }
+                        _ => drop(cursor.raw()?),
+                    }
+                    Some(())
+                })?;
+                blocks.push(block);
+                Some(())
+            })?;
+            Some(InPlaceContent { blocks, text: None })
+        }
+        _ => {
+            cursor.raw()?;
+            Some(InPlaceContent::default())
+        }
     }
 }
 
@@ -592,7 +782,7 @@ fn assistant_call<L: Blocks>(
         timestamp_ms: line
             .timestamp
             .or(session_line.timestamp)
-            .and_then(parse_timestamp),
+            .and_then(|raw| timestamp_text(raw.0)),
         stated_cost_usd: line.cost_usd,
         ..CallRecord::default()
     };
@@ -650,12 +840,8 @@ mod tests {
     };
     use serde_json::{Value, json};
 
-    /// Every line of the Claude Code fixtures, and variants of each with the message content
-    /// (also of a nested progress message) of every JSON shape, invalid UTF-8 inside the
-    /// content, and the line cut short, comes out of the one-pass reader as out of the
-    /// general one.
-    #[test]
-    fn in_place_content_reads_as_the_general_path() {
+    /// Every line of the Claude Code fixtures.
+    fn fixture_lines() -> Vec<Vec<u8>> {
         let root = format!(
             "{}/fixtures/logs/claude-code/projects",
             env!("CARGO_MANIFEST_DIR")
@@ -674,8 +860,16 @@ mod tests {
             }
         }
         assert!(lines.len() >= 10);
+        lines
+    }
+
+    /// Each of `lines`, and variants of each with the message content (also of a nested
+    /// progress message) of every JSON shape, invalid UTF-8 inside the content, and the line
+    /// cut short.
+    fn content_variants(lines: &[Vec<u8>]) -> Vec<Vec<u8>> {
         let contents = [
             json!("a string"),
+            json!("an \"escaped\"\nstring"),
             Value::Null,
             json!(3),
             json!({"type": "tool_use"}),
@@ -685,9 +879,11 @@ mod tests {
             json!([["tool_use"]]),
             json!([{"type": "tool_use"}, {"type": "tool_use", "type": "x"}]),
             json!([{"type": "text", "text": "@@BAD@@"}]),
+            json!([{"type": null}]),
+            json!([{"type": "tool_result", "content": null, "text": [1, {"a": null}]}]),
         ];
         let mut variants = Vec::new();
-        for line in &lines {
+        for line in lines {
             variants.push(line.clone());
             let value: Value = serde_json::from_slice(line).unwrap();
             for content in &contents {
@@ -706,6 +902,14 @@ mod tests {
             }
             variants.push(line[..line.len() / 2].to_vec());
         }
+        variants
+    }
+
+    /// Every line of the Claude Code fixtures, and its [`content_variants`], comes out of the
+    /// one-pass reader as out of the general one.
+    #[test]
+    fn in_place_content_reads_as_the_general_path() {
+        let variants = content_variants(&fixture_lines());
         let mut in_place = 0;
         for variant in &variants {
             in_place += usize::from(
@@ -734,6 +938,50 @@ mod tests {
             "{in_place} of {}",
             variants.len()
         );
+    }
+
+    /// The strict reader reads a line exactly as serde_json reads it in place, or gives up
+    /// (and serde_json reads it): on every fixture line, where it must not give up, on each
+    /// [`content_variants`], and on each fixture line cut, or with a character taken out or
+    /// one of JSON's syntax put in, at every third position.
+    #[test]
+    fn the_strict_reader_reads_as_serde_json_or_gives_up() {
+        fn serde(text: &str) -> Option<Line<'_, InPlaceContent<'_>>> {
+            serde_json::from_str(text).ok()
+        }
+        let lines = fixture_lines();
+        let mut texts: Vec<String> = Vec::new();
+        for line in &lines {
+            let text = std::str::from_utf8(line).unwrap();
+            assert!(scan_line(text).is_some(), "gives up on {text}");
+            let boundaries = (0..=text.len()).filter(|&at| text.is_char_boundary(at));
+            for at in boundaries.step_by(3) {
+                let next = text[at..].chars().next().map_or(0, char::len_utf8);
+                texts.push(format!("{}{}", &text[..at], &text[at + next..]));
+                texts.push(text[..at].to_string());
+                for put in [
+                    "\"", "\\", ",", "}", "]", "{", "[", ":", "\u{1}", "0", "-", "n", " ", "\\u00",
+                ] {
+                    texts.push(format!("{}{put}{}", &text[..at], &text[at..]));
+                }
+            }
+        }
+        let variants = content_variants(&lines);
+        texts.extend(
+            variants
+                .iter()
+                .filter_map(|v| std::str::from_utf8(v).ok())
+                .map(str::to_string),
+        );
+        let mut read = 0;
+        for text in &texts {
+            if let Some(scanned) = scan_line(text) {
+                assert_eq!(Some(scanned), serde(text), "{text}");
+                read += 1;
+            }
+        }
+        // Most mutations break the line; many (inside strings, whitespace) do not.
+        assert!(read * 10 > texts.len(), "{read} of {}", texts.len());
     }
 
     /// The calls a piece keeps, as its merge of duplicates keeps them: of the calls that share

@@ -44,6 +44,7 @@ mod qwen_code;
 mod redact;
 mod registry;
 pub(crate) mod remote;
+mod scan;
 mod session_prompt;
 mod source;
 pub mod sqlite;

@@ -85,7 +85,11 @@ impl SessionPrompt {
 /// results are measured without decoding or scanning them. An estimate of their characters:
 /// escapes and non-ASCII text count a little more than a model reading the text would see.
 pub(crate) fn written_size(raw: &serde_json::value::RawValue) -> u64 {
-    let text = raw.get();
+    written_len(raw.get())
+}
+
+/// [`written_size`] of a JSON value's text as written.
+pub(crate) fn written_len(text: &str) -> u64 {
     let quoted = text.len() >= 2 && text.starts_with('"') && text.ends_with('"');
     (text.len() - if quoted { 2 } else { 0 }) as u64
 }

@@ -78,7 +78,12 @@ pub(crate) fn scalar_text(raw: &RawValue) -> Option<Cow<'_, str>> {
 /// A timestamp from a JSON value: a string in any spelling [`parse_time`] reads, or a number of
 /// Unix seconds or milliseconds. Milliseconds since the epoch.
 pub(crate) fn parse_timestamp(raw: &RawValue) -> Option<i64> {
-    let text = raw.get().trim();
+    timestamp_text(raw.get())
+}
+
+/// [`parse_timestamp`] of a JSON value's text as written.
+pub(crate) fn timestamp_text(raw: &str) -> Option<i64> {
+    let text = raw.trim();
     match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
         Some(quoted) => parse_time(quoted),
         None => text.parse::<f64>().ok().and_then(unix_to_ms),
@@ -139,6 +144,19 @@ pub(crate) fn elapsed_ms(start: i64, end: i64) -> Option<f64> {
 /// is no latency).
 pub(crate) fn between(start: Option<f64>, end: Option<f64>) -> Option<f64> {
     Some(end? - start?).filter(|d| *d >= 0.0)
+}
+
+/// A JSON value as written, borrowed from the line: what a borrowed [`RawValue`] holds, for
+/// values read later or only measured. Unlike a `&RawValue`, a reader other than serde_json
+/// can make one ([`crate::ingest::scan`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Raw<'a>(pub(crate) &'a str);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw: &'de RawValue = Deserialize::deserialize(deserializer)?;
+        Ok(Raw(raw.get()))
+    }
 }
 
 /// A string field of a log record, borrowed from the line where it holds no escapes and
