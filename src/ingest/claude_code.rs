@@ -479,8 +479,8 @@ fn parse(line: &[u8], transcript: Option<&mut Transcript>) -> LineOutcome {
 /// Reads a transcript line as serde_json reads a `Line<InPlaceContent>`, with the strict
 /// reader ([`Cursor`]): `None` where that reader gives up or the line is not of the usual
 /// shapes (a struct written as an array, a block that is no object, a value of the wrong
-/// type), and serde_json reads the line instead. Usage and `costUSD` are handed to serde_json
-/// as written, so that their numbers read exactly as it reads them.
+/// type), and serde_json reads the line instead. `costUSD` is handed to serde_json as written,
+/// so that it reads exactly as serde_json reads a float.
 fn scan_line(text: &str) -> Option<Line<'_, InPlaceContent<'_>>> {
     let mut cursor = Cursor::new(text);
     let line = scan_line_at(&mut cursor)?;
@@ -593,8 +593,7 @@ fn scan_message<'a>(cursor: &mut Cursor<'a>) -> Option<Message<'a, InPlaceConten
             }
             "usage" => {
                 seen.first(3)?;
-                message.usage =
-                    cursor.nullable(|cursor| serde_json::from_str(cursor.raw()?.0).ok())?;
+                message.usage = cursor.nullable(Usage::scan)?;
             }
             "stop_reason" => {
                 seen.first(4)?;
@@ -964,6 +963,31 @@ mod tests {
                 ] {
                     texts.push(format!("{}{put}{}", &text[..at], &text[at..]));
                 }
+            }
+        }
+        // Usage of every shape its reader meets: counts of each JSON spelling, fields it
+        // reads and does not, the iterations it leaves to serde_json, duplicate fields.
+        for line in &lines {
+            let text = std::str::from_utf8(line).unwrap();
+            let Some(at) = text.find(r#""usage":{"#) else {
+                continue;
+            };
+            let at = at + r#""usage":{"#.len();
+            for put in [
+                r#""input_tokens":-1,"#,
+                r#""input_tokens":1.0,"#,
+                r#""output_tokens":1e2,"#,
+                r#""input_tokens":"5","#,
+                r#""iterations":[{"type":"message","input_tokens":3}],"#,
+                r#""iterations":null,"#,
+                r#""cache_creation":null,"#,
+                r#""cache_creation":{"ephemeral_1h_input_tokens":7,"x":{}},"#,
+                r#""server_tool_use":{"web_search_requests":2,"x":[1]},"#,
+                r#""speed":"fast","inference_geo":"u\u0073","service_tier":null,"#,
+                r#""cache_read_input_tokens":18446744073709551616,"#,
+                r#""unknown":[{"a":null}],"#,
+            ] {
+                texts.push(format!("{}{put}{}", &text[..at], &text[at..]));
             }
         }
         let variants = content_variants(&lines);

@@ -206,6 +206,16 @@ impl<'a> Cursor<'a> {
         Some(&self.text[start..at])
     }
 
+    /// A whole number as serde_json reads a `u64`: digits only (a sign, a fraction or an
+    /// exponent gives up), within `u64`.
+    pub(crate) fn count(&mut self) -> Option<u64> {
+        let number = self.number()?;
+        if !number.bytes().all(|byte| byte.is_ascii_digit()) {
+            return None;
+        }
+        number.parse().ok()
+    }
+
     fn literal(&mut self, word: &str) -> Option<()> {
         self.text[self.at..]
             .starts_with(word)
@@ -385,8 +395,7 @@ mod tests {
     /// text as written; numbers their digits.
     #[test]
     fn reads_strings_raw_values_and_numbers() {
-        let text =
-            r#"{"s":"plain","e":"a\nb\u00e9","r":{"x":[1,"y"]},"n":-12.5e3,"b":true,"z":null}"#;
+        let text = r#"{"s":"plain","e":"a\nb\u00e9","r":{"x":[1,"y"]},"n":-12.5e3,"c":18446744073709551615,"b":true,"z":null}"#;
         let mut cursor = Cursor::new(text);
         let mut got = Vec::new();
         cursor
@@ -399,6 +408,7 @@ mod tests {
                     }
                     "r" => cursor.raw()?.0.to_string(),
                     "n" => cursor.number()?.to_string(),
+                    "c" => cursor.count()?.to_string(),
                     "b" => cursor.bool()?.to_string(),
                     _ => format!("{:?}", cursor.nullable(Cursor::bool)?),
                 };
@@ -414,6 +424,7 @@ mod tests {
                 "e=a\nbé:false",
                 r#"r={"x":[1,"y"]}"#,
                 "n=-12.5e3",
+                "c=18446744073709551615",
                 "b=true",
                 "z=None",
             ]
@@ -447,6 +458,34 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// Counts are what serde_json reads as a `u64`, or the reader gives up on them.
+    #[test]
+    fn counts_read_as_serde_json_reads_them() {
+        for text in [
+            "0",
+            "7",
+            "1234",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-1",
+            "-0",
+            "1.0",
+            "1e3",
+            "01",
+            "1.5",
+        ] {
+            let mut cursor = Cursor::new(text);
+            let ours = cursor.count().filter(|_| cursor.end().is_some());
+            let serde = serde_json::from_str::<u64>(text).ok();
+            assert!(ours.is_none() || ours == serde, "{text}");
+            assert_eq!(
+                ours.is_some(),
+                text.bytes().all(|b| b.is_ascii_digit()) && serde.is_some(),
+                "{text}"
+            );
         }
     }
 
