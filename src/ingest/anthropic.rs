@@ -15,7 +15,7 @@
 //! other step is a call of its own ([`CallRecord::sub_calls`]) at its model, the request's
 //! model when it names none.
 
-use crate::ingest::scan::{Cursor, Seen};
+use crate::ingest::scan::{Cursor, scan_fields};
 use crate::ingest::values::Text;
 
 use serde::Deserialize;
@@ -93,88 +93,34 @@ impl Usage {
     /// with `iterations` (rare) is left to serde_json.
     pub(crate) fn scan(cursor: &mut Cursor<'_>) -> Option<Usage> {
         let mut usage = Usage::default();
-        let mut seen = Seen::default();
         let count = |cursor: &mut Cursor<'_>| cursor.nullable(Cursor::count);
         let text =
             |cursor: &mut Cursor<'_>| cursor.nullable(|cursor| cursor.text().map(Text::into_owned));
-        cursor.object(|cursor, key| {
-            match key {
-                "input_tokens" => {
-                    seen.first(0)?;
-                    usage.input_tokens = count(cursor)?;
-                }
-                "output_tokens" => {
-                    seen.first(1)?;
-                    usage.output_tokens = count(cursor)?;
-                }
-                "cache_creation_input_tokens" => {
-                    seen.first(2)?;
-                    usage.cache_creation_input_tokens = count(cursor)?;
-                }
-                "cache_read_input_tokens" => {
-                    seen.first(3)?;
-                    usage.cache_read_input_tokens = count(cursor)?;
-                }
-                "cache_creation" => {
-                    seen.first(4)?;
-                    usage.cache_creation = cursor.nullable(|cursor| {
-                        let mut split = CacheCreation::default();
-                        let mut seen = Seen::default();
-                        cursor.object(|cursor, key| {
-                            match key {
-                                "ephemeral_5m_input_tokens" => {
-                                    seen.first(0)?;
-                                    split.ephemeral_5m_input_tokens = count(cursor)?;
-                                }
-                                "ephemeral_1h_input_tokens" => {
-                                    seen.first(1)?;
-                                    split.ephemeral_1h_input_tokens = count(cursor)?;
-                                }
-                                _ => drop(cursor.raw()?),
-                            }
-                            Some(())
-                        })?;
-                        Some(split)
-                    })?;
-                }
-                "service_tier" => {
-                    seen.first(5)?;
-                    usage.service_tier = text(cursor)?;
-                }
-                "speed" => {
-                    seen.first(6)?;
-                    usage.speed = text(cursor)?;
-                }
-                "inference_geo" => {
-                    seen.first(7)?;
-                    usage.inference_geo = text(cursor)?;
-                }
-                "server_tool_use" => {
-                    seen.first(8)?;
-                    usage.server_tool_use = cursor.nullable(|cursor| {
-                        let mut tools = ServerToolUse::default();
-                        let mut seen = Seen::default();
-                        cursor.object(|cursor, key| {
-                            match key {
-                                "web_search_requests" => {
-                                    seen.first(0)?;
-                                    tools.web_search_requests = count(cursor)?;
-                                }
-                                _ => drop(cursor.raw()?),
-                            }
-                            Some(())
-                        })?;
-                        Some(tools)
-                    })?;
-                }
-                "iterations" => {
-                    seen.first(9)?;
-                    // Left to serde_json unless null.
-                    cursor.nullable(|_| None::<()>)?;
-                }
-                _ => drop(cursor.raw()?),
-            }
-            Some(())
+        scan_fields!(cursor, {
+            "input_tokens" => usage.input_tokens = count(cursor)?,
+            "output_tokens" => usage.output_tokens = count(cursor)?,
+            "cache_creation_input_tokens" => usage.cache_creation_input_tokens = count(cursor)?,
+            "cache_read_input_tokens" => usage.cache_read_input_tokens = count(cursor)?,
+            "cache_creation" => usage.cache_creation = cursor.nullable(|cursor| {
+                let mut split = CacheCreation::default();
+                scan_fields!(cursor, {
+                    "ephemeral_5m_input_tokens" => split.ephemeral_5m_input_tokens = count(cursor)?,
+                    "ephemeral_1h_input_tokens" => split.ephemeral_1h_input_tokens = count(cursor)?,
+                })?;
+                Some(split)
+            })?,
+            "service_tier" => usage.service_tier = text(cursor)?,
+            "speed" => usage.speed = text(cursor)?,
+            "inference_geo" => usage.inference_geo = text(cursor)?,
+            "server_tool_use" => usage.server_tool_use = cursor.nullable(|cursor| {
+                let mut tools = ServerToolUse::default();
+                scan_fields!(cursor, {
+                    "web_search_requests" => tools.web_search_requests = count(cursor)?,
+                })?;
+                Some(tools)
+            })?,
+            // Left to serde_json unless null.
+            "iterations" => cursor.nullable(|_| None::<()>)?,
         })?;
         Some(usage)
     }

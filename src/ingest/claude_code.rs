@@ -28,7 +28,7 @@ use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::ingest::anthropic::Usage;
-use crate::ingest::scan::{Cursor, Seen};
+use crate::ingest::scan::{Cursor, scan_fields};
 use crate::ingest::session_prompt::{SessionPrompt, written_len};
 use crate::ingest::values::{Raw, timestamp_text};
 use crate::ingest::wire::stable_hash;
@@ -491,84 +491,29 @@ fn scan_line(text: &str) -> Option<Line<'_, InPlaceContent<'_>>> {
 /// The transcript line (or the line nested in a `progress` line) at the cursor.
 fn scan_line_at<'a>(cursor: &mut Cursor<'a>) -> Option<Line<'a, InPlaceContent<'a>>> {
     let mut line = Line::default();
-    let mut seen = Seen::default();
-    cursor.object(|cursor, key| {
-        match key {
-            "type" => {
-                seen.first(0)?;
-                line.kind = cursor.nullable(Cursor::text)?;
-            }
-            "message" => {
-                seen.first(1)?;
-                line.message = cursor.nullable(scan_message)?;
-            }
-            "requestId" => {
-                seen.first(2)?;
-                line.request_id = cursor.nullable(Cursor::text)?;
-            }
-            "sessionId" => {
-                seen.first(3)?;
-                line.session_id = cursor.nullable(Cursor::text)?;
-            }
-            "timestamp" => {
-                seen.first(4)?;
-                line.timestamp = cursor.nullable(Cursor::raw)?;
-            }
-            "cwd" => {
-                seen.first(5)?;
-                line.cwd = cursor.nullable(Cursor::text)?;
-            }
-            "gitBranch" => {
-                seen.first(6)?;
-                line.git_branch = cursor.nullable(Cursor::text)?;
-            }
-            "isSidechain" => {
-                seen.first(7)?;
-                line.is_sidechain = cursor.nullable(Cursor::bool)?;
-            }
-            "agentId" => {
-                seen.first(8)?;
-                line.agent_id = cursor.nullable(Cursor::text)?;
-            }
-            "isMeta" => {
-                seen.first(9)?;
-                line.is_meta = cursor.nullable(Cursor::bool)?;
-            }
-            "isCompactSummary" => {
-                seen.first(10)?;
-                line.is_compact_summary = cursor.nullable(Cursor::bool)?;
-            }
-            "costUSD" => {
-                seen.first(11)?;
-                line.cost_usd =
-                    cursor.nullable(|cursor| serde_json::from_str(cursor.number()?).ok())?;
-            }
-            "data" => {
-                seen.first(12)?;
-                line.data = cursor.nullable(|cursor| {
-                    let mut data = ProgressData::default();
-                    let mut seen = Seen::default();
-                    cursor.object(|cursor, key| {
-                        match key {
-                            "message" => {
-                                seen.first(0)?;
-                                data.message =
-                                    cursor.nullable(|c| scan_line_at(c).map(Box::new))?;
-                            }
-                            "agentId" => {
-                                seen.first(1)?;
-                                data.agent_id = cursor.nullable(Cursor::text)?;
-                            }
-                            _ => drop(cursor.raw()?),
-                        }
-                        Some(())
-                    })?;
-                    Some(data)
-                })?;
-            }
-            _ => drop(cursor.raw()?),
-        }
-        Some(())
+    scan_fields!(cursor, {
+        "type" => line.kind = cursor.nullable(Cursor::text)?,
+        "message" => line.message = cursor.nullable(scan_message)?,
+        "requestId" => line.request_id = cursor.nullable(Cursor::text)?,
+        "sessionId" => line.session_id = cursor.nullable(Cursor::text)?,
+        "timestamp" => line.timestamp = cursor.nullable(Cursor::raw)?,
+        "cwd" => line.cwd = cursor.nullable(Cursor::text)?,
+        "gitBranch" => line.git_branch = cursor.nullable(Cursor::text)?,
+        "isSidechain" => line.is_sidechain = cursor.nullable(Cursor::bool)?,
+        "agentId" => line.agent_id = cursor.nullable(Cursor::text)?,
+        "isMeta" => line.is_meta = cursor.nullable(Cursor::bool)?,
+        "isCompactSummary" => line.is_compact_summary = cursor.nullable(Cursor::bool)?,
+        "costUSD" => {
+            line.cost_usd = cursor.nullable(|cursor| serde_json::from_str(cursor.number()?).ok())?
+        },
+        "data" => line.data = cursor.nullable(|cursor| {
+            let mut data = ProgressData::default();
+            scan_fields!(cursor, {
+                "message" => data.message = cursor.nullable(|c| scan_line_at(c).map(Box::new))?,
+                "agentId" => data.agent_id = cursor.nullable(Cursor::text)?,
+            })?;
+            Some(data)
+        })?,
     })?;
     Some(line)
 }
@@ -576,36 +521,13 @@ fn scan_line_at<'a>(cursor: &mut Cursor<'a>) -> Option<Line<'a, InPlaceContent<'
 /// A line's `message` object.
 fn scan_message<'a>(cursor: &mut Cursor<'a>) -> Option<Message<'a, InPlaceContent<'a>>> {
     let mut message = Message::default();
-    let mut seen = Seen::default();
-    cursor.object(|cursor, key| {
-        match key {
-            "id" => {
-                seen.first(0)?;
-                message.id = cursor.nullable(Cursor::text)?;
-            }
-            "model" => {
-                seen.first(1)?;
-                message.model = cursor.nullable(Cursor::text)?;
-            }
-            "role" => {
-                seen.first(2)?;
-                message.role = cursor.nullable(Cursor::text)?;
-            }
-            "usage" => {
-                seen.first(3)?;
-                message.usage = cursor.nullable(Usage::scan)?;
-            }
-            "stop_reason" => {
-                seen.first(4)?;
-                message.stop_reason = cursor.nullable(Cursor::text)?;
-            }
-            "content" => {
-                seen.first(5)?;
-                message.content = scan_content(cursor)?;
-            }
-            _ => drop(cursor.raw()?),
-        }
-        Some(())
+    scan_fields!(cursor, {
+        "id" => message.id = cursor.nullable(Cursor::text)?,
+        "model" => message.model = cursor.nullable(Cursor::text)?,
+        "role" => message.role = cursor.nullable(Cursor::text)?,
+        "usage" => message.usage = cursor.nullable(Usage::scan)?,
+        "stop_reason" => message.stop_reason = cursor.nullable(Cursor::text)?,
+        "content" => message.content = scan_content(cursor)?,
     })?;
     Some(message)
 }
@@ -626,24 +548,10 @@ fn scan_content<'a>(cursor: &mut Cursor<'a>) -> Option<InPlaceContent<'a>> {
                     text: None,
                     content: None,
                 };
-                let mut seen = Seen::default();
-                cursor.object(|cursor, key| {
-                    match key {
-                        "type" => {
-                            seen.first(0)?;
-                            block.kind = cursor.text()?;
-                        }
-                        "text" => {
-                            seen.first(1)?;
-                            block.text = cursor.nullable(Cursor::raw)?;
-                        }
-                        "content" => {
-                            seen.first(2)?;
-                            block.content = cursor.nullable(Cursor::raw)?;
-                        }
-                        _ => drop(cursor.raw()?),
-                    }
-                    Some(())
+                scan_fields!(cursor, {
+                    "type" => block.kind = cursor.text()?,
+                    "text" => block.text = cursor.nullable(Cursor::raw)?,
+                    "content" => block.content = cursor.nullable(Cursor::raw)?,
                 })?;
                 blocks.push(block);
                 Some(())

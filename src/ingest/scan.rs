@@ -127,39 +127,17 @@ impl<'a> Cursor<'a> {
 
     /// Any value, checked and passed over; its text as written.
     pub(crate) fn raw(&mut self) -> Option<Raw<'a>> {
-        let start = match self.peek()? {
-            b'"' => {
-                let start = self.at;
-                self.string_span()?;
-                start
-            }
-            b'{' => {
-                let start = self.at;
-                self.object(|cursor, _| cursor.raw().map(drop))?;
-                start
-            }
-            b'[' => {
-                let start = self.at;
-                self.array(|cursor| cursor.raw().map(drop))?;
-                start
-            }
-            b't' | b'f' => {
-                let start = self.at;
-                self.bool()?;
-                start
-            }
-            b'n' => {
-                let start = self.at;
-                self.literal("null")?;
-                start
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = self.at;
-                self.number()?;
-                start
-            }
+        let first = self.peek()?;
+        let start = self.at;
+        match first {
+            b'"' => drop(self.string_span()?),
+            b'{' => self.object(|cursor, _| cursor.raw().map(drop))?,
+            b'[' => self.array(|cursor| cursor.raw().map(drop))?,
+            b't' | b'f' => drop(self.bool()?),
+            b'n' => self.literal("null")?,
+            b'-' | b'0'..=b'9' => drop(self.number()?),
             _ => return None,
-        };
+        }
         Some(Raw(&self.text[start..self.at]))
     }
 
@@ -222,55 +200,48 @@ impl<'a> Cursor<'a> {
             .then(|| self.at += word.len())
     }
 
-    fn enter(&mut self, open: u8) -> Option<()> {
-        self.eat(open)?;
-        self.depth += 1;
-        (self.depth <= MAX_DEPTH).then_some(())
-    }
-
     /// Reads an object: `field` gets each key (which must hold no escape) with the cursor at
     /// its value, and reads the value.
     pub(crate) fn object(
         &mut self,
         mut field: impl FnMut(&mut Self, &'a str) -> Option<()>,
     ) -> Option<()> {
-        self.enter(b'{')?;
-        if self.peek()? == b'}' {
-            self.at += 1;
-        } else {
-            loop {
-                self.peek()?;
-                let (key, escaped) = self.string_span()?;
-                if escaped {
-                    return None;
-                }
-                self.eat(b':')?;
-                field(self, &key[1..key.len() - 1])?;
-                match self.peek()? {
-                    b',' => self.at += 1,
-                    b'}' => {
-                        self.at += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
+        self.items(b'{', b'}', |cursor| {
+            cursor.peek()?;
+            let (key, escaped) = cursor.string_span()?;
+            if escaped {
+                return None;
             }
-        }
-        self.depth -= 1;
-        Some(())
+            cursor.eat(b':')?;
+            field(cursor, &key[1..key.len() - 1])
+        })
     }
 
     /// Reads an array: `item` reads each value.
-    pub(crate) fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
-        self.enter(b'[')?;
-        if self.peek()? == b']' {
+    pub(crate) fn array(&mut self, item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.items(b'[', b']', item)
+    }
+
+    /// Reads `open`, the items `item` reads separated by commas, and `close`.
+    fn items(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(open)?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        if self.peek()? == close {
             self.at += 1;
         } else {
             loop {
                 item(self)?;
                 match self.peek()? {
                     b',' => self.at += 1,
-                    b']' => {
+                    byte if byte == close => {
                         self.at += 1;
                         break;
                     }
@@ -328,6 +299,47 @@ impl Seen {
         (self.0 & mask == 0).then(|| self.0 |= mask)
     }
 }
+
+/// Where `name` stands in `names`, worked out at compile time for [`scan_fields`].
+pub(crate) const fn position(names: &[&str], name: &str) -> u32 {
+    let mut at = 0;
+    while at < names.len() {
+        let (a, b) = (names[at].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut i = 0;
+            while i < a.len() && a[i] == b[i] {
+                i += 1;
+            }
+            if i == a.len() {
+                return at as u32;
+            }
+        }
+        at += 1;
+    }
+    panic!("a field the list does not name")
+}
+
+/// Reads the object at `cursor` as serde's derived reader reads a struct: each named field by
+/// its expression (with `cursor` at the field's value), any other key passed over, a field given
+/// twice giving up (`None`). At most 32 fields.
+macro_rules! scan_fields {
+    ($cursor:ident, { $($name:literal => $read:expr),+ $(,)? }) => {{
+        const NAMES: &[&str] = &[$($name),+];
+        let mut seen = $crate::ingest::scan::Seen::default();
+        $cursor.object(|$cursor, key| {
+            match key {
+                $($name => {
+                    const BIT: u32 = $crate::ingest::scan::position(NAMES, $name);
+                    seen.first(BIT)?;
+                    $read;
+                })+
+                _ => drop($cursor.raw()?),
+            }
+            Some(())
+        })
+    }};
+}
+pub(crate) use scan_fields;
 
 #[cfg(test)]
 mod tests {
@@ -487,6 +499,30 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    /// Fields named are read whatever their order, others are passed over, and a field given
+    /// twice gives up, as serde's derived readers reject it.
+    #[test]
+    fn fields_are_read_by_name_once() {
+        let read = |text: &str| {
+            let (mut a, mut b) = (None, None);
+            let mut cursor = Cursor::new(text);
+            scan_fields!(cursor, {
+                "a" => a = Some(cursor.count()?),
+                "b" => b = cursor.nullable(Cursor::text)?,
+            })?;
+            cursor.end()?;
+            Some((a, b.map(|text| text.into_owned())))
+        };
+        assert_eq!(
+            read(r#"{"b":"x","other":[1,{"a":2}],"a":1}"#),
+            Some((Some(1), Some("x".to_string())))
+        );
+        assert_eq!(read(r#"{}"#), Some((None, None)));
+        assert_eq!(read(r#"{"a":1,"b":null,"a":2}"#), None);
+        assert_eq!(read(r#"{"b":"x","b":"x"}"#), None);
+        assert_eq!(position(&["a", "bb", "b"], "b"), 2);
     }
 
     #[test]
