@@ -478,22 +478,21 @@ fn run_caches_with(
     if !policy.caches() {
         return marks.sorted();
     }
-    let matcher = input.match_input();
-    // The calls a cache sees, as (time, index): matching is cheap, and 16 bytes a call are
-    // all that is sorted.
-    let seen = |index: usize| {
-        let row = rows.get(index);
-        let (at, _) = (row.timestamp_ms?, row.price?);
-        let (_, actions) = policy.actions_for(&row, &matcher)?;
-        let cached = actions.prompt_cache.is_some() || actions.response_cache.is_some();
-        cached.then_some((at, index))
-    };
-    // Calls at the same millisecond keep their input order.
-    let mut order = sort_filter_map(rows.len(), rows.list_limit(), seen).peekable();
-    // The plans are made a block at a time, on all cores, in time order.
+    // The calls with a time, as (time, index), read off the rows without decoding them: 16
+    // bytes a call are all that is sorted. Calls at the same millisecond keep their input
+    // order.
+    let mut order = sort_filter_map(rows.len(), rows.list_limit(), |index| {
+        Some((rows.timestamp_ms(index)?, index))
+    })
+    .peekable();
+    // The plans are made a block at a time, on all cores, in time order; a cache sees the
+    // priced calls its policy caches.
     let ask = |&(at, index): &(i64, usize)| {
         let row = rows.get(index);
         let plan = plan_of(&row);
+        if plan.prompt_cache.is_none() && plan.response_cache.is_none() {
+            return None;
+        }
         Some(CacheAsk {
             at,
             index,
