@@ -53,7 +53,8 @@ struct ServerToolUse {
     web_search_requests: Option<u64>,
 }
 
-/// Anthropic usage, as the Messages API and Claude Code write it.
+/// Anthropic usage, as the Messages API and Claude Code write it. [`Usage::scan`] reads the same
+/// fields for the strict reader: a field added here is added there too.
 #[derive(Deserialize, Default)]
 #[cfg_attr(test, derive(Debug, PartialEq))]
 pub(crate) struct Usage {

@@ -214,7 +214,9 @@ impl Blocks for InPlaceContent<'_> {
 }
 
 /// One transcript line; its message content read through a [`ContentList`] (the general way)
-/// or in place ([`InPlaceContent`]).
+/// or in place ([`InPlaceContent`]). The strict reader ([`scan_line`]) reads the same fields:
+/// a field added here (or to [`Message`], [`ProgressData`], [`ContentBlock`]) is added there
+/// too, and to a fixture line, where the tests compare both readers.
 #[derive(Deserialize, Default)]
 #[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(bound(deserialize = "'de: 'a, L: Deserialize<'de> + Default"))]
