@@ -73,7 +73,7 @@ struct Message<'a, L> {
 
 /// One content block. Its text and nested content are kept raw: they are decoded only for a
 /// user's prompt, and tool results are measured as written.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(bound(deserialize = "'de: 'a"))]
 struct ContentBlock<'a> {
@@ -545,11 +545,7 @@ fn scan_content<'a>(cursor: &mut Cursor<'a>) -> Option<InPlaceContent<'a>> {
         b'[' => {
             let mut blocks = Vec::new();
             cursor.array(|cursor| {
-                let mut block = ContentBlock {
-                    kind: Text::default(),
-                    text: None,
-                    content: None,
-                };
+                let mut block = ContentBlock::default();
                 scan_fields!(cursor, {
                     "type" => block.kind = cursor.text()?,
                     "text" => block.text = cursor.nullable(Cursor::raw)?,
