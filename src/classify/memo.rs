@@ -19,6 +19,11 @@ pub(super) const MEMO_MAX_BYTES: usize = 16 * 1024;
 /// Fields per memo set; the least recently used is replaced.
 const WAYS: usize = 2;
 
+/// Sets of a memo of what a call asks (its user turn, the text its vocabulary is read from):
+/// an API log rarely sends one twice, a coding agent sends its turn's prompt with every call
+/// of the turn, so the last few are enough, and unique turns push out little.
+pub(super) const ASKED_SETS: usize = 4;
+
 /// A remembered field: its hash and full text, and what was read off it.
 struct Entry<V> {
     hash: u64,

@@ -314,9 +314,9 @@ pub fn difficulty(record: &CallRecord) -> Option<f32> {
 
 fn difficulty_of(text: &CallText, cues: &PromptCues) -> f32 {
     thread_local! {
-        /// The vocabulary means of the last texts asked (a coding agent's turn's prompt is
-        /// asked by every call of the turn).
-        static VOCABULARY: RefCell<memo::FieldMemo<f32>> = RefCell::new(memo::FieldMemo::new(4));
+        /// The vocabulary means of the last texts asked.
+        static VOCABULARY: RefCell<memo::FieldMemo<f32>> =
+            RefCell::new(memo::FieldMemo::new(memo::ASKED_SETS));
     }
     let model = difficulty::DifficultyModel::embedded();
     let vocabulary_mean = memo::memoised(&VOCABULARY, difficulty::asked_text(text), |asked| {

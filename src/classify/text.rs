@@ -13,7 +13,7 @@ use super::keywords::{
     Cue, Lanes, Marker, PAD, Padded, cjk_cue, is_latex_command, is_question_word, known_word,
     lanes_hash, may_be_known, may_have_stem_cue, padded_word_cue,
 };
-use super::memo::{FieldMemo, memoised};
+use super::memo::{ASKED_SETS, FieldMemo, memoised};
 use crate::record::CallText;
 
 /// Bytes of each text field that are scanned. Task cues sit at the start of a
@@ -652,15 +652,11 @@ fn pack_flags(flags: &[u8; 64]) -> u64 {
 /// (32 sets of 2, at most 1 MiB a thread).
 const SYSTEM_SETS: usize = 32;
 
-/// Sets of the per-thread memo of user turns: an API log rarely sends one twice, a coding
-/// agent sends its turn's prompt with every call of the turn, so the last few are enough, and
-/// unique turns do not push system prompts out.
-const USER_SETS: usize = 4;
-
 thread_local! {
-    /// Each rayon worker's memos: no locks, and a worker sees the fields of many chunks.
+    /// Each rayon worker's memos: no locks, and a worker sees the fields of many chunks. User
+    /// turns have their own, so that unique turns do not push system prompts out.
     static SYSTEM_MEMO: RefCell<FieldMemo<TextSignals>> = RefCell::new(FieldMemo::new(SYSTEM_SETS));
-    static USER_MEMO: RefCell<FieldMemo<TextSignals>> = RefCell::new(FieldMemo::new(USER_SETS));
+    static USER_MEMO: RefCell<FieldMemo<TextSignals>> = RefCell::new(FieldMemo::new(ASKED_SETS));
 }
 
 /// Word bytes: ASCII letters, digits, `_`, and every non-ASCII byte, so words
