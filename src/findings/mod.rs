@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::human::plural;
 use crate::money::Money;
-use crate::pipeline::{CallRow, RowSet, Rows, RunOutput, sort_filter_map};
+use crate::pipeline::{CallRow, RowSet, Rows, RunOutput};
 use crate::pricing::PriceCatalog;
 
 pub use history::uncached_history;
@@ -210,12 +210,8 @@ fn later(a: &CallRow, ai: usize, b: &CallRow, bi: usize) -> bool {
     }
 }
 
-/// Indices of rows that have a timestamp, in time order (input order on ties). The times are
-/// read without decoding the rows, and sorted as the rows' [`Rows::list_limit`] allows.
+/// Indices of rows that have a timestamp, in time order (input order on ties):
+/// [`Rows::time_order`].
 fn in_time_order(rows: &Rows) -> impl Iterator<Item = usize> + use<> {
-    // Rows at the same millisecond keep their input order: the keys are unique.
-    sort_filter_map(rows.len(), rows.list_limit(), |i| {
-        Some((rows.timestamp_ms(i)?, i))
-    })
-    .map(|(_, i)| i)
+    rows.time_order().map(|(_, i)| i)
 }

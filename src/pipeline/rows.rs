@@ -23,6 +23,7 @@ use crate::classify::{Classification, Reasons, Task, Tier, Verifiable};
 use crate::money::Money;
 use crate::pipeline::spill::Spill;
 use crate::pipeline::{CallFlags, CallRow};
+use crate::pipeline::{Sorted, sort_filter_map};
 use crate::policy::TextTokens;
 use crate::record::{
     FailureCause, MAX_PROMPT_PREFIXES, PromptPrefix, PromptPrefixes, Provider, Residency,
@@ -784,6 +785,15 @@ impl Rows {
     /// The call id of the row at `index`.
     pub fn call_id(&self, index: usize) -> &str {
         std::str::from_utf8(self.split(index).1).expect(CHECKED)
+    }
+
+    /// The rows that have a time, as (time, index) in time order, rows at the same
+    /// millisecond in input order (the keys are unique). The times are read without decoding
+    /// the rows, and sorted as [`Rows::list_limit`] allows.
+    pub fn time_order(&self) -> Sorted<(i64, usize)> {
+        sort_filter_map(self.len(), self.list_limit(), |index| {
+            Some((self.timestamp_ms(index)?, index))
+        })
     }
 
     /// The time of the row at `index`, read without decoding the row.

@@ -20,7 +20,7 @@ use crate::aggregate::GroupIds;
 use crate::classify::Verifiable;
 use crate::money::Money;
 use crate::pipeline::{
-    BLOCK_ROWS, CallRow, ExternalSort, Field, Rows, RunOutput, Sorted, TimeWindow, sort_filter_map,
+    BLOCK_ROWS, CallRow, ExternalSort, Field, Rows, RunOutput, Sorted, TimeWindow,
 };
 use crate::policy::file::{Actions, CacheTtl, Cascade, MatchInput, Policy, Target};
 use crate::policy::prompt_cache::{CacheCall, CacheHit, CacheRules, PromptCache, Reuse};
@@ -478,13 +478,8 @@ fn run_caches_with(
     if !policy.caches() {
         return marks.sorted();
     }
-    // The calls with a time, as (time, index), read off the rows without decoding them: 16
-    // bytes a call are all that is sorted. Calls at the same millisecond keep their input
-    // order.
-    let mut order = sort_filter_map(rows.len(), rows.list_limit(), |index| {
-        Some((rows.timestamp_ms(index)?, index))
-    })
-    .peekable();
+    // The calls with a time, in time order, read off the rows without decoding them.
+    let mut order = rows.time_order().peekable();
     // The plans are made a block at a time, on all cores, in time order; a cache sees the
     // priced calls its policy caches.
     let ask = |&(at, index): &(i64, usize)| {
