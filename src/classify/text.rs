@@ -633,6 +633,24 @@ fn classify_window(window: &[u8]) -> (u64, u64) {
     (pack_flags(&word), pack_flags(&other))
 }
 
+/// For the 64 bytes from `at` (fewer at the end; missing bytes are none), bit `k` set when
+/// byte `at + k` is an ASCII letter: the words of the difficulty model's vocabulary.
+#[inline]
+pub(super) fn letter_mask(bytes: &[u8], at: usize) -> u64 {
+    let letters = |window: &[u8]| {
+        let mut flags = [0u8; 64];
+        for (b, flag) in window.iter().zip(&mut flags) {
+            *flag = u8::from((*b | 0x20).wrapping_sub(b'a') < 26);
+        }
+        pack_flags(&flags)
+    };
+    match bytes.get(at..at + 64) {
+        Some(window) => letters(window),
+        // The last, short window: the missing bytes are no letters.
+        None => letters(&bytes[at.min(bytes.len())..]),
+    }
+}
+
 /// Packs 64 bytes that are each 0 or 1 into the bits of a number, byte `k` to bit `k`:
 /// eight at a time, the multiplication gathering the low bit of each byte into the top
 /// byte (no two products meet, so nothing carries).

@@ -190,15 +190,16 @@ impl<C: ContentField> RequestMessage<'_, C> {
 }
 
 /// An item of a Responses API `input` list, or a chat message: a tool call's output, a call or
-/// a reasoning step (no prompt text), or a message in its role.
+/// a reasoning step (no prompt text), or a message in its role. Its content raw
+/// (`C = &RawValue`) or deserialized in place ([`MessageContent`]), as [`RequestMessage`]'s.
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "'de: 'a"))]
-struct InputItem<'a> {
+#[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>"))]
+pub(crate) struct InputItem<'a, C> {
     #[serde(rename = "type")]
     kind: Option<Text<'a>>,
     role: Option<Text<'a>>,
-    content: Option<&'a RawValue>,
-    output: Option<&'a RawValue>,
+    content: Option<C>,
+    output: Option<C>,
 }
 
 /// What a request's messages add up to.
@@ -272,17 +273,25 @@ impl PromptSummary {
     /// Adds a list of Responses API input items or chat messages (see [`InputItem`]); a
     /// message without a role is the user's. Anything but such a list adds nothing.
     pub(crate) fn add_items(&mut self, raw: &RawValue) {
-        let Ok(items) = serde_json::from_str::<Vec<InputItem<'_>>>(raw.get()) else {
-            return;
-        };
+        if let Ok(items) = serde_json::from_str::<Vec<InputItem<'_, &RawValue>>>(raw.get()) {
+            self.add_input_items(&items);
+        }
+    }
+
+    /// [`PromptSummary::add_items`] for items already deserialized.
+    pub(crate) fn add_input_items<C: ContentField>(&mut self, items: &[InputItem<'_, C>]) {
         for item in items {
-            match item.kind.as_deref() {
-                Some("function_call_output") => self.add_message(Role::Tool, item.output),
-                Some("function_call") | Some("reasoning") => {}
-                _ => {
-                    let role = Role::from_name(item.role.as_deref().unwrap_or("user"));
-                    self.add_message(role, item.content);
-                }
+            let (role, content) = match item.kind.as_deref() {
+                Some("function_call_output") => (Role::Tool, &item.output),
+                Some("function_call") | Some("reasoning") => continue,
+                _ => (
+                    Role::from_name(item.role.as_deref().unwrap_or("user")),
+                    &item.content,
+                ),
+            };
+            match content {
+                Some(content) => content.add_to(self, role),
+                None => self.add_message(role, None),
             }
         }
     }

@@ -10,7 +10,11 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
-use crate::ingest::content::{ContentField, MessageContent, PromptSummary, RequestMessage, Role};
+use std::borrow::Cow;
+
+use crate::ingest::content::{
+    ContentField, InputItem, MessageContent, PromptSummary, RequestMessage, Role,
+};
 use crate::ingest::usage::openai_style;
 use crate::ingest::values::unix_to_ms;
 use crate::ingest::wire::{
@@ -153,14 +157,16 @@ struct TextSpec<'a> {
     format: Option<FormatSpec<'a>>,
 }
 
-/// A Chat Completions or Responses request body, its message content raw (the general path)
-/// or deserialized in place (the one-pass path of [`parse_pair`]).
+/// A Chat Completions or Responses request body, its message content and Responses input raw
+/// (the general path) or deserialized in place (the one-pass path of [`parse_pair`]).
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>, B: Deserialize<'de>"))]
-struct Request<'a, C = &'a RawValue, B = &'a RawValue> {
+#[serde(bound(
+    deserialize = "'de: 'a, C: Deserialize<'de>, B: Deserialize<'de>, I: Deserialize<'de>"
+))]
+struct Request<'a, C = &'a RawValue, B = &'a RawValue, I = &'a RawValue> {
     model: Option<Text<'a>>,
     messages: Option<Vec<RequestMessage<'a, C>>>,
-    input: Option<&'a RawValue>,
+    input: Option<I>,
     instructions: Option<Text<'a>>,
     tools: Option<&'a RawValue>,
     response_format: Option<FormatSpec<'a>>,
@@ -185,8 +191,13 @@ pub(crate) fn parse_line(line: &[u8]) -> LineOutcome {
 /// path unwraps one level).
 type Pair<'a> = Envelope<'a, FastRequest<'a>, Response<'a, Box<Response<'a>>>>;
 
-/// A request with its content deserialized in place, and so is the body it may wrap.
-type FastRequest<'a> = Request<'a, MessageContent<'a>, Box<Request<'a, MessageContent<'a>>>>;
+/// A request with its content and input deserialized in place, and so is the body it may wrap.
+type FastRequest<'a> = Request<
+    'a,
+    MessageContent<'a>,
+    Box<Request<'a, MessageContent<'a>, &'a RawValue, ResponsesInput<'a>>>,
+    ResponsesInput<'a>,
+>;
 
 /// Reads a `{request, response}` pair in one pass: the envelope, the request (message content
 /// included) and the response are deserialized together, so no byte of the line is read twice
@@ -339,8 +350,8 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<Strin
 
 /// Reads a request (already deserialized, its `body` wrapper unwrapped) into the record;
 /// returns the requested model name.
-fn apply_parsed_request<C: ContentField, B>(
-    request: &Request<'_, C, B>,
+fn apply_parsed_request<C: ContentField, B, I: InputField>(
+    request: &Request<'_, C, B, I>,
     record: &mut CallRecord,
 ) -> Option<String> {
     let mut prompt = PromptSummary::default();
@@ -353,8 +364,8 @@ fn apply_parsed_request<C: ContentField, B>(
     for message in request.messages.iter().flatten() {
         message.add_to(&mut prompt);
     }
-    if let Some(input) = request.input {
-        add_responses_input(input, &mut prompt);
+    if let Some(input) = &request.input {
+        input.add_to(&mut prompt);
     }
     prompt.apply_to(record);
     let features = &mut record.features;
@@ -375,13 +386,77 @@ fn apply_parsed_request<C: ContentField, B>(
     request.model.as_deref().map(str::to_string)
 }
 
-/// The Responses API `input`: a string, or a list of messages and tool outputs.
-fn add_responses_input(input: &RawValue, prompt: &mut PromptSummary) {
-    if input.get().trim_start().starts_with('"') {
-        prompt.add_message(Role::User, Some(input));
-        return;
+/// The Responses API `input` in either form a request holds it: raw JSON (the general path)
+/// or already deserialized ([`ResponsesInput`]).
+trait InputField {
+    /// Adds the input to `prompt`: a string is the user's message; a list holds messages and
+    /// tool outputs; anything else adds nothing.
+    fn add_to(&self, prompt: &mut PromptSummary);
+}
+
+impl InputField for &RawValue {
+    fn add_to(&self, prompt: &mut PromptSummary) {
+        if self.get().trim_start().starts_with('"') {
+            prompt.add_message(Role::User, Some(self));
+            return;
+        }
+        prompt.add_items(self);
     }
-    prompt.add_items(input);
+}
+
+/// A Responses API `input` deserialized where it stands in the line: a string (borrowed unless
+/// it holds escapes) or a list of items, their content in place. Any other JSON fails to
+/// deserialize, and the line is then read the general way, which decides what it means.
+enum ResponsesInput<'a> {
+    Text(Cow<'a, str>),
+    Items(Vec<InputItem<'a, MessageContent<'a>>>),
+}
+
+impl InputField for ResponsesInput<'_> {
+    fn add_to(&self, prompt: &mut PromptSummary) {
+        match self {
+            ResponsesInput::Text(text) => {
+                let content = MessageContent::Text(Cow::Borrowed(text));
+                prompt.add_content(Role::User, Some(&content));
+            }
+            ResponsesInput::Items(items) => prompt.add_input_items(items),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for ResponsesInput<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct InputVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for InputVisitor {
+            type Value = ResponsesInput<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a list of input items")
+            }
+
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(ResponsesInput::Text(Cow::Borrowed(text)))
+            }
+
+            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(ResponsesInput::Text(Cow::Owned(text.to_string())))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(16));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(ResponsesInput::Items(items))
+            }
+        }
+
+        deserializer.deserialize_any(InputVisitor)
+    }
 }
 
 /// Whether a parsed JSON value looks like an OpenAI response (used by detection).
@@ -413,11 +488,24 @@ mod pair_tests {
 
     #[test]
     fn one_pass_reads_as_the_general_path() {
-        let lines = fixture_lines(&[
+        let mut lines = fixture_lines(&[
             "fixtures/logs/openai/chat_and_responses.jsonl",
             "fixtures/classify/labelled_a.jsonl",
             "fixtures/classify/labelled_b.jsonl",
         ]);
+        // Responses requests whose input is a list: a message of parts, a message without a
+        // role, a call, its output and a reasoning step, beside instructions and tools.
+        let response = r#"{"object":"response","model":"gpt-5","usage":{"input_tokens":900,"output_tokens":40}}"#;
+        for input in [
+            r#"[{"role":"user","content":[{"type":"input_text","text":"Fix the \"build\"\n"},{"type":"input_image","image_url":"data:x"}]}]"#,
+            r#"[{"content":"no role"},{"type":"function_call","name":"f","arguments":"{}"},{"type":"function_call_output","call_id":"c","output":"42 \u00e9"},{"type":"reasoning","summary":[]},{"role":"assistant","content":"ok"},{"role":"user","content":"and now?"}]"#,
+            r#"[{"role":"developer","content":"Be brief."},{"role":"user","content":null}]"#,
+        ] {
+            let line = format!(
+                r#"{{"request":{{"model":"gpt-5","instructions":"You review code.","tools":[{{"type":"function","name":"f"}}],"input":{input}}},"response":{response}}}"#
+            );
+            lines.push(line.into_bytes());
+        }
         assert_one_pass_matches_general(
             &lines,
             |line| parse_pair(line).is_some(),

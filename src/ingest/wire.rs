@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use xxhash_rust::xxh3::Xxh3Default;
 
+use crate::ingest::scan::Cursor;
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::{LineOutcome, json_error};
 use crate::record::{CallRecord, FailureCause};
@@ -225,9 +226,25 @@ impl PrefixHasher {
     }
 }
 
-/// Counts the items of a JSON array (0 for anything else).
+/// Counts the items of a JSON array (0 for anything else): by the strict reader, which builds
+/// nothing, or by serde_json where that reader gives up.
 pub(crate) fn array_len(raw: Option<&RawValue>) -> u32 {
-    raw.and_then(|r| serde_json::from_str::<Vec<serde::de::IgnoredAny>>(r.get()).ok())
+    let Some(raw) = raw else {
+        return 0;
+    };
+    let mut cursor = Cursor::new(raw.get());
+    if cursor.peek() != Some(b'[') {
+        return 0;
+    }
+    let mut items = 0usize;
+    let counted = cursor.array(|cursor| {
+        items += 1;
+        cursor.raw().map(drop)
+    });
+    if counted.and_then(|()| cursor.end()).is_some() {
+        return items as u32;
+    }
+    serde_json::from_str::<Vec<serde::de::IgnoredAny>>(raw.get())
         .map_or(0, |items| items.len() as u32)
 }
 
@@ -321,7 +338,8 @@ pub(crate) fn assert_one_pass_matches_general<T: std::fmt::Debug>(
 
 /// Variants of a `{request, response}` line that a one-pass reader must either read as the
 /// general path does or hand over to it: body wrappers on either side, a bare response,
-/// message and system content of every JSON type, missing usage, sides of the wrong type,
+/// message, system and Responses input content of every JSON type, missing usage, sides of
+/// the wrong type,
 /// invalid UTF-8 inside a skipped field, a duplicate key, and the line cut short.
 #[cfg(test)]
 pub(crate) fn pair_mutants(line: &[u8]) -> Vec<Vec<u8>> {
@@ -416,6 +434,24 @@ pub(crate) fn pair_mutants(line: &[u8]) -> Vec<Vec<u8>> {
                     }
                 }
             }
+            // A Responses input's items: their content, and a tool output beside them.
+            if let Some(Value::Array(items)) = request.get_mut("input") {
+                for item in items.iter_mut() {
+                    if let Value::Object(item) = item {
+                        item.insert("content".into(), content.clone());
+                    }
+                }
+                items.push(json!({"type": "function_call_output", "output": content.clone()}));
+            }
+        });
+        // A Responses input that is this value itself.
+        push(&|m| {
+            let Some(Value::Object(request)) = m.get_mut("request") else {
+                return;
+            };
+            if request.contains_key("input") {
+                request.insert("input".into(), content.clone());
+            }
         });
     }
     // Invalid UTF-8 in a field nobody reads, inside the request and beside it.
@@ -454,6 +490,39 @@ pub(crate) fn pair_mutants(line: &[u8]) -> Vec<Vec<u8>> {
 mod tests {
     use super::*;
     use xxhash_rust::xxh3::xxh3_64;
+
+    /// The strict count agrees with serde_json's on arrays it reads and on those it hands
+    /// over (an escaped key, nesting past its depth), and anything but an array counts 0.
+    #[test]
+    fn array_len_counts_as_serde_json() {
+        let deep = format!("[{}{}]", "[".repeat(120), "]".repeat(120));
+        let cases: [(&str, u32); 10] = [
+            ("[]", 0),
+            (" [ 1 , \"two\", null ] ", 3),
+            (
+                r#"[{"type":"function","function":{"name":"f","parameters":{}}},{"type":"x"}]"#,
+                2,
+            ),
+            (r#"[{"\u0074ype":"escaped key"}, 2]"#, 2),
+            (
+                r#"["a \" quote", ["nested", [1e3]], {"k": [true, false]}]"#,
+                3,
+            ),
+            (&deep, 1),
+            ("{}", 0),
+            ("\"[1,2]\"", 0),
+            ("null", 0),
+            ("7", 0),
+        ];
+        for (json, count) in cases {
+            let raw: Box<RawValue> = serde_json::from_str(json).unwrap();
+            let serde = serde_json::from_str::<Vec<serde::de::IgnoredAny>>(json)
+                .map_or(0, |items| items.len() as u32);
+            assert_eq!(array_len(Some(&raw)), count, "{json}");
+            assert_eq!(serde, count, "{json}");
+        }
+        assert_eq!(array_len(None), 0);
+    }
 
     /// OpenAI's error object, Anthropic's wrapped one, a bare string and a status code alone.
     #[test]
