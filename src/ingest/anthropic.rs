@@ -424,14 +424,14 @@ fn apply_parsed_request<C: ContentField, B>(
         system.add_as_system(&mut prompt);
     }
     if let Some(tools) = request.tools {
-        prompt.add_tool_definitions(tools);
+        prompt.add_tool_definitions(tools.get());
     }
     for message in &request.messages {
         message.add_to(&mut prompt);
     }
     prompt.apply_to(record);
     let features = &mut record.features;
-    features.tools_defined = array_len(request.tools);
+    features.tools_defined = array_len(request.tools.map(RawValue::get));
     features.streamed = request.stream.unwrap_or(false);
     let format = request
         .output_config

@@ -438,13 +438,13 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) {
         prompt.add_system_raw(system);
     }
     if let Some(tools) = tools {
-        prompt.add_tool_definitions(tools);
+        prompt.add_tool_definitions(tools.get());
     }
     for message in &request.messages {
         prompt.add_message(Role::from_name(&message.role), message.content);
     }
     prompt.apply_to(record);
-    record.features.tools_defined = array_len(tools);
+    record.features.tools_defined = array_len(tools.map(RawValue::get));
 }
 
 /// Metadata keys that name the caller's session or trace.

@@ -2,7 +2,8 @@
 //! parts), folded into what classification needs: bounded prompt text, counts of images, tool
 //! results and turns, and the repeated prefix a prompt cache could serve.
 
-use crate::ingest::values::Text;
+use crate::ingest::scan::{Cursor, scan_fields};
+use crate::ingest::values::{Raw, Text};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -52,7 +53,7 @@ pub(crate) fn is_placeholder(text: &str) -> bool {
 }
 
 /// One typed part of a message's content.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Debug, PartialEq)]
 #[serde(bound(deserialize = "'de: 'a"))]
 pub(crate) struct Part<'a> {
     #[serde(rename = "type", default)]
@@ -60,27 +61,44 @@ pub(crate) struct Part<'a> {
     #[serde(default)]
     text: Option<Text<'a>>,
     #[serde(default)]
-    content: Option<&'a RawValue>,
+    content: Option<Raw<'a>>,
     /// What identifies an image, a document or a tool call, hashed with the turn so that two
     /// requests that differ only there are told apart (never kept).
     #[serde(default)]
-    image_url: Option<&'a RawValue>,
+    image_url: Option<Raw<'a>>,
     #[serde(default)]
-    source: Option<&'a RawValue>,
+    source: Option<Raw<'a>>,
     #[serde(default)]
-    file: Option<&'a RawValue>,
+    file: Option<Raw<'a>>,
     #[serde(default)]
-    id: Option<&'a RawValue>,
+    id: Option<Raw<'a>>,
     #[serde(default)]
-    input: Option<&'a RawValue>,
+    input: Option<Raw<'a>>,
 }
 
-impl Part<'_> {
+impl<'a> Part<'a> {
     /// The fields that identify a part without text, raw.
-    fn identity(&self) -> impl Iterator<Item = &RawValue> {
+    fn identity(&self) -> impl Iterator<Item = &'a str> {
         [self.image_url, self.source, self.file, self.id, self.input]
             .into_iter()
             .flatten()
+            .map(|raw| raw.0)
+    }
+
+    /// Reads a part as its serde reader does, or gives up ([`Cursor`]).
+    fn scan(cursor: &mut Cursor<'a>) -> Option<Part<'a>> {
+        let mut part = Part::default();
+        scan_fields!(cursor, {
+            "type" => part.kind = cursor.text()?,
+            "text" => part.text = cursor.nullable(Cursor::text)?,
+            "content" => part.content = cursor.nullable(Cursor::raw)?,
+            "image_url" => part.image_url = cursor.nullable(Cursor::raw)?,
+            "source" => part.source = cursor.nullable(Cursor::raw)?,
+            "file" => part.file = cursor.nullable(Cursor::raw)?,
+            "id" => part.id = cursor.nullable(Cursor::raw)?,
+            "input" => part.input = cursor.nullable(Cursor::raw)?,
+        })?;
+        Some(part)
     }
 }
 
@@ -89,11 +107,36 @@ impl Part<'_> {
 /// that is no object) fails to deserialize; adapters reading a line in one pass then read it
 /// again the general way, through [`PromptSummary::add_message`], which decides what such
 /// content means. `null` is an absent content, as an `Option` of this type.
+#[derive(Debug, PartialEq)]
 pub(crate) enum MessageContent<'a> {
     /// A plain string.
     Text(Cow<'a, str>),
     /// A list of typed parts (text, images, tool results).
     Parts(Vec<Part<'a>>),
+}
+
+impl<'a> MessageContent<'a> {
+    /// Reads content as its serde reader does, or gives up ([`Cursor`]).
+    pub(crate) fn scan(cursor: &mut Cursor<'a>) -> Option<MessageContent<'a>> {
+        match cursor.peek()? {
+            b'"' => Some(MessageContent::Text(cursor.text()?.0)),
+            b'[' => Some(MessageContent::Parts(scan_list(cursor, Part::scan)?)),
+            _ => None,
+        }
+    }
+}
+
+/// A JSON list of what `item` reads, as serde reads a `Vec`.
+pub(crate) fn scan_list<'a, T>(
+    cursor: &mut Cursor<'a>,
+    mut item: impl FnMut(&mut Cursor<'a>) -> Option<T>,
+) -> Option<Vec<T>> {
+    let mut items = Vec::new();
+    cursor.array(|cursor| {
+        items.push(item(cursor)?);
+        Some(())
+    })?;
+    Some(items)
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for MessageContent<'a> {
@@ -170,12 +213,24 @@ impl ContentField for MessageContent<'_> {
 
 /// A request message as the OpenAI and Anthropic APIs write it: a role and content, the content
 /// raw (`C = &RawValue`) or deserialized in place ([`MessageContent`]).
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug, PartialEq)]
 #[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>"))]
 pub(crate) struct RequestMessage<'a, C> {
     #[serde(default)]
     role: Text<'a>,
     content: Option<C>,
+}
+
+impl<'a> RequestMessage<'a, MessageContent<'a>> {
+    /// Reads a message as its serde reader does, or gives up ([`Cursor`]).
+    pub(crate) fn scan(cursor: &mut Cursor<'a>) -> Option<Self> {
+        let (mut role, mut content) = (Text::default(), None);
+        scan_fields!(cursor, {
+            "role" => role = cursor.text()?,
+            "content" => content = cursor.nullable(MessageContent::scan)?,
+        })?;
+        Some(RequestMessage { role, content })
+    }
 }
 
 impl<C: ContentField> RequestMessage<'_, C> {
@@ -192,7 +247,7 @@ impl<C: ContentField> RequestMessage<'_, C> {
 /// An item of a Responses API `input` list, or a chat message: a tool call's output, a call or
 /// a reasoning step (no prompt text), or a message in its role. Its content raw
 /// (`C = &RawValue`) or deserialized in place ([`MessageContent`]), as [`RequestMessage`]'s.
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug, PartialEq)]
 #[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>"))]
 pub(crate) struct InputItem<'a, C> {
     #[serde(rename = "type")]
@@ -200,6 +255,25 @@ pub(crate) struct InputItem<'a, C> {
     role: Option<Text<'a>>,
     content: Option<C>,
     output: Option<C>,
+}
+
+impl<'a> InputItem<'a, MessageContent<'a>> {
+    /// Reads an item as its serde reader does, or gives up ([`Cursor`]).
+    pub(crate) fn scan(cursor: &mut Cursor<'a>) -> Option<Self> {
+        let mut item = InputItem {
+            kind: None,
+            role: None,
+            content: None,
+            output: None,
+        };
+        scan_fields!(cursor, {
+            "type" => item.kind = cursor.nullable(Cursor::text)?,
+            "role" => item.role = cursor.nullable(Cursor::text)?,
+            "content" => item.content = cursor.nullable(MessageContent::scan)?,
+            "output" => item.output = cursor.nullable(MessageContent::scan)?,
+        })?;
+        Some(item)
+    }
 }
 
 /// What a request's messages add up to.
@@ -265,7 +339,7 @@ impl PromptSummary {
         self.count_message(role);
         let mut text = String::new();
         if let Some(content) = content {
-            self.collect_text(role, content, &mut text);
+            self.collect_text(role, content.get(), &mut text);
         }
         self.add_message_text(role, &text);
     }
@@ -356,24 +430,23 @@ impl PromptSummary {
     /// Adds a system field that may be a string or a list of text blocks (Anthropic).
     pub(crate) fn add_system_raw(&mut self, raw: &RawValue) {
         let mut text = String::new();
-        self.collect_text(Role::System, raw, &mut text);
+        self.collect_text(Role::System, raw.get(), &mut text);
         self.add_system(&text);
     }
 
     /// Adds tool definitions: part of the repeated prefix, not of the prompt text.
-    pub(crate) fn add_tool_definitions(&mut self, raw: &RawValue) {
-        self.prefix.update(raw.get().as_bytes());
+    pub(crate) fn add_tool_definitions(&mut self, json: &str) {
+        self.prefix.update(json.as_bytes());
     }
 
-    fn collect_text(&mut self, role: Role, content: &RawValue, text: &mut String) {
-        let raw = content.get().trim_start();
-        if raw.starts_with('"') {
-            if let Ok(value) = serde_json::from_str::<Cow<'_, str>>(content.get()) {
+    fn collect_text(&mut self, role: Role, content: &str, text: &mut String) {
+        if content.trim_start().starts_with('"') {
+            if let Ok(value) = serde_json::from_str::<Cow<'_, str>>(content) {
                 text.push_str(&value);
             }
             return;
         }
-        let Ok(parts) = serde_json::from_str::<Vec<Part<'_>>>(content.get()) else {
+        let Ok(parts) = serde_json::from_str::<Vec<Part<'_>>>(content) else {
             return;
         };
         self.collect_parts(role, &parts, text);
@@ -383,7 +456,7 @@ impl PromptSummary {
     fn collect_parts(&mut self, role: Role, parts: &[Part<'_>], text: &mut String) {
         for part in parts {
             for raw in part.identity() {
-                self.turns.update(raw.get().as_bytes());
+                self.turns.update(raw.as_bytes());
             }
             match part.kind.as_ref() {
                 "image_url" | "image" | "input_image" | "document" | "input_file" | "file" => {
@@ -394,7 +467,7 @@ impl PromptSummary {
                         self.tool_results += 1;
                     }
                     if let Some(nested) = part.content {
-                        self.collect_text(role, nested, text);
+                        self.collect_text(role, nested.0, text);
                     }
                 }
                 _ => {
@@ -509,7 +582,7 @@ mod tests {
     fn step(turns: &[(Role, &str)]) -> PromptSummary {
         let mut summary = PromptSummary::default();
         summary.add_system(&"s".repeat(4_000));
-        summary.add_tool_definitions(&raw(r#"[{"name":"read_file"}]"#));
+        summary.add_tool_definitions(r#"[{"name":"read_file"}]"#);
         for (role, text) in turns {
             summary.add_message(*role, Some(&raw(&serde_json::to_string(text).unwrap())));
         }

@@ -610,7 +610,7 @@ fn apply_request(raw: &RawValue, record: &mut CallRecord) -> Result<Option<Strin
     }
     let mut tools_defined = 0;
     if let Some(tools) = request.tools {
-        prompt.add_tool_definitions(tools);
+        prompt.add_tool_definitions(tools.get());
         if let Ok(tools) = serde_json::from_str::<Vec<Tool>>(tools.get()) {
             tools_defined = tools
                 .iter()

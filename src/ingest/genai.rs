@@ -300,7 +300,7 @@ fn add_tool_definitions(definitions: &Value<'_>, prompt: &mut PromptSummary) {
         other => other.to_json().to_string(),
     };
     if let Ok(raw) = RawValue::from_string(text) {
-        prompt.add_tool_definitions(&raw);
+        prompt.add_tool_definitions(raw.get());
     }
 }
 

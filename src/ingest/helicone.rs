@@ -468,7 +468,7 @@ fn build(fields: Fields<'_>) -> LineOutcome {
             prompt.add_system(instructions);
         }
         if let Some(tools) = request.tools {
-            prompt.add_tool_definitions(tools);
+            prompt.add_tool_definitions(tools.get());
         }
         summarize_messages(body, &mut prompt);
         if let Some(input) = request.input {

@@ -363,7 +363,7 @@ fn parse_run(run: &Run<'_>) -> LineOutcome {
     if let Some(inputs) = run.inputs {
         let mut prompt = PromptSummary::default();
         if let Some(tools) = tools {
-            prompt.add_tool_definitions(tools);
+            prompt.add_tool_definitions(tools.get());
         }
         summarize_inputs(inputs, &mut prompt);
         prompt.apply_to(&mut record);

@@ -13,10 +13,11 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 use crate::ingest::content::{
-    ContentField, InputItem, MessageContent, PromptSummary, RequestMessage, Role,
+    ContentField, InputItem, MessageContent, PromptSummary, RequestMessage, Role, scan_list,
 };
+use crate::ingest::scan::{Cursor, scan_fields};
 use crate::ingest::usage::openai_style;
-use crate::ingest::values::unix_to_ms;
+use crate::ingest::values::{Raw, unix_to_ms};
 use crate::ingest::wire::{
     self, Envelope, FormatSpec, add_string_tags, array_len, failure_of, is_present, model_of,
     read_wrapped,
@@ -34,14 +35,14 @@ pub(crate) const FORMAT: Format = Format {
     ..Format::NEW
 };
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Debug)]
 struct Details {
     cached_tokens: Option<u64>,
     reasoning_tokens: Option<u64>,
 }
 
 /// Usage in both the Chat Completions and the Responses spelling.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Debug)]
 struct Usage {
     prompt_tokens: Option<u64>,
     completion_tokens: Option<u64>,
@@ -111,19 +112,19 @@ impl Usage {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 struct ChoiceMessage {
     tool_calls: Option<Vec<IgnoredAny>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 #[serde(bound(deserialize = "'de: 'a"))]
 struct Choice<'a> {
     finish_reason: Option<Text<'a>>,
     message: Option<ChoiceMessage>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 #[serde(bound(deserialize = "'de: 'a"))]
 struct OutputItem<'a> {
     #[serde(rename = "type")]
@@ -132,7 +133,7 @@ struct OutputItem<'a> {
 
 /// A response object, or a logger's `{status_code, body}` wrapper around one: the wrapped
 /// object raw (`B = &RawValue`, the general path) or deserialized in place (`Box<Response>`).
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 #[serde(bound(deserialize = "'de: 'a, B: Deserialize<'de>"))]
 struct Response<'a, B = &'a RawValue> {
     id: Option<Text<'a>>,
@@ -151,7 +152,7 @@ struct Response<'a, B = &'a RawValue> {
     request_id: Option<Text<'a>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 #[serde(bound(deserialize = "'de: 'a"))]
 struct TextSpec<'a> {
     format: Option<FormatSpec<'a>>,
@@ -159,7 +160,7 @@ struct TextSpec<'a> {
 
 /// A Chat Completions or Responses request body, its message content and Responses input raw
 /// (the general path) or deserialized in place (the one-pass path of [`parse_pair`]).
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 #[serde(bound(
     deserialize = "'de: 'a, C: Deserialize<'de>, B: Deserialize<'de>, I: Deserialize<'de>"
 ))]
@@ -168,7 +169,7 @@ struct Request<'a, C = &'a RawValue, B = &'a RawValue, I = &'a RawValue> {
     messages: Option<Vec<RequestMessage<'a, C>>>,
     input: Option<I>,
     instructions: Option<Text<'a>>,
-    tools: Option<&'a RawValue>,
+    tools: Option<Raw<'a>>,
     response_format: Option<FormatSpec<'a>>,
     text: Option<TextSpec<'a>>,
     stream: Option<bool>,
@@ -213,7 +214,7 @@ fn parse_pair(line: &[u8]) -> Option<LineOutcome> {
     // The general path validates the UTF-8 of the request and response it keeps raw; check
     // the whole line so that no invalid byte is skipped unseen here.
     let text = wire::utf8(line)?;
-    let envelope: Pair<'_> = serde_json::from_str(text).ok()?;
+    let envelope: Pair<'_> = scan_pair(text).or_else(|| serde_json::from_str(text).ok())?;
     let outer = envelope.response.as_ref()?;
     // As the general path: the request a wrapper holds, if it is one.
     let apply = |record: &mut CallRecord| {
@@ -234,6 +235,205 @@ fn parse_pair(line: &[u8]) -> Option<LineOutcome> {
         envelope.apply_to(record);
     }
     Some(outcome)
+}
+
+/// Reads a line as serde_json reads a [`Pair`], with the strict reader ([`Cursor`]): `None`
+/// where that reader gives up or the line is not of the usual shapes, and serde_json reads the
+/// line instead.
+fn scan_pair(text: &str) -> Option<Pair<'_>> {
+    let mut cursor = Cursor::new(text);
+    let pair = Envelope::scan(
+        &mut cursor,
+        |cursor| {
+            Request::scan(cursor, |c| {
+                Request::scan(c, Cursor::raw_value).map(Box::new)
+            })
+        },
+        |cursor| {
+            Response::scan(cursor, |c| {
+                Response::scan(c, Cursor::raw_value).map(Box::new)
+            })
+        },
+    )?;
+    cursor.end()?;
+    Some(pair)
+}
+
+impl<'a, B> Request<'a, MessageContent<'a>, B, ResponsesInput<'a>> {
+    /// Reads a request as its serde reader does, its wrapped body by `body`, or gives up.
+    fn scan(
+        cursor: &mut Cursor<'a>,
+        body: impl FnOnce(&mut Cursor<'a>) -> Option<B>,
+    ) -> Option<Self> {
+        let mut body = Some(body);
+        let mut r = Request {
+            model: None,
+            messages: None,
+            input: None,
+            instructions: None,
+            tools: None,
+            response_format: None,
+            text: None,
+            stream: None,
+            user: None,
+            metadata: None,
+            body: None,
+        };
+        scan_fields!(cursor, {
+            "model" => r.model = cursor.nullable(Cursor::text)?,
+            "messages" => {
+                r.messages = cursor.nullable(|c| scan_list(c, RequestMessage::scan))?
+            },
+            "input" => r.input = cursor.nullable(ResponsesInput::scan)?,
+            "instructions" => r.instructions = cursor.nullable(Cursor::text)?,
+            "tools" => r.tools = cursor.nullable(Cursor::raw)?,
+            "response_format" => r.response_format = cursor.nullable(FormatSpec::scan)?,
+            "text" => {
+                r.text = cursor.nullable(|cursor| {
+                    let mut format = None;
+                    scan_fields!(cursor, {
+                        "format" => format = cursor.nullable(FormatSpec::scan)?,
+                    })?;
+                    Some(TextSpec { format })
+                })?
+            },
+            "stream" => r.stream = cursor.nullable(Cursor::bool)?,
+            "user" => r.user = cursor.nullable(Cursor::text)?,
+            "metadata" => r.metadata = cursor.nullable(Cursor::raw_value)?,
+            "body" => r.body = cursor.nullable(body.take()?)?,
+        })?;
+        Some(r)
+    }
+}
+
+impl<'a, B> Response<'a, B> {
+    /// Reads a response as its serde reader does, its wrapped body by `body`, or gives up.
+    fn scan(
+        cursor: &mut Cursor<'a>,
+        body: impl FnOnce(&mut Cursor<'a>) -> Option<B>,
+    ) -> Option<Self> {
+        let mut body = Some(body);
+        let mut r = Response {
+            id: None,
+            object: None,
+            created: None,
+            created_at: None,
+            model: None,
+            service_tier: None,
+            usage: None,
+            choices: None,
+            output: None,
+            status: None,
+            error: None,
+            status_code: None,
+            body: None,
+            request_id: None,
+        };
+        scan_fields!(cursor, {
+            "id" => r.id = cursor.nullable(Cursor::text)?,
+            "object" => r.object = cursor.nullable(Cursor::text)?,
+            "created" => r.created = cursor.nullable(Cursor::float)?,
+            "created_at" => r.created_at = cursor.nullable(Cursor::float)?,
+            "model" => r.model = cursor.nullable(Cursor::text)?,
+            "service_tier" => r.service_tier = cursor.nullable(Cursor::text)?,
+            "usage" => r.usage = cursor.nullable(Usage::scan)?,
+            "choices" => r.choices = cursor.nullable(|c| scan_list(c, Choice::scan))?,
+            "output" => r.output = cursor.nullable(|c| scan_list(c, OutputItem::scan))?,
+            "status" => r.status = cursor.nullable(Cursor::text)?,
+            "error" => r.error = cursor.nullable(Cursor::raw_value)?,
+            "status_code" => {
+                r.status_code = cursor.nullable(|c| u16::try_from(c.count()?).ok())?
+            },
+            "body" => r.body = cursor.nullable(body.take()?)?,
+            "request_id" => r.request_id = cursor.nullable(Cursor::text)?,
+        })?;
+        Some(r)
+    }
+}
+
+impl Usage {
+    /// Reads usage as its serde reader does, or gives up ([`Cursor`]). The lenient cost fields
+    /// are handed to serde_json as written.
+    fn scan(cursor: &mut Cursor<'_>) -> Option<Usage> {
+        let value = |cursor: &mut Cursor<'_>| serde_json::from_str(cursor.raw()?.0).ok();
+        let mut u = Usage::default();
+        scan_fields!(cursor, {
+            "prompt_tokens" => u.prompt_tokens = cursor.nullable(Cursor::count)?,
+            "completion_tokens" => u.completion_tokens = cursor.nullable(Cursor::count)?,
+            "input_tokens" => u.input_tokens = cursor.nullable(Cursor::count)?,
+            "output_tokens" => u.output_tokens = cursor.nullable(Cursor::count)?,
+            "prompt_tokens_details" => u.prompt_tokens_details = cursor.nullable(Details::scan)?,
+            "completion_tokens_details" => {
+                u.completion_tokens_details = cursor.nullable(Details::scan)?
+            },
+            "input_tokens_details" => u.input_tokens_details = cursor.nullable(Details::scan)?,
+            "output_tokens_details" => u.output_tokens_details = cursor.nullable(Details::scan)?,
+            "prompt_cache_hit_tokens" => {
+                u.prompt_cache_hit_tokens = cursor.nullable(Cursor::count)?
+            },
+            "cost" => u.cost = cursor.nullable(value)?,
+            "is_byok" => u.is_byok = cursor.nullable(value)?,
+            "cost_details" => u.cost_details = cursor.nullable(value)?,
+        })?;
+        Some(u)
+    }
+}
+
+impl Details {
+    fn scan(cursor: &mut Cursor<'_>) -> Option<Details> {
+        let mut d = Details::default();
+        scan_fields!(cursor, {
+            "cached_tokens" => d.cached_tokens = cursor.nullable(Cursor::count)?,
+            "reasoning_tokens" => d.reasoning_tokens = cursor.nullable(Cursor::count)?,
+        })?;
+        Some(d)
+    }
+}
+
+impl<'a> Choice<'a> {
+    fn scan(cursor: &mut Cursor<'a>) -> Option<Choice<'a>> {
+        let (mut finish_reason, mut message) = (None, None);
+        scan_fields!(cursor, {
+            "finish_reason" => finish_reason = cursor.nullable(Cursor::text)?,
+            "message" => {
+                message = cursor.nullable(|cursor| {
+                    let mut tool_calls = None;
+                    scan_fields!(cursor, {
+                        "tool_calls" => {
+                            tool_calls = cursor.nullable(|c| scan_list(c, |c| {
+                                c.raw().map(|_| IgnoredAny)
+                            }))?
+                        },
+                    })?;
+                    Some(ChoiceMessage { tool_calls })
+                })?
+            },
+        })?;
+        Some(Choice {
+            finish_reason,
+            message,
+        })
+    }
+}
+
+impl<'a> OutputItem<'a> {
+    /// Reads an output item as its serde reader does: its type must be there.
+    fn scan(cursor: &mut Cursor<'a>) -> Option<OutputItem<'a>> {
+        let mut kind = None;
+        scan_fields!(cursor, { "type" => kind = Some(cursor.text()?) })?;
+        Some(OutputItem { kind: kind? })
+    }
+}
+
+impl<'a> ResponsesInput<'a> {
+    /// Reads an input as its serde reader does, or gives up ([`Cursor`]).
+    fn scan(cursor: &mut Cursor<'a>) -> Option<ResponsesInput<'a>> {
+        match cursor.peek()? {
+            b'"' => Some(ResponsesInput::Text(cursor.text()?.0)),
+            b'[' => Some(ResponsesInput::Items(scan_list(cursor, InputItem::scan)?)),
+            _ => None,
+        }
+    }
 }
 
 /// Parses one line of an OpenAI log, whatever its shape: the envelope first, keeping both
@@ -359,7 +559,7 @@ fn apply_parsed_request<C: ContentField, B, I: InputField>(
         prompt.add_system(instructions);
     }
     if let Some(tools) = request.tools {
-        prompt.add_tool_definitions(tools);
+        prompt.add_tool_definitions(tools.0);
     }
     for message in request.messages.iter().flatten() {
         message.add_to(&mut prompt);
@@ -369,7 +569,7 @@ fn apply_parsed_request<C: ContentField, B, I: InputField>(
     }
     prompt.apply_to(record);
     let features = &mut record.features;
-    features.tools_defined = array_len(request.tools);
+    features.tools_defined = array_len(request.tools.map(|tools| tools.0));
     features.streamed |= request.stream.unwrap_or(false);
     let format = request
         .response_format
@@ -407,6 +607,7 @@ impl InputField for &RawValue {
 /// A Responses API `input` deserialized where it stands in the line: a string (borrowed unless
 /// it holds escapes) or a list of items, their content in place. Any other JSON fails to
 /// deserialize, and the line is then read the general way, which decides what it means.
+#[derive(Debug)]
 enum ResponsesInput<'a> {
     Text(Cow<'a, str>),
     Items(Vec<InputItem<'a, MessageContent<'a>>>),
@@ -484,10 +685,11 @@ const COMPACTION_MODEL_NOT_LOGGED: &str = "openai-compaction (model not logged)"
 #[cfg(test)]
 mod pair_tests {
     use super::*;
-    use crate::ingest::wire::{assert_one_pass_matches_general, fixture_lines};
+    use crate::ingest::wire::{assert_one_pass_matches_general, fixture_lines, pair_mutants};
 
-    #[test]
-    fn one_pass_reads_as_the_general_path() {
+    /// Lines of `{request, response}` pairs: the fixtures', and Responses requests whose input
+    /// is a list.
+    fn pair_lines() -> Vec<Vec<u8>> {
         let mut lines = fixture_lines(&[
             "fixtures/logs/openai/chat_and_responses.jsonl",
             "fixtures/classify/labelled_a.jsonl",
@@ -506,12 +708,83 @@ mod pair_tests {
             );
             lines.push(line.into_bytes());
         }
+        lines
+    }
+
+    #[test]
+    fn one_pass_reads_as_the_general_path() {
+        let lines = pair_lines();
         assert_one_pass_matches_general(
             &lines,
             |line| parse_pair(line).is_some(),
             parse_line,
             parse_line_general,
         );
+    }
+
+    /// The strict reader reads a line exactly as serde_json reads a [`Pair`], or gives up (and
+    /// serde_json reads it): on every pair line, where it must not give up; on each of
+    /// [`pair_mutants`] (wrappers, content and input of every JSON type, sides of the wrong
+    /// type, a duplicate key); on usage of every shape; and on each line cut, or with a
+    /// character taken out or one of JSON's syntax put in, at every fifth position (of the
+    /// log fixture's lines, the Responses lines and every 40th classification line).
+    #[test]
+    fn the_strict_reader_reads_as_serde_json_or_gives_up() {
+        let lines = pair_lines();
+        let mut texts: Vec<String> = Vec::new();
+        for (index, line) in lines.iter().enumerate() {
+            let text = std::str::from_utf8(line).unwrap();
+            assert!(scan_pair(text).is_some(), "gives up on {text}");
+            texts.extend(
+                pair_mutants(line)
+                    .into_iter()
+                    .filter_map(|variant| String::from_utf8(variant).ok()),
+            );
+            let mutated = index < 9 || index + 3 >= lines.len() || index % 40 == 0;
+            let boundaries = (0..=text.len()).filter(|&at| mutated && text.is_char_boundary(at));
+            for at in boundaries.step_by(5) {
+                let next = text[at..].chars().next().map_or(0, char::len_utf8);
+                texts.push(format!("{}{}", &text[..at], &text[at + next..]));
+                texts.push(text[..at].to_string());
+                for put in [
+                    "\"", "\\", ",", "}", "]", "{", "[", ":", "\u{1}", "0", "-", "n", " ",
+                ] {
+                    texts.push(format!("{}{put}{}", &text[..at], &text[at..]));
+                }
+            }
+            let Some(at) = text.find(r#""usage":{"#) else {
+                continue;
+            };
+            let at = at + r#""usage":{"#.len();
+            for put in [
+                r#""prompt_tokens":-1,"#,
+                r#""completion_tokens":1.0,"#,
+                r#""input_tokens":"5","#,
+                r#""output_tokens":null,"#,
+                r#""prompt_tokens_details":{"cached_tokens":7,"audio_tokens":1},"#,
+                r#""output_tokens_details":null,"#,
+                r#""prompt_cache_hit_tokens":18446744073709551616,"#,
+                r#""cost":0.0051,"is_byok":true,"cost_details":{"upstream_inference_cost":"0.1"},"#,
+                r#""cost":"1e-3","#,
+                r#""cost":{"total":1},"#,
+            ] {
+                texts.push(format!("{}{put}{}", &text[..at], &text[at..]));
+            }
+        }
+        let mut read = 0;
+        for text in &texts {
+            if let Some(scanned) = scan_pair(text) {
+                let serde = serde_json::from_str::<Pair<'_>>(text).ok();
+                assert_eq!(
+                    format!("{:?}", Some(scanned)),
+                    format!("{serde:?}"),
+                    "{text}"
+                );
+                read += 1;
+            }
+        }
+        // Most mutations break the line; many (inside strings, whitespace) do not.
+        assert!(read * 10 > texts.len(), "{read} of {}", texts.len());
     }
 
     #[test]

@@ -366,7 +366,7 @@ fn apply_features(oi: &Oi<'_>, invocation: &Invocation<'_>, record: &mut CallRec
     let mut prompt = PromptSummary::default();
     for schema in &oi.tool_schemas {
         if let Ok(raw) = RawValue::from_string(schema.to_string()) {
-            prompt.add_tool_definitions(&raw);
+            prompt.add_tool_definitions(raw.get());
         }
     }
     for message in oi.input_messages.values() {

@@ -91,16 +91,75 @@ impl<'a> Cursor<'a> {
         Some((&self.text[start..=at], escaped))
     }
 
-    /// A string: borrowed when it holds no escape, else decoded by serde_json.
+    /// A string: borrowed when it holds no escape, else decoded as it is read (one pass), as
+    /// serde_json decodes it into a `String`: a `\u` escape of half a UTF-16 surrogate pair
+    /// must be followed by the other half, or the string gives up (serde_json rejects it).
     pub(crate) fn text(&mut self) -> Option<Text<'a>> {
         self.peek()?;
-        let (raw, escaped) = self.string_span()?;
-        if !escaped {
-            return Some(Text(Cow::Borrowed(&raw[1..raw.len() - 1])));
+        let (text, bytes) = (self.text, self.bytes());
+        if bytes.get(self.at) != Some(&b'"') {
+            return None;
         }
-        serde_json::from_str::<String>(raw)
-            .ok()
-            .map(|text| Text(Cow::Owned(text)))
+        let start = self.at + 1;
+        // The text decoded so far and where the plain text not yet copied starts, once an
+        // escape has been met. Escapes are ASCII, so every cut is a character boundary.
+        let mut decoded: Option<(String, usize)> = None;
+        let mut at = start;
+        loop {
+            at = next_special(bytes, at);
+            match *bytes.get(at)? {
+                b'"' => break,
+                b'\\' => {}
+                _ => return None,
+            }
+            let (out, from) = decoded.get_or_insert_with(|| (String::new(), start));
+            out.push_str(&text[*from..at]);
+            let plain = match *bytes.get(at + 1)? {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let (decoded, len) = unicode_escape(bytes, at)?;
+                    out.push(decoded);
+                    at += len;
+                    *from = at;
+                    continue;
+                }
+                _ => return None,
+            };
+            out.push(plain);
+            at += 2;
+            *from = at;
+        }
+        self.at = at + 1;
+        Some(Text(match decoded {
+            None => Cow::Borrowed(&text[start..at]),
+            Some((mut out, from)) => {
+                out.push_str(&text[from..at]);
+                Cow::Owned(out)
+            }
+        }))
+    }
+
+    /// A number as serde_json reads an `f64`: a whole number of up to 15 digits exactly (as
+    /// serde_json reads it, as a `u64` made a float), any other by serde_json itself.
+    pub(crate) fn float(&mut self) -> Option<f64> {
+        let number = self.number()?;
+        if number.len() <= 15 && number.bytes().all(|byte| byte.is_ascii_digit()) {
+            return number.parse::<u64>().ok().map(|whole| whole as f64);
+        }
+        serde_json::from_str(number).ok()
+    }
+
+    /// Any value, checked and passed over, as serde_json's borrowed raw value of its text (for
+    /// the small fields that shared readers keep raw).
+    pub(crate) fn raw_value(&mut self) -> Option<&'a serde_json::value::RawValue> {
+        serde_json::from_str(self.raw()?.0).ok()
     }
 
     /// `true` or `false`.
@@ -256,22 +315,26 @@ impl<'a> Cursor<'a> {
 
 /// Where the first byte at or after `at` that ends a run of plain string text is: a quote, a
 /// backslash or a control character (below 0x20, which JSON strings may not hold); the end of
-/// `bytes` if none. Eight bytes at a time (measured on Claude Code transcripts, faster than
-/// memchr's vector search for the two characters plus a pass for control characters, even on
-/// long tool results: their escapes stop any search every few dozen bytes).
+/// `bytes` if none. The first eight bytes at once, where most strings (keys, ids, names) end;
+/// past them, sixteen at a time with SSE2 where there is SSE2 (prompts and tool results run
+/// on for dozens of bytes between escapes), eight at a time elsewhere and after.
 #[inline]
 fn next_special(bytes: &[u8], mut at: usize) -> usize {
-    const ONES: u64 = u64::MAX / 255;
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let quote = word ^ (ONES * u64::from(b'"'));
-        let backslash = word ^ (ONES * u64::from(b'\\'));
-        // Each term flags a byte that is zero (or below 0x20) exactly, and maybe bytes after
-        // it: the lowest flag is always a true one.
-        let flags = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (word.wrapping_sub(ONES * 0x20) & !word);
-        let flags = flags & (ONES << 7);
+    if let Some(flags) = special_flags(bytes, at) {
+        if flags != 0 {
+            return at + (flags.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        {
+            // SAFETY: SSE2 is enabled for this build (the `cfg` above).
+            match unsafe { sse2::next_special(bytes, at) } {
+                Ok(found) => return found,
+                Err(rest) => at = rest,
+            }
+        }
+    }
+    while let Some(flags) = special_flags(bytes, at) {
         if flags != 0 {
             return at + (flags.trailing_zeros() / 8) as usize;
         }
@@ -284,6 +347,89 @@ fn next_special(bytes: &[u8], mut at: usize) -> usize {
         at += 1;
     }
     at
+}
+
+/// For the eight bytes from `at` (`None` if fewer are left), the high bit of each byte that
+/// ends plain string text set, and maybe of bytes after it: the lowest set bit is always a true
+/// one.
+#[inline]
+fn special_flags(bytes: &[u8], at: usize) -> Option<u64> {
+    const ONES: u64 = u64::MAX / 255;
+    let chunk = bytes.get(at..at + 8)?;
+    let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    // Each term flags a byte that is zero (or below 0x20) exactly.
+    let flags = (quote.wrapping_sub(ONES) & !quote)
+        | (backslash.wrapping_sub(ONES) & !backslash)
+        | (word.wrapping_sub(ONES * 0x20) & !word);
+    Some(flags & (ONES << 7))
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+
+    /// [`super::next_special`] sixteen bytes at a time: `Ok` with where the first quote,
+    /// backslash or control character at or after `at` is, or `Err` with where fewer than
+    /// sixteen bytes are left.
+    #[target_feature(enable = "sse2")]
+    pub(super) fn next_special(bytes: &[u8], mut at: usize) -> Result<usize, usize> {
+        let quote = _mm_set1_epi8(b'"' as i8);
+        let backslash = _mm_set1_epi8(b'\\' as i8);
+        let below_space = _mm_set1_epi8(0x1f);
+        while let Some(block) = bytes.get(at..at + 16) {
+            // SAFETY: `block` holds sixteen bytes, which an unaligned load reads.
+            let chunk = unsafe { _mm_loadu_si128(block.as_ptr().cast::<__m128i>()) };
+            // A byte is below 0x20 when its unsigned minimum with 0x1f is itself.
+            let special = _mm_or_si128(
+                _mm_or_si128(
+                    _mm_cmpeq_epi8(chunk, quote),
+                    _mm_cmpeq_epi8(chunk, backslash),
+                ),
+                _mm_cmpeq_epi8(_mm_min_epu8(chunk, below_space), chunk),
+            );
+            let mask = _mm_movemask_epi8(special) as u32;
+            if mask != 0 {
+                return Ok(at + mask.trailing_zeros() as usize);
+            }
+            at += 16;
+        }
+        Err(at)
+    }
+}
+
+/// The character of the `\\u` escape at `at` (a surrogate pair takes two escapes) and the
+/// bytes its escapes take; `None` for four digits that are no hex, or half a pair alone.
+fn unicode_escape(bytes: &[u8], at: usize) -> Option<(char, usize)> {
+    let hex = |at: usize| {
+        let digits = bytes.get(at + 2..at + 6)?;
+        let digits = std::str::from_utf8(digits).ok()?;
+        // `from_str_radix` takes a sign: only hex digits are an escape.
+        digits
+            .bytes()
+            .all(|byte| byte.is_ascii_hexdigit())
+            .then(|| u32::from_str_radix(digits, 16).ok())?
+    };
+    let first = hex(at)?;
+    match first {
+        0xD800..=0xDBFF => {
+            if bytes.get(at + 6..at + 8)? != b"\\u" {
+                return None;
+            }
+            let second = hex(at + 6)?;
+            if !(0xDC00..=0xDFFF).contains(&second) {
+                return None;
+            }
+            let code = 0x1_0000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+            Some((char::from_u32(code)?, 12))
+        }
+        0xDC00..=0xDFFF => None,
+        _ => Some((char::from_u32(first)?, 6)),
+    }
 }
 
 /// Marks each known field of a struct as read, so that a field read twice gives up: serde's
@@ -403,6 +549,60 @@ mod tests {
         assert!(reads(&within));
     }
 
+    /// A string with escapes decodes as serde_json decodes it into a `String`, or gives up
+    /// where serde_json fails: every simple escape, `\u` escapes of each range, surrogate
+    /// pairs whole, cut, reversed and alone, next to plain and multi-byte text.
+    #[test]
+    fn decodes_escapes_as_serde_json() {
+        let pieces = [
+            "plain",
+            "é日",
+            r"\n",
+            r#"\""#,
+            r"\\",
+            r"\/",
+            r"\b",
+            r"\f",
+            r"\r",
+            r"\t",
+            r"\u0041",
+            r"\u00e9",
+            r"\u65e5",
+            r"\u0000",
+            r"\uFFFF",
+            r"\ud83d\ude00",
+            r"\uD83D\uDE00",
+            r"\ud83d",
+            r"\ude00",
+            r"\ud83d\u0041",
+            r"\ud83dx",
+            r"\ud83d\n",
+            r"\u12",
+            r"\u+123",
+            r"\u-123",
+            r"\x",
+            " ",
+        ];
+        let mut state = 0x9e37_79b9_u64;
+        for case in 0..4000 {
+            let mut body = String::new();
+            for _ in 0..(case % 7) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                body.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let json = format!("\"{body}\"");
+            let serde = serde_json::from_str::<String>(&json).ok();
+            let mut cursor = Cursor::new(&json);
+            let read = cursor.text().map(|text| text.0.into_owned());
+            assert_eq!(read, serde, "{json}");
+            if read.is_some() {
+                assert!(cursor.end().is_some(), "{json}");
+            }
+        }
+    }
+
     /// Strings come out borrowed without escapes and decoded with them; raw values keep their
     /// text as written; numbers their digits.
     #[test]
@@ -443,17 +643,22 @@ mod tests {
         );
     }
 
-    /// The word-at-a-time search finds what a byte loop finds, at every offset and length of
-    /// text around each special byte.
+    /// The word-at-a-time and vector searches find what a byte loop finds, at every offset
+    /// and length of text around each special byte.
     #[test]
     fn next_special_finds_the_first_quote_backslash_or_control() {
         for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
-            for len in [0usize, 1, 7, 8, 9, 31, 32, 33, 40, 100] {
+            for len in [
+                0usize, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 40, 100, 130,
+            ] {
                 for at in 0..=len {
                     let mut bytes = vec![b'a'; len];
                     // Neighbours that are close to special without being so.
                     for (i, byte) in bytes.iter_mut().enumerate() {
-                        *byte = [b'a', b' ', b'!', b'#', b'[', b']', 0xc3, 0x7f][i % 8];
+                        let near = [
+                            b'a', b' ', b'!', b'#', b'[', b']', 0xc3, 0x7f, 0x80, 0xff, 0x5d,
+                        ];
+                        *byte = near[i % near.len()];
                     }
                     if at < len {
                         bytes[at] = special;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use xxhash_rust::xxh3::Xxh3Default;
 
-use crate::ingest::scan::Cursor;
+use crate::ingest::scan::{Cursor, scan_fields};
 use crate::ingest::values::parse_timestamp;
 use crate::ingest::{LineOutcome, json_error};
 use crate::record::{CallRecord, FailureCause};
@@ -19,7 +19,7 @@ use crate::record::{CallRecord, FailureCause};
 /// The request and response are kept as raw JSON by default, for the adapter to read; an
 /// adapter may instead name the types they deserialize to (`Q`, `S`), so that a line is read
 /// in one pass rather than skipped over once here and parsed again.
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 #[serde(bound(deserialize = "'de: 'a, Q: Deserialize<'de>, S: Deserialize<'de>"))]
 pub(crate) struct Envelope<'a, Q = &'a RawValue, S = &'a RawValue> {
     pub request: Option<Q>,
@@ -41,6 +41,49 @@ pub(crate) struct Envelope<'a, Q = &'a RawValue, S = &'a RawValue> {
 /// a whole line in place (the check is a sizable share of reading long lines).
 pub(crate) fn utf8(line: &[u8]) -> Option<&str> {
     simdutf8::basic::from_utf8(line).ok()
+}
+
+impl<'a, Q, S> Envelope<'a, Q, S> {
+    /// Reads an envelope as its serde reader does, the request and response by the readers
+    /// given, or gives up ([`Cursor`]).
+    pub(crate) fn scan(
+        cursor: &mut Cursor<'a>,
+        mut request: impl FnMut(&mut Cursor<'a>) -> Option<Q>,
+        mut response: impl FnMut(&mut Cursor<'a>) -> Option<S>,
+    ) -> Option<Self> {
+        let mut envelope = Envelope {
+            request: None,
+            response: None,
+            timestamp: None,
+            start_time: None,
+            created_at: None,
+            latency_ms: None,
+            duration_ms: None,
+            time_to_first_token_ms: None,
+            ttft_ms: None,
+            session_id: None,
+            trace_id: None,
+            tags: None,
+            cost_usd: None,
+        };
+        let e = &mut envelope;
+        scan_fields!(cursor, {
+            "request" => e.request = cursor.nullable(&mut request)?,
+            "response" => e.response = cursor.nullable(&mut response)?,
+            "timestamp" => e.timestamp = cursor.nullable(Cursor::raw_value)?,
+            "start_time" => e.start_time = cursor.nullable(Cursor::raw_value)?,
+            "created_at" => e.created_at = cursor.nullable(Cursor::raw_value)?,
+            "latency_ms" => e.latency_ms = cursor.nullable(Cursor::float)?,
+            "duration_ms" => e.duration_ms = cursor.nullable(Cursor::float)?,
+            "time_to_first_token_ms" => e.time_to_first_token_ms = cursor.nullable(Cursor::float)?,
+            "ttft_ms" => e.ttft_ms = cursor.nullable(Cursor::float)?,
+            "session_id" => e.session_id = cursor.nullable(Cursor::text)?,
+            "trace_id" => e.trace_id = cursor.nullable(Cursor::text)?,
+            "tags" => e.tags = cursor.nullable(Cursor::raw_value)?,
+            "cost_usd" => e.cost_usd = cursor.nullable(Cursor::float)?,
+        })?;
+        Some(envelope)
+    }
 }
 
 impl<'a> Envelope<'a> {
@@ -112,11 +155,20 @@ pub(crate) fn read_wrapped<'a, T: Deserialize<'a>>(
 }
 
 /// A response format as OpenAI and Anthropic requests name it: `{"type": "json_schema", …}`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 #[serde(bound(deserialize = "'de: 'a"))]
 pub(crate) struct FormatSpec<'a> {
     #[serde(rename = "type", default)]
     pub kind: Text<'a>,
+}
+
+impl<'a> FormatSpec<'a> {
+    /// Reads a format as its serde reader does, or gives up ([`Cursor`]).
+    pub(crate) fn scan(cursor: &mut Cursor<'a>) -> Option<Self> {
+        let mut kind = Text::default();
+        scan_fields!(cursor, { "type" => kind = cursor.text()? })?;
+        Some(FormatSpec { kind })
+    }
 }
 
 /// The model of a call: the one the response names, else the one its request asked for.
@@ -228,11 +280,11 @@ impl PrefixHasher {
 
 /// Counts the items of a JSON array (0 for anything else): by the strict reader, which builds
 /// nothing, or by serde_json where that reader gives up.
-pub(crate) fn array_len(raw: Option<&RawValue>) -> u32 {
-    let Some(raw) = raw else {
+pub(crate) fn array_len(json: Option<&str>) -> u32 {
+    let Some(json) = json else {
         return 0;
     };
-    let mut cursor = Cursor::new(raw.get());
+    let mut cursor = Cursor::new(json);
     if cursor.peek() != Some(b'[') {
         return 0;
     }
@@ -244,8 +296,7 @@ pub(crate) fn array_len(raw: Option<&RawValue>) -> u32 {
     if counted.and_then(|()| cursor.end()).is_some() {
         return items as u32;
     }
-    serde_json::from_str::<Vec<serde::de::IgnoredAny>>(raw.get())
-        .map_or(0, |items| items.len() as u32)
+    serde_json::from_str::<Vec<serde::de::IgnoredAny>>(json).map_or(0, |items| items.len() as u32)
 }
 
 /// Whether a JSON value is present and not `null`.
@@ -515,10 +566,9 @@ mod tests {
             ("7", 0),
         ];
         for (json, count) in cases {
-            let raw: Box<RawValue> = serde_json::from_str(json).unwrap();
             let serde = serde_json::from_str::<Vec<serde::de::IgnoredAny>>(json)
                 .map_or(0, |items| items.len() as u32);
-            assert_eq!(array_len(Some(&raw)), count, "{json}");
+            assert_eq!(array_len(Some(json)), count, "{json}");
             assert_eq!(serde, count, "{json}");
         }
         assert_eq!(array_len(None), 0);

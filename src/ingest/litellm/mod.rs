@@ -424,8 +424,8 @@ impl RequestFacts {
             return;
         };
         if let Some(tools) = parameters.tools {
-            self.tools_defined = self.tools_defined.max(array_len(Some(tools)));
-            self.prompt.add_tool_definitions(tools);
+            self.tools_defined = self.tools_defined.max(array_len(Some(tools.get())));
+            self.prompt.add_tool_definitions(tools.get());
         }
         if let Some(format) = &parameters.response_format {
             self.json_schema |= format.kind == "json_schema" || format.kind == "json_object";
