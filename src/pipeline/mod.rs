@@ -1188,6 +1188,10 @@ fn merge_across_sources(output: &mut RunOutput) {
 /// `claude-sonnet-4.5` and `claude-sonnet-4-5` meet; an unpriced one by its name.
 fn drop_totals_of_sessions_read_per_call(output: &mut RunOutput) {
     let rows = &output.rows;
+    // Few agents write sessions' totals: a run without any is not decoded for them.
+    if !(0..rows.len()).any(|index| rows.summed(index)) {
+        return;
+    }
     let model = |row: &CallRow| row.price.map_or((false, row.model), |price| (true, price));
     let per_call: std::collections::HashSet<(u32, (bool, u32))> = rows
         .iter()

@@ -828,6 +828,14 @@ impl Rows {
         self.head(index)[16] & Bits::LOGGED_ID != 0
     }
 
+    /// Whether the row at `index` holds a session's totals ([`CallFlags::summed`]), read
+    /// without decoding the row.
+    #[inline]
+    pub fn summed(&self, index: usize) -> bool {
+        let body = self.split(index).0;
+        u16::from_le_bytes([body[0], body[1]]) & Has::SUMMED != 0
+    }
+
     /// The rows in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = CallRow> + '_ {
         (0..self.len()).map(|index| self.get(index))
@@ -1151,8 +1159,16 @@ mod tests {
         let rows = sample(200);
         assert_eq!(rows.len(), 200);
         for n in 0..200 {
-            assert_eq!(rows.get(n as usize), row(n), "row {n}");
-            assert_eq!(rows.call_id(n as usize), id(n));
+            let index = n as usize;
+            assert_eq!(rows.get(index), row(n), "row {n}");
+            assert_eq!(rows.call_id(index), id(n));
+            // What is read without decoding is what decoding reads.
+            assert_eq!(rows.summed(index), row(n).flags.summed);
+            assert_eq!(rows.session(index), row(n).session);
+            assert_eq!(rows.timestamp_ms(index), row(n).timestamp_ms);
+            assert_eq!(rows.attempt_group(index), row(n).attempt_group);
+            assert_eq!(rows.logged_id(index), row(n).logged_id);
+            assert_eq!(rows.has_dedupe_key(index), row(n).dedupe_key.is_some());
         }
         let all: Vec<CallRow> = rows.iter().collect();
         assert_eq!(all, (0..200).map(row).collect::<Vec<_>>());
