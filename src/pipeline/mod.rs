@@ -1215,12 +1215,24 @@ fn drop_totals_of_sessions_read_per_call(output: &mut RunOutput) {
 ///
 /// Keys are hashed and the (hash, index) pairs sorted on all cores (through a temporary file
 /// past `limit` bytes, [`ExternalSort`]); rows then meet their duplicates next to each other,
-/// in input order, and are told apart by the key itself (two keys can share a hash).
+/// in input order, and are told apart by the key itself (two keys can share a hash). The rows
+/// of each shared hash are settled on all cores, [`BLOCK_ROWS`] rows at a time.
 fn losers<K: std::hash::Hash + Eq + Send>(
     rows: usize,
     limit: Option<usize>,
     key: impl Fn(usize) -> Option<K> + Sync,
-    tokens: impl Fn(usize) -> u64,
+    tokens: impl Fn(usize) -> u64 + Sync,
+) -> RowSet {
+    losers_settled_by(rows, limit, key, tokens, BLOCK_ROWS)
+}
+
+/// [`losers`], settling shared hashes once they gather `block_rows` rows.
+fn losers_settled_by<K: std::hash::Hash + Eq + Send>(
+    rows: usize,
+    limit: Option<usize>,
+    key: impl Fn(usize) -> Option<K> + Sync,
+    tokens: impl Fn(usize) -> u64 + Sync,
+    block_rows: usize,
 ) -> RowSet {
     use std::hash::BuildHasher;
     // Keys are ids the logs wrote; a fast fixed hasher (no DoS to fear from one's own logs).
@@ -1229,28 +1241,57 @@ fn losers<K: std::hash::Hash + Eq + Send>(
         key(index).map(|key| (hasher.hash_one(key), index))
     });
     let mut dropped = RowSet::new(rows);
-    // Among the rows of one hash, each key's keeper so far.
-    let mut kept: Vec<(K, usize)> = Vec::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut gathered = 0;
+    let mut settle = |groups: &mut Vec<Vec<usize>>| {
+        let losers: Vec<Vec<usize>> = groups
+            .par_iter()
+            .map(|same_hash| losers_among(same_hash, &key, &tokens))
+            .collect();
+        for loser in losers.into_iter().flatten() {
+            dropped.insert(loser);
+        }
+        groups.clear();
+    };
     shared_keys(keyed, |same_hash| {
-        kept.clear();
-        for &index in same_hash {
-            let Some(key) = key(index) else {
-                continue;
-            };
-            match kept.iter_mut().find(|(seen, _)| *seen == key) {
-                None => kept.push((key, index)),
-                Some((_, keeper)) => {
-                    let loser = if tokens(index) > tokens(*keeper) {
-                        std::mem::replace(keeper, index)
-                    } else {
-                        index
-                    };
-                    dropped.insert(loser);
-                }
-            }
+        gathered += same_hash.len();
+        groups.push(same_hash.to_vec());
+        if gathered >= block_rows {
+            settle(&mut groups);
+            gathered = 0;
         }
     });
+    settle(&mut groups);
     dropped
+}
+
+/// Of rows that share a key's hash, in input order, all but each key's keeper: the row with
+/// the most tokens, the first on a tie.
+fn losers_among<K: Eq>(
+    same_hash: &[usize],
+    key: impl Fn(usize) -> Option<K>,
+    tokens: impl Fn(usize) -> u64,
+) -> Vec<usize> {
+    // Each key's keeper so far.
+    let mut kept: Vec<(K, usize)> = Vec::new();
+    let mut losers = Vec::new();
+    for &index in same_hash {
+        let Some(key) = key(index) else {
+            continue;
+        };
+        match kept.iter_mut().find(|(seen, _)| *seen == key) {
+            None => kept.push((key, index)),
+            Some((_, keeper)) => {
+                let loser = if tokens(index) > tokens(*keeper) {
+                    std::mem::replace(keeper, index)
+                } else {
+                    index
+                };
+                losers.push(loser);
+            }
+        }
+    }
+    losers
 }
 
 /// The dedupe key of the row at `index`, decoding only rows that have one.
@@ -1660,6 +1701,17 @@ mod tests {
                 false => losers(rows.len(), limit, |index| dedupe_key(&rows, index), tokens),
             };
             assert_eq!(found, dropped, "{limit:?} {same_hash}");
+        }
+        // Shared hashes settled a few rows at a time, on three threads.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        for block_rows in [1, 10, 333] {
+            let key = |index| dedupe_key(&rows, index);
+            let found =
+                pool.install(|| losers_settled_by(rows.len(), None, key, tokens, block_rows));
+            assert_eq!(found, dropped, "{block_rows}");
         }
     }
 }
