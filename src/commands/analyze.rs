@@ -51,12 +51,19 @@ pub struct InputSettings {
 impl InputSettings {
     /// Settings for the paths given, or, without any, for the coding agents' data found here.
     pub fn from_args(args: InputArgs) -> anyhow::Result<InputSettings> {
-        let sources = if args.paths.is_empty() {
-            agent_sources(&args.agents, args.read.no_progress)?
+        let (sources, catalog) = if args.paths.is_empty() {
+            let sources = agent_sources(&args.agents, args.read.no_progress)?;
+            (sources, load_catalog(&args.read.pricing)?)
         } else {
-            discover_sources(&args.paths)?
+            // Walking the folders given and reading the price catalog take some milliseconds
+            // each: side by side.
+            let (sources, catalog) = rayon::join(
+                || discover_sources(&args.paths),
+                || load_catalog(&args.read.pricing),
+            );
+            (sources?, catalog?)
         };
-        let mut settings = InputSettings::new(sources, args.read)?;
+        let mut settings = InputSettings::with_catalog(sources, catalog, args.read)?;
         settings.named = args
             .paths
             .iter()
@@ -80,6 +87,15 @@ impl InputSettings {
     /// Settings for reading `sources` (none for `merge`, which reads partials).
     pub fn new(sources: Vec<InputSource>, args: ReadArgs) -> anyhow::Result<InputSettings> {
         let catalog = load_catalog(&args.pricing)?;
+        InputSettings::with_catalog(sources, catalog, args)
+    }
+
+    /// [`InputSettings::new`] with the price catalog already loaded.
+    fn with_catalog(
+        sources: Vec<InputSource>,
+        catalog: PriceCatalog,
+        args: ReadArgs,
+    ) -> anyhow::Result<InputSettings> {
         let rules = match &args.rules {
             Some(path) => ClassifyRules::from_file(path)?,
             None => ClassifyRules::default(),
