@@ -201,8 +201,9 @@ type FastRequest<'a> = Request<
 >;
 
 /// Reads a `{request, response}` pair in one pass: the envelope, the request (message content
-/// included) and the response are deserialized together, so no byte of the line is read twice
-/// and no text is copied but the prompt kept for classification.
+/// included) and the response are read together, by the strict reader ([`scan_pair`]) or,
+/// where it gives up, by serde_json, so no byte of the line is read twice and no text is
+/// copied but the prompt kept for classification.
 ///
 /// Returns `None`, for [`parse_line_general`] to read the line, whenever anything differs from
 /// the plain shape: a line that is not UTF-8 or not valid JSON, a field of an unexpected type,

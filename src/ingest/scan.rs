@@ -402,7 +402,7 @@ mod sse2 {
     }
 }
 
-/// The character of the `\\u` escape at `at` (a surrogate pair takes two escapes) and the
+/// The character of the `\u` escape at `at` (a surrogate pair takes two escapes) and the
 /// bytes its escapes take; `None` for four digits that are no hex, or half a pair alone.
 fn unicode_escape(bytes: &[u8], at: usize) -> Option<(char, usize)> {
     let hex = |at: usize| {

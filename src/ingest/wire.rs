@@ -390,8 +390,8 @@ pub(crate) fn assert_one_pass_matches_general<T: std::fmt::Debug>(
 /// Variants of a `{request, response}` line that a one-pass reader must either read as the
 /// general path does or hand over to it: body wrappers on either side, a bare response,
 /// message, system and Responses input content of every JSON type, missing usage, sides of
-/// the wrong type,
-/// invalid UTF-8 inside a skipped field, a duplicate key, and the line cut short.
+/// the wrong type, invalid UTF-8 inside a skipped field, a duplicate key, and the line cut
+/// short.
 #[cfg(test)]
 pub(crate) fn pair_mutants(line: &[u8]) -> Vec<Vec<u8>> {
     use serde_json::{Value, json};

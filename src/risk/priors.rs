@@ -552,7 +552,7 @@ fn check_bands(bands: &[ScoreBand]) -> Result<(), String> {
 }
 
 /// Beta concentrations fitted to each anchor's stated range, in tier order: on all cores, as
-/// every run starts with them (each fit is a search of some hundred quantiles).
+/// every run starts with them (each fit computes some 300 Beta quantiles).
 fn fit_concentrations(anchors: &[TierAnchor]) -> Vec<f64> {
     use rayon::prelude::*;
     anchors
