@@ -481,8 +481,8 @@ fn parse(line: &[u8], transcript: Option<&mut Transcript>) -> LineOutcome {
 /// Reads a transcript line as serde_json reads a `Line<InPlaceContent>`, with the strict
 /// reader ([`Cursor`]): `None` where that reader gives up or the line is not of the usual
 /// shapes (a struct written as an array, a block that is no object, a value of the wrong
-/// type), and serde_json reads the line instead. `costUSD` is handed to serde_json as written,
-/// so that it reads exactly as serde_json reads a float.
+/// type), and serde_json reads the line instead. `costUSD` reads as serde_json reads a float
+/// ([`Cursor::float`]).
 fn scan_line(text: &str) -> Option<Line<'_, InPlaceContent<'_>>> {
     let mut cursor = Cursor::new(text);
     let line = scan_line_at(&mut cursor)?;
@@ -505,9 +505,7 @@ fn scan_line_at<'a>(cursor: &mut Cursor<'a>) -> Option<Line<'a, InPlaceContent<'
         "agentId" => line.agent_id = cursor.nullable(Cursor::text)?,
         "isMeta" => line.is_meta = cursor.nullable(Cursor::bool)?,
         "isCompactSummary" => line.is_compact_summary = cursor.nullable(Cursor::bool)?,
-        "costUSD" => {
-            line.cost_usd = cursor.nullable(|cursor| serde_json::from_str(cursor.number()?).ok())?
-        },
+        "costUSD" => line.cost_usd = cursor.nullable(Cursor::float)?,
         "data" => line.data = cursor.nullable(|cursor| {
             let mut data = ProgressData::default();
             scan_fields!(cursor, {

@@ -53,7 +53,7 @@ pub(crate) fn is_placeholder(text: &str) -> bool {
 }
 
 /// One typed part of a message's content.
-#[derive(Deserialize, Default, Debug, PartialEq)]
+#[derive(Deserialize, Default, Debug)]
 #[serde(bound(deserialize = "'de: 'a"))]
 pub(crate) struct Part<'a> {
     #[serde(rename = "type", default)]
@@ -107,7 +107,7 @@ impl<'a> Part<'a> {
 /// that is no object) fails to deserialize; adapters reading a line in one pass then read it
 /// again the general way, through [`PromptSummary::add_message`], which decides what such
 /// content means. `null` is an absent content, as an `Option` of this type.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub(crate) enum MessageContent<'a> {
     /// A plain string.
     Text(Cow<'a, str>),
@@ -213,7 +213,7 @@ impl ContentField for MessageContent<'_> {
 
 /// A request message as the OpenAI and Anthropic APIs write it: a role and content, the content
 /// raw (`C = &RawValue`) or deserialized in place ([`MessageContent`]).
-#[derive(Deserialize, Debug, PartialEq)]
+#[derive(Deserialize, Debug)]
 #[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>"))]
 pub(crate) struct RequestMessage<'a, C> {
     #[serde(default)]
@@ -236,18 +236,14 @@ impl<'a> RequestMessage<'a, MessageContent<'a>> {
 impl<C: ContentField> RequestMessage<'_, C> {
     /// Adds the message to `prompt`, in the role it names (a message without content counts).
     pub(crate) fn add_to(&self, prompt: &mut PromptSummary) {
-        let role = Role::from_name(&self.role);
-        match &self.content {
-            Some(content) => content.add_to(prompt, role),
-            None => prompt.add_message(role, None),
-        }
+        prompt.add_content_field(Role::from_name(&self.role), self.content.as_ref());
     }
 }
 
 /// An item of a Responses API `input` list, or a chat message: a tool call's output, a call or
 /// a reasoning step (no prompt text), or a message in its role. Its content raw
 /// (`C = &RawValue`) or deserialized in place ([`MessageContent`]), as [`RequestMessage`]'s.
-#[derive(Deserialize, Debug, PartialEq)]
+#[derive(Deserialize, Debug)]
 #[serde(bound(deserialize = "'de: 'a, C: Deserialize<'de>"))]
 pub(crate) struct InputItem<'a, C> {
     #[serde(rename = "type")]
@@ -363,10 +359,16 @@ impl PromptSummary {
                     &item.content,
                 ),
             };
-            match content {
-                Some(content) => content.add_to(self, role),
-                None => self.add_message(role, None),
-            }
+            self.add_content_field(role, content.as_ref());
+        }
+    }
+
+    /// Adds a message with `content` in either form ([`ContentField`]); a message without
+    /// content counts too.
+    fn add_content_field<C: ContentField>(&mut self, role: Role, content: Option<&C>) {
+        match content {
+            Some(content) => content.add_to(self, role),
+            None => self.add_message(role, None),
         }
     }
 

@@ -678,6 +678,36 @@ mod tests {
         }
     }
 
+    /// Floats are what serde_json reads as an `f64`, whole numbers read here included, to
+    /// the bit; what is no JSON number is not read as one.
+    #[test]
+    fn floats_read_as_serde_json_reads_them() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "26497",
+            "999999999999999",
+            "9999999999999999",
+            "18446744073709551616",
+            "-5",
+            "1.5",
+            "0.1",
+            "1e3",
+            "2.5E-3",
+            "1790841654.123",
+        ] {
+            let serde = serde_json::from_str::<f64>(text).unwrap();
+            let read = Cursor::new(text).float().unwrap();
+            assert_eq!(read.to_bits(), serde.to_bits(), "{text}");
+        }
+        for text in ["01", "1.", "+1", "\"1\"", "null"] {
+            let mut cursor = Cursor::new(text);
+            let whole = cursor.float().is_some() && cursor.end().is_some();
+            assert!(!whole, "{text}");
+        }
+    }
+
     /// Counts are what serde_json reads as a `u64`, or the reader gives up on them.
     #[test]
     fn counts_read_as_serde_json_reads_them() {
