@@ -584,6 +584,28 @@ impl PromptPrefixes {
         (prefixes.len > 0).then_some(prefixes)
     }
 
+    /// The prefixes of an earlier [`PromptPrefixes::as_slice`] and
+    /// [`PromptPrefixes::system_first`], taken as they are: rows are decoded many times a run.
+    /// `None` unless they are what [`PromptPrefixes::new`] keeps (one to
+    /// [`MAX_PROMPT_PREFIXES`], none repeating the one before, the system prompt first only
+    /// before more), which it then gives back unchanged.
+    pub fn from_kept(system_first: bool, items: &[PromptPrefix]) -> Option<PromptPrefixes> {
+        let repeats = items.windows(2).any(|pair| pair[0].hash == pair[1].hash);
+        if items.is_empty() || items.len() > MAX_PROMPT_PREFIXES || repeats {
+            return None;
+        }
+        if system_first && items.len() == 1 {
+            return None;
+        }
+        let mut prefixes = PromptPrefixes {
+            system_first,
+            len: items.len() as u8,
+            ..PromptPrefixes::default()
+        };
+        prefixes.items[..items.len()].copy_from_slice(items);
+        Some(prefixes)
+    }
+
     /// Every prefix, shortest first.
     pub fn as_slice(&self) -> &[PromptPrefix] {
         &self.items[..usize::from(self.len)]
@@ -815,6 +837,15 @@ mod tests {
                             assert_eq!(got.system_first(), system_first && distinct.len() > 1);
                         }
                     }
+                    // Taken as they are: exactly the lists `new` gives back unchanged.
+                    let unchanged = got.filter(|got| {
+                        got.as_slice() == &items[..] && got.system_first() == system_first
+                    });
+                    assert_eq!(
+                        PromptPrefixes::from_kept(system_first, &items),
+                        unchanged,
+                        "{items:?}"
+                    );
                 }
             }
         }

@@ -17,10 +17,9 @@ use crate::ingest::content::{
 };
 use crate::ingest::scan::{Cursor, scan_fields};
 use crate::ingest::usage::openai_style;
-use crate::ingest::values::{Raw, unix_to_ms};
+use crate::ingest::values::{RawList, unix_to_ms};
 use crate::ingest::wire::{
-    self, Envelope, FormatSpec, add_string_tags, array_len, failure_of, is_present, model_of,
-    read_wrapped,
+    self, Envelope, FormatSpec, add_string_tags, failure_of, is_present, model_of, read_wrapped,
 };
 use crate::ingest::{LineOutcome, SkipReason};
 use crate::record::{CallRecord, CallStatus, Provider, TokenBuckets};
@@ -169,7 +168,7 @@ struct Request<'a, C = &'a RawValue, B = &'a RawValue, I = &'a RawValue> {
     messages: Option<Vec<RequestMessage<'a, C>>>,
     input: Option<I>,
     instructions: Option<Text<'a>>,
-    tools: Option<Raw<'a>>,
+    tools: Option<RawList<'a>>,
     response_format: Option<FormatSpec<'a>>,
     text: Option<TextSpec<'a>>,
     stream: Option<bool>,
@@ -287,7 +286,7 @@ impl<'a, B> Request<'a, MessageContent<'a>, B, ResponsesInput<'a>> {
             },
             "input" => r.input = cursor.nullable(ResponsesInput::scan)?,
             "instructions" => r.instructions = cursor.nullable(Cursor::text)?,
-            "tools" => r.tools = cursor.nullable(Cursor::raw)?,
+            "tools" => r.tools = cursor.nullable(Cursor::raw_list)?,
             "response_format" => r.response_format = cursor.nullable(FormatSpec::scan)?,
             "text" => {
                 r.text = cursor.nullable(|cursor| {
@@ -560,7 +559,7 @@ fn apply_parsed_request<C: ContentField, B, I: InputField>(
         prompt.add_system(instructions);
     }
     if let Some(tools) = request.tools {
-        prompt.add_tool_definitions(tools.0);
+        prompt.add_tool_definitions(tools.raw.0);
     }
     for message in request.messages.iter().flatten() {
         message.add_to(&mut prompt);
@@ -570,7 +569,7 @@ fn apply_parsed_request<C: ContentField, B, I: InputField>(
     }
     prompt.apply_to(record);
     let features = &mut record.features;
-    features.tools_defined = array_len(request.tools.map(|tools| tools.0));
+    features.tools_defined = request.tools.map_or(0, |tools| tools.items);
     features.streamed |= request.stream.unwrap_or(false);
     let format = request
         .response_format

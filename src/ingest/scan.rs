@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::ingest::values::{Raw, Text};
+use crate::ingest::values::{Raw, RawList, Text};
 
 /// Deepest nesting read (serde_json stops at 128).
 const MAX_DEPTH: u32 = 100;
@@ -198,6 +198,26 @@ impl<'a> Cursor<'a> {
             _ => return None,
         }
         Some(Raw(&self.text[start..self.at]))
+    }
+
+    /// [`Cursor::raw`], the items of an array counted as they are passed over.
+    pub(crate) fn raw_list(&mut self) -> Option<RawList<'a>> {
+        if self.peek()? != b'[' {
+            return Some(RawList {
+                raw: self.raw()?,
+                items: 0,
+            });
+        }
+        let start = self.at;
+        let mut items = 0u32;
+        self.array(|cursor| {
+            items = items.saturating_add(1);
+            cursor.raw().map(drop)
+        })?;
+        Some(RawList {
+            raw: Raw(&self.text[start..self.at]),
+            items,
+        })
     }
 
     /// A number's text, by JSON's grammar: `-`, then `0` or digits not starting with `0`, then

@@ -159,6 +159,25 @@ impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
     }
 }
 
+/// A JSON value as written and, when it is an array, how many items it holds (0 otherwise):
+/// a tool list, hashed and counted. The strict reader counts the items as it passes over them
+/// ([`crate::ingest::scan::Cursor::raw_list`]); serde_json's path counts them once read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RawList<'a> {
+    pub(crate) raw: Raw<'a>,
+    pub(crate) items: u32,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawList<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Raw::deserialize(deserializer)?;
+        Ok(RawList {
+            raw,
+            items: crate::ingest::wire::array_len(Some(raw.0)),
+        })
+    }
+}
+
 /// A string field of a log record, borrowed from the line where it holds no escapes and
 /// copied only where it does. Wire structs that hold one say `#[serde(bound(deserialize =
 /// "'de: 'a"))]` once, instead of `#[serde(borrow)]` on every field; a `Cow<str>` field

@@ -540,6 +540,7 @@ pub(crate) fn pair_mutants(line: &[u8]) -> Vec<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::values::RawList;
     use xxhash_rust::xxh3::xxh3_64;
 
     /// The strict count agrees with serde_json's on arrays it reads and on those it hands
@@ -570,6 +571,14 @@ mod tests {
                 .map_or(0, |items| items.len() as u32);
             assert_eq!(array_len(Some(json)), count, "{json}");
             assert_eq!(serde, count, "{json}");
+            // Counted as the strict reader passes over the value, where it reads it.
+            let mut cursor = Cursor::new(json);
+            if let Some(list) = cursor.raw_list().filter(|_| cursor.end().is_some()) {
+                assert_eq!(list.items, count, "{json}");
+                assert_eq!(list.raw.0, json.trim(), "{json}");
+            }
+            let read: RawList<'_> = serde_json::from_str(json).unwrap();
+            assert_eq!((read.raw.0, read.items), (json.trim(), count), "{json}");
         }
         assert_eq!(array_len(None), 0);
     }

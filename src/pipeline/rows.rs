@@ -620,7 +620,7 @@ fn decode_body(head: &[u8], body: &[u8]) -> Option<CallRow> {
                 tokens: read.count()?,
             };
         }
-        PromptPrefixes::new(head & 0x80 != 0, &items[..len])
+        PromptPrefixes::from_kept(head & 0x80 != 0, &items[..len])
     })?;
     let dedupe_key = read.optional(with(Has::DEDUPE_KEY), Reader::u64)?;
     let request_hash = read.optional(with(Has::REQUEST_HASH), Reader::u64)?;
