@@ -218,8 +218,38 @@ pub(crate) fn project_of(cwd: &str) -> String {
     name.to_string()
 }
 
-/// Adds the string-valued members of a JSON object as tags; other values are ignored.
+/// Adds the string-valued members of a JSON object as tags, in the order of their names (the
+/// last of a repeated name counts); other values are ignored. Read by the strict reader, or by
+/// serde_json ([`add_string_tags_by_serde`]) where it gives up.
 pub(crate) fn add_string_tags(raw: &RawValue, tags: &mut Vec<(String, String)>) {
+    let mut cursor = Cursor::new(raw.get());
+    let mut members: Vec<(&str, Option<Text<'_>>)> = Vec::new();
+    let read = cursor.object(|cursor, name| {
+        let text = match cursor.peek()? {
+            b'"' => Some(cursor.text()?),
+            _ => cursor.raw().map(|_| None)?,
+        };
+        members.push((name, text));
+        Some(())
+    });
+    if read.and_then(|()| cursor.end()).is_none() {
+        return add_string_tags_by_serde(raw, tags);
+    }
+    // In name order, as a map keeps them; a stable sort leaves a repeated name's last last.
+    members.sort_by(|a, b| a.0.cmp(b.0));
+    let mut members = members.into_iter().peekable();
+    while let Some((name, text)) = members.next() {
+        let repeated = members.peek().is_some_and(|next| next.0 == name);
+        if let Some(text) = text
+            && !repeated
+        {
+            tags.push((name.to_string(), text.into_owned()));
+        }
+    }
+}
+
+/// [`add_string_tags`] by serde_json: the members read into a map.
+fn add_string_tags_by_serde(raw: &RawValue, tags: &mut Vec<(String, String)>) {
     type Members<'r> = std::collections::BTreeMap<Cow<'r, str>, &'r RawValue>;
     if let Ok(map) = serde_json::from_str::<Members<'_>>(raw.get()) {
         for (key, value) in map {
@@ -581,6 +611,53 @@ mod tests {
             assert_eq!((read.raw.0, read.items), (json.trim(), count), "{json}");
         }
         assert_eq!(array_len(None), 0);
+    }
+
+    /// Tags read by the strict reader are those serde_json's map gives: on objects of every
+    /// kind of member (escapes, a repeated name, an escaped name, nesting, not an object), and
+    /// on each of them cut, or with a character taken out or one of JSON's syntax put in, at
+    /// every position.
+    #[test]
+    fn string_tags_are_read_as_serde_json_reads_them() {
+        let objects = [
+            r#"{"team":"search","env":"prod"}"#,
+            r#"{"b":"2","a":"1","b":"3"}"#,
+            r#"{"b":"2","a":"1","b":3}"#,
+            r#"{"b":4,"a":"1","b":"last"}"#,
+            r#"{"quote":"a \" b \u00e9 \ud83d\ude00","n":null,"t":true,"x":[1,{"y":"z"}]}"#,
+            r#"{"\u0074eam":"escaped name","team":"plain"}"#,
+            r#" { "spaced" : "out" } "#,
+            r#"{}"#,
+            r#"["not","an","object"]"#,
+            r#""a string""#,
+            r#"{"bad":"\ud800 alone"}"#,
+            r#"{"deep":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],"k":"v"}"#,
+        ];
+        let mut texts: Vec<String> = Vec::new();
+        for object in objects {
+            texts.push(object.to_string());
+            for at in (0..=object.len()).filter(|&at| object.is_char_boundary(at)) {
+                let next = object[at..].chars().next().map_or(0, char::len_utf8);
+                texts.push(format!("{}{}", &object[..at], &object[at + next..]));
+                texts.push(object[..at].to_string());
+                for put in ["\"", "\\", ",", "}", "{", ":", "\u{1}", "0", "n"] {
+                    texts.push(format!("{}{put}{}", &object[..at], &object[at..]));
+                }
+            }
+        }
+        let mut compared = 0;
+        for text in &texts {
+            // A raw value is valid JSON: only those reach the readers.
+            let Ok(raw) = serde_json::from_str::<&RawValue>(text) else {
+                continue;
+            };
+            let (mut strict, mut serde) = (Vec::new(), Vec::new());
+            add_string_tags(raw, &mut strict);
+            add_string_tags_by_serde(raw, &mut serde);
+            assert_eq!(strict, serde, "{text}");
+            compared += 1;
+        }
+        assert!(compared > 500, "{compared}");
     }
 
     /// OpenAI's error object, Anthropic's wrapped one, a bare string and a status code alone.
