@@ -586,9 +586,9 @@ impl PromptPrefixes {
 
     /// The prefixes of an earlier [`PromptPrefixes::as_slice`] and
     /// [`PromptPrefixes::system_first`], taken as they are: rows are decoded many times a run.
-    /// `None` unless they are what [`PromptPrefixes::new`] keeps (one to
-    /// [`MAX_PROMPT_PREFIXES`], none repeating the one before, the system prompt first only
-    /// before more), which it then gives back unchanged.
+    /// `None` unless they are a list [`PromptPrefixes::new`] keeps as it is (one to
+    /// [`MAX_PROMPT_PREFIXES`], none repeating the one before, the system prompt marked first
+    /// only when more follow), and then what `new` gives.
     pub fn from_kept(system_first: bool, items: &[PromptPrefix]) -> Option<PromptPrefixes> {
         let repeats = items.windows(2).any(|pair| pair[0].hash == pair[1].hash);
         if items.is_empty() || items.len() > MAX_PROMPT_PREFIXES || repeats {

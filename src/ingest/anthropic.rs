@@ -16,7 +16,7 @@
 //! model when it names none.
 
 use crate::ingest::scan::{Cursor, scan_fields};
-use crate::ingest::values::Text;
+use crate::ingest::values::{RawList, Text};
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -24,7 +24,7 @@ use serde_json::value::RawValue;
 use crate::ingest::content::{ContentField, MessageContent, PromptSummary, RequestMessage};
 use crate::ingest::usage::anthropic_style;
 use crate::ingest::wire::{
-    self, Envelope, FormatSpec, add_string_tags, array_len, is_present, model_of, read_wrapped,
+    self, Envelope, FormatSpec, add_string_tags, is_present, model_of, read_wrapped,
 };
 use crate::ingest::{LineOutcome, SkipReason};
 use crate::record::{CallRecord, CallStatus, Provider, Residency, TokenBuckets};
@@ -266,7 +266,7 @@ struct Request<'a, C = &'a RawValue, B = &'a RawValue> {
     #[serde(default = "Vec::new")]
     messages: Vec<RequestMessage<'a, C>>,
     system: Option<C>,
-    tools: Option<&'a RawValue>,
+    tools: Option<RawList<'a>>,
     output_config: Option<OutputConfig<'a>>,
     output_format: Option<FormatSpec<'a>>,
     stream: Option<bool>,
@@ -424,14 +424,14 @@ fn apply_parsed_request<C: ContentField, B>(
         system.add_as_system(&mut prompt);
     }
     if let Some(tools) = request.tools {
-        prompt.add_tool_definitions(tools.get());
+        prompt.add_tool_definitions(tools.raw.0);
     }
     for message in &request.messages {
         message.add_to(&mut prompt);
     }
     prompt.apply_to(record);
     let features = &mut record.features;
-    features.tools_defined = array_len(request.tools.map(RawValue::get));
+    features.tools_defined = request.tools.map_or(0, |tools| tools.items);
     features.streamed = request.stream.unwrap_or(false);
     let format = request
         .output_config

@@ -40,6 +40,17 @@ impl<'a> Cursor<'a> {
     /// The next byte that is not JSON whitespace, left unread.
     #[inline]
     pub(crate) fn peek(&mut self) -> Option<u8> {
+        let byte = *self.bytes().get(self.at)?;
+        // JSON's four whitespace bytes are the space and three below it; in a compact line
+        // the next byte is the value's own.
+        if byte > b' ' {
+            return Some(byte);
+        }
+        self.peek_past_whitespace()
+    }
+
+    /// [`Cursor::peek`] from whitespace or a control byte.
+    fn peek_past_whitespace(&mut self) -> Option<u8> {
         let bytes = self.bytes();
         while let Some(&byte) = bytes.get(self.at) {
             if !matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {

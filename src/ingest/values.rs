@@ -160,8 +160,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
 }
 
 /// A JSON value as written and, when it is an array, how many items it holds (0 otherwise):
-/// a tool list, hashed and counted. The strict reader counts the items as it passes over them
-/// ([`crate::ingest::scan::Cursor::raw_list`]); serde_json's path counts them once read.
+/// a request's tool list, hashed and counted. The strict reader counts the items as it passes
+/// over them ([`crate::ingest::scan::Cursor::raw_list`]); serde_json's path counts them once
+/// read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RawList<'a> {
     pub(crate) raw: Raw<'a>,
