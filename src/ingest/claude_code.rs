@@ -469,33 +469,43 @@ fn is_local_command(text: &str) -> bool {
 fn parse(line: &[u8], transcript: Option<&mut Transcript>) -> LineOutcome {
     // The general way validates the UTF-8 of the content it keeps raw; check the whole line so
     // that no invalid byte is skipped unseen in place.
-    let in_place = super::wire::utf8(line).and_then(|text| {
-        scan_line(text).or_else(|| serde_json::from_str::<Line<'_, InPlaceContent<'_>>>(text).ok())
-    });
-    match in_place {
-        Some(parsed) => line_outcome(&parsed, transcript),
-        None => parse_general(line, transcript),
+    let Some(text) = super::wire::utf8(line) else {
+        return parse_general(line, transcript);
+    };
+    // Read into one place: a line's fields are large to move around.
+    let mut parsed = Line::default();
+    if scan_line(text, &mut parsed).is_none() {
+        match serde_json::from_str(text) {
+            Ok(read) => parsed = read,
+            Err(_) => return parse_general(line, transcript),
+        }
     }
+    line_outcome(&parsed, transcript)
 }
 
 /// Reads a transcript line as serde_json reads a `Line<InPlaceContent>`, with the strict
 /// reader ([`Cursor`]): `None` where that reader gives up or the line is not of the usual
 /// shapes (a struct written as an array, a block that is no object, a value of the wrong
 /// type), and serde_json reads the line instead. `costUSD` reads as serde_json reads a float
-/// ([`Cursor::float`]).
-fn scan_line(text: &str) -> Option<Line<'_, InPlaceContent<'_>>> {
+/// ([`Cursor::float`]). The fields are read into `line`, which is left part read when it
+/// gives up.
+fn scan_line<'a>(text: &'a str, line: &mut Line<'a, InPlaceContent<'a>>) -> Option<()> {
     let mut cursor = Cursor::new(text);
-    let line = scan_line_at(&mut cursor)?;
-    cursor.end()?;
-    Some(line)
+    scan_line_at(&mut cursor, line)?;
+    cursor.end()
 }
 
-/// The transcript line (or the line nested in a `progress` line) at the cursor.
-fn scan_line_at<'a>(cursor: &mut Cursor<'a>) -> Option<Line<'a, InPlaceContent<'a>>> {
-    let mut line = Line::default();
+/// Reads the transcript line (or the line nested in a `progress` line) at the cursor into
+/// `line`, which holds no field yet.
+fn scan_line_at<'a>(
+    cursor: &mut Cursor<'a>,
+    line: &mut Line<'a, InPlaceContent<'a>>,
+) -> Option<()> {
     scan_fields!(cursor, {
         "type" => line.kind = cursor.nullable(Cursor::text)?,
-        "message" => line.message = cursor.nullable(scan_message)?,
+        "message" => {
+            cursor.nullable(|cursor| scan_message(cursor, line.message.insert(Message::default())))?;
+        },
         "requestId" => line.request_id = cursor.nullable(Cursor::text)?,
         "sessionId" => line.session_id = cursor.nullable(Cursor::text)?,
         "timestamp" => line.timestamp = cursor.nullable(Cursor::raw)?,
@@ -509,18 +519,25 @@ fn scan_line_at<'a>(cursor: &mut Cursor<'a>) -> Option<Line<'a, InPlaceContent<'
         "data" => line.data = cursor.nullable(|cursor| {
             let mut data = ProgressData::default();
             scan_fields!(cursor, {
-                "message" => data.message = cursor.nullable(|c| scan_line_at(c).map(Box::new))?,
+                "message" => {
+                    data.message = cursor.nullable(|cursor| {
+                        let mut nested = Box::<Line<'a, InPlaceContent<'a>>>::default();
+                        scan_line_at(cursor, &mut nested)?;
+                        Some(nested)
+                    })?
+                },
                 "agentId" => data.agent_id = cursor.nullable(Cursor::text)?,
             })?;
             Some(data)
         })?,
-    })?;
-    Some(line)
+    })
 }
 
-/// A line's `message` object.
-fn scan_message<'a>(cursor: &mut Cursor<'a>) -> Option<Message<'a, InPlaceContent<'a>>> {
-    let mut message = Message::default();
+/// Reads a line's `message` object into `message`, which holds no field yet.
+fn scan_message<'a>(
+    cursor: &mut Cursor<'a>,
+    message: &mut Message<'a, InPlaceContent<'a>>,
+) -> Option<()> {
     scan_fields!(cursor, {
         "id" => message.id = cursor.nullable(Cursor::text)?,
         "model" => message.model = cursor.nullable(Cursor::text)?,
@@ -528,8 +545,7 @@ fn scan_message<'a>(cursor: &mut Cursor<'a>) -> Option<Message<'a, InPlaceConten
         "usage" => message.usage = cursor.nullable(Usage::scan)?,
         "stop_reason" => message.stop_reason = cursor.nullable(Cursor::text)?,
         "content" => message.content = scan_content(cursor)?,
-    })?;
-    Some(message)
+    })
 }
 
 /// Message content as [`InPlaceContent`] reads it: a string kept, a list of block objects
@@ -843,6 +859,12 @@ mod tests {
         );
     }
 
+    /// What the strict reader reads of `text`, where it does not give up.
+    fn scanned(text: &str) -> Option<Line<'_, InPlaceContent<'_>>> {
+        let mut line = Line::default();
+        scan_line(text, &mut line).map(|()| line)
+    }
+
     /// The strict reader reads a line exactly as serde_json reads it in place, or gives up
     /// (and serde_json reads it): on every fixture line, where it must not give up, on each
     /// [`content_variants`], and on each fixture line cut, or with a character taken out or
@@ -856,7 +878,7 @@ mod tests {
         let mut texts: Vec<String> = Vec::new();
         for line in &lines {
             let text = std::str::from_utf8(line).unwrap();
-            assert!(scan_line(text).is_some(), "gives up on {text}");
+            assert!(scanned(text).is_some(), "gives up on {text}");
             let boundaries = (0..=text.len()).filter(|&at| text.is_char_boundary(at));
             for at in boundaries.step_by(3) {
                 let next = text[at..].chars().next().map_or(0, char::len_utf8);
@@ -903,7 +925,7 @@ mod tests {
         );
         let mut read = 0;
         for text in &texts {
-            if let Some(scanned) = scan_line(text) {
+            if let Some(scanned) = scanned(text) {
                 assert_eq!(Some(scanned), serde(text), "{text}");
                 read += 1;
             }
