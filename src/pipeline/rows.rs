@@ -1173,10 +1173,10 @@ mod tests {
         };
         let mut inputs: Vec<Vec<u8>> = Vec::new();
         for bits in 0..=128u32 {
-            let value = if bits == 0 {
-                0
-            } else {
-                (1u128 << (bits - 1)) | 0x55
+            // The top bit at `bits - 1`, and every other one of the sixteen bits below.
+            let value = match bits {
+                0 => 0,
+                _ => (1u128 << (bits - 1)) | (0x5555 & ((1u128 << (bits - 1)) - 1)),
             };
             let mut bytes = Vec::new();
             put_varint(&mut bytes, value);
