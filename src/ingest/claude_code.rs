@@ -879,17 +879,7 @@ mod tests {
         for line in &lines {
             let text = std::str::from_utf8(line).unwrap();
             assert!(scanned(text).is_some(), "gives up on {text}");
-            let boundaries = (0..=text.len()).filter(|&at| text.is_char_boundary(at));
-            for at in boundaries.step_by(3) {
-                let next = text[at..].chars().next().map_or(0, char::len_utf8);
-                texts.push(format!("{}{}", &text[..at], &text[at + next..]));
-                texts.push(text[..at].to_string());
-                for put in [
-                    "\"", "\\", ",", "}", "]", "{", "[", ":", "\u{1}", "0", "-", "n", " ", "\\u00",
-                ] {
-                    texts.push(format!("{}{put}{}", &text[..at], &text[at..]));
-                }
-            }
+            texts.extend(crate::ingest::scan::edits(text, 3));
         }
         // Usage of every shape its reader meets: counts of each JSON spelling, fields it
         // reads and does not, the iterations it leaves to serde_json, duplicate fields.

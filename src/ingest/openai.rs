@@ -740,17 +740,8 @@ mod pair_tests {
                     .into_iter()
                     .filter_map(|variant| String::from_utf8(variant).ok()),
             );
-            let mutated = index < 9 || index + 3 >= lines.len() || index % 40 == 0;
-            let boundaries = (0..=text.len()).filter(|&at| mutated && text.is_char_boundary(at));
-            for at in boundaries.step_by(5) {
-                let next = text[at..].chars().next().map_or(0, char::len_utf8);
-                texts.push(format!("{}{}", &text[..at], &text[at + next..]));
-                texts.push(text[..at].to_string());
-                for put in [
-                    "\"", "\\", ",", "}", "]", "{", "[", ":", "\u{1}", "0", "-", "n", " ",
-                ] {
-                    texts.push(format!("{}{put}{}", &text[..at], &text[at..]));
-                }
+            if index < 9 || index + 3 >= lines.len() || index % 40 == 0 {
+                texts.extend(crate::ingest::scan::edits(text, 5));
             }
             let Some(at) = text.find(r#""usage":{"#) else {
                 continue;

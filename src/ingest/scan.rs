@@ -518,6 +518,26 @@ macro_rules! scan_fields {
 }
 pub(crate) use scan_fields;
 
+/// The edits of `text` the strict reader's tests read both ways (by it and by serde_json), at
+/// every `step`-th character boundary: the text cut there, the character there taken out, and
+/// one of JSON's syntax (or the start of an escape) put in.
+#[cfg(test)]
+pub(crate) fn edits(text: &str, step: usize) -> Vec<String> {
+    let mut edits = Vec::new();
+    let boundaries = (0..=text.len()).filter(|&at| text.is_char_boundary(at));
+    for at in boundaries.step_by(step) {
+        let next = text[at..].chars().next().map_or(0, char::len_utf8);
+        edits.push(format!("{}{}", &text[..at], &text[at + next..]));
+        edits.push(text[..at].to_string());
+        for put in [
+            "\"", "\\", ",", "}", "]", "{", "[", ":", "\u{1}", "0", "-", "n", " ", "\\u00",
+        ] {
+            edits.push(format!("{}{put}{}", &text[..at], &text[at..]));
+        }
+    }
+    edits
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -636,14 +636,7 @@ mod tests {
         let mut texts: Vec<String> = Vec::new();
         for object in objects {
             texts.push(object.to_string());
-            for at in (0..=object.len()).filter(|&at| object.is_char_boundary(at)) {
-                let next = object[at..].chars().next().map_or(0, char::len_utf8);
-                texts.push(format!("{}{}", &object[..at], &object[at + next..]));
-                texts.push(object[..at].to_string());
-                for put in ["\"", "\\", ",", "}", "{", ":", "\u{1}", "0", "n"] {
-                    texts.push(format!("{}{put}{}", &object[..at], &object[at..]));
-                }
-            }
+            texts.extend(crate::ingest::scan::edits(object, 1));
         }
         let mut compared = 0;
         for text in &texts {
