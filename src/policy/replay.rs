@@ -202,8 +202,9 @@ fn unmark([tokens, breakpoint]: [u32; 2]) -> CacheHit {
 /// row is decoded, and its groups found, once for all of them.
 pub fn replay(policies: &[Policy], input: &ReplayInput<'_>) -> Vec<PolicyOutcome> {
     let mut tallies: Vec<Tally> = policies.iter().map(|_| Tally::default()).collect();
-    let retokenized = replay_each(policies, input, &mut tallies, |tally, call, index, ids| {
-        tally.add_to_groups(&call, index, ids);
+    let retokenized = replay_each(policies, input, |policy, call, index, group_ids| {
+        let tally = &mut tallies[policy];
+        tally.add_to_groups(&call, index, group_ids);
         tally.add(call);
     });
     let names = GroupNames {
@@ -228,30 +229,27 @@ pub fn replay(policies: &[Policy], input: &ReplayInput<'_>) -> Vec<PolicyOutcome
         .collect()
 }
 
-/// Replays every row under each of `policies`, handing each call's replay to `each` with the
-/// policy's sink (`sinks` holds one a policy, in the same order), the row's index and its group
-/// number ([`GroupIds::id`]) for each of the input's grouping keys; a sink gets its calls in
-/// input order, the sinks side by side. Returns each policy's tokenizer moves.
-pub(crate) fn replay_each<S: Send>(
+/// Replays every row under each of `policies`, handing each call's replay to `each` in input
+/// order (a row's replays in the policies' order) with the policy's place in `policies`, the
+/// row's index and its group number ([`GroupIds::id`]) for each of the input's grouping keys;
+/// returns each policy's tokenizer moves.
+pub(crate) fn replay_each(
     policies: &[Policy],
     input: &ReplayInput<'_>,
-    sinks: &mut [S],
-    each: impl Fn(&mut S, CallReplay, usize, &[u64]) + Sync,
+    each: impl FnMut(usize, CallReplay, usize, &[u64]),
 ) -> Vec<Retokenized> {
     // A block holds a replay of each row for every policy: as many replays as one policy's
     // block of rows would.
     let block_rows = (BLOCK_ROWS / policies.len().max(1)).max(1);
-    replay_in_blocks(policies, input, block_rows, sinks, each)
+    replay_in_blocks(policies, input, block_rows, each)
 }
 
-fn replay_in_blocks<S: Send>(
+fn replay_in_blocks(
     policies: &[Policy],
     input: &ReplayInput<'_>,
     block_rows: usize,
-    sinks: &mut [S],
-    each: impl Fn(&mut S, CallReplay, usize, &[u64]) + Sync,
+    mut each: impl FnMut(usize, CallReplay, usize, &[u64]),
 ) -> Vec<Retokenized> {
-    assert_eq!(sinks.len(), policies.len(), "a sink for each policy");
     let rows = &input.run.rows;
     let matcher = input.match_input();
     let plan_of = |policy: &Policy, row: &CallRow| match policy.actions_for(row, &matcher) {
@@ -276,7 +274,7 @@ fn replay_in_blocks<S: Send>(
     let mut retokenized = vec![Retokenized::new(); policies.len()];
     for block in rows.blocks(block_rows) {
         let mut group_ids = vec![0u64; block.len() * stride];
-        // Each row's cache marks, a policy's after another's.
+        // Each policy's cache marks for the block, row by row.
         let mut block_marks = vec![CacheMarks::default(); block.len() * policies.len()];
         for (policy, marks) in marks.iter_mut().enumerate() {
             while let Some((index, mark)) = marks.next_if(|&(index, _)| index < block.end) {
@@ -304,18 +302,13 @@ fn replay_in_blocks<S: Send>(
                     .collect()
             })
             .collect();
-        sinks
-            .par_iter_mut()
-            .zip(&mut retokenized)
-            .enumerate()
-            .for_each(|(policy, (sink, retokenized))| {
-                for (offset, calls) in replays.iter().enumerate() {
-                    let (call, moved) = calls[policy];
-                    retokenized.extend(moved);
-                    let ids = &group_ids[offset * stride..offset * stride + keys.len()];
-                    each(sink, call, block.start + offset, ids);
-                }
-            });
+        for (offset, calls) in replays.into_iter().enumerate() {
+            let ids = &group_ids[offset * stride..offset * stride + keys.len()];
+            for (policy, (call, moved)) in calls.into_iter().enumerate() {
+                retokenized[policy].extend(moved);
+                each(policy, call, block.start + offset, ids);
+            }
+        }
     }
     retokenized
 }
@@ -1625,21 +1618,12 @@ cascade = { try = "small", escalation_rate = 0.25 }
             let alone: Vec<Vec<(CallReplay, usize, Vec<u64>)>> = policies
                 .iter()
                 .map(|policy| {
-                    let mut one_pass = [Vec::new()];
+                    let mut one_pass = Vec::new();
                     let one = std::slice::from_ref(policy);
-                    replay_in_blocks(
-                        one,
-                        input,
-                        usize::MAX,
-                        &mut one_pass,
-                        |sink, call, index, ids| {
-                            sink.push((call, index, ids.to_vec()));
-                        },
-                    );
-                    let [one_pass] = one_pass;
-                    // Each call once, in input order.
-                    let order: Vec<usize> = one_pass.iter().map(|(_, index, _)| *index).collect();
-                    assert_eq!(order, (0..output.rows.len()).collect::<Vec<_>>());
+                    replay_in_blocks(one, input, usize::MAX, |_, call, index, ids| {
+                        one_pass.push((call, index, ids.to_vec()));
+                    });
+                    assert_eq!(one_pass.len(), output.rows.len());
                     assert!(
                         one_pass.iter().any(|(call, _, _)| call.changed),
                         "{} changes calls",
@@ -1650,14 +1634,13 @@ cascade = { try = "small", escalation_rate = 0.25 }
                 .collect();
             for block_rows in [1, 5, 64, usize::MAX] {
                 let mut together: Vec<Vec<_>> = policies.iter().map(|_| Vec::new()).collect();
-                replay_in_blocks(
-                    &policies,
-                    input,
-                    block_rows,
-                    &mut together,
-                    |sink, call, index, ids| sink.push((call, index, ids.to_vec())),
-                );
+                let mut order = Vec::new();
+                replay_in_blocks(&policies, input, block_rows, |policy, call, index, ids| {
+                    together[policy].push((call, index, ids.to_vec()));
+                    order.push((index, policy));
+                });
                 assert!(together == alone, "in blocks of {block_rows}");
+                assert!(order.windows(2).all(|pair| pair[0] < pair[1]));
             }
         });
     }
@@ -1789,16 +1772,12 @@ cascade = { try = "small", escalation_rate = 0.25 }
         let output = crate::pipeline::run_fixture("fixtures", &catalog, &ClassifyRules::default());
         assert!(output.rows.len() > 300, "{} calls", output.rows.len());
         let baseline = builtin("baseline", &catalog).unwrap().unwrap();
-        let mut calls = [Vec::new()];
+        let mut calls = Vec::new();
         with_input(&output, &catalog, |input| {
-            replay_each(
-                std::slice::from_ref(&baseline),
-                input,
-                &mut calls,
-                |calls, call, _, _| calls.push(call),
-            )
+            replay_each(std::slice::from_ref(&baseline), input, |_, call, _, _| {
+                calls.push(call)
+            })
         });
-        let [calls] = calls;
         assert_eq!(calls.len(), output.rows.len());
         for (row, call) in output.rows.iter().zip(&calls) {
             assert_eq!(call.cost, row.cost, "{}:{}", row.source, row.line);
