@@ -5,6 +5,7 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::aggregate::{Filter, GroupIds, GroupKey, Grouping, Summary, Zone};
@@ -339,7 +340,13 @@ impl PolicySettings {
             reuse: &reuse,
             cache_rules: &CacheRules::new(catalog),
         };
-        let outcomes = replay(&self.policies, &input);
+        // Policies replay side by side: one's serial cache pass overlaps another's parallel
+        // blocks.
+        let outcomes = self
+            .policies
+            .par_iter()
+            .map(|policy| replay(policy, &input))
+            .collect();
         (outcomes, latency_reports(&latency, catalog, &self.priors))
     }
 

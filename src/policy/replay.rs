@@ -1,8 +1,7 @@
-//! Replays the logged calls under policies: for each policy, the calls a cache sees are planned
-//! (in parallel) and run through its caches in time order, and what the caches did for each is
-//! sorted back into row order (through a temporary file on large runs, [`ExternalSort`]); then
-//! every call is planned again and priced under every policy, a block of rows at a time in
-//! parallel (each row decoded once for all the policies), and summed in input order.
+//! Replays the logged calls under a policy: the calls a cache sees are planned (in parallel) and
+//! run through the caches in time order, and what the caches did for each is sorted back into
+//! row order (through a temporary file on large runs, [`ExternalSort`]); then every call is
+//! planned again and priced, a block at a time in parallel, and summed in input order.
 //!
 //! Savings are split so they never add up blindly. For each call:
 //! - `baseline`: the call as logged;
@@ -33,12 +32,6 @@ use crate::risk::{Block, Cap, Gap, RiskCell, RiskModel, feasibility};
 
 /// Latency of a call served from a response cache: a lookup, not a model call (assumed).
 pub const RESPONSE_CACHE_HIT_MS: f64 = 50.0;
-
-/// A move between tokenizer families: (source, target).
-type Families = (TokenizerFamily, TokenizerFamily);
-
-/// The tokenizer families a policy moved calls between.
-type Retokenized = BTreeSet<Families>;
 
 /// What a replay reads.
 #[derive(Clone, Copy)]
@@ -83,7 +76,12 @@ impl ReplayInput<'_> {
 
     /// The call's logged tokens as model `to` would count them, and the tokenizer families
     /// when `from` (the call's model) counts in another family.
-    fn tokens_on(&self, row: &CallRow, from: u32, to: u32) -> (TokenBuckets, Option<Families>) {
+    fn tokens_on(
+        &self,
+        row: &CallRow,
+        from: u32,
+        to: u32,
+    ) -> (TokenBuckets, Option<(TokenizerFamily, TokenizerFamily)>) {
         let tokenizers = self.tokenizers;
         let source = tokenizers.family(self.catalog.entry(from));
         let target = tokenizers.family(self.catalog.entry(to));
@@ -109,7 +107,7 @@ struct Move {
     target: u32,
     gap: Gap,
     /// Source and target tokenizer families, when they differ.
-    retokenized: Option<Families>,
+    retokenized: Option<(TokenizerFamily, TokenizerFamily)>,
     /// For a cascade: where failures escalate, and how often.
     escalation: Option<Escalation>,
 }
@@ -198,90 +196,66 @@ fn unmark([tokens, breakpoint]: [u32; 2]) -> CacheHit {
     }
 }
 
-/// Replays every row of the run under each of `policies`, in one pass over the rows: each
-/// row is decoded, and its groups found, once for all of them.
-pub fn replay(policies: &[Policy], input: &ReplayInput<'_>) -> Vec<PolicyOutcome> {
-    let mut tallies: Vec<Tally> = policies.iter().map(|_| Tally::default()).collect();
-    let retokenized = replay_each(policies, input, |policy, call, index, group_ids| {
-        let tally = &mut tallies[policy];
+/// Replays every row of the run under `policy`.
+pub fn replay(policy: &Policy, input: &ReplayInput<'_>) -> PolicyOutcome {
+    let mut tally = Tally::default();
+    let retokenized = replay_each(policy, input, |call, index, group_ids| {
         tally.add_to_groups(&call, index, group_ids);
         tally.add(call);
     });
-    let names = GroupNames {
-        keys: input.groups.keys(),
-        run: input.run,
-        zone: input.groups.grouping.zone,
-    };
-    policies
-        .par_iter()
-        .zip(tallies)
-        .zip(retokenized)
-        .map(|((policy, tally), retokenized)| {
-            tally.finish(
-                policy.name.clone(),
-                policy.description.clone(),
-                assumptions(policy, input, &retokenized),
-                input.risk,
-                input.catalog,
-                &names,
-            )
-        })
-        .collect()
+    tally.finish(
+        policy.name.clone(),
+        policy.description.clone(),
+        assumptions(policy, input, &retokenized),
+        input.risk,
+        input.catalog,
+        &GroupNames {
+            keys: input.groups.keys(),
+            run: input.run,
+            zone: input.groups.grouping.zone,
+        },
+    )
 }
 
-/// Replays every row under each of `policies`, handing each call's replay to `each` in input
-/// order (a row's replays in the policies' order) with the policy's place in `policies`, the
-/// row's index and its group number ([`GroupIds::id`]) for each of the input's grouping keys;
-/// returns each policy's tokenizer moves.
+/// Replays every row, handing each call's replay to `each` in input order with the row's
+/// index and its group number ([`GroupIds::id`]) for each of the input's grouping keys; returns the
+/// tokenizer moves the policy made.
 pub(crate) fn replay_each(
-    policies: &[Policy],
+    policy: &Policy,
     input: &ReplayInput<'_>,
-    each: impl FnMut(usize, CallReplay, usize, &[u64]),
-) -> Vec<Retokenized> {
-    // A block holds a replay of each row for every policy: as many replays as one policy's
-    // block of rows would.
-    let block_rows = (BLOCK_ROWS / policies.len().max(1)).max(1);
-    replay_in_blocks(policies, input, block_rows, each)
+    each: impl FnMut(CallReplay, usize, &[u64]),
+) -> BTreeSet<(TokenizerFamily, TokenizerFamily)> {
+    replay_in_blocks(policy, input, BLOCK_ROWS, each)
 }
 
 fn replay_in_blocks(
-    policies: &[Policy],
+    policy: &Policy,
     input: &ReplayInput<'_>,
     block_rows: usize,
-    mut each: impl FnMut(usize, CallReplay, usize, &[u64]),
-) -> Vec<Retokenized> {
+    mut each: impl FnMut(CallReplay, usize, &[u64]),
+) -> BTreeSet<(TokenizerFamily, TokenizerFamily)> {
     let rows = &input.run.rows;
     let matcher = input.match_input();
-    let plan_of = |policy: &Policy, row: &CallRow| match policy.actions_for(row, &matcher) {
+    let plan_of = |row: &CallRow| match policy.actions_for(row, &matcher) {
         Some((_, actions)) => plan(row, &actions, input),
         None => Plan {
             tokens: row.tokens,
             ..Plan::default()
         },
     };
-    // Each policy's caches run on their own, the policies side by side.
-    let mut marks: Vec<_> = policies
-        .par_iter()
-        .map(|policy| {
-            let plan_of = |row: &CallRow| plan_of(policy, row);
-            run_caches(rows, policy, &plan_of, input).peekable()
-        })
-        .collect();
+    let mut marks = run_caches(rows, policy, &plan_of, input).peekable();
     let keys = input.groups.keys();
     // Each row's group ids, side by side in one buffer per block (one slot for no key, so
     // that the buffer splits evenly).
     let stride = keys.len().max(1);
-    let mut retokenized = vec![Retokenized::new(); policies.len()];
+    let mut retokenized = BTreeSet::new();
     for block in rows.blocks(block_rows) {
         let mut group_ids = vec![0u64; block.len() * stride];
-        // Each policy's cache marks for the block, row by row.
-        let mut block_marks = vec![CacheMarks::default(); block.len() * policies.len()];
-        for (policy, marks) in marks.iter_mut().enumerate() {
-            while let Some((index, mark)) = marks.next_if(|&(index, _)| index < block.end) {
-                block_marks[(index - block.start) * policies.len() + policy] = mark;
-            }
+        let mut block_marks = vec![CacheMarks::default(); block.len()];
+        while let Some((index, mark)) = marks.next_if(|&(index, _)| index < block.end) {
+            block_marks[index - block.start] = mark;
         }
-        let replays: Vec<Vec<(CallReplay, Option<Families>)>> = block
+        let replays: Vec<(CallReplay, Option<(TokenizerFamily, TokenizerFamily)>)> = block
             .clone()
             .into_par_iter()
             .zip(group_ids.par_chunks_mut(stride))
@@ -290,24 +264,15 @@ fn replay_in_blocks(
                 for (key, slot) in ids.iter_mut().take(keys.len()).enumerate() {
                     *slot = input.groups.id(key, &row);
                 }
-                let offset = (index - block.start) * policies.len();
-                policies
-                    .iter()
-                    .zip(&block_marks[offset..offset + policies.len()])
-                    .map(|(policy, marks)| {
-                        let plan = plan_of(policy, &row);
-                        let call = price(&row, &plan, marks, input);
-                        (call, plan.moved.and_then(|m| m.retokenized))
-                    })
-                    .collect()
+                let plan = plan_of(&row);
+                let call = price(&row, &plan, &block_marks[index - block.start], input);
+                (call, plan.moved.and_then(|m| m.retokenized))
             })
             .collect();
-        for (offset, calls) in replays.into_iter().enumerate() {
+        for (offset, (call, moved)) in replays.into_iter().enumerate() {
+            retokenized.extend(moved);
             let ids = &group_ids[offset * stride..offset * stride + keys.len()];
-            for (policy, (call, moved)) in calls.into_iter().enumerate() {
-                retokenized[policy].extend(moved);
-                each(policy, call, block.start + offset, ids);
-            }
+            each(call, block.start + offset, ids);
         }
     }
     retokenized
@@ -722,7 +687,11 @@ fn price(row: &CallRow, plan: &Plan, cache: &CacheMarks, input: &ReplayInput<'_>
 }
 
 /// What a replay under `policy` assumed, for the report: only what the policy uses.
-fn assumptions(policy: &Policy, input: &ReplayInput<'_>, retokenized: &Retokenized) -> Vec<String> {
+fn assumptions(
+    policy: &Policy,
+    input: &ReplayInput<'_>,
+    retokenized: &BTreeSet<(TokenizerFamily, TokenizerFamily)>,
+) -> Vec<String> {
     let used = |test: fn(&Actions) -> bool| policy.rules.iter().any(|r| test(&r.actions));
     let mut lines = vec![
         "latency: each model's fit on these logs, else its published throughput, else a typical figure for its tier (see the latency models, --full)".to_string(),
@@ -960,10 +929,7 @@ checked = "2026-11-21"
             rows: rows.into(),
             ..RunOutput::default()
         };
-        with_input(&run, catalog, |input| {
-            replay(std::slice::from_ref(policy), input)
-        })
-        .remove(0)
+        with_input(&run, catalog, |input| replay(policy, input))
     }
 
     /// Calls `f` with the replay input of `run`: the embedded priors, risk model and
@@ -1328,7 +1294,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
         let read = Some([2000, 2000]);
         assert_eq!(used, vec![write, read, write, read, Some([0, 0])]);
         // Priced: a 1-hour write moves 2,000 tokens from $3 to $6, a read from $3 to $0.30.
-        let outcome = replay(std::slice::from_ref(&policy), &input).remove(0);
+        let outcome = replay(&policy, &input);
         let base = 2500.0 * 3.0 / 1e6 + 100.0 * 15.0 / 1e6;
         let write = base + 2000.0 * (6.0 - 3.0) / 1e6;
         let read = base - 2000.0 * (3.0 - 0.3) / 1e6;
@@ -1595,52 +1561,27 @@ cascade = { try = "small", escalation_rate = 0.25 }
         close(usd(&outcome.cost), 650.0 / 1e6);
     }
 
-    /// Policies replayed together, in blocks of any size, give every call of each policy the
-    /// replay, row and groups that policy gives it replayed alone in one pass, handed on in
-    /// input order.
     #[test]
-    fn replaying_together_in_blocks_gives_every_call_the_replay_of_one_pass() {
+    fn replaying_in_blocks_gives_every_call_the_replay_of_one_pass() {
         use crate::classify::ClassifyRules;
         let catalog = PriceCatalog::embedded().unwrap();
         let output = crate::pipeline::run_fixture("fixtures", &catalog, &ClassifyRules::default());
         // `balanced` routes, caps and caches: every part of a replay is in play.
-        let names = [
-            "balanced",
-            "prompt-cache",
-            "response-cache",
-            "cheaper-for-simple",
-        ];
-        let policies: Vec<Policy> = names
-            .iter()
-            .map(|name| builtin(name, &catalog).unwrap().unwrap())
-            .collect();
         with_input(&output, &catalog, |input| {
-            let alone: Vec<Vec<(CallReplay, usize, Vec<u64>)>> = policies
-                .iter()
-                .map(|policy| {
-                    let mut one_pass = Vec::new();
-                    let one = std::slice::from_ref(policy);
-                    replay_in_blocks(one, input, usize::MAX, |_, call, index, ids| {
-                        one_pass.push((call, index, ids.to_vec()));
-                    });
-                    assert_eq!(one_pass.len(), output.rows.len());
-                    assert!(
-                        one_pass.iter().any(|(call, _, _)| call.changed),
-                        "{} changes calls",
-                        policy.name
-                    );
-                    one_pass
-                })
-                .collect();
-            for block_rows in [1, 5, 64, usize::MAX] {
-                let mut together: Vec<Vec<_>> = policies.iter().map(|_| Vec::new()).collect();
-                let mut order = Vec::new();
-                replay_in_blocks(&policies, input, block_rows, |policy, call, index, ids| {
-                    together[policy].push((call, index, ids.to_vec()));
-                    order.push((index, policy));
-                });
-                assert!(together == alone, "in blocks of {block_rows}");
-                assert!(order.windows(2).all(|pair| pair[0] < pair[1]));
+            for name in ["balanced", "prompt-cache", "response-cache"] {
+                let policy = builtin(name, &catalog).unwrap().unwrap();
+                let mut one_pass = Vec::new();
+                replay_in_blocks(&policy, input, usize::MAX, |call, _, _| one_pass.push(call));
+                assert_eq!(one_pass.len(), output.rows.len());
+                assert!(
+                    one_pass.iter().any(|call| call.changed),
+                    "{name} changes calls"
+                );
+                for block_rows in [1, 5, 64] {
+                    let mut blocks = Vec::new();
+                    replay_in_blocks(&policy, input, block_rows, |call, _, _| blocks.push(call));
+                    assert!(blocks == one_pass, "{name} in blocks of {block_rows}");
+                }
             }
         });
     }
@@ -1727,18 +1668,24 @@ cascade = { try = "small", escalation_rate = 0.25 }
             row.timestamp_ms = times[i / 800 * 800 + (i % 800) * 719 % 800];
         }
         output.rows = entries.into_iter().collect();
-        let builtins: Vec<Policy> = crate::policy::builtin::BUILTIN_POLICIES
-            .iter()
-            .map(|(name, _)| builtin(name, &catalog).unwrap().unwrap())
-            .collect();
-        let in_memory = with_input(&output, &catalog, |input| replay(&builtins, input));
+        let in_memory: Vec<PolicyOutcome> = with_input(&output, &catalog, |input| {
+            crate::policy::builtin::BUILTIN_POLICIES
+                .iter()
+                .map(|(name, _)| replay(&builtin(name, &catalog).unwrap().unwrap(), input))
+                .collect()
+        });
         let found = crate::findings::find(&output, &catalog);
         let mut spilled = Rows::spilling_above(0);
         spilled.append(std::mem::take(&mut output.rows), |numbers| numbers);
         assert!(spilled.spilled());
         assert_eq!(spilled.list_limit(), Some(crate::pipeline::MIN_LIST_CHUNK));
         output.rows = spilled;
-        let from_files = with_input(&output, &catalog, |input| replay(&builtins, input));
+        let from_files: Vec<PolicyOutcome> = with_input(&output, &catalog, |input| {
+            crate::policy::builtin::BUILTIN_POLICIES
+                .iter()
+                .map(|(name, _)| replay(&builtin(name, &catalog).unwrap().unwrap(), input))
+                .collect()
+        });
         assert!(
             in_memory
                 .iter()
@@ -1774,9 +1721,7 @@ cascade = { try = "small", escalation_rate = 0.25 }
         let baseline = builtin("baseline", &catalog).unwrap().unwrap();
         let mut calls = Vec::new();
         with_input(&output, &catalog, |input| {
-            replay_each(std::slice::from_ref(&baseline), input, |_, call, _, _| {
-                calls.push(call)
-            })
+            replay_each(&baseline, input, |call, _, _| calls.push(call))
         });
         assert_eq!(calls.len(), output.rows.len());
         for (row, call) in output.rows.iter().zip(&calls) {
