@@ -11,6 +11,7 @@
 //! fixture line and on mutations of each.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use crate::ingest::values::{Raw, RawList, Text};
 
@@ -381,9 +382,20 @@ impl<'a> Cursor<'a> {
 /// on Claude Code lines, 6 % on OpenAI's).
 struct Specials(Vec<u64>);
 
+/// The most words a thread keeps for its next index: enough for a line of 512 KiB.
+const SPARE_WORDS: usize = 8 << 10;
+
+thread_local! {
+    /// The words of the last index a thread dropped, for its next one: a reader makes an index
+    /// a line, and need not take memory for each.
+    static SPARE: Cell<Vec<u64>> = const { Cell::new(Vec::new()) };
+}
+
 impl Specials {
     fn of(bytes: &[u8]) -> Specials {
-        let mut words = Vec::with_capacity(bytes.len().div_ceil(64));
+        let mut words = SPARE.take();
+        words.clear();
+        words.reserve(bytes.len().div_ceil(64));
         let whole = bytes.len() / 64 * 64;
         fill(&bytes[..whole], &mut words);
         let rest = &bytes[whole..];
@@ -414,6 +426,14 @@ impl Specials {
                 Some(&next) => bits = next,
                 None => return len,
             }
+        }
+    }
+}
+
+impl Drop for Specials {
+    fn drop(&mut self) {
+        if self.0.capacity() <= SPARE_WORDS {
+            SPARE.set(std::mem::take(&mut self.0));
         }
     }
 }
@@ -816,6 +836,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// An index made from the words a dropped one leaves keeps none of its bits: after a text
+    /// of quotes, one of plain bytes has no special byte, at any length around a word's edge.
+    #[test]
+    fn an_index_from_spare_words_keeps_no_stale_bits() {
+        for len in [0usize, 1, 63, 64, 65, 200] {
+            drop(Specials::of(&vec![b'"'; 300]));
+            let plain = vec![b'a'; len];
+            assert_eq!(Specials::of(&plain).next(0, len), len, "{len}");
+        }
+        // A long text's words are let go, not kept; the next index still reads right.
+        drop(Specials::of(&vec![b'"'; SPARE_WORDS * 64 + 1]));
+        assert_eq!(Specials::of(b"ab\"c").next(0, 4), 2);
     }
 
     /// Floats are what serde_json reads as an `f64`, whole numbers read here included, to
