@@ -318,13 +318,10 @@ pub(crate) fn array_len(json: Option<&str>) -> u32 {
     if cursor.peek() != Some(b'[') {
         return 0;
     }
-    let mut items = 0usize;
-    let counted = cursor.array(|cursor| {
-        items += 1;
-        cursor.raw().map(drop)
-    });
-    if counted.and_then(|()| cursor.end()).is_some() {
-        return items as u32;
+    if let Some(list) = cursor.raw_list()
+        && cursor.end().is_some()
+    {
+        return list.items;
     }
     serde_json::from_str::<Vec<serde::de::IgnoredAny>>(json).map_or(0, |items| items.len() as u32)
 }
