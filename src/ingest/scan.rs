@@ -146,9 +146,16 @@ impl<'a> Cursor<'a> {
     #[inline(never)]
     fn decoded_text(&mut self, start: usize, mut at: usize) -> Option<Text<'a>> {
         let (text, bytes) = (self.text, self.bytes());
+        // Where the string ends, found first (an escape is a backslash and at least one more
+        // byte), so that the decoded text takes its memory once: escapes only shorten it. A
+        // prompt's text, grown as it was decoded, was copied at every doubling.
+        let mut end = at;
+        while *bytes.get(end)? == b'\\' {
+            end = self.specials.next(end + 2, bytes.len());
+        }
         // The text decoded so far, and where the plain text not yet copied starts. Escapes
         // are ASCII, so every cut is a character boundary.
-        let mut out = String::new();
+        let mut out = String::with_capacity(end - start);
         let mut from = start;
         loop {
             match *bytes.get(at)? {

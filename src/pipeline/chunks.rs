@@ -130,7 +130,8 @@ impl<R: Read> ChunkReader<R> {
         self.pool.give(buffer);
     }
 
-    /// The line number the next chunk starts at (where a read error happened, if one did).
+    /// The line number the next chunk starts at (where a read error happened, if one did). Not
+    /// kept past the stream's last chunk, which nothing follows.
     pub fn next_line(&self) -> u64 {
         self.next_line
     }
@@ -237,17 +238,22 @@ impl<R: Read> ChunkReader<R> {
     }
 
     fn emit(&mut self, bytes: Vec<u8>, overlong: Vec<u64>) -> Chunk {
-        let newlines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
-        let ends_open = !bytes.ends_with(b"\n");
+        // A stream's last chunk, which no chunk and no read error follow, leaves its lines
+        // uncounted: a file of one chunk (most transcripts) is then not passed over for them.
+        let first_line = self.next_line;
+        if !(self.done && self.carry.is_empty() && self.failed.is_none()) {
+            let newlines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+            let ends_open = !bytes.ends_with(b"\n");
+            self.next_line += newlines + u64::from(ends_open);
+        }
         let chunk = Chunk {
             source: self.source,
             seq: self.seq,
-            first_line: self.next_line,
+            first_line,
             bytes,
             overlong,
         };
         self.seq += 1;
-        self.next_line += newlines + u64::from(ends_open);
         chunk
     }
 }
@@ -428,6 +434,9 @@ mod tests {
             ]
         );
         assert_eq!(err.to_string(), "the disk went away");
+        // The lines before the error are counted even in the last chunk: the error is told
+        // at the line after them.
+        assert_eq!(reader.next_line(), 4);
         assert!(reader.next_chunk().unwrap().is_none());
     }
 }
