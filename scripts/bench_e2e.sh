@@ -102,6 +102,7 @@ if ((cold_build)); then
         /usr/bin/time -o "$scratch/cold.time" -f '%e %U %S %M' \
         cargo build --release --locked --quiet --bin llm-audit
     cold_size="$(stat -c %s "$scratch/cold/release/llm-audit")"
+    echo "   cold build: $(cat "$scratch/cold.time") (wall s, user s, sys s, peak KiB); $cold_size bytes" >&2
     rm -rf "$scratch/cold"
 fi
 
@@ -184,7 +185,8 @@ mkdir -p "$empty_home"
 # Bytes of a file or of every file under a folder.
 input_bytes() {
     if [[ -d "$1" ]]; then
-        find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }'
+        # `%.0f`: `print` writes a sum of 20 GB as "2e+10", and mawk's `%d` stops at 2^31.
+        find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }'
     else
         stat -c %s "$1"
     fi
