@@ -401,6 +401,16 @@ def mark(ok):
 rows = []
 def add(target, measured, met, bound=""):
     rows.append(f"| {target} | {measured} | {mark(met)} | {'' if met else bound} |")
+def budget(limit, ours, stage, floors):
+    """What bounds a time target of `limit` seconds: the reading stage alone (`classify`), and
+    what the rest of the run (the replays, findings and report) takes beside what is left."""
+    rest = max(ours["wall"] - stage["wall"], 0)
+    if stage["wall"] >= limit:
+        return (f"llm-audit's reading stage alone (`classify`: read, price, classify) takes "
+                f"{stage['wall']:.2f} s, more than {limit:.2f} s{floors}")
+    return (f"the reading stage (`classify`) takes {stage['wall']:.2f} s of the {limit:.2f} s, "
+            f"leaving {limit - stage['wall']:.2f} s for the policies' replays, the findings and "
+            f"the report, which take {rest:.2f} s (the two runs' difference){floors}")
 
 mixes = [("standard", claude), ("dense", dense)]
 for mix, label in mixes:
@@ -410,10 +420,10 @@ for mix, label in mixes:
     add(f"≥ 5× ccusage, {mix} Claude Code mix",
         f"{ours['wall']:.2f} s against {theirs['wall']:.2f} s: {ratio:.1f}×",
         ratio >= 5,
-        f"5× is {theirs['wall'] / 5:.2f} s. `cat` of the files takes {cat['wall']:.2f} s, the "
-        f"serde_json floor {floor['wall']:.2f} s, and llm-audit's reading stage alone "
-        f"(`classify`: read, price, classify) {stage['wall']:.2f} s, before any policy is "
-        f"replayed; the run's CPU is {ours['cpu']:.2f} s on 2 cores")
+        f"5× is {theirs['wall'] / 5:.2f} s: "
+        + budget(theirs["wall"] / 5, ours, stage,
+                 f" (`cat` of the files takes {cat['wall']:.2f} s, the serde_json floor "
+                 f"{floor['wall']:.2f} s)"))
 for mix, label in mixes:
     ours, theirs = run(label, "llm-audit"), run(label, peer, "-")
     add(f"less memory than ccusage, {mix} mix",
@@ -433,14 +443,14 @@ for mix, label in mixes:
     ratio = ours["wall"] / cat["wall"]
     add(f"within 3× of `cat`, {mix} mix", f"{ratio:.1f}× ({ours['wall']:.2f} s against {cat['wall']:.2f} s)",
         ratio <= 3,
-        f"3× `cat` is {3 * cat['wall']:.2f} s; the reading stage alone takes {stage['wall']:.2f} s")
+        f"3× `cat` is {3 * cat['wall']:.2f} s: " + budget(3 * cat["wall"], ours, stage, ""))
 ours, stage = run(openai, "llm-audit"), run(openai, "llm-audit classify")
 rate = ours["bytes"] / 1e6 / ours["wall"]
 add("≥ 1 GB/s on OpenAI JSONL with prompt text, 2 threads",
     f"{rate:,.0f} MB/s ({ours['wall']:.2f} s for {ours['bytes'] / 1e6:,.0f} MB)", rate >= 1000,
-    f"1 GB/s is {ours['bytes'] / 1e9:.2f} s for this file; the reading stage alone takes "
-    f"{stage['wall']:.2f} s ({ours['bytes'] / 1e6 / stage['wall']:,.0f} MB/s, CPU {stage['cpu']:.2f} s); "
-    f"the run's CPU is {ours['cpu']:.2f} s on 2 cores")
+    f"1 GB/s is {ours['bytes'] / 1e9:.2f} s for this file: "
+    + budget(ours["bytes"] / 1e9, ours, stage,
+             f" (the stage's CPU is {stage['cpu']:.2f} s of the run's {ours['cpu']:.2f} s on 2 cores)"))
 big = [v | dict(label=k[0]) for k, v in runs.items() if k[0].startswith(openai + " (big")]
 if big:
     b = big[0]
