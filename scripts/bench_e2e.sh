@@ -406,8 +406,10 @@ def budget(limit, ours, stage, floors):
     what the rest of the run (the replays, findings and report) takes beside what is left."""
     rest = max(ours["wall"] - stage["wall"], 0)
     if stage["wall"] >= limit:
+        # A third decimal where two would print the two times alike.
+        digits = 3 if f"{stage['wall']:.2f}" == f"{limit:.2f}" else 2
         return (f"llm-audit's reading stage alone (`classify`: read, price, classify) takes "
-                f"{stage['wall']:.2f} s, more than {limit:.2f} s{floors}")
+                f"{stage['wall']:.{digits}f} s, more than {limit:.{digits}f} s{floors}")
     return (f"the reading stage (`classify`) takes {stage['wall']:.2f} s of the {limit:.2f} s, "
             f"leaving {limit - stage['wall']:.2f} s for the policies' replays, the findings and "
             f"the report, which take {rest:.2f} s (the two runs' difference){floors}")
